@@ -1,0 +1,335 @@
+"""Compile a ruleset into forward-chaining rules for the engine.
+
+The rules chain like this, one stage per priority (lower fires first):
+
+0. ``certified:<level>`` fires once per person holding an eligible
+   certification of the level, valid on the evaluation date.
+1. ``points:<path>:<metric>`` turns a metric's measure (the partner's
+   number, its best association option, or the people counted at a level)
+   into points, and asserts a ``points`` fact.
+2. ``total:<path>`` joins the five ``points`` facts of a path into a total.
+3. ``passes:<path>`` or ``falls-short:<path>`` compares the total and the
+   weakest metric with the pass rule, and asserts the path's verdict.
+4. ``verdict`` joins the path verdicts into the partner's verdict.
+
+Nothing here knows Modern Work: levels, metrics, options, targets and
+thresholds all come from the ruleset. Points are kept as integers in units of
+1/``denominator`` of a point, a denominator chosen so that every reachable
+score is a whole number of units: the engine then compares exact integers,
+never floats.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Mapping
+from fractions import Fraction
+from typing import Any
+
+import attrs
+
+from . import _engine
+from .ruleset import MetricSpec, Ruleset, normalise_name
+from .verdict import MetricResult, PathResult, format_points
+
+
+STAGE_PEOPLE, STAGE_POINTS, STAGE_TOTAL, STAGE_PASS, STAGE_VERDICT = range(5)
+
+
+@attrs.frozen
+class CompiledRules:
+    """A ruleset, ready to run: the engine's rules and what the actions need."""
+
+    ruleset: Ruleset
+    engine: _engine.CompiledRuleset
+    denominator: int
+    descriptions: Mapping[str, str]
+    aliases: Mapping[str, str]  # normalised spelling -> certification id
+
+
+def compile_ruleset(ruleset: Ruleset) -> CompiledRules:
+    """The engine rules for *ruleset*, registered under a name unique to its content."""
+    denominator = _denominator(ruleset)
+    builder = _Builder(ruleset, denominator)
+    rules = builder.rules()
+    digest = hashlib.sha256(
+        json.dumps([(r.name, r.when, r.priority) for r in rules], sort_keys=True).encode()
+    ).hexdigest()[:12]
+    name = f"{ruleset.id}@{ruleset.version}@{digest}"
+    aliases = {
+        normalise_name(spelling): cert.id
+        for cert in ruleset.certifications
+        for spelling in (cert.name, *cert.aliases)
+    }
+    return CompiledRules(ruleset, _engine.CompiledRuleset(name, rules), denominator, builder.descriptions, aliases)
+
+
+def _denominator(ruleset: Ruleset) -> int:
+    fractions = [ruleset.scoring.min_total_points, ruleset.scoring.min_metric_points]
+    for metric in ruleset.metrics:
+        fractions.append(metric.max_points)
+        for path in ruleset.paths:
+            target = path.targets[metric.id]
+            amounts = target.values() if isinstance(target, Mapping) else [target]
+            fractions.extend(metric.max_points / amount for amount in amounts)
+    return math.lcm(*(fraction.denominator for fraction in fractions))
+
+
+def points_for(measure: int, max_points: Fraction, target: int) -> tuple[Fraction, bool]:
+    """Points in proportion to *measure*, 0 if negative, capped at *max_points*.
+
+    Returns the points and whether the cap applied.
+    """
+    raw = Fraction(measure) * max_points / target
+    if raw > max_points:
+        return max_points, True
+    return max(raw, Fraction(0)), False
+
+
+class _Builder:
+    """Builds the rules and their actions for one ruleset."""
+
+    def __init__(self, ruleset: Ruleset, denominator: int) -> None:
+        self.ruleset = ruleset
+        self.denominator = denominator
+        self.descriptions: dict[str, str] = {}
+
+    def rules(self) -> list[_engine.Rule]:
+        rules = [self._certified(level) for level in self.ruleset.levels()]
+        for path in self.ruleset.paths:
+            rules.extend(self._points(path.id, metric) for metric in self.ruleset.metrics)
+            rules.append(self._total(path.id))
+            rules.extend(self._pass_rules(path.id))
+        rules.append(self._verdict())
+        return rules
+
+    def _rule(self, name: str, description: str, when: list[dict[str, Any]], stage: int, action: _engine.Action) -> _engine.Rule:
+        self.descriptions[name] = description
+        return _engine.Rule(name, {"all": when}, stage, action)
+
+    # stage 0: people ---------------------------------------------------------
+
+    def _certified(self, level: str) -> _engine.Rule:
+        eligible = sorted(cert.id for cert in self.ruleset.certifications if cert.level == level)
+        pattern = {"$and": [{"t": "person"}, {"$iany": {"holds": {"$or": [{"$i": cert} for cert in eligible]}}}]}
+        eligible_set = set(eligible)
+
+        def certified(session: _engine.Session, matched: Mapping[str, _engine.Fact]) -> dict[str, Any]:
+            person = matched["person"]
+            through = [cert for cert in person["holds"] if cert in eligible_set]
+            session.scratch["certified"][level].append(person["person"])
+            return {"person": person["person"], "level": level, "through": through}
+
+        return self._rule(
+            f"certified:{level}",
+            f"a person holding an eligible {level} certification, valid on the evaluation date, counts once at {level}",
+            [{"person": pattern}],
+            STAGE_PEOPLE,
+            certified,
+        )
+
+    # stage 1: points ------------------------------------------------------------
+
+    def _points(self, path_id: str, metric: MetricSpec) -> _engine.Rule:
+        target = self.ruleset.path(path_id).targets[metric.id]
+        name = f"points:{path_id}:{metric.id}"
+        if metric.measure == "certified_people":
+            assert isinstance(target, int)  # noqa: S101 - checked when the ruleset loaded
+            level = metric.level
+            when = [{"level": {"$and": [{"t": "level"}, {"level": level}]}}]
+            description = (
+                f"{metric.id} on {path_id}: {format_points(metric.max_points / target)} points per person "
+                f"certified at {level}, up to {format_points(metric.max_points)} ({target} people)"
+            )
+
+            def measure(session: _engine.Session, matched: Mapping[str, _engine.Fact]) -> dict[str, Any]:
+                people = tuple(session.scratch["certified"][level])
+                points, capped = points_for(len(people), metric.max_points, target)  # type: ignore[arg-type]
+                return self._record(
+                    session, path_id, metric, points,
+                    inputs={"people": len(people)}, option=None, capped=capped, people=people,
+                )
+
+        elif metric.measure == "count":
+            assert isinstance(target, int)  # noqa: S101
+            when = [{"value": _input_pattern(path_id, metric.id, None)}]
+            description = (
+                f"{metric.id} on {path_id}: {format_points(metric.max_points / target)} points per unit, "
+                f"up to {format_points(metric.max_points)} ({target})"
+            )
+
+            def measure(session: _engine.Session, matched: Mapping[str, _engine.Fact]) -> dict[str, Any]:
+                value = matched["value"]["value"]
+                points, capped = points_for(value, metric.max_points, target)  # type: ignore[arg-type]
+                return self._record(session, path_id, metric, points, inputs={"value": value}, option=None, capped=capped)
+
+        else:
+            assert isinstance(target, Mapping)  # noqa: S101
+            options = dict(target)
+            when = [{f"option_{option}": _input_pattern(path_id, metric.id, option)} for option in options]
+            description = (
+                f"{metric.id} on {path_id}: each association option scores in proportion to its target ("
+                + ", ".join(f"{option} {amount}" for option, amount in options.items())
+                + f" for {format_points(metric.max_points)} points); the best option counts"
+            )
+
+            def measure(session: _engine.Session, matched: Mapping[str, _engine.Fact]) -> dict[str, Any]:
+                values = {option: matched[f"option_{option}"]["value"] for option in options}
+                scored = {option: points_for(values[option], metric.max_points, options[option]) for option in options}
+                # the best option; on a tie the first listed in the ruleset
+                best = max(options, key=lambda option: scored[option][0])
+                points, capped = scored[best]
+                return self._record(session, path_id, metric, points, inputs=values, option=best, capped=capped)
+
+        return self._rule(name, description, when, STAGE_POINTS, measure)
+
+    def _record(
+        self,
+        session: _engine.Session,
+        path_id: str,
+        metric: MetricSpec,
+        points: Fraction,
+        *,
+        inputs: dict[str, int],
+        option: str | None,
+        capped: bool,
+        people: tuple[str, ...] = (),
+    ) -> dict[str, Any]:
+        units = points * self.denominator
+        assert units.denominator == 1  # noqa: S101 - the denominator makes every score whole
+        session.scratch["metrics"][path_id][metric.id] = MetricResult(
+            metric=metric.id,
+            points=points,
+            max=metric.max_points,
+            inputs=inputs,
+            option=option,
+            capped=capped,
+            people=people,
+            rule=f"points:{path_id}:{metric.id}",
+            step=len(session.firings),
+        )
+        session.assert_fact({"t": "points", "path": path_id, "metric": metric.id, "units": int(units)})
+        concluded: dict[str, Any] = {"path": path_id, "metric": metric.id, "points": str(points), **inputs}
+        if option is not None:
+            concluded["option"] = option
+        if capped:
+            concluded["capped_at"] = str(metric.max_points)
+        return concluded
+
+    # stage 2: totals ------------------------------------------------------------
+
+    def _total(self, path_id: str) -> _engine.Rule:
+        metric_ids = [metric.id for metric in self.ruleset.metrics]
+        when = [{metric_id: {"$and": [{"t": "points"}, {"path": path_id}, {"metric": metric_id}]}} for metric_id in metric_ids]
+
+        def total(session: _engine.Session, matched: Mapping[str, _engine.Fact]) -> dict[str, Any]:
+            units = [matched[metric_id]["units"] for metric_id in metric_ids]
+            session.assert_fact({"t": "total", "path": path_id, "units": sum(units), "lowest": min(units)})
+            score = Fraction(sum(units), self.denominator)
+            return {"path": path_id, "score": str(score)}
+
+        return self._rule(
+            f"total:{path_id}", f"the score on {path_id} is the sum of its metrics' points", when, STAGE_TOTAL, total
+        )
+
+    # stage 3: pass rule -------------------------------------------------------
+
+    def _pass_rules(self, path_id: str) -> list[_engine.Rule]:
+        scoring = self.ruleset.scoring
+        at_least_total = int(scoring.min_total_points * self.denominator)
+        at_least_each = int(scoring.min_metric_points * self.denominator)
+        path_fact = [{"t": "total"}, {"path": path_id}]
+        passes = {"$and": [*path_fact, {"$gte": {"units": at_least_total}}, {"$gte": {"lowest": at_least_each}}]}
+        falls_short = {
+            "$and": [*path_fact, {"$or": [{"$lt": {"units": at_least_total}}, {"$lt": {"lowest": at_least_each}}]}]
+        }
+
+        def conclude(qualified: bool) -> _engine.Action:
+            def action(session: _engine.Session, matched: Mapping[str, _engine.Fact]) -> dict[str, Any]:
+                shortfalls = () if qualified else self._shortfalls(session, path_id)
+                metrics = session.scratch["metrics"][path_id]
+                session.scratch["paths"][path_id] = PathResult(
+                    path=path_id,
+                    score=sum((result.points for result in metrics.values()), Fraction(0)),
+                    qualified=qualified,
+                    metrics={metric.id: metrics[metric.id] for metric in self.ruleset.metrics},
+                    shortfalls=shortfalls,
+                    rule=f"{'passes' if qualified else 'falls-short'}:{path_id}",
+                    step=len(session.firings),
+                )
+                session.assert_fact({"t": "path_verdict", "path": path_id, "qualified": qualified})
+                return {"path": path_id, "qualified": qualified, **({"shortfalls": list(shortfalls)} if shortfalls else {})}
+
+            return action
+
+        rule_text = (
+            f"{path_id} qualifies with at least {format_points(scoring.min_total_points)} points in total "
+            f"and at least {format_points(scoring.min_metric_points)} in every metric"
+        )
+        return [
+            self._rule(f"passes:{path_id}", rule_text, [{"total": passes}], STAGE_PASS, conclude(True)),
+            self._rule(f"falls-short:{path_id}", rule_text, [{"total": falls_short}], STAGE_PASS, conclude(False)),
+        ]
+
+    def _shortfalls(self, session: _engine.Session, path_id: str) -> tuple[str, ...]:
+        scoring = self.ruleset.scoring
+        metrics: dict[str, MetricResult] = session.scratch["metrics"][path_id]
+        reasons = []
+        for metric in self.ruleset.metrics:
+            result = metrics[metric.id]
+            if result.points < scoring.min_metric_points:
+                reasons.append(
+                    f"{metric.id} on {path_id}: {format_points(result.points)} points, "
+                    f"needs at least {format_points(scoring.min_metric_points)}: {_why_low(metric, result)}"
+                )
+        total = sum((result.points for result in metrics.values()), Fraction(0))
+        if total < scoring.min_total_points:
+            reasons.append(
+                f"total on {path_id}: {format_points(total)} points, needs at least "
+                f"{format_points(scoring.min_total_points)} ({format_points(scoring.min_total_points - total)} short)"
+            )
+        return tuple(reasons)
+
+    # stage 4: the partner's verdict ----------------------------------------------
+
+    def _verdict(self) -> _engine.Rule:
+        path_ids = list(self.ruleset.scoring.path_preference)
+        when = [{path_id: {"$and": [{"t": "path_verdict"}, {"path": path_id}]}} for path_id in path_ids]
+
+        def verdict(session: _engine.Session, matched: Mapping[str, _engine.Fact]) -> dict[str, Any]:
+            paths: dict[str, PathResult] = session.scratch["paths"]
+            qualifying = [path_id for path_id in path_ids if paths[path_id].qualified]
+            candidates = qualifying or path_ids
+            # max() keeps the first of equal scores: ties go to the preferred path
+            chosen = max(candidates, key=lambda path_id: paths[path_id].score)
+            session.scratch["verdict"] = (bool(qualifying), chosen)
+            return {"qualified": bool(qualifying), "path": chosen, "score": str(paths[chosen].score)}
+
+        return self._rule(
+            "verdict",
+            "the partner qualifies when any path does; the reported path is the best qualifying path, "
+            "else the highest-scoring one (ties go to the earlier path in path_preference)",
+            when,
+            STAGE_VERDICT,
+            verdict,
+        )
+
+
+def _input_pattern(path_id: str, metric_id: str, option: str | None) -> dict[str, Any]:
+    conditions: list[dict[str, Any]] = [{"t": "input"}, {"path": path_id}, {"metric": metric_id}]
+    if option is not None:
+        conditions.append({"option": option})
+    return {"$and": conditions}
+
+
+def _why_low(metric: MetricSpec, result: MetricResult) -> str:
+    if metric.measure == "certified_people":
+        if not result.people:
+            return f"no person holds an eligible {metric.level} certification valid on the evaluation date"
+        return f"{len(result.people)} certified {metric.level} person(s) are not enough"
+    if metric.measure == "count":
+        return f"the measure is {result.inputs['value']}"
+    measures = ", ".join(f"{option} {value}" for option, value in result.inputs.items())
+    return f"the best association option is too low ({measures})"

@@ -1,0 +1,179 @@
+"""The cattrs converter mwrules uses, and the translation of its errors.
+
+One explicit converter (never cattrs' global one), strict about types (cattrs
+would turn ``5`` into ``"5"`` for a ``str`` field) and about keys
+(``forbid_extra_keys``), with detailed validation so that every problem is
+collected. :func:`problems_from` turns cattrs' exception groups into
+:class:`~mwrules.errors.Problem` records that carry a JSON path and, for an
+unknown key, a "did you mean" suggestion.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+from fractions import Fraction
+from typing import Any
+
+import attrs
+import cattrs
+from cattrs.cols import homogenous_tuple_structure_factory, is_mapping, is_sequence, mapping_structure_factory
+from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
+
+from ._documents import child
+from .errors import Problem, did_you_mean
+
+
+class ValueProblem(ValueError):
+    """A value of the right kind, but wrong: carries the message shown to the user."""
+
+
+def _type_name(value: object) -> str:
+    return {
+        str: "text",
+        int: "a whole number",
+        float: "a number",
+        bool: "true/false",
+        list: "a list",
+        dict: "an object",
+        type(None): "null",
+    }.get(type(value), type(value).__name__)
+
+
+def _expected(what: str, value: object) -> ValueProblem:
+    return ValueProblem(f"expected {what}, got {_type_name(value)} {value!r}")
+
+
+def _structure_str(value: object, _: type) -> str:
+    if not isinstance(value, str):
+        raise _expected("text", value)
+    return value
+
+
+def _structure_int(value: object, _: type) -> int:
+    # Counts may arrive as 3.0 from a spreadsheet export; 3.5 is a mistake.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _expected("a whole number", value)
+    return value
+
+
+def _structure_bool(value: object, _: type) -> bool:
+    if not isinstance(value, bool):
+        raise _expected("true or false", value)
+    return value
+
+
+def _structure_fraction(value: object, _: type) -> Fraction:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise _expected("a number", value)
+    try:
+        # str() reads 0.1 as the decimal the user wrote, not its binary float
+        return Fraction(str(value)) if not isinstance(value, str) else Fraction(value)
+    except (ValueError, ZeroDivisionError):
+        raise _expected("a number", value) from None
+
+
+def parse_date(value: object) -> datetime.date:
+    """A date from an ISO ``YYYY-MM-DD`` string (or a YAML date)."""
+    if isinstance(value, datetime.datetime):
+        raise _expected("a date (YYYY-MM-DD) without a time", value)
+    if isinstance(value, datetime.date):
+        return value
+    if not isinstance(value, str):
+        raise _expected("a date (YYYY-MM-DD)", value)
+    try:
+        return datetime.date.fromisoformat(value.strip())
+    except ValueError:
+        msg = f"{value!r} is not a valid date; expected YYYY-MM-DD, e.g. '2024-06-30'"
+        raise ValueProblem(msg) from None
+
+
+def _structure_date(value: object, _: type) -> datetime.date:
+    return parse_date(value)
+
+
+def make_converter() -> cattrs.Converter:
+    """A converter that rejects unknown keys and wrong types, and reports them all."""
+    converter = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+    converter.register_structure_hook(str, _structure_str)
+    converter.register_structure_hook(int, _structure_int)
+    converter.register_structure_hook(bool, _structure_bool)
+    converter.register_structure_hook(Fraction, _structure_fraction)
+    converter.register_structure_hook(datetime.date, _structure_date)
+    converter.register_unstructure_hook(datetime.date, datetime.date.isoformat)
+    converter.register_unstructure_hook(Fraction, str)
+
+    # cattrs would happily build a tuple from a string ("abc" -> ('a','b','c'))
+    # or a mapping from anything with .items(): only lists make tuples and
+    # only objects make mappings.
+    def sequences(cl: Any) -> Any:
+        structure = homogenous_tuple_structure_factory(cl, converter)
+
+        def hook(value: object, _: type) -> Any:
+            if not isinstance(value, list | tuple):
+                raise _expected("a list", value)
+            return structure(value, cl)
+
+        return hook
+
+    def mappings(cl: Any) -> Any:
+        structure = mapping_structure_factory(cl, converter)
+
+        def hook(value: object, _: type) -> Any:
+            if not isinstance(value, dict):
+                raise _expected("an object", value)
+            return structure(value, cl)
+
+        return hook
+
+    converter.register_structure_hook_factory(is_sequence, sequences)
+    converter.register_structure_hook_factory(is_mapping, mappings)
+    return converter
+
+
+def problems_from(error: BaseException, where: str = "$") -> list[Problem]:
+    """Every problem inside a cattrs structuring error, each at its JSON path."""
+    return list(_walk(error, where))
+
+
+def _walk(error: BaseException, where: str) -> Iterator[Problem]:
+    if isinstance(error, ClassValidationError | IterableValidationError):
+        for inner in error.exceptions:
+            yield from _walk(inner, _where_of(inner, where))
+        return
+    if isinstance(error, ForbiddenExtraKeysError):
+        known = [a.name for a in attrs.fields(error.cl)] if attrs.has(error.cl) else []
+        for key in sorted(error.extra_fields):
+            yield Problem(child(where, key), "unknown key", did_you_mean(key, known))
+        return
+    if isinstance(error, KeyError) and _missing_field(error):
+        yield Problem(where, "required key is missing")
+        return
+    if isinstance(error, ValueProblem):
+        yield Problem(where, str(error))
+        return
+    if isinstance(error, ExceptionGroup):
+        for inner in error.exceptions:
+            yield from _walk(inner, _where_of(inner, where))
+        return
+    if isinstance(error, TypeError | AttributeError) and "argument" not in str(error):
+        yield Problem(where, f"wrong type of value ({error})")
+        return
+    yield Problem(where, str(error) or type(error).__name__)
+
+
+def _missing_field(error: KeyError) -> bool:
+    return any("Structuring class" in str(note) for note in getattr(error, "__notes__", ()))
+
+
+def _where_of(error: BaseException, where: str) -> str:
+    for note in getattr(error, "__notes__", ()):
+        name = getattr(note, "name", None)
+        if name is not None:
+            return child(where, name)
+        index = getattr(note, "index", None)
+        if index is not None:
+            return child(where, index)
+    return where

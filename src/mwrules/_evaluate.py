@@ -1,0 +1,207 @@
+"""Evaluate a partner against a ruleset: facts in, verdict out.
+
+This module turns the partner into engine facts (resolving certification
+names through the ruleset's aliases and dates against the evaluation date),
+runs the compiled rules, and assembles the :class:`~mwrules.verdict.Verdict`
+from what the rules concluded. It makes no decision of its own: points, pass
+or fail and the chosen path all come from rule firings.
+"""
+
+from __future__ import annotations
+
+import datetime
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+from . import _engine
+from ._compile import CompiledRules, compile_ruleset
+from ._documents import child
+from ._partner_input import check_metrics, load_partner
+from .errors import EvaluationError, InputError, Problem, did_you_mean
+from .model import Partner
+from .ruleset import Ruleset, load_ruleset, normalise_name
+from .verdict import RulesetRef, TraceStep, Verdict
+
+
+_compiled: dict[int, tuple[Ruleset, CompiledRules]] = {}
+_compiled_lock = threading.Lock()
+_default: Ruleset | None = None
+
+
+def default_ruleset() -> Ruleset:
+    """The shipped Modern Work ruleset, loaded once."""
+    global _default  # noqa: PLW0603 - loaded on first use, then shared
+    if _default is None:
+        _default = load_ruleset()
+    return _default
+
+
+def _compile(ruleset: Ruleset) -> CompiledRules:
+    # Keyed by identity (a Ruleset holds dicts, so it cannot be hashed); the
+    # entry keeps the ruleset alive so that its id is never reused.
+    with _compiled_lock:
+        entry = _compiled.get(id(ruleset))
+        if entry is None:
+            entry = _compiled[id(ruleset)] = (ruleset, compile_ruleset(ruleset))
+        return entry[1]
+
+
+def evaluate(partner: Partner | Mapping[str, Any], *, ruleset: Ruleset | None = None) -> Verdict:
+    """Evaluate *partner* against *ruleset* (by default Modern Work 2023-06).
+
+    *partner* is a :class:`~mwrules.Partner` or a mapping in the documented
+    input format (see ``docs/input-format.md``).
+
+    >>> verdict = evaluate({"partner_id": "contoso", "as_of": "2024-06-30", "people": []})
+    >>> verdict.qualified, verdict.path, float(verdict.score)
+    (False, 'enterprise', 0.0)
+
+    Raises:
+        InputError: the partner data is not valid; every problem is listed.
+    """
+    ruleset = ruleset if ruleset is not None else default_ruleset()
+    if not isinstance(partner, Partner):
+        partner = load_partner(partner, ruleset)
+    else:
+        problems = check_metrics(partner.metrics, ruleset) + _duplicate_people(partner)
+        if problems:
+            raise InputError(problems)
+    compiled = _compile(ruleset)
+    as_of = partner.as_of or datetime.date.today()
+    facts, warnings, people_refs = _facts(partner, compiled, as_of)
+
+    def prepare(session: _engine.Session) -> None:
+        session.scratch.update(
+            certified={level: [] for level in ruleset.levels()},
+            metrics={path.id: {} for path in ruleset.paths},
+            paths={},
+        )
+
+    session = compiled.engine.run(facts, prepare)
+    if "verdict" not in session.scratch:
+        msg = f"the rules of {ruleset} reached no verdict; fired: {[f.rule for f in session.firings]}"
+        raise EvaluationError(msg)
+    qualified, chosen = session.scratch["verdict"]
+    paths = session.scratch["paths"]
+    return Verdict(
+        partner_id=partner.partner_id,
+        as_of=as_of,
+        qualified=qualified,
+        path=chosen,
+        score=paths[chosen].score,
+        paths={path.id: paths[path.id] for path in ruleset.paths},
+        trace=_trace(session, compiled, people_refs),
+        warnings=tuple(warnings),
+        ruleset=RulesetRef(ruleset.id, ruleset.version),
+    )
+
+
+def _duplicate_people(partner: Partner) -> list[Problem]:
+    seen: dict[str, int] = {}
+    problems = []
+    for index, person in enumerate(partner.people):
+        if person.id in seen:
+            problems.append(
+                Problem(f"$.people[{index}].id", f"person id {person.id!r} is already used by $.people[{seen[person.id]}]")
+            )
+        seen.setdefault(person.id, index)
+    return problems
+
+
+def _facts(
+    partner: Partner, compiled: CompiledRules, as_of: datetime.date
+) -> tuple[list[dict[str, Any]], list[str], dict[str, int]]:
+    """The engine facts for *partner*, the warnings, and each person's index in the input."""
+    ruleset = compiled.ruleset
+    aliases = compiled.aliases
+    warnings: list[str] = []
+    people: list[dict[str, Any]] = []
+    refs: dict[str, int] = {}
+    for index, person in enumerate(partner.people):
+        refs[person.id] = index
+        holds = set()
+        for position, cert in enumerate(person.certifications):
+            cert_id = aliases.get(cert.name) or aliases.get(normalise_name(cert.name))
+            where = f"$.people[{index}].certifications[{position}]"
+            if cert_id is None:
+                hint = did_you_mean(cert.name, _spellings(ruleset))
+                warnings.append(
+                    f"{where}: {cert.name!r} is not a certification of {ruleset}; not counted"
+                    + (f" ({hint})" if hint and hint.startswith("did you mean") else "")
+                )
+            elif cert.valid_on(as_of):
+                holds.add(cert_id)
+            elif cert.earned is not None and cert.earned > as_of:
+                warnings.append(f"{where}: {cert.name!r} was earned on {cert.earned}, after {as_of}; not counted")
+            else:
+                warnings.append(f"{where}: {cert.name!r} expired on {cert.expires}, before {as_of}; not counted")
+        if holds:
+            people.append({"t": "person", "person": person.id, "holds": sorted(holds)})
+    # The engine fires in the order facts arrive: sort, so that the trace does
+    # not depend on the order of people in the input.
+    people.sort(key=lambda fact: fact["person"])
+    facts = people + [{"t": "level", "level": level} for level in ruleset.levels()]
+    facts.extend(_input_facts(partner, ruleset, warnings))
+    return facts, warnings, refs
+
+
+def _input_facts(partner: Partner, ruleset: Ruleset, warnings: list[str]) -> list[dict[str, Any]]:
+    facts = []
+    for path in ruleset.paths:
+        given = partner.metrics.get(path.id)
+        where = child("$.metrics", path.id)
+        if given is None:
+            warnings.append(f"{where}: missing; every metric of {path.id} that comes from metrics counts as 0")
+            given = {}
+        for metric in ruleset.metrics:
+            if metric.measure == "certified_people":
+                continue
+            value = given.get(metric.id)
+            spot = child(where, metric.id)
+            if metric.measure == "count":
+                if value is None and path.id in partner.metrics:
+                    warnings.append(f"{spot}: missing; counted as 0")
+                facts.append({"t": "input", "path": path.id, "metric": metric.id, "value": value or 0})
+                continue
+            options = value if isinstance(value, Mapping) else {}
+            for option in ruleset.options(path.id, metric.id):
+                amount = options.get(option)
+                if amount is None and path.id in partner.metrics:
+                    warnings.append(f"{child(spot, option)}: missing; counted as 0")
+                facts.append(
+                    {"t": "input", "path": path.id, "metric": metric.id, "option": option, "value": amount or 0}
+                )
+    return facts
+
+
+def _spellings(ruleset: Ruleset) -> list[str]:
+    return [spelling for cert in ruleset.certifications for spelling in (cert.name, *cert.aliases)]
+
+
+def _trace(session: _engine.Session, compiled: CompiledRules, people_refs: Mapping[str, int]) -> tuple[TraceStep, ...]:
+    descriptions = compiled.descriptions
+    return tuple(
+        TraceStep(
+            step=step,
+            rule=firing.rule,
+            description=descriptions[firing.rule],
+            matched=tuple(_label(fact, people_refs) for fact in firing.matched.values()),
+            concluded=firing.concluded,
+        )
+        for step, firing in enumerate(session.firings)
+    )
+
+
+def _label(fact: Mapping[str, Any], people_refs: Mapping[str, int]) -> str:
+    kind = fact["t"]
+    if kind == "person":
+        return f"$.people[{people_refs[fact['person']]}]"
+    if kind == "input":
+        where = child(child("$.metrics", fact["path"]), fact["metric"])
+        return child(where, fact["option"]) if "option" in fact else where
+    if kind == "level":
+        return f"people certified at {fact['level']}"
+    if kind == "points":
+        return f"points:{fact['path']}:{fact['metric']}"
+    return f"{kind}:{fact['path']}"

@@ -1,0 +1,172 @@
+"""Turn a partner document into a :class:`~mwrules.model.Partner`, checking everything.
+
+Two passes, and every problem of both is reported together: the structure
+(types, unknown keys, dates) with cattrs, then what only the ruleset knows
+(which paths, metrics and options exist) and what only the whole document
+shows (duplicate person ids).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from cattrs.errors import BaseValidationError
+
+from . import _documents
+from ._convert import ValueProblem, make_converter, problems_from
+from .errors import InputError, Problem, did_you_mean
+from .model import Certification, MetricValue, Partner, Person
+from .ruleset import Ruleset
+
+
+_converter = make_converter()
+_structure_certification_object = _converter.get_structure_hook(Certification)
+
+
+def _structure_certification(value: object, _: type) -> Certification:
+    if isinstance(value, str):
+        return Certification(value)
+    if isinstance(value, dict):
+        return _structure_certification_object(value, Certification)  # type: ignore[no-any-return]
+    msg = f"expected a certification name or an object with 'name', got {value!r}"
+    raise ValueProblem(msg)
+
+
+def _structure_metric_value(value: object, _: type) -> MetricValue:
+    if isinstance(value, dict):
+        return _converter.structure(value, Mapping[str, int])  # type: ignore[return-value]
+    return _converter.structure(value, int)
+
+
+_converter.register_structure_hook(Certification, _structure_certification)
+_converter.register_structure_hook(MetricValue, _structure_metric_value)
+
+
+def partner_converter() -> Any:
+    """The converter that reads partner documents (shared with the verdict's JSON)."""
+    return _converter
+
+
+def read_document(source: str | Path, text: str | None = None) -> _documents.Document:
+    """Read a partner file (``-`` is standard input when *text* is given)."""
+    name = str(source)
+    if text is None:
+        try:
+            text = Path(source).read_text(encoding="utf-8")
+        except OSError as error:
+            raise InputError([Problem("$", f"cannot read the partner file: {error.strerror}", file=name)]) from None
+    return _documents.parse(text, source=name)
+
+
+def load_partner(document: _documents.Document | Mapping[str, Any], ruleset: Ruleset) -> Partner:
+    """A checked :class:`Partner` from a parsed document or a mapping.
+
+    Raises:
+        InputError: with every problem found.
+    """
+    if not isinstance(document, _documents.Document):
+        document = _documents.Document(document)
+    problems = list(document.problems)
+    partner = None
+    data = document.data
+    if not problems:
+        if not isinstance(data, dict):
+            problems.append(Problem("$", "a partner document must be an object with partner_id, people and metrics"))
+        else:
+            try:
+                partner = _converter.structure(data, Partner)
+            except BaseValidationError as error:
+                problems.extend(problems_from(error))
+            problems.extend(_check_people(data.get("people")))
+            problems.extend(check_metrics(data.get("metrics"), ruleset))
+    if problems:
+        raise InputError([document.locate(problem) for problem in problems])
+    assert partner is not None  # noqa: S101 - no problems means a partner was built
+    return partner
+
+
+def _check_people(people: object) -> list[Problem]:
+    if not isinstance(people, list):
+        return []
+    problems = []
+    first_use: dict[str, int] = {}
+    for index, person in enumerate(people):
+        if not isinstance(person, dict):
+            continue
+        person_id = person.get("id")
+        if isinstance(person_id, str):
+            if not person_id.strip():
+                problems.append(Problem(f"$.people[{index}].id", "a person id cannot be empty"))
+            elif person_id in first_use:
+                problems.append(
+                    Problem(
+                        f"$.people[{index}].id",
+                        f"person id {person_id!r} is already used by $.people[{first_use[person_id]}]",
+                        "each person must appear once, with all their certifications",
+                    )
+                )
+            else:
+                first_use[person_id] = index
+        for position, cert in enumerate(person.get("certifications") or []):
+            if isinstance(cert, dict):
+                problems.extend(_check_dates(cert, f"$.people[{index}].certifications[{position}]"))
+    return problems
+
+
+def _check_dates(cert: dict[str, Any], where: str) -> list[Problem]:
+    earned, expires = cert.get("earned"), cert.get("expires")
+    if isinstance(earned, str) and isinstance(expires, str):
+        try:
+            if expires < earned and len(earned) == len(expires) == 10:  # noqa: PLR2004 - ISO dates compare as text
+                return [Problem(f"{where}.expires", f"expires ({expires}) before it was earned ({earned})")]
+        except TypeError:
+            return []
+    return []
+
+
+def check_metrics(metrics: object, ruleset: Ruleset) -> list[Problem]:
+    """Problems with the paths, metrics and options of *metrics* under *ruleset*."""
+    if not isinstance(metrics, Mapping):
+        return []
+    problems = []
+    path_ids = [path.id for path in ruleset.paths]
+    for path_id, values in metrics.items():
+        where = _documents.child("$.metrics", path_id)
+        if path_id not in path_ids:
+            problems.append(Problem(where, f"unknown path in {ruleset}", did_you_mean(str(path_id), path_ids)))
+            continue
+        if not isinstance(values, Mapping):
+            continue
+        inputs = {metric.id: metric for metric in ruleset.metrics if metric.measure != "certified_people"}
+        for metric_id, value in values.items():
+            spot = _documents.child(where, metric_id)
+            metric = inputs.get(metric_id)
+            if metric is None:
+                if any(m.id == metric_id for m in ruleset.metrics):
+                    problems.append(
+                        Problem(spot, "this metric is counted from people's certifications, not given as a number")
+                    )
+                else:
+                    problems.append(Problem(spot, f"unknown metric in {ruleset}", did_you_mean(str(metric_id), inputs)))
+                continue
+            options = ruleset.options(path_id, metric_id)
+            if metric.measure == "count" and isinstance(value, Mapping):
+                problems.append(Problem(spot, "expected one number for this metric, not options"))
+            elif metric.measure == "best_of_options":
+                if not isinstance(value, Mapping):
+                    problems.append(
+                        Problem(spot, f"expected one number per association option: {{{', '.join(options)}}}")
+                    )
+                    continue
+                for option in value:
+                    if option not in options:
+                        problems.append(
+                            Problem(
+                                _documents.child(spot, option),
+                                f"unknown association option for {metric_id} on {path_id}",
+                                did_you_mean(str(option), options),
+                            )
+                        )
+    return problems

@@ -1,0 +1,81 @@
+"""The errors mwrules raises, and the :class:`Problem` records they carry.
+
+Every error derives from :class:`MwrulesError`. Bad input and bad rulesets are
+reported all at once: the error carries one :class:`Problem` per mistake, each
+with where it is and, when there is one, a suggestion.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+
+import attrs
+
+
+@attrs.frozen
+class Problem:
+    """One mistake in a partner document or a ruleset.
+
+    *where* is a JSON path (``$.people[3].id``); *file* and *line* say where it
+    is in a file, when it came from one.
+    """
+
+    where: str
+    message: str
+    suggestion: str | None = None
+    file: str | None = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        location = self.where
+        if self.file is not None:
+            place = self.file if self.line is None else f"{self.file}:{self.line}"
+            location = f"{place}: {self.where}"
+        text = f"{location}: {self.message}"
+        if self.suggestion:
+            text += f" ({self.suggestion})"
+        return text
+
+
+class MwrulesError(Exception):
+    """The root of every error mwrules raises."""
+
+
+class _ProblemsError(MwrulesError, ValueError):
+    """An error that carries every problem found, not only the first."""
+
+    summary = "problems found"
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = tuple(problems)
+        lines = [f"{len(self.problems)} {self.summary}:"]
+        lines.extend(f"  {problem}" for problem in self.problems)
+        super().__init__("\n".join(lines))
+
+
+class InputError(_ProblemsError):
+    """The partner document is not valid; :attr:`problems` lists every mistake."""
+
+    summary = "problem(s) in the partner document"
+
+
+class RulesetError(_ProblemsError):
+    """The ruleset is not valid; :attr:`problems` lists every mistake."""
+
+    summary = "problem(s) in the ruleset"
+
+
+class EvaluationError(MwrulesError, RuntimeError):
+    """The rules engine failed while evaluating; this is a bug in mwrules or its ruleset."""
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
+    """A "did you mean" hint for a misspelt *word*, or ``None``."""
+    choices = sorted(choices)
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    if close:
+        return f"did you mean {close[0]!r}?"
+    if choices:
+        return "expected one of: " + ", ".join(repr(choice) for choice in choices)
+    return None

@@ -1,0 +1,103 @@
+"""The result of an evaluation: a verdict, its per-path scores and its trace.
+
+Points are exact :class:`~fractions.Fraction` values; they are rounded only
+for display (:func:`display_points`) and in JSON, which also carries the exact
+value so that a verdict survives a round trip through JSON unchanged.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from fractions import Fraction
+from typing import Any
+
+import attrs
+
+
+@attrs.frozen(kw_only=True)
+class TraceStep:
+    """One rule firing: which rule, on which facts, and what it concluded.
+
+    *matched* names the facts: a JSON path into the partner document
+    (``$.people[3]``) for input facts, ``kind:path:metric`` for derived ones.
+    """
+
+    step: int
+    rule: str
+    description: str
+    matched: tuple[str, ...]
+    concluded: Mapping[str, Any]
+
+
+@attrs.frozen(kw_only=True)
+class MetricResult:
+    """The points of one metric on one path, and what produced them.
+
+    *inputs* are the measures the points came from (one per association
+    option for a best-of-options metric, ``people`` for certified people);
+    *option* is the option that won; *step* is the trace step of the firing
+    that computed the points.
+    """
+
+    metric: str
+    points: Fraction
+    max: Fraction
+    inputs: Mapping[str, int]
+    option: str | None = None
+    capped: bool = False
+    people: tuple[str, ...] = ()
+    rule: str
+    step: int
+
+
+@attrs.frozen(kw_only=True)
+class PathResult:
+    """One attainment path: its score, whether it qualifies, and why not."""
+
+    path: str
+    score: Fraction
+    qualified: bool
+    metrics: Mapping[str, MetricResult]
+    shortfalls: tuple[str, ...] = ()
+    rule: str
+    step: int
+
+
+@attrs.frozen
+class RulesetRef:
+    """Which ruleset produced a verdict."""
+
+    id: str
+    version: str
+
+
+@attrs.frozen(kw_only=True)
+class Verdict:
+    """Whether a partner qualifies, on which path, with how many points, and why.
+
+    *path* is the best qualifying path, else the highest-scoring one; *score*
+    is that path's score. *warnings* lists what mwrules did not use or had to
+    assume (an unknown certification name, a missing metric counted as 0).
+    """
+
+    partner_id: str
+    as_of: datetime.date
+    qualified: bool
+    path: str
+    score: Fraction
+    paths: Mapping[str, PathResult]
+    trace: tuple[TraceStep, ...]
+    warnings: tuple[str, ...]
+    ruleset: RulesetRef
+
+
+def display_points(points: Fraction) -> float:
+    """*points* rounded half up to 2 decimals, for people and for JSON."""
+    hundredths = (points * 100 + Fraction(1, 2)).__floor__()
+    return float(Fraction(hundredths, 100))
+
+
+def format_points(points: Fraction) -> str:
+    """*points* as text: ``15``, ``8.33``."""
+    return f"{display_points(points):g}"
