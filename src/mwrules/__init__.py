@@ -1,0 +1,46 @@
+"""mwrules: does a Microsoft partner qualify for Solutions Partner for Modern Work?
+
+By how many points, and why. The criteria are a ruleset (data, under
+``rulesets/``) run by forward-chaining rules; every point of a verdict is
+traced to the facts and the rule that produced it.
+
+>>> import mwrules
+>>> verdict = mwrules.evaluate({"partner_id": "contoso", "as_of": "2024-06-30",
+...     "people": [{"id": "ann", "certifications": ["MS-102"]}]})
+>>> verdict.paths["smb"].metrics["advanced_certifications"].points
+Fraction(15, 1)
+"""
+
+from ._evaluate import evaluate
+from ._explain import explain, summary
+from ._json import verdict_from_json, verdict_to_json
+from ._partner_input import load_partner
+from .errors import EvaluationError, InputError, MwrulesError, Problem, RulesetError
+from .model import Certification, Partner, Person
+from .ruleset import Ruleset, load_ruleset
+from .verdict import MetricResult, PathResult, RulesetRef, TraceStep, Verdict
+
+
+__all__ = [
+    "Certification",
+    "EvaluationError",
+    "InputError",
+    "MetricResult",
+    "MwrulesError",
+    "Partner",
+    "PathResult",
+    "Person",
+    "Problem",
+    "Ruleset",
+    "RulesetError",
+    "RulesetRef",
+    "TraceStep",
+    "Verdict",
+    "evaluate",
+    "explain",
+    "load_partner",
+    "load_ruleset",
+    "summary",
+    "verdict_from_json",
+    "verdict_to_json",
+]

@@ -20,23 +20,12 @@ from ._documents import child
 from ._partner_input import check_metrics, load_partner
 from .errors import EvaluationError, InputError, Problem, did_you_mean
 from .model import Partner
-from .ruleset import Ruleset, load_ruleset, normalise_name
+from .ruleset import Ruleset, default_ruleset, normalise_name
 from .verdict import RulesetRef, TraceStep, Verdict
 
 
 _compiled: dict[int, tuple[Ruleset, CompiledRules]] = {}
 _compiled_lock = threading.Lock()
-_default: Ruleset | None = None
-
-
-def default_ruleset() -> Ruleset:
-    """The shipped Modern Work ruleset, loaded once."""
-    global _default  # noqa: PLW0603 - loaded on first use, then shared
-    if _default is None:
-        _default = load_ruleset()
-    return _default
-
-
 def _compile(ruleset: Ruleset) -> CompiledRules:
     # Keyed by identity (a Ruleset holds dicts, so it cannot be hashed); the
     # entry keeps the ruleset alive so that its id is never reused.

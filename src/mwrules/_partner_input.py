@@ -18,7 +18,7 @@ from . import _documents
 from ._convert import ValueProblem, make_converter, problems_from
 from .errors import InputError, Problem, did_you_mean
 from .model import Certification, MetricValue, Partner, Person
-from .ruleset import Ruleset
+from .ruleset import Ruleset, default_ruleset
 
 
 _converter = make_converter()
@@ -60,12 +60,16 @@ def read_document(source: str | Path, text: str | None = None) -> _documents.Doc
     return _documents.parse(text, source=name)
 
 
-def load_partner(document: _documents.Document | Mapping[str, Any], ruleset: Ruleset) -> Partner:
-    """A checked :class:`Partner` from a parsed document or a mapping.
+def load_partner(document: _documents.Document | Mapping[str, Any], ruleset: Ruleset | None = None) -> Partner:
+    """A checked :class:`Partner` from a mapping in the input format (or a parsed document).
+
+    *ruleset* (by default Modern Work 2023-06) says which paths, metrics and
+    association options exist.
 
     Raises:
         InputError: with every problem found.
     """
+    ruleset = ruleset if ruleset is not None else default_ruleset()
     if not isinstance(document, _documents.Document):
         document = _documents.Document(document)
     problems = list(document.problems)

@@ -150,6 +150,17 @@ def default_ruleset_path() -> Path:
     return rulesets_dir() / "modern-work" / "2023-06.yaml"
 
 
+_default: Ruleset | None = None
+
+
+def default_ruleset() -> Ruleset:
+    """The shipped Modern Work ruleset, loaded once per process."""
+    global _default  # noqa: PLW0603 - loaded on first use, then shared
+    if _default is None:
+        _default = load_ruleset()
+    return _default
+
+
 def load_ruleset(path: str | Path | None = None) -> Ruleset:
     """Load and check the ruleset at *path* (by default the shipped Modern Work ruleset).
 

@@ -1,0 +1,137 @@
+"""Verdicts as people read them: a summary table, and the trace explained."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from fractions import Fraction
+
+from .ruleset import Ruleset
+from .verdict import MetricResult, PathResult, TraceStep, Verdict, format_points
+
+
+_MAX_NAMES = 10  # people named per metric before "and N more"
+
+
+def summary(verdict: Verdict, ruleset: Ruleset) -> str:
+    """The verdict, a table of every metric on every path, and what is missing."""
+    lines = [_headline(verdict, ruleset), ""]
+    path_ids = list(verdict.paths)
+    width = max(len(metric.id) + len(format_points(metric.max_points)) + 7 for metric in ruleset.metrics)
+    lines.append("metric".ljust(width) + "".join(path_id.rjust(12) for path_id in path_ids))
+    for metric in ruleset.metrics:
+        label = f"{metric.id} (max {format_points(metric.max_points)})"
+        cells = "".join(format_points(verdict.paths[p].metrics[metric.id].points).rjust(12) for p in path_ids)
+        lines.append(label.ljust(width) + cells)
+    lines.append("total".ljust(width) + "".join(format_points(verdict.paths[p].score).rjust(12) for p in path_ids))
+    lines.append(
+        "qualifies".ljust(width) + "".join(("yes" if verdict.paths[p].qualified else "no").rjust(12) for p in path_ids)
+    )
+    missing = [reason for path in verdict.paths.values() if not path.qualified for reason in path.shortfalls]
+    if missing and not verdict.qualified:
+        lines += ["", "What is missing:"] + [f"  {reason}" for reason in missing]
+    lines += _warnings(verdict)
+    return "\n".join(lines)
+
+
+def explain(verdict: Verdict, ruleset: Ruleset) -> str:
+    """For every metric of every path, how its points were reached, and why a path fails."""
+    certified = _certified_people(verdict.trace)
+    names = {cert.id: cert.name for cert in ruleset.certifications}
+    lines = [_headline(verdict, ruleset)]
+    for path in verdict.paths.values():
+        lines += ["", _path_heading(path, ruleset)]
+        for metric in ruleset.metrics:
+            result = path.metrics[metric.id]
+            lines.append(
+                f"  {metric.id}: {format_points(result.points)} of {format_points(result.max)} points"
+                f"  [{result.rule}, step {result.step}]"
+            )
+            lines += [f"    {line}" for line in _how(result, ruleset, path.path, certified, names)]
+        lines.append(f"  total: {format_points(path.score)} points  [total:{path.path}]")
+        if path.qualified:
+            lines.append(f"  qualifies  [{path.rule}, step {path.step}]")
+        else:
+            lines.append(f"  does not qualify  [{path.rule}, step {path.step}]:")
+            lines += [f"    - {reason}" for reason in path.shortfalls]
+    final = verdict.trace[-1] if verdict.trace else None
+    if final is not None:
+        lines += ["", f"verdict: {final.description}  [{final.rule}, step {final.step}]"]
+    lines += _warnings(verdict)
+    return "\n".join(lines)
+
+
+def _headline(verdict: Verdict, ruleset: Ruleset) -> str:
+    scoring = ruleset.scoring
+    status = "QUALIFIED" if verdict.qualified else "NOT QUALIFIED"
+    path_title = ruleset.path(verdict.path).title
+    return (
+        f"{verdict.partner_id} on {verdict.as_of}, {ruleset.manifest.title} {ruleset.version}\n"
+        f"{status} on {verdict.path} ({path_title}): {format_points(verdict.score)} of "
+        f"{format_points(scoring.total_points)} points (a path needs {format_points(scoring.min_total_points)}, "
+        f"and at least {format_points(scoring.min_metric_points)} in every metric)"
+    )
+
+
+def _path_heading(path: PathResult, ruleset: Ruleset) -> str:
+    status = "qualifies" if path.qualified else "does not qualify"
+    return f"{path.path} ({ruleset.path(path.path).title}): {format_points(path.score)} points, {status}"
+
+
+def _how(
+    result: MetricResult,
+    ruleset: Ruleset,
+    path_id: str,
+    certified: Mapping[str, Mapping[str, Sequence[str]]],
+    names: Mapping[str, str],
+) -> list[str]:
+    metric = ruleset.metric(result.metric)
+    target = ruleset.path(path_id).targets[metric.id]
+    cap = f"; capped at {format_points(result.max)}" if result.capped else ""
+    if metric.measure == "certified_people":
+        per_person = format_points(metric.max_points / target)  # type: ignore[operator]
+        count = len(result.people)
+        lines = [f"{count} person(s) certified at {metric.level} x {per_person} points (max at {target}){cap}"]
+        through = certified.get(metric.level or "", {})
+        for person in result.people[:_MAX_NAMES]:
+            via = ", ".join(names.get(cert, cert) for cert in through.get(person, ()))
+            lines.append(f"{person}: {via}")
+        if count > _MAX_NAMES:
+            lines.append(f"... and {count - _MAX_NAMES} more")
+        return lines
+    if metric.measure == "count":
+        value = result.inputs["value"]
+        per_unit = format_points(metric.max_points / target)  # type: ignore[operator]
+        note = " (negative: earns 0)" if value < 0 else ""
+        return [f"{value} x {per_unit} points (max at {target}){note}{cap}"]
+    assert isinstance(target, Mapping)  # noqa: S101 - a best_of_options metric has a target per option
+    lines = []
+    for option, value in result.inputs.items():
+        points = min(max(Fraction(value) * metric.max_points / target[option], Fraction(0)), metric.max_points)
+        mark = "  <- best" if option == result.option else ""
+        lines.append(f"{option}: {value} of {target[option]} for the max -> {format_points(points)} points{mark}")
+    if cap:
+        lines.append(cap.lstrip("; "))
+    return lines
+
+
+def _certified_people(trace: Sequence[TraceStep]) -> dict[str, dict[str, Sequence[str]]]:
+    """Per level, per person, the eligible certifications that made them count."""
+    result: dict[str, dict[str, Sequence[str]]] = defaultdict(dict)
+    for step in trace:
+        if step.rule.startswith("certified:"):
+            result[step.concluded["level"]][step.concluded["person"]] = step.concluded["through"]
+    return result
+
+
+_MAX_WARNINGS = 20  # shown in text; JSON output has them all
+
+
+def _warnings(verdict: Verdict) -> list[str]:
+    if not verdict.warnings:
+        return []
+    lines = ["", f"Warnings ({len(verdict.warnings)}):"]
+    lines += [f"  {warning}" for warning in verdict.warnings[:_MAX_WARNINGS]]
+    if len(verdict.warnings) > _MAX_WARNINGS:
+        lines.append(f"  ... and {len(verdict.warnings) - _MAX_WARNINGS} more (--format json lists them all)")
+    return lines

@@ -1,0 +1,78 @@
+"""Verdicts to and from plain JSON data, with cattrs.
+
+Points are JSON numbers rounded to 2 decimals, so that people and
+spreadsheets read them as they are; beside each, ``<name>_exact`` holds the
+exact value as a fraction (``"25/3"``), so that a verdict read back from JSON
+equals the one written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from fractions import Fraction
+from typing import Any
+
+import attrs
+import cattrs
+from cattrs.errors import BaseValidationError
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
+
+from ._convert import make_converter, problems_from
+from .errors import InputError
+from .verdict import MetricResult, PathResult, Verdict, display_points
+
+
+def _fraction_fields(cl: type) -> list[str]:
+    return [field.name for field in attrs.fields(cl) if field.type in (Fraction, "Fraction")]
+
+
+def _configure(converter: cattrs.Converter) -> cattrs.Converter:
+    for cl in (MetricResult, PathResult, Verdict):
+        names = _fraction_fields(cl)
+        converter.register_unstructure_hook(cl, _unstructure_with_exact(make_dict_unstructure_fn(cl, converter), names))
+        converter.register_structure_hook(cl, _structure_with_exact(make_dict_structure_fn(cl, converter), names))
+    return converter
+
+
+def _unstructure_with_exact(base: Callable[[Any], dict[str, Any]], names: list[str]) -> Callable[[Any], dict[str, Any]]:
+    def unstructure(value: Any) -> dict[str, Any]:
+        data = base(value)
+        for name in names:
+            exact = getattr(value, name)
+            data[name] = display_points(exact)
+            data[f"{name}_exact"] = str(exact)
+        return data
+
+    return unstructure
+
+
+def _structure_with_exact(base: Callable[[Any, type], Any], names: list[str]) -> Callable[[Any, type], Any]:
+    def structure(data: Any, cl: type) -> Any:
+        if isinstance(data, dict):
+            data = dict(data)
+            for name in names:
+                if f"{name}_exact" in data:
+                    data[name] = data.pop(f"{name}_exact")
+        return base(data, cl)
+
+    return structure
+
+
+_converter = _configure(make_converter())
+
+
+def verdict_to_json(verdict: Verdict) -> dict[str, Any]:
+    """*verdict* as plain JSON data (dicts, lists, strings, numbers, booleans)."""
+    return _converter.unstructure(verdict)  # type: ignore[no-any-return]
+
+
+def verdict_from_json(data: Any) -> Verdict:
+    """The :class:`Verdict` that :func:`verdict_to_json` wrote.
+
+    Raises:
+        InputError: *data* is not a verdict; every problem is listed.
+    """
+    try:
+        return _converter.structure(data, Verdict)
+    except BaseValidationError as error:
+        raise InputError(problems_from(error)) from None
