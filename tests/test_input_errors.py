@@ -1,0 +1,118 @@
+"""Every kind of bad partner input is reported, all at once, at its path."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+import mwrules
+from mwrules import InputError
+
+
+def problems(document: object) -> dict[str, str]:
+    with pytest.raises(InputError) as caught:
+        mwrules.evaluate(document)  # type: ignore[arg-type]
+    return {problem.where: f"{problem.message} {problem.suggestion or ''}" for problem in caught.value.problems}
+
+
+@pytest.mark.parametrize(
+    ("document", "where", "says"),
+    [
+        ({"partner_id": 5}, "$.partner_id", "expected text"),
+        ({"partner_id": "x", "people": "ann"}, "$.people", "expected a list"),
+        ({"partner_id": "x", "people": [{"id": "a", "certifications": [7]}]}, "$.people[0].certifications[0]", "certification name"),
+        ({"partner_id": "x", "metrics": {"smb": {"net_customer_adds": "3"}}}, "$.metrics.smb.net_customer_adds", "whole number"),
+        ({"partner_id": "x", "metrics": {"smb": {"net_customer_adds": 2.5}}}, "$.metrics.smb.net_customer_adds", "whole number"),
+        ({"partner_id": "x", "metrics": {"smb": {"net_customer_adds": True}}}, "$.metrics.smb.net_customer_adds", "whole number"),
+        ({"partner_id": "x", "metrics": {"enterprize": {}}}, "$.metrics.enterprize", "did you mean 'enterprise'"),
+        ({"partner_id": "x", "metrics": {"smb": {"net_customer_add": 1}}}, "$.metrics.smb.net_customer_add", "did you mean 'net_customer_adds'"),
+        ({"partner_id": "x", "metrics": {"smb": {"usage_growth": {"dpor": 1}}}}, "$.metrics.smb.usage_growth.dpor", "unknown association option"),
+        ({"partner_id": "x", "metrics": {"smb": {"usage_growth": 5}}}, "$.metrics.smb.usage_growth", "one number per association option"),
+        ({"partner_id": "x", "peeple": []}, "$.peeple", "did you mean 'people'"),
+        ({"partner_id": "x", "people": [{"id": "a"}, {"id": "a"}]}, "$.people[1].id", "already used by $.people[0]"),
+        ({"partner_id": "x", "people": [{"certifications": []}]}, "$.people[0].id", "required key is missing"),
+        ({"partner_id": "x", "people": [{"id": "  "}]}, "$.people[0].id", "cannot be empty"),
+        ({"partner_id": "x", "as_of": "2024-02-30"}, "$.as_of", "not a valid date"),
+        ({"partner_id": "x", "people": [{"id": "a", "certifications": [{"name": "MS-700", "earned": "soon"}]}]}, "$.people[0].certifications[0].earned", "not a valid date"),
+        ({"partner_id": "x", "people": [{"id": "a", "certifications": [{"name": "MS-700", "expirs": "2025-01-01"}]}]}, "$.people[0].certifications[0].expirs", "did you mean 'expires'"),
+        ({"people": []}, "$.partner_id", "required key is missing"),
+    ],
+)
+def test_each_kind_of_bad_input_is_reported_at_its_path(document: object, where: str, says: str):
+    """The problem is reported at its JSON path, with a suggestion where one exists."""
+    found = problems(document)
+
+    assert where in found, found
+    assert says in found[where]
+
+
+def test_all_problems_are_reported_together():
+    """Several mistakes give one error that lists each of them."""
+    found = problems({"partner_id": 1, "peeple": [], "metrics": {"enterprize": {}, "smb": {"deployments": 2}}})
+
+    assert {"$.partner_id", "$.peeple", "$.metrics.enterprize", "$.metrics.smb.deployments"} <= set(found)
+
+
+def test_an_unknown_certification_is_a_warning_not_an_error():
+    """A name that matches no certification is listed in the warnings, with a hint."""
+    verdict = mwrules.evaluate({"partner_id": "x", "people": [{"id": "a", "certifications": ["MS-7000"]}]})
+
+    assert any("$.people[0].certifications[0]" in w and "MS-7000" in w for w in verdict.warnings)
+
+
+def test_missing_paths_and_options_count_as_zero_and_are_listed():
+    """A missing path or option counts as 0 and says so in the warnings."""
+    verdict = mwrules.evaluate({"partner_id": "x", "metrics": {"smb": {"usage_growth": {"cpor": 10}}}})
+
+    assert any(w.startswith("$.metrics.enterprise: missing") for w in verdict.warnings)
+    assert any(w.startswith("$.metrics.smb.usage_growth.csp: missing") for w in verdict.warnings)
+    assert any(w.startswith("$.metrics.smb.net_customer_adds: missing") for w in verdict.warnings)
+
+
+def run_cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "mwrules.cli", *args], input=stdin, capture_output=True, text=True, check=False
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ('{"partner_id": "x", "people": [', "not valid JSON"),
+        ('{"partner_id": "x", "partner_id": "y"}', "appears twice"),
+        ("[1, 2]", "must be an object"),
+    ],
+)
+def test_malformed_json_exits_2_without_a_traceback(tmp_path, text: str, says: str):
+    """Malformed documents exit with status 2 and a clear message on stderr."""
+    path = tmp_path / "partner.json"
+    path.write_text(text)
+
+    result = run_cli("evaluate", str(path))
+
+    assert 2 == result.returncode
+    assert says in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_yaml_errors_carry_file_and_line(tmp_path):
+    """A problem in a YAML partner file names the file and the line."""
+    path = tmp_path / "partner.yaml"
+    path.write_text("partner_id: x\nmetrics:\n  smb:\n    net_customer_add: 3\n")
+
+    result = run_cli("evaluate", str(path))
+
+    assert 2 == result.returncode
+    assert f"{path}:4: $.metrics.smb.net_customer_add: unknown metric" in result.stderr
+    assert "did you mean 'net_customer_adds'?" in result.stderr
+
+
+def test_stdin_is_read_with_a_dash():
+    """`-` reads the partner document from standard input."""
+    result = run_cli("evaluate", "-", "--format", "json", stdin=json.dumps({"partner_id": "piped"}))
+
+    assert 0 == result.returncode
+    assert "piped" == json.loads(result.stdout)["partner_id"]
