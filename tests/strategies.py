@@ -27,9 +27,9 @@ def certifications(ruleset: Ruleset) -> st.SearchStrategy[Certification]:
 
 
 def people(ruleset: Ruleset, *, max_size: int = 12) -> st.SearchStrategy[tuple[Person, ...]]:
-    return st.lists(
-        st.lists(certifications(ruleset), max_size=4).map(tuple), max_size=max_size
-    ).map(lambda certs: tuple(Person(f"person-{index}", held) for index, held in enumerate(certs)))
+    return st.lists(st.lists(certifications(ruleset), max_size=4).map(tuple), max_size=max_size).map(
+        lambda certs: tuple(Person(f"person-{index}", held) for index, held in enumerate(certs))
+    )
 
 
 def metrics(ruleset: Ruleset) -> st.SearchStrategy[dict[str, dict[str, object]]]:
@@ -41,7 +41,7 @@ def metrics(ruleset: Ruleset) -> st.SearchStrategy[dict[str, dict[str, object]]]
             if metric.measure == "count":
                 fields[metric.id] = st.integers(min_value=-5, max_value=15)
             elif metric.measure == "best_of_options":
-                fields[metric.id] = st.fixed_dictionaries({option: values for option in ruleset.options(path.id, metric.id)})
+                fields[metric.id] = st.fixed_dictionaries(dict.fromkeys(ruleset.options(path.id, metric.id), values))
         per_path[path.id] = st.fixed_dictionaries(fields)
     return st.fixed_dictionaries(per_path)
 

@@ -42,7 +42,11 @@ def test_agrees_with_the_plain_python_scorer(partner: Partner):
     expected = plain_scores(partner, RULESET, AS_OF)
     for path_id, points in expected.items():
         for metric_id, value in points.items():
-            got = verdict.paths[path_id].score if metric_id == "total" else verdict.paths[path_id].metrics[metric_id].points
+            got = (
+                verdict.paths[path_id].score
+                if metric_id == "total"
+                else verdict.paths[path_id].metrics[metric_id].points
+            )
             assert value == got, (path_id, metric_id)
     assert plain_verdict(partner, RULESET, AS_OF) == (verdict.qualified, verdict.path, verdict.score)
 
@@ -80,7 +84,10 @@ def test_raising_a_metric_never_lowers_a_score(partner: Partner, data: st.DataOb
 @given(partners(RULESET), st.randoms(use_true_random=False))
 def test_order_of_people_and_certifications_does_not_matter(partner: Partner, rnd: random.Random):
     """Shuffling people and their certifications changes neither the verdict nor the trace."""
-    people = [attrs.evolve(p, certifications=tuple(rnd.sample(p.certifications, len(p.certifications)))) for p in partner.people]
+    people = [
+        attrs.evolve(p, certifications=tuple(rnd.sample(p.certifications, len(p.certifications))))
+        for p in partner.people
+    ]
     rnd.shuffle(people)
     shuffled = attrs.evolve(partner, people=tuple(people))
 

@@ -33,13 +33,29 @@ def test_the_shipped_ruleset_loads():
 @pytest.mark.parametrize(
     ("old", "new", "says"),
     [
-        ("    max_points: 20\n", "    max_pointz: 20\n", ":70: $.metrics[0].max_pointz: unknown key (did you mean 'max_points'?)"),
+        (
+            "    max_points: 20\n",
+            "    max_pointz: 20\n",
+            ":70: $.metrics[0].max_pointz: unknown key (did you mean 'max_points'?)",
+        ),
         ("  min_total_points: 70", "  min_total_points: seventy", "$.scoring.min_total_points: expected a number"),
-        ("    level: advanced\n    aliases", "    level: advnced\n    aliases", "no metric counts people at level 'advnced'"),
-        ("      net_customer_adds: 10 ", "      net_customer_add: 10 ", "unknown metric (did you mean 'net_customer_adds'?)"),
+        (
+            "    level: advanced\n    aliases",
+            "    level: advnced\n    aliases",
+            "no metric counts people at level 'advnced'",
+        ),
+        (
+            "      net_customer_adds: 10 ",
+            "      net_customer_add: 10 ",
+            "unknown metric (did you mean 'net_customer_adds'?)",
+        ),
         ("    max_points: 20\n", "    max_points: 25\n", "the metrics' max_points add up to 105, not 100"),
         ("aliases: [MS-600,", "aliases: [MS-700,", "'MS-700' already names certification"),
-        ("  path_preference: [enterprise, smb]", "  path_preference: [enterprise]", "must list every path exactly once"),
+        (
+            "  path_preference: [enterprise, smb]",
+            "  path_preference: [enterprise]",
+            "must list every path exactly once",
+        ),
         ("      usage_growth: {cpor: 500, csp: 2000}", "      usage_growth: 500", "needs a target per option"),
     ],
 )
@@ -54,7 +70,9 @@ def test_ruleset_mistakes_are_reported_with_their_line(tmp_path, old: str, new: 
 
 def test_duplicate_keys_are_not_silently_dropped(tmp_path):
     """A key written twice in the YAML is a problem, not a silent override."""
-    found = load_problems(tmp_path, SHIPPED.replace("  min_metric_points: 1\n", "  min_metric_points: 1\n  min_metric_points: 2\n"))
+    found = load_problems(
+        tmp_path, SHIPPED.replace("  min_metric_points: 1\n", "  min_metric_points: 1\n  min_metric_points: 2\n")
+    )
 
     assert any("appears twice" in problem for problem in found)
 

@@ -40,7 +40,9 @@ def load_case(path: Path) -> Case:
         else:
             unknown = set(data) - {"note", "partner", "want"}
             problems += [Problem(f"$.{key}", "unknown key in a case") for key in sorted(unknown)]
-            problems += [Problem(f"$.{key}", "required key is missing") for key in ("partner", "want") if key not in data]
+            problems += [
+                Problem(f"$.{key}", "required key is missing") for key in ("partner", "want") if key not in data
+            ]
     if problems:
         raise RulesetError([document.locate(problem) for problem in problems])
     return Case(path.stem, str(data.get("note", "")).strip(), data["partner"], data["want"])

@@ -21,16 +21,18 @@ never floats.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from fractions import Fraction
 from typing import Any
 
 import attrs
 
 from . import _engine
+from .errors import did_you_mean
 from .ruleset import MetricSpec, Ruleset, normalise_name
 from .verdict import MetricResult, PathResult, format_points
 
@@ -46,7 +48,27 @@ class CompiledRules:
     engine: _engine.CompiledRuleset
     denominator: int
     descriptions: Mapping[str, str]
-    aliases: Mapping[str, str]  # normalised spelling -> certification id
+    aliases: Mapping[str, str]  # each spelling, as written and normalised -> certification id
+    resolve: Callable[[str], tuple[str | None, str | None]] = attrs.field(init=False)
+
+    @resolve.default
+    def _resolver(self) -> Callable[[str], tuple[str | None, str | None]]:
+        spellings = sorted(
+            {spelling for cert in self.ruleset.certifications for spelling in (cert.name, *cert.aliases)}
+        )
+
+        # Partner data repeats the same few names thousands of times; the
+        # "did you mean" search (difflib) is far dearer than the evaluation.
+        @functools.lru_cache(maxsize=4096)
+        def resolve(name: str) -> tuple[str | None, str | None]:
+            """The certification id *name* spells, or None and a "did you mean" hint."""
+            cert_id = self.aliases.get(name) or self.aliases.get(normalise_name(name))
+            if cert_id is not None:
+                return cert_id, None
+            hint = did_you_mean(name, spellings)
+            return None, hint if hint and hint.startswith("did you mean") else None
+
+        return resolve
 
 
 def compile_ruleset(ruleset: Ruleset) -> CompiledRules:
@@ -59,9 +81,10 @@ def compile_ruleset(ruleset: Ruleset) -> CompiledRules:
     ).hexdigest()[:12]
     name = f"{ruleset.id}@{ruleset.version}@{digest}"
     aliases = {
-        normalise_name(spelling): cert.id
+        key: cert.id
         for cert in ruleset.certifications
         for spelling in (cert.name, *cert.aliases)
+        for key in (spelling, normalise_name(spelling))
     }
     return CompiledRules(ruleset, _engine.CompiledRuleset(name, rules), denominator, builder.descriptions, aliases)
 
@@ -105,7 +128,9 @@ class _Builder:
         rules.append(self._verdict())
         return rules
 
-    def _rule(self, name: str, description: str, when: list[dict[str, Any]], stage: int, action: _engine.Action) -> _engine.Rule:
+    def _rule(
+        self, name: str, description: str, when: list[dict[str, Any]], stage: int, action: _engine.Action
+    ) -> _engine.Rule:
         self.descriptions[name] = description
         return _engine.Rule(name, {"all": when}, stage, action)
 
@@ -146,10 +171,16 @@ class _Builder:
 
             def measure(session: _engine.Session, matched: Mapping[str, _engine.Fact]) -> dict[str, Any]:
                 people = tuple(session.scratch["certified"][level])
-                points, capped = points_for(len(people), metric.max_points, target)  # type: ignore[arg-type]
+                points, capped = points_for(len(people), metric.max_points, target)
                 return self._record(
-                    session, path_id, metric, points,
-                    inputs={"people": len(people)}, option=None, capped=capped, people=people,
+                    session,
+                    path_id,
+                    metric,
+                    points,
+                    inputs={"people": len(people)},
+                    option=None,
+                    capped=capped,
+                    people=people,
                 )
 
         elif metric.measure == "count":
@@ -162,8 +193,10 @@ class _Builder:
 
             def measure(session: _engine.Session, matched: Mapping[str, _engine.Fact]) -> dict[str, Any]:
                 value = matched["value"]["value"]
-                points, capped = points_for(value, metric.max_points, target)  # type: ignore[arg-type]
-                return self._record(session, path_id, metric, points, inputs={"value": value}, option=None, capped=capped)
+                points, capped = points_for(value, metric.max_points, target)
+                return self._record(
+                    session, path_id, metric, points, inputs={"value": value}, option=None, capped=capped
+                )
 
         else:
             assert isinstance(target, Mapping)  # noqa: S101
@@ -222,7 +255,10 @@ class _Builder:
 
     def _total(self, path_id: str) -> _engine.Rule:
         metric_ids = [metric.id for metric in self.ruleset.metrics]
-        when = [{metric_id: {"$and": [{"t": "points"}, {"path": path_id}, {"metric": metric_id}]}} for metric_id in metric_ids]
+        when = [
+            {metric_id: {"$and": [{"t": "points"}, {"path": path_id}, {"metric": metric_id}]}}
+            for metric_id in metric_ids
+        ]
 
         def total(session: _engine.Session, matched: Mapping[str, _engine.Fact]) -> dict[str, Any]:
             units = [matched[metric_id]["units"] for metric_id in metric_ids]
@@ -260,7 +296,11 @@ class _Builder:
                     step=len(session.firings),
                 )
                 session.assert_fact({"t": "path_verdict", "path": path_id, "qualified": qualified})
-                return {"path": path_id, "qualified": qualified, **({"shortfalls": list(shortfalls)} if shortfalls else {})}
+                return {
+                    "path": path_id,
+                    "qualified": qualified,
+                    **({"shortfalls": list(shortfalls)} if shortfalls else {}),
+                }
 
             return action
 

@@ -145,7 +145,6 @@ def _build(
         return result
     if isinstance(node, yaml.SequenceNode):
         return [
-            _build(item, f"{where}[{index}]", loader, lines, problems, source)
-            for index, item in enumerate(node.value)
+            _build(item, f"{where}[{index}]", loader, lines, problems, source) for index, item in enumerate(node.value)
         ]
     return loader.construct_object(node, deep=True)

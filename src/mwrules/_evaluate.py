@@ -18,14 +18,16 @@ from . import _engine
 from ._compile import CompiledRules, compile_ruleset
 from ._documents import child
 from ._partner_input import check_metrics, load_partner
-from .errors import EvaluationError, InputError, Problem, did_you_mean
+from .errors import EvaluationError, InputError, Problem
 from .model import Partner
-from .ruleset import Ruleset, default_ruleset, normalise_name
+from .ruleset import Ruleset, default_ruleset
 from .verdict import RulesetRef, TraceStep, Verdict
 
 
 _compiled: dict[int, tuple[Ruleset, CompiledRules]] = {}
 _compiled_lock = threading.Lock()
+
+
 def _compile(ruleset: Ruleset) -> CompiledRules:
     # Keyed by identity (a Ruleset holds dicts, so it cannot be hashed); the
     # entry keeps the ruleset alive so that its id is never reused.
@@ -92,7 +94,9 @@ def _duplicate_people(partner: Partner) -> list[Problem]:
     for index, person in enumerate(partner.people):
         if person.id in seen:
             problems.append(
-                Problem(f"$.people[{index}].id", f"person id {person.id!r} is already used by $.people[{seen[person.id]}]")
+                Problem(
+                    f"$.people[{index}].id", f"person id {person.id!r} is already used by $.people[{seen[person.id]}]"
+                )
             )
         seen.setdefault(person.id, index)
     return problems
@@ -103,7 +107,7 @@ def _facts(
 ) -> tuple[list[dict[str, Any]], list[str], dict[str, int]]:
     """The engine facts for *partner*, the warnings, and each person's index in the input."""
     ruleset = compiled.ruleset
-    aliases = compiled.aliases
+    resolve = compiled.resolve
     warnings: list[str] = []
     people: list[dict[str, Any]] = []
     refs: dict[str, int] = {}
@@ -111,16 +115,16 @@ def _facts(
         refs[person.id] = index
         holds = set()
         for position, cert in enumerate(person.certifications):
-            cert_id = aliases.get(cert.name) or aliases.get(normalise_name(cert.name))
+            cert_id, hint = resolve(cert.name)
+            if cert_id is not None and cert.valid_on(as_of):
+                holds.add(cert_id)
+                continue
             where = f"$.people[{index}].certifications[{position}]"
             if cert_id is None:
-                hint = did_you_mean(cert.name, _spellings(ruleset))
                 warnings.append(
                     f"{where}: {cert.name!r} is not a certification of {ruleset}; not counted"
-                    + (f" ({hint})" if hint and hint.startswith("did you mean") else "")
+                    + (f" ({hint})" if hint else "")
                 )
-            elif cert.valid_on(as_of):
-                holds.add(cert_id)
             elif cert.earned is not None and cert.earned > as_of:
                 warnings.append(f"{where}: {cert.name!r} was earned on {cert.earned}, after {as_of}; not counted")
             else:
@@ -162,10 +166,6 @@ def _input_facts(partner: Partner, ruleset: Ruleset, warnings: list[str]) -> lis
                     {"t": "input", "path": path.id, "metric": metric.id, "option": option, "value": amount or 0}
                 )
     return facts
-
-
-def _spellings(ruleset: Ruleset) -> list[str]:
-    return [spelling for cert in ruleset.certifications for spelling in (cert.name, *cert.aliases)]
 
 
 def _trace(session: _engine.Session, compiled: CompiledRules, people_refs: Mapping[str, int]) -> tuple[TraceStep, ...]:

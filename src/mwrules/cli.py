@@ -17,6 +17,7 @@ from ._evaluate import evaluate
 from ._json import verdict_to_json
 from ._partner_input import load_partner, read_document
 from .errors import InputError, MwrulesError, RulesetError
+from .model import Partner
 from .ruleset import Ruleset, default_ruleset, load_ruleset
 
 
@@ -68,11 +69,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     return EXIT_OK
 
 
-def _read_partner(source: str, ruleset: Ruleset) -> object:
-    if source == "-":
-        document = read_document("<stdin>", sys.stdin.read())
-    else:
-        document = read_document(source)
+def _read_partner(source: str, ruleset: Ruleset) -> Partner:
+    document = read_document("<stdin>", sys.stdin.read()) if source == "-" else read_document(source)
     return load_partner(document, ruleset)
 
 

@@ -129,7 +129,7 @@ _converter = make_converter()
 
 def _structure_target(value: object, _: type) -> Target:
     if isinstance(value, dict):
-        return _converter.structure(value, Mapping[str, int])  # type: ignore[return-value]
+        return _converter.structure(value, dict[str, int])
     return _converter.structure(value, int)
 
 
@@ -219,7 +219,9 @@ def _check_certifications(ruleset: Ruleset) -> list[Problem]:
             problems.append(Problem(f"{where}.id", f"certification id {cert.id!r} is used twice"))
         ids.add(cert.id)
         if not _KEBAB.match(cert.id):
-            problems.append(Problem(f"{where}.id", f"{cert.id!r} must be kebab-case, e.g. 'teams-administrator-associate'"))
+            problems.append(
+                Problem(f"{where}.id", f"{cert.id!r} must be kebab-case, e.g. 'teams-administrator-associate'")
+            )
         if cert.level not in levels:
             problems.append(
                 Problem(
@@ -282,7 +284,9 @@ def _check_paths(ruleset: Ruleset) -> list[Problem]:
             measure = ruleset.metric(metric_id).measure
             if measure == "best_of_options":
                 if not isinstance(target, Mapping) or not target:
-                    problems.append(Problem(spot, "a best_of_options metric needs a target per option, e.g. {cpor: 1000}"))
+                    problems.append(
+                        Problem(spot, "a best_of_options metric needs a target per option, e.g. {cpor: 1000}")
+                    )
                     continue
                 for option, amount in target.items():
                     if not _SNAKE.match(option):
@@ -310,13 +314,18 @@ def _check_scoring(ruleset: Ruleset) -> list[Problem]:
             )
         )
     if not 0 < scoring.min_total_points <= scoring.total_points:
-        problems.append(Problem("$.scoring.min_total_points", f"must be more than 0 and at most {_num(scoring.total_points)}"))
+        problems.append(
+            Problem("$.scoring.min_total_points", f"must be more than 0 and at most {_num(scoring.total_points)}")
+        )
     if scoring.min_metric_points < 0:
         problems.append(Problem("$.scoring.min_metric_points", "cannot be negative"))
     for metric in ruleset.metrics:
         if scoring.min_metric_points > metric.max_points:
             problems.append(
-                Problem("$.scoring.min_metric_points", f"more than the {_num(metric.max_points)} points {metric.id!r} can earn")
+                Problem(
+                    "$.scoring.min_metric_points",
+                    f"more than the {_num(metric.max_points)} points {metric.id!r} can earn",
+                )
             )
     path_ids = [path.id for path in ruleset.paths]
     preference = list(scoring.path_preference)

@@ -1,0 +1,99 @@
+"""Per-partner latency of mwrules.evaluate() beside a plain-Python scorer.
+
+Run: python benchmarks/bench_evaluate.py
+
+Both sides start from the same mwrules.Partner object and compute the same
+scores (the plain side is tests/plain_scorer.py: sets and loops, no trace, no
+engine). The machines are shared and noisy, so read the ratio, not the
+milliseconds; each figure is the median of several repetitions.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.plain_scorer import plain_verdict
+
+import mwrules
+from mwrules.ruleset import default_ruleset
+
+
+AS_OF = datetime.date(2024, 6, 30)
+NAMES = [
+    "MS-700",
+    "SC-300",
+    "MD-102",
+    "MS-203",
+    "MS-900",
+    "MS-721",
+    "MS-102",
+    "AZ-104",
+    "Teams Administrator Associate",
+]
+
+
+def partner(people: int, seed: int = 1) -> mwrules.Partner:
+    rnd = random.Random(seed)
+    members = []
+    for index in range(people):
+        certs = []
+        for name in rnd.sample(NAMES, 3):
+            expires = datetime.date(2024, 1, 1) if rnd.random() < 0.15 else None
+            certs.append(mwrules.Certification(name, None, expires))
+        members.append(mwrules.Person(f"person-{index}", tuple(certs)))
+    metrics = {
+        "enterprise": {
+            "net_customer_adds": 3,
+            "usage_growth": {"cpor": 800, "dpor": 2000},
+            "deployments": {"cpor": 2, "dpor": 4},
+        },
+        "smb": {
+            "net_customer_adds": 6,
+            "usage_growth": {"cpor": 100, "csp": 700},
+            "deployments": {"cpor": 1, "csp": 3},
+        },
+    }
+    return mwrules.Partner(partner_id=f"bench-{people}", as_of=AS_OF, people=tuple(members), metrics=metrics)
+
+
+def median_seconds(fn, repeat: int, number: int) -> float:
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        for _ in range(number):
+            fn()
+        samples.append((time.perf_counter() - start) / number)
+    return statistics.median(samples)
+
+
+def main() -> None:
+    ruleset = default_ruleset()
+    mwrules.evaluate(partner(5))  # compile and register the rules once
+    print(f"{'partner':>16} {'evaluate()':>12} {'plain Python':>13} {'ratio':>7}")
+    rows = [(100, 7, 40), (1_000, 5, 4), (5_000, 3, 1), (20_000, 3, 1)]
+    per_person = {}
+    for people, repeat, number in rows:
+        subject = partner(people)
+        verdict = mwrules.evaluate(subject)
+        assert plain_verdict(subject, ruleset, AS_OF) == (verdict.qualified, verdict.path, verdict.score)
+        engine = median_seconds(lambda s=subject: mwrules.evaluate(s), repeat, number)
+        plain = median_seconds(lambda s=subject: plain_verdict(s, ruleset, AS_OF), repeat, number * 5)
+        per_person[people] = engine / people
+        print(f"{people:>9} people {engine * 1e3:>9.2f} ms {plain * 1e3:>10.3f} ms {engine / plain:>6.1f}x")
+    print(
+        "engine cost per person: "
+        + ", ".join(f"{people}: {cost * 1e6:.1f} us" for people, cost in per_person.items())
+        + f"  (20,000 vs 1,000: {per_person[20_000] / per_person[1_000]:.2f}x per person)"
+    )
+
+
+if __name__ == "__main__":
+    main()
