@@ -155,3 +155,18 @@ def test_stdin_is_read_with_a_dash():
 
     assert 0 == result.returncode
     assert "piped" == json.loads(result.stdout)["partner_id"]
+
+
+def test_expiry_before_earning_is_caught_in_yaml_dates_too(tmp_path):
+    """YAML reads dates as date objects; an expiry before the earning date is still an error."""
+    path = tmp_path / "partner.yaml"
+    path.write_text(
+        "partner_id: x\npeople:\n  - id: a\n    certifications:\n      - {name: MS-700, earned: 2024-05-01, expires: 2023-01-01}\n"
+    )
+
+    result = run_cli("evaluate", str(path))
+
+    assert 2 == result.returncode
+    assert (
+        "$.people[0].certifications[0].expires: expires (2023-01-01) before it was earned (2024-05-01)" in result.stderr
+    )

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from fractions import Fraction
 
+from ._compile import points_for
 from .ruleset import Ruleset
 from .verdict import MetricResult, PathResult, TraceStep, Verdict, format_points
 
@@ -107,7 +107,7 @@ def _how(
     assert isinstance(target, Mapping)  # noqa: S101 - a best_of_options metric has a target per option
     lines = []
     for option, value in result.inputs.items():
-        points = min(max(Fraction(value) * metric.max_points / target[option], Fraction(0)), metric.max_points)
+        points, _ = points_for(value, metric.max_points, target[option])
         mark = "  <- best" if option == result.option else ""
         lines.append(f"{option}: {value} of {target[option]} for the max -> {format_points(points)} points{mark}")
     if cap:

@@ -15,7 +15,7 @@ from typing import Any
 from cattrs.errors import BaseValidationError
 
 from . import _documents
-from ._convert import ValueProblem, make_converter, problems_from
+from ._convert import ValueProblem, make_converter, parse_date, problems_from
 from .errors import InputError, Problem, did_you_mean
 from .model import Certification, MetricValue, Partner
 from .ruleset import Ruleset, default_ruleset
@@ -121,12 +121,12 @@ def _check_people(people: object) -> list[Problem]:
 
 def _check_dates(cert: dict[str, Any], where: str) -> list[Problem]:
     earned, expires = cert.get("earned"), cert.get("expires")
-    if isinstance(earned, str) and isinstance(expires, str):
-        try:
-            if expires < earned and len(earned) == len(expires) == 10:
-                return [Problem(f"{where}.expires", f"expires ({expires}) before it was earned ({earned})")]
-        except TypeError:
-            return []
+    try:
+        earned_on, expires_on = parse_date(earned), parse_date(expires)
+    except ValueError:
+        return []  # a missing or invalid date is reported by the structural pass, or needs no check
+    if expires_on < earned_on:
+        return [Problem(f"{where}.expires", f"expires ({expires_on}) before it was earned ({earned_on})")]
     return []
 
 
