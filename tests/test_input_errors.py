@@ -160,9 +160,9 @@ def test_stdin_is_read_with_a_dash():
 def test_expiry_before_earning_is_caught_in_yaml_dates_too(tmp_path):
     """YAML reads dates as date objects; an expiry before the earning date is still an error."""
     path = tmp_path / "partner.yaml"
-    path.write_text(
-        "partner_id: x\npeople:\n  - id: a\n    certifications:\n      - {name: MS-700, earned: 2024-05-01, expires: 2023-01-01}\n"
-    )
+    lines = ["partner_id: x", "people:", "  - id: a", "    certifications:"]
+    lines.append("      - {name: MS-700, earned: 2024-05-01, expires: 2023-01-01}")
+    path.write_text("\n".join(lines) + "\n")
 
     result = run_cli("evaluate", str(path))
 
