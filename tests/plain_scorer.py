@@ -15,21 +15,25 @@ from mwrules import Partner, Ruleset
 
 def plain_scores(partner: Partner, ruleset: Ruleset, as_of: datetime.date) -> dict[str, dict[str, Fraction]]:
     """Per path, per metric, the exact points; plus "total" per path."""
-    spelling_to_level = {}
+    by_spelling = {}
     for cert in ruleset.certifications:
         for spelling in (cert.name, *cert.aliases):
-            spelling_to_level[" ".join(spelling.split()).casefold()] = cert.level
+            by_spelling[" ".join(spelling.split()).casefold()] = cert
     certified: dict[str, set[str]] = {}
     for person in partner.people:
-        for cert in person.certifications:
-            level = spelling_to_level.get(" ".join(cert.name.split()).casefold())
-            if level is None:
+        for held in person.certifications:
+            spec = by_spelling.get(" ".join(held.name.split()).casefold())
+            if spec is None:
                 continue
-            if cert.earned is not None and cert.earned > as_of:
+            if held.earned is not None and held.earned > as_of:
                 continue
-            if cert.expires is not None and cert.expires < as_of:
+            if held.expires is not None and held.expires < as_of:
                 continue
-            certified.setdefault(level, set()).add(person.id)
+            if spec.eligible_through is not None and as_of > spec.eligible_through:
+                continue
+            for metric in ruleset.metrics:
+                if spec.id in metric.certifications:
+                    certified.setdefault(metric.id, set()).add(person.id)
     scores: dict[str, dict[str, Fraction]] = {}
     for path in ruleset.paths:
         given = partner.metrics.get(path.id, {})
@@ -37,7 +41,7 @@ def plain_scores(partner: Partner, ruleset: Ruleset, as_of: datetime.date) -> di
         for metric in ruleset.metrics:
             target = path.targets[metric.id]
             if metric.measure == "certified_people":
-                measures = [(len(certified.get(metric.level or "", ())), target)]
+                measures = [(len(certified.get(metric.id, ())), target)]
             elif metric.measure == "count":
                 measures = [(given.get(metric.id, 0), target)]
             else:

@@ -21,7 +21,11 @@ def test_json_output_has_the_documented_keys(capsys):
     assert {"qualified", "path", "score", "paths", "trace", "warnings", "ruleset"} <= set(data)
     assert (True, "smb", 78.5) == (data["qualified"], data["path"], data["score"])
     assert 22.5 == data["paths"]["smb"]["metrics"]["usage_growth"]["points"]
-    assert {"id": "modern-work", "version": "2023-06"} == data["ruleset"]
+    assert {
+        "id": "modern-work",
+        "version": "2023-06",
+        "reason": "in force on 2024-06-30: effective from 2023-06-12 through 2025-12-31",
+    } == data["ruleset"]
 
 
 @pytest.mark.parametrize(

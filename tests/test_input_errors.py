@@ -145,7 +145,7 @@ def test_yaml_errors_carry_file_and_line(tmp_path):
     result = run_cli("evaluate", str(path))
 
     assert 2 == result.returncode
-    assert f"{path}:4: $.metrics.smb.net_customer_add: unknown metric" in result.stderr
+    assert f"{path}:4: $.metrics.smb.net_customer_add: MW204 unknown metric" in result.stderr
     assert "did you mean 'net_customer_adds'?" in result.stderr
 
 
@@ -168,5 +168,5 @@ def test_expiry_before_earning_is_caught_in_yaml_dates_too(tmp_path):
 
     assert 2 == result.returncode
     assert (
-        "$.people[0].certifications[0].expires: expires (2023-01-01) before it was earned (2024-05-01)" in result.stderr
+        "$.people[0].certifications[0].expires: MW203 expires (2023-01-01) before it was earned (2024-05-01)" in result.stderr
     )

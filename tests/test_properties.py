@@ -12,34 +12,33 @@ from hypothesis import strategies as st
 
 import mwrules
 from mwrules import Partner, Person
-from mwrules.ruleset import default_ruleset
 
 from .plain_scorer import plain_scores, plain_verdict
-from .strategies import AS_OF, partners
+from .strategies import partners, ruleset_on
 
 
-RULESET = default_ruleset()
-
-
-@given(partners(RULESET))
+@given(partners())
 def test_scores_are_bounded_and_add_up(partner: Partner):
     """0 <= score <= total, each metric within its max, a path's score is the sum of its metrics."""
     verdict = mwrules.evaluate(partner)
+    ruleset = ruleset_on(partner.as_of)
 
+    assert (ruleset.id, ruleset.version) == (verdict.ruleset.id, verdict.ruleset.version)
     for path in verdict.paths.values():
-        assert 0 <= path.score <= RULESET.scoring.total_points
+        assert 0 <= path.score <= ruleset.scoring.total_points
         assert path.score == sum(result.points for result in path.metrics.values())
-        for metric in RULESET.metrics:
+        for metric in ruleset.metrics:
             assert 0 <= path.metrics[metric.id].points <= metric.max_points
     assert verdict.score == verdict.paths[verdict.path].score
 
 
-@given(partners(RULESET))
+@given(partners())
 def test_agrees_with_the_plain_python_scorer(partner: Partner):
     """The rules engine and an independent plain-Python scorer give the same points and verdict."""
     verdict = mwrules.evaluate(partner)
+    ruleset = ruleset_on(partner.as_of)
 
-    expected = plain_scores(partner, RULESET, AS_OF)
+    expected = plain_scores(partner, ruleset, partner.as_of)
     for path_id, points in expected.items():
         for metric_id, value in points.items():
             got = (
@@ -48,13 +47,19 @@ def test_agrees_with_the_plain_python_scorer(partner: Partner):
                 else verdict.paths[path_id].metrics[metric_id].points
             )
             assert value == got, (path_id, metric_id)
-    assert plain_verdict(partner, RULESET, AS_OF) == (verdict.qualified, verdict.path, verdict.score)
+    assert plain_verdict(partner, ruleset, partner.as_of) == (verdict.qualified, verdict.path, verdict.score)
 
 
-@given(partners(RULESET), st.integers(min_value=0, max_value=3))
+@given(partners(), st.integers(min_value=0, max_value=3))
 def test_adding_a_certified_person_never_lowers_a_score(partner: Partner, which: int):
-    """A new person with an eligible certification never lowers any metric."""
-    cert = RULESET.certifications[which * 2 % len(RULESET.certifications)]
+    """A new person with a certification eligible on as_of never lowers any metric."""
+    ruleset = ruleset_on(partner.as_of)
+    eligible = [
+        cert
+        for cert in ruleset.certifications
+        if ruleset.counted_at(cert.id) and (cert.eligible_through is None or partner.as_of <= cert.eligible_through)
+    ]
+    cert = eligible[which % len(eligible)]
     more = attrs.evolve(partner, people=(*partner.people, Person("newcomer", (mwrules.Certification(cert.name),))))
 
     before, after = mwrules.evaluate(partner), mwrules.evaluate(more)
@@ -64,7 +69,7 @@ def test_adding_a_certified_person_never_lowers_a_score(partner: Partner, which:
             assert result.points <= after.paths[path_id].metrics[metric_id].points
 
 
-@given(partners(RULESET), st.data())
+@given(partners(), st.data())
 def test_raising_a_metric_never_lowers_a_score(partner: Partner, data: st.DataObject):
     """Raising any measure never lowers any score."""
     path_id = data.draw(st.sampled_from(sorted(partner.metrics)))
@@ -81,7 +86,7 @@ def test_raising_a_metric_never_lowers_a_score(partner: Partner, data: st.DataOb
     assert before.qualified <= after.qualified
 
 
-@given(partners(RULESET), st.randoms(use_true_random=False))
+@given(partners(), st.randoms(use_true_random=False))
 def test_order_of_people_and_certifications_does_not_matter(partner: Partner, rnd: random.Random):
     """Shuffling people and their certifications changes neither the verdict nor the trace."""
     people = [
@@ -98,7 +103,7 @@ def test_order_of_people_and_certifications_does_not_matter(partner: Partner, rn
     assert [(s.rule, s.concluded) for s in before.trace] == [(s.rule, s.concluded) for s in after.trace]
 
 
-@given(partners(RULESET))
+@given(partners())
 def test_verdict_round_trips_through_json(partner: Partner):
     """A verdict written as JSON text and read back is equal to the original."""
     verdict = mwrules.evaluate(partner)
@@ -108,7 +113,7 @@ def test_verdict_round_trips_through_json(partner: Partner):
     assert verdict == mwrules.verdict_from_json(json.loads(text))
 
 
-@given(partners(RULESET))
+@given(partners())
 def test_every_point_is_traced_to_a_firing(partner: Partner):
     """Each metric's points name the trace step of the rule firing that produced them."""
     verdict = mwrules.evaluate(partner)

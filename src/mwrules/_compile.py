@@ -137,7 +137,7 @@ class _Builder:
     # stage 0: people ---------------------------------------------------------
 
     def _certified(self, level: str) -> _engine.Rule:
-        eligible = sorted(cert.id for cert in self.ruleset.certifications if cert.level == level)
+        eligible = sorted(self.ruleset.level_metric(level).certifications)
         pattern = {"$and": [{"t": "person"}, {"$iany": {"holds": {"$or": [{"$i": cert} for cert in eligible]}}}]}
         eligible_set = set(eligible)
 
@@ -147,9 +147,20 @@ class _Builder:
             session.scratch["certified"][level].append(person["person"])
             return {"person": person["person"], "level": level, "through": through}
 
+        # A person fact holds only the certifications valid on the evaluation
+        # date, retired ones only through their eligible_through date: see
+        # _evaluate._facts. (A date condition per retired certification, as
+        # an "or" in this rule, would fire once per matching branch and count
+        # a person twice.)
+        limits = "; ".join(
+            f"{cert_id} counts through {self.ruleset.certification(cert_id).eligible_through}"
+            for cert_id in eligible
+            if self.ruleset.certification(cert_id).eligible_through is not None
+        )
         return self._rule(
             f"certified:{level}",
-            f"a person holding an eligible {level} certification, valid on the evaluation date, counts once at {level}",
+            f"a person holding an eligible {level} certification, valid on the evaluation date, counts once at "
+            f"{level}" + (f" ({limits})" if limits else ""),
             [{"person": pattern}],
             STAGE_PEOPLE,
             certified,

@@ -20,6 +20,7 @@ import cattrs
 from cattrs.cols import homogenous_tuple_structure_factory, is_mapping, is_sequence, mapping_structure_factory
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 
+from . import codes
 from ._documents import child
 from .errors import Problem, did_you_mean
 
@@ -146,22 +147,22 @@ def _walk(error: BaseException, where: str) -> Iterator[Problem]:
     if isinstance(error, ForbiddenExtraKeysError):
         known = [a.name for a in attrs.fields(error.cl)] if attrs.has(error.cl) else []
         for key in sorted(error.extra_fields):
-            yield Problem(child(where, key), "unknown key", did_you_mean(key, known))
+            yield Problem(child(where, key), "unknown key", did_you_mean(key, known), code=codes.UNKNOWN_KEY)
         return
     if isinstance(error, KeyError) and _missing_field(error):
-        yield Problem(where, "required key is missing")
+        yield Problem(where, "required key is missing", code=codes.MISSING_KEY)
         return
     if isinstance(error, ValueProblem):
-        yield Problem(where, str(error))
+        yield Problem(where, str(error), code=codes.INVALID_VALUE)
         return
     if isinstance(error, ExceptionGroup):
         for inner in error.exceptions:
             yield from _walk(inner, _where_of(inner, where))
         return
     if isinstance(error, TypeError | AttributeError) and "argument" not in str(error):
-        yield Problem(where, f"wrong type of value ({error})")
+        yield Problem(where, f"wrong type of value ({error})", code=codes.INVALID_VALUE)
         return
-    yield Problem(where, str(error) or type(error).__name__)
+    yield Problem(where, str(error) or type(error).__name__, code=codes.INVALID_VALUE)
 
 
 def _missing_field(error: KeyError) -> bool:

@@ -15,6 +15,7 @@ from typing import Any
 import attrs
 import yaml
 
+from . import codes
 from .errors import Problem
 
 
@@ -86,10 +87,16 @@ def _parse_json(text: str, source: str | None) -> Document:
             f"not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})",
             file=source,
             line=error.lineno,
+            code=codes.SYNTAX,
         )
         return Document(None, source, problems=(problem,))
     problems = tuple(
-        Problem("$", f"key {key!r} appears twice in one object; only the last would count", file=source)
+        Problem(
+            "$",
+            f"key {key!r} appears twice in one object; only the last would count",
+            file=source,
+            code=codes.DUPLICATE_KEY,
+        )
         for key in duplicates
     )
     return Document(data, source, problems=problems)
@@ -103,7 +110,11 @@ def _parse_yaml(text: str, source: str | None) -> Document:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         reason = getattr(error, "problem", None) or str(error)
-        return Document(None, source, problems=(Problem("$", f"not valid YAML: {reason}", file=source, line=line),))
+        return Document(
+            None,
+            source,
+            problems=(Problem("$", f"not valid YAML: {reason}", file=source, line=line, code=codes.SYNTAX),),
+        )
     finally:
         loader.dispose()
     if node is None:
@@ -129,7 +140,15 @@ def _build(
         for key_node, value_node in node.value:
             key = loader.construct_object(key_node, deep=True)
             if not isinstance(key, str | int | float | bool) and key is not None:
-                problems.append(Problem(where, "keys must be text", file=source, line=key_node.start_mark.line + 1))
+                problems.append(
+                    Problem(
+                        where,
+                        "keys must be text",
+                        file=source,
+                        line=key_node.start_mark.line + 1,
+                        code=codes.INVALID_VALUE,
+                    )
+                )
                 continue
             key_where = child(where, key)
             if key in result:
@@ -139,6 +158,7 @@ def _build(
                         f"key {key!r} appears twice; only the last would count",
                         file=source,
                         line=key_node.start_mark.line + 1,
+                        code=codes.DUPLICATE_KEY,
                     )
                 )
             result[key] = _build(value_node, key_where, loader, lines, problems, source)

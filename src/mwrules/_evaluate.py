@@ -14,13 +14,14 @@ import threading
 from collections.abc import Mapping
 from typing import Any
 
-from . import _engine
+from . import _documents, _engine, codes
 from ._compile import CompiledRules, compile_ruleset
 from ._documents import child
-from ._partner_input import check_metrics, load_partner
+from ._partner_input import check_metrics, declared_as_of, load_partner
+from ._versions import Choice, select_ruleset
 from .errors import EvaluationError, InputError, Problem
 from .model import Partner
-from .ruleset import Ruleset, default_ruleset
+from .ruleset import Ruleset
 from .verdict import RulesetRef, TraceStep, Verdict
 
 
@@ -38,38 +39,68 @@ def _compile(ruleset: Ruleset) -> CompiledRules:
         return entry[1]
 
 
-def evaluate(partner: Partner | Mapping[str, Any], *, ruleset: Ruleset | None = None) -> Verdict:
-    """Evaluate *partner* against *ruleset* (by default Modern Work 2023-06).
+def evaluate(partner: Partner | Mapping[str, Any], *, ruleset: Ruleset | str | None = None) -> Verdict:
+    """Evaluate *partner* and return the verdict, with its explanation trace.
 
     *partner* is a :class:`~mwrules.Partner` or a mapping in the documented
-    input format (see ``docs/input-format.md``).
+    input format (see ``docs/input-format.md``). *ruleset* is a loaded
+    :class:`~mwrules.Ruleset`, or the name of a shipped one: ``"modern-work"``
+    (the version in force on the partner's ``as_of``) or
+    ``"modern-work@2023-06"`` (that version). By default, the Modern Work
+    version in force on ``as_of``; the verdict says which version and why.
 
     >>> verdict = evaluate({"partner_id": "contoso", "as_of": "2024-06-30", "people": []})
     >>> verdict.qualified, verdict.path, float(verdict.score)
     (False, 'enterprise', 0.0)
+    >>> verdict.ruleset.version, verdict.ruleset.reason
+    ('2023-06', 'in force on 2024-06-30: effective from 2023-06-12 through 2025-12-31')
 
     Raises:
-        InputError: the partner data is not valid; every problem is listed.
+        InputError: the partner data is not valid, or no version of the
+            ruleset is in force on its ``as_of``; every problem is listed.
+        RulesetError: the named ruleset does not exist or has a problem.
     """
-    ruleset = ruleset if ruleset is not None else default_ruleset()
-    if not isinstance(partner, Partner):
-        partner = load_partner(partner, ruleset)
-    else:
-        problems = check_metrics(partner.metrics, ruleset) + _duplicate_people(partner)
+    if isinstance(partner, Partner):
+        choice = choose_ruleset(ruleset, partner.as_of)
+        problems = check_metrics(partner.metrics, choice.ruleset) + _duplicate_people(partner)
         if problems:
             raise InputError(problems)
+    else:
+        partner, choice = prepare(_documents.Document(partner), ruleset)
+    return evaluate_with(partner, choice)
+
+
+def choose_ruleset(ruleset: Ruleset | str | None, as_of: datetime.date | None) -> Choice:
+    """The ruleset to evaluate with, and why (see :func:`evaluate`)."""
+    if isinstance(ruleset, Ruleset):
+        return Choice(ruleset, f"loaded from {ruleset.source}" if ruleset.source else "given by the caller")
+    return select_ruleset(ruleset, as_of=as_of)
+
+
+def prepare(document: _documents.Document, ruleset: Ruleset | str | None) -> tuple[Partner, Choice]:
+    """The checked partner of *document* and the ruleset chosen for its ``as_of``."""
+    try:
+        choice = choose_ruleset(ruleset, declared_as_of(document.data))
+    except InputError as error:
+        raise InputError([document.locate(problem) for problem in error.problems]) from None
+    return load_partner(document, choice.ruleset), choice
+
+
+def evaluate_with(partner: Partner, choice: Choice) -> Verdict:
+    """Evaluate a checked *partner* under the chosen ruleset."""
+    ruleset = choice.ruleset
     compiled = _compile(ruleset)
     as_of = partner.as_of or datetime.date.today()
     facts, warnings, people_refs = _facts(partner, compiled, as_of)
 
-    def prepare(session: _engine.Session) -> None:
+    def prepare_session(session: _engine.Session) -> None:
         session.scratch.update(
             certified={level: [] for level in ruleset.levels()},
             metrics={path.id: {} for path in ruleset.paths},
             paths={},
         )
 
-    session = compiled.engine.run(facts, prepare)
+    session = compiled.engine.run(facts, prepare_session)
     if "verdict" not in session.scratch:
         msg = f"the rules of {ruleset} reached no verdict; fired: {[f.rule for f in session.firings]}"
         raise EvaluationError(msg)
@@ -84,7 +115,7 @@ def evaluate(partner: Partner | Mapping[str, Any], *, ruleset: Ruleset | None = 
         paths={path.id: paths[path.id] for path in ruleset.paths},
         trace=_trace(session, compiled, people_refs),
         warnings=tuple(warnings),
-        ruleset=RulesetRef(ruleset.id, ruleset.version),
+        ruleset=RulesetRef(ruleset.id, ruleset.version, choice.reason),
     )
 
 
@@ -95,7 +126,9 @@ def _duplicate_people(partner: Partner) -> list[Problem]:
         if person.id in seen:
             problems.append(
                 Problem(
-                    f"$.people[{index}].id", f"person id {person.id!r} is already used by $.people[{seen[person.id]}]"
+                    f"$.people[{index}].id",
+                    f"person id {person.id!r} is already used by $.people[{seen[person.id]}]",
+                    code=codes.DUPLICATE_PERSON,
                 )
             )
         seen.setdefault(person.id, index)
@@ -116,9 +149,6 @@ def _facts(
         holds = set()
         for position, cert in enumerate(person.certifications):
             cert_id, hint = resolve(cert.name)
-            if cert_id is not None and cert.valid_on(as_of):
-                holds.add(cert_id)
-                continue
             where = f"$.people[{index}].certifications[{position}]"
             if cert_id is None:
                 warnings.append(
@@ -127,8 +157,12 @@ def _facts(
                 )
             elif cert.earned is not None and cert.earned > as_of:
                 warnings.append(f"{where}: {cert.name!r} was earned on {cert.earned}, after {as_of}; not counted")
-            else:
+            elif cert.expires is not None and cert.expires < as_of:
                 warnings.append(f"{where}: {cert.name!r} expired on {cert.expires}, before {as_of}; not counted")
+            elif why_not := _not_eligible(ruleset, cert_id, as_of):
+                warnings.append(f"{where}: {cert.name!r} {why_not}; not counted")
+            else:
+                holds.add(cert_id)
         if holds:
             people.append({"t": "person", "person": person.id, "holds": sorted(holds)})
     # The engine fires in the order facts arrive: sort, so that the trace does
@@ -137,6 +171,17 @@ def _facts(
     facts = people + [{"t": "level", "level": level} for level in ruleset.levels()]
     facts.extend(_input_facts(partner, ruleset, warnings))
     return facts, warnings, refs
+
+
+def _not_eligible(ruleset: Ruleset, cert_id: str, as_of: datetime.date) -> str | None:
+    """Why a certification valid on *as_of* cannot make its holder count under *ruleset*, if it cannot."""
+    spec = ruleset.certification(cert_id)
+    if not ruleset.counted_at(cert_id):
+        return f"({spec.name}) is not eligible under {ruleset}"
+    if spec.eligible_through is not None and spec.eligible_through < as_of:
+        retired = f"retired on {spec.retired} and " if spec.retired else ""
+        return f"({spec.name}) {retired}counts under {ruleset} only through {spec.eligible_through}"
+    return None
 
 
 def _input_facts(partner: Partner, ruleset: Ruleset, warnings: list[str]) -> list[dict[str, Any]]:

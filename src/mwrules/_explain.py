@@ -54,6 +54,7 @@ def explain(verdict: Verdict, ruleset: Ruleset) -> str:
         else:
             lines.append(f"  does not qualify  [{path.rule}, step {path.step}]:")
             lines += [f"    - {reason}" for reason in path.shortfalls]
+    lines += _workloads(ruleset)
     final = verdict.trace[-1] if verdict.trace else None
     if final is not None:
         lines += ["", f"verdict: {final.description}  [{final.rule}, step {final.step}]"]
@@ -65,8 +66,9 @@ def _headline(verdict: Verdict, ruleset: Ruleset) -> str:
     scoring = ruleset.scoring
     status = "QUALIFIED" if verdict.qualified else "NOT QUALIFIED"
     path_title = ruleset.path(verdict.path).title
+    reason = f" ({verdict.ruleset.reason})" if verdict.ruleset.reason else ""
     return (
-        f"{verdict.partner_id} on {verdict.as_of}, {ruleset.manifest.title} {ruleset.version}\n"
+        f"{verdict.partner_id} on {verdict.as_of}, {ruleset.manifest.title} {ruleset.version}{reason}\n"
         f"{status} on {verdict.path} ({path_title}): {format_points(verdict.score)} of "
         f"{format_points(scoring.total_points)} points (a path needs {format_points(scoring.min_total_points)}, "
         f"and at least {format_points(scoring.min_metric_points)} in every metric)"
@@ -112,6 +114,18 @@ def _how(
         lines.append(f"{option}: {value} of {target[option]} for the max -> {format_points(points)} points{mark}")
     if cap:
         lines.append(cap.lstrip("; "))
+    return lines
+
+
+def _workloads(ruleset: Ruleset) -> list[str]:
+    """The eligible workloads behind each metric measured from customer data, grouped by identical lists."""
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for metric in ruleset.metrics:
+        if metric.measure != "certified_people" and ruleset.workloads:
+            groups.setdefault(ruleset.workloads_for(metric.id), []).append(metric.id)
+    lines = []
+    for workloads, metric_ids in groups.items():
+        lines += ["", f"eligible workloads for {', '.join(metric_ids)} ({ruleset}):", f"  {', '.join(workloads)}"]
     return lines
 
 

@@ -8,19 +8,22 @@ shows (duplicate person ids).
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from cattrs.errors import BaseValidationError
 
-from . import _documents
+from . import _documents, codes
 from ._convert import ValueProblem, make_converter, parse_date, problems_from
+from ._versions import select_ruleset
 from .errors import InputError, Problem, did_you_mean
 from .model import Certification, MetricValue, Partner
-from .ruleset import Ruleset, default_ruleset
+from .ruleset import Ruleset
 
 
+_UNKNOWN = codes.UNKNOWN_PARTNER_METRIC
 _converter = make_converter()
 _structure_certification_object = _converter.get_structure_hook(Certification)
 
@@ -56,28 +59,41 @@ def read_document(source: str | Path, text: str | None = None) -> _documents.Doc
         try:
             text = Path(source).read_text(encoding="utf-8")
         except OSError as error:
-            raise InputError([Problem("$", f"cannot read the partner file: {error.strerror}", file=name)]) from None
+            raise InputError(
+                [Problem("$", f"cannot read the partner file: {error.strerror}", file=name, code=codes.UNREADABLE)]
+            ) from None
     return _documents.parse(text, source=name)
 
 
-def load_partner(document: _documents.Document | Mapping[str, Any], ruleset: Ruleset | None = None) -> Partner:
+def load_partner(document: _documents.Document | Mapping[str, Any], ruleset: Ruleset | str | None = None) -> Partner:
     """A checked :class:`Partner` from a mapping in the input format (or a parsed document).
 
-    *ruleset* (by default Modern Work 2023-06) says which paths, metrics and
-    association options exist.
+    *ruleset* says which paths, metrics and association options exist: a
+    loaded ruleset, or a shipped one's name as for :func:`mwrules.evaluate`
+    (by default, the Modern Work version in force on the partner's ``as_of``).
 
     Raises:
         InputError: with every problem found.
     """
-    ruleset = ruleset if ruleset is not None else default_ruleset()
     if not isinstance(document, _documents.Document):
         document = _documents.Document(document)
+    if not isinstance(ruleset, Ruleset):
+        try:
+            ruleset = select_ruleset(ruleset, as_of=declared_as_of(document.data)).ruleset
+        except InputError as error:
+            raise InputError([document.locate(problem) for problem in error.problems]) from None
     problems = list(document.problems)
     partner = None
     data = document.data
     if not problems:
         if not isinstance(data, dict):
-            problems.append(Problem("$", "a partner document must be an object with partner_id, people and metrics"))
+            problems.append(
+                Problem(
+                    "$",
+                    "a partner document must be an object with partner_id, people and metrics",
+                    code=codes.INVALID_VALUE,
+                )
+            )
         else:
             try:
                 partner = _converter.structure(data, Partner)
@@ -91,6 +107,18 @@ def load_partner(document: _documents.Document | Mapping[str, Any], ruleset: Rul
     return partner
 
 
+def declared_as_of(data: object) -> datetime.date | None:
+    """The ``as_of`` a raw partner document gives, if it is a valid date.
+
+    Only to choose the ruleset version: a bad date is reported when the
+    partner is loaded (against the version in force today).
+    """
+    try:
+        return parse_date(data.get("as_of")) if isinstance(data, Mapping) else None
+    except ValueError:
+        return None
+
+
 def _check_people(people: object) -> list[Problem]:
     if not isinstance(people, list):
         return []
@@ -102,13 +130,16 @@ def _check_people(people: object) -> list[Problem]:
         person_id = person.get("id")
         if isinstance(person_id, str):
             if not person_id.strip():
-                problems.append(Problem(f"$.people[{index}].id", "a person id cannot be empty"))
+                problems.append(
+                    Problem(f"$.people[{index}].id", "a person id cannot be empty", code=codes.EMPTY_PERSON_ID)
+                )
             elif person_id in first_use:
                 problems.append(
                     Problem(
                         f"$.people[{index}].id",
                         f"person id {person_id!r} is already used by $.people[{first_use[person_id]}]",
                         "each person must appear once, with all their certifications",
+                        code=codes.DUPLICATE_PERSON,
                     )
                 )
             else:
@@ -126,7 +157,13 @@ def _check_dates(cert: dict[str, Any], where: str) -> list[Problem]:
     except ValueError:
         return []  # a missing or invalid date is reported by the structural pass, or needs no check
     if expires_on < earned_on:
-        return [Problem(f"{where}.expires", f"expires ({expires_on}) before it was earned ({earned_on})")]
+        return [
+            Problem(
+                f"{where}.expires",
+                f"expires ({expires_on}) before it was earned ({earned_on})",
+                code=codes.EXPIRES_BEFORE_EARNED,
+            )
+        ]
     return []
 
 
@@ -139,7 +176,9 @@ def check_metrics(metrics: object, ruleset: Ruleset) -> list[Problem]:
     for path_id, values in metrics.items():
         where = _documents.child("$.metrics", path_id)
         if path_id not in path_ids:
-            problems.append(Problem(where, f"unknown path in {ruleset}", did_you_mean(str(path_id), path_ids)))
+            problems.append(
+                Problem(where, f"unknown path in {ruleset}", did_you_mean(str(path_id), path_ids), code=_UNKNOWN)
+            )
             continue
         if not isinstance(values, Mapping):
             continue
@@ -150,18 +189,32 @@ def check_metrics(metrics: object, ruleset: Ruleset) -> list[Problem]:
             if metric is None:
                 if any(m.id == metric_id for m in ruleset.metrics):
                     problems.append(
-                        Problem(spot, "this metric is counted from people's certifications, not given as a number")
+                        Problem(
+                            spot,
+                            "this metric is counted from people's certifications, not given as a number",
+                            code=_UNKNOWN,
+                        )
                     )
                 else:
-                    problems.append(Problem(spot, f"unknown metric in {ruleset}", did_you_mean(str(metric_id), inputs)))
+                    problems.append(
+                        Problem(
+                            spot, f"unknown metric in {ruleset}", did_you_mean(str(metric_id), inputs), code=_UNKNOWN
+                        )
+                    )
                 continue
             options = ruleset.options(path_id, metric_id)
             if metric.measure == "count" and isinstance(value, Mapping):
-                problems.append(Problem(spot, "expected one number for this metric, not options"))
+                problems.append(
+                    Problem(spot, "expected one number for this metric, not options", code=codes.INVALID_VALUE)
+                )
             elif metric.measure == "best_of_options":
                 if not isinstance(value, Mapping):
                     problems.append(
-                        Problem(spot, f"expected one number per association option: {{{', '.join(options)}}}")
+                        Problem(
+                            spot,
+                            f"expected one number per association option: {{{', '.join(options)}}}",
+                            code=codes.INVALID_VALUE,
+                        )
                     )
                     continue
                 for option in value:
@@ -171,6 +224,7 @@ def check_metrics(metrics: object, ruleset: Ruleset) -> list[Problem]:
                                 _documents.child(spot, option),
                                 f"unknown association option for {metric_id} on {path_id}",
                                 did_you_mean(str(option), options),
+                                code=_UNKNOWN,
                             )
                         )
     return problems

@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 
-from . import _explain
-from ._evaluate import evaluate
+from . import _documents, _explain
+from ._evaluate import evaluate_with, prepare
 from ._json import verdict_to_json
-from ._partner_input import load_partner, read_document
+from ._partner_input import read_document
 from .errors import InputError, MwrulesError, RulesetError
-from .model import Partner
-from .ruleset import Ruleset, default_ruleset, load_ruleset
+from .ruleset import Ruleset, load_ruleset
 
 
 EXIT_OK, EXIT_UNQUALIFIED, EXIT_BAD_INPUT = 0, 1, 2
@@ -34,7 +34,12 @@ def _parser() -> argparse.ArgumentParser:
     def partner_command(name: str, help_text: str) -> argparse.ArgumentParser:
         command = commands.add_parser(name, help=help_text, description=help_text)
         command.add_argument("partner", metavar="FILE", help="a partner document (JSON or YAML), or - for stdin")
-        command.add_argument("--ruleset", metavar="PATH", help="a ruleset file (default: Modern Work 2023-06)")
+        command.add_argument(
+            "--ruleset",
+            metavar="ID[@VERSION]|PATH",
+            help="a shipped ruleset (modern-work@2023-06; without @VERSION, the version in force on the partner's "
+            "as_of) or a ruleset file (default: the Modern Work version in force on as_of)",
+        )
         return command
 
     evaluate_command = partner_command("evaluate", "evaluate a partner and print the verdict")
@@ -50,8 +55,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     args = _parser().parse_args(argv)
     try:
-        ruleset = load_ruleset(args.ruleset) if args.ruleset else default_ruleset()
-        verdict = evaluate(_read_partner(args.partner, ruleset), ruleset=ruleset)
+        partner, choice = prepare(_read_document(args.partner), ruleset_argument(args.ruleset))
+        verdict = evaluate_with(partner, choice)
+        ruleset = choice.ruleset
     except (InputError, RulesetError) as error:
         print(f"mwrules: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -69,9 +75,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     return EXIT_OK
 
 
-def _read_partner(source: str, ruleset: Ruleset) -> Partner:
-    document = read_document("<stdin>", sys.stdin.read()) if source == "-" else read_document(source)
-    return load_partner(document, ruleset)
+def ruleset_argument(value: str | None) -> Ruleset | str | None:
+    """``--ruleset``: a file if it looks like one, else a shipped ruleset's name."""
+    if value is None:
+        return None
+    if value.endswith((".yaml", ".yml")) or os.sep in value or "/" in value:
+        return load_ruleset(value)
+    return value
+
+
+def _read_document(source: str) -> _documents.Document:
+    return read_document("<stdin>", sys.stdin.read()) if source == "-" else read_document(source)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -18,7 +18,11 @@ class Problem:
     """One mistake in a partner document or a ruleset.
 
     *where* is a JSON path (``$.people[3].id``); *file* and *line* say where it
-    is in a file, when it came from one.
+    is in a file, when it came from one; *code* is its stable code from
+    :mod:`mwrules.codes`, documented in ``docs/errors/<code>.md``.
+
+    >>> print(Problem("$.people[1].id", "a person id cannot be empty", code="MW202", file="p.yaml", line=7))
+    p.yaml:7: $.people[1].id: MW202 a person id cannot be empty
     """
 
     where: str
@@ -26,13 +30,14 @@ class Problem:
     suggestion: str | None = None
     file: str | None = None
     line: int | None = None
+    code: str | None = None
 
     def __str__(self) -> str:
         location = self.where
         if self.file is not None:
             place = self.file if self.line is None else f"{self.file}:{self.line}"
             location = f"{place}: {self.where}"
-        text = f"{location}: {self.message}"
+        text = f"{location}: {self.code} {self.message}" if self.code else f"{location}: {self.message}"
         if self.suggestion:
             text += f" ({self.suggestion})"
         return text

@@ -15,12 +15,12 @@ import re
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import attrs
 from cattrs.errors import BaseValidationError
 
-from . import _documents
+from . import _documents, codes
 from ._convert import make_converter, problems_from
 from .errors import Problem, RulesetError, did_you_mean
 
@@ -31,37 +31,64 @@ MEASURES: tuple[str, ...] = ("count", "best_of_options", "certified_people")
 Target = int | Mapping[str, int]
 
 
+def _doc(text: str, **kwargs: Any) -> Any:
+    """An attrs field with its documentation, which the JSON Schema shows to ruleset editors."""
+    return attrs.field(metadata={"doc": text}, **kwargs)
+
+
 @attrs.frozen(kw_only=True)
 class Manifest:
-    """Which criteria these are: *id*, *version*, when they take effect, where they come from."""
+    """Which criteria these are: *id*, *version*, when they are in force, where they come from."""
 
-    id: str
-    title: str
-    version: str
-    effective_from: datetime.date
-    source: str
+    id: str = _doc("The ruleset's stable id, e.g. 'modern-work'; the name of its folder under rulesets/.")
+    title: str = _doc("The designation's name, as people read it.")
+    version: str = _doc("The version, e.g. '2026-01' (quote it); the file is named <version>.yaml.")
+    effective_from: datetime.date = _doc("The first day these criteria are in force (YYYY-MM-DD).")
+    effective_until: datetime.date | None = _doc(
+        "The last day these criteria are in force, if known; by default the day before the next version's "
+        "effective_from.",
+        default=None,
+    )
+    source: str = _doc("Where the criteria are published.")
 
 
 @attrs.frozen(kw_only=True)
 class CertificationSpec:
-    """An eligible certification, the level it counts at and its other spellings."""
+    """A certification mwrules recognises in partner data, by its name or any alias.
 
-    id: str
-    name: str
-    level: str
-    aliases: tuple[str, ...] = ()
+    Whether it earns points is up to the metrics that list it; a retired
+    certification counts through its *eligible_through* date.
+    """
+
+    id: str = _doc("A stable kebab-case id, which metrics use to list the certification.")
+    name: str = _doc("The credential's full name.")
+    aliases: tuple[str, ...] = _doc(
+        "Other spellings in partner data: exam codes, the name without its prefix, former names.", default=()
+    )
+    retired: datetime.date | None = _doc("The day Microsoft retired the certification, if it has.", default=None)
+    eligible_through: datetime.date | None = _doc(
+        "The last day the certification still counts (for a retired certification).", default=None
+    )
 
 
 @attrs.frozen(kw_only=True)
 class MetricSpec:
     """A metric: its maximum and how it is measured (see :data:`MEASURES`)."""
 
-    id: str
-    title: str
-    category: str
-    max_points: Fraction
-    measure: Measure
-    level: str | None = None
+    id: str = _doc("A stable snake_case id; partner documents use it under metrics.<path>.")
+    title: str = _doc("The metric's name, as people read it.")
+    category: str = _doc("The category the metric belongs to, e.g. 'skilling'.")
+    max_points: Fraction = _doc("The most points the metric can earn.")
+    measure: Measure = _doc(
+        "count: one number per path; best_of_options: one number per association option, the best wins; "
+        "certified_people: the people holding an eligible certification."
+    )
+    level: str | None = _doc(
+        "certified_people only: the name of the level the people are counted at, e.g. 'intermediate'.", default=None
+    )
+    certifications: tuple[str, ...] = _doc(
+        "certified_people only: the ids of the certifications that make a person count.", default=()
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -71,31 +98,51 @@ class PathSpec:
     A ``best_of_options`` metric has one target per association option.
     """
 
-    id: str
-    title: str
-    targets: Mapping[str, Target]
+    id: str = _doc("A stable snake_case id, e.g. 'smb'.")
+    title: str = _doc("The path's name, as people read it.")
+    targets: Mapping[str, Target] = _doc(
+        "Per metric id, the measure that earns its max_points: a number, or for a best_of_options metric "
+        "one number per association option, e.g. {cpor: 1000, dpor: 4000}."
+    )
+
+
+@attrs.frozen(kw_only=True)
+class WorkloadSpec:
+    """A workload whose customers, usage and deployments count for the customer metrics."""
+
+    name: str = _doc("The workload, as Microsoft names it.")
+    metrics: tuple[str, ...] | None = _doc(
+        "The metrics it counts for, if not every metric measured from customer data.", default=None
+    )
 
 
 @attrs.frozen(kw_only=True)
 class Scoring:
     """The pass rule and how the reported path is chosen."""
 
-    total_points: Fraction
-    min_total_points: Fraction
-    min_metric_points: Fraction
-    path_preference: tuple[str, ...]
+    total_points: Fraction = _doc("The most points in all: the sum of the metrics' max_points.")
+    min_total_points: Fraction = _doc("A path qualifies with at least this total...")
+    min_metric_points: Fraction = _doc("...and at least this many points in every metric.")
+    path_preference: tuple[str, ...] = _doc("Every path id once; of paths with equal scores, the earlier is reported.")
 
 
 @attrs.frozen(kw_only=True)
 class Ruleset:
     """A checked ruleset. Build one with :func:`load_ruleset`."""
 
-    manifest: Manifest
-    certifications: tuple[CertificationSpec, ...]
-    metrics: tuple[MetricSpec, ...]
-    paths: tuple[PathSpec, ...]
-    scoring: Scoring
-    source: str | None = attrs.field(default=None, eq=False)
+    manifest: Manifest = _doc("Which criteria these are and when they are in force.")
+    certifications: tuple[CertificationSpec, ...] = _doc(
+        "Every certification partner data may name; the certified_people metrics say which count."
+    )
+    metrics: tuple[MetricSpec, ...] = _doc("The metrics, each with its max_points and measure.")
+    paths: tuple[PathSpec, ...] = _doc("The attainment paths and their targets.")
+    scoring: Scoring = _doc("The pass rule.")
+    workloads: tuple[WorkloadSpec, ...] = _doc(
+        "The eligible workloads behind the metrics measured from customer data (data for people and "
+        "reports; partners give the measured numbers).",
+        default=(),
+    )
+    source: str | None = attrs.field(default=None, eq=False, metadata={"internal": True})
 
     @property
     def id(self) -> str:
@@ -111,6 +158,9 @@ class Ruleset:
     def path(self, path_id: str) -> PathSpec:
         return next(path for path in self.paths if path.id == path_id)
 
+    def certification(self, cert_id: str) -> CertificationSpec:
+        return next(cert for cert in self.certifications if cert.id == cert_id)
+
     def options(self, path_id: str, metric_id: str) -> tuple[str, ...]:
         """The association options of a ``best_of_options`` metric on a path."""
         target = self.path(path_id).targets[metric_id]
@@ -119,6 +169,22 @@ class Ruleset:
     def levels(self) -> tuple[str, ...]:
         """The certification levels, in the order the metrics use them."""
         return tuple(metric.level for metric in self.metrics if metric.level is not None)
+
+    def level_metric(self, level: str) -> MetricSpec:
+        """The certified_people metric that counts people at *level*."""
+        return next(metric for metric in self.metrics if metric.level == level)
+
+    def counted_at(self, cert_id: str) -> tuple[str, ...]:
+        """The levels at which certification *cert_id* makes a person count (none: not eligible)."""
+        return tuple(
+            metric.level for metric in self.metrics if metric.level is not None and cert_id in metric.certifications
+        )
+
+    def workloads_for(self, metric_id: str) -> tuple[str, ...]:
+        """The names of the workloads that count for *metric_id*."""
+        return tuple(
+            workload.name for workload in self.workloads if workload.metrics is None or metric_id in workload.metrics
+        )
 
     def __str__(self) -> str:
         return f"{self.manifest.id} {self.manifest.version}"
@@ -133,7 +199,16 @@ def _structure_target(value: object, _: type) -> Target:
     return _converter.structure(value, int)
 
 
+def _structure_workload(value: object, _: type) -> WorkloadSpec:
+    # A plain name is a workload that counts for every customer metric.
+    if isinstance(value, str):
+        return WorkloadSpec(name=value)
+    return _structure_workload_object(value, WorkloadSpec)  # type: ignore[no-any-return]
+
+
+_structure_workload_object = _converter.get_structure_hook(WorkloadSpec)
 _converter.register_structure_hook(Target, _structure_target)
+_converter.register_structure_hook(WorkloadSpec, _structure_workload)
 _KEBAB = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _SNAKE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 
@@ -145,66 +220,105 @@ def rulesets_dir() -> Path:
     return installed if installed.is_dir() else here.parents[1] / "rulesets"
 
 
-def default_ruleset_path() -> Path:
-    """The Modern Work ruleset shipped with mwrules."""
-    return rulesets_dir() / "modern-work" / "2023-06.yaml"
+@attrs.frozen
+class RulesetFile:
+    """One ruleset file as read: the ruleset if it is valid, else the problems, each at file:line."""
+
+    path: Path
+    document: _documents.Document | None
+    ruleset: Ruleset | None
+    problems: tuple[Problem, ...]
+
+    def locate(self, problem: Problem) -> Problem:
+        """*problem* at its line in this file."""
+        if self.document is None:
+            return attrs.evolve(problem, file=str(self.path))
+        return self.document.locate(problem)
 
 
-_default: Ruleset | None = None
+def read_ruleset_file(path: str | Path) -> RulesetFile:
+    """Read and check the ruleset at *path*, collecting its problems instead of raising."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) else "it is not UTF-8 text"
+        problem = Problem("$", f"cannot read the ruleset: {reason}", file=str(path), code=codes.UNREADABLE)
+        return RulesetFile(path, None, None, (problem,))
+    document = _documents.parse(text, source=str(path), fmt="yaml")
+    ruleset, problems = _structure(document)
+    if ruleset is not None:
+        ruleset = attrs.evolve(ruleset, source=str(path))
+    return RulesetFile(path, document, ruleset, tuple(document.locate(problem) for problem in problems))
 
 
-def default_ruleset() -> Ruleset:
-    """The shipped Modern Work ruleset, loaded once per process."""
-    global _default  # noqa: PLW0603 - loaded on first use, then shared
-    if _default is None:
-        _default = load_ruleset()
-    return _default
+def load_ruleset(path: str | Path) -> Ruleset:
+    """Load and check the ruleset file at *path*.
 
-
-def load_ruleset(path: str | Path | None = None) -> Ruleset:
-    """Load and check the ruleset at *path* (by default the shipped Modern Work ruleset).
+    To pick a shipped ruleset by name or by date, see :func:`mwrules.select_ruleset`.
 
     Raises:
         RulesetError: with every problem found, each at ``file:line``.
     """
-    path = Path(path) if path is not None else default_ruleset_path()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise RulesetError([Problem("$", f"cannot read the ruleset: {error.strerror}", file=str(path))]) from None
-    return parse_ruleset(text, source=str(path))
+    loaded = read_ruleset_file(path)
+    if loaded.ruleset is None or loaded.problems:
+        raise RulesetError(loaded.problems)
+    return loaded.ruleset
 
 
 def parse_ruleset(text: str, *, source: str | None = None) -> Ruleset:
     """Parse and check ruleset *text* (YAML); see :func:`load_ruleset`."""
     document = _documents.parse(text, source=source, fmt="yaml")
-    problems = list(document.problems)
-    ruleset = None
-    if document.data is not None and not problems:
-        if not isinstance(document.data, dict):
-            problems.append(Problem("$", "a ruleset must be a mapping of keys (manifest, certifications, ...)"))
-        else:
-            try:
-                ruleset = _converter.structure(document.data, Ruleset)
-            except BaseValidationError as error:
-                problems.extend(problems_from(error))
-            if ruleset is not None:
-                problems.extend(check(ruleset))
-    elif document.data is None and not problems:
-        problems.append(Problem("$", "the ruleset file is empty"))
-    if problems:
+    ruleset, problems = _structure(document)
+    if ruleset is None or problems:
         raise RulesetError([document.locate(problem) for problem in problems])
-    assert ruleset is not None  # noqa: S101 - for the type checker; no problems means a ruleset
     return attrs.evolve(ruleset, source=source)
+
+
+def _structure(document: _documents.Document) -> tuple[Ruleset | None, list[Problem]]:
+    problems = list(document.problems)
+    if problems:
+        return None, problems
+    if document.data is None:
+        return None, [Problem("$", "the ruleset file is empty", code=codes.MISSING_KEY)]
+    if not isinstance(document.data, dict):
+        message = "a ruleset must be a mapping of keys (manifest, certifications, ...)"
+        return None, [Problem("$", message, code=codes.INVALID_VALUE)]
+    try:
+        ruleset = _converter.structure(document.data, Ruleset)
+    except BaseValidationError as error:
+        return None, problems_from(error)
+    problems = check(ruleset)
+    return (None if problems else ruleset), problems
 
 
 def check(ruleset: Ruleset) -> list[Problem]:
     """Every inconsistency in a structurally valid ruleset."""
     problems: list[Problem] = []
+    problems += _check_manifest(ruleset)
     problems += _check_certifications(ruleset)
     problems += _check_metrics(ruleset)
     problems += _check_paths(ruleset)
+    problems += _check_workloads(ruleset)
     problems += _check_scoring(ruleset)
+    return problems
+
+
+def _check_manifest(ruleset: Ruleset) -> list[Problem]:
+    manifest = ruleset.manifest
+    problems = []
+    if not _KEBAB.match(manifest.id):
+        problems.append(
+            Problem("$.manifest.id", f"{manifest.id!r} must be kebab-case, e.g. 'modern-work'", code=codes.ID_FORMAT)
+        )
+    if manifest.effective_until is not None and manifest.effective_until < manifest.effective_from:
+        problems.append(
+            Problem(
+                "$.manifest.effective_until",
+                f"{manifest.effective_until} is before effective_from ({manifest.effective_from})",
+                code=codes.EFFECTIVE_DATE_ORDER,
+            )
+        )
     return problems
 
 
@@ -212,53 +326,109 @@ def _check_certifications(ruleset: Ruleset) -> list[Problem]:
     problems = []
     owner: dict[str, str] = {}
     ids: set[str] = set()
-    levels = set(ruleset.levels())
     for index, cert in enumerate(ruleset.certifications):
         where = f"$.certifications[{index}]"
         if cert.id in ids:
-            problems.append(Problem(f"{where}.id", f"certification id {cert.id!r} is used twice"))
+            problems.append(
+                Problem(f"{where}.id", f"certification id {cert.id!r} is used twice", code=codes.DUPLICATE_ID)
+            )
         ids.add(cert.id)
         if not _KEBAB.match(cert.id):
             problems.append(
-                Problem(f"{where}.id", f"{cert.id!r} must be kebab-case, e.g. 'teams-administrator-associate'")
-            )
-        if cert.level not in levels:
-            problems.append(
                 Problem(
-                    f"{where}.level",
-                    f"no metric counts people at level {cert.level!r}",
-                    _suggest(cert.level, levels),
+                    f"{where}.id",
+                    f"{cert.id!r} must be kebab-case, e.g. 'teams-administrator-associate'",
+                    code=codes.ID_FORMAT,
                 )
             )
         for offset, spelling in enumerate((cert.name, *cert.aliases)):
             key = normalise_name(spelling)
             spot = f"{where}.name" if offset == 0 else f"{where}.aliases[{offset - 1}]"
             if not key:
-                problems.append(Problem(spot, "a certification name cannot be empty"))
+                problems.append(Problem(spot, "a certification name cannot be empty", code=codes.INVALID_VALUE))
             elif owner.get(key, cert.id) != cert.id:
-                problems.append(Problem(spot, f"{spelling!r} already names certification {owner[key]!r}"))
+                problems.append(
+                    Problem(
+                        spot,
+                        f"{spelling!r} already names certification {owner[key]!r}",
+                        "an alias must name one certification; remove it from one of them",
+                        code=codes.DUPLICATE_ALIAS,
+                    )
+                )
             owner.setdefault(key, cert.id)
+        if cert.retired is not None and cert.eligible_through is not None and cert.eligible_through < cert.retired:
+            problems.append(
+                Problem(
+                    f"{where}.eligible_through",
+                    f"{cert.eligible_through} is before the certification retired ({cert.retired})",
+                    code=codes.CERTIFICATION_DATES,
+                )
+            )
     return problems
 
 
 def _check_metrics(ruleset: Ruleset) -> list[Problem]:
     problems = []
     seen: set[str] = set()
+    cert_ids = [cert.id for cert in ruleset.certifications]
     for index, metric in enumerate(ruleset.metrics):
         where = f"$.metrics[{index}]"
         if metric.id in seen:
-            problems.append(Problem(f"{where}.id", f"metric id {metric.id!r} is used twice"))
+            problems.append(Problem(f"{where}.id", f"metric id {metric.id!r} is used twice", code=codes.DUPLICATE_ID))
         seen.add(metric.id)
         if not _SNAKE.match(metric.id):
-            problems.append(Problem(f"{where}.id", f"{metric.id!r} must be snake_case, e.g. 'usage_growth'"))
+            problems.append(
+                Problem(f"{where}.id", f"{metric.id!r} must be snake_case, e.g. 'usage_growth'", code=codes.ID_FORMAT)
+            )
         if metric.max_points <= 0:
-            problems.append(Problem(f"{where}.max_points", "must be more than 0"))
-        if metric.measure == "certified_people" and metric.level is None:
-            problems.append(Problem(where, "a certified_people metric needs a level", "add e.g. 'level: intermediate'"))
-        if metric.measure != "certified_people" and metric.level is not None:
-            problems.append(Problem(f"{where}.level", "only certified_people metrics have a level"))
+            problems.append(Problem(f"{where}.max_points", "must be more than 0", code=codes.INVALID_VALUE))
+        if metric.measure == "certified_people":
+            if metric.level is None:
+                problems.append(
+                    Problem(
+                        where,
+                        "a certified_people metric needs a level",
+                        "add e.g. 'level: intermediate'",
+                        code=codes.METRIC_DEFINITION,
+                    )
+                )
+            if not metric.certifications:
+                problems.append(
+                    Problem(
+                        where,
+                        "a certified_people metric needs the certifications that count",
+                        "add e.g. 'certifications: [teams-administrator-associate]'",
+                        code=codes.METRIC_DEFINITION,
+                    )
+                )
+            for position, cert_id in enumerate(metric.certifications):
+                if cert_id not in cert_ids:
+                    problems.append(
+                        Problem(
+                            f"{where}.certifications[{position}]",
+                            f"no certification has id {cert_id!r}",
+                            _suggest(cert_id, cert_ids),
+                            code=codes.UNKNOWN_CERTIFICATION,
+                        )
+                    )
+            if len(set(metric.certifications)) != len(metric.certifications):
+                problems.append(
+                    Problem(f"{where}.certifications", "a certification is listed twice", code=codes.DUPLICATE_ID)
+                )
+        else:
+            for key in ("level", "certifications"):
+                if getattr(metric, key):
+                    problems.append(
+                        Problem(
+                            f"{where}.{key}",
+                            f"only certified_people metrics have {key}",
+                            code=codes.METRIC_DEFINITION,
+                        )
+                    )
     if len(set(ruleset.levels())) != len(ruleset.levels()):
-        problems.append(Problem("$.metrics", "two certified_people metrics count the same level"))
+        problems.append(
+            Problem("$.metrics", "two certified_people metrics count the same level", code=codes.METRIC_DEFINITION)
+        )
     return problems
 
 
@@ -269,36 +439,75 @@ def _check_paths(ruleset: Ruleset) -> list[Problem]:
     for index, path in enumerate(ruleset.paths):
         where = f"$.paths[{index}]"
         if path.id in seen:
-            problems.append(Problem(f"{where}.id", f"path id {path.id!r} is used twice"))
+            problems.append(Problem(f"{where}.id", f"path id {path.id!r} is used twice", code=codes.DUPLICATE_ID))
         seen.add(path.id)
         if not _SNAKE.match(path.id):
-            problems.append(Problem(f"{where}.id", f"{path.id!r} must be snake_case, e.g. 'smb'"))
+            problems.append(Problem(f"{where}.id", f"{path.id!r} must be snake_case, e.g. 'smb'", code=codes.ID_FORMAT))
         for metric_id in metric_ids:
             if metric_id not in path.targets:
-                problems.append(Problem(f"{where}.targets", f"no target for metric {metric_id!r}"))
+                problems.append(
+                    Problem(
+                        f"{where}.targets",
+                        f"no target for metric {metric_id!r}",
+                        f"add '{metric_id}: <the measure that earns its max_points>'",
+                        code=codes.MISSING_TARGET,
+                    )
+                )
         for metric_id, target in path.targets.items():
             spot = f"{where}.targets.{metric_id}"
             if metric_id not in metric_ids:
-                problems.append(Problem(spot, "unknown metric", _suggest(metric_id, metric_ids)))
+                problems.append(
+                    Problem(spot, "unknown metric", _suggest(metric_id, metric_ids), code=codes.UNKNOWN_METRIC)
+                )
                 continue
-            measure = ruleset.metric(metric_id).measure
-            if measure == "best_of_options":
-                if not isinstance(target, Mapping) or not target:
-                    problems.append(
-                        Problem(spot, "a best_of_options metric needs a target per option, e.g. {cpor: 1000}")
-                    )
-                    continue
-                for option, amount in target.items():
-                    if not _SNAKE.match(option):
-                        problems.append(Problem(f"{spot}.{option}", "option names must be snake_case, e.g. 'cpor'"))
-                    if amount <= 0:
-                        problems.append(Problem(f"{spot}.{option}", "a target must be more than 0"))
-            elif isinstance(target, Mapping):
-                problems.append(Problem(spot, f"a {measure} metric has one target (a number), not options"))
-            elif target <= 0:
-                problems.append(Problem(spot, "a target must be more than 0"))
+            problems += _check_target(spot, ruleset.metric(metric_id).measure, target)
     if not ruleset.paths:
-        problems.append(Problem("$.paths", "a ruleset needs at least one path"))
+        problems.append(Problem("$.paths", "a ruleset needs at least one path", code=codes.MISSING_KEY))
+    return problems
+
+
+def _check_target(where: str, measure: str, target: Target) -> list[Problem]:
+    if measure != "best_of_options":
+        if isinstance(target, Mapping):
+            return [Problem(where, f"a {measure} metric has one target (a number), not options", code=_TARGET)]
+        return [] if target > 0 else [Problem(where, "a target must be more than 0", code=_TARGET)]
+    if not isinstance(target, Mapping) or not target:
+        return [Problem(where, "a best_of_options metric needs a target per option, e.g. {cpor: 1000}", code=_TARGET)]
+    problems = []
+    for option, amount in target.items():
+        if not _SNAKE.match(option):
+            problems.append(
+                Problem(f"{where}.{option}", "option names must be snake_case, e.g. 'cpor'", code=codes.ID_FORMAT)
+            )
+        if amount <= 0:
+            problems.append(Problem(f"{where}.{option}", "a target must be more than 0", code=_TARGET))
+    return problems
+
+
+_TARGET = codes.INVALID_TARGET
+
+
+def _check_workloads(ruleset: Ruleset) -> list[Problem]:
+    problems = []
+    customer_metrics = [metric.id for metric in ruleset.metrics if metric.measure != "certified_people"]
+    seen: set[str] = set()
+    for index, workload in enumerate(ruleset.workloads):
+        where = f"$.workloads[{index}]"
+        if normalise_name(workload.name) in seen:
+            problems.append(
+                Problem(f"{where}.name", f"workload {workload.name!r} is listed twice", code=codes.DUPLICATE_ID)
+            )
+        seen.add(normalise_name(workload.name))
+        for position, metric_id in enumerate(workload.metrics or ()):
+            if metric_id not in customer_metrics:
+                problems.append(
+                    Problem(
+                        f"{where}.metrics[{position}]",
+                        f"{metric_id!r} is not a metric measured from customer data",
+                        _suggest(metric_id, customer_metrics),
+                        code=codes.UNKNOWN_METRIC,
+                    )
+                )
     return problems
 
 
@@ -311,30 +520,50 @@ def _check_scoring(ruleset: Ruleset) -> list[Problem]:
             Problem(
                 "$.scoring.total_points",
                 f"the metrics' max_points add up to {_num(maxima)}, not {_num(scoring.total_points)}",
+                f"set total_points to {_num(maxima)}, or correct a metric's max_points",
+                code=codes.MAXIMA_MISMATCH,
             )
         )
     if not 0 < scoring.min_total_points <= scoring.total_points:
         problems.append(
-            Problem("$.scoring.min_total_points", f"must be more than 0 and at most {_num(scoring.total_points)}")
+            Problem(
+                "$.scoring.min_total_points",
+                f"must be more than 0 and at most {_num(scoring.total_points)}",
+                code=codes.THRESHOLD_OUT_OF_RANGE,
+            )
         )
     if scoring.min_metric_points < 0:
-        problems.append(Problem("$.scoring.min_metric_points", "cannot be negative"))
+        problems.append(Problem("$.scoring.min_metric_points", "cannot be negative", code=codes.THRESHOLD_OUT_OF_RANGE))
     for metric in ruleset.metrics:
         if scoring.min_metric_points > metric.max_points:
             problems.append(
                 Problem(
                     "$.scoring.min_metric_points",
                     f"more than the {_num(metric.max_points)} points {metric.id!r} can earn",
+                    code=codes.THRESHOLD_OUT_OF_RANGE,
                 )
             )
     path_ids = [path.id for path in ruleset.paths]
     preference = list(scoring.path_preference)
     for index, path_id in enumerate(preference):
         if path_id not in path_ids:
-            problems.append(Problem(f"$.scoring.path_preference[{index}]", "unknown path", _suggest(path_id, path_ids)))
+            problems.append(
+                Problem(
+                    f"$.scoring.path_preference[{index}]",
+                    "unknown path",
+                    _suggest(path_id, path_ids),
+                    code=codes.UNKNOWN_PATH,
+                )
+            )
     missing = [path_id for path_id in path_ids if path_id not in preference]
     if missing or len(set(preference)) != len(preference):
-        problems.append(Problem("$.scoring.path_preference", f"must list every path exactly once: {path_ids}"))
+        problems.append(
+            Problem(
+                "$.scoring.path_preference",
+                f"must list every path exactly once: {path_ids}",
+                code=codes.UNKNOWN_PATH if missing else codes.DUPLICATE_ID,
+            )
+        )
     return problems
 
 

@@ -66,10 +66,11 @@ class PathResult:
 
 @attrs.frozen
 class RulesetRef:
-    """Which ruleset produced a verdict."""
+    """Which ruleset produced a verdict, and why that one (*reason*)."""
 
     id: str
     version: str
+    reason: str = ""
 
 
 @attrs.frozen(kw_only=True)

@@ -1,0 +1,246 @@
+"""The versions of a ruleset, and which one is in force on a date.
+
+The versions of ruleset ``<id>`` are the files ``rulesets/<id>/<version>.yaml``.
+Each says in its manifest from which day it is in force (``effective_from``)
+and, optionally, its last day (``effective_until``); by default a version is in
+force until the day before the next one takes effect. Read together, the
+versions must not overlap and must take effect in the order of their names;
+a family with a broken version is never used, even for a date another version
+covers.
+"""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+import attrs
+
+from . import codes
+from .errors import InputError, Problem, RulesetError, did_you_mean
+from .ruleset import Ruleset, RulesetFile, read_ruleset_file, rulesets_dir
+
+
+#: The ruleset evaluated when none is named.
+DEFAULT_ID = "modern-work"
+_ONE_DAY = datetime.timedelta(days=1)
+
+
+@attrs.frozen
+class Family:
+    """Every version of one ruleset, read from its folder, with every problem found."""
+
+    id: str
+    files: tuple[RulesetFile, ...]
+    problems: tuple[Problem, ...]
+
+    @property
+    def rulesets(self) -> tuple[Ruleset, ...]:
+        """The valid versions, earliest first."""
+        found = [file.ruleset for file in self.files if file.ruleset is not None]
+        return tuple(sorted(found, key=lambda ruleset: ruleset.manifest.effective_from))
+
+    def version(self, version: str) -> Ruleset | None:
+        return next((ruleset for ruleset in self.rulesets if ruleset.version == version), None)
+
+    def last_day(self, ruleset: Ruleset) -> datetime.date | None:
+        """The last day *ruleset* is in force: its own effective_until, else the day before the next version."""
+        if ruleset.manifest.effective_until is not None:
+            return ruleset.manifest.effective_until
+        later = [other for other in self.rulesets if other.manifest.effective_from > ruleset.manifest.effective_from]
+        return later[0].manifest.effective_from - _ONE_DAY if later else None
+
+    def in_force(self, day: datetime.date) -> Ruleset | None:
+        """The version in force on *day*, if any."""
+        for ruleset in self.rulesets:
+            last = self.last_day(ruleset)
+            if ruleset.manifest.effective_from <= day and (last is None or day <= last):
+                return ruleset
+        return None
+
+    def period(self, ruleset: Ruleset) -> str:
+        """When *ruleset* is in force, as text."""
+        last = self.last_day(ruleset)
+        start = f"effective from {ruleset.manifest.effective_from}"
+        return f"{start} through {last}" if last is not None else start
+
+
+def read_family(directory: Path) -> Family:
+    """Read every version in *directory* and check them, alone and together."""
+    files = tuple(read_ruleset_file(path) for path in sorted(directory.glob("*.yaml")))
+    problems = [problem for file in files for problem in file.problems]
+    problems += check_versions(directory.name, files)
+    return Family(directory.name, files, tuple(problems))
+
+
+def check_versions(family_id: str, files: Sequence[RulesetFile]) -> list[Problem]:
+    """Problems between the versions of one ruleset: names, overlaps and order."""
+    problems = []
+    valid = [file for file in files if file.ruleset is not None]
+    for file in valid:
+        manifest = file.ruleset.manifest  # type: ignore[union-attr]
+        if manifest.id != family_id:
+            problems.append(
+                file.locate(
+                    Problem(
+                        "$.manifest.id",
+                        f"the file is in folder {family_id!r} but its manifest says id {manifest.id!r}",
+                        f"set id: {family_id}, or move the file to rulesets/{manifest.id}/",
+                        code=codes.FILE_NAME_MISMATCH,
+                    )
+                )
+            )
+        if manifest.version != file.path.stem:
+            problems.append(
+                file.locate(
+                    Problem(
+                        "$.manifest.version",
+                        f"the file is named {file.path.name!r} but its manifest says version {manifest.version!r}",
+                        f'set version: "{file.path.stem}", or rename the file to {manifest.version}.yaml',
+                        code=codes.FILE_NAME_MISMATCH,
+                    )
+                )
+            )
+    by_date = sorted(valid, key=lambda file: file.ruleset.manifest.effective_from)  # type: ignore[union-attr]
+    for earlier, later in itertools.pairwise(by_date):
+        problems += _check_pair(earlier, later)
+    return problems
+
+
+def _check_pair(earlier: RulesetFile, later: RulesetFile) -> list[Problem]:
+    first, second = earlier.ruleset.manifest, later.ruleset.manifest  # type: ignore[union-attr]
+    if first.effective_from == second.effective_from:
+        return [
+            later.locate(
+                Problem(
+                    "$.manifest.effective_from",
+                    f"versions {first.version} and {second.version} both take effect on {second.effective_from}",
+                    "give the new version the day Microsoft's change takes effect",
+                    code=codes.OVERLAPPING_VERSIONS,
+                )
+            )
+        ]
+    problems = []
+    if first.effective_until is not None and first.effective_until >= second.effective_from:
+        problems.append(
+            earlier.locate(
+                Problem(
+                    "$.manifest.effective_until",
+                    f"version {first.version} is in force through {first.effective_until}, but version "
+                    f"{second.version} takes effect on {second.effective_from}",
+                    f"end {first.version} on {second.effective_from - _ONE_DAY}, or leave effective_until out",
+                    code=codes.OVERLAPPING_VERSIONS,
+                )
+            )
+        )
+    if second.version < first.version:
+        problems.append(
+            later.locate(
+                Problem(
+                    "$.manifest.effective_from",
+                    f"version {second.version} takes effect on {second.effective_from}, before version "
+                    f"{first.version} ({first.effective_from}): versions must take effect in the order of their names",
+                    code=codes.EFFECTIVE_DATE_ORDER,
+                )
+            )
+        )
+    return problems
+
+
+_shipped: dict[str, Family] = {}
+_shipped_lock = threading.Lock()
+
+
+def shipped_family(family_id: str) -> Family:
+    """The shipped versions of ruleset *family_id*, read once per process.
+
+    Raises:
+        RulesetError: there is no such ruleset, or a version has a problem.
+    """
+    with _shipped_lock:
+        family = _shipped.get(family_id)
+        if family is None:
+            directory = rulesets_dir() / family_id
+            if not directory.is_dir() or not family_id:
+                known = shipped_ids()
+                raise RulesetError(
+                    [
+                        Problem(
+                            "$",
+                            f"there is no ruleset {family_id!r}",
+                            did_you_mean(family_id, known),
+                            code=codes.UNKNOWN_RULESET,
+                        )
+                    ]
+                )
+            family = _shipped[family_id] = read_family(directory)
+    if family.problems:
+        raise RulesetError(family.problems)
+    return family
+
+
+def shipped_ids() -> list[str]:
+    """The ids of the shipped rulesets."""
+    return sorted(path.parent.name for path in rulesets_dir().glob("*/*.yaml"))
+
+
+@attrs.frozen
+class Choice:
+    """A ruleset, and why it was chosen."""
+
+    ruleset: Ruleset
+    reason: str
+
+
+def select_ruleset(name: str | None = None, *, as_of: datetime.date | None = None) -> Choice:
+    """The shipped ruleset named *name* (``"modern-work"`` or ``"modern-work@2023-06"``).
+
+    Without a version, the version in force on *as_of* (by default today).
+    Without a name, the default ruleset (Modern Work).
+
+    >>> select_ruleset(as_of=datetime.date(2024, 6, 30)).ruleset.version
+    '2023-06'
+    >>> select_ruleset("modern-work@2023-06").reason
+    'named explicitly: modern-work@2023-06'
+
+    Raises:
+        RulesetError: no such ruleset or version, or the ruleset has a problem.
+        InputError: no version is in force on *as_of* (at ``$.as_of``).
+    """
+    family_id, _, version = (name or DEFAULT_ID).partition("@")
+    family = shipped_family(family_id)
+    if version:
+        ruleset = family.version(version)
+        if ruleset is None:
+            versions = [ruleset.version for ruleset in family.rulesets]
+            raise RulesetError(
+                [
+                    Problem(
+                        "$",
+                        f"ruleset {family_id} has no version {version!r}; it has {', '.join(versions)}",
+                        did_you_mean(version, versions),
+                        code=codes.UNKNOWN_RULESET,
+                    )
+                ]
+            )
+        return Choice(ruleset, f"named explicitly: {family_id}@{version}")
+    day = as_of if as_of is not None else datetime.date.today()
+    ruleset = family.in_force(day)
+    if ruleset is None:
+        earliest = family.rulesets[0]
+        raise InputError(
+            [
+                Problem(
+                    "$.as_of",
+                    f"no version of {family_id} is in force on {day}; the earliest, {earliest.version}, "
+                    f"takes effect on {earliest.manifest.effective_from}",
+                    f"to evaluate anyway, name a version explicitly, e.g. --ruleset {family_id}@{earliest.version}",
+                    code=codes.NO_VERSION_IN_FORCE,
+                )
+            ]
+        )
+    when = f"on {day}" if as_of is not None else f"today, {day} (the partner gives no as_of)"
+    return Choice(ruleset, f"in force {when}: {family.period(ruleset)}")
