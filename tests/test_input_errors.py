@@ -168,5 +168,6 @@ def test_expiry_before_earning_is_caught_in_yaml_dates_too(tmp_path):
 
     assert 2 == result.returncode
     assert (
-        "$.people[0].certifications[0].expires: MW203 expires (2023-01-01) before it was earned (2024-05-01)" in result.stderr
+        "$.people[0].certifications[0].expires: MW203 expires (2023-01-01) before it was earned (2024-05-01)"
+        in result.stderr
     )

@@ -14,10 +14,12 @@ Fraction(15, 1)
 from ._evaluate import evaluate
 from ._explain import explain, summary
 from ._json import verdict_from_json, verdict_to_json
+from ._lint import load_ruleset
 from ._partner_input import load_partner
+from ._versions import RulesetChoice, select_ruleset
 from .errors import EvaluationError, InputError, MwrulesError, Problem, RulesetError
 from .model import Certification, Partner, Person
-from .ruleset import Ruleset, load_ruleset
+from .ruleset import Ruleset
 from .verdict import MetricResult, PathResult, RulesetRef, TraceStep, Verdict
 
 
@@ -32,6 +34,7 @@ __all__ = [
     "Person",
     "Problem",
     "Ruleset",
+    "RulesetChoice",
     "RulesetError",
     "RulesetRef",
     "TraceStep",
@@ -40,6 +43,7 @@ __all__ = [
     "explain",
     "load_partner",
     "load_ruleset",
+    "select_ruleset",
     "summary",
     "verdict_from_json",
     "verdict_to_json",

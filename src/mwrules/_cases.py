@@ -1,22 +1,31 @@
-"""Test cases kept beside a ruleset (``rulesets/<id>/cases/*.yaml``).
+"""Test cases kept beside a ruleset: ``rulesets/<id>/cases/<version>/*.yaml``.
 
-A case is a partner document and the verdict it must produce. ``want`` lists
-only what the case pins: ``qualified``, ``path``, ``score``, and per path its
-``qualified``, ``score`` and the ``metrics``' points. Points are compared as
-the verdict displays them, rounded to 2 decimals.
+A case is a partner document and the verdict it must produce under that
+version. ``want`` lists only what the case pins: ``qualified``, ``path``,
+``score``, and per path its ``qualified``, ``score`` and the ``metrics``'
+points. Points are compared as the verdict displays them, rounded to 2
+decimals. :func:`run_cases` runs the cases of a version and reports, per case,
+each difference at its line in the case file (code ``MW130``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import attrs
 
-from . import _documents
-from .errors import Problem, RulesetError
+from . import _documents, codes
+from ._evaluate import evaluate_with
+from ._partner_input import load_partner
+from ._versions import RulesetChoice
+from .errors import InputError, Problem, RulesetError
+from .ruleset import Ruleset
 from .verdict import Verdict, display_points
+
+
+_KEYS = ("note", "partner", "want")
 
 
 @attrs.frozen
@@ -27,55 +36,141 @@ class Case:
     note: str
     partner: Mapping[str, Any]
     want: Mapping[str, Any]
+    document: _documents.Document = attrs.field(eq=False, repr=False, factory=lambda: _documents.Document(None))
+
+
+@attrs.frozen
+class Mismatch:
+    """One way a verdict differs from what a case wants: at ``want.<where>``."""
+
+    where: str
+    want: Any
+    got: Any
+
+    def __str__(self) -> str:
+        return f"{self.where}: want {shown(self.want)}, got {shown(self.got)}"
+
+
+def shown(value: Any) -> str:
+    """A wanted or actual value as a case file writes it: ``10``, ``12.5``, ``true``, ``smb``."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int | float):
+        return f"{value:g}"
+    return str(value)
+
+
+@attrs.frozen
+class CaseResult:
+    """What running one case found: its mismatches, or the problems that stopped it."""
+
+    path: Path
+    ruleset: Ruleset
+    mismatches: tuple[Mismatch, ...] = ()
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def passed(self) -> bool:
+        return not self.mismatches and not self.problems
+
+
+def cases_dir(ruleset_file: Path) -> Path:
+    """Where the cases of the ruleset file ``<id>/<version>.yaml`` are: ``<id>/cases/<version>/``."""
+    return ruleset_file.parent / "cases" / ruleset_file.stem
 
 
 def load_case(path: Path) -> Case:
-    """Read one case file."""
-    document = _documents.parse(path.read_text(encoding="utf-8"), source=str(path), fmt="yaml")
+    """Read one case file.
+
+    Raises:
+        RulesetError: the case file cannot be read or is not a case.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) else "it is not UTF-8 text"
+        raise RulesetError(
+            [Problem("$", f"cannot read the case: {reason}", file=str(path), code=codes.UNREADABLE)]
+        ) from None
+    document = _documents.parse(text, source=str(path), fmt="yaml")
     data = document.data
     problems = list(document.problems)
     if not problems:
         if not isinstance(data, dict):
-            problems.append(Problem("$", "a case is an object with note, partner and want"))
+            problems.append(Problem("$", "a case is an object with note, partner and want", code=codes.INVALID_VALUE))
         else:
-            unknown = set(data) - {"note", "partner", "want"}
-            problems += [Problem(f"$.{key}", "unknown key in a case") for key in sorted(unknown)]
             problems += [
-                Problem(f"$.{key}", "required key is missing") for key in ("partner", "want") if key not in data
+                Problem(f"$.{key}", "unknown key in a case", f"a case has {', '.join(_KEYS)}", code=codes.UNKNOWN_KEY)
+                for key in sorted(set(data) - set(_KEYS))
+            ]
+            problems += [
+                Problem(f"$.{key}", "required key is missing", code=codes.MISSING_KEY)
+                for key in ("partner", "want")
+                if key not in data
             ]
     if problems:
         raise RulesetError([document.locate(problem) for problem in problems])
-    return Case(path.stem, str(data.get("note", "")).strip(), data["partner"], data["want"])
+    return Case(path.stem, str(data.get("note", "")).strip(), data["partner"], data["want"], document)
 
 
-def mismatches(case: Case, verdict: Verdict) -> list[str]:
-    """How *verdict* differs from what *case* wants: ``where: want X, got Y``."""
-    found: list[str] = []
+def mismatches(case: Case, verdict: Verdict) -> list[Mismatch]:
+    """How *verdict* differs from what *case* wants."""
+    return list(_compare(case.want, verdict))
 
-    def compare(where: str, want: Any, got: Any) -> None:
-        if want != got:
-            found.append(f"{where}: want {want!r}, got {got!r}")
 
-    want = case.want
-    if "qualified" in want:
-        compare("qualified", want["qualified"], verdict.qualified)
-    if "path" in want:
-        compare("path", want["path"], verdict.path)
-    if "score" in want:
-        compare("score", want["score"], display_points(verdict.score))
+def _compare(want: Mapping[str, Any], verdict: Verdict) -> Iterator[Mismatch]:
+    if "qualified" in want and want["qualified"] != verdict.qualified:
+        yield Mismatch("qualified", want["qualified"], verdict.qualified)
+    if "path" in want and want["path"] != verdict.path:
+        yield Mismatch("path", want["path"], verdict.path)
+    if "score" in want and want["score"] != display_points(verdict.score):
+        yield Mismatch("score", want["score"], display_points(verdict.score))
     for path_id, path_want in (want.get("paths") or {}).items():
+        where = f"paths.{path_id}"
         result = verdict.paths.get(path_id)
         if result is None:
-            found.append(f"paths.{path_id}: no such path in the verdict")
+            yield Mismatch(where, "a path of the ruleset", "no such path")
             continue
-        if "qualified" in path_want:
-            compare(f"paths.{path_id}.qualified", path_want["qualified"], result.qualified)
-        if "score" in path_want:
-            compare(f"paths.{path_id}.score", path_want["score"], display_points(result.score))
+        if "qualified" in path_want and path_want["qualified"] != result.qualified:
+            yield Mismatch(f"{where}.qualified", path_want["qualified"], result.qualified)
+        if "score" in path_want and path_want["score"] != display_points(result.score):
+            yield Mismatch(f"{where}.score", path_want["score"], display_points(result.score))
         for metric_id, points in (path_want.get("metrics") or {}).items():
             metric = result.metrics.get(metric_id)
             if metric is None:
-                found.append(f"paths.{path_id}.metrics.{metric_id}: no such metric in the verdict")
-            else:
-                compare(f"paths.{path_id}.metrics.{metric_id}", points, display_points(metric.points))
-    return found
+                yield Mismatch(f"{where}.metrics.{metric_id}", "a metric of the ruleset", "no such metric")
+            elif points != display_points(metric.points):
+                yield Mismatch(f"{where}.metrics.{metric_id}", points, display_points(metric.points))
+
+
+def run_case(path: Path, ruleset: Ruleset) -> CaseResult:
+    """Evaluate the case at *path* under *ruleset* (whatever its ``as_of``) and compare."""
+    try:
+        case = load_case(path)
+    except RulesetError as error:
+        return CaseResult(path, ruleset, problems=error.problems)
+    partner_document = case.document.part("partner")
+    try:
+        partner = load_partner(partner_document, ruleset)
+    except InputError as error:
+        # the partner's problems, at their place in the case file
+        problems = tuple(attrs.evolve(problem, where="$.partner" + problem.where[1:]) for problem in error.problems)
+        return CaseResult(path, ruleset, problems=problems)
+    verdict = evaluate_with(partner, RulesetChoice(ruleset, f"the case's ruleset, {ruleset}"))
+    return CaseResult(path, ruleset, mismatches=tuple(mismatches(case, verdict)))
+
+
+def mismatch_problems(result: CaseResult) -> list[Problem]:
+    """A failed case's mismatches as problems at their line in the case file."""
+    document = load_case(result.path).document
+    return [
+        document.locate(
+            Problem(
+                f"$.want.{mismatch.where}",
+                f"the case wants {shown(mismatch.want)}, {result.ruleset} gives {shown(mismatch.got)}",
+                "correct the ruleset, or the case if the criteria changed",
+                code=codes.CASE_MISMATCH,
+            )
+        )
+        for mismatch in result.mismatches
+    ]

@@ -38,7 +38,19 @@ class Document:
 
     def locate(self, problem: Problem) -> Problem:
         """*problem*, with this document's file and line filled in."""
-        return attrs.evolve(problem, file=self.source, line=self.line_of(problem.where))
+        line = problem.line if problem.line is not None else self.line_of(problem.where)
+        return attrs.evolve(problem, file=self.source, line=line)
+
+    def part(self, key: str) -> Document:
+        """The value at ``$.<key>`` as a document of its own, keeping the lines it has in this one."""
+        prefix = child("$", key)
+        lines = {"$" + where[len(prefix) :]: line for where, line in self.lines.items() if _within(where, prefix)}
+        data = self.data.get(key) if isinstance(self.data, Mapping) else None
+        return Document(data, self.source, lines)
+
+
+def _within(where: str, prefix: str) -> bool:
+    return where == prefix or (where.startswith(prefix) and where[len(prefix)] in ".[")
 
 
 def _parent(where: str) -> str:
@@ -133,7 +145,8 @@ def _build(
     problems: list[Problem],
     source: str | None,
 ) -> Any:
-    lines[where] = node.start_mark.line + 1
+    # A key's line, not its value's: a block value starts on the line below.
+    lines.setdefault(where, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         loader.flatten_mapping(node)  # resolves YAML merge keys (<<)
         result: dict[Any, Any] = {}
@@ -161,6 +174,7 @@ def _build(
                         code=codes.DUPLICATE_KEY,
                     )
                 )
+            lines[key_where] = key_node.start_mark.line + 1
             result[key] = _build(value_node, key_where, loader, lines, problems, source)
         return result
     if isinstance(node, yaml.SequenceNode):

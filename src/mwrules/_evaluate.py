@@ -18,7 +18,7 @@ from . import _documents, _engine, codes
 from ._compile import CompiledRules, compile_ruleset
 from ._documents import child
 from ._partner_input import check_metrics, declared_as_of, load_partner
-from ._versions import Choice, select_ruleset
+from ._versions import RulesetChoice, select_ruleset
 from .errors import EvaluationError, InputError, Problem
 from .model import Partner
 from .ruleset import Ruleset
@@ -70,14 +70,14 @@ def evaluate(partner: Partner | Mapping[str, Any], *, ruleset: Ruleset | str | N
     return evaluate_with(partner, choice)
 
 
-def choose_ruleset(ruleset: Ruleset | str | None, as_of: datetime.date | None) -> Choice:
+def choose_ruleset(ruleset: Ruleset | str | None, as_of: datetime.date | None) -> RulesetChoice:
     """The ruleset to evaluate with, and why (see :func:`evaluate`)."""
     if isinstance(ruleset, Ruleset):
-        return Choice(ruleset, f"loaded from {ruleset.source}" if ruleset.source else "given by the caller")
+        return RulesetChoice(ruleset, f"loaded from {ruleset.source}" if ruleset.source else "given by the caller")
     return select_ruleset(ruleset, as_of=as_of)
 
 
-def prepare(document: _documents.Document, ruleset: Ruleset | str | None) -> tuple[Partner, Choice]:
+def prepare(document: _documents.Document, ruleset: Ruleset | str | None) -> tuple[Partner, RulesetChoice]:
     """The checked partner of *document* and the ruleset chosen for its ``as_of``."""
     try:
         choice = choose_ruleset(ruleset, declared_as_of(document.data))
@@ -86,7 +86,7 @@ def prepare(document: _documents.Document, ruleset: Ruleset | str | None) -> tup
     return load_partner(document, choice.ruleset), choice
 
 
-def evaluate_with(partner: Partner, choice: Choice) -> Verdict:
+def evaluate_with(partner: Partner, choice: RulesetChoice) -> Verdict:
     """Evaluate a checked *partner* under the chosen ruleset."""
     ruleset = choice.ruleset
     compiled = _compile(ruleset)

@@ -21,7 +21,7 @@ import attrs
 
 from . import codes
 from .errors import InputError, Problem, RulesetError, did_you_mean
-from .ruleset import Ruleset, RulesetFile, read_ruleset_file, rulesets_dir
+from .ruleset import Manifest, Ruleset, RulesetFile, rulesets_dir
 
 
 #: The ruleset evaluated when none is named.
@@ -69,19 +69,22 @@ class Family:
 
 
 def read_family(directory: Path) -> Family:
-    """Read every version in *directory* and check them, alone and together."""
-    files = tuple(read_ruleset_file(path) for path in sorted(directory.glob("*.yaml")))
-    problems = [problem for file in files for problem in file.problems]
-    problems += check_versions(directory.name, files)
-    return Family(directory.name, files, tuple(problems))
+    """Read every version in *directory* and make every check ``mwrules lint`` makes, cases included."""
+    from ._lint import lint  # noqa: PLC0415 - lint runs cases, which evaluate, which choose versions here
+
+    report = lint([directory])
+    return Family(directory.name, report.files, report.problems)
 
 
 def check_versions(family_id: str, files: Sequence[RulesetFile]) -> list[Problem]:
-    """Problems between the versions of one ruleset: names, overlaps and order."""
+    """Problems between the versions of one ruleset: names, overlaps and order.
+
+    Only the manifests are needed, so a version with other problems is still
+    checked against the rest.
+    """
     problems = []
-    valid = [file for file in files if file.ruleset is not None]
-    for file in valid:
-        manifest = file.ruleset.manifest  # type: ignore[union-attr]
+    dated = [(file, file.manifest) for file in files if file.manifest is not None]
+    for file, manifest in dated:
         if manifest.id != family_id:
             problems.append(
                 file.locate(
@@ -104,20 +107,20 @@ def check_versions(family_id: str, files: Sequence[RulesetFile]) -> list[Problem
                     )
                 )
             )
-    by_date = sorted(valid, key=lambda file: file.ruleset.manifest.effective_from)  # type: ignore[union-attr]
-    for earlier, later in itertools.pairwise(by_date):
+    dated.sort(key=lambda entry: (entry[1].effective_from, entry[0].path.stem))
+    for earlier, later in itertools.pairwise(dated):
         problems += _check_pair(earlier, later)
     return problems
 
 
-def _check_pair(earlier: RulesetFile, later: RulesetFile) -> list[Problem]:
-    first, second = earlier.ruleset.manifest, later.ruleset.manifest  # type: ignore[union-attr]
+def _check_pair(earlier: tuple[RulesetFile, Manifest], later: tuple[RulesetFile, Manifest]) -> list[Problem]:
+    (earlier_file, first), (later_file, second) = earlier, later
     if first.effective_from == second.effective_from:
         return [
-            later.locate(
+            later_file.locate(
                 Problem(
                     "$.manifest.effective_from",
-                    f"versions {first.version} and {second.version} both take effect on {second.effective_from}",
+                    f"{earlier_file.path.name} and {later_file.path.name} both take effect on {second.effective_from}",
                     "give the new version the day Microsoft's change takes effect",
                     code=codes.OVERLAPPING_VERSIONS,
                 )
@@ -126,7 +129,7 @@ def _check_pair(earlier: RulesetFile, later: RulesetFile) -> list[Problem]:
     problems = []
     if first.effective_until is not None and first.effective_until >= second.effective_from:
         problems.append(
-            earlier.locate(
+            earlier_file.locate(
                 Problem(
                     "$.manifest.effective_until",
                     f"version {first.version} is in force through {first.effective_until}, but version "
@@ -136,13 +139,15 @@ def _check_pair(earlier: RulesetFile, later: RulesetFile) -> list[Problem]:
                 )
             )
         )
-    if second.version < first.version:
+    if later_file.path.stem < earlier_file.path.stem:
+        # Reported at the version that takes effect too early for its name.
         problems.append(
-            later.locate(
+            earlier_file.locate(
                 Problem(
                     "$.manifest.effective_from",
-                    f"version {second.version} takes effect on {second.effective_from}, before version "
-                    f"{first.version} ({first.effective_from}): versions must take effect in the order of their names",
+                    f"version {earlier_file.path.stem} takes effect on {first.effective_from}, before version "
+                    f"{later_file.path.stem} ({second.effective_from}): versions must take effect in the order "
+                    "of their names",
                     code=codes.EFFECTIVE_DATE_ORDER,
                 )
             )
@@ -150,33 +155,32 @@ def _check_pair(earlier: RulesetFile, later: RulesetFile) -> list[Problem]:
     return problems
 
 
-_shipped: dict[str, Family] = {}
+_shipped: dict[Path, Family] = {}
 _shipped_lock = threading.Lock()
 
 
 def shipped_family(family_id: str) -> Family:
-    """The shipped versions of ruleset *family_id*, read once per process.
+    """The shipped versions of ruleset *family_id*, read and checked once per process.
 
     Raises:
         RulesetError: there is no such ruleset, or a version has a problem.
     """
-    with _shipped_lock:
-        family = _shipped.get(family_id)
-        if family is None:
-            directory = rulesets_dir() / family_id
-            if not directory.is_dir() or not family_id:
-                known = shipped_ids()
-                raise RulesetError(
-                    [
-                        Problem(
-                            "$",
-                            f"there is no ruleset {family_id!r}",
-                            did_you_mean(family_id, known),
-                            code=codes.UNKNOWN_RULESET,
-                        )
-                    ]
+    directory = rulesets_dir() / family_id
+    if not family_id or not directory.is_dir():
+        raise RulesetError(
+            [
+                Problem(
+                    "$",
+                    f"there is no ruleset {family_id!r}",
+                    did_you_mean(family_id, shipped_ids()),
+                    code=codes.UNKNOWN_RULESET,
                 )
-            family = _shipped[family_id] = read_family(directory)
+            ]
+        )
+    with _shipped_lock:
+        family = _shipped.get(directory)
+        if family is None:
+            family = _shipped[directory] = read_family(directory)
     if family.problems:
         raise RulesetError(family.problems)
     return family
@@ -188,14 +192,14 @@ def shipped_ids() -> list[str]:
 
 
 @attrs.frozen
-class Choice:
+class RulesetChoice:
     """A ruleset, and why it was chosen."""
 
     ruleset: Ruleset
     reason: str
 
 
-def select_ruleset(name: str | None = None, *, as_of: datetime.date | None = None) -> Choice:
+def select_ruleset(name: str | None = None, *, as_of: datetime.date | None = None) -> RulesetChoice:
     """The shipped ruleset named *name* (``"modern-work"`` or ``"modern-work@2023-06"``).
 
     Without a version, the version in force on *as_of* (by default today).
@@ -226,7 +230,7 @@ def select_ruleset(name: str | None = None, *, as_of: datetime.date | None = Non
                     )
                 ]
             )
-        return Choice(ruleset, f"named explicitly: {family_id}@{version}")
+        return RulesetChoice(ruleset, f"named explicitly: {family_id}@{version}")
     day = as_of if as_of is not None else datetime.date.today()
     ruleset = family.in_force(day)
     if ruleset is None:
@@ -243,4 +247,4 @@ def select_ruleset(name: str | None = None, *, as_of: datetime.date | None = Non
             ]
         )
     when = f"on {day}" if as_of is not None else f"today, {day} (the partner gives no as_of)"
-    return Choice(ruleset, f"in force {when}: {family.period(ruleset)}")
+    return RulesetChoice(ruleset, f"in force {when}: {family.period(ruleset)}")

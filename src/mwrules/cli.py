@@ -1,27 +1,49 @@
 """The ``mwrules`` command.
 
-Exit status: 0 when a partner was evaluated (qualified or not), 1 with
-``--fail-unqualified`` when it does not qualify, 2 for bad input or a bad
-ruleset (the problems go to standard error, never a traceback).
+Exit status:
+
+* ``evaluate``, ``explain``: 0 when a partner was evaluated (qualified or
+  not); 1 with ``--fail-unqualified`` when it does not qualify.
+* ``lint``: 0 when no problem is found, 1 when some are.
+* ``test``: 0 when every case passes, 1 when one fails or none ran.
+* ``diff``: 0 when every partner was evaluated under both rulesets.
+* Every command: 2 for a file that cannot be read, bad input or a bad
+  ruleset. Problems go to standard error, never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
 
-from . import _documents, _explain
+from . import _documents, _explain, codes
+from ._cases import CaseResult, cases_dir, run_case, shown
+from ._convert import parse_date
+from ._diff import impact, impact_to_json, impact_to_text, read_partners
 from ._evaluate import evaluate_with, prepare
 from ._json import verdict_to_json
+from ._lint import lint, load_ruleset, ruleset_files
 from ._partner_input import read_document
-from .errors import InputError, MwrulesError, RulesetError
-from .ruleset import Ruleset, load_ruleset
+from ._schema import ruleset_schema
+from ._versions import select_ruleset, shipped_family
+from .errors import InputError, MwrulesError, Problem, RulesetError
+from .ruleset import Ruleset, read_ruleset_file, rulesets_dir
 
 
-EXIT_OK, EXIT_UNQUALIFIED, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_UNQUALIFIED = EXIT_PROBLEMS
+
+
+def _date(text: str) -> datetime.date:
+    try:
+        return parse_date(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -40,6 +62,9 @@ def _parser() -> argparse.ArgumentParser:
             help="a shipped ruleset (modern-work@2023-06; without @VERSION, the version in force on the partner's "
             "as_of) or a ruleset file (default: the Modern Work version in force on as_of)",
         )
+        command.add_argument(
+            "--as-of", type=_date, metavar="YYYY-MM-DD", help="evaluate on this date instead of the document's as_of"
+        )
         return command
 
     evaluate_command = partner_command("evaluate", "evaluate a partner and print the verdict")
@@ -48,30 +73,139 @@ def _parser() -> argparse.ArgumentParser:
         "--fail-unqualified", action="store_true", help="exit with status 1 when the partner does not qualify"
     )
     partner_command("explain", "explain how every point of a verdict was reached")
+
+    paths_help = "ruleset files or folders (default: the shipped rulesets)"
+    lint_command = commands.add_parser(
+        "lint", help="check ruleset files, their versions and their cases", description="check ruleset files"
+    )
+    lint_command.add_argument("paths", nargs="*", type=Path, metavar="PATH", help=paths_help)
+    test_command = commands.add_parser(
+        "test", help="run the cases beside each ruleset", description="run the cases beside each ruleset"
+    )
+    test_command.add_argument("paths", nargs="*", type=Path, metavar="PATH", help=paths_help)
+
+    diff_help = "how a ruleset change changes the verdicts of a portfolio of partners"
+    diff_command = commands.add_parser("diff", help=diff_help, description=diff_help)
+    diff_command.add_argument("old", metavar="OLD", help="the ruleset before: ID@VERSION or a file")
+    diff_command.add_argument("new", metavar="NEW", help="the ruleset after: ID@VERSION or a file")
+    diff_command.add_argument(
+        "--partners", type=Path, required=True, metavar="DIR|FILE", help="a partner document, or a folder of them"
+    )
+    diff_command.add_argument("--format", choices=("text", "json"), default="text")
+
+    commands.add_parser(
+        "schema",
+        help="print the JSON Schema of ruleset files",
+        description="print the JSON Schema of ruleset files (shipped as rulesets/ruleset.schema.json)",
+    )
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     args = _parser().parse_args(argv)
+    command: Callable[[argparse.Namespace], int] = _COMMANDS[args.command]
     try:
-        partner, choice = prepare(_read_document(args.partner), ruleset_argument(args.ruleset))
-        verdict = evaluate_with(partner, choice)
-        ruleset = choice.ruleset
+        return command(args)
     except (InputError, RulesetError) as error:
         print(f"mwrules: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except MwrulesError as error:  # pragma: no cover - an engine failure is a bug, but say it plainly
         print(f"mwrules: internal error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    document = _read_document(args.partner)
+    if args.as_of is not None and isinstance(document.data, dict):
+        document = _documents.Document({**document.data, "as_of": args.as_of}, document.source, document.lines)
+    partner, choice = prepare(document, ruleset_argument(args.ruleset))
+    verdict = evaluate_with(partner, choice)
     if args.command == "explain":
-        print(_explain.explain(verdict, ruleset))
+        print(_explain.explain(verdict, choice.ruleset))
     elif args.format == "json":
         print(json.dumps(verdict_to_json(verdict), indent=2))
     else:
-        print(_explain.summary(verdict, ruleset))
+        print(_explain.summary(verdict, choice.ruleset))
     if args.command == "evaluate" and args.fail_unqualified and not verdict.qualified:
         return EXIT_UNQUALIFIED
+    return EXIT_OK
+
+
+def _lint(args: argparse.Namespace) -> int:
+    report = lint(args.paths or [rulesets_dir()])
+    for problem in report.problems:
+        print(problem)
+    files = f"{len(report.files)} ruleset file(s) and {report.cases} case(s) checked"
+    if not report.problems:
+        print(f"no problems: {files}")
+        return EXIT_OK
+    print(f"{len(report.problems)} problem(s): {files}")
+    return EXIT_BAD_INPUT if report.unreadable else EXIT_PROBLEMS
+
+
+def _test(args: argparse.Namespace) -> int:
+    files, problems = ruleset_files(args.paths or [rulesets_dir()])
+    results: list[CaseResult] = []
+    for path in files:
+        loaded = read_ruleset_file(path)
+        problems += loaded.problems
+        if loaded.ruleset is not None and not loaded.problems:
+            for case_path in sorted(cases_dir(path).glob("*.yaml")):
+                result = run_case(case_path, loaded.ruleset)
+                results.append(result)
+                _print_result(result)
+    for problem in problems:
+        print(f"ERROR {problem}")
+    passed = sum(result.passed for result in results)
+    print(f"{passed} passed, {len(results) - passed} failed" + (f", {len(problems)} error(s)" if problems else ""))
+    if not results and not problems:
+        print("no case ran: cases live in <ruleset folder>/cases/<version>/*.yaml")
+    if any(problem.code == codes.UNREADABLE for problem in problems):
+        return EXIT_BAD_INPUT
+    return EXIT_OK if results and passed == len(results) and not problems else EXIT_PROBLEMS
+
+
+def _print_result(result: CaseResult) -> None:
+    status = "PASS" if result.passed else "FAIL"
+    print(f"{status}  {result.ruleset}  {result.path.stem}")
+    for mismatch in result.mismatches:
+        print(f"      {mismatch.where}")
+        print(f"      - want {shown(mismatch.want)}")
+        print(f"      + got  {shown(mismatch.got)}")
+    for problem in result.problems:
+        print(f"        {problem}")
+
+
+def _diff(args: argparse.Namespace) -> int:
+    old, new = _versioned(args.old), _versioned(args.new)
+    documents, unreadable = read_partners(args.partners)
+    if not documents and not unreadable:
+        message = "no partner documents (*.json, *.yaml, *.yml) here"
+        raise InputError([Problem("$", message, file=str(args.partners), code=codes.UNREADABLE)])
+    result = impact(old, new, documents, unreadable)
+    if args.format == "json":
+        print(json.dumps(impact_to_json(result), indent=2))
+    else:
+        print(impact_to_text(result))
+    return EXIT_BAD_INPUT if result.problems else EXIT_OK
+
+
+def _versioned(value: str) -> Ruleset:
+    """A ruleset named with its version (ID@VERSION) or a file: a diff compares two definite versions."""
+    ruleset = ruleset_argument(value)
+    if isinstance(ruleset, Ruleset):
+        return ruleset
+    assert ruleset is not None  # noqa: S101 - a value was given
+    if "@" not in ruleset:
+        names = ", ".join(f"{ruleset}@{version.version}" for version in shipped_family(ruleset).rulesets)
+        message = f"{ruleset!r} names no version; a diff compares two versions"
+        raise RulesetError([Problem("$", message, f"name one of {names}", code=codes.UNKNOWN_RULESET)])
+    return select_ruleset(ruleset).ruleset
+
+
+def _schema(_: argparse.Namespace) -> int:
+    print(json.dumps(ruleset_schema(), indent=2))
     return EXIT_OK
 
 
@@ -86,6 +220,16 @@ def ruleset_argument(value: str | None) -> Ruleset | str | None:
 
 def _read_document(source: str) -> _documents.Document:
     return read_document("<stdin>", sys.stdin.read()) if source == "-" else read_document(source)
+
+
+_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "evaluate": _evaluate,
+    "explain": _evaluate,
+    "lint": _lint,
+    "test": _test,
+    "diff": _diff,
+    "schema": _schema,
+}
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -3,8 +3,9 @@
 A ruleset file (``rulesets/<id>/<version>.yaml``) says which certifications
 count at which level, which metrics there are and their maxima, the targets of
 each attainment path, and the pass rule. :func:`load_ruleset` reads one,
-checks it, and reports every problem with its ``file:line``; a ruleset that
-fails a check is never used. The format is documented in
+checks it (with the other versions in its folder and the cases beside it,
+see :mod:`mwrules._lint`) and reports every problem with its ``file:line``; a
+ruleset that fails a check is never used. The format is documented in
 ``docs/ruleset-format.md``.
 """
 
@@ -21,7 +22,7 @@ import attrs
 from cattrs.errors import BaseValidationError
 
 from . import _documents, codes
-from ._convert import make_converter, problems_from
+from ._convert import ValueProblem, make_converter, problems_from
 from .errors import Problem, RulesetError, did_you_mean
 
 
@@ -128,7 +129,10 @@ class Scoring:
 
 @attrs.frozen(kw_only=True)
 class Ruleset:
-    """A checked ruleset. Build one with :func:`load_ruleset`."""
+    """A ruleset: the criteria of a designation, as data.
+
+    Build one with :func:`load_ruleset`, which checks it.
+    """
 
     manifest: Manifest = _doc("Which criteria these are and when they are in force.")
     certifications: tuple[CertificationSpec, ...] = _doc(
@@ -193,6 +197,17 @@ class Ruleset:
 _converter = make_converter()
 
 
+def _structure_number(value: object, _: type) -> Fraction:
+    # Rulesets write points as numbers (20, 2.5); exact fractions as text are for verdict JSON.
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        message = f"expected a number, got {value!r}"
+        raise ValueProblem(message)
+    return Fraction(str(value))
+
+
+_converter.register_structure_hook(Fraction, _structure_number)
+
+
 def _structure_target(value: object, _: type) -> Target:
     if isinstance(value, dict):
         return _converter.structure(value, dict[str, int])
@@ -207,6 +222,8 @@ def _structure_workload(value: object, _: type) -> WorkloadSpec:
 
 
 _structure_workload_object = _converter.get_structure_hook(WorkloadSpec)
+#: Classes a file may also write as a plain value (for the loader and the JSON Schema).
+SHORTHANDS: Mapping[type, type] = {WorkloadSpec: str}
 _converter.register_structure_hook(Target, _structure_target)
 _converter.register_structure_hook(WorkloadSpec, _structure_workload)
 _KEBAB = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -228,6 +245,8 @@ class RulesetFile:
     document: _documents.Document | None
     ruleset: Ruleset | None
     problems: tuple[Problem, ...]
+    #: The manifest, when it is valid even if the rest is not: enough to check the versions together.
+    manifest: Manifest | None = None
 
     def locate(self, problem: Problem) -> Problem:
         """*problem* at its line in this file."""
@@ -249,25 +268,23 @@ def read_ruleset_file(path: str | Path) -> RulesetFile:
     ruleset, problems = _structure(document)
     if ruleset is not None:
         ruleset = attrs.evolve(ruleset, source=str(path))
-    return RulesetFile(path, document, ruleset, tuple(document.locate(problem) for problem in problems))
+    located = tuple(document.locate(problem) for problem in problems)
+    return RulesetFile(path, document, ruleset, located, _manifest(document.data))
 
 
-def load_ruleset(path: str | Path) -> Ruleset:
-    """Load and check the ruleset file at *path*.
-
-    To pick a shipped ruleset by name or by date, see :func:`mwrules.select_ruleset`.
-
-    Raises:
-        RulesetError: with every problem found, each at ``file:line``.
-    """
-    loaded = read_ruleset_file(path)
-    if loaded.ruleset is None or loaded.problems:
-        raise RulesetError(loaded.problems)
-    return loaded.ruleset
+def _manifest(data: object) -> Manifest | None:
+    try:
+        return _converter.structure(data["manifest"], Manifest) if isinstance(data, dict) else None
+    except (BaseValidationError, KeyError):
+        return None
 
 
 def parse_ruleset(text: str, *, source: str | None = None) -> Ruleset:
-    """Parse and check ruleset *text* (YAML); see :func:`load_ruleset`."""
+    """Parse and check ruleset *text* (YAML), the file alone (see :func:`mwrules.load_ruleset`).
+
+    Raises:
+        RulesetError: with every problem found.
+    """
     document = _documents.parse(text, source=source, fmt="yaml")
     ruleset, problems = _structure(document)
     if ruleset is None or problems:

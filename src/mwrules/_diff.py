@@ -1,0 +1,365 @@
+"""``mwrules diff``: what a ruleset change does to a portfolio of partners.
+
+Every partner is evaluated under both rulesets (on its own ``as_of``, with
+the versions named, not chosen by date). A partner is reported when the score
+of any path changes, or its verdict or reported path does; each changed
+metric comes with the reasons, read from the two verdicts' traces and the two
+rulesets: which people stopped or started counting and through which
+certification, or which target or maximum changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from ._documents import Document
+from ._evaluate import evaluate_with
+from ._partner_input import load_partner, read_document
+from ._versions import RulesetChoice
+from .errors import InputError, Problem
+from .ruleset import Ruleset, WorkloadSpec
+from .verdict import TraceStep, Verdict, display_points, format_points
+
+
+PARTNER_SUFFIXES = (".json", ".yaml", ".yml")
+
+
+@attrs.frozen
+class Outcome:
+    """A verdict in brief."""
+
+    qualified: bool
+    path: str
+    score: Fraction
+
+    def __str__(self) -> str:
+        status = "qualified" if self.qualified else "not qualified"
+        return f"{status} on {self.path} ({format_points(self.score)})"
+
+
+@attrs.frozen
+class MetricChange:
+    """One metric whose points changed on one or more paths, and why."""
+
+    metric: str
+    points: Mapping[str, tuple[Fraction, Fraction]]  # path -> (before, after)
+    reasons: tuple[str, ...]
+
+
+@attrs.frozen
+class PartnerImpact:
+    """How one partner's verdict changes."""
+
+    partner_id: str
+    source: str
+    before: Outcome
+    after: Outcome
+    changes: tuple[MetricChange, ...]
+    reasons: tuple[str, ...] = ()  # for a verdict that changes with no metric changing (the pass rule)
+
+
+@attrs.frozen
+class Impact:
+    """The impact of changing ruleset *old* to *new* on a portfolio of partners."""
+
+    old: Ruleset
+    new: Ruleset
+    ruleset_changes: tuple[str, ...]
+    partners: int
+    changed: tuple[PartnerImpact, ...]
+    problems: tuple[Problem, ...]
+
+    def summary(self) -> dict[str, int]:
+        return {
+            "partners": self.partners,
+            "changed": len(self.changed),
+            "unchanged": self.partners - len(self.changed) - len(self.not_evaluated),
+            "newly_qualified": sum(1 for item in self.changed if item.after.qualified and not item.before.qualified),
+            "no_longer_qualified": sum(
+                1 for item in self.changed if item.before.qualified and not item.after.qualified
+            ),
+            "not_evaluated": len(self.not_evaluated),
+        }
+
+    @property
+    def not_evaluated(self) -> set[str]:
+        return {problem.file or "" for problem in self.problems}
+
+
+def partner_files(path: Path) -> list[Path]:
+    """The partner documents at *path*: the file, or the JSON and YAML files in the folder."""
+    if path.is_dir():
+        return sorted(candidate for candidate in path.rglob("*") if candidate.suffix in PARTNER_SUFFIXES)
+    return [path]
+
+
+def impact(old: Ruleset, new: Ruleset, documents: Iterable[Document], unreadable: Sequence[Problem] = ()) -> Impact:
+    """Evaluate every partner document under *old* and *new* and explain what changes.
+
+    *unreadable* are the problems of partner files that could not be read;
+    they count as partners not evaluated.
+    """
+    changed = []
+    problems: list[Problem] = list(unreadable)
+    count = len({problem.file for problem in unreadable})
+    for document in documents:
+        count += 1
+        try:
+            before = _evaluate(document, old)
+            after = _evaluate(document, new)
+        except InputError as error:
+            problems += error.problems
+            continue
+        found = _partner_impact(document.source or "", old, new, before, after)
+        if found is not None:
+            changed.append(found)
+    return Impact(old, new, tuple(ruleset_changes(old, new)), count, tuple(changed), tuple(problems))
+
+
+def read_partners(path: Path) -> tuple[list[Document], list[Problem]]:
+    """The partner documents at *path*, and the problems of those that cannot be read."""
+    documents: list[Document] = []
+    problems: list[Problem] = []
+    for file in partner_files(path):
+        try:
+            documents.append(read_document(file))
+        except InputError as error:
+            problems += error.problems
+    return documents, problems
+
+
+def _evaluate(document: Document, ruleset: Ruleset) -> Verdict:
+    return evaluate_with(load_partner(document, ruleset), RulesetChoice(ruleset, f"named for the diff: {ruleset}"))
+
+
+def _outcome(verdict: Verdict) -> Outcome:
+    return Outcome(verdict.qualified, verdict.path, verdict.score)
+
+
+def _partner_impact(source: str, old: Ruleset, new: Ruleset, before: Verdict, after: Verdict) -> PartnerImpact | None:
+    changes = []
+    for metric in new.metrics:
+        points = {
+            path_id: (before.paths[path_id].metrics[metric.id].points, after.paths[path_id].metrics[metric.id].points)
+            for path_id in after.paths
+            if path_id in before.paths
+            and metric.id in before.paths[path_id].metrics
+            and before.paths[path_id].metrics[metric.id].points != after.paths[path_id].metrics[metric.id].points
+        }
+        if points:
+            changes.append(MetricChange(metric.id, points, tuple(_reasons(metric.id, points, old, new, before, after))))
+    was, now = _outcome(before), _outcome(after)
+    if not changes and was == now:
+        return None
+    reasons = () if changes else tuple(_scoring_changes(old, new))
+    return PartnerImpact(before.partner_id, source, was, now, tuple(changes), reasons)
+
+
+def _reasons(
+    metric_id: str,
+    points: Mapping[str, tuple[Fraction, Fraction]],
+    old: Ruleset,
+    new: Ruleset,
+    before: Verdict,
+    after: Verdict,
+) -> list[str]:
+    reasons = []
+    metric = new.metric(metric_id)
+    if metric.level is not None:
+        counted_before, counted_after = _certified(before.trace, metric.level), _certified(after.trace, metric.level)
+        for person, certs in counted_before.items():
+            if person not in counted_after:
+                reasons.append(_stopped(person, certs, metric.level, old, new, after))
+        for person, certs in counted_after.items():
+            if person not in counted_before:
+                reasons.append(_started(person, certs, metric.level, old, new))
+    previous = next((m for m in old.metrics if m.id == metric_id), None)
+    if previous is not None and previous.max_points != metric.max_points:
+        reasons.append(f"max_points {format_points(previous.max_points)} → {format_points(metric.max_points)}")
+    for path_id in points:
+        old_target = old.path(path_id).targets.get(metric_id) if path_id in {p.id for p in old.paths} else None
+        new_target = new.path(path_id).targets[metric_id]
+        if old_target != new_target:
+            reasons.append(f"target on {path_id} {_target(old_target)} → {_target(new_target)}")
+    return reasons or ["the points are computed differently"]
+
+
+def _certified(trace: Sequence[TraceStep], level: str) -> dict[str, list[str]]:
+    """Per person counted at *level*, the certifications that made them count."""
+    return {
+        step.concluded["person"]: list(step.concluded["through"]) for step in trace if step.rule == f"certified:{level}"
+    }
+
+
+def _name(ruleset: Ruleset, cert_id: str) -> str:
+    return next((cert.name for cert in ruleset.certifications if cert.id == cert_id), cert_id)
+
+
+def _stopped(person: str, certs: list[str], level: str, old: Ruleset, new: Ruleset, after: Verdict) -> str:
+    why = sorted({_why_not(new, cert_id, level, after) for cert_id in certs})
+    names = ", ".join(_name(old, cert_id) for cert_id in certs)
+    which = f"only {level} certification" if len(certs) == 1 else f"{level} certifications"
+    return f"{person}'s {which}, {names}, {' and '.join(why)}"
+
+
+def _why_not(new: Ruleset, cert_id: str, level: str, after: Verdict) -> str:
+    if cert_id not in {cert.id for cert in new.certifications}:
+        return f"is not a certification of {new}"
+    spec = new.certification(cert_id)
+    if level not in new.levels() or cert_id not in new.level_metric(level).certifications:
+        return "is no longer eligible"
+    if spec.eligible_through is not None and spec.eligible_through < after.as_of:
+        return f"counts only through {spec.eligible_through}"
+    return "no longer counts"
+
+
+def _started(person: str, certs: list[str], level: str, old: Ruleset, new: Ruleset) -> str:
+    names = ", ".join(_name(new, cert_id) for cert_id in certs)
+    old_ids = {cert.id for cert in old.certifications}
+    eligible_before = set(old.level_metric(level).certifications) if level in old.levels() else set()
+    if not any(cert_id in old_ids for cert_id in certs):
+        why = f"new in {new}"
+    elif not any(cert_id in eligible_before for cert_id in certs):
+        why = "newly eligible"
+    else:
+        why = "counts again"
+    return f"{person}'s {names}: {why}; {person} now counts at {level}"
+
+
+def _target(target: Any) -> str:
+    if target is None:
+        return "none"
+    if isinstance(target, Mapping):
+        return "{" + ", ".join(f"{option}: {amount}" for option, amount in target.items()) + "}"
+    return str(target)
+
+
+def _scoring_changes(old: Ruleset, new: Ruleset) -> list[str]:
+    changes = []
+    for key in ("min_total_points", "min_metric_points", "path_preference"):
+        was, now = getattr(old.scoring, key), getattr(new.scoring, key)
+        if was != now:
+            changes.append(f"scoring.{key} {_plain(was)} → {_plain(now)}")
+    return changes or ["the pass rule is applied differently"]
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, Fraction):
+        return format_points(value)
+    if isinstance(value, tuple):
+        return "[" + ", ".join(map(str, value)) + "]"
+    return str(value)
+
+
+def ruleset_changes(old: Ruleset, new: Ruleset) -> list[str]:
+    """What differs between two rulesets, line by line, as a ruleset editor reads it."""
+    lines = []
+    for metric in new.metrics:
+        if metric.level is None:
+            continue
+        previous = next((m for m in old.metrics if m.level == metric.level), None)
+        was = set(previous.certifications) if previous is not None else set()
+        now = set(metric.certifications)
+        lines += [f"{metric.level}: + {_name(new, cert_id)}" for cert_id in sorted(now - was)]
+        lines += [f"{metric.level}: - {_name(old, cert_id)}" for cert_id in sorted(was - now)]
+    old_through = {cert.id: cert.eligible_through for cert in old.certifications}
+    for cert in new.certifications:
+        if cert.eligible_through is not None and old_through.get(cert.id) != cert.eligible_through:
+            retired = f"retired {cert.retired}, " if cert.retired else ""
+            lines.append(f"{cert.name}: {retired}counts through {cert.eligible_through}")
+    old_metrics = {metric.id: metric for metric in old.metrics}
+    for metric in new.metrics:
+        if metric.id not in old_metrics:
+            lines.append(f"metric + {metric.id}")
+        elif old_metrics[metric.id].max_points != metric.max_points:
+            lines.append(
+                f"{metric.id}: max_points {format_points(old_metrics[metric.id].max_points)} → "
+                f"{format_points(metric.max_points)}"
+            )
+    lines += [f"metric - {metric_id}" for metric_id in old_metrics if metric_id not in {m.id for m in new.metrics}]
+    old_paths = {path.id: path for path in old.paths}
+    for path in new.paths:
+        for metric_id, target in path.targets.items():
+            before = old_paths[path.id].targets.get(metric_id) if path.id in old_paths else None
+            if before != target:
+                lines.append(f"{path.id}: target for {metric_id} {_target(before)} → {_target(target)}")
+    lines += [line for line in _scoring_changes(old, new) if line.startswith("scoring.")]
+    old_workloads = {_workload(workload) for workload in old.workloads}
+    new_workloads = {_workload(workload) for workload in new.workloads}
+    if new_workloads - old_workloads:
+        lines.append(f"workloads added: {', '.join(sorted(new_workloads - old_workloads))}")
+    if old_workloads - new_workloads:
+        lines.append(f"workloads removed: {', '.join(sorted(old_workloads - new_workloads))}")
+    return lines
+
+
+def _workload(workload: WorkloadSpec) -> str:
+    return workload.name if workload.metrics is None else f"{workload.name} ({', '.join(workload.metrics)} only)"
+
+
+def impact_to_json(result: Impact) -> dict[str, Any]:
+    """*result* as plain JSON data."""
+
+    def outcome(value: Outcome) -> dict[str, Any]:
+        return {"qualified": value.qualified, "path": value.path, "score": display_points(value.score)}
+
+    return {
+        "old": {"id": result.old.id, "version": result.old.version},
+        "new": {"id": result.new.id, "version": result.new.version},
+        "ruleset_changes": list(result.ruleset_changes),
+        "partners": [
+            {
+                "partner_id": item.partner_id,
+                "file": item.source,
+                "before": outcome(item.before),
+                "after": outcome(item.after),
+                "changes": [
+                    {
+                        "metric": change.metric,
+                        "points": {
+                            path_id: {"before": display_points(was), "after": display_points(now)}
+                            for path_id, (was, now) in change.points.items()
+                        },
+                        "reasons": list(change.reasons),
+                    }
+                    for change in item.changes
+                ],
+                "reasons": list(item.reasons),
+            }
+            for item in result.changed
+        ],
+        "summary": result.summary(),
+        "problems": [str(problem) for problem in result.problems],
+    }
+
+
+def impact_to_text(result: Impact) -> str:
+    """*result* as a report people read."""
+    lines = [f"{result.old} → {result.new}"]
+    if result.ruleset_changes:
+        lines += ["", "Ruleset changes:"] + [f"  {line}" for line in result.ruleset_changes]
+    for item in result.changed:
+        lines += ["", f"{item.partner_id} ({item.source}): {item.before} → {item.after}"]
+        for change in item.changes:
+            points = ", ".join(
+                f"{path_id} {format_points(was)} → {format_points(now)}"
+                for path_id, (was, now) in change.points.items()
+            )
+            lines.append(f"  {change.metric}: {points}")
+            lines += [f"    {reason}" for reason in change.reasons]
+        lines += [f"  {reason}" for reason in item.reasons]
+    summary = result.summary()
+    lines += [
+        "",
+        f"{summary['partners']} partner(s): {summary['changed']} changed, {summary['unchanged']} unchanged; "
+        f"{summary['newly_qualified']} newly qualified, {summary['no_longer_qualified']} no longer qualified"
+        + (f"; {summary['not_evaluated']} not evaluated" if summary["not_evaluated"] else ""),
+    ]
+    if result.problems:
+        lines += ["", "Not evaluated:"] + [f"  {problem}" for problem in result.problems]
+    return "\n".join(lines)

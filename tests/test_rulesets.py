@@ -1,0 +1,266 @@
+"""Ruleset mistakes: each kind, made in a copy of the shipped rulesets, is reported by
+``mwrules lint`` at its file:line with its code, and the broken ruleset never gives a verdict."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+import mwrules
+from mwrules import RulesetError, codes
+from mwrules import _versions as versions
+from mwrules.cli import main
+from mwrules.ruleset import rulesets_dir
+
+
+SHIPPED = rulesets_dir() / "modern-work"
+NEAR_MISS = Path(__file__).parents[1] / "examples" / "near-miss.yaml"
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """A copy of the shipped Modern Work folder (versions and cases)."""
+    copy = tmp_path / "rulesets" / "modern-work"
+    shutil.copytree(SHIPPED, copy)
+    return copy
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert 1 == text.count(old), old
+    path.write_text(text.replace(old, new))
+
+
+def line_of(path: Path, needle: str, *, after: str = "") -> int:
+    """The line of the first *needle* after the first *after*."""
+    text = path.read_text()
+    start = text.index(after) if after else 0
+    return text[: text.index(needle, start)].count("\n") + 1
+
+
+def lint(capsys: pytest.CaptureFixture[str], *paths: Path) -> tuple[int, list[str]]:
+    status = main(["lint", *map(str, paths)])
+    return status, capsys.readouterr().out.splitlines()
+
+
+def assert_reported(output: list[str], path: Path, line: int, code: str) -> None:
+    assert any(entry.startswith(f"{path}:{line}: ") and f" {code} " in entry for entry in output), (
+        f"{path}:{line} {code}",
+        output,
+    )
+
+
+def assert_no_verdict(path: Path, code: str) -> None:
+    with pytest.raises(RulesetError) as caught:
+        mwrules.load_ruleset(path)
+    assert code in {problem.code for problem in caught.value.problems}
+
+
+def new_version(folder: Path, version: str, effective_from: str) -> Path:
+    """A copy of 2026-01 as a new version file, as an editor starts one."""
+    path = folder / f"{version}.yaml"
+    shutil.copy(folder / "2026-01.yaml", path)
+    edit(path, 'version: "2026-01"', f'version: "{version}"')
+    edit(path, "effective_from: 2026-01-01", f"effective_from: {effective_from}")
+    return path
+
+
+def test_the_shipped_rulesets_pass_lint(capsys: pytest.CaptureFixture[str]):
+    """Both shipped versions and all their cases pass: exit 0."""
+    status, output = lint(capsys)
+
+    assert 0 == status, output
+    assert output[-1].startswith("no problems: 2 ruleset file(s) and ")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "needle", "after", "code"),
+    [
+        pytest.param(
+            "    max_points: 20\n", "    max_pointz: 20\n", "max_pointz", "", codes.UNKNOWN_KEY, id="unknown-key"
+        ),
+        pytest.param(
+            "      - copilot-and-agent-administration-fundamentals\n",
+            "      - copilot-and-agent-admin-fundamentals\n",
+            "copilot-and-agent-admin-fundamentals",
+            "",
+            codes.UNKNOWN_CERTIFICATION,
+            id="unknown-certification",
+        ),
+        pytest.param(
+            "      net_customer_adds: 10 ",
+            "      net_customer_add: 10 ",
+            "net_customer_add:",
+            "",
+            codes.UNKNOWN_METRIC,
+            id="unknown-metric",
+        ),
+        pytest.param(
+            "      deployments: {cpor: 5, csp: 10}\n",
+            "",
+            "    targets:",
+            "  - id: smb",
+            codes.MISSING_TARGET,
+            id="path-missing-a-threshold",
+        ),
+        pytest.param(
+            "    max_points: 20\n",
+            "    max_points: 25\n",
+            "  total_points:",
+            "",
+            codes.MAXIMA_MISMATCH,
+            id="maxima-do-not-add-up",
+        ),
+        pytest.param(
+            "aliases: [AB-900, Copilot and Agent Administration Fundamentals]",
+            "aliases: [AB-900, MS-700]",
+            "aliases: [MS-700, Teams Administrator Associate]",
+            "",
+            codes.DUPLICATE_ALIAS,
+            id="duplicate-alias",
+        ),
+        pytest.param(
+            "    eligible_through: 2027-03-31\n",
+            "    eligible_through: 2025-03-31\n",
+            "eligible_through: 2025-03-31",
+            "",
+            codes.CERTIFICATION_DATES,
+            id="eligible-before-retired",
+        ),
+        pytest.param(
+            "  effective_from: 2026-01-01\n",
+            "  effective_from: 2026-01-01\n  effective_until: 2025-12-01\n",
+            "effective_until",
+            "",
+            codes.EFFECTIVE_DATE_ORDER,
+            id="until-before-from",
+        ),
+        pytest.param(
+            "  min_total_points: 70", "  min_total_points: seventy", "seventy", "", codes.INVALID_VALUE, id="wrong-type"
+        ),
+        pytest.param(
+            "  min_metric_points: 1\n",
+            "  min_metric_points: 1\n  min_metric_points: 2\n",
+            "min_metric_points: 2",
+            "",
+            codes.DUPLICATE_KEY,
+            id="duplicate-key",
+        ),
+        # the parser reads "id: modern-work" as a pair in the unclosed list, and stops at the next key
+        pytest.param("manifest:\n", "manifest:\n  - [\n", "  title:", "", codes.SYNTAX, id="yaml-syntax"),
+    ],
+)
+def test_a_mistake_in_a_ruleset_file(
+    capsys: pytest.CaptureFixture[str], folder: Path, old: str, new: str, needle: str, after: str, code: str
+):
+    """The mistake is reported at its line with its code; exit 1; load_ruleset refuses the file."""
+    path = folder / "2026-01.yaml"
+    edit(path, old, new)
+
+    status, output = lint(capsys, folder)
+
+    assert 1 == status
+    assert_reported(output, path, line_of(path, needle, after=after), code)
+    assert_no_verdict(path, code)
+
+
+def test_overlapping_versions(capsys: pytest.CaptureFixture[str], folder: Path):
+    """A new version copied from 2026-01 that keeps its effective date overlaps it."""
+    path = new_version(folder, "2026-06", "2026-01-01")
+
+    status, output = lint(capsys, path)
+
+    assert 1 == status
+    assert_reported(output, path, line_of(path, "effective_from:"), codes.OVERLAPPING_VERSIONS)
+    assert_no_verdict(folder / "2026-01.yaml", codes.OVERLAPPING_VERSIONS)
+
+
+def test_an_effective_until_that_runs_into_the_next_version(capsys: pytest.CaptureFixture[str], folder: Path):
+    """2023-06 said to run until after 2026-01 takes effect overlaps it."""
+    path = folder / "2023-06.yaml"
+    edit(path, "  effective_from: 2023-06-12\n", "  effective_from: 2023-06-12\n  effective_until: 2026-02-01\n")
+
+    status, output = lint(capsys, folder)
+
+    assert 1 == status
+    assert_reported(output, path, line_of(path, "effective_until:"), codes.OVERLAPPING_VERSIONS)
+
+
+def test_effective_dates_in_the_wrong_order(capsys: pytest.CaptureFixture[str], folder: Path):
+    """A version named 2026-06 that takes effect before 2026-01 is out of order."""
+    path = new_version(folder, "2026-06", "2025-01-01")
+
+    status, output = lint(capsys, folder)
+
+    assert 1 == status
+    assert_reported(output, path, line_of(path, "effective_from:"), codes.EFFECTIVE_DATE_ORDER)
+    assert_no_verdict(path, codes.EFFECTIVE_DATE_ORDER)
+
+
+def test_a_file_named_differently_from_its_version(capsys: pytest.CaptureFixture[str], folder: Path):
+    """A copy whose manifest still says the old version is reported (and overlaps the original)."""
+    path = folder / "2026-06.yaml"
+    shutil.copy(folder / "2026-01.yaml", path)
+
+    status, output = lint(capsys, path)
+
+    assert 1 == status
+    assert_reported(output, path, line_of(path, "  version:"), codes.FILE_NAME_MISMATCH)
+
+
+def test_a_case_whose_expectation_does_not_match(capsys: pytest.CaptureFixture[str], folder: Path):
+    """A case wanting other points than the ruleset gives is reported at the wanted value's line."""
+    case = folder / "cases" / "2026-01" / "ab-900-counts.yaml"
+    edit(case, "metrics: {intermediate_certifications: 10}", "metrics: {intermediate_certifications: 7.5}")
+
+    status, output = lint(capsys, folder)
+
+    assert 1 == status
+    assert_reported(output, case, line_of(case, "7.5"), codes.CASE_MISMATCH)
+    assert any("the case wants 7.5, modern-work 2026-01 gives 10" in entry for entry in output), output
+    assert_no_verdict(folder / "2026-01.yaml", codes.CASE_MISMATCH)
+
+
+def test_an_unreadable_path_exits_2(capsys: pytest.CaptureFixture[str], tmp_path: Path):
+    """A path that does not exist is not "problems found": it is exit 2."""
+    status, output = lint(capsys, tmp_path / "missing.yaml")
+
+    assert 2 == status
+    assert any(f" {codes.UNREADABLE} " in entry for entry in output)
+
+
+def test_a_broken_folder_gives_no_verdict_by_date(
+    folder: Path, monkeypatch: pytest.MonkeyPatch, restore_shipped: Callable[[], None]
+):
+    """Choosing a version by date from a folder with a broken version is refused, even for another date."""
+    new_version(folder, "2026-06", "2026-01-01")
+    monkeypatch.setattr(versions, "rulesets_dir", lambda: folder.parent)
+    restore_shipped()
+
+    with pytest.raises(RulesetError) as caught:
+        mwrules.evaluate({"partner_id": "p", "as_of": "2024-06-30"})
+
+    assert codes.OVERLAPPING_VERSIONS in {problem.code for problem in caught.value.problems}
+
+
+@pytest.fixture
+def restore_shipped() -> Callable[[], None]:
+    """Empties the cache of shipped folders now and after the test."""
+    saved = dict(versions._shipped)
+    versions._shipped.clear()
+    yield versions._shipped.clear
+    versions._shipped.clear()
+    versions._shipped.update(saved)
+
+
+def test_a_changed_ruleset_changes_the_verdict_without_code(tmp_path: Path):
+    """Lowering the pass mark in a copy of the ruleset turns a near miss into a pass."""
+    path = tmp_path / "lenient.yaml"
+    path.write_text((SHIPPED / "2023-06.yaml").read_text().replace("min_total_points: 70", "min_total_points: 65"))
+    partner = mwrules.load_partner(mwrules.cli.read_document(NEAR_MISS))
+
+    assert not mwrules.evaluate(partner).qualified
+    assert mwrules.evaluate(partner, ruleset=mwrules.load_ruleset(path)).qualified
