@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -87,3 +88,89 @@ def test_a_missing_file_exits_2(capsys):
     """A partner file that cannot be read is a clear error, not a traceback."""
     assert 2 == main(["evaluate", "no-such-file.json"])
     assert "cannot read the partner file" in capsys.readouterr().err
+
+
+CASES = Path(__file__).parents[1] / "rulesets" / "modern-work" / "cases"
+
+
+def test_test_runs_every_case_and_passes(capsys):
+    """mwrules test: a PASS line per case of every shipped version, then the counts; exit 0."""
+    assert 0 == main(["test"])
+    lines = capsys.readouterr().out.splitlines()
+
+    cases = sorted(CASES.glob("*/*.yaml"))
+    assert len(cases) == sum(line.startswith("PASS  modern-work ") for line in lines)
+    assert f"{len(cases)} passed, 0 failed" == lines[-1]
+
+
+def test_test_shows_the_expected_and_actual_points_of_a_failing_case(tmp_path, capsys):
+    folder = tmp_path / "modern-work"
+    shutil.copytree(CASES.parent, folder)
+    case = folder / "cases" / "2026-01" / "ab-900-counts.yaml"
+    case.write_text(case.read_text().replace("intermediate_certifications: 10}", "intermediate_certifications: 7.5}"))
+
+    assert 1 == main(["test", str(folder / "2026-01.yaml")])
+    out = capsys.readouterr().out
+
+    assert "FAIL  modern-work 2026-01  ab-900-counts\n" in out
+    assert "      paths.smb.metrics.intermediate_certifications\n      - want 7.5\n      + got  10\n" in out
+    assert out.endswith("10 passed, 1 failed\n")
+
+
+def test_test_fails_when_no_case_ran(tmp_path, capsys):
+    """A ruleset without cases is not a pass."""
+    ruleset = tmp_path / "lonely.yaml"
+    shutil.copy(CASES.parent / "2026-01.yaml", ruleset)
+
+    assert 1 == main(["test", str(ruleset)])
+    assert "no case ran" in capsys.readouterr().out
+
+
+def test_diff_explains_what_changes_for_each_partner(capsys):
+    """The example portfolio under 2023-06 and 2026-01: litware no longer qualifies, and why."""
+    assert 0 == main(["diff", "modern-work@2023-06", "modern-work@2026-01", "--partners", str(EXAMPLES)])
+    out = capsys.readouterr().out
+
+    assert "intermediate: - Microsoft 365 Certified: Messaging Administrator Associate" in out
+    assert "litware (" in out
+    assert ": qualified on smb (74.5) → not qualified on smb (69.5)" in out
+    assert "  intermediate_certifications: enterprise 5 → 2.5, smb 10 → 5" in out
+    assert (
+        "    p4's only intermediate certification, Microsoft 365 Certified: Messaging Administrator Associate, "
+        "is no longer eligible"
+    ) in out
+    partners = len(list(EXAMPLES.iterdir()))
+    assert out.endswith(
+        f"{partners} partner(s): 1 changed, {partners - 1} unchanged; 0 newly qualified, 1 no longer qualified\n"
+    )
+
+
+def test_diff_as_json(capsys):
+    assert 0 == main(
+        ["diff", "modern-work@2023-06", "modern-work@2026-01", "--partners", str(EXAMPLES / "messaging-admins.yaml"),
+         "--format", "json"]
+    )  # fmt: skip
+    data = json.loads(capsys.readouterr().out)
+
+    assert {"version": "2023-06", "id": "modern-work"} == data["old"]
+    (partner,) = data["partners"]
+    assert ({"qualified": True, "path": "smb", "score": 74.5}, {"qualified": False, "path": "smb", "score": 69.5}) == (
+        partner["before"],
+        partner["after"],
+    )
+    (change,) = partner["changes"]
+    assert {"smb": {"before": 10.0, "after": 5.0}, "enterprise": {"before": 5.0, "after": 2.5}} == change["points"]
+    assert 1 == data["summary"]["no_longer_qualified"]
+
+
+def test_diff_needs_definite_versions(capsys):
+    assert 2 == main(["diff", "modern-work", "modern-work@2026-01", "--partners", str(EXAMPLES)])
+
+    assert "name one of modern-work@2023-06, modern-work@2026-01" in capsys.readouterr().err
+
+
+def test_schema_prints_the_shipped_schema(capsys):
+    assert 0 == main(["schema"])
+
+    shipped = (CASES.parent.parent / "ruleset.schema.json").read_text()
+    assert json.loads(shipped) == json.loads(capsys.readouterr().out)

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import pytest
 
 import mwrules
 from mwrules import _engine
+from mwrules._compile import compile_ruleset
+
+
+EXAMPLES = Path(__file__).parents[1] / "examples"
 
 
 def test_an_exception_in_an_action_is_raised_not_swallowed():
@@ -79,3 +87,54 @@ def test_no_background_threads_are_started():
     mwrules.evaluate({"partner_id": "x"})
 
     assert before == threading.active_count()
+
+
+def _iany_conditions(node: object) -> list[object]:
+    """Every condition under an $iany or $iall in a rule definition."""
+    found = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("$iany", "$iall"):
+                found += list(value.values())
+            found += _iany_conditions(value)
+    elif isinstance(node, list):
+        for item in node:
+            found += _iany_conditions(item)
+    return found
+
+
+def _ends_in_or(condition: object) -> bool:
+    if not isinstance(condition, dict):
+        return False
+    if "$or" in condition:
+        return True
+    return "$and" in condition and _ends_in_or(condition["$and"][-1])
+
+
+@pytest.mark.parametrize("version", ["2023-06", "2026-01"])
+def test_no_iany_condition_ends_in_an_or(version: str):
+    """durable_rules reads uninitialised memory when an $iany's condition ends in an $or.
+
+    Creating such a ruleset then fails now and then with "error code: 102"
+    (with PYTHONHASHSEED=8 and 16, every time, on the machine that found it).
+    """
+    ruleset = mwrules.select_ruleset(f"modern-work@{version}").ruleset
+
+    rules = compile_ruleset(ruleset).engine.rules
+    conditions = [condition for rule in rules for condition in _iany_conditions(rule.when)]
+
+    assert conditions, "the certified_people rules use $iany"
+    assert not [condition for condition in conditions if _ends_in_or(condition)]
+
+
+@pytest.mark.parametrize("seed", ["8", "16"])
+def test_the_rulesets_compile_under_the_hash_seeds_that_once_failed(seed: str):
+    result = subprocess.run(
+        [sys.executable, "-m", "mwrules.cli", "evaluate", str(EXAMPLES / "near-miss.yaml")],
+        env={**os.environ, "PYTHONHASHSEED": seed},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert 0 == result.returncode, result.stderr

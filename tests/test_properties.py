@@ -7,7 +7,7 @@ import random
 from fractions import Fraction
 
 import attrs
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 import mwrules
@@ -125,3 +125,26 @@ def test_every_point_is_traced_to_a_firing(partner: Partner):
             assert Fraction(step.concluded["points"]) == result.points
         assert verdict.trace[path.step].rule == path.rule
     assert verdict.trace[-1].rule == "verdict"
+
+
+@given(partners())
+@example(mwrules.load_partner({"partner_id": "short-on-both-counts", "as_of": "2024-06-30"}))
+def test_every_rule_fires_once_per_conclusion(partner: Partner):
+    """No firing is repeated: one per person and level, one per metric and path, one pass rule per path, one verdict.
+
+    (durable_rules fires once per matching branch of an "or": a path short
+    both in total and in a metric once failed twice, and the verdict four times.)
+    """
+    verdict = mwrules.evaluate(partner)
+    rules = [step.rule for step in verdict.trace]
+
+    assert len(rules) == len(set(zip(rules, (tuple(step.matched) for step in verdict.trace), strict=True)))
+    assert 1 == rules.count("verdict")
+    for path_id in verdict.paths:
+        assert 1 == rules.count(f"passes:{path_id}") + rules.count(f"falls-short:{path_id}")
+    for step in verdict.trace:
+        if step.rule.startswith("certified:"):
+            assert 1 == sum(
+                other.rule == step.rule and other.concluded["person"] == step.concluded["person"]
+                for other in verdict.trace
+            )

@@ -138,7 +138,13 @@ class _Builder:
 
     def _certified(self, level: str) -> _engine.Rule:
         eligible = sorted(self.ruleset.level_metric(level).certifications)
-        pattern = {"$and": [{"t": "person"}, {"$iany": {"holds": {"$or": [{"$i": cert} for cert in eligible]}}}]}
+        # "holds any eligible certification". The trailing test that the item is
+        # not "" (no id is empty) looks redundant and is not: durable_rules
+        # checks the last node built for an $iany's condition, and after an
+        # $or that node's type is uninitialised memory, so a bare $or fails to
+        # compile now and then ("error code: 102"; see docs/engine.md).
+        any_eligible = {"$and": [{"$or": [{"$i": cert} for cert in eligible]}, {"$neq": {"$i": ""}}]}
+        pattern = {"$and": [{"t": "person"}, {"$iany": {"holds": any_eligible}}]}
         eligible_set = set(eligible)
 
         def certified(session: _engine.Session, matched: Mapping[str, _engine.Fact]) -> dict[str, Any]:
@@ -289,9 +295,11 @@ class _Builder:
         at_least_each = int(scoring.min_metric_points * self.denominator)
         path_fact = [{"t": "total"}, {"path": path_id}]
         passes = {"$and": [*path_fact, {"$gte": {"units": at_least_total}}, {"$gte": {"lowest": at_least_each}}]}
-        falls_short = {
-            "$and": [*path_fact, {"$or": [{"$lt": {"units": at_least_total}}, {"$lt": {"lowest": at_least_each}}]}]
-        }
+        # The two branches of the "or" exclude each other: durable_rules fires
+        # once per matching branch, and a path short on both counts must fail once.
+        short_in_total = {"$lt": {"units": at_least_total}}
+        short_in_a_metric = {"$and": [{"$gte": {"units": at_least_total}}, {"$lt": {"lowest": at_least_each}}]}
+        falls_short = {"$and": [*path_fact, {"$or": [short_in_total, short_in_a_metric]}]}
 
         def conclude(qualified: bool) -> _engine.Action:
             def action(session: _engine.Session, matched: Mapping[str, _engine.Fact]) -> dict[str, Any]:

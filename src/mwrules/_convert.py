@@ -11,6 +11,7 @@ unknown key, a "did you mean" suggestion.
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterator
 from fractions import Fraction
 from typing import Any
@@ -46,6 +47,12 @@ def _expected(what: str, value: object) -> ValueProblem:
 
 
 def _structure_str(value: object, _: type) -> str:
+    # YAML 1.1 reads an unquoted 2026-01-01 as a date; where text is expected,
+    # it is the text that was written (as editors and YAML 1.2 read it).
+    if isinstance(value, datetime.datetime):
+        return str(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
     if not isinstance(value, str):
         raise _expected("text", value)
     return value
@@ -76,6 +83,9 @@ def _structure_fraction(value: object, _: type) -> Fraction:
         raise _expected("a number", value) from None
 
 
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
 def parse_date(value: object) -> datetime.date:
     """A date from an ISO ``YYYY-MM-DD`` string (or a YAML date)."""
     if isinstance(value, datetime.datetime):
@@ -85,7 +95,10 @@ def parse_date(value: object) -> datetime.date:
     if not isinstance(value, str):
         raise _expected("a date (YYYY-MM-DD)", value)
     try:
-        return datetime.date.fromisoformat(value.strip())
+        # fromisoformat alone would also take '20240630' and '2024-W26-7'
+        if not _ISO_DATE.match(value):
+            raise ValueError(value)
+        return datetime.date.fromisoformat(value)
     except ValueError:
         msg = f"{value!r} is not a valid date; expected YYYY-MM-DD, e.g. '2024-06-30'"
         raise ValueProblem(msg) from None

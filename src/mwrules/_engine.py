@@ -184,6 +184,7 @@ class CompiledRuleset:
             msg = f"rule names must be unique: {names}"
             raise ValueError(msg)
         self.name = name
+        self.rules = tuple(rules)
         self._actions = {rule.name: rule.action for rule in rules}
         definition: dict[str, Any] = {"__catch_all__": dict(_CATCH_ALL, run=_never)}
         for rule in rules:

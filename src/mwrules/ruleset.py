@@ -216,9 +216,9 @@ def _structure_target(value: object, _: type) -> Target:
 
 def _structure_workload(value: object, _: type) -> WorkloadSpec:
     # A plain name is a workload that counts for every customer metric.
-    if isinstance(value, str):
-        return WorkloadSpec(name=value)
-    return _structure_workload_object(value, WorkloadSpec)  # type: ignore[no-any-return]
+    if isinstance(value, dict):
+        return _structure_workload_object(value, WorkloadSpec)  # type: ignore[no-any-return]
+    return WorkloadSpec(name=_converter.structure(value, SHORTHANDS[WorkloadSpec]))
 
 
 _structure_workload_object = _converter.get_structure_hook(WorkloadSpec)
@@ -293,20 +293,26 @@ def parse_ruleset(text: str, *, source: str | None = None) -> Ruleset:
 
 
 def _structure(document: _documents.Document) -> tuple[Ruleset | None, list[Problem]]:
-    problems = list(document.problems)
-    if problems:
+    if document.problems:
+        return None, list(document.problems)
+    ruleset, problems = structure(document.data)
+    if ruleset is None:
         return None, problems
-    if document.data is None:
+    problems = check(ruleset)
+    return (None if problems else ruleset), problems
+
+
+def structure(data: object) -> tuple[Ruleset | None, list[Problem]]:
+    """The shape of a ruleset: keys and types, what the JSON Schema describes (see :func:`check` for the rest)."""
+    if data is None:
         return None, [Problem("$", "the ruleset file is empty", code=codes.MISSING_KEY)]
-    if not isinstance(document.data, dict):
+    if not isinstance(data, dict):
         message = "a ruleset must be a mapping of keys (manifest, certifications, ...)"
         return None, [Problem("$", message, code=codes.INVALID_VALUE)]
     try:
-        ruleset = _converter.structure(document.data, Ruleset)
+        return _converter.structure(data, Ruleset), []
     except BaseValidationError as error:
         return None, problems_from(error)
-    problems = check(ruleset)
-    return (None if problems else ruleset), problems
 
 
 def check(ruleset: Ruleset) -> list[Problem]:
