@@ -140,7 +140,7 @@ def _lint(args: argparse.Namespace) -> int:
     if not report.problems:
         print(f"no problems: {files}")
         return EXIT_OK
-    print(f"{len(report.problems)} problem(s): {files}")
+    print(f"{len(report.problems)} problem(s): {files}; each code is explained in docs/errors/<code>.md")
     return EXIT_BAD_INPUT if report.unreadable else EXIT_PROBLEMS
 
 

@@ -1,0 +1,86 @@
+"""The docs say what mwrules does: the how-to's commands print what the page shows,
+and every problem code has its reference page."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mwrules.codes import CODES
+
+
+ROOT = Path(__file__).parents[1]
+DOCS = ROOT / "docs"
+HOWTO = DOCS / "how-to-change-the-criteria.md"
+FINISH_EDITS = "<!-- howto-test: finish-edits -->"
+
+
+def console_steps(text: str) -> list[tuple[str, str]]:
+    """The page's ```console blocks, in order, as (command, expected output); markers as ("#marker", "")."""
+    steps: list[tuple[str, str]] = []
+    for block in re.finditer(r"```console\n(.*?)```|" + re.escape(FINISH_EDITS), text, re.DOTALL):
+        if block.group(0) == FINISH_EDITS:
+            steps.append(("#finish-edits", ""))
+            continue
+        lines = block.group(1).splitlines()
+        while lines:
+            command = lines.pop(0)
+            assert command.startswith("$ "), command
+            command = command[2:]
+            if "<<'EOF'" in command:  # a here-document: the lines up to EOF belong to the command
+                end = lines.index("EOF")
+                command = "\n".join([command, *lines[: end + 1]])
+                lines = lines[end + 1 :]
+            output = []
+            while lines and not lines[0].startswith("$ "):
+                output.append(lines.pop(0))
+            steps.append((command, "\n".join(output)))
+    return steps
+
+
+def test_the_how_to_prints_what_it_shows(tmp_path: Path):
+    """A new user following the how-to in a checkout gets the output the page shows, step by step."""
+    for name in ("rulesets", "examples"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    steps = console_steps(HOWTO.read_text())
+    assert len(steps) >= 8
+
+    for command, expected in steps:
+        if command == "#finish-edits":
+            # the page describes the edits in prose; their result is the shipped 2026-01
+            shutil.copy(ROOT / "rulesets" / "modern-work" / "2026-01.yaml", tmp_path / "scratch" / "modern-work")
+            continue
+        if command.startswith("mwrules schema"):
+            continue  # writes into the checkout; covered by tests/test_schema.py
+        result = subprocess.run(command, shell=True, cwd=tmp_path, env=env, capture_output=True, text=True, check=False)
+        assert expected == result.stdout.rstrip("\n"), (command, result.stderr)
+
+
+def test_every_code_has_a_reference_page():
+    """docs/errors/<CODE>.md exists for every code, opens with the code and its meaning, and no page is orphaned."""
+    pages = {path.stem: path for path in (DOCS / "errors").glob("MW*.md")}
+
+    assert set(CODES) == set(pages)
+    for code, meaning in CODES.items():
+        first_line = pages[code].read_text().splitlines()[0]
+        assert f"# {code}: {meaning}" == first_line
+
+
+def test_the_error_index_lists_every_code():
+    index = (DOCS / "errors" / "README.md").read_text()
+
+    for code, meaning in CODES.items():
+        assert f"[{code}]({code}.md) | {meaning}" in index
+
+
+@pytest.mark.parametrize("page", sorted(DOCS.glob("**/*.md")), ids=lambda path: path.name)
+def test_relative_links_resolve(page: Path):
+    for target in re.findall(r"\]\(([^)#:]+\.md)(?:#[^)]*)?\)", page.read_text()):
+        assert (page.parent / target).exists(), target
