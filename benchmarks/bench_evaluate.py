@@ -23,11 +23,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.plain_scorer import plain_verdict
 
 import mwrules
-from mwrules.ruleset import default_ruleset
 
 
-AS_OF = datetime.date(2024, 6, 30)
+#: One evaluation date per shipped version: 2023-06 and 2026-01.
+DATES = (datetime.date(2024, 6, 30), datetime.date(2026, 11, 27))
 NAMES = [
+    "AB-900",
     "MS-700",
     "SC-300",
     "MD-102",
@@ -40,7 +41,7 @@ NAMES = [
 ]
 
 
-def partner(people: int, seed: int = 1) -> mwrules.Partner:
+def partner(people: int, as_of: datetime.date = DATES[0], seed: int = 1) -> mwrules.Partner:
     rnd = random.Random(seed)
     members = []
     for index in range(people):
@@ -61,7 +62,7 @@ def partner(people: int, seed: int = 1) -> mwrules.Partner:
             "deployments": {"cpor": 1, "csp": 3},
         },
     }
-    return mwrules.Partner(partner_id=f"bench-{people}", as_of=AS_OF, people=tuple(members), metrics=metrics)
+    return mwrules.Partner(partner_id=f"bench-{people}", as_of=as_of, people=tuple(members), metrics=metrics)
 
 
 def median_seconds(fn, repeat: int, number: int) -> float:
@@ -74,25 +75,40 @@ def median_seconds(fn, repeat: int, number: int) -> float:
     return statistics.median(samples)
 
 
-def main() -> None:
-    ruleset = default_ruleset()
-    mwrules.evaluate(partner(5))  # compile and register the rules once
+ROWS = ((100, 7, 40), (1_000, 5, 4), (5_000, 3, 1), (20_000, 3, 1))
+
+
+def measure(as_of: datetime.date, rows=ROWS) -> dict[int, tuple[float, float]]:
+    """Per partner size, the median seconds of evaluate() and of the plain scorer; prints a table."""
+    ruleset = mwrules.select_ruleset(as_of=as_of).ruleset
+    mwrules.evaluate(partner(5, as_of))  # compile and register the rules once
+    print(f"{ruleset}, as_of {as_of}")
     print(f"{'partner':>16} {'evaluate()':>12} {'plain Python':>13} {'ratio':>7}")
-    rows = [(100, 7, 40), (1_000, 5, 4), (5_000, 3, 1), (20_000, 3, 1)]
-    per_person = {}
+    results = {}
     for people, repeat, number in rows:
-        subject = partner(people)
+        subject = partner(people, as_of)
         verdict = mwrules.evaluate(subject)
-        assert plain_verdict(subject, ruleset, AS_OF) == (verdict.qualified, verdict.path, verdict.score)
+        assert plain_verdict(subject, ruleset, as_of) == (verdict.qualified, verdict.path, verdict.score)
         engine = median_seconds(lambda s=subject: mwrules.evaluate(s), repeat, number)
-        plain = median_seconds(lambda s=subject: plain_verdict(s, ruleset, AS_OF), repeat, number * 5)
-        per_person[people] = engine / people
+        plain = median_seconds(lambda s=subject: plain_verdict(s, ruleset, as_of), repeat, number * 5)
+        results[people] = (engine, plain)
         print(f"{people:>9} people {engine * 1e3:>9.2f} ms {plain * 1e3:>10.3f} ms {engine / plain:>6.1f}x")
-    print(
-        "engine cost per person: "
-        + ", ".join(f"{people}: {cost * 1e6:.1f} us" for people, cost in per_person.items())
-        + f"  (20,000 vs 1,000: {per_person[20_000] / per_person[1_000]:.2f}x per person)"
-    )
+    sizes = sorted(results)
+    if len(sizes) > 1:
+        first, last = sizes[1 if len(sizes) > 2 else 0], sizes[-1]
+        cost = {people: results[people][0] / people for people in sizes}
+        print(
+            "engine cost per person: "
+            + ", ".join(f"{people}: {cost[people] * 1e6:.1f} us" for people in sizes)
+            + f"  ({last:,} vs {first:,}: {cost[last] / cost[first]:.2f}x per person)"
+        )
+    return results
+
+
+def main() -> None:
+    for as_of in DATES:
+        measure(as_of)
+        print()
 
 
 if __name__ == "__main__":

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
 from ._compile import points_for
+from ._versions import select_ruleset
 from .ruleset import Ruleset
 from .verdict import MetricResult, PathResult, TraceStep, Verdict, format_points
 
@@ -13,8 +15,13 @@ from .verdict import MetricResult, PathResult, TraceStep, Verdict, format_points
 _MAX_NAMES = 10  # people named per metric before "and N more"
 
 
-def summary(verdict: Verdict, ruleset: Ruleset) -> str:
-    """The verdict, a table of every metric on every path, and what is missing."""
+def summary(verdict: Verdict, ruleset: Ruleset | None = None) -> str:
+    """The verdict, a table of every metric on every path, and what is missing.
+
+    *ruleset* is the one the verdict came from; by default the shipped
+    version the verdict names.
+    """
+    ruleset = ruleset or _named(verdict)
     lines = [_headline(verdict, ruleset), ""]
     path_ids = list(verdict.paths)
     width = max(len(metric.id) + len(format_points(metric.max_points)) + 7 for metric in ruleset.metrics)
@@ -34,8 +41,13 @@ def summary(verdict: Verdict, ruleset: Ruleset) -> str:
     return "\n".join(lines)
 
 
-def explain(verdict: Verdict, ruleset: Ruleset) -> str:
-    """For every metric of every path, how its points were reached, and why a path fails."""
+def explain(verdict: Verdict, ruleset: Ruleset | None = None) -> str:
+    """For every metric of every path, how its points were reached, and why a path fails.
+
+    *ruleset* is the one the verdict came from; by default the shipped
+    version the verdict names.
+    """
+    ruleset = ruleset or _named(verdict)
     certified = _certified_people(verdict.trace)
     names = {cert.id: cert.name for cert in ruleset.certifications}
     lines = [_headline(verdict, ruleset)]
@@ -60,6 +72,10 @@ def explain(verdict: Verdict, ruleset: Ruleset) -> str:
         lines += ["", f"verdict: {final.description}  [{final.rule}, step {final.step}]"]
     lines += _warnings(verdict)
     return "\n".join(lines)
+
+
+def _named(verdict: Verdict) -> Ruleset:
+    return select_ruleset(f"{verdict.ruleset.id}@{verdict.ruleset.version}").ruleset
 
 
 def _headline(verdict: Verdict, ruleset: Ruleset) -> str:
@@ -125,7 +141,8 @@ def _workloads(ruleset: Ruleset) -> list[str]:
             groups.setdefault(ruleset.workloads_for(metric.id), []).append(metric.id)
     lines = []
     for workloads, metric_ids in groups.items():
-        lines += ["", f"eligible workloads for {', '.join(metric_ids)} ({ruleset}):", f"  {', '.join(workloads)}"]
+        lines += ["", f"eligible workloads for {', '.join(metric_ids)} ({ruleset}):"]
+        lines += textwrap.wrap(", ".join(workloads), width=100, initial_indent="  ", subsequent_indent="  ")
     return lines
 
 

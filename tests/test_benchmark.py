@@ -1,0 +1,30 @@
+"""The benchmark still runs (a smoke test: no timing is asserted here, ever)."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+
+BENCHMARK = Path(__file__).parents[1] / "benchmarks" / "bench_evaluate.py"
+
+
+@pytest.fixture(scope="module")
+def bench():
+    spec = importlib.util.spec_from_file_location("bench_evaluate", BENCHMARK)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("index", [0, 1], ids=["2023-06", "2026-01"])
+def test_the_benchmark_measures_both_versions(bench, index: int, capsys):
+    """One tiny row per version: the engine and the plain scorer agree, and a row is printed."""
+    results = bench.measure(bench.DATES[index], rows=[(20, 1, 1)])
+
+    assert [20] == list(results)
+    assert "20 people" in capsys.readouterr().out
