@@ -68,6 +68,7 @@ class CaseResult:
     ruleset: Ruleset
     mismatches: tuple[Mismatch, ...] = ()
     problems: tuple[Problem, ...] = ()
+    document: _documents.Document | None = attrs.field(default=None, eq=False, repr=False)
 
     @property
     def passed(self) -> bool:
@@ -157,12 +158,12 @@ def run_case(path: Path, ruleset: Ruleset) -> CaseResult:
         problems = tuple(attrs.evolve(problem, where="$.partner" + problem.where[1:]) for problem in error.problems)
         return CaseResult(path, ruleset, problems=problems)
     verdict = evaluate_with(partner, RulesetChoice(ruleset, f"the case's ruleset, {ruleset}"))
-    return CaseResult(path, ruleset, mismatches=tuple(mismatches(case, verdict)))
+    return CaseResult(path, ruleset, mismatches=tuple(mismatches(case, verdict)), document=case.document)
 
 
 def mismatch_problems(result: CaseResult) -> list[Problem]:
     """A failed case's mismatches as problems at their line in the case file."""
-    document = load_case(result.path).document
+    document = result.document or _documents.Document(None, str(result.path))
     return [
         document.locate(
             Problem(

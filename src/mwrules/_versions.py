@@ -36,28 +36,37 @@ class Family:
     id: str
     files: tuple[RulesetFile, ...]
     problems: tuple[Problem, ...]
+    #: The valid versions, earliest first.
+    rulesets: tuple[Ruleset, ...] = attrs.field(init=False)
+    # (ruleset, first day, last day or None), earliest first: evaluate() asks on every call
+    _periods: tuple[tuple[Ruleset, datetime.date, datetime.date | None], ...] = attrs.field(init=False)
 
-    @property
-    def rulesets(self) -> tuple[Ruleset, ...]:
-        """The valid versions, earliest first."""
+    @rulesets.default
+    def _sorted(self) -> tuple[Ruleset, ...]:
         found = [file.ruleset for file in self.files if file.ruleset is not None]
         return tuple(sorted(found, key=lambda ruleset: ruleset.manifest.effective_from))
+
+    @_periods.default
+    def _in_force(self) -> tuple[tuple[Ruleset, datetime.date, datetime.date | None], ...]:
+        periods = []
+        for index, ruleset in enumerate(self.rulesets):
+            last = ruleset.manifest.effective_until
+            if last is None and index + 1 < len(self.rulesets):
+                last = self.rulesets[index + 1].manifest.effective_from - _ONE_DAY
+            periods.append((ruleset, ruleset.manifest.effective_from, last))
+        return tuple(periods)
 
     def version(self, version: str) -> Ruleset | None:
         return next((ruleset for ruleset in self.rulesets if ruleset.version == version), None)
 
     def last_day(self, ruleset: Ruleset) -> datetime.date | None:
         """The last day *ruleset* is in force: its own effective_until, else the day before the next version."""
-        if ruleset.manifest.effective_until is not None:
-            return ruleset.manifest.effective_until
-        later = [other for other in self.rulesets if other.manifest.effective_from > ruleset.manifest.effective_from]
-        return later[0].manifest.effective_from - _ONE_DAY if later else None
+        return next(last for candidate, _, last in self._periods if candidate is ruleset)
 
     def in_force(self, day: datetime.date) -> Ruleset | None:
         """The version in force on *day*, if any."""
-        for ruleset in self.rulesets:
-            last = self.last_day(ruleset)
-            if ruleset.manifest.effective_from <= day and (last is None or day <= last):
+        for ruleset, first, last in self._periods:
+            if first <= day and (last is None or day <= last):
                 return ruleset
         return None
 
@@ -166,21 +175,23 @@ def shipped_family(family_id: str) -> Family:
         RulesetError: there is no such ruleset, or a version has a problem.
     """
     directory = rulesets_dir() / family_id
-    if not family_id or not directory.is_dir():
-        raise RulesetError(
-            [
-                Problem(
-                    "$",
-                    f"there is no ruleset {family_id!r}",
-                    did_you_mean(family_id, shipped_ids()),
-                    code=codes.UNKNOWN_RULESET,
-                )
-            ]
-        )
-    with _shipped_lock:
-        family = _shipped.get(directory)
-        if family is None:
-            family = _shipped[directory] = read_family(directory)
+    family = _shipped.get(directory)
+    if family is None:
+        if not family_id or not directory.is_dir():
+            raise RulesetError(
+                [
+                    Problem(
+                        "$",
+                        f"there is no ruleset {family_id!r}",
+                        did_you_mean(family_id, shipped_ids()),
+                        code=codes.UNKNOWN_RULESET,
+                    )
+                ]
+            )
+        with _shipped_lock:
+            family = _shipped.get(directory)
+            if family is None:
+                family = _shipped[directory] = read_family(directory)
     if family.problems:
         raise RulesetError(family.problems)
     return family

@@ -12,6 +12,7 @@ ruleset that fails a check is never used. The format is documented in
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
@@ -230,6 +231,7 @@ _KEBAB = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _SNAKE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 
 
+@functools.cache
 def rulesets_dir() -> Path:
     """Where the shipped rulesets are: inside the installed package, or in a source checkout."""
     here = Path(__file__).resolve().parent
