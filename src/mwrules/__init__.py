@@ -13,7 +13,7 @@ Fraction(15, 1)
 
 from ._evaluate import evaluate
 from ._explain import explain, summary
-from ._json import verdict_from_json, verdict_to_json
+from ._json import partner_to_json, verdict_from_json, verdict_to_json
 from ._lint import load_ruleset
 from ._partner_input import load_partner
 from ._versions import RulesetChoice, select_ruleset
@@ -43,6 +43,7 @@ __all__ = [
     "explain",
     "load_partner",
     "load_ruleset",
+    "partner_to_json",
     "select_ruleset",
     "summary",
     "verdict_from_json",

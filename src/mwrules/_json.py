@@ -1,4 +1,4 @@
-"""Verdicts to and from plain JSON data, with cattrs.
+"""Verdicts to and from plain JSON data, with cattrs; partners back to their input format.
 
 Points are JSON numbers rounded to 2 decimals, so that people and
 spreadsheets read them as they are; beside each, ``<name>_exact`` holds the
@@ -8,7 +8,7 @@ equals the one written.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from fractions import Fraction
 from typing import Any
 
@@ -19,6 +19,7 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
 from ._convert import make_converter, problems_from
 from .errors import InputError
+from .model import Certification, Partner
 from .verdict import MetricResult, PathResult, Verdict, display_points
 
 
@@ -64,6 +65,42 @@ _converter = _configure(make_converter())
 def verdict_to_json(verdict: Verdict) -> dict[str, Any]:
     """*verdict* as plain JSON data (dicts, lists, strings, numbers, booleans)."""
     return _converter.unstructure(verdict)  # type: ignore[no-any-return]
+
+
+def partner_to_json(partner: Partner) -> dict[str, Any]:
+    """*partner* as a document in the input format (``docs/input-format.md``).
+
+    An undated certification is written as its name alone, as partner data
+    usually has it. :func:`mwrules.load_partner` reads the document back into
+    an equal partner.
+
+    >>> from mwrules import Person
+    >>> partner_to_json(Partner(partner_id="contoso", people=(Person("p1", (Certification("MS-700"),)),)))
+    {'partner_id': 'contoso', 'people': [{'id': 'p1', 'certifications': ['MS-700']}], 'metrics': {}}
+    """
+    document: dict[str, Any] = {"partner_id": partner.partner_id}
+    if partner.as_of is not None:
+        document["as_of"] = partner.as_of.isoformat()
+    document["people"] = [
+        {"id": person.id, "certifications": [_certification_to_json(cert) for cert in person.certifications]}
+        for person in partner.people
+    ]
+    document["metrics"] = {
+        path: {metric: dict(value) if isinstance(value, Mapping) else value for metric, value in values.items()}
+        for path, values in partner.metrics.items()
+    }
+    return document
+
+
+def _certification_to_json(cert: Certification) -> str | dict[str, str]:
+    if cert.earned is None and cert.expires is None:
+        return cert.name
+    written = {"name": cert.name}
+    if cert.earned is not None:
+        written["earned"] = cert.earned.isoformat()
+    if cert.expires is not None:
+        written["expires"] = cert.expires.isoformat()
+    return written
 
 
 def verdict_from_json(data: Any) -> Verdict:

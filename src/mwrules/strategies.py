@@ -1,0 +1,902 @@
+"""Hypothesis strategies for partner data: valid, qualifying or not, and deliberately broken.
+
+Install them with ``pip install 'mwrules[testing]'``; ``import mwrules`` alone
+never imports Hypothesis. With mwrules installed, ``st.from_type(mwrules.Partner)``
+(and ``Person``, ``Certification``) uses these strategies.
+
+>>> from hypothesis import given, settings
+>>> import mwrules
+>>> from mwrules import strategies as mst
+>>> @settings(max_examples=25)
+... @given(mst.partners(qualifying=True))
+... def test_qualifying_partners_qualify(partner):
+...     assert mwrules.evaluate(partner).qualified
+>>> test_qualifying_partners_qualify()
+
+Every strategy takes an optional *ruleset*: a :class:`~mwrules.Ruleset`, or
+the name of a shipped one (``"modern-work@2026-01"``). Without one, partners
+are drawn under every shipped version of Modern Work, each with an ``as_of``
+on which that version is in force, so ``mwrules.evaluate(partner)`` uses it.
+With a ruleset object, pass the same object to ``evaluate``.
+
+Certification names are spelt the way partner data spells them: full
+credential names, exam codes and former names, in any case, with stray
+spaces. Measures cluster around the numbers that matter: 0, the targets, and
+the smallest measure that earns the minimum points.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import math
+from collections.abc import Callable, Mapping
+from fractions import Fraction
+from typing import Any
+
+import attrs
+from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
+
+from . import codes
+from ._json import partner_to_json
+from ._versions import DEFAULT_ID, select_ruleset, shipped_family
+from .errors import MwrulesError
+from .model import Certification, Partner, Person
+from .ruleset import CertificationSpec, MetricSpec, Ruleset, Target, normalise_name
+
+
+__all__ = [
+    "InvalidDocument",
+    "certifications",
+    "from_ruleset",
+    "invalid_partner_documents",
+    "partner_documents",
+    "partners",
+    "path_metrics",
+    "people",
+]
+
+_ONE_DAY = datetime.timedelta(days=1)
+_YEARS = datetime.timedelta(days=3 * 365)
+#: Names of real certifications that no Modern Work version counts.
+_OTHER_NAMES = ("AZ-104", "AZ-900", "PL-900", "SC-900", "Microsoft Certified: Azure Fundamentals", "DP-203")
+_PARTNER_IDS = ("contoso", "fabrikam", "northwind", "litware", "adatum", "tailspin", "wingtip")
+
+
+# Rulesets and dates ---------------------------------------------------------------
+
+
+def _ruleset_argument(ruleset: Ruleset | str | None, as_of: datetime.date | None) -> Ruleset | None:
+    """The one ruleset the caller asked for, or None for "every shipped version"."""
+    if ruleset is None or isinstance(ruleset, Ruleset):
+        return ruleset
+    if not isinstance(ruleset, str):
+        raise InvalidArgument(f"ruleset={ruleset!r} must be a mwrules.Ruleset or a shipped ruleset's name")
+    try:
+        return select_ruleset(ruleset, as_of=as_of).ruleset
+    except MwrulesError as error:  # no such ruleset, or no version in force on as_of
+        raise InvalidArgument(f"ruleset={ruleset!r}: {error}") from None
+
+
+def _period(ruleset: Ruleset) -> tuple[datetime.date, datetime.date]:
+    """The days *ruleset* is in force, with a horizon of three years for the latest version."""
+    first = ruleset.manifest.effective_from
+    last = ruleset.manifest.effective_until
+    if last is None:
+        try:
+            family = shipped_family(ruleset.id)
+        except MwrulesError:  # not a shipped ruleset: no later version to stop at
+            family = None
+        if family is not None and family.version(ruleset.version) == ruleset:
+            last = family.last_day(ruleset)
+    return first, last if last is not None else first + _YEARS
+
+
+def _last_qualifying_day(ruleset: Ruleset) -> datetime.date | None:
+    """After this day some level has no eligible certification left, so no path can qualify (None: never)."""
+    last: datetime.date | None = None
+    for metric in ruleset.metrics:
+        if metric.level is None:
+            continue
+        ends = [ruleset.certification(cert_id).eligible_through for cert_id in metric.certifications]
+        if any(end is None for end in ends):
+            continue
+        level_end = max(end for end in ends if end is not None)
+        last = level_end if last is None else min(last, level_end)
+    return last
+
+
+def _as_of_dates(ruleset: Ruleset, *, qualifying: bool | None) -> st.SearchStrategy[datetime.date]:
+    first, last = _period(ruleset)
+    if qualifying:
+        end = _last_qualifying_day(ruleset)
+        if end is not None:
+            last = min(last, end)
+    edges = {first, last}
+    for cert in ruleset.certifications:
+        if cert.eligible_through is not None:
+            edges |= {cert.eligible_through, cert.eligible_through + _ONE_DAY}
+    edges = {day for day in edges if first <= day <= last}
+    return st.sampled_from(sorted(edges)) | st.dates(min_value=first, max_value=last)
+
+
+def _rulesets_and_dates(
+    ruleset: Ruleset | str | None, as_of: datetime.date | None, *, qualifying: bool | None
+) -> st.SearchStrategy[tuple[Ruleset, datetime.date]]:
+    """(ruleset, as_of) pairs: the caller's, or every shipped version with a day it is in force."""
+    chosen = _ruleset_argument(ruleset, as_of)
+    if chosen is None and as_of is not None:
+        chosen = _ruleset_argument(DEFAULT_ID, as_of)
+    if chosen is not None:
+        if as_of is not None:
+            return st.just((chosen, as_of))
+        return _as_of_dates(chosen, qualifying=qualifying).map(lambda day: (chosen, day))
+    versions = shipped_family(DEFAULT_ID).rulesets
+    return st.sampled_from(versions).flatmap(
+        lambda version: _as_of_dates(version, qualifying=qualifying).map(lambda day: (version, day))
+    )
+
+
+# Certifications ---------------------------------------------------------------------
+
+
+def _counts(ruleset: Ruleset, spec: CertificationSpec, level: str | None, day: datetime.date | None) -> bool:
+    """Whether *spec* makes its holder count (at *level*, or at any level) on *day* (None: every day)."""
+    levels = ruleset.counted_at(spec.id)
+    if not levels or (level is not None and level not in levels):
+        return False
+    if spec.eligible_through is None:
+        return True
+    return day is not None and day <= spec.eligible_through
+
+
+def _spellings(spec: CertificationSpec) -> list[str]:
+    """The ways partner data writes *spec*: its name first, then aliases, in any case, with stray spaces."""
+    return [
+        variant
+        for name in (spec.name, *spec.aliases)
+        for variant in (name, name.upper(), name.lower(), f"  {name} ", name.replace(" ", "  "))
+    ]
+
+
+# Dates are drawn as offsets in days from the evaluation day, so that the
+# strategies below do not depend on the day and can be built once and reused
+# (building a strategy per example made drawing ten times slower).
+Offsets = tuple[int | None, int | None]
+_DAYS = 3 * 365
+
+
+def _valid_offsets() -> st.SearchStrategy[Offsets]:
+    """(earned, expires) valid on the day: earned on or before it, expiring on or after it, or undated."""
+    return st.tuples(st.none() | st.integers(-_DAYS, 0), st.none() | st.integers(0, _DAYS))
+
+
+def _invalid_offsets() -> st.SearchStrategy[Offsets]:
+    """(earned, expires) not valid on the day: expired before it, or earned after it."""
+    gap = st.integers(1, _DAYS)
+    expired = st.tuples(st.none(), gap.map(lambda days: -days))
+    earned_then_expired = st.tuples(st.integers(0, _DAYS), gap).map(lambda pair: (-pair[0] - pair[1], -pair[1]))
+    not_yet = st.tuples(gap, st.none())
+    return st.one_of(expired, earned_then_expired, not_yet)
+
+
+def _drafts(names: list[str], offsets: st.SearchStrategy[Offsets]) -> st.SearchStrategy[tuple[str, Offsets]]:
+    return st.tuples(st.sampled_from(names), offsets)
+
+
+_CACHE: dict[tuple[Any, ...], tuple[Ruleset, Any]] = {}
+
+
+def _cached(ruleset: Ruleset, key: tuple[Any, ...], build: Callable[[], Any]) -> Any:
+    """*build()*, once per ruleset and *key* (keeping the ruleset alive, so that its id is not reused)."""
+    full = (id(ruleset), *key)
+    hit = _CACHE.get(full)
+    if hit is None:
+        hit = _CACHE[full] = (ruleset, build())
+    return hit[1]
+
+
+def _certification_drafts(
+    ruleset: Ruleset, *, eligible: bool | None, level: str | None, counting: tuple[str, ...], dated: bool
+) -> st.SearchStrategy[tuple[str, Offsets]]:
+    """(spelling, date offsets) of certifications that count (the ids in *counting*), or not, or either."""
+    specs = {spec.id: spec for spec in ruleset.certifications}
+    valid: st.SearchStrategy[Offsets] = _valid_offsets() if dated else st.just((None, None))
+    yes = st.one_of([_drafts(_spellings(specs[cert_id]), valid) for cert_id in counting])
+    if eligible:
+        return yes
+    known = {normalise_name(name) for spec in ruleset.certifications for name in (spec.name, *spec.aliases)}
+    others = [name for name in _OTHER_NAMES if normalise_name(name) not in known]
+    never = [spec for spec in ruleset.certifications if spec.id not in counting]
+    no = [_drafts(others, valid)] if others else []
+    no += [_drafts(_spellings(spec), valid) for spec in never]
+    if dated:
+        # a counting certification held on the wrong dates
+        no += [_drafts(_spellings(specs[cert_id]), _invalid_offsets()) for cert_id in counting]
+    if not no:
+        raise InvalidArgument(f"every certification of {ruleset} counts, and there is no date to spoil")
+    return st.one_of(no) if eligible is False else st.one_of(yes, st.one_of(no))
+
+
+def _shift(day: datetime.date | None, offset: int | None) -> datetime.date | None:
+    return None if day is None or offset is None else day + datetime.timedelta(days=offset)
+
+
+def _certifications(
+    ruleset: Ruleset, *, eligible: bool | None, level: str | None, valid_on: datetime.date | None
+) -> st.SearchStrategy[Certification]:
+    counting = tuple(spec.id for spec in ruleset.certifications if _counts(ruleset, spec, level, valid_on))
+    if eligible is not False and not counting:
+        where = f" at level {level!r}" if level else ""
+        when = f" on {valid_on}" if valid_on else " without a date"
+        raise InvalidArgument(f"no certification of {ruleset} counts{where}{when}; eligible=True is impossible")
+    key = ("certifications", eligible, level, counting, valid_on is not None)
+    drafts: st.SearchStrategy[tuple[str, Offsets]] = _cached(
+        ruleset,
+        key,
+        lambda: _certification_drafts(
+            ruleset, eligible=eligible, level=level, counting=counting, dated=valid_on is not None
+        ),
+    )
+    return drafts.map(
+        lambda draft: Certification(draft[0], _shift(valid_on, draft[1][0]), _shift(valid_on, draft[1][1]))
+    )
+
+
+def certifications(
+    *,
+    ruleset: Ruleset | str | None = None,
+    eligible: bool | None = None,
+    level: str | None = None,
+    valid_on: datetime.date | None = None,
+) -> st.SearchStrategy[Certification]:
+    """Certifications as partner data names them.
+
+    *eligible* ``True`` draws only certifications that make their holder
+    count (at *level*, if given) on *valid_on*; ``False`` only ones that do
+    not: names the ruleset does not know, certifications no metric lists,
+    and, with a *valid_on* day, counting ones that expired, were not yet
+    earned or are past their eligible-through date. ``None`` draws both.
+    With *valid_on*, dates are drawn around that day; without it,
+    certifications are undated. *ruleset* defaults to the Modern Work
+    version in force on *valid_on* (today without one).
+
+    Shrinks towards the ruleset's first counting certification, by its full
+    name, undated.
+
+    Raises:
+        InvalidArgument: *level* is not one of the ruleset's levels, or no
+            certification can be drawn as asked.
+    """
+    chosen = _ruleset_argument(ruleset, valid_on) or _ruleset_argument(DEFAULT_ID, valid_on)
+    assert chosen is not None  # noqa: S101 - _ruleset_argument returns a ruleset for a name
+    if level is not None and level not in chosen.levels():
+        raise InvalidArgument(f"level={level!r} is not a level of {chosen}; its levels are {list(chosen.levels())}")
+    if eligible not in (None, True, False):
+        raise InvalidArgument(f"eligible={eligible!r} must be True, False or None")
+    return _certifications(chosen, eligible=eligible, level=level, valid_on=valid_on)
+
+
+# People -----------------------------------------------------------------------------
+
+_ID_FORMATS: tuple[Callable[[int], str], ...] = (
+    lambda n: f"p{n}",
+    lambda n: f"emp-{n:04d}",
+    lambda n: f"user{n}@contoso.com",
+)
+
+
+def _ids(count: int) -> st.SearchStrategy[list[str]]:
+    """*count* distinct person ids in one of the forms partner exports use."""
+    return st.sampled_from(_ID_FORMATS).map(lambda form: [form(index + 1) for index in range(count)])
+
+
+def _check_sizes(min_size: int, max_size: int, what: str = "size") -> None:
+    if not isinstance(min_size, int) or min_size < 0:
+        raise InvalidArgument(f"min_{what}={min_size!r} must be a whole number, at least 0")
+    if not isinstance(max_size, int) or max_size < min_size:
+        raise InvalidArgument(f"max_{what}={max_size!r} must be a whole number, at least min_{what}={min_size}")
+
+
+def people(
+    *,
+    ruleset: Ruleset | str | None = None,
+    valid_on: datetime.date | None = None,
+    min_size: int = 0,
+    max_size: int = 10,
+) -> st.SearchStrategy[tuple[Person, ...]]:
+    """The people of a partner: distinct ids, each with up to four :func:`certifications`.
+
+    Shrinks towards no people, then people without certifications, then
+    people holding the ruleset's first counting certification.
+    """
+    _check_sizes(min_size, max_size)
+    held = st.lists(certifications(ruleset=ruleset, valid_on=valid_on), max_size=4).map(tuple)
+    return st.lists(held, min_size=min_size, max_size=max_size).flatmap(
+        lambda certs: _ids(len(certs)).map(lambda ids: tuple(map(Person, ids, certs)))
+    )
+
+
+# Metrics ----------------------------------------------------------------------------
+
+
+def _points(measure: int, metric: MetricSpec, target: int) -> Fraction:
+    """A measure's points: in proportion up to the target, capped, never negative (criteria.md §2-§5)."""
+    return min(max(Fraction(measure) * metric.max_points / target, Fraction(0)), metric.max_points)
+
+
+def _needed(points: Fraction, metric: MetricSpec, target: int) -> int:
+    """The smallest whole measure that earns at least *points* (at most the target, which earns the max)."""
+    return min(math.ceil(points * target / metric.max_points), target)
+
+
+def _measures(metric: MetricSpec, target: int, minimum: Fraction, *, allow_negative: bool) -> st.SearchStrategy[int]:
+    """Measures for one target, clustered where the points change: 0, the minimum, the target, and around."""
+    needed = _needed(minimum, metric, target)
+    edges = sorted({0, max(needed - 1, 0), needed, max(target - 1, 0), target, target + 1})
+    low = -target if allow_negative else 0
+    return st.sampled_from(edges) | st.integers(min_value=low, max_value=2 * target)
+
+
+def _single(target: Target) -> int:
+    """The one number of a count or certified_people target (the ruleset's checks guarantee it)."""
+    if isinstance(target, Mapping):
+        raise TypeError(f"expected one number, got options {dict(target)}")
+    return target
+
+
+def _customer_metrics(ruleset: Ruleset) -> list[MetricSpec]:
+    return [metric for metric in ruleset.metrics if metric.measure != "certified_people"]
+
+
+def _path_metrics(ruleset: Ruleset, *, allow_negative: bool = True) -> st.SearchStrategy[dict[str, dict[str, Any]]]:
+    minimum = ruleset.scoring.min_metric_points
+    per_path = {}
+    for path in ruleset.paths:
+        fields: dict[str, st.SearchStrategy[Any]] = {}
+        for metric in _customer_metrics(ruleset):
+            target = path.targets[metric.id]
+            if isinstance(target, Mapping):
+                fields[metric.id] = st.fixed_dictionaries(
+                    {
+                        option: _measures(metric, amount, minimum, allow_negative=allow_negative)
+                        for option, amount in target.items()
+                    }
+                )
+            else:
+                fields[metric.id] = _measures(metric, target, minimum, allow_negative=allow_negative)
+        per_path[path.id] = st.fixed_dictionaries(fields)
+    return st.fixed_dictionaries(per_path)
+
+
+def path_metrics(
+    *, ruleset: Ruleset | str | None = None, allow_negative: bool = True
+) -> st.SearchStrategy[dict[str, dict[str, Any]]]:
+    """A partner's ``metrics``: per path, a whole number per metric, or per association option.
+
+    Measures cluster around 0, each target and the smallest measure that
+    earns the minimum points, and range up to twice the target (over the
+    cap) and, with *allow_negative*, down to minus the target (customers
+    lost, usage fallen).
+
+    Shrinks towards 0 everywhere.
+    """
+    chosen = _ruleset_argument(ruleset, None) or _ruleset_argument(DEFAULT_ID, None)
+    assert chosen is not None  # noqa: S101
+    return _path_metrics(chosen, allow_negative=allow_negative)
+
+
+# Partners ---------------------------------------------------------------------------
+
+
+def _can_qualify(ruleset: Ruleset, path_id: str, max_people: int) -> bool:
+    """Whether *path_id* can pass with at most *max_people* people (every measure at its target)."""
+    scoring = ruleset.scoring
+    path = ruleset.path(path_id)
+    total = Fraction(0)
+    for metric in ruleset.metrics:
+        if metric.level is None:
+            total += metric.max_points
+            continue
+        points = _points(max_people, metric, _single(path.targets[metric.id]))
+        if points < scoring.min_metric_points:
+            return False
+        total += points
+    return total >= scoring.min_total_points
+
+
+def _check_feasible(ruleset: Ruleset, max_people: int, qualifying: bool | None) -> None:
+    """Refuse arguments under which no partner can be drawn as asked, before drawing any."""
+    if qualifying is False and not _customer_metrics(ruleset):
+        raise InvalidArgument(f"qualifying=False needs a metric measured from partner data; {ruleset} has none")
+    if qualifying and not any(_can_qualify(ruleset, path.id, max_people) for path in ruleset.paths):
+        raise InvalidArgument(f"with max_people={max_people}, no path of {ruleset} can qualify")
+
+
+@attrs.frozen
+class _Plan:
+    """What a drawn partner will hold: people counted per level, and metrics per path."""
+
+    counted: dict[str, int]
+    metrics: dict[str, dict[str, Any]]
+
+
+def _level_points(ruleset: Ruleset, path_id: str, counted: Mapping[str, int]) -> dict[str, Fraction]:
+    path = ruleset.path(path_id)
+    return {
+        metric.id: _points(counted[metric.level], metric, _single(path.targets[metric.id]))
+        for metric in ruleset.metrics
+        if metric.level is not None
+    }
+
+
+def _customer_points(ruleset: Ruleset, path_id: str, values: Mapping[str, Any]) -> dict[str, Fraction]:
+    path = ruleset.path(path_id)
+    points = {}
+    for metric in _customer_metrics(ruleset):
+        target = path.targets[metric.id]
+        value = values[metric.id]
+        if isinstance(target, Mapping):
+            points[metric.id] = max(_points(value[option], metric, amount) for option, amount in target.items())
+        else:
+            points[metric.id] = _points(value, metric, target)
+    return points
+
+
+def _raise_to_qualify(ruleset: Ruleset, path_id: str, plan: _Plan, max_people: int) -> None:
+    """Raise the measures of *path_id*, least first, until the path passes (feasibility was checked)."""
+    scoring = ruleset.scoring
+    path = ruleset.path(path_id)
+    values = plan.metrics[path_id]
+    minimum = scoring.min_metric_points
+    # every metric to its minimum first
+    for metric in ruleset.metrics:
+        target = path.targets[metric.id]
+        if metric.level is not None:
+            needed = _needed(minimum, metric, _single(target))
+            plan.counted[metric.level] = min(max(plan.counted[metric.level], needed), max_people)
+        elif isinstance(target, Mapping):
+            option = next(iter(target))
+            if max(_points(values[metric.id][o], metric, a) for o, a in target.items()) < minimum:
+                values[metric.id][option] = _needed(minimum, metric, target[option])
+        elif _points(values[metric.id], metric, target) < minimum:
+            values[metric.id] = _needed(minimum, metric, target)
+
+    def total() -> Fraction:
+        return sum(_level_points(ruleset, path_id, plan.counted).values(), Fraction(0)) + sum(
+            _customer_points(ruleset, path_id, values).values(), Fraction(0)
+        )
+
+    # then each customer metric to its target, then each level to its target, until the total passes
+    for metric in _customer_metrics(ruleset):
+        if total() >= scoring.min_total_points:
+            return
+        target = path.targets[metric.id]
+        if isinstance(target, Mapping):
+            option = next(iter(target))
+            values[metric.id][option] = max(values[metric.id][option], target[option])
+        else:
+            values[metric.id] = max(values[metric.id], target)
+    for metric in ruleset.metrics:
+        if total() >= scoring.min_total_points:
+            return
+        if metric.level is not None:
+            wanted = _single(path.targets[metric.id])
+            plan.counted[metric.level] = min(max(plan.counted[metric.level], wanted), max_people)
+
+
+def _total(ruleset: Ruleset, path_id: str, plan: _Plan) -> tuple[Fraction, Fraction]:
+    """The planned total of *path_id*, and its weakest metric's points."""
+    points = [
+        *_level_points(ruleset, path_id, plan.counted).values(),
+        *_customer_points(ruleset, path_id, plan.metrics[path_id]).values(),
+    ]
+    return sum(points, Fraction(0)), min(points)
+
+
+def _passes(ruleset: Ruleset, path_id: str, plan: _Plan) -> bool:
+    total, weakest = _total(ruleset, path_id, plan)
+    scoring = ruleset.scoring
+    return total >= scoring.min_total_points and weakest >= scoring.min_metric_points
+
+
+def _spoil_metric(ruleset: Ruleset, path_id: str, plan: _Plan, metric_id: str) -> None:
+    """Make *metric_id* on *path_id* earn less than the minimum."""
+    path = ruleset.path(path_id)
+    metric = ruleset.metric(metric_id)
+    minimum = ruleset.scoring.min_metric_points
+    target = path.targets[metric_id]
+    values = plan.metrics[path_id]
+    if isinstance(target, Mapping):
+        for option, amount in target.items():
+            values[metric_id][option] = min(values[metric_id][option], _needed(minimum, metric, amount) - 1)
+    else:
+        values[metric_id] = min(values[metric_id], _needed(minimum, metric, target) - 1)
+
+
+def _spoil_total(ruleset: Ruleset, path_id: str, plan: _Plan, *, floor: bool = False) -> None:
+    """Lower the measures of *path_id* until its total falls short.
+
+    Customer measures go down to the least that earns the minimum points (to
+    0 with *floor*); with *floor*, the people counted go down too.
+    """
+    path = ruleset.path(path_id)
+    minimum = ruleset.scoring.min_metric_points
+    values = plan.metrics[path_id]
+
+    def short() -> bool:
+        return _total(ruleset, path_id, plan)[0] < ruleset.scoring.min_total_points
+
+    for metric in _customer_metrics(ruleset):
+        if short():
+            return
+        target = path.targets[metric.id]
+        if isinstance(target, Mapping):
+            for option, amount in target.items():
+                lowest = 0 if floor else _needed(minimum, metric, amount)
+                values[metric.id][option] = min(values[metric.id][option], lowest)
+        else:
+            values[metric.id] = min(values[metric.id], 0 if floor else _needed(minimum, metric, target))
+    for level in plan.counted if floor else ():
+        while plan.counted[level] and not short():
+            plan.counted[level] -= 1
+
+
+@st.composite
+def _plans(
+    draw: st.DrawFn, ruleset: Ruleset, as_of: datetime.date, *, max_people: int, qualifying: bool | None
+) -> _Plan:
+    # no one counts at a level none of whose certifications counts on as_of
+    counted = {
+        level: draw(st.integers(min_value=0, max_value=min(max_people, 2 * _level_target(ruleset, level))))
+        if any(_counts(ruleset, spec, level, as_of) for spec in ruleset.certifications)
+        else 0
+        for level in ruleset.levels()
+    }
+    plan = _Plan(counted, draw(_cached(ruleset, ("metrics",), lambda: _path_metrics(ruleset))))
+    if qualifying:
+        feasible = [path.id for path in ruleset.paths if _can_qualify(ruleset, path.id, max_people)]
+        _raise_to_qualify(ruleset, draw(st.sampled_from(feasible)), plan, max_people)
+    elif qualifying is False:
+        customer = [metric.id for metric in _customer_metrics(ruleset)]
+        for path in ruleset.paths:
+            # short in the total (every metric may keep its minimum), or short in one metric
+            if draw(st.booleans()):
+                _spoil_total(ruleset, path.id, plan)
+            if _passes(ruleset, path.id, plan):
+                _spoil_metric(ruleset, path.id, plan, draw(st.sampled_from(customer)))
+        for path in ruleset.paths:
+            # only when a metric's minimum is 0 can a path still pass here: then only the total can fail
+            if _passes(ruleset, path.id, plan):
+                _spoil_total(ruleset, path.id, plan, floor=True)
+    return plan
+
+
+def _level_target(ruleset: Ruleset, level: str) -> int:
+    metric = ruleset.level_metric(level)
+    return max(_single(path.targets[metric.id]) for path in ruleset.paths)
+
+
+@st.composite
+def _partners(
+    draw: st.DrawFn,
+    ruleset: Ruleset,
+    as_of: datetime.date,
+    *,
+    min_people: int,
+    max_people: int,
+    qualifying: bool | None,
+) -> Partner:
+    plan = draw(_plans(ruleset, as_of, max_people=max_people, qualifying=qualifying))
+    certified = max(plan.counted.values(), default=0)
+    others = draw(st.integers(min_value=max(min_people - certified, 0), max_value=max_people - certified))
+    not_counting = _certifications(ruleset, eligible=False, level=None, valid_on=as_of)
+    held: list[tuple[Certification, ...]] = []
+    for index in range(certified):
+        certs = []
+        for level, count in plan.counted.items():
+            if index < count:
+                eligible = _certifications(ruleset, eligible=True, level=level, valid_on=as_of)
+                # sometimes a second certification of the level: it must change nothing
+                certs += draw(st.lists(eligible, min_size=1, max_size=2))
+        certs += draw(st.lists(not_counting, max_size=2))
+        held.append(tuple(draw(st.permutations(certs))))
+    held += [tuple(draw(st.lists(not_counting, max_size=3))) for _ in range(others)]
+    ids = draw(_ids(len(held)))
+    members = draw(st.permutations([Person(person_id, certs) for person_id, certs in zip(ids, held, strict=True)]))
+    return Partner(
+        partner_id=draw(st.sampled_from(_PARTNER_IDS)),
+        as_of=as_of,
+        people=tuple(members),
+        metrics=plan.metrics,
+    )
+
+
+def partners(
+    *,
+    ruleset: Ruleset | str | None = None,
+    min_people: int = 0,
+    max_people: int = 12,
+    qualifying: bool | None = None,
+    as_of: datetime.date | None = None,
+) -> st.SearchStrategy[Partner]:
+    """Partners: people with certifications, and metrics on every path.
+
+    With ``qualifying=True`` every partner qualifies on at least one path;
+    with ``False`` none does. Neither is done by drawing partners and
+    rejecting the wrong ones. The strategy first draws a plan: how many
+    people count at each level, and every measure. Then it adjusts the plan
+    with the ruleset's own numbers:
+
+    - for a qualifying partner, one drawn path is raised: every metric to the
+      smallest measure that earns ``min_metric_points``, then measures to
+      their targets, fewest first, until the total reaches
+      ``min_total_points``;
+    - for a failing partner, one drawn metric measured from partner data is
+      lowered on every path to below ``min_metric_points``.
+
+    People are then drawn to match the plan exactly. Each counted person
+    holds an eligible certification valid on ``as_of`` (sometimes two of the
+    same level), plus certifications that do not count. Uncounted people
+    hold only certifications that do not count.
+
+    *as_of* defaults to a day in the ruleset's period (see the module's
+    docstring); with ``qualifying=True``, a day on which every level still
+    has an eligible certification.
+
+    Shrinks towards a partner with as few people as the plan needs, the
+    first date of the period, and measures of 0, or just enough to qualify.
+
+    Raises:
+        InvalidArgument: impossible sizes, or no partner can qualify under
+            the ruleset with *max_people* (or on *as_of*).
+    """
+    _check_sizes(min_people, max_people, "people")
+    if qualifying not in (None, True, False):
+        raise InvalidArgument(f"qualifying={qualifying!r} must be True, False or None")
+    pairs = _rulesets_and_dates(ruleset, as_of, qualifying=qualifying)
+    chosen = _ruleset_argument(ruleset, as_of)
+    candidates = [chosen] if chosen is not None else list(shipped_family(DEFAULT_ID).rulesets)
+    for candidate in candidates:
+        _check_feasible(candidate, max_people, qualifying)
+        if qualifying and as_of is not None:
+            end = _last_qualifying_day(candidate)
+            if end is not None and as_of > end:
+                raise InvalidArgument(
+                    f"no partner can qualify under {candidate} on {as_of}: some level has no "
+                    f"eligible certification after {end}"
+                )
+    return pairs.flatmap(
+        lambda pair: _partners(pair[0], pair[1], min_people=min_people, max_people=max_people, qualifying=qualifying)
+    )
+
+
+def from_ruleset(ruleset: Ruleset | str, *, max_people: int = 12) -> st.SearchStrategy[Partner]:
+    """Partners that exercise *ruleset*: qualifying, failing and either, on days it is in force.
+
+    Every certification of the ruleset appears, counting or not, with the
+    measures clustered at its targets and thresholds. Use it in a ruleset's
+    CI to cover a new version without writing a strategy::
+
+        @given(mst.from_ruleset(ruleset))
+        def test_new_version(partner):
+            check_verdict(partner, mwrules.evaluate(partner, ruleset=ruleset), ruleset=ruleset)
+
+    Shrinks towards a qualifying partner with just enough of everything.
+    """
+    chosen = _ruleset_argument(ruleset, None)
+    if chosen is None:
+        raise InvalidArgument("from_ruleset needs a ruleset")
+    return st.one_of(
+        partners(ruleset=chosen, max_people=max_people, qualifying=True),
+        partners(ruleset=chosen, max_people=max_people, qualifying=False),
+        partners(ruleset=chosen, max_people=max_people),
+    )
+
+
+# Documents --------------------------------------------------------------------------
+
+
+def _as_documents(partner: Partner) -> st.SearchStrategy[dict[str, Any]]:
+    document = partner_to_json(partner)
+    # undated certifications are sometimes written as objects, as some exports do
+    people = document["people"]
+    return st.lists(st.booleans(), min_size=len(people), max_size=len(people)).map(
+        lambda wrap: {
+            **document,
+            "people": [
+                {
+                    **person,
+                    "certifications": [
+                        {"name": cert} if flag and isinstance(cert, str) else cert for cert in person["certifications"]
+                    ],
+                }
+                for person, flag in zip(people, wrap, strict=True)
+            ],
+        }
+    )
+
+
+def partner_documents(
+    *,
+    ruleset: Ruleset | str | None = None,
+    min_people: int = 0,
+    max_people: int = 12,
+    qualifying: bool | None = None,
+    as_of: datetime.date | None = None,
+) -> st.SearchStrategy[dict[str, Any]]:
+    """Partner documents: the JSON- and YAML-shaped mappings of :func:`partners` (same options).
+
+    Dates are ``YYYY-MM-DD`` text. An undated certification is its name, or
+    sometimes ``{"name": ...}``. :func:`mwrules.load_partner` reads every
+    document without a problem.
+
+    Shrinks as :func:`partners` does.
+    """
+    drawn = partners(ruleset=ruleset, min_people=min_people, max_people=max_people, qualifying=qualifying, as_of=as_of)
+    return drawn.flatmap(_as_documents)
+
+
+@attrs.frozen
+class InvalidDocument:
+    """A partner document with one mistake, where the mistake is, and its problem code."""
+
+    document: Any
+    where: str
+    code: str
+    kind: str
+
+
+# Each kind of mistake: it changes a valid document (drawing what it needs)
+# and returns the path of the mistake and its code.
+_Mistake = Callable[[st.DrawFn, dict[str, Any], Ruleset], tuple[str, str]]
+
+
+def _person(draw: st.DrawFn, document: dict[str, Any]) -> int:
+    return draw(st.integers(min_value=0, max_value=len(document["people"]) - 1))
+
+
+def _metric_values(draw: st.DrawFn, document: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    path = draw(st.sampled_from(sorted(document["metrics"])))
+    return path, document["metrics"][path]
+
+
+def _missing_partner_id(draw: st.DrawFn, document: dict[str, Any], ruleset: Ruleset) -> tuple[str, str]:
+    del document["partner_id"]
+    return "$.partner_id", codes.MISSING_KEY
+
+
+def _unknown_key(draw: st.DrawFn, document: dict[str, Any], ruleset: Ruleset) -> tuple[str, str]:
+    key = draw(st.sampled_from(["partner_name", "asof", "employees", "metric"]))
+    document[key] = "x"
+    return f"$.{key}", codes.UNKNOWN_KEY
+
+
+def _partner_id_not_text(draw: st.DrawFn, document: dict[str, Any], ruleset: Ruleset) -> tuple[str, str]:
+    document["partner_id"] = draw(st.sampled_from([42, None, ["contoso"]]))
+    return "$.partner_id", codes.INVALID_VALUE
+
+
+def _bad_date(draw: st.DrawFn, document: dict[str, Any], ruleset: Ruleset) -> tuple[str, str]:
+    document["as_of"] = draw(st.sampled_from(["2024-13-01", "30/06/2024", "20240630", "2024-6-30", 20240630]))
+    return "$.as_of", codes.INVALID_VALUE
+
+
+def _unknown_path(draw: st.DrawFn, document: dict[str, Any], ruleset: Ruleset) -> tuple[str, str]:
+    document["metrics"]["midmarket"] = {}
+    return "$.metrics.midmarket", codes.UNKNOWN_PARTNER_METRIC
+
+
+def _duplicate_person(draw: st.DrawFn, document: dict[str, Any], ruleset: Ruleset) -> tuple[str, str]:
+    people = document["people"]
+    people.append(dict(people[_person(draw, document)]))
+    return f"$.people[{len(people) - 1}].id", codes.DUPLICATE_PERSON
+
+
+def _empty_person_id(draw: st.DrawFn, document: dict[str, Any], ruleset: Ruleset) -> tuple[str, str]:
+    index = _person(draw, document)
+    document["people"][index]["id"] = draw(st.sampled_from(["", "  "]))
+    return f"$.people[{index}].id", codes.EMPTY_PERSON_ID
+
+
+def _expires_before_earned(draw: st.DrawFn, document: dict[str, Any], ruleset: Ruleset) -> tuple[str, str]:
+    index = _person(draw, document)
+    certs = document["people"][index]["certifications"]
+    certs.append({"name": ruleset.certifications[0].name, "earned": "2024-05-01", "expires": "2023-01-01"})
+    return f"$.people[{index}].certifications[{len(certs) - 1}].expires", codes.EXPIRES_BEFORE_EARNED
+
+
+def _certification_not_text(draw: st.DrawFn, document: dict[str, Any], ruleset: Ruleset) -> tuple[str, str]:
+    index = _person(draw, document)
+    certs = document["people"][index]["certifications"]
+    certs.append(draw(st.sampled_from([42, ["MS-700"], None])))
+    return f"$.people[{index}].certifications[{len(certs) - 1}]", codes.INVALID_VALUE
+
+
+def _unknown_metric(draw: st.DrawFn, document: dict[str, Any], ruleset: Ruleset) -> tuple[str, str]:
+    path, values = _metric_values(draw, document)
+    values["net_customer_add"] = 3
+    return f"$.metrics.{path}.net_customer_add", codes.UNKNOWN_PARTNER_METRIC
+
+
+def _people_metric_given(draw: st.DrawFn, document: dict[str, Any], ruleset: Ruleset) -> tuple[str, str]:
+    path, values = _metric_values(draw, document)
+    metric_id = draw(st.sampled_from([metric.id for metric in ruleset.metrics if metric.level is not None]))
+    values[metric_id] = 2
+    return f"$.metrics.{path}.{metric_id}", codes.UNKNOWN_PARTNER_METRIC
+
+
+def _count_not_whole(draw: st.DrawFn, document: dict[str, Any], ruleset: Ruleset) -> tuple[str, str]:
+    path, values = _metric_values(draw, document)
+    metric_id = draw(st.sampled_from(sorted(values)))
+    wrong = draw(st.sampled_from([2.5, "3", True]))
+    if isinstance(values[metric_id], dict):
+        option = draw(st.sampled_from(sorted(values[metric_id])))
+        values[metric_id][option] = wrong
+        return f"$.metrics.{path}.{metric_id}.{option}", codes.INVALID_VALUE
+    values[metric_id] = wrong
+    return f"$.metrics.{path}.{metric_id}", codes.INVALID_VALUE
+
+
+def _unknown_option(draw: st.DrawFn, document: dict[str, Any], ruleset: Ruleset) -> tuple[str, str]:
+    path, values = _metric_values(draw, document)
+    metric_id = draw(st.sampled_from(sorted(key for key, value in values.items() if isinstance(value, dict))))
+    values[metric_id]["xpor"] = 5
+    return f"$.metrics.{path}.{metric_id}.xpor", codes.UNKNOWN_PARTNER_METRIC
+
+
+#: The kinds of mistake, and what a document needs to be given one (people, metrics, options).
+_MISTAKES: dict[str, tuple[_Mistake, str]] = {
+    "missing-partner-id": (_missing_partner_id, ""),
+    "unknown-key": (_unknown_key, ""),
+    "partner-id-not-text": (_partner_id_not_text, ""),
+    "bad-date": (_bad_date, ""),
+    "unknown-path": (_unknown_path, ""),
+    "duplicate-person": (_duplicate_person, "people"),
+    "empty-person-id": (_empty_person_id, "people"),
+    "expires-before-earned": (_expires_before_earned, "people"),
+    "certification-not-text": (_certification_not_text, "people"),
+    "unknown-metric": (_unknown_metric, "metrics"),
+    "people-metric-given": (_people_metric_given, "metrics"),
+    "count-not-whole": (_count_not_whole, "metrics"),
+    "unknown-option": (_unknown_option, "metrics"),
+}
+
+
+@st.composite
+def _invalid(draw: st.DrawFn, ruleset: Ruleset | str | None) -> InvalidDocument:
+    # the documents of partners() always have people (min_people=1) and every path's metrics
+    document = copy.deepcopy(draw(partner_documents(ruleset=ruleset, min_people=1, max_people=4)))
+    chosen = _ruleset_argument(ruleset, None) or shipped_family(DEFAULT_ID).rulesets[-1]
+    kind = draw(st.sampled_from(["not-an-object", *_MISTAKES]))
+    if kind == "not-an-object":
+        return InvalidDocument(draw(st.sampled_from([[document], "contoso", 42])), "$", codes.INVALID_VALUE, kind)
+    where, code = _MISTAKES[kind][0](draw, document, chosen)
+    return InvalidDocument(document, where, code, kind)
+
+
+def invalid_partner_documents(*, ruleset: Ruleset | str | None = None) -> st.SearchStrategy[InvalidDocument]:
+    """Partner documents with exactly one mistake, with its place and its code.
+
+    Each example is an :class:`InvalidDocument`: ``document``, ``where``
+    (the JSON path of the mistake, as :class:`mwrules.Problem` reports it),
+    ``code`` and ``kind``. The kinds of mistake are: not an object; a
+    missing, unknown or mistyped key; a bad date; a duplicate or empty person
+    id; a certification that expires before it was earned, or is not text;
+    an unknown path, metric or association option; a certified-people metric
+    given as a number; a count that is not a whole number.
+    :func:`mwrules.load_partner` reports a problem at ``where``, and only
+    there.
+
+    Shrinks towards the first kind of mistake in a small valid document.
+    """
+    _ruleset_argument(ruleset, None)
+    return _invalid(ruleset)
+
+
+def _hypothesis_setup_hook() -> None:
+    """Called by Hypothesis (the ``hypothesis`` entry point): ``st.from_type`` knows mwrules' classes."""
+    st.register_type_strategy(Partner, st.deferred(partners))
+    st.register_type_strategy(Person, st.deferred(lambda: people(min_size=1, max_size=1).map(lambda found: found[0])))
+    st.register_type_strategy(Certification, st.deferred(certifications))
