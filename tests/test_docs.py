@@ -111,3 +111,16 @@ def settings_profile(name: str) -> Iterator[None]:
         yield
     finally:
         settings.load_profile(previous)
+
+
+def test_the_readme_python_example_runs(capsys: pytest.CaptureFixture[str]):
+    """The README's Python example runs and its comments say what it returns."""
+    (block,) = re.findall(r"```python\n(.*?)```", (ROOT / "README.md").read_text(), re.DOTALL)
+    namespace: dict[str, object] = {}
+
+    exec(compile(block, "README.md", "exec"), namespace)  # noqa: S102
+
+    verdict = namespace["verdict"]
+    assert (True, "smb", 71) == (verdict.qualified, verdict.path, verdict.score)  # type: ignore[attr-defined]
+    assert "2023-06" == verdict.ruleset.version  # type: ignore[attr-defined]
+    assert "QUALIFIED on smb" in capsys.readouterr().out
