@@ -67,16 +67,25 @@ _PARTNER_IDS = ("contoso", "fabrikam", "northwind", "litware", "adatum", "tailsp
 # Rulesets and dates ---------------------------------------------------------------
 
 
-def _ruleset_argument(ruleset: Ruleset | str | None, as_of: datetime.date | None) -> Ruleset | None:
+def _by_name(name: object, day: datetime.date | None) -> Ruleset:
+    if not isinstance(name, str):
+        raise InvalidArgument(f"ruleset={name!r} must be a mwrules.Ruleset or a shipped ruleset's name")
+    try:
+        return select_ruleset(name, as_of=day).ruleset
+    except MwrulesError as error:  # no such ruleset, or no version in force on the day
+        raise InvalidArgument(f"ruleset={name!r}: {error}") from None
+
+
+def _ruleset_argument(ruleset: Ruleset | str | None, day: datetime.date | None) -> Ruleset | None:
     """The one ruleset the caller asked for, or None for "every shipped version"."""
     if ruleset is None or isinstance(ruleset, Ruleset):
         return ruleset
-    if not isinstance(ruleset, str):
-        raise InvalidArgument(f"ruleset={ruleset!r} must be a mwrules.Ruleset or a shipped ruleset's name")
-    try:
-        return select_ruleset(ruleset, as_of=as_of).ruleset
-    except MwrulesError as error:  # no such ruleset, or no version in force on as_of
-        raise InvalidArgument(f"ruleset={ruleset!r}: {error}") from None
+    return _by_name(ruleset, day)
+
+
+def _one_ruleset(ruleset: Ruleset | str | None, day: datetime.date | None) -> Ruleset:
+    """The caller's ruleset, or the default one in force on *day* (today without one)."""
+    return _ruleset_argument(ruleset, day) or _by_name(DEFAULT_ID, day)
 
 
 def _period(ruleset: Ruleset) -> tuple[datetime.date, datetime.date]:
@@ -125,9 +134,7 @@ def _rulesets_and_dates(
     ruleset: Ruleset | str | None, as_of: datetime.date | None, *, qualifying: bool | None
 ) -> st.SearchStrategy[tuple[Ruleset, datetime.date]]:
     """(ruleset, as_of) pairs: the caller's, or every shipped version with a day it is in force."""
-    chosen = _ruleset_argument(ruleset, as_of)
-    if chosen is None and as_of is not None:
-        chosen = _ruleset_argument(DEFAULT_ID, as_of)
+    chosen = _one_ruleset(ruleset, as_of) if ruleset is not None or as_of is not None else None
     if chosen is not None:
         if as_of is not None:
             return st.just((chosen, as_of))
@@ -269,8 +276,7 @@ def certifications(
         InvalidArgument: *level* is not one of the ruleset's levels, or no
             certification can be drawn as asked.
     """
-    chosen = _ruleset_argument(ruleset, valid_on) or _ruleset_argument(DEFAULT_ID, valid_on)
-    assert chosen is not None  # noqa: S101 - _ruleset_argument returns a ruleset for a name
+    chosen = _one_ruleset(ruleset, valid_on)
     if level is not None and level not in chosen.levels():
         raise InvalidArgument(f"level={level!r} is not a level of {chosen}; its levels are {list(chosen.levels())}")
     if eligible not in (None, True, False):
@@ -382,9 +388,7 @@ def path_metrics(
 
     Shrinks towards 0 everywhere.
     """
-    chosen = _ruleset_argument(ruleset, None) or _ruleset_argument(DEFAULT_ID, None)
-    assert chosen is not None  # noqa: S101
-    return _path_metrics(chosen, allow_negative=allow_negative)
+    return _path_metrics(_one_ruleset(ruleset, None), allow_negative=allow_negative)
 
 
 # Partners ---------------------------------------------------------------------------
