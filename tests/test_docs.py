@@ -47,17 +47,18 @@ def console_steps(text: str) -> list[tuple[str, str]]:
     return steps
 
 
-def test_the_how_to_prints_what_it_shows(tmp_path: Path):
-    """A new user following the how-to in a checkout gets the output the page shows, step by step."""
+@pytest.mark.parametrize("page", [HOWTO, DOCS / "planning.md"], ids=lambda page: page.stem)
+def test_the_page_prints_what_it_shows(tmp_path: Path, page: Path):
+    """A new user running the page's commands in a checkout gets the output the page shows, step by step."""
     for name in ("rulesets", "examples"):
         shutil.copytree(ROOT / name, tmp_path / name)
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
-    steps = console_steps(HOWTO.read_text())
-    assert len(steps) >= 8
+    steps = console_steps(page.read_text())
+    assert len(steps) >= 5
 
     for command, expected in steps:
         if command == "#finish-edits":
-            # the page describes the edits in prose; their result is the shipped 2026-01
+            # the how-to describes the edits in prose; their result is the shipped 2026-01
             shutil.copy(ROOT / "rulesets" / "modern-work" / "2026-01.yaml", tmp_path / "scratch" / "modern-work")
             continue
         # shell commands (cp, mkdir, a here-document), run as a reader would run them
@@ -65,6 +66,20 @@ def test_the_how_to_prints_what_it_shows(tmp_path: Path):
             command, shell=True, cwd=tmp_path, env=env, capture_output=True, text=True, check=False
         )
         assert expected == result.stdout.rstrip("\n"), (command, result.stderr)
+
+
+@pytest.mark.parametrize("page", ["testing-with-strategies.md", "planning.md"])
+def test_the_python_examples_run(page: str):
+    """Every ```python block of the page runs, in order, in one namespace."""
+    blocks = re.findall(r"```python\n(.*?)```", (DOCS / page).read_text(), re.DOTALL)
+    assert blocks
+
+    namespace: dict[str, object] = {"__name__": "docs_example"}
+    # the page's examples show the API; the properties themselves are tested at length elsewhere
+    with settings_profile("dev"):
+        for number, block in enumerate(blocks, 1):
+            # a name that is not a file: Hypothesis would read the .md as Python source
+            exec(compile(block, f"<{page}, example {number}>", "exec"), namespace)  # noqa: S102
 
 
 def test_every_code_has_a_reference_page():
@@ -88,20 +103,6 @@ def test_the_error_index_lists_every_code():
 def test_relative_links_resolve(page: Path):
     for target in re.findall(r"\]\(([^)#:]+\.md)(?:#[^)]*)?\)", page.read_text()):
         assert (page.parent / target).exists(), target
-
-
-def test_the_strategies_page_examples_run():
-    """Every ```python block of docs/testing-with-strategies.md runs, in order, in one namespace."""
-    page = (DOCS / "testing-with-strategies.md").read_text()
-    blocks = re.findall(r"```python\n(.*?)```", page, re.DOTALL)
-    assert len(blocks) >= 5
-
-    namespace: dict[str, object] = {"__name__": "docs_example"}
-    # the page's examples show the API; the properties themselves are tested at length elsewhere
-    with settings_profile("dev"):
-        for number, block in enumerate(blocks, 1):
-            # a name that is not a file: Hypothesis would read the .md as Python source
-            exec(compile(block, f"<testing-with-strategies.md, example {number}>", "exec"), namespace)  # noqa: S102
 
 
 @contextlib.contextmanager

@@ -16,6 +16,7 @@ from ._explain import explain, summary
 from ._json import partner_to_json, verdict_from_json, verdict_to_json
 from ._lint import load_ruleset
 from ._partner_input import load_partner
+from ._plan import Action, PathPlan, Plan, plan
 from ._versions import RulesetChoice, select_ruleset
 from .errors import EvaluationError, InputError, MwrulesError, Problem, RulesetError
 from .model import Certification, Partner, Person
@@ -24,14 +25,17 @@ from .verdict import MetricResult, PathResult, RulesetRef, TraceStep, Verdict
 
 
 __all__ = [
+    "Action",
     "Certification",
     "EvaluationError",
     "InputError",
     "MetricResult",
     "MwrulesError",
     "Partner",
+    "PathPlan",
     "PathResult",
     "Person",
+    "Plan",
     "Problem",
     "Ruleset",
     "RulesetChoice",
@@ -44,6 +48,7 @@ __all__ = [
     "load_partner",
     "load_ruleset",
     "partner_to_json",
+    "plan",
     "select_ruleset",
     "summary",
     "verdict_from_json",

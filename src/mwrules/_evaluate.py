@@ -60,14 +60,19 @@ def evaluate(partner: Partner | Mapping[str, Any], *, ruleset: Ruleset | str | N
             ruleset is in force on its ``as_of``; every problem is listed.
         RulesetError: the named ruleset does not exist or has a problem.
     """
+    partner, choice = checked(partner, ruleset)
+    return evaluate_with(partner, choice)
+
+
+def checked(partner: Partner | Mapping[str, Any], ruleset: Ruleset | str | None) -> tuple[Partner, RulesetChoice]:
+    """*partner*, checked, and the ruleset chosen for it (see :func:`evaluate`)."""
     if isinstance(partner, Partner):
         choice = choose_ruleset(ruleset, partner.as_of)
         problems = check_metrics(partner.metrics, choice.ruleset) + _duplicate_people(partner)
         if problems:
             raise InputError(problems)
-    else:
-        partner, choice = prepare(_documents.Document(partner), ruleset)
-    return evaluate_with(partner, choice)
+        return partner, choice
+    return prepare(_documents.Document(partner), ruleset)
 
 
 def choose_ruleset(ruleset: Ruleset | str | None, as_of: datetime.date | None) -> RulesetChoice:

@@ -6,6 +6,7 @@ Exit status:
   not); 1 with ``--fail-unqualified`` when it does not qualify.
 * ``lint``: 0 when no problem is found, 1 when some are.
 * ``test``: 0 when every case passes, 1 when one fails or none ran.
+* ``plan``: 0 with a plan (or nothing to do), 1 when no path can qualify.
 * ``diff``: 0 when every partner was evaluated under both rulesets.
 * Every command: 2 for a file that cannot be read, bad input or a bad
   ruleset. Problems go to standard error, never a traceback.
@@ -29,6 +30,8 @@ from ._evaluate import evaluate_with, prepare
 from ._json import verdict_to_json
 from ._lint import lint, load_ruleset, ruleset_files
 from ._partner_input import read_document
+from ._plan import plan_for
+from ._plan_report import plan_to_json, plan_to_text
 from ._schema import ruleset_schema
 from ._versions import select_ruleset, shipped_family
 from .errors import InputError, MwrulesError, Problem, RulesetError
@@ -74,6 +77,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     partner_command("explain", "explain how every point of a verdict was reached")
 
+    plan_help = "the cheapest actions after which a partner qualifies"
+    plan_command = partner_command("plan", plan_help)
+    plan_command.add_argument(
+        "--costs", metavar="FILE", help="the cost of one unit of each action (JSON or YAML); default: placeholders"
+    )
+    plan_command.add_argument("--path", metavar="PATH", help="plan for this path (default: the cheaper one)")
+    plan_command.add_argument("--format", choices=("text", "json"), default="text")
+
     paths_help = "ruleset files or folders (default: the shipped rulesets)"
     lint_command = commands.add_parser(
         "lint", help="check ruleset files, their versions and their cases", description="check ruleset files"
@@ -115,21 +126,37 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
 
 
-def _evaluate(args: argparse.Namespace) -> int:
+def _partner_document(args: argparse.Namespace) -> _documents.Document:
+    """The partner document named on the command line, with ``--as-of`` applied."""
     document = _read_document(args.partner)
     if args.as_of is not None and isinstance(document.data, dict):
         document = _documents.Document({**document.data, "as_of": args.as_of}, document.source, document.lines)
-    partner, choice = prepare(document, ruleset_argument(args.ruleset))
+    return document
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    partner, choice = prepare(_partner_document(args), ruleset_argument(args.ruleset))
     verdict = evaluate_with(partner, choice)
     if args.command == "explain":
         print(_explain.explain(verdict, choice.ruleset))
     elif args.format == "json":
-        print(json.dumps(verdict_to_json(verdict), indent=2))
+        print(json.dumps(verdict_to_json(verdict), indent=2, ensure_ascii=False))
     else:
         print(_explain.summary(verdict, choice.ruleset))
     if args.command == "evaluate" and args.fail_unqualified and not verdict.qualified:
         return EXIT_UNQUALIFIED
     return EXIT_OK
+
+
+def _plan(args: argparse.Namespace) -> int:
+    partner, choice = prepare(_partner_document(args), ruleset_argument(args.ruleset))
+    costs = read_document(args.costs) if args.costs else None
+    result = plan_for(partner, choice, costs=costs, path=args.path)
+    if args.format == "json":
+        print(json.dumps(plan_to_json(result), indent=2, ensure_ascii=False))
+    else:
+        print(plan_to_text(result, choice.ruleset))
+    return EXIT_OK if result.path is not None else EXIT_PROBLEMS
 
 
 def _lint(args: argparse.Namespace) -> int:
@@ -185,7 +212,7 @@ def _diff(args: argparse.Namespace) -> int:
         raise InputError([Problem("$", message, file=str(args.partners), code=codes.UNREADABLE)])
     result = impact(old, new, documents, unreadable)
     if args.format == "json":
-        print(json.dumps(impact_to_json(result), indent=2))
+        print(json.dumps(impact_to_json(result), indent=2, ensure_ascii=False))
     else:
         print(impact_to_text(result))
     return EXIT_BAD_INPUT if result.problems else EXIT_OK
@@ -205,7 +232,7 @@ def _versioned(value: str) -> Ruleset:
 
 
 def _schema(_: argparse.Namespace) -> int:
-    print(json.dumps(ruleset_schema(), indent=2))
+    print(json.dumps(ruleset_schema(), indent=2, ensure_ascii=False))
     return EXIT_OK
 
 
@@ -225,6 +252,7 @@ def _read_document(source: str) -> _documents.Document:
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "evaluate": _evaluate,
     "explain": _evaluate,
+    "plan": _plan,
     "lint": _lint,
     "test": _test,
     "diff": _diff,

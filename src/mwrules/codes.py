@@ -37,6 +37,7 @@ DUPLICATE_ID = "MW109"
 ID_FORMAT = "MW110"
 METRIC_DEFINITION = "MW111"
 CERTIFICATION_DATES = "MW112"
+COST_UNIT = "MW113"
 
 OVERLAPPING_VERSIONS = "MW120"
 EFFECTIVE_DATE_ORDER = "MW121"
@@ -72,6 +73,7 @@ CODES: Mapping[str, str] = MappingProxyType(
         ID_FORMAT: "an id does not follow the naming convention",
         METRIC_DEFINITION: "a metric's keys do not fit its measure",
         CERTIFICATION_DATES: "a certification's retirement dates are in the wrong order",
+        COST_UNIT: "a cost for a unit the ruleset does not have, or of the wrong shape",
         OVERLAPPING_VERSIONS: "two versions of a ruleset are in force on the same day",
         EFFECTIVE_DATE_ORDER: "effective dates are in the wrong order",
         FILE_NAME_MISMATCH: "a ruleset file's name does not match its manifest",

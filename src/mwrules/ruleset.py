@@ -91,6 +91,32 @@ class MetricSpec:
     certifications: tuple[str, ...] = _doc(
         "certified_people only: the ids of the certifications that make a person count.", default=()
     )
+    unit: str | None = _doc(
+        "One unit of the measure, as plans and their costs name it, e.g. 'net_customer_add' "
+        "(default: the metric id; '<level>_person' for a certified_people metric).",
+        default=None,
+    )
+    unit_text: str | None = _doc(
+        "The units in words, for the advice of plans, e.g. 'net new customers' (default: the title).",
+        default=None,
+    )
+
+    @property
+    def cost_unit(self) -> str:
+        """The name of one unit of this metric's measure, for plans and costs."""
+        if self.unit is not None:
+            return self.unit
+        return f"{self.level}_person" if self.level is not None else self.id
+
+    @property
+    def units_in_words(self) -> str:
+        if self.unit_text is not None:
+            return self.unit_text
+        return f"people certified at {self.level}" if self.level is not None else self.title.lower()
+
+
+#: The cost of one unit of a measure: a number, or one number per association option.
+Cost = Fraction | Mapping[str, Fraction]
 
 
 @attrs.frozen(kw_only=True)
@@ -146,6 +172,11 @@ class Ruleset:
         "The eligible workloads behind the metrics measured from customer data (data for people and "
         "reports; partners give the measured numbers).",
         default=(),
+    )
+    default_costs: Mapping[str, Cost] = _doc(
+        "Placeholder effort of one unit of each metric's measure, for `mwrules plan` when a partner gives no "
+        "costs of its own: per unit (see a metric's unit), a number, or one per association option.",
+        factory=dict,
     )
     source: str | None = attrs.field(default=None, eq=False, metadata={"internal": True})
 
@@ -225,7 +256,16 @@ def _structure_workload(value: object, _: type) -> WorkloadSpec:
 _structure_workload_object = _converter.get_structure_hook(WorkloadSpec)
 #: Classes a file may also write as a plain value (for the loader and the JSON Schema).
 SHORTHANDS: Mapping[type, type] = {WorkloadSpec: str}
+
+
+def _structure_cost(value: object, _: type) -> Cost:
+    if isinstance(value, dict):
+        return _converter.structure(value, dict[str, Fraction])
+    return _converter.structure(value, Fraction)
+
+
 _converter.register_structure_hook(Target, _structure_target)
+_converter.register_structure_hook(Cost, _structure_cost)
 _converter.register_structure_hook(WorkloadSpec, _structure_workload)
 _KEBAB = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _SNAKE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
@@ -326,6 +366,49 @@ def check(ruleset: Ruleset) -> list[Problem]:
     problems += _check_paths(ruleset)
     problems += _check_workloads(ruleset)
     problems += _check_scoring(ruleset)
+    problems += check_costs(ruleset, ruleset.default_costs, "$.default_costs")
+    return problems
+
+
+def cost_units(ruleset: Ruleset) -> dict[str, tuple[str, ...]]:
+    """Each metric's cost unit, and for a best_of_options metric its association options (else ())."""
+    units: dict[str, tuple[str, ...]] = {}
+    for metric in ruleset.metrics:
+        options: dict[str, None] = {}
+        if metric.measure == "best_of_options":
+            for path in ruleset.paths:
+                target = path.targets.get(metric.id)  # a missing target is reported on its own
+                options.update(dict.fromkeys(target if isinstance(target, Mapping) else ()))
+        units[metric.cost_unit] = tuple(options)
+    return units
+
+
+def check_costs(ruleset: Ruleset, costs: Mapping[str, Cost], where: str) -> list[Problem]:
+    """Problems with *costs*: units the ruleset does not have, wrong shapes, costs not above 0."""
+    units = cost_units(ruleset)
+    problems = []
+    for unit, cost in costs.items():
+        spot = f"{where}.{unit}"
+        if unit not in units:
+            problems.append(Problem(spot, "no metric has this unit", _suggest(unit, units), code=codes.COST_UNIT))
+            continue
+        options = units[unit]
+        if options and not isinstance(cost, Mapping):
+            example = ", ".join(f"{option}: 1" for option in options)
+            problems.append(Problem(spot, f"a cost per association option, e.g. {{{example}}}", code=codes.COST_UNIT))
+            continue
+        if not options and isinstance(cost, Mapping):
+            problems.append(Problem(spot, "one cost (a number), not one per option", code=codes.COST_UNIT))
+            continue
+        amounts = cost.items() if isinstance(cost, Mapping) else [(None, cost)]
+        for option, amount in amounts:
+            place = spot if option is None else f"{spot}.{option}"
+            if option is not None and option not in options:
+                problems.append(
+                    Problem(place, "unknown association option", _suggest(option, options), code=codes.COST_UNIT)
+                )
+            elif amount <= 0:
+                problems.append(Problem(place, "a cost must be more than 0", code=codes.COST_UNIT))
     return problems
 
 
@@ -450,6 +533,16 @@ def _check_metrics(ruleset: Ruleset) -> list[Problem]:
                             code=codes.METRIC_DEFINITION,
                         )
                     )
+    units = [metric.cost_unit for metric in ruleset.metrics]
+    for index, metric in enumerate(ruleset.metrics):
+        if metric.unit is not None and not _SNAKE.match(metric.unit):
+            problems.append(
+                Problem(f"$.metrics[{index}].unit", f"{metric.unit!r} must be snake_case", code=codes.ID_FORMAT)
+            )
+        if units.count(metric.cost_unit) > 1:
+            problems.append(
+                Problem(f"$.metrics[{index}]", f"unit {metric.cost_unit!r} names two metrics", code=codes.DUPLICATE_ID)
+            )
     if len(set(ruleset.levels())) != len(ruleset.levels()):
         problems.append(
             Problem("$.metrics", "two certified_people metrics count the same level", code=codes.METRIC_DEFINITION)

@@ -1,0 +1,478 @@
+"""``mwrules plan``: the cheapest actions after which a partner qualifies.
+
+An action is a whole number of units that can change a score: more people
+certified at a level, more net customers, more monthly active users or
+deployments under one association option. Each unit has a cost (the
+partner's own estimates, or the ruleset's placeholder ``default_costs``).
+
+The search is exact, and works per path. Every metric offers a list of
+candidates: no action, or one action of 1, 2, ... units, up to the unit that
+reaches the metric's cap. For a ``best_of_options`` metric, the candidates
+come from each option in turn, since raising two options is never needed:
+only the best counts. Each candidate keeps the metric at or above the
+ruleset's minimum points. A plan picks one candidate per metric, and the
+total must reach ``min_total_points``.
+
+The metrics are combined in order of their number of candidates. For the
+first ones, the search keeps, for each total gain (capped at the gain
+needed), the cheapest combination; a combination that gains less and costs
+more than another is dropped. For the last metric, which has the most
+candidates (usage growth: thousands), the search looks up the cheapest
+candidate that makes up what each combination still lacks: a binary search
+over its candidates sorted by gain. For Modern Work, that is a few thousand
+combinations per path.
+
+The result is then checked the way a partner would check it: the actions are
+applied to a copy of the partner and evaluated again. The score and verdict
+after come from that evaluation, not from this module's arithmetic.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime
+import itertools
+from collections.abc import Mapping, Sequence
+from fractions import Fraction
+from typing import Any, Literal
+
+import attrs
+from cattrs.errors import BaseValidationError
+
+from . import _documents, codes
+from ._compile import points_for
+from ._convert import make_converter, problems_from
+from ._evaluate import checked, evaluate_with
+from ._versions import RulesetChoice
+from .errors import EvaluationError, InputError, Problem, did_you_mean
+from .model import Certification, Partner, Person
+from .ruleset import Cost, MetricSpec, Ruleset, check_costs, cost_units
+from .verdict import Verdict, format_points
+
+
+@attrs.frozen(kw_only=True)
+class Action:
+    """*units* of one kind of effort, what they cost, and why the plan has them."""
+
+    kind: Literal["certify", "raise"]
+    units: int
+    cost: Fraction
+    metric: str
+    level: str | None = None
+    path: str | None = None
+    option: str | None = None
+    #: for a certify action, the certification the new people hold in the plan's evaluation
+    certification: str | None = None
+    why: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        """The action as the issue of record spells it: ``{"kind": "certify", "level": ..., "people": N}``."""
+        if self.kind == "certify":
+            return {"kind": "certify", "level": self.level, "people": self.units}
+        data: dict[str, Any] = {"kind": "raise", "path": self.path, "metric": self.metric}
+        if self.option is not None:
+            data["option"] = self.option
+        data["by"] = self.units
+        return data
+
+
+@attrs.frozen(kw_only=True)
+class PathPlan:
+    """The cheapest way to qualify on one path, or why there is none."""
+
+    path: str
+    actions: tuple[Action, ...] = ()
+    cost: Fraction | None = None
+    blocked: str | None = None
+
+    @property
+    def possible(self) -> bool:
+        return self.blocked is None
+
+
+@attrs.frozen(kw_only=True)
+class Plan:
+    """What to do to qualify: the cheapest path's actions, their cost, and the verdicts before and after.
+
+    *after* is the verdict of the partner with the actions applied,
+    evaluated again. *paths* has the plan for every path. *costs* are the
+    unit costs used; *default_costs* names the units whose cost came from
+    the ruleset's placeholders.
+    """
+
+    partner_id: str
+    path: str | None
+    cost: Fraction
+    actions: tuple[Action, ...]
+    before: Verdict
+    after: Verdict
+    paths: Mapping[str, PathPlan]
+    costs: Mapping[str, Cost]
+    default_costs: tuple[str, ...]
+
+
+# Costs --------------------------------------------------------------------------------
+
+_converter = make_converter()
+
+
+def _structure_cost(value: object, _: type) -> Cost:
+    if isinstance(value, dict):
+        return _converter.structure(value, dict[str, Fraction])
+    return _converter.structure(value, Fraction)
+
+
+_converter.register_structure_hook(Cost, _structure_cost)
+
+
+def load_costs(
+    costs: Mapping[str, Any] | _documents.Document, ruleset: Ruleset
+) -> tuple[dict[str, Cost], tuple[str, ...]]:
+    """The unit costs to plan with: *costs* over the ruleset's ``default_costs``.
+
+    Returns the costs and the units whose cost (or some option's) is a default.
+
+    Raises:
+        InputError: an unknown unit (with "did you mean"), a wrong shape, a
+            cost not above 0, or a unit with no cost at all.
+    """
+    document = costs if isinstance(costs, _documents.Document) else _documents.Document(costs)
+    problems: list[Problem] = list(document.problems)
+    given: dict[str, Cost] = {}
+    if not problems:
+        if not isinstance(document.data, Mapping):
+            problems.append(Problem("$", "costs are a mapping of unit to cost", code=codes.INVALID_VALUE))
+        else:
+            try:
+                given = _converter.structure(dict(document.data), dict[str, Cost])
+            except BaseValidationError as error:
+                problems += problems_from(error)
+            problems += check_costs(ruleset, given, "$")
+    merged: dict[str, Cost] = {}
+    defaulted = []
+    for unit, options in cost_units(ruleset).items():
+        default, mine = ruleset.default_costs.get(unit), given.get(unit)
+        if options:
+            per_option = {**(dict(default) if isinstance(default, Mapping) else {})}
+            per_option.update(dict(mine) if isinstance(mine, Mapping) else {})
+            missing = [option for option in options if option not in per_option]
+            if missing:
+                problems.append(Problem(f"$.{unit}", f"no cost for {', '.join(missing)}", code=codes.COST_UNIT))
+            if not isinstance(mine, Mapping) or set(mine) != set(options):
+                defaulted.append(unit)
+            merged[unit] = per_option
+        elif mine is not None or default is not None:
+            merged[unit] = mine if mine is not None else default  # type: ignore[assignment]
+            if mine is None:
+                defaulted.append(unit)
+        else:
+            problems.append(Problem(f"$.{unit}", "no cost for this unit", code=codes.COST_UNIT))
+    if problems:
+        raise InputError([document.locate(problem) for problem in problems])
+    return merged, tuple(defaulted)
+
+
+def _unit_cost(costs: Mapping[str, Cost], metric: MetricSpec, option: str | None) -> Fraction:
+    cost = costs[metric.cost_unit]
+    if isinstance(cost, Mapping):
+        return cost[option or ""]
+    return cost
+
+
+# The search ------------------------------------------------------------------------
+
+
+@attrs.frozen
+class _Candidate:
+    gain: Fraction  # points added to the metric on this path
+    cost: Fraction
+    action: Action | None
+
+
+def _candidates(
+    ruleset: Ruleset, verdict: Verdict, path_id: str, metric: MetricSpec, costs: Mapping[str, Cost], can_certify: bool
+) -> list[_Candidate]:
+    """Every way to raise *metric* on *path_id* that keeps it at or above the minimum, cheapest per gain."""
+    result = verdict.paths[path_id].metrics[metric.id]
+    current = result.points
+    target = ruleset.path(path_id).targets[metric.id]
+    minimum = ruleset.scoring.min_metric_points
+    found = [_Candidate(Fraction(0), Fraction(0), None)] if current >= minimum else []
+
+    def raise_by(option: str | None, start: int, amount: int, others: Fraction) -> None:
+        """Candidates of 1, 2, ... more units, until the metric is capped; *others*: the other options' best."""
+        unit_cost = _unit_cost(costs, metric, option)
+        kind: Literal["certify", "raise"] = "certify" if metric.level is not None else "raise"
+        previous = current
+        for units in itertools.count(1):
+            points = max(points_for(start + units, metric.max_points, amount)[0], others)
+            if points >= minimum and points > previous:
+                action = Action(
+                    kind=kind,
+                    units=units,
+                    cost=units * unit_cost,
+                    metric=metric.id,
+                    level=metric.level,
+                    path=None if kind == "certify" else path_id,
+                    option=option,
+                )
+                found.append(_Candidate(points - current, units * unit_cost, action))
+            previous = max(previous, points)
+            if points >= metric.max_points:
+                return
+
+    if isinstance(target, Mapping):
+        scored = {
+            option: points_for(result.inputs[option], metric.max_points, amount)[0] for option, amount in target.items()
+        }
+        for option, amount in target.items():
+            others = max((points for name, points in scored.items() if name != option), default=Fraction(0))
+            raise_by(option, result.inputs[option], amount, others)
+    elif metric.measure == "count":
+        raise_by(None, result.inputs["value"], target, Fraction(0))
+    elif can_certify:
+        raise_by(None, result.inputs["people"], target, Fraction(0))
+    return found
+
+
+def _cheapest(
+    ruleset: Ruleset, verdict: Verdict, path_id: str, costs: Mapping[str, Cost], eligible_levels: set[str]
+) -> PathPlan:
+    scoring = ruleset.scoring
+    path = verdict.paths[path_id]
+    need = max(scoring.min_total_points - path.score, Fraction(0))
+    options: list[tuple[MetricSpec, list[_Candidate]]] = []
+    for metric in ruleset.metrics:
+        candidates = _candidates(ruleset, verdict, path_id, metric, costs, metric.level in eligible_levels)
+        if not candidates:
+            return PathPlan(path=path_id, blocked=_why_blocked(ruleset, verdict, path_id, metric))
+        options.append((metric, candidates))
+    options.sort(key=lambda entry: len(entry[1]))
+    # total gain (capped at the need) -> (cost, chosen candidates), cheapest first
+    frontier: dict[Fraction, tuple[Fraction, tuple[_Candidate, ...]]] = {Fraction(0): (Fraction(0), ())}
+    for _, candidates in options[:-1]:
+        merged: dict[Fraction, tuple[Fraction, tuple[_Candidate, ...]]] = {}
+        for gain, (cost, chosen) in frontier.items():
+            for candidate in candidates:
+                key = min(gain + candidate.gain, need)
+                total = cost + candidate.cost
+                if key not in merged or total < merged[key][0]:
+                    merged[key] = (total, (*chosen, candidate))
+        frontier = _undominated(merged)
+    last = sorted(options[-1][1], key=lambda candidate: candidate.gain)
+    gains = [candidate.gain for candidate in last]
+    cheapest_from = _suffix_minima(last)
+    best: tuple[Fraction, tuple[_Candidate, ...]] | None = None
+    for gain, (cost, chosen) in frontier.items():
+        index = bisect.bisect_left(gains, need - gain)
+        if index == len(last):
+            continue
+        candidate = cheapest_from[index]
+        total = cost + candidate.cost
+        if best is None or total < best[0]:
+            best = (total, (*chosen, candidate))
+    if best is None:
+        return PathPlan(
+            path=path_id, blocked=f"even with every metric at its maximum, {path_id} cannot reach the total"
+        )
+    actions = tuple(candidate.action for candidate in best[1] if candidate.action is not None)
+    order = {metric.id: index for index, metric in enumerate(ruleset.metrics)}
+    return PathPlan(path=path_id, actions=tuple(sorted(actions, key=lambda a: order[a.metric])), cost=best[0])
+
+
+def _undominated(
+    frontier: Mapping[Fraction, tuple[Fraction, tuple[_Candidate, ...]]],
+) -> dict[Fraction, tuple[Fraction, tuple[_Candidate, ...]]]:
+    """Drop every entry that gains less than another and costs at least as much."""
+    kept: dict[Fraction, tuple[Fraction, tuple[_Candidate, ...]]] = {}
+    cheapest = None
+    for gain in sorted(frontier, reverse=True):
+        cost = frontier[gain][0]
+        if cheapest is None or cost < cheapest:
+            kept[gain] = frontier[gain]
+            cheapest = cost
+    return kept
+
+
+def _suffix_minima(candidates: Sequence[_Candidate]) -> list[_Candidate]:
+    """For each index, the cheapest candidate at or after it (candidates sorted by gain)."""
+    minima: list[_Candidate] = []
+    best = None
+    for candidate in reversed(candidates):
+        if best is None or candidate.cost < best.cost or (candidate.cost == best.cost and candidate.gain < best.gain):
+            best = candidate
+        minima.append(best)
+    return minima[::-1]
+
+
+def _why_blocked(ruleset: Ruleset, verdict: Verdict, path_id: str, metric: MetricSpec) -> str:
+    points = verdict.paths[path_id].metrics[metric.id].points
+    return (
+        f"{metric.id} on {path_id} has {points} points and needs at least {ruleset.scoring.min_metric_points}, "
+        f"but no certification counts at {metric.level} on {verdict.as_of} under {ruleset}"
+    )
+
+
+def _eligible_levels(ruleset: Ruleset, day: datetime.date) -> dict[str, str]:
+    """Per level, a certification that counts on *day* (open-ended ones first), for the people a plan adds."""
+    levels = {}
+    for metric in ruleset.metrics:
+        if metric.level is None:
+            continue
+        specs = [ruleset.certification(cert_id) for cert_id in metric.certifications]
+        counting = [spec for spec in specs if spec.eligible_through is None or day <= spec.eligible_through]
+        counting.sort(key=lambda spec: spec.eligible_through is not None)
+        if counting:
+            levels[metric.level] = counting[0].name
+    return levels
+
+
+# Applying a plan ----------------------------------------------------------------------
+
+
+def apply(partner: Partner, actions: Sequence[Action], certification_names: Mapping[str, str]) -> Partner:
+    """*partner* after *actions*: new people certified at their level, measures raised."""
+    people = list(partner.people)
+    taken = {person.id for person in people}
+    metrics = {path: dict(values) for path, values in partner.metrics.items()}
+    for action in actions:
+        if action.level is not None:  # certify: new people, each holding a certification that counts
+            for number in range(1, action.units + 1):
+                person_id = _free_id(f"planned-{action.level}-{number}", taken)
+                people.append(Person(person_id, (Certification(certification_names[action.level]),)))
+            continue
+        values = metrics.setdefault(action.path or "", {})
+        current = values.get(action.metric, {} if action.option else 0)
+        if isinstance(current, Mapping):
+            option = action.option or ""
+            values[action.metric] = {**current, option: current.get(option, 0) + action.units}
+        else:
+            values[action.metric] = current + action.units
+    return attrs.evolve(partner, people=tuple(people), metrics=metrics)
+
+
+def _free_id(wanted: str, taken: set[str]) -> str:
+    person_id, suffix = wanted, 1
+    while person_id in taken:
+        suffix += 1
+        person_id = f"{wanted}-{suffix}"
+    taken.add(person_id)
+    return person_id
+
+
+def plan(
+    partner: Partner | Mapping[str, Any],
+    *,
+    ruleset: Ruleset | str | None = None,
+    costs: Mapping[str, Any] | None = None,
+    path: str | None = None,
+) -> Plan:
+    """The cheapest actions after which *partner* qualifies, with the verdicts before and after.
+
+    *ruleset* is chosen as for :func:`mwrules.evaluate`. *costs* maps each
+    unit to the cost of one unit (a number, or one per association option),
+    over the ruleset's placeholder ``default_costs``. *path* fixes the path;
+    by default the plan is for the cheaper path (ties to the earlier in
+    ``path_preference``). A partner that already qualifies (on *path*, when
+    given) gets an empty plan.
+
+    >>> import mwrules
+    >>> p = mwrules.plan({"partner_id": "contoso", "as_of": "2024-06-30",
+    ...     "people": [{"id": "p1", "certifications": ["MS-700", "MS-102"]}],
+    ...     "metrics": {"smb": {"net_customer_adds": 6, "usage_growth": {"cpor": 300, "csp": 0},
+    ...                         "deployments": {"cpor": 3, "csp": 0}}}})
+    >>> [action.to_json() for action in p.actions], float(p.cost), p.after.qualified
+    ([{'kind': 'raise', 'path': 'smb', 'metric': 'usage_growth', 'option': 'cpor', 'by': 84}], 0.42, True)
+
+    Raises:
+        InputError: the partner or the costs are not valid, or *path* is not
+            a path of the ruleset.
+    """
+    partner, choice = checked(partner, ruleset)
+    return plan_for(partner, choice, costs=costs, path=path)
+
+
+def plan_for(
+    partner: Partner,
+    choice: RulesetChoice,
+    *,
+    costs: Mapping[str, Any] | _documents.Document | None = None,
+    path: str | None = None,
+) -> Plan:
+    """:func:`plan` for a checked partner and a chosen ruleset (the command line's way in)."""
+    ruleset = choice.ruleset
+    path_ids = [spec.id for spec in ruleset.paths]
+    if path is not None and path not in path_ids:
+        message = f"{path!r} is not a path of {ruleset}"
+        raise InputError([Problem("$", message, did_you_mean(path, path_ids), code=codes.UNKNOWN_PATH)])
+    unit_costs, defaulted = load_costs(costs if costs is not None else {}, ruleset)
+    before = evaluate_with(partner, choice)
+    as_of = before.as_of
+    names = _eligible_levels(ruleset, as_of)
+    wanted = [path] if path is not None else list(ruleset.scoring.path_preference)
+    if before.paths[path].qualified if path is not None else before.qualified:
+        chosen = path or before.path
+        return Plan(
+            partner_id=partner.partner_id,
+            path=chosen,
+            cost=Fraction(0),
+            actions=(),
+            before=before,
+            after=before,
+            paths={chosen: PathPlan(path=chosen, cost=Fraction(0))},
+            costs=unit_costs,
+            default_costs=defaulted,
+        )
+    plans = {path_id: _cheapest(ruleset, before, path_id, unit_costs, set(names)) for path_id in wanted}
+    possible = [plans[path_id] for path_id in wanted if plans[path_id].possible]
+    best = min(possible, key=lambda candidate: candidate.cost or Fraction(0)) if possible else None
+    if best is None:
+        return Plan(
+            partner_id=partner.partner_id,
+            path=None,
+            cost=Fraction(0),
+            actions=(),
+            before=before,
+            after=before,
+            paths=plans,
+            costs=unit_costs,
+            default_costs=defaulted,
+        )
+    after = evaluate_with(apply(partner, best.actions, names), choice)
+    if not after.paths[best.path].qualified:  # pragma: no cover - the search and the rules disagree: a bug
+        msg = f"the plan for {best.path} does not qualify when evaluated: {after.paths[best.path].shortfalls}"
+        raise EvaluationError(msg)
+    actions = tuple(_explained(action, before, after, ruleset, best.path, names) for action in best.actions)
+    plans[best.path] = attrs.evolve(best, actions=actions)
+    return Plan(
+        partner_id=partner.partner_id,
+        path=best.path,
+        cost=best.cost or Fraction(0),
+        actions=actions,
+        before=before,
+        after=after,
+        paths=plans,
+        costs=unit_costs,
+        default_costs=defaulted,
+    )
+
+
+def _explained(
+    action: Action, before: Verdict, after: Verdict, ruleset: Ruleset, path_id: str, names: Mapping[str, str]
+) -> Action:
+    """*action* with why it is there, from the verdicts before and after."""
+    if action.level is not None:
+        action = attrs.evolve(action, certification=names[action.level])
+    was = before.paths[path_id].metrics[action.metric].points
+    now = after.paths[path_id].metrics[action.metric].points
+    minimum = ruleset.scoring.min_metric_points
+    gain = f"{action.metric} on {path_id} {_num(was)} → {_num(now)}"
+    if was < minimum:
+        return attrs.evolve(action, why=f"{gain}: every metric needs at least {_num(minimum)}")
+    return attrs.evolve(
+        action, why=f"{gain}: {_num(now - was)} more toward the total of {_num(ruleset.scoring.min_total_points)}"
+    )
+
+
+def _num(value: Fraction) -> str:
+    return format_points(value)

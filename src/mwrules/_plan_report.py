@@ -1,0 +1,109 @@
+"""Plans as people and programs read them: advice a partner admin can act on, and JSON."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from fractions import Fraction
+from typing import Any
+
+from ._plan import Action, Plan
+from .ruleset import Cost, Ruleset
+from .verdict import Verdict, format_points
+
+
+def format_cost(cost: Fraction) -> str:
+    """A cost as text, to 4 decimals at most: ``9``, ``0.125``."""
+    return f"{round(float(cost), 4):g}"
+
+
+def plan_to_json(plan: Plan) -> dict[str, Any]:
+    """*plan* as plain JSON data: ``path``, ``cost``, ``actions``, ``before``, ``after`` and every path's plan."""
+    return {
+        "partner_id": plan.partner_id,
+        "path": plan.path,
+        "cost": float(round(plan.cost, 4)),
+        "cost_exact": str(plan.cost),
+        "actions": [
+            {**action.to_json(), "cost": float(round(action.cost, 4)), "why": action.why} for action in plan.actions
+        ],
+        "before": _summary(plan.before),
+        "after": _summary(plan.after),
+        "paths": {
+            path_id: {
+                "possible": path.possible,
+                "cost": None if path.cost is None else float(round(path.cost, 4)),
+                "actions": [action.to_json() for action in path.actions],
+                **({"blocked": path.blocked} if path.blocked else {}),
+            }
+            for path_id, path in plan.paths.items()
+        },
+        "costs": {unit: _cost_json(cost) for unit, cost in plan.costs.items()},
+        "default_costs": list(plan.default_costs),
+        "ruleset": {"id": plan.before.ruleset.id, "version": plan.before.ruleset.version},
+    }
+
+
+def _summary(verdict: Verdict) -> dict[str, Any]:
+    return {"qualified": verdict.qualified, "path": verdict.path, "score": float(round(verdict.score, 2))}
+
+
+def _cost_json(cost: Cost) -> float | dict[str, float]:
+    if isinstance(cost, Mapping):
+        return {option: float(amount) for option, amount in cost.items()}
+    return float(cost)
+
+
+def plan_to_text(plan: Plan, ruleset: Ruleset) -> str:
+    """*plan* as advice: what to do, what it costs, why, and what the verdict will be."""
+    before = plan.before
+    threshold = format_points(ruleset.scoring.min_total_points)
+    lines = [
+        f"{plan.partner_id} on {before.as_of} ({ruleset}): "
+        f"{'QUALIFIED' if before.qualified else 'NOT QUALIFIED'}, {format_points(before.score)} points on "
+        f"{before.path}; a path needs {threshold}."
+    ]
+    if plan.path is None:
+        lines += ["", "No path can qualify under this ruleset:"]
+        lines += [f"  {path_id}: {path.blocked}" for path_id, path in plan.paths.items()]
+        return "\n".join(lines)
+    if not plan.actions:
+        lines += ["", f"Nothing to do: it qualifies on {plan.path}."]
+        return "\n".join(lines)
+    if set(plan.default_costs) == set(plan.costs):
+        placeholder = " (with placeholder costs: give your own with --costs FILE)"
+    elif plan.default_costs:
+        placeholder = f" (with placeholder costs for {', '.join(plan.default_costs)})"
+    else:
+        placeholder = ""
+    lines += ["", f"Cheapest way to qualify: on {plan.path}, for {format_cost(plan.cost)}{placeholder}"]
+    for number, action in enumerate(plan.actions, 1):
+        lines.append(f"  {number}. {describe(action, ruleset)}  (cost {format_cost(action.cost)})")
+        lines.append(f"     {action.why}")
+    after = plan.after
+    lines += [
+        "",
+        f"After these actions: {'QUALIFIED' if after.paths[plan.path].qualified else 'NOT QUALIFIED'} on {plan.path} "
+        f"with {format_points(after.paths[plan.path].score)} points (evaluated again with the actions applied).",
+    ]
+    others = [(path_id, path) for path_id, path in plan.paths.items() if path_id != plan.path]
+    for path_id, path in others:
+        if path.blocked:
+            lines.append(f"On {path_id} instead: not possible: {path.blocked}.")
+        else:
+            count = len(path.actions)
+            lines.append(f"On {path_id} instead: cost {format_cost(path.cost or Fraction(0))}, {count} action(s).")
+    return "\n".join(lines)
+
+
+def describe(action: Action, ruleset: Ruleset) -> str:
+    """One action as an instruction: "Certify 1 more person at advanced, e.g. in ..."."""
+    metric = ruleset.metric(action.metric)
+    if action.kind == "certify":
+        people = "person" if action.units == 1 else "people"
+        example = f", e.g. in {action.certification}" if action.certification else ""
+        return f"Certify {action.units} more {people} at {action.level}{example}"
+    under = f" under {action.option.upper()}" if action.option else ""
+    units = metric.units_in_words
+    if action.units == 1 and units.endswith("s"):
+        units = units[:-1]  # "1 deployment", "1 net new customer"
+    return f"Raise {metric.title.lower()}{under} on {action.path} by {action.units} {units}"
