@@ -323,3 +323,11 @@ def shrink(metrics: Mapping[str, Mapping[str, object]], ruleset: mwrules.Ruleset
 
 def _clip(value: int, target: int) -> int:
     return max(-target, min(value % (2 * target + 1) - target // 2, 2 * target))
+
+
+def test_an_unknown_path_is_refused_with_a_suggestion(capsys: pytest.CaptureFixture[str]):
+    with pytest.raises(InputError, match="'smbb' is not a path of modern-work 2023-06"):
+        mwrules.plan(example("near-miss.yaml"), path="smbb")
+
+    assert 2 == main(["plan", str(EXAMPLES / "near-miss.yaml"), "--path", "smbb"])
+    assert "did you mean 'smb'?" in capsys.readouterr().err

@@ -404,7 +404,7 @@ def plan_for(
     path_ids = [spec.id for spec in ruleset.paths]
     if path is not None and path not in path_ids:
         message = f"{path!r} is not a path of {ruleset}"
-        raise InputError([Problem("$", message, did_you_mean(path, path_ids), code=codes.UNKNOWN_PATH)])
+        raise InputError([Problem("path", message, did_you_mean(path, path_ids), code=codes.UNKNOWN_PATH)])
     unit_costs, defaulted = load_costs(costs if costs is not None else {}, ruleset)
     before = evaluate_with(partner, choice)
     as_of = before.as_of

@@ -63,7 +63,9 @@ def plan_to_text(plan: Plan, ruleset: Ruleset) -> str:
         f"{before.path}; a path needs {threshold}."
     ]
     if plan.path is None:
-        lines += ["", "No path can qualify under this ruleset:"]
+        (only,) = plan.paths if len(plan.paths) == 1 else (None,)
+        heading = f"{only} cannot qualify" if only else "No path can qualify"
+        lines += ["", f"{heading} under this ruleset:"]
         lines += [f"  {path_id}: {path.blocked}" for path_id, path in plan.paths.items()]
         return "\n".join(lines)
     if not plan.actions:

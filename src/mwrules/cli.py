@@ -34,7 +34,7 @@ from ._plan import plan_for
 from ._plan_report import plan_to_json, plan_to_text
 from ._schema import ruleset_schema
 from ._versions import select_ruleset, shipped_family
-from .errors import InputError, MwrulesError, Problem, RulesetError
+from .errors import InputError, MwrulesError, Problem, RulesetError, did_you_mean
 from .ruleset import Ruleset, read_ruleset_file, rulesets_dir
 
 
@@ -150,6 +150,11 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 def _plan(args: argparse.Namespace) -> int:
     partner, choice = prepare(_partner_document(args), ruleset_argument(args.ruleset))
+    path_ids = [path.id for path in choice.ruleset.paths]
+    if args.path is not None and args.path not in path_ids:
+        hint = did_you_mean(args.path, path_ids)
+        print(f"mwrules: --path {args.path!r} is not a path of {choice.ruleset} ({hint})", file=sys.stderr)
+        return EXIT_BAD_INPUT
     costs = read_document(args.costs) if args.costs else None
     result = plan_for(partner, choice, costs=costs, path=args.path)
     if args.format == "json":
