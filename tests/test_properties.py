@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import json
 import random
+from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
 
@@ -54,12 +55,15 @@ def levels_with_eligible_certifications(ruleset: mwrules.Ruleset, day: datetime.
     return [level for level in ruleset.levels() if any(map(counts, ruleset.level_metric(level).certifications))]
 
 
+def at_the_boundaries(test: Callable[[Partner], None]) -> Callable[[Partner], None]:
+    """@example for every boundary of criteria.md: exactly 70, 69.94, a metric at 0.99, the caps, the dates."""
+    for partner in (EXACTLY_70, JUST_BELOW_70, METRIC_AT_0_99, CAPS, VALIDITY_DATES):
+        test = example(partner)(test)
+    return test
+
+
 @given(mst.partners())
-@example(EXACTLY_70)
-@example(JUST_BELOW_70)
-@example(METRIC_AT_0_99)
-@example(CAPS)
-@example(VALIDITY_DATES)
+@at_the_boundaries
 @example(mwrules.load_partner({"partner_id": "short-on-both-counts", "as_of": "2024-06-30"}))
 def test_every_verdict_is_sound(partner: Partner):
     """Bounds, caps, sums, the pass rule, the path choice and the trace hold (mwrules.testing.check_verdict)."""
@@ -67,11 +71,7 @@ def test_every_verdict_is_sound(partner: Partner):
 
 
 @given(mst.partners())
-@example(EXACTLY_70)
-@example(JUST_BELOW_70)
-@example(METRIC_AT_0_99)
-@example(CAPS)
-@example(VALIDITY_DATES)
+@at_the_boundaries
 def test_agrees_with_the_plain_python_scorer(partner: Partner):
     """The rules engine and an independent plain-Python scorer give the same points and verdict."""
     verdict = mwrules.evaluate(partner)

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import bisect
 import datetime
+import functools
 import itertools
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
@@ -410,51 +411,25 @@ def plan_for(
     as_of = before.as_of
     names = _eligible_levels(ruleset, as_of)
     wanted = [path] if path is not None else list(ruleset.scoring.path_preference)
+    planned = functools.partial(
+        Plan, partner_id=partner.partner_id, before=before, costs=unit_costs, default_costs=defaulted
+    )
     if before.paths[path].qualified if path is not None else before.qualified:
         chosen = path or before.path
-        return Plan(
-            partner_id=partner.partner_id,
-            path=chosen,
-            cost=Fraction(0),
-            actions=(),
-            before=before,
-            after=before,
-            paths={chosen: PathPlan(path=chosen, cost=Fraction(0))},
-            costs=unit_costs,
-            default_costs=defaulted,
-        )
+        nothing_to_do = {chosen: PathPlan(path=chosen, cost=Fraction(0))}
+        return planned(path=chosen, cost=Fraction(0), actions=(), after=before, paths=nothing_to_do)
     plans = {path_id: _cheapest(ruleset, before, path_id, unit_costs, set(names)) for path_id in wanted}
     possible = [plans[path_id] for path_id in wanted if plans[path_id].possible]
     best = min(possible, key=lambda candidate: candidate.cost or Fraction(0)) if possible else None
     if best is None:
-        return Plan(
-            partner_id=partner.partner_id,
-            path=None,
-            cost=Fraction(0),
-            actions=(),
-            before=before,
-            after=before,
-            paths=plans,
-            costs=unit_costs,
-            default_costs=defaulted,
-        )
+        return planned(path=None, cost=Fraction(0), actions=(), after=before, paths=plans)
     after = evaluate_with(apply(partner, best.actions, names), choice)
     if not after.paths[best.path].qualified:  # pragma: no cover - the search and the rules disagree: a bug
         msg = f"the plan for {best.path} does not qualify when evaluated: {after.paths[best.path].shortfalls}"
         raise EvaluationError(msg)
     actions = tuple(_explained(action, before, after, ruleset, best.path, names) for action in best.actions)
     plans[best.path] = attrs.evolve(best, actions=actions)
-    return Plan(
-        partner_id=partner.partner_id,
-        path=best.path,
-        cost=best.cost or Fraction(0),
-        actions=actions,
-        before=before,
-        after=after,
-        paths=plans,
-        costs=unit_costs,
-        default_costs=defaulted,
-    )
+    return planned(path=best.path, cost=best.cost or Fraction(0), actions=actions, after=after, paths=plans)
 
 
 def _explained(
