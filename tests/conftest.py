@@ -2,12 +2,11 @@
 
 import os
 
-from hypothesis import HealthCheck, settings
+from hypothesis import settings
 
 
 # dev: quick feedback; ci: a thousand examples per property, still a few minutes in all.
 settings.register_profile("dev", max_examples=50, deadline=None)
-settings.register_profile(
-    "ci", max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True
-)
+# No health check is suppressed: the strategies must generate without them.
+settings.register_profile("ci", max_examples=1000, deadline=None, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
