@@ -171,3 +171,17 @@ def test_expiry_before_earning_is_caught_in_yaml_dates_too(tmp_path):
         "$.people[0].certifications[0].expires: MW203 expires (2023-01-01) before it was earned (2024-05-01)"
         in result.stderr
     )
+
+
+def test_partner_objects_are_checked_like_documents():
+    """An empty or repeated person id in a Partner built in Python is reported as in a document."""
+    partner = mwrules.Partner(
+        partner_id="x", as_of=None, people=(mwrules.Person(" "), mwrules.Person("a"), mwrules.Person("a"))
+    )
+
+    with pytest.raises(InputError) as caught:
+        mwrules.evaluate(partner)
+
+    assert [("$.people[0].id", "MW202"), ("$.people[2].id", "MW201")] == [
+        (problem.where, problem.code) for problem in caught.value.problems
+    ]

@@ -128,3 +128,11 @@ def test_the_cli_refuses_a_date_before_any_version(capsys):
     err = capsys.readouterr().err
     assert f"{LITWARE}:" in err
     assert f"$.as_of: {codes.NO_VERSION_IN_FORCE} no version of modern-work is in force on 2023-01-01" in err
+
+
+def test_before_the_first_version_the_other_problems_are_reported_too():
+    """The refusal comes with the document's other mistakes, checked against the earliest version."""
+    with pytest.raises(InputError) as caught:
+        mwrules.evaluate({"partner_id": "p", "as_of": "2023-01-01", "people": [{"id": "a"}, {"id": "a"}]})
+
+    assert [codes.NO_VERSION_IN_FORCE, codes.DUPLICATE_PERSON] == [problem.code for problem in caught.value.problems]

@@ -14,12 +14,12 @@ import threading
 from collections.abc import Mapping
 from typing import Any
 
-from . import _documents, _engine, codes
+from . import _documents, _engine
 from ._compile import CompiledRules, compile_ruleset
 from ._documents import child
-from ._partner_input import check_metrics, declared_as_of, load_partner
-from ._versions import RulesetChoice, select_ruleset
-from .errors import EvaluationError, InputError, Problem
+from ._partner_input import check_metrics, declared_as_of, load_partner, person_id_problems
+from ._versions import DEFAULT_ID, RulesetChoice, select_ruleset, shipped_family
+from .errors import EvaluationError, InputError
 from .model import Partner
 from .ruleset import Ruleset
 from .verdict import RulesetRef, TraceStep, Verdict
@@ -68,7 +68,8 @@ def checked(partner: Partner | Mapping[str, Any], ruleset: Ruleset | str | None)
     """*partner*, checked, and the ruleset chosen for it (see :func:`evaluate`)."""
     if isinstance(partner, Partner):
         choice = choose_ruleset(ruleset, partner.as_of)
-        problems = check_metrics(partner.metrics, choice.ruleset) + _duplicate_people(partner)
+        problems = check_metrics(partner.metrics, choice.ruleset)
+        problems += person_id_problems(enumerate(person.id for person in partner.people))
         if problems:
             raise InputError(problems)
         return partner, choice
@@ -87,7 +88,15 @@ def prepare(document: _documents.Document, ruleset: Ruleset | str | None) -> tup
     try:
         choice = choose_ruleset(ruleset, declared_as_of(document.data))
     except InputError as error:
-        raise InputError([document.locate(problem) for problem in error.problems]) from None
+        # No version is in force on as_of: report the document's other problems too, checked
+        # against the earliest version (the one the suggestion names).
+        problems = [document.locate(problem) for problem in error.problems]
+        family_id = (ruleset if isinstance(ruleset, str) else DEFAULT_ID).partition("@")[0]
+        try:
+            load_partner(document, shipped_family(family_id).rulesets[0])
+        except InputError as more:
+            problems += more.problems
+        raise InputError(problems) from None
     return load_partner(document, choice.ruleset), choice
 
 
@@ -122,22 +131,6 @@ def evaluate_with(partner: Partner, choice: RulesetChoice) -> Verdict:
         warnings=tuple(warnings),
         ruleset=RulesetRef(ruleset.id, ruleset.version, choice.reason),
     )
-
-
-def _duplicate_people(partner: Partner) -> list[Problem]:
-    seen: dict[str, int] = {}
-    problems = []
-    for index, person in enumerate(partner.people):
-        if person.id in seen:
-            problems.append(
-                Problem(
-                    f"$.people[{index}].id",
-                    f"person id {person.id!r} is already used by $.people[{seen[person.id]}]",
-                    code=codes.DUPLICATE_PERSON,
-                )
-            )
-        seen.setdefault(person.id, index)
-    return problems
 
 
 def _facts(

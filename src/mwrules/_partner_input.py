@@ -9,7 +9,7 @@ shows (duplicate person ids).
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -122,31 +122,35 @@ def declared_as_of(data: object) -> datetime.date | None:
 def _check_people(people: object) -> list[Problem]:
     if not isinstance(people, list):
         return []
-    problems = []
-    first_use: dict[str, int] = {}
-    for index, person in enumerate(people):
-        if not isinstance(person, dict):
-            continue
-        person_id = person.get("id")
-        if isinstance(person_id, str):
-            if not person_id.strip():
-                problems.append(
-                    Problem(f"$.people[{index}].id", "a person id cannot be empty", code=codes.EMPTY_PERSON_ID)
-                )
-            elif person_id in first_use:
-                problems.append(
-                    Problem(
-                        f"$.people[{index}].id",
-                        f"person id {person_id!r} is already used by $.people[{first_use[person_id]}]",
-                        "each person must appear once, with all their certifications",
-                        code=codes.DUPLICATE_PERSON,
-                    )
-                )
-            else:
-                first_use[person_id] = index
+    entries = [(index, person) for index, person in enumerate(people) if isinstance(person, dict)]
+    problems = person_id_problems((index, person.get("id")) for index, person in entries)
+    for index, person in entries:
         for position, cert in enumerate(person.get("certifications") or []):
             if isinstance(cert, dict):
                 problems.extend(_check_dates(cert, f"$.people[{index}].certifications[{position}]"))
+    return problems
+
+
+def person_id_problems(ids: Iterable[tuple[int, object]]) -> list[Problem]:
+    """Empty and repeated person ids, given (index in ``people``, id) pairs; ids that are not text are skipped."""
+    problems = []
+    first_use: dict[str, int] = {}
+    for index, person_id in ids:
+        if not isinstance(person_id, str):
+            continue  # reported by the structural pass
+        if not person_id.strip():
+            problems.append(Problem(f"$.people[{index}].id", "a person id cannot be empty", code=codes.EMPTY_PERSON_ID))
+        elif person_id in first_use:
+            problems.append(
+                Problem(
+                    f"$.people[{index}].id",
+                    f"person id {person_id!r} is already used by $.people[{first_use[person_id]}]",
+                    "each person must appear once, with all their certifications",
+                    code=codes.DUPLICATE_PERSON,
+                )
+            )
+        else:
+            first_use[person_id] = index
     return problems
 
 
