@@ -17,8 +17,8 @@ from typing import Any
 from . import _documents, _engine
 from ._compile import CompiledRules, compile_ruleset
 from ._documents import child
-from ._partner_input import check_metrics, declared_as_of, load_partner, person_id_problems
-from ._versions import DEFAULT_ID, RulesetChoice, select_ruleset, shipped_family
+from ._partner_input import check_metrics, choose_for, choose_ruleset, load_partner, person_id_problems
+from ._versions import RulesetChoice
 from .errors import EvaluationError, InputError
 from .model import Partner
 from .ruleset import Ruleset
@@ -76,27 +76,9 @@ def checked(partner: Partner | Mapping[str, Any], ruleset: Ruleset | str | None)
     return prepare(_documents.Document(partner), ruleset)
 
 
-def choose_ruleset(ruleset: Ruleset | str | None, as_of: datetime.date | None) -> RulesetChoice:
-    """The ruleset to evaluate with, and why (see :func:`evaluate`)."""
-    if isinstance(ruleset, Ruleset):
-        return RulesetChoice(ruleset, f"loaded from {ruleset.source}" if ruleset.source else "given by the caller")
-    return select_ruleset(ruleset, as_of=as_of)
-
-
 def prepare(document: _documents.Document, ruleset: Ruleset | str | None) -> tuple[Partner, RulesetChoice]:
     """The checked partner of *document* and the ruleset chosen for its ``as_of``."""
-    try:
-        choice = choose_ruleset(ruleset, declared_as_of(document.data))
-    except InputError as error:
-        # No version is in force on as_of: report the document's other problems too, checked
-        # against the earliest version (the one the suggestion names).
-        problems = [document.locate(problem) for problem in error.problems]
-        family_id = (ruleset if isinstance(ruleset, str) else DEFAULT_ID).partition("@")[0]
-        try:
-            load_partner(document, shipped_family(family_id).rulesets[0])
-        except InputError as more:
-            problems += more.problems
-        raise InputError(problems) from None
+    choice = choose_for(document, ruleset)
     return load_partner(document, choice.ruleset), choice
 
 

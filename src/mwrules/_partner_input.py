@@ -17,7 +17,7 @@ from cattrs.errors import BaseValidationError
 
 from . import _documents, codes
 from ._convert import ValueProblem, make_converter, parse_date, problems_from
-from ._versions import select_ruleset
+from ._versions import DEFAULT_ID, RulesetChoice, select_ruleset, shipped_family
 from .errors import InputError, Problem, did_you_mean
 from .model import Certification, MetricValue, Partner
 from .ruleset import Ruleset
@@ -78,10 +78,7 @@ def load_partner(document: _documents.Document | Mapping[str, Any], ruleset: Rul
     if not isinstance(document, _documents.Document):
         document = _documents.Document(document)
     if not isinstance(ruleset, Ruleset):
-        try:
-            ruleset = select_ruleset(ruleset, as_of=declared_as_of(document.data)).ruleset
-        except InputError as error:
-            raise InputError([document.locate(problem) for problem in error.problems]) from None
+        ruleset = choose_for(document, ruleset).ruleset
     problems = list(document.problems)
     partner = None
     data = document.data
@@ -105,6 +102,33 @@ def load_partner(document: _documents.Document | Mapping[str, Any], ruleset: Rul
         raise InputError([document.locate(problem) for problem in problems])
     assert partner is not None  # noqa: S101 - no problems means a partner was built
     return partner
+
+
+def choose_ruleset(ruleset: Ruleset | str | None, as_of: datetime.date | None) -> RulesetChoice:
+    """The ruleset to evaluate with, and why (see :func:`mwrules.evaluate`)."""
+    if isinstance(ruleset, Ruleset):
+        return RulesetChoice(ruleset, f"loaded from {ruleset.source}" if ruleset.source else "given by the caller")
+    return select_ruleset(ruleset, as_of=as_of)
+
+
+def choose_for(document: _documents.Document, ruleset: Ruleset | str | None) -> RulesetChoice:
+    """The ruleset for *document*: *ruleset*, or the version in force on the ``as_of`` it declares.
+
+    Raises:
+        InputError: no version is in force on that day; the document's other
+            problems, checked against the earliest version (the one the
+            suggestion names), are reported with it.
+    """
+    try:
+        return choose_ruleset(ruleset, declared_as_of(document.data))
+    except InputError as error:
+        problems = [document.locate(problem) for problem in error.problems]
+        family_id = (ruleset if isinstance(ruleset, str) else DEFAULT_ID).partition("@")[0]
+        try:
+            load_partner(document, shipped_family(family_id).rulesets[0])
+        except InputError as more:
+            problems += more.problems
+        raise InputError(problems) from None
 
 
 def declared_as_of(data: object) -> datetime.date | None:
