@@ -23,7 +23,7 @@ from ._partner_input import load_partner, read_document
 from ._versions import RulesetChoice
 from .errors import InputError, Problem
 from .ruleset import Ruleset, WorkloadSpec
-from .verdict import TraceStep, Verdict, display_points, format_points
+from .verdict import Verdict, certified_people, display_points, format_points
 
 
 PARTNER_SUFFIXES = (".json", ".yaml", ".yml")
@@ -171,7 +171,8 @@ def _reasons(
     reasons = []
     metric = new.metric(metric_id)
     if metric.level is not None:
-        counted_before, counted_after = _certified(before.trace, metric.level), _certified(after.trace, metric.level)
+        counted_before = certified_people(before.trace).get(metric.level, {})
+        counted_after = certified_people(after.trace).get(metric.level, {})
         for person, certs in counted_before.items():
             if person not in counted_after:
                 reasons.append(_stopped(person, certs, metric.level, old, new, after))
@@ -189,18 +190,11 @@ def _reasons(
     return reasons or ["the points are computed differently"]
 
 
-def _certified(trace: Sequence[TraceStep], level: str) -> dict[str, list[str]]:
-    """Per person counted at *level*, the certifications that made them count."""
-    return {
-        step.concluded["person"]: list(step.concluded["through"]) for step in trace if step.rule == f"certified:{level}"
-    }
-
-
 def _name(ruleset: Ruleset, cert_id: str) -> str:
     return next((cert.name for cert in ruleset.certifications if cert.id == cert_id), cert_id)
 
 
-def _stopped(person: str, certs: list[str], level: str, old: Ruleset, new: Ruleset, after: Verdict) -> str:
+def _stopped(person: str, certs: Sequence[str], level: str, old: Ruleset, new: Ruleset, after: Verdict) -> str:
     why = sorted({_why_not(new, cert_id, level, after) for cert_id in certs})
     names = ", ".join(_name(old, cert_id) for cert_id in certs)
     which = f"only {level} certification" if len(certs) == 1 else f"{level} certifications"
@@ -218,7 +212,7 @@ def _why_not(new: Ruleset, cert_id: str, level: str, after: Verdict) -> str:
     return "no longer counts"
 
 
-def _started(person: str, certs: list[str], level: str, old: Ruleset, new: Ruleset) -> str:
+def _started(person: str, certs: Sequence[str], level: str, old: Ruleset, new: Ruleset) -> str:
     names = ", ".join(_name(new, cert_id) for cert_id in certs)
     old_ids = {cert.id for cert in old.certifications}
     eligible_before = set(old.level_metric(level).certifications) if level in old.levels() else set()

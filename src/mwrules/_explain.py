@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import textwrap
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
 from ._compile import points_for
 from ._versions import select_ruleset
 from .ruleset import Ruleset
-from .verdict import MetricResult, PathResult, TraceStep, Verdict, format_points
+from .verdict import MetricResult, PathResult, Verdict, certified_people, format_points
 
 
 _MAX_NAMES = 10  # people named per metric before "and N more"
@@ -48,7 +47,7 @@ def explain(verdict: Verdict, ruleset: Ruleset | None = None) -> str:
     version the verdict names.
     """
     ruleset = ruleset or _named(verdict)
-    certified = _certified_people(verdict.trace)
+    certified = certified_people(verdict.trace)
     names = {cert.id: cert.name for cert in ruleset.certifications}
     lines = [_headline(verdict, ruleset)]
     for path in verdict.paths.values():
@@ -144,15 +143,6 @@ def _workloads(ruleset: Ruleset) -> list[str]:
         lines += ["", f"eligible workloads for {', '.join(metric_ids)} ({ruleset}):"]
         lines += textwrap.wrap(", ".join(workloads), width=100, initial_indent="  ", subsequent_indent="  ")
     return lines
-
-
-def _certified_people(trace: Sequence[TraceStep]) -> dict[str, dict[str, Sequence[str]]]:
-    """Per level, per person, the eligible certifications that made them count."""
-    result: dict[str, dict[str, Sequence[str]]] = defaultdict(dict)
-    for step in trace:
-        if step.rule.startswith("certified:"):
-            result[step.concluded["level"]][step.concluded["person"]] = step.concluded["through"]
-    return result
 
 
 _MAX_WARNINGS = 20  # shown in text; JSON output has them all

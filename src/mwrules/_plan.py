@@ -38,16 +38,14 @@ from fractions import Fraction
 from typing import Any, Literal
 
 import attrs
-from cattrs.errors import BaseValidationError
 
 from . import _documents, codes
 from ._compile import points_for
-from ._convert import make_converter, problems_from
 from ._evaluate import checked, evaluate_with
 from ._versions import RulesetChoice
 from .errors import EvaluationError, InputError, Problem, did_you_mean
 from .model import Certification, Partner, Person
-from .ruleset import Cost, MetricSpec, Ruleset, check_costs, cost_units
+from .ruleset import Cost, MetricSpec, Ruleset, check_costs, cost_units, structure_costs
 from .verdict import Verdict, format_points
 
 
@@ -114,17 +112,6 @@ class Plan:
 
 # Costs --------------------------------------------------------------------------------
 
-_converter = make_converter()
-
-
-def _structure_cost(value: object, _: type) -> Cost:
-    if isinstance(value, dict):
-        return _converter.structure(value, dict[str, Fraction])
-    return _converter.structure(value, Fraction)
-
-
-_converter.register_structure_hook(Cost, _structure_cost)
-
 
 def load_costs(
     costs: Mapping[str, Any] | _documents.Document, ruleset: Ruleset
@@ -144,11 +131,8 @@ def load_costs(
         if not isinstance(document.data, Mapping):
             problems.append(Problem("$", "costs are a mapping of unit to cost", code=codes.INVALID_VALUE))
         else:
-            try:
-                given = _converter.structure(dict(document.data), dict[str, Cost])
-            except BaseValidationError as error:
-                problems += problems_from(error)
-            problems += check_costs(ruleset, given, "$")
+            given, wrong = structure_costs(document.data)
+            problems += wrong + check_costs(ruleset, given, "$")
     merged: dict[str, Cost] = {}
     defaulted = []
     for unit, options in cost_units(ruleset).items():

@@ -383,6 +383,14 @@ def cost_units(ruleset: Ruleset) -> dict[str, tuple[str, ...]]:
     return units
 
 
+def structure_costs(data: Mapping[str, object]) -> tuple[dict[str, Cost], list[Problem]]:
+    """Costs as a ruleset's ``default_costs`` reads them (numbers, or one per option), or the problems."""
+    try:
+        return _converter.structure(dict(data), dict[str, Cost]), []
+    except BaseValidationError as error:
+        return {}, problems_from(error)
+
+
 def check_costs(ruleset: Ruleset, costs: Mapping[str, Cost], where: str) -> list[Problem]:
     """Problems with *costs*: units the ruleset does not have, wrong shapes, costs not above 0."""
     units = cost_units(ruleset)

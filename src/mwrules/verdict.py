@@ -8,7 +8,7 @@ value so that a verdict survives a round trip through JSON unchanged.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -91,6 +91,16 @@ class Verdict:
     trace: tuple[TraceStep, ...]
     warnings: tuple[str, ...]
     ruleset: RulesetRef
+
+
+def certified_people(trace: Sequence[TraceStep]) -> dict[str, dict[str, tuple[str, ...]]]:
+    """From a trace: per level, per person counted at it, the certification ids that made them count."""
+    counted: dict[str, dict[str, tuple[str, ...]]] = {}
+    for step in trace:
+        if step.rule.startswith("certified:"):
+            level = step.concluded["level"]
+            counted.setdefault(level, {})[step.concluded["person"]] = tuple(step.concluded["through"])
+    return counted
 
 
 def display_points(points: Fraction) -> float:
