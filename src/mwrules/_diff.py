@@ -207,7 +207,7 @@ def _why_not(new: Ruleset, cert_id: str, level: str, after: Verdict) -> str:
     spec = new.certification(cert_id)
     if level not in new.levels() or cert_id not in new.level_metric(level).certifications:
         return "is no longer eligible"
-    if spec.eligible_through is not None and spec.eligible_through < after.as_of:
+    if not spec.eligible_on(after.as_of):
         return f"counts only through {spec.eligible_through}"
     return "no longer counts"
 

@@ -158,7 +158,7 @@ def _not_eligible(ruleset: Ruleset, cert_id: str, as_of: datetime.date) -> str |
     spec = ruleset.certification(cert_id)
     if not ruleset.counted_at(cert_id):
         return f"({spec.name}) is not eligible under {ruleset}"
-    if spec.eligible_through is not None and spec.eligible_through < as_of:
+    if not spec.eligible_on(as_of):
         retired = f"retired on {spec.retired} and " if spec.retired else ""
         return f"({spec.name}) {retired}counts under {ruleset} only through {spec.eligible_through}"
     return None

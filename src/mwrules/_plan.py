@@ -305,7 +305,7 @@ def _eligible_levels(ruleset: Ruleset, day: datetime.date) -> dict[str, str]:
         if metric.level is None:
             continue
         specs = [ruleset.certification(cert_id) for cert_id in metric.certifications]
-        counting = [spec for spec in specs if spec.eligible_through is None or day <= spec.eligible_through]
+        counting = [spec for spec in specs if spec.eligible_on(day)]
         counting.sort(key=lambda spec: spec.eligible_through is not None)
         if counting:
             levels[metric.level] = counting[0].name

@@ -72,6 +72,10 @@ class CertificationSpec:
         "The last day the certification still counts (for a retired certification).", default=None
     )
 
+    def eligible_on(self, day: datetime.date | None) -> bool:
+        """Whether *day* is not past the eligible-through date (*day* None: whether it has no such date)."""
+        return self.eligible_through is None or (day is not None and day <= self.eligible_through)
+
 
 @attrs.frozen(kw_only=True)
 class MetricSpec:

@@ -153,9 +153,7 @@ def _counts(ruleset: Ruleset, spec: CertificationSpec, level: str | None, day: d
     levels = ruleset.counted_at(spec.id)
     if not levels or (level is not None and level not in levels):
         return False
-    if spec.eligible_through is None:
-        return True
-    return day is not None and day <= spec.eligible_through
+    return spec.eligible_on(day)
 
 
 def _spellings(spec: CertificationSpec) -> list[str]:
