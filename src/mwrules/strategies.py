@@ -39,6 +39,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from . import codes
+from ._compile import points_for
 from ._json import partner_to_json
 from ._versions import DEFAULT_ID, select_ruleset, shipped_family
 from .errors import MwrulesError
@@ -326,8 +327,8 @@ def people(
 
 
 def _points(measure: int, metric: MetricSpec, target: int) -> Fraction:
-    """A measure's points: in proportion up to the target, capped, never negative (criteria.md §2-§5)."""
-    return min(max(Fraction(measure) * metric.max_points / target, Fraction(0)), metric.max_points)
+    """A measure's points, as the rules compute them (in proportion, capped, never negative)."""
+    return points_for(measure, metric.max_points, target)[0]
 
 
 def _needed(points: Fraction, metric: MetricSpec, target: int) -> int:
