@@ -47,11 +47,6 @@ _converter.register_structure_hook(Certification, _structure_certification)
 _converter.register_structure_hook(MetricValue, _structure_metric_value)
 
 
-def partner_converter() -> Any:
-    """The converter that reads partner documents (shared with the verdict's JSON)."""
-    return _converter
-
-
 def read_document(source: str | Path, text: str | None = None) -> _documents.Document:
     """Read a partner file (``-`` is standard input when *text* is given)."""
     name = str(source)

@@ -24,7 +24,7 @@ from cattrs.errors import BaseValidationError
 
 from . import _documents, codes
 from ._convert import ValueProblem, make_converter, problems_from
-from .errors import Problem, RulesetError, did_you_mean
+from .errors import Problem, did_you_mean
 
 
 Measure = Literal["count", "best_of_options", "certified_people"]
@@ -323,19 +323,6 @@ def _manifest(data: object) -> Manifest | None:
         return _converter.structure(data["manifest"], Manifest) if isinstance(data, dict) else None
     except (BaseValidationError, KeyError):
         return None
-
-
-def parse_ruleset(text: str, *, source: str | None = None) -> Ruleset:
-    """Parse and check ruleset *text* (YAML), the file alone (see :func:`mwrules.load_ruleset`).
-
-    Raises:
-        RulesetError: with every problem found.
-    """
-    document = _documents.parse(text, source=source, fmt="yaml")
-    ruleset, problems = _structure(document)
-    if ruleset is None or problems:
-        raise RulesetError([document.locate(problem) for problem in problems])
-    return attrs.evolve(ruleset, source=source)
 
 
 def _structure(document: _documents.Document) -> tuple[Ruleset | None, list[Problem]]:
