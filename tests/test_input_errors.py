@@ -185,3 +185,13 @@ def test_partner_objects_are_checked_like_documents():
     assert [("$.people[0].id", "MW202"), ("$.people[2].id", "MW201")] == [
         (problem.where, problem.code) for problem in caught.value.problems
     ]
+
+
+def test_a_partner_file_that_is_not_utf8_exits_2_without_a_traceback(tmp_path):
+    path = tmp_path / "partner.yaml"
+    path.write_bytes(b"partner_id: caf\xe9\n")
+
+    result = run_cli("evaluate", str(path))
+
+    assert 2 == result.returncode
+    assert f"{path}: $: MW001 cannot read the partner file: it is not UTF-8 text" in result.stderr

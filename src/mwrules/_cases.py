@@ -86,14 +86,7 @@ def load_case(path: Path) -> Case:
     Raises:
         RulesetError: the case file cannot be read or is not a case.
     """
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        reason = error.strerror if isinstance(error, OSError) else "it is not UTF-8 text"
-        raise RulesetError(
-            [Problem("$", f"cannot read the case: {reason}", file=str(path), code=codes.UNREADABLE)]
-        ) from None
-    document = _documents.parse(text, source=str(path), fmt="yaml")
+    document = _documents.read_file(path, "the case", fmt="yaml")
     data = document.data
     problems = list(document.problems)
     if not problems:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -78,6 +79,21 @@ def parse(text: str, *, source: str | None = None, fmt: str | None = None) -> Do
     if fmt == "json":
         return _parse_json(text, source)
     return _parse_yaml(text, source)
+
+
+def read_file(path: str | Path, what: str, *, fmt: str | None = None) -> Document:
+    """Read and parse the file at *path*; a file that cannot be read is a document with that one problem.
+
+    *what* names the file in the message: "the ruleset", "the case", ...
+    """
+    source = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) else "it is not UTF-8 text"
+        problem = Problem("$", f"cannot read {what}: {reason}", file=source, code=codes.UNREADABLE)
+        return Document(None, source, problems=(problem,))
+    return parse(text, source=source, fmt=fmt)
 
 
 def _parse_json(text: str, source: str | None) -> Document:

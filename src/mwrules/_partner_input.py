@@ -49,15 +49,12 @@ _converter.register_structure_hook(MetricValue, _structure_metric_value)
 
 def read_document(source: str | Path, text: str | None = None) -> _documents.Document:
     """Read a partner file (``-`` is standard input when *text* is given)."""
-    name = str(source)
-    if text is None:
-        try:
-            text = Path(source).read_text(encoding="utf-8")
-        except OSError as error:
-            raise InputError(
-                [Problem("$", f"cannot read the partner file: {error.strerror}", file=name, code=codes.UNREADABLE)]
-            ) from None
-    return _documents.parse(text, source=name)
+    if text is not None:
+        return _documents.parse(text, source=str(source))
+    document = _documents.read_file(source, "the partner file")
+    if any(problem.code == codes.UNREADABLE for problem in document.problems):
+        raise InputError(document.problems)
+    return document
 
 
 def load_partner(document: _documents.Document | Mapping[str, Any], ruleset: Ruleset | str | None = None) -> Partner:

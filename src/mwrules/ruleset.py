@@ -304,13 +304,7 @@ class RulesetFile:
 def read_ruleset_file(path: str | Path) -> RulesetFile:
     """Read and check the ruleset at *path*, collecting its problems instead of raising."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        reason = error.strerror if isinstance(error, OSError) else "it is not UTF-8 text"
-        problem = Problem("$", f"cannot read the ruleset: {reason}", file=str(path), code=codes.UNREADABLE)
-        return RulesetFile(path, None, None, (problem,))
-    document = _documents.parse(text, source=str(path), fmt="yaml")
+    document = _documents.read_file(path, "the ruleset", fmt="yaml")
     ruleset, problems = _structure(document)
     if ruleset is not None:
         ruleset = attrs.evolve(ruleset, source=str(path))
