@@ -150,8 +150,8 @@ class _Builder:
         def certified(session: _engine.Session, matched: Mapping[str, _engine.Fact]) -> dict[str, Any]:
             person = matched["person"]
             through = [cert for cert in person["holds"] if cert in eligible_set]
-            session.scratch["certified"][level].append(person["person"])
-            return {"person": person["person"], "level": level, "through": through}
+            session.scratch["certified"][level].append(person["_id"])
+            return {"person": person["_id"], "level": level, "through": through}
 
         # A person fact holds only the certifications valid on the evaluation
         # date, retired ones only through their eligible_through date: see

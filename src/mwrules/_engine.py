@@ -3,15 +3,20 @@
 durable_rules 2.0.28 is unmaintained and has sharp edges; each choice below
 answers one of them (see docs/engine.md):
 
-* Rulesets are registered as data on a private ``Host`` whose ``_run`` is a
-  no-op, so no background dispatcher thread ever runs our actions, and the
-  process-global ``durable.lang`` registry is never touched.
-* We drive the agenda ourselves with the extension's low-level calls
-  (``start_action_for_state`` / ``complete_and_start_action``).  This skips the
-  binding's per-firing plumbing (a ``Closure``, two clock reads and a JSON dump
-  of the session state), which is most of the cost of a firing, and it means an
-  exception raised by an action propagates instead of being written into the
-  session state.
+* mwrules talks to the C extension directly (``create_ruleset``,
+  ``assert_facts``, ``start_action_for_state``...) and never imports
+  ``durable.engine``: no ``Host``, no background dispatcher threads, no
+  process-global ``durable.lang`` registry, and none of the message-store
+  callbacks. Those callbacks are the only code that calls
+  ``PyEval_CallObject``, which Python 3.13 removed; the extension is loaded
+  with lazy symbol binding, so the one symbol it cannot resolve is never
+  looked up and the same build works on 3.11 to 3.13.
+* We drive the agenda ourselves (``start_action_for_state`` /
+  ``complete_and_start_action``): an exception raised by an action
+  propagates instead of being written into the session state, and a firing
+  costs no ``Closure``, clock read or state dump.
+* Rules and facts are sent to the engine as ASCII JSON (non-ASCII escaped),
+  so a name in a rule and the same name in a fact are the same bytes.
 * Fact ids and session ids come from pools checked to be free of collisions on
   the engine's 32-bit FNV-1a hash, so facts never alias.
 * One evaluation at a time in the process (a lock): the C engine has no locks
@@ -19,13 +24,18 @@ answers one of them (see docs/engine.md):
   parallel anyway; and only one session is ever alive, far below the limit of
   1,024 live sessions per ruleset.
 * A session is deleted only after its agenda has drained; deleting one with
-  pending activations segfaults.
+  pending activations segfaults. When the engine refuses a batch, what it
+  kept is unknown: that engine ruleset is abandoned and a fresh one is made.
+* After ``fork()`` the child gets a new lock (the parent's may have been held
+  by a thread that does not exist in the child) and fresh engine rulesets
+  (the parent may have been in the middle of a session).
 """
 
 from __future__ import annotations
 
-import copy
 import json
+import os
+import sys
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
@@ -35,20 +45,36 @@ import attrs
 from .errors import EvaluationError
 
 
+def _import_extension() -> Any:
+    # Lazy binding: see the module docstring (Python 3.13). Elsewhere than
+    # Linux and macOS there are no dlopen flags to set.
+    set_flags = getattr(sys, "setdlopenflags", None)
+    if set_flags is None:  # pragma: no cover - Windows
+        import durable_rules_engine  # noqa: PLC0415
+
+        return durable_rules_engine
+    flags = sys.getdlopenflags()
+    set_flags((flags & ~os.RTLD_NOW) | os.RTLD_LAZY)
+    try:
+        import durable_rules_engine  # noqa: PLC0415
+
+        return durable_rules_engine
+    finally:
+        set_flags(flags)
+
+
 try:  # pragma: no cover - exercised only where the extension cannot load
-    import durable_rules_engine as _dre
-    from durable import engine as _durable_engine
+    _dre = _import_extension()
 except ImportError as error:  # pragma: no cover
     msg = (
-        "durable_rules could not be imported "
-        f"({error}). On Python 3.13 the released durable-rules 2.0.28 does not "
-        "import; reinstall it with: "
-        "CC='gcc -DPyEval_CallObject=PyObject_CallObject' "
-        "pip install --force-reinstall --no-binary durable-rules durable-rules==2.0.28"
+        f"the durable-rules C extension could not be loaded ({error}); mwrules needs durable-rules 2.0.28 "
+        "built for this Python (pip builds it from source: a C compiler and the Python headers are needed)"
     )
     raise ImportError(msg) from error
 
 
+#: A fact: what the rules match on, and fields whose names start with ``_``,
+#: which stay in Python (actions and the trace read them; the engine never sees them).
 Fact = dict[str, Any]
 #: An action receives the session and the matched facts by alias; it returns
 #: what the firing concluded (recorded in the trace).
@@ -72,50 +98,41 @@ def fnv1a32(text: str) -> int:
 
 
 class _IdPool:
-    """Ids whose 32-bit hashes are pairwise distinct, grown on demand."""
+    """Ids whose 32-bit hashes are pairwise distinct, grown on demand (under the engine lock)."""
 
     def __init__(self, prefix: str) -> None:
         self._prefix = prefix
         self._ids: list[str] = []
         self._seen: set[int] = set()
         self._next = 0
-        self._lock = threading.Lock()
 
     def first(self, count: int) -> list[str]:
-        if len(self._ids) < count:
-            with self._lock:
-                while len(self._ids) < count:
-                    candidate = f"{self._prefix}{self._next}"
-                    self._next += 1
-                    digest = fnv1a32(candidate)
-                    if digest not in self._seen:
-                        self._seen.add(digest)
-                        self._ids.append(candidate)
+        while len(self._ids) < count:
+            candidate = f"{self._prefix}{self._next}"
+            self._next += 1
+            digest = fnv1a32(candidate)
+            if digest not in self._seen:
+                self._seen.add(digest)
+                self._ids.append(candidate)
         return self._ids[:count]
 
 
 _FACT_IDS = _IdPool("f")
 _SESSION_IDS = _IdPool("s")
 
-
-class _QuietHost(_durable_engine.Host):  # type: ignore[misc]
-    """A Host without the two background timer threads every Host starts."""
-
-    def _run(self) -> None:
-        pass
+# Guards the engine and every session: see the module docstring.
+_lock = threading.RLock()
+# Bumped in a forked child: engine rulesets made before it are not used again.
+_generation = 0
 
 
-_host: _QuietHost | None = None
-# Guards the Host and every session: see the module docstring.
-_host_lock = threading.RLock()
+def _after_fork_in_child() -> None:
+    global _lock, _generation  # noqa: PLW0603 - the process-wide engine state is what a fork copies
+    _lock = threading.RLock()
+    _generation += 1
 
 
-def _get_host() -> _QuietHost:
-    global _host  # noqa: PLW0603 - one Host per process: each one leaks two threads
-    with _host_lock:
-        if _host is None:
-            _host = _QuietHost()
-        return _host
+os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 @attrs.frozen
@@ -145,7 +162,7 @@ class Firing:
 # a fact no rule mentions. It joins with a fact type that is never asserted, so
 # it never fires.
 _NEVER = "__never__"
-_CATCH_ALL = {"all": [{"any": {"$ex": {"t": 1}}}, {"never": {"t": _NEVER}}]}
+_CATCH_ALL = {"all": [{"any": {"$ex": {"t": 1}}}, {"never": {"t": _NEVER}}], "pri": 0}
 
 
 class Session:
@@ -155,8 +172,8 @@ class Session:
     assert derived facts with :meth:`assert_fact`.
     """
 
-    def __init__(self, compiled: CompiledRuleset, sid: str) -> None:
-        self._compiled = compiled
+    def __init__(self, handle: int, sid: str) -> None:
+        self._handle = handle
         self.sid = sid
         self.facts: dict[str, Fact] = {}
         self.scratch: dict[str, Any] = {}
@@ -169,7 +186,7 @@ class Session:
         fact_id = f"d{self._derived}"
         fact = dict(fact, id=fact_id, sid=self.sid)
         self.facts[fact_id] = fact
-        code, _ = _dre.assert_fact(self._compiled.handle, json.dumps(fact))
+        code, _ = _dre.assert_fact(self._handle, json.dumps(_for_engine(fact)))
         if code != _ENGINE_OK:
             msg = f"the engine refused derived fact {fact!r} (code {code})"
             raise EvaluationError(msg)
@@ -186,24 +203,42 @@ class CompiledRuleset:
         self.name = name
         self.rules = tuple(rules)
         self._actions = {rule.name: rule.action for rule in rules}
-        definition: dict[str, Any] = {"__catch_all__": dict(_CATCH_ALL, run=_never)}
+        definition: dict[str, Any] = {"__catch_all__": _CATCH_ALL}
         for rule in rules:
             if not 0 <= rule.priority <= 0xFFFF:  # an unsigned short in C
                 msg = f"priority of {rule.name} must be 0..65535"
                 raise ValueError(msg)
-            # register_rulesets mutates its input: give it a copy
-            definition[rule.name] = dict(copy.deepcopy(dict(rule.when)), pri=rule.priority, run=_never)
-        host = _get_host()
-        with _host_lock:
-            if name not in host._ruleset_directory:  # noqa: SLF001 - no public lookup
-                host.register_rulesets({name: definition})
-            self.handle = host.get_ruleset(name)._handle  # noqa: SLF001
+            definition[rule.name] = dict(rule.when, pri=rule.priority)
+        self._definition = json.dumps(definition)
+        self._handle: int | None = None
+        self._generation = -1
+        with _lock:
+            self._current_handle()  # a definition the engine refuses fails here, not at the first evaluation
+
+    def _current_handle(self) -> int:
+        """The engine's handle of these rules in this process (called under the lock)."""
+        if self._handle is None or self._generation != _generation:
+            try:
+                self._handle = _dre.create_ruleset(self.name, self._definition)
+            except _dre.error as error:
+                msg = f"the engine refused the rules of {self.name} ({error})"
+                raise EvaluationError(msg) from None
+            self._generation = _generation
+        return self._handle
+
+    def release(self) -> None:
+        """Free the engine's copy of these rules; a later :meth:`run` registers them again."""
+        with _lock:
+            if self._handle is not None and self._generation == _generation:
+                _dre.delete_ruleset(self._handle)
+            self._handle = None
 
     def run(self, facts: Iterable[Fact], prepare: Callable[[Session], None] | None = None) -> Session:
         """Assert *facts* in one batch, fire rules until none is left, return the session."""
-        with _host_lock:
+        with _lock:
+            handle = self._current_handle()
             sid = _SESSION_IDS.first(1)[0]
-            session = Session(self, sid)
+            session = Session(handle, sid)
             if prepare is not None:
                 prepare(session)
             batch = list(facts)
@@ -212,19 +247,25 @@ class CompiledRuleset:
                 fact["sid"] = sid
                 session.facts[fact_id] = fact
             try:
-                code, state_offset = _dre.assert_facts(self.handle, json.dumps(batch))
+                code, state_offset = _dre.assert_facts(handle, json.dumps([_for_engine(fact) for fact in batch]))
+            except (_dre.error, MemoryError) as error:
+                # What the engine kept of a refused batch is unknown: never use
+                # this engine ruleset again (deleting its session could crash).
+                self._handle = None
+                msg = f"the engine refused the facts of this evaluation ({error})"
+                raise EvaluationError(msg) from None
+            try:
                 # Run the agenda even when the batch was refused: deleting a
                 # session with pending activations crashes the process.
-                self._drain(session, state_offset)
+                self._drain(session, handle, state_offset)
                 if code != _ENGINE_OK:
                     msg = f"the engine refused the facts of this evaluation (code {code})"
                     raise EvaluationError(msg)
             finally:
-                _dre.delete_state(self.handle, sid)
+                _dre.delete_state(handle, sid)
             return session
 
-    def _drain(self, session: Session, state_offset: int) -> None:
-        handle = self.handle
+    def _drain(self, session: Session, handle: int, state_offset: int) -> None:
         result = _dre.start_action_for_state(handle, state_offset)
         if not result:
             return
@@ -240,16 +281,15 @@ class CompiledRuleset:
             # Leave the engine consistent, and drain what is left so that the
             # session can be deleted safely; the first error wins.
             _dre.abandon_action(handle, state_offset)
-            self._discard_pending(state_offset)
+            _discard_pending(handle, state_offset)
             raise
 
-    def _discard_pending(self, state_offset: int) -> None:
-        handle = self.handle
-        result = _dre.start_action_for_state(handle, state_offset)
-        while result:
-            result = _dre.complete_and_start_action(handle, state_offset)
+
+def _for_engine(fact: Fact) -> Fact:
+    return {key: value for key, value in fact.items() if key[0] != "_"}
 
 
-def _never(_closure: object) -> None:  # pragma: no cover - the engine never calls it
-    msg = "mwrules drives the agenda itself; durable_rules must not run actions"
-    raise AssertionError(msg)
+def _discard_pending(handle: int, state_offset: int) -> None:
+    result = _dre.start_action_for_state(handle, state_offset)
+    while result:
+        result = _dre.complete_and_start_action(handle, state_offset)

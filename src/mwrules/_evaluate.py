@@ -10,7 +10,9 @@ or fail and the chosen path all come from rule firings.
 from __future__ import annotations
 
 import datetime
+import os
 import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
 
@@ -25,18 +27,36 @@ from .ruleset import Ruleset
 from .verdict import RulesetRef, TraceStep, Verdict
 
 
-_compiled: dict[int, tuple[Ruleset, CompiledRules]] = {}
+#: How many compiled rulesets are kept; the least recently used is released
+#: beyond that (a service that loads a ruleset per request must not grow).
+COMPILED_RULESETS_KEPT = 16
+# Keyed by identity (a Ruleset holds dicts, so it cannot be hashed); the entry
+# keeps the ruleset alive, so that its id is not reused while it is cached.
+_compiled: OrderedDict[int, tuple[Ruleset, CompiledRules]] = OrderedDict()
 _compiled_lock = threading.Lock()
 
 
+def _reset_lock_in_child() -> None:
+    global _compiled_lock  # noqa: PLW0603 - a lock held by another thread at fork() stays held in the child
+    _compiled_lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_reset_lock_in_child)
+
+
 def _compile(ruleset: Ruleset) -> CompiledRules:
-    # Keyed by identity (a Ruleset holds dicts, so it cannot be hashed); the
-    # entry keeps the ruleset alive so that its id is never reused.
     with _compiled_lock:
-        entry = _compiled.get(id(ruleset))
-        if entry is None:
-            entry = _compiled[id(ruleset)] = (ruleset, compile_ruleset(ruleset))
-        return entry[1]
+        key = id(ruleset)
+        entry = _compiled.get(key)
+        if entry is not None:
+            _compiled.move_to_end(key)
+            return entry[1]
+        compiled = compile_ruleset(ruleset)
+        _compiled[key] = (ruleset, compiled)
+        while len(_compiled) > COMPILED_RULESETS_KEPT:
+            _, (_, evicted) = _compiled.popitem(last=False)
+            evicted.engine.release()
+        return compiled
 
 
 def evaluate(partner: Partner | Mapping[str, Any], *, ruleset: Ruleset | str | None = None) -> Verdict:
@@ -87,7 +107,7 @@ def evaluate_with(partner: Partner, choice: RulesetChoice) -> Verdict:
     ruleset = choice.ruleset
     compiled = _compile(ruleset)
     as_of = partner.as_of or datetime.date.today()
-    facts, warnings, people_refs = _facts(partner, compiled, as_of)
+    facts, warnings = _facts(partner, compiled, as_of)
 
     def prepare_session(session: _engine.Session) -> None:
         session.scratch.update(
@@ -109,23 +129,19 @@ def evaluate_with(partner: Partner, choice: RulesetChoice) -> Verdict:
         path=chosen,
         score=paths[chosen].score,
         paths={path.id: paths[path.id] for path in ruleset.paths},
-        trace=_trace(session, compiled, people_refs),
+        trace=_trace(session, compiled),
         warnings=tuple(warnings),
         ruleset=RulesetRef(ruleset.id, ruleset.version, choice.reason),
     )
 
 
-def _facts(
-    partner: Partner, compiled: CompiledRules, as_of: datetime.date
-) -> tuple[list[dict[str, Any]], list[str], dict[str, int]]:
-    """The engine facts for *partner*, the warnings, and each person's index in the input."""
+def _facts(partner: Partner, compiled: CompiledRules, as_of: datetime.date) -> tuple[list[dict[str, Any]], list[str]]:
+    """The engine facts for *partner*, and the warnings."""
     ruleset = compiled.ruleset
     resolve = compiled.resolve
     warnings: list[str] = []
     people: list[dict[str, Any]] = []
-    refs: dict[str, int] = {}
     for index, person in enumerate(partner.people):
-        refs[person.id] = index
         holds = set()
         for position, cert in enumerate(person.certifications):
             cert_id, hint = resolve(cert.name)
@@ -144,13 +160,16 @@ def _facts(
             else:
                 holds.add(cert_id)
         if holds:
-            people.append({"t": "person", "person": person.id, "holds": sorted(holds)})
+            people.append({"t": "person", "_id": person.id, "_index": index, "holds": sorted(holds)})
     # The engine fires in the order facts arrive: sort, so that the trace does
-    # not depend on the order of people in the input.
-    people.sort(key=lambda fact: fact["person"])
+    # not depend on the order of people in the input. The engine knows a
+    # person by rank only: ids are the partner's text, of any length or script.
+    people.sort(key=lambda fact: fact["_id"])
+    for rank, fact in enumerate(people):
+        fact["person"] = rank
     facts = people + [{"t": "level", "level": level} for level in ruleset.levels()]
     facts.extend(_input_facts(partner, ruleset, warnings))
-    return facts, warnings, refs
+    return facts, warnings
 
 
 def _not_eligible(ruleset: Ruleset, cert_id: str, as_of: datetime.date) -> str | None:
@@ -193,24 +212,24 @@ def _input_facts(partner: Partner, ruleset: Ruleset, warnings: list[str]) -> lis
     return facts
 
 
-def _trace(session: _engine.Session, compiled: CompiledRules, people_refs: Mapping[str, int]) -> tuple[TraceStep, ...]:
+def _trace(session: _engine.Session, compiled: CompiledRules) -> tuple[TraceStep, ...]:
     descriptions = compiled.descriptions
     return tuple(
         TraceStep(
             step=step,
             rule=firing.rule,
             description=descriptions[firing.rule],
-            matched=tuple(_label(fact, people_refs) for fact in firing.matched.values()),
+            matched=tuple(_label(fact) for fact in firing.matched.values()),
             concluded=firing.concluded,
         )
         for step, firing in enumerate(session.firings)
     )
 
 
-def _label(fact: Mapping[str, Any], people_refs: Mapping[str, int]) -> str:
+def _label(fact: Mapping[str, Any]) -> str:
     kind = fact["t"]
     if kind == "person":
-        return f"$.people[{people_refs[fact['person']]}]"
+        return f"$.people[{fact['_index']}]"
     if kind == "input":
         where = child(child("$.metrics", fact["path"]), fact["metric"])
         return child(where, fact["option"]) if "option" in fact else where
