@@ -194,4 +194,4 @@ def test_a_partner_file_that_is_not_utf8_exits_2_without_a_traceback(tmp_path):
     result = run_cli("evaluate", str(path))
 
     assert 2 == result.returncode
-    assert f"{path}: $: MW001 cannot read the partner file: it is not UTF-8 text" in result.stderr
+    assert f"{path}:1: $: MW001 cannot read the partner file: it is not UTF-8 text (byte 16, line 1)" in result.stderr

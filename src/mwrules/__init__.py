@@ -19,6 +19,7 @@ from ._partner_input import load_partner
 from ._plan import Action, PathPlan, Plan, plan
 from ._versions import RulesetChoice, select_ruleset
 from .errors import EvaluationError, InputError, MwrulesError, Problem, RulesetError
+from .limits import Limits
 from .model import Certification, Partner, Person
 from .ruleset import Ruleset
 from .verdict import MetricResult, PathResult, RulesetRef, TraceStep, Verdict
@@ -29,6 +30,7 @@ __all__ = [
     "Certification",
     "EvaluationError",
     "InputError",
+    "Limits",
     "MetricResult",
     "MwrulesError",
     "Partner",

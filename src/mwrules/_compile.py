@@ -24,7 +24,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import math
 from collections.abc import Callable, Mapping
 from fractions import Fraction
 from typing import Any
@@ -32,8 +31,8 @@ from typing import Any
 import attrs
 
 from . import _engine
-from .errors import did_you_mean
-from .ruleset import MetricSpec, Ruleset, normalise_name
+from .errors import RulesetError, did_you_mean
+from .ruleset import MetricSpec, Ruleset, check, normalise_name, points_denominator
 from .verdict import MetricResult, PathResult, format_points
 
 
@@ -72,8 +71,16 @@ class CompiledRules:
 
 
 def compile_ruleset(ruleset: Ruleset) -> CompiledRules:
-    """The engine rules for *ruleset*, registered under a name unique to its content."""
-    denominator = _denominator(ruleset)
+    """The engine rules for *ruleset*, registered under a name unique to its content.
+
+    Raises:
+        RulesetError: *ruleset* fails a check of :func:`mwrules.load_ruleset`
+            (a Ruleset built in Python has not been through them).
+    """
+    problems = check(ruleset)
+    if problems:
+        raise RulesetError(problems)
+    denominator = points_denominator(ruleset)
     builder = _Builder(ruleset, denominator)
     rules = builder.rules()
     digest = hashlib.sha256(
@@ -87,17 +94,6 @@ def compile_ruleset(ruleset: Ruleset) -> CompiledRules:
         for key in (spelling, normalise_name(spelling))
     }
     return CompiledRules(ruleset, _engine.CompiledRuleset(name, rules), denominator, builder.descriptions, aliases)
-
-
-def _denominator(ruleset: Ruleset) -> int:
-    fractions = [ruleset.scoring.min_total_points, ruleset.scoring.min_metric_points]
-    for metric in ruleset.metrics:
-        fractions.append(metric.max_points)
-        for path in ruleset.paths:
-            target = path.targets[metric.id]
-            amounts = target.values() if isinstance(target, Mapping) else [target]
-            fractions.extend(metric.max_points / amount for amount in amounts)
-    return math.lcm(*(fraction.denominator for fraction in fractions))
 
 
 def points_for(measure: int, max_points: Fraction, target: int) -> tuple[Fraction, bool]:

@@ -42,8 +42,16 @@ def _type_name(value: object) -> str:
     }.get(type(value), type(value).__name__)
 
 
+def shown(value: object, width: int = 60) -> str:
+    """*value* as a message shows it: its repr, cut short (a message never echoes megabytes)."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**width:
+        return f"a number of more than {width} digits"  # repr() of a 5,000-digit number raises
+    text = repr(value) if not isinstance(value, dict | list | tuple) or len(value) < 20 else f"<{len(value)} items>"
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def _expected(what: str, value: object) -> ValueProblem:
-    return ValueProblem(f"expected {what}, got {_type_name(value)} {value!r}")
+    return ValueProblem(f"expected {what}, got {_type_name(value)} {shown(value)}")
 
 
 def _structure_str(value: object, _: type) -> str:
@@ -55,6 +63,12 @@ def _structure_str(value: object, _: type) -> str:
         return value.isoformat()
     if not isinstance(value, str):
         raise _expected("text", value)
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            msg = f"not valid Unicode text (a lone surrogate): {shown(value)}"
+            raise ValueProblem(msg) from None
     return value
 
 
@@ -100,7 +114,7 @@ def parse_date(value: object) -> datetime.date:
             raise ValueError(value)
         return datetime.date.fromisoformat(value)
     except ValueError:
-        msg = f"{value!r} is not a valid date; expected YYYY-MM-DD, e.g. '2024-06-30'"
+        msg = f"{shown(value)} is not a valid date; expected YYYY-MM-DD, e.g. '2024-06-30'"
         raise ValueProblem(msg) from None
 
 

@@ -9,7 +9,9 @@ silently (the last one wins), are reported as problems.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import os
+import re
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,7 @@ import yaml
 
 from . import codes
 from .errors import Problem
+from .limits import DEFAULT_LIMITS, Limits
 
 
 @attrs.frozen
@@ -63,47 +66,87 @@ def child(where: str, key: object) -> str:
     """The JSON path of *key* below *where*: ``$.a.b``, ``$.a[0]`` or ``$.a['x y']``."""
     if isinstance(key, int):
         return f"{where}[{key}]"
-    text = str(key)
+    text = _shorten(str(key), 60)
     if text.isidentifier():
         return f"{where}.{text}"
     return f"{where}[{text!r}]"
 
 
-def parse(text: str, *, source: str | None = None, fmt: str | None = None) -> Document:
+def parse(text: str, *, source: str | None = None, fmt: str | None = None, limits: Limits = DEFAULT_LIMITS) -> Document:
     """Parse *text* as JSON or YAML (by *fmt*, else by *source*'s suffix, else YAML).
 
-    Syntax errors come back as the document's problems, never as exceptions.
+    Syntax errors, and documents past *limits*, come back as the document's
+    problems, never as exceptions.
     """
     if fmt is None:
         fmt = "json" if source is not None and source.lower().endswith(".json") else "yaml"
+    if len(text) > limits.max_file_bytes:
+        return _refused(source, f"the text is longer than {limits.max_file_bytes:,} characters", "file-bytes")
+    text = text.removeprefix("\ufeff")  # a byte order mark, as Windows editors write
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        line = text.count("\n", 0, error.start) + 1
+        problem = Problem("$", "not valid Unicode text (a lone surrogate)", file=source, line=line, code=codes.SYNTAX)
+        return Document(None, source, problems=(problem,))
     if fmt == "json":
-        return _parse_json(text, source)
-    return _parse_yaml(text, source)
+        return _parse_json(text, source, limits)
+    return _Yaml(text, source, limits).document()
 
 
-def read_file(path: str | Path, what: str, *, fmt: str | None = None) -> Document:
+def read_file(
+    path: str | os.PathLike[str], what: str, *, fmt: str | None = None, limits: Limits = DEFAULT_LIMITS
+) -> Document:
     """Read and parse the file at *path*; a file that cannot be read is a document with that one problem.
 
     *what* names the file in the message: "the ruleset", "the case", ...
     """
     source = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        reason = error.strerror if isinstance(error, OSError) else "it is not UTF-8 text"
-        problem = Problem("$", f"cannot read {what}: {reason}", file=source, code=codes.UNREADABLE)
+        with Path(path).open("rb") as file:
+            data = file.read(limits.max_file_bytes + 1)
+    except OSError as error:
+        problem = Problem("$", f"cannot read {what}: {error.strerror}", file=source, code=codes.UNREADABLE)
         return Document(None, source, problems=(problem,))
-    return parse(text, source=source, fmt=fmt)
+    if len(data) > limits.max_file_bytes:
+        return _refused(source, f"{what} is larger than {limits.max_file_bytes:,} bytes", "file-bytes")
+    return parse_bytes(data, source=source, fmt=fmt, what=what, limits=limits)
 
 
-def _parse_json(text: str, source: str | None) -> Document:
-    duplicates: list[str] = []
+def parse_bytes(
+    data: bytes, *, source: str | None, fmt: str | None = None, what: str = "the file", limits: Limits = DEFAULT_LIMITS
+) -> Document:
+    """Decode *data* as UTF-8 (a byte order mark allowed) and parse it (see :func:`parse`)."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        problem = Problem(
+            "$",
+            f"cannot read {what}: it is not UTF-8 text (byte {error.start + 1}, line {line})",
+            "save the file as UTF-8",
+            file=source,
+            line=line,
+            code=codes.UNREADABLE,
+        )
+        return Document(None, source, problems=(problem,))
+    return parse(text, source=source, fmt=fmt, limits=limits)
+
+
+def _refused(source: str | None, message: str, limit: str) -> Document:
+    problem = Problem("$", message, f"raise the limit with --limit {limit}=N", file=source, code=codes.LIMIT)
+    return Document(None, source, problems=(problem,))
+
+
+def _parse_json(text: str, source: str | None, limits: Limits) -> Document:
+    # Each object with a repeated key, and the key: the path is found afterwards.
+    duplicates: list[tuple[dict[str, Any], str]] = []
 
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
         result: dict[str, Any] = {}
         for key, value in items:
             if key in result:
-                duplicates.append(key)
+                duplicates.append((result, key))
             result[key] = value
         return result
 
@@ -118,83 +161,281 @@ def _parse_json(text: str, source: str | None) -> Document:
             code=codes.SYNTAX,
         )
         return Document(None, source, problems=(problem,))
-    problems = tuple(
+    except RecursionError:
+        return _refused(source, f"objects and lists are nested more than {limits.max_depth} deep", "depth")
+    except ValueError as error:  # an integer of more digits than Python converts
+        problem = Problem("$", f"not valid JSON: {_shorten(str(error))}", file=source, code=codes.SYNTAX)
+        return Document(None, source, problems=(problem,))
+    paths = _paths_of_objects(data, {id(owner) for owner, _ in duplicates}, limits.max_depth)
+    problems = [
         Problem(
-            "$",
-            f"key {key!r} appears twice in one object; only the last would count",
+            child(paths.get(id(owner), "$"), key),
+            f"key {_shorten(repr(key))} appears twice in one object; only the last would count",
             file=source,
             code=codes.DUPLICATE_KEY,
         )
-        for key in duplicates
-    )
-    return Document(data, source, problems=problems)
+        for owner, key in duplicates
+    ]
+    depth = _depth(data, limits.max_depth)
+    if depth is not None:
+        problems.append(Problem(depth, f"nested more than {limits.max_depth} deep", file=source, code=codes.LIMIT))
+        data = None
+    return Document(data, source, problems=tuple(problems))
 
 
-def _parse_yaml(text: str, source: str | None) -> Document:
-    loader = yaml.SafeLoader(text)
-    try:
-        node = loader.get_single_node()
-    except yaml.YAMLError as error:
+def _paths_of_objects(data: Any, wanted: set[int], max_depth: int) -> dict[int, str]:
+    """The JSON path of each object in *wanted* (by id) within *data*."""
+    found: dict[int, str] = {}
+    stack: list[tuple[Any, str, int]] = [(data, "$", 0)]
+    while stack and len(found) < len(wanted):
+        value, where, depth = stack.pop()
+        if depth > max_depth:
+            continue
+        if isinstance(value, dict):
+            if id(value) in wanted:
+                found[id(value)] = where
+            stack.extend((item, child(where, key), depth + 1) for key, item in value.items())
+        elif isinstance(value, list):
+            stack.extend((item, child(where, index), depth + 1) for index, item in enumerate(value))
+    return found
+
+
+def _depth(data: Any, max_depth: int) -> str | None:
+    """The path of the first value nested deeper than *max_depth*, if there is one."""
+    stack: list[tuple[Any, str, int]] = [(data, "$", 0)]
+    while stack:
+        value, where, depth = stack.pop()
+        if isinstance(value, dict | list):
+            if depth >= max_depth:
+                return where
+            items = value.items() if isinstance(value, dict) else enumerate(value)
+            stack.extend((item, child(where, key), depth + 1) for key, item in items if isinstance(item, dict | list))
+    return None
+
+
+def _shorten(text: str, width: int = 80) -> str:
+    """*text*, cut to *width* characters with an ellipsis: a problem never echoes megabytes."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+# YAML is read by the rules of YAML 1.2's core schema, as people read it:
+# 010 is ten (not eight), 1:30 is text (not ninety), yes/no/on/off are text,
+# and 2024-06-30 is text that the date fields parse (so an impossible date is
+# a problem at its path, not a crash). Merge keys (<<) are not YAML 1.2.
+_STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+_NULL, _BOOL, _INT, _FLOAT = (f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float"))
+_CORE_RESOLVERS: list[tuple[str, re.Pattern[str], str]] = [
+    (_NULL, re.compile(r"^(?:~|null|Null|NULL|)$"), "~nN"),
+    (_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), "tTfF"),
+    (_INT, re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"), "-+0123456789"),
+    (
+        _FLOAT,
+        re.compile(
+            r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+        ),
+        "-+.0123456789",
+    ),
+]
+
+
+def _core_resolvers() -> dict[str | None, list[tuple[str, re.Pattern[str]]]]:
+    table: dict[str | None, list[tuple[str, re.Pattern[str]]]] = {}
+    for tag, pattern, first in _CORE_RESOLVERS:
+        for character in first:
+            table.setdefault(character, []).append((tag, pattern))
+    table.setdefault(None, []).append((_NULL, _CORE_RESOLVERS[0][1]))  # the empty scalar
+    return table
+
+
+class _CoreResolver(yaml.resolver.Resolver):
+    yaml_implicit_resolvers = _core_resolvers()
+
+
+class _PythonLoader(
+    yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, yaml.composer.Composer, _CoreResolver
+):
+    def __init__(self, stream: str) -> None:
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        yaml.composer.Composer.__init__(self)
+        _CoreResolver.__init__(self)
+
+
+_FastLoader: Any = None
+if hasattr(yaml, "CParser"):  # PyYAML built with libyaml: composing is about twice as fast
+    _CParser: Any = yaml.CParser
+
+    class _CLoader(_CParser, _CoreResolver):  # type: ignore[misc]
+        def __init__(self, stream: str) -> None:
+            _CParser.__init__(self, stream)
+            _CoreResolver.__init__(self)
+
+    _FastLoader = _CLoader
+
+
+class _TooMuch(Exception):
+    """The document goes past a limit: building it stops at once."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+
+
+class _Yaml:
+    """One YAML text, composed with the C parser where there is one, built into plain data."""
+
+    def __init__(self, text: str, source: str | None, limits: Limits) -> None:
+        self.text = text
+        self.source = source
+        self.limits = limits
+        self.lines: dict[str, int] = {}
+        self.problems: list[Problem] = []
+        self.repeated = 0  # values built again through an alias
+
+    def document(self) -> Document:
+        node = self._compose(_FastLoader or _PythonLoader)
+        if isinstance(node, Problem):
+            if _FastLoader is not None:
+                # The pure-Python parser words its errors better, and its
+                # wording is what mwrules shows wherever it runs.
+                reworded = self._compose(_PythonLoader)
+                if isinstance(reworded, Problem):
+                    node = reworded
+            return Document(None, self.source, problems=(node,))
+        if node is None:
+            return Document(None, self.source)
+        try:
+            data = self._build(node, "$", 0, set())
+        except _TooMuch as stop:
+            return Document(None, self.source, self.lines, (*self.problems, stop.problem))
+        return Document(data, self.source, self.lines, tuple(self.problems))
+
+    def _compose(self, loader_class: Any) -> yaml.Node | Problem | None:
+        try:
+            loader = loader_class(self.text)
+        except yaml.YAMLError as error:  # the pure-Python reader checks the characters at once
+            return self._syntax(error)
+        try:
+            node: yaml.Node | None = loader.get_single_node()
+        except yaml.YAMLError as error:
+            return self._syntax(error)
+        except RecursionError:
+            return Problem(
+                "$",
+                f"objects and lists are nested too deep (at most {self.limits.max_depth} levels)",
+                file=self.source,
+                code=codes.LIMIT,
+            )
+        finally:
+            loader.dispose()
+        return node
+
+    def _syntax(self, error: yaml.YAMLError) -> Problem:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
-        reason = getattr(error, "problem", None) or str(error)
-        return Document(
-            None,
-            source,
-            problems=(Problem("$", f"not valid YAML: {reason}", file=source, line=line, code=codes.SYNTAX),),
-        )
-    finally:
-        loader.dispose()
-    if node is None:
-        return Document(None, source)
-    lines: dict[str, int] = {}
-    problems: list[Problem] = []
-    data = _build(node, "$", loader, lines, problems, source)
-    return Document(data, source, lines, tuple(problems))
+        if isinstance(error, yaml.reader.ReaderError):
+            line = self.text.count("\n", 0, error.position) + 1
+            reason = f"character {ord(error.character):#06x} is not allowed in YAML (a control character)"
+        else:
+            reason = getattr(error, "problem", None) or str(error)
+        return Problem("$", f"not valid YAML: {reason}", file=self.source, line=line, code=codes.SYNTAX)
 
+    def _problem(self, where: str, node: yaml.Node, message: str, code: str, suggestion: str | None = None) -> None:
+        line = node.start_mark.line + 1
+        self.problems.append(Problem(where, message, suggestion, file=self.source, line=line, code=code))
 
-def _build(
-    node: yaml.Node,
-    where: str,
-    loader: yaml.SafeLoader,
-    lines: dict[str, int],
-    problems: list[Problem],
-    source: str | None,
-) -> Any:
-    # A key's line, not its value's: a block value starts on the line below.
-    lines.setdefault(where, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        loader.flatten_mapping(node)  # resolves YAML merge keys (<<)
-        result: dict[Any, Any] = {}
+    def _build(self, node: yaml.Node, where: str, depth: int, building: set[int]) -> Any:
+        # A key's line, not its value's: a block value starts on the line below.
+        self.lines.setdefault(where, node.start_mark.line + 1)
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node, where)
+        if id(node) in building:
+            raise _TooMuch(self._located(where, node, "an alias refers to the object or list that contains it"))
+        if depth >= self.limits.max_depth:
+            raise _TooMuch(self._located(where, node, f"nested more than {self.limits.max_depth} deep", "depth"))
+        if getattr(node, "_mwrules_built", False):
+            self.repeated += len(node.value)
+            if self.repeated > self.limits.max_alias_values:
+                message = f"aliases repeat more than {self.limits.max_alias_values:,} values"
+                raise _TooMuch(self._located(where, node, message, "alias-values"))
+        node._mwrules_built = True  # type: ignore[attr-defined]  # noqa: SLF001 - a mark on our own node
+        if node.tag not in (_SEQ, _MAP):
+            self._problem(where, node, f"tag {_shorten(node.tag)} is not supported", codes.INVALID_VALUE)
+        building.add(id(node))
+        try:
+            if isinstance(node, yaml.SequenceNode):
+                return [
+                    self._build(item, f"{where}[{index}]", depth + 1, building) for index, item in enumerate(node.value)
+                ]
+            assert isinstance(node, yaml.MappingNode)  # noqa: S101 - the composer makes only three kinds
+            return self._mapping(node, where, depth, building)
+        finally:
+            building.discard(id(node))
+
+    def _located(self, where: str, node: yaml.Node, message: str, limit: str | None = None) -> Problem:
+        suggestion = f"raise the limit with --limit {limit}=N" if limit else None
+        code = codes.LIMIT if limit else codes.INVALID_VALUE
+        return Problem(where, message, suggestion, file=self.source, line=node.start_mark.line + 1, code=code)
+
+    def _mapping(self, node: yaml.MappingNode, where: str, depth: int, building: set[int]) -> dict[str, Any]:
+        result: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
-            if not isinstance(key, str | int | float | bool) and key is not None:
-                problems.append(
-                    Problem(
-                        where,
-                        "keys must be text",
-                        file=source,
-                        line=key_node.start_mark.line + 1,
-                        code=codes.INVALID_VALUE,
-                    )
-                )
+            key = self._scalar(key_node, where) if isinstance(key_node, yaml.ScalarNode) else None
+            if not isinstance(key, str) or key_node.tag != _STR:
+                written = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+                hint = f"quote it: '{_shorten(written)}'" if isinstance(written, str) else None
+                self._problem(where, key_node, "keys must be text", codes.INVALID_VALUE, hint)
                 continue
             key_where = child(where, key)
-            if key in result:
-                problems.append(
-                    Problem(
-                        key_where,
-                        f"key {key!r} appears twice; only the last would count",
-                        file=source,
-                        line=key_node.start_mark.line + 1,
-                        code=codes.DUPLICATE_KEY,
-                    )
+            if key == "<<":
+                self._problem(
+                    key_where,
+                    key_node,
+                    "merge keys (<<) are not read (they are not YAML 1.2)",
+                    codes.INVALID_VALUE,
+                    "write the keys out",
                 )
-            lines[key_where] = key_node.start_mark.line + 1
-            result[key] = _build(value_node, key_where, loader, lines, problems, source)
+                continue
+            if key in result:
+                self._problem(
+                    key_where,
+                    key_node,
+                    f"key {_shorten(repr(key))} appears twice; only the last would count",
+                    codes.DUPLICATE_KEY,
+                )
+            self.lines[key_where] = key_node.start_mark.line + 1
+            result[key] = self._build(value_node, key_where, depth + 1, building)
         return result
-    if isinstance(node, yaml.SequenceNode):
-        return [
-            _build(item, f"{where}[{index}]", loader, lines, problems, source) for index, item in enumerate(node.value)
-        ]
-    return loader.construct_object(node, deep=True)
+
+    def _scalar(self, node: yaml.ScalarNode, where: str) -> Any:
+        construct = _SCALARS.get(node.tag)
+        if construct is None:
+            self._problem(where, node, f"tag {_shorten(node.tag)} is not supported", codes.INVALID_VALUE, "remove it")
+            return None
+        try:
+            return construct(node.value)
+        except ValueError:  # more digits than Python converts
+            self._problem(where, node, f"{_shorten(node.value)!r} is too long a number", codes.INVALID_VALUE)
+            return None
+
+
+def _int(text: str) -> int:
+    if text.startswith(("0o", "0x")):
+        return int(text[2:], 8 if text[1] == "o" else 16)
+    return int(text, 10)  # 010 is ten
+
+
+def _float(text: str) -> float:
+    special = text.lower().lstrip("+")
+    if special in (".inf", "-.inf", ".nan"):
+        return float(special.replace(".", ""))
+    return float(text)
+
+
+_SCALARS: dict[str, Callable[[str], Any]] = {
+    _STR: str,
+    _NULL: lambda _: None,
+    _BOOL: lambda text: text.lower() == "true",
+    _INT: _int,
+    _FLOAT: _float,
+}

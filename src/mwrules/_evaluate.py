@@ -19,10 +19,11 @@ from typing import Any
 from . import _documents, _engine
 from ._compile import CompiledRules, compile_ruleset
 from ._documents import child
-from ._partner_input import check_metrics, choose_for, choose_ruleset, load_partner, person_id_problems
+from ._partner_input import choose_for, load_partner, read_document
 from ._versions import RulesetChoice
-from .errors import EvaluationError, InputError
-from .model import Partner
+from .errors import EvaluationError
+from .limits import DEFAULT_LIMITS, Limits
+from .model import Certification, Partner, Person
 from .ruleset import Ruleset
 from .verdict import RulesetRef, TraceStep, Verdict
 
@@ -59,15 +60,22 @@ def _compile(ruleset: Ruleset) -> CompiledRules:
         return compiled
 
 
-def evaluate(partner: Partner | Mapping[str, Any], *, ruleset: Ruleset | str | None = None) -> Verdict:
+def evaluate(
+    partner: Partner | Mapping[str, Any] | str | os.PathLike[str],
+    *,
+    ruleset: Ruleset | str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Verdict:
     """Evaluate *partner* and return the verdict, with its explanation trace.
 
-    *partner* is a :class:`~mwrules.Partner` or a mapping in the documented
-    input format (see ``docs/input-format.md``). *ruleset* is a loaded
-    :class:`~mwrules.Ruleset`, or the name of a shipped one: ``"modern-work"``
-    (the version in force on the partner's ``as_of``) or
-    ``"modern-work@2023-06"`` (that version). By default, the Modern Work
-    version in force on ``as_of``; the verdict says which version and why.
+    *partner* is a :class:`~mwrules.Partner`, a mapping in the documented
+    input format (see ``docs/input-format.md``), or the path of a partner file
+    (JSON or YAML). *ruleset* is a loaded :class:`~mwrules.Ruleset`, or the
+    name of a shipped one: ``"modern-work"`` (the version in force on the
+    partner's ``as_of``) or ``"modern-work@2023-06"`` (that version). By
+    default, the Modern Work version in force on ``as_of``; the verdict says
+    which version and why. A partner past *limits* is refused (see
+    :class:`~mwrules.Limits`).
 
     >>> verdict = evaluate({"partner_id": "contoso", "as_of": "2024-06-30", "people": []})
     >>> verdict.qualified, verdict.path, float(verdict.score)
@@ -80,26 +88,63 @@ def evaluate(partner: Partner | Mapping[str, Any], *, ruleset: Ruleset | str | N
             ruleset is in force on its ``as_of``; every problem is listed.
         RulesetError: the named ruleset does not exist or has a problem.
     """
-    partner, choice = checked(partner, ruleset)
+    partner, choice = checked(partner, ruleset, limits)
     return evaluate_with(partner, choice)
 
 
-def checked(partner: Partner | Mapping[str, Any], ruleset: Ruleset | str | None) -> tuple[Partner, RulesetChoice]:
-    """*partner*, checked, and the ruleset chosen for it (see :func:`evaluate`)."""
-    if isinstance(partner, Partner):
-        choice = choose_ruleset(ruleset, partner.as_of)
-        problems = check_metrics(partner.metrics, choice.ruleset)
-        problems += person_id_problems(enumerate(person.id for person in partner.people))
-        if problems:
-            raise InputError(problems)
-        return partner, choice
-    return prepare(_documents.Document(partner), ruleset)
+def checked(
+    partner: Partner | Mapping[str, Any] | str | os.PathLike[str],
+    ruleset: Ruleset | str | None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> tuple[Partner, RulesetChoice]:
+    """*partner*, checked, and the ruleset chosen for it (see :func:`evaluate`).
+
+    A :class:`Partner` built in Python gets every check a document gets: its
+    fields may hold anything at run time, whatever their annotations say.
+    """
+    if isinstance(partner, str | os.PathLike):
+        document = read_document(partner, limits=limits)
+    elif isinstance(partner, Partner):
+        document = _documents.Document(_as_document(partner))
+    else:
+        document = _documents.Document(partner)
+    return prepare(document, ruleset, limits)
 
 
-def prepare(document: _documents.Document, ruleset: Ruleset | str | None) -> tuple[Partner, RulesetChoice]:
+def _as_document(partner: Partner) -> dict[str, Any]:
+    """*partner* as the document it stands for; values of the wrong type are kept, for the checks to report."""
+
+    def certification(value: object) -> object:
+        if not isinstance(value, Certification):
+            return value
+        fields = {"name": value.name, "earned": value.earned, "expires": value.expires}
+        return {key: item for key, item in fields.items() if item is not None}
+
+    def person(value: object) -> object:
+        if not isinstance(value, Person):
+            return value
+        certifications = value.certifications
+        if isinstance(certifications, tuple | list):
+            return {"id": value.id, "certifications": [certification(cert) for cert in certifications]}
+        return {"id": value.id, "certifications": certifications}
+
+    people = partner.people
+    document: dict[str, Any] = {
+        "partner_id": partner.partner_id,
+        "people": [person(value) for value in people] if isinstance(people, tuple | list) else people,
+        "metrics": dict(partner.metrics) if isinstance(partner.metrics, Mapping) else partner.metrics,
+    }
+    if partner.as_of is not None:
+        document["as_of"] = partner.as_of
+    return document
+
+
+def prepare(
+    document: _documents.Document, ruleset: Ruleset | str | None, limits: Limits = DEFAULT_LIMITS
+) -> tuple[Partner, RulesetChoice]:
     """The checked partner of *document* and the ruleset chosen for its ``as_of``."""
     choice = choose_for(document, ruleset)
-    return load_partner(document, choice.ruleset), choice
+    return load_partner(document, choice.ruleset, limits=limits), choice
 
 
 def evaluate_with(partner: Partner, choice: RulesetChoice) -> Verdict:

@@ -9,17 +9,19 @@ shows (duplicate person ids).
 from __future__ import annotations
 
 import datetime
+import os
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import Any
 
+import attrs
 from cattrs.errors import BaseValidationError
 
 from . import _documents, codes
-from ._convert import ValueProblem, make_converter, parse_date, problems_from
+from ._convert import ValueProblem, make_converter, parse_date, problems_from, shown
 from ._versions import DEFAULT_ID, RulesetChoice, select_ruleset, shipped_family
 from .errors import InputError, Problem, did_you_mean
-from .model import Certification, MetricValue, Partner
+from .limits import DEFAULT_LIMITS, Limits
+from .model import Certification, MetricValue, Partner, Person
 from .ruleset import Ruleset
 
 
@@ -37,6 +39,11 @@ def _structure_certification(value: object, _: type) -> Certification:
     raise ValueProblem(msg)
 
 
+#: The largest measure a metric may give (either sign): far beyond any real
+#: partner, and small enough for exact arithmetic everywhere.
+MAX_MEASURE = 10**15
+
+
 def _structure_metric_value(value: object, _: type) -> MetricValue:
     if isinstance(value, dict):
         return _converter.structure(value, dict[str, int])
@@ -47,22 +54,48 @@ _converter.register_structure_hook(Certification, _structure_certification)
 _converter.register_structure_hook(MetricValue, _structure_metric_value)
 
 
-def read_document(source: str | Path, text: str | None = None) -> _documents.Document:
-    """Read a partner file (``-`` is standard input when *text* is given)."""
-    if text is not None:
-        return _documents.parse(text, source=str(source))
-    document = _documents.read_file(source, "the partner file")
+def _structure_person(value: object, _: type) -> Person:
+    # Ids are compared as names are: surrounding spaces are not part of them.
+    person: Person = _structure_person_object(value, Person)
+    stripped = person.id.strip()
+    return person if stripped == person.id else attrs.evolve(person, id=stripped)
+
+
+_structure_person_object = _converter.get_structure_hook(Person)
+_converter.register_structure_hook(Person, _structure_person)
+
+
+def read_document(
+    source: str | os.PathLike[str], text: str | bytes | None = None, *, limits: Limits = DEFAULT_LIMITS
+) -> _documents.Document:
+    """Read a partner file (``-`` is standard input when *text* is given).
+
+    Raises:
+        InputError: the file cannot be read.
+    """
+    if isinstance(text, bytes):
+        document = _documents.parse_bytes(text, source=str(source), what="the partner document", limits=limits)
+    elif text is not None:
+        document = _documents.parse(text, source=str(source), limits=limits)
+    else:
+        document = _documents.read_file(source, "the partner file", limits=limits)
     if any(problem.code == codes.UNREADABLE for problem in document.problems):
         raise InputError(document.problems)
     return document
 
 
-def load_partner(document: _documents.Document | Mapping[str, Any], ruleset: Ruleset | str | None = None) -> Partner:
+def load_partner(
+    document: _documents.Document | Mapping[str, Any],
+    ruleset: Ruleset | str | None = None,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Partner:
     """A checked :class:`Partner` from a mapping in the input format (or a parsed document).
 
     *ruleset* says which paths, metrics and association options exist: a
     loaded ruleset, or a shipped one's name as for :func:`mwrules.evaluate`
     (by default, the Modern Work version in force on the partner's ``as_of``).
+    A document past *limits* is refused (see ``docs/limits.md``).
 
     Raises:
         InputError: with every problem found.
@@ -84,16 +117,68 @@ def load_partner(document: _documents.Document | Mapping[str, Any], ruleset: Rul
                 )
             )
         else:
-            try:
-                partner = _converter.structure(data, Partner)
-            except BaseValidationError as error:
-                problems.extend(problems_from(error))
-            problems.extend(_check_people(data.get("people")))
-            problems.extend(check_metrics(data.get("metrics"), ruleset))
+            problems.extend(_check_limits(data, limits))
+            if not any(problem.code == codes.LIMIT and problem.where == "$.people" for problem in problems):
+                try:
+                    partner = _converter.structure(data, Partner)
+                except BaseValidationError as error:
+                    problems.extend(problems_from(error))
+                problems.extend(_check_people(data.get("people")))
+                problems.extend(check_metrics(data.get("metrics"), ruleset))
     if problems:
-        raise InputError([document.locate(problem) for problem in problems])
+        located = [document.locate(problem) for problem in problems]
+        # In the order of the file (a JSON document has no lines: the order found)
+        located.sort(key=lambda problem: problem.line or 0)
+        raise InputError(located)
     assert partner is not None  # noqa: S101 - no problems means a partner was built
     return partner
+
+
+def _check_limits(data: Mapping[str, Any], limits: Limits) -> list[Problem]:
+    """Problems with the size of a partner document: people, certifications per person, text."""
+    problems = []
+
+    def too_long(where: str, text: object) -> None:
+        if isinstance(text, str) and len(text) > limits.max_text_length:
+            problems.append(
+                Problem(
+                    where,
+                    f"{len(text):,} characters, more than the limit of {limits.max_text_length:,}",
+                    "raise the limit with --limit text-length=N",
+                    code=codes.LIMIT,
+                )
+            )
+
+    too_long("$.partner_id", data.get("partner_id"))
+    people = data.get("people")
+    if not isinstance(people, list):
+        return problems
+    if len(people) > limits.max_people:
+        message = f"{len(people):,} people, more than the limit of {limits.max_people:,}"
+        return [*problems, Problem("$.people", message, "raise the limit with --limit people=N", code=codes.LIMIT)]
+    for index, person in enumerate(people):
+        if not isinstance(person, Mapping):
+            continue
+        too_long(f"$.people[{index}].id", person.get("id"))
+        certifications = person.get("certifications")
+        if not isinstance(certifications, list):
+            continue
+        if len(certifications) > limits.max_certifications_per_person:
+            problems.append(
+                Problem(
+                    f"$.people[{index}].certifications",
+                    f"{len(certifications):,} certifications, more than the limit of "
+                    f"{limits.max_certifications_per_person:,} for one person",
+                    "raise the limit with --limit certifications-per-person=N",
+                    code=codes.LIMIT,
+                )
+            )
+            continue
+        for position, cert in enumerate(certifications):
+            name = cert.get("name") if isinstance(cert, Mapping) else cert
+            spot = f"$.people[{index}].certifications[{position}]"
+            too_long(spot if isinstance(cert, str) else f"{spot}.name", name)
+    return problems
 
 
 def choose_ruleset(ruleset: Ruleset | str | None, as_of: datetime.date | None) -> RulesetChoice:
@@ -148,25 +233,32 @@ def _check_people(people: object) -> list[Problem]:
 
 
 def person_id_problems(ids: Iterable[tuple[int, object]]) -> list[Problem]:
-    """Empty and repeated person ids, given (index in ``people``, id) pairs; ids that are not text are skipped."""
+    """Empty and repeated person ids, given (index in ``people``, id) pairs; ids that are not text are skipped.
+
+    Ids are compared as people read them: surrounding spaces and case do not
+    make two people (``p1``, ``P1`` and ``p1 `` are one person written three ways).
+    """
     problems = []
-    first_use: dict[str, int] = {}
+    first_use: dict[str, tuple[int, str]] = {}
     for index, person_id in ids:
         if not isinstance(person_id, str):
             continue  # reported by the structural pass
-        if not person_id.strip():
+        key = person_id.strip().casefold()
+        if not key:
             problems.append(Problem(f"$.people[{index}].id", "a person id cannot be empty", code=codes.EMPTY_PERSON_ID))
-        elif person_id in first_use:
+        elif key in first_use:
+            first_index, first_id = first_use[key]
+            same = "" if first_id == person_id else f" as {shown(first_id)} (ids ignore case and surrounding spaces)"
             problems.append(
                 Problem(
                     f"$.people[{index}].id",
-                    f"person id {person_id!r} is already used by $.people[{first_use[person_id]}]",
+                    f"person id {shown(person_id)} is already used by $.people[{first_index}]{same}",
                     "each person must appear once, with all their certifications",
                     code=codes.DUPLICATE_PERSON,
                 )
             )
         else:
-            first_use[person_id] = index
+            first_use[key] = (index, person_id)
     return problems
 
 
@@ -223,6 +315,7 @@ def check_metrics(metrics: object, ruleset: Ruleset) -> list[Problem]:
                     )
                 continue
             options = ruleset.options(path_id, metric_id)
+            problems += _beyond_any_measure(spot, value)
             if metric.measure == "count" and isinstance(value, Mapping):
                 problems.append(
                     Problem(spot, "expected one number for this metric, not options", code=codes.INVALID_VALUE)
@@ -248,3 +341,16 @@ def check_metrics(metrics: object, ruleset: Ruleset) -> list[Problem]:
                             )
                         )
     return problems
+
+
+def _beyond_any_measure(where: str, value: object) -> list[Problem]:
+    amounts = value.items() if isinstance(value, Mapping) else [(None, value)]
+    return [
+        Problem(
+            where if option is None else _documents.child(where, option),
+            f"{shown(amount)} is beyond any real measure (at most {MAX_MEASURE:,} either way)",
+            code=codes.INVALID_VALUE,
+        )
+        for option, amount in amounts
+        if isinstance(amount, int | float) and not isinstance(amount, bool) and abs(amount) > MAX_MEASURE
+    ]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import itertools
+import re
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -20,10 +21,13 @@ from pathlib import Path
 import attrs
 
 from . import codes
+from ._convert import shown
 from .errors import InputError, Problem, RulesetError, did_you_mean
 from .ruleset import Manifest, Ruleset, RulesetFile, rulesets_dir
 
 
+# A shipped ruleset's name is a folder name of rulesets/, never a path.
+_NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 #: The ruleset evaluated when none is named.
 DEFAULT_ID = "modern-work"
 _ONE_DAY = datetime.timedelta(days=1)
@@ -177,7 +181,18 @@ def shipped_family(family_id: str) -> Family:
     directory = rulesets_dir() / family_id
     family = _shipped.get(directory)
     if family is None:
-        if not family_id or not directory.is_dir():
+        if not _NAME.match(family_id):
+            raise RulesetError(
+                [
+                    Problem(
+                        "$",
+                        f"{shown(family_id)} is not the name of a shipped ruleset ({', '.join(shipped_ids())})",
+                        "to use a ruleset file, load it: mwrules.load_ruleset(path), or --ruleset path/to/file.yaml",
+                        code=codes.UNKNOWN_RULESET,
+                    )
+                ]
+            )
+        if not directory.is_dir():
             raise RulesetError(
                 [
                     Problem(
@@ -199,7 +214,7 @@ def shipped_family(family_id: str) -> Family:
 
 def shipped_ids() -> list[str]:
     """The ids of the shipped rulesets."""
-    return sorted(path.parent.name for path in rulesets_dir().glob("*/*.yaml"))
+    return sorted({path.parent.name for path in rulesets_dir().glob("*/*.yaml")})
 
 
 @attrs.frozen

@@ -9,7 +9,8 @@ Exit status:
 * ``plan``: 0 with a plan (or nothing to do), 1 when no path can qualify.
 * ``diff``: 0 when every partner was evaluated under both rulesets.
 * Every command: 2 for a file that cannot be read, bad input or a bad
-  ruleset. Problems go to standard error, never a traceback.
+  ruleset. Problems go to standard error, never a traceback. 141 (as for a
+  tool killed by SIGPIPE) when the reader of the output closed the pipe.
 """
 
 from __future__ import annotations
@@ -35,11 +36,13 @@ from ._plan_report import plan_to_json, plan_to_text
 from ._schema import ruleset_schema
 from ._versions import select_ruleset, shipped_family
 from .errors import InputError, MwrulesError, Problem, RulesetError, did_you_mean
+from .limits import Limits
 from .ruleset import Ruleset, read_ruleset_file, rulesets_dir
 
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT = 0, 1, 2
 EXIT_UNQUALIFIED = EXIT_PROBLEMS
+EXIT_BROKEN_PIPE = 128 + 13  # SIGPIPE
 
 
 def _date(text: str) -> datetime.date:
@@ -47,6 +50,22 @@ def _date(text: str) -> datetime.date:
         return parse_date(text)
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _limit(text: str) -> tuple[str, int]:
+    name, _, value = text.partition("=")
+    fields = dict(Limits.NAMES)
+    if name not in fields:
+        hint = did_you_mean(name, fields)
+        raise argparse.ArgumentTypeError(f"no limit is called {name!r}" + (f" ({hint})" if hint else ""))
+    if not value.isdigit() or int(value) < 1:
+        msg = f"{name} needs a whole number of at least 1, e.g. {name}=1000"
+        raise argparse.ArgumentTypeError(msg)
+    return fields[name], int(value)
+
+
+def _limits(args: argparse.Namespace) -> Limits:
+    return Limits(**dict(args.limit))
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -67,6 +86,15 @@ def _parser() -> argparse.ArgumentParser:
         )
         command.add_argument(
             "--as-of", type=_date, metavar="YYYY-MM-DD", help="evaluate on this date instead of the document's as_of"
+        )
+        command.add_argument(
+            "--limit",
+            type=_limit,
+            action="append",
+            default=[],
+            metavar="NAME=N",
+            help="raise or lower a limit on what is read (see docs/limits.md): "
+            + ", ".join(name for name, _ in Limits.NAMES),
         )
         return command
 
@@ -114,28 +142,41 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
+    for stream in (sys.stdout, sys.stderr):
+        # Text from a partner file may not be printable as it is (a lone
+        # surrogate from a JSON escape): show it escaped rather than fail.
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
     args = _parser().parse_args(argv)
     command: Callable[[argparse.Namespace], int] = _COMMANDS[args.command]
     try:
-        return command(args)
+        status = command(args)
+        sys.stdout.flush()
     except (InputError, RulesetError) as error:
         print(f"mwrules: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except MwrulesError as error:  # pragma: no cover - an engine failure is a bug, but say it plainly
         print(f"mwrules: internal error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        # The reader of the output went away (`mwrules explain x | head`): stop
+        # quietly, with the status a Unix tool killed by SIGPIPE has.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+    return status
 
 
 def _partner_document(args: argparse.Namespace) -> _documents.Document:
     """The partner document named on the command line, with ``--as-of`` applied."""
-    document = _read_document(args.partner)
+    document = _read_document(args.partner, _limits(args))
     if args.as_of is not None and isinstance(document.data, dict):
         document = _documents.Document({**document.data, "as_of": args.as_of}, document.source, document.lines)
     return document
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    partner, choice = prepare(_partner_document(args), ruleset_argument(args.ruleset))
+    partner, choice = prepare(_partner_document(args), ruleset_argument(args.ruleset), _limits(args))
     verdict = evaluate_with(partner, choice)
     if args.command == "explain":
         print(_explain.explain(verdict, choice.ruleset))
@@ -149,7 +190,7 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 
 def _plan(args: argparse.Namespace) -> int:
-    partner, choice = prepare(_partner_document(args), ruleset_argument(args.ruleset))
+    partner, choice = prepare(_partner_document(args), ruleset_argument(args.ruleset), _limits(args))
     path_ids = [path.id for path in choice.ruleset.paths]
     if args.path is not None and args.path not in path_ids:
         hint = did_you_mean(args.path, path_ids)
@@ -250,8 +291,10 @@ def ruleset_argument(value: str | None) -> Ruleset | str | None:
     return value
 
 
-def _read_document(source: str) -> _documents.Document:
-    return read_document("<stdin>", sys.stdin.read()) if source == "-" else read_document(source)
+def _read_document(source: str, limits: Limits) -> _documents.Document:
+    if source == "-":
+        return read_document("<stdin>", sys.stdin.buffer.read(limits.max_file_bytes + 1), limits=limits)
+    return read_document(source, limits=limits)
 
 
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {

@@ -24,6 +24,7 @@ DUPLICATE_KEY = "MW003"
 UNKNOWN_KEY = "MW004"
 MISSING_KEY = "MW005"
 INVALID_VALUE = "MW006"
+LIMIT = "MW007"
 
 UNKNOWN_CERTIFICATION = "MW101"
 UNKNOWN_METRIC = "MW102"
@@ -38,6 +39,7 @@ ID_FORMAT = "MW110"
 METRIC_DEFINITION = "MW111"
 CERTIFICATION_DATES = "MW112"
 COST_UNIT = "MW113"
+POINTS_TOO_FINE = "MW114"
 
 OVERLAPPING_VERSIONS = "MW120"
 EFFECTIVE_DATE_ORDER = "MW121"
@@ -61,6 +63,7 @@ CODES: Mapping[str, str] = MappingProxyType(
         UNKNOWN_KEY: "a key the format does not have",
         MISSING_KEY: "a required key is missing",
         INVALID_VALUE: "a value of the wrong type, or not a valid value",
+        LIMIT: "the document goes past one of the limits mwrules reads within",
         UNKNOWN_CERTIFICATION: "a reference to a certification the ruleset does not define",
         UNKNOWN_METRIC: "a reference to a metric the ruleset does not define",
         UNKNOWN_PATH: "a reference to a path the ruleset does not define",
@@ -74,6 +77,7 @@ CODES: Mapping[str, str] = MappingProxyType(
         METRIC_DEFINITION: "a metric's keys do not fit its measure",
         CERTIFICATION_DATES: "a certification's retirement dates are in the wrong order",
         COST_UNIT: "a cost for a unit the ruleset does not have, or of the wrong shape",
+        POINTS_TOO_FINE: "targets and points too fine for scores to be compared exactly",
         OVERLAPPING_VERSIONS: "two versions of a ruleset are in force on the same day",
         EFFECTIVE_DATE_ORDER: "effective dates are in the wrong order",
         FILE_NAME_MISMATCH: "a ruleset file's name does not match its manifest",

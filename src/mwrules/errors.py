@@ -78,7 +78,8 @@ class EvaluationError(MwrulesError, RuntimeError):
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     """A "did you mean" hint for a misspelt *word*, or ``None``."""
     choices = sorted(choices)
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    # difflib's cost grows with the word: a megabyte key gets no suggestion
+    close = [] if len(word) > 200 else difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     if close:
         return f"did you mean {close[0]!r}?"
     if choices:

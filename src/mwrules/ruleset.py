@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import math
 import re
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
@@ -23,7 +24,7 @@ import attrs
 from cattrs.errors import BaseValidationError
 
 from . import _documents, codes
-from ._convert import ValueProblem, make_converter, problems_from
+from ._convert import ValueProblem, make_converter, problems_from, shown
 from .errors import Problem, did_you_mean
 
 
@@ -236,7 +237,7 @@ _converter = make_converter()
 def _structure_number(value: object, _: type) -> Fraction:
     # Rulesets write points as numbers (20, 2.5); exact fractions as text are for verdict JSON.
     if isinstance(value, bool) or not isinstance(value, int | float):
-        message = f"expected a number, got {value!r}"
+        message = f"expected a number, got {shown(value)}"
         raise ValueProblem(message)
     return Fraction(str(value))
 
@@ -351,6 +352,8 @@ def check(ruleset: Ruleset) -> list[Problem]:
     problems += _check_paths(ruleset)
     problems += _check_workloads(ruleset)
     problems += _check_scoring(ruleset)
+    if not problems:  # the arithmetic needs valid targets and points
+        problems += _check_exactness(ruleset)
     problems += check_costs(ruleset, ruleset.default_costs, "$.default_costs")
     return problems
 
@@ -620,6 +623,56 @@ def _check_workloads(ruleset: Ruleset) -> list[Problem]:
                     )
                 )
     return problems
+
+
+#: The largest whole number the engine compares exactly (a double's 53-bit
+#: mantissa; its integers are 64-bit, but a score must never depend on which).
+MAX_EXACT_UNITS = 2**53
+
+
+def points_denominator(ruleset: Ruleset) -> int:
+    """The least number of units per point that makes every reachable score a whole number of units.
+
+    The engine compares points as integers in these units, never as floats.
+    """
+    fractions = [ruleset.scoring.min_total_points, ruleset.scoring.min_metric_points]
+    for metric in ruleset.metrics:
+        fractions.append(metric.max_points)
+        for path in ruleset.paths:
+            target = path.targets.get(metric.id)
+            amounts = target.values() if isinstance(target, Mapping) else [target] if target is not None else []
+            fractions.extend(metric.max_points / amount for amount in amounts if amount > 0)
+    return math.lcm(*(fraction.denominator for fraction in fractions))
+
+
+def _check_exactness(ruleset: Ruleset) -> list[Problem]:
+    """Scores too fine for the engine to compare exactly: refused, never compared wrongly."""
+    denominator = points_denominator(ruleset)
+    most = max(ruleset.scoring.total_points, *(metric.max_points for metric in ruleset.metrics))
+    if most * denominator <= MAX_EXACT_UNITS:
+        return []
+    # Name the finest target: it is the likeliest to be a typo (1009 for 1000).
+    finest, where = 1, "$.scoring"
+    for index, path in enumerate(ruleset.paths):
+        for metric_id, target in path.targets.items():
+            max_points = next((metric.max_points for metric in ruleset.metrics if metric.id == metric_id), None)
+            amounts = target.items() if isinstance(target, Mapping) else [(None, target)]
+            for option, amount in amounts:
+                if max_points is None or amount <= 0:
+                    continue
+                fineness = (max_points / amount).denominator
+                if fineness > finest:
+                    finest = fineness
+                    where = f"$.paths[{index}].targets.{metric_id}" + (f".{option}" if option else "")
+    return [
+        Problem(
+            where,
+            f"the points of this ruleset are too fine to compare exactly: a score is a multiple of "
+            f"1/{denominator:,} of a point, and {_num(most)} points would be more than 2^53 such units",
+            "use rounder targets and points (1000 rather than 1009, 2.5 rather than 2.4999)",
+            code=codes.POINTS_TOO_FINE,
+        )
+    ]
 
 
 def _check_scoring(ruleset: Ruleset) -> list[Problem]:

@@ -1,0 +1,56 @@
+"""The limits mwrules puts on what it reads, so that no input can exhaust the process.
+
+Every limit has a default that real partner data stays far below; a caller
+with bigger data raises it (``evaluate(..., limits=Limits(max_people=500_000))``,
+``mwrules evaluate --limit people=500000``). Exceeding a limit is a problem
+with code ``MW007``, reported with the document's other problems, never a
+crash or a hang. ``docs/limits.md`` lists them with what exceeding each gives.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+
+def _positive(_: object, attribute: attrs.Attribute[int], value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        msg = f"Limits.{attribute.name} must be a whole number of at least 1, got {value!r}"
+        raise ValueError(msg)
+
+
+@attrs.frozen(kw_only=True)
+class Limits:
+    """How much mwrules reads before it refuses a document.
+
+    >>> Limits().max_people
+    100000
+    >>> Limits(max_people=500_000).max_people
+    500000
+    """
+
+    #: The size of a partner, ruleset or case file, in bytes.
+    max_file_bytes: int = attrs.field(default=64 * 1024 * 1024, validator=_positive)
+    #: People in one partner document.
+    max_people: int = attrs.field(default=100_000, validator=_positive)
+    #: Certifications of one person.
+    max_certifications_per_person: int = attrs.field(default=500, validator=_positive)
+    #: Characters in one piece of text: an id, a name, a certification name.
+    max_text_length: int = attrs.field(default=1_000, validator=_positive)
+    #: Values a YAML file may repeat through aliases (``*name``) in all.
+    max_alias_values: int = attrs.field(default=10_000, validator=_positive)
+    #: Levels of nesting of objects and lists.
+    max_depth: int = attrs.field(default=64, validator=_positive)
+
+    #: The names ``--limit NAME=VALUE`` takes, and the field each sets.
+    NAMES = (
+        ("file-bytes", "max_file_bytes"),
+        ("people", "max_people"),
+        ("certifications-per-person", "max_certifications_per_person"),
+        ("text-length", "max_text_length"),
+        ("alias-values", "max_alias_values"),
+        ("depth", "max_depth"),
+    )
+
+
+#: The limits used when the caller gives none.
+DEFAULT_LIMITS = Limits()
