@@ -105,8 +105,9 @@ def read_file(
     try:
         with Path(path).open("rb") as file:
             data = file.read(limits.max_file_bytes + 1)
-    except OSError as error:
-        problem = Problem("$", f"cannot read {what}: {error.strerror}", file=source, code=codes.UNREADABLE)
+    except (OSError, ValueError) as error:  # ValueError: a path with a NUL or a lone surrogate
+        reason = error.strerror if isinstance(error, OSError) else "no file can have this name"
+        problem = Problem("$", f"cannot read {what}: {reason}", file=_shorten(source), code=codes.UNREADABLE)
         return Document(None, source, problems=(problem,))
     if len(data) > limits.max_file_bytes:
         return _refused(source, f"{what} is larger than {limits.max_file_bytes:,} bytes", "file-bytes")
@@ -335,9 +336,10 @@ class _Yaml:
         line = mark.line + 1 if mark is not None else None
         if isinstance(error, yaml.reader.ReaderError):
             line = self.text.count("\n", 0, error.position) + 1
-            reason = f"character {ord(error.character):#06x} is not allowed in YAML (a control character)"
+            code = error.character if isinstance(error.character, int) else ord(error.character)
+            reason = f"character {code:#06x} is not allowed in YAML (a control character)"
         else:
-            reason = getattr(error, "problem", None) or str(error)
+            reason = _shorten(getattr(error, "problem", None) or str(error), 200)
         return Problem("$", f"not valid YAML: {reason}", file=self.source, line=line, code=codes.SYNTAX)
 
     def _problem(self, where: str, node: yaml.Node, message: str, code: str, suggestion: str | None = None) -> None:

@@ -35,7 +35,7 @@ def _structure_certification(value: object, _: type) -> Certification:
         return Certification(value)
     if isinstance(value, dict):
         return _structure_certification_object(value, Certification)  # type: ignore[no-any-return]
-    msg = f"expected a certification name or an object with 'name', got {value!r}"
+    msg = f"expected a certification name or an object with 'name', got {shown(value)}"
     raise ValueProblem(msg)
 
 
@@ -226,7 +226,8 @@ def _check_people(people: object) -> list[Problem]:
     entries = [(index, person) for index, person in enumerate(people) if isinstance(person, dict)]
     problems = person_id_problems((index, person.get("id")) for index, person in entries)
     for index, person in entries:
-        for position, cert in enumerate(person.get("certifications") or []):
+        certifications = person.get("certifications")
+        for position, cert in enumerate(certifications if isinstance(certifications, list) else []):
             if isinstance(cert, dict):
                 problems.extend(_check_dates(cert, f"$.people[{index}].certifications[{position}]"))
     return problems

@@ -178,20 +178,20 @@ def shipped_family(family_id: str) -> Family:
     Raises:
         RulesetError: there is no such ruleset, or a version has a problem.
     """
+    if not _NAME.match(family_id):
+        raise RulesetError(
+            [
+                Problem(
+                    "$",
+                    f"{shown(family_id)} is not the name of a shipped ruleset ({', '.join(shipped_ids())})",
+                    "to use a ruleset file, load it: mwrules.load_ruleset(path), or --ruleset path/to/file.yaml",
+                    code=codes.UNKNOWN_RULESET,
+                )
+            ]
+        )
     directory = rulesets_dir() / family_id
     family = _shipped.get(directory)
     if family is None:
-        if not _NAME.match(family_id):
-            raise RulesetError(
-                [
-                    Problem(
-                        "$",
-                        f"{shown(family_id)} is not the name of a shipped ruleset ({', '.join(shipped_ids())})",
-                        "to use a ruleset file, load it: mwrules.load_ruleset(path), or --ruleset path/to/file.yaml",
-                        code=codes.UNKNOWN_RULESET,
-                    )
-                ]
-            )
         if not directory.is_dir():
             raise RulesetError(
                 [

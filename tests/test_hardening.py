@@ -1,0 +1,519 @@
+"""No input, partner or ruleset, crashes the process, hangs it, leaks, or gives a wrong verdict."""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import itertools
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+import mwrules
+from mwrules import (
+    Certification,
+    InputError,
+    Limits,
+    Partner,
+    Person,
+    RulesetError,
+    _documents,
+    _engine,
+    _evaluate,
+    codes,
+)
+from mwrules.ruleset import check, structure
+
+
+ROOT = Path(__file__).parents[1]
+RULESET_2023 = ROOT / "rulesets" / "modern-work" / "2023-06.yaml"
+SMB = {"smb": {"net_customer_adds": 6, "usage_growth": {"cpor": 400, "csp": 0}, "deployments": {"cpor": 3, "csp": 0}}}
+
+
+def ruleset_data() -> dict[str, Any]:
+    return yaml.safe_load(RULESET_2023.read_text())
+
+
+def problems_of(call: Any, *args: Any, **kwargs: Any) -> list[mwrules.Problem]:
+    with pytest.raises(InputError) as caught:
+        call(*args, **kwargs)
+    return list(caught.value.problems)
+
+
+def run_cli(*args: str, stdin: bytes | None = None, timeout: float = 120) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "mwrules.cli", *args], input=stdin, capture_output=True, check=False, timeout=timeout
+    )
+
+
+# Wrong or missing verdicts -------------------------------------------------------
+
+
+ODD_TARGETS = [7, 11, 13, 1009, 4001, 17, 19, 23, 29, 31, 503, 2003, 37, 41]
+
+
+def with_targets(targets: list[int]) -> dict[str, Any]:
+    """The 2023-06 ruleset with every target replaced, in order, by *targets* (cycled)."""
+    data = ruleset_data()
+    numbers = itertools.cycle(targets)
+    for path in data["paths"]:
+        for metric_id, target in path["targets"].items():
+            if isinstance(target, dict):
+                path["targets"][metric_id] = {option: next(numbers) for option in target}
+            else:
+                path["targets"][metric_id] = next(numbers)
+    return data
+
+
+@pytest.mark.parametrize("targets", [ODD_TARGETS, [10**30]], ids=["odd-targets", "a-target-of-10**30"])
+def test_lint_refuses_points_too_fine_to_compare_exactly(targets: list[int]):
+    """Such targets once overflowed the engine's integers and reported 7.58 points as QUALIFIED."""
+    ruleset, _ = structure(with_targets(targets))
+    assert ruleset is not None
+
+    found = check(ruleset)
+
+    assert [codes.POINTS_TOO_FINE] == [problem.code for problem in found]
+    assert found[0].where.startswith("$.paths[")
+
+
+def test_a_ruleset_built_in_python_is_checked_before_it_runs():
+    ruleset, _ = structure(with_targets(ODD_TARGETS))
+
+    with pytest.raises(RulesetError, match="MW114"):
+        mwrules.evaluate({"partner_id": "x", "as_of": "2024-06-30"}, ruleset=ruleset)
+
+
+def test_fine_but_exact_targets_give_the_exact_verdict():
+    """Targets that lint accepts, however odd, score exactly: 0.91 points in a metric fails the pass rule."""
+    data = with_targets([7, 11, 13, 17, 19, 23, 29, 31])
+    ruleset, _ = structure(data)
+    assert ruleset is not None
+    assert [] == check(ruleset)
+    metrics = {path["id"]: {} for path in data["paths"]}
+
+    verdict = mwrules.evaluate({"partner_id": "x", "as_of": "2024-06-30", "metrics": metrics}, ruleset=ruleset)
+
+    assert not verdict.qualified
+    assert Fraction(0) == verdict.score
+
+
+def test_non_ascii_level_names_evaluate():
+    """The rules and the facts reach the engine in the same encoding (once: "reached no verdict")."""
+    data = ruleset_data()
+    for metric in data["metrics"]:
+        if metric.get("level") == "advanced":
+            metric["level"] = "avancé"
+    data["default_costs"]["avancé_person"] = data["default_costs"].pop("advanced_person")
+    ruleset, _ = structure(data)
+    assert ruleset is not None
+
+    verdict = mwrules.evaluate(
+        {"partner_id": "x", "as_of": "2024-06-30", "people": [{"id": "ann", "certifications": ["MS-102"]}]},
+        ruleset=ruleset,
+    )
+
+    assert Fraction(15) == verdict.paths["smb"].metrics["advanced_certifications"].points
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [("010", 10), ("0o10", 8), ("0x10", 16), ("+7", 7)],
+)
+def test_yaml_numbers_are_read_as_people_read_them(written: str, read: int):
+    document = _documents.parse(f"partner_id: x\nmetrics: {{smb: {{net_customer_adds: {written}}}}}\n")
+
+    assert read == document.data["metrics"]["smb"]["net_customer_adds"]
+
+
+@pytest.mark.parametrize("text", ["1:30", "yes", "no", "on", "off", "2024-06-30", "1_000"])
+def test_yaml_1_1_forms_are_text(text: str):
+    """YAML 1.1 read 1:30 as 90, yes/no as booleans and dates as dates; YAML 1.2 reads text."""
+    document = _documents.parse(f"value: {text}\n")
+
+    assert text == document.data["value"]
+
+
+def test_a_sexagesimal_metric_is_a_problem_not_ninety():
+    problems = problems_of(
+        mwrules.load_partner, _documents.parse("partner_id: x\nmetrics: {smb: {net_customer_adds: 1:30}}\n")
+    )
+
+    assert ["$.metrics.smb.net_customer_adds"] == [problem.where for problem in problems]
+    assert "'1:30'" in problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("people", "metric", "where"),
+    [
+        ((), "6", "$.metrics.smb.net_customer_adds"),
+        ((), 2.5, "$.metrics.smb.net_customer_adds"),
+        ((), True, "$.metrics.smb.net_customer_adds"),
+        ((), float("nan"), "$.metrics.smb.net_customer_adds"),
+        ((), 10**5000, "$.metrics.smb.net_customer_adds"),
+        ((Person(1),), 6, "$.people[0].id"),  # type: ignore[arg-type]
+        ((Person(None),), 6, "$.people[0].id"),  # type: ignore[arg-type]
+        ((Person("a", ("MS-700", 7)),), 6, "$.people[0].certifications"),  # type: ignore[arg-type]
+        ((Person("a", (Certification("MS-700", earned="2024-01-01"),)),), 6, None),  # type: ignore[arg-type]
+        (("ann",), 6, "$.people[0]"),
+    ],
+    ids=["text", "fraction", "bool", "nan", "huge", "id-1", "id-none", "cert-7", "date-as-text", "person-as-text"],
+)
+def test_partner_objects_get_the_checks_documents_get(people: tuple[Any, ...], metric: object, where: str | None):
+    partner = Partner(
+        partner_id="x", as_of=datetime.date(2024, 6, 30), people=people, metrics={"smb": {"net_customer_adds": metric}}
+    )  # type: ignore[dict-item]
+
+    if where is None:  # a date written as text is what a document gives: accepted
+        assert mwrules.evaluate(partner).paths["smb"].metrics["intermediate_certifications"].people == ("a",)
+        return
+    problems = problems_of(mwrules.evaluate, partner)
+
+    assert all(problem.code is not None for problem in problems)
+    assert any(problem.where.startswith(where) for problem in problems), problems
+
+
+def test_a_person_given_as_a_mapping_reads_as_in_a_document():
+    partner = Partner(
+        partner_id="x", as_of=datetime.date(2024, 6, 30), people=({"id": "a", "certifications": ["MS-700"]},)
+    )  # type: ignore[arg-type]
+
+    assert ("a",) == mwrules.evaluate(partner).paths["smb"].metrics["intermediate_certifications"].people
+
+
+def test_person_ids_that_differ_in_case_or_spaces_are_one_person():
+    people = [{"id": "p1", "certifications": ["MS-700"]}, {"id": "P1"}, {"id": "p1 "}]
+
+    problems = problems_of(mwrules.evaluate, {"partner_id": "x", "people": people})
+
+    assert ["$.people[1].id", "$.people[2].id"] == [problem.where for problem in problems]
+    assert {codes.DUPLICATE_PERSON} == {problem.code for problem in problems}
+    assert "ignore case and surrounding spaces" in problems[0].message
+
+
+def test_surrounding_spaces_are_not_part_of_a_person_id():
+    document = {"partner_id": "x", "as_of": "2024-06-30", "people": [{"id": "  ann ", "certifications": ["MS-700"]}]}
+
+    verdict = mwrules.evaluate(document)
+
+    assert ("ann",) == verdict.paths["smb"].metrics["intermediate_certifications"].people
+
+
+# Crashes and tracebacks -------------------------------------------------------
+
+
+def test_a_person_id_past_the_text_limit_is_refused():
+    document = {"partner_id": "x", "people": [{"id": "a" * 16 * 2**20}]}
+
+    problems = problems_of(mwrules.evaluate, document)
+
+    assert [("$.people[0].id", codes.LIMIT)] == [(problem.where, problem.code) for problem in problems]
+    assert len(str(problems[0])) < 300
+
+
+def test_person_ids_never_reach_the_engine():
+    """A 16 MiB id (once a segfault: the engine's property limit) evaluates when the caller allows it."""
+    big = "é" * 9 * 2**20
+    document = {"partner_id": "x", "as_of": "2024-06-30", "people": [{"id": big, "certifications": ["MS-700"]}]}
+
+    verdict = mwrules.evaluate(document, limits=Limits(max_text_length=2**25))
+
+    assert (big,) == verdict.paths["smb"].metrics["intermediate_certifications"].people
+
+
+HOSTILE_YAML = {
+    "impossible-date": b"partner_id: x\nas_of: 2024-02-30\n",
+    "month-13": b"partner_id: x\nas_of: 2024-13-01\n",
+    "year-0": b"partner_id: x\nas_of: 0000-01-01\n",
+    "null-key": b"partner_id: x\nnull: 1\n",
+    "number-key": b"partner_id: x\n1: 1\n",
+    "list-key": b"partner_id: x\n? [a]\n: 1\n",
+    "unknown-tag": b"partner_id: !foo x\n",
+    "python-tag": b"partner_id: !!python/object:os.system x\n",
+    "merge-key": b"partner_id: x\n<<: 5\n",
+    "control-character": b"partner_id: x\x01\n",
+    "not-utf8": b"partner_id: caf\xe9\n",
+    "self-alias": b"partner_id: x\npeople: &a [*a]\n",
+    "deep": b"partner_id: x\npeople: " + b"[" * 600 + b"]" * 600 + b"\n",
+    "huge-int": b"partner_id: x\nmetrics: {smb: {net_customer_adds: " + b"9" * 5000 + b"}}\n",
+    "lone-surrogate": b'partner_id: x\npeople: [{id: "\\ud800"}]\n',
+    "billion-laughs": (
+        b"a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+        + b"".join(
+            b"%s: &%s [%s]\n" % (bytes([c]), bytes([c]), b", ".join([b"*" + bytes([c - 1])] * 10))
+            for c in range(ord("b"), ord("j"))
+        )
+        + b"partner_id: *i\n"
+    ),
+    "binary": b"partner_id: !!binary aGVsbG8=\n",
+    "two-documents": b"partner_id: x\n---\npartner_id: y\n",
+}
+
+
+@pytest.mark.parametrize("content", HOSTILE_YAML.values(), ids=HOSTILE_YAML.keys())
+def test_hostile_yaml_is_a_problem_with_a_code(content: bytes):
+    document = _documents.parse_bytes(content, source="p.yaml")
+    problems = list(document.problems)
+    if not problems:
+        problems = problems_of(mwrules.load_partner, document)
+
+    assert problems
+    assert all(problem.code in codes.CODES for problem in problems), problems
+    assert all(len(problem.message) < 300 for problem in problems)
+
+
+@pytest.mark.parametrize("command", ["evaluate", "explain", "plan"])
+@pytest.mark.parametrize("name", ["impossible-date", "unknown-tag", "self-alias", "lone-surrogate", "billion-laughs"])
+def test_hostile_partner_files_exit_2_without_a_traceback(tmp_path: Path, command: str, name: str):
+    path = tmp_path / "partner.yaml"
+    path.write_bytes(HOSTILE_YAML[name])
+
+    result = run_cli(command, str(path))
+
+    assert 2 == result.returncode, result.stderr
+    assert b"Traceback" not in result.stderr
+    assert b": MW0" in result.stderr
+
+
+def test_non_utf8_on_standard_input_exits_2():
+    result = run_cli("evaluate", "-", stdin=b"partner_id: caf\xe9\n")
+
+    assert 2 == result.returncode
+    assert b"MW001 cannot read the partner document: it is not UTF-8 text" in result.stderr
+
+
+def test_a_lone_surrogate_is_refused_where_it_is():
+    document = {"partner_id": "x", "people": [{"id": "\ud800"}]}
+
+    problems = problems_of(mwrules.evaluate, document)
+
+    assert [("$.people[0].id", codes.INVALID_VALUE)] == [(problem.where, problem.code) for problem in problems]
+    assert "lone surrogate" in problems[0].message
+
+
+@pytest.mark.parametrize("command", ["lint", "test"])
+def test_an_impossible_date_in_a_ruleset_is_a_problem(tmp_path: Path, command: str):
+    text = RULESET_2023.read_text().replace("effective_from: 2023-06-12", "effective_from: 2023-02-30")
+    path = tmp_path / "2023-06.yaml"
+    path.write_text(text)
+
+    result = run_cli(command, str(path))
+
+    assert result.returncode in (1, 2)
+    assert b"Traceback" not in result.stdout + result.stderr
+    assert b"$.manifest.effective_from: MW006 '2023-02-30' is not a valid date" in result.stdout
+
+
+def test_a_failure_before_the_facts_reach_the_engine_is_not_masked():
+    """Once, deleting a session that was never made raised "error code: 309" over the real error."""
+    rules = _engine.CompiledRuleset(
+        "test-masked@1", [_engine.Rule("r", {"all": [{"m": {"t": "x"}}]}, 0, lambda s, m: {})]
+    )
+
+    def interrupted(session: _engine.Session) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        rules.run([{"t": "x"}], interrupted)
+    assert 1 == len(rules.run([{"t": "x"}]).firings)
+
+
+# Hangs, leaks and resource use ----------------------------------------------------
+
+
+def test_billion_laughs_is_refused_at_the_alias_limit():
+    document = _documents.parse_bytes(HOSTILE_YAML["billion-laughs"], source="p.yaml")
+
+    assert [codes.LIMIT] == [problem.code for problem in document.problems]
+    assert "aliases repeat more than 10,000 values" in document.problems[0].message
+
+
+def test_aliases_within_the_limit_are_read():
+    document = _documents.parse("targets: &t {cpor: 1000}\nagain: *t\n")
+
+    assert {"targets": {"cpor": 1000}, "again": {"cpor": 1000}} == document.data
+
+
+@pytest.mark.parametrize("name", ["billion-laughs", "deep"])
+def test_a_tiny_hostile_file_takes_neither_time_nor_memory(tmp_path: Path, name: str):
+    """In a child capped at 1 GiB of address space and 60 s: a hang or a blow-up fails, never the machine."""
+    path = tmp_path / "partner.yaml"
+    path.write_bytes(HOSTILE_YAML[name])
+    code = (
+        "import resource, sys; resource.setrlimit(resource.RLIMIT_AS, (2**30, 2**30)); "
+        "from mwrules.cli import main; sys.exit(main(['evaluate', sys.argv[1]]))"
+    )
+
+    result = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, check=False, timeout=60)
+
+    assert 2 == result.returncode, result.stderr
+
+
+def test_limits_are_settable_by_the_caller():
+    document = {"partner_id": "x", "people": [{"id": f"p{n}"} for n in range(11)]}
+
+    problems = problems_of(mwrules.evaluate, document, limits=Limits(max_people=10))
+
+    assert [("$.people", codes.LIMIT)] == [(problem.where, problem.code) for problem in problems]
+    assert "11 people, more than the limit of 10" in problems[0].message
+    assert mwrules.evaluate(document, limits=Limits(max_people=11)).partner_id == "x"
+
+
+def test_limits_on_the_command_line(tmp_path: Path):
+    path = tmp_path / "partner.json"
+    path.write_text(json.dumps({"partner_id": "x", "people": [{"id": "a"}, {"id": "b"}]}))
+
+    refused = run_cli("evaluate", str(path), "--limit", "people=1")
+    accepted = run_cli("evaluate", str(path), "--limit", "people=2")
+    unknown = run_cli("evaluate", str(path), "--limit", "peple=2")
+
+    assert 2 == refused.returncode
+    assert b"MW007 2 people, more than the limit of 1 (raise the limit with --limit people=N)" in refused.stderr
+    assert 0 == accepted.returncode
+    assert 2 == unknown.returncode
+    assert b"did you mean 'people'?" in unknown.stderr
+
+
+def test_a_file_past_the_size_limit_is_not_read(tmp_path: Path):
+    path = tmp_path / "partner.yaml"
+    path.write_text("partner_id: x\n" + "# padding\n" * 200)
+
+    problems = problems_of(mwrules.evaluate, path, limits=Limits(max_file_bytes=1000))
+
+    assert [codes.LIMIT] == [problem.code for problem in problems]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork() is POSIX")
+def test_a_child_forked_while_another_thread_evaluates_can_evaluate():
+    """Once, the child waited forever on the engine lock the parent's thread held at fork()."""
+    partner = {"partner_id": "x", "as_of": "2024-06-30", "people": [{"id": "a", "certifications": ["MS-102"]}]}
+    stop = threading.Event()
+
+    def evaluate_forever() -> None:
+        while not stop.is_set():
+            mwrules.evaluate(partner)
+
+    worker = threading.Thread(target=evaluate_forever)
+    worker.start()
+    try:
+        time.sleep(0.05)  # the worker is inside an evaluation most of the time
+        statuses = []
+        for _ in range(5):
+            pid = os.fork()
+            if pid == 0:  # the child: exit 0 with the right verdict, never hang
+                try:
+                    verdict = mwrules.evaluate(partner)
+                    ok = verdict.paths["smb"].metrics["advanced_certifications"].points == 15
+                finally:
+                    os._exit(0 if ok else 1)
+            statuses.append(_wait(pid, timeout=60))
+    finally:
+        stop.set()
+        worker.join()
+
+    assert [0] * 5 == statuses
+
+
+def _wait(pid: int, timeout: float) -> int:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return os.waitstatus_to_exitcode(status)
+        time.sleep(0.01)
+    os.kill(pid, 9)
+    os.waitpid(pid, 0)
+    return -1  # hung
+
+
+def test_compiled_rulesets_are_bounded(tmp_path: Path):
+    """Loading a ruleset per request once kept every compiled copy alive (500 loads: +42 MB)."""
+    folder = tmp_path / "modern-work"
+    folder.mkdir()
+    (folder / "2023-06.yaml").write_text(RULESET_2023.read_text())
+    partner = {"partner_id": "x", "as_of": "2024-06-30"}
+
+    for _ in range(_evaluate.COMPILED_RULESETS_KEPT + 5):
+        mwrules.evaluate(partner, ruleset=mwrules.load_ruleset(folder / "2023-06.yaml"))
+
+    assert len(_evaluate._compiled) <= _evaluate.COMPILED_RULESETS_KEPT
+
+
+def test_a_released_ruleset_registers_again_when_used():
+    rules = _engine.CompiledRuleset(
+        "test-release@1", [_engine.Rule("r", {"all": [{"m": {"t": "x"}}]}, 0, lambda s, m: {})]
+    )
+    rules.release()
+
+    assert 1 == len(rules.run([{"t": "x"}]).firings)
+
+
+NAMES_THAT_ARE_PATHS = [
+    "/srv/rulesets/modern-work",
+    "../..",
+    "modern-work/../modern-work",
+    str(ROOT / "rulesets" / "modern-work"),
+]
+
+
+@pytest.mark.parametrize("name", NAMES_THAT_ARE_PATHS)
+def test_ruleset_names_select_shipped_rulesets_only(name: str):
+    with pytest.raises(RulesetError) as caught:
+        mwrules.evaluate({"partner_id": "x"}, ruleset=name)
+
+    assert codes.UNKNOWN_RULESET == caught.value.problems[0].code
+    assert "load_ruleset" in (caught.value.problems[0].suggestion or "")
+
+
+# Messages -----------------------------------------------------------------------
+
+
+def test_json_duplicate_keys_are_reported_at_their_path():
+    document = _documents.parse('{"partner_id": "x", "people": [{"id": "a", "id": "b"}]}', fmt="json")
+
+    assert ["$.people[0].id"] == [problem.where for problem in document.problems]
+
+
+def test_json_may_start_with_a_byte_order_mark():
+    document = _documents.parse_bytes('\ufeff{"partner_id": "x"}'.encode(), source="p.json")
+
+    assert {"partner_id": "x"} == document.data
+
+
+def test_a_huge_bad_value_is_not_echoed():
+    problems = problems_of(mwrules.evaluate, {"partner_id": "x", "as_of": "9" * 2**24})
+
+    assert len(str(problems[0])) < 300
+
+
+def test_an_unknown_ruleset_lists_each_shipped_ruleset_once():
+    with pytest.raises(RulesetError) as caught:
+        mwrules.evaluate({"partner_id": "x"}, ruleset="nothing-like-it")
+
+    assert "expected one of: 'modern-work'" == caught.value.problems[0].suggestion
+
+
+def test_metrics_of_the_wrong_shape_say_so_in_words():
+    problems = problems_of(mwrules.evaluate, {"partner_id": "x", "metrics": {"smb": None, "enterprise": [1]}})
+
+    assert all("NoneType" not in problem.message and "attribute" not in problem.message for problem in problems)
+    assert {"$.metrics.smb", "$.metrics.enterprise"} == {problem.where for problem in problems}
+
+
+def test_the_ruleset_data_is_not_changed_by_evaluating():
+    data = ruleset_data()
+    before = copy.deepcopy(data)
+    ruleset, _ = structure(data)
+
+    mwrules.evaluate({"partner_id": "x", "as_of": "2024-06-30", "metrics": SMB}, ruleset=ruleset)
+
+    assert before == data
