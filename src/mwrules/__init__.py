@@ -14,15 +14,28 @@ Fraction(15, 1)
 from ._evaluate import evaluate
 from ._explain import explain, summary
 from ._json import partner_to_json, verdict_from_json, verdict_to_json
-from ._lint import load_ruleset
 from ._partner_input import load_partner
 from ._plan import Action, PathPlan, Plan, plan
-from ._versions import RulesetChoice, select_ruleset
+from ._versions import RulesetChoice, load_ruleset, select_ruleset
 from .errors import EvaluationError, InputError, MwrulesError, Problem, RulesetError
 from .limits import Limits
 from .model import Certification, Partner, Person
 from .ruleset import Ruleset
 from .verdict import MetricResult, PathResult, RulesetRef, TraceStep, Verdict
+
+
+def __getattr__(name: str) -> str:
+    # The version is read from the package metadata when asked for:
+    # importlib.metadata costs more to import than the rest of mwrules' start.
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415
+
+        try:
+            return version("mwrules")
+        except PackageNotFoundError:  # pragma: no cover - a source tree that was never installed
+            return "0+unknown"
+    msg = f"module 'mwrules' has no attribute {name!r}"
+    raise AttributeError(msg)
 
 
 __all__ = [

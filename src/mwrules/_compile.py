@@ -36,6 +36,7 @@ from .ruleset import MetricSpec, Ruleset, check, normalise_name, points_denomina
 from .verdict import MetricResult, PathResult, format_points
 
 
+_CACHED_NAME_LENGTH = 200
 STAGE_PEOPLE, STAGE_POINTS, STAGE_TOTAL, STAGE_PASS, STAGE_VERDICT = range(5)
 
 
@@ -56,16 +57,22 @@ class CompiledRules:
             {spelling for cert in self.ruleset.certifications for spelling in (cert.name, *cert.aliases)}
         )
 
-        # Partner data repeats the same few names thousands of times; the
-        # "did you mean" search (difflib) is far dearer than the evaluation.
-        @functools.lru_cache(maxsize=4096)
-        def resolve(name: str) -> tuple[str | None, str | None]:
+        def lookup(name: str) -> tuple[str | None, str | None]:
             """The certification id *name* spells, or None and a "did you mean" hint."""
             cert_id = self.aliases.get(name) or self.aliases.get(normalise_name(name))
             if cert_id is not None:
                 return cert_id, None
             hint = did_you_mean(name, spellings)
             return None, hint if hint and hint.startswith("did you mean") else None
+
+        # Partner data repeats the same few names thousands of times; the
+        # "did you mean" search (difflib) is far dearer than the evaluation.
+        # Only names of a sensible length are kept: the cache must not hold
+        # megabytes for a caller that raised the text limit.
+        cached = functools.lru_cache(maxsize=4096)(lookup)
+
+        def resolve(name: str) -> tuple[str | None, str | None]:
+            return cached(name) if len(name) <= _CACHED_NAME_LENGTH else lookup(name)
 
         return resolve
 

@@ -3,7 +3,7 @@
 What is checked, for each ruleset file:
 
 * the file alone: the same checks as :func:`mwrules.load_ruleset` (keys,
-  types, references, targets, maxima, aliases, ids, dates);
+  types, references, targets, maxima, aliases, ids, dates, exactness);
 * with the other versions in its folder, when the folder is named after the
   ruleset's id (``rulesets/<id>/``): the same checks as choosing a version by
   date (file names, overlapping versions, effective dates in order);
@@ -22,9 +22,9 @@ import attrs
 
 from . import codes
 from ._cases import cases_dir, mismatch_problems, run_case
-from ._versions import check_versions
-from .errors import Problem, RulesetError
-from .ruleset import Ruleset, RulesetFile, read_ruleset_file
+from ._versions import check_versions, family_files, sort_problems
+from .errors import Problem
+from .ruleset import RulesetFile, read_ruleset_file
 
 
 @attrs.frozen
@@ -63,8 +63,10 @@ def lint(paths: Sequence[Path]) -> LintReport:
     read = {path: read_ruleset_file(path) for path in files}
     for loaded in read.values():
         problems += loaded.problems
-    for folder, versions in _families(read).items():
-        problems += check_versions(folder.name, versions)
+    for folder in dict.fromkeys(path.parent for path in read):
+        versions = family_files(folder, read)
+        if versions is not None:
+            problems += check_versions(folder.name, versions)
     cases = 0
     for loaded in read.values():
         if loaded.ruleset is None or loaded.problems:
@@ -75,33 +77,4 @@ def lint(paths: Sequence[Path]) -> LintReport:
             problems += result.problems
             if result.mismatches:
                 problems += mismatch_problems(result)
-    unique = list(dict.fromkeys(problems))
-    unique.sort(key=lambda problem: (problem.file or "", problem.line or 0, problem.where))
-    return LintReport(tuple(unique), tuple(read.values()), cases)
-
-
-def load_ruleset(path: str | Path) -> Ruleset:
-    """Load the ruleset file at *path*, after every check ``mwrules lint`` makes of it.
-
-    The file alone, the versions in its folder together (when the folder is
-    named after the ruleset's id), and the cases beside it: a ruleset that
-    fails any of them never produces a verdict.
-
-    Raises:
-        RulesetError: with every problem found, each at ``file:line``.
-    """
-    report = lint([Path(path)])
-    ruleset = report.files[0].ruleset if report.files else None
-    if report.problems or ruleset is None:
-        raise RulesetError(report.problems)
-    return ruleset
-
-
-def _families(read: dict[Path, RulesetFile]) -> dict[Path, list[RulesetFile]]:
-    """The versions in each folder holding a linted file, when some version there is named after the folder."""
-    families: dict[Path, list[RulesetFile]] = {}
-    for folder in dict.fromkeys(path.parent for path in read):
-        versions = [read.get(path) or read_ruleset_file(path) for path in sorted(folder.glob("*.yaml"))]
-        if any(version.ruleset is not None and version.ruleset.id == folder.name for version in versions):
-            families[folder] = versions
-    return families
+    return LintReport(tuple(sort_problems(problems)), tuple(read.values()), cases)

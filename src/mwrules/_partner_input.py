@@ -66,21 +66,25 @@ _converter.register_structure_hook(Person, _structure_person)
 
 
 def read_document(
-    source: str | os.PathLike[str], text: str | bytes | None = None, *, limits: Limits = DEFAULT_LIMITS
+    source: str | os.PathLike[str],
+    text: str | bytes | None = None,
+    *,
+    what: str = "the partner file",
+    limits: Limits = DEFAULT_LIMITS,
 ) -> _documents.Document:
-    """Read a partner file (``-`` is standard input when *text* is given).
+    """Read a partner file, or the *what* named (``-`` is standard input when *text* is given).
 
     Raises:
         InputError: the file cannot be read.
     """
     if isinstance(text, bytes):
-        document = _documents.parse_bytes(text, source=str(source), what="the partner document", limits=limits)
+        document = _documents.parse_bytes(text, source=str(source), what=what, limits=limits)
     elif text is not None:
         document = _documents.parse(text, source=str(source), limits=limits)
     else:
-        document = _documents.read_file(source, "the partner file", limits=limits)
+        document = _documents.read_file(source, what, limits=limits)
     if any(problem.code == codes.UNREADABLE for problem in document.problems):
-        raise InputError(document.problems)
+        raise InputError(document.problems, what=None if what == "the partner file" else what)
     return document
 
 

@@ -153,7 +153,7 @@ def load_costs(
         else:
             problems.append(Problem(f"$.{unit}", "no cost for this unit", code=codes.COST_UNIT))
     if problems:
-        raise InputError([document.locate(problem) for problem in problems])
+        raise InputError([document.locate(problem) for problem in problems], what="the costs")
     return merged, tuple(defaulted)
 
 

@@ -15,7 +15,7 @@ import datetime
 import itertools
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import attrs
@@ -23,7 +23,7 @@ import attrs
 from . import codes
 from ._convert import shown
 from .errors import InputError, Problem, RulesetError, did_you_mean
-from .ruleset import Manifest, Ruleset, RulesetFile, rulesets_dir
+from .ruleset import Manifest, Ruleset, RulesetFile, read_ruleset_file, rulesets_dir
 
 
 # A shipped ruleset's name is a folder name of rulesets/, never a path.
@@ -82,11 +82,56 @@ class Family:
 
 
 def read_family(directory: Path) -> Family:
-    """Read every version in *directory* and make every check ``mwrules lint`` makes, cases included."""
-    from ._lint import lint  # noqa: PLC0415 - lint runs cases, which evaluate, which choose versions here
+    """Read every version in *directory*, with each file's checks and the versions' checked together.
 
-    report = lint([directory])
-    return Family(directory.name, report.files, report.problems)
+    The cases beside the versions are not run: they are ``mwrules lint``'s and
+    ``mwrules test``'s, a tool above evaluation, run in CI; loading stays a
+    matter of structure.
+    """
+    files = [read_ruleset_file(path) for path in sorted(directory.glob("*.yaml"))]
+    problems = [problem for file in files for problem in file.problems]
+    problems += check_versions(directory.name, files)
+    return Family(directory.name, tuple(files), tuple(sort_problems(problems)))
+
+
+def family_files(folder: Path, read: Mapping[Path, RulesetFile]) -> list[RulesetFile] | None:
+    """The versions in *folder*, when it is a ruleset's folder (a version there has its name as id), else None.
+
+    Files already in *read* are not read again.
+    """
+    versions = [read.get(path) or read_ruleset_file(path) for path in sorted(folder.glob("*.yaml"))]
+    if any(version.ruleset is not None and version.ruleset.id == folder.name for version in versions):
+        return versions
+    return None
+
+
+def load_ruleset(path: str | Path) -> Ruleset:
+    """Load the ruleset file at *path*, checked as ``mwrules lint`` checks it, but for its cases.
+
+    The file alone (keys, types, references, targets, maxima, aliases, ids,
+    dates, exactness), and, when its folder is named after the ruleset's id,
+    the versions there together. A ruleset that fails a check never produces
+    a verdict. Its cases are run by ``mwrules lint`` and ``mwrules test``.
+
+    Raises:
+        RulesetError: with every problem found, each at ``file:line``.
+    """
+    path = Path(path)
+    loaded = read_ruleset_file(path)
+    problems = list(loaded.problems)
+    versions = family_files(path.parent, {path: loaded}) if loaded.manifest is not None else None
+    if versions is not None:
+        problems += check_versions(path.parent.name, versions)
+    if problems or loaded.ruleset is None:
+        raise RulesetError(sort_problems(problems))
+    return loaded.ruleset
+
+
+def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
+    """*problems* once each, by file and line."""
+    unique = list(dict.fromkeys(problems))
+    unique.sort(key=lambda problem: (problem.file or "", problem.line or 0, problem.where))
+    return unique
 
 
 def check_versions(family_id: str, files: Sequence[RulesetFile]) -> list[Problem]:

@@ -22,6 +22,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from . import _documents, _explain, codes
 from ._cases import CaseResult, cases_dir, run_case, shown
@@ -29,12 +30,12 @@ from ._convert import parse_date
 from ._diff import impact, impact_to_json, impact_to_text, read_partners
 from ._evaluate import evaluate_with, prepare
 from ._json import verdict_to_json
-from ._lint import lint, load_ruleset, ruleset_files
+from ._lint import lint, ruleset_files
 from ._partner_input import read_document
 from ._plan import plan_for
 from ._plan_report import plan_to_json, plan_to_text
 from ._schema import ruleset_schema
-from ._versions import select_ruleset, shipped_family
+from ._versions import load_ruleset, select_ruleset, shipped_family
 from .errors import InputError, MwrulesError, Problem, RulesetError, did_you_mean
 from .limits import Limits
 from .ruleset import Ruleset, read_ruleset_file, rulesets_dir
@@ -68,11 +69,25 @@ def _limits(args: argparse.Namespace) -> Limits:
     return Limits(**dict(args.limit))
 
 
+class _Version(argparse.Action):
+    """``--version``, reading the package metadata only when asked (it is slow to import)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        import mwrules  # noqa: PLC0415 - the package's __version__ is computed on access
+
+        print(f"mwrules {mwrules.__version__}")
+        parser.exit()
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mwrules",
         description="Does a partner qualify for Solutions Partner for Modern Work? By how much, and why.",
     )
+    parser.add_argument("--version", action=_Version, help="show mwrules' version and exit")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def partner_command(name: str, help_text: str) -> argparse.ArgumentParser:
@@ -196,7 +211,7 @@ def _plan(args: argparse.Namespace) -> int:
         hint = did_you_mean(args.path, path_ids)
         print(f"mwrules: --path {args.path!r} is not a path of {choice.ruleset} ({hint})", file=sys.stderr)
         return EXIT_BAD_INPUT
-    costs = read_document(args.costs) if args.costs else None
+    costs = read_document(args.costs, what="the costs file") if args.costs else None
     result = plan_for(partner, choice, costs=costs, path=args.path)
     if args.format == "json":
         print(json.dumps(plan_to_json(result), indent=2, ensure_ascii=False))
@@ -293,7 +308,8 @@ def ruleset_argument(value: str | None) -> Ruleset | str | None:
 
 def _read_document(source: str, limits: Limits) -> _documents.Document:
     if source == "-":
-        return read_document("<stdin>", sys.stdin.buffer.read(limits.max_file_bytes + 1), limits=limits)
+        data = sys.stdin.buffer.read(limits.max_file_bytes + 1)
+        return read_document("<stdin>", data, what="the partner document", limits=limits)
     return read_document(source, limits=limits)
 
 

@@ -52,15 +52,16 @@ class _ProblemsError(MwrulesError, ValueError):
 
     summary = "problems found"
 
-    def __init__(self, problems: Sequence[Problem]) -> None:
+    def __init__(self, problems: Sequence[Problem], *, what: str | None = None) -> None:
         self.problems = tuple(problems)
-        lines = [f"{len(self.problems)} {self.summary}:"]
+        summary = self.summary if what is None else f"problem(s) in {what}"
+        lines = [f"{len(self.problems)} {summary}:"]
         lines.extend(f"  {problem}" for problem in self.problems)
         super().__init__("\n".join(lines))
 
 
 class InputError(_ProblemsError):
-    """The partner document is not valid; :attr:`problems` lists every mistake."""
+    """The partner document (or another input, as *what* says) is not valid; :attr:`problems` lists every mistake."""
 
     summary = "problem(s) in the partner document"
 

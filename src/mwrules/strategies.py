@@ -896,10 +896,3 @@ def invalid_partner_documents(*, ruleset: Ruleset | str | None = None) -> st.Sea
     """
     _ruleset_argument(ruleset, None)
     return _invalid(ruleset)
-
-
-def _hypothesis_setup_hook() -> None:
-    """Called by Hypothesis (the ``hypothesis`` entry point): ``st.from_type`` knows mwrules' classes."""
-    st.register_type_strategy(Partner, st.deferred(partners))
-    st.register_type_strategy(Person, st.deferred(lambda: people(min_size=1, max_size=1).map(lambda found: found[0])))
-    st.register_type_strategy(Certification, st.deferred(certifications))

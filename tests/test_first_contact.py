@@ -1,0 +1,221 @@
+"""What a new user meets in the first ten minutes works: install, types, version, pipes, start-up, messages."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import mwrules
+from mwrules import InputError, _documents
+from mwrules.cli import main
+
+
+ROOT = Path(__file__).parents[1]
+EXAMPLES = ROOT / "examples"
+
+
+def python(code: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=300, **kwargs
+    )
+
+
+def test_the_version_comes_from_the_package_metadata(capsys: pytest.CaptureFixture[str]):
+    with pytest.raises(SystemExit) as exited:
+        main(["--version"])
+
+    assert 0 == exited.value.code
+    assert f"mwrules {mwrules.__version__}\n" == capsys.readouterr().out
+    assert mwrules.__version__[0].isdigit()
+
+
+def test_the_wheel_ships_types_rulesets_and_licence(tmp_path: Path):
+    """A wheel built from the checkout carries py.typed, the rulesets, their cases and schema, and the MIT text."""
+    built = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-w", str(tmp_path), str(ROOT)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert 0 == built.returncode, built.stderr
+    (wheel,) = tmp_path.glob("mwrules-*.whl")
+
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+        licences = [name for name in names if name.endswith(("licenses/LICENSE", "/LICENSE"))]
+        licence = archive.read(licences[0]).decode() if licences else ""
+
+    assert "mwrules/py.typed" in names
+    assert "mwrules/rulesets/modern-work/2026-01.yaml" in names
+    assert "mwrules/rulesets/modern-work/cases/2026-01/ab-900-counts.yaml" in names
+    assert "mwrules/rulesets/ruleset.schema.json" in names
+    assert "Permission is hereby granted, free of charge" in licence
+
+
+def test_a_downstream_script_type_checks_under_mypy_strict(tmp_path: Path):
+    """mwrules ships py.typed: a strict downstream script sees its types (and a misuse is caught)."""
+    script = tmp_path / "downstream.py"
+    script.write_text(
+        textwrap.dedent(
+            """
+            from fractions import Fraction
+
+            import mwrules
+
+
+            def score(document: dict[str, object]) -> tuple[bool, str, Fraction]:
+                verdict: mwrules.Verdict = mwrules.evaluate(document)
+                points: Fraction = verdict.paths["smb"].metrics["net_customer_adds"].points
+                return verdict.qualified, verdict.path, verdict.score + points
+            """
+        )
+    )
+    wrong = tmp_path / "wrong.py"
+    wrong.write_text("import mwrules\n\nscore: int = mwrules.evaluate({}).score\n")
+    # mypy finds the installed (here: editable) package through its py.typed marker, as a user's mypy would
+    command = [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--python-executable", sys.executable]
+
+    typed = subprocess.run([*command, str(script)], capture_output=True, text=True, check=False, cwd=tmp_path)
+    untyped = subprocess.run([*command, str(wrong)], capture_output=True, text=True, check=False, cwd=tmp_path)
+
+    assert 0 == typed.returncode, typed.stdout
+    assert 1 == untyped.returncode
+    assert (
+        'Incompatible types in assignment (expression has type "Fraction", variable has type "int")' in untyped.stdout
+    )
+
+
+def test_mwrules_strategies_imports_before_hypothesis():
+    """Once: "partially initialized module 'mwrules.strategies'", a circle through the hypothesis entry point."""
+    result = python("import mwrules.strategies as mst; print(mst.partners().example().partner_id is not None)")
+
+    assert "True" == result.stdout.strip(), result.stderr
+
+
+def test_a_broken_mwrules_does_not_break_hypothesis(tmp_path: Path):
+    """The entry point runs on every `import hypothesis`: when mwrules cannot import, it does nothing."""
+    (tmp_path / "durable_rules_engine.py").write_text("raise ImportError('a broken build')\n")
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+
+    result = python("import hypothesis.strategies as st; print(st.integers().example() is not None)", env=env)
+    broken = python("import mwrules", env=env)
+
+    assert "True" == result.stdout.strip(), result.stderr
+    assert "a broken build" in broken.stderr
+
+
+def test_closing_the_pipe_early_is_quiet():
+    """`mwrules explain x | head` once printed a BrokenPipeError traceback and exited 1 ("not qualified")."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mwrules.cli", "explain", str(EXAMPLES / "large-enterprise.json")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None
+    assert process.stderr is not None
+    process.stdout.close()  # the reader is gone before mwrules writes a line
+
+    with process.stderr:
+        error = process.stderr.read()
+    status = process.wait(timeout=300)
+
+    assert b"" == error
+    assert 141 == status
+
+
+def test_evaluating_runs_no_case_and_imports_no_tool():
+    """Loading the shipped rulesets checks their structure; their cases are lint's, test's and CI's."""
+    result = python(
+        "import sys, mwrules; mwrules.evaluate({'partner_id': 'x'}); "
+        "print(sorted(m for m in ('mwrules._cases', 'mwrules._lint') if m in sys.modules))"
+    )
+
+    assert "[]" == result.stdout.strip(), result.stderr
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "partner_id: [\n",
+        "a: b: c\n",
+        "people:\n  - id: a\n - id: b\n",
+        "key: 'unterminated\n",
+        "a: *nothing\n",
+        "\tpartner_id: x\n",
+        "{a: 1\n",
+        "partner_id: x\x07\n",
+    ],
+)
+def test_the_c_parser_and_the_python_parser_report_the_same_problem(monkeypatch: pytest.MonkeyPatch, text: str):
+    """PyYAML built with libyaml parses faster; its messages are worded as the pure-Python parser's."""
+    if _documents._FastLoader is None:
+        pytest.skip("PyYAML was built without libyaml")
+    with_c = _documents.parse(text, source="p.yaml").problems
+
+    monkeypatch.setattr(_documents, "_FastLoader", None)
+    without_c = _documents.parse(text, source="p.yaml").problems
+
+    assert with_c
+    assert without_c == with_c
+
+
+def test_the_c_parser_and_the_python_parser_read_the_same_data(monkeypatch: pytest.MonkeyPatch):
+    text = (ROOT / "rulesets" / "modern-work" / "2026-01.yaml").read_text()
+    with_c = _documents.parse(text)
+
+    monkeypatch.setattr(_documents, "_FastLoader", None)
+    without_c = _documents.parse(text)
+
+    assert (without_c.data, without_c.lines) == (with_c.data, with_c.lines)
+
+
+@pytest.mark.parametrize("as_path", [str, Path], ids=["str", "Path"])
+def test_evaluate_reads_a_path(as_path: type):
+    verdict = mwrules.evaluate(as_path(EXAMPLES / "near-miss.yaml"))
+
+    assert "northwind" == verdict.partner_id
+
+
+def test_a_missing_path_says_the_file_cannot_be_read():
+    with pytest.raises(InputError) as caught:
+        mwrules.evaluate("partner.yaml")
+
+    assert "partner.yaml: $: MW001 cannot read the partner file: No such file or directory" == str(
+        caught.value.problems[0]
+    )
+
+
+def test_problems_are_listed_in_the_order_of_the_file(tmp_path: Path):
+    path = tmp_path / "partner.yaml"
+    path.write_text(
+        "partner_id: x\n"
+        "people:\n"
+        "  - id: a\n"
+        "  - id: a\n"  # line 4: found by the second pass
+        "metrics:\n"
+        "  smb:\n"
+        "    net_customer_adds: many\n"  # line 7: found by the first pass
+        "as_of: 2024-02-30\n"  # line 8
+    )
+
+    with pytest.raises(InputError) as caught:
+        mwrules.evaluate(path)
+
+    assert [4, 7, 8] == [problem.line for problem in caught.value.problems]
+
+
+def test_a_costs_file_that_cannot_be_read_is_called_a_costs_file(capsys: pytest.CaptureFixture[str]):
+    status = main(["plan", str(EXAMPLES / "near-miss.yaml"), "--costs", "missing.yaml"])
+
+    error = capsys.readouterr().err
+    assert 2 == status
+    assert "1 problem(s) in the costs file:" in error
+    assert "cannot read the costs file" in error
+    assert "partner" not in error
