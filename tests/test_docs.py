@@ -17,6 +17,8 @@ from hypothesis import settings
 
 from mwrules.codes import CODES
 
+from .docs_pages import PAGES
+
 
 ROOT = Path(__file__).parents[1]
 DOCS = ROOT / "docs"
@@ -126,3 +128,9 @@ def test_the_readme_python_example_runs(capsys: pytest.CaptureFixture[str]):
     assert (True, "smb", 71) == (verdict.qualified, verdict.path, verdict.score)  # type: ignore[attr-defined]
     assert "2023-06" == verdict.ruleset.version  # type: ignore[attr-defined]
     assert "QUALIFIED on smb" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_the_pages_written_from_the_rulesets_are_current(name: str):
+    """docs/certifications.md lists what the rulesets say (regenerate: python tests/docs_pages.py)."""
+    assert PAGES[name]() == (DOCS / name).read_text()

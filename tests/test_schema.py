@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import datetime
 import json
+from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -13,8 +14,11 @@ import yaml
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+import mwrules
 from mwrules import ruleset as model
-from mwrules._schema import SCHEMA_FILE_NAME, ruleset_schema
+from mwrules import strategies as mst
+from mwrules._schema import PARTNER_SCHEMA_FILE_NAME, SCHEMA_FILE_NAME, partner_schema, ruleset_schema
+from mwrules.cli import main
 from mwrules.ruleset import rulesets_dir
 
 
@@ -111,3 +115,64 @@ def test_both_accept_the_shipped_rulesets(data):
 def test_the_schema_and_the_loader_agree(data: Any):
     """For any one-change mutation of a shipped ruleset, the schema accepts it exactly when the loader does."""
     assert schema_accepts(data) == loader_accepts(data)
+
+
+# Partner documents ----------------------------------------------------------------
+
+SHIPPED_PARTNER_SCHEMA = json.loads((rulesets_dir() / PARTNER_SCHEMA_FILE_NAME).read_text())
+PARTNER_VALIDATOR = jsonschema.Draft7Validator(
+    SHIPPED_PARTNER_SCHEMA, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER
+)
+EXAMPLES = Path(__file__).parents[1] / "examples"
+
+
+def test_the_shipped_partner_schema_is_the_latest_versions():
+    """rulesets/partner.schema.json is current: mwrules schema partner > rulesets/partner.schema.json."""
+    latest = mwrules.select_ruleset("modern-work@2026-01").ruleset
+
+    assert partner_schema(latest) == SHIPPED_PARTNER_SCHEMA
+
+
+def test_mwrules_schema_partner_prints_it(capsys: pytest.CaptureFixture[str]):
+    assert 0 == main(["schema", "partner"])
+
+    assert SHIPPED_PARTNER_SCHEMA == json.loads(capsys.readouterr().out)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [*sorted(EXAMPLES.glob("*.*")), *sorted((rulesets_dir() / "modern-work" / "cases").glob("*/*.yaml"))],
+    ids=lambda path: f"{path.parent.name}/{path.name}",
+)
+def test_every_example_and_case_partner_fits_the_schema(path: Path):
+    data = yaml.safe_load(path.read_text())
+    document = data["partner"] if "cases" in path.parts else data
+
+    PARTNER_VALIDATOR.validate(as_editor_sees(document))
+
+
+@given(mst.partner_documents(ruleset="modern-work@2026-01"))
+def test_documents_the_loader_reads_fit_the_schema(document: dict[str, Any]):
+    PARTNER_VALIDATOR.validate(document)
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        {"people": []},
+        {"partner_id": "x", "peoples": []},
+        {"partner_id": 5},
+        {"partner_id": "x", "people": [{"id": ""}]},
+        {"partner_id": "x", "people": [{"id": "a", "certifications": [{"nom": "MS-700"}]}]},
+        {"partner_id": "x", "metrics": {"smb": {"net_customer_adds": "6"}}},
+        {"partner_id": "x", "metrics": {"smb": {"usage_growth": {"dpor": 1}}}},
+        {"partner_id": "x", "metrics": {"small": {}}},
+        {"partner_id": "x", "metrics": {"smb": {"intermediate_certifications": 2}}},
+        {"partner_id": "x", "as_of": "30/06/2024"},
+    ],
+)
+def test_the_schema_and_the_loader_refuse_the_same_mistakes(document: dict[str, Any]):
+    with pytest.raises(mwrules.InputError):
+        mwrules.load_partner(document, "modern-work@2026-01")
+
+    assert not PARTNER_VALIDATOR.is_valid(document)

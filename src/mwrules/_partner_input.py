@@ -116,7 +116,7 @@ def load_partner(
             problems.append(
                 Problem(
                     "$",
-                    "a partner document must be an object with partner_id, people and metrics",
+                    "a partner document must be an object with a partner_id (and, to score, people and metrics)",
                     code=codes.INVALID_VALUE,
                 )
             )

@@ -1,4 +1,6 @@
-"""The JSON Schema of ruleset files, generated from the ruleset model.
+"""The JSON Schemas of ruleset files and of partner documents.
+
+Ruleset files: generated from the ruleset model.
 
 The attrs classes in :mod:`mwrules.ruleset` are the one description of the
 format: the loader structures them with cattrs, and this module walks the
@@ -10,6 +12,14 @@ whole ruleset (references, sums, aliases) are ``mwrules lint``'s.
 The shipped copy is ``rulesets/ruleset.schema.json``; a test fails when it
 differs from :func:`ruleset_schema`. Regenerate it with
 ``mwrules schema > rulesets/ruleset.schema.json``.
+
+Partner documents: their paths, metrics and association options are the
+ruleset's, so :func:`partner_schema` writes the schema of one ruleset's
+partner documents, with the ruleset's certification names as completions.
+The shipped ``rulesets/partner.schema.json`` is the latest Modern Work
+version's (``mwrules schema partner > rulesets/partner.schema.json``). The
+schema describes the shape; what needs the whole document (repeated person
+ids, an expiry before the earning date) is the loader's to report.
 """
 
 from __future__ import annotations
@@ -25,9 +35,12 @@ from typing import Any
 import attrs
 
 from . import ruleset as model
+from ._partner_input import MAX_MEASURE
+from .limits import DEFAULT_LIMITS
 
 
 SCHEMA_FILE_NAME = "ruleset.schema.json"
+PARTNER_SCHEMA_FILE_NAME = "partner.schema.json"
 _DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 
 
@@ -102,3 +115,90 @@ def _type_schema(tp: Any, definitions: dict[str, Any]) -> dict[str, Any]:
         return scalars[tp]
     msg = f"no JSON Schema for {tp!r}: teach mwrules._schema the new type"
     raise TypeError(msg)
+
+
+def partner_schema(ruleset: model.Ruleset) -> dict[str, Any]:
+    """The JSON Schema (draft-07) of partner documents under *ruleset*."""
+    date = {"type": "string", "pattern": _DATE_PATTERN, "format": "date"}
+    text = {"type": "string", "maxLength": DEFAULT_LIMITS.max_text_length}
+    names = sorted({spelling for cert in ruleset.certifications for spelling in (cert.name, *cert.aliases)})
+    name = {**text, "description": "the certification's name, a former name or its exam code", "examples": names}
+    certification = {
+        "anyOf": [
+            name,
+            {
+                "type": "object",
+                "properties": {
+                    "name": name,
+                    "earned": {**date, "description": "the day it was earned; it does not count before"},
+                    "expires": {**date, "description": "the last day it counts"},
+                },
+                "required": ["name"],
+                "additionalProperties": False,
+            },
+        ]
+    }
+    measure = {"type": "integer", "minimum": -MAX_MEASURE, "maximum": MAX_MEASURE}
+    paths = {}
+    for path in ruleset.paths:
+        metrics: dict[str, Any] = {}
+        for metric in ruleset.metrics:
+            if metric.measure == "certified_people":
+                continue  # counted from people, never given
+            options = ruleset.options(path.id, metric.id)
+            value = (
+                {
+                    "type": "object",
+                    "properties": dict.fromkeys(options, measure),
+                    "additionalProperties": False,
+                }
+                if options
+                else measure
+            )
+            metrics[metric.id] = {"description": metric.title, **value}
+        paths[path.id] = {
+            "description": path.title,
+            "type": "object",
+            "properties": metrics,
+            "additionalProperties": False,
+        }
+    return {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "$id": "https://mwrules.dev/schemas/" + PARTNER_SCHEMA_FILE_NAME,
+        "title": f"mwrules partner document ({ruleset.manifest.title}, {ruleset.version})",
+        "description": "A partner organisation: its people and, per path, its measured metrics (docs/input-format.md).",
+        "type": "object",
+        "properties": {
+            "partner_id": {**text, "description": "the partner's id, e.g. its Partner Center id"},
+            "as_of": {**date, "description": "the evaluation date (default: today); it also chooses the version"},
+            "people": {
+                "type": "array",
+                "maxItems": DEFAULT_LIMITS.max_people,
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "id": {
+                            **text,
+                            "minLength": 1,
+                            "description": "unique within the document, ignoring case and surrounding spaces",
+                        },
+                        "certifications": {
+                            "type": "array",
+                            "maxItems": DEFAULT_LIMITS.max_certifications_per_person,
+                            "items": certification,
+                        },
+                    },
+                    "required": ["id"],
+                    "additionalProperties": False,
+                },
+            },
+            "metrics": {
+                "description": "per path, the metrics not counted from people; a missing one counts as 0",
+                "type": "object",
+                "properties": paths,
+                "additionalProperties": False,
+            },
+        },
+        "required": ["partner_id"],
+        "additionalProperties": False,
+    }

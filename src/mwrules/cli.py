@@ -34,8 +34,8 @@ from ._lint import lint, ruleset_files
 from ._partner_input import read_document
 from ._plan import plan_for
 from ._plan_report import plan_to_json, plan_to_text
-from ._schema import ruleset_schema
-from ._versions import load_ruleset, select_ruleset, shipped_family
+from ._schema import partner_schema, ruleset_schema
+from ._versions import DEFAULT_ID, load_ruleset, select_ruleset, shipped_family
 from .errors import InputError, MwrulesError, Problem, RulesetError, did_you_mean
 from .limits import Limits
 from .ruleset import Ruleset, read_ruleset_file, rulesets_dir
@@ -147,10 +147,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     diff_command.add_argument("--format", choices=("text", "json"), default="text")
 
-    commands.add_parser(
+    schema_command = commands.add_parser(
         "schema",
-        help="print the JSON Schema of ruleset files",
-        description="print the JSON Schema of ruleset files (shipped as rulesets/ruleset.schema.json)",
+        help="print the JSON Schema of ruleset files or of partner documents",
+        description="print the JSON Schema of ruleset files (shipped as rulesets/ruleset.schema.json) or of "
+        "partner documents (rulesets/partner.schema.json: the latest Modern Work version's)",
+    )
+    schema_command.add_argument("kind", nargs="?", choices=("ruleset", "partner"), default="ruleset")
+    schema_command.add_argument(
+        "--ruleset",
+        metavar="ID[@VERSION]|PATH",
+        help="partner: the ruleset whose paths, metrics and names to use (default: the latest Modern Work version)",
     )
     return parser
 
@@ -292,8 +299,18 @@ def _versioned(value: str) -> Ruleset:
     return select_ruleset(ruleset).ruleset
 
 
-def _schema(_: argparse.Namespace) -> int:
-    print(json.dumps(ruleset_schema(), indent=2, ensure_ascii=False))
+def _schema(args: argparse.Namespace) -> int:
+    if args.kind == "partner":
+        ruleset = ruleset_argument(args.ruleset)
+        if isinstance(ruleset, Ruleset):
+            chosen = ruleset
+        elif ruleset is None or "@" not in ruleset:
+            chosen = shipped_family(ruleset or DEFAULT_ID).rulesets[-1]
+        else:
+            chosen = select_ruleset(ruleset).ruleset
+        print(json.dumps(partner_schema(chosen), indent=2, ensure_ascii=False))
+    else:
+        print(json.dumps(ruleset_schema(), indent=2, ensure_ascii=False))
     return EXIT_OK
 
 
