@@ -114,7 +114,7 @@ def test_test_shows_the_expected_and_actual_points_of_a_failing_case(tmp_path, c
 
     assert "FAIL  modern-work 2026-01  ab-900-counts\n" in out
     assert "      paths.smb.metrics.intermediate_certifications\n      - want 7.5\n      + got  10\n" in out
-    assert out.endswith("10 passed, 1 failed\n")
+    assert out.endswith("11 passed, 1 failed\n")
 
 
 def test_test_fails_when_no_case_ran(tmp_path, capsys):

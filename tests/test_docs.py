@@ -134,3 +134,24 @@ def test_the_readme_python_example_runs(capsys: pytest.CaptureFixture[str]):
 def test_the_pages_written_from_the_rulesets_are_current(name: str):
     """docs/certifications.md lists what the rulesets say (regenerate: python tests/docs_pages.py)."""
     assert PAGES[name]() == (DOCS / name).read_text()
+
+
+def readme_commands() -> list[str]:
+    """The README's mwrules commands, as pasted (the install and the test run are the CI's own steps)."""
+    blocks = re.findall(r"```sh\n(.*?)```", (ROOT / "README.md").read_text(), re.DOTALL)
+    return [line for block in blocks for line in block.splitlines() if line.startswith(".venv/bin/mwrules ")]
+
+
+@pytest.mark.parametrize("command", readme_commands())
+def test_every_readme_command_runs_as_pasted(tmp_path: Path, command: str):
+    """Once, two README lines named a partner.json that does not exist."""
+    shutil.copytree(ROOT / "examples", tmp_path / "examples")
+    (tmp_path / ".venv").symlink_to(Path(sys.executable).parents[1])
+
+    result = subprocess.run(  # noqa: S602 - the README's own line, run as a reader runs it
+        command, shell=True, cwd=tmp_path, capture_output=True, text=True, check=False, timeout=600
+    )
+
+    assert result.returncode in (0, 1), result.stderr  # 1: --fail-unqualified on a partner that does not qualify
+    assert "Traceback" not in result.stderr
+    assert result.stdout or (tmp_path / "partner.schema.json").exists()
