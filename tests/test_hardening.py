@@ -199,7 +199,7 @@ def test_person_ids_that_differ_in_case_or_spaces_are_one_person():
 
     assert ["$.people[1].id", "$.people[2].id"] == [problem.where for problem in problems]
     assert {codes.DUPLICATE_PERSON} == {problem.code for problem in problems}
-    assert "ignore case and surrounding spaces" in problems[0].message
+    assert "ids ignore case, spaces around them and invisible characters" in problems[0].message
 
 
 def test_surrounding_spaces_are_not_part_of_a_person_id():
@@ -533,3 +533,156 @@ def test_the_name_cache_keeps_no_long_names():
         tracemalloc.stop()
 
     assert held < 1_000_000
+
+
+# Found by a second hostile run ------------------------------------------------
+
+
+@pytest.mark.parametrize("other", ["Jose\u0301", "José\u200b", "JOSÉ"], ids=["decomposed", "zero-width-space", "upper"])
+def test_ids_that_read_the_same_are_one_person(other: str):
+    """Once, "José" and "José" written with a combining accent counted as two people, and a partner qualified."""
+    people = [{"id": "José", "certifications": ["MS-102"]}, {"id": other, "certifications": ["MS-102"]}]
+
+    problems = problems_of(mwrules.evaluate, {"partner_id": "x", "people": people})
+
+    assert [("$.people[1].id", codes.DUPLICATE_PERSON)] == [(problem.where, problem.code) for problem in problems]
+
+
+def test_a_folder_is_not_a_ruleset():
+    """Once, a folder given as --ruleset silently evaluated under its oldest version."""
+    with pytest.raises(RulesetError) as caught:
+        mwrules.load_ruleset(RULESET_2023.parent)
+
+    assert "2023-06.yaml, 2026-01.yaml" in caught.value.problems[0].message
+
+
+def with_options(count: int) -> dict[str, Any]:
+    data = ruleset_data()
+    data["paths"][0]["targets"]["usage_growth"] = {f"option_{number}": 1000 for number in range(count)}
+    data.pop("default_costs")
+    return data
+
+
+def test_more_options_than_the_engine_joins_are_refused_by_lint():
+    """Once, 17 options passed lint, then every evaluation failed in the engine (error code 304)."""
+    refused, _ = structure(with_options(17))
+    accepted, _ = structure(with_options(16))
+    assert refused is not None
+    assert accepted is not None
+
+    assert [codes.TOO_MANY_TO_JOIN] == [problem.code for problem in check(refused)]
+    assert [] == check(accepted)
+    assert mwrules.evaluate({"partner_id": "x", "as_of": "2024-06-30"}, ruleset=accepted).partner_id == "x"
+
+
+def test_more_paths_than_the_engine_joins_are_refused_by_lint():
+    data = ruleset_data()
+    template = data["paths"][1]
+    data["paths"] += [{**template, "id": f"smb_{number}"} for number in range(15)]
+    data["scoring"]["path_preference"] = [path["id"] for path in data["paths"]]
+    ruleset, _ = structure(data)
+    assert ruleset is not None
+
+    assert [("$.paths", codes.TOO_MANY_TO_JOIN)] == [(problem.where, problem.code) for problem in check(ruleset)]
+
+
+def test_a_huge_file_limit_allocates_nothing_up_front(tmp_path: Path):
+    result = run_cli("evaluate", str(ROOT / "examples" / "near-miss.yaml"), "--limit", "file-bytes=999999999999")
+
+    assert 0 == result.returncode, result.stderr
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["evaluate", str(ROOT / "examples" / "near-miss.yaml"), "--ruleset", "/" + "a" * 300 + ".yaml"],
+        ["lint", "a" * 300],
+        ["test", "a" * 300],
+        ["diff", "modern-work@2023-06", "modern-work@2026-01", "--partners", "a" * 5000],
+    ],
+    ids=["ruleset", "lint", "test", "diff"],
+)
+def test_a_name_too_long_for_the_system_is_a_plain_error(arguments: list[str]):
+    result = run_cli(*arguments)
+
+    assert 2 == result.returncode
+    assert b"Traceback" not in result.stderr
+    assert b"File name too long" in result.stderr + result.stdout
+
+
+@pytest.mark.parametrize("want", ["[1, 2]", "null", "{paths: {smb: null}}", "qualified", "{paths: [smb]}"])
+def test_a_case_whose_want_has_the_wrong_shape_is_a_problem(tmp_path: Path, want: str):
+    folder = tmp_path / "modern-work"
+    (folder / "cases" / "2023-06").mkdir(parents=True)
+    (folder / "2023-06.yaml").write_text(RULESET_2023.read_text())
+    (folder / "cases" / "2023-06" / "c.yaml").write_text(f"partner: {{partner_id: x}}\nwant: {want}\n")
+
+    for command in ("lint", "test"):
+        result = run_cli(command, str(folder))
+
+        assert 1 == result.returncode, result.stdout
+        assert b"Traceback" not in result.stderr
+        assert b"c.yaml:2: $.want" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("document", "where", "says"),
+    [
+        ({"partner_id": "x", 1: 2}, "$", "keys must be text, not 1"),
+        ({"partner_id": "x", "people": [{"id": "a", 5: 1}]}, "$.people[0]", "keys must be text"),
+        ({"partner_id": "x", "people": ["alice"]}, "$.people[0]", "expected a person: an object with id"),
+        ({"partner_id": "a\nb\x1b[31m"}, "$.partner_id", "control characters"),
+        ({"partner_id": None}, "$.partner_id", "expected text, got null"),
+        ({"partner_id": True}, "$.partner_id", "expected text, got true"),
+    ],
+)
+def test_documents_built_in_python_get_plain_problems(document: dict[Any, Any], where: str, says: str):
+    problems = problems_of(mwrules.evaluate, document)
+
+    assert any(problem.where == where and says in problem.message for problem in problems), problems
+
+
+def test_nesting_built_in_python_is_bounded():
+    deep: list[Any] = []
+    innermost = deep
+    for _ in range(5000):
+        innermost.append([])
+        innermost = innermost[0]
+
+    problems = problems_of(mwrules.evaluate, {"partner_id": "x", "people": deep})
+
+    assert [codes.LIMIT] == [problem.code for problem in problems]
+
+
+@pytest.mark.parametrize("value", [".nan", ".inf", "-.inf"])
+def test_points_that_are_not_finite_are_a_problem(tmp_path: Path, value: str):
+    path = tmp_path / "2023-06.yaml"
+    path.write_text(RULESET_2023.read_text().replace("max_points: 20", f"max_points: {value}", 1))
+
+    with pytest.raises(RulesetError) as caught:
+        mwrules.load_ruleset(path)
+
+    assert "expected a finite number" in str(caught.value)
+
+
+def test_a_tagged_scalar_that_is_not_its_type_says_so():
+    document = _documents.parse('partner_id: !!int "x"\n')
+
+    assert "'x' is not a int mwrules can read" in document.problems[0].message
+
+
+def test_the_message_of_many_problems_is_bounded():
+    people = [{"id": "same"} for _ in range(20_000)]
+
+    with pytest.raises(InputError) as caught:
+        mwrules.evaluate({"partner_id": "x", "people": people})
+
+    assert 19_999 == len(caught.value.problems)
+    assert len(str(caught.value)) < 100_000
+    assert "... and 19,799 more" in str(caught.value)
+
+
+@pytest.mark.parametrize("ruleset", [123, b"modern-work", {}])
+def test_a_ruleset_of_the_wrong_type_is_a_type_error(ruleset: object):
+    with pytest.raises(TypeError, match=r"ruleset must be a mwrules\.Ruleset"):
+        mwrules.evaluate({"partner_id": "x"}, ruleset=ruleset)  # type: ignore[arg-type]

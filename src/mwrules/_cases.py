@@ -102,9 +102,63 @@ def load_case(path: Path) -> Case:
                 for key in ("partner", "want")
                 if key not in data
             ]
+            if "want" in data:
+                problems += _want_problems(data["want"])
     if problems:
         raise RulesetError([document.locate(problem) for problem in problems])
     return Case(path.stem, str(data.get("note", "")).strip(), data["partner"], data["want"], document)
+
+
+_WANT_KEYS = ("qualified", "path", "score", "paths")
+_PATH_KEYS = ("qualified", "score", "metrics")
+
+
+def _want_problems(want: object) -> list[Problem]:
+    """Problems with the shape of a case's ``want``: what it pins, each of the right type."""
+    if not isinstance(want, dict):
+        return [Problem("$.want", f"expected an object with some of {', '.join(_WANT_KEYS)}", code=codes.INVALID_VALUE)]
+    problems = _keys_and_types(want, "$.want", {"qualified": bool, "path": str, "score": (int, float), "paths": dict})
+    paths = want.get("paths")
+    for path_id, path_want in (paths if isinstance(paths, dict) else {}).items():
+        where = f"$.want.paths.{path_id}"
+        if not isinstance(path_want, dict):
+            problems.append(
+                Problem(where, f"expected an object with some of {', '.join(_PATH_KEYS)}", code=codes.INVALID_VALUE)
+            )
+            continue
+        problems += _keys_and_types(path_want, where, {"qualified": bool, "score": (int, float), "metrics": dict})
+        metrics = path_want.get("metrics")
+        for metric_id, points in (metrics if isinstance(metrics, dict) else {}).items():
+            if isinstance(points, bool) or not isinstance(points, int | float):
+                problems.append(
+                    Problem(
+                        f"{where}.metrics.{metric_id}",
+                        "expected the metric's points, a number",
+                        code=codes.INVALID_VALUE,
+                    )
+                )
+    return problems
+
+
+def _keys_and_types(values: dict[str, object], where: str, kinds: dict[str, Any]) -> list[Problem]:
+    problems = []
+    for key, value in values.items():
+        kind = kinds.get(key)
+        if kind is None:
+            hint = f"a want has {', '.join(kinds)}"
+            problems.append(Problem(f"{where}.{key}", "unknown key in a case's want", hint, code=codes.UNKNOWN_KEY))
+        elif isinstance(value, bool) is not (kind is bool) or not isinstance(value, kind):
+            problems.append(Problem(f"{where}.{key}", f"expected {_KIND_NAMES[key]}", code=codes.INVALID_VALUE))
+    return problems
+
+
+_KIND_NAMES = {
+    "qualified": "true or false",
+    "path": "a path id",
+    "score": "a number of points",
+    "paths": "an object of path ids",
+    "metrics": "an object of metric ids and points",
+}
 
 
 def mismatches(case: Case, verdict: Verdict) -> list[Mismatch]:

@@ -11,6 +11,7 @@ unknown key, a "did you mean" suggestion.
 from __future__ import annotations
 
 import datetime
+import math
 import re
 from collections.abc import Iterator
 from fractions import Fraction
@@ -50,7 +51,10 @@ def shown(value: object, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _expected(what: str, value: object) -> ValueProblem:
+def expected(what: str, value: object) -> ValueProblem:
+    """The problem of a *value* that is not *what* was expected."""
+    if value is None or isinstance(value, bool):
+        return ValueProblem(f"expected {what}, got {'null' if value is None else str(value).lower()}")
     return ValueProblem(f"expected {what}, got {_type_name(value)} {shown(value)}")
 
 
@@ -62,7 +66,7 @@ def _structure_str(value: object, _: type) -> str:
     if isinstance(value, datetime.date):
         return value.isoformat()
     if not isinstance(value, str):
-        raise _expected("text", value)
+        raise expected("text", value)
     if not value.isascii():
         try:
             value.encode("utf-8")
@@ -77,24 +81,26 @@ def _structure_int(value: object, _: type) -> int:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, bool) or not isinstance(value, int):
-        raise _expected("a whole number", value)
+        raise expected("a whole number", value)
     return value
 
 
 def _structure_bool(value: object, _: type) -> bool:
     if not isinstance(value, bool):
-        raise _expected("true or false", value)
+        raise expected("true or false", value)
     return value
 
 
 def _structure_fraction(value: object, _: type) -> Fraction:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise _expected("a number", value)
+        raise expected("a number", value)
+    if isinstance(value, float) and not math.isfinite(value):
+        raise expected("a finite number", value)
     try:
         # str() reads 0.1 as the decimal the user wrote, not its binary float
         return Fraction(str(value)) if not isinstance(value, str) else Fraction(value)
     except (ValueError, ZeroDivisionError):
-        raise _expected("a number", value) from None
+        raise expected("a number", value) from None
 
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -103,11 +109,11 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 def parse_date(value: object) -> datetime.date:
     """A date from an ISO ``YYYY-MM-DD`` string (or a YAML date)."""
     if isinstance(value, datetime.datetime):
-        raise _expected("a date (YYYY-MM-DD) without a time", value)
+        raise expected("a date (YYYY-MM-DD) without a time", value)
     if isinstance(value, datetime.date):
         return value
     if not isinstance(value, str):
-        raise _expected("a date (YYYY-MM-DD)", value)
+        raise expected("a date (YYYY-MM-DD)", value)
     try:
         # fromisoformat alone would also take '20240630' and '2024-W26-7'
         if not _ISO_DATE.match(value):
@@ -141,7 +147,7 @@ def make_converter() -> cattrs.Converter:
 
         def hook(value: object, _: type) -> Any:
             if not isinstance(value, list | tuple):
-                raise _expected("a list", value)
+                raise expected("a list", value)
             return structure(value, cl)
 
         return hook
@@ -151,7 +157,7 @@ def make_converter() -> cattrs.Converter:
 
         def hook(value: object, _: type) -> Any:
             if not isinstance(value, dict):
-                raise _expected("an object", value)
+                raise expected("an object", value)
             return structure(value, cl)
 
         return hook

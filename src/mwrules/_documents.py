@@ -13,7 +13,7 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import attrs
 import yaml
@@ -31,6 +31,9 @@ class Document:
     source: str | None = None
     lines: Mapping[str, int] = attrs.field(factory=dict)
     problems: tuple[Problem, ...] = ()
+    #: Whether the data came from a JSON or YAML parser, which gives text keys
+    #: and bounded nesting; data built in Python is checked for both.
+    parsed: bool = attrs.field(default=False, eq=False)
 
     def line_of(self, where: str) -> int | None:
         """The line of *where*, or of its nearest ancestor that has one."""
@@ -50,7 +53,7 @@ class Document:
         prefix = child("$", key)
         lines = {"$" + where[len(prefix) :]: line for where, line in self.lines.items() if _within(where, prefix)}
         data = self.data.get(key) if isinstance(self.data, Mapping) else None
-        return Document(data, self.source, lines)
+        return Document(data, self.source, lines, parsed=self.parsed)
 
 
 def _within(where: str, prefix: str) -> bool:
@@ -89,9 +92,8 @@ def parse(text: str, *, source: str | None = None, fmt: str | None = None, limit
         line = text.count("\n", 0, error.start) + 1
         problem = Problem("$", "not valid Unicode text (a lone surrogate)", file=source, line=line, code=codes.SYNTAX)
         return Document(None, source, problems=(problem,))
-    if fmt == "json":
-        return _parse_json(text, source, limits)
-    return _Yaml(text, source, limits).document()
+    document = _parse_json(text, source, limits) if fmt == "json" else _Yaml(text, source, limits).document()
+    return attrs.evolve(document, parsed=True)
 
 
 def read_file(
@@ -104,7 +106,7 @@ def read_file(
     source = str(path)
     try:
         with Path(path).open("rb") as file:
-            data = file.read(limits.max_file_bytes + 1)
+            data = read_at_most(file, limits.max_file_bytes + 1)
     except (OSError, ValueError) as error:  # ValueError: a path with a NUL or a lone surrogate
         reason = error.strerror if isinstance(error, OSError) else "no file can have this name"
         problem = Problem("$", f"cannot read {what}: {reason}", file=_shorten(source), code=codes.UNREADABLE)
@@ -112,6 +114,18 @@ def read_file(
     if len(data) > limits.max_file_bytes:
         return _refused(source, f"{what} is larger than {limits.max_file_bytes:,} bytes", "file-bytes")
     return parse_bytes(data, source=source, fmt=fmt, what=what, limits=limits)
+
+
+def read_at_most(stream: BinaryIO, size: int) -> bytes:
+    """Up to *size* bytes of *stream*, read in pieces (a huge limit must not allocate a huge buffer)."""
+    pieces = []
+    while size > 0:
+        piece = stream.read(min(size, 1 << 20))
+        if not piece:
+            break
+        pieces.append(piece)
+        size -= len(piece)
+    return b"".join(pieces)
 
 
 def parse_bytes(
@@ -182,6 +196,30 @@ def _parse_json(text: str, source: str | None, limits: Limits) -> Document:
         problems.append(Problem(depth, f"nested more than {limits.max_depth} deep", file=source, code=codes.LIMIT))
         data = None
     return Document(data, source, problems=tuple(problems))
+
+
+def shape_problems(data: Any, max_depth: int) -> list[Problem]:
+    """Keys that are not text, and nesting past *max_depth*, in data built in Python (parsers rule both out)."""
+    problems = []
+    stack: list[tuple[Any, str, int]] = [(data, "$", 0)]
+    while stack:
+        value, where, depth = stack.pop()
+        if not isinstance(value, dict | list | tuple):
+            continue
+        if depth >= max_depth:
+            problems.append(Problem(where, f"nested more than {max_depth} deep", code=codes.LIMIT))
+            continue
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if isinstance(key, str):
+                    stack.append((item, child(where, key), depth + 1))
+                else:
+                    problems.append(
+                        Problem(where, f"keys must be text, not {_shorten(repr(key))}", code=codes.INVALID_VALUE)
+                    )
+        else:
+            stack.extend((item, child(where, index), depth + 1) for index, item in enumerate(value))
+    return problems
 
 
 def _paths_of_objects(data: Any, wanted: set[int], max_depth: int) -> dict[int, str]:
@@ -416,8 +454,9 @@ class _Yaml:
             return None
         try:
             return construct(node.value)
-        except ValueError:  # more digits than Python converts
-            self._problem(where, node, f"{_shorten(node.value)!r} is too long a number", codes.INVALID_VALUE)
+        except ValueError:  # "x" tagged !!int, or more digits than Python converts
+            tag = node.tag.rpartition(":")[2]
+            self._problem(where, node, f"{_shorten(node.value)!r} is not a {tag} mwrules can read", codes.INVALID_VALUE)
             return None
 
 

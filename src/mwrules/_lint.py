@@ -47,9 +47,14 @@ def ruleset_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
     problems = []
     for path in paths:
         if path.is_dir():
-            found += sorted(
+            inside = sorted(
                 candidate for candidate in path.rglob("*.yaml") if "cases" not in candidate.relative_to(path).parts
             )
+            if not inside:
+                problems.append(
+                    Problem("$", "no ruleset files (*.yaml) in this folder", file=str(path), code=codes.UNREADABLE)
+                )
+            found += inside
         elif path.exists():
             found.append(path)
         else:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime
 import os
+import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -18,6 +20,7 @@ from cattrs.errors import BaseValidationError
 
 from . import _documents, codes
 from ._convert import ValueProblem, make_converter, parse_date, problems_from, shown
+from ._convert import expected as _expected
 from ._versions import DEFAULT_ID, RulesetChoice, select_ruleset, shipped_family
 from .errors import InputError, Problem, did_you_mean
 from .limits import DEFAULT_LIMITS, Limits
@@ -39,6 +42,7 @@ def _structure_certification(value: object, _: type) -> Certification:
     raise ValueProblem(msg)
 
 
+_SUGGESTIONS = 100
 #: The largest measure a metric may give (either sign): far beyond any real
 #: partner, and small enough for exact arithmetic everywhere.
 MAX_MEASURE = 10**15
@@ -55,6 +59,9 @@ _converter.register_structure_hook(MetricValue, _structure_metric_value)
 
 
 def _structure_person(value: object, _: type) -> Person:
+    if not isinstance(value, dict):
+        what = "a person: an object with id and certifications"
+        raise _expected(what, value)
     # Ids are compared as names are: surrounding spaces are not part of them.
     person: Person = _structure_person_object(value, Person)
     stripped = person.id.strip()
@@ -104,11 +111,16 @@ def load_partner(
     Raises:
         InputError: with every problem found.
     """
+    if not isinstance(limits, Limits):
+        msg = f"limits must be a mwrules.Limits, not {type(limits).__name__}"
+        raise TypeError(msg)
     if not isinstance(document, _documents.Document):
         document = _documents.Document(document)
     if not isinstance(ruleset, Ruleset):
         ruleset = choose_for(document, ruleset).ruleset
     problems = list(document.problems)
+    if not document.parsed and not problems:
+        problems += _documents.shape_problems(document.data, limits.max_depth)
     partner = None
     data = document.data
     if not problems:
@@ -138,11 +150,23 @@ def load_partner(
     return partner
 
 
+# C0 and C1 control characters: an id or a name printed to a terminal must not move its cursor
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 def _check_limits(data: Mapping[str, Any], limits: Limits) -> list[Problem]:
-    """Problems with the size of a partner document: people, certifications per person, text."""
+    """Problems with a document's size (people, certifications, text) and control characters in its text."""
     problems = []
 
     def too_long(where: str, text: object) -> None:
+        if isinstance(text, str) and _CONTROL.search(text):
+            problems.append(
+                Problem(
+                    where,
+                    "control characters (a line break, a tab, an escape) are not allowed in ids and names",
+                    code=codes.INVALID_VALUE,
+                )
+            )
         if isinstance(text, str) and len(text) > limits.max_text_length:
             problems.append(
                 Problem(
@@ -186,7 +210,14 @@ def _check_limits(data: Mapping[str, Any], limits: Limits) -> list[Problem]:
 
 
 def choose_ruleset(ruleset: Ruleset | str | None, as_of: datetime.date | None) -> RulesetChoice:
-    """The ruleset to evaluate with, and why (see :func:`mwrules.evaluate`)."""
+    """The ruleset to evaluate with, and why (see :func:`mwrules.evaluate`).
+
+    Raises:
+        TypeError: *ruleset* is neither a Ruleset, a name nor None (a programming mistake).
+    """
+    if ruleset is not None and not isinstance(ruleset, Ruleset | str):
+        msg = f"ruleset must be a mwrules.Ruleset, a shipped ruleset's name or None, not {type(ruleset).__name__}"
+        raise TypeError(msg)
     if isinstance(ruleset, Ruleset):
         return RulesetChoice(ruleset, f"loaded from {ruleset.source}" if ruleset.source else "given by the caller")
     return select_ruleset(ruleset, as_of=as_of)
@@ -237,23 +268,40 @@ def _check_people(people: object) -> list[Problem]:
     return problems
 
 
+def identity(person_id: str) -> str:
+    """How person ids are compared: as people read them.
+
+    Unicode's compatibility normalisation (``José`` typed or decomposed is one
+    name), invisible format characters (a zero-width space) dropped, then
+    surrounding spaces and case ignored.
+    """
+    normal = unicodedata.normalize("NFKC", person_id)
+    if not normal.isascii():
+        normal = "".join(character for character in normal if unicodedata.category(character) != "Cf")
+    return normal.strip().casefold()
+
+
 def person_id_problems(ids: Iterable[tuple[int, object]]) -> list[Problem]:
     """Empty and repeated person ids, given (index in ``people``, id) pairs; ids that are not text are skipped.
 
-    Ids are compared as people read them: surrounding spaces and case do not
-    make two people (``p1``, ``P1`` and ``p1 `` are one person written three ways).
+    Ids are compared as people read them (see :func:`identity`): ``p1``,
+    ``P1`` and ``p1 `` are one person written three ways.
     """
     problems = []
     first_use: dict[str, tuple[int, str]] = {}
     for index, person_id in ids:
         if not isinstance(person_id, str):
             continue  # reported by the structural pass
-        key = person_id.strip().casefold()
+        key = identity(person_id)
         if not key:
             problems.append(Problem(f"$.people[{index}].id", "a person id cannot be empty", code=codes.EMPTY_PERSON_ID))
         elif key in first_use:
             first_index, first_id = first_use[key]
-            same = "" if first_id == person_id else f" as {shown(first_id)} (ids ignore case and surrounding spaces)"
+            same = (
+                ""
+                if first_id == person_id
+                else f" as {shown(first_id)} (ids ignore case, spaces around them and invisible characters)"
+            )
             problems.append(
                 Problem(
                     f"$.people[{index}].id",
@@ -288,14 +336,17 @@ def check_metrics(metrics: object, ruleset: Ruleset) -> list[Problem]:
     """Problems with the paths, metrics and options of *metrics* under *ruleset*."""
     if not isinstance(metrics, Mapping):
         return []
-    problems = []
+    problems: list[Problem] = []
+
+    def hint(word: object, choices: Iterable[str]) -> str | None:
+        # A suggestion costs a difflib search: a million unknown keys get the first hundred
+        return did_you_mean(str(word), choices) if len(problems) < _SUGGESTIONS else None
+
     path_ids = [path.id for path in ruleset.paths]
     for path_id, values in metrics.items():
         where = _documents.child("$.metrics", path_id)
         if path_id not in path_ids:
-            problems.append(
-                Problem(where, f"unknown path in {ruleset}", did_you_mean(str(path_id), path_ids), code=_UNKNOWN)
-            )
+            problems.append(Problem(where, f"unknown path in {ruleset}", hint(path_id, path_ids), code=_UNKNOWN))
             continue
         if not isinstance(values, Mapping):
             continue
@@ -314,9 +365,7 @@ def check_metrics(metrics: object, ruleset: Ruleset) -> list[Problem]:
                     )
                 else:
                     problems.append(
-                        Problem(
-                            spot, f"unknown metric in {ruleset}", did_you_mean(str(metric_id), inputs), code=_UNKNOWN
-                        )
+                        Problem(spot, f"unknown metric in {ruleset}", hint(metric_id, inputs), code=_UNKNOWN)
                     )
                 continue
             options = ruleset.options(path_id, metric_id)
@@ -341,7 +390,7 @@ def check_metrics(metrics: object, ruleset: Ruleset) -> list[Problem]:
                             Problem(
                                 _documents.child(spot, option),
                                 f"unknown association option for {metric_id} on {path_id}",
-                                did_you_mean(str(option), options),
+                                hint(option, options),
                                 code=_UNKNOWN,
                             )
                         )

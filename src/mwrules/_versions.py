@@ -27,7 +27,7 @@ from .ruleset import Manifest, Ruleset, RulesetFile, read_ruleset_file, rulesets
 
 
 # A shipped ruleset's name is a folder name of rulesets/, never a path.
-_NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_NAME = re.compile(r"^(?=.{1,64}$)[a-z0-9]+(-[a-z0-9]+)*$")
 #: The ruleset evaluated when none is named.
 DEFAULT_ID = "modern-work"
 _ONE_DAY = datetime.timedelta(days=1)
@@ -117,6 +117,11 @@ def load_ruleset(path: str | Path) -> Ruleset:
         RulesetError: with every problem found, each at ``file:line``.
     """
     path = Path(path)
+    if path.is_dir():
+        names = ", ".join(sorted(child.name for child in path.glob("*.yaml"))) or "none"
+        message = f"{shown(str(path))} is a folder; a ruleset is one version's file (here: {names})"
+        suggestion = "name the version's file, or a shipped ruleset by name (modern-work picks the version by date)"
+        raise RulesetError([Problem("$", message, suggestion, code=codes.UNREADABLE)])
     loaded = read_ruleset_file(path)
     problems = list(loaded.problems)
     versions = family_files(path.parent, {path: loaded}) if loaded.manifest is not None else None

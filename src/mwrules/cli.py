@@ -27,6 +27,7 @@ from typing import Any
 from . import _documents, _explain, codes
 from ._cases import CaseResult, cases_dir, run_case, shown
 from ._convert import parse_date
+from ._convert import shown as _shown
 from ._diff import impact, impact_to_json, impact_to_text, read_partners
 from ._evaluate import evaluate_with, prepare
 from ._json import verdict_to_json
@@ -53,13 +54,20 @@ def _date(text: str) -> datetime.date:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
+def _path(text: str) -> Path:
+    if not text:
+        msg = "an empty path names no file or folder"
+        raise argparse.ArgumentTypeError(msg)
+    return Path(text)
+
+
 def _limit(text: str) -> tuple[str, int]:
     name, _, value = text.partition("=")
     fields = dict(Limits.NAMES)
     if name not in fields:
         hint = did_you_mean(name, fields)
-        raise argparse.ArgumentTypeError(f"no limit is called {name!r}" + (f" ({hint})" if hint else ""))
-    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"no limit is called {_shown(name)}" + (f" ({hint})" if hint else ""))
+    if not (value.isascii() and value.isdigit() and len(value) <= 18) or int(value) < 1:
         msg = f"{name} needs a whole number of at least 1, e.g. {name}=1000"
         raise argparse.ArgumentTypeError(msg)
     return fields[name], int(value)
@@ -132,18 +140,18 @@ def _parser() -> argparse.ArgumentParser:
     lint_command = commands.add_parser(
         "lint", help="check ruleset files, their versions and their cases", description="check ruleset files"
     )
-    lint_command.add_argument("paths", nargs="*", type=Path, metavar="PATH", help=paths_help)
+    lint_command.add_argument("paths", nargs="*", type=_path, metavar="PATH", help=paths_help)
     test_command = commands.add_parser(
         "test", help="run the cases beside each ruleset", description="run the cases beside each ruleset"
     )
-    test_command.add_argument("paths", nargs="*", type=Path, metavar="PATH", help=paths_help)
+    test_command.add_argument("paths", nargs="*", type=_path, metavar="PATH", help=paths_help)
 
     diff_help = "how a ruleset change changes the verdicts of a portfolio of partners"
     diff_command = commands.add_parser("diff", help=diff_help, description=diff_help)
     diff_command.add_argument("old", metavar="OLD", help="the ruleset before: ID@VERSION or a file")
     diff_command.add_argument("new", metavar="NEW", help="the ruleset after: ID@VERSION or a file")
     diff_command.add_argument(
-        "--partners", type=Path, required=True, metavar="DIR|FILE", help="a partner document, or a folder of them"
+        "--partners", type=_path, required=True, metavar="DIR|FILE", help="a partner document, or a folder of them"
     )
     diff_command.add_argument("--format", choices=("text", "json"), default="text")
 
@@ -181,11 +189,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except MwrulesError as error:  # pragma: no cover - an engine failure is a bug, but say it plainly
         print(f"mwrules: internal error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except BrokenPipeError:
-        # The reader of the output went away (`mwrules explain x | head`): stop
-        # quietly, with the status a Unix tool killed by SIGPIPE has.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_BROKEN_PIPE
+    except OSError as error:
+        if isinstance(error, BrokenPipeError):
+            # The reader of the output went away (`mwrules explain x | head`):
+            # stop quietly, with the status a Unix tool killed by SIGPIPE has.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return EXIT_BROKEN_PIPE
+        # A path the system refuses (a name too long, a folder where a file
+        # belongs): the user's mistake, said plainly.
+        name = _shown(str(error.filename)) if error.filename else "a file"
+        print(f"mwrules: cannot read {name}: {error.strerror or error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     return status
 
 
@@ -325,7 +339,7 @@ def ruleset_argument(value: str | None) -> Ruleset | str | None:
 
 def _read_document(source: str, limits: Limits) -> _documents.Document:
     if source == "-":
-        data = sys.stdin.buffer.read(limits.max_file_bytes + 1)
+        data = _documents.read_at_most(sys.stdin.buffer, limits.max_file_bytes + 1)
         return read_document("<stdin>", data, what="the partner document", limits=limits)
     return read_document(source, limits=limits)
 

@@ -40,6 +40,7 @@ METRIC_DEFINITION = "MW111"
 CERTIFICATION_DATES = "MW112"
 COST_UNIT = "MW113"
 POINTS_TOO_FINE = "MW114"
+TOO_MANY_TO_JOIN = "MW115"
 
 OVERLAPPING_VERSIONS = "MW120"
 EFFECTIVE_DATE_ORDER = "MW121"
@@ -78,6 +79,7 @@ CODES: Mapping[str, str] = MappingProxyType(
         CERTIFICATION_DATES: "a certification's retirement dates are in the wrong order",
         COST_UNIT: "a cost for a unit the ruleset does not have, or of the wrong shape",
         POINTS_TOO_FINE: "targets and points too fine for scores to be compared exactly",
+        TOO_MANY_TO_JOIN: "more metrics, paths or options than the rules engine can join in one rule",
         OVERLAPPING_VERSIONS: "two versions of a ruleset are in force on the same day",
         EFFECTIVE_DATE_ORDER: "effective dates are in the wrong order",
         FILE_NAME_MISMATCH: "a ruleset file's name does not match its manifest",

@@ -47,6 +47,10 @@ class MwrulesError(Exception):
     """The root of every error mwrules raises."""
 
 
+#: Problems the error's message lists; all of them are in :attr:`problems`.
+_SHOWN = 200
+
+
 class _ProblemsError(MwrulesError, ValueError):
     """An error that carries every problem found, not only the first."""
 
@@ -56,7 +60,9 @@ class _ProblemsError(MwrulesError, ValueError):
         self.problems = tuple(problems)
         summary = self.summary if what is None else f"problem(s) in {what}"
         lines = [f"{len(self.problems)} {summary}:"]
-        lines.extend(f"  {problem}" for problem in self.problems)
+        lines.extend(f"  {problem}" for problem in self.problems[:_SHOWN])
+        if len(self.problems) > _SHOWN:
+            lines.append(f"  ... and {len(self.problems) - _SHOWN:,} more (every one is in the error's problems)")
         super().__init__("\n".join(lines))
 
 

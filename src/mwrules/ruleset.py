@@ -239,6 +239,9 @@ def _structure_number(value: object, _: type) -> Fraction:
     if isinstance(value, bool) or not isinstance(value, int | float):
         message = f"expected a number, got {shown(value)}"
         raise ValueProblem(message)
+    if isinstance(value, float) and not math.isfinite(value):
+        message = f"expected a finite number, got {value}"
+        raise ValueProblem(message)
     return Fraction(str(value))
 
 
@@ -352,6 +355,7 @@ def check(ruleset: Ruleset) -> list[Problem]:
     problems += _check_paths(ruleset)
     problems += _check_workloads(ruleset)
     problems += _check_scoring(ruleset)
+    problems += _check_joins(ruleset)
     if not problems:  # the arithmetic needs valid targets and points
         problems += _check_exactness(ruleset)
     problems += check_costs(ruleset, ruleset.default_costs, "$.default_costs")
@@ -643,6 +647,36 @@ def points_denominator(ruleset: Ruleset) -> int:
             amounts = target.values() if isinstance(target, Mapping) else [target] if target is not None else []
             fractions.extend(metric.max_points / amount for amount in amounts if amount > 0)
     return math.lcm(*(fraction.denominator for fraction in fractions))
+
+
+#: The most facts one rule of the engine can join (durable_rules' MAX_MESSAGE_FRAMES):
+#: a path's total joins its metrics, the verdict joins the paths, and a
+#: best_of_options metric joins its options.
+MAX_JOINED = 16
+
+
+def _check_joins(ruleset: Ruleset) -> list[Problem]:
+    """Rulesets whose rules would join more facts than the engine can: refused, never a failed evaluation."""
+    problems = []
+    suggestion = f"the rules engine joins at most {MAX_JOINED} facts in one rule"
+    if len(ruleset.metrics) > MAX_JOINED:
+        message = f"{len(ruleset.metrics)} metrics: at most {MAX_JOINED} (a path's total adds them up in one rule)"
+        problems.append(Problem("$.metrics", message, suggestion, code=codes.TOO_MANY_TO_JOIN))
+    if len(ruleset.paths) > MAX_JOINED:
+        message = f"{len(ruleset.paths)} paths: at most {MAX_JOINED} (the verdict compares them in one rule)"
+        problems.append(Problem("$.paths", message, suggestion, code=codes.TOO_MANY_TO_JOIN))
+    for index, path in enumerate(ruleset.paths):
+        for metric_id, target in path.targets.items():
+            if isinstance(target, Mapping) and len(target) > MAX_JOINED:
+                problems.append(
+                    Problem(
+                        f"$.paths[{index}].targets.{metric_id}",
+                        f"{len(target)} association options: at most {MAX_JOINED} (the best is chosen in one rule)",
+                        suggestion,
+                        code=codes.TOO_MANY_TO_JOIN,
+                    )
+                )
+    return problems
 
 
 def _check_exactness(ruleset: Ruleset) -> list[Problem]:
