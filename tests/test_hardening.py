@@ -686,3 +686,16 @@ def test_the_message_of_many_problems_is_bounded():
 def test_a_ruleset_of_the_wrong_type_is_a_type_error(ruleset: object):
     with pytest.raises(TypeError, match=r"ruleset must be a mwrules\.Ruleset"):
         mwrules.evaluate({"partner_id": "x"}, ruleset=ruleset)  # type: ignore[arg-type]
+
+
+def test_utf16_without_a_byte_order_mark_is_named_as_such():
+    document = _documents.parse_bytes('{"partner_id": "x"}'.encode("utf-16-le"), source="p.json")
+
+    assert "it looks like UTF-16 or UTF-32" in document.problems[0].message
+
+
+def test_a_long_version_name_is_not_echoed():
+    with pytest.raises(RulesetError) as caught:
+        mwrules.evaluate({"partner_id": "x"}, ruleset="modern-work@" + "9" * 5000)
+
+    assert len(str(caught.value)) < 500

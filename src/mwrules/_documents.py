@@ -132,6 +132,15 @@ def parse_bytes(
     data: bytes, *, source: str | None, fmt: str | None = None, what: str = "the file", limits: Limits = DEFAULT_LIMITS
 ) -> Document:
     """Decode *data* as UTF-8 (a byte order mark allowed) and parse it (see :func:`parse`)."""
+    if b"\x00" in data[:64]:  # UTF-16 or UTF-32 without a byte order mark decodes as UTF-8 full of NULs
+        problem = Problem(
+            "$",
+            f"cannot read {what}: it is not UTF-8 text (it looks like UTF-16 or UTF-32)",
+            "save the file as UTF-8",
+            file=source,
+            code=codes.UNREADABLE,
+        )
+        return Document(None, source, problems=(problem,))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:

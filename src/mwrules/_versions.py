@@ -300,7 +300,7 @@ def select_ruleset(name: str | None = None, *, as_of: datetime.date | None = Non
                 [
                     Problem(
                         "$",
-                        f"ruleset {family_id} has no version {version!r}; it has {', '.join(versions)}",
+                        f"ruleset {family_id} has no version {shown(version)}; it has {', '.join(versions)}",
                         did_you_mean(version, versions),
                         code=codes.UNKNOWN_RULESET,
                     )

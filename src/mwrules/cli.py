@@ -230,7 +230,7 @@ def _plan(args: argparse.Namespace) -> int:
     path_ids = [path.id for path in choice.ruleset.paths]
     if args.path is not None and args.path not in path_ids:
         hint = did_you_mean(args.path, path_ids)
-        print(f"mwrules: --path {args.path!r} is not a path of {choice.ruleset} ({hint})", file=sys.stderr)
+        print(f"mwrules: --path {_shown(args.path)} is not a path of {choice.ruleset} ({hint})", file=sys.stderr)
         return EXIT_BAD_INPUT
     costs = read_document(args.costs, what="the costs file") if args.costs else None
     result = plan_for(partner, choice, costs=costs, path=args.path)
