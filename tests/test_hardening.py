@@ -699,3 +699,44 @@ def test_a_long_version_name_is_not_echoed():
         mwrules.evaluate({"partner_id": "x"}, ruleset="modern-work@" + "9" * 5000)
 
     assert len(str(caught.value)) < 500
+
+
+@pytest.mark.parametrize(
+    ("edit", "where"),
+    [
+        (lambda data: data.update(qualified=True), "$.qualified"),
+        (lambda data: data.update(score_exact="99"), "$.score"),
+        (lambda data: data.update(path="nowhere"), "$.path"),
+        (
+            lambda data: data["paths"]["smb"]["metrics"]["net_customer_adds"].update(points_exact="20"),
+            "$.paths.smb.score",
+        ),
+        (
+            lambda data: data["paths"]["smb"]["metrics"]["net_customer_adds"].update(points_exact="-1"),
+            "$.paths.smb.metrics.net_customer_adds.points",
+        ),
+    ],
+)
+def test_a_verdict_read_from_json_must_agree_with_its_points(edit: Any, where: str):
+    """Once, a near miss's JSON edited to say qualified: true read back as a qualified verdict."""
+    data = mwrules.verdict_to_json(mwrules.evaluate(ROOT / "examples" / "near-miss.yaml"))
+    edit(data)
+
+    with pytest.raises(InputError) as caught:
+        mwrules.verdict_from_json(data)
+
+    assert where in [problem.where for problem in caught.value.problems]
+
+
+def test_a_verdict_from_a_ruleset_file_is_explained_with_that_ruleset(tmp_path: Path):
+    """An edited copy may keep the shipped id and version: explaining it with the shipped targets would be wrong."""
+    path = tmp_path / "2023-06.yaml"
+    path.write_text(
+        RULESET_2023.read_text().replace("net_customer_adds: 10                # 2", "net_customer_adds: 20  # 1")
+    )
+    ruleset = mwrules.load_ruleset(path)
+    verdict = mwrules.evaluate(ROOT / "examples" / "near-miss.yaml", ruleset=ruleset)
+
+    with pytest.raises(ValueError, match="pass that ruleset"):
+        mwrules.explain(verdict)
+    assert "net_customer_adds: 6 of 20 points  [points:smb:net_customer_adds" in mwrules.explain(verdict, ruleset)

@@ -74,6 +74,15 @@ def explain(verdict: Verdict, ruleset: Ruleset | None = None) -> str:
 
 
 def _named(verdict: Verdict) -> Ruleset:
+    # A verdict from a ruleset file or object may come from an edited copy
+    # that keeps the shipped id and version: explaining it with the shipped
+    # targets would be wrong without a word.
+    if verdict.ruleset.reason.startswith(("loaded from", "given by the caller")):
+        msg = (
+            f"this verdict came from a ruleset {verdict.ruleset.reason}, not a shipped one: "
+            "pass that ruleset, explain(verdict, ruleset)"
+        )
+        raise ValueError(msg)
     return select_ruleset(f"{verdict.ruleset.id}@{verdict.ruleset.version}").ruleset
 
 

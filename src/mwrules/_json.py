@@ -17,8 +17,9 @@ import cattrs
 from cattrs.errors import BaseValidationError
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
+from . import codes
 from ._convert import make_converter, problems_from
-from .errors import InputError
+from .errors import InputError, Problem
 from .model import Certification, Partner
 from .verdict import MetricResult, PathResult, Verdict, display_points
 
@@ -110,6 +111,37 @@ def verdict_from_json(data: Any) -> Verdict:
         InputError: *data* is not a verdict; every problem is listed.
     """
     try:
-        return _converter.structure(data, Verdict)
+        verdict: Verdict = _converter.structure(data, Verdict)
     except BaseValidationError as error:
         raise InputError(problems_from(error)) from None
+    problems = _contradictions(verdict)
+    if problems:
+        raise InputError(problems, what="the verdict")
+    return verdict
+
+
+def _contradictions(verdict: Verdict) -> list[Problem]:
+    """Where a verdict read from JSON contradicts its own points (an edited or corrupted file)."""
+    problems = []
+
+    def wrong(where: str, message: str) -> None:
+        problems.append(Problem(where, message, code=codes.INVALID_VALUE))
+
+    for path_id, path in verdict.paths.items():
+        where = f"$.paths.{path_id}"
+        total = sum((metric.points for metric in path.metrics.values()), Fraction(0))
+        if path.score != total:
+            wrong(f"{where}.score", f"{path.score} is not the sum of the metrics' points ({total})")
+        for metric_id, metric in path.metrics.items():
+            if not 0 <= metric.points <= metric.max:
+                wrong(f"{where}.metrics.{metric_id}.points", f"{metric.points} is not between 0 and {metric.max}")
+    chosen = verdict.paths.get(verdict.path)
+    if chosen is None:
+        wrong("$.path", f"{verdict.path!r} is not one of the verdict's paths")
+    elif verdict.score != chosen.score:
+        wrong("$.score", f"{verdict.score} is not the score of path {verdict.path} ({chosen.score})")
+    if verdict.qualified != any(path.qualified for path in verdict.paths.values()):
+        wrong("$.qualified", "a partner qualifies exactly when one of its paths does")
+    elif verdict.qualified and chosen is not None and not chosen.qualified:
+        wrong("$.path", "a qualified partner's path is one that qualifies")
+    return problems
