@@ -43,7 +43,7 @@ def test_fail_unqualified_sets_the_exit_status(example: str, qualified: bool, ca
 
 def test_text_output_says_what_is_missing(capsys):
     """The text summary of a near miss names the shortfall."""
-    main(["evaluate", str(EXAMPLES / "near-miss.yaml")])
+    assert 0 == main(["evaluate", str(EXAMPLES / "near-miss.yaml")])
     out = capsys.readouterr().out
 
     assert "NOT QUALIFIED on smb" in out
@@ -66,7 +66,7 @@ def test_explain_says_which_metric_is_below_its_minimum(tmp_path, capsys):
     path = tmp_path / "p.yaml"
     path.write_text("partner_id: x\nas_of: 2024-06-30\npeople: [{id: a, certifications: [MS-700]}]\n")
 
-    main(["explain", str(path)])
+    assert 0 == main(["explain", str(path)])
     out = capsys.readouterr().out
 
     assert (

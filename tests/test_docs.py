@@ -101,9 +101,13 @@ def test_the_error_index_lists_every_code():
         assert f"[{code}]({code}.md) | {meaning}" in index
 
 
-@pytest.mark.parametrize("page", sorted(DOCS.glob("**/*.md")), ids=lambda path: path.name)
+@pytest.mark.parametrize(
+    "page", [ROOT / "README.md", ROOT / "CHANGELOG.md", *sorted(DOCS.glob("**/*.md"))], ids=lambda path: path.name
+)
 def test_relative_links_resolve(page: Path):
-    for target in re.findall(r"\]\(([^)#:]+\.md)(?:#[^)]*)?\)", page.read_text()):
+    targets = re.findall(r"\]\(([^)#:]+)(?:#[^)]*)?\)", page.read_text())
+
+    for target in targets:
         assert (page.parent / target).exists(), target
 
 
