@@ -54,12 +54,10 @@ def test_fnv1a32_is_the_engines_own_identity(ids: tuple[str, str], collide: bool
     handle = _engine._dre.create_ruleset(f"test-collide-{collide}", json.dumps({"r": {"all": [{"m": {"t": "x"}}]}}))
     code, state = _engine._dre.assert_facts(handle, json.dumps([{"t": "x", "id": i, "sid": "s0"} for i in ids]))
     fired = 0
-    while (
-        _engine._dre.start_action_for_state(handle, state)
-        if fired == 0
-        else _engine._dre.complete_and_start_action(handle, state)
-    ):
+    action = _engine._dre.start_action_for_state(handle, state)
+    while action:
         fired += 1
+        action = _engine._dre.complete_and_start_action(handle, state)
     _engine._dre.delete_state(handle, "s0")
 
     assert collide == (_engine.fnv1a32(ids[0]) == _engine.fnv1a32(ids[1]))
