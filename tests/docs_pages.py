@@ -1,4 +1,9 @@
-"""Docs pages written from the shipped rulesets, so that they cannot drift from them.
+"""Docs written from the shipped rulesets and from real runs, so that they cannot drift.
+
+* ``docs/certifications.md``, from the rulesets;
+* the example of every ``docs/errors/<CODE>.md``: a scenario per code (files
+  written in an empty folder, one ``mwrules`` command) whose output line with
+  the code is the page's example.
 
 ``python tests/docs_pages.py`` rewrites them; ``tests/test_docs.py`` fails when a
 page differs from what this module writes.
@@ -6,14 +11,22 @@ page differs from what this module writes.
 
 from __future__ import annotations
 
+import contextlib
+import io
+import os
+import re
+import shutil
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import mwrules
 from mwrules._versions import shipped_family
 
 
-DOCS = Path(__file__).parents[1] / "docs"
+ROOT = Path(__file__).parents[1]
+DOCS = ROOT / "docs"
 
 
 def certifications_page() -> str:
@@ -53,7 +66,163 @@ def certifications_page() -> str:
 PAGES = {"certifications.md": certifications_page}
 
 
+# Error examples -------------------------------------------------------------------
+
+RULESET = "modern-work/2026-01.yaml"
+PARTNER = "partner.yaml"
+PEOPLE = "partner_id: contoso\npeople:\n  - {id: p1, certifications: [MS-700]}\n  - {id: p2}\n  - {id: p3}\n"
+
+#: Per code: the files to write ({name: text}, or {name: (old, new)} to edit a
+#: copy of the shipped modern-work folder) and the command that reports it.
+SCENARIOS: dict[str, tuple[dict[str, str | tuple[str, str]], list[str]]] = {
+    "MW001": ({}, ["evaluate", PARTNER]),
+    "MW002": ({PARTNER: "partner_id: contoso\npeople: [{id: p1}\n"}, ["evaluate", PARTNER]),
+    "MW003": ({PARTNER: "partner_id: contoso\nas_of: 2026-11-27\npartner_id: northwind\n"}, ["evaluate", PARTNER]),
+    "MW004": ({PARTNER: "partner_id: contoso\npeeple: []\n"}, ["evaluate", PARTNER]),
+    "MW005": ({PARTNER: "as_of: 2026-11-27\npeople: []\n"}, ["evaluate", PARTNER]),
+    "MW006": ({PARTNER: "partner_id: contoso\nas_of: 2026-02-30\n"}, ["evaluate", PARTNER]),
+    "MW007": ({PARTNER: PEOPLE}, ["evaluate", PARTNER, "--limit", "people=2"]),
+    "MW101": (
+        {
+            RULESET: (
+                "      - copilot-and-agent-administration-fundamentals\n",
+                "      - copilot-and-agent-admin-fundamentals\n",
+            )
+        },
+        ["lint", RULESET],
+    ),
+    "MW102": ({RULESET: ("      net_customer_adds: 10 ", "      net_customer_add: 10 ")}, ["lint", RULESET]),
+    "MW103": (
+        {RULESET: ("path_preference: [enterprise, smb]", "path_preference: [enterprise, smbb]")},
+        ["lint", RULESET],
+    ),
+    "MW104": ({RULESET: ("      deployments: {cpor: 5, csp: 10}\n", "")}, ["lint", RULESET]),
+    "MW105": ({RULESET: ("usage_growth: {cpor: 500, csp: 2000}", "usage_growth: 500")}, ["lint", RULESET]),
+    "MW106": ({RULESET: ("    max_points: 20\n", "    max_points: 25\n")}, ["lint", RULESET]),
+    "MW107": ({RULESET: ("  min_total_points: 70\n", "  min_total_points: 170\n")}, ["lint", RULESET]),
+    "MW108": ({RULESET: ("      - AB-900\n", "      - AB-900\n      - MS-700\n")}, ["lint", RULESET]),
+    "MW109": (
+        {RULESET: ("  - id: messaging-administrator-associate", "  - id: teams-administrator-associate")},
+        ["lint", RULESET],
+    ),
+    "MW110": ({RULESET: ("  - id: net_customer_adds\n", "  - id: Net-Customer-Adds\n")}, ["lint", RULESET]),
+    "MW111": ({RULESET: ("    level: intermediate\n", "")}, ["lint", RULESET]),
+    "MW112": (
+        {RULESET: ("    eligible_through: 2027-03-31\n", "    eligible_through: 2025-03-31\n")},
+        ["lint", RULESET],
+    ),
+    "MW113": ({RULESET: ("  net_customer_add: 2\n", "  net_customer_adds: 2\n")}, ["lint", RULESET]),
+    "MW114": (
+        {
+            RULESET: (
+                "      net_customer_adds: 10                # 2 points per customer\n"
+                "      intermediate_certifications: 2       # 5 points per person\n"
+                "      advanced_certifications: 1           # 15 points per person\n"
+                "      usage_growth: {cpor: 500, csp: 2000}\n"
+                "      deployments: {cpor: 5, csp: 10}\n",
+                "      net_customer_adds: 23\n"
+                "      intermediate_certifications: 3\n"
+                "      advanced_certifications: 11\n"
+                "      usage_growth: {cpor: 100003, csp: 40009}\n"
+                "      deployments: {cpor: 17, csp: 13}\n",
+            )
+        },
+        ["lint", RULESET],
+    ),
+    "MW115": (
+        {
+            RULESET: (
+                "usage_growth: {cpor: 500, csp: 2000}",
+                "usage_growth: {" + ", ".join(f"o{n}: 500" for n in range(17)) + "}",
+            )
+        },
+        ["lint", RULESET],
+    ),
+    "MW120": (
+        {"modern-work/2023-06.yaml": ("  effective_from: 2023-06-12\n", "  effective_from: 2026-01-01\n")},
+        ["lint", "modern-work"],
+    ),
+    "MW121": (
+        {"modern-work/2023-06.yaml": ("  effective_from: 2023-06-12\n", "  effective_from: 2027-01-01\n")},
+        ["lint", "modern-work"],
+    ),
+    "MW122": ({RULESET: ('  version: "2026-01"\n', '  version: "2026-02"\n')}, ["lint", RULESET]),
+    "MW130": (
+        {
+            "modern-work/cases/2026-01/ab-900-counts.yaml": (
+                "intermediate_certifications: 10}",
+                "intermediate_certifications: 7.5}",
+            )
+        },
+        ["lint", RULESET],
+    ),
+    "MW131": ({PARTNER: "partner_id: contoso\nas_of: 2023-01-01\n"}, ["evaluate", PARTNER]),
+    "MW132": ({PARTNER: "partner_id: contoso\n"}, ["evaluate", PARTNER, "--ruleset", "modern-work@2025-01"]),
+    "MW201": ({PARTNER: PEOPLE + "  - {id: P1}\n"}, ["evaluate", PARTNER]),
+    "MW202": ({PARTNER: PEOPLE + "  - {id: ''}\n"}, ["evaluate", PARTNER]),
+    "MW203": (
+        {
+            PARTNER: "partner_id: contoso\npeople:\n  - id: p1\n    certifications:\n      - {name: MS-700, earned: 2024-05-01, expires: 2023-01-01}\n"
+        },
+        ["evaluate", PARTNER],
+    ),
+    "MW204": ({PARTNER: "partner_id: contoso\nmetrics:\n  smb: {net_customer_add: 3}\n"}, ["evaluate", PARTNER]),
+}
+
+
+@contextlib.contextmanager
+def _inside(folder: Path) -> Iterator[None]:
+    before = Path.cwd()
+    os.chdir(folder)
+    try:
+        yield
+    finally:
+        os.chdir(before)
+
+
+def error_example(code: str) -> str:
+    """The lines of a real run that report *code*, as ``mwrules`` prints them."""
+    from mwrules.cli import main  # noqa: PLC0415 - only when the examples are written or checked
+
+    files, command = SCENARIOS[code]
+    with tempfile.TemporaryDirectory() as folder, _inside(Path(folder)):
+        if any(isinstance(text, tuple) for text in files.values()):
+            shutil.copytree(ROOT / "rulesets" / "modern-work", "modern-work")
+        for name, text in files.items():
+            path = Path(name)
+            if isinstance(text, tuple):
+                old, new = text
+                original = path.read_text()
+                if old not in original:
+                    msg = f"{code}: {old!r} is not in {name}"
+                    raise AssertionError(msg)
+                path.write_text(original.replace(old, new, 1))
+            else:
+                path.write_text(text)
+        output = io.StringIO()
+        with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
+            main(command)
+    lines = [line.strip() for line in output.getvalue().splitlines() if f": {code} " in line]
+    if not lines:
+        msg = f"{code}: the scenario reports no {code}:\n{output.getvalue()}"
+        raise AssertionError(msg)
+    return lines[0]
+
+
+_EXAMPLE = re.compile(r"(## Example\n\n```\n)(.*?)(\n```)", re.DOTALL)
+
+
+def page_with_example(code: str) -> str:
+    """docs/errors/<code>.md with its example as a real run prints it."""
+    text = (DOCS / "errors" / f"{code}.md").read_text()
+    example = error_example(code)
+    return _EXAMPLE.sub(lambda match: match.group(1) + example + match.group(3), text, count=1)
+
+
 if __name__ == "__main__":
     for name, write in PAGES.items():
         (DOCS / name).write_text(write())
         sys.stderr.write(f"wrote docs/{name} (mwrules {mwrules.__version__})\n")
+    for code in SCENARIOS:
+        (DOCS / "errors" / f"{code}.md").write_text(page_with_example(code))
+    sys.stderr.write(f"wrote the examples of {len(SCENARIOS)} error pages\n")

@@ -17,7 +17,7 @@ from hypothesis import settings
 
 from mwrules.codes import CODES
 
-from .docs_pages import PAGES
+from .docs_pages import PAGES, page_with_example
 
 
 ROOT = Path(__file__).parents[1]
@@ -159,3 +159,9 @@ def test_every_readme_command_runs_as_pasted(tmp_path: Path, command: str):
     assert result.returncode in (0, 1), result.stderr  # 1: --fail-unqualified on a partner that does not qualify
     assert "Traceback" not in result.stderr
     assert result.stdout or (tmp_path / "partner.schema.json").exists()
+
+
+@pytest.mark.parametrize("code", sorted(CODES))
+def test_every_error_page_shows_what_a_real_run_prints(code: str):
+    """Each page's example is the line mwrules prints for its scenario (rewrite: python tests/docs_pages.py)."""
+    assert page_with_example(code) == (DOCS / "errors" / f"{code}.md").read_text()
