@@ -162,7 +162,8 @@ SCENARIOS: dict[str, tuple[dict[str, str | tuple[str, str]], list[str]]] = {
     "MW202": ({PARTNER: PEOPLE + "  - {id: ''}\n"}, ["evaluate", PARTNER]),
     "MW203": (
         {
-            PARTNER: "partner_id: contoso\npeople:\n  - id: p1\n    certifications:\n      - {name: MS-700, earned: 2024-05-01, expires: 2023-01-01}\n"
+            PARTNER: "partner_id: contoso\npeople:\n  - id: p1\n    certifications:\n"
+            "      - {name: MS-700, earned: 2024-05-01, expires: 2023-01-01}\n"
         },
         ["evaluate", PARTNER],
     ),
