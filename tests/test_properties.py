@@ -2,7 +2,7 @@
 
 Invariants (check_verdict), metamorphic relations, a differential test against an
 independent plain-Python scorer, and round trips through JSON. The boundaries of
-criteria.md are pinned with @example: exactly 70, 69.94, a metric at 0.99, the caps.
+the criteria are pinned with @example: exactly 70, 69.94, a metric at 0.99, the caps.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ def levels_with_eligible_certifications(ruleset: mwrules.Ruleset, day: datetime.
 
 
 def at_the_boundaries(test: Callable[[Partner], None]) -> Callable[[Partner], None]:
-    """@example for every boundary of criteria.md: exactly 70, 69.94, a metric at 0.99, the caps, the dates."""
+    """@example for every boundary of the criteria: exactly 70, 69.94, a metric at 0.99, the caps, the dates."""
     for partner in (EXACTLY_70, JUST_BELOW_70, METRIC_AT_0_99, CAPS, VALIDITY_DATES):
         test = example(partner)(test)
     return test

@@ -636,8 +636,11 @@ def partners(
       smallest measure that earns ``min_metric_points``, then measures to
       their targets, fewest first, until the total reaches
       ``min_total_points``;
-    - for a failing partner, one drawn metric measured from partner data is
-      lowered on every path to below ``min_metric_points``.
+    - for a failing partner, each path is made to fall short: sometimes its
+      measures are lowered until the total falls short, and where the path
+      would still pass, one drawn metric measured from partner data is
+      lowered below ``min_metric_points`` (on that path only); a path that
+      passes even so (a minimum of 0) has its total lowered to the floor.
 
     People are then drawn to match the plan exactly. Each counted person
     holds an eligible certification valid on ``as_of`` (sometimes two of the
