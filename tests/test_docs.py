@@ -101,14 +101,15 @@ def test_the_error_index_lists_every_code():
         assert f"[{code}]({code}.md) | {meaning}" in index
 
 
-@pytest.mark.parametrize(
-    "page", [ROOT / "README.md", ROOT / "CHANGELOG.md", *sorted(DOCS.glob("**/*.md"))], ids=lambda path: path.name
-)
-def test_relative_links_resolve(page: Path):
-    targets = re.findall(r"\]\(([^)#:]+)(?:#[^)]*)?\)", page.read_text())
+def relative_links() -> list[tuple[Path, str]]:
+    """Every relative link of the README, the CHANGELOG and the docs: (page, target)."""
+    pages = [ROOT / "README.md", ROOT / "CHANGELOG.md", *sorted(DOCS.glob("**/*.md"))]
+    return [(page, target) for page in pages for target in re.findall(r"\]\(([^)#:]+)(?:#[^)]*)?\)", page.read_text())]
 
-    for target in targets:
-        assert (page.parent / target).exists(), target
+
+@pytest.mark.parametrize(("page", "target"), relative_links(), ids=lambda value: getattr(value, "name", value))
+def test_relative_links_resolve(page: Path, target: str):
+    assert (page.parent / target).exists()
 
 
 @contextlib.contextmanager

@@ -39,7 +39,6 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from . import codes
-from ._compile import points_for
 from ._json import partner_to_json
 from ._versions import DEFAULT_ID, select_ruleset, shipped_family
 from .errors import MwrulesError
@@ -327,8 +326,13 @@ def people(
 
 
 def _points(measure: int, metric: MetricSpec, target: int) -> Fraction:
-    """A measure's points, as the rules compute them (in proportion, capped, never negative)."""
-    return points_for(measure, metric.max_points, target)[0]
+    """A measure's points as the criteria say: in proportion to the target, capped, never negative.
+
+    Written out here rather than borrowed from the rules: a strategy that aims
+    with the engine's own arithmetic would share its bugs, and properties
+    like "qualifying partners qualify" could not catch them.
+    """
+    return min(max(Fraction(measure) * metric.max_points / target, Fraction(0)), metric.max_points)
 
 
 def _needed(points: Fraction, metric: MetricSpec, target: int) -> int:
