@@ -12,9 +12,12 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import attrs
 import pytest
+import yaml
 from hypothesis import settings
 
+import mwrules
 from mwrules.codes import CODES
 
 from .docs_pages import PAGES, page_with_example
@@ -49,6 +52,46 @@ def console_steps(text: str) -> list[tuple[str, str]]:
     return steps
 
 
+def apply_howto_edits(text: str, path: Path) -> None:
+    """Make, in the ruleset at *path*, each ```yaml edit of the page, as its ``howto-edit`` comment says.
+
+    ``replace``: the block's top-level keys replace the file's; ``add
+    certifications``: the entries are added; ``update certifications`` and
+    ``update metrics``: each entry's keys are set on the entry with its id
+    (``...`` lines stand for what stays).
+    """
+    data = yaml.safe_load(path.read_text())
+    edits = re.findall(r"<!-- howto-edit: ([a-z ]+) -->\n```yaml\n(.*?)```", text, re.DOTALL)
+    assert len(edits) >= 5
+    for action, block in edits:
+        written = yaml.safe_load("\n".join(line for line in block.splitlines() if line.strip() != "..."))
+        if action == "replace":
+            data.update(written)
+        elif action == "add certifications":
+            data["certifications"] += written
+        else:
+            section = data[action.removeprefix("update ")]
+            for entry in written:
+                next(item for item in section if item["id"] == entry["id"]).update(entry)
+    path.write_text("# yaml-language-server: $schema=../ruleset.schema.json\n" + yaml.safe_dump(data, sort_keys=False))
+
+
+def test_the_howto_edits_give_the_shipped_version(tmp_path: Path):
+    """The page's edits, made to a copy of 2023-06, give what rulesets/modern-work/2026-01.yaml says."""
+    folder = tmp_path / "modern-work"
+    folder.mkdir()
+    shutil.copy(ROOT / "rulesets" / "modern-work" / "2023-06.yaml", folder / "2026-01.yaml")
+
+    apply_howto_edits(HOWTO.read_text(), folder / "2026-01.yaml")
+
+    def by_id(ruleset: mwrules.Ruleset) -> mwrules.Ruleset:
+        return attrs.evolve(ruleset, certifications=tuple(sorted(ruleset.certifications, key=lambda cert: cert.id)))
+
+    made = mwrules.load_ruleset(folder / "2026-01.yaml")
+    shipped = mwrules.select_ruleset("modern-work@2026-01").ruleset
+    assert by_id(shipped) == by_id(made)
+
+
 @pytest.mark.parametrize("page", [HOWTO, DOCS / "planning.md"], ids=lambda page: page.stem)
 def test_the_page_prints_what_it_shows(tmp_path: Path, page: Path):
     """A new user running the page's commands in a checkout gets the output the page shows, step by step."""
@@ -60,8 +103,8 @@ def test_the_page_prints_what_it_shows(tmp_path: Path, page: Path):
 
     for command, expected in steps:
         if command == "#finish-edits":
-            # the how-to describes the edits in prose; their result is the shipped 2026-01
-            shutil.copy(ROOT / "rulesets" / "modern-work" / "2026-01.yaml", tmp_path / "scratch" / "modern-work")
+            # the edits the page shows, applied as a reader makes them
+            apply_howto_edits(page.read_text(), tmp_path / "scratch" / "modern-work" / "2026-01.yaml")
             continue
         # shell commands (cp, mkdir, a here-document), run as a reader would run them
         result = subprocess.run(  # noqa: S602
