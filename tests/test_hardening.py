@@ -7,6 +7,7 @@ import datetime
 import itertools
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -538,7 +539,11 @@ def test_the_name_cache_keeps_no_long_names():
 # Found by a second hostile run ------------------------------------------------
 
 
-@pytest.mark.parametrize("other", ["Jose\u0301", "José\u200b", "JOSÉ"], ids=["decomposed", "zero-width-space", "upper"])
+@pytest.mark.parametrize(
+    "other",
+    ["Jose\u0301", "José\u200b", "JOSÉ", "Jos\ufe0fé", "Jo\u034fsé"],
+    ids=["decomposed", "zero-width-space", "upper", "variation-selector", "grapheme-joiner"],
+)
 def test_ids_that_read_the_same_are_one_person(other: str):
     """Once, "José" and "José" written with a combining accent counted as two people, and a partner qualified."""
     people = [{"id": "José", "certifications": ["MS-102"]}, {"id": other, "certifications": ["MS-102"]}]
@@ -668,7 +673,7 @@ def test_points_that_are_not_finite_are_a_problem(tmp_path: Path, value: str):
 def test_a_tagged_scalar_that_is_not_its_type_says_so():
     document = _documents.parse('partner_id: !!int "x"\n')
 
-    assert "'x' is not a int mwrules can read" in document.problems[0].message
+    assert "'x' is not a whole number mwrules can read" in document.problems[0].message
 
 
 def test_the_message_of_many_problems_is_bounded():
@@ -740,3 +745,167 @@ def test_a_verdict_from_a_ruleset_file_is_explained_with_that_ruleset(tmp_path: 
     with pytest.raises(ValueError, match="pass that ruleset"):
         mwrules.explain(verdict)
     assert "net_customer_adds: 6 of 20 points  [points:smb:net_customer_adds" in mwrules.explain(verdict, ruleset)
+
+
+# Found by a third hostile run -------------------------------------------------
+
+
+def test_ids_equal_after_case_folding_are_one_person():
+    """Case folding can leave text that is not normalised: U+0390 and U+03AA U+0301 once counted as two people."""
+    people = [{"id": "\u0390", "certifications": ["MS-102"]}, {"id": "\u03aa\u0301", "certifications": ["MS-102"]}]
+
+    problems = problems_of(mwrules.evaluate, {"partner_id": "x", "people": people})
+
+    assert [("$.people[1].id", codes.DUPLICATE_PERSON)] == [(problem.where, problem.code) for problem in problems]
+
+
+def test_an_id_of_invisible_characters_is_empty():
+    problems = problems_of(mwrules.evaluate, {"partner_id": "x", "people": [{"id": "\u3164\ufe0f"}]})
+
+    assert [("$.people[0].id", codes.EMPTY_PERSON_ID)] == [(problem.where, problem.code) for problem in problems]
+
+
+@pytest.mark.parametrize("character", ["\u2028", "\u202e", "\u2066"], ids=["line-separator", "override", "isolate"])
+def test_text_direction_and_line_separators_are_refused_in_ids(character: str):
+    problems = problems_of(mwrules.evaluate, {"partner_id": f"contoso{character}evil"})
+
+    assert "control characters" in problems[0].message
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
+def test_a_pipe_beside_a_ruleset_is_not_read(tmp_path: Path):
+    """Once, a named pipe named *.yaml in a ruleset's folder hung load_ruleset, which read every sibling."""
+    folder = tmp_path / "modern-work"
+    folder.mkdir()
+    for version in RULESET_2023.parent.glob("*.yaml"):
+        (folder / version.name).write_bytes(version.read_bytes())
+    os.mkfifo(folder / "zz.yaml")
+
+    result = run_cli("evaluate", str(ROOT / "examples" / "near-miss.yaml"), "--ruleset", str(folder / "2023-06.yaml"))
+
+    assert result.returncode == 0
+    assert b"68.5 of 100 points" in result.stdout
+
+
+def test_a_large_yaml_syntax_error_is_not_read_twice():
+    """Once, a syntax error at the end of a big file re-read it with the pure-Python parser (minutes for 40 MB)."""
+    text = "partner_id: x\npeople:\n" + "  - {id: p, certifications: [MS-700]}\n" * 40_000 + "metrics: [\n"
+    calls = []
+    original = _documents._Yaml._compose
+
+    def counted(self: Any, loader_class: Any) -> Any:
+        calls.append(loader_class)
+        return original(self, loader_class)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_documents._Yaml, "_compose", counted)
+        document = _documents.parse(text)
+
+    assert document.problems[0].code == codes.SYNTAX
+    assert len(calls) == (1 if len(text) > _documents._REWORD_AT_MOST else 2)
+    assert len(text) > _documents._REWORD_AT_MOST
+
+
+def test_the_depth_limit_stays_within_the_stack():
+    """Once, --limit depth=1000000 let a 600-deep YAML file end in a RecursionError traceback."""
+    with pytest.raises(ValueError, match="at most 200"):
+        Limits(max_depth=10**6)
+    result = run_cli("evaluate", "-", "--limit", "depth=1000000", stdin=b"x: " + b"[" * 600 + b"]" * 600)
+    assert result.returncode == 2
+    assert b"depth can be at most 200" in result.stderr
+    result = run_cli("evaluate", "-", "--limit", "depth=200", stdin=b"x: " + b"[" * 600 + b"]" * 600)
+    assert result.returncode == 2
+    assert b"MW007 nested more than 200 deep" in result.stderr
+    assert b"Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("call", "says"),
+    [
+        (lambda: mwrules.select_ruleset(5), "named by text"),
+        (lambda: mwrules.explain(None), "explain() takes a Verdict"),
+        (lambda: mwrules.summary(None), "summary() takes a Verdict"),
+        (lambda: mwrules.plan(ROOT / "examples" / "near-miss.yaml", path=5), "path is a path's id"),
+    ],
+    ids=["select_ruleset", "explain", "summary", "plan"],
+)
+def test_arguments_of_the_wrong_type_are_type_errors(call: Any, says: str):
+    with pytest.raises(TypeError, match=re.escape(says)):
+        call()
+
+
+def test_a_verdict_that_is_not_an_object_is_an_input_error():
+    problems = problems_of(mwrules.verdict_from_json, None)
+
+    assert problems[0].where == "$"
+
+
+def test_an_empty_path_names_no_file():
+    problems = problems_of(mwrules.evaluate, "")
+
+    assert "an empty path names no file" in problems[0].message
+
+
+def test_a_ruleset_path_too_long_for_the_system_is_a_ruleset_error():
+    with pytest.raises(RulesetError):
+        mwrules.load_ruleset("x" * 5000)
+
+
+@pytest.mark.parametrize("option", ["--ruleset", "--costs", "--path"])
+def test_empty_command_line_values_are_refused(option: str):
+    result = run_cli("plan", str(ROOT / "examples" / "near-miss.yaml"), option, "")
+
+    assert result.returncode == 2
+    assert b"cannot be empty" in result.stderr
+
+
+def test_binary_data_is_not_called_utf16():
+    document = _documents.parse_bytes(b"x\x00" + b"y" * 62, source="p.yaml")
+
+    assert "it holds NUL bytes" in document.problems[0].message
+
+
+def test_a_source_key_in_a_ruleset_is_unknown(tmp_path: Path):
+    """Where a ruleset was read from is the loader's to say; a file's own source key was once silently dropped."""
+    path = tmp_path / "2023-06.yaml"
+    path.write_text(RULESET_2023.read_text() + "source: elsewhere.yaml\n")
+
+    with pytest.raises(RulesetError) as caught:
+        mwrules.load_ruleset(path)
+
+    assert [("$.source", codes.UNKNOWN_KEY)] == [(problem.where, problem.code) for problem in caught.value.problems]
+
+
+def test_ids_in_a_ruleset_are_bounded():
+    """Once, a level of 100,000 characters passed lint and was echoed whole by plan."""
+    data = ruleset_data()
+    data["metrics"][1]["level"] = "a" * 100_000
+
+    ruleset, problems = structure(data)
+    assert ruleset is not None
+    problems = check(ruleset)
+
+    assert ("$.metrics[1].level", codes.ID_FORMAT) in [(problem.where, problem.code) for problem in problems]
+    assert all(len(problem.message) < 200 for problem in problems)
+
+
+def test_points_too_fine_are_blamed_on_the_finest_number():
+    data = ruleset_data()
+    data["scoring"]["min_total_points"] = 70 + 1 / 3 * 1e-9
+
+    ruleset, _ = structure(data)
+    assert ruleset is not None
+
+    assert [problem.where for problem in check(ruleset)] == ["$.scoring.min_total_points"]
+
+
+def test_dates_written_null_are_not_given():
+    document = {
+        "partner_id": "x",
+        "as_of": None,
+        "people": [{"id": "a", "certifications": [{"name": "MS-700", "earned": None}]}],
+    }
+
+    verdict = mwrules.evaluate(document, ruleset="modern-work@2023-06")
+
+    assert verdict.partner_id == "x"

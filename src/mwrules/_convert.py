@@ -178,7 +178,9 @@ def _walk(error: BaseException, where: str) -> Iterator[Problem]:
             yield from _walk(inner, _where_of(inner, where))
         return
     if isinstance(error, ForbiddenExtraKeysError):
-        known = [a.name for a in attrs.fields(error.cl)] if attrs.has(error.cl) else []
+        known = (
+            [a.name for a in attrs.fields(error.cl) if not a.metadata.get("internal")] if attrs.has(error.cl) else []
+        )
         for key in sorted(error.extra_fields):
             yield Problem(child(where, key), "unknown key", did_you_mean(key, known), code=codes.UNKNOWN_KEY)
         return

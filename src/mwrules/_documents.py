@@ -20,7 +20,7 @@ import yaml
 
 from . import codes
 from .errors import Problem
-from .limits import DEFAULT_LIMITS, Limits
+from .limits import DEFAULT_LIMITS, MAX_DEPTH, Limits
 
 
 @attrs.frozen
@@ -104,6 +104,9 @@ def read_file(
     *what* names the file in the message: "the ruleset", "the case", ...
     """
     source = str(path)
+    if not source:
+        problem = Problem("$", f"cannot read {what}: an empty path names no file", code=codes.UNREADABLE)
+        return Document(None, source, problems=(problem,))
     try:
         with Path(path).open("rb") as file:
             data = read_at_most(file, limits.max_file_bytes + 1)
@@ -132,10 +135,13 @@ def parse_bytes(
     data: bytes, *, source: str | None, fmt: str | None = None, what: str = "the file", limits: Limits = DEFAULT_LIMITS
 ) -> Document:
     """Decode *data* as UTF-8 (a byte order mark allowed) and parse it (see :func:`parse`)."""
-    if b"\x00" in data[:64]:  # UTF-16 or UTF-32 without a byte order mark decodes as UTF-8 full of NULs
+    start = data[:64]
+    if b"\x00" in start:  # UTF-16 or UTF-32 without a byte order mark decodes as UTF-8 full of NULs
+        # Text in those has a NUL in every other (or three of four) bytes; binary data has a few
+        looks = "it looks like UTF-16 or UTF-32" if start.count(0) * 4 >= len(start) else "it holds NUL bytes"
         problem = Problem(
             "$",
-            f"cannot read {what}: it is not UTF-8 text (it looks like UTF-16 or UTF-32)",
+            f"cannot read {what}: it is not UTF-8 text ({looks})",
             "save the file as UTF-8",
             file=source,
             code=codes.UNREADABLE,
@@ -157,8 +163,13 @@ def parse_bytes(
     return parse(text, source=source, fmt=fmt, limits=limits)
 
 
+def _raise_hint(limit: str) -> str:
+    upto = f", at most {MAX_DEPTH}" if limit == "depth" else ""
+    return f"raise the limit with --limit {limit}=N{upto}"
+
+
 def _refused(source: str | None, message: str, limit: str) -> Document:
-    problem = Problem("$", message, f"raise the limit with --limit {limit}=N", file=source, code=codes.LIMIT)
+    problem = Problem("$", message, _raise_hint(limit), file=source, code=codes.LIMIT)
     return Document(None, source, problems=(problem,))
 
 
@@ -329,6 +340,10 @@ class _TooMuch(Exception):
         self.problem = problem
 
 
+# Characters of YAML the pure-Python parser re-reads to word a syntax error
+_REWORD_AT_MOST = 1_000_000
+
+
 class _Yaml:
     """One YAML text, composed with the C parser where there is one, built into plain data."""
 
@@ -343,9 +358,10 @@ class _Yaml:
     def document(self) -> Document:
         node = self._compose(_FastLoader or _PythonLoader)
         if isinstance(node, Problem):
-            if _FastLoader is not None:
+            if _FastLoader is not None and len(self.text) <= _REWORD_AT_MOST:
                 # The pure-Python parser words its errors better, and its
-                # wording is what mwrules shows wherever it runs.
+                # wording is what mwrules shows wherever it runs (but it is
+                # slow: a big file keeps the C parser's wording).
                 reworded = self._compose(_PythonLoader)
                 if isinstance(reworded, Problem):
                     node = reworded
@@ -356,6 +372,8 @@ class _Yaml:
             data = self._build(node, "$", 0, set())
         except _TooMuch as stop:
             return Document(None, self.source, self.lines, (*self.problems, stop.problem))
+        except RecursionError:  # a caller already deep in its own stack
+            return _refused(self.source, "objects and lists are nested too deep to read here", "depth")
         return Document(data, self.source, self.lines, tuple(self.problems))
 
     def _compose(self, loader_class: Any) -> yaml.Node | Problem | None:
@@ -422,7 +440,7 @@ class _Yaml:
             building.discard(id(node))
 
     def _located(self, where: str, node: yaml.Node, message: str, limit: str | None = None) -> Problem:
-        suggestion = f"raise the limit with --limit {limit}=N" if limit else None
+        suggestion = _raise_hint(limit) if limit else None
         code = codes.LIMIT if limit else codes.INVALID_VALUE
         return Problem(where, message, suggestion, file=self.source, line=node.start_mark.line + 1, code=code)
 
@@ -464,9 +482,18 @@ class _Yaml:
         try:
             return construct(node.value)
         except ValueError:  # "x" tagged !!int, or more digits than Python converts
-            tag = node.tag.rpartition(":")[2]
-            self._problem(where, node, f"{_shorten(node.value)!r} is not a {tag} mwrules can read", codes.INVALID_VALUE)
+            kind = _TAG_WORDS.get(node.tag, node.tag.rpartition(":")[2])
+            self._problem(where, node, f"{_shorten(node.value)!r} is not {kind} mwrules can read", codes.INVALID_VALUE)
             return None
+
+
+# What an explicitly tagged scalar was meant to be, in words
+_TAG_WORDS = {
+    "tag:yaml.org,2002:int": "a whole number",
+    "tag:yaml.org,2002:float": "a number",
+    "tag:yaml.org,2002:bool": "true or false",
+    "tag:yaml.org,2002:null": "null",
+}
 
 
 def _int(text: str) -> int:

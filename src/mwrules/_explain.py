@@ -20,7 +20,7 @@ def summary(verdict: Verdict, ruleset: Ruleset | None = None) -> str:
     *ruleset* is the one the verdict came from; by default the shipped
     version the verdict names.
     """
-    ruleset = ruleset or _named(verdict)
+    ruleset = _ruleset_of(verdict, ruleset, "summary")
     lines = [_headline(verdict, ruleset), ""]
     path_ids = list(verdict.paths)
     width = max(len(metric.id) + len(format_points(metric.max_points)) + 7 for metric in ruleset.metrics)
@@ -46,7 +46,7 @@ def explain(verdict: Verdict, ruleset: Ruleset | None = None) -> str:
     *ruleset* is the one the verdict came from; by default the shipped
     version the verdict names.
     """
-    ruleset = ruleset or _named(verdict)
+    ruleset = _ruleset_of(verdict, ruleset, "explain")
     certified = certified_people(verdict.trace)
     names = {cert.id: cert.name for cert in ruleset.certifications}
     lines = [_headline(verdict, ruleset)]
@@ -73,14 +73,23 @@ def explain(verdict: Verdict, ruleset: Ruleset | None = None) -> str:
     return "\n".join(lines)
 
 
-def _named(verdict: Verdict) -> Ruleset:
+def _ruleset_of(verdict: Verdict, ruleset: Ruleset | None, caller: str) -> Ruleset:
+    """*ruleset*, or the shipped version *verdict* names."""
+    if not isinstance(verdict, Verdict):
+        msg = f"{caller}() takes a Verdict (from evaluate or verdict_from_json), not {type(verdict).__name__}"
+        raise TypeError(msg)
+    if ruleset is not None:
+        if not isinstance(ruleset, Ruleset):
+            msg = f"{caller}()'s ruleset is a Ruleset (from load_ruleset), not {type(ruleset).__name__}"
+            raise TypeError(msg)
+        return ruleset
     # A verdict from a ruleset file or object may come from an edited copy
     # that keeps the shipped id and version: explaining it with the shipped
     # targets would be wrong without a word.
     if verdict.ruleset.reason.startswith(("loaded from", "given by the caller")):
         msg = (
             f"this verdict came from a ruleset {verdict.ruleset.reason}, not a shipped one: "
-            "pass that ruleset, explain(verdict, ruleset)"
+            f"pass that ruleset, {caller}(verdict, ruleset)"
         )
         raise ValueError(msg)
     return select_ruleset(f"{verdict.ruleset.id}@{verdict.ruleset.version}").ruleset

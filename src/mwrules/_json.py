@@ -110,6 +110,9 @@ def verdict_from_json(data: Any) -> Verdict:
     Raises:
         InputError: *data* is not a verdict; every problem is listed.
     """
+    if not isinstance(data, Mapping):
+        message = f"a verdict is an object, as verdict_to_json writes it, not {type(data).__name__}"
+        raise InputError([Problem("$", message, code=codes.INVALID_VALUE)], what="the verdict")
     try:
         verdict: Verdict = _converter.structure(data, Verdict)
     except BaseValidationError as error:

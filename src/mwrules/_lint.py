@@ -22,7 +22,7 @@ import attrs
 
 from . import codes
 from ._cases import cases_dir, mismatch_problems, run_case
-from ._versions import check_versions, family_files, sort_problems
+from ._versions import check_versions, family_files, sort_problems, yaml_files
 from .errors import Problem
 from .ruleset import RulesetFile, read_ruleset_file
 
@@ -48,7 +48,9 @@ def ruleset_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
     for path in paths:
         if path.is_dir():
             inside = sorted(
-                candidate for candidate in path.rglob("*.yaml") if "cases" not in candidate.relative_to(path).parts
+                candidate
+                for candidate in path.rglob("*.yaml")
+                if "cases" not in candidate.relative_to(path).parts and candidate.is_file()
             )
             if not inside:
                 problems.append(
@@ -76,7 +78,7 @@ def lint(paths: Sequence[Path]) -> LintReport:
     for loaded in read.values():
         if loaded.ruleset is None or loaded.problems:
             continue
-        for case_path in sorted(cases_dir(loaded.path).glob("*.yaml")):
+        for case_path in yaml_files(cases_dir(loaded.path)):
             cases += 1
             result = run_case(case_path, loaded.ruleset)
             problems += result.problems

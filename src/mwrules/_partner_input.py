@@ -150,8 +150,10 @@ def load_partner(
     return partner
 
 
-# C0 and C1 control characters: an id or a name printed to a terminal must not move its cursor
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# C0 and C1 control characters, line and paragraph separators, and the
+# text-direction overrides and isolates: an id or a name printed to a terminal
+# must neither move its cursor nor show itself reversed
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def _check_limits(data: Mapping[str, Any], limits: Limits) -> list[Problem]:
@@ -163,7 +165,8 @@ def _check_limits(data: Mapping[str, Any], limits: Limits) -> list[Problem]:
             problems.append(
                 Problem(
                     where,
-                    "control characters (a line break, a tab, an escape) are not allowed in ids and names",
+                    "control characters (a line break, a tab, an escape, a text-direction override) "
+                    "are not allowed in ids and names",
                     code=codes.INVALID_VALUE,
                 )
             )
@@ -275,10 +278,21 @@ def identity(person_id: str) -> str:
     name), invisible format characters (a zero-width space) dropped, then
     surrounding spaces and case ignored.
     """
-    normal = unicodedata.normalize("NFKC", person_id)
-    if not normal.isascii():
-        normal = "".join(character for character in normal if unicodedata.category(character) != "Cf")
-    return normal.strip().casefold()
+    if person_id.isascii():
+        return person_id.strip().casefold()
+    normal = "".join(character for character in person_id if not _invisible(character))
+    # NFKC again after case folding: folding can leave a string that is not normalised (U+0390)
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", normal).strip().casefold())
+
+
+# Characters Unicode marks as ignorable in display besides the format
+# characters (Cf): the combining grapheme joiner, Hangul fillers, Mongolian
+# and generic variation selectors, and the unassigned tags block
+_IGNORABLE = re.compile("[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u3164\ufe00-\ufe0f\uffa0\U000e0000-\U000e0fff]")
+
+
+def _invisible(character: str) -> bool:
+    return unicodedata.category(character) == "Cf" or _IGNORABLE.match(character) is not None
 
 
 def person_id_problems(ids: Iterable[tuple[int, object]]) -> list[Problem]:

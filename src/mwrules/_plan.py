@@ -387,6 +387,9 @@ def plan_for(
     """:func:`plan` for a checked partner and a chosen ruleset (the command line's way in)."""
     ruleset = choice.ruleset
     path_ids = [spec.id for spec in ruleset.paths]
+    if path is not None and not isinstance(path, str):
+        msg = f"path is a path's id such as {path_ids[0]!r}, not {type(path).__name__}"
+        raise TypeError(msg)
     if path is not None and path not in path_ids:
         message = f"{path!r} is not a path of {ruleset}"
         raise InputError([Problem("path", message, did_you_mean(path, path_ids), code=codes.UNKNOWN_PATH)])

@@ -120,6 +120,7 @@ def _type_schema(tp: Any, definitions: dict[str, Any]) -> dict[str, Any]:
 def partner_schema(ruleset: model.Ruleset) -> dict[str, Any]:
     """The JSON Schema (draft-07) of partner documents under *ruleset*."""
     date = {"type": "string", "pattern": _DATE_PATTERN, "format": "date"}
+    optional_date = {**date, "type": ["string", "null"]}  # null: as if not given
     text = {"type": "string", "maxLength": DEFAULT_LIMITS.max_text_length}
     names = sorted({spelling for cert in ruleset.certifications for spelling in (cert.name, *cert.aliases)})
     name = {**text, "description": "the certification's name, a former name or its exam code", "examples": names}
@@ -130,8 +131,8 @@ def partner_schema(ruleset: model.Ruleset) -> dict[str, Any]:
                 "type": "object",
                 "properties": {
                     "name": name,
-                    "earned": {**date, "description": "the day it was earned; it does not count before"},
-                    "expires": {**date, "description": "the last day it counts"},
+                    "earned": {**optional_date, "description": "the day it was earned; it does not count before"},
+                    "expires": {**optional_date, "description": "the last day it counts"},
                 },
                 "required": ["name"],
                 "additionalProperties": False,
@@ -170,7 +171,10 @@ def partner_schema(ruleset: model.Ruleset) -> dict[str, Any]:
         "type": "object",
         "properties": {
             "partner_id": {**text, "description": "the partner's id, e.g. its Partner Center id"},
-            "as_of": {**date, "description": "the evaluation date (default: today); it also chooses the version"},
+            "as_of": {
+                **optional_date,
+                "description": "the evaluation date (default: today); it also chooses the version",
+            },
             "people": {
                 "type": "array",
                 "maxItems": DEFAULT_LIMITS.max_people,

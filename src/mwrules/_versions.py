@@ -88,10 +88,15 @@ def read_family(directory: Path) -> Family:
     ``mwrules test``'s, a tool above evaluation, run in CI; loading stays a
     matter of structure.
     """
-    files = [read_ruleset_file(path) for path in sorted(directory.glob("*.yaml"))]
+    files = [read_ruleset_file(path) for path in yaml_files(directory)]
     problems = [problem for file in files for problem in file.problems]
     problems += check_versions(directory.name, files)
     return Family(directory.name, tuple(files), tuple(sort_problems(problems)))
+
+
+def yaml_files(folder: Path) -> list[Path]:
+    """The regular ``*.yaml`` files in *folder* (versions, cases), by name: a pipe or a device there is never read."""
+    return sorted(path for path in folder.glob("*.yaml") if path.is_file())
 
 
 def family_files(folder: Path, read: Mapping[Path, RulesetFile]) -> list[RulesetFile] | None:
@@ -99,7 +104,7 @@ def family_files(folder: Path, read: Mapping[Path, RulesetFile]) -> list[Ruleset
 
     Files already in *read* are not read again.
     """
-    versions = [read.get(path) or read_ruleset_file(path) for path in sorted(folder.glob("*.yaml"))]
+    versions = [read.get(path) or read_ruleset_file(path) for path in yaml_files(folder)]
     if any(version.ruleset is not None and version.ruleset.id == folder.name for version in versions):
         return versions
     return None
@@ -117,8 +122,8 @@ def load_ruleset(path: str | Path) -> Ruleset:
         RulesetError: with every problem found, each at ``file:line``.
     """
     path = Path(path)
-    if path.is_dir():
-        names = ", ".join(sorted(child.name for child in path.glob("*.yaml"))) or "none"
+    if _is_dir(path):
+        names = ", ".join(child.name for child in yaml_files(path)) or "none"
         message = f"{shown(str(path))} is a folder; a ruleset is one version's file (here: {names})"
         suggestion = "name the version's file, or a shipped ruleset by name (modern-work picks the version by date)"
         raise RulesetError([Problem("$", message, suggestion, code=codes.UNREADABLE)])
@@ -130,6 +135,13 @@ def load_ruleset(path: str | Path) -> Ruleset:
     if problems or loaded.ruleset is None:
         raise RulesetError(sort_problems(problems))
     return loaded.ruleset
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:  # a name too long for the system: reading it says so
+        return False
 
 
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
@@ -290,6 +302,9 @@ def select_ruleset(name: str | None = None, *, as_of: datetime.date | None = Non
         RulesetError: no such ruleset or version, or the ruleset has a problem.
         InputError: no version is in force on *as_of* (at ``$.as_of``).
     """
+    if name is not None and not isinstance(name, str):
+        msg = f"a ruleset is named by text such as 'modern-work@2026-01', not {type(name).__name__}"
+        raise TypeError(msg)
     family_id, _, version = (name or DEFAULT_ID).partition("@")
     family = shipped_family(family_id)
     if version:

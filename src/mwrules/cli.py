@@ -36,9 +36,9 @@ from ._partner_input import read_document
 from ._plan import plan_for
 from ._plan_report import plan_to_json, plan_to_text
 from ._schema import partner_schema, ruleset_schema
-from ._versions import DEFAULT_ID, load_ruleset, select_ruleset, shipped_family
+from ._versions import DEFAULT_ID, load_ruleset, select_ruleset, shipped_family, yaml_files
 from .errors import InputError, MwrulesError, Problem, RulesetError, did_you_mean
-from .limits import Limits
+from .limits import MAX_DEPTH, Limits
 from .ruleset import Ruleset, read_ruleset_file, rulesets_dir
 
 
@@ -61,6 +61,13 @@ def _path(text: str) -> Path:
     return Path(text)
 
 
+def _text(text: str) -> str:
+    if not text:
+        msg = "cannot be empty"
+        raise argparse.ArgumentTypeError(msg)
+    return text
+
+
 def _limit(text: str) -> tuple[str, int]:
     name, _, value = text.partition("=")
     fields = dict(Limits.NAMES)
@@ -69,6 +76,9 @@ def _limit(text: str) -> tuple[str, int]:
         raise argparse.ArgumentTypeError(f"no limit is called {_shown(name)}" + (f" ({hint})" if hint else ""))
     if not (value.isascii() and value.isdigit() and len(value) <= 18) or int(value) < 1:
         msg = f"{name} needs a whole number of at least 1, e.g. {name}=1000"
+        raise argparse.ArgumentTypeError(msg)
+    if fields[name] == "max_depth" and int(value) > MAX_DEPTH:
+        msg = f"{name} can be at most {MAX_DEPTH}: deeper nesting would exhaust Python's stack"
         raise argparse.ArgumentTypeError(msg)
     return fields[name], int(value)
 
@@ -103,6 +113,7 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("partner", metavar="FILE", help="a partner document (JSON or YAML), or - for stdin")
         command.add_argument(
             "--ruleset",
+            type=_text,
             metavar="ID[@VERSION]|PATH",
             help="a shipped ruleset (modern-work@2023-06; without @VERSION, the version in force on the partner's "
             "as_of) or a ruleset file (default: the Modern Work version in force on as_of)",
@@ -131,9 +142,14 @@ def _parser() -> argparse.ArgumentParser:
     plan_help = "the cheapest actions after which a partner qualifies"
     plan_command = partner_command("plan", plan_help)
     plan_command.add_argument(
-        "--costs", metavar="FILE", help="the cost of one unit of each action (JSON or YAML); default: placeholders"
+        "--costs",
+        type=_text,
+        metavar="FILE",
+        help="the cost of one unit of each action (JSON or YAML); default: placeholders",
     )
-    plan_command.add_argument("--path", metavar="PATH", help="plan for this path (default: the cheaper one)")
+    plan_command.add_argument(
+        "--path", type=_text, metavar="PATH", help="plan for this path (default: the cheaper one)"
+    )
     plan_command.add_argument("--format", choices=("text", "json"), default="text")
 
     paths_help = "ruleset files or folders (default: the shipped rulesets)"
@@ -164,6 +180,7 @@ def _parser() -> argparse.ArgumentParser:
     schema_command.add_argument("kind", nargs="?", choices=("ruleset", "partner"), default="ruleset")
     schema_command.add_argument(
         "--ruleset",
+        type=_text,
         metavar="ID[@VERSION]|PATH",
         help="partner: the ruleset whose paths, metrics and names to use (default: the latest Modern Work version)",
     )
@@ -260,7 +277,7 @@ def _test(args: argparse.Namespace) -> int:
         loaded = read_ruleset_file(path)
         problems += loaded.problems
         if loaded.ruleset is not None and not loaded.problems:
-            for case_path in sorted(cases_dir(path).glob("*.yaml")):
+            for case_path in yaml_files(cases_dir(path)):
                 result = run_case(case_path, loaded.ruleset)
                 results.append(result)
                 _print_result(result)

@@ -18,6 +18,18 @@ def _positive(_: object, attribute: attrs.Attribute[int], value: int) -> None:
         raise ValueError(msg)
 
 
+#: The most levels of nesting any limit allows: reading deeper would exhaust
+#: Python's stack (a partner document has 5).
+MAX_DEPTH = 200
+
+
+def _depth(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
+    _positive(instance, attribute, value)
+    if value > MAX_DEPTH:
+        msg = f"Limits.{attribute.name} can be at most {MAX_DEPTH}, got {value!r}"
+        raise ValueError(msg)
+
+
 @attrs.frozen(kw_only=True)
 class Limits:
     """How much mwrules reads before it refuses a document.
@@ -38,8 +50,8 @@ class Limits:
     max_text_length: int = attrs.field(default=1_000, validator=_positive)
     #: Values a YAML file may repeat through aliases (``*name``) in all.
     max_alias_values: int = attrs.field(default=10_000, validator=_positive)
-    #: Levels of nesting of objects and lists.
-    max_depth: int = attrs.field(default=64, validator=_positive)
+    #: Levels of nesting of objects and lists (at most :data:`MAX_DEPTH`).
+    max_depth: int = attrs.field(default=64, validator=_depth)
 
     #: The names ``--limit NAME=VALUE`` takes, and the field each sets.
     NAMES = (

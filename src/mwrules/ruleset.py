@@ -15,13 +15,14 @@ import datetime
 import functools
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, Literal
 
 import attrs
 from cattrs.errors import BaseValidationError
+from cattrs.gen import make_dict_structure_fn, override
 
 from . import _documents, codes
 from ._convert import ValueProblem, make_converter, problems_from, shown
@@ -275,6 +276,11 @@ def _structure_cost(value: object, _: type) -> Cost:
 _converter.register_structure_hook(Target, _structure_target)
 _converter.register_structure_hook(Cost, _structure_cost)
 _converter.register_structure_hook(WorkloadSpec, _structure_workload)
+# Where a ruleset was read from is set by the loader: a file's own ``source`` key is unknown
+_converter.register_structure_hook(
+    Ruleset,
+    make_dict_structure_fn(Ruleset, _converter, source=override(omit=True)),
+)
 _KEBAB = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _SNAKE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 
@@ -356,6 +362,7 @@ def check(ruleset: Ruleset) -> list[Problem]:
     problems += _check_workloads(ruleset)
     problems += _check_scoring(ruleset)
     problems += _check_joins(ruleset)
+    problems += _check_id_lengths(ruleset)
     if not problems:  # the arithmetic needs valid targets and points
         problems += _check_exactness(ruleset)
     problems += check_costs(ruleset, ruleset.default_costs, "$.default_costs")
@@ -412,12 +419,40 @@ def check_costs(ruleset: Ruleset, costs: Mapping[str, Cost], where: str) -> list
     return problems
 
 
+#: The most characters of an id (of the ruleset, a certification, a metric, a
+#: level, a unit, a path or an option): ids are names people read in messages.
+MAX_ID_LENGTH = 64
+
+
+def _check_id_lengths(ruleset: Ruleset) -> list[Problem]:
+    ids = [("$.manifest.id", ruleset.manifest.id), ("$.manifest.version", ruleset.manifest.version)]
+    ids += [(f"$.certifications[{index}].id", cert.id) for index, cert in enumerate(ruleset.certifications)]
+    for index, metric in enumerate(ruleset.metrics):
+        ids += [(f"$.metrics[{index}].{key}", getattr(metric, key)) for key in ("id", "level", "unit")]
+    for index, path in enumerate(ruleset.paths):
+        ids.append((f"$.paths[{index}].id", path.id))
+        for metric_id, target in path.targets.items():
+            if isinstance(target, Mapping):
+                ids += [(f"$.paths[{index}].targets.{metric_id}", option) for option in target]
+    return [
+        Problem(
+            where,
+            f"{shown(value)} is {len(value):,} characters; an id has at most {MAX_ID_LENGTH}",
+            code=codes.ID_FORMAT,
+        )
+        for where, value in ids
+        if isinstance(value, str) and len(value) > MAX_ID_LENGTH
+    ]
+
+
 def _check_manifest(ruleset: Ruleset) -> list[Problem]:
     manifest = ruleset.manifest
     problems = []
     if not _KEBAB.match(manifest.id):
         problems.append(
-            Problem("$.manifest.id", f"{manifest.id!r} must be kebab-case, e.g. 'modern-work'", code=codes.ID_FORMAT)
+            Problem(
+                "$.manifest.id", f"{shown(manifest.id)} must be kebab-case, e.g. 'modern-work'", code=codes.ID_FORMAT
+            )
         )
     if manifest.effective_until is not None and manifest.effective_until < manifest.effective_from:
         problems.append(
@@ -438,14 +473,14 @@ def _check_certifications(ruleset: Ruleset) -> list[Problem]:
         where = f"$.certifications[{index}]"
         if cert.id in ids:
             problems.append(
-                Problem(f"{where}.id", f"certification id {cert.id!r} is used twice", code=codes.DUPLICATE_ID)
+                Problem(f"{where}.id", f"certification id {shown(cert.id)} is used twice", code=codes.DUPLICATE_ID)
             )
         ids.add(cert.id)
         if not _KEBAB.match(cert.id):
             problems.append(
                 Problem(
                     f"{where}.id",
-                    f"{cert.id!r} must be kebab-case, e.g. 'teams-administrator-associate'",
+                    f"{shown(cert.id)} must be kebab-case, e.g. 'teams-administrator-associate'",
                     code=codes.ID_FORMAT,
                 )
             )
@@ -458,7 +493,7 @@ def _check_certifications(ruleset: Ruleset) -> list[Problem]:
                 problems.append(
                     Problem(
                         spot,
-                        f"{spelling!r} already names certification {owner[key]!r}",
+                        f"{shown(spelling)} already names certification {shown(owner[key])}",
                         "an alias must name one certification; remove it from one of them",
                         code=codes.DUPLICATE_ALIAS,
                     )
@@ -482,11 +517,15 @@ def _check_metrics(ruleset: Ruleset) -> list[Problem]:
     for index, metric in enumerate(ruleset.metrics):
         where = f"$.metrics[{index}]"
         if metric.id in seen:
-            problems.append(Problem(f"{where}.id", f"metric id {metric.id!r} is used twice", code=codes.DUPLICATE_ID))
+            problems.append(
+                Problem(f"{where}.id", f"metric id {shown(metric.id)} is used twice", code=codes.DUPLICATE_ID)
+            )
         seen.add(metric.id)
         if not _SNAKE.match(metric.id):
             problems.append(
-                Problem(f"{where}.id", f"{metric.id!r} must be snake_case, e.g. 'usage_growth'", code=codes.ID_FORMAT)
+                Problem(
+                    f"{where}.id", f"{shown(metric.id)} must be snake_case, e.g. 'usage_growth'", code=codes.ID_FORMAT
+                )
             )
         if metric.max_points <= 0:
             problems.append(Problem(f"{where}.max_points", "must be more than 0", code=codes.INVALID_VALUE))
@@ -514,7 +553,7 @@ def _check_metrics(ruleset: Ruleset) -> list[Problem]:
                     problems.append(
                         Problem(
                             f"{where}.certifications[{position}]",
-                            f"no certification has id {cert_id!r}",
+                            f"no certification has id {shown(cert_id)}",
                             _suggest(cert_id, cert_ids),
                             code=codes.UNKNOWN_CERTIFICATION,
                         )
@@ -537,11 +576,13 @@ def _check_metrics(ruleset: Ruleset) -> list[Problem]:
     for index, metric in enumerate(ruleset.metrics):
         if metric.unit is not None and not _SNAKE.match(metric.unit):
             problems.append(
-                Problem(f"$.metrics[{index}].unit", f"{metric.unit!r} must be snake_case", code=codes.ID_FORMAT)
+                Problem(f"$.metrics[{index}].unit", f"{shown(metric.unit)} must be snake_case", code=codes.ID_FORMAT)
             )
         if units.count(metric.cost_unit) > 1:
             problems.append(
-                Problem(f"$.metrics[{index}]", f"unit {metric.cost_unit!r} names two metrics", code=codes.DUPLICATE_ID)
+                Problem(
+                    f"$.metrics[{index}]", f"unit {shown(metric.cost_unit)} names two metrics", code=codes.DUPLICATE_ID
+                )
             )
     if len(set(ruleset.levels())) != len(ruleset.levels()):
         problems.append(
@@ -557,16 +598,18 @@ def _check_paths(ruleset: Ruleset) -> list[Problem]:
     for index, path in enumerate(ruleset.paths):
         where = f"$.paths[{index}]"
         if path.id in seen:
-            problems.append(Problem(f"{where}.id", f"path id {path.id!r} is used twice", code=codes.DUPLICATE_ID))
+            problems.append(Problem(f"{where}.id", f"path id {shown(path.id)} is used twice", code=codes.DUPLICATE_ID))
         seen.add(path.id)
         if not _SNAKE.match(path.id):
-            problems.append(Problem(f"{where}.id", f"{path.id!r} must be snake_case, e.g. 'smb'", code=codes.ID_FORMAT))
+            problems.append(
+                Problem(f"{where}.id", f"{shown(path.id)} must be snake_case, e.g. 'smb'", code=codes.ID_FORMAT)
+            )
         for metric_id in metric_ids:
             if metric_id not in path.targets:
                 problems.append(
                     Problem(
                         f"{where}.targets",
-                        f"no target for metric {metric_id!r}",
+                        f"no target for metric {shown(metric_id)}",
                         f"add '{metric_id}: <the measure that earns its max_points>'",
                         code=codes.MISSING_TARGET,
                     )
@@ -613,7 +656,7 @@ def _check_workloads(ruleset: Ruleset) -> list[Problem]:
         where = f"$.workloads[{index}]"
         if normalise_name(workload.name) in seen:
             problems.append(
-                Problem(f"{where}.name", f"workload {workload.name!r} is listed twice", code=codes.DUPLICATE_ID)
+                Problem(f"{where}.name", f"workload {shown(workload.name)} is listed twice", code=codes.DUPLICATE_ID)
             )
         seen.add(normalise_name(workload.name))
         for position, metric_id in enumerate(workload.metrics or ()):
@@ -621,7 +664,7 @@ def _check_workloads(ruleset: Ruleset) -> list[Problem]:
                 problems.append(
                     Problem(
                         f"{where}.metrics[{position}]",
-                        f"{metric_id!r} is not a metric measured from customer data",
+                        f"{shown(metric_id)} is not a metric measured from customer data",
                         _suggest(metric_id, customer_metrics),
                         code=codes.UNKNOWN_METRIC,
                     )
@@ -639,14 +682,25 @@ def points_denominator(ruleset: Ruleset) -> int:
 
     The engine compares points as integers in these units, never as floats.
     """
-    fractions = [ruleset.scoring.min_total_points, ruleset.scoring.min_metric_points]
-    for metric in ruleset.metrics:
-        fractions.append(metric.max_points)
-        for path in ruleset.paths:
-            target = path.targets.get(metric.id)
-            amounts = target.values() if isinstance(target, Mapping) else [target] if target is not None else []
-            fractions.extend(metric.max_points / amount for amount in amounts if amount > 0)
-    return math.lcm(*(fraction.denominator for fraction in fractions))
+    return math.lcm(*(fraction.denominator for _, fraction in _point_fractions(ruleset)))
+
+
+def _point_fractions(ruleset: Ruleset) -> Iterator[tuple[str, Fraction]]:
+    """Where each number a score is built from comes from, and the number (points, and points per unit)."""
+    yield "$.scoring.min_total_points", ruleset.scoring.min_total_points
+    yield "$.scoring.min_metric_points", ruleset.scoring.min_metric_points
+    for index, metric in enumerate(ruleset.metrics):
+        yield f"$.metrics[{index}].max_points", metric.max_points
+    max_points = {metric.id: metric.max_points for metric in ruleset.metrics}
+    for index, path in enumerate(ruleset.paths):
+        for metric_id, target in path.targets.items():
+            if metric_id not in max_points:
+                continue
+            amounts = target.items() if isinstance(target, Mapping) else [(None, target)]
+            for option, amount in amounts:
+                if amount > 0:
+                    where = f"$.paths[{index}].targets.{metric_id}" + (f".{option}" if option else "")
+                    yield where, max_points[metric_id] / amount
 
 
 #: The most facts one rule of the engine can join (durable_rules' MAX_MESSAGE_FRAMES):
@@ -685,19 +739,8 @@ def _check_exactness(ruleset: Ruleset) -> list[Problem]:
     most = max(ruleset.scoring.total_points, *(metric.max_points for metric in ruleset.metrics))
     if most * denominator <= MAX_EXACT_UNITS:
         return []
-    # Name the finest target: it is the likeliest to be a typo (1009 for 1000).
-    finest, where = 1, "$.scoring"
-    for index, path in enumerate(ruleset.paths):
-        for metric_id, target in path.targets.items():
-            max_points = next((metric.max_points for metric in ruleset.metrics if metric.id == metric_id), None)
-            amounts = target.items() if isinstance(target, Mapping) else [(None, target)]
-            for option, amount in amounts:
-                if max_points is None or amount <= 0:
-                    continue
-                fineness = (max_points / amount).denominator
-                if fineness > finest:
-                    finest = fineness
-                    where = f"$.paths[{index}].targets.{metric_id}" + (f".{option}" if option else "")
+    # Name the finest number: it is the likeliest to be a typo (1009 for 1000).
+    where = max(_point_fractions(ruleset), key=lambda spot: spot[1].denominator)[0]
     return [
         Problem(
             where,
@@ -737,7 +780,7 @@ def _check_scoring(ruleset: Ruleset) -> list[Problem]:
             problems.append(
                 Problem(
                     "$.scoring.min_metric_points",
-                    f"more than the {_num(metric.max_points)} points {metric.id!r} can earn",
+                    f"more than the {_num(metric.max_points)} points {shown(metric.id)} can earn",
                     code=codes.THRESHOLD_OUT_OF_RANGE,
                 )
             )
