@@ -23,9 +23,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import mwrules
-from mwrules import InputError, RulesetError, Verdict, _documents
+from mwrules import InputError, RulesetError, Verdict, _documents, _partner_input
 from mwrules.codes import CODES
+from mwrules.limits import DEFAULT_LIMITS
 from mwrules.ruleset import check, structure
+from mwrules.strategies import InvalidDocument, invalid_partner_documents, partner_documents
 from mwrules.testing import check_verdict
 
 from .plain_scorer import plain_scores, plain_verdict
@@ -187,6 +189,61 @@ def test_hostile_documents_give_a_verdict_or_coded_problems(document: dict[str, 
         ruleset = mwrules.select_ruleset(f"modern-work@{verdict.ruleset.version}").ruleset
         check_verdict(partner, verdict, ruleset=ruleset)
         assert (verdict.qualified, verdict.path, verdict.score) == plain_verdict(partner, ruleset, verdict.as_of)
+
+
+def full_checks(document: Any, ruleset: mwrules.Ruleset) -> mwrules.Partner | None:
+    """The partner the checks that word every problem build (the one-pass build turned off), or None."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_partner_input, "_plain_partner", lambda *_: None)
+        try:
+            return mwrules.load_partner(document, ruleset)
+        except InputError:
+            return None
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow])
+@given(DOCUMENTS, st.sampled_from(["2023-06", "2026-01"]))
+def test_the_one_pass_build_agrees_with_the_full_checks(document: dict[str, Any], version: str):
+    """The fast path builds a partner only where the full checks build the same one without a problem."""
+    ruleset = mwrules.select_ruleset(f"modern-work@{version}").ruleset
+
+    plain = _partner_input._plain_partner(document, ruleset, DEFAULT_LIMITS)
+
+    if plain is not None:
+        assert plain == full_checks(document, ruleset)
+
+
+@given(
+    st.sampled_from(["2023-06", "2026-01"]).flatmap(
+        lambda version: st.tuples(st.just(version), partner_documents(ruleset=f"modern-work@{version}"))
+    )
+)
+def test_valid_documents_take_the_one_pass_build(drawn: tuple[str, dict[str, Any]]):
+    version, document = drawn
+    ruleset = mwrules.select_ruleset(f"modern-work@{version}").ruleset
+
+    plain = _partner_input._plain_partner(document, ruleset, DEFAULT_LIMITS)
+
+    assert plain is not None
+    assert plain == full_checks(document, ruleset)
+
+
+@given(invalid_partner_documents(ruleset="modern-work@2026-01"))
+def test_documents_with_a_mistake_never_take_the_one_pass_build(invalid: InvalidDocument):
+    ruleset = mwrules.select_ruleset("modern-work@2026-01").ruleset
+
+    assert _partner_input._plain_partner(invalid.document, ruleset, DEFAULT_LIMITS) is None
+
+
+@pytest.mark.parametrize("path", sorted((Path(__file__).parents[1] / "examples").glob("*.*")), ids=lambda p: p.name)
+def test_documents_without_problems_take_the_one_pass_build(path: Path):
+    document = _partner_input.read_document(path)
+    ruleset = _partner_input.choose_for(document, None).ruleset
+
+    plain = _partner_input._plain_partner(document.data, ruleset, DEFAULT_LIMITS)
+
+    assert plain is not None
+    assert plain == full_checks(document.data, ruleset)
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow])

@@ -103,6 +103,15 @@ def compile_ruleset(ruleset: Ruleset) -> CompiledRules:
     return CompiledRules(ruleset, _engine.CompiledRuleset(name, rules), denominator, builder.descriptions, aliases)
 
 
+_EXTRA_STEPS = "extra_steps"
+
+
+def trace_step(session: _engine.Session) -> int:
+    """The trace's step number of the firing now running: a firing for a group of people is a step per person."""
+    extra: int = session.scratch.get(_EXTRA_STEPS, 0)
+    return len(session.firings) + extra
+
+
 def points_for(measure: int, max_points: Fraction, target: int) -> tuple[Fraction, bool]:
     """Points in proportion to *measure*, 0 if negative, capped at *max_points*.
 
@@ -151,10 +160,14 @@ class _Builder:
         eligible_set = set(eligible)
 
         def certified(session: _engine.Session, matched: Mapping[str, _engine.Fact]) -> dict[str, Any]:
-            person = matched["person"]
-            through = [cert for cert in person["holds"] if cert in eligible_set]
-            session.scratch["certified"][level].append(person["_id"])
-            return {"person": person["_id"], "level": level, "through": through}
+            # A person fact stands for everyone holding the same certifications
+            # (_evaluate._facts); the trace has a step for each of them.
+            people = matched["person"]
+            through = [cert for cert in people["holds"] if cert in eligible_set]
+            members = people["_members"]
+            session.scratch["certified"][level].extend(person_id for person_id, _ in members)
+            session.scratch[_EXTRA_STEPS] = session.scratch.get(_EXTRA_STEPS, 0) + len(members) - 1
+            return {"level": level, "through": through}
 
         # A person fact holds only the certifications valid on the evaluation
         # date, retired ones only through their eligible_through date: see
@@ -190,7 +203,7 @@ class _Builder:
             )
 
             def measure(session: _engine.Session, matched: Mapping[str, _engine.Fact]) -> dict[str, Any]:
-                people = tuple(session.scratch["certified"][level])
+                people = tuple(sorted(session.scratch["certified"][level]))
                 points, capped = points_for(len(people), metric.max_points, target)
                 return self._record(
                     session,
@@ -261,7 +274,7 @@ class _Builder:
             capped=capped,
             people=people,
             rule=f"points:{path_id}:{metric.id}",
-            step=len(session.firings),
+            step=trace_step(session),
         )
         session.assert_fact({"t": "points", "path": path_id, "metric": metric.id, "units": int(units)})
         concluded: dict[str, Any] = {"path": path_id, "metric": metric.id, "points": str(points), **inputs}
@@ -315,7 +328,7 @@ class _Builder:
                     metrics={metric.id: metrics[metric.id] for metric in self.ruleset.metrics},
                     shortfalls=shortfalls,
                     rule=f"{'passes' if qualified else 'falls-short'}:{path_id}",
-                    step=len(session.firings),
+                    step=trace_step(session),
                 )
                 session.assert_fact({"t": "path_verdict", "path": path_id, "qualified": qualified})
                 return {

@@ -181,38 +181,48 @@ def evaluate_with(partner: Partner, choice: RulesetChoice) -> Verdict:
 
 
 def _facts(partner: Partner, compiled: CompiledRules, as_of: datetime.date) -> tuple[list[dict[str, Any]], list[str]]:
-    """The engine facts for *partner*, and the warnings."""
+    """The engine facts for *partner*, and the warnings.
+
+    People who hold the same counted certifications are one fact, which
+    stands for each of them (``_members``: id and index): the rules decide
+    once for all of them, and the trace has a step for each person.
+    """
     ruleset = compiled.ruleset
     resolve = compiled.resolve
     warnings: list[str] = []
-    people: list[dict[str, Any]] = []
+    groups: dict[tuple[str, ...], list[tuple[str, int]]] = {}
+    why_not: dict[str, str | None] = {}  # per certification id, on as_of
     for index, person in enumerate(partner.people):
         holds = set()
         for position, cert in enumerate(person.certifications):
             cert_id, hint = resolve(cert.name)
-            where = f"$.people[{index}].certifications[{position}]"
             if cert_id is None:
-                warnings.append(
-                    f"{where}: {cert.name!r} is not a certification of {ruleset}; not counted"
-                    + (f" ({hint})" if hint else "")
-                )
+                reason = f"is not a certification of {ruleset}; not counted" + (f" ({hint})" if hint else "")
             elif cert.earned is not None and cert.earned > as_of:
-                warnings.append(f"{where}: {cert.name!r} was earned on {cert.earned}, after {as_of}; not counted")
+                reason = f"was earned on {cert.earned}, after {as_of}; not counted"
             elif cert.expires is not None and cert.expires < as_of:
-                warnings.append(f"{where}: {cert.name!r} expired on {cert.expires}, before {as_of}; not counted")
-            elif why_not := _not_eligible(ruleset, cert_id, as_of):
-                warnings.append(f"{where}: {cert.name!r} {why_not}; not counted")
+                reason = f"expired on {cert.expires}, before {as_of}; not counted"
             else:
-                holds.add(cert_id)
+                if cert_id not in why_not:
+                    why_not[cert_id] = _not_eligible(ruleset, cert_id, as_of)
+                if why_not[cert_id] is None:
+                    holds.add(cert_id)
+                    continue
+                reason = f"{why_not[cert_id]}; not counted"
+            warnings.append(f"$.people[{index}].certifications[{position}]: {cert.name!r} {reason}")
         if holds:
-            people.append({"t": "person", "_id": person.id, "_index": index, "holds": sorted(holds)})
+            groups.setdefault(tuple(sorted(holds)), []).append((person.id, index))
     # The engine fires in the order facts arrive: sort, so that the trace does
     # not depend on the order of people in the input. The engine knows a
-    # person by rank only: ids are the partner's text, of any length or script.
-    people.sort(key=lambda fact: fact["_id"])
-    for rank, fact in enumerate(people):
-        fact["person"] = rank
-    facts = people + [{"t": "level", "level": level} for level in ruleset.levels()]
+    # group by rank only: ids are the partner's text, of any length or script.
+    for members in groups.values():
+        members.sort()
+    ordered = sorted(groups.items(), key=lambda group: group[1][0])
+    facts = [
+        {"t": "person", "person": rank, "holds": list(holds), "_members": members}
+        for rank, (holds, members) in enumerate(ordered)
+    ]
+    facts += [{"t": "level", "level": level} for level in ruleset.levels()]
     facts.extend(_input_facts(partner, ruleset, warnings))
     return facts, warnings
 
@@ -259,22 +269,31 @@ def _input_facts(partner: Partner, ruleset: Ruleset, warnings: list[str]) -> lis
 
 def _trace(session: _engine.Session, compiled: CompiledRules) -> tuple[TraceStep, ...]:
     descriptions = compiled.descriptions
-    return tuple(
-        TraceStep(
-            step=step,
-            rule=firing.rule,
-            description=descriptions[firing.rule],
-            matched=tuple(_label(fact) for fact in firing.matched.values()),
-            concluded=firing.concluded,
-        )
-        for step, firing in enumerate(session.firings)
-    )
+    steps: list[TraceStep] = []
+    for firing in session.firings:
+        description = descriptions[firing.rule]
+        labels = [_label(fact) for fact in firing.matched.values()]
+        group = next((fact for fact in firing.matched.values() if "_members" in fact), None)
+        if group is None:
+            steps.append(_step(len(steps), firing.rule, description, labels, firing.concluded))
+            continue
+        # One step per person the group stands for, as if each were a fact of its own
+        position = next(place for place, fact in enumerate(firing.matched.values()) if fact is group)
+        for person_id, index in group["_members"]:
+            labels[position] = f"$.people[{index}]"
+            concluded = {"person": person_id, **firing.concluded}
+            steps.append(_step(len(steps), firing.rule, description, labels, concluded))
+    return tuple(steps)
+
+
+def _step(step: int, rule: str, description: str, labels: list[str], concluded: Mapping[str, Any]) -> TraceStep:
+    return TraceStep(step=step, rule=rule, description=description, matched=tuple(labels), concluded=concluded)
 
 
 def _label(fact: Mapping[str, Any]) -> str:
     kind = fact["t"]
-    if kind == "person":
-        return f"$.people[{fact['_index']}]"
+    if kind == "person":  # a group of people: _trace gives each their own step
+        return "$.people"
     if kind == "input":
         where = child(child("$.metrics", fact["path"]), fact["metric"])
         return child(where, fact["option"]) if "option" in fact else where
