@@ -23,11 +23,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import mwrules
-from mwrules import InputError, RulesetError, Verdict, _documents, _partner_input
+from mwrules import InputError, RulesetError, Verdict, _documents, _evaluate, _partner_input
 from mwrules.codes import CODES
 from mwrules.limits import DEFAULT_LIMITS
 from mwrules.ruleset import check, structure
-from mwrules.strategies import InvalidDocument, invalid_partner_documents, partner_documents
+from mwrules.strategies import InvalidDocument, invalid_partner_documents, partner_documents, partners
 from mwrules.testing import check_verdict
 
 from .plain_scorer import plain_scores, plain_verdict
@@ -267,6 +267,23 @@ def test_documents_without_problems_take_the_one_pass_build(path: Path):
 )
 def test_hostile_partner_objects_give_a_verdict_or_coded_problems(partner: mwrules.Partner):
     outcome(lambda: mwrules.evaluate(partner))
+
+    ruleset = mwrules.select_ruleset("modern-work@2023-06").ruleset
+    if _partner_input.plain_partner_object(partner, ruleset, DEFAULT_LIMITS) is not None:
+        assert partner == full_checks(_evaluate._as_document(partner), ruleset)
+
+
+@given(
+    st.sampled_from(["2023-06", "2026-01"]).flatmap(
+        lambda version: st.tuples(st.just(version), partners(ruleset=f"modern-work@{version}"))
+    )
+)
+def test_valid_partner_objects_take_the_one_pass_check(drawn: tuple[str, mwrules.Partner]):
+    version, partner = drawn
+    ruleset = mwrules.select_ruleset(f"modern-work@{version}").ruleset
+
+    assert _partner_input.plain_partner_object(partner, ruleset, DEFAULT_LIMITS) is partner
+    assert partner == full_checks(_evaluate._as_document(partner), ruleset)
 
 
 YAML_FRAGMENTS = [

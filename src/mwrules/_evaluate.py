@@ -19,9 +19,9 @@ from typing import Any
 from . import _documents, _engine
 from ._compile import CompiledRules, compile_ruleset
 from ._documents import child
-from ._partner_input import choose_for, load_partner, read_document
+from ._partner_input import choose_for, choose_ruleset, load_partner, plain_partner_object, read_document
 from ._versions import RulesetChoice
-from .errors import EvaluationError
+from .errors import EvaluationError, InputError
 from .limits import DEFAULT_LIMITS, Limits
 from .model import Certification, Partner, Person
 from .ruleset import Ruleset
@@ -105,10 +105,26 @@ def checked(
     if isinstance(partner, str | os.PathLike):
         document = read_document(partner, limits=limits)
     elif isinstance(partner, Partner):
+        plain = _plain_object(partner, ruleset, limits)
+        if plain is not None:
+            return plain
         document = _documents.Document(_as_document(partner))
     else:
         document = _documents.Document(partner)
     return prepare(document, ruleset, limits)
+
+
+def _plain_object(
+    partner: Partner, ruleset: Ruleset | str | None, limits: Limits
+) -> tuple[Partner, RulesetChoice] | None:
+    """*partner* and its ruleset, when every field of *partner* holds what it should (the common case)."""
+    as_of = partner.as_of if type(partner.as_of) is datetime.date else None
+    try:
+        choice = choose_ruleset(ruleset, as_of)
+    except InputError:  # no version in force: reported with the partner's other problems
+        return None
+    plain = plain_partner_object(partner, choice.ruleset, limits)
+    return None if plain is None else (plain, choice)
 
 
 def _as_document(partner: Partner) -> dict[str, Any]:

@@ -176,6 +176,7 @@ def _plain_partner(data: object, ruleset: Ruleset, limits: Limits) -> Partner | 
         return None
     people = []
     seen: set[str] = set()
+    plain_names: set[str] = set()  # certification names already checked: most repeat
     for person in people_data:
         if type(person) is not dict or not person.keys() <= _PERSON_KEYS:
             return None
@@ -192,8 +193,10 @@ def _plain_partner(data: object, ruleset: Ruleset, limits: Limits) -> Partner | 
         certifications = []
         for cert in certifications_data:
             if type(cert) is str:
-                if not _plain_text(cert, limits):
-                    return None
+                if cert not in plain_names:
+                    if not _plain_text(cert, limits):
+                        return None
+                    plain_names.add(cert)
                 certifications.append(Certification(cert))
                 continue
             if type(cert) is not dict or not cert.keys() <= _CERTIFICATION_KEYS:
@@ -211,6 +214,44 @@ def _plain_partner(data: object, ruleset: Ruleset, limits: Limits) -> Partner | 
     if metrics is None:
         return None
     return Partner(partner_id=partner_id, as_of=as_of, people=tuple(people), metrics=metrics)
+
+
+def plain_partner_object(partner: Partner, ruleset: Ruleset, limits: Limits) -> Partner | None:  # noqa: PLR0911
+    """*partner* itself when every field holds what its annotation says, as :func:`_plain_partner` checks a document."""
+    if not _plain_text(partner.partner_id, limits):
+        return None
+    if partner.as_of is not None and type(partner.as_of) is not datetime.date:
+        return None
+    people = partner.people
+    if type(people) is not tuple or len(people) > limits.max_people:
+        return None
+    seen: set[str] = set()
+    plain_names: set[str] = set()
+    for person in people:
+        if type(person) is not Person or not _plain_text(person.id, limits) or person.id != person.id.strip():
+            return None
+        key = identity(person.id)
+        if not key or key in seen:
+            return None
+        seen.add(key)
+        certifications = person.certifications
+        if type(certifications) is not tuple or len(certifications) > limits.max_certifications_per_person:
+            return None
+        for cert in certifications:
+            if type(cert) is not Certification:
+                return None
+            if cert.name not in plain_names:
+                if not _plain_text(cert.name, limits):
+                    return None
+                plain_names.add(cert.name)
+            earned, expires = cert.earned, cert.expires
+            if (earned is not None and type(earned) is not datetime.date) or (
+                expires is not None
+                and (type(expires) is not datetime.date or (earned is not None and expires < earned))
+            ):
+                return None
+    metrics = _plain_metrics(partner.metrics, ruleset)
+    return None if metrics is None else partner
 
 
 _PARTNER_KEYS = frozenset(attrs.fields_dict(Partner))
