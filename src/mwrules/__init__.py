@@ -11,6 +11,7 @@ traced to the facts and the rule that produced it.
 Fraction(15, 1)
 """
 
+from ._batch import Result, evaluate_lines, evaluate_many
 from ._evaluate import evaluate
 from ._explain import explain, summary
 from ._json import partner_to_json, verdict_from_json, verdict_to_json
@@ -52,6 +53,7 @@ __all__ = [
     "Person",
     "Plan",
     "Problem",
+    "Result",
     "Ruleset",
     "RulesetChoice",
     "RulesetError",
@@ -59,6 +61,8 @@ __all__ = [
     "TraceStep",
     "Verdict",
     "evaluate",
+    "evaluate_lines",
+    "evaluate_many",
     "explain",
     "load_partner",
     "load_ruleset",

@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from . import _documents, _explain, codes
+from . import _documents, _explain, _portfolio, codes
 from ._cases import CaseResult, cases_dir, run_case, shown
 from ._convert import parse_date
 from ._convert import shown as _shown
@@ -68,6 +68,16 @@ def _text(text: str) -> str:
     return text
 
 
+def _jobs(text: str) -> int:
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= _MAX_JOBS:
+        msg = f"needs a whole number from 1 to {_MAX_JOBS}"
+        raise argparse.ArgumentTypeError(msg)
+    return int(text)
+
+
+_MAX_JOBS = 512
+
+
 def _limit(text: str) -> tuple[str, int]:
     name, _, value = text.partition("=")
     fields = dict(Limits.NAMES)
@@ -108,9 +118,18 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action=_Version, help="show mwrules' version and exit")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def partner_command(name: str, help_text: str) -> argparse.ArgumentParser:
+    def partner_command(name: str, help_text: str, *, many: bool = False) -> argparse.ArgumentParser:
         command = commands.add_parser(name, help=help_text, description=help_text)
-        command.add_argument("partner", metavar="FILE", help="a partner document (JSON or YAML), or - for stdin")
+        if many:
+            command.add_argument(
+                "partner",
+                metavar="FILE",
+                nargs="+",
+                help="partner documents (JSON or YAML), folders of them, JSON Lines files (.jsonl: one document per "
+                "line), or - for stdin",
+            )
+        else:
+            command.add_argument("partner", metavar="FILE", help="a partner document (JSON or YAML), or - for stdin")
         command.add_argument(
             "--ruleset",
             type=_text,
@@ -132,10 +151,24 @@ def _parser() -> argparse.ArgumentParser:
         )
         return command
 
-    evaluate_command = partner_command("evaluate", "evaluate a partner and print the verdict")
-    evaluate_command.add_argument("--format", choices=("text", "json"), default="text")
+    evaluate_command = partner_command(
+        "evaluate", "evaluate a partner, or a portfolio of partners, and print the verdicts", many=True
+    )
     evaluate_command.add_argument(
-        "--fail-unqualified", action="store_true", help="exit with status 1 when the partner does not qualify"
+        "--format",
+        choices=("text", "json", "jsonl"),
+        default="text",
+        help="jsonl: one JSON record per input and line, a verdict or the input's problems (for portfolios)",
+    )
+    evaluate_command.add_argument(
+        "--fail-unqualified", action="store_true", help="exit with status 1 when a partner does not qualify"
+    )
+    evaluate_command.add_argument("--lines", action="store_true", help="read standard input as JSON Lines")
+    evaluate_command.add_argument(
+        "--jobs",
+        type=_jobs,
+        metavar="N",
+        help="worker processes for a portfolio (default: the cores); 1 evaluates in this process",
     )
     partner_command("explain", "explain how every point of a verdict was reached")
 
@@ -229,6 +262,10 @@ def _partner_document(args: argparse.Namespace) -> _documents.Document:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
+    if args.command == "evaluate":
+        if _portfolio.is_portfolio(args.partner, lines=args.lines, output=args.format):
+            return _portfolio.run(args, ruleset_argument(args.ruleset), _limits(args))
+        args.partner = args.partner[0]
     partner, choice = prepare(_partner_document(args), ruleset_argument(args.ruleset), _limits(args))
     verdict = evaluate_with(partner, choice)
     if args.command == "explain":

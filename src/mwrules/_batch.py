@@ -1,0 +1,208 @@
+"""Evaluate many partners: one result per input, in input order, on several processes, in bounded memory.
+
+The inputs are read lazily and sent to worker processes in chunks; at most a
+few chunks per worker are in flight, so a portfolio of any size streams
+through in the memory of a few chunks. A document with problems is a result
+with those problems: one bad document never stops the batch. The engine holds
+the GIL while it runs, so the work is spread over processes, not threads.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import itertools
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any
+
+import attrs
+
+from . import _documents
+from ._evaluate import checked, evaluate_with, prepare
+from ._partner_input import choose_ruleset
+from .errors import InputError, Problem, RulesetError
+from .limits import DEFAULT_LIMITS, Limits
+from .model import Partner
+from .ruleset import Ruleset
+from .verdict import Verdict
+
+
+#: Inputs sent to a worker at a time: enough to make the cost of sending them
+#: small beside evaluating them, few enough to keep every worker busy.
+CHUNK_SIZE = 32
+#: Chunks in flight per worker: what bounds the memory of a batch.
+CHUNKS_AHEAD = 4
+
+
+@attrs.frozen
+class Result:
+    """What became of one input of a batch: its verdict, or the problems that kept it from one.
+
+    *index* is the input's position (from 0); *source* names it: a file, or
+    ``file:line`` for a record of a JSON Lines file (None for a document given
+    as an object).
+    """
+
+    index: int
+    source: str | None
+    verdict: Verdict | None = None
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """Whether the input was evaluated."""
+        return self.verdict is not None
+
+
+@attrs.frozen
+class _Settings:
+    ruleset: Ruleset | str | None
+    limits: Limits
+    as_of: datetime.date | None
+
+
+# One input: its source, and either a document (a Partner, a mapping, a
+# path, the bytes of a JSON or YAML file) or the text of a JSON Lines record
+# (then the flag is true)
+Input = tuple[str | None, Any, bool]
+_Item = tuple[int, str | None, Any, bool]
+
+
+def evaluate_many(
+    documents: Iterable[Partner | Mapping[str, Any] | str | os.PathLike[str]],
+    *,
+    jobs: int | None = None,
+    ruleset: Ruleset | str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Iterator[Result]:
+    """Evaluate each of *documents* (what :func:`mwrules.evaluate` takes), yielding a :class:`Result` each, in order.
+
+    *jobs* is the number of worker processes (default: the cores this
+    process may use; 1 evaluates in this process). *documents* is read as the
+    results are consumed, a few chunks ahead, so a generator of millions of
+    partners runs in bounded memory. *ruleset* and *limits* are as for
+    :func:`mwrules.evaluate`.
+
+    >>> [result.verdict.qualified for result in evaluate_many([{"partner_id": "a"}], jobs=1)]
+    [False]
+
+    Raises:
+        RulesetError: the named ruleset does not exist (before any input is read).
+    """
+    inputs = ((_source(document), document, False) for document in documents)
+    return evaluate_inputs(inputs, jobs=jobs, ruleset=ruleset, limits=limits)
+
+
+def evaluate_lines(
+    lines: Iterable[str | bytes],
+    *,
+    source: str = "<stdin>",
+    jobs: int | None = None,
+    ruleset: Ruleset | str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    as_of: datetime.date | None = None,
+) -> Iterator[Result]:
+    """Evaluate a JSON Lines portfolio: one partner document per line, a :class:`Result` per document, in order.
+
+    *lines* is an open file or any iterable of lines; blank lines are
+    skipped. Each result's source is ``source:line``, and so is the file of
+    its problems. *as_of*, when given, replaces each document's ``as_of``.
+    The other arguments are as for :func:`evaluate_many`.
+    """
+    return evaluate_inputs(json_lines(lines, source), jobs=jobs, ruleset=ruleset, limits=limits, as_of=as_of)
+
+
+def json_lines(lines: Iterable[str | bytes], source: str) -> Iterator[Input]:
+    """The records of a JSON Lines file as inputs, each named ``source:line``; blank lines are skipped."""
+    return ((f"{source}:{number}", line, True) for number, line in enumerate(lines, start=1) if line.strip())
+
+
+def evaluate_inputs(
+    inputs: Iterable[Input],
+    *,
+    jobs: int | None = None,
+    ruleset: Ruleset | str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    as_of: datetime.date | None = None,
+) -> Iterator[Result]:
+    """:func:`evaluate_many` and :func:`evaluate_lines` in one: documents and records mixed (the command line's)."""
+    settings = _settings(ruleset, limits, as_of)
+    items = ((index, *item) for index, item in enumerate(inputs))
+    return _run(items, _jobs(jobs), settings)
+
+
+def _settings(ruleset: Ruleset | str | None, limits: Limits, as_of: datetime.date | None) -> _Settings:
+    if not isinstance(limits, Limits):
+        msg = f"limits must be a mwrules.Limits, not {type(limits).__name__}"
+        raise TypeError(msg)
+    with contextlib.suppress(InputError):  # no version in force today: each input's as_of chooses
+        choose_ruleset(ruleset, None)  # an unknown name fails now, not once per input
+    return _Settings(ruleset, limits, as_of)
+
+
+def _jobs(jobs: int | None) -> int:
+    if jobs is None:
+        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        msg = f"jobs must be a whole number of at least 1, not {jobs!r}"
+        raise ValueError(msg)
+    return jobs
+
+
+def _source(document: object) -> str | None:
+    return os.fspath(document) if isinstance(document, str | os.PathLike) else None
+
+
+def _run(items: Iterator[_Item], jobs: int, settings: _Settings) -> Iterator[Result]:
+    if jobs == 1:
+        yield from (_evaluate_item(item, settings) for item in items)
+        return
+    chunks = iter(lambda: list(itertools.islice(items, CHUNK_SIZE)), [])
+    pool = ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(settings,))
+    try:
+        pending: deque[Future[list[Result]]] = deque()
+        for chunk in chunks:
+            pending.append(pool.submit(_evaluate_chunk, chunk))
+            if len(pending) >= jobs * CHUNKS_AHEAD:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+    finally:
+        # Also when the caller stops early: what is queued is dropped
+        pool.shutdown(cancel_futures=True)
+
+
+_worker_settings: _Settings | None = None
+
+
+def _start_worker(settings: _Settings) -> None:
+    global _worker_settings  # noqa: PLW0603 - one batch's settings per worker process
+    _worker_settings = settings
+
+
+def _evaluate_chunk(chunk: list[_Item]) -> list[Result]:
+    assert _worker_settings is not None  # noqa: S101 - set when the worker started
+    return [_evaluate_item(item, _worker_settings) for item in chunk]
+
+
+def _evaluate_item(item: _Item, settings: _Settings) -> Result:
+    index, source, document, is_line = item
+    try:
+        if is_line or isinstance(document, bytes):  # a record's text, or a whole document's (standard input)
+            data = document if isinstance(document, bytes) else document.encode("utf-8", "surrogatepass")
+            fmt = "json" if is_line else None
+            parsed = _documents.parse_bytes(data, source=source, fmt=fmt, limits=settings.limits)
+            if settings.as_of is not None and isinstance(parsed.data, dict) and not parsed.problems:
+                parsed = _documents.Document({**parsed.data, "as_of": settings.as_of}, source, parsed=True)
+            partner, choice = prepare(parsed, settings.ruleset, settings.limits)
+        else:
+            partner, choice = checked(document, settings.ruleset, settings.limits)
+        return Result(index, source, evaluate_with(partner, choice))
+    except (InputError, RulesetError) as error:
+        problems = error.problems
+        if is_line:  # the record's line is its source's; a line within the record says nothing more
+            problems = tuple(attrs.evolve(problem, line=None) for problem in problems)
+        return Result(index, source, problems=problems)

@@ -1,0 +1,153 @@
+"""``mwrules evaluate`` over a portfolio: many files, folders and JSON Lines, a line of output per partner.
+
+The inputs stream through :func:`mwrules._batch.evaluate_inputs` (worker
+processes, input order); each result is printed as it arrives, with a
+progress bar on a terminal, and a summary goes to standard error at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from ._batch import Input, Result, evaluate_inputs, json_lines
+from ._diff import PARTNER_SUFFIXES
+from ._json import verdict_to_json
+from .errors import Problem
+from .limits import Limits
+from .ruleset import Ruleset
+from .verdict import format_points
+
+
+#: Suffixes of JSON Lines files: one partner document per line.
+JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")
+
+EXIT_OK, EXIT_UNQUALIFIED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def is_portfolio(sources: Sequence[str], *, lines: bool, output: str) -> bool:
+    """Whether the command line names a portfolio rather than one partner (whose output is a full verdict)."""
+    if len(sources) > 1 or lines or output == "jsonl":
+        return True
+    source = sources[0]
+    return source != "-" and (Path(source).is_dir() or source.endswith(JSON_LINES_SUFFIXES))
+
+
+def run(args: argparse.Namespace, ruleset: Ruleset | str | None, limits: Limits) -> int:
+    """Evaluate every input named by *args*, print a result per input and a summary; the exit status."""
+    if args.format == "json":
+        print("mwrules: --format json prints one verdict; for several partners use --format jsonl", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    inputs, total = _inputs(args.partner, lines=args.lines)
+    results = evaluate_inputs(inputs, jobs=args.jobs, ruleset=ruleset, limits=limits, as_of=args.as_of)
+    tally = _Tally()
+    for result in _with_progress(results, total):
+        tally.add(result)
+        print(_record(result) if args.format == "jsonl" else _line(result))
+    print(f"mwrules: {tally}", file=sys.stderr)
+    if tally.failed:
+        return EXIT_BAD_INPUT
+    return EXIT_UNQUALIFIED if args.fail_unqualified and tally.unqualified else EXIT_OK
+
+
+def _inputs(sources: Sequence[str], *, lines: bool) -> tuple[Iterator[Input], int | None]:
+    """The inputs the sources name, read lazily, and how many there are when that is known without reading."""
+    files: list[tuple[str, bool]] = []  # (source, JSON Lines?)
+    for source in sources:
+        path = Path(source)
+        if source == "-":
+            files.append((source, lines))
+        elif path.is_dir():
+            found = sorted(
+                candidate
+                for candidate in path.rglob("*")
+                if candidate.suffix in (*PARTNER_SUFFIXES, *JSON_LINES_SUFFIXES) and candidate.is_file()
+            )
+            files += [(str(candidate), candidate.suffix in JSON_LINES_SUFFIXES) for candidate in found]
+        else:
+            files.append((source, source.endswith(JSON_LINES_SUFFIXES)))
+    total = None if any(is_lines for _, is_lines in files) else len(files)
+    return _read(files), total
+
+
+def _read(files: Sequence[tuple[str, bool]]) -> Iterator[Input]:
+    for source, is_lines in files:
+        if source == "-":
+            if is_lines:
+                yield from json_lines(sys.stdin.buffer, "<stdin>")
+            else:
+                yield ("<stdin>", sys.stdin.buffer.read(), False)
+        elif not is_lines:
+            yield (source, Path(source), False)
+        else:
+            try:
+                with Path(source).open("rb") as file:
+                    yield from json_lines(file, source)
+            except OSError:
+                yield (source, Path(source), False)  # reading it as one document says why it cannot be read
+
+
+def _with_progress(results: Iterator[Result], total: int | None) -> Iterator[Result]:
+    if not sys.stderr.isatty():
+        return results
+    from tqdm import tqdm  # noqa: PLC0415 - only a terminal shows it
+
+    return iter(tqdm(results, total=total, unit=" partners", file=sys.stderr, leave=False))
+
+
+def _line(result: Result) -> str:
+    source = result.source or f"input {result.index + 1}"
+    verdict = result.verdict
+    if verdict is None:
+        problems = "".join(f"\n  {problem}" for problem in result.problems)
+        return f"{source}: {len(result.problems)} problem(s){problems}"
+    status = "QUALIFIED" if verdict.qualified else "NOT QUALIFIED"
+    return f"{source}: {verdict.partner_id}: {status} on {verdict.path}, {format_points(verdict.score)} points"
+
+
+def _record(result: Result) -> str:
+    record: dict[str, Any] = {"input": result.source or result.index + 1}
+    if result.verdict is not None:
+        record["verdict"] = verdict_to_json(result.verdict)
+    else:
+        record["problems"] = [_problem_json(problem) for problem in result.problems]
+    return json.dumps(record, ensure_ascii=False)
+
+
+def _problem_json(problem: Problem) -> dict[str, Any]:
+    return {key: value for key, value in attrs.asdict(problem).items() if value is not None}
+
+
+@attrs.define
+class _Tally:
+    """What a batch came to: inputs, verdicts per path, failures."""
+
+    inputs: int = 0
+    failed: int = 0
+    unqualified: int = 0
+    qualified: Counter[str] = attrs.field(factory=Counter)
+
+    def add(self, result: Result) -> None:
+        self.inputs += 1
+        if result.verdict is None:
+            self.failed += 1
+        elif result.verdict.qualified:
+            self.qualified[result.verdict.path] += 1
+        else:
+            self.unqualified += 1
+
+    def __str__(self) -> str:
+        evaluated = self.inputs - self.failed
+        per_path = ", ".join(f"{count:,} on {path}" for path, count in sorted(self.qualified.items()))
+        qualified = f"qualified {per_path}; " if per_path else ""
+        return (
+            f"{self.inputs:,} input(s): {evaluated:,} evaluated ({qualified}{self.unqualified:,} not qualified), "
+            f"{self.failed:,} with problems"
+        )

@@ -1,0 +1,214 @@
+"""Portfolios: evaluate_many, evaluate_lines and `mwrules evaluate` over many inputs agree with evaluate()."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+import json
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import mwrules
+from mwrules import _batch, codes
+from mwrules.strategies import partner_documents
+
+
+ROOT = Path(__file__).parents[1]
+EXAMPLES = sorted((ROOT / "examples").glob("*.*"))
+BROKEN = ["not json", '{"partner_id": 5}', '{"partner_id": "x", "people": [{"id": "a"}, {"id": "A"}]}', "[1, 2]"]
+BROKEN_CODES = [codes.SYNTAX, codes.INVALID_VALUE, codes.DUPLICATE_PERSON, codes.INVALID_VALUE]
+PORTFOLIOS = st.lists(partner_documents(max_people=8), min_size=1, max_size=40)
+
+
+def json_lines(documents: list[dict[str, Any]], broken_every: int = 7) -> tuple[str, dict[int, int]]:
+    """The documents as JSON Lines with a broken line now and then, and per broken line number, its BROKEN index."""
+    lines, broken = [], {}
+    for index, document in enumerate(documents):
+        if index % broken_every == 3:
+            broken[len(lines) + 1] = len(broken) % len(BROKEN)
+            lines.append(BROKEN[broken[len(lines) + 1]])
+        lines.append(json.dumps(document))
+        if index % 11 == 5:
+            lines.append("")  # blank lines are skipped, and still counted
+    return "\n".join(lines) + "\n", broken
+
+
+def check_against_evaluate(results: list[mwrules.Result], text: str, broken: dict[int, int], source: str) -> None:
+    numbered = [(number, line) for number, line in enumerate(text.splitlines(), start=1) if line.strip()]
+    assert [result.source for result in results] == [f"{source}:{number}" for number, _ in numbered]
+    assert [result.index for result in results] == list(range(len(numbered)))
+    for result, (number, line) in zip(results, numbered, strict=True):
+        if number in broken:
+            assert result.verdict is None
+            assert BROKEN_CODES[broken[number]] in [problem.code for problem in result.problems]
+            assert all(problem.file == f"{source}:{number}" for problem in result.problems)
+        else:
+            assert result.problems == ()
+            assert result.verdict == mwrules.evaluate(json.loads(line))
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(PORTFOLIOS, st.sampled_from([1, 2]))
+def test_json_lines_through_the_api_agree_with_evaluate(documents: list[dict[str, Any]], jobs: int):
+    text, broken = json_lines(documents)
+
+    results = list(mwrules.evaluate_lines(text.splitlines(keepends=True), source="book.jsonl", jobs=jobs))
+
+    check_against_evaluate(results, text, broken, "book.jsonl")
+
+
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(PORTFOLIOS)
+def test_json_lines_through_the_command_line_agree_with_evaluate(documents: list[dict[str, Any]]):
+    text, broken = json_lines(documents, broken_every=5)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "book.jsonl"
+        path.write_text(text)
+        result = run_cli("evaluate", str(path), "--format", "jsonl", "--jobs", "2")
+
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    results = [
+        mwrules.Result(
+            index,
+            record["input"],
+            mwrules.verdict_from_json(record["verdict"]) if "verdict" in record else None,
+            tuple(mwrules.Problem(**problem) for problem in record.get("problems", ())),
+        )
+        for index, record in enumerate(records)
+    ]
+    check_against_evaluate(results, text, broken, str(path))
+    assert result.returncode == (2 if broken else 0)
+    assert f"{len(records):,} input(s): {len(records) - len(broken):,} evaluated" in result.stderr
+
+
+def test_documents_of_every_kind_come_back_in_order():
+    partner = mwrules.load_partner({"partner_id": "object", "as_of": "2024-06-30"})
+    documents = [*EXAMPLES, {"partner_id": "mapping", "as_of": "2024-06-30"}, partner, {"partner_id": 5}] * 30
+
+    results = list(mwrules.evaluate_many(documents, jobs=2))
+
+    assert [result.index for result in results] == list(range(len(documents)))
+    for result, document in zip(results, documents, strict=True):
+        if document == {"partner_id": 5}:
+            assert [problem.where for problem in result.problems] == ["$.partner_id"]
+        else:
+            assert result.ok
+            assert result.verdict == mwrules.evaluate(document)
+            assert result.source == (str(document) if isinstance(document, Path) else None)
+
+
+def test_the_input_is_read_a_few_chunks_ahead():
+    """A portfolio streams: a generator of a million documents is read only as far as the results are taken."""
+    taken = 0
+
+    def documents() -> Iterator[dict[str, Any]]:
+        nonlocal taken
+        for index in itertools.count():
+            taken += 1
+            yield {"partner_id": f"p{index}", "as_of": "2024-06-30"}
+
+    results = mwrules.evaluate_many(documents(), jobs=2)
+    first = list(itertools.islice(results, 5))
+    results.close()  # type: ignore[attr-defined]
+
+    assert [result.verdict.partner_id for result in first if result.verdict] == [f"p{index}" for index in range(5)]
+    assert taken <= (2 * _batch.CHUNKS_AHEAD + 1) * _batch.CHUNK_SIZE
+
+
+def test_an_unknown_ruleset_fails_before_any_input_is_read():
+    def documents() -> Iterator[dict[str, Any]]:
+        pytest.fail("the input was read")
+        yield {}
+
+    with pytest.raises(mwrules.RulesetError):
+        mwrules.evaluate_many(documents(), ruleset="modern-wrok")
+
+
+@pytest.mark.parametrize("jobs", [0, -1, 1.5, True])
+def test_jobs_must_be_a_positive_whole_number(jobs: object):
+    with pytest.raises(ValueError, match="jobs must be a whole number"):
+        mwrules.evaluate_many([], jobs=jobs)  # type: ignore[arg-type]
+
+
+def test_a_given_ruleset_reaches_the_workers():
+    ruleset = mwrules.load_ruleset(ROOT / "rulesets" / "modern-work" / "2023-06.yaml")
+    line = json.dumps({"partner_id": "x", "as_of": "2027-01-01"})
+
+    (result,) = mwrules.evaluate_lines([line], jobs=2, ruleset=ruleset)
+
+    assert result.verdict is not None
+    assert result.verdict.ruleset.version == "2023-06"
+    assert result.verdict.ruleset.reason.startswith("loaded from")
+
+
+def test_a_given_date_replaces_each_documents():
+    line = json.dumps({"partner_id": "x", "as_of": "2027-01-01"})
+
+    (result,) = mwrules.evaluate_lines([line], jobs=2, as_of=datetime.date(2024, 6, 30))
+
+    assert result.verdict is not None
+    assert (result.verdict.as_of, result.verdict.ruleset.version) == (datetime.date(2024, 6, 30), "2023-06")
+
+
+def run_cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "mwrules.cli", *args], input=stdin, capture_output=True, text=True, check=False
+    )
+
+
+def test_a_folder_and_files_give_a_line_each_and_a_summary():
+    result = run_cli("evaluate", str(ROOT / "examples"), str(ROOT / "examples" / "near-miss.yaml"), "--jobs", "1")
+
+    assert result.returncode == 0
+    assert len(result.stdout.splitlines()) == len(EXAMPLES) + 1
+    assert "near-miss.yaml: northwind: NOT QUALIFIED on smb, 68.5 points" in result.stdout
+    assert result.stderr.strip().endswith("0 with problems")
+
+
+def test_standard_input_as_json_lines(tmp_path: Path):
+    lines = "\n".join(json.dumps({"partner_id": f"p{index}", "as_of": "2024-06-30"}) for index in range(3))
+
+    result = run_cli("evaluate", "-", "--lines", "--fail-unqualified", stdin=lines + "\n{oops\n")
+
+    assert result.returncode == 2  # a failed input outweighs the unqualified partners
+    assert result.stdout.splitlines()[:3] == [
+        f"<stdin>:{n + 1}: p{n}: NOT QUALIFIED on enterprise, 0 points" for n in range(3)
+    ]
+    assert "<stdin>:4: $: MW002 not valid JSON" in result.stdout
+
+
+def test_unqualified_partners_fail_only_when_asked():
+    asked = run_cli("evaluate", str(EXAMPLES[0]), str(ROOT / "examples" / "near-miss.yaml"), "--fail-unqualified")
+    not_asked = run_cli("evaluate", str(EXAMPLES[0]), str(ROOT / "examples" / "near-miss.yaml"))
+
+    assert (asked.returncode, not_asked.returncode) == (1, 0)
+
+
+def test_a_missing_json_lines_file_is_one_failed_input(tmp_path: Path):
+    result = run_cli("evaluate", str(tmp_path / "gone.jsonl"), str(EXAMPLES[0]))
+
+    assert result.returncode == 2
+    assert "gone.jsonl: 1 problem(s)" in result.stdout
+    assert "2 input(s): 1 evaluated" in result.stderr
+
+
+def test_one_json_document_is_for_one_partner():
+    result = run_cli("evaluate", str(EXAMPLES[0]), str(EXAMPLES[1]), "--format", "json")
+
+    assert result.returncode == 2
+    assert "use --format jsonl" in result.stderr
+
+
+def test_one_partner_still_gets_the_full_summary():
+    result = run_cli("evaluate", str(ROOT / "examples" / "near-miss.yaml"))
+
+    assert "Cheapest way to qualify" in result.stdout or "a path needs 70" in result.stdout
+    assert "input(s)" not in result.stderr
