@@ -1,0 +1,143 @@
+"""Evaluate a Spark DataFrame of partner documents: for portfolios that live in a lakehouse.
+
+Microsoft Fabric and Azure Databricks notebooks hold portfolios as tables;
+:func:`evaluate_frame` evaluates every row on the executors (the ruleset
+travels with the task) and returns the rows with their verdict columns::
+
+    from mwrules.spark import evaluate_frame
+
+    partners = spark.read.text("Files/portfolio.jsonl").withColumnRenamed("value", "document")
+    verdicts = evaluate_frame(partners)
+    verdicts.groupBy("qualified", "path").count().show()
+
+Needs the ``spark`` extra (``pip install 'mwrules[spark]'``: PySpark and
+PyArrow; both are already on Fabric and Databricks clusters). See
+``docs/spark.md``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+from . import _documents
+from ._evaluate import checked, evaluate_with, prepare
+from ._json import verdict_to_json
+from .errors import InputError, RulesetError
+from .limits import DEFAULT_LIMITS, Limits
+from .ruleset import Ruleset
+from .verdict import display_points
+
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+    from pyspark.sql import DataFrame
+
+
+#: The columns :func:`evaluate_frame` adds, in order.
+VERDICT_COLUMNS = ("partner_id", "qualified", "path", "score", "verdict", "problems")
+
+
+def evaluate_frame(
+    frame: DataFrame,
+    *,
+    column: str = "document",
+    ruleset: Ruleset | str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> DataFrame:
+    """*frame*'s rows, each followed by the verdict of the partner document in *column*.
+
+    *column* holds each partner's document: JSON text (a line of a JSON
+    Lines file), or a struct or map column in the document's shape. The other
+    columns are kept, *column* is dropped, and these are added:
+
+    - ``partner_id`` (string), ``qualified`` (boolean), ``path`` (string) and
+      ``score`` (double, 2 decimals): null when the document has problems;
+    - ``verdict``: the whole verdict as JSON (:func:`mwrules.verdict_to_json`),
+      trace included, or null;
+    - ``problems``: the document's problems as text (empty when it was
+      evaluated): one bad row never fails the job.
+
+    *ruleset* and *limits* are as for :func:`mwrules.evaluate`; a Ruleset
+    object is sent to the executors with the tasks.
+
+    Raises:
+        ValueError: *column* is missing, or *frame* already has a column of
+            one of the names above.
+    """
+    from pyspark.sql import types  # noqa: PLC0415 - the extra is optional
+
+    if column not in frame.columns:
+        msg = f"the frame has no column {column!r} (its columns: {', '.join(frame.columns)})"
+        raise ValueError(msg)
+    kept = [field for field in frame.schema.fields if field.name != column]
+    clashes = [field.name for field in kept if field.name in VERDICT_COLUMNS]
+    if clashes:
+        msg = f"the frame already has column(s) {', '.join(clashes)}: rename them, mwrules adds {VERDICT_COLUMNS}"
+        raise ValueError(msg)
+    if isinstance(ruleset, str):
+        checked({"partner_id": "-"}, ruleset, limits)  # an unknown name fails here, not on every executor
+    schema = types.StructType(
+        [
+            *kept,
+            types.StructField("partner_id", types.StringType()),
+            types.StructField("qualified", types.BooleanType()),
+            types.StructField("path", types.StringType()),
+            types.StructField("score", types.DoubleType()),
+            types.StructField("verdict", types.StringType()),
+            types.StructField("problems", types.ArrayType(types.StringType()), nullable=False),
+        ]
+    )
+    names = [field.name for field in kept]
+
+    def evaluate_batches(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        import pyarrow as pa  # noqa: PLC0415 - on the executor
+
+        arrow_schema = None
+        for batch in batches:
+            rows = [
+                {**{name: row[name] for name in names}, **evaluate_row(row[column], ruleset, limits)}
+                for row in batch.to_pylist()
+            ]
+            if arrow_schema is None:
+                from pyspark.sql.pandas.types import to_arrow_schema  # noqa: PLC0415
+
+                arrow_schema = to_arrow_schema(schema)
+            yield pa.RecordBatch.from_pylist(rows, schema=arrow_schema)
+
+    return frame.mapInArrow(evaluate_batches, schema)
+
+
+def evaluate_row(document: Any, ruleset: Ruleset | str | None, limits: Limits = DEFAULT_LIMITS) -> dict[str, Any]:
+    """The verdict columns of one row's *document* (JSON text, or the document as Arrow gives a struct or map)."""
+    try:
+        if isinstance(document, str | bytes):
+            data = document.encode("utf-8", "surrogatepass") if isinstance(document, str) else document
+            partner, choice = prepare(
+                _documents.parse_bytes(data, source=None, fmt="json", limits=limits), ruleset, limits
+            )
+        else:
+            partner, choice = checked(_plain(document), ruleset, limits)
+        verdict = evaluate_with(partner, choice)
+    except (InputError, RulesetError) as error:
+        return dict.fromkeys(VERDICT_COLUMNS[:-1]) | {"problems": [str(problem) for problem in error.problems]}
+    return {
+        "partner_id": verdict.partner_id,
+        "qualified": verdict.qualified,
+        "path": verdict.path,
+        "score": display_points(verdict.score),
+        "verdict": json.dumps(verdict_to_json(verdict), ensure_ascii=False),
+        "problems": [],
+    }
+
+
+def _plain(value: Any) -> Any:
+    """A struct or map cell as the document it stands for: Arrow gives a map as (key, value) pairs, nulls for absent fields."""
+    if isinstance(value, Mapping):
+        return {key: _plain(item) for key, item in value.items() if item is not None}
+    if isinstance(value, list):
+        if value and all(isinstance(item, tuple) and len(item) == 2 for item in value):  # noqa: PLR2004 - a pair
+            return {key: _plain(item) for key, item in value}
+        return [_plain(item) for item in value]
+    return value

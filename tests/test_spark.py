@@ -1,0 +1,138 @@
+"""mwrules.spark on a local Spark session: every row's verdict columns agree with evaluate()."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import mwrules
+from mwrules.verdict import display_points
+
+
+if os.environ.get("MWRULES_REQUIRE_SPARK") != "1":
+    pytest.importorskip("pyspark", reason="the spark extra: pip install -e '.[test,spark]'")
+    pytest.importorskip("pyarrow", reason="the spark extra: pip install -e '.[test,spark]'")
+
+from pyspark.sql import SparkSession, types  # noqa: E402
+
+from mwrules._partner_input import read_document  # noqa: E402
+from mwrules.spark import VERDICT_COLUMNS, evaluate_frame  # noqa: E402
+
+
+ROOT = Path(__file__).parents[1]
+
+
+@pytest.fixture(scope="module")
+def spark() -> Iterator[SparkSession]:
+    os.environ["PYSPARK_PYTHON"] = sys.executable  # the executors run this interpreter, with mwrules
+    session = (
+        SparkSession.builder.master("local[2]")
+        .appName("mwrules-test")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .getOrCreate()
+    )
+    yield session
+    session.stop()
+
+
+def documents() -> list[dict[str, Any]]:
+    examples = [read_document(path).data for path in sorted((ROOT / "examples").glob("*.*"))]
+    return [*examples, {"partner_id": "empty", "as_of": "2024-06-30"}]
+
+
+def test_json_rows_get_the_verdict_of_evaluate(spark: SparkSession):
+    rows = [(index, json.dumps(document)) for index, document in enumerate(documents())]
+    rows += [(100, "not json"), (101, json.dumps({"partner_id": 5}))]
+    frame = spark.createDataFrame(rows, "reseller long, document string").repartition(2)
+
+    result = {row["reseller"]: row for row in evaluate_frame(frame).collect()}
+
+    assert evaluate_frame(frame).columns == ["reseller", *VERDICT_COLUMNS]
+    for index, document in enumerate(documents()):
+        verdict = mwrules.evaluate(document)
+        row = result[index]
+        assert (row["partner_id"], row["qualified"], row["path"]) == (
+            verdict.partner_id,
+            verdict.qualified,
+            verdict.path,
+        )
+        assert row["score"] == display_points(verdict.score)
+        assert mwrules.verdict_from_json(json.loads(row["verdict"])) == verdict
+        assert row["problems"] == []
+    assert result[100]["verdict"] is None
+    assert "MW002 not valid JSON" in result[100]["problems"][0]
+    assert result[101]["problems"] == ["$.partner_id: MW006 expected text, got a whole number 5"]
+
+
+def test_struct_rows_and_a_ruleset_object(spark: SparkSession):
+    ruleset = mwrules.load_ruleset(ROOT / "rulesets" / "modern-work" / "2023-06.yaml")
+    schema = types.StructType(
+        [
+            types.StructField(
+                "document",
+                types.StructType(
+                    [
+                        types.StructField("partner_id", types.StringType()),
+                        types.StructField("as_of", types.StringType()),
+                        types.StructField(
+                            "people",
+                            types.ArrayType(
+                                types.StructType(
+                                    [
+                                        types.StructField("id", types.StringType()),
+                                        types.StructField("certifications", types.ArrayType(types.StringType())),
+                                    ]
+                                )
+                            ),
+                        ),
+                        types.StructField(
+                            "metrics",
+                            types.MapType(types.StringType(), types.MapType(types.StringType(), types.LongType())),
+                        ),
+                    ]
+                ),
+            )
+        ]
+    )
+    document = {
+        "partner_id": "fabrikam",
+        "as_of": "2024-06-30",
+        "people": [{"id": "ann", "certifications": ["MS-102"]}, {"id": "bob", "certifications": None}],
+        "metrics": {"smb": {"net_customer_adds": 6}},
+    }
+    frame = spark.createDataFrame([(document,)], schema)
+
+    (row,) = evaluate_frame(frame, ruleset=ruleset).collect()
+
+    plain = {**document, "people": [{"id": "ann", "certifications": ["MS-102"]}, {"id": "bob"}]}
+    verdict = mwrules.evaluate(plain, ruleset=ruleset)
+    assert (row["partner_id"], row["qualified"], row["score"]) == (
+        "fabrikam",
+        verdict.qualified,
+        display_points(verdict.score),
+    )
+    assert json.loads(row["verdict"])["ruleset"]["reason"].startswith("loaded from")
+
+
+def test_a_frame_without_the_column_or_with_a_verdict_column_is_refused(spark: SparkSession):
+    frame = spark.createDataFrame([("x", "{}")], "partner_id string, document string")
+
+    with pytest.raises(ValueError, match="no column 'doc'"):
+        evaluate_frame(frame, column="doc")
+    with pytest.raises(ValueError, match="already has column"):
+        evaluate_frame(frame)
+
+
+def test_an_unknown_ruleset_fails_on_the_driver(spark: SparkSession):
+    frame = spark.createDataFrame([("{}",)], "document string")
+
+    with pytest.raises(mwrules.RulesetError):
+        evaluate_frame(frame, ruleset="modern-wrok")
