@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import subprocess
 import sys
 import threading
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 
 import mwrules
+from mwrules.verdict import Trace
 from mwrules import _engine
 from mwrules._compile import compile_ruleset
 
@@ -157,3 +159,31 @@ def test_the_rulesets_compile_under_the_hash_seeds_that_once_failed(seed: str):
     )
 
     assert 0 == result.returncode, result.stderr
+
+
+def test_the_trace_is_built_when_first_read():
+    built = []
+    step = mwrules.TraceStep(step=0, rule="r", description="d", matched=(), concluded={})
+
+    def build() -> tuple[mwrules.TraceStep, ...]:
+        built.append(1)
+        return (step,)
+
+    trace = Trace(build)
+    assert built == []
+    assert (list(trace), trace[0], len(trace), trace == (step,), trace == [step]) == ([step], step, 1, True, True)
+    assert built == [1]
+    assert pickle.loads(pickle.dumps(trace)) == trace
+    assert trace != "r"
+
+
+def test_a_verdict_and_its_json_round_trip_have_equal_traces():
+    verdict = mwrules.evaluate(
+        {"partner_id": "x", "as_of": "2024-06-30", "people": [{"id": "a", "certifications": ["MS-102"]}]}
+    )
+
+    again = mwrules.verdict_from_json(mwrules.verdict_to_json(verdict))
+
+    assert again.trace == verdict.trace
+    assert again == verdict
+    assert pickle.loads(pickle.dumps(verdict)) == verdict

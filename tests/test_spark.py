@@ -19,10 +19,10 @@ if os.environ.get("MWRULES_REQUIRE_SPARK") != "1":
     pytest.importorskip("pyspark", reason="the spark extra: pip install -e '.[test,spark]'")
     pytest.importorskip("pyarrow", reason="the spark extra: pip install -e '.[test,spark]'")
 
-from pyspark.sql import SparkSession, types  # noqa: E402
+from pyspark.sql import SparkSession, types
 
-from mwrules._partner_input import read_document  # noqa: E402
-from mwrules.spark import VERDICT_COLUMNS, evaluate_frame  # noqa: E402
+from mwrules._partner_input import read_document
+from mwrules.spark import VERDICT_COLUMNS, evaluate_frame
 
 
 ROOT = Path(__file__).parents[1]

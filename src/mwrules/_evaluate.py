@@ -10,6 +10,7 @@ or fail and the chosen path all come from rule firings.
 from __future__ import annotations
 
 import datetime
+import functools
 import os
 import threading
 from collections import OrderedDict
@@ -25,7 +26,7 @@ from .errors import EvaluationError, InputError
 from .limits import DEFAULT_LIMITS, Limits
 from .model import Certification, Partner, Person
 from .ruleset import Ruleset
-from .verdict import RulesetRef, TraceStep, Verdict
+from .verdict import RulesetRef, Trace, TraceStep, Verdict
 
 
 #: How many compiled rulesets are kept; the least recently used is released
@@ -190,7 +191,7 @@ def evaluate_with(partner: Partner, choice: RulesetChoice) -> Verdict:
         path=chosen,
         score=paths[chosen].score,
         paths={path.id: paths[path.id] for path in ruleset.paths},
-        trace=_trace(session, compiled),
+        trace=Trace(functools.partial(_trace, session, compiled)),
         warnings=tuple(warnings),
         ruleset=RulesetRef(ruleset.id, ruleset.version, choice.reason),
     )

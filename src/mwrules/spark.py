@@ -133,11 +133,14 @@ def evaluate_row(document: Any, ruleset: Ruleset | str | None, limits: Limits = 
 
 
 def _plain(value: Any) -> Any:
-    """A struct or map cell as the document it stands for: Arrow gives a map as (key, value) pairs, nulls for absent fields."""
+    """A struct or map cell as the document it stands for.
+
+    Arrow gives a map as (key, value) pairs, and a struct's absent fields as nulls.
+    """
     if isinstance(value, Mapping):
         return {key: _plain(item) for key, item in value.items() if item is not None}
     if isinstance(value, list):
-        if value and all(isinstance(item, tuple) and len(item) == 2 for item in value):  # noqa: PLR2004 - a pair
+        if value and all(isinstance(item, tuple) and len(item) == 2 for item in value):
             return {key: _plain(item) for key, item in value}
         return [_plain(item) for item in value]
     return value

@@ -8,9 +8,9 @@ value so that a verdict survives a round trip through JSON unchanged.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
-from typing import Any
+from typing import Any, overload
 
 import attrs
 
@@ -28,6 +28,66 @@ class TraceStep:
     description: str
     matched: tuple[str, ...]
     concluded: Mapping[str, Any]
+
+
+class Trace(Sequence[TraceStep]):
+    """A verdict's trace: its steps in firing order, built when first read.
+
+    Most callers read a verdict's points, not how each was reached, and the
+    steps of a big partner cost more to build than to decide: an evaluation
+    keeps what the rules did and makes the steps on first use. A trace equals
+    any sequence of the same steps (a tuple, the trace of a verdict read from
+    JSON).
+    """
+
+    __slots__ = ("_build", "_steps")
+
+    def __init__(self, steps: Iterable[TraceStep] | Callable[[], tuple[TraceStep, ...]]) -> None:
+        if callable(steps):
+            self._build: Callable[[], tuple[TraceStep, ...]] | None = steps
+            self._steps: tuple[TraceStep, ...] | None = None
+        else:
+            self._build, self._steps = None, tuple(steps)
+
+    @property
+    def steps(self) -> tuple[TraceStep, ...]:
+        """The steps, as a tuple."""
+        if self._steps is None:
+            assert self._build is not None  # noqa: S101 - one of the two is always set
+            self._steps, self._build = self._build(), None
+        return self._steps
+
+    @overload
+    def __getitem__(self, index: int) -> TraceStep: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[TraceStep, ...]: ...
+    def __getitem__(self, index: int | slice) -> TraceStep | tuple[TraceStep, ...]:
+        return self.steps[index]
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+    def __iter__(self) -> Iterator[TraceStep]:
+        return iter(self.steps)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Trace):
+            return self.steps == other.steps
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return self.steps == tuple(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # equal to tuples, so not hashable like one
+
+    def __repr__(self) -> str:
+        return repr(self.steps)
+
+    def __reduce__(self) -> tuple[type[Trace], tuple[tuple[TraceStep, ...]]]:
+        return Trace, (self.steps,)
+
+
+def _as_trace(steps: Iterable[TraceStep]) -> Trace:
+    return steps if isinstance(steps, Trace) else Trace(steps)
 
 
 @attrs.frozen(kw_only=True)
@@ -88,7 +148,7 @@ class Verdict:
     path: str
     score: Fraction
     paths: Mapping[str, PathResult]
-    trace: tuple[TraceStep, ...]
+    trace: Sequence[TraceStep] = attrs.field(converter=_as_trace)
     warnings: tuple[str, ...]
     ruleset: RulesetRef
 
