@@ -117,7 +117,7 @@ def points_for(measure: int, max_points: Fraction, target: int) -> tuple[Fractio
 
     Returns the points and whether the cap applied.
     """
-    raw = Fraction(measure) * max_points / target
+    raw = Fraction(measure * max_points.numerator, max_points.denominator * target)
     if raw > max_points:
         return max_points, True
     return max(raw, Fraction(0)), False

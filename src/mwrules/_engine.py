@@ -272,7 +272,7 @@ class CompiledRuleset:
         message = result[1]
         try:
             while message:
-                ((rule_name, matched_ids),) = json.loads(message).items()
+                ((rule_name, matched_ids),) = _decode(message).items()
                 matched = {alias: session.facts[fact["id"]] for alias, fact in matched_ids.items()}
                 concluded = self._actions[rule_name](session, matched)
                 session.firings.append(Firing(rule_name, matched, concluded))
@@ -283,6 +283,11 @@ class CompiledRuleset:
             _dre.abandon_action(handle, state_offset)
             _discard_pending(handle, state_offset)
             raise
+
+
+# The engine's messages are plain JSON objects: the C decoder's own entry,
+# without json.loads' checks around it (a firing costs a few microseconds)
+_decode = json.JSONDecoder().decode
 
 
 def _for_engine(fact: Fact) -> Fact:

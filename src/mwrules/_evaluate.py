@@ -205,28 +205,22 @@ def _facts(partner: Partner, compiled: CompiledRules, as_of: datetime.date) -> t
     once for all of them, and the trace has a step for each person.
     """
     ruleset = compiled.ruleset
-    resolve = compiled.resolve
     warnings: list[str] = []
     groups: dict[tuple[str, ...], list[tuple[str, int]]] = {}
-    why_not: dict[str, str | None] = {}  # per certification id, on as_of
+    # Per certification as written (name and dates): the id it counts as, or why it does not count
+    known: dict[tuple[str, datetime.date | None, datetime.date | None], tuple[str, str | None]] = {}
     for index, person in enumerate(partner.people):
         holds = set()
         for position, cert in enumerate(person.certifications):
-            cert_id, hint = resolve(cert.name)
-            if cert_id is None:
-                reason = f"is not a certification of {ruleset}; not counted" + (f" ({hint})" if hint else "")
-            elif cert.earned is not None and cert.earned > as_of:
-                reason = f"was earned on {cert.earned}, after {as_of}; not counted"
-            elif cert.expires is not None and cert.expires < as_of:
-                reason = f"expired on {cert.expires}, before {as_of}; not counted"
+            key = (cert.name, cert.earned, cert.expires)
+            status = known.get(key)
+            if status is None:
+                status = known[key] = _status(cert, compiled, as_of)
+            cert_id, reason = status
+            if reason is None:
+                holds.add(cert_id)
             else:
-                if cert_id not in why_not:
-                    why_not[cert_id] = _not_eligible(ruleset, cert_id, as_of)
-                if why_not[cert_id] is None:
-                    holds.add(cert_id)
-                    continue
-                reason = f"{why_not[cert_id]}; not counted"
-            warnings.append(f"$.people[{index}].certifications[{position}]: {cert.name!r} {reason}")
+                warnings.append(f"$.people[{index}].certifications[{position}]: {cert.name!r} {reason}")
         if holds:
             groups.setdefault(tuple(sorted(holds)), []).append((person.id, index))
     # The engine fires in the order facts arrive: sort, so that the trace does
@@ -242,6 +236,20 @@ def _facts(partner: Partner, compiled: CompiledRules, as_of: datetime.date) -> t
     facts += [{"t": "level", "level": level} for level in ruleset.levels()]
     facts.extend(_input_facts(partner, ruleset, warnings))
     return facts, warnings
+
+
+def _status(cert: Certification, compiled: CompiledRules, as_of: datetime.date) -> tuple[str, str | None]:
+    """The id *cert* counts as on *as_of*, and None; or why it does not count."""
+    ruleset = compiled.ruleset
+    cert_id, hint = compiled.resolve(cert.name)
+    if cert_id is None:
+        return "", f"is not a certification of {ruleset}; not counted" + (f" ({hint})" if hint else "")
+    if cert.earned is not None and cert.earned > as_of:
+        return cert_id, f"was earned on {cert.earned}, after {as_of}; not counted"
+    if cert.expires is not None and cert.expires < as_of:
+        return cert_id, f"expired on {cert.expires}, before {as_of}; not counted"
+    why_not = _not_eligible(ruleset, cert_id, as_of)
+    return cert_id, None if why_not is None else f"{why_not}; not counted"
 
 
 def _not_eligible(ruleset: Ruleset, cert_id: str, as_of: datetime.date) -> str | None:

@@ -165,8 +165,9 @@ def certified_people(trace: Sequence[TraceStep]) -> dict[str, dict[str, tuple[st
 
 def display_points(points: Fraction) -> float:
     """*points* rounded half up to 2 decimals, for people and for JSON."""
-    hundredths = (points * 100 + Fraction(1, 2)).__floor__()
-    return float(Fraction(hundredths, 100))
+    # floor(points * 100 + 1/2) in integers; int / int is correctly rounded, as float(Fraction) is
+    hundredths = (200 * points.numerator + points.denominator) // (2 * points.denominator)
+    return hundredths / 100
 
 
 def format_points(points: Fraction) -> str:
