@@ -11,12 +11,11 @@ traced to the facts and the rule that produced it.
 Fraction(15, 1)
 """
 
-from ._batch import Result, evaluate_lines, evaluate_many
+from typing import TYPE_CHECKING, Any
+
 from ._evaluate import evaluate
-from ._explain import explain, summary
 from ._json import partner_to_json, verdict_from_json, verdict_to_json
 from ._partner_input import load_partner
-from ._plan import Action, PathPlan, Plan, plan
 from ._versions import RulesetChoice, load_ruleset, select_ruleset
 from .errors import EvaluationError, InputError, MwrulesError, Problem, RulesetError
 from .limits import Limits
@@ -25,7 +24,33 @@ from .ruleset import Ruleset
 from .verdict import MetricResult, PathResult, RulesetRef, TraceStep, Verdict
 
 
-def __getattr__(name: str) -> str:
+if TYPE_CHECKING:
+    from ._batch import Result, evaluate_lines, evaluate_many
+    from ._explain import explain, summary
+    from ._plan import Action, PathPlan, Plan, plan
+
+# Imported when first used, so that `import mwrules` costs little more than
+# its dependencies: the module of each name
+_LAZY = {
+    "Result": "_batch",
+    "evaluate_lines": "_batch",
+    "evaluate_many": "_batch",
+    "explain": "_explain",
+    "summary": "_explain",
+    "Action": "_plan",
+    "PathPlan": "_plan",
+    "Plan": "_plan",
+    "plan": "_plan",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib  # noqa: PLC0415
+
+        value = getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+        globals()[name] = value
+        return value
     # The version is read from the package metadata when asked for:
     # importlib.metadata costs more to import than the rest of mwrules' start.
     if name == "__version__":
@@ -73,3 +98,7 @@ __all__ = [
     "verdict_from_json",
     "verdict_to_json",
 ]
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})

@@ -14,9 +14,8 @@ import datetime
 import itertools
 import os
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping
-from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -28,6 +27,10 @@ from .limits import DEFAULT_LIMITS, Limits
 from .model import Partner
 from .ruleset import Ruleset
 from .verdict import Verdict
+
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 
 #: Inputs sent to a worker at a time: enough to make the cost of sending them
@@ -62,6 +65,13 @@ class _Settings:
     ruleset: Ruleset | str | None
     limits: Limits
     as_of: datetime.date | None
+    # What the worker sends back for each result (a module-level function):
+    # by default the result itself
+    finish: Callable[[Result], Any] | None = None
+
+    def outcome(self, item: _Item) -> Any:
+        result = _evaluate_item(item, self)
+        return result if self.finish is None else self.finish(result)
 
 
 # One input: its source, and either a document (a Partner, a mapping, a
@@ -127,9 +137,15 @@ def evaluate_inputs(
     ruleset: Ruleset | str | None = None,
     limits: Limits = DEFAULT_LIMITS,
     as_of: datetime.date | None = None,
-) -> Iterator[Result]:
-    """:func:`evaluate_many` and :func:`evaluate_lines` in one: documents and records mixed (the command line's)."""
-    settings = _settings(ruleset, limits, as_of)
+    finish: Callable[[Result], Any] | None = None,
+) -> Iterator[Any]:
+    """:func:`evaluate_many` and :func:`evaluate_lines` in one: documents and records mixed (the command line's).
+
+    *finish*, a module-level function, turns each result into what is sent
+    back from the worker (the command line's output line: formatting a
+    verdict costs as much as reaching it, and belongs on the workers).
+    """
+    settings = attrs.evolve(_settings(ruleset, limits, as_of), finish=finish)
     items = ((index, *item) for index, item in enumerate(inputs))
     return _run(items, _jobs(jobs), settings)
 
@@ -156,14 +172,16 @@ def _source(document: object) -> str | None:
     return os.fspath(document) if isinstance(document, str | os.PathLike) else None
 
 
-def _run(items: Iterator[_Item], jobs: int, settings: _Settings) -> Iterator[Result]:
+def _run(items: Iterator[_Item], jobs: int, settings: _Settings) -> Iterator[Any]:
     if jobs == 1:
-        yield from (_evaluate_item(item, settings) for item in items)
+        yield from (settings.outcome(item) for item in items)
         return
+    from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415 - 30 ms of start-up, for batches only
+
     chunks = iter(lambda: list(itertools.islice(items, CHUNK_SIZE)), [])
     pool = ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(settings,))
     try:
-        pending: deque[Future[list[Result]]] = deque()
+        pending: deque[Future[list[Any]]] = deque()
         for chunk in chunks:
             pending.append(pool.submit(_evaluate_chunk, chunk))
             if len(pending) >= jobs * CHUNKS_AHEAD:
@@ -183,9 +201,9 @@ def _start_worker(settings: _Settings) -> None:
     _worker_settings = settings
 
 
-def _evaluate_chunk(chunk: list[_Item]) -> list[Result]:
+def _evaluate_chunk(chunk: list[_Item]) -> list[Any]:
     assert _worker_settings is not None  # noqa: S101 - set when the worker started
-    return [_evaluate_item(item, _worker_settings) for item in chunk]
+    return [_worker_settings.outcome(item) for item in chunk]
 
 
 def _evaluate_item(item: _Item, settings: _Settings) -> Result:

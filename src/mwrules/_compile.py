@@ -22,7 +22,6 @@ never floats.
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 from collections.abc import Callable, Mapping
 from fractions import Fraction
@@ -90,6 +89,8 @@ def compile_ruleset(ruleset: Ruleset) -> CompiledRules:
     denominator = points_denominator(ruleset)
     builder = _Builder(ruleset, denominator)
     rules = builder.rules()
+    import hashlib  # noqa: PLC0415 - OpenSSL costs 5 ms of start-up; the first evaluation pays it
+
     digest = hashlib.sha256(
         json.dumps([(r.name, r.when, r.priority) for r in rules], sort_keys=True).encode()
     ).hexdigest()[:12]

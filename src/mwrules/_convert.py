@@ -11,9 +11,10 @@ unknown key, a "did you mean" suggestion.
 from __future__ import annotations
 
 import datetime
+import functools
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from fractions import Fraction
 from typing import Any
 
@@ -126,6 +127,16 @@ def parse_date(value: object) -> datetime.date:
 
 def _structure_date(value: object, _: type) -> datetime.date:
     return parse_date(value)
+
+
+def lazy_hook(build: Callable[[], Callable[[Any, Any], Any]]) -> Callable[[Any, Any], Any]:
+    """A hook that builds the real one (cattrs generates its code) on first use, not when mwrules is imported."""
+    built = functools.cache(build)
+
+    def hook(value: Any, cl: Any) -> Any:
+        return built()(value, cl)
+
+    return hook
 
 
 def make_converter() -> cattrs.Converter:

@@ -211,7 +211,7 @@ def _parse_json(text: str, source: str | None, limits: Limits) -> Document:
         )
         for owner, key in duplicates
     ]
-    depth = _depth(data, limits.max_depth)
+    depth = _depth(data, limits.max_depth) if _too_deep(data, limits.max_depth) else None
     if depth is not None:
         problems.append(Problem(depth, f"nested more than {limits.max_depth} deep", file=source, code=codes.LIMIT))
         data = None
@@ -257,6 +257,20 @@ def _paths_of_objects(data: Any, wanted: set[int], max_depth: int) -> dict[int, 
         elif isinstance(value, list):
             stack.extend((item, child(where, index), depth + 1) for index, item in enumerate(value))
     return found
+
+
+def _too_deep(data: Any, max_depth: int) -> bool:
+    """Whether an object or list is nested *max_depth* deep or more (level by level: no paths, so fast)."""
+    level = [data] if isinstance(data, dict | list) else []
+    for _ in range(max_depth):
+        inner = []
+        for value in level:
+            items = value.values() if isinstance(value, dict) else value
+            inner += [item for item in items if isinstance(item, dict | list)]
+        if not inner:
+            return False
+        level = inner
+    return True
 
 
 def _depth(data: Any, max_depth: int) -> str | None:

@@ -8,6 +8,7 @@ equals the one written.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from fractions import Fraction
 from typing import Any
@@ -60,12 +61,15 @@ def _structure_with_exact(base: Callable[[Any, type], Any], names: list[str]) ->
     return structure
 
 
-_converter = _configure(make_converter())
+@functools.cache
+def _converter() -> cattrs.Converter:
+    # Built on first use: cattrs generates the code of each hook
+    return _configure(make_converter())
 
 
 def verdict_to_json(verdict: Verdict) -> dict[str, Any]:
     """*verdict* as plain JSON data (dicts, lists, strings, numbers, booleans)."""
-    return _converter.unstructure(verdict)  # type: ignore[no-any-return]
+    return _converter().unstructure(verdict)  # type: ignore[no-any-return]
 
 
 def partner_to_json(partner: Partner) -> dict[str, Any]:
@@ -114,7 +118,7 @@ def verdict_from_json(data: Any) -> Verdict:
         message = f"a verdict is an object, as verdict_to_json writes it, not {type(data).__name__}"
         raise InputError([Problem("$", message, code=codes.INVALID_VALUE)], what="the verdict")
     try:
-        verdict: Verdict = _converter.structure(data, Verdict)
+        verdict: Verdict = _converter().structure(data, Verdict)
     except BaseValidationError as error:
         raise InputError(problems_from(error)) from None
     problems = _contradictions(verdict)

@@ -17,9 +17,10 @@ from typing import Any, TypeGuard
 
 import attrs
 from cattrs.errors import BaseValidationError
+from cattrs.gen import make_dict_structure_fn
 
 from . import _documents, codes
-from ._convert import ValueProblem, make_converter, parse_date, problems_from, shown
+from ._convert import ValueProblem, lazy_hook, make_converter, parse_date, problems_from, shown
 from ._convert import expected as _expected
 from ._versions import DEFAULT_ID, RulesetChoice, select_ruleset, shipped_family
 from .errors import InputError, Problem, did_you_mean
@@ -30,7 +31,7 @@ from .ruleset import Ruleset
 
 _UNKNOWN = codes.UNKNOWN_PARTNER_METRIC
 _converter = make_converter()
-_structure_certification_object = _converter.get_structure_hook(Certification)
+_structure_certification_object = lazy_hook(lambda: make_dict_structure_fn(Certification, _converter))
 
 
 def _structure_certification(value: object, _: type) -> Certification:
@@ -68,7 +69,7 @@ def _structure_person(value: object, _: type) -> Person:
     return person if stripped == person.id else attrs.evolve(person, id=stripped)
 
 
-_structure_person_object = _converter.get_structure_hook(Person)
+_structure_person_object = lazy_hook(lambda: make_dict_structure_fn(Person, _converter))
 _converter.register_structure_hook(Person, _structure_person)
 
 
@@ -176,7 +177,8 @@ def _plain_partner(data: object, ruleset: Ruleset, limits: Limits) -> Partner | 
         return None
     people = []
     seen: set[str] = set()
-    plain_names: set[str] = set()  # certification names already checked: most repeat
+    # Each certification as written, checked and built once: most repeat
+    made: dict[Any, Certification | None] = {}
     for person in people_data:
         if type(person) is not dict or not person.keys() <= _PERSON_KEYS:
             return None
@@ -193,22 +195,20 @@ def _plain_partner(data: object, ruleset: Ruleset, limits: Limits) -> Partner | 
         certifications = []
         for cert in certifications_data:
             if type(cert) is str:
-                if cert not in plain_names:
-                    if not _plain_text(cert, limits):
-                        return None
-                    plain_names.add(cert)
-                certifications.append(Certification(cert))
-                continue
-            if type(cert) is not dict or not cert.keys() <= _CERTIFICATION_KEYS:
+                written: Any = cert
+            elif type(cert) is dict and cert.keys() <= _CERTIFICATION_KEYS:
+                written = (cert.get("name"), cert.get("earned"), cert.get("expires"))
+            else:
                 return None
-            name = cert.get("name")
-            plain_earned, earned = _plain_date(cert.get("earned"))
-            plain_expires, expires = _plain_date(cert.get("expires"))
-            if not (_plain_text(name, limits) and plain_earned and plain_expires):
+            try:
+                built = made.get(written)
+            except TypeError:  # a list or an object where text belongs
                 return None
-            if earned is not None and expires is not None and expires < earned:
-                return None
-            certifications.append(Certification(name, earned, expires))
+            if built is None:
+                built = made[written] = _plain_certification(written, limits)
+                if built is None:
+                    return None
+            certifications.append(built)
         people.append(Person(person_id.strip(), tuple(certifications)))
     metrics = _plain_metrics(data.get("metrics", {}), ruleset)
     if metrics is None:
@@ -252,6 +252,20 @@ def plain_partner_object(partner: Partner, ruleset: Ruleset, limits: Limits) -> 
                 return None
     metrics = _plain_metrics(partner.metrics, ruleset)
     return None if metrics is None else partner
+
+
+def _plain_certification(written: Any, limits: Limits) -> Certification | None:
+    """The certification written as a name, or as (name, earned, expires); None at the first doubt."""
+    if type(written) is str:
+        return Certification(written) if _plain_text(written, limits) else None
+    name, earned_text, expires_text = written
+    plain_earned, earned = _plain_date(earned_text)
+    plain_expires, expires = _plain_date(expires_text)
+    if not (_plain_text(name, limits) and plain_earned and plain_expires):
+        return None
+    if earned is not None and expires is not None and expires < earned:
+        return None
+    return Certification(name, earned, expires)
 
 
 _PARTNER_KEYS = frozenset(attrs.fields_dict(Partner))

@@ -46,11 +46,12 @@ def run(args: argparse.Namespace, ruleset: Ruleset | str | None, limits: Limits)
         print("mwrules: --format json prints one verdict; for several partners use --format jsonl", file=sys.stderr)
         return EXIT_BAD_INPUT
     inputs, total = _inputs(args.partner, lines=args.lines)
-    results = evaluate_inputs(inputs, jobs=args.jobs, ruleset=ruleset, limits=limits, as_of=args.as_of)
+    finish = _jsonl if args.format == "jsonl" else _text
+    outputs = evaluate_inputs(inputs, jobs=args.jobs, ruleset=ruleset, limits=limits, as_of=args.as_of, finish=finish)
     tally = _Tally()
-    for result in _with_progress(results, total):
-        tally.add(result)
-        print(_record(result) if args.format == "jsonl" else _line(result))
+    for line, outcome in _with_progress(outputs, total):
+        tally.add(outcome)
+        print(line)
     print(f"mwrules: {tally}", file=sys.stderr)
     if tally.failed:
         return EXIT_BAD_INPUT
@@ -94,31 +95,43 @@ def _read(files: Sequence[tuple[str, bool]]) -> Iterator[Input]:
                 yield (source, Path(source), False)  # reading it as one document says why it cannot be read
 
 
-def _with_progress(results: Iterator[Result], total: int | None) -> Iterator[Result]:
+def _with_progress(outputs: Iterator[Any], total: int | None) -> Iterator[Any]:
     if not sys.stderr.isatty():
-        return results
+        return outputs
     from tqdm import tqdm  # noqa: PLC0415 - only a terminal shows it
 
-    return iter(tqdm(results, total=total, unit=" partners", file=sys.stderr, leave=False))
+    return iter(tqdm(outputs, total=total, unit=" partners", file=sys.stderr, leave=False))
 
 
-def _line(result: Result) -> str:
+# What a result came to: None when the input had problems, else whether the
+# partner qualified and on which path
+_Outcome = tuple[bool, str] | None
+
+
+def _outcome(result: Result) -> _Outcome:
+    return None if result.verdict is None else (result.verdict.qualified, result.verdict.path)
+
+
+def _text(result: Result) -> tuple[str, _Outcome]:
+    """A result's line of text output, and its outcome (on the worker)."""
     source = result.source or f"input {result.index + 1}"
     verdict = result.verdict
     if verdict is None:
         problems = "".join(f"\n  {problem}" for problem in result.problems)
-        return f"{source}: {len(result.problems)} problem(s){problems}"
+        return f"{source}: {len(result.problems)} problem(s){problems}", None
     status = "QUALIFIED" if verdict.qualified else "NOT QUALIFIED"
-    return f"{source}: {verdict.partner_id}: {status} on {verdict.path}, {format_points(verdict.score)} points"
+    line = f"{source}: {verdict.partner_id}: {status} on {verdict.path}, {format_points(verdict.score)} points"
+    return line, _outcome(result)
 
 
-def _record(result: Result) -> str:
+def _jsonl(result: Result) -> tuple[str, _Outcome]:
+    """A result's JSON Lines record, and its outcome (on the worker)."""
     record: dict[str, Any] = {"input": result.source or result.index + 1}
     if result.verdict is not None:
         record["verdict"] = verdict_to_json(result.verdict)
     else:
         record["problems"] = [_problem_json(problem) for problem in result.problems]
-    return json.dumps(record, ensure_ascii=False)
+    return json.dumps(record, ensure_ascii=False), _outcome(result)
 
 
 def _problem_json(problem: Problem) -> dict[str, Any]:
@@ -134,12 +147,12 @@ class _Tally:
     unqualified: int = 0
     qualified: Counter[str] = attrs.field(factory=Counter)
 
-    def add(self, result: Result) -> None:
+    def add(self, outcome: _Outcome) -> None:
         self.inputs += 1
-        if result.verdict is None:
+        if outcome is None:
             self.failed += 1
-        elif result.verdict.qualified:
-            self.qualified[result.verdict.path] += 1
+        elif outcome[0]:
+            self.qualified[outcome[1]] += 1
         else:
             self.unqualified += 1
 

@@ -25,7 +25,7 @@ from cattrs.errors import BaseValidationError
 from cattrs.gen import make_dict_structure_fn, override
 
 from . import _documents, codes
-from ._convert import ValueProblem, make_converter, problems_from, shown
+from ._convert import ValueProblem, lazy_hook, make_converter, problems_from, shown
 from .errors import Problem, did_you_mean
 
 
@@ -262,7 +262,7 @@ def _structure_workload(value: object, _: type) -> WorkloadSpec:
     return WorkloadSpec(name=_converter.structure(value, SHORTHANDS[WorkloadSpec]))
 
 
-_structure_workload_object = _converter.get_structure_hook(WorkloadSpec)
+_structure_workload_object = lazy_hook(lambda: make_dict_structure_fn(WorkloadSpec, _converter))
 #: Classes a file may also write as a plain value (for the loader and the JSON Schema).
 SHORTHANDS: Mapping[type, type] = {WorkloadSpec: str}
 
@@ -278,8 +278,7 @@ _converter.register_structure_hook(Cost, _structure_cost)
 _converter.register_structure_hook(WorkloadSpec, _structure_workload)
 # Where a ruleset was read from is set by the loader: a file's own ``source`` key is unknown
 _converter.register_structure_hook(
-    Ruleset,
-    make_dict_structure_fn(Ruleset, _converter, source=override(omit=True)),
+    Ruleset, lazy_hook(lambda: make_dict_structure_fn(Ruleset, _converter, source=override(omit=True)))
 )
 _KEBAB = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _SNAKE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
