@@ -118,10 +118,16 @@ def points_for(measure: int, max_points: Fraction, target: int) -> tuple[Fractio
 
     Returns the points and whether the cap applied.
     """
-    raw = Fraction(measure * max_points.numerator, max_points.denominator * target)
-    if raw > max_points:
+    # max_points and target are above 0 (checked when the ruleset loaded):
+    # compare the measure with the target, not fractions
+    if measure > target:
         return max_points, True
-    return max(raw, Fraction(0)), False
+    if measure <= 0:
+        return _ZERO, False
+    return Fraction(measure * max_points.numerator, max_points.denominator * target), False
+
+
+_ZERO = Fraction(0)
 
 
 class _Builder:
@@ -264,8 +270,8 @@ class _Builder:
         capped: bool,
         people: tuple[str, ...] = (),
     ) -> dict[str, Any]:
-        units = points * self.denominator
-        assert units.denominator == 1  # noqa: S101 - the denominator makes every score whole
+        units, rest = divmod(points.numerator * self.denominator, points.denominator)
+        assert rest == 0  # noqa: S101 - the denominator makes every score whole
         session.scratch["metrics"][path_id][metric.id] = MetricResult(
             metric=metric.id,
             points=points,
@@ -277,7 +283,7 @@ class _Builder:
             rule=f"points:{path_id}:{metric.id}",
             step=trace_step(session),
         )
-        session.assert_fact({"t": "points", "path": path_id, "metric": metric.id, "units": int(units)})
+        session.assert_fact({"t": "points", "path": path_id, "metric": metric.id, "units": units})
         concluded: dict[str, Any] = {"path": path_id, "metric": metric.id, "points": str(points), **inputs}
         if option is not None:
             concluded["option"] = option
@@ -320,11 +326,12 @@ class _Builder:
 
         def conclude(qualified: bool) -> _engine.Action:
             def action(session: _engine.Session, matched: Mapping[str, _engine.Fact]) -> dict[str, Any]:
-                shortfalls = () if qualified else self._shortfalls(session, path_id)
+                score = Fraction(matched["total"]["units"], self.denominator)  # the metrics' points, summed
+                shortfalls = () if qualified else self._shortfalls(session, path_id, score)
                 metrics = session.scratch["metrics"][path_id]
                 session.scratch["paths"][path_id] = PathResult(
                     path=path_id,
-                    score=sum((result.points for result in metrics.values()), Fraction(0)),
+                    score=score,
                     qualified=qualified,
                     metrics={metric.id: metrics[metric.id] for metric in self.ruleset.metrics},
                     shortfalls=shortfalls,
@@ -349,7 +356,7 @@ class _Builder:
             self._rule(f"falls-short:{path_id}", rule_text, [{"total": falls_short}], STAGE_PASS, conclude(False)),
         ]
 
-    def _shortfalls(self, session: _engine.Session, path_id: str) -> tuple[str, ...]:
+    def _shortfalls(self, session: _engine.Session, path_id: str, total: Fraction) -> tuple[str, ...]:
         scoring = self.ruleset.scoring
         metrics: dict[str, MetricResult] = session.scratch["metrics"][path_id]
         reasons = []
@@ -360,7 +367,6 @@ class _Builder:
                     f"{metric.id} on {path_id}: {format_points(result.points)} points, "
                     f"needs at least {format_points(scoring.min_metric_points)}: {_why_low(metric, result)}"
                 )
-        total = sum((result.points for result in metrics.values()), Fraction(0))
         if total < scoring.min_total_points:
             reasons.append(
                 f"total on {path_id}: {format_points(total)} points, needs at least "
