@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import itertools
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -212,3 +213,33 @@ def test_one_partner_still_gets_the_full_summary():
 
     assert "Cheapest way to qualify" in result.stdout or "a path needs 70" in result.stdout
     assert "input(s)" not in result.stderr
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a pseudo-terminal")
+def test_a_terminal_shows_a_progress_bar():
+    import fcntl  # noqa: PLC0415 - POSIX only
+    import pty  # noqa: PLC0415
+    import struct  # noqa: PLC0415
+    import termios  # noqa: PLC0415
+
+    controller, terminal = pty.openpty()
+    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    command = [sys.executable, "-m", "mwrules.cli", "evaluate", *map(str, EXAMPLES), "--jobs", "1"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=terminal)
+    os.close(terminal)
+    shown = b""
+    while chunk := _read(controller):
+        shown += chunk
+    os.close(controller)
+
+    assert process.wait() == 0
+    assert f"0/{len(EXAMPLES)} [".encode() in shown  # the bar, drawn on standard error
+    assert b"partners/s" in shown
+    assert b"input(s)" in shown
+
+
+def _read(descriptor: int) -> bytes:
+    try:
+        return os.read(descriptor, 4096)
+    except OSError:  # the other end closed
+        return b""

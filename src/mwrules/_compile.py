@@ -2,8 +2,10 @@
 
 The rules chain like this, one stage per priority (lower fires first):
 
-0. ``certified:<level>`` fires once per person holding an eligible
-   certification of the level, valid on the evaluation date.
+0. ``certified:<level>`` fires once per person fact holding an eligible
+   certification of the level, valid on the evaluation date (a person fact
+   stands for everyone holding the same certifications; the trace has a
+   step per person).
 1. ``points:<path>:<metric>`` turns a metric's measure (the partner's
    number, its best association option, or the people counted at a level)
    into points, and asserts a ``points`` fact.
