@@ -115,6 +115,14 @@ def trace_step(session: _engine.Session) -> int:
     return len(session.firings) + extra
 
 
+def _counted(session: _engine.Session, level: str) -> tuple[str, ...]:
+    """The people counted at *level*, by id: sorted once, for every path that counts them."""
+    counted: dict[str, tuple[str, ...]] = session.scratch.setdefault("counted", {})
+    if level not in counted:
+        counted[level] = tuple(sorted(session.scratch["certified"][level]))
+    return counted[level]
+
+
 def points_for(measure: int, max_points: Fraction, target: int) -> tuple[Fraction, bool]:
     """Points in proportion to *measure*, 0 if negative, capped at *max_points*.
 
@@ -205,6 +213,7 @@ class _Builder:
         if metric.measure == "certified_people":
             assert isinstance(target, int)  # noqa: S101 - checked when the ruleset loaded
             level = metric.level
+            assert level is not None  # noqa: S101 - a certified_people metric has a level (checked on load)
             when = [{"level": {"$and": [{"t": "level"}, {"level": level}]}}]
             description = (
                 f"{metric.id} on {path_id}: {format_points(metric.max_points / target)} points per person "
@@ -212,7 +221,7 @@ class _Builder:
             )
 
             def measure(session: _engine.Session, matched: Mapping[str, _engine.Fact]) -> dict[str, Any]:
-                people = tuple(sorted(session.scratch["certified"][level]))
+                people = _counted(session, level)
                 points, capped = points_for(len(people), metric.max_points, target)
                 return self._record(
                     session,

@@ -277,7 +277,7 @@ def _plain_text(value: object, limits: Limits) -> TypeGuard[str]:
     if type(value) is not str or len(value) > limits.max_text_length:
         return False
     if value.isascii():
-        return _CONTROL.search(value) is None
+        return value.isprintable()  # in ASCII, exactly: no C0 control character and no DEL
     return _CONTROL.search(value) is None and _encodes(value)
 
 
