@@ -27,6 +27,7 @@ import functools
 import json
 from collections.abc import Callable, Mapping
 from fractions import Fraction
+from operator import itemgetter
 from typing import Any
 
 import attrs
@@ -182,7 +183,7 @@ class _Builder:
             people = matched["person"]
             through = [cert for cert in people["holds"] if cert in eligible_set]
             members = people["_members"]
-            session.scratch["certified"][level].extend(person_id for person_id, _ in members)
+            session.scratch["certified"][level].extend(map(itemgetter(0), members))
             session.scratch[_EXTRA_STEPS] = session.scratch.get(_EXTRA_STEPS, 0) + len(members) - 1
             return {"level": level, "through": through}
 

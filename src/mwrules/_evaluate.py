@@ -226,9 +226,7 @@ def _facts(partner: Partner, compiled: CompiledRules, as_of: datetime.date) -> t
     # The engine fires in the order facts arrive: sort, so that the trace does
     # not depend on the order of people in the input. The engine knows a
     # group by rank only: ids are the partner's text, of any length or script.
-    for members in groups.values():
-        members.sort()
-    ordered = sorted(groups.items(), key=lambda group: group[1][0])
+    ordered = sorted(groups.items(), key=lambda group: min(group[1]))
     facts = [
         {"t": "person", "person": rank, "holds": list(holds), "_members": members}
         for rank, (holds, members) in enumerate(ordered)
@@ -304,7 +302,7 @@ def _trace(session: _engine.Session, compiled: CompiledRules) -> tuple[TraceStep
             continue
         # One step per person the group stands for, as if each were a fact of its own
         position = next(place for place, fact in enumerate(firing.matched.values()) if fact is group)
-        for person_id, index in group["_members"]:
+        for person_id, index in sorted(group["_members"]):
             labels[position] = f"$.people[{index}]"
             concluded = {"person": person_id, **firing.concluded}
             steps.append(_step(len(steps), firing.rule, description, labels, concluded))

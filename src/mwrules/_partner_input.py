@@ -228,9 +228,12 @@ def plain_partner_object(partner: Partner, ruleset: Ruleset, limits: Limits) -> 
     seen: set[str] = set()
     plain_names: set[str] = set()
     for person in people:
-        if type(person) is not Person or not _plain_text(person.id, limits) or person.id != person.id.strip():
+        if type(person) is not Person:
             return None
-        key = identity(person.id)
+        person_id = person.id
+        if not _plain_text(person_id, limits) or person_id != person_id.strip():
+            return None
+        key = person_id.lower() if person_id.isascii() else identity(person_id)  # identity(), for ASCII
         if not key or key in seen:
             return None
         seen.add(key)
