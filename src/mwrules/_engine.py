@@ -38,7 +38,7 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 
@@ -149,9 +149,12 @@ class Rule:
     action: Action
 
 
-@attrs.frozen
-class Firing:
-    """One rule firing: the rule, the facts it matched, what it concluded."""
+class Firing(NamedTuple):
+    """One rule firing: the rule, the facts it matched, what it concluded.
+
+    A named tuple, not an attrs class: an evaluation makes one per firing,
+    and a tuple is made in C.
+    """
 
     rule: str
     matched: Mapping[str, Fact]
