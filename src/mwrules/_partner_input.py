@@ -233,7 +233,7 @@ def plain_partner_object(partner: Partner, ruleset: Ruleset, limits: Limits) -> 
         person_id = person.id
         if not _plain_text(person_id, limits) or person_id != person_id.strip():
             return None
-        key = person_id.lower() if person_id.isascii() else identity(person_id)  # identity(), for ASCII
+        key = identity(person_id)
         if not key or key in seen:
             return None
         seen.add(key)
@@ -293,18 +293,13 @@ def _encodes(value: str) -> bool:
 
 
 def _plain_date(value: object) -> tuple[bool, datetime.date | None]:
-    """Whether *value* is a date given plainly (``YYYY-MM-DD``, a date, or not given), and the date."""
-    if value is None or type(value) is datetime.date:
-        return True, value
-    if type(value) is not str or len(value) != len("YYYY-MM-DD") or not _ISO_DATE.match(value):
-        return False, None
+    """Whether *value* is a date as the checks read it (``YYYY-MM-DD``, a date, or not given), and the date."""
+    if value is None:
+        return True, None
     try:
-        return True, datetime.date.fromisoformat(value)
+        return True, parse_date(value)
     except ValueError:
         return False, None
-
-
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _plain_metrics(data: object, ruleset: Ruleset) -> dict[str, dict[str, MetricValue]] | None:
