@@ -909,3 +909,16 @@ def test_dates_written_null_are_not_given():
     verdict = mwrules.evaluate(document, ruleset="modern-work@2023-06")
 
     assert verdict.partner_id == "x"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
+def test_a_pipe_in_a_portfolio_folder_is_not_read(tmp_path: Path):
+    """A folder of partners is read file by file; a named pipe called *.json there would hang both commands."""
+    (tmp_path / "near-miss.yaml").write_bytes((ROOT / "examples" / "near-miss.yaml").read_bytes())
+    os.mkfifo(tmp_path / "pipe.json")
+
+    evaluated = run_cli("evaluate", str(tmp_path), "--jobs", "1", timeout=60)
+    diffed = run_cli("diff", "modern-work@2023-06", "modern-work@2026-01", "--partners", str(tmp_path), timeout=60)
+
+    assert (evaluated.returncode, diffed.returncode) == (0, 0)
+    assert b"1 input(s): 1 evaluated" in evaluated.stderr

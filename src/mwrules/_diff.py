@@ -91,10 +91,15 @@ class Impact:
         return {problem.file or "" for problem in self.problems}
 
 
-def partner_files(path: Path) -> list[Path]:
-    """The partner documents at *path*: the file, or the JSON and YAML files in the folder."""
+def partner_files(path: Path, suffixes: tuple[str, ...] = PARTNER_SUFFIXES) -> list[Path]:
+    """The partner documents at *path*: the file, or the regular files in the folder (below it too) with *suffixes*.
+
+    A pipe or a device in the folder is never read.
+    """
     if path.is_dir():
-        return sorted(candidate for candidate in path.rglob("*") if candidate.suffix in PARTNER_SUFFIXES)
+        return sorted(
+            candidate for candidate in path.rglob("*") if candidate.suffix in suffixes and candidate.is_file()
+        )
     return [path]
 
 

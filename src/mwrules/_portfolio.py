@@ -18,7 +18,7 @@ from typing import Any
 import attrs
 
 from ._batch import Input, Result, evaluate_inputs, json_lines
-from ._diff import PARTNER_SUFFIXES
+from ._diff import PARTNER_SUFFIXES, partner_files
 from ._json import verdict_to_json
 from .errors import Problem
 from .limits import Limits
@@ -66,11 +66,7 @@ def _inputs(sources: Sequence[str], *, lines: bool) -> tuple[Iterator[Input], in
         if source == "-":
             files.append((source, lines))
         elif path.is_dir():
-            found = sorted(
-                candidate
-                for candidate in path.rglob("*")
-                if candidate.suffix in (*PARTNER_SUFFIXES, *JSON_LINES_SUFFIXES) and candidate.is_file()
-            )
+            found = partner_files(path, (*PARTNER_SUFFIXES, *JSON_LINES_SUFFIXES))
             files += [(str(candidate), candidate.suffix in JSON_LINES_SUFFIXES) for candidate in found]
         else:
             files.append((source, source.endswith(JSON_LINES_SUFFIXES)))
