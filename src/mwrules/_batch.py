@@ -21,7 +21,7 @@ import attrs
 
 from . import _documents
 from ._evaluate import checked, evaluate_with, prepare
-from ._partner_input import choose_ruleset
+from ._partner_input import choose_ruleset, on_date
 from .errors import InputError, Problem, RulesetError
 from .limits import DEFAULT_LIMITS, Limits
 from .model import Partner
@@ -150,6 +150,11 @@ def evaluate_inputs(
     return _run(items, _jobs(jobs), settings)
 
 
+def evaluate_input(item: Input, *, ruleset: Ruleset | str | None, limits: Limits = DEFAULT_LIMITS) -> Result:
+    """One input, evaluated as a batch evaluates each of its inputs (Spark evaluates row by row)."""
+    return _evaluate_item((0, *item), _Settings(ruleset, limits, None))
+
+
 def _settings(ruleset: Ruleset | str | None, limits: Limits, as_of: datetime.date | None) -> _Settings:
     if not isinstance(limits, Limits):
         msg = f"limits must be a mwrules.Limits, not {type(limits).__name__}"
@@ -213,9 +218,7 @@ def _evaluate_item(item: _Item, settings: _Settings) -> Result:
             data = document if isinstance(document, bytes) else document.encode("utf-8", "surrogatepass")
             fmt = "json" if is_line else None
             parsed = _documents.parse_bytes(data, source=source, fmt=fmt, limits=settings.limits)
-            if settings.as_of is not None and isinstance(parsed.data, dict) and not parsed.problems:
-                parsed = _documents.Document({**parsed.data, "as_of": settings.as_of}, source, parsed=True)
-            partner, choice = prepare(parsed, settings.ruleset, settings.limits)
+            partner, choice = prepare(on_date(parsed, settings.as_of), settings.ruleset, settings.limits)
         else:
             partner, choice = checked(document, settings.ruleset, settings.limits)
         return Result(index, source, evaluate_with(partner, choice))

@@ -96,6 +96,13 @@ def read_document(
     return document
 
 
+def on_date(document: _documents.Document, as_of: datetime.date | None) -> _documents.Document:
+    """*document* with its ``as_of`` replaced by *as_of* (``--as-of``), when there is a date and an object."""
+    if as_of is None or not isinstance(document.data, dict):
+        return document
+    return attrs.evolve(document, data={**document.data, "as_of": as_of})
+
+
 def load_partner(
     document: _documents.Document | Mapping[str, Any],
     ruleset: Ruleset | str | None = None,

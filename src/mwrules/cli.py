@@ -32,7 +32,7 @@ from ._diff import impact, impact_to_json, impact_to_text, read_partners
 from ._evaluate import evaluate_with, prepare
 from ._json import verdict_to_json
 from ._lint import lint, ruleset_files
-from ._partner_input import read_document
+from ._partner_input import on_date, read_document
 from ._plan import plan_for
 from ._plan_report import plan_to_json, plan_to_text
 from ._schema import partner_schema, ruleset_schema
@@ -255,10 +255,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _partner_document(args: argparse.Namespace) -> _documents.Document:
     """The partner document named on the command line, with ``--as-of`` applied."""
-    document = _read_document(args.partner, _limits(args))
-    if args.as_of is not None and isinstance(document.data, dict):
-        document = _documents.Document({**document.data, "as_of": args.as_of}, document.source, document.lines)
-    return document
+    return on_date(_read_document(args.partner, _limits(args)), args.as_of)
 
 
 def _evaluate(args: argparse.Namespace) -> int:

@@ -21,10 +21,9 @@ import json
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from . import _documents
-from ._evaluate import checked, evaluate_with, prepare
+from ._batch import evaluate_input
+from ._evaluate import checked
 from ._json import verdict_to_json
-from .errors import InputError, RulesetError
 from .limits import DEFAULT_LIMITS, Limits
 from .ruleset import Ruleset
 from .verdict import display_points
@@ -111,17 +110,11 @@ def evaluate_frame(
 
 def evaluate_row(document: Any, ruleset: Ruleset | str | None, limits: Limits = DEFAULT_LIMITS) -> dict[str, Any]:
     """The verdict columns of one row's *document* (JSON text, or the document as Arrow gives a struct or map)."""
-    try:
-        if isinstance(document, str | bytes):
-            data = document.encode("utf-8", "surrogatepass") if isinstance(document, str) else document
-            partner, choice = prepare(
-                _documents.parse_bytes(data, source=None, fmt="json", limits=limits), ruleset, limits
-            )
-        else:
-            partner, choice = checked(_plain(document), ruleset, limits)
-        verdict = evaluate_with(partner, choice)
-    except (InputError, RulesetError) as error:
-        return dict.fromkeys(VERDICT_COLUMNS[:-1]) | {"problems": [str(problem) for problem in error.problems]}
+    is_text = isinstance(document, str | bytes)
+    result = evaluate_input((None, document if is_text else _plain(document), is_text), ruleset=ruleset, limits=limits)
+    verdict = result.verdict
+    if verdict is None:
+        return dict.fromkeys(VERDICT_COLUMNS[:-1]) | {"problems": [str(problem) for problem in result.problems]}
     return {
         "partner_id": verdict.partner_id,
         "qualified": verdict.qualified,
