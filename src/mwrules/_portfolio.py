@@ -19,6 +19,7 @@ import attrs
 
 from ._batch import Input, Result, evaluate_inputs, json_lines
 from ._diff import PARTNER_SUFFIXES, partner_files
+from ._documents import read_at_most
 from ._json import verdict_to_json
 from .errors import Problem
 from .limits import Limits
@@ -45,7 +46,7 @@ def run(args: argparse.Namespace, ruleset: Ruleset | str | None, limits: Limits)
     if args.format == "json":
         print("mwrules: --format json prints one verdict; for several partners use --format jsonl", file=sys.stderr)
         return EXIT_BAD_INPUT
-    inputs, total = _inputs(args.partner, lines=args.lines)
+    inputs, total = _inputs(args.partner, lines=args.lines, limits=limits)
     finish = _jsonl if args.format == "jsonl" else _text
     outputs = evaluate_inputs(inputs, jobs=args.jobs, ruleset=ruleset, limits=limits, as_of=args.as_of, finish=finish)
     tally = _Tally()
@@ -58,7 +59,7 @@ def run(args: argparse.Namespace, ruleset: Ruleset | str | None, limits: Limits)
     return EXIT_UNQUALIFIED if args.fail_unqualified and tally.unqualified else EXIT_OK
 
 
-def _inputs(sources: Sequence[str], *, lines: bool) -> tuple[Iterator[Input], int | None]:
+def _inputs(sources: Sequence[str], *, lines: bool, limits: Limits) -> tuple[Iterator[Input], int | None]:
     """The inputs the sources name, read lazily, and how many there are when that is known without reading."""
     files: list[tuple[str, bool]] = []  # (source, JSON Lines?)
     for source in sources:
@@ -71,16 +72,17 @@ def _inputs(sources: Sequence[str], *, lines: bool) -> tuple[Iterator[Input], in
         else:
             files.append((source, source.endswith(JSON_LINES_SUFFIXES)))
     total = None if any(is_lines for _, is_lines in files) else len(files)
-    return _read(files), total
+    return _read(files, limits), total
 
 
-def _read(files: Sequence[tuple[str, bool]]) -> Iterator[Input]:
+def _read(files: Sequence[tuple[str, bool]], limits: Limits) -> Iterator[Input]:
     for source, is_lines in files:
         if source == "-":
             if is_lines:
                 yield from json_lines(sys.stdin.buffer, "<stdin>")
             else:
-                yield ("<stdin>", sys.stdin.buffer.read(), False)
+                # as much as the limit and a byte: the parser says it is too long
+                yield ("<stdin>", read_at_most(sys.stdin.buffer, limits.max_file_bytes + 1), False)
         elif not is_lines:
             yield (source, Path(source), False)
         else:
