@@ -190,12 +190,8 @@ def _plain_partner(data: object, ruleset: Ruleset, limits: Limits) -> Partner | 
         if type(person) is not dict or not person.keys() <= _PERSON_KEYS:
             return None
         person_id = person.get("id")
-        if not _plain_text(person_id, limits):
+        if not _new_person(person_id, seen, limits):
             return None
-        key = identity(person_id)
-        if not key or key in seen:
-            return None
-        seen.add(key)
         certifications_data = person.get("certifications", [])
         if type(certifications_data) is not list or len(certifications_data) > limits.max_certifications_per_person:
             return None
@@ -238,12 +234,8 @@ def plain_partner_object(partner: Partner, ruleset: Ruleset, limits: Limits) -> 
         if type(person) is not Person:
             return None
         person_id = person.id
-        if not _plain_text(person_id, limits) or person_id != person_id.strip():
+        if not _new_person(person_id, seen, limits) or person_id != person_id.strip():
             return None
-        key = identity(person_id)
-        if not key or key in seen:
-            return None
-        seen.add(key)
         certifications = person.certifications
         if type(certifications) is not tuple or len(certifications) > limits.max_certifications_per_person:
             return None
@@ -262,6 +254,17 @@ def plain_partner_object(partner: Partner, ruleset: Ruleset, limits: Limits) -> 
                 return None
     metrics = _plain_metrics(partner.metrics, ruleset)
     return None if metrics is None else partner
+
+
+def _new_person(person_id: object, seen: set[str], limits: Limits) -> TypeGuard[str]:
+    """Whether *person_id* is plain text naming no one in *seen* (as :func:`identity` compares); it is added."""
+    if not _plain_text(person_id, limits):
+        return False
+    key = identity(person_id)
+    if not key or key in seen:
+        return False
+    seen.add(key)
+    return True
 
 
 def _plain_certification(written: Any, limits: Limits) -> Certification | None:
