@@ -6,13 +6,23 @@ The rules chain like this, one stage per priority (lower fires first):
    certification of the level, valid on the evaluation date (a person fact
    stands for everyone holding the same certifications; the trace has a
    step per person).
-1. ``points:<path>:<metric>`` turns a metric's measure (the partner's
+1. For a metric measured from customer data: ``eligible:<path>:<metric>``
+   fires per tenant fact (a tenant, a metric, a month compared) with a
+   workload in the path's seat band, and ``eligible-carried-over:...`` per
+   tenant eligible through the carry-over; each asserts an ``eligible`` fact.
+2. On those: ``counted:<path>:<metric>[:<type>]`` (the tenant counts, or
+   adds its active users), ``usage-before-association:...`` (takes away the
+   usage a new association found), ``deployed:...`` and ``excluded:...``
+   (a deployment, or one already there when the association started).
+3. ``measure:<path>:<metric>`` adds up what stage 2 counted into the
+   metric's measure and asserts it as the input a partner would have given.
+4. ``points:<path>:<metric>`` turns a metric's measure (the partner's
    number, its best association option, or the people counted at a level)
    into points, and asserts a ``points`` fact.
-2. ``total:<path>`` joins the five ``points`` facts of a path into a total.
-3. ``passes:<path>`` or ``falls-short:<path>`` compares the total and the
+5. ``total:<path>`` joins the five ``points`` facts of a path into a total.
+6. ``passes:<path>`` or ``falls-short:<path>`` compares the total and the
    weakest metric with the pass rule, and asserts the path's verdict.
-4. ``verdict`` joins the path verdicts into the partner's verdict.
+7. ``verdict`` joins the path verdicts into the partner's verdict.
 
 Nothing here knows Modern Work: levels, metrics, options, targets and
 thresholds all come from the ruleset. Points are kept as integers in units of
@@ -39,7 +49,16 @@ from .verdict import MetricResult, PathResult, format_points
 
 
 _CACHED_NAME_LENGTH = 200
-STAGE_PEOPLE, STAGE_POINTS, STAGE_TOTAL, STAGE_PASS, STAGE_VERDICT = range(5)
+(
+    STAGE_PEOPLE,
+    STAGE_ELIGIBLE,
+    STAGE_COUNTED,
+    STAGE_MEASURE,
+    STAGE_POINTS,
+    STAGE_TOTAL,
+    STAGE_PASS,
+    STAGE_VERDICT,
+) = range(8)
 
 
 @attrs.frozen
@@ -151,6 +170,11 @@ class _Builder:
 
     def rules(self) -> list[_engine.Rule]:
         rules = [self._certified(level) for level in self.ruleset.levels()]
+        if self.ruleset.customer_data is not None:
+            customers = _CustomerRules(self)
+            for path in self.ruleset.paths:
+                for metric in self.ruleset.derived_metrics():
+                    rules.extend(customers.rules(path.id, metric))
         for path in self.ruleset.paths:
             rules.extend(self._points(path.id, metric) for metric in self.ruleset.metrics)
             rules.append(self._total(path.id))
@@ -158,7 +182,7 @@ class _Builder:
         rules.append(self._verdict())
         return rules
 
-    def _rule(
+    def rule(
         self, name: str, description: str, when: list[dict[str, Any]], stage: int, action: _engine.Action
     ) -> _engine.Rule:
         self.descriptions[name] = description
@@ -197,7 +221,7 @@ class _Builder:
             for cert_id in eligible
             if self.ruleset.certification(cert_id).eligible_through is not None
         )
-        return self._rule(
+        return self.rule(
             f"certified:{level}",
             f"a person holding an eligible {level} certification, valid on the evaluation date, counts once at "
             f"{level}" + (f" ({limits})" if limits else ""),
@@ -247,7 +271,14 @@ class _Builder:
                 value = matched["value"]["value"]
                 points, capped = points_for(value, metric.max_points, target)
                 return self._record(
-                    session, path_id, metric, points, inputs={"value": value}, option=None, capped=capped
+                    session,
+                    path_id,
+                    metric,
+                    points,
+                    inputs={"value": value},
+                    option=None,
+                    capped=capped,
+                    derived="derived" in matched["value"],
                 )
 
         else:
@@ -266,9 +297,12 @@ class _Builder:
                 # the best option; on a tie the first listed in the ruleset
                 best = max(options, key=lambda option: scored[option][0])
                 points, capped = scored[best]
-                return self._record(session, path_id, metric, points, inputs=values, option=best, capped=capped)
+                derived = "derived" in matched[f"option_{best}"]
+                return self._record(
+                    session, path_id, metric, points, inputs=values, option=best, capped=capped, derived=derived
+                )
 
-        return self._rule(name, description, when, STAGE_POINTS, measure)
+        return self.rule(name, description, when, STAGE_POINTS, measure)
 
     def _record(
         self,
@@ -281,6 +315,7 @@ class _Builder:
         option: str | None,
         capped: bool,
         people: tuple[str, ...] = (),
+        derived: bool = False,
     ) -> dict[str, Any]:
         units, rest = divmod(points.numerator * self.denominator, points.denominator)
         assert rest == 0  # noqa: S101 - the denominator makes every score whole
@@ -292,6 +327,7 @@ class _Builder:
             option=option,
             capped=capped,
             people=people,
+            derived=derived,
             rule=f"points:{path_id}:{metric.id}",
             step=trace_step(session),
         )
@@ -318,7 +354,7 @@ class _Builder:
             score = Fraction(sum(units), self.denominator)
             return {"path": path_id, "score": str(score)}
 
-        return self._rule(
+        return self.rule(
             f"total:{path_id}", f"the score on {path_id} is the sum of its metrics' points", when, STAGE_TOTAL, total
         )
 
@@ -364,8 +400,8 @@ class _Builder:
             f"and at least {format_points(scoring.min_metric_points)} in every metric"
         )
         return [
-            self._rule(f"passes:{path_id}", rule_text, [{"total": passes}], STAGE_PASS, conclude(True)),
-            self._rule(f"falls-short:{path_id}", rule_text, [{"total": falls_short}], STAGE_PASS, conclude(False)),
+            self.rule(f"passes:{path_id}", rule_text, [{"total": passes}], STAGE_PASS, conclude(True)),
+            self.rule(f"falls-short:{path_id}", rule_text, [{"total": falls_short}], STAGE_PASS, conclude(False)),
         ]
 
     def _shortfalls(self, session: _engine.Session, path_id: str, total: Fraction) -> tuple[str, ...]:
@@ -401,7 +437,7 @@ class _Builder:
             session.scratch["verdict"] = (bool(qualifying), chosen)
             return {"qualified": bool(qualifying), "path": chosen, "score": str(paths[chosen].score)}
 
-        return self._rule(
+        return self.rule(
             "verdict",
             "the partner qualifies when any path does; the reported path is the best qualifying path, "
             "else the highest-scoring one (ties go to the earlier path in path_preference)",
@@ -409,6 +445,320 @@ class _Builder:
             STAGE_VERDICT,
             verdict,
         )
+
+
+class _CustomerRules:
+    """The rules that measure a metric from customer data (stages 1 to 3; see the module docstring).
+
+    Tenant facts come from :func:`mwrules._customers.customer_facts`. Each
+    counted firing keeps its tenant's contribution in ``session.scratch``
+    under the path and metric, and ``measure:`` adds them up.
+    """
+
+    def __init__(self, builder: _Builder) -> None:
+        self.builder = builder
+        self.ruleset = builder.ruleset
+        data = self.ruleset.customer_data
+        assert data is not None  # noqa: S101 - built only for a ruleset with customer data
+        self.data = data
+        share = data.deployment_share
+        self.share = share
+        self.share_text = f"{float(share) * 100:g} %"
+
+    def rules(self, path_id: str, metric: MetricSpec) -> list[_engine.Rule]:
+        path = self.ruleset.path(path_id)
+        spec = path.customers
+        assert spec is not None  # noqa: S101 - every path has customers when a metric is measured from them
+        rules = [self._eligible(path_id, metric, carried_over=False)]
+        if spec.carry_over_from is not None:
+            rules.append(self._eligible(path_id, metric, carried_over=True))
+        if metric.from_customers == "tenants":
+            rules.append(self._counted_tenant(path_id, metric))
+        for option in self.ruleset.options(path_id, metric.id):
+            if metric.from_customers == "active_users":
+                rules += [self._counted_users(path_id, metric, option), self._usage_before(path_id, metric, option)]
+            elif metric.from_customers == "deployed_tenants":
+                rules += [self._deployed(path_id, metric, option, excluded=False)]
+                rules += [self._deployed(path_id, metric, option, excluded=True)]
+        rules.append(self._measure(path_id, metric))
+        return rules
+
+    # stage 1: eligible tenants ---------------------------------------------------
+
+    def _band_text(self, path_id: str) -> str:
+        spec = self.ruleset.path(path_id).customers
+        assert spec is not None  # noqa: S101
+        if spec.max_seats is None:
+            return f"at least {spec.min_seats} paid seats"
+        return f"{spec.min_seats} to {spec.max_seats} paid seats"
+
+    def _eligible(self, path_id: str, metric: MetricSpec, *, carried_over: bool) -> _engine.Rule:
+        spec = self.ruleset.path(path_id).customers
+        assert spec is not None  # noqa: S101
+        # "paths": the paths measuring the metric from customer data (not those giving it)
+        conditions: list[dict[str, Any]] = [
+            {"t": "tenant"},
+            {"metric": metric.id},
+            {"$iany": {"paths": {"$i": path_id}}},
+        ]
+        back = self.data.months_back
+        if not carried_over:
+            conditions.append(_in_band("seats", spec.min_seats, spec.max_seats))
+            name = f"eligible:{path_id}:{metric.id}"
+            description = (
+                f"a tenant is eligible for {path_id} in a month when one workload counting for {metric.id} has "
+                f"{self._band_text(path_id)} that month"
+            )
+        else:
+            source = self.ruleset.path(spec.carry_over_from or "").customers
+            assert source is not None  # noqa: S101
+            conditions += [
+                _not_in_band("seats", spec.min_seats, spec.max_seats),
+                _in_band("seats", source.min_seats, source.max_seats),
+                _in_band("before", spec.min_seats, spec.max_seats),
+            ]
+            name = f"eligible-carried-over:{path_id}:{metric.id}"
+            description = (
+                f"a tenant eligible for {spec.carry_over_from} in a month "
+                f"({self._band_text(spec.carry_over_from or '')}) that had {self._band_text(path_id)} on a workload "
+                f"counting for {metric.id} {back} months earlier is also eligible for {path_id} "
+                "(the carry-over; it does not chain)"
+            )
+
+        def eligible(session: _engine.Session, matched: Mapping[str, _engine.Fact]) -> dict[str, Any]:
+            tenant = matched["tenant"]
+            fact = {key: value for key, value in tenant.items() if key not in _ENGINE_KEYS}
+            session.assert_fact({**fact, "t": "eligible", "path": path_id, "_tenant_fact": tenant})
+            return {**_tenant_label(session, tenant), "path": path_id}
+
+        return self.builder.rule(name, description, [{"tenant": {"$and": conditions}}], STAGE_ELIGIBLE, eligible)
+
+    # stage 2: counted tenants --------------------------------------------------------
+
+    def _eligible_pattern(self, path_id: str, metric: MetricSpec, *more: dict[str, Any]) -> list[dict[str, Any]]:
+        return [{"eligible": {"$and": [{"t": "eligible"}, {"path": path_id}, {"metric": metric.id}, *more]}}]
+
+    def _counted_tenant(self, path_id: str, metric: MetricSpec) -> _engine.Rule:
+        spec = self.ruleset.path(path_id).customers
+        assert spec is not None  # noqa: S101
+        types = list(spec.association_types)
+        names = ", ".join(self.ruleset.association_type(type_id).name for type_id in types)
+        # the same trailing test as certified:<level> (see there): an $iany must not end in an $or
+        any_type = {
+            "$iany": {"types": {"$and": [{"$or": [{"$i": type_id} for type_id in types]}, {"$neq": {"$i": ""}}]}}
+        }
+
+        def counted(session: _engine.Session, matched: Mapping[str, _engine.Fact]) -> dict[str, Any]:
+            fact = matched["eligible"]
+            sign = 1 if fact["month"] == 0 else -1
+            _tally(session, path_id, metric.id, None).append(sign)
+            through = [type_id for type_id in fact["types"] if type_id in types]
+            return {**_tenant_label(session, fact), "through": through, "contribution": sign}
+
+        return self.builder.rule(
+            f"counted:{path_id}:{metric.id}",
+            f"an eligible tenant with an active {names} association counts once for {metric.id} on {path_id}: "
+            f"+1 in month M, -1 in month M-{self.data.months_back}",
+            self._eligible_pattern(path_id, metric, any_type),
+            STAGE_COUNTED,
+            counted,
+        )
+
+    def _counted_users(self, path_id: str, metric: MetricSpec, option: str) -> _engine.Rule:
+        name = self.ruleset.association_type(option).name
+
+        def counted(session: _engine.Session, matched: Mapping[str, _engine.Fact]) -> dict[str, Any]:
+            fact = matched["eligible"]
+            contribution = fact["active"] if fact["month"] == 0 else -fact["active"]
+            _tally(session, path_id, metric.id, option).append(contribution)
+            return {
+                **_tenant_label(session, fact),
+                "option": option,
+                "active_users": fact["active"],
+                "contribution": contribution,
+            }
+
+        return self.builder.rule(
+            f"counted:{path_id}:{metric.id}:{option}",
+            f"{option} option of {metric.id} on {path_id}: an eligible tenant with an active {name} association adds "
+            f"its active users on the workloads counting for {metric.id} in month M, and takes away those of month "
+            f"M-{self.data.months_back}",
+            self._eligible_pattern(path_id, metric, {"$iany": {"types": {"$i": option}}}),
+            STAGE_COUNTED,
+            counted,
+        )
+
+    def _usage_before(self, path_id: str, metric: MetricSpec, option: str) -> _engine.Rule:
+        window = self.data.new_association_months
+        name = self.ruleset.association_type(option).name
+
+        def before(session: _engine.Session, matched: Mapping[str, _engine.Fact]) -> dict[str, Any]:
+            fact = matched["eligible"]
+            then = fact[f"start_active_{option}"]
+            _tally(session, path_id, metric.id, option).append(-then)
+            started = fact["_tenant_fact"][f"_start_{option}"]
+            return {
+                **_tenant_label(session, fact),
+                "option": option,
+                "association_started": started,
+                "active_users_then": then,
+                "contribution": -then,
+            }
+
+        return self.builder.rule(
+            f"usage-before-association:{path_id}:{metric.id}:{option}",
+            f"{option} option of {metric.id} on {path_id}: a tenant counted in month M whose {name} association "
+            f"started in the last {window} months earns nothing for the usage it already had: its active users in the "
+            "month the association started are taken away",
+            self._eligible_pattern(
+                path_id,
+                metric,
+                {"month": 0},
+                {"$iany": {"types": {"$i": option}}},
+                {"$lt": {f"start_{option}": window}},
+            ),
+            STAGE_COUNTED,
+            before,
+        )
+
+    def _deployed(self, path_id: str, metric: MetricSpec, option: str, *, excluded: bool) -> _engine.Rule:
+        window = self.data.new_association_months
+        name = self.ruleset.association_type(option).name
+        start, paid, active = f"start_{option}", f"start_paid_{option}", f"start_active_{option}"
+        deployed_now = [{"$gt": {"paid": 0}}, _share_reached("active", "paid", self.share)]
+        is_new = {"$lt": {start: window}}
+        deployed_then = [{"$gt": {paid: 0}}, _share_reached(active, paid, self.share)]
+        has_type = {"$iany": {"types": {"$i": option}}}
+        if excluded:
+            conditions = [has_type, *deployed_now, {"month": 0}, is_new, *deployed_then]
+            rule = f"excluded:{path_id}:{metric.id}:{option}"
+            description = (
+                f"{option} option of {metric.id} on {path_id}: a tenant whose {name} association started in the last "
+                f"{window} months and that was already deployed in the month it started is not a new deployment"
+            )
+        else:
+            # Exactly one branch holds for a tenant that is counted (the engine fires once per matching branch).
+            counted_when = {
+                "$or": [
+                    {"$neq": {"month": 0}},
+                    {"$and": [{"month": 0}, {"$gte": {start: window}}]},
+                    {"$and": [{"month": 0}, is_new, {paid: 0}]},
+                    {"$and": [{"month": 0}, is_new, {"$gt": {paid: 0}}, _share_short(active, paid, self.share)]},
+                ]
+            }
+            conditions = [has_type, *deployed_now, counted_when]
+            rule = f"deployed:{path_id}:{metric.id}:{option}"
+            description = (
+                f"{option} option of {metric.id} on {path_id}: an eligible tenant with an active {name} association "
+                f"is deployed when its active users are at least {self.share_text} of its paid seats (both summed over "
+                f"the workloads counting for {metric.id}); it counts +1 in month M, "
+                f"-1 in month M-{self.data.months_back}"
+            )
+
+        def deployed(session: _engine.Session, matched: Mapping[str, _engine.Fact]) -> dict[str, Any]:
+            fact = matched["eligible"]
+            concluded = {
+                **_tenant_label(session, fact),
+                "option": option,
+                "active_users": fact["active"],
+                "paid_seats": fact["paid"],
+            }
+            if excluded:
+                started = fact["_tenant_fact"][f"_start_{option}"]
+                return {
+                    **concluded,
+                    "association_started": started,
+                    "active_users_then": fact[active],
+                    "paid_seats_then": fact[paid],
+                }
+            sign = 1 if fact["month"] == 0 else -1
+            _tally(session, path_id, metric.id, option).append(sign)
+            return {**concluded, "contribution": sign}
+
+        return self.builder.rule(
+            rule, description, self._eligible_pattern(path_id, metric, *conditions), STAGE_COUNTED, deployed
+        )
+
+    # stage 3: measures --------------------------------------------------------------
+
+    def _measure(self, path_id: str, metric: MetricSpec) -> _engine.Rule:
+        options = self.ruleset.options(path_id, metric.id) if metric.measure == "best_of_options" else (None,)
+        back = self.data.months_back
+
+        def measure(session: _engine.Session, matched: Mapping[str, _engine.Fact]) -> dict[str, Any]:
+            concluded: dict[str, Any] = {"path": path_id, "metric": metric.id}
+            for option in options:
+                value = sum(_tally(session, path_id, metric.id, option))
+                fact = {"t": "input", "path": path_id, "metric": metric.id, "value": value, "derived": True}
+                if option is not None:
+                    fact["option"] = option
+                session.assert_fact(fact)
+                concluded[option or "value"] = value
+            return concluded
+
+        what = {
+            "tenants": "the eligible tenants counted in month M minus those counted in month M-{back}",
+            "active_users": "per association type, the active users counted",
+            "deployed_tenants": "per association type, the deployed tenants in month M minus those in month M-{back}",
+        }[metric.from_customers or ""]
+        return self.builder.rule(
+            f"measure:{path_id}:{metric.id}",
+            f"{metric.id} on {path_id}, measured from customer data: " + what.format(back=back),
+            [{"derive": {"$and": [{"t": "derive"}, {"path": path_id}, {"metric": metric.id}]}}],
+            STAGE_MEASURE,
+            measure,
+        )
+
+
+_ENGINE_KEYS = frozenset({"id", "sid", "t"})
+
+
+def _tally(session: _engine.Session, path_id: str, metric_id: str, option: str | None) -> list[int]:
+    tallies: dict[tuple[str, str, str | None], list[int]] = session.scratch.setdefault("tallies", {})
+    return tallies.setdefault((path_id, metric_id, option), [])
+
+
+def _tenant_label(session: _engine.Session, fact: Mapping[str, Any]) -> dict[str, Any]:
+    """How the trace names a tenant and the month of a fact about it."""
+    source = fact.get("_tenant_fact", fact)
+    customer = session.scratch["customers"][source["_customer"]]
+    label: dict[str, Any] = {"tenant": customer.tenant}
+    if customer.name is not None:
+        label["name"] = customer.name
+    label["month"] = source["_month"]
+    return label
+
+
+def _in_band(field: str, least: int, most: int | None) -> dict[str, Any]:
+    """Any of the seat counts in *field* from *least* through *most*."""
+    if most is None:
+        return {"$iany": {field: {"$gte": {"$i": least}}}}
+    return {"$iany": {field: {"$and": [{"$gte": {"$i": least}}, {"$lte": {"$i": most}}]}}}
+
+
+def _not_in_band(field: str, least: int, most: int | None) -> dict[str, Any]:
+    """None of the seat counts in *field* from *least* through *most*."""
+    if most is None:
+        return {"$iall": {field: {"$lt": {"$i": least}}}}
+    # a trailing test that always holds (seats are never negative): see certified:<level> on a final $or
+    outside = {"$or": [{"$lt": {"$i": least}}, {"$gt": {"$i": most}}]}
+    return {"$iall": {field: {"$and": [outside, {"$gte": {"$i": 0}}]}}}
+
+
+def _shared(field: str, share: Fraction) -> dict[str, Any]:
+    # field x numerator / denominator, divided as a float: exact here, since
+    # field x numerator < 2^53 (rows have at most 10^9 seats; see ruleset.MAX_WORKLOADS)
+    # and a quotient that is not whole is at least 1/denominator from any whole number.
+    # An integer divisor would make the engine divide in integers, and truncate.
+    return {"$div": {"$l": {"$mul": {"$l": {"$m": field}, "$r": share.numerator}}, "$r": float(share.denominator)}}
+
+
+def _share_reached(active: str, paid: str, share: Fraction) -> dict[str, Any]:
+    return {"$gte": {active: _shared(paid, share)}}
+
+
+def _share_short(active: str, paid: str, share: Fraction) -> dict[str, Any]:
+    return {"$lt": {active: _shared(paid, share)}}
 
 
 def _input_pattern(path_id: str, metric_id: str, option: str | None) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from typing import Any
 
 from . import _documents, _engine
 from ._compile import CompiledRules, compile_ruleset
+from ._customers import customer_facts, customers_to_document
 from ._documents import child
 from ._partner_input import choose_for, choose_ruleset, load_partner, plain_partner_object, read_document
 from ._versions import RulesetChoice
@@ -153,6 +154,9 @@ def _as_document(partner: Partner) -> dict[str, Any]:
     }
     if partner.as_of is not None:
         document["as_of"] = partner.as_of
+    customers = partner.customers
+    if customers is not None:
+        document["customers"] = customers_to_document(customers) if isinstance(customers, tuple | list) else customers
     return document
 
 
@@ -176,6 +180,7 @@ def evaluate_with(partner: Partner, choice: RulesetChoice) -> Verdict:
             certified={level: [] for level in ruleset.levels()},
             metrics={path.id: {} for path in ruleset.paths},
             paths={},
+            customers=partner.customers or (),
         )
 
     session = compiled.engine.run(facts, prepare_session)
@@ -233,6 +238,7 @@ def _facts(partner: Partner, compiled: CompiledRules, as_of: datetime.date) -> t
     ]
     facts += [{"t": "level", "level": level} for level in ruleset.levels()]
     facts.extend(_input_facts(partner, ruleset, warnings))
+    facts.extend(customer_facts(partner, ruleset, as_of, warnings))
     return facts, warnings
 
 
@@ -263,14 +269,21 @@ def _not_eligible(ruleset: Ruleset, cert_id: str, as_of: datetime.date) -> str |
 
 def _input_facts(partner: Partner, ruleset: Ruleset, warnings: list[str]) -> list[dict[str, Any]]:
     facts = []
+    # Metrics the customer data measures when the partner does not give them
+    measured = (
+        {metric.id for metric in ruleset.derived_metrics()}
+        if partner.customers is not None and ruleset.customer_data is not None
+        else set()
+    )
     for path in ruleset.paths:
         given = partner.metrics.get(path.id)
         where = child("$.metrics", path.id)
         if given is None:
-            warnings.append(f"{where}: missing; every metric of {path.id} that comes from metrics counts as 0")
+            if not measured:
+                warnings.append(f"{where}: missing; every metric of {path.id} that comes from metrics counts as 0")
             given = {}
         for metric in ruleset.metrics:
-            if metric.measure == "certified_people":
+            if metric.measure == "certified_people" or (metric.id in measured and metric.id not in given):
                 continue
             value = given.get(metric.id)
             spot = child(where, metric.id)
@@ -313,13 +326,23 @@ def _step(step: int, rule: str, description: str, labels: list[str], concluded: 
     return TraceStep(step=step, rule=rule, description=description, matched=tuple(labels), concluded=concluded)
 
 
-def _label(fact: Mapping[str, Any]) -> str:
+def _label(fact: Mapping[str, Any]) -> str:  # noqa: PLR0911 - one label per kind of fact
     kind = fact["t"]
     if kind == "person":  # a group of people: _trace gives each their own step
         return "$.people"
     if kind == "input":
+        if fact.get("derived"):
+            where = f"measure:{fact['path']}:{fact['metric']}"
+            return f"{where}.{fact['option']}" if "option" in fact else where
         where = child(child("$.metrics", fact["path"]), fact["metric"])
         return child(where, fact["option"]) if "option" in fact else where
+    if kind == "tenant":
+        return f"$.customers[{fact['_customer']}] in {fact['_month']}"
+    if kind == "eligible":
+        source = fact["_tenant_fact"]
+        return f"eligible:{fact['path']}:{fact['metric']} $.customers[{source['_customer']}] in {source['_month']}"
+    if kind == "derive":
+        return f"customer data for {fact['metric']} on {fact['path']}"
     if kind == "level":
         return f"people certified at {fact['level']}"
     if kind == "points":

@@ -22,6 +22,7 @@ from cattrs.gen import make_dict_structure_fn
 from . import _documents, codes
 from ._convert import ValueProblem, lazy_hook, make_converter, parse_date, problems_from, shown
 from ._convert import expected as _expected
+from ._customers import read_customers
 from ._versions import DEFAULT_ID, RulesetChoice, select_ruleset, shipped_family
 from .errors import InputError, Problem, did_you_mean
 from .limits import DEFAULT_LIMITS, Limits
@@ -148,11 +149,16 @@ def load_partner(
             problems.extend(_check_limits(data, limits))
             if not any(problem.code == codes.LIMIT and problem.where == "$.people" for problem in problems):
                 try:
-                    partner = _converter.structure(data, Partner)
+                    partner = _converter.structure({k: v for k, v in data.items() if k != "customers"}, Partner)
                 except BaseValidationError as error:
                     problems.extend(problems_from(error))
                 problems.extend(_check_people(data.get("people")))
                 problems.extend(check_metrics(data.get("metrics"), ruleset))
+            if "customers" in data:
+                customers, more = read_customers(data["customers"], ruleset, limits, identity, text_problem)
+                problems.extend(more)
+                if partner is not None:
+                    partner = attrs.evolve(partner, customers=customers)
     if problems:
         located = [document.locate(problem) for problem in problems]
         # In the order of the file (a JSON document has no lines: the order found)
@@ -216,7 +222,12 @@ def _plain_partner(data: object, ruleset: Ruleset, limits: Limits) -> Partner | 
     metrics = _plain_metrics(data.get("metrics", {}), ruleset)
     if metrics is None:
         return None
-    return Partner(partner_id=partner_id, as_of=as_of, people=tuple(people), metrics=metrics)
+    customers = None
+    if "customers" in data:
+        customers, problems = read_customers(data["customers"], ruleset, limits, identity, text_problem)
+        if problems:
+            return None
+    return Partner(partner_id=partner_id, as_of=as_of, people=tuple(people), metrics=metrics, customers=customers)
 
 
 def plain_partner_object(partner: Partner, ruleset: Ruleset, limits: Limits) -> Partner | None:  # noqa: PLR0911
@@ -224,6 +235,8 @@ def plain_partner_object(partner: Partner, ruleset: Ruleset, limits: Limits) -> 
     if not _plain_text(partner.partner_id, limits):
         return None
     if partner.as_of is not None and type(partner.as_of) is not datetime.date:
+        return None
+    if partner.customers is not None:  # checked as a document is: see _customers
         return None
     people = partner.people
     if type(people) is not tuple or len(people) > limits.max_people:
@@ -347,6 +360,23 @@ def _plain_measure(value: object) -> bool:
 # text-direction overrides and isolates: an id or a name printed to a terminal
 # must neither move its cursor nor show itself reversed
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def text_problem(text: str, limits: Limits) -> tuple[str, str] | None:
+    """What is wrong with *text* as an id or a name, and its code; None if nothing."""
+    if _plain_text(text, limits):
+        return None
+    if _CONTROL.search(text):
+        return (
+            "control characters (a line break, a tab, an escape, a text-direction override) "
+            "are not allowed in ids and names",
+            codes.INVALID_VALUE,
+        )
+    if len(text) > limits.max_text_length:
+        return f"{len(text):,} characters, more than the limit of {limits.max_text_length:,}", codes.LIMIT
+    if not _encodes(text):
+        return "not valid Unicode text (a lone surrogate)", codes.INVALID_VALUE
+    return None
 
 
 def _check_limits(data: Mapping[str, Any], limits: Limits) -> list[Problem]:

@@ -41,6 +41,7 @@ CERTIFICATION_DATES = "MW112"
 COST_UNIT = "MW113"
 POINTS_TOO_FINE = "MW114"
 TOO_MANY_TO_JOIN = "MW115"
+CUSTOMER_DATA_DEFINITION = "MW116"
 
 OVERLAPPING_VERSIONS = "MW120"
 EFFECTIVE_DATE_ORDER = "MW121"
@@ -54,6 +55,10 @@ DUPLICATE_PERSON = "MW201"
 EMPTY_PERSON_ID = "MW202"
 EXPIRES_BEFORE_EARNED = "MW203"
 UNKNOWN_PARTNER_METRIC = "MW204"
+DUPLICATE_TENANT = "MW205"
+DUPLICATE_USAGE = "MW206"
+UNKNOWN_ASSOCIATION_TYPE = "MW207"
+ASSOCIATION_DATES = "MW208"
 
 #: Every code and what it means, in one line.
 CODES: Mapping[str, str] = MappingProxyType(
@@ -80,6 +85,7 @@ CODES: Mapping[str, str] = MappingProxyType(
         COST_UNIT: "a cost for a unit the ruleset does not have, or of the wrong shape",
         POINTS_TOO_FINE: "targets and points too fine for scores to be compared exactly",
         TOO_MANY_TO_JOIN: "more metrics, paths or options than the rules engine can join in one rule",
+        CUSTOMER_DATA_DEFINITION: "the ruleset's customer data settings do not fit together",
         OVERLAPPING_VERSIONS: "two versions of a ruleset are in force on the same day",
         EFFECTIVE_DATE_ORDER: "effective dates are in the wrong order",
         FILE_NAME_MISMATCH: "a ruleset file's name does not match its manifest",
@@ -90,5 +96,9 @@ CODES: Mapping[str, str] = MappingProxyType(
         EMPTY_PERSON_ID: "a person id is empty",
         EXPIRES_BEFORE_EARNED: "a certification expires before it was earned",
         UNKNOWN_PARTNER_METRIC: "a path, metric or option the ruleset does not have",
+        DUPLICATE_TENANT: "the same customer tenant appears twice",
+        DUPLICATE_USAGE: "two usage rows of one tenant for the same month and workload",
+        UNKNOWN_ASSOCIATION_TYPE: "an association type the ruleset does not know",
+        ASSOCIATION_DATES: "an association ends before it starts",
     }
 )

@@ -50,6 +50,10 @@ class Limits:
     max_text_length: int = attrs.field(default=1_000, validator=_positive)
     #: Values a YAML file may repeat through aliases (``*name``) in all.
     max_alias_values: int = attrs.field(default=10_000, validator=_positive)
+    #: Customer tenants in one partner document.
+    max_customers: int = attrs.field(default=100_000, validator=_positive)
+    #: Monthly usage rows of all the customers of one partner document.
+    max_usage_rows: int = attrs.field(default=5_000_000, validator=_positive)
     #: Levels of nesting of objects and lists (at most :data:`MAX_DEPTH`).
     max_depth: int = attrs.field(default=64, validator=_depth)
 
@@ -61,6 +65,8 @@ class Limits:
         ("text-length", "max_text_length"),
         ("alias-values", "max_alias_values"),
         ("depth", "max_depth"),
+        ("customers", "max_customers"),
+        ("usage-rows", "max_usage_rows"),
     )
 
 

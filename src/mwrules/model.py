@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
+from typing import NamedTuple
 
 import attrs
 
@@ -41,16 +42,54 @@ class Person:
     certifications: tuple[Certification, ...] = ()
 
 
+@attrs.frozen
+class Association:
+    """The partner's link with a customer tenant: of a *type* (``"CPOR"``), from *since* through *until*.
+
+    *until* is ``None`` while the association lasts.
+    """
+
+    type: str
+    since: datetime.date
+    until: datetime.date | None = None
+
+
+class Usage(NamedTuple):
+    """One month of one workload of a customer tenant: paid seats and monthly active users.
+
+    *month* is written ``YYYY-MM``. A named tuple, not an attrs class: a
+    partner's customer data can hold millions of rows.
+    """
+
+    month: str
+    workload: str
+    paid_seats: int
+    active_users: int
+
+
+@attrs.frozen(kw_only=True)
+class Customer:
+    """A customer tenant: the partner's associations with it, and its monthly usage per workload."""
+
+    tenant: str
+    name: str | None = None
+    associations: tuple[Association, ...] = ()
+    usage: tuple[Usage, ...] = ()
+
+
 @attrs.frozen(kw_only=True)
 class Partner:
-    """A partner organisation: its people and, per path, its metrics.
+    """A partner organisation: its people, per path its metrics, and its customers.
 
     *metrics* maps a path (``"enterprise"``) to its metrics
     (``{"net_customer_adds": 3, "usage_growth": {"cpor": 800}}``). *as_of* is
-    the evaluation date; ``None`` means today.
+    the evaluation date; ``None`` means today. *customers* is the per-tenant
+    usage the customer metrics are measured from when *metrics* does not give
+    them (``None``: no customer data).
     """
 
     partner_id: str
     as_of: datetime.date | None = None
     people: tuple[Person, ...] = ()
     metrics: Mapping[str, Mapping[str, MetricValue]] = attrs.field(factory=dict)
+    customers: tuple[Customer, ...] | None = None

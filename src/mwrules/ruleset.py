@@ -31,6 +31,14 @@ from .errors import Problem, did_you_mean
 
 Measure = Literal["count", "best_of_options", "certified_people"]
 MEASURES: tuple[str, ...] = ("count", "best_of_options", "certified_people")
+#: How a metric is measured from customer data (see docs/customer-data.md).
+FromCustomers = Literal["tenants", "active_users", "deployed_tenants"]
+#: Which measure each way of measuring from customer data needs.
+FROM_CUSTOMERS_MEASURE: Mapping[str, str] = {
+    "tenants": "count",
+    "active_users": "best_of_options",
+    "deployed_tenants": "best_of_options",
+}
 #: A path's target for a metric: one number, or one number per association option.
 Target = int | Mapping[str, int]
 
@@ -106,6 +114,14 @@ class MetricSpec:
         "The units in words, for the advice of plans, e.g. 'net new customers' (default: the title).",
         default=None,
     )
+    from_customers: FromCustomers | None = _doc(
+        "How the metric is measured when a partner gives customer data instead of the number: "
+        "tenants (a count metric: eligible tenants with an association of the path's types, M against M - "
+        "months_back), active_users (a best_of_options metric: their active users, per association type) or "
+        "deployed_tenants (a best_of_options metric: those whose active users reach deployment_share of their "
+        "paid seats, per association type).",
+        default=None,
+    )
 
     @property
     def cost_unit(self) -> str:
@@ -126,6 +142,28 @@ Cost = Fraction | Mapping[str, Fraction]
 
 
 @attrs.frozen(kw_only=True)
+class PathCustomers:
+    """Which customer tenants count for a path, in a month (for the metrics measured from customer data)."""
+
+    min_seats: int = _doc(
+        "A tenant is eligible in a month when one eligible workload has at least this many paid seats...",
+    )
+    max_seats: int | None = _doc("...and at most this many (no upper bound if not given).", default=None)
+    association_types: tuple[str, ...] = _doc(
+        "The association types (ids of customer_data.association_types) through which the path counts a tenant."
+    )
+    carry_over_from: str | None = _doc(
+        "Another path: a tenant eligible for that path in a month, and in this path's seat band months_back "
+        "months earlier, is also eligible for this path (it does not chain).",
+        default=None,
+    )
+
+    def in_band(self, seats: int) -> bool:
+        """Whether *seats* paid seats on one workload are in this path's band."""
+        return seats >= self.min_seats and (self.max_seats is None or seats <= self.max_seats)
+
+
+@attrs.frozen(kw_only=True)
 class PathSpec:
     """An attainment path: per metric, the measure that earns the maximum.
 
@@ -138,6 +176,38 @@ class PathSpec:
         "Per metric id, the measure that earns its max_points: a number, or for a best_of_options metric "
         "one number per association option, e.g. {cpor: 1000, dpor: 4000}."
     )
+    customers: PathCustomers | None = _doc(
+        "Which customer tenants the path counts, for metrics measured from customer data.", default=None
+    )
+
+
+@attrs.frozen(kw_only=True)
+class AssociationType:
+    """A kind of association between the partner and a customer tenant (CPOR, DPOR, CSP)."""
+
+    id: str = _doc("A stable snake_case id; paths and association options use it, e.g. 'cpor'.")
+    name: str = _doc("The type as partner data writes it, e.g. 'CPOR'.")
+    aliases: tuple[str, ...] = _doc("Other spellings of the type in partner data, e.g. 'CSP Tier 1'.", default=())
+
+
+@attrs.frozen(kw_only=True)
+class CustomerData:
+    """How the customer metrics are measured from per-tenant, per-workload, per-month usage."""
+
+    association_types: tuple[AssociationType, ...] = _doc("The association types partner data may name.")
+    reference_month_lag: int = _doc(
+        "The month measured (M) is this many calendar months before the month of the evaluation date.", default=1
+    )
+    months_back: int = _doc("Growth compares month M with month M minus this many months.", default=12)
+    deployment_share: Fraction = _doc(
+        "A tenant is deployed in a month when its active users are at least this share of its paid seats "
+        "(both summed over the eligible workloads), e.g. 0.4."
+    )
+    new_association_months: int = _doc(
+        "An association that started in the last this-many months (M included): usage before it earns no "
+        "growth, and a tenant already deployed when it started is not a new deployment.",
+        default=12,
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -145,6 +215,9 @@ class WorkloadSpec:
     """A workload whose customers, usage and deployments count for the customer metrics."""
 
     name: str = _doc("The workload, as Microsoft names it.")
+    aliases: tuple[str, ...] = _doc(
+        "Other names of the workload in partner data, e.g. 'Exchange' for 'Exchange Online'.", default=()
+    )
     metrics: tuple[str, ...] | None = _doc(
         "The metrics it counts for, if not every metric measured from customer data.", default=None
     )
@@ -175,9 +248,12 @@ class Ruleset:
     paths: tuple[PathSpec, ...] = _doc("The attainment paths and their targets.")
     scoring: Scoring = _doc("The pass rule.")
     workloads: tuple[WorkloadSpec, ...] = _doc(
-        "The eligible workloads behind the metrics measured from customer data (data for people and "
-        "reports; partners give the measured numbers).",
+        "The eligible workloads behind the metrics measured from customer data: usage of other workloads "
+        "does not count.",
         default=(),
+    )
+    customer_data: CustomerData | None = _doc(
+        "How the metrics with from_customers are measured from a partner's customer data.", default=None
     )
     default_costs: Mapping[str, Cost] = _doc(
         "Placeholder effort of one unit of each metric's measure, for `mwrules plan` when a partner gives no "
@@ -227,6 +303,14 @@ class Ruleset:
         return tuple(
             workload.name for workload in self.workloads if workload.metrics is None or metric_id in workload.metrics
         )
+
+    def association_type(self, type_id: str) -> AssociationType:
+        assert self.customer_data is not None  # noqa: S101 - only asked of a ruleset with customer data
+        return next(kind for kind in self.customer_data.association_types if kind.id == type_id)
+
+    def derived_metrics(self) -> tuple[MetricSpec, ...]:
+        """The metrics a partner's customer data can measure."""
+        return tuple(metric for metric in self.metrics if metric.from_customers is not None)
 
     def __str__(self) -> str:
         return f"{self.manifest.id} {self.manifest.version}"
@@ -359,6 +443,7 @@ def check(ruleset: Ruleset) -> list[Problem]:
     problems += _check_metrics(ruleset)
     problems += _check_paths(ruleset)
     problems += _check_workloads(ruleset)
+    problems += _check_customer_data(ruleset)
     problems += _check_scoring(ruleset)
     problems += _check_joins(ruleset)
     problems += _check_id_lengths(ruleset)
@@ -626,6 +711,71 @@ def _check_paths(ruleset: Ruleset) -> list[Problem]:
     return problems
 
 
+def _check_path_customers(ruleset: Ruleset, derived: list[MetricSpec], type_ids: list[str]) -> list[Problem]:
+    problems = []
+    path_ids = [path.id for path in ruleset.paths]
+    for index, path in enumerate(ruleset.paths):
+        where = f"$.paths[{index}]"
+        spec = path.customers
+        if spec is None:
+            if derived:
+                problems.append(
+                    Problem(
+                        where,
+                        f"the path needs customers (its seat band and association types): "
+                        f"{derived[0].id} is measured from customer data",
+                        "add e.g. 'customers: {min_seats: 301, association_types: [cpor, dpor]}'",
+                        code=_CUSTOMERS,
+                    )
+                )
+            continue
+        spot = f"{where}.customers"
+        if spec.min_seats < 1:
+            problems.append(Problem(f"{spot}.min_seats", "must be at least 1", code=codes.INVALID_VALUE))
+        if spec.max_seats is not None and spec.max_seats < spec.min_seats:
+            problems.append(
+                Problem(f"{spot}.max_seats", f"is below min_seats ({spec.min_seats})", code=codes.INVALID_VALUE)
+            )
+        if not spec.association_types:
+            problems.append(Problem(f"{spot}.association_types", "list at least one association type", code=_CUSTOMERS))
+        for position, type_id in enumerate(spec.association_types):
+            if type_id not in type_ids:
+                problems.append(
+                    Problem(
+                        f"{spot}.association_types[{position}]",
+                        "not an association type of customer_data",
+                        _suggest(type_id, type_ids),
+                        code=_CUSTOMERS,
+                    )
+                )
+        if spec.carry_over_from is not None and (
+            spec.carry_over_from not in path_ids or spec.carry_over_from == path.id
+        ):
+            problems.append(
+                Problem(
+                    f"{spot}.carry_over_from",
+                    "not another path of the ruleset",
+                    _suggest(spec.carry_over_from, [other for other in path_ids if other != path.id]),
+                    code=codes.UNKNOWN_PATH,
+                )
+            )
+        for metric in derived:
+            target = path.targets.get(metric.id)
+            if metric.measure != "best_of_options" or not isinstance(target, Mapping):
+                continue
+            for option in target:
+                if option not in spec.association_types:
+                    problems.append(
+                        Problem(
+                            f"{where}.targets.{metric.id}.{option}",
+                            f"{metric.id} is measured from customer data per association type, and {shown(option)} "
+                            f"is not one of the path's ({', '.join(spec.association_types)})",
+                            code=_CUSTOMERS,
+                        )
+                    )
+    return problems
+
+
 def _check_target(where: str, measure: str, target: Target) -> list[Problem]:
     if measure != "best_of_options":
         if isinstance(target, Mapping):
@@ -650,14 +800,24 @@ _TARGET = codes.INVALID_TARGET
 def _check_workloads(ruleset: Ruleset) -> list[Problem]:
     problems = []
     customer_metrics = [metric.id for metric in ruleset.metrics if metric.measure != "certified_people"]
-    seen: set[str] = set()
+    owner: dict[str, str] = {}
     for index, workload in enumerate(ruleset.workloads):
         where = f"$.workloads[{index}]"
-        if normalise_name(workload.name) in seen:
-            problems.append(
-                Problem(f"{where}.name", f"workload {shown(workload.name)} is listed twice", code=codes.DUPLICATE_ID)
-            )
-        seen.add(normalise_name(workload.name))
+        for offset, spelling in enumerate((workload.name, *workload.aliases)):
+            spot = f"{where}.name" if offset == 0 else f"{where}.aliases[{offset - 1}]"
+            key = normalise_name(spelling)
+            if not key:
+                problems.append(Problem(spot, "a workload name cannot be empty", code=codes.INVALID_VALUE))
+            elif key in owner:
+                problems.append(
+                    Problem(
+                        spot,
+                        f"workload {shown(spelling)} is listed twice"
+                        + ("" if owner[key] == workload.name else f" (also under {shown(owner[key])})"),
+                        code=codes.DUPLICATE_ID,
+                    )
+                )
+            owner.setdefault(key, workload.name)
         for position, metric_id in enumerate(workload.metrics or ()):
             if metric_id not in customer_metrics:
                 problems.append(
@@ -668,6 +828,99 @@ def _check_workloads(ruleset: Ruleset) -> list[Problem]:
                         code=codes.UNKNOWN_METRIC,
                     )
                 )
+    if len(ruleset.workloads) > MAX_WORKLOADS:
+        problems.append(
+            Problem("$.workloads", f"{len(ruleset.workloads)} workloads: at most {MAX_WORKLOADS}", code=_CUSTOMERS)
+        )
+    return problems
+
+
+#: The most workloads a ruleset lists, and the finest deployment share: with
+#: at most 10^9 seats per row, a tenant's paid seats times the share's
+#: numerator stay below 2^53, so the engine compares deployments exactly.
+MAX_WORKLOADS = 1000
+MAX_SHARE_DENOMINATOR = 1000
+_CUSTOMERS = codes.CUSTOMER_DATA_DEFINITION
+
+
+def _check_customer_data(ruleset: Ruleset) -> list[Problem]:
+    problems = []
+    derived = [(index, metric) for index, metric in enumerate(ruleset.metrics) if metric.from_customers is not None]
+    for index, metric in derived:
+        assert metric.from_customers is not None  # noqa: S101 - selected above
+        needs = FROM_CUSTOMERS_MEASURE[metric.from_customers]
+        if metric.measure != needs:
+            problems.append(
+                Problem(
+                    f"$.metrics[{index}].from_customers",
+                    f"{metric.from_customers} measures a {needs} metric, not a {metric.measure} one",
+                    code=codes.METRIC_DEFINITION,
+                )
+            )
+    data = ruleset.customer_data
+    if data is None:
+        if derived:
+            problems.append(
+                Problem(
+                    f"$.metrics[{derived[0][0]}].from_customers",
+                    "a metric measured from customer data needs the ruleset's customer_data",
+                    "add customer_data with the association types and the deployment share",
+                    code=_CUSTOMERS,
+                )
+            )
+        return problems
+    type_ids: list[str] = []
+    owner: dict[str, str] = {}
+    for index, kind in enumerate(data.association_types):
+        where = f"$.customer_data.association_types[{index}]"
+        if not _SNAKE.match(kind.id):
+            problems.append(
+                Problem(f"{where}.id", f"{shown(kind.id)} must be snake_case, e.g. 'cpor'", code=codes.ID_FORMAT)
+            )
+        if kind.id in type_ids:
+            problems.append(
+                Problem(f"{where}.id", f"association type {shown(kind.id)} is listed twice", code=codes.DUPLICATE_ID)
+            )
+        type_ids.append(kind.id)
+        for offset, spelling in enumerate((kind.name, *kind.aliases)):
+            spot = f"{where}.name" if offset == 0 else f"{where}.aliases[{offset - 1}]"
+            key = normalise_name(spelling)
+            if not key:
+                problems.append(Problem(spot, "an association type's name cannot be empty", code=codes.INVALID_VALUE))
+            elif owner.get(key, kind.id) != kind.id:
+                problems.append(
+                    Problem(
+                        spot,
+                        f"{shown(spelling)} already names association type {shown(owner[key])}",
+                        code=codes.DUPLICATE_ALIAS,
+                    )
+                )
+            owner.setdefault(key, kind.id)
+    if not data.association_types:
+        problems.append(
+            Problem("$.customer_data.association_types", "list at least one association type", code=_CUSTOMERS)
+        )
+    for key, least in (("reference_month_lag", 0), ("months_back", 1), ("new_association_months", 1)):
+        if getattr(data, key) < least:
+            problems.append(Problem(f"$.customer_data.{key}", f"must be at least {least}", code=codes.INVALID_VALUE))
+    share = data.deployment_share
+    if not 0 < share <= 1:
+        problems.append(
+            Problem("$.customer_data.deployment_share", "must be more than 0 and at most 1", code=codes.INVALID_VALUE)
+        )
+    elif share.denominator > MAX_SHARE_DENOMINATOR:
+        problems.append(
+            Problem(
+                "$.customer_data.deployment_share",
+                f"too fine to compare exactly: a share in thousandths at most (0.4, 0.375), not {float(share)}",
+                code=codes.POINTS_TOO_FINE,
+            )
+        )
+    problems += _check_path_customers(ruleset, [metric for _, metric in derived], type_ids)
+    if derived and not ruleset.workloads:
+        problems.append(
+            Problem("$.workloads", "metrics measured from customer data need the eligible workloads", code=_CUSTOMERS)
+        )
     return problems
 
 

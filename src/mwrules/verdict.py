@@ -96,8 +96,9 @@ class MetricResult:
 
     *inputs* are the measures the points came from (one per association
     option for a best-of-options metric, ``people`` for certified people);
-    *option* is the option that won; *step* is the trace step of the firing
-    that computed the points.
+    *option* is the option that won; *derived* says whether the measures were
+    measured from the partner's customer data rather than given; *step* is
+    the trace step of the firing that computed the points.
     """
 
     metric: str
@@ -107,6 +108,7 @@ class MetricResult:
     option: str | None = None
     capped: bool = False
     people: tuple[str, ...] = ()
+    derived: bool = False
     rule: str
     step: int
 

@@ -1,0 +1,561 @@
+"""Customer data: read a partner document's ``customers``, and turn them into tenant facts.
+
+Reading checks and builds in one pass, collecting every problem with its
+``$.customers[i]...`` path: tenants (unique as person ids are), associations
+(a type the ruleset knows, dates in order), monthly usage rows (a month
+written ``YYYY-MM``, whole numbers of seats and users, one row per month and
+workload). A workload the ruleset does not list is not a mistake: it is
+counted in the verdict's warnings.
+
+The facts pre-aggregate the monthly rows, per tenant and per metric measured
+from customer data, into what the rules decide on for the measured month M
+and the month it is compared with: the distinct paid-seat counts of the
+metric's workloads (and those a comparison period earlier, for a carry-over),
+the seats and active users summed, the association types active in the
+month, and for each type its association's start. Whether a tenant is
+eligible, counted, deployed or excluded is the rules' decision (see
+:mod:`mwrules._compile`).
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from . import codes
+from ._convert import parse_date, shown
+from .errors import Problem, did_you_mean
+from .limits import Limits
+from .model import Association, Customer, Partner, Usage
+from .ruleset import Ruleset, normalise_name
+
+
+#: The most paid seats or active users one row may give: far beyond any
+#: tenant, and small enough for the engine to compare sums exactly.
+MAX_SEATS = 10**9
+_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+_CUSTOMER_KEYS = ("tenant", "name", "associations", "usage")
+_ASSOCIATION_KEYS = ("type", "since", "until")
+_USAGE_KEYS = ("month", "workload", "paid_seats", "active_users")
+_SUGGESTIONS = 100
+
+
+def month_index(month: str) -> int:
+    """A month written ``YYYY-MM`` as a number of months (consecutive months differ by 1)."""
+    return int(month[:4]) * 12 + int(month[5:7]) - 1
+
+
+def month_text(index: int) -> str:
+    """The month *index* stands for, written ``YYYY-MM``."""
+    year, month = divmod(index, 12)
+    return f"{year:04d}-{month + 1:02d}"
+
+
+def day_month(day: datetime.date) -> int:
+    """The month of *day*, as :func:`month_index` counts."""
+    return day.year * 12 + day.month - 1
+
+
+def workload_names(ruleset: Ruleset) -> dict[str, str]:
+    """Each spelling of a workload the ruleset lists (normalised) -> the workload's name."""
+    return {
+        normalise_name(spelling): workload.name
+        for workload in ruleset.workloads
+        for spelling in (workload.name, *workload.aliases)
+    }
+
+
+def association_types(ruleset: Ruleset) -> dict[str, str]:
+    """Each spelling of an association type (normalised) -> its id."""
+    if ruleset.customer_data is None:
+        return {}
+    return {
+        normalise_name(spelling): kind.id
+        for kind in ruleset.customer_data.association_types
+        for spelling in (kind.name, *kind.aliases)
+    }
+
+
+class _Reader:
+    """One pass over ``customers``: the customers built, and every problem."""
+
+    def __init__(self, ruleset: Ruleset, limits: Limits, identity: Any, text_problem: Any) -> None:
+        self.ruleset = ruleset
+        self.limits = limits
+        self.identity = identity
+        self.text_problem = text_problem
+        self.problems: list[Problem] = []
+        self.types = association_types(ruleset)
+        self.type_names = sorted(
+            {kind.name for kind in ruleset.customer_data.association_types} if ruleset.customer_data else ()
+        )
+        self.workloads = workload_names(ruleset)
+        self.rows = 0
+        # Months and workload names repeat in every tenant: each is checked once
+        self.months: dict[object, bool] = {}
+        self.workload_keys: dict[object, str | None] = {}
+
+    def problem(self, where: str, message: str, suggestion: str | None = None, *, code: str) -> None:
+        self.problems.append(Problem(where, message, suggestion, code=code))
+
+    def hint(self, word: str, choices: Iterable[str]) -> str | None:
+        return did_you_mean(word, choices) if len(self.problems) < _SUGGESTIONS else None
+
+    def keys(self, data: Mapping[str, Any], allowed: tuple[str, ...], where: str, required: tuple[str, ...]) -> None:
+        for key in data:
+            if key not in allowed:
+                self.problem(
+                    f"{where}.{key}" if isinstance(key, str) and key.isidentifier() else where,
+                    f"unknown key {shown(key)}",
+                    self.hint(str(key), allowed),
+                    code=codes.UNKNOWN_KEY,
+                )
+        for key in required:
+            if key not in data:
+                self.problem(where, f"missing required key {key!r}", code=codes.MISSING_KEY)
+
+    def text(self, value: object, where: str, what: str) -> str | None:
+        if not isinstance(value, str):
+            self.problem(where, f"expected {what} (text), got {shown(value)}", code=codes.INVALID_VALUE)
+            return None
+        trouble = self.text_problem(value, self.limits)
+        if trouble is not None:
+            message, code = trouble
+            self.problem(where, message, code=code)
+            return None
+        return value
+
+    def read(self, data: object) -> tuple[Customer, ...] | None:
+        where = "$.customers"
+        if not isinstance(data, list):
+            self.problem(where, f"expected a list of customer tenants, got {shown(data)}", code=codes.INVALID_VALUE)
+            return None
+        if len(data) > self.limits.max_customers:
+            self.problem(
+                where,
+                f"{len(data):,} customers, more than the limit of {self.limits.max_customers:,}",
+                "raise the limit with --limit customers=N",
+                code=codes.LIMIT,
+            )
+            return None
+        customers = []
+        first_use: dict[str, int] = {}
+        for index, item in enumerate(data):
+            customer = self.customer(item, f"{where}[{index}]")
+            if customer is None:
+                continue
+            key = self.identity(customer.tenant)
+            if key in first_use:
+                self.problem(
+                    f"{where}[{index}].tenant",
+                    f"tenant {shown(customer.tenant)} is already $.customers[{first_use[key]}]",
+                    "give each tenant once, with all its associations and usage",
+                    code=codes.DUPLICATE_TENANT,
+                )
+            first_use.setdefault(key, index)
+            customers.append(customer)
+        return None if self.problems else tuple(customers)
+
+    def customer(self, item: object, where: str) -> Customer | None:
+        if not isinstance(item, dict):
+            self.problem(
+                where,
+                f"expected a customer: an object with tenant, associations and usage, got {shown(item)}",
+                code=codes.INVALID_VALUE,
+            )
+            return None
+        self.keys(item, _CUSTOMER_KEYS, where, ("tenant", "associations"))
+        tenant = self.text(item.get("tenant"), f"{where}.tenant", "a tenant id") if "tenant" in item else None
+        if tenant is not None and not self.identity(tenant):
+            self.problem(f"{where}.tenant", "a tenant id cannot be empty", code=codes.INVALID_VALUE)
+            tenant = None
+        name = item.get("name")
+        if name is not None:
+            name = self.text(name, f"{where}.name", "a name")
+        associations = (
+            self.associations(item.get("associations"), f"{where}.associations") if "associations" in item else None
+        )
+        usage = self.usage(item.get("usage", []), f"{where}.usage")
+        if tenant is None or associations is None or usage is None:
+            return None
+        return Customer(tenant=tenant.strip(), name=name, associations=associations, usage=usage)
+
+    def associations(self, data: object, where: str) -> tuple[Association, ...] | None:
+        if not isinstance(data, list) or not data:
+            self.problem(
+                where,
+                "expected a list of at least one association, e.g. [{type: CPOR, since: 2024-03-15}], "
+                f"got {shown(data)}",
+                code=codes.INVALID_VALUE,
+            )
+            return None
+        built = []
+        start = len(self.problems)
+        for index, item in enumerate(data):
+            spot = f"{where}[{index}]"
+            if not isinstance(item, dict):
+                self.problem(
+                    spot,
+                    f"expected an association: an object with type and since, got {shown(item)}",
+                    code=codes.INVALID_VALUE,
+                )
+                continue
+            self.keys(item, _ASSOCIATION_KEYS, spot, ("type", "since"))
+            kind = self.text(item.get("type"), f"{spot}.type", "an association type") if "type" in item else None
+            if kind is not None and self.ruleset.customer_data is not None and normalise_name(kind) not in self.types:
+                self.problem(
+                    f"{spot}.type",
+                    f"{shown(kind)} is not an association type of {self.ruleset}",
+                    self.hint(kind, self.type_names),
+                    code=codes.UNKNOWN_ASSOCIATION_TYPE,
+                )
+            since = self.date(item.get("since"), f"{spot}.since") if "since" in item else None
+            until = self.date(item.get("until"), f"{spot}.until")
+            if since is not None and until is not None and until < since:
+                self.problem(
+                    f"{spot}.until", f"ends ({until}) before it starts ({since})", code=codes.ASSOCIATION_DATES
+                )
+            if kind is not None and since is not None:
+                built.append(Association(kind, since, until))
+        return tuple(built) if len(self.problems) == start else None
+
+    def date(self, value: object, where: str) -> datetime.date | None:
+        if value is None:
+            return None
+        try:
+            return parse_date(value)
+        except ValueError:
+            self.problem(where, f"expected a date written YYYY-MM-DD, got {shown(value)}", code=codes.INVALID_VALUE)
+            return None
+
+    def usage(self, data: object, where: str) -> tuple[Usage, ...] | None:
+        if not isinstance(data, list):
+            self.problem(where, f"expected a list of monthly usage rows, got {shown(data)}", code=codes.INVALID_VALUE)
+            return None
+        self.rows += len(data)
+        if self.rows > self.limits.max_usage_rows:
+            if self.rows - len(data) <= self.limits.max_usage_rows:  # said once
+                self.problem(
+                    where,
+                    f"more than the limit of {self.limits.max_usage_rows:,} usage rows in all",
+                    "raise the limit with --limit usage-rows=N",
+                    code=codes.LIMIT,
+                )
+            return None
+        rows = []
+        seen: dict[tuple[object, str], int] = {}
+        start = len(self.problems)
+        months, workload_keys = self.months, self.workload_keys
+        for index, row in enumerate(data):
+            # The common case first, and fast: a plain row of known spellings
+            if type(row) is dict and len(row) == 4:
+                month, workload, paid, active = (
+                    row.get("month"),
+                    row.get("workload"),
+                    row.get("paid_seats"),
+                    row.get("active_users"),
+                )
+                if (
+                    type(paid) is int
+                    and type(active) is int
+                    and 0 <= paid <= MAX_SEATS
+                    and 0 <= active <= MAX_SEATS
+                    and type(month) is str
+                    and months.get(month) is True
+                    and type(workload) is str
+                    and workload_keys.get(workload) is not None
+                ):
+                    key = (month, workload_keys[workload] or "")
+                    if key in seen:
+                        self.duplicate(f"{where}[{index}]", seen[key], month, workload)
+                    else:
+                        seen[key] = index
+                        rows.append(Usage(month, workload, paid, active))
+                    continue
+            usage = self.row(row, f"{where}[{index}]")
+            if usage is None:
+                continue
+            key = (usage.month, workload_keys[usage.workload] or "")
+            if key in seen:
+                self.duplicate(f"{where}[{index}]", seen[key], usage.month, usage.workload)
+            else:
+                seen[key] = index
+                rows.append(usage)
+        return tuple(rows) if len(self.problems) == start else None
+
+    def duplicate(self, where: str, first: int, month: str, workload: str) -> None:
+        self.problem(
+            where,
+            f"a second row for {month} and {shown(workload)} (the first is row {first}; workload names are "
+            "compared through the ruleset's aliases, ignoring case and spaces)",
+            "give one row per month and workload",
+            code=codes.DUPLICATE_USAGE,
+        )
+
+    def row(self, row: object, where: str) -> Usage | None:
+        if not isinstance(row, dict):
+            self.problem(
+                where,
+                f"expected a usage row: an object with {', '.join(_USAGE_KEYS)}, got {shown(row)}",
+                code=codes.INVALID_VALUE,
+            )
+            return None
+        start = len(self.problems)
+        self.keys(row, _USAGE_KEYS, where, _USAGE_KEYS)
+        month = row.get("month")
+        if "month" in row and not self.month(month):
+            self.problem(
+                f"{where}.month",
+                f"expected a month written YYYY-MM, e.g. 2025-10, got {shown(month)}",
+                code=codes.INVALID_VALUE,
+            )
+        workload = row.get("workload")
+        if "workload" in row and self.workload(workload, f"{where}.workload") is None:
+            pass  # reported
+        for key in ("paid_seats", "active_users"):
+            value = row.get(key)
+            if key in row and (type(value) is not int or not 0 <= value <= MAX_SEATS):
+                self.problem(
+                    f"{where}.{key}",
+                    f"expected a whole number from 0 to {MAX_SEATS:,}, got {shown(value)}",
+                    code=codes.INVALID_VALUE,
+                )
+        if len(self.problems) != start:
+            return None
+        return Usage(str(month), str(workload), row["paid_seats"], row["active_users"])
+
+    def month(self, value: object) -> bool:
+        try:
+            known = self.months.get(value)
+        except TypeError:  # a list or an object
+            return False
+        if known is None:
+            known = self.months[value] = type(value) is str and _MONTH.match(value) is not None
+        return known
+
+    def workload(self, value: object, where: str) -> str | None:
+        """The key rows of *value*'s workload are compared by: the ruleset's name for it, else its spelling."""
+        try:
+            if value in self.workload_keys:
+                return self.workload_keys[value]
+        except TypeError:
+            pass
+        text = self.text(value, where, "a workload name")
+        if text is None:
+            return None
+        key = normalise_name(text)
+        if not key:
+            self.problem(where, "a workload name cannot be empty", code=codes.INVALID_VALUE)
+            return None
+        self.workload_keys[text] = self.workloads.get(key, "?" + key)
+        return self.workload_keys[text]
+
+
+def read_customers(
+    data: object, ruleset: Ruleset, limits: Limits, identity: Any, text_problem: Any
+) -> tuple[tuple[Customer, ...] | None, list[Problem]]:
+    """The customers of a document's ``customers`` value, or None and every problem.
+
+    *identity* is how ids are compared and *text_problem* what is wrong with a
+    text, if anything (both as for people; see :mod:`mwrules._partner_input`).
+    """
+    reader = _Reader(ruleset, limits, identity, text_problem)
+    customers = reader.read(data)
+    return customers, reader.problems
+
+
+def customers_to_document(customers: Iterable[object]) -> list[object]:
+    """*customers* as a document's ``customers`` (values of the wrong type are kept, for the checks to report)."""
+
+    def association(value: object) -> object:
+        if not isinstance(value, Association):
+            return value
+        fields = {"type": value.type, "since": value.since, "until": value.until}
+        return {key: item for key, item in fields.items() if item is not None}
+
+    def usage(value: object) -> object:
+        return dict(value._asdict()) if isinstance(value, Usage) else value
+
+    def customer(value: object) -> object:
+        if not isinstance(value, Customer):
+            return value
+        document: dict[str, object] = {"tenant": value.tenant}
+        if value.name is not None:
+            document["name"] = value.name
+        associations, rows = value.associations, value.usage
+        document["associations"] = (
+            [association(item) for item in associations] if isinstance(associations, tuple | list) else associations
+        )
+        document["usage"] = [usage(item) for item in rows] if isinstance(rows, tuple | list) else rows
+        return document
+
+    return [customer(value) for value in customers]
+
+
+# Facts -----------------------------------------------------------------------------
+
+
+def customer_facts(
+    partner: Partner, ruleset: Ruleset, as_of: datetime.date, warnings: list[str]
+) -> list[dict[str, Any]]:
+    """The engine facts of *partner*'s customer data, for the metrics it measures; warnings are appended.
+
+    A ``derive`` fact per path and metric measured from customer data (the
+    metrics given in ``metrics`` are not), and a ``tenant`` fact per tenant,
+    metric and month compared (M, and M minus months_back) where the tenant
+    has paid seats on the metric's workloads.
+    """
+    data = ruleset.customer_data
+    customers = partner.customers
+    if customers is None:
+        return []
+    derived = ruleset.derived_metrics()
+    if data is None or not derived:
+        warnings.append(f"$.customers: {ruleset} measures no metric from customer data; the customer data is not used")
+        return []
+    measured = [
+        (path.id, metric.id)
+        for path in ruleset.paths
+        for metric in derived
+        if metric.id not in (partner.metrics.get(path.id) or {})
+    ]
+    for path in ruleset.paths:
+        for metric in derived:
+            if metric.id in (partner.metrics.get(path.id) or {}):
+                warnings.append(f"$.metrics.{path.id}.{metric.id}: given, so it is not measured from the customer data")
+    if not measured:
+        return []
+    reference = day_month(as_of) - data.reference_month_lag
+    back = data.months_back
+    compared = (0, back)
+    window = data.new_association_months
+    wanted = {reference - k for k in compared} | {reference - back - k for k in compared}
+    wanted |= set(range(reference - window + 1, reference + 1))
+    metric_ids = sorted({metric_id for _, metric_id in measured})
+    aggregate = _Aggregate(
+        ruleset, {metric_id: sorted(p for p, m in measured if m == metric_id) for metric_id in metric_ids}, wanted
+    )
+    facts: list[dict[str, Any]] = []
+    for index, customer in enumerate(customers):
+        facts += aggregate.facts(index, customer, reference)
+    facts += [{"t": "derive", "path": path_id, "metric": metric_id} for path_id, metric_id in measured]
+    unknown = aggregate.unknown
+    if unknown:
+        listed = sorted(unknown, key=lambda name: (-unknown[name], name))
+        shown_names = ", ".join(
+            f"{name!r} ({unknown[name]:,})" + (f", {hint}" if (hint := _close(name, ruleset)) else "")
+            for name in listed[:5]
+        )
+        more = f" and {len(listed) - 5} more" if len(listed) > 5 else ""
+        warnings.append(
+            f"$.customers: {sum(unknown.values()):,} usage rows of {len(listed)} workload(s) that do not count under "
+            f"{ruleset}: {shown_names}{more}; not counted"
+        )
+    for k in compared:
+        if reference - k not in aggregate.months_seen:
+            label = "M" if k == 0 else f"M-{k}"
+            warnings.append(
+                f"$.customers: no usage row for {month_text(reference - k)} (month {label} for as_of {as_of}); "
+                "every tenant counts 0 there"
+            )
+    return facts
+
+
+def _close(name: str, ruleset: Ruleset) -> str | None:
+    hint = did_you_mean(name, [workload.name for workload in ruleset.workloads])
+    return hint if hint and hint.startswith("did you mean") else None
+
+
+class _Aggregate:
+    """Per tenant, the monthly rows summed into the facts the rules decide on."""
+
+    def __init__(self, ruleset: Ruleset, measured_on: dict[str, list[str]], wanted: set[int]) -> None:
+        data = ruleset.customer_data
+        assert data is not None  # noqa: S101 - only for a ruleset with customer data
+        self.back = data.months_back
+        self.measured_on = measured_on  # per metric, the paths that measure it from customer data
+        metric_ids = list(measured_on)
+        self.metric_ids = metric_ids
+        self.wanted = wanted
+        # per workload (the ruleset's name): the measured metrics it counts for
+        self.counts_for = {
+            workload.name: [metric_id for metric_id in metric_ids if workload.name in ruleset.workloads_for(metric_id)]
+            for workload in ruleset.workloads
+        }
+        self.names = workload_names(ruleset)
+        self.type_ids = association_types(ruleset)
+        self.resolved: dict[str, str | None] = {}
+        self.unknown: dict[str, int] = {}
+        self.months_seen: set[int] = set()
+
+    def months(self, customer: Customer) -> dict[int, dict[str, list[Any]]]:
+        """Per month wanted, per metric: the distinct paid-seat counts, the paid seats and the active users."""
+        months: dict[int, dict[str, list[Any]]] = {}
+        resolved, wanted, seen = self.resolved, self.wanted, self.months_seen
+        for row in customer.usage:
+            workload = resolved.get(row.workload, "")
+            if workload == "":
+                workload = resolved[row.workload] = self.names.get(normalise_name(row.workload))
+            if workload is None:
+                self.unknown[row.workload] = self.unknown.get(row.workload, 0) + 1
+                continue
+            month = month_index(row.month)
+            seen.add(month)
+            if month not in wanted:
+                continue
+            per_metric = months.setdefault(month, {})
+            for metric_id in self.counts_for[workload]:
+                tally = per_metric.get(metric_id)
+                if tally is None:
+                    tally = per_metric[metric_id] = [set(), 0, 0]
+                if row.paid_seats:
+                    tally[0].add(row.paid_seats)
+                tally[1] += row.paid_seats
+                tally[2] += row.active_users
+        return months
+
+    def facts(self, index: int, customer: Customer, reference: int) -> list[dict[str, Any]]:
+        """The tenant facts of one customer: per measured metric, for M and M - months_back."""
+        months = self.months(customer)
+        associations = sorted(
+            ((self.type_ids[normalise_name(item.type)], item) for item in customer.associations),
+            key=lambda pair: pair[1].since,
+        )
+        facts = []
+        for metric_id in self.metric_ids:
+            for k in (0, self.back):
+                month = reference - k
+                tally = months.get(month, {}).get(metric_id)
+                if tally is None or not tally[0]:
+                    continue  # no paid seats on the metric's workloads: eligible for no path
+                before = months.get(month - self.back, {}).get(metric_id)
+                active_types: dict[str, Association] = {}
+                for type_id, item in associations:
+                    if day_month(item.since) <= month and (item.until is None or day_month(item.until) >= month):
+                        active_types.setdefault(type_id, item)  # the one that started first
+                fact: dict[str, Any] = {
+                    "t": "tenant",
+                    "tenant": index,
+                    "metric": metric_id,
+                    "paths": self.measured_on[metric_id],
+                    "month": k,
+                    "seats": sorted(tally[0]),
+                    "before": sorted(before[0]) if before else [],
+                    "types": sorted(active_types),
+                    "paid": tally[1],
+                    "active": tally[2],
+                    "_customer": index,
+                    "_month": month_text(month),
+                }
+                if k == 0:
+                    for type_id, item in active_types.items():
+                        started = day_month(item.since)
+                        then = months.get(started, {}).get(metric_id)
+                        fact[f"start_{type_id}"] = reference - started
+                        fact[f"start_paid_{type_id}"] = then[1] if then else 0
+                        fact[f"start_active_{type_id}"] = then[2] if then else 0
+                        fact[f"_start_{type_id}"] = month_text(started)
+                facts.append(fact)
+        return facts
