@@ -72,6 +72,14 @@ RULESET = "modern-work/2026-01.yaml"
 PARTNER = "partner.yaml"
 PEOPLE = "partner_id: contoso\npeople:\n  - {id: p1, certifications: [MS-700]}\n  - {id: p2}\n  - {id: p3}\n"
 
+CUSTOMERS = (
+    "partner_id: contoso\nas_of: 2026-11-28\ncustomers:\n"
+    "  - tenant: 7d1f0c2a\n    name: Fabrikam\n"
+    "    associations: [{type: CPOR, since: 2024-03-15}]\n"
+    "    usage:\n"
+    "      - {month: 2025-10, workload: Exchange Online, paid_seats: 400, active_users: 310}\n"
+)
+
 #: Per code: the files to write ({name: text}, or {name: (old, new)} to edit a
 #: copy of the shipped modern-work folder) and the command that reports it.
 SCENARIOS: dict[str, tuple[dict[str, str | tuple[str, str]], list[str]]] = {
@@ -138,6 +146,10 @@ SCENARIOS: dict[str, tuple[dict[str, str | tuple[str, str]], list[str]]] = {
         },
         ["lint", RULESET],
     ),
+    "MW116": (
+        {RULESET: ("    customers: {min_seats: 301, association_types: [cpor, dpor]}\n", "")},
+        ["lint", RULESET],
+    ),
     "MW120": (
         {"modern-work/2023-06.yaml": ("  effective_from: 2023-06-12\n", "  effective_from: 2026-01-01\n")},
         ["lint", "modern-work"],
@@ -168,6 +180,19 @@ SCENARIOS: dict[str, tuple[dict[str, str | tuple[str, str]], list[str]]] = {
         ["evaluate", PARTNER],
     ),
     "MW204": ({PARTNER: "partner_id: contoso\nmetrics:\n  smb: {net_customer_add: 3}\n"}, ["evaluate", PARTNER]),
+    "MW205": (
+        {PARTNER: CUSTOMERS + "  - tenant: 7D1F0C2A\n    associations: [{type: CSP, since: 2025-01-01}]\n"},
+        ["evaluate", PARTNER],
+    ),
+    "MW206": (
+        {PARTNER: CUSTOMERS + "      - {month: 2025-10, workload: exchange, paid_seats: 400, active_users: 290}\n"},
+        ["evaluate", PARTNER],
+    ),
+    "MW207": ({PARTNER: CUSTOMERS.replace("type: CPOR", "type: CPRO")}, ["evaluate", PARTNER]),
+    "MW208": (
+        {PARTNER: CUSTOMERS.replace("since: 2024-03-15}", "since: 2024-03-15, until: 2023-12-31}")},
+        ["evaluate", PARTNER],
+    ),
 }
 
 

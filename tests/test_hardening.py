@@ -565,6 +565,8 @@ def with_options(count: int) -> dict[str, Any]:
     data = ruleset_data()
     data["paths"][0]["targets"]["usage_growth"] = {f"option_{number}": 1000 for number in range(count)}
     data.pop("default_costs")
+    # options that are not association types: usage growth is then given, never measured from customers
+    next(metric for metric in data["metrics"] if metric["id"] == "usage_growth").pop("from_customers")
     return data
 
 

@@ -169,6 +169,30 @@ def test_documents_the_loader_reads_fit_the_schema(document: dict[str, Any]):
         {"partner_id": "x", "metrics": {"small": {}}},
         {"partner_id": "x", "metrics": {"smb": {"intermediate_certifications": 2}}},
         {"partner_id": "x", "as_of": "30/06/2024"},
+        {"partner_id": "x", "customers": {}},
+        {"partner_id": "x", "customers": [{"tenant": "t1"}]},
+        {"partner_id": "x", "customers": [{"tenant": "t1", "associations": []}]},
+        {"partner_id": "x", "customers": [{"tenant": "t1", "associations": [{"type": "CPOR"}]}]},
+        {"partner_id": "x", "customers": [{"tenant": "", "associations": [{"type": "CPOR", "since": "2024-01-01"}]}]},
+        *(
+            {
+                "partner_id": "x",
+                "customers": [
+                    {
+                        "tenant": "t1",
+                        "associations": [{"type": "CPOR", "since": "2024-01-01"}],
+                        "usage": [{"month": "2025-10", "workload": "Teams", "paid_seats": 5, "active_users": 1, **row}],
+                    }
+                ],
+            }
+            for row in (
+                {"month": "2025-13"},
+                {"month": "10/2025"},
+                {"paid_seats": -1},
+                {"active_users": 2.5},
+                {"seats": 5},
+            )
+        ),
     ],
 )
 def test_the_schema_and_the_loader_refuse_the_same_mistakes(document: dict[str, Any]):

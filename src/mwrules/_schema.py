@@ -35,6 +35,7 @@ from typing import Any
 import attrs
 
 from . import ruleset as model
+from ._customers import MAX_SEATS
 from ._partner_input import MAX_MEASURE
 from .limits import DEFAULT_LIMITS
 
@@ -202,7 +203,60 @@ def partner_schema(ruleset: model.Ruleset) -> dict[str, Any]:
                 "properties": paths,
                 "additionalProperties": False,
             },
+            "customers": _customers_schema(ruleset, text, date, optional_date),
         },
         "required": ["partner_id"],
         "additionalProperties": False,
+    }
+
+
+def _customers_schema(
+    ruleset: model.Ruleset, text: dict[str, Any], date: dict[str, Any], optional_date: dict[str, Any]
+) -> dict[str, Any]:
+    """The schema of ``customers``: tenants, their associations and monthly usage (docs/customer-data.md)."""
+    kinds = ruleset.customer_data.association_types if ruleset.customer_data else ()
+    type_names = sorted({spelling for kind in kinds for spelling in (kind.name, *kind.aliases)})
+    workloads = sorted({spelling for workload in ruleset.workloads for spelling in (workload.name, *workload.aliases)})
+    count = {"type": "integer", "minimum": 0, "maximum": MAX_SEATS}
+    association = {
+        "type": "object",
+        "properties": {
+            "type": {**text, "description": "the association type (case and spaces ignored)", "examples": type_names},
+            "since": {**date, "description": "the day the association started"},
+            "until": {**optional_date, "description": "the day it ended, if it has"},
+        },
+        "required": ["type", "since"],
+        "additionalProperties": False,
+    }
+    usage = {
+        "type": "object",
+        "properties": {
+            "month": {"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])$", "description": "YYYY-MM"},
+            "workload": {
+                **text,
+                "description": "the workload; one the ruleset does not list is counted in the warnings",
+                "examples": workloads,
+            },
+            "paid_seats": {**count, "description": "PaidAvailableUnits that month"},
+            "active_users": {**count, "description": "MonthlyActiveUsers that month"},
+        },
+        "required": ["month", "workload", "paid_seats", "active_users"],
+        "additionalProperties": False,
+    }
+    return {
+        "description": "per customer tenant, the partner's associations and the monthly usage the customer "
+        "metrics are measured from when metrics does not give them",
+        "type": "array",
+        "maxItems": DEFAULT_LIMITS.max_customers,
+        "items": {
+            "type": "object",
+            "properties": {
+                "tenant": {**text, "minLength": 1, "description": "the tenant id, unique within the document"},
+                "name": {**text, "description": "the customer's name, for reports"},
+                "associations": {"type": "array", "minItems": 1, "items": association},
+                "usage": {"type": "array", "items": usage, "description": "one row per month and workload"},
+            },
+            "required": ["tenant", "associations"],
+            "additionalProperties": False,
+        },
     }
