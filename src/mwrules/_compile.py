@@ -710,7 +710,10 @@ class _CustomerRules:
         )
 
 
-_ENGINE_KEYS = frozenset({"id", "sid", "t"})
+# What an eligible fact does not repeat of its tenant fact: the engine's own
+# keys, and what only the eligible rules decide on (a smaller fact is a
+# cheaper message for every later firing)
+_ENGINE_KEYS = frozenset({"id", "sid", "t", "seats", "before", "paths"})
 
 
 def _tally(session: _engine.Session, path_id: str, metric_id: str, option: str | None) -> list[int]:

@@ -40,6 +40,8 @@ _CUSTOMER_KEYS = ("tenant", "name", "associations", "usage")
 _ASSOCIATION_KEYS = ("type", "since", "until")
 _USAGE_KEYS = ("month", "workload", "paid_seats", "active_users")
 _SUGGESTIONS = 100
+# A named tuple made without its Python-level __new__: a partner may have millions of rows
+_new_tuple = tuple.__new__
 
 
 def month_index(month: str) -> int:
@@ -96,6 +98,8 @@ class _Reader:
         # Months and workload names repeat in every tenant: each is checked once
         self.months: dict[object, bool] = {}
         self.workload_keys: dict[object, str | None] = {}
+        # (month, workload) as written and valid -> (the key rows are compared by, month, workload)
+        self.pairs: dict[tuple[object, object], tuple[tuple[str, str], str, str]] = {}
 
     def problem(self, where: str, message: str, suggestion: str | None = None, *, code: str) -> None:
         self.problems.append(Problem(where, message, suggestion, code=code))
@@ -245,39 +249,37 @@ class _Reader:
                 )
             return None
         rows = []
-        seen: dict[tuple[object, str], int] = {}
+        seen: dict[tuple[str, str], int] = {}
         start = len(self.problems)
-        months, workload_keys = self.months, self.workload_keys
+        pairs = self.pairs
         for index, row in enumerate(data):
-            # The common case first, and fast: a plain row of known spellings
+            # The common case first, and fast: a plain row of a month and a
+            # workload name seen before (checked then), and two counts
             if type(row) is dict and len(row) == 4:
-                month, workload, paid, active = (
-                    row.get("month"),
-                    row.get("workload"),
-                    row.get("paid_seats"),
-                    row.get("active_users"),
-                )
+                paid, active = row.get("paid_seats"), row.get("active_users")
+                try:
+                    pair = pairs.get((row.get("month"), row.get("workload")))
+                except TypeError:  # a list or an object where text belongs
+                    pair = None
                 if (
-                    type(paid) is int
+                    pair is not None
+                    and type(paid) is int
                     and type(active) is int
                     and 0 <= paid <= MAX_SEATS
                     and 0 <= active <= MAX_SEATS
-                    and type(month) is str
-                    and months.get(month) is True
-                    and type(workload) is str
-                    and workload_keys.get(workload) is not None
                 ):
-                    key = (month, workload_keys[workload] or "")
+                    key, month, workload = pair
                     if key in seen:
                         self.duplicate(f"{where}[{index}]", seen[key], month, workload)
                     else:
                         seen[key] = index
-                        rows.append(Usage(month, workload, paid, active))
+                        rows.append(_new_tuple(Usage, (month, workload, paid, active)))
                     continue
             usage = self.row(row, f"{where}[{index}]")
             if usage is None:
                 continue
-            key = (usage.month, workload_keys[usage.workload] or "")
+            key = (usage.month, self.workload_keys[usage.workload] or "")
+            pairs[usage.month, usage.workload] = (key, usage.month, usage.workload)
             if key in seen:
                 self.duplicate(f"{where}[{index}]", seen[key], usage.month, usage.workload)
             else:
@@ -479,58 +481,70 @@ class _Aggregate:
         metric_ids = list(measured_on)
         self.metric_ids = metric_ids
         self.wanted = wanted
-        # per workload (the ruleset's name): the measured metrics it counts for
-        self.counts_for = {
-            workload.name: [metric_id for metric_id in metric_ids if workload.name in ruleset.workloads_for(metric_id)]
+        # The metrics' workload lists, each distinct one summed once (usage growth and deployments share one)
+        lists = {metric_id: frozenset(ruleset.workloads_for(metric_id)) for metric_id in metric_ids}
+        distinct = sorted(set(lists.values()), key=sorted)
+        self.list_of = {metric_id: distinct.index(lists[metric_id]) for metric_id in metric_ids}
+        self.lists_with = {
+            workload.name: tuple(number for number, names in enumerate(distinct) if workload.name in names)
             for workload in ruleset.workloads
         }
         self.names = workload_names(ruleset)
         self.type_ids = association_types(ruleset)
-        self.resolved: dict[str, str | None] = {}
+        # (month, workload) as written -> the tallies its rows add to: (month number, workload list number) pairs;
+        # None for a workload the ruleset does not list
+        self.keys: dict[tuple[str, str], tuple[tuple[int, int], ...] | None] = {}
         self.unknown: dict[str, int] = {}
-        self.months_seen: set[int] = set()
 
-    def months(self, customer: Customer) -> dict[int, dict[str, list[Any]]]:
-        """Per month wanted, per metric: the distinct paid-seat counts, the paid seats and the active users."""
-        months: dict[int, dict[str, list[Any]]] = {}
-        resolved, wanted, seen = self.resolved, self.wanted, self.months_seen
-        for row in customer.usage:
-            workload = resolved.get(row.workload, "")
-            if workload == "":
-                workload = resolved[row.workload] = self.names.get(normalise_name(row.workload))
-            if workload is None:
-                self.unknown[row.workload] = self.unknown.get(row.workload, 0) + 1
+    @property
+    def months_seen(self) -> set[int]:
+        """The months some row of a listed workload gives."""
+        return {month_index(month) for (month, _), keys in self.keys.items() if keys is not None}
+
+    def _keys(self, month: str, workload: str) -> tuple[tuple[int, int], ...] | None:
+        name = self.names.get(normalise_name(workload))
+        if name is None:
+            return None
+        number = month_index(month)
+        return tuple((number, listed) for listed in self.lists_with[name]) if number in self.wanted else ()
+
+    def months(self, customer: Customer) -> dict[tuple[int, int], list[Any]]:
+        """Per month wanted and workload list: the distinct paid-seat counts, the paid seats and the active users."""
+        tallies: dict[tuple[int, int], list[Any]] = {}
+        cache = self.keys
+        for month, workload, paid, active in customer.usage:
+            keys = cache.get((month, workload), ())
+            if keys == ():
+                keys = cache[month, workload] = self._keys(month, workload)
+            if keys is None:
+                self.unknown[workload] = self.unknown.get(workload, 0) + 1
                 continue
-            month = month_index(row.month)
-            seen.add(month)
-            if month not in wanted:
-                continue
-            per_metric = months.setdefault(month, {})
-            for metric_id in self.counts_for[workload]:
-                tally = per_metric.get(metric_id)
+            for key in keys:
+                tally = tallies.get(key)
                 if tally is None:
-                    tally = per_metric[metric_id] = [set(), 0, 0]
-                if row.paid_seats:
-                    tally[0].add(row.paid_seats)
-                tally[1] += row.paid_seats
-                tally[2] += row.active_users
-        return months
+                    tally = tallies[key] = [set(), 0, 0]
+                if paid:
+                    tally[0].add(paid)
+                tally[1] += paid
+                tally[2] += active
+        return tallies
 
     def facts(self, index: int, customer: Customer, reference: int) -> list[dict[str, Any]]:
         """The tenant facts of one customer: per measured metric, for M and M - months_back."""
-        months = self.months(customer)
+        tallies = self.months(customer)
         associations = sorted(
             ((self.type_ids[normalise_name(item.type)], item) for item in customer.associations),
             key=lambda pair: pair[1].since,
         )
         facts = []
         for metric_id in self.metric_ids:
+            listed = self.list_of[metric_id]
             for k in (0, self.back):
                 month = reference - k
-                tally = months.get(month, {}).get(metric_id)
+                tally = tallies.get((month, listed))
                 if tally is None or not tally[0]:
                     continue  # no paid seats on the metric's workloads: eligible for no path
-                before = months.get(month - self.back, {}).get(metric_id)
+                before = tallies.get((month - self.back, listed))
                 active_types: dict[str, Association] = {}
                 for type_id, item in associations:
                     if day_month(item.since) <= month and (item.until is None or day_month(item.until) >= month):
@@ -552,7 +566,7 @@ class _Aggregate:
                 if k == 0:
                     for type_id, item in active_types.items():
                         started = day_month(item.since)
-                        then = months.get(started, {}).get(metric_id)
+                        then = tallies.get((started, listed))
                         fact[f"start_{type_id}"] = reference - started
                         fact[f"start_paid_{type_id}"] = then[1] if then else 0
                         fact[f"start_active_{type_id}"] = then[2] if then else 0
