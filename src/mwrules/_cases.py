@@ -2,8 +2,9 @@
 
 A case is a partner document and the verdict it must produce under that
 version. ``want`` lists only what the case pins: ``qualified``, ``path``,
-``score``, and per path its ``qualified``, ``score`` and the ``metrics``'
-points. Points are compared as the verdict displays them, rounded to 2
+``score``, and per path its ``qualified``, ``score``, the ``metrics``'
+points and the ``measures`` the points came from (a metric's inputs: ``value``,
+one number per association option, or ``people``). Points are compared as the verdict displays them, rounded to 2
 decimals. :func:`run_cases` runs the cases of a version and reports, per case,
 each difference at its line in the case file (code ``MW130``).
 """
@@ -110,7 +111,7 @@ def load_case(path: Path) -> Case:
 
 
 _WANT_KEYS = ("qualified", "path", "score", "paths")
-_PATH_KEYS = ("qualified", "score", "metrics")
+_PATH_KEYS = ("qualified", "score", "metrics", "measures")
 
 
 def _want_problems(want: object) -> list[Problem]:
@@ -126,7 +127,21 @@ def _want_problems(want: object) -> list[Problem]:
                 Problem(where, f"expected an object with some of {', '.join(_PATH_KEYS)}", code=codes.INVALID_VALUE)
             )
             continue
-        problems += _keys_and_types(path_want, where, {"qualified": bool, "score": (int, float), "metrics": dict})
+        problems += _keys_and_types(
+            path_want, where, {"qualified": bool, "score": (int, float), "metrics": dict, "measures": dict}
+        )
+        measures = path_want.get("measures")
+        for metric_id, wanted in (measures if isinstance(measures, dict) else {}).items():
+            if not isinstance(wanted, dict) or not all(
+                isinstance(value, int) and not isinstance(value, bool) for value in wanted.values()
+            ):
+                problems.append(
+                    Problem(
+                        f"{where}.measures.{metric_id}",
+                        "expected the metric's measures, e.g. {value: 3} or {cpor: 120, dpor: 0}",
+                        code=codes.INVALID_VALUE,
+                    )
+                )
         metrics = path_want.get("metrics")
         for metric_id, points in (metrics if isinstance(metrics, dict) else {}).items():
             if isinstance(points, bool) or not isinstance(points, int | float):
@@ -158,6 +173,7 @@ _KIND_NAMES = {
     "score": "a number of points",
     "paths": "an object of path ids",
     "metrics": "an object of metric ids and points",
+    "measures": "an object of metric ids and their measures",
 }
 
 
@@ -189,6 +205,15 @@ def _compare(want: Mapping[str, Any], verdict: Verdict) -> Iterator[Mismatch]:
                 yield Mismatch(f"{where}.metrics.{metric_id}", "a metric of the ruleset", "no such metric")
             elif points != display_points(metric.points):
                 yield Mismatch(f"{where}.metrics.{metric_id}", points, display_points(metric.points))
+        for metric_id, wanted in (path_want.get("measures") or {}).items():
+            metric = result.metrics.get(metric_id)
+            if metric is None:
+                yield Mismatch(f"{where}.measures.{metric_id}", "a metric of the ruleset", "no such metric")
+                continue
+            for key, value in wanted.items():
+                got = metric.inputs.get(key)
+                if got != value:
+                    yield Mismatch(f"{where}.measures.{metric_id}.{key}", value, "no such measure" if got is None else got)
 
 
 def run_case(path: Path, ruleset: Ruleset) -> CaseResult:
