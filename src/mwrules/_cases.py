@@ -213,7 +213,9 @@ def _compare(want: Mapping[str, Any], verdict: Verdict) -> Iterator[Mismatch]:
             for key, value in wanted.items():
                 got = metric.inputs.get(key)
                 if got != value:
-                    yield Mismatch(f"{where}.measures.{metric_id}.{key}", value, "no such measure" if got is None else got)
+                    yield Mismatch(
+                        f"{where}.measures.{metric_id}.{key}", value, "no such measure" if got is None else got
+                    )
 
 
 def run_case(path: Path, ruleset: Ruleset) -> CaseResult:

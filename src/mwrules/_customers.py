@@ -148,18 +148,22 @@ class _Reader:
         first_use: dict[str, int] = {}
         for index, item in enumerate(data):
             customer = self.customer(item, f"{where}[{index}]")
-            if customer is None:
+            tenant = item.get("tenant") if isinstance(item, dict) else None
+            if not isinstance(tenant, str) or self.text_problem(tenant, self.limits) is not None:
+                continue  # reported by self.customer
+            key = self.identity(tenant)
+            if not key:
                 continue
-            key = self.identity(customer.tenant)
             if key in first_use:
                 self.problem(
                     f"{where}[{index}].tenant",
-                    f"tenant {shown(customer.tenant)} is already $.customers[{first_use[key]}]",
+                    f"tenant {shown(tenant)} is already $.customers[{first_use[key]}]",
                     "give each tenant once, with all its associations and usage",
                     code=codes.DUPLICATE_TENANT,
                 )
             first_use.setdefault(key, index)
-            customers.append(customer)
+            if customer is not None:
+                customers.append(customer)
         return None if self.problems else tuple(customers)
 
     def customer(self, item: object, where: str) -> Customer | None:

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from ._compile import points_for
 from ._versions import select_ruleset
 from .ruleset import Ruleset
-from .verdict import MetricResult, PathResult, Verdict, certified_people, format_points
+from .verdict import MetricResult, PathResult, TraceStep, Verdict, certified_people, format_points, tenant_steps
 
 
 _MAX_NAMES = 10  # people named per metric before "and N more"
@@ -48,6 +48,7 @@ def explain(verdict: Verdict, ruleset: Ruleset | None = None) -> str:
     """
     ruleset = _ruleset_of(verdict, ruleset, "explain")
     certified = certified_people(verdict.trace)
+    tenants = tenant_steps(verdict.trace)
     names = {cert.id: cert.name for cert in ruleset.certifications}
     lines = [_headline(verdict, ruleset)]
     for path in verdict.paths.values():
@@ -59,6 +60,8 @@ def explain(verdict: Verdict, ruleset: Ruleset | None = None) -> str:
                 f"  [{result.rule}, step {result.step}]"
             )
             lines += [f"    {line}" for line in _how(result, ruleset, path.path, certified, names)]
+            if result.derived:
+                lines += [f"    {line}" for line in _tenants(result, path.path, tenants)]
         lines.append(f"  total: {format_points(path.score)} points  [total:{path.path}]")
         if path.qualified:
             lines.append(f"  qualifies  [{path.rule}, step {path.step}]")
@@ -148,6 +151,48 @@ def _how(
     if cap:
         lines.append(cap.lstrip("; "))
     return lines
+
+
+def _tenants(
+    result: MetricResult, path_id: str, steps: Mapping[tuple[str, str, str | None], Sequence[TraceStep]]
+) -> list[str]:
+    """The tenants behind a measure from customer data: what each added or took away, and which were excluded."""
+    options = list(result.inputs) if result.option is not None else [None]
+    lines = ["measured from customer data, by tenant (month M, and the month it is compared with):"]
+    for option in options:
+        found = steps.get((path_id, result.metric, option), [])
+        head = f"{option}: " if option is not None else ""
+        if not found:
+            lines.append(f"  {head}no tenant counted")
+            continue
+        for step in found[:_MAX_NAMES]:
+            lines.append(f"  {head}{_tenant_line(step)}  [{step.rule}, step {step.step}]")
+        if len(found) > _MAX_NAMES:
+            lines.append(f"  {head}... and {len(found) - _MAX_NAMES} more (--format json has the trace)")
+    return lines
+
+
+def _tenant_line(step: TraceStep) -> str:
+    done = step.concluded
+    tenant = f"{done['name']} ({done['tenant']})" if "name" in done else str(done["tenant"])
+    if step.rule.startswith("excluded:"):
+        return (
+            f"{tenant} in {done['month']}: excluded, already deployed when its association started in "
+            f"{done['association_started']} ({done['active_users_then']} of {done['paid_seats_then']} active)"
+        )
+    if step.rule.startswith("usage-before-association:"):
+        return (
+            f"{tenant}: {done['contribution']:+}, the active users it had when its association started in "
+            f"{done['association_started']}"
+        )
+    if step.rule.startswith("deployed:"):
+        return (
+            f"{tenant} in {done['month']}: {done['contribution']:+}, deployed "
+            f"({done['active_users']} of {done['paid_seats']} paid seats active)"
+        )
+    if "active_users" in done:
+        return f"{tenant} in {done['month']}: {done['contribution']:+} active users"
+    return f"{tenant} in {done['month']}: {done['contribution']:+} ({', '.join(done['through'])})"
 
 
 def _workloads(ruleset: Ruleset) -> list[str]:

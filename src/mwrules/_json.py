@@ -21,7 +21,7 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 from . import codes
 from ._convert import make_converter, problems_from
 from .errors import InputError, Problem
-from .model import Certification, Partner
+from .model import Certification, Customer, Partner
 from .verdict import MetricResult, PathResult, Verdict, display_points
 
 
@@ -94,6 +94,20 @@ def partner_to_json(partner: Partner) -> dict[str, Any]:
         path: {metric: dict(value) if isinstance(value, Mapping) else value for metric, value in values.items()}
         for path, values in partner.metrics.items()
     }
+    if partner.customers is not None:
+        document["customers"] = [_customer_to_json(customer) for customer in partner.customers]
+    return document
+
+
+def _customer_to_json(customer: Customer) -> dict[str, Any]:
+    document: dict[str, Any] = {"tenant": customer.tenant}
+    if customer.name is not None:
+        document["name"] = customer.name
+    document["associations"] = [
+        {"type": item.type, "since": item.since.isoformat()} | ({"until": item.until.isoformat()} if item.until else {})
+        for item in customer.associations
+    ]
+    document["usage"] = [row._asdict() for row in customer.usage]
     return document
 
 

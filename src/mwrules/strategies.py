@@ -42,13 +42,14 @@ from . import codes
 from ._json import partner_to_json
 from ._versions import DEFAULT_ID, select_ruleset, shipped_family
 from .errors import MwrulesError
-from .model import Certification, Partner, Person
+from .model import Association, Certification, Customer, Partner, Person, Usage
 from .ruleset import CertificationSpec, MetricSpec, Ruleset, Target, normalise_name
 
 
 __all__ = [
     "InvalidDocument",
     "certifications",
+    "customers",
     "from_ruleset",
     "invalid_partner_documents",
     "partner_documents",
@@ -703,6 +704,90 @@ def from_ruleset(ruleset: Ruleset | str, *, max_people: int = 12) -> st.SearchSt
         partners(ruleset=chosen, max_people=max_people, qualifying=False),
         partners(ruleset=chosen, max_people=max_people),
     )
+
+
+# Customer data --------------------------------------------------------------------
+
+#: Paid seats drawn for a usage row: clustered at the shipped seat bands' edges.
+_SEATS = (0, 1, 10, 11, 12, 150, 299, 300, 301, 302, 1000, 5000)
+#: A workload no Modern Work version lists: its rows are counted in the warnings, never used.
+_OTHER_WORKLOAD = "Power BI"
+
+
+def _month_of(day: datetime.date, back: int) -> str:
+    index = day.year * 12 + day.month - 1 - back
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+@st.composite
+def _customer(draw: st.DrawFn, ruleset: Ruleset, as_of: datetime.date, tenant: str) -> Customer:
+    data = ruleset.customer_data
+    assert data is not None  # noqa: S101 - checked by customers()
+    lag, back = data.reference_month_lag, data.months_back
+    # the months that matter, M back to M - 2 x months_back, and sometimes others
+    offsets = sorted({lag, lag + back, lag + 2 * back, *range(lag, lag + data.new_association_months + 2)})
+    kinds = [spelling for kind in data.association_types for spelling in (kind.name, *kind.aliases)]
+    associations = []
+    for _ in range(draw(st.integers(min_value=1, max_value=2))):
+        start_back = draw(st.sampled_from(offsets))
+        since = datetime.date.fromisoformat(_month_of(as_of, start_back) + "-01") + datetime.timedelta(
+            days=draw(st.integers(min_value=0, max_value=27))
+        )
+        until = None
+        if draw(st.booleans()) and draw(st.booleans()):
+            until = since + datetime.timedelta(days=draw(st.integers(min_value=0, max_value=800)))
+        associations.append(Association(draw(st.sampled_from(kinds)), since, until))
+    names: dict[str, list[str]] = {workload.name: [workload.name, *workload.aliases] for workload in ruleset.workloads}
+    names[_OTHER_WORKLOAD] = [_OTHER_WORKLOAD]
+    chosen = draw(st.lists(st.sampled_from(sorted(names)), min_size=1, max_size=3, unique=True))
+    rows = []
+    for month_back in draw(st.lists(st.sampled_from(offsets), min_size=1, max_size=5, unique=True)):
+        for workload in chosen:
+            if draw(st.booleans()):
+                continue
+            paid = draw(st.sampled_from(_SEATS))
+            active = draw(st.integers(min_value=0, max_value=paid + 5))  # above paid: taken as it is
+            rows.append(Usage(_month_of(as_of, month_back), draw(st.sampled_from(names[workload])), paid, active))
+    return Customer(tenant=tenant, associations=tuple(associations), usage=tuple(draw(st.permutations(rows))))
+
+
+def customers(
+    *,
+    ruleset: Ruleset | str | None = None,
+    as_of: datetime.date | None = None,
+    min_size: int = 0,
+    max_size: int = 8,
+) -> st.SearchStrategy[tuple[Customer, ...]]:
+    """Customer data a partner may give (see ``docs/customer-data.md``), valid under *ruleset* on *as_of*.
+
+    Each tenant has one or two associations (their types spelt as partner
+    data does, starting in the months that matter to the measures, some
+    ended) and usage rows for a few workloads in those months: the measured
+    month M, M minus the comparison period, the months between, and the
+    month twice as far back (for the carry-over). Seats cluster at the seat
+    bands' edges; active users are sometimes above the paid seats. Workloads
+    are spelt by their names or aliases, and some rows are of a workload no
+    version lists. Every draw is valid: one row per month and workload.
+
+    *ruleset* defaults to the Modern Work version in force on *as_of*, and
+    *as_of* to a day in its period.
+
+    Shrinks towards fewer tenants, with fewer rows.
+    """
+    _check_sizes(min_size, max_size)
+    pairs = _rulesets_and_dates(ruleset, as_of, qualifying=None)
+    chosen = _ruleset_argument(ruleset, as_of)
+    for candidate in [chosen] if chosen is not None else list(shipped_family(DEFAULT_ID).rulesets):
+        if candidate.customer_data is None:
+            raise InvalidArgument(f"{candidate} measures nothing from customer data")
+
+    def draw_customers(pair: tuple[Ruleset, datetime.date]) -> st.SearchStrategy[tuple[Customer, ...]]:
+        ruleset, day = pair
+        return st.integers(min_value=min_size, max_value=max_size).flatmap(
+            lambda count: st.tuples(*(_customer(ruleset, day, f"tenant-{number}") for number in range(count)))
+        )
+
+    return pairs.flatmap(draw_customers)
 
 
 # Documents --------------------------------------------------------------------------

@@ -165,6 +165,21 @@ def certified_people(trace: Sequence[TraceStep]) -> dict[str, dict[str, tuple[st
     return counted
 
 
+#: The rules whose firings name a tenant behind a measure (see mwrules._compile).
+TENANT_RULES = ("counted", "usage-before-association", "deployed", "excluded")
+
+
+def tenant_steps(trace: Sequence[TraceStep]) -> dict[tuple[str, str, str | None], list[TraceStep]]:
+    """From a trace: per (path, metric, association option or None), the steps that counted or excluded a tenant."""
+    steps: dict[tuple[str, str, str | None], list[TraceStep]] = {}
+    for step in trace:
+        kind, _, rest = step.rule.partition(":")
+        if kind in TENANT_RULES:
+            path_id, metric_id, *option = rest.split(":")
+            steps.setdefault((path_id, metric_id, option[0] if option else None), []).append(step)
+    return steps
+
+
 def display_points(points: Fraction) -> float:
     """*points* rounded half up to 2 decimals, for people and for JSON."""
     # floor(points * 100 + 1/2) in integers; int / int is correctly rounded, as float(Fraction) is
