@@ -320,3 +320,38 @@ def test_a_ruleset_measuring_nothing_from_customers_says_the_data_is_not_used():
     verdict = mwrules.evaluate(partner(customer(rows=[row("2026-10", "Teams", 400, 310)])), ruleset=plain)
 
     assert any("the customer data is not used" in warning for warning in verdict.warnings)
+
+
+def test_the_worked_example_of_the_docs():
+    """docs/customer-data.md works this partner out by hand."""
+    fabrikam = customer(
+        "t1", since="2024-03-15", rows=[row("2025-10", "Teams", 200, 50), row("2026-10", "Teams", 400, 310)]
+    )
+    northwind = customer(
+        "t2",
+        kind="DPOR",
+        since="2026-02-01",
+        rows=[row("2026-02", "Exchange", 500, 40), row("2026-10", "Exchange", 500, 100)],
+    )
+    litware = customer("t3", kind="CSP", rows=[row("2025-10", "Intune", 50, 30)])
+    verdict = mwrules.evaluate(
+        partner(fabrikam | {"name": "Fabrikam"}, northwind | {"name": "Northwind"}, litware | {"name": "Litware"})
+    )
+
+    assert measures(verdict) == {
+        "enterprise": {
+            "net_customer_adds": {"value": 2},
+            "usage_growth": {"cpor": 310, "dpor": 60},
+            "deployments": {"cpor": 1, "dpor": 0},
+        },
+        "smb": {
+            "net_customer_adds": {"value": -1},
+            "usage_growth": {"cpor": 260, "csp": -30},
+            "deployments": {"cpor": 1, "csp": -1},
+        },
+    }
+    points = {path: {m: float(r.points) for m, r in verdict.paths[path].metrics.items()} for path in verdict.paths}
+    assert points["enterprise"]["net_customer_adds"] == 8
+    assert points["enterprise"]["usage_growth"] == 9.3
+    assert points["smb"]["usage_growth"] == 15.6
+    assert points["smb"]["deployments"] == 5

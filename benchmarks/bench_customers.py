@@ -1,0 +1,95 @@
+"""Customer data at scale: 5,000 tenants x 21 workloads x 13 months (1.4 M usage rows) in one process.
+
+Prints the time to read, check and evaluate the document (a JSON file, as a
+partner would give it), the peak memory of the process, and, side by side, a
+plain-Python scorer of the same measures (the independent reading of
+criteria 9 in tests/test_customers.py) on the same partner.
+
+    python benchmarks/bench_customers.py [--tenants N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import mwrules
+from mwrules._versions import select_ruleset
+
+
+ROOT = Path(__file__).parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def document(tenants: int, seed: int = 1) -> dict:
+    ruleset = select_ruleset("modern-work@2026-01").ruleset
+    workloads = [workload.name for workload in ruleset.workloads][:21]
+    months = [f"{2025 + (9 + i) // 12}-{(9 + i) % 12 + 1:02d}" for i in range(13)]  # 2025-10 .. 2026-10
+    rng = random.Random(seed)
+    customers = []
+    for number in range(tenants):
+        seats = rng.choice([5, 50, 200, 400, 2000])
+        usage = []
+        for month in months:
+            for workload in workloads:
+                paid = max(0, seats + rng.randint(-20, 20))
+                usage.append(
+                    {"month": month, "workload": workload, "paid_seats": paid, "active_users": rng.randint(0, paid)}
+                )
+        kind = rng.choice(["CPOR", "DPOR", "CSP"])
+        since = rng.choice(["2023-01-01", "2026-03-15"])
+        customers.append({"tenant": f"t{number}", "associations": [{"type": kind, "since": since}], "usage": usage})
+    return {"partner_id": "big", "as_of": "2026-11-28", "customers": customers}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--tenants", type=int, default=5000)
+    parser.add_argument("--write", help=argparse.SUPPRESS)  # the child that writes the file
+    arguments = parser.parse_args()
+    tenants = arguments.tenants
+    if arguments.write:
+        Path(arguments.write).write_text(json.dumps(document(tenants)))
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "partner.json"
+        # written by another process, so that this one's peak memory is the evaluation's alone
+        subprocess.run([sys.executable, __file__, "--tenants", str(tenants), "--write", str(path)], check=True)
+        size = path.stat().st_size
+        start = time.perf_counter()
+        document_read = json.loads(path.read_text())
+        read = time.perf_counter() - start
+        verdict = mwrules.evaluate(document_read)
+        took = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rows = sum(len(customer["usage"]) for customer in document_read["customers"])
+    from tests.test_customers import plain_measures  # noqa: PLC0415 - the reference reading lives with the tests
+
+    partner = mwrules.load_partner(document_read)
+    start = time.perf_counter()
+    plain = plain_measures(partner.customers or (), datetime.date(2026, 11, 28))
+    plain_took = time.perf_counter() - start
+    derived = {
+        path_id: {metric.metric: dict(metric.inputs) for metric in path.metrics.values() if metric.derived}
+        for path_id, path in verdict.paths.items()
+    }
+    print(f"{tenants:,} tenants, {rows:,} usage rows, {size / 2**20:.0f} MiB of JSON")
+    print(f"read, check and evaluate: {took:6.2f} s   (target: under 10 s; json.loads of the file: {read:.2f} s)")
+    print(
+        f"plain-Python measures:    {plain_took:6.2f} s   (the tests' reference reading, written for clarity, "
+        f"not speed, on the partner already loaded: ratio {took / plain_took:.2f})"
+    )
+    print(f"peak memory (max RSS):    {peak:6.0f} MiB (target: under 1,024)")
+    print(f"same measures as the plain reading: {derived == plain}")
+
+
+if __name__ == "__main__":
+    main()
