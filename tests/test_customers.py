@@ -14,6 +14,7 @@ import mwrules
 from mwrules import codes
 from mwrules import strategies as mst
 from mwrules._json import verdict_from_json, verdict_to_json
+from mwrules._plan_report import plan_to_text
 from mwrules._versions import select_ruleset
 from mwrules.model import Association, Customer, Partner, Usage
 
@@ -355,3 +356,51 @@ def test_the_worked_example_of_the_docs():
     assert points["enterprise"]["usage_growth"] == 9.3
     assert points["smb"]["usage_growth"] == 15.6
     assert points["smb"]["deployments"] == 5
+
+
+PLAN_PARTNER = partner(
+    customer("t1", rows=[row("2026-10", "Teams", 400, 140)]) | {"name": "Fabrikam"},
+    customer("t2", rows=[row("2026-10", "Teams", 290, 250)]) | {"name": "Northwind"},
+    customer("t3", kind="CSP", rows=[row("2026-10", "Teams", 900, 800)]) | {"name": "Litware"},
+    people=[
+        {"id": "p1", "certifications": ["MS-700", "MS-102"]},
+        {"id": "p2", "certifications": ["SC-300", "MS-102"]},
+        {"id": "p3", "certifications": ["MS-700"]},
+        {"id": "p4", "certifications": ["MS-700"]},
+    ],
+)
+CHEAP_DEPLOYMENTS = {"deployment": {"cpor": 0.1, "dpor": 100, "csp": 100}, "net_customer_add": 0.01}
+
+
+def test_a_plan_names_the_tenants_nearest_to_a_deployment():
+    plan = mwrules.plan(PLAN_PARTNER, path="enterprise", costs=CHEAP_DEPLOYMENTS)
+
+    [deployments] = [action for action in plan.actions if action.metric == "deployments"]
+    assert deployments.tenants == (
+        "tenant Fabrikam (t1): 35 % active (140 of 400 paid seats), needs 20 more active user(s) to count as a deployment",
+    )
+
+
+def test_a_plan_names_the_tenants_nearest_to_a_net_customer_add():
+    plan = mwrules.plan(PLAN_PARTNER, path="enterprise", costs=CHEAP_DEPLOYMENTS)
+
+    [adds] = [action for action in plan.actions if action.metric == "net_customer_adds"]
+    assert adds.tenants == (
+        "tenant Northwind (t2): 290 paid seats on its largest workload, needs 11 more to count",
+        "tenant Litware (t3): 900 paid seats, but no active CPOR or DPOR association",
+    )
+    text = plan_to_text(plan, select_ruleset("modern-work@2026-01").ruleset)
+    assert "     nearest to counting:\n       tenant Northwind (t2): 290 paid seats" in text
+
+
+def test_a_plan_raises_a_measure_from_customer_data_from_what_was_measured():
+    """The plan's raise is on top of the derived measure, and the partner qualifies after it."""
+    plan = mwrules.plan(PLAN_PARTNER)
+
+    [growth] = [action for action in plan.actions if action.metric == "usage_growth"]
+    path = growth.path or ""
+    before = plan.before.paths[path].metrics["usage_growth"]
+    after = plan.after.paths[path].metrics["usage_growth"]
+    assert before.derived
+    assert after.inputs[growth.option or ""] == before.inputs[growth.option or ""] + growth.units
+    assert plan.after.paths[path].qualified

@@ -41,12 +41,13 @@ import attrs
 
 from . import _documents, codes
 from ._compile import points_for
+from ._customers import customer_facts
 from ._evaluate import checked, evaluate_with
 from ._versions import RulesetChoice
 from .errors import EvaluationError, InputError, Problem, did_you_mean
 from .model import Certification, Partner, Person
 from .ruleset import Cost, MetricSpec, Ruleset, check_costs, cost_units, structure_costs
-from .verdict import Verdict, format_points
+from .verdict import Verdict, format_points, tenant_steps
 
 
 @attrs.frozen(kw_only=True)
@@ -63,6 +64,8 @@ class Action:
     #: for a certify action, the certification the new people hold in the plan's evaluation
     certification: str | None = None
     why: str = ""
+    #: for a metric measured from customer data, the tenants nearest to counting, nearest first
+    tenants: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """The action as the issue of record spells it: ``{"kind": "certify", "level": ..., "people": N}``."""
@@ -315,8 +318,14 @@ def _eligible_levels(ruleset: Ruleset, day: datetime.date) -> dict[str, str]:
 # Applying a plan ----------------------------------------------------------------------
 
 
-def apply(partner: Partner, actions: Sequence[Action], certification_names: Mapping[str, str]) -> Partner:
-    """*partner* after *actions*: new people certified at their level, measures raised."""
+def apply(
+    partner: Partner, actions: Sequence[Action], certification_names: Mapping[str, str], before: Verdict
+) -> Partner:
+    """*partner* after *actions*: new people certified at their level, measures raised.
+
+    A measure raised that *before* measured from customer data is given,
+    from then on, as the measure plus the raise.
+    """
     people = list(partner.people)
     taken = {person.id for person in people}
     metrics = {path: dict(values) for path, values in partner.metrics.items()}
@@ -327,6 +336,9 @@ def apply(partner: Partner, actions: Sequence[Action], certification_names: Mapp
                 people.append(Person(person_id, (Certification(certification_names[action.level]),)))
             continue
         values = metrics.setdefault(action.path or "", {})
+        measured = before.paths[action.path or ""].metrics[action.metric]
+        if action.metric not in values and measured.derived:
+            values[action.metric] = dict(measured.inputs) if action.option else measured.inputs["value"]
         current = values.get(action.metric, {} if action.option else 0)
         if isinstance(current, Mapping):
             option = action.option or ""
@@ -410,11 +422,14 @@ def plan_for(
     best = min(possible, key=lambda candidate: candidate.cost or Fraction(0)) if possible else None
     if best is None:
         return planned(path=None, cost=Fraction(0), actions=(), after=before, paths=plans)
-    after = evaluate_with(apply(partner, best.actions, names), choice)
+    after = evaluate_with(apply(partner, best.actions, names, before), choice)
     if not after.paths[best.path].qualified:  # pragma: no cover - the search and the rules disagree: a bug
         msg = f"the plan for {best.path} does not qualify when evaluated: {after.paths[best.path].shortfalls}"
         raise EvaluationError(msg)
     actions = tuple(_explained(action, before, after, ruleset, best.path, names) for action in best.actions)
+    actions = tuple(
+        attrs.evolve(action, tenants=nearest_tenants(partner, ruleset, before, action)) for action in actions
+    )
     plans[best.path] = attrs.evolve(best, actions=actions)
     return planned(path=best.path, cost=best.cost or Fraction(0), actions=actions, after=after, paths=plans)
 
@@ -438,3 +453,74 @@ def _explained(
 
 def _num(value: Fraction) -> str:
     return format_points(value)
+
+
+#: Tenants named per action
+NEAREST_TENANTS = 3
+
+
+def nearest_tenants(partner: Partner, ruleset: Ruleset, before: Verdict, action: Action) -> tuple[str, ...]:
+    """For raising a metric measured from customer data, the tenants nearest to counting, and what each lacks.
+
+    Deployments: the eligible tenants of the option's association type that
+    are not deployed, by the active users they lack. Net customer adds: the
+    tenants not counted in month M, by the paid seats they lack on their
+    largest workload, then those in the seat band without an association of
+    the path's types.
+    """
+    if action.kind != "raise" or action.path is None or partner.customers is None:
+        return ()
+    metric = ruleset.metric(action.metric)
+    data, spec = ruleset.customer_data, ruleset.path(action.path).customers
+    if not before.paths[action.path].metrics[metric.id].derived or data is None or spec is None:
+        return ()
+    facts = [
+        fact
+        for fact in customer_facts(partner, ruleset, before.as_of, [])
+        if fact["t"] == "tenant" and fact["metric"] == metric.id and fact["month"] == 0
+    ]
+    steps = tenant_steps(before.trace).get((action.path, metric.id, action.option), [])
+    done = (
+        {step.concluded["tenant"] for step in steps if step.concluded["month"] == facts[0]["_month"]}
+        if facts
+        else set()
+    )
+    customers = partner.customers
+    hints: list[tuple[int, str]] = []
+    for fact in facts:
+        customer = customers[fact["_customer"]]
+        if customer.tenant in done:
+            continue
+        label = f"tenant {customer.name} ({customer.tenant})" if customer.name else f"tenant {customer.tenant}"
+        largest = max(fact["seats"])
+        in_band = any(spec.in_band(seats) for seats in fact["seats"])
+        types = [kind for kind in fact["types"] if kind in spec.association_types]
+        if metric.from_customers == "deployed_tenants" and in_band and action.option in fact["types"]:
+            share = data.deployment_share
+            paid, active = fact["paid"], fact["active"]
+            needed = -(-paid * share.numerator // share.denominator) - active
+            # a new association's tenant already deployed when it started is excluded, however active now
+            start, then = fact[f"start_{action.option}"], fact[f"start_paid_{action.option}"]
+            excluded = (
+                start < data.new_association_months
+                and then > 0
+                and fact[f"start_active_{action.option}"] * share.denominator >= then * share.numerator
+            )
+            if needed > 0 and not excluded:
+                hints.append(
+                    (
+                        needed,
+                        f"{label}: {100 * active // paid} % active ({active} of {paid} paid seats), needs {needed} "
+                        f"more active user(s) to count as a deployment",
+                    )
+                )
+        elif metric.from_customers == "tenants":
+            names = " or ".join(ruleset.association_type(kind).name for kind in spec.association_types)
+            if in_band and not types:
+                hints.append((2**62, f"{label}: {largest} paid seats, but no active {names} association"))
+            elif types and largest < spec.min_seats:
+                needed = spec.min_seats - largest
+                hints.append(
+                    (needed, f"{label}: {largest} paid seats on its largest workload, needs {needed} more to count")
+                )
+    return tuple(text for _, text in sorted(hints)[:NEAREST_TENANTS])

@@ -24,7 +24,13 @@ def plan_to_json(plan: Plan) -> dict[str, Any]:
         "cost": float(round(plan.cost, 4)),
         "cost_exact": str(plan.cost),
         "actions": [
-            {**action.to_json(), "cost": float(round(action.cost, 4)), "why": action.why} for action in plan.actions
+            {
+                **action.to_json(),
+                "cost": float(round(action.cost, 4)),
+                "why": action.why,
+                **({"tenants": list(action.tenants)} if action.tenants else {}),
+            }
+            for action in plan.actions
         ],
         "before": _summary(plan.before),
         "after": _summary(plan.after),
@@ -81,6 +87,9 @@ def plan_to_text(plan: Plan, ruleset: Ruleset) -> str:
     for number, action in enumerate(plan.actions, 1):
         lines.append(f"  {number}. {describe(action, ruleset)}  (cost {format_cost(action.cost)})")
         lines.append(f"     {action.why}")
+        if action.tenants:
+            lines.append("     nearest to counting:")
+            lines += [f"       {tenant}" for tenant in action.tenants]
     after = plan.after
     lines += [
         "",
