@@ -941,6 +941,53 @@ def _unknown_option(draw: st.DrawFn, document: dict[str, Any], ruleset: Ruleset)
     return f"$.metrics.{path}.{metric_id}.xpor", codes.UNKNOWN_PARTNER_METRIC
 
 
+def _with_customer(document: dict[str, Any], ruleset: Ruleset) -> dict[str, Any]:
+    """*document* given one valid customer tenant (its first row on the ruleset's first workload); the customer."""
+    workload = ruleset.workloads[0].name if ruleset.workloads else "Teams"
+    customer = {
+        "tenant": "tenant-1",
+        "associations": [{"type": "CPOR", "since": "2024-03-15"}],
+        "usage": [{"month": "2025-10", "workload": workload, "paid_seats": 400, "active_users": 100}],
+    }
+    document["customers"] = [customer]
+    return customer
+
+
+def _unknown_association_type(draw: st.DrawFn, document: dict[str, Any], ruleset: Ruleset) -> tuple[str, str]:
+    _with_customer(document, ruleset)["associations"][0]["type"] = draw(st.sampled_from(["XPOR", "CPRO", "reseller"]))
+    return "$.customers[0].associations[0].type", codes.UNKNOWN_ASSOCIATION_TYPE
+
+
+def _bad_month(draw: st.DrawFn, document: dict[str, Any], ruleset: Ruleset) -> tuple[str, str]:
+    month = draw(st.sampled_from(["2025-13", "10/2025", "2025-1", "Oct-25", 202510]))
+    _with_customer(document, ruleset)["usage"][0]["month"] = month
+    return "$.customers[0].usage[0].month", codes.INVALID_VALUE
+
+
+def _bad_seats(draw: st.DrawFn, document: dict[str, Any], ruleset: Ruleset) -> tuple[str, str]:
+    key = draw(st.sampled_from(["paid_seats", "active_users"]))
+    _with_customer(document, ruleset)["usage"][0][key] = draw(st.sampled_from([-1, 2.5, "400", None]))
+    return f"$.customers[0].usage[0].{key}", codes.INVALID_VALUE
+
+
+def _duplicate_usage_row(draw: st.DrawFn, document: dict[str, Any], ruleset: Ruleset) -> tuple[str, str]:
+    usage = _with_customer(document, ruleset)["usage"]
+    workload = draw(st.sampled_from([usage[0]["workload"].upper(), f" {usage[0]['workload']} "]))
+    usage.append({**usage[0], "workload": workload, "active_users": 90})
+    return "$.customers[0].usage[1]", codes.DUPLICATE_USAGE
+
+
+def _duplicate_tenant(draw: st.DrawFn, document: dict[str, Any], ruleset: Ruleset) -> tuple[str, str]:
+    customer = _with_customer(document, ruleset)
+    document["customers"].append({**customer, "tenant": draw(st.sampled_from(["TENANT-1", "tenant-1 "]))})
+    return "$.customers[1].tenant", codes.DUPLICATE_TENANT
+
+
+def _association_ends_before_it_starts(draw: st.DrawFn, document: dict[str, Any], ruleset: Ruleset) -> tuple[str, str]:
+    _with_customer(document, ruleset)["associations"][0]["until"] = draw(st.sampled_from(["2024-03-14", "2020-01-01"]))
+    return "$.customers[0].associations[0].until", codes.ASSOCIATION_DATES
+
+
 #: The kinds of mistake, and what a document needs to be given one (people, metrics, options).
 _MISTAKES: dict[str, tuple[_Mistake, str]] = {
     "missing-partner-id": (_missing_partner_id, ""),
@@ -956,6 +1003,12 @@ _MISTAKES: dict[str, tuple[_Mistake, str]] = {
     "people-metric-given": (_people_metric_given, "metrics"),
     "count-not-whole": (_count_not_whole, "metrics"),
     "unknown-option": (_unknown_option, "metrics"),
+    "unknown-association-type": (_unknown_association_type, "customers"),
+    "bad-month": (_bad_month, "customers"),
+    "bad-seats": (_bad_seats, "customers"),
+    "duplicate-usage-row": (_duplicate_usage_row, "customers"),
+    "duplicate-tenant": (_duplicate_tenant, "customers"),
+    "association-ends-before-it-starts": (_association_ends_before_it_starts, "customers"),
 }
 
 
@@ -964,7 +1017,8 @@ def _invalid(draw: st.DrawFn, ruleset: Ruleset | str | None) -> InvalidDocument:
     # the documents of partners() always have people (min_people=1) and every path's metrics
     document = copy.deepcopy(draw(partner_documents(ruleset=ruleset, min_people=1, max_people=4)))
     chosen = _ruleset_argument(ruleset, None) or shipped_family(DEFAULT_ID).rulesets[-1]
-    kind = draw(st.sampled_from(["not-an-object", *_MISTAKES]))
+    kinds = [kind for kind, (_, needs) in _MISTAKES.items() if needs != "customers" or chosen.customer_data]
+    kind = draw(st.sampled_from(["not-an-object", *kinds]))
     if kind == "not-an-object":
         return InvalidDocument(draw(st.sampled_from([[document], "contoso", 42])), "$", codes.INVALID_VALUE, kind)
     where, code = _MISTAKES[kind][0](draw, document, chosen)
@@ -980,7 +1034,11 @@ def invalid_partner_documents(*, ruleset: Ruleset | str | None = None) -> st.Sea
     missing, unknown or mistyped key; a bad date; a duplicate or empty person
     id; a certification that expires before it was earned, or is not text;
     an unknown path, metric or association option; a certified-people metric
-    given as a number; a count that is not a whole number.
+    given as a number; a count that is not a whole number; and in customer
+    data, an unknown association type, a month written wrongly, a negative or
+    non-whole count of seats or users, two rows for one month and workload
+    (spelt two ways), a tenant given twice, an association ending before it
+    starts.
     :func:`mwrules.load_partner` reports a problem at ``where``, and only
     there.
 
