@@ -6,9 +6,11 @@ import datetime
 from collections.abc import Mapping
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
 
 import mwrules
 from mwrules import codes
@@ -311,8 +313,6 @@ def test_customers_past_the_limit_are_refused():
 
 def test_a_ruleset_measuring_nothing_from_customers_says_the_data_is_not_used():
     ruleset = select_ruleset("modern-work@2026-01").ruleset
-    import attrs  # noqa: PLC0415
-
     plain = attrs.evolve(
         ruleset,
         metrics=tuple(attrs.evolve(metric, from_customers=None) for metric in ruleset.metrics),
@@ -377,7 +377,8 @@ def test_a_plan_names_the_tenants_nearest_to_a_deployment():
 
     [deployments] = [action for action in plan.actions if action.metric == "deployments"]
     assert deployments.tenants == (
-        "tenant Fabrikam (t1): 35 % active (140 of 400 paid seats), needs 20 more active user(s) to count as a deployment",
+        "tenant Fabrikam (t1): 35 % active (140 of 400 paid seats), "
+        "needs 20 more active user(s) to count as a deployment",
     )
 
 
@@ -404,3 +405,25 @@ def test_a_plan_raises_a_measure_from_customer_data_from_what_was_measured():
     assert before.derived
     assert after.inputs[growth.option or ""] == before.inputs[growth.option or ""] + growth.units
     assert plan.after.paths[path].qualified
+
+
+@settings(max_examples=40)
+@given(st.data())
+def test_partners_with_customer_data_keep_their_qualifying_promise(data: st.DataObject):
+    qualifying = data.draw(st.sampled_from([True, False]))
+    partner = data.draw(mst.partners(qualifying=qualifying, customer_data=True))
+    verdict = mwrules.evaluate(partner)
+
+    assert verdict.qualified is qualifying
+    assert partner.customers is not None
+    assert not partner.metrics
+    for path in verdict.paths.values():
+        for metric in ("net_customer_adds", "usage_growth", "deployments"):
+            assert path.metrics[metric].derived
+
+
+def test_customer_data_partners_need_a_ruleset_that_measures_them():
+    ruleset = select_ruleset("modern-work@2026-01").ruleset
+    plain = attrs.evolve(ruleset, metrics=tuple(attrs.evolve(m, from_customers=None) for m in ruleset.metrics))
+    with pytest.raises(InvalidArgument, match="cannot measure every customer metric"):
+        mst.partners(ruleset=plain, customer_data=True).example()

@@ -595,6 +595,7 @@ def _partners(
     min_people: int,
     max_people: int,
     qualifying: bool | None,
+    customer_data: bool = False,
 ) -> Partner:
     plan = draw(_plans(ruleset, as_of, max_people=max_people, qualifying=qualifying))
     certified = max(plan.counted.values(), default=0)
@@ -613,6 +614,13 @@ def _partners(
     held += [tuple(draw(st.lists(not_counting, max_size=3))) for _ in range(others)]
     ids = draw(_ids(len(held)))
     members = draw(st.permutations([Person(person_id, certs) for person_id, certs in zip(ids, held, strict=True)]))
+    if customer_data:
+        return Partner(
+            partner_id=draw(st.sampled_from(_PARTNER_IDS)),
+            as_of=as_of,
+            people=tuple(members),
+            customers=_customers_measuring(ruleset, as_of, plan.metrics),
+        )
     return Partner(
         partner_id=draw(st.sampled_from(_PARTNER_IDS)),
         as_of=as_of,
@@ -628,6 +636,7 @@ def partners(
     max_people: int = 12,
     qualifying: bool | None = None,
     as_of: datetime.date | None = None,
+    customer_data: bool = False,
 ) -> st.SearchStrategy[Partner]:
     """Partners: people with certifications, and metrics on every path.
 
@@ -646,6 +655,15 @@ def partners(
       would still pass, one drawn metric measured from partner data is
       lowered below ``min_metric_points`` (on that path only); a path that
       passes even so (a minimum of 0) has its total lowered to the floor.
+
+    With ``customer_data=True`` the customer metrics are not given: the
+    partner has customer data from which the ruleset measures exactly the
+    plan's numbers (see ``docs/customer-data.md``), so ``qualifying`` holds
+    for the measured metrics too. Each tenant moves one measure only: a
+    tenant counted in the month measured alone (a net customer add), one
+    counted in both months and deployed in both, whose active users grow by
+    the usage growth wanted, one whose paid seats fall so that it becomes
+    deployed with the same users.
 
     People are then drawn to match the plan exactly. Each counted person
     holds an eligible certification valid on ``as_of`` (sometimes two of the
@@ -671,6 +689,8 @@ def partners(
     candidates = [chosen] if chosen is not None else list(shipped_family(DEFAULT_ID).rulesets)
     for candidate in candidates:
         _check_feasible(candidate, max_people, qualifying)
+        if customer_data:
+            _check_customer_data(candidate)
         if qualifying and as_of is not None:
             end = _last_qualifying_day(candidate)
             if end is not None and as_of > end:
@@ -679,8 +699,87 @@ def partners(
                     f"eligible certification after {end}"
                 )
     return pairs.flatmap(
-        lambda pair: _partners(pair[0], pair[1], min_people=min_people, max_people=max_people, qualifying=qualifying)
+        lambda pair: _partners(
+            pair[0],
+            pair[1],
+            min_people=min_people,
+            max_people=max_people,
+            qualifying=qualifying,
+            customer_data=customer_data,
+        )
     )
+
+
+def _check_customer_data(ruleset: Ruleset) -> None:
+    measured = {metric.id for metric in ruleset.derived_metrics()}
+    given = [metric.id for metric in _customer_metrics(ruleset) if metric.id not in measured]
+    if ruleset.customer_data is None or given:
+        raise InvalidArgument(
+            f"customer_data=True: {ruleset} cannot measure every customer metric from customer data"
+            + (f" ({', '.join(given)})" if given else "")
+        )
+    for path in ruleset.paths:
+        spec = path.customers
+        assert spec is not None  # noqa: S101 - checked when the ruleset loaded
+        try:
+            _deployment_seats(spec, ruleset.customer_data.deployment_share)
+        except ValueError as error:
+            raise InvalidArgument(f"customer_data=True: {error} on {path.id}") from None
+
+
+def _deployment_seats(spec: Any, share: Fraction) -> tuple[int, int, int]:
+    """Active users, and paid seats in the path's band with which they are deployed, and not: (users, deployed, not)."""
+    low = spec.min_seats
+    users = -(-low * share.numerator // share.denominator)  # the fewest deployed at the band's lowest seats
+    more = users * share.denominator // share.numerator + 1  # the fewest seats at which they are not
+    if spec.max_seats is not None and more > spec.max_seats:
+        msg = f"no seat count in the band {low}..{spec.max_seats} makes {users} users not deployed"
+        raise ValueError(msg)
+    return users, low, more
+
+
+def _customers_measuring(
+    ruleset: Ruleset, as_of: datetime.date, metrics: Mapping[str, Mapping[str, Any]]
+) -> tuple[Customer, ...]:
+    """Customer data from which *ruleset* measures exactly *metrics* (see :func:`partners`)."""
+    data = ruleset.customer_data
+    assert data is not None  # noqa: S101 - checked by partners()
+    lag, back = data.reference_month_lag, data.months_back
+    now, then = _month_of(as_of, lag), _month_of(as_of, lag + back)
+    # older than any window: the association's start changes nothing
+    since = datetime.date.fromisoformat(_month_of(as_of, lag + back + data.new_association_months + 1) + "-01")
+    # a workload every measured metric counts
+    workload = sorted(set.intersection(*(set(ruleset.workloads_for(m.id)) for m in ruleset.derived_metrics())))[0]
+    customers: list[Customer] = []
+
+    def tenant(kind: str, rows: list[tuple[str, int, int]]) -> None:
+        name = ruleset.association_type(kind).name
+        usage = tuple(Usage(month, workload, paid, active) for month, paid, active in rows)
+        customers.append(
+            Customer(tenant=f"tenant-{len(customers) + 1}", associations=(Association(name, since),), usage=usage)
+        )
+
+    for path in ruleset.paths:
+        spec = path.customers
+        assert spec is not None  # noqa: S101
+        users, deployed_at, not_at = _deployment_seats(spec, data.deployment_share)
+        for metric in ruleset.derived_metrics():
+            values = metrics.get(path.id, {}).get(metric.id, 0)
+            if metric.from_customers == "tenants":
+                count = values if isinstance(values, int) else 0
+                for _ in range(abs(count)):  # counted in one month only, never deployed, no active user
+                    tenant(spec.association_types[0], [(now if count > 0 else then, spec.min_seats, 0)])
+                continue
+            for option, value in values.items() if isinstance(values, Mapping) else ():
+                if metric.from_customers == "active_users" and value:
+                    # counted in both months, deployed in both: only its active users change
+                    base = users + max(0, -value)
+                    tenant(option, [(then, deployed_at, base), (now, deployed_at, base + value)])
+                elif metric.from_customers == "deployed_tenants":
+                    for _ in range(abs(value)):  # the same users, deployed in one month only
+                        seats = (deployed_at, not_at) if value > 0 else (not_at, deployed_at)
+                        tenant(option, [(now, seats[0], users), (then, seats[1], users)])
+    return tuple(customers)
 
 
 def from_ruleset(ruleset: Ruleset | str, *, max_people: int = 12) -> st.SearchStrategy[Partner]:
