@@ -1,7 +1,8 @@
 """Customer data at scale: 5,000 tenants x 21 workloads x 13 months (1.4 M usage rows) in one process.
 
 Prints the time to read, check and evaluate the document (a JSON file, as a
-partner would give it), the peak memory of the process, and, side by side, a
+partner would give it: ``mwrules.evaluate(path)``), the peak memory of the
+process until the verdict, and, side by side, a
 plain-Python scorer of the same measures (the independent reading of
 criteria 9 in tests/test_customers.py) on the same partner.
 
@@ -65,11 +66,14 @@ def main() -> None:
         subprocess.run([sys.executable, __file__, "--tenants", str(tenants), "--write", str(path)], check=True)
         size = path.stat().st_size
         start = time.perf_counter()
-        document_read = json.loads(path.read_text())
-        read = time.perf_counter() - start
-        verdict = mwrules.evaluate(document_read)
+        # as `mwrules evaluate partner.json` does it: read, parse (duplicate keys and depth checked), check, evaluate
+        verdict = mwrules.evaluate(str(path), limits=mwrules.Limits(max_file_bytes=2**31 - 1))
         took = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        document_read = json.loads(path.read_text())
+        start = time.perf_counter()
+        json.loads(path.read_text())
+        read = time.perf_counter() - start
     rows = sum(len(customer["usage"]) for customer in document_read["customers"])
     from tests.test_customers import plain_measures  # noqa: PLC0415 - the reference reading lives with the tests
 
@@ -82,7 +86,7 @@ def main() -> None:
         for path_id, path in verdict.paths.items()
     }
     print(f"{tenants:,} tenants, {rows:,} usage rows, {size / 2**20:.0f} MiB of JSON")
-    print(f"read, check and evaluate: {took:6.2f} s   (target: under 10 s; json.loads of the file: {read:.2f} s)")
+    print(f"read, check and evaluate: {took:6.2f} s   (target: under 10 s; json.loads of the file alone: {read:.2f} s)")
     print(
         f"plain-Python measures:    {plain_took:6.2f} s   (the tests' reference reading, written for clarity, "
         f"not speed, on the partner already loaded: ratio {took / plain_took:.2f})"

@@ -72,11 +72,17 @@ def plain_measures(customers: tuple[Customer, ...], as_of: datetime.date) -> dic
         )
     )
 
+    by_month: dict[int, dict[int, list[Usage]]] = {}  # per customer (by id), per month: its rows
+    for customer in customers:
+        months = by_month[id(customer)] = {}
+        for usage in customer.usage:
+            months.setdefault(_index(usage.month), []).append(usage)
+
     def rows(customer: Customer, metric: str, month: int) -> list[Usage]:
         return [
             row
-            for row in customer.usage
-            if _index(row.month) == month and names.get(" ".join(row.workload.split()).casefold()) in lists[metric]
+            for row in by_month[id(customer)].get(month, [])
+            if names.get(" ".join(row.workload.split()).casefold()) in lists[metric]
         ]
 
     def in_band(path: str, seats: int) -> bool:
@@ -289,7 +295,7 @@ def test_the_trace_names_the_tenants_behind_a_measure():
     assert steps["counted:enterprise:usage_growth:cpor", "t1"].concluded["contribution"] == 310
     assert steps["usage-before-association:enterprise:usage_growth:dpor", "t2"].concluded["contribution"] == -40
     assert steps["counted:enterprise:usage_growth:cpor", "t1"].matched == (
-        "eligible:enterprise:usage_growth $.customers[0] in 2026-10",
+        "eligible:enterprise:usage_growth+deployments $.customers[0] in 2026-10",
     )
     text = mwrules.explain(verdict)
     assert "Fabrikam (t1) in 2026-10: +310 active users  [counted:enterprise:usage_growth:cpor" in text
@@ -427,3 +433,21 @@ def test_customer_data_partners_need_a_ruleset_that_measures_them():
     plain = attrs.evolve(ruleset, metrics=tuple(attrs.evolve(m, from_customers=None) for m in ruleset.metrics))
     with pytest.raises(InvalidArgument, match="cannot measure every customer metric"):
         mst.partners(ruleset=plain, customer_data=True).example()
+
+
+def test_the_garbage_collector_is_paused_only_during_an_evaluation():
+    import gc  # noqa: PLC0415
+
+    document = partner(customer(rows=[row("2026-10", "Teams", 400, 310)]))
+    mwrules.evaluate(document)
+    assert gc.isenabled()
+
+    gc.disable()
+    try:
+        mwrules.evaluate(document)
+        assert not gc.isenabled()  # as the caller left it
+    finally:
+        gc.enable()
+    with pytest.raises(mwrules.InputError):
+        mwrules.evaluate({"partner_id": 5})
+    assert gc.isenabled()

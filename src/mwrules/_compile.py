@@ -6,10 +6,11 @@ The rules chain like this, one stage per priority (lower fires first):
    certification of the level, valid on the evaluation date (a person fact
    stands for everyone holding the same certifications; the trace has a
    step per person).
-1. For a metric measured from customer data: ``eligible:<path>:<metric>``
-   fires per tenant fact (a tenant, a metric, a month compared) with a
-   workload in the path's seat band, and ``eligible-carried-over:...`` per
-   tenant eligible through the carry-over; each asserts an ``eligible`` fact.
+1. For the metrics measured from customer data: ``eligible:<path>:<group>``
+   fires per tenant fact (a tenant, a group of metrics with the same
+   workloads, a month compared) with a workload in the path's seat band, and
+   ``eligible-carried-over:...`` per tenant eligible through the carry-over;
+   each asserts an ``eligible`` fact.
 2. On those: ``counted:<path>:<metric>[:<type>]`` (the tenant counts, or
    adds its active users), ``usage-before-association:...`` (takes away the
    usage a new association found), ``deployed:...`` and ``excluded:...``
@@ -173,6 +174,8 @@ class _Builder:
         if self.ruleset.customer_data is not None:
             customers = _CustomerRules(self)
             for path in self.ruleset.paths:
+                for group, metric_ids in self.ruleset.workload_groups():
+                    rules.extend(customers.eligible_rules(path.id, group, metric_ids))
                 for metric in self.ruleset.derived_metrics():
                     rules.extend(customers.rules(path.id, metric))
         for path in self.ruleset.paths:
@@ -465,13 +468,22 @@ class _CustomerRules:
         self.share = share
         self.share_text = f"{float(share) * 100:g} %"
 
-    def rules(self, path_id: str, metric: MetricSpec) -> list[_engine.Rule]:
-        path = self.ruleset.path(path_id)
-        spec = path.customers
+        self.group_of = {
+            metric_id: group for group, metric_ids in self.ruleset.workload_groups() for metric_id in metric_ids
+        }
+
+    def eligible_rules(self, path_id: str, group: str, metric_ids: tuple[str, ...]) -> list[_engine.Rule]:
+        """The rules that find the tenants eligible for *path_id*, for a group of metrics with the same workloads."""
+        spec = self.ruleset.path(path_id).customers
         assert spec is not None  # noqa: S101 - every path has customers when a metric is measured from them
-        rules = [self._eligible(path_id, metric, carried_over=False)]
+        rules = [self._eligible(path_id, group, metric_ids, carried_over=False)]
         if spec.carry_over_from is not None:
-            rules.append(self._eligible(path_id, metric, carried_over=True))
+            rules.append(self._eligible(path_id, group, metric_ids, carried_over=True))
+        return rules
+
+    def rules(self, path_id: str, metric: MetricSpec) -> list[_engine.Rule]:
+        """The rules that count the eligible tenants into *metric*'s measure on *path_id*."""
+        rules = []
         if metric.from_customers == "tenants":
             rules.append(self._counted_tenant(path_id, metric))
         for option in self.ruleset.options(path_id, metric.id):
@@ -492,21 +504,21 @@ class _CustomerRules:
             return f"at least {spec.min_seats} paid seats"
         return f"{spec.min_seats} to {spec.max_seats} paid seats"
 
-    def _eligible(self, path_id: str, metric: MetricSpec, *, carried_over: bool) -> _engine.Rule:
+    def _eligible(self, path_id: str, group: str, metric_ids: tuple[str, ...], *, carried_over: bool) -> _engine.Rule:
         spec = self.ruleset.path(path_id).customers
         assert spec is not None  # noqa: S101
-        # "paths": the paths measuring the metric from customer data (not those giving it)
-        conditions: list[dict[str, Any]] = [
-            {"t": "tenant"},
-            {"metric": metric.id},
-            {"$iany": {"paths": {"$i": path_id}}},
-        ]
+        # "measured": the path:metric pairs of the group measured from customer data (not given)
+        pairs = [{"$i": f"{path_id}:{metric_id}"} for metric_id in metric_ids]
+        # the same trailing test as certified:<level> (see there): an $iany must not end in an $or
+        measured = pairs[0] if len(pairs) == 1 else {"$and": [{"$or": pairs}, {"$neq": {"$i": ""}}]}
+        conditions: list[dict[str, Any]] = [{"t": "tenant"}, {"group": group}, {"$iany": {"measured": measured}}]
+        counting = f"counting for {' and '.join(metric_ids)}"
         back = self.data.months_back
         if not carried_over:
             conditions.append(_in_band("seats", spec.min_seats, spec.max_seats))
-            name = f"eligible:{path_id}:{metric.id}"
+            name = f"eligible:{path_id}:{group}"
             description = (
-                f"a tenant is eligible for {path_id} in a month when one workload counting for {metric.id} has "
+                f"a tenant is eligible for {path_id} in a month when one workload {counting} has "
                 f"{self._band_text(path_id)} that month"
             )
         else:
@@ -517,11 +529,11 @@ class _CustomerRules:
                 _in_band("seats", source.min_seats, source.max_seats),
                 _in_band("before", spec.min_seats, spec.max_seats),
             ]
-            name = f"eligible-carried-over:{path_id}:{metric.id}"
+            name = f"eligible-carried-over:{path_id}:{group}"
             description = (
                 f"a tenant eligible for {spec.carry_over_from} in a month "
                 f"({self._band_text(spec.carry_over_from or '')}) that had {self._band_text(path_id)} on a workload "
-                f"counting for {metric.id} {back} months earlier is also eligible for {path_id} "
+                f"{counting} {back} months earlier is also eligible for {path_id} "
                 "(the carry-over; it does not chain)"
             )
 
@@ -536,7 +548,9 @@ class _CustomerRules:
     # stage 2: counted tenants --------------------------------------------------------
 
     def _eligible_pattern(self, path_id: str, metric: MetricSpec, *more: dict[str, Any]) -> list[dict[str, Any]]:
-        return [{"eligible": {"$and": [{"t": "eligible"}, {"path": path_id}, {"metric": metric.id}, *more]}}]
+        measured = {"$iany": {"measured": {"$i": f"{path_id}:{metric.id}"}}}
+        group = {"group": self.group_of[metric.id]}
+        return [{"eligible": {"$and": [{"t": "eligible"}, {"path": path_id}, group, measured, *more]}}]
 
     def _counted_tenant(self, path_id: str, metric: MetricSpec) -> _engine.Rule:
         spec = self.ruleset.path(path_id).customers
@@ -713,7 +727,7 @@ class _CustomerRules:
 # What an eligible fact does not repeat of its tenant fact: the engine's own
 # keys, and what only the eligible rules decide on (a smaller fact is a
 # cheaper message for every later firing)
-_ENGINE_KEYS = frozenset({"id", "sid", "t", "seats", "before", "paths"})
+_ENGINE_KEYS = frozenset({"id", "sid", "t", "seats", "before"})
 
 
 def _tally(session: _engine.Session, path_id: str, metric_id: str, option: str | None) -> list[int]:

@@ -19,7 +19,10 @@ eligible, counted, deployed or excluded is the rules' decision (see
 
 from __future__ import annotations
 
+import collections
 import datetime
+import itertools
+import operator
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -42,6 +45,7 @@ _USAGE_KEYS = ("month", "workload", "paid_seats", "active_users")
 _SUGGESTIONS = 100
 # A named tuple made without its Python-level __new__: a partner may have millions of rows
 _new_tuple = tuple.__new__
+_ROW_MONTH, _ROW_WORKLOAD = operator.itemgetter(0), operator.itemgetter(1)
 
 
 def month_index(month: str) -> int:
@@ -410,8 +414,11 @@ def customer_facts(
 
     A ``derive`` fact per path and metric measured from customer data (the
     metrics given in ``metrics`` are not), and a ``tenant`` fact per tenant,
-    metric and month compared (M, and M minus months_back) where the tenant
-    has paid seats on the metric's workloads.
+    group of metrics with the same workloads (see
+    :meth:`~mwrules.ruleset.Ruleset.workload_groups`) and month compared (M,
+    and M minus months_back) where the tenant has paid seats on the group's
+    workloads; ``measured`` lists the ``path:metric`` pairs of the group that
+    are measured.
     """
     data = ruleset.customer_data
     customers = partner.customers
@@ -439,10 +446,7 @@ def customer_facts(
     window = data.new_association_months
     wanted = {reference - k for k in compared} | {reference - back - k for k in compared}
     wanted |= set(range(reference - window + 1, reference + 1))
-    metric_ids = sorted({metric_id for _, metric_id in measured})
-    aggregate = _Aggregate(
-        ruleset, {metric_id: sorted(p for p, m in measured if m == metric_id) for metric_id in metric_ids}, wanted
-    )
+    aggregate = _Aggregate(ruleset, {f"{path_id}:{metric_id}" for path_id, metric_id in measured}, wanted, reference)
     facts: list[dict[str, Any]] = []
     for index, customer in enumerate(customers):
         facts += aggregate.facts(index, customer, reference)
@@ -477,22 +481,31 @@ def _close(name: str, ruleset: Ruleset) -> str | None:
 class _Aggregate:
     """Per tenant, the monthly rows summed into the facts the rules decide on."""
 
-    def __init__(self, ruleset: Ruleset, measured_on: dict[str, list[str]], wanted: set[int]) -> None:
+    def __init__(self, ruleset: Ruleset, measured: set[str], wanted: set[int], reference: int) -> None:
         data = ruleset.customer_data
         assert data is not None  # noqa: S101 - only for a ruleset with customer data
         self.back = data.months_back
-        self.measured_on = measured_on  # per metric, the paths that measure it from customer data
-        metric_ids = list(measured_on)
-        self.metric_ids = metric_ids
+        self.window = data.new_association_months
         self.wanted = wanted
-        # The metrics' workload lists, each distinct one summed once (usage growth and deployments share one)
-        lists = {metric_id: frozenset(ruleset.workloads_for(metric_id)) for metric_id in metric_ids}
-        distinct = sorted(set(lists.values()), key=sorted)
-        self.list_of = {metric_id: distinct.index(lists[metric_id]) for metric_id in metric_ids}
+        # the months every tenant needs: M, M - months_back, and its own comparison month (the carry-over)
+        self.always = frozenset(month_text(reference - k * self.back) for k in range(3))
+        self.resolved: dict[str, str | None] = {}
+        # Per group of metrics with the same workloads: what is measured of it ("path:metric")
+        self.groups = []
+        for name, metric_ids in ruleset.workload_groups():
+            on = sorted(f"{path.id}:{metric_id}" for path in ruleset.paths for metric_id in metric_ids)
+            if any(pair in measured for pair in on):
+                self.groups.append((name, [pair for pair in on if pair in measured]))
+        group_names = [name for name, _ in ruleset.workload_groups()]
         self.lists_with = {
-            workload.name: tuple(number for number, names in enumerate(distinct) if workload.name in names)
+            workload.name: tuple(
+                number
+                for number, (_, metric_ids) in enumerate(ruleset.workload_groups())
+                if workload.name in ruleset.workloads_for(metric_ids[0])
+            )
             for workload in ruleset.workloads
         }
+        self.number_of = {name: group_names.index(name) for name, _ in self.groups}
         self.names = workload_names(ruleset)
         self.type_ids = association_types(ruleset)
         # (month, workload) as written -> the tallies its rows add to: (month number, workload list number) pairs;
@@ -506,23 +519,39 @@ class _Aggregate:
         return {month_index(month) for (month, _), keys in self.keys.items() if keys is not None}
 
     def _keys(self, month: str, workload: str) -> tuple[tuple[int, int], ...] | None:
-        name = self.names.get(normalise_name(workload))
+        name = self._name(workload)
         if name is None:
             return None
         number = month_index(month)
         return tuple((number, listed) for listed in self.lists_with[name]) if number in self.wanted else ()
 
-    def months(self, customer: Customer) -> dict[tuple[int, int], list[Any]]:
-        """Per month wanted and workload list: the distinct paid-seat counts, the paid seats and the active users."""
+    def months(self, customer: Customer, reference: int) -> dict[tuple[int, int], list[Any]]:
+        """Per month needed and workload list: the distinct paid-seat counts, the paid seats and the active users.
+
+        The months needed are M, the month it is compared with, that month's
+        own comparison month (for the carry-over), and the months in which
+        an association of the tenant started, within the window of new
+        associations: the rows of other months are not added up at all.
+        """
+        usage = customer.usage
+        for workload, count in collections.Counter(map(_ROW_WORKLOAD, usage)).items():
+            if self._name(workload) is None:
+                self.unknown[workload] = self.unknown.get(workload, 0) + count
+        needed = set(self.always)
+        for association in customer.associations:
+            started = day_month(association.since)
+            if reference - self.window < started <= reference:
+                needed.add(month_text(started))
         tallies: dict[tuple[int, int], list[Any]] = {}
         cache = self.keys
-        for month, workload, paid, active in customer.usage:
+        for month, workload, paid, active in itertools.compress(
+            usage, map(needed.__contains__, map(_ROW_MONTH, usage))
+        ):
             keys = cache.get((month, workload), ())
             if keys == ():
                 keys = cache[month, workload] = self._keys(month, workload)
             if keys is None:
-                self.unknown[workload] = self.unknown.get(workload, 0) + 1
-                continue
+                continue  # counted above
             for key in keys:
                 tally = tallies.get(key)
                 if tally is None:
@@ -533,21 +562,28 @@ class _Aggregate:
                 tally[2] += active
         return tallies
 
+    def _name(self, workload: str) -> str | None:
+        """The ruleset's name of *workload*, as partner data spells it; None if it lists no such workload."""
+        name = self.resolved.get(workload, "")
+        if name == "":
+            name = self.resolved[workload] = self.names.get(normalise_name(workload))
+        return name
+
     def facts(self, index: int, customer: Customer, reference: int) -> list[dict[str, Any]]:
-        """The tenant facts of one customer: per measured metric, for M and M - months_back."""
-        tallies = self.months(customer)
+        """The tenant facts of one customer: per group of measured metrics, for M and M - months_back."""
+        tallies = self.months(customer, reference)
         associations = sorted(
             ((self.type_ids[normalise_name(item.type)], item) for item in customer.associations),
             key=lambda pair: pair[1].since,
         )
         facts = []
-        for metric_id in self.metric_ids:
-            listed = self.list_of[metric_id]
+        for group, measured in self.groups:
+            listed = self.number_of[group]
             for k in (0, self.back):
                 month = reference - k
                 tally = tallies.get((month, listed))
                 if tally is None or not tally[0]:
-                    continue  # no paid seats on the metric's workloads: eligible for no path
+                    continue  # no paid seats on the group's workloads: eligible for no path
                 before = tallies.get((month - self.back, listed))
                 active_types: dict[str, Association] = {}
                 for type_id, item in associations:
@@ -556,8 +592,8 @@ class _Aggregate:
                 fact: dict[str, Any] = {
                     "t": "tenant",
                     "tenant": index,
-                    "metric": metric_id,
-                    "paths": self.measured_on[metric_id],
+                    "group": group,
+                    "measured": measured,
                     "month": k,
                     "seats": sorted(tally[0]),
                     "before": sorted(before[0]) if before else [],

@@ -8,10 +8,14 @@ silently (the last one wins), are reported as problems.
 
 from __future__ import annotations
 
+import contextlib
+import gc
+import itertools
 import json
 import os
 import re
-from collections.abc import Callable, Mapping
+import threading
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -96,6 +100,50 @@ def parse(text: str, *, source: str | None = None, fmt: str | None = None, limit
     return attrs.evolve(document, parsed=True)
 
 
+# The cyclic garbage collector, paused while mwrules builds big data: see paused_gc
+_gc_lock = threading.Lock()
+_gc_pauses = 0
+_gc_was_enabled = False
+
+
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for the block (nested and threaded uses count).
+
+    Reading, checking and evaluating a big partner builds millions of small
+    containers (a JSON object per usage row, a tuple per row, a fact per
+    tenant), none in a cycle. The collector cannot free any of them, yet it
+    walks them all again and again as they pile up: with 1.4 million rows
+    it took half of the time. Reference counting still frees everything as
+    usual; the collector resumes when the last block ends, as it was.
+    """
+    global _gc_pauses, _gc_was_enabled  # noqa: PLW0603 - the collector is process-wide
+    with _gc_lock:
+        if _gc_pauses == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_pauses += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_pauses -= 1
+            if _gc_pauses == 0 and _gc_was_enabled:
+                gc.enable()
+
+
+def _resume_gc_in_child() -> None:
+    # a fork while another thread had paused the collector: the child has no such thread
+    global _gc_lock, _gc_pauses  # noqa: PLW0603
+    _gc_lock = threading.Lock()
+    if _gc_pauses and _gc_was_enabled:
+        gc.enable()
+    _gc_pauses = 0
+
+
+os.register_at_fork(after_in_child=_resume_gc_in_child)
+
+
 def read_file(
     path: str | os.PathLike[str], what: str, *, fmt: str | None = None, limits: Limits = DEFAULT_LIMITS
 ) -> Document:
@@ -116,7 +164,10 @@ def read_file(
         return Document(None, source, problems=(problem,))
     if len(data) > limits.max_file_bytes:
         return _refused(source, f"{what} is larger than {limits.max_file_bytes:,} bytes", "file-bytes")
-    return parse_bytes(data, source=source, fmt=fmt, what=what, limits=limits)
+    # The bytes are dropped once decoded: a big file is not held three times (bytes, text, data)
+    held = [data]
+    del data
+    return _parse_held(held, source=source, fmt=fmt, what=what, limits=limits)
 
 
 def read_at_most(stream: BinaryIO, size: int) -> bytes:
@@ -135,6 +186,12 @@ def parse_bytes(
     data: bytes, *, source: str | None, fmt: str | None = None, what: str = "the file", limits: Limits = DEFAULT_LIMITS
 ) -> Document:
     """Decode *data* as UTF-8 (a byte order mark allowed) and parse it (see :func:`parse`)."""
+    return _parse_held([data], source=source, fmt=fmt, what=what, limits=limits)
+
+
+def _parse_held(held: list[bytes], *, source: str | None, fmt: str | None, what: str, limits: Limits) -> Document:
+    """:func:`parse_bytes` of the bytes in *held*, which it takes out of the list and drops once decoded."""
+    data = held.pop()
     start = data[:64]
     if b"\x00" in start:  # UTF-16 or UTF-32 without a byte order mark decodes as UTF-8 full of NULs
         # Text in those has a NUL in every other (or three of four) bytes; binary data has a few
@@ -160,6 +217,7 @@ def parse_bytes(
             code=codes.UNREADABLE,
         )
         return Document(None, source, problems=(problem,))
+    del data
     return parse(text, source=source, fmt=fmt, limits=limits)
 
 
@@ -178,15 +236,18 @@ def _parse_json(text: str, source: str | None, limits: Limits) -> Document:
     duplicates: list[tuple[dict[str, Any], str]] = []
 
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
-        result: dict[str, Any] = {}
-        for key, value in items:
-            if key in result:
-                duplicates.append((result, key))
-            result[key] = value
+        result = dict(items)  # in C: this hook runs once per object, millions of times in a big file
+        if len(result) != len(items):  # a repeated key: the last value is the one kept
+            seen: set[str] = set()
+            for key, _ in items:
+                if key in seen:
+                    duplicates.append((result, key))
+                seen.add(key)
         return result
 
     try:
-        data = json.loads(text, object_pairs_hook=pairs)
+        with paused_gc():
+            data = json.loads(text, object_pairs_hook=pairs)
     except json.JSONDecodeError as error:
         problem = Problem(
             "$",
@@ -260,17 +321,29 @@ def _paths_of_objects(data: Any, wanted: set[int], max_depth: int) -> dict[int, 
 
 
 def _too_deep(data: Any, max_depth: int) -> bool:
-    """Whether an object or list is nested *max_depth* deep or more (level by level: no paths, so fast)."""
-    level = [data] if isinstance(data, dict | list) else []
+    """Whether parsed JSON has an object or list nested *max_depth* deep or more.
+
+    Level by level, with no paths, and in C where it can be: the types of a
+    level's values are looked at through ``chain`` and ``map``, and only when
+    they include an object or a list are those picked out in Python (a level
+    of a million usage rows holds only text and numbers).
+    """
+    level = [data] if type(data) in _CONTAINERS else []
     for _ in range(max_depth):
-        inner = []
-        for value in level:
-            items = value.values() if isinstance(value, dict) else value
-            inner += [item for item in items if isinstance(item, dict | list)]
+        inner: list[Any] = []
+        for start in range(0, len(level), _LEVEL_CHUNK):  # a bounded list of values at a time
+            chunk = level[start : start + _LEVEL_CHUNK]
+            parts = [value.values() if type(value) is dict else value for value in chunk]
+            if not _CONTAINERS.isdisjoint(map(type, itertools.chain.from_iterable(parts))):
+                inner += [value for value in itertools.chain.from_iterable(parts) if type(value) in _CONTAINERS]
         if not inner:
             return False
         level = inner
     return True
+
+
+_CONTAINERS = frozenset({dict, list})
+_LEVEL_CHUNK = 50_000
 
 
 def _depth(data: Any, max_depth: int) -> str | None:

@@ -90,8 +90,9 @@ def evaluate(
             ruleset is in force on its ``as_of``; every problem is listed.
         RulesetError: the named ruleset does not exist or has a problem.
     """
-    partner, choice = checked(partner, ruleset, limits)
-    return evaluate_with(partner, choice)
+    with _documents.paused_gc():  # see there: big partners build millions of small objects
+        partner, choice = checked(partner, ruleset, limits)
+        return evaluate_with(partner, choice)
 
 
 def checked(
@@ -170,6 +171,11 @@ def prepare(
 
 def evaluate_with(partner: Partner, choice: RulesetChoice) -> Verdict:
     """Evaluate a checked *partner* under the chosen ruleset."""
+    with _documents.paused_gc():  # see there: a big partner makes many facts
+        return _evaluate_with(partner, choice)
+
+
+def _evaluate_with(partner: Partner, choice: RulesetChoice) -> Verdict:
     ruleset = choice.ruleset
     compiled = _compile(ruleset)
     as_of = partner.as_of or datetime.date.today()
@@ -340,7 +346,7 @@ def _label(fact: Mapping[str, Any]) -> str:  # noqa: PLR0911 - one label per kin
         return f"$.customers[{fact['_customer']}] in {fact['_month']}"
     if kind == "eligible":
         source = fact["_tenant_fact"]
-        return f"eligible:{fact['path']}:{fact['metric']} $.customers[{source['_customer']}] in {source['_month']}"
+        return f"eligible:{fact['path']}:{fact['group']} $.customers[{source['_customer']}] in {source['_month']}"
     if kind == "derive":
         return f"customer data for {fact['metric']} on {fact['path']}"
     if kind == "level":

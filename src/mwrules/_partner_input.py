@@ -127,6 +127,11 @@ def load_partner(
         document = _documents.Document(document)
     if not isinstance(ruleset, Ruleset):
         ruleset = choose_for(document, ruleset).ruleset
+    with _documents.paused_gc():
+        return _load_partner(document, ruleset, limits)
+
+
+def _load_partner(document: _documents.Document, ruleset: Ruleset, limits: Limits) -> Partner:
     problems = list(document.problems)
     if not problems:
         partner = _plain_partner(document.data, ruleset, limits)

@@ -477,7 +477,7 @@ def nearest_tenants(partner: Partner, ruleset: Ruleset, before: Verdict, action:
     facts = [
         fact
         for fact in customer_facts(partner, ruleset, before.as_of, [])
-        if fact["t"] == "tenant" and fact["metric"] == metric.id and fact["month"] == 0
+        if fact["t"] == "tenant" and f"{action.path}:{metric.id}" in fact["measured"] and fact["month"] == 0
     ]
     steps = tenant_steps(before.trace).get((action.path, metric.id, action.option), [])
     done = (

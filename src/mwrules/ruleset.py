@@ -312,6 +312,18 @@ class Ruleset:
         """The metrics a partner's customer data can measure."""
         return tuple(metric for metric in self.metrics if metric.from_customers is not None)
 
+    def workload_groups(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """The metrics measured from customer data, grouped by identical workload lists: (group name, metric ids).
+
+        A tenant's eligibility is decided once per group: usage growth and
+        deployments count the same workloads, so their group is
+        ``usage_growth+deployments``.
+        """
+        groups: dict[tuple[str, ...], list[str]] = {}
+        for metric in self.derived_metrics():
+            groups.setdefault(self.workloads_for(metric.id), []).append(metric.id)
+        return tuple(("+".join(ids), tuple(ids)) for ids in groups.values())
+
     def __str__(self) -> str:
         return f"{self.manifest.id} {self.manifest.version}"
 
