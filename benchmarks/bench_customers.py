@@ -70,10 +70,12 @@ def main() -> None:
         verdict = mwrules.evaluate(str(path), limits=mwrules.Limits(max_file_bytes=2**31 - 1))
         took = time.perf_counter() - start
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        document_read = json.loads(path.read_text())
         start = time.perf_counter()
-        json.loads(path.read_text())
+        document_read = json.loads(path.read_text())
         read = time.perf_counter() - start
+        start = time.perf_counter()
+        mwrules.evaluate(document_read)  # the API's way: a document a service already holds
+        in_memory = time.perf_counter() - start
     rows = sum(len(customer["usage"]) for customer in document_read["customers"])
     from tests.test_customers import plain_measures  # noqa: PLC0415 - the reference reading lives with the tests
 
@@ -87,6 +89,7 @@ def main() -> None:
     }
     print(f"{tenants:,} tenants, {rows:,} usage rows, {size / 2**20:.0f} MiB of JSON")
     print(f"read, check and evaluate: {took:6.2f} s   (target: under 10 s; json.loads of the file alone: {read:.2f} s)")
+    print(f"check and evaluate:       {in_memory:6.2f} s   (a document already in memory)")
     print(
         f"plain-Python measures:    {plain_took:6.2f} s   (the tests' reference reading, written for clarity, "
         f"not speed, on the partner already loaded: ratio {took / plain_took:.2f})"
