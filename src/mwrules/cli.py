@@ -24,15 +24,17 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 from . import _documents, _explain, _portfolio, codes
 from ._cases import CaseResult, cases_dir, run_case, shown
 from ._convert import parse_date
 from ._convert import shown as _shown
 from ._diff import impact, impact_to_json, impact_to_text, read_partners
 from ._evaluate import evaluate_with, prepare
-from ._json import verdict_to_json
+from ._json import partner_to_json, verdict_to_json
 from ._lint import lint, ruleset_files
-from ._partner_input import on_date, read_document
+from ._partner_input import choose_ruleset, on_date, read_document
 from ._plan import plan_for
 from ._plan_report import plan_to_json, plan_to_text
 from ._schema import partner_schema, ruleset_schema
@@ -124,7 +126,7 @@ def _parser() -> argparse.ArgumentParser:
             command.add_argument(
                 "partner",
                 metavar="FILE",
-                nargs="+",
+                nargs="*",
                 help="partner documents (JSON or YAML), folders of them, JSON Lines files (.jsonl: one document per "
                 "line), or - for stdin",
             )
@@ -164,6 +166,7 @@ def _parser() -> argparse.ArgumentParser:
         "--fail-unqualified", action="store_true", help="exit with status 1 when a partner does not qualify"
     )
     evaluate_command.add_argument("--lines", action="store_true", help="read standard input as JSON Lines")
+    _import_arguments(evaluate_command, one_step=True)
     evaluate_command.add_argument(
         "--jobs",
         type=_jobs,
@@ -184,6 +187,22 @@ def _parser() -> argparse.ArgumentParser:
         "--path", type=_text, metavar="PATH", help="plan for this path (default: the cheaper one)"
     )
     plan_command.add_argument("--format", choices=("text", "json"), default="text")
+
+    import_help = "turn Partner Center downloads (trainings, customer usage) into a partner document"
+    import_command = commands.add_parser("import", help=import_help, description=import_help)
+    _import_arguments(import_command, one_step=False)
+    import_command.add_argument("--format", choices=("yaml", "json"), default="yaml")
+    import_command.add_argument("-o", "--output", type=_text, metavar="OUT", help="write here (default: stdout)")
+    import_command.add_argument(
+        "--ruleset",
+        type=_text,
+        metavar="ID[@VERSION]|PATH",
+        help="whose certification titles, association types and workloads to match (default: the Modern Work "
+        "version in force on --as-of)",
+    )
+    import_command.add_argument(
+        "--as-of", type=_date, metavar="YYYY-MM-DD", help="the evaluation date the document carries (default: none)"
+    )
 
     paths_help = "ruleset files or folders (default: the shipped rulesets)"
     lint_command = commands.add_parser(
@@ -218,6 +237,26 @@ def _parser() -> argparse.ArgumentParser:
         help="partner: the ruleset whose paths, metrics and names to use (default: the latest Modern Work version)",
     )
     return parser
+
+
+def _import_arguments(command: argparse.ArgumentParser, *, one_step: bool) -> None:
+    """The options that read Partner Center downloads (``import``, and ``evaluate`` in one step)."""
+    command.add_argument(
+        "--trainings", type=_text, action="append", default=[], metavar="FILE",
+        help='a "Trainings, exams and certifications" download (CSV or TSV); repeat for several',
+    )  # fmt: skip
+    command.add_argument(
+        "--usage", type=_text, action="append", default=[], metavar="FILE",
+        help="a customer usage download (CPOR-M365 or Office 365 license usage); repeat for several",
+    )  # fmt: skip
+    command.add_argument(
+        "--partner-id", type=_text, required=not one_step, metavar="ID", help="the partner's id in the document"
+    )
+    command.add_argument(
+        "--date-order", choices=("day-first", "month-first"), help="how the files write dates (default: as they show)"
+    )
+    command.add_argument("--keep-names", action="store_true", help="people ids from their names (personal data)")
+    command.add_argument("--report", type=_text, metavar="FILE", help="write the import report here, as JSON")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -259,12 +298,26 @@ def _partner_document(args: argparse.Namespace) -> _documents.Document:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    if args.command == "evaluate":
-        if _portfolio.is_portfolio(args.partner, lines=args.lines, output=args.format):
-            return _portfolio.run(args, ruleset_argument(args.ruleset), _limits(args))
-        args.partner = args.partner[0]
-    partner, choice = prepare(_partner_document(args), ruleset_argument(args.ruleset), _limits(args))
+    imported: tuple[str, ...] = ()
+    if args.command == "evaluate" and (args.trainings or args.usage):
+        if args.partner or not args.partner_id:
+            print("mwrules: evaluate --trainings/--usage takes --partner-id ID and no FILE", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        partner, report = _import(args)
+        choice = choose_ruleset(ruleset_argument(args.ruleset), partner.as_of)
+        imported = report.warnings
+    else:
+        if args.command == "evaluate":
+            if not args.partner:
+                print("mwrules: evaluate needs a FILE, or --trainings/--usage and --partner-id", file=sys.stderr)
+                return EXIT_BAD_INPUT
+            if _portfolio.is_portfolio(args.partner, lines=args.lines, output=args.format):
+                return _portfolio.run(args, ruleset_argument(args.ruleset), _limits(args))
+            args.partner = args.partner[0]
+        partner, choice = prepare(_partner_document(args), ruleset_argument(args.ruleset), _limits(args))
     verdict = evaluate_with(partner, choice)
+    if imported:  # what the import left out, summarised, with what the evaluation did not use
+        verdict = attrs.evolve(verdict, warnings=(*imported, *verdict.warnings))
     if args.command == "explain":
         print(_explain.explain(verdict, choice.ruleset))
     elif args.format == "json":
@@ -273,6 +326,45 @@ def _evaluate(args: argparse.Namespace) -> int:
         print(_explain.summary(verdict, choice.ruleset))
     if args.command == "evaluate" and args.fail_unqualified and not verdict.qualified:
         return EXIT_UNQUALIFIED
+    return EXIT_OK
+
+
+def _import(args: argparse.Namespace) -> tuple[Any, Any]:
+    """The partner and the report of ``--trainings``/``--usage``; the report goes to stderr (or ``--report``)."""
+    from . import partner_center  # noqa: PLC0415 - csv and the importer only when importing
+
+    partner, report = partner_center.read(
+        trainings=args.trainings,
+        usage=args.usage,
+        partner_id=args.partner_id,
+        as_of=args.as_of,
+        ruleset=ruleset_argument(args.ruleset) if args.ruleset else None,
+        date_order=args.date_order,
+        keep_names=args.keep_names,
+    )
+    if args.report:
+        Path(args.report).write_text(json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n")
+    else:
+        print(report, file=sys.stderr)
+    return partner, report
+
+
+def _import_command(args: argparse.Namespace) -> int:
+    if not (args.trainings or args.usage):
+        print("mwrules: import needs --trainings FILE or --usage FILE", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    partner, _ = _import(args)
+    document = partner_to_json(partner)
+    if args.format == "json":
+        text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    else:
+        import yaml  # noqa: PLC0415
+
+        text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, default_flow_style=None, width=120)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
     return EXIT_OK
 
 
@@ -402,6 +494,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "lint": _lint,
     "test": _test,
     "diff": _diff,
+    "import": _import_command,
     "schema": _schema,
 }
 
