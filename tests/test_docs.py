@@ -113,7 +113,7 @@ def test_the_page_prints_what_it_shows(tmp_path: Path, page: Path):
         assert expected == result.stdout.rstrip("\n"), (command, result.stderr)
 
 
-@pytest.mark.parametrize("page", ["testing-with-strategies.md", "planning.md", "portfolios.md"])
+@pytest.mark.parametrize("page", ["testing-with-strategies.md", "planning.md", "portfolios.md", "partner-center.md"])
 def test_the_python_examples_run(page: str, monkeypatch: pytest.MonkeyPatch):
     """Every ```python block of the page runs, in order, in one namespace (in the repository, as the pages say)."""
     monkeypatch.chdir(DOCS.parent)
