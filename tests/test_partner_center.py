@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
+import subprocess
+import sys
 import tracemalloc
 from pathlib import Path
 
@@ -238,3 +241,42 @@ def test_a_big_file_is_streamed(tmp_path: Path):
 
     assert report.exams_and_courses == 100_000
     assert peak < path.stat().st_size / 2
+
+
+def test_a_200_mb_download_is_streamed_not_held(tmp_path: Path):
+    """A 200 MB trainings file (3 million rows of exams and a few certifications) imports in little memory."""
+    path = tmp_path / "big.csv"
+    block = io.StringIO()
+    csv.writer(block).writerows(training("Exam AZ-104", kind="Exam", mcpid=str(n)) for n in range(10_000))
+    chunk = block.getvalue()
+    with path.open("w", newline="", encoding="utf-8") as file:
+        csv.writer(file).writerow(TRAININGS)
+        while file.tell() < 200 * 2**20:
+            file.write(chunk)
+        csv.writer(file).writerow(training("MS-700", mcpid="1"))
+    script = (
+        "import resource, sys\n"
+        "from mwrules import partner_center\n"
+        "_, report = partner_center.read(trainings=[sys.argv[1]], partner_id='p', as_of='2026-11-28')\n"
+        "print(report.rows, report.people, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(path)], capture_output=True, text=True, check=True, timeout=600
+    )
+    rows, people, peak_mib = map(int, result.stdout.split())
+
+    assert rows > 3_000_000
+    assert people == 1
+    assert peak_mib < 200  # the file is 200 MiB: it is never held whole, let alone twice
+
+
+def test_a_big_file_shows_a_progress_bar_at_a_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    path = write(tmp_path / "t.csv", TRAININGS, [training("Exam", kind="Exam", mcpid=str(n)) for n in range(50)])
+    terminal = io.StringIO()
+    terminal.isatty = lambda: True  # type: ignore[method-assign]
+    monkeypatch.setattr(sys, "stderr", terminal)
+    monkeypatch.setattr(pc, "PROGRESS_ROWS", 1)
+
+    read(trainings=[path])
+
+    assert "rows" in terminal.getvalue()
