@@ -280,3 +280,34 @@ def test_a_big_file_shows_a_progress_bar_at_a_terminal(tmp_path: Path, monkeypat
     read(trainings=[path])
 
     assert "rows" in terminal.getvalue()
+
+
+def test_a_certification_that_expires_before_it_was_earned_is_skipped_by_line(tmp_path: Path):
+    path = write(
+        tmp_path / "t.csv",
+        TRAININGS,
+        [training("MS-700", mcpid="1", done="25/12/2024", expires="01/01/2024"), training("SC-300", mcpid="1")],
+    )
+    partner, report = read(trainings=[path])
+
+    assert [cert.name for cert in partner.people[0].certifications] == ["SC-300"]
+    assert [row.line for row in report.skipped] == [2]
+    assert "expires (2024-01-01) before it was earned (2024-12-25)" in report.skipped[0].reason
+
+
+def test_import_writes_json_to_standard_output(capsys: pytest.CaptureFixture[str]):
+    status = main(
+        ["import", "--trainings", str(EXAMPLES / "trainings.csv"), "--partner-id", "contoso", "--format", "json"]
+    )
+    captured = capsys.readouterr()
+
+    assert status == 0
+    document = json.loads(captured.out)
+    assert mwrules.load_partner(document).partner_id == "contoso"
+    assert "people: 38" in captured.err  # the report
+
+
+def test_import_without_a_file_and_evaluate_without_a_partner_id_are_refused(capsys: pytest.CaptureFixture[str]):
+    assert main(["import", "--partner-id", "x"]) == 2
+    assert main(["evaluate", "--trainings", str(EXAMPLES / "trainings.csv")]) == 2
+    assert "--partner-id" in capsys.readouterr().err

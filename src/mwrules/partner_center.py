@@ -414,14 +414,15 @@ class _Import:
             return
         if cert_id is None:
             return  # a close title: warned once, not counted
+        if expires is not None and earned is not None and expires < earned:
+            reason = f"{title!r} expires ({expires}) before it was earned ({earned}): not counted"
+            self.report["skipped"].append(SkippedRow(str(path), line, reason))
+            return
         self.counts["certifications"] += 1
         names, certifications = self.people[person]
         name = " ".join(part for part in (values.get("first", ""), values.get("last", "")) if part)
         if name:
             names.add(name)
-        if expires is not None and earned is not None and expires < earned:
-            expires = None
-            self.report["warnings"].append(f"{path}:{line}: expires before it was earned; taken as no expiry")
         certifications.append(Certification(title, earned, expires))
 
     def _close(self, title: str) -> str | None:
