@@ -315,3 +315,21 @@ def test_import_without_a_file_and_evaluate_without_a_partner_id_are_refused(cap
     assert main(["import", "--partner-id", "x"]) == 2
     assert main(["evaluate", "--trainings", str(EXAMPLES / "trainings.csv")]) == 2
     assert "--partner-id" in capsys.readouterr().err
+
+
+def test_a_file_that_stops_being_text_is_a_problem_at_its_line(tmp_path: Path):
+    path = write(tmp_path / "t.csv", TRAININGS, [training("MS-700", mcpid=str(n)) for n in range(5000)])
+    with path.open("ab") as file:
+        file.write(b"\xff\xfe\xfa,Certification,,,,25/12/2024,9,1,\n")
+    with pytest.raises(mwrules.InputError) as caught:
+        read(trainings=[path])
+
+    [problem] = caught.value.problems
+    assert (problem.line, problem.code) == (5002, codes.UNREADABLE)
+    assert "line 5002 is not utf-8 text" in problem.message
+
+
+def test_a_file_with_only_its_header_has_its_columns(tmp_path: Path):
+    _, report = read(trainings=[write(tmp_path / "t.csv", TRAININGS, [])])
+
+    assert (report.rows, report.people) == (0, 0)

@@ -182,31 +182,62 @@ def _as_date(value: datetime.date | str | None) -> datetime.date | None:
 # Reading files ------------------------------------------------------------------------
 
 
-def _rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    """(line number, row by column name) of a CSV or TSV file, one at a time; the header keys as written."""
+def _encoding(path: Path) -> str:
+    """UTF-16 or UTF-8 with a byte order mark, as the file starts; else UTF-8."""
     with path.open("rb") as raw:
         start = raw.read(4)
     if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encoding = "utf-16"
-    elif start.startswith(codecs.BOM_UTF8):
-        encoding = "utf-8-sig"
-    else:
-        encoding = "utf-8"
-    with path.open(encoding=encoding, newline="") as text:
-        header_line = text.readline()
-        delimiter = "\t" if header_line.count("\t") > header_line.count(",") else ","
-        header = next(csv.reader([header_line], delimiter=delimiter), [])
-        columns = [name.strip() for name in header]
-        for number, values in enumerate(_progress(csv.reader(text, delimiter=delimiter), path), start=2):
-            if not any(value.strip() for value in values):
-                continue
-            yield number, dict(zip(columns, values, strict=False))
+        return "utf-16"
+    return "utf-8-sig" if start.startswith(codecs.BOM_UTF8) else "utf-8"
+
+
+class _NotText(ValueError):
+    """A line of a file is not text in the file's encoding."""
+
+    def __init__(self, line: int, error: UnicodeDecodeError) -> None:
+        super().__init__(f"line {line} is not {error.encoding} text ({error.reason})")
+        self.line = line
+
+
+def _lines(path: Path) -> Iterator[str]:
+    """The lines of a file as text; in UTF-8 decoded one by one, so that a line that is not text is named."""
+    encoding = _encoding(path)
+    if encoding == "utf-16":  # its lines cannot be split before decoding
+        with path.open(encoding=encoding, newline="") as text:
+            yield from text
+        return
+    with path.open("rb") as raw:
+        for number, line in enumerate(raw, start=1):
+            try:
+                yield line.decode(encoding if number == 1 else "utf-8")
+            except UnicodeDecodeError as error:
+                raise _NotText(number, error) from None
+
+
+def _header(lines: Iterator[str]) -> tuple[str, list[str]]:
+    """The delimiter (a tab or a comma, whichever the header line has more of) and the column names."""
+    line = next(lines, "")
+    delimiter = "\t" if line.count("\t") > line.count(",") else ","
+    return delimiter, [name.strip() for name in next(csv.reader([line], delimiter=delimiter), [])]
 
 
 def _columns(path: Path) -> list[str]:
-    for _, row in _rows(path):
-        return list(row)
-    return []
+    """The column names of a CSV or TSV file, from its header line alone."""
+    lines = _lines(path)
+    try:
+        return _header(lines)[1]
+    finally:
+        lines.close()  # type: ignore[attr-defined]
+
+
+def _rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line number, row by column name) of a CSV or TSV file, one at a time; the header keys as written."""
+    lines = _lines(path)
+    delimiter, columns = _header(lines)
+    reader = csv.reader(lines, delimiter=delimiter)
+    for values in _progress(reader, path):
+        if any(value.strip() for value in values):
+            yield reader.line_num + 1, dict(zip(columns, values, strict=False))
 
 
 _DMY = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ T].*)?$")
@@ -299,7 +330,7 @@ class _Import:
         """The file's column for each wanted name (any of its spellings, case ignored); None if a required one lacks."""
         try:
             present = _columns(path)
-        except (OSError, UnicodeError, csv.Error) as error:
+        except (OSError, UnicodeError, csv.Error, _NotText) as error:
             self._problem(path, None, "$", f"cannot read the file: {error}", None, codes.UNREADABLE)
             return None
         folded = {name.casefold(): name for name in present}
@@ -321,9 +352,27 @@ class _Import:
             )
         return None if missing else found
 
-    def _date_order(self, path: Path, dates: list[str]) -> DateOrder | None:
+    def _values(self, path: Path, columns: Mapping[str, str]) -> Iterator[tuple[int, dict[str, str]]]:
+        """(line, value per wanted column, stripped) of each row; a file that stops being readable is a problem."""
+        line = 1
+        try:
+            for line, row in _rows(path):
+                self.report["rows"] += 1
+                yield line, {key: row.get(column, "").strip() for key, column in columns.items()}
+        except _NotText as error:
+            self._problem(path, error.line, "$", f"cannot read the file: {error}", "save it as UTF-8", codes.UNREADABLE)
+        except (UnicodeError, csv.Error) as error:
+            self._problem(
+                path, line + 1, "$", f"cannot read the file after line {line}: {error}", None, codes.UNREADABLE
+            )
+
+    def _date_order(
+        self, path: Path, rows: Sequence[tuple[int, dict[str, str]]], keys: Sequence[str]
+    ) -> tuple[bool, DateOrder | None]:
+        """Whether the dates under *keys* can be read, and in which order (None: no date has a day and a month)."""
         if self.order is not None:
-            return self.order
+            return True, self.order
+        dates = [values[key] for _, values in rows for key in keys if values.get(key)]
         shown = _order_from(dates)
         if shown == "both":
             self._problem(
@@ -334,7 +383,7 @@ class _Import:
                 "give the order with --date-order day-first|month-first",
                 codes.INVALID_VALUE,
             )
-            return None
+            return False, None
         if shown is None and any(_DMY.match(text) for text in dates):
             self._problem(
                 path,
@@ -344,8 +393,8 @@ class _Import:
                 "give the order with --date-order day-first|month-first",
                 codes.INVALID_VALUE,
             )
-            return None
-        return shown
+            return False, None
+        return True, shown
 
     # trainings ------------------------------------------------------------------------
 
@@ -371,15 +420,13 @@ class _Import:
             return
         self.report["files"].append(str(path))
         kept = []
-        for line, row in _rows(path):
-            self.report["rows"] += 1
-            values = {key: row.get(column, "").strip() for key, column in columns.items()}
+        for line, values in self._values(path, columns):
             if values["type"].casefold() != "certification":
                 self.counts["exams"] += 1
                 continue
             kept.append((line, values))
-        order = self._date_order(path, [v[key] for _, v in kept for key in ("completed", "expires") if v.get(key)])
-        if order is None and any(_DMY.match(v[key]) for _, v in kept for key in ("completed", "expires") if v.get(key)):
+        readable, order = self._date_order(path, kept, ("completed", "expires"))
+        if not readable:
             return  # reported
         for line, values in kept:
             self._certification(path, line, values, order)
@@ -482,16 +529,14 @@ class _Import:
             {kind.name for kind in self.ruleset.customer_data.association_types} if self.ruleset.customer_data else ()
         )
         rows = []
-        for line, row in _rows(path):
-            self.report["rows"] += 1
-            values = {key: row.get(column, "").strip() for key, column in columns.items()}
+        for line, values in self._values(path, columns):
             if values.get("duplicate", "").casefold() in ("true", "1", "yes"):
                 self.counts["duplicates"] += 1
                 continue
             rows.append((line, values))
-        order = self._date_order(path, [v[key] for _, v in rows for key in ("month", "associated") if v.get(key)])
-        if order is None and any(_DMY.match(v[key]) for _, v in rows for key in ("month", "associated") if v.get(key)):
-            return
+        readable, order = self._date_order(path, rows, ("month", "associated"))
+        if not readable:
+            return  # reported
         if "associated" not in columns:
             self.report["warnings"].append(
                 f"{path}: no DateAssociated column: each association is taken to start on the first day of the "
