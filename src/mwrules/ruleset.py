@@ -580,21 +580,15 @@ def _check_certifications(ruleset: Ruleset) -> list[Problem]:
                     code=codes.ID_FORMAT,
                 )
             )
-        for offset, spelling in enumerate((cert.name, *cert.aliases)):
-            key = normalise_name(spelling)
-            spot = f"{where}.name" if offset == 0 else f"{where}.aliases[{offset - 1}]"
-            if not key:
-                problems.append(Problem(spot, "a certification name cannot be empty", code=codes.INVALID_VALUE))
-            elif owner.get(key, cert.id) != cert.id:
-                problems.append(
-                    Problem(
-                        spot,
-                        f"{shown(spelling)} already names certification {shown(owner[key])}",
-                        "an alias must name one certification; remove it from one of them",
-                        code=codes.DUPLICATE_ALIAS,
-                    )
-                )
-            owner.setdefault(key, cert.id)
+        problems += _spelling_problems(
+            where,
+            cert.id,
+            (cert.name, *cert.aliases),
+            owner,
+            empty="a certification name cannot be empty",
+            named="certification",
+            hint="an alias must name one certification; remove it from one of them",
+        )
         if cert.retired is not None and cert.eligible_through is not None and cert.eligible_through < cert.retired:
             problems.append(
                 Problem(
@@ -603,6 +597,34 @@ def _check_certifications(ruleset: Ruleset) -> list[Problem]:
                     code=codes.CERTIFICATION_DATES,
                 )
             )
+    return problems
+
+
+def _spelling_problems(
+    where: str,
+    item_id: str,
+    spellings: tuple[str, ...],
+    owner: dict[str, str],
+    *,
+    empty: str,
+    named: str,
+    hint: str | None = None,
+) -> list[Problem]:
+    """Empty spellings (name and aliases) of the item at *where*, and those another item already has.
+
+    *owner* maps each spelling seen so far (normalised) to its item's id; the
+    item's own spellings are added to it.
+    """
+    problems = []
+    for offset, spelling in enumerate(spellings):
+        spot = f"{where}.name" if offset == 0 else f"{where}.aliases[{offset - 1}]"
+        key = normalise_name(spelling)
+        if not key:
+            problems.append(Problem(spot, empty, code=codes.INVALID_VALUE))
+        elif owner.get(key, item_id) != item_id:
+            message = f"{shown(spelling)} already names {named} {shown(owner[key])}"
+            problems.append(Problem(spot, message, hint, code=codes.DUPLICATE_ALIAS))
+        owner.setdefault(key, item_id)
     return problems
 
 
@@ -894,20 +916,14 @@ def _check_customer_data(ruleset: Ruleset) -> list[Problem]:
                 Problem(f"{where}.id", f"association type {shown(kind.id)} is listed twice", code=codes.DUPLICATE_ID)
             )
         type_ids.append(kind.id)
-        for offset, spelling in enumerate((kind.name, *kind.aliases)):
-            spot = f"{where}.name" if offset == 0 else f"{where}.aliases[{offset - 1}]"
-            key = normalise_name(spelling)
-            if not key:
-                problems.append(Problem(spot, "an association type's name cannot be empty", code=codes.INVALID_VALUE))
-            elif owner.get(key, kind.id) != kind.id:
-                problems.append(
-                    Problem(
-                        spot,
-                        f"{shown(spelling)} already names association type {shown(owner[key])}",
-                        code=codes.DUPLICATE_ALIAS,
-                    )
-                )
-            owner.setdefault(key, kind.id)
+        problems += _spelling_problems(
+            where,
+            kind.id,
+            (kind.name, *kind.aliases),
+            owner,
+            empty="an association type's name cannot be empty",
+            named="association type",
+        )
     if not data.association_types:
         problems.append(
             Problem("$.customer_data.association_types", "list at least one association type", code=_CUSTOMERS)
