@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 import mwrules
-from mwrules._versions import select_ruleset
+from mwrules._rulesets.versions import select_ruleset
 
 
 ROOT = Path(__file__).parents[1]

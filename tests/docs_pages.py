@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import mwrules
-from mwrules._versions import shipped_family
+from mwrules._rulesets.versions import shipped_family
 
 
 ROOT = Path(__file__).parents[1]

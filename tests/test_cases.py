@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 import mwrules
-from mwrules._cases import load_case, mismatches
+from mwrules._tools.cases import load_case, mismatches
 from mwrules.ruleset import rulesets_dir
 
 

@@ -15,9 +15,9 @@ from hypothesis.errors import InvalidArgument
 import mwrules
 from mwrules import codes
 from mwrules import strategies as mst
-from mwrules._json import verdict_from_json, verdict_to_json
-from mwrules._plan_report import plan_to_text
-from mwrules._versions import select_ruleset
+from mwrules._output.json import verdict_from_json, verdict_to_json
+from mwrules._output.plan_report import plan_to_text
+from mwrules._rulesets.versions import select_ruleset
 from mwrules.model import Association, Customer, Partner, Usage
 
 

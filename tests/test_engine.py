@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 import mwrules
-from mwrules import _engine
-from mwrules._compile import compile_ruleset
+from mwrules._evaluation import engine as _engine
+from mwrules._evaluation.compile import compile_ruleset
 from mwrules.verdict import Trace
 
 

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 import mwrules
-from mwrules import InputError, _documents
+from mwrules import InputError
+from mwrules._input import documents as _documents
 from mwrules.cli import main
 
 
@@ -134,7 +135,7 @@ def test_evaluating_runs_no_case_and_imports_no_tool():
     """Loading the shipped rulesets checks their structure; their cases are lint's, test's and CI's."""
     result = python(
         "import sys, mwrules; mwrules.evaluate({'partner_id': 'x'}); "
-        "print(sorted(m for m in ('mwrules._cases', 'mwrules._lint') if m in sys.modules))"
+        "print(sorted(m for m in ('mwrules._tools.cases', 'mwrules._tools.lint') if m in sys.modules))"
     )
 
     assert "[]" == result.stdout.strip(), result.stderr

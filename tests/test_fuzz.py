@@ -23,7 +23,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import mwrules
-from mwrules import InputError, RulesetError, Verdict, _documents, _evaluate, _partner_input
+from mwrules import InputError, RulesetError, Verdict
+from mwrules._evaluation import evaluate as _evaluate
+from mwrules._input import documents as _documents
+from mwrules._input import partner as _partner_input
 from mwrules.codes import CODES
 from mwrules.limits import DEFAULT_LIMITS
 from mwrules.ruleset import check, structure

@@ -28,12 +28,12 @@ from mwrules import (
     Partner,
     Person,
     RulesetError,
-    _documents,
-    _engine,
-    _evaluate,
     codes,
 )
-from mwrules._compile import compile_ruleset
+from mwrules._evaluation import engine as _engine
+from mwrules._evaluation import evaluate as _evaluate
+from mwrules._evaluation.compile import compile_ruleset
+from mwrules._input import documents as _documents
 from mwrules.ruleset import check, structure
 
 

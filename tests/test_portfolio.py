@@ -18,7 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import mwrules
-from mwrules import _batch, codes
+from mwrules import codes
+from mwrules._batch import pool as _batch
 from mwrules.strategies import partner_documents
 
 

@@ -11,7 +11,7 @@ import pytest
 
 import mwrules
 from mwrules import RulesetError, codes
-from mwrules import _versions as versions
+from mwrules._rulesets import versions
 from mwrules.cli import main
 from mwrules.ruleset import rulesets_dir
 

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 import mwrules
 from mwrules import ruleset as model
 from mwrules import strategies as mst
-from mwrules._schema import PARTNER_SCHEMA_FILE_NAME, SCHEMA_FILE_NAME, partner_schema, ruleset_schema
+from mwrules._rulesets.schema import PARTNER_SCHEMA_FILE_NAME, SCHEMA_FILE_NAME, partner_schema, ruleset_schema
 from mwrules.cli import main
 from mwrules.ruleset import rulesets_dir
 

@@ -21,7 +21,7 @@ if os.environ.get("MWRULES_REQUIRE_SPARK") != "1":
 
 from pyspark.sql import SparkSession, types
 
-from mwrules._partner_input import read_document
+from mwrules._input.partner import read_document
 from mwrules.spark import VERDICT_COLUMNS, evaluate_frame
 
 

@@ -13,10 +13,10 @@ Fraction(15, 1)
 
 from typing import TYPE_CHECKING, Any
 
-from ._evaluate import evaluate
-from ._json import partner_to_json, verdict_from_json, verdict_to_json
-from ._partner_input import load_partner
-from ._versions import RulesetChoice, load_ruleset, select_ruleset
+from ._evaluation.evaluate import evaluate
+from ._input.partner import load_partner
+from ._output.json import partner_to_json, verdict_from_json, verdict_to_json
+from ._rulesets.versions import RulesetChoice, load_ruleset, select_ruleset
 from .errors import EvaluationError, InputError, MwrulesError, Problem, RulesetError
 from .limits import Limits
 from .model import Certification, Partner, Person
@@ -25,22 +25,22 @@ from .verdict import MetricResult, PathResult, RulesetRef, TraceStep, Verdict
 
 
 if TYPE_CHECKING:
-    from ._batch import Result, evaluate_lines, evaluate_many
-    from ._explain import explain, summary
-    from ._plan import Action, PathPlan, Plan, plan
+    from ._batch.pool import Result, evaluate_lines, evaluate_many
+    from ._output.explain import explain, summary
+    from ._tools.plan import Action, PathPlan, Plan, plan
 
 # Imported when first used, so that `import mwrules` costs little more than
 # its dependencies: the module of each name
 _LAZY = {
-    "Result": "_batch",
-    "evaluate_lines": "_batch",
-    "evaluate_many": "_batch",
-    "explain": "_explain",
-    "summary": "_explain",
-    "Action": "_plan",
-    "PathPlan": "_plan",
-    "Plan": "_plan",
-    "plan": "_plan",
+    "Result": "_batch.pool",
+    "evaluate_lines": "_batch.pool",
+    "evaluate_many": "_batch.pool",
+    "explain": "_output.explain",
+    "summary": "_output.explain",
+    "Action": "_tools.plan",
+    "PathPlan": "_tools.plan",
+    "Plan": "_tools.plan",
+    "plan": "_tools.plan",
 }
 
 

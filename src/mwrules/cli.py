@@ -26,19 +26,22 @@ from typing import Any
 
 import attrs
 
-from . import _documents, _explain, _portfolio, codes
-from ._cases import CaseResult, cases_dir, run_case, shown
-from ._convert import parse_date
-from ._convert import shown as _shown
-from ._diff import impact, impact_to_json, impact_to_text, read_partners
-from ._evaluate import evaluate_with, prepare
-from ._json import partner_to_json, verdict_to_json
-from ._lint import lint, ruleset_files
-from ._partner_input import choose_ruleset, on_date, read_document
-from ._plan import plan_for
-from ._plan_report import plan_to_json, plan_to_text
-from ._schema import partner_schema, ruleset_schema
-from ._versions import DEFAULT_ID, load_ruleset, select_ruleset, shipped_family, yaml_files
+from . import codes
+from ._batch import portfolio as _portfolio
+from ._evaluation.evaluate import evaluate_with, prepare
+from ._input import documents as _documents
+from ._input.convert import parse_date
+from ._input.convert import shown as _shown
+from ._input.partner import choose_ruleset, on_date, read_document
+from ._output import explain as _explain
+from ._output.json import partner_to_json, verdict_to_json
+from ._output.plan_report import plan_to_json, plan_to_text
+from ._rulesets.schema import partner_schema, ruleset_schema
+from ._rulesets.versions import DEFAULT_ID, load_ruleset, select_ruleset, shipped_family, yaml_files
+from ._tools.cases import CaseResult, cases_dir, run_case, shown
+from ._tools.diff import impact, impact_to_json, impact_to_text, read_partners
+from ._tools.lint import lint, ruleset_files
+from ._tools.plan import plan_for
 from .errors import InputError, MwrulesError, Problem, RulesetError, did_you_mean
 from .limits import MAX_DEPTH, Limits
 from .ruleset import Ruleset, read_ruleset_file, rulesets_dir

@@ -41,10 +41,10 @@ from typing import Any, Literal
 import attrs
 
 from . import codes
-from ._compile import compile_ruleset
-from ._customers import association_types, month_text
-from ._json import partner_to_json
-from ._partner_input import choose_ruleset
+from ._evaluation.compile import compile_ruleset
+from ._input.customers import association_types, month_text
+from ._input.partner import choose_ruleset
+from ._output.json import partner_to_json
 from .errors import InputError, Problem, did_you_mean
 from .model import Association, Certification, Customer, Partner, Person, Usage
 from .ruleset import Ruleset, normalise_name

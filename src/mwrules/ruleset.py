@@ -4,7 +4,7 @@ A ruleset file (``rulesets/<id>/<version>.yaml``) says which certifications
 count at which level, which metrics there are and their maxima, the targets of
 each attainment path, and the pass rule. :func:`load_ruleset` reads one,
 checks it (with the other versions in its folder and the cases beside it,
-see :mod:`mwrules._lint`) and reports every problem with its ``file:line``; a
+see :mod:`mwrules._tools.lint`) and reports every problem with its ``file:line``; a
 ruleset that fails a check is never used. The format is documented in
 ``docs/ruleset-format.md``.
 """
@@ -24,8 +24,9 @@ import attrs
 from cattrs.errors import BaseValidationError
 from cattrs.gen import make_dict_structure_fn, override
 
-from . import _documents, codes
-from ._convert import ValueProblem, lazy_hook, make_converter, problems_from, shown
+from . import codes
+from ._input import documents as _documents
+from ._input.convert import ValueProblem, lazy_hook, make_converter, problems_from, shown
 from .errors import Problem, did_you_mean
 
 

@@ -21,9 +21,9 @@ import json
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from ._batch import evaluate_input
-from ._evaluate import checked
-from ._json import verdict_to_json
+from ._batch.pool import evaluate_input
+from ._evaluation.evaluate import checked
+from ._output.json import verdict_to_json
 from .limits import DEFAULT_LIMITS, Limits
 from .ruleset import Ruleset
 from .verdict import display_points

@@ -39,8 +39,8 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from . import codes
-from ._json import partner_to_json
-from ._versions import DEFAULT_ID, select_ruleset, shipped_family
+from ._output.json import partner_to_json
+from ._rulesets.versions import DEFAULT_ID, select_ruleset, shipped_family
 from .errors import MwrulesError
 from .model import Association, Certification, Customer, Partner, Person, Usage
 from .ruleset import CertificationSpec, MetricSpec, Ruleset, Target, normalise_name

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import Counter
 from fractions import Fraction
 
-from ._versions import select_ruleset
+from ._rulesets.versions import select_ruleset
 from .model import Partner
 from .ruleset import Ruleset, normalise_name
 from .verdict import MetricResult, PathResult, Verdict

@@ -20,11 +20,11 @@ from pathlib import Path
 
 import attrs
 
-from . import codes
-from ._cases import cases_dir, mismatch_problems, run_case
-from ._versions import check_versions, family_files, sort_problems, yaml_files
-from .errors import Problem
-from .ruleset import RulesetFile, read_ruleset_file
+from .. import codes
+from .._rulesets.versions import check_versions, family_files, sort_problems, yaml_files
+from ..errors import Problem
+from ..ruleset import RulesetFile, read_ruleset_file
+from .cases import cases_dir, mismatch_problems, run_case
 
 
 @attrs.frozen

@@ -17,17 +17,18 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
 
-from . import _documents, _engine
-from ._compile import CompiledRules, compile_ruleset
-from ._customers import customer_facts, customers_to_document
-from ._documents import child
-from ._partner_input import choose_for, choose_ruleset, load_partner, plain_partner_object, read_document
-from ._versions import RulesetChoice
-from .errors import EvaluationError, InputError
-from .limits import DEFAULT_LIMITS, Limits
-from .model import Certification, Partner, Person
-from .ruleset import Ruleset
-from .verdict import RulesetRef, Trace, TraceStep, Verdict
+from .._evaluation import engine as _engine
+from .._input import documents as _documents
+from .._input.customers import customer_facts, customers_to_document
+from .._input.documents import child
+from .._input.partner import choose_for, choose_ruleset, load_partner, plain_partner_object, read_document
+from .._rulesets.versions import RulesetChoice
+from ..errors import EvaluationError, InputError
+from ..limits import DEFAULT_LIMITS, Limits
+from ..model import Certification, Partner, Person
+from ..ruleset import Ruleset
+from ..verdict import RulesetRef, Trace, TraceStep, Verdict
+from .compile import CompiledRules, compile_ruleset
 
 
 #: How many compiled rulesets are kept; the least recently used is released

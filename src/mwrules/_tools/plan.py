@@ -39,15 +39,16 @@ from typing import Any, Literal
 
 import attrs
 
-from . import _documents, codes
-from ._compile import points_for
-from ._customers import customer_facts
-from ._evaluate import checked, evaluate_with
-from ._versions import RulesetChoice
-from .errors import EvaluationError, InputError, Problem, did_you_mean
-from .model import Certification, Partner, Person
-from .ruleset import Cost, MetricSpec, Ruleset, check_costs, cost_units, structure_costs
-from .verdict import Verdict, format_points, tenant_steps
+from .. import codes
+from .._evaluation.compile import points_for
+from .._evaluation.evaluate import checked, evaluate_with
+from .._input import documents as _documents
+from .._input.customers import customer_facts
+from .._rulesets.versions import RulesetChoice
+from ..errors import EvaluationError, InputError, Problem, did_you_mean
+from ..model import Certification, Partner, Person
+from ..ruleset import Cost, MetricSpec, Ruleset, check_costs, cost_units, structure_costs
+from ..verdict import Verdict, format_points, tenant_steps
 
 
 @attrs.frozen(kw_only=True)

@@ -19,14 +19,14 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from . import _documents
-from ._evaluate import checked, evaluate_with, prepare
-from ._partner_input import choose_ruleset, on_date
-from .errors import InputError, Problem, RulesetError
-from .limits import DEFAULT_LIMITS, Limits
-from .model import Partner
-from .ruleset import Ruleset
-from .verdict import Verdict
+from .._evaluation.evaluate import checked, evaluate_with, prepare
+from .._input import documents as _documents
+from .._input.partner import choose_ruleset, on_date
+from ..errors import InputError, Problem, RulesetError
+from ..limits import DEFAULT_LIMITS, Limits
+from ..model import Partner
+from ..ruleset import Ruleset
+from ..verdict import Verdict
 
 
 if TYPE_CHECKING:

@@ -42,7 +42,7 @@ from typing import Any, NamedTuple
 
 import attrs
 
-from .errors import EvaluationError
+from ..errors import EvaluationError
 
 
 def _import_extension() -> Any:

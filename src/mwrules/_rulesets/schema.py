@@ -34,10 +34,10 @@ from typing import Any
 
 import attrs
 
-from . import ruleset as model
-from ._customers import MAX_SEATS
-from ._partner_input import MAX_MEASURE
-from .limits import DEFAULT_LIMITS
+from .. import ruleset as model
+from .._input.customers import MAX_SEATS
+from .._input.partner import MAX_MEASURE
+from ..limits import DEFAULT_LIMITS
 
 
 SCHEMA_FILE_NAME = "ruleset.schema.json"
@@ -114,7 +114,7 @@ def _type_schema(tp: Any, definitions: dict[str, Any]) -> dict[str, Any]:
     }
     if tp in scalars:
         return scalars[tp]
-    msg = f"no JSON Schema for {tp!r}: teach mwrules._schema the new type"
+    msg = f"no JSON Schema for {tp!r}: teach mwrules._rulesets.schema the new type"
     raise TypeError(msg)
 
 

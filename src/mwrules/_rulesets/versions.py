@@ -20,10 +20,10 @@ from pathlib import Path
 
 import attrs
 
-from . import codes
-from ._convert import shown
-from .errors import InputError, Problem, RulesetError, did_you_mean
-from .ruleset import Manifest, Ruleset, RulesetFile, read_ruleset_file, rulesets_dir
+from .. import codes
+from .._input.convert import shown
+from ..errors import InputError, Problem, RulesetError, did_you_mean
+from ..ruleset import Manifest, Ruleset, RulesetFile, read_ruleset_file, rulesets_dir
 
 
 # A shipped ruleset's name is a folder name of rulesets/, never a path.

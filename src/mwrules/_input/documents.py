@@ -22,9 +22,9 @@ from typing import Any, BinaryIO
 import attrs
 import yaml
 
-from . import codes
-from .errors import Problem
-from .limits import DEFAULT_LIMITS, MAX_DEPTH, Limits
+from .. import codes
+from ..errors import Problem
+from ..limits import DEFAULT_LIMITS, MAX_DEPTH, Limits
 
 
 @attrs.frozen

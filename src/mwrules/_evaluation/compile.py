@@ -43,10 +43,10 @@ from typing import Any
 
 import attrs
 
-from . import _engine
-from .errors import RulesetError, did_you_mean
-from .ruleset import MetricSpec, Ruleset, check, normalise_name, points_denominator
-from .verdict import MetricResult, PathResult, format_points
+from .._evaluation import engine as _engine
+from ..errors import RulesetError, did_you_mean
+from ..ruleset import MetricSpec, Ruleset, check, normalise_name, points_denominator
+from ..verdict import MetricResult, PathResult, format_points
 
 
 _CACHED_NAME_LENGTH = 200
@@ -453,7 +453,7 @@ class _Builder:
 class _CustomerRules:
     """The rules that measure a metric from customer data (stages 1 to 3; see the module docstring).
 
-    Tenant facts come from :func:`mwrules._customers.customer_facts`. Each
+    Tenant facts come from :func:`mwrules._input.customers.customer_facts`. Each
     counted firing keeps its tenant's contribution in ``session.scratch``
     under the path and metric, and ``measure:`` adds them up.
     """

@@ -1,6 +1,6 @@
 """``mwrules evaluate`` over a portfolio: many files, folders and JSON Lines, a line of output per partner.
 
-The inputs stream through :func:`mwrules._batch.evaluate_inputs` (worker
+The inputs stream through :func:`mwrules._batch.pool.evaluate_inputs` (worker
 processes, input order); each result is printed as it arrives, with a
 progress bar on a terminal, and a summary goes to standard error at the end.
 """
@@ -17,14 +17,14 @@ from typing import Any
 
 import attrs
 
-from ._batch import Input, Result, evaluate_inputs, json_lines
-from ._diff import PARTNER_SUFFIXES, partner_files
-from ._documents import read_at_most
-from ._json import verdict_to_json
-from .errors import Problem
-from .limits import Limits
-from .ruleset import Ruleset
-from .verdict import format_points
+from .._input.documents import read_at_most
+from .._output.json import verdict_to_json
+from .._tools.diff import PARTNER_SUFFIXES, partner_files
+from ..errors import Problem
+from ..limits import Limits
+from ..ruleset import Ruleset
+from ..verdict import format_points
+from .pool import Input, Result, evaluate_inputs, json_lines
 
 
 #: Suffixes of JSON Lines files: one partner document per line.

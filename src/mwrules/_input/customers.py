@@ -14,7 +14,7 @@ metric's workloads (and those a comparison period earlier, for a carry-over),
 the seats and active users summed, the association types active in the
 month, and for each type its association's start. Whether a tenant is
 eligible, counted, deployed or excluded is the rules' decision (see
-:mod:`mwrules._compile`).
+:mod:`mwrules._evaluation.compile`).
 """
 
 from __future__ import annotations
@@ -27,12 +27,12 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from . import codes
-from ._convert import parse_date, shown
-from .errors import Problem, did_you_mean
-from .limits import Limits
-from .model import Association, Customer, Partner, Usage
-from .ruleset import Ruleset, normalise_name
+from .. import codes
+from ..errors import Problem, did_you_mean
+from ..limits import Limits
+from ..model import Association, Customer, Partner, Usage
+from ..ruleset import Ruleset, normalise_name
+from .convert import parse_date, shown
 
 
 #: The most paid seats or active users one row may give: far beyond any
@@ -369,7 +369,7 @@ def read_customers(
     """The customers of a document's ``customers`` value, or None and every problem.
 
     *identity* is how ids are compared and *text_problem* what is wrong with a
-    text, if anything (both as for people; see :mod:`mwrules._partner_input`).
+    text, if anything (both as for people; see :mod:`mwrules._input.partner`).
     """
     reader = _Reader(ruleset, limits, identity, text_problem)
     customers = reader.read(data)

@@ -17,13 +17,14 @@ from typing import Any
 
 import attrs
 
-from . import _documents, codes
-from ._evaluate import evaluate_with
-from ._partner_input import load_partner
-from ._versions import RulesetChoice
-from .errors import InputError, Problem, RulesetError
-from .ruleset import Ruleset
-from .verdict import Verdict, display_points
+from .. import codes
+from .._evaluation.evaluate import evaluate_with
+from .._input import documents as _documents
+from .._input.partner import load_partner
+from .._rulesets.versions import RulesetChoice
+from ..errors import InputError, Problem, RulesetError
+from ..ruleset import Ruleset
+from ..verdict import Verdict, display_points
 
 
 _KEYS = ("note", "partner", "want")

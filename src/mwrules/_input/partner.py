@@ -19,15 +19,16 @@ import attrs
 from cattrs.errors import BaseValidationError
 from cattrs.gen import make_dict_structure_fn
 
-from . import _documents, codes
-from ._convert import ValueProblem, lazy_hook, make_converter, parse_date, problems_from, shown
-from ._convert import expected as _expected
-from ._customers import read_customers
-from ._versions import DEFAULT_ID, RulesetChoice, select_ruleset, shipped_family
-from .errors import InputError, Problem, did_you_mean
-from .limits import DEFAULT_LIMITS, Limits
-from .model import Certification, MetricValue, Partner, Person
-from .ruleset import Ruleset
+from .. import codes
+from .._input import documents as _documents
+from .._rulesets.versions import DEFAULT_ID, RulesetChoice, select_ruleset, shipped_family
+from ..errors import InputError, Problem, did_you_mean
+from ..limits import DEFAULT_LIMITS, Limits
+from ..model import Certification, MetricValue, Partner, Person
+from ..ruleset import Ruleset
+from .convert import ValueProblem, lazy_hook, make_converter, parse_date, problems_from, shown
+from .convert import expected as _expected
+from .customers import read_customers
 
 
 _UNKNOWN = codes.UNKNOWN_PARTNER_METRIC

@@ -6,9 +6,9 @@ from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
 
-from ._plan import Action, Plan
-from .ruleset import Cost, Ruleset
-from .verdict import Verdict, format_points
+from .._tools.plan import Action, Plan
+from ..ruleset import Cost, Ruleset
+from ..verdict import Verdict, format_points
 
 
 def format_cost(cost: Fraction) -> str:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Mapping, Sequence
 
-from ._compile import points_for
-from ._versions import select_ruleset
-from .ruleset import Ruleset
-from .verdict import MetricResult, PathResult, TraceStep, Verdict, certified_people, format_points, tenant_steps
+from .._evaluation.compile import points_for
+from .._rulesets.versions import select_ruleset
+from ..ruleset import Ruleset
+from ..verdict import MetricResult, PathResult, TraceStep, Verdict, certified_people, format_points, tenant_steps
 
 
 _MAX_NAMES = 10  # people named per metric before "and N more"

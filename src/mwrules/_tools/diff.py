@@ -17,13 +17,13 @@ from typing import Any
 
 import attrs
 
-from ._documents import Document
-from ._evaluate import evaluate_with
-from ._partner_input import load_partner, read_document
-from ._versions import RulesetChoice
-from .errors import InputError, Problem
-from .ruleset import Ruleset, WorkloadSpec
-from .verdict import Verdict, certified_people, display_points, format_points
+from .._evaluation.evaluate import evaluate_with
+from .._input.documents import Document
+from .._input.partner import load_partner, read_document
+from .._rulesets.versions import RulesetChoice
+from ..errors import InputError, Problem
+from ..ruleset import Ruleset, WorkloadSpec
+from ..verdict import Verdict, certified_people, display_points, format_points
 
 
 PARTNER_SUFFIXES = (".json", ".yaml", ".yml")

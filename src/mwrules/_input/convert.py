@@ -23,9 +23,9 @@ import cattrs
 from cattrs.cols import homogenous_tuple_structure_factory, is_mapping, is_sequence, mapping_structure_factory
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 
-from . import codes
-from ._documents import child
-from .errors import Problem, did_you_mean
+from .. import codes
+from ..errors import Problem, did_you_mean
+from .documents import child
 
 
 class ValueProblem(ValueError):

@@ -18,11 +18,11 @@ import cattrs
 from cattrs.errors import BaseValidationError
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
-from . import codes
-from ._convert import make_converter, problems_from
-from .errors import InputError, Problem
-from .model import Certification, Customer, Partner
-from .verdict import MetricResult, PathResult, Verdict, display_points
+from .. import codes
+from .._input.convert import make_converter, problems_from
+from ..errors import InputError, Problem
+from ..model import Certification, Customer, Partner
+from ..verdict import MetricResult, PathResult, Verdict, display_points
 
 
 def _fraction_fields(cl: type) -> list[str]:

@@ -1,0 +1,1 @@
+"""Many partners: worker processes in input order, and the portfolio command."""

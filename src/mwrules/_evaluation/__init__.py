@@ -1,0 +1,1 @@
+"""Facts to verdict: the ruleset compiled to engine rules, the durable_rules adapter, and evaluate."""

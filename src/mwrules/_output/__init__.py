@@ -1,0 +1,1 @@
+"""Verdicts and plans out: JSON, and the text people read."""

@@ -1,0 +1,1 @@
+"""Tools above evaluate: ruleset cases, lint, diff, plan and timeline."""
