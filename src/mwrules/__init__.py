@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from ._batch.pool import Result, evaluate_lines, evaluate_many
     from ._output.explain import explain, summary
     from ._tools.plan import Action, PathPlan, Plan, plan
+    from ._tools.timeline import MonthScores, Segment, Timeline, timeline
 
 # Imported when first used, so that `import mwrules` costs little more than
 # its dependencies: the module of each name
@@ -41,6 +42,10 @@ _LAZY = {
     "PathPlan": "_tools.plan",
     "Plan": "_tools.plan",
     "plan": "_tools.plan",
+    "MonthScores": "_tools.timeline",
+    "Segment": "_tools.timeline",
+    "Timeline": "_tools.timeline",
+    "timeline": "_tools.timeline",
 }
 
 
@@ -71,6 +76,7 @@ __all__ = [
     "InputError",
     "Limits",
     "MetricResult",
+    "MonthScores",
     "MwrulesError",
     "Partner",
     "PathPlan",
@@ -83,6 +89,8 @@ __all__ = [
     "RulesetChoice",
     "RulesetError",
     "RulesetRef",
+    "Segment",
+    "Timeline",
     "TraceStep",
     "Verdict",
     "evaluate",
@@ -95,6 +103,7 @@ __all__ = [
     "plan",
     "select_ruleset",
     "summary",
+    "timeline",
     "verdict_from_json",
     "verdict_to_json",
 ]

@@ -7,6 +7,7 @@ Exit status:
 * ``lint``: 0 when no problem is found, 1 when some are.
 * ``test``: 0 when every case passes, 1 when one fails or none ran.
 * ``plan``: 0 with a plan (or nothing to do), 1 when no path can qualify.
+* ``timeline``: 0 when the timeline was computed.
 * ``diff``: 0 when every partner was evaluated under both rulesets.
 * Every command: 2 for a file that cannot be read, bad input or a bad
   ruleset. Problems go to standard error, never a traceback. 141 (as for a
@@ -32,7 +33,7 @@ from ._evaluation.evaluate import evaluate_with, prepare
 from ._input import documents as _documents
 from ._input.convert import parse_date
 from ._input.convert import shown as _shown
-from ._input.partner import choose_ruleset, on_date, read_document
+from ._input.partner import choose_ruleset, declared_as_of, on_date, read_document
 from ._output import explain as _explain
 from ._output.json import partner_to_json, verdict_to_json
 from ._output.plan_report import plan_to_json, plan_to_text
@@ -115,6 +116,45 @@ class _Version(argparse.Action):
         parser.exit()
 
 
+def _tool_commands(partner_command: Callable[..., argparse.ArgumentParser]) -> None:
+    """The commands above evaluate that take one partner: plan and timeline."""
+    plan_help = "the cheapest actions after which a partner qualifies"
+    plan_command = partner_command("plan", plan_help)
+    plan_command.add_argument(
+        "--costs",
+        type=_text,
+        metavar="FILE",
+        help="the cost of one unit of each action (JSON or YAML); default: placeholders",
+    )
+    plan_command.add_argument(
+        "--path", type=_text, metavar="PATH", help="plan for this path (default: the cheaper one)"
+    )
+    plan_command.add_argument("--format", choices=("text", "json"), default="text")
+    plan_command.add_argument(
+        "--by",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="plan to qualify on this date: what expires or stops counting by then is taken into account",
+    )
+
+    timeline_help = "the verdict over a range of days: when the partner qualifies, can attain, and what changes"
+    timeline_command = partner_command("timeline", timeline_help, as_of=False)
+    timeline_command.add_argument(
+        "--from",
+        dest="start",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="the first day (default: the document's as_of, else today)",
+    )
+    timeline_command.add_argument(
+        "--to", dest="end", type=_date, metavar="YYYY-MM-DD", help="the last day (default: a year after --from)"
+    )
+    timeline_command.add_argument("--format", choices=("text", "json"), default="text")
+    timeline_command.add_argument(
+        "--plot", type=_text, metavar="FILE", help="also draw the score over time into FILE (.png or .svg)"
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mwrules",
@@ -123,7 +163,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action=_Version, help="show mwrules' version and exit")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def partner_command(name: str, help_text: str, *, many: bool = False) -> argparse.ArgumentParser:
+    def partner_command(
+        name: str, help_text: str, *, many: bool = False, as_of: bool = True
+    ) -> argparse.ArgumentParser:
         command = commands.add_parser(name, help=help_text, description=help_text)
         if many:
             command.add_argument(
@@ -142,9 +184,13 @@ def _parser() -> argparse.ArgumentParser:
             help="a shipped ruleset (modern-work@2023-06; without @VERSION, the version in force on the partner's "
             "as_of) or a ruleset file (default: the Modern Work version in force on as_of)",
         )
-        command.add_argument(
-            "--as-of", type=_date, metavar="YYYY-MM-DD", help="evaluate on this date instead of the document's as_of"
-        )
+        if as_of:
+            command.add_argument(
+                "--as-of",
+                type=_date,
+                metavar="YYYY-MM-DD",
+                help="evaluate on this date instead of the document's as_of",
+            )
         command.add_argument(
             "--limit",
             type=_limit,
@@ -178,18 +224,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     partner_command("explain", "explain how every point of a verdict was reached")
 
-    plan_help = "the cheapest actions after which a partner qualifies"
-    plan_command = partner_command("plan", plan_help)
-    plan_command.add_argument(
-        "--costs",
-        type=_text,
-        metavar="FILE",
-        help="the cost of one unit of each action (JSON or YAML); default: placeholders",
-    )
-    plan_command.add_argument(
-        "--path", type=_text, metavar="PATH", help="plan for this path (default: the cheaper one)"
-    )
-    plan_command.add_argument("--format", choices=("text", "json"), default="text")
+    _tool_commands(partner_command)
 
     import_help = "turn Partner Center downloads (trainings, customer usage) into a partner document"
     import_command = commands.add_parser("import", help=import_help, description=import_help)
@@ -387,6 +422,40 @@ def _plan(args: argparse.Namespace) -> int:
     return EXIT_OK if result.path is not None else EXIT_PROBLEMS
 
 
+def _timeline(args: argparse.Namespace) -> int:
+    from ._output.timeline_report import plot, timeline_to_text  # noqa: PLC0415 - only this command needs them
+    from ._tools.timeline import timeline_of  # noqa: PLC0415
+
+    document = _read_document(args.partner, _limits(args))
+    start = args.start or declared_as_of(document.data) or datetime.date.today()
+    end = args.end or _a_year_after(start)
+    result = timeline_of(document, start, end, ruleset=ruleset_argument(args.ruleset), limits=_limits(args))
+    if args.plot:
+        plot(result, args.plot)
+    if args.format == "json":
+        print(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+    else:
+        print(timeline_to_text(result, unicode=_encodes("█│░")))
+    return EXIT_OK
+
+
+def _a_year_after(day: datetime.date) -> datetime.date:
+    """The day before the same day a year later: 2026-11-28 -> 2027-11-27."""
+    try:
+        return day.replace(year=day.year + 1) - datetime.timedelta(days=1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
+
+
+def _encodes(text: str) -> bool:
+    """Whether standard output can show *text* as it is."""
+    try:
+        text.encode(sys.stdout.encoding or "ascii")
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
+
+
 def _lint(args: argparse.Namespace) -> int:
     report = lint(args.paths or [rulesets_dir()])
     for problem in report.problems:
@@ -494,6 +563,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "evaluate": _evaluate,
     "explain": _evaluate,
     "plan": _plan,
+    "timeline": _timeline,
     "lint": _lint,
     "test": _test,
     "diff": _diff,

@@ -59,6 +59,7 @@ DUPLICATE_TENANT = "MW205"
 DUPLICATE_USAGE = "MW206"
 UNKNOWN_ASSOCIATION_TYPE = "MW207"
 ASSOCIATION_DATES = "MW208"
+DATE_RANGE = "MW209"
 
 #: Every code and what it means, in one line.
 CODES: Mapping[str, str] = MappingProxyType(
@@ -100,5 +101,6 @@ CODES: Mapping[str, str] = MappingProxyType(
         DUPLICATE_USAGE: "two usage rows of one tenant for the same month and workload",
         UNKNOWN_ASSOCIATION_TYPE: "an association type the ruleset does not know",
         ASSOCIATION_DATES: "an association ends before it starts",
+        DATE_RANGE: "a range of dates ends before it starts",
     }
 )

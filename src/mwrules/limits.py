@@ -54,6 +54,8 @@ class Limits:
     max_customers: int = attrs.field(default=100_000, validator=_positive)
     #: Monthly usage rows of all the customers of one partner document.
     max_usage_rows: int = attrs.field(default=5_000_000, validator=_positive)
+    #: Days in the range of one timeline.
+    max_timeline_days: int = attrs.field(default=3_660, validator=_positive)
     #: Levels of nesting of objects and lists (at most :data:`MAX_DEPTH`).
     max_depth: int = attrs.field(default=64, validator=_depth)
 
@@ -67,6 +69,7 @@ class Limits:
         ("depth", "max_depth"),
         ("customers", "max_customers"),
         ("usage-rows", "max_usage_rows"),
+        ("timeline-days", "max_timeline_days"),
     )
 
 

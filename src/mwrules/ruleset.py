@@ -232,6 +232,17 @@ class Scoring:
     min_total_points: Fraction = _doc("A path qualifies with at least this total...")
     min_metric_points: Fraction = _doc("...and at least this many points in every metric.")
     path_preference: tuple[str, ...] = _doc("Every path id once; of paths with equal scores, the earlier is reported.")
+    window_months: int = _doc(
+        "A partner that is not enrolled can attain the designation on a day when it met the pass rule on some "
+        "day of that calendar month or of the window_months - 1 full months before it (1: that month only). "
+        "Used by timelines.",
+        default=1,
+    )
+    window_from: datetime.date | None = _doc(
+        "The first day the window applies; before it, a partner can attain the designation only on a day it "
+        "meets the pass rule (by default the window always applies).",
+        default=None,
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -1033,6 +1044,10 @@ def _check_exactness(ruleset: Ruleset) -> list[Problem]:
     ]
 
 
+#: The longest attainment window a ruleset may set
+MAX_WINDOW_MONTHS = 24
+
+
 def _check_scoring(ruleset: Ruleset) -> list[Problem]:
     problems = []
     scoring = ruleset.scoring
@@ -1065,6 +1080,15 @@ def _check_scoring(ruleset: Ruleset) -> list[Problem]:
                     code=codes.THRESHOLD_OUT_OF_RANGE,
                 )
             )
+    if not 1 <= scoring.window_months <= MAX_WINDOW_MONTHS:
+        problems.append(
+            Problem(
+                "$.scoring.window_months",
+                f"must be a whole number of months from 1 to {MAX_WINDOW_MONTHS}, not {shown(scoring.window_months)}",
+                "Microsoft's window is the current month and the five before it: window_months: 6",
+                code=codes.THRESHOLD_OUT_OF_RANGE,
+            )
+        )
     path_ids = [path.id for path in ruleset.paths]
     preference = list(scoring.path_preference)
     for index, path_id in enumerate(preference):

@@ -48,7 +48,8 @@ def _reset_lock_in_child() -> None:
 os.register_at_fork(after_in_child=_reset_lock_in_child)
 
 
-def _compile(ruleset: Ruleset) -> CompiledRules:
+def compiled_rules(ruleset: Ruleset) -> CompiledRules:
+    """The compiled rules of *ruleset*, compiled once and kept (the last few rulesets)."""
     with _compiled_lock:
         key = id(ruleset)
         entry = _compiled.get(key)
@@ -178,7 +179,7 @@ def evaluate_with(partner: Partner, choice: RulesetChoice) -> Verdict:
 
 def _evaluate_with(partner: Partner, choice: RulesetChoice) -> Verdict:
     ruleset = choice.ruleset
-    compiled = _compile(ruleset)
+    compiled = compiled_rules(ruleset)
     as_of = partner.as_of or datetime.date.today()
     facts, warnings = _facts(partner, compiled, as_of)
 

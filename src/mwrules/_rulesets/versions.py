@@ -60,6 +60,10 @@ class Family:
             periods.append((ruleset, ruleset.manifest.effective_from, last))
         return tuple(periods)
 
+    def periods(self) -> tuple[tuple[Ruleset, datetime.date, datetime.date | None], ...]:
+        """Each version with its first and last day in force (None: no end yet), earliest first."""
+        return self._periods
+
     def version(self, version: str) -> Ruleset | None:
         return next((ruleset for ruleset in self.rulesets if ruleset.version == version), None)
 

@@ -1,0 +1,732 @@
+"""``mwrules timeline``: the verdict over a range of days, and when the partner can attain the designation.
+
+A verdict can change only on a *change date* (criteria §8): the day a
+certification is earned, the day after it expires, the day after its
+eligible-through date, the first day of a month (customer data moves on, and
+the attainment window with it), and the day a ruleset version comes into
+force. Between two change dates every input of the engine is the same, so the
+verdict is too: the timeline evaluates on change dates only, never day by day.
+
+It evaluates on fewer still. Certifications reach the engine as the number of
+people counted at each level, and a level's points stop growing at the
+largest target any path sets for it (a path's target is the measure that
+earns the maximum). So a change date that only moves a count above that
+target cannot change a score; the timeline evaluates where the capped counts,
+the ruleset version or (with customer data) the month change. Each segment's
+verdict is then the evaluation on its first day, and tests check segments
+against :func:`mwrules.evaluate` day by day.
+
+*Can attain* applies the ruleset's attainment window (``scoring.window_months``):
+a partner that is not enrolled attains the designation on a day when it met
+the pass rule on some day from the first day of the month ``window_months - 1``
+months before through that day. The first days of the range look back that
+far, before the range starts.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime
+import os
+from collections.abc import Iterator, Mapping
+from fractions import Fraction
+from typing import Any
+
+import attrs
+
+from .. import codes
+from .._evaluation.evaluate import checked, compiled_rules, evaluate_with, prepare
+from .._input import documents as _documents
+from .._input.customers import day_month, month_index, month_text
+from .._input.partner import read_document
+from .._rulesets.versions import DEFAULT_ID, RulesetChoice, shipped_family
+from ..errors import InputError, Problem
+from ..limits import DEFAULT_LIMITS, Limits
+from ..model import Partner
+from ..ruleset import Ruleset
+from ..verdict import Verdict, format_points
+
+
+_ONE_DAY = datetime.timedelta(days=1)
+
+
+@attrs.frozen(kw_only=True)
+class Segment:
+    """A maximal run of days, *start* through *end*, with the same verdict and the same ruleset version.
+
+    On every day of it the partner's best path is *path* with *score*
+    points, every path's score is that of :attr:`verdict`, and the partner
+    *qualified* (met the pass rule) or not; *can_attain* says whether a
+    partner that is not enrolled can attain the designation on those days
+    (the attainment window). *cause* names what changed on *start*.
+    :attr:`verdict` is the evaluation on *start*, with its trace; the people
+    and measures behind a score may change within the segment, the points do
+    not.
+    """
+
+    start: datetime.date
+    end: datetime.date
+    qualified: bool
+    path: str
+    score: Fraction
+    can_attain: bool
+    cause: str
+    #: The total the pass rule asks for under the segment's ruleset version
+    pass_line: Fraction
+    #: The most points a path can score under that version
+    max_score: Fraction
+    verdict: Verdict = attrs.field(eq=False, repr=False)
+
+    @property
+    def days(self) -> int:
+        """How many days the segment lasts."""
+        return (self.end - self.start).days + 1
+
+    def to_json(self) -> dict[str, Any]:
+        """The segment as plain JSON data (``from`` and ``to`` inclusive)."""
+        return {
+            "from": self.start.isoformat(),
+            "to": self.end.isoformat(),
+            "days": self.days,
+            "qualified": self.qualified,
+            "path": self.path,
+            "score": float(format_points(self.score)),
+            "score_exact": str(self.score),
+            "can_attain": self.can_attain,
+            "cause": self.cause,
+            "ruleset": {"id": self.verdict.ruleset.id, "version": self.verdict.ruleset.version},
+            "paths": {
+                path_id: {
+                    "score": float(format_points(result.score)),
+                    "score_exact": str(result.score),
+                    "qualified": result.qualified,
+                }
+                for path_id, result in self.verdict.paths.items()
+            },
+        }
+
+
+@attrs.frozen(kw_only=True)
+class MonthScores:
+    """One calendar month of a timeline (the part of it in the range): the best path's lowest and highest score."""
+
+    month: str
+    lowest: Fraction
+    highest: Fraction
+    #: The pass line (the ruleset's min_total_points) and the most points a path can score, on the month's last day
+    pass_line: Fraction
+    max_score: Fraction
+    qualified_days: int
+    days: int
+    can_attain: bool
+
+
+@attrs.frozen(kw_only=True)
+class Timeline:
+    """A partner's verdicts from *start* through *end*, as :class:`Segment` objects that cover the range in order.
+
+    *months_without_data* lists the months of customer data the range needs
+    (each day's month M and the month it is compared with) that have no usage
+    row: the customer metrics count them as 0. *warnings* are those of the
+    evaluations that do not depend on the day. *evaluations* is how many
+    evaluations the timeline took.
+    """
+
+    partner_id: str
+    start: datetime.date
+    end: datetime.date
+    segments: tuple[Segment, ...]
+    months_without_data: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    evaluations: int = 0
+
+    def on(self, day: datetime.date) -> Segment:
+        """The segment that holds *day*.
+
+        Raises:
+            ValueError: *day* is outside the timeline's range.
+        """
+        if not self.start <= day <= self.end:
+            msg = f"{day} is outside the timeline, {self.start} through {self.end}"
+            raise ValueError(msg)
+        starts = [segment.start for segment in self.segments]
+        return self.segments[bisect.bisect_right(starts, day) - 1]
+
+    def months(self) -> tuple[MonthScores, ...]:
+        """Per calendar month of the range, the best path's lowest and highest score (for charts)."""
+        found: dict[int, MonthScores] = {}
+        for segment in self.segments:
+            for first, last in _month_pieces(segment.start, segment.end):
+                days = (last - first).days + 1
+                month = day_month(first)
+                entry = found.get(month)
+                if entry is None:
+                    entry = MonthScores(
+                        month=month_text(month),
+                        lowest=segment.score,
+                        highest=segment.score,
+                        pass_line=segment.pass_line,
+                        max_score=segment.max_score,
+                        qualified_days=0,
+                        days=0,
+                        can_attain=False,
+                    )
+                found[month] = attrs.evolve(
+                    entry,
+                    lowest=min(entry.lowest, segment.score),
+                    highest=max(entry.highest, segment.score),
+                    pass_line=segment.pass_line,
+                    max_score=segment.max_score,
+                    qualified_days=entry.qualified_days + (days if segment.qualified else 0),
+                    days=entry.days + days,
+                    can_attain=entry.can_attain or segment.can_attain,
+                )
+        return tuple(found.values())
+
+    def to_json(self) -> dict[str, Any]:
+        """The timeline as plain JSON data."""
+        return {
+            "partner_id": self.partner_id,
+            "from": self.start.isoformat(),
+            "to": self.end.isoformat(),
+            "segments": [segment.to_json() for segment in self.segments],
+            "months_without_data": list(self.months_without_data),
+            "warnings": list(self.warnings),
+        }
+
+
+def timeline(
+    partner: Partner | Mapping[str, Any] | str | os.PathLike[str],
+    start: datetime.date,
+    end: datetime.date,
+    *,
+    ruleset: Ruleset | str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Timeline:
+    """The partner's verdict on every day from *start* through *end*, as segments.
+
+    *partner* is what :func:`mwrules.evaluate` takes; its ``as_of`` is not
+    used. Each day is evaluated under the ruleset version in force that day
+    (by default Modern Work's; ``ruleset="modern-work@2026-01"`` or a loaded
+    ruleset pins one). Metrics given as numbers are taken as constant over
+    the range; customer data moves on with the month.
+
+    >>> t = timeline(
+    ...     {"partner_id": "contoso", "people": [
+    ...         {"id": "p1", "certifications": [{"name": "MS-102", "expires": "2027-06-30"}]},
+    ...         {"id": "p2", "certifications": [{"name": "MS-700"}]}],
+    ...      "metrics": {"smb": {"net_customer_adds": 6, "usage_growth": {"cpor": 400, "csp": 0},
+    ...                          "deployments": {"cpor": 3, "csp": 0}}}},
+    ...     datetime.date(2027, 1, 1), datetime.date(2027, 12, 31))
+    >>> for s in t.segments:
+    ...     print(s.start, s.end, s.qualified, float(s.score), s.can_attain)
+    2027-01-01 2027-06-30 True 71.0 True
+    2027-07-01 2027-11-30 False 56.0 True
+    2027-12-01 2027-12-31 False 56.0 False
+    >>> t.segments[1].cause
+    'Enterprise Administrator Expert expires for 1 person: 1 loses advanced'
+
+    Raises:
+        InputError: the partner is not valid under a version in force in the
+            range, *end* is before *start*, the range is longer than
+            ``limits.max_timeline_days``, or no version is in force on some
+            day of it.
+    """
+    for name, value in (("start", start), ("end", end)):
+        if type(value) is not datetime.date:
+            msg = f"{name} must be a datetime.date, not {type(value).__name__}"
+            raise TypeError(msg)
+    return timeline_of(_source(partner, limits), start, end, ruleset=ruleset, limits=limits)
+
+
+def timeline_of(
+    source: Partner | _documents.Document,
+    start: datetime.date,
+    end: datetime.date,
+    *,
+    ruleset: Ruleset | str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Timeline:
+    """:func:`timeline` of a partner or a parsed document (the command line's way in)."""
+    problems = []
+    if end < start:
+        problems.append(
+            Problem("end", f"{end} is before the start, {start}", "swap the two dates", code=codes.DATE_RANGE)
+        )
+    elif (end - start).days + 1 > limits.max_timeline_days:
+        problems.append(
+            Problem(
+                "end",
+                f"the range is {(end - start).days + 1:,} days, more than the limit of "
+                f"{limits.max_timeline_days:,} days",
+                "shorten the range, or raise the limit: --limit timeline-days=N",
+                code=codes.LIMIT,
+            )
+        )
+    if problems:
+        raise InputError(problems)
+    with _documents.paused_gc():
+        return _Builder(_periods(source, ruleset, start, end, limits), start, end).timeline()
+
+
+def _source(
+    partner: Partner | Mapping[str, Any] | str | os.PathLike[str], limits: Limits
+) -> Partner | _documents.Document:
+    if isinstance(partner, str | os.PathLike):
+        return read_document(partner, limits=limits)
+    if isinstance(partner, Partner):
+        return partner
+    return _documents.Document(partner)
+
+
+@attrs.frozen
+class _Period:
+    """Days *first* through *last* under *ruleset*, with the partner checked under it."""
+
+    ruleset: Ruleset
+    first: datetime.date
+    last: datetime.date
+    partner: Partner
+    #: Why this version: None when it is the one in force (the reason names the day)
+    reason: str | None
+    family: Any = None
+
+
+def _periods(
+    source: Partner | _documents.Document,
+    ruleset: Ruleset | str | None,
+    start: datetime.date,
+    end: datetime.date,
+    limits: Limits,
+) -> list[_Period]:
+    """The versions in force from the start of the attainment window before *start* through *end*."""
+    checked_under: dict[int, Partner] = {}
+
+    def partner_under(version: Ruleset) -> Partner:
+        found = checked_under.get(id(version))
+        if found is None:
+            if isinstance(source, Partner):
+                found = checked(source, version, limits)[0]
+            else:
+                found = prepare(source, version, limits)[0]
+            checked_under[id(version)] = found
+        return found
+
+    if isinstance(ruleset, Ruleset) or (isinstance(ruleset, str) and "@" in ruleset):
+        from .._input.partner import choose_ruleset  # noqa: PLC0415
+
+        choice = choose_ruleset(ruleset, start)
+        lookback = window_start(start, choice.ruleset.scoring.window_months)
+        return [_Period(choice.ruleset, lookback, end, partner_under(choice.ruleset), choice.reason)]
+    if ruleset is not None and not isinstance(ruleset, str):
+        msg = f"ruleset must be a mwrules.Ruleset, a shipped ruleset's name or None, not {type(ruleset).__name__}"
+        raise TypeError(msg)
+    family = shipped_family(ruleset or DEFAULT_ID)
+    in_range = [
+        (version, first, last)
+        for version, first, last in family.periods()
+        if first <= end and (last is None or last >= start)
+    ]
+    uncovered = _uncovered(start, end, [(first, last or end) for _, first, last in in_range])
+    if uncovered:
+        earliest = family.rulesets[0]
+        raise InputError(
+            [
+                Problem(
+                    "start",
+                    f"no version of {family.id} is in force from {first} through {last}",
+                    f"the earliest, {earliest.version}, takes effect on {earliest.manifest.effective_from}; "
+                    f"start the range then, or name a version: --ruleset {family.id}@{earliest.version}",
+                    code=codes.NO_VERSION_IN_FORCE,
+                )
+                for first, last in uncovered
+            ]
+        )
+    lookback = window_start(start, max(version.scoring.window_months for version, _, _ in in_range))
+    periods = []
+    for version, first, last in family.periods():
+        if first <= end and (last is None or last >= lookback):
+            periods.append(
+                _Period(version, max(first, lookback), min(last or end, end), partner_under(version), None, family)
+            )
+    return periods
+
+
+def _uncovered(
+    start: datetime.date, end: datetime.date, spans: list[tuple[datetime.date, datetime.date]]
+) -> list[tuple[datetime.date, datetime.date]]:
+    """The runs of days from *start* through *end* that no span covers."""
+    gaps = []
+    day = start
+    for first, last in sorted(spans):
+        if first > day:
+            gaps.append((day, min(first - _ONE_DAY, end)))
+        day = max(day, last + _ONE_DAY)
+        if day > end:
+            break
+    if day <= end:
+        gaps.append((day, end))
+    return [(first, last) for first, last in gaps if first <= last]
+
+
+def window_start(day: datetime.date, months: int) -> datetime.date:
+    """The first day of the month *months* - 1 months before *day*'s month."""
+    year, month = divmod(day_month(day) - (months - 1), 12)
+    return datetime.date(year, month + 1, 1)
+
+
+def _month_starts(first: datetime.date, last: datetime.date) -> Iterator[datetime.date]:
+    """The first days of months after *first* through *last*."""
+    month = day_month(first) + 1
+    while True:
+        year, index = divmod(month, 12)
+        day = datetime.date(year, index + 1, 1)
+        if day > last:
+            return
+        yield day
+        month += 1
+
+
+def _month_pieces(first: datetime.date, last: datetime.date) -> Iterator[tuple[datetime.date, datetime.date]]:
+    """*first* through *last*, cut at the months' ends."""
+    for start in _month_starts(first, last):
+        yield first, start - _ONE_DAY
+        first = start
+    yield first, last
+
+
+@attrs.define
+class _Levels:
+    """Under one version: per level, each person's days counted at it (merged spans), and the certification events."""
+
+    #: level -> person index -> sorted, disjoint (first, last) spans
+    spans: dict[str, dict[int, list[tuple[datetime.date, datetime.date]]]]
+    #: day -> level -> change in the number of people counted at it
+    deltas: dict[datetime.date, dict[str, int]]
+    #: day -> [(event kind, certification id, person index)]
+    events: dict[datetime.date, list[tuple[str, str, int]]]
+    #: level -> the count beyond which no path's points grow
+    caps: dict[str, int]
+
+    def counted(self, level: str, person: int, day: datetime.date) -> bool:
+        spans = self.spans[level].get(person, ())
+        index = bisect.bisect_right(spans, (day, datetime.date.max)) - 1
+        return index >= 0 and spans[index][0] <= day <= spans[index][1]
+
+
+def _levels(period: _Period) -> _Levels:
+    ruleset = period.ruleset
+    resolve = compiled_rules(ruleset).resolve
+    levels = ruleset.levels()
+    caps = {}
+    for level in levels:
+        metric = ruleset.level_metric(level)
+        targets = [path.targets[metric.id] for path in ruleset.paths if metric.id in path.targets]
+        caps[level] = max((int(target) for target in targets if not isinstance(target, Mapping)), default=0)
+    spans: dict[str, dict[int, list[tuple[datetime.date, datetime.date]]]] = {level: {} for level in levels}
+    events: dict[datetime.date, list[tuple[str, str, int]]] = {}
+    known: dict[str, tuple[str | None, tuple[str, ...], datetime.date | None]] = {}
+    first, last = period.first, period.last
+    for index, person in enumerate(period.partner.people):
+        held: dict[str, list[tuple[datetime.date, datetime.date]]] = {}
+        for cert in person.certifications:
+            entry = known.get(cert.name)
+            if entry is None:
+                cert_id = resolve(cert.name)[0]
+                counted_at = ruleset.counted_at(cert_id) if cert_id is not None else ()
+                through = ruleset.certification(cert_id).eligible_through if counted_at and cert_id else None
+                entry = known[cert.name] = (cert_id, counted_at, through)
+            cert_id, counted_at, through = entry
+            if not counted_at or cert_id is None:
+                continue
+            ends = [
+                (day, kind) for day, kind in ((cert.expires, "expires"), (through, "ineligible")) if day is not None
+            ]
+            end, kind = min(ends) if ends else (None, "")
+            begin = max(cert.earned or first, first)
+            stop = min(end or last, last)
+            if begin > stop:
+                continue
+            if cert.earned is not None and cert.earned == begin and begin > first:
+                events.setdefault(begin, []).append(("earned", cert_id, index))
+            if end is not None and end == stop and stop < last:
+                events.setdefault(stop + _ONE_DAY, []).append((kind, cert_id, index))
+            for level in counted_at:
+                held.setdefault(level, []).append((begin, stop))
+        for level, found in held.items():
+            spans[level][index] = _merged(found)
+    deltas: dict[datetime.date, dict[str, int]] = {}
+    for level, people in spans.items():
+        for person_spans in people.values():
+            for begin, stop in person_spans:
+                change = deltas.setdefault(begin, {})
+                change[level] = change.get(level, 0) + 1
+                if stop < last:
+                    change = deltas.setdefault(stop + _ONE_DAY, {})
+                    change[level] = change.get(level, 0) - 1
+    return _Levels(spans, deltas, events, caps)
+
+
+def _merged(spans: list[tuple[datetime.date, datetime.date]]) -> list[tuple[datetime.date, datetime.date]]:
+    """Overlapping or adjacent spans of days joined."""
+    spans.sort()
+    merged = [spans[0]]
+    for begin, stop in spans[1:]:
+        last_begin, last_stop = merged[-1]
+        if begin <= last_stop + _ONE_DAY:
+            merged[-1] = (last_begin, max(last_stop, stop))
+        else:
+            merged.append((begin, stop))
+    return merged
+
+
+@attrs.define
+class _Piece:
+    """Days *first* through *last*, on which every input of the engine is the same."""
+
+    first: datetime.date
+    last: datetime.date
+    period: int  # index into the periods, -1: no version in force (before the range only)
+    verdict: Verdict | None
+    can_attain: bool = False
+
+
+class _Builder:
+    def __init__(self, periods: list[_Period], start: datetime.date, end: datetime.date) -> None:
+        self.periods = periods
+        self.start = start
+        self.end = end
+        self.levels = [_levels(period) for period in periods]
+        self.evaluations = 0
+
+    def uses_months(self, period: _Period) -> bool:
+        """Whether the customer data measures a metric of *period* (the month then matters)."""
+        ruleset = period.ruleset
+        return (
+            period.partner.customers is not None
+            and ruleset.customer_data is not None
+            and bool(ruleset.derived_metrics())
+        )
+
+    def evaluate(self, index: int, day: datetime.date) -> Verdict:
+        period = self.periods[index]
+        reason = period.reason
+        if reason is None:
+            reason = f"in force on {day}: {period.family.period(period.ruleset)}"
+        self.evaluations += 1
+        return evaluate_with(attrs.evolve(period.partner, as_of=day), RulesetChoice(period.ruleset, reason))
+
+    def pieces(self) -> list[_Piece]:
+        """The range and the window before it, cut where an input of the engine may change."""
+        pieces: list[_Piece] = []
+        lookback = self.periods[0].first if self.periods else self.start
+        for index, period in enumerate(self.periods):
+            if pieces and period.first > pieces[-1].last + _ONE_DAY:  # no version in force before the range
+                pieces.append(_Piece(pieces[-1].last + _ONE_DAY, period.first - _ONE_DAY, -1, None))
+            elif not pieces and period.first > lookback:
+                pieces.append(_Piece(lookback, period.first - _ONE_DAY, -1, None))
+            levels = self.levels[index]
+            cuts = {period.first, *levels.deltas, *_month_starts(period.first, period.last)}
+            window_from = period.ruleset.scoring.window_from
+            for day in (self.start, window_from):
+                if day is not None and period.first <= day <= period.last:
+                    cuts.add(day)
+            days = sorted(day for day in cuts if period.first <= day <= period.last)
+            counts = dict.fromkeys(levels.caps, 0)
+            months = self.uses_months(period)
+            signature: tuple[Any, ...] | None = None
+            verdict: Verdict | None = None
+            for position, day in enumerate(days):
+                for level, change in levels.deltas.get(day, {}).items():
+                    counts[level] += change
+                now = (
+                    day_month(day) if months else None,
+                    tuple(min(count, levels.caps[level]) for level, count in counts.items()),
+                )
+                if now != signature:
+                    signature, verdict = now, self.evaluate(index, day)
+                last = days[position + 1] - _ONE_DAY if position + 1 < len(days) else period.last
+                pieces.append(_Piece(day, last, index, verdict))
+        return pieces
+
+    def timeline(self) -> Timeline:
+        pieces = self.pieces()
+        self.attainment(pieces)
+        segments: list[Segment] = []
+        key: tuple[Any, ...] | None = None
+        for position, piece in enumerate(pieces):
+            if piece.last < self.start:
+                continue
+            verdict = piece.verdict
+            assert verdict is not None  # noqa: S101 - every day of the range has a version (checked)
+            now = (
+                piece.period,
+                verdict.qualified,
+                verdict.path,
+                tuple((path_id, result.score, result.qualified) for path_id, result in verdict.paths.items()),
+                piece.can_attain,
+            )
+            if now == key:
+                segments[-1] = attrs.evolve(segments[-1], end=piece.last)
+                continue
+            key = now
+            if verdict.as_of != piece.first:  # the same inputs were evaluated on an earlier day
+                verdict = self.evaluate(piece.period, piece.first)
+            cause = "start of the range" if not segments else self.cause(pieces, position)
+            segment = Segment(
+                start=piece.first,
+                end=piece.last,
+                qualified=verdict.qualified,
+                path=verdict.path,
+                score=verdict.score,
+                can_attain=piece.can_attain,
+                cause=cause,
+                pass_line=self.periods[piece.period].ruleset.scoring.min_total_points,
+                max_score=self.periods[piece.period].ruleset.scoring.total_points,
+                verdict=verdict,
+            )
+            segments.append(segment)
+        partner = self.periods[-1].partner
+        return Timeline(
+            partner_id=partner.partner_id,
+            start=self.start,
+            end=self.end,
+            segments=tuple(segments),
+            months_without_data=self.months_without_data(),
+            warnings=self.warnings(pieces),
+            evaluations=self.evaluations,
+        )
+
+    def attainment(self, pieces: list[_Piece]) -> None:
+        """Set each piece's can_attain: the pass rule met on some day of the window before it."""
+        last_met: datetime.date | None = None
+        for piece in pieces:
+            met = piece.verdict is not None and piece.verdict.qualified
+            if met:
+                piece.can_attain = True
+                last_met = piece.last
+                continue
+            if piece.period < 0:
+                continue
+            scoring = self.periods[piece.period].ruleset.scoring
+            if scoring.window_from is not None and piece.first < scoring.window_from:
+                continue
+            piece.can_attain = last_met is not None and last_met >= window_start(piece.first, scoring.window_months)
+
+    def cause(self, pieces: list[_Piece], position: int) -> str:
+        """What changed on the first day of ``pieces[position]``."""
+        piece, before = pieces[position], pieces[position - 1]
+        day = piece.first
+        period = self.periods[piece.period]
+        ruleset = period.ruleset
+        causes = []
+        if before.period != piece.period:
+            causes.append(f"ruleset {ruleset} comes into force")
+        if ruleset.scoring.window_from == day:
+            causes.append(f"the {ruleset.scoring.window_months}-month attainment window applies from {day}")
+        if day.day == 1 and self.uses_months(period):
+            data = ruleset.customer_data
+            assert data is not None  # noqa: S101 - uses_months says so
+            month = day_month(day) - data.reference_month_lag
+            causes.append(
+                f"month {month_text(month)} of customer data (against {month_text(month - data.months_back)})"
+            )
+        if before.period == piece.period:
+            causes += self.certification_causes(piece.period, day)
+        if not piece.can_attain and before.can_attain and not (before.verdict and before.verdict.qualified):
+            last_met = next(
+                earlier.last for earlier in reversed(pieces[:position]) if earlier.verdict and earlier.verdict.qualified
+            )
+            causes.append(
+                f"the {ruleset.scoring.window_months}-month attainment window no longer reaches {last_met}, "
+                "the last day the pass rule was met"
+            )
+        return "; ".join(causes) or "the verdict changes"
+
+    def certification_causes(self, index: int, day: datetime.date) -> list[str]:
+        """The certification events of *day* that change whom a level counts, in words."""
+        levels = self.levels[index]
+        ruleset = self.periods[index].ruleset
+        grouped: dict[tuple[str, str], list[int]] = {}
+        for kind, cert_id, person in levels.events.get(day, ()):
+            grouped.setdefault((kind, cert_id), []).append(person)
+        causes = []
+        for (kind, cert_id), people in grouped.items():
+            spec = ruleset.certification(cert_id)
+            effects = []
+            for level in ruleset.counted_at(cert_id):
+                changed = sum(
+                    levels.counted(level, person, day) != levels.counted(level, person, day - _ONE_DAY)
+                    for person in set(people)
+                )
+                if changed:
+                    verb = "gain" if kind == "earned" else "lose"
+                    effects.append(f"{changed} {verb}{'s' if changed == 1 else ''} {level}")
+            if not effects:
+                continue
+            name = spec.name.rpartition(": ")[2]
+            who = _people(len(set(people)))
+            if kind == "earned":
+                what = f"{name} earned by {who}"
+            elif kind == "expires":
+                what = f"{name} expires for {who}"
+            else:
+                what = f"{name} stops counting under {ruleset} after {spec.eligible_through}, for {who}"
+            causes.append(f"{what}: {', '.join(effects)}")
+        return causes
+
+    def months_without_data(self) -> tuple[str, ...]:
+        needed: set[int] = set()
+        partner = None
+        for period in self.periods:
+            data = period.ruleset.customer_data
+            if data is None or not self.uses_months(period):
+                continue
+            partner = period.partner
+            first = max(period.first, self.start)
+            if first > period.last:
+                continue
+            for day in (first, *_month_starts(first, period.last)):
+                month = day_month(day) - data.reference_month_lag
+                needed |= {month, month - data.months_back}
+        if partner is None or partner.customers is None:
+            return ()
+        present = {month_index(row.month) for customer in partner.customers for row in customer.usage}
+        return tuple(month_text(month) for month in sorted(needed - present))
+
+    def warnings(self, pieces: list[_Piece]) -> tuple[str, ...]:
+        """The warnings of every evaluation in the range (they hold whatever the day), and the months without data."""
+        verdicts = {id(piece.verdict): piece.verdict for piece in pieces if piece.verdict and piece.last >= self.start}
+        common: dict[str, None] | None = None
+        for verdict in verdicts.values():
+            if common is None:
+                common = dict.fromkeys(verdict.warnings)
+            else:
+                held = set(verdict.warnings)
+                common = {warning: None for warning in common if warning in held}
+        found = list(common or ())
+        missing = self.months_without_data()
+        if missing:
+            found.append(
+                f"$.customers: no usage rows for {_month_runs(missing)}; the customer metrics count those months as 0"
+            )
+        return tuple(found)
+
+
+def _people(count: int) -> str:
+    return "1 person" if count == 1 else f"{count} people"
+
+
+def _month_runs(months: tuple[str, ...]) -> str:
+    """Months as runs: ``2027-01 to 2027-10 (10 months), 2028-03``."""
+    indexes = [month_index(month) for month in months]
+    runs: list[list[int]] = []
+    for index in indexes:
+        if runs and index == runs[-1][1] + 1:
+            runs[-1][1] = index
+        else:
+            runs.append([index, index])
+    return ", ".join(
+        month_text(first) if first == last else f"{month_text(first)} to {month_text(last)} ({last - first + 1} months)"
+        for first, last in runs
+    )
