@@ -42,7 +42,7 @@ from ._rulesets.versions import DEFAULT_ID, load_ruleset, select_ruleset, shippe
 from ._tools.cases import CaseResult, cases_dir, run_case, shown
 from ._tools.diff import impact, impact_to_json, impact_to_text, read_partners
 from ._tools.lint import lint, ruleset_files
-from ._tools.plan import plan_for
+from ._tools.plan import plan_by, plan_for
 from .errors import InputError, MwrulesError, Problem, RulesetError, did_you_mean
 from .limits import MAX_DEPTH, Limits
 from .ruleset import Ruleset, read_ruleset_file, rulesets_dir
@@ -407,14 +407,19 @@ def _import_command(args: argparse.Namespace) -> int:
 
 
 def _plan(args: argparse.Namespace) -> int:
-    partner, choice = prepare(_partner_document(args), ruleset_argument(args.ruleset), _limits(args))
+    document = _partner_document(args)
+    ruleset = ruleset_argument(args.ruleset)
+    partner, choice = prepare(on_date(document, args.by), ruleset, _limits(args))
     path_ids = [path.id for path in choice.ruleset.paths]
     if args.path is not None and args.path not in path_ids:
         hint = did_you_mean(args.path, path_ids)
         print(f"mwrules: --path {_shown(args.path)} is not a path of {choice.ruleset} ({hint})", file=sys.stderr)
         return EXIT_BAD_INPUT
     costs = read_document(args.costs, what="the costs file") if args.costs else None
-    result = plan_for(partner, choice, costs=costs, path=args.path)
+    if args.by is not None:
+        result = plan_by(document, args.by, ruleset=ruleset, costs=costs, path=args.path, limits=_limits(args))
+    else:
+        result = plan_for(partner, choice, costs=costs, path=args.path)
     if args.format == "json":
         print(json.dumps(plan_to_json(result), indent=2, ensure_ascii=False))
     else:

@@ -46,6 +46,7 @@ def plan_to_json(plan: Plan) -> dict[str, Any]:
         "costs": {unit: _cost_json(cost) for unit, cost in plan.costs.items()},
         "default_costs": list(plan.default_costs),
         "ruleset": {"id": plan.before.ruleset.id, "version": plan.before.ruleset.version},
+        **({"by": plan.by.isoformat(), "changes": list(plan.changes)} if plan.by is not None else {}),
     }
 
 
@@ -63,7 +64,13 @@ def plan_to_text(plan: Plan, ruleset: Ruleset) -> str:
     """*plan* as advice: what to do, what it costs, why, and what the verdict will be."""
     before = plan.before
     threshold = format_points(ruleset.scoring.min_total_points)
-    lines = [
+    lines = []
+    if plan.by is not None:
+        if plan.changes:
+            lines += [f"What changes the score until {plan.by}:"] + [f"  {change}" for change in plan.changes] + [""]
+        else:
+            lines += [f"Nothing changes the score until {plan.by}.", ""]
+    lines += [
         f"{plan.partner_id} on {before.as_of} ({ruleset}): "
         f"{'QUALIFIED' if before.qualified else 'NOT QUALIFIED'}, {format_points(before.score)} points on "
         f"{before.path}; a path needs {threshold}."

@@ -41,11 +41,13 @@ import attrs
 
 from .. import codes
 from .._evaluation.compile import points_for
-from .._evaluation.evaluate import checked, evaluate_with
+from .._evaluation.evaluate import checked, evaluate_with, prepare
 from .._input import documents as _documents
 from .._input.customers import customer_facts
+from .._input.partner import declared_as_of, on_date
 from .._rulesets.versions import RulesetChoice
 from ..errors import EvaluationError, InputError, Problem, did_you_mean
+from ..limits import DEFAULT_LIMITS, Limits
 from ..model import Certification, Partner, Person
 from ..ruleset import Cost, MetricSpec, Ruleset, check_costs, cost_units, structure_costs
 from ..verdict import Verdict, format_points, tenant_steps
@@ -112,6 +114,9 @@ class Plan:
     paths: Mapping[str, PathPlan]
     costs: Mapping[str, Cost]
     default_costs: tuple[str, ...]
+    #: With ``by``: the day planned for, and what changes from the partner's as_of until then ("day: cause")
+    by: datetime.date | None = None
+    changes: tuple[str, ...] = ()
 
 
 # Costs --------------------------------------------------------------------------------
@@ -364,6 +369,7 @@ def plan(
     ruleset: Ruleset | str | None = None,
     costs: Mapping[str, Any] | None = None,
     path: str | None = None,
+    by: datetime.date | None = None,
 ) -> Plan:
     """The cheapest actions after which *partner* qualifies, with the verdicts before and after.
 
@@ -373,6 +379,12 @@ def plan(
     by default the plan is for the cheaper path (ties to the earlier in
     ``path_preference``). A partner that already qualifies (on *path*, when
     given) gets an empty plan.
+
+    With *by*, the plan makes the partner qualify on that day rather than on
+    its ``as_of``: certifications that will have expired or stopped counting
+    by then are not counted, the ruleset is the version in force then, and
+    :attr:`Plan.changes` lists what changes the score until then (see
+    :func:`mwrules.timeline`).
 
     >>> import mwrules
     >>> p = mwrules.plan({"partner_id": "contoso", "as_of": "2024-06-30",
@@ -386,8 +398,41 @@ def plan(
         InputError: the partner or the costs are not valid, or *path* is not
             a path of the ruleset.
     """
+    if by is not None:
+        if type(by) is not datetime.date:
+            msg = f"by must be a datetime.date, not {type(by).__name__}"
+            raise TypeError(msg)
+        document = partner if isinstance(partner, Partner) else _documents.Document(partner)
+        return plan_by(document, by, ruleset=ruleset, costs=costs, path=path)
     partner, choice = checked(partner, ruleset)
     return plan_for(partner, choice, costs=costs, path=path)
+
+
+def plan_by(
+    source: Partner | _documents.Document,
+    by: datetime.date,
+    *,
+    ruleset: Ruleset | str | None = None,
+    costs: Mapping[str, Any] | _documents.Document | None = None,
+    path: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Plan:
+    """:func:`plan` with *by*, for a partner or a parsed document (the command line's way in)."""
+    from .timeline import timeline_of  # noqa: PLC0415 - a tool above another: imported when planning ahead
+
+    if isinstance(source, Partner):
+        start = source.as_of if type(source.as_of) is datetime.date else datetime.date.today()
+        partner, choice = checked(attrs.evolve(source, as_of=by), ruleset, limits)
+    else:
+        start = declared_as_of(source.data) or datetime.date.today()
+        partner, choice = prepare(on_date(source, by), ruleset, limits)
+    if by < start:
+        message = f"{by} is before the partner's as_of, {start}"
+        raise InputError([Problem("by", message, "plan for a later day", code=codes.DATE_RANGE)])
+    ahead = timeline_of(source, start, by, ruleset=ruleset, limits=limits)
+    changes = tuple(f"{segment.start}: {segment.cause}" for segment in ahead.segments[1:])
+    result = plan_for(partner, choice, costs=costs, path=path)
+    return attrs.evolve(result, by=by, changes=changes)
 
 
 def plan_for(

@@ -48,6 +48,8 @@ from ..verdict import Verdict, format_points
 
 
 _ONE_DAY = datetime.timedelta(days=1)
+#: Certification events named in one cause, the most people first
+CAUSES_SHOWN = 3
 
 
 @attrs.frozen(kw_only=True)
@@ -559,13 +561,7 @@ class _Builder:
                 continue
             verdict = piece.verdict
             assert verdict is not None  # noqa: S101 - every day of the range has a version (checked)
-            now = (
-                piece.period,
-                verdict.qualified,
-                verdict.path,
-                tuple((path_id, result.score, result.qualified) for path_id, result in verdict.paths.items()),
-                piece.can_attain,
-            )
+            now = (piece.period, _scores(verdict), piece.can_attain)
             if now == key:
                 segments[-1] = attrs.evolve(segments[-1], end=piece.last)
                 continue
@@ -624,14 +620,15 @@ class _Builder:
             causes.append(f"ruleset {ruleset} comes into force")
         if ruleset.scoring.window_from == day:
             causes.append(f"the {ruleset.scoring.window_months}-month attainment window applies from {day}")
-        if day.day == 1 and self.uses_months(period):
+        moved = _scores(piece.verdict) != _scores(before.verdict)  # else the data that moved changed nothing
+        if moved and day.day == 1 and self.uses_months(period):
             data = ruleset.customer_data
             assert data is not None  # noqa: S101 - uses_months says so
             month = day_month(day) - data.reference_month_lag
             causes.append(
                 f"month {month_text(month)} of customer data (against {month_text(month - data.months_back)})"
             )
-        if before.period == piece.period:
+        if moved and before.period == piece.period:
             causes += self.certification_causes(piece.period, day)
         if not piece.can_attain and before.can_attain and not (before.verdict and before.verdict.qualified):
             last_met = next(
@@ -648,9 +645,9 @@ class _Builder:
         levels = self.levels[index]
         ruleset = self.periods[index].ruleset
         grouped: dict[tuple[str, str], list[int]] = {}
+        causes: list[tuple[int, str]] = []
         for kind, cert_id, person in levels.events.get(day, ()):
             grouped.setdefault((kind, cert_id), []).append(person)
-        causes = []
         for (kind, cert_id), people in grouped.items():
             spec = ruleset.certification(cert_id)
             effects = []
@@ -672,8 +669,12 @@ class _Builder:
                 what = f"{name} expires for {who}"
             else:
                 what = f"{name} stops counting under {ruleset} after {spec.eligible_through}, for {who}"
-            causes.append(f"{what}: {', '.join(effects)}")
-        return causes
+            causes.append((len(set(people)), f"{what}: {', '.join(effects)}"))
+        causes.sort(key=lambda cause: -cause[0])
+        shown = [text for _, text in causes[:CAUSES_SHOWN]]
+        if len(causes) > CAUSES_SHOWN:
+            shown.append(f"{len(causes) - CAUSES_SHOWN} more certification changes")
+        return shown
 
     def months_without_data(self) -> tuple[str, ...]:
         needed: set[int] = set()
@@ -711,6 +712,14 @@ class _Builder:
                 f"$.customers: no usage rows for {_month_runs(missing)}; the customer metrics count those months as 0"
             )
         return tuple(found)
+
+
+def _scores(verdict: Verdict | None) -> tuple[Any, ...]:
+    """What a segment keeps the same: the verdict and every path's score."""
+    if verdict is None:
+        return ()
+    paths = tuple((path_id, result.score, result.qualified) for path_id, result in verdict.paths.items())
+    return (verdict.qualified, verdict.path, paths)
 
 
 def _people(count: int) -> str:

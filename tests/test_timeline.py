@@ -1,0 +1,409 @@
+"""mwrules timeline: segments computed from change dates agree with evaluate() day by day."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+import json
+from pathlib import Path
+
+import attrs
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import mwrules
+from mwrules import InputError, Partner, Timeline, codes
+from mwrules import strategies as mst
+from mwrules._tools.timeline import window_start
+from mwrules.cli import main
+
+
+EXAMPLES = Path(__file__).parents[1] / "examples"
+NORTHWIND = EXAMPLES / "timeline.yaml"
+ONE_DAY = datetime.timedelta(days=1)
+FIRST_DAY = datetime.date(2023, 6, 12)  # modern-work 2023-06 comes into force
+# Each example checks up to ~900 days one by one: a few per profile, a sample
+SAMPLED = settings(max_examples=max(4, settings().max_examples // 6), deadline=None)
+
+
+def days(start: datetime.date, end: datetime.date) -> list[datetime.date]:
+    return [start + ONE_DAY * offset for offset in range((end - start).days + 1)]
+
+
+def scoring_on(day: datetime.date, ruleset: mwrules.Ruleset | str | None) -> mwrules.ruleset.Scoring:
+    if isinstance(ruleset, mwrules.Ruleset):
+        return ruleset.scoring
+    return mwrules.select_ruleset(ruleset, as_of=day).ruleset.scoring
+
+
+def assert_agrees_day_by_day(
+    partner: Partner, timeline: Timeline, ruleset: mwrules.Ruleset | str | None = None
+) -> None:
+    """Every day of the range: the segment holding it says what evaluate() says that day.
+
+    *can attain* is read plainly from the daily evaluations: met on some day
+    from the window's first day through the day (before the ruleset's
+    window_from, on the day itself).
+    """
+    start, end = timeline.start, timeline.end
+    met: dict[datetime.date, bool] = {}
+    for day in days(window_start(start, 6), end):
+        if ruleset is None and day < FIRST_DAY:  # before the first version: no criteria, no designation
+            met[day] = False
+            continue
+        verdict = mwrules.evaluate(attrs.evolve(partner, as_of=day), ruleset=ruleset)
+        met[day] = verdict.qualified
+        if day < start:
+            continue
+        segment = timeline.on(day)
+        assert (segment.qualified, segment.path, segment.score) == (verdict.qualified, verdict.path, verdict.score), day
+        assert {p: (r.score, r.qualified) for p, r in segment.verdict.paths.items()} == {
+            p: (r.score, r.qualified) for p, r in verdict.paths.items()
+        }, day
+        assert segment.verdict.ruleset.version == verdict.ruleset.version, day
+        scoring = scoring_on(day, ruleset)
+        if verdict.qualified or (scoring.window_from is not None and day < scoring.window_from):
+            can_attain = verdict.qualified
+        else:
+            can_attain = any(met[earlier] for earlier in days(window_start(day, scoring.window_months), day))
+        assert segment.can_attain == can_attain, day
+
+
+def assert_maximal_cover(timeline: Timeline) -> None:
+    """The segments cover the range in order, without gaps, and no two neighbours could be one."""
+    segments = timeline.segments
+    assert segments[0].start == timeline.start
+    assert segments[-1].end == timeline.end
+    for before, after in itertools.pairwise(segments):
+        assert after.start == before.end + ONE_DAY
+        same = (
+            before.verdict.ruleset.version == after.verdict.ruleset.version
+            and (before.qualified, before.path, before.can_attain) == (after.qualified, after.path, after.can_attain)
+            and {p: r.score for p, r in before.verdict.paths.items()}
+            == {p: r.score for p, r in after.verdict.paths.items()}
+        )
+        assert not same, (before, after)
+        assert after.cause
+
+
+@st.composite
+def ranges(draw: st.DrawFn, partner: Partner, *, pinned: bool) -> tuple[datetime.date, datetime.date]:
+    """A range of 1 day to 2 years around the partner's as_of; not before the first version unless pinned."""
+    assert partner.as_of is not None
+    start = partner.as_of + ONE_DAY * draw(st.integers(-500, 500))
+    if not pinned:
+        start = max(start, FIRST_DAY)
+    return start, start + ONE_DAY * (draw(st.integers(1, 731)) - 1)
+
+
+@SAMPLED
+@given(
+    st.one_of(
+        mst.partners(max_people=8),
+        mst.partners(max_people=8, qualifying=True),
+        mst.partners(max_people=6, customer_data=True),
+    ),
+    st.sampled_from([None, "modern-work@2023-06", "modern-work@2026-01"]),
+    st.data(),
+)
+def test_every_segment_agrees_with_evaluate_on_every_day(partner: Partner, ruleset: str | None, data: st.DataObject):
+    """For generated partners and ranges of up to two years, checked day by day."""
+    start, end = data.draw(ranges(partner, pinned=ruleset is not None))
+
+    timeline = mwrules.timeline(partner, start, end, ruleset=ruleset)
+
+    assert_maximal_cover(timeline)
+    assert_agrees_day_by_day(partner, timeline, ruleset)
+
+
+def test_a_partner_loses_the_designation_when_its_only_advanced_certification_stops_counting():
+    """The worked example of docs/timeline.md, over two years, checked day by day."""
+    partner = mwrules.load_partner(yaml.safe_load(NORTHWIND.read_text()))
+    timeline = mwrules.timeline(partner, datetime.date(2026, 11, 28), datetime.date(2028, 11, 27))
+
+    assert [(str(s.start), s.qualified, s.score, s.can_attain) for s in timeline.segments] == [
+        ("2026-11-28", True, pytest.approx(79.2), True),
+        ("2027-02-02", True, pytest.approx(74.2), True),
+        ("2027-12-01", False, pytest.approx(59.2), True),
+        ("2028-05-01", False, pytest.approx(59.2), False),
+    ]
+    assert [s.cause for s in timeline.segments] == [
+        "start of the range",
+        "Teams Administrator Associate expires for 1 person: 1 loses intermediate",
+        "Enterprise Administrator Expert stops counting under modern-work 2026-01 after 2027-11-30, "
+        "for 1 person: 1 loses advanced",
+        "the 6-month attainment window no longer reaches 2027-11-30, the last day the pass rule was met",
+    ]
+    assert_maximal_cover(timeline)
+    assert_agrees_day_by_day(partner, timeline)
+
+
+def test_each_segment_carries_the_verdict_of_its_first_day():
+    """The verdict behind a segment is the evaluation on its start, with its trace."""
+    timeline = mwrules.timeline(NORTHWIND, datetime.date(2026, 11, 28), datetime.date(2027, 12, 31))
+
+    for segment in timeline.segments:
+        assert segment.verdict.as_of == segment.start
+        assert segment.verdict.trace
+    assert timeline.on(datetime.date(2027, 12, 1)) is timeline.segments[2]
+
+
+def test_a_new_ruleset_version_starts_a_segment_and_says_so():
+    """Across 2026-01-01 each day is under the version in force; a named version pins one."""
+    partner = mwrules.load_partner(yaml.safe_load(NORTHWIND.read_text()), "modern-work@2026-01")
+
+    crossing = mwrules.timeline(partner, datetime.date(2025, 12, 1), datetime.date(2026, 1, 31))
+    pinned = mwrules.timeline(
+        partner, datetime.date(2025, 12, 1), datetime.date(2026, 1, 31), ruleset="modern-work@2026-01"
+    )
+
+    assert [s.verdict.ruleset.version for s in crossing.segments] == ["2023-06", "2026-01"]
+    assert crossing.segments[1].start == datetime.date(2026, 1, 1)
+    assert crossing.segments[1].cause.startswith("ruleset modern-work 2026-01 comes into force")
+    assert {s.verdict.ruleset.version for s in pinned.segments} == {"2026-01"}
+    assert_agrees_day_by_day(partner, crossing)
+
+
+def one_day_partner(day: datetime.date) -> dict[str, object]:
+    """A partner that meets the pass rule on *day* only: its advanced certification is valid that day alone."""
+    return {
+        "partner_id": "mayfly",
+        "people": [
+            {"id": "a", "certifications": [{"name": "MS-102", "earned": str(day), "expires": str(day)}]},
+            {"id": "b", "certifications": ["MS-700"]},
+        ],
+        "metrics": {
+            "smb": {"net_customer_adds": 10, "usage_growth": {"cpor": 500, "csp": 0}, "deployments": {"cpor": 5}}
+        },
+    }
+
+
+def test_can_attain_lasts_through_the_fifth_full_month_after_the_day_the_rule_was_met():
+    """Met on 2026-03-10 only: attainable from then through 2026-08-31, not on 2026-09-01 (window of 6 months)."""
+    timeline = mwrules.timeline(
+        one_day_partner(datetime.date(2026, 3, 10)), datetime.date(2026, 3, 1), datetime.date(2026, 9, 30)
+    )
+
+    assert [(str(s.start), s.qualified, s.can_attain) for s in timeline.segments] == [
+        ("2026-03-01", False, False),
+        ("2026-03-10", True, True),
+        ("2026-03-11", False, True),
+        ("2026-09-01", False, False),
+    ]
+
+
+def test_the_window_looks_back_before_the_range():
+    """A range that starts after the day the rule was met still sees it through the window."""
+    timeline = mwrules.timeline(
+        one_day_partner(datetime.date(2026, 3, 10)), datetime.date(2026, 8, 31), datetime.date(2026, 9, 1)
+    )
+
+    assert [(str(s.start), s.can_attain) for s in timeline.segments] == [("2026-08-31", True), ("2026-09-01", False)]
+
+
+def test_before_window_from_a_partner_attains_only_on_the_days_it_meets_the_rule():
+    """modern-work 2023-06: the six-month window applies from 2023-09-19 (criteria §8)."""
+    timeline = mwrules.timeline(
+        one_day_partner(datetime.date(2023, 8, 1)), datetime.date(2023, 7, 1), datetime.date(2023, 10, 31)
+    )
+
+    assert [(str(s.start), s.qualified, s.can_attain) for s in timeline.segments] == [
+        ("2023-07-01", False, False),
+        ("2023-08-01", True, True),
+        ("2023-08-02", False, False),
+        ("2023-09-19", False, True),
+    ]
+    assert timeline.segments[-1].cause == "the 6-month attainment window applies from 2023-09-19"
+
+
+def test_the_window_length_is_ruleset_data(tmp_path):
+    """window_months: 1 is the current month only."""
+    source = Path(mwrules.select_ruleset("modern-work@2026-01").ruleset.source or "").read_text()
+    path = tmp_path / "2026-01.yaml"
+    path.write_text(source.replace("  window_months: 6\n", "  window_months: 1\n"))
+    ruleset = mwrules.load_ruleset(path)
+
+    timeline = mwrules.timeline(
+        one_day_partner(datetime.date(2026, 3, 10)),
+        datetime.date(2026, 3, 1),
+        datetime.date(2026, 5, 31),
+        ruleset=ruleset,
+    )
+
+    assert [(str(s.start), s.can_attain) for s in timeline.segments] == [
+        ("2026-03-01", False),
+        ("2026-03-10", True),
+        ("2026-03-11", True),
+        ("2026-04-01", False),
+    ]
+
+
+def test_a_window_longer_than_lint_allows_is_a_ruleset_problem(tmp_path):
+    source = Path(mwrules.select_ruleset("modern-work@2026-01").ruleset.source or "").read_text()
+    path = tmp_path / "2026-01.yaml"
+    path.write_text(source.replace("  window_months: 6\n", "  window_months: 0\n"))
+
+    with pytest.raises(mwrules.RulesetError) as caught:
+        mwrules.load_ruleset(path)
+
+    assert "$.scoring.window_months" in str(caught.value)
+    assert codes.THRESHOLD_OUT_OF_RANGE in str(caught.value)
+
+
+def test_customer_data_moves_on_each_month_and_months_without_data_are_reported():
+    """The reference month moves on the 1st; months the data lacks are named once."""
+    timeline = mwrules.timeline(
+        EXAMPLES / "customer-data.yaml", datetime.date(2026, 11, 28), datetime.date(2027, 2, 28)
+    )
+
+    assert timeline.segments[1].start == datetime.date(2026, 12, 1)
+    assert timeline.segments[1].cause == "month 2026-11 of customer data (against 2025-11)"
+    assert timeline.months_without_data == ("2026-11", "2026-12", "2027-01")
+    assert any("no usage rows for 2026-11 to 2027-01 (3 months)" in warning for warning in timeline.warnings)
+
+
+def test_many_people_over_two_years_need_few_evaluations():
+    """Changes of a count above every target cannot change a score: they are not evaluated."""
+    people = [
+        {
+            "id": f"p{index}",
+            "certifications": [{"name": "MS-700", "earned": str(datetime.date(2026, 1, 1) + ONE_DAY * index)}],
+        }
+        for index in range(300)
+    ] + [{"id": "x", "certifications": ["MS-102"]}]
+    partner = {"partner_id": "big", "people": people, "metrics": {}}
+
+    timeline = mwrules.timeline(partner, datetime.date(2026, 1, 1), datetime.date(2027, 12, 31))
+
+    assert timeline.evaluations < 15
+    assert {s.score for s in timeline.segments} == {timeline.segments[-1].score} | {s.score for s in timeline.segments}
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "code"),
+    [
+        (datetime.date(2027, 1, 2), datetime.date(2027, 1, 1), codes.DATE_RANGE),
+        (datetime.date(2020, 1, 1), datetime.date(2040, 1, 1), codes.LIMIT),
+        (datetime.date(2023, 1, 1), datetime.date(2023, 12, 31), codes.NO_VERSION_IN_FORCE),
+    ],
+    ids=["end-before-start", "too-long", "no-version"],
+)
+def test_a_bad_range_is_an_input_error(start, end, code):
+    with pytest.raises(InputError) as caught:
+        mwrules.timeline(NORTHWIND, start, end)
+
+    assert [problem.code for problem in caught.value.problems] == [code]
+    assert caught.value.problems[0].suggestion
+
+
+def test_dates_must_be_dates():
+    with pytest.raises(TypeError, match=r"start must be a datetime\.date"):
+        mwrules.timeline(NORTHWIND, "2027-01-01", datetime.date(2027, 2, 1))  # type: ignore[arg-type]
+
+
+def test_a_day_outside_the_range_has_no_segment():
+    timeline = mwrules.timeline(NORTHWIND, datetime.date(2027, 1, 1), datetime.date(2027, 1, 31))
+
+    with pytest.raises(ValueError, match="outside the timeline"):
+        timeline.on(datetime.date(2027, 2, 1))
+
+
+def test_an_invalid_partner_is_reported_once_with_every_problem():
+    document = yaml.safe_load(NORTHWIND.read_text())
+    document["people"].append({"id": "alex"})
+
+    with pytest.raises(InputError) as caught:
+        mwrules.timeline(document, datetime.date(2026, 11, 28), datetime.date(2027, 1, 1))
+
+    assert [problem.code for problem in caught.value.problems] == [codes.DUPLICATE_PERSON]
+
+
+# The command line ------------------------------------------------------------------------------
+
+
+def test_the_command_prints_a_table_and_a_monthly_chart(capsys):
+    status = main(["timeline", str(NORTHWIND), "--from", "2026-11-28", "--to", "2028-06-30"])
+
+    out = capsys.readouterr().out
+    assert status == 0
+    assert "meets the pass rule on 368 of 581 days" in out
+    assert "from        to          days  ruleset  path  score  qualified  can attain  cause" in out
+    assert "2027-12-01  2028-04-30   152  2026-01  smb    59.2  no         yes" in out
+    assert "2028-06  ██████████████████████████████     │" in out
+
+
+def test_the_command_defaults_to_a_year_from_the_documents_as_of(capsys):
+    assert main(["timeline", str(NORTHWIND), "--format", "json"]) == 0
+
+    result = json.loads(capsys.readouterr().out)
+    assert (result["from"], result["to"]) == ("2026-11-28", "2027-11-27")
+    assert set(result["segments"][0]) == {
+        "from",
+        "to",
+        "days",
+        "qualified",
+        "path",
+        "score",
+        "score_exact",
+        "can_attain",
+        "cause",
+        "ruleset",
+        "paths",
+    }
+
+
+@pytest.mark.parametrize("suffix", [".svg", ".png"])
+def test_plot_draws_the_score_over_time(tmp_path, suffix, capsys):
+    target = tmp_path / f"northwind{suffix}"
+
+    assert main(["timeline", str(NORTHWIND), "--plot", str(target)]) == 0
+
+    data = target.read_bytes()
+    assert data.startswith(b"\x89PNG") if suffix == ".png" else b"<svg" in data[:1000]
+
+
+def test_plot_refuses_a_format_it_cannot_write(tmp_path, capsys):
+    assert main(["timeline", str(NORTHWIND), "--plot", str(tmp_path / "chart.txt")]) == 2
+
+    assert "name the file chart.png or chart.svg" in capsys.readouterr().err
+
+
+def test_a_range_that_ends_before_it_starts_exits_2(capsys):
+    assert main(["timeline", str(NORTHWIND), "--from", "2027-01-02", "--to", "2027-01-01"]) == 2
+
+    assert "MW209" in capsys.readouterr().err
+
+
+# plan --by ---------------------------------------------------------------------------------------
+
+
+def test_plan_by_a_date_counts_what_will_have_stopped_counting(capsys):
+    """Qualified today; on 2027-12-01 no certification counts at advanced, so no path can qualify."""
+    status = main(["plan", str(NORTHWIND), "--by", "2027-12-01"])
+
+    out = capsys.readouterr().out
+    assert status == 1
+    assert out.startswith("What changes the score until 2027-12-01:\n  2027-02-02: Teams Administrator Associate")
+    assert "northwind on 2027-12-01 (modern-work 2026-01): NOT QUALIFIED, 59.2 points" in out
+    assert "no certification counts at advanced on 2027-12-01" in out
+
+
+def test_plan_by_a_date_in_python():
+    document = yaml.safe_load(NORTHWIND.read_text())
+    document["people"][0]["certifications"] = ["MS-102"]  # still counts in 2027
+    document["people"].pop(1)  # intermediate: casey alone
+
+    plan = mwrules.plan(document, by=datetime.date(2027, 6, 1))
+
+    assert plan.by == datetime.date(2027, 6, 1)
+    assert plan.before.as_of == datetime.date(2027, 6, 1)
+    assert plan.after.qualified
+
+
+def test_plan_by_an_earlier_day_than_as_of_is_refused():
+    with pytest.raises(InputError) as caught:
+        mwrules.plan(yaml.safe_load(NORTHWIND.read_text()), by=datetime.date(2026, 1, 1))
+
+    assert [problem.code for problem in caught.value.problems] == [codes.DATE_RANGE]
