@@ -193,6 +193,7 @@ SCENARIOS: dict[str, tuple[dict[str, str | tuple[str, str]], list[str]]] = {
         {PARTNER: CUSTOMERS.replace("since: 2024-03-15}", "since: 2024-03-15, until: 2023-12-31}")},
         ["evaluate", PARTNER],
     ),
+    "MW209": ({PARTNER: "partner_id: contoso\n"}, ["timeline", PARTNER, "--from", "2027-01-02", "--to", "2027-01-01"]),
 }
 
 

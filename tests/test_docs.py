@@ -92,7 +92,7 @@ def test_the_howto_edits_give_the_shipped_version(tmp_path: Path):
     assert by_id(shipped) == by_id(made)
 
 
-@pytest.mark.parametrize("page", [HOWTO, DOCS / "planning.md"], ids=lambda page: page.stem)
+@pytest.mark.parametrize("page", [HOWTO, DOCS / "planning.md", DOCS / "timeline.md"], ids=lambda page: page.stem)
 def test_the_page_prints_what_it_shows(tmp_path: Path, page: Path):
     """A new user running the page's commands in a checkout gets the output the page shows, step by step."""
     for name in ("rulesets", "examples"):
@@ -113,7 +113,9 @@ def test_the_page_prints_what_it_shows(tmp_path: Path, page: Path):
         assert expected == result.stdout.rstrip("\n"), (command, result.stderr)
 
 
-@pytest.mark.parametrize("page", ["testing-with-strategies.md", "planning.md", "portfolios.md", "partner-center.md"])
+@pytest.mark.parametrize(
+    "page", ["testing-with-strategies.md", "planning.md", "portfolios.md", "partner-center.md", "timeline.md"]
+)
 def test_the_python_examples_run(page: str, monkeypatch: pytest.MonkeyPatch):
     """Every ```python block of the page runs, in order, in one namespace (in the repository, as the pages say)."""
     monkeypatch.chdir(DOCS.parent)

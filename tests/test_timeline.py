@@ -123,18 +123,18 @@ def test_a_partner_loses_the_designation_when_its_only_advanced_certification_st
     partner = mwrules.load_partner(yaml.safe_load(NORTHWIND.read_text()))
     timeline = mwrules.timeline(partner, datetime.date(2026, 11, 28), datetime.date(2028, 11, 27))
 
-    assert [(str(s.start), s.qualified, s.score, s.can_attain) for s in timeline.segments] == [
-        ("2026-11-28", True, pytest.approx(79.2), True),
-        ("2027-02-02", True, pytest.approx(74.2), True),
-        ("2027-12-01", False, pytest.approx(59.2), True),
-        ("2028-05-01", False, pytest.approx(59.2), False),
+    assert [(str(s.start), s.qualified, float(s.score), s.can_attain) for s in timeline.segments] == [
+        ("2026-11-28", True, pytest.approx(73.2), True),
+        ("2027-02-02", False, pytest.approx(68.2), True),
+        ("2027-08-01", False, pytest.approx(68.2), False),
+        ("2027-12-01", False, pytest.approx(53.2), False),
     ]
     assert [s.cause for s in timeline.segments] == [
         "start of the range",
         "Teams Administrator Associate expires for 1 person: 1 loses intermediate",
+        "the 6-month attainment window no longer reaches 2027-02-01, the last day the pass rule was met",
         "Enterprise Administrator Expert stops counting under modern-work 2026-01 after 2027-11-30, "
         "for 1 person: 1 loses advanced",
-        "the 6-month attainment window no longer reaches 2027-11-30, the last day the pass rule was met",
     ]
     assert_maximal_cover(timeline)
     assert_agrees_day_by_day(partner, timeline)
@@ -147,7 +147,7 @@ def test_each_segment_carries_the_verdict_of_its_first_day():
     for segment in timeline.segments:
         assert segment.verdict.as_of == segment.start
         assert segment.verdict.trace
-    assert timeline.on(datetime.date(2027, 12, 1)) is timeline.segments[2]
+    assert timeline.on(datetime.date(2027, 12, 1)) is timeline.segments[3]
 
 
 def test_a_new_ruleset_version_starts_a_segment_and_says_so():
@@ -328,10 +328,10 @@ def test_the_command_prints_a_table_and_a_monthly_chart(capsys):
 
     out = capsys.readouterr().out
     assert status == 0
-    assert "meets the pass rule on 368 of 581 days" in out
+    assert "meets the pass rule on 66 of 581 days" in out
     assert "from        to          days  ruleset  path  score  qualified  can attain  cause" in out
-    assert "2027-12-01  2028-04-30   152  2026-01  smb    59.2  no         yes" in out
-    assert "2028-06  ██████████████████████████████     │" in out
+    assert "2027-12-01  2028-06-30   213  2026-01  smb    53.2  no         no" in out
+    assert "2028-06  ███████████████████████████        │" in out
 
 
 def test_the_command_defaults_to_a_year_from_the_documents_as_of(capsys):
@@ -386,7 +386,7 @@ def test_plan_by_a_date_counts_what_will_have_stopped_counting(capsys):
     out = capsys.readouterr().out
     assert status == 1
     assert out.startswith("What changes the score until 2027-12-01:\n  2027-02-02: Teams Administrator Associate")
-    assert "northwind on 2027-12-01 (modern-work 2026-01): NOT QUALIFIED, 59.2 points" in out
+    assert "northwind on 2027-12-01 (modern-work 2026-01): NOT QUALIFIED, 53.2 points" in out
     assert "no certification counts at advanced on 2027-12-01" in out
 
 

@@ -248,6 +248,8 @@ def _scoring_changes(old: Ruleset, new: Ruleset) -> list[str]:
 
 
 def _plain(value: Any) -> str:
+    if value is None:
+        return "none"
     if isinstance(value, Fraction):
         return format_points(value)
     if isinstance(value, tuple):
@@ -288,6 +290,10 @@ def ruleset_changes(old: Ruleset, new: Ruleset) -> list[str]:
             if before != target:
                 lines.append(f"{path.id}: target for {metric_id} {_target(before)} → {_target(target)}")
     lines += [line for line in _scoring_changes(old, new) if line.startswith("scoring.")]
+    for key in ("window_months", "window_from"):  # the attainment window: timelines only
+        was, now = getattr(old.scoring, key), getattr(new.scoring, key)
+        if was != now:
+            lines.append(f"scoring.{key} {_plain(was)} → {_plain(now)} (the attainment window of timelines)")
     old_workloads = {_workload(workload) for workload in old.workloads}
     new_workloads = {_workload(workload) for workload in new.workloads}
     if new_workloads - old_workloads:

@@ -428,7 +428,9 @@ def plan_by(
         partner, choice = prepare(on_date(source, by), ruleset, limits)
     if by < start:
         message = f"{by} is before the partner's as_of, {start}"
-        raise InputError([Problem("by", message, "plan for a later day", code=codes.DATE_RANGE)])
+        raise InputError(
+            [Problem("by", message, "plan for a later day", code=codes.DATE_RANGE)], what="the plan's date"
+        )
     ahead = timeline_of(source, start, by, ruleset=ruleset, limits=limits)
     changes = tuple(f"{segment.start}: {segment.cause}" for segment in ahead.segments[1:])
     result = plan_for(partner, choice, costs=costs, path=path)

@@ -266,7 +266,7 @@ def timeline_of(
             )
         )
     if problems:
-        raise InputError(problems)
+        raise InputError(problems, what="the timeline's range")
     with _documents.paused_gc():
         return _Builder(_periods(source, ruleset, start, end, limits), start, end).timeline()
 
@@ -342,7 +342,8 @@ def _periods(
                     code=codes.NO_VERSION_IN_FORCE,
                 )
                 for first, last in uncovered
-            ]
+            ],
+            what="the timeline's range",
         )
     lookback = window_start(start, max(version.scoring.window_months for version, _, _ in in_range))
     periods = []
