@@ -57,6 +57,24 @@ def partner(people: int, seed: int = 1) -> mwrules.Partner:
     return mwrules.Partner(partner_id=f"bench-{people}", people=tuple(members), metrics=METRICS)
 
 
+def flickering(people: int, seed: int = 2) -> mwrules.Partner:
+    """A stress case: each person holds one certification for three days, so the counts hover at the targets.
+
+    Nearly every change date then changes a score and needs an evaluation.
+    """
+    rnd = random.Random(seed)
+    members = []
+    for index in range(people):
+        earned = START - datetime.timedelta(days=180) + datetime.timedelta(days=rnd.randrange(0, 911))
+        name = rnd.choice(["MS-700", "MD-102", "MS-102"])
+        members.append(
+            mwrules.Person(
+                f"person-{index}", (mwrules.Certification(name, earned, earned + datetime.timedelta(days=2)),)
+            )
+        )
+    return mwrules.Partner(partner_id=f"flicker-{people}", people=tuple(members), metrics=METRICS)
+
+
 def change_dates(subject: mwrules.Partner) -> int:
     """How many days of the range are change dates (criteria §8), for the record."""
     days = {datetime.date(year, month, 1) for year in (2026, 2027) for month in range(1, 13)}
@@ -77,8 +95,8 @@ def plain_every_day(subject: mwrules.Partner) -> list[tuple[bool, str, object]]:
     return results
 
 
-def measure(people: int, repeat: int = 3) -> tuple[float, float, int]:
-    subject = partner(people)
+def measure(people: int, repeat: int = 3, *, stress: bool = False) -> tuple[float, float, int]:
+    subject = flickering(people) if stress else partner(people)
     mwrules.evaluate(subject)  # compile and register the rules once
     timeline = mwrules.timeline(subject, START, END)
     plain = plain_every_day(subject)
@@ -94,10 +112,11 @@ def measure(people: int, repeat: int = 3) -> tuple[float, float, int]:
         plain_every_day(subject)
         plain_samples.append(time.perf_counter() - began)
     engine, baseline = statistics.median(engine_samples), statistics.median(plain_samples)
+    label = f"{people:,} people" + (" (stress)" if stress else "")
     print(
-        f"{people:>7,} people {change_dates(subject):>6,} change dates {timeline.evaluations:>4} evaluations "
-        f"{len(timeline.segments):>3} segments  timeline() {engine:>7.3f} s  plain, every day {baseline:>7.3f} s  "
-        f"{engine / baseline:>5.2f}x"
+        f"{label:>22} {change_dates(subject):>6,} change dates {timeline.evaluations:>5} evaluations "
+        f"{len(timeline.segments):>4} segments  timeline() {engine:>7.3f} s  "
+        f"plain, every day {baseline:>7.3f} s  {engine / baseline:>5.2f}x"
     )
     return engine, baseline, timeline.evaluations
 
@@ -106,7 +125,8 @@ def main() -> None:
     print(f"a timeline from {START} to {END} (731 days, under the version in force each day)")
     for people in (100, 1_000, 10_000):
         measure(people, repeat=3 if people <= 1_000 else 1)
-    print("target: 1,000 people in under 2 s")
+    measure(1_000, repeat=1, stress=True)
+    print("target: 1,000 people in under 2 s (a typical partner; the stress case is the worst we know)")
 
 
 if __name__ == "__main__":
