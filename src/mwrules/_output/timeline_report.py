@@ -31,7 +31,7 @@ def timeline_to_text(timeline: Timeline, *, unicode: bool = True) -> str:
             str(segment.start),
             str(segment.end),
             str(segment.days),
-            segment.verdict.ruleset.version,
+            segment.ruleset.version,
             segment.path,
             format_points(segment.score),
             "yes" if segment.qualified else "no",

@@ -27,8 +27,9 @@ from __future__ import annotations
 
 import bisect
 import datetime
+import functools
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from fractions import Fraction
 from typing import Any
 
@@ -44,7 +45,7 @@ from ..errors import InputError, Problem
 from ..limits import DEFAULT_LIMITS, Limits
 from ..model import Partner
 from ..ruleset import Ruleset
-from ..verdict import Verdict, format_points
+from ..verdict import RulesetRef, Verdict, format_points
 
 
 _ONE_DAY = datetime.timedelta(days=1)
@@ -52,18 +53,26 @@ _ONE_DAY = datetime.timedelta(days=1)
 CAUSES_SHOWN = 3
 
 
+@attrs.frozen
+class PathScore:
+    """A path's score on the days of a segment, and whether the path meets the pass rule."""
+
+    score: Fraction
+    qualified: bool
+
+
 @attrs.frozen(kw_only=True)
 class Segment:
     """A maximal run of days, *start* through *end*, with the same verdict and the same ruleset version.
 
     On every day of it the partner's best path is *path* with *score*
-    points, every path's score is that of :attr:`verdict`, and the partner
-    *qualified* (met the pass rule) or not; *can_attain* says whether a
-    partner that is not enrolled can attain the designation on those days
-    (the attainment window). *cause* names what changed on *start*.
-    :attr:`verdict` is the evaluation on *start*, with its trace; the people
-    and measures behind a score may change within the segment, the points do
-    not.
+    points, every path scores as *paths* says, and the partner *qualified*
+    (met the pass rule) or not; *can_attain* says whether a partner that is
+    not enrolled can attain the designation on those days (the attainment
+    window). *cause* names what changed on *start*. :attr:`verdict` is the
+    full evaluation on *start*, with its trace, made when first read; the
+    people and measures behind a score may change within the segment, the
+    points do not.
     """
 
     start: datetime.date
@@ -73,11 +82,23 @@ class Segment:
     score: Fraction
     can_attain: bool
     cause: str
-    #: The total the pass rule asks for under the segment's ruleset version
+    #: The ruleset version in force on these days (or the one named)
+    ruleset: RulesetRef
+    paths: Mapping[str, PathScore]
+    #: The total the pass rule asks for under that version
     pass_line: Fraction
     #: The most points a path can score under that version
     max_score: Fraction
-    verdict: Verdict = attrs.field(eq=False, repr=False)
+    _evaluate: Callable[[], Verdict] = attrs.field(eq=False, repr=False)
+    _cache: dict[str, Verdict] = attrs.field(eq=False, repr=False, factory=dict)
+
+    @property
+    def verdict(self) -> Verdict:
+        """The evaluation on :attr:`start`, with its trace and warnings (evaluated when first read)."""
+        verdict = self._cache.get("verdict")
+        if verdict is None:
+            verdict = self._cache["verdict"] = self._evaluate()
+        return verdict
 
     @property
     def days(self) -> int:
@@ -96,14 +117,14 @@ class Segment:
             "score_exact": str(self.score),
             "can_attain": self.can_attain,
             "cause": self.cause,
-            "ruleset": {"id": self.verdict.ruleset.id, "version": self.verdict.ruleset.version},
+            "ruleset": {"id": self.ruleset.id, "version": self.ruleset.version},
             "paths": {
                 path_id: {
                     "score": float(format_points(result.score)),
                     "score_exact": str(result.score),
                     "qualified": result.qualified,
                 }
-                for path_id, result in self.verdict.paths.items()
+                for path_id, result in self.paths.items()
             },
         }
 
@@ -410,6 +431,8 @@ class _Levels:
     events: dict[datetime.date, list[tuple[str, str, int]]]
     #: level -> the count beyond which no path's points grow
     caps: dict[str, int]
+    #: day -> [(person index, +1 or -1)]: a span of a person at a level starts, or ended the day before
+    people: dict[datetime.date, list[tuple[int, int]]]
 
     def counted(self, level: str, person: int, day: datetime.date) -> bool:
         spans = self.spans[level].get(person, ())
@@ -459,15 +482,18 @@ def _levels(period: _Period) -> _Levels:
         for level, found in held.items():
             spans[level][index] = _merged(found)
     deltas: dict[datetime.date, dict[str, int]] = {}
-    for level, people in spans.items():
-        for person_spans in people.values():
+    people: dict[datetime.date, list[tuple[int, int]]] = {}
+    for level, counted in spans.items():
+        for index, person_spans in counted.items():
             for begin, stop in person_spans:
                 change = deltas.setdefault(begin, {})
                 change[level] = change.get(level, 0) + 1
+                people.setdefault(begin, []).append((index, 1))
                 if stop < last:
                     change = deltas.setdefault(stop + _ONE_DAY, {})
                     change[level] = change.get(level, 0) - 1
-    return _Levels(spans, deltas, events, caps)
+                    people.setdefault(stop + _ONE_DAY, []).append((index, -1))
+    return _Levels(spans, deltas, events, caps, people)
 
 
 def _merged(spans: list[tuple[datetime.date, datetime.date]]) -> list[tuple[datetime.date, datetime.date]]:
@@ -511,13 +537,14 @@ class _Builder:
             and bool(ruleset.derived_metrics())
         )
 
-    def evaluate(self, index: int, day: datetime.date) -> Verdict:
-        period = self.periods[index]
-        reason = period.reason
-        if reason is None:
-            reason = f"in force on {day}: {period.family.period(period.ruleset)}"
+    def evaluate(self, index: int, day: datetime.date, people: set[int] | None = None) -> Verdict:
+        """The verdict on *day*; with *people*, of those people only (see :meth:`pieces`)."""
         self.evaluations += 1
-        return evaluate_with(attrs.evolve(period.partner, as_of=day), RulesetChoice(period.ruleset, reason))
+        period = self.periods[index]
+        partner = period.partner
+        if people is not None:
+            partner = attrs.evolve(partner, people=tuple(partner.people[person] for person in sorted(people)))
+        return _verdict_on(partner, period.ruleset, period.reason or _in_force(period), day)
 
     def pieces(self) -> list[_Piece]:
         """The range and the window before it, cut where an input of the engine may change."""
@@ -536,18 +563,29 @@ class _Builder:
                     cuts.add(day)
             days = sorted(day for day in cuts if period.first <= day <= period.last)
             counts = dict.fromkeys(levels.caps, 0)
+            # Per person counted at some level, at how many: only they make engine facts
+            counted: dict[int, int] = {}
             months = self.uses_months(period)
             signature: tuple[Any, ...] | None = None
             verdict: Verdict | None = None
             for position, day in enumerate(days):
                 for level, change in levels.deltas.get(day, {}).items():
                     counts[level] += change
+                for person, change in levels.people.get(day, ()):
+                    left = counted.get(person, 0) + change
+                    if left:
+                        counted[person] = left
+                    else:
+                        del counted[person]
                 now = (
                     day_month(day) if months else None,
                     tuple(min(count, levels.caps[level]) for level, count in counts.items()),
                 )
                 if now != signature:
-                    signature, verdict = now, self.evaluate(index, day)
+                    # The people counted at no level that day make no engine fact: leaving
+                    # them out gives the same scores, faster (the segment's own verdict is
+                    # evaluated in full when read)
+                    signature, verdict = now, self.evaluate(index, day, set(counted))
                 last = days[position + 1] - _ONE_DAY if position + 1 < len(days) else period.last
                 pieces.append(_Piece(day, last, index, verdict))
         return pieces
@@ -567,9 +605,8 @@ class _Builder:
                 segments[-1] = attrs.evolve(segments[-1], end=piece.last)
                 continue
             key = now
-            if verdict.as_of != piece.first:  # the same inputs were evaluated on an earlier day
-                verdict = self.evaluate(piece.period, piece.first)
-            cause = "start of the range" if not segments else self.cause(pieces, position)
+            period = self.periods[piece.period]
+            ruleset = period.ruleset
             segment = Segment(
                 start=piece.first,
                 end=piece.last,
@@ -577,10 +614,14 @@ class _Builder:
                 path=verdict.path,
                 score=verdict.score,
                 can_attain=piece.can_attain,
-                cause=cause,
-                pass_line=self.periods[piece.period].ruleset.scoring.min_total_points,
-                max_score=self.periods[piece.period].ruleset.scoring.total_points,
-                verdict=verdict,
+                cause="start of the range" if not segments else self.cause(pieces, position),
+                ruleset=RulesetRef(ruleset.id, ruleset.version, period.reason or _in_force(period)),
+                paths={path_id: PathScore(result.score, result.qualified) for path_id, result in verdict.paths.items()},
+                pass_line=ruleset.scoring.min_total_points,
+                max_score=ruleset.scoring.total_points,
+                evaluate=functools.partial(
+                    _verdict_on, period.partner, ruleset, period.reason or _in_force(period), piece.first
+                ),
             )
             segments.append(segment)
         partner = self.periods[-1].partner
@@ -697,22 +738,35 @@ class _Builder:
         return tuple(month_text(month) for month in sorted(needed - present))
 
     def warnings(self, pieces: list[_Piece]) -> tuple[str, ...]:
-        """The warnings of every evaluation in the range (they hold whatever the day), and the months without data."""
-        verdicts = {id(piece.verdict): piece.verdict for piece in pieces if piece.verdict and piece.last >= self.start}
-        common: dict[str, None] | None = None
-        for verdict in verdicts.values():
-            if common is None:
-                common = dict.fromkeys(verdict.warnings)
-            else:
-                held = set(verdict.warnings)
-                common = {warning: None for warning in common if warning in held}
-        found = list(common or ())
+        """What the evaluations on the first and the last day both warn of, naming no day; the months without data.
+
+        A warning about a certification's dates names the day (or depends on it
+        only one way: a retired certification, once past its date, stays past
+        it), so what both ends give holds on every day of the range.
+        """
+        ends = [next(piece for piece in pieces if piece.last >= self.start), pieces[-1]]
+        verdicts = [self.evaluate(ends[0].period, self.start), self.evaluate(ends[1].period, self.end)]
+        last = set(verdicts[1].warnings)
+        found = [
+            warning
+            for warning in verdicts[0].warnings
+            if warning in last and str(self.start) not in warning and str(self.end) not in warning
+        ]
         missing = self.months_without_data()
         if missing:
             found.append(
                 f"$.customers: no usage rows for {_month_runs(missing)}; the customer metrics count those months as 0"
             )
         return tuple(found)
+
+
+def _in_force(period: _Period) -> str:
+    """Why *period*'s version applies, when it is the one in force."""
+    return f"in force on each day: {period.family.period(period.ruleset)}"
+
+
+def _verdict_on(partner: Partner, ruleset: Ruleset, reason: str, day: datetime.date) -> Verdict:
+    return evaluate_with(attrs.evolve(partner, as_of=day), RulesetChoice(ruleset, reason))
 
 
 def _scores(verdict: Verdict | None) -> tuple[Any, ...]:
