@@ -407,3 +407,15 @@ def test_plan_by_an_earlier_day_than_as_of_is_refused():
         mwrules.plan(yaml.safe_load(NORTHWIND.read_text()), by=datetime.date(2026, 1, 1))
 
     assert [problem.code for problem in caught.value.problems] == [codes.DATE_RANGE]
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [(datetime.date(9998, 1, 1), datetime.date.max), (datetime.date.min, datetime.date(1, 2, 1))],
+    ids=["last-day", "first-day"],
+)
+def test_a_range_at_the_ends_of_the_calendar_is_refused_not_a_crash(start, end):
+    with pytest.raises(InputError) as caught:
+        mwrules.timeline(NORTHWIND, start, end, ruleset="modern-work@2026-01")
+
+    assert {problem.code for problem in caught.value.problems} == {codes.DATE_RANGE}

@@ -101,6 +101,6 @@ CODES: Mapping[str, str] = MappingProxyType(
         DUPLICATE_USAGE: "two usage rows of one tenant for the same month and workload",
         UNKNOWN_ASSOCIATION_TYPE: "an association type the ruleset does not know",
         ASSOCIATION_DATES: "an association ends before it starts",
-        DATE_RANGE: "a range of dates ends before it starts",
+        DATE_RANGE: "a range of dates ends before it starts, or lies beyond the days mwrules covers",
     }
 )

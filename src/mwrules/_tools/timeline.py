@@ -51,6 +51,8 @@ from ..verdict import RulesetRef, Verdict, format_points
 _ONE_DAY = datetime.timedelta(days=1)
 #: Certification events named in one cause, the most people first
 CAUSES_SHOWN = 3
+#: The days a timeline may cover (its window looks back months before the start; a day after it is a change date)
+EARLIEST, LATEST = datetime.date(1900, 1, 1), datetime.date(9998, 12, 31)
 
 
 @attrs.frozen
@@ -271,8 +273,16 @@ def timeline_of(
     limits: Limits = DEFAULT_LIMITS,
 ) -> Timeline:
     """:func:`timeline` of a partner or a parsed document (the command line's way in)."""
-    problems = []
-    if end < start:
+    problems = [
+        Problem(
+            name, f"{day} is outside the days a timeline covers, {EARLIEST} through {LATEST}", code=codes.DATE_RANGE
+        )
+        for name, day in (("start", start), ("end", end))
+        if not EARLIEST <= day <= LATEST
+    ]
+    if problems:
+        pass  # the range's length means nothing then
+    elif end < start:
         problems.append(
             Problem("end", f"{end} is before the start, {start}", "swap the two dates", code=codes.DATE_RANGE)
         )
