@@ -273,33 +273,32 @@ def timeline_of(
     limits: Limits = DEFAULT_LIMITS,
 ) -> Timeline:
     """:func:`timeline` of a partner or a parsed document (the command line's way in)."""
-    problems = [
+    problems = _range_problems(start, end, limits)
+    if problems:
+        raise InputError(problems, what="the timeline's range")
+    with _documents.paused_gc():
+        return _Builder(_periods(source, ruleset, start, end, limits), start, end).timeline()
+
+
+def _range_problems(start: datetime.date, end: datetime.date, limits: Limits) -> list[Problem]:
+    outside = [
         Problem(
             name, f"{day} is outside the days a timeline covers, {EARLIEST} through {LATEST}", code=codes.DATE_RANGE
         )
         for name, day in (("start", start), ("end", end))
         if not EARLIEST <= day <= LATEST
     ]
-    if problems:
-        pass  # the range's length means nothing then
-    elif end < start:
-        problems.append(
-            Problem("end", f"{end} is before the start, {start}", "swap the two dates", code=codes.DATE_RANGE)
-        )
-    elif (end - start).days + 1 > limits.max_timeline_days:
-        problems.append(
-            Problem(
-                "end",
-                f"the range is {(end - start).days + 1:,} days, more than the limit of "
-                f"{limits.max_timeline_days:,} days",
-                "shorten the range, or raise the limit: --limit timeline-days=N",
-                code=codes.LIMIT,
-            )
-        )
-    if problems:
-        raise InputError(problems, what="the timeline's range")
-    with _documents.paused_gc():
-        return _Builder(_periods(source, ruleset, start, end, limits), start, end).timeline()
+    if outside:
+        return outside
+    if end < start:
+        return [Problem("end", f"{end} is before the start, {start}", "swap the two dates", code=codes.DATE_RANGE)]
+    days = (end - start).days + 1
+    if days > limits.max_timeline_days:
+        message = f"the range is {days:,} days, more than the limit of {limits.max_timeline_days:,} days"
+        return [
+            Problem("end", message, "shorten the range, or raise the limit: --limit timeline-days=N", code=codes.LIMIT)
+        ]
+    return []
 
 
 def _source(
@@ -320,9 +319,8 @@ class _Period:
     first: datetime.date
     last: datetime.date
     partner: Partner
-    #: Why this version: None when it is the one in force (the reason names the day)
-    reason: str | None
-    family: Any = None
+    #: Why this version: named, or in force on these days
+    reason: str
 
 
 def _periods(
@@ -381,7 +379,13 @@ def _periods(
     for version, first, last in family.periods():
         if first <= end and (last is None or last >= lookback):
             periods.append(
-                _Period(version, max(first, lookback), min(last or end, end), partner_under(version), None, family)
+                _Period(
+                    version,
+                    max(first, lookback),
+                    min(last or end, end),
+                    partner_under(version),
+                    f"in force on each day: {family.period(version)}",
+                )
             )
     return periods
 
@@ -554,7 +558,7 @@ class _Builder:
         partner = period.partner
         if people is not None:
             partner = attrs.evolve(partner, people=tuple(partner.people[person] for person in sorted(people)))
-        return _verdict_on(partner, period.ruleset, period.reason or _in_force(period), day)
+        return _verdict_on(partner, period.ruleset, period.reason, day)
 
     def pieces(self) -> list[_Piece]:
         """The range and the window before it, cut where an input of the engine may change."""
@@ -625,13 +629,11 @@ class _Builder:
                 score=verdict.score,
                 can_attain=piece.can_attain,
                 cause="start of the range" if not segments else self.cause(pieces, position),
-                ruleset=RulesetRef(ruleset.id, ruleset.version, period.reason or _in_force(period)),
+                ruleset=RulesetRef(ruleset.id, ruleset.version, period.reason),
                 paths={path_id: PathScore(result.score, result.qualified) for path_id, result in verdict.paths.items()},
                 pass_line=ruleset.scoring.min_total_points,
                 max_score=ruleset.scoring.total_points,
-                evaluate=functools.partial(
-                    _verdict_on, period.partner, ruleset, period.reason or _in_force(period), piece.first
-                ),
+                evaluate=functools.partial(_verdict_on, period.partner, ruleset, period.reason, piece.first),
             )
             segments.append(segment)
         partner = self.periods[-1].partner
@@ -768,11 +770,6 @@ class _Builder:
                 f"$.customers: no usage rows for {_month_runs(missing)}; the customer metrics count those months as 0"
             )
         return tuple(found)
-
-
-def _in_force(period: _Period) -> str:
-    """Why *period*'s version applies, when it is the one in force."""
-    return f"in force on each day: {period.family.period(period.ruleset)}"
 
 
 def _verdict_on(partner: Partner, ruleset: Ruleset, reason: str, day: datetime.date) -> Verdict:
