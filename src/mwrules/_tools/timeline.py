@@ -39,7 +39,7 @@ from .. import codes
 from .._evaluation.evaluate import checked, compiled_rules, evaluate_with, prepare
 from .._input import documents as _documents
 from .._input.customers import day_month, month_index, month_text
-from .._input.partner import read_document
+from .._input.partner import choose_ruleset, read_document
 from .._rulesets.versions import DEFAULT_ID, RulesetChoice, shipped_family
 from ..errors import InputError, Problem
 from ..limits import DEFAULT_LIMITS, Limits
@@ -344,8 +344,6 @@ def _periods(
         return found
 
     if isinstance(ruleset, Ruleset) or (isinstance(ruleset, str) and "@" in ruleset):
-        from .._input.partner import choose_ruleset  # noqa: PLC0415
-
         choice = choose_ruleset(ruleset, start)
         lookback = window_start(start, choice.ruleset.scoring.window_months)
         return [_Period(choice.ruleset, lookback, end, partner_under(choice.ruleset), choice.reason)]
