@@ -138,7 +138,13 @@ def _tool_commands(partner_command: Callable[..., argparse.ArgumentParser]) -> N
     )
 
     timeline_help = "the verdict over a range of days: when the partner qualifies, can attain, and what changes"
-    timeline_command = partner_command("timeline", timeline_help, as_of=False)
+    timeline_command = partner_command(
+        "timeline",
+        timeline_help,
+        as_of=False,
+        ruleset_help="a shipped ruleset (without @VERSION, each day under the version in force that day; "
+        "modern-work@2026-01 pins one) or a ruleset file (default: Modern Work, the version in force each day)",
+    )
     timeline_command.add_argument(
         "--from",
         dest="start",
@@ -164,7 +170,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def partner_command(
-        name: str, help_text: str, *, many: bool = False, as_of: bool = True
+        name: str, help_text: str, *, many: bool = False, as_of: bool = True, ruleset_help: str | None = None
     ) -> argparse.ArgumentParser:
         command = commands.add_parser(name, help=help_text, description=help_text)
         if many:
@@ -181,7 +187,8 @@ def _parser() -> argparse.ArgumentParser:
             "--ruleset",
             type=_text,
             metavar="ID[@VERSION]|PATH",
-            help="a shipped ruleset (modern-work@2023-06; without @VERSION, the version in force on the partner's "
+            help=ruleset_help
+            or "a shipped ruleset (modern-work@2023-06; without @VERSION, the version in force on the partner's "
             "as_of) or a ruleset file (default: the Modern Work version in force on as_of)",
         )
         if as_of:
