@@ -155,7 +155,12 @@ def _tool_commands(partner_command: Callable[..., argparse.ArgumentParser]) -> N
     timeline_command.add_argument(
         "--to", dest="end", type=_date, metavar="YYYY-MM-DD", help="the last day (default: a year after --from)"
     )
-    timeline_command.add_argument("--format", choices=("text", "json"), default="text")
+    timeline_command.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text: a table of the segments and a chart per month; json: the segments as data",
+    )
     timeline_command.add_argument(
         "--plot", type=_text, metavar="FILE", help="also draw the score over time into FILE (.png or .svg)"
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
+from .. import codes
 from .._tools.timeline import Timeline
 from ..errors import InputError, Problem
 from ..verdict import format_points
@@ -130,9 +131,10 @@ def plot(timeline: Timeline, target: str | Path) -> Path:
                     "--plot",
                     f"cannot tell the format of {path.name!r}",
                     f"name the file {path.stem}.png or {path.stem}.svg",
-                    code="MW006",
+                    code=codes.INVALID_VALUE,
                 )
-            ]
+            ],
+            what="--plot",
         )
     try:
         import matplotlib as mpl  # noqa: PLC0415 - an optional extra, imported only to plot
@@ -142,7 +144,8 @@ def plot(timeline: Timeline, target: str | Path) -> Path:
         import matplotlib.pyplot as plt  # noqa: PLC0415
     except ImportError:
         raise InputError(
-            [Problem("--plot", "plotting needs matplotlib", "pip install 'mwrules[plot]'", code="MW006")]
+            [Problem("--plot", "plotting needs matplotlib", "pip install 'mwrules[plot]'", code=codes.INVALID_VALUE)],
+            what="--plot",
         ) from None
     days, scores, lines, attain = [], [], [], []
     for segment in timeline.segments:
