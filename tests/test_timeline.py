@@ -419,3 +419,16 @@ def test_a_range_at_the_ends_of_the_calendar_is_refused_not_a_crash(start, end):
         mwrules.timeline(NORTHWIND, start, end, ruleset="modern-work@2026-01")
 
     assert {problem.code for problem in caught.value.problems} == {codes.DATE_RANGE}
+
+
+def test_plot_into_a_missing_folder_says_it_cannot_write(tmp_path, capsys):
+    assert main(["timeline", str(NORTHWIND), "--plot", str(tmp_path / "missing" / "chart.svg")]) == 2
+
+    assert "MW001 cannot write" in capsys.readouterr().err
+
+
+def test_plan_by_a_day_beyond_the_timeline_limit_names_by():
+    with pytest.raises(InputError) as caught:
+        mwrules.plan(yaml.safe_load(NORTHWIND.read_text()), by=datetime.date(2099, 1, 1))
+
+    assert [(problem.where, problem.code) for problem in caught.value.problems] == [("by", codes.LIMIT)]

@@ -169,6 +169,11 @@ def plot(timeline: Timeline, target: str | Path) -> Path:
     axes.set_title(f"{timeline.partner_id}: {timeline.start} to {timeline.end}")
     axes.legend(loc="lower left")
     axes.grid(axis="y", alpha=0.3)
-    figure.savefig(path)
-    plt.close(figure)
+    try:
+        figure.savefig(path)
+    except OSError as error:
+        problem = Problem("--plot", f"cannot write {str(path)!r}: {error.strerror or error}", code=codes.UNREADABLE)
+        raise InputError([problem], what="--plot") from None
+    finally:
+        plt.close(figure)
     return path

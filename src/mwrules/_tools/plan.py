@@ -431,6 +431,10 @@ def plan_by(
         raise InputError(
             [Problem("by", message, "plan for a later day", code=codes.DATE_RANGE)], what="the plan's date"
         )
+    if (by - start).days + 1 > limits.max_timeline_days:
+        message = f"{by} is more than {limits.max_timeline_days:,} days after the partner's as_of, {start}"
+        suggestion = "plan for an earlier day, or raise the limit: --limit timeline-days=N"
+        raise InputError([Problem("by", message, suggestion, code=codes.LIMIT)], what="the plan's date")
     ahead = timeline_of(source, start, by, ruleset=ruleset, limits=limits)
     changes = tuple(f"{segment.start}: {segment.cause}" for segment in ahead.segments[1:])
     result = plan_for(partner, choice, costs=costs, path=path)
