@@ -187,3 +187,35 @@ def test_a_verdict_and_its_json_round_trip_have_equal_traces():
     assert again.trace == verdict.trace
     assert again == verdict
     assert pickle.loads(pickle.dumps(verdict)) == verdict  # noqa: S301 - our own bytes
+
+
+def test_a_person_counts_once_per_level_with_one_trace_step_through_every_certification():
+    """Certification facts list their holders: a person holding several eligible certifications of a
+    level (one written twice, one under an alias) is counted once, with one step naming all of them,
+    and the steps follow the people's ids whatever their order in the document."""
+    people = [
+        {"id": "zoe", "certifications": ["MS-700"]},
+        {"id": "amy", "certifications": ["MD-102", "MS-700", "MD-102", "Teams Administrator Associate", "MS-102"]},
+        {"id": "max", "certifications": ["MS-102"]},
+    ]
+    document = {"partner_id": "x", "as_of": "2024-06-30", "people": people}
+
+    verdict = mwrules.evaluate(document)
+    reordered = mwrules.evaluate({**document, "people": people[::-1]})
+
+    steps = [step for step in verdict.trace if step.rule.startswith("certified:")]
+    assert [(step.rule, step.concluded["person"], step.concluded["through"]) for step in steps] == [
+        ("certified:intermediate", "amy", ["endpoint-administrator-associate", "teams-administrator-associate"]),
+        ("certified:intermediate", "zoe", ["teams-administrator-associate"]),
+        ("certified:advanced", "amy", ["enterprise-administrator-expert"]),
+        ("certified:advanced", "max", ["enterprise-administrator-expert"]),
+    ]
+    assert [step.matched for step in steps] == [("$.people[1]",), ("$.people[0]",), ("$.people[1]",), ("$.people[2]",)]
+    metrics = verdict.paths["smb"].metrics
+    assert metrics["intermediate_certifications"].people == ("amy", "zoe")
+    assert metrics["advanced_certifications"].people == ("amy", "max")
+    # every result points at its own step, after one step per person counted
+    for path in verdict.paths.values():
+        for result in path.metrics.values():
+            assert verdict.trace[result.step].rule == result.rule
+    assert [(s.rule, s.concluded) for s in reordered.trace] == [(s.rule, s.concluded) for s in verdict.trace]

@@ -2,10 +2,10 @@
 
 The rules chain like this, one stage per priority (lower fires first):
 
-0. ``certified:<level>`` fires once per person fact holding an eligible
-   certification of the level, valid on the evaluation date (a person fact
-   stands for everyone holding the same certifications; the trace has a
-   step per person).
+0. ``certified:<level>`` fires once per eligible certification of the
+   level that someone holds, valid on the evaluation date; the fact lists its
+   holders, and each of them counts once at the level (the trace has a step
+   per person).
 1. For the metrics measured from customer data: ``eligible:<path>:<group>``
    fires per tenant fact (a tenant, a group of metrics with the same
    workloads, a month compared) with a workload in the path's seat band, and
@@ -38,7 +38,6 @@ import functools
 import json
 from collections.abc import Callable, Mapping
 from fractions import Fraction
-from operator import itemgetter
 from typing import Any
 
 import attrs
@@ -131,7 +130,7 @@ _EXTRA_STEPS = "extra_steps"
 
 
 def trace_step(session: _engine.Session) -> int:
-    """The trace's step number of the firing now running: a firing for a group of people is a step per person."""
+    """The trace's step number of the firing now running: a level's certified firings are a step per person."""
     extra: int = session.scratch.get(_EXTRA_STEPS, 0)
     return len(session.firings) + extra
 
@@ -140,7 +139,8 @@ def _counted(session: _engine.Session, level: str) -> tuple[str, ...]:
     """The people counted at *level*, by id: sorted once, for every path that counts them."""
     counted: dict[str, tuple[str, ...]] = session.scratch.setdefault("counted", {})
     if level not in counted:
-        counted[level] = tuple(sorted(session.scratch["certified"][level]))
+        people = session.scratch["people"]
+        counted[level] = tuple(sorted([people[index].id for index in session.scratch["certified"][level]]))
     return counted[level]
 
 
@@ -195,30 +195,28 @@ class _Builder:
 
     def _certified(self, level: str) -> _engine.Rule:
         eligible = sorted(self.ruleset.level_metric(level).certifications)
-        # "holds any eligible certification". The trailing test that the item is
-        # not "" (no id is empty) looks redundant and is not: durable_rules
-        # checks the last node built for an $iany's condition, and after an
-        # $or that node's type is uninitialised memory, so a bare $or fails to
-        # compile now and then ("error code: 102"; see docs/engine.md).
-        any_eligible = {"$and": [{"$or": [{"$i": cert} for cert in eligible]}, {"$neq": {"$i": ""}}]}
-        pattern = {"$and": [{"t": "person"}, {"$iany": {"holds": any_eligible}}]}
-        eligible_set = set(eligible)
+        # A certification fact names one certification, so the branches of
+        # this $or exclude each other and the rule fires once per fact.
+        pattern = {"$and": [{"t": "certification"}, {"$or": [{"certification": cert} for cert in eligible]}]}
 
         def certified(session: _engine.Session, matched: Mapping[str, _engine.Fact]) -> dict[str, Any]:
-            # A person fact stands for everyone holding the same certifications
-            # (_evaluate._facts); the trace has a step for each of them.
-            people = matched["person"]
-            through = [cert for cert in people["holds"] if cert in eligible_set]
-            members = people["_members"]
-            session.scratch["certified"][level].extend(map(itemgetter(0), members))
-            session.scratch[_EXTRA_STEPS] = session.scratch.get(_EXTRA_STEPS, 0) + len(members) - 1
-            return {"level": level, "through": through}
+            # A certification fact lists everyone holding it, by place in
+            # the partner's people (_evaluate._facts);
+            # a person counts once at the level however many of its
+            # certifications they hold, and the trace has one step for each
+            # person (at the rule's first firing), not one per firing.
+            fact = matched["certification"]
+            counted = session.scratch["certified"][level]
+            before = len(counted)
+            counted.update(fact["_holders"])
+            session.scratch[_EXTRA_STEPS] = session.scratch.get(_EXTRA_STEPS, 0) + len(counted) - before - 1
+            return {"level": level, "through": [fact["certification"]]}
 
-        # A person fact holds only the certifications valid on the evaluation
-        # date, retired ones only through their eligible_through date: see
-        # _evaluate._facts. (A date condition per retired certification, as
-        # an "or" in this rule, would fire once per matching branch and count
-        # a person twice.)
+        # Certification facts name only the certifications valid on the
+        # evaluation date, retired ones only through their eligible_through
+        # date: see _evaluate._facts. (A date condition per retired
+        # certification, as an "or" in this rule, would fire once per
+        # matching branch.)
         limits = "; ".join(
             f"{cert_id} counts through {self.ruleset.certification(cert_id).eligible_through}"
             for cert_id in eligible
@@ -228,7 +226,7 @@ class _Builder:
             f"certified:{level}",
             f"a person holding an eligible {level} certification, valid on the evaluation date, counts once at "
             f"{level}" + (f" ({limits})" if limits else ""),
-            [{"person": pattern}],
+            [{"certification": pattern}],
             STAGE_PEOPLE,
             certified,
         )

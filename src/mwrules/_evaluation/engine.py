@@ -189,7 +189,7 @@ class Session:
         fact_id = f"d{self._derived}"
         fact = dict(fact, id=fact_id, sid=self.sid)
         self.facts[fact_id] = fact
-        code, _ = _dre.assert_fact(self._handle, json.dumps(_for_engine(fact)))
+        code, _ = _dre.assert_fact(self._handle, _encode(_for_engine(fact)))
         if code != _ENGINE_OK:
             msg = f"the engine refused derived fact {fact!r} (code {code})"
             raise EvaluationError(msg)
@@ -250,7 +250,7 @@ class CompiledRuleset:
                 fact["sid"] = sid
                 session.facts[fact_id] = fact
             try:
-                code, state_offset = _dre.assert_facts(handle, json.dumps([_for_engine(fact) for fact in batch]))
+                code, state_offset = _dre.assert_facts(handle, _encode([_for_engine(fact) for fact in batch]))
             except (_dre.error, MemoryError) as error:
                 # What the engine kept of a refused batch is unknown: never use
                 # this engine ruleset again (deleting its session could crash).
@@ -288,9 +288,33 @@ class CompiledRuleset:
             raise
 
 
-# The engine's messages are plain JSON objects: the C decoder's own entry,
-# without json.loads' checks around it (a firing costs a few microseconds)
-_decode = json.JSONDecoder().decode
+# Facts go to the engine and firings come back as JSON, a few per firing: the
+# C encoder and scanner are called directly, without the Python layers of
+# json.dumps and json.loads around them (their checks are for any object; a
+# fact is a flat dict of text and numbers). Where the C accelerator is
+# missing, json's Python code does the same.
+def _c_codec() -> tuple[Callable[[Any], str], Callable[[str], Any]]:
+    from json import decoder, encoder, scanner  # noqa: PLC0415 - only here: the C halves of json
+
+    # undeclared in typeshed: the C halves, or None without the accelerator
+    make_encoder = getattr(encoder, "c_make_encoder", None)
+    make_scanner = getattr(scanner, "c_make_scanner", None)
+    if make_encoder is None or make_scanner is None:  # pragma: no cover - CPython always has them
+        return json.dumps, json.JSONDecoder().decode
+    # No circular-reference markers, ASCII escapes (see the module docstring), no indent
+    encode_chunks = make_encoder(None, None, encoder.encode_basestring_ascii, None, ":", ",", False, False, True)
+    scan = make_scanner(decoder.JSONDecoder())
+
+    def encode(value: Any) -> str:
+        return "".join(encode_chunks(value, 0))
+
+    def decode(message: str) -> Any:
+        return scan(message, 0)[0]
+
+    return encode, decode
+
+
+_encode, _decode = _c_codec()
 
 
 def _for_engine(fact: Fact) -> Fact:

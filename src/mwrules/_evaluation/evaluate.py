@@ -13,7 +13,7 @@ import datetime
 import functools
 import os
 import threading
-from collections import OrderedDict
+from collections import OrderedDict, defaultdict
 from collections.abc import Mapping
 from typing import Any
 
@@ -185,7 +185,8 @@ def _evaluate_with(partner: Partner, choice: RulesetChoice) -> Verdict:
 
     def prepare_session(session: _engine.Session) -> None:
         session.scratch.update(
-            certified={level: [] for level in ruleset.levels()},
+            certified={level: set() for level in ruleset.levels()},
+            people=partner.people,
             metrics={path.id: {} for path in ruleset.paths},
             paths={},
             customers=partner.customers or (),
@@ -213,41 +214,59 @@ def _evaluate_with(partner: Partner, choice: RulesetChoice) -> Verdict:
 def _facts(partner: Partner, compiled: CompiledRules, as_of: datetime.date) -> tuple[list[dict[str, Any]], list[str]]:
     """The engine facts for *partner*, and the warnings.
 
-    People who hold the same counted certifications are one fact, which
-    stands for each of them (``_members``: id and index): the rules decide
-    once for all of them, and the trace has a step for each person.
+    People reach the engine as one fact per counted certification (valid on
+    *as_of*), listing its holders (``_holders``: their places in
+    ``partner.people``): the rules decide once per certification for
+    everyone holding it, and the trace has a step for each person.
     """
     ruleset = compiled.ruleset
     warnings: list[str] = []
-    groups: dict[tuple[str, ...], list[tuple[str, int]]] = {}
-    # Per certification as written (name and dates): the id it counts as, or why it does not count
-    known: dict[tuple[str, datetime.date | None, datetime.date | None], tuple[str, str | None]] = {}
+    holders: defaultdict[str, list[int]] = defaultdict(list)
+    # Per certification as written (name and dates): the holders of the id
+    # it counts as, or None; and why it does not count
+    lists: dict[_Written, list[int] | None] = {}
+    reasons: dict[_Written, str] = {}
     for index, person in enumerate(partner.people):
-        holds = set()
-        for position, cert in enumerate(person.certifications):
+        counted = True
+        for cert in person.certifications:
             key = (cert.name, cert.earned, cert.expires)
-            status = known.get(key)
-            if status is None:
-                status = known[key] = _status(cert, compiled, as_of)
-            cert_id, reason = status
-            if reason is None:
-                holds.add(cert_id)
+            target = lists.get(key, _UNSEEN)
+            if target is _UNSEEN:
+                cert_id, reason = _status(cert, compiled, as_of)
+                target = lists[key] = holders[cert_id] if reason is None else None
+                if reason is not None:
+                    reasons[key] = reason
+            if target is None:
+                counted = False
             else:
-                warnings.append(f"$.people[{index}].certifications[{position}]: {cert.name!r} {reason}")
-        if holds:
-            groups.setdefault(tuple(sorted(holds)), []).append((person.id, index))
-    # The engine fires in the order facts arrive: sort, so that the trace does
-    # not depend on the order of people in the input. The engine knows a
-    # group by rank only: ids are the partner's text, of any length or script.
-    ordered = sorted(groups.items(), key=lambda group: min(group[1]))
+                target.append(index)  # twice for a certification held twice: the rules count a person once
+        if not counted:  # some do not count: say which, and why
+            warnings.extend(_not_counted(index, person, reasons))
+    # The engine fires in the order facts arrive: sorted, so that the trace
+    # does not depend on the order of people in the input. The engine sees
+    # certification ids only (the ruleset's), never the partner's text.
     facts = [
-        {"t": "person", "person": rank, "holds": list(holds), "_members": members}
-        for rank, (holds, members) in enumerate(ordered)
+        {"t": "certification", "certification": cert_id, "_holders": members}
+        for cert_id, members in sorted(holders.items())
     ]
     facts += [{"t": "level", "level": level} for level in ruleset.levels()]
     facts.extend(_input_facts(partner, ruleset, warnings))
     facts.extend(customer_facts(partner, ruleset, as_of, warnings))
     return facts, warnings
+
+
+#: A certification as written: name, earned, expires
+_Written = tuple[str, datetime.date | None, datetime.date | None]
+_UNSEEN: Any = object()
+
+
+def _not_counted(index: int, person: Person, reasons: Mapping[_Written, str]) -> list[str]:
+    """A warning for each certification of *person* that does not count, with its reason."""
+    return [
+        f"$.people[{index}].certifications[{position}]: {cert.name!r} {reason}"
+        for position, cert in enumerate(person.certifications)
+        if (reason := reasons.get((cert.name, cert.earned, cert.expires))) is not None
+    ]
 
 
 def _status(cert: Certification, compiled: CompiledRules, as_of: datetime.date) -> tuple[str, str | None]:
@@ -313,21 +332,38 @@ def _input_facts(partner: Partner, ruleset: Ruleset, warnings: list[str]) -> lis
 
 def _trace(session: _engine.Session, compiled: CompiledRules) -> tuple[TraceStep, ...]:
     descriptions = compiled.descriptions
+    people = _people_by_rule(session.firings, session.scratch["people"])
+    per_person = set(people)
     steps: list[TraceStep] = []
     for firing in session.firings:
         description = descriptions[firing.rule]
-        labels = [_label(fact) for fact in firing.matched.values()]
-        group = next((fact for fact in firing.matched.values() if "_members" in fact), None)
-        if group is None:
+        if firing.rule not in per_person:
+            labels = [_label(fact) for fact in firing.matched.values()]
             steps.append(_step(len(steps), firing.rule, description, labels, firing.concluded))
             continue
-        # One step per person the group stands for, as if each were a fact of its own
-        position = next(place for place, fact in enumerate(firing.matched.values()) if fact is group)
-        for person_id, index in sorted(group["_members"]):
-            labels[position] = f"$.people[{index}]"
-            concluded = {"person": person_id, **firing.concluded}
-            steps.append(_step(len(steps), firing.rule, description, labels, concluded))
+        # A rule that fired per certification for its holders: one step per
+        # person, at the rule's first firing, through every certification
+        # that made them count (the rule's later firings add no step)
+        counted = people.pop(firing.rule, {})
+        for (person_id, index), through in sorted(counted.items()):
+            concluded = {"person": person_id, **firing.concluded, "through": sorted(through)}
+            steps.append(_step(len(steps), firing.rule, description, [f"$.people[{index}]"], concluded))
     return tuple(steps)
+
+
+def _people_by_rule(
+    firings: list[_engine.Firing], people: tuple[Person, ...]
+) -> dict[str, dict[tuple[str, int], set[str]]]:
+    """Per rule that matched certification facts: each holder it counted (id, place), and through which."""
+    counted_by_rule: dict[str, dict[tuple[str, int], set[str]]] = {}
+    for firing in firings:
+        fact = firing.matched.get("certification")
+        if fact is None or "_holders" not in fact:
+            continue
+        counted = counted_by_rule.setdefault(firing.rule, {})
+        for index in fact["_holders"]:
+            counted.setdefault((people[index].id, index), set()).add(fact["certification"])
+    return counted_by_rule
 
 
 def _step(step: int, rule: str, description: str, labels: list[str], concluded: Mapping[str, Any]) -> TraceStep:
@@ -336,8 +372,6 @@ def _step(step: int, rule: str, description: str, labels: list[str], concluded: 
 
 def _label(fact: Mapping[str, Any]) -> str:  # noqa: PLR0911 - one label per kind of fact
     kind = fact["t"]
-    if kind == "person":  # a group of people: _trace gives each their own step
-        return "$.people"
     if kind == "input":
         if fact.get("derived"):
             where = f"measure:{fact['path']}:{fact['metric']}"

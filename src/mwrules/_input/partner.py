@@ -249,11 +249,19 @@ def plain_partner_object(partner: Partner, ruleset: Ruleset, limits: Limits) -> 
         return None
     seen: set[str] = set()
     plain_names: set[str] = set()
+    max_length = limits.max_text_length
     for person in people:
         if type(person) is not Person:
             return None
         person_id = person.id
-        if not _new_person(person_id, seen, limits) or person_id != person_id.strip():
+        # Most ids are short printable ASCII: checked and compared inline (as
+        # _plain_text and identity() would), the rest by _new_person
+        if type(person_id) is str and person_id.isascii() and person_id.isprintable():
+            key = person_id.casefold()
+            if len(person_id) > max_length or not key or key in seen or person_id != person_id.strip():
+                return None
+            seen.add(key)
+        elif not _new_person(person_id, seen, limits) or person_id != person_id.strip():
             return None
         certifications = person.certifications
         if type(certifications) is not tuple or len(certifications) > limits.max_certifications_per_person:
