@@ -393,8 +393,9 @@ _SNAKE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 
 
 @functools.cache
+@functools.cache
 def rulesets_dir() -> Path:
-    """Where the shipped rulesets are: inside the installed package, or in a source checkout."""
+    """Where the shipped rulesets are: inside the installed package, or in a source checkout (found once)."""
     here = Path(__file__).resolve().parent
     installed = here / "rulesets"
     return installed if installed.is_dir() else here.parents[1] / "rulesets"

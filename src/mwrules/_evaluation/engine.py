@@ -198,7 +198,7 @@ class Session:
 class CompiledRuleset:
     """Rules registered with the engine under a unique name."""
 
-    def __init__(self, name: str, rules: Sequence[Rule]) -> None:
+    def __init__(self, name: str, rules: Sequence[Rule], *, register: bool = True) -> None:
         names = [rule.name for rule in rules]
         if len(set(names)) != len(names):
             msg = f"rule names must be unique: {names}"
@@ -215,8 +215,9 @@ class CompiledRuleset:
         self._definition = json.dumps(definition)
         self._handle: int | None = None
         self._generation = -1
-        with _lock:
-            self._current_handle()  # a definition the engine refuses fails here, not at the first evaluation
+        if register:  # a definition the engine refuses fails here, not at the first evaluation
+            with _lock:
+                self._current_handle()
 
     def _current_handle(self) -> int:
         """The engine's handle of these rules in this process (called under the lock)."""

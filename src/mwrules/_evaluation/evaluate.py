@@ -60,7 +60,7 @@ def compiled_rules(ruleset: Ruleset) -> CompiledRules:
         _compiled[key] = (ruleset, compiled)
         while len(_compiled) > COMPILED_RULESETS_KEPT:
             _, (_, evicted) = _compiled.popitem(last=False)
-            evicted.engine.release()
+            evicted.release()
         return compiled
 
 
@@ -192,7 +192,7 @@ def _evaluate_with(partner: Partner, choice: RulesetChoice) -> Verdict:
             customers=partner.customers or (),
         )
 
-    session = compiled.engine.run(facts, prepare_session)
+    session = compiled.engine_for(partner.customers is not None).run(facts, prepare_session)
     if "verdict" not in session.scratch:
         msg = f"the rules of {ruleset} reached no verdict; fired: {[f.rule for f in session.firings]}"
         raise EvaluationError(msg)
@@ -223,25 +223,22 @@ def _facts(partner: Partner, compiled: CompiledRules, as_of: datetime.date) -> t
     warnings: list[str] = []
     holders: defaultdict[str, list[int]] = defaultdict(list)
     # Per certification as written (name and dates): the holders of the id
-    # it counts as, or None; and why it does not count
+    # it counts as, or None; and the warning's words when it does not count
     lists: dict[_Written, list[int] | None] = {}
     reasons: dict[_Written, str] = {}
     for index, person in enumerate(partner.people):
-        counted = True
-        for cert in person.certifications:
+        for position, cert in enumerate(person.certifications):
             key = (cert.name, cert.earned, cert.expires)
             target = lists.get(key, _UNSEEN)
             if target is _UNSEEN:
                 cert_id, reason = _status(cert, compiled, as_of)
                 target = lists[key] = holders[cert_id] if reason is None else None
                 if reason is not None:
-                    reasons[key] = reason
+                    reasons[key] = f"{cert.name!r} {reason}"
             if target is None:
-                counted = False
+                warnings.append(f"$.people[{index}].certifications[{position}]: {reasons[key]}")
             else:
                 target.append(index)  # twice for a certification held twice: the rules count a person once
-        if not counted:  # some do not count: say which, and why
-            warnings.extend(_not_counted(index, person, reasons))
     # The engine fires in the order facts arrive: sorted, so that the trace
     # does not depend on the order of people in the input. The engine sees
     # certification ids only (the ruleset's), never the partner's text.
@@ -258,15 +255,6 @@ def _facts(partner: Partner, compiled: CompiledRules, as_of: datetime.date) -> t
 #: A certification as written: name, earned, expires
 _Written = tuple[str, datetime.date | None, datetime.date | None]
 _UNSEEN: Any = object()
-
-
-def _not_counted(index: int, person: Person, reasons: Mapping[_Written, str]) -> list[str]:
-    """A warning for each certification of *person* that does not count, with its reason."""
-    return [
-        f"$.people[{index}].certifications[{position}]: {cert.name!r} {reason}"
-        for position, cert in enumerate(person.certifications)
-        if (reason := reasons.get((cert.name, cert.earned, cert.expires))) is not None
-    ]
 
 
 def _status(cert: Certification, compiled: CompiledRules, as_of: datetime.date) -> tuple[str, str | None]:

@@ -234,7 +234,8 @@ def _check_pair(earlier: tuple[RulesetFile, Manifest], later: tuple[RulesetFile,
     return problems
 
 
-_shipped: dict[Path, Family] = {}
+# Keyed by the rulesets folder and the family id
+_shipped: dict[tuple[Path, str], Family] = {}
 _shipped_lock = threading.Lock()
 
 
@@ -255,9 +256,10 @@ def shipped_family(family_id: str) -> Family:
                 )
             ]
         )
-    directory = rulesets_dir() / family_id
-    family = _shipped.get(directory)
+    folder = rulesets_dir()
+    family = _shipped.get((folder, family_id))
     if family is None:
+        directory = folder / family_id
         if not directory.is_dir():
             raise RulesetError(
                 [
@@ -270,9 +272,9 @@ def shipped_family(family_id: str) -> Family:
                 ]
             )
         with _shipped_lock:
-            family = _shipped.get(directory)
+            family = _shipped.get((folder, family_id))
             if family is None:
-                family = _shipped[directory] = read_family(directory)
+                family = _shipped[folder, family_id] = read_family(directory)
     if family.problems:
         raise RulesetError(family.problems)
     return family
