@@ -15,19 +15,21 @@ import datetime
 import functools
 import math
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
-from cattrs.errors import BaseValidationError
-from cattrs.gen import make_dict_structure_fn, override
 
 from . import codes
 from ._input import documents as _documents
 from ._input.convert import ValueProblem, lazy_hook, make_converter, problems_from, shown
 from .errors import Problem, did_you_mean
+
+
+if TYPE_CHECKING:
+    import cattrs
 
 
 Measure = Literal["count", "best_of_options", "certified_people"]
@@ -340,9 +342,6 @@ class Ruleset:
         return f"{self.manifest.id} {self.manifest.version}"
 
 
-_converter = make_converter()
-
-
 def _structure_number(value: object, _: type) -> Fraction:
     # Rulesets write points as numbers (20, 2.5); exact fractions as text are for verdict JSON.
     if isinstance(value, bool) or not isinstance(value, int | float):
@@ -354,40 +353,51 @@ def _structure_number(value: object, _: type) -> Fraction:
     return Fraction(str(value))
 
 
-_converter.register_structure_hook(Fraction, _structure_number)
-
-
 def _structure_target(value: object, _: type) -> Target:
     if isinstance(value, dict):
-        return _converter.structure(value, dict[str, int])
-    return _converter.structure(value, int)
+        return _converter().structure(value, dict[str, int])
+    return _converter().structure(value, int)
 
 
 def _structure_workload(value: object, _: type) -> WorkloadSpec:
     # A plain name is a workload that counts for every customer metric.
     if isinstance(value, dict):
         return _structure_workload_object(value, WorkloadSpec)  # type: ignore[no-any-return]
-    return WorkloadSpec(name=_converter.structure(value, SHORTHANDS[WorkloadSpec]))
+    return WorkloadSpec(name=_converter().structure(value, SHORTHANDS[WorkloadSpec]))
 
 
-_structure_workload_object = lazy_hook(lambda: make_dict_structure_fn(WorkloadSpec, _converter))
+_structure_workload_object = lazy_hook(lambda: _structure_fn(WorkloadSpec))
 #: Classes a file may also write as a plain value (for the loader and the JSON Schema).
 SHORTHANDS: Mapping[type, type] = {WorkloadSpec: str}
 
 
 def _structure_cost(value: object, _: type) -> Cost:
     if isinstance(value, dict):
-        return _converter.structure(value, dict[str, Fraction])
-    return _converter.structure(value, Fraction)
+        return _converter().structure(value, dict[str, Fraction])
+    return _converter().structure(value, Fraction)
 
 
-_converter.register_structure_hook(Target, _structure_target)
-_converter.register_structure_hook(Cost, _structure_cost)
-_converter.register_structure_hook(WorkloadSpec, _structure_workload)
-# Where a ruleset was read from is set by the loader: a file's own ``source`` key is unknown
-_converter.register_structure_hook(
-    Ruleset, lazy_hook(lambda: make_dict_structure_fn(Ruleset, _converter, source=override(omit=True)))
-)
+@functools.cache
+def _converter() -> cattrs.Converter:
+    """The converter that reads rulesets, made when first needed (see convert.make_converter)."""
+    converter = make_converter()
+    converter.register_structure_hook(Fraction, _structure_number)
+    converter.register_structure_hook(Target, _structure_target)
+    converter.register_structure_hook(Cost, _structure_cost)
+    converter.register_structure_hook(WorkloadSpec, _structure_workload)
+    # Where a ruleset was read from is set by the loader: a file's own ``source`` key is unknown
+    converter.register_structure_hook(Ruleset, lazy_hook(lambda: _structure_fn(Ruleset, omit_source=True)))
+    return converter
+
+
+def _structure_fn(cl: type, *, omit_source: bool = False) -> Callable[[Any, Any], Any]:
+    from cattrs.gen import make_dict_structure_fn, override  # noqa: PLC0415 - cattrs is imported when first needed (see convert)
+
+    if omit_source:
+        return make_dict_structure_fn(cl, _converter(), source=override(omit=True))
+    return make_dict_structure_fn(cl, _converter())
+
+
 _KEBAB = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _SNAKE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 
@@ -431,8 +441,10 @@ def read_ruleset_file(path: str | Path) -> RulesetFile:
 
 
 def _manifest(data: object) -> Manifest | None:
+    from cattrs.errors import BaseValidationError  # noqa: PLC0415 - cattrs is imported when first needed (see convert)
+
     try:
-        return _converter.structure(data["manifest"], Manifest) if isinstance(data, dict) else None
+        return _converter().structure(data["manifest"], Manifest) if isinstance(data, dict) else None
     except (BaseValidationError, KeyError):
         return None
 
@@ -454,8 +466,10 @@ def structure(data: object) -> tuple[Ruleset | None, list[Problem]]:
     if not isinstance(data, dict):
         message = "a ruleset must be a mapping of keys (manifest, certifications, ...)"
         return None, [Problem("$", message, code=codes.INVALID_VALUE)]
+    from cattrs.errors import BaseValidationError  # noqa: PLC0415 - cattrs is imported when first needed (see convert)
+
     try:
-        return _converter.structure(data, Ruleset), []
+        return _converter().structure(data, Ruleset), []
     except BaseValidationError as error:
         return None, problems_from(error)
 
@@ -493,8 +507,10 @@ def cost_units(ruleset: Ruleset) -> dict[str, tuple[str, ...]]:
 
 def structure_costs(data: Mapping[str, object]) -> tuple[dict[str, Cost], list[Problem]]:
     """Costs as a ruleset's ``default_costs`` reads them (numbers, or one per option), or the problems."""
+    from cattrs.errors import BaseValidationError  # noqa: PLC0415 - cattrs is imported when first needed (see convert)
+
     try:
-        return _converter.structure(dict(data), dict[str, Cost]), []
+        return _converter().structure(dict(data), dict[str, Cost]), []
     except BaseValidationError as error:
         return {}, problems_from(error)
 

@@ -16,16 +16,17 @@ import math
 import re
 from collections.abc import Callable, Iterator
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
-import cattrs
-from cattrs.cols import homogenous_tuple_structure_factory, is_mapping, is_sequence, mapping_structure_factory
-from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 
 from .. import codes
 from ..errors import Problem, did_you_mean
 from .documents import child
+
+
+if TYPE_CHECKING:
+    import cattrs
 
 
 class ValueProblem(ValueError):
@@ -140,7 +141,21 @@ def lazy_hook(build: Callable[[], Callable[[Any, Any], Any]]) -> Callable[[Any, 
 
 
 def make_converter() -> cattrs.Converter:
-    """A converter that rejects unknown keys and wrong types, and reports them all."""
+    """A converter that rejects unknown keys and wrong types, and reports them all.
+
+    cattrs is imported here, when a converter is first needed (loading a
+    ruleset, wording a document's problems, reading verdict JSON), not when
+    mwrules is imported: it costs 30 ms, as much as the rest of mwrules'
+    own modules, and a partner without problems never needs it.
+    """
+    import cattrs  # noqa: PLC0415 - cattrs is imported when first needed (see convert)
+    from cattrs.cols import (  # noqa: PLC0415 - cattrs is imported when first needed (see convert)
+        homogenous_tuple_structure_factory,
+        is_mapping,
+        is_sequence,
+        mapping_structure_factory,
+    )
+
     converter = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
     converter.register_structure_hook(str, _structure_str)
     converter.register_structure_hook(int, _structure_int)
@@ -184,6 +199,8 @@ def problems_from(error: BaseException, where: str = "$") -> list[Problem]:
 
 
 def _walk(error: BaseException, where: str) -> Iterator[Problem]:
+    from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError  # noqa: PLC0415 - cattrs is imported when first needed (see convert)
+
     if isinstance(error, ClassValidationError | IterableValidationError):
         for inner in error.exceptions:
             yield from _walk(inner, _where_of(inner, where))

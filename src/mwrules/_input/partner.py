@@ -9,15 +9,14 @@ shows (duplicate person ids).
 from __future__ import annotations
 
 import datetime
+import functools
 import os
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
-from typing import Any, TypeGuard
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 import attrs
-from cattrs.errors import BaseValidationError
-from cattrs.gen import make_dict_structure_fn
 
 from .. import codes
 from .._input import documents as _documents
@@ -31,9 +30,12 @@ from .convert import expected as _expected
 from .customers import read_customers
 
 
+if TYPE_CHECKING:
+    import cattrs
+
+
 _UNKNOWN = codes.UNKNOWN_PARTNER_METRIC
-_converter = make_converter()
-_structure_certification_object = lazy_hook(lambda: make_dict_structure_fn(Certification, _converter))
+_structure_certification_object = lazy_hook(lambda: _structure_fn(Certification))
 
 
 def _structure_certification(value: object, _: type) -> Certification:
@@ -53,12 +55,8 @@ MAX_MEASURE = 10**15
 
 def _structure_metric_value(value: object, _: type) -> MetricValue:
     if isinstance(value, dict):
-        return _converter.structure(value, dict[str, int])
-    return _converter.structure(value, int)
-
-
-_converter.register_structure_hook(Certification, _structure_certification)
-_converter.register_structure_hook(MetricValue, _structure_metric_value)
+        return _converter().structure(value, dict[str, int])
+    return _converter().structure(value, int)
 
 
 def _structure_person(value: object, _: type) -> Person:
@@ -71,8 +69,23 @@ def _structure_person(value: object, _: type) -> Person:
     return person if stripped == person.id else attrs.evolve(person, id=stripped)
 
 
-_structure_person_object = lazy_hook(lambda: make_dict_structure_fn(Person, _converter))
-_converter.register_structure_hook(Person, _structure_person)
+_structure_person_object = lazy_hook(lambda: _structure_fn(Person))
+
+
+@functools.cache
+def _converter() -> cattrs.Converter:
+    """The converter that checks a partner document, made when first needed (see convert.make_converter)."""
+    converter = make_converter()
+    converter.register_structure_hook(Certification, _structure_certification)
+    converter.register_structure_hook(MetricValue, _structure_metric_value)
+    converter.register_structure_hook(Person, _structure_person)
+    return converter
+
+
+def _structure_fn(cl: type) -> Callable[[Any, Any], Any]:
+    from cattrs.gen import make_dict_structure_fn  # noqa: PLC0415 - cattrs is imported when first needed (see convert)
+
+    return make_dict_structure_fn(cl, _converter())
 
 
 def read_document(
@@ -154,8 +167,10 @@ def _load_partner(document: _documents.Document, ruleset: Ruleset, limits: Limit
         else:
             problems.extend(_check_limits(data, limits))
             if not any(problem.code == codes.LIMIT and problem.where == "$.people" for problem in problems):
+                from cattrs.errors import BaseValidationError  # noqa: PLC0415 - cattrs is imported when first needed (see convert)
+
                 try:
-                    partner = _converter.structure({k: v for k, v in data.items() if k != "customers"}, Partner)
+                    partner = _converter().structure({k: v for k, v in data.items() if k != "customers"}, Partner)
                 except BaseValidationError as error:
                     problems.extend(problems_from(error))
                 problems.extend(_check_people(data.get("people")))

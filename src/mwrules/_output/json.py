@@ -11,12 +11,9 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Mapping
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
-import cattrs
-from cattrs.errors import BaseValidationError
-from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
 from .. import codes
 from .._input.convert import make_converter, problems_from
@@ -25,11 +22,17 @@ from ..model import Certification, Customer, Partner
 from ..verdict import MetricResult, PathResult, Verdict, display_points
 
 
+if TYPE_CHECKING:
+    import cattrs
+
+
 def _fraction_fields(cl: type) -> list[str]:
     return [field.name for field in attrs.fields(cl) if field.type in (Fraction, "Fraction")]
 
 
 def _configure(converter: cattrs.Converter) -> cattrs.Converter:
+    from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn  # noqa: PLC0415 - cattrs is imported when first needed (see convert)
+
     for cl in (MetricResult, PathResult, Verdict):
         names = _fraction_fields(cl)
         converter.register_unstructure_hook(cl, _unstructure_with_exact(make_dict_unstructure_fn(cl, converter), names))
@@ -131,6 +134,8 @@ def verdict_from_json(data: Any) -> Verdict:
     if not isinstance(data, Mapping):
         message = f"a verdict is an object, as verdict_to_json writes it, not {type(data).__name__}"
         raise InputError([Problem("$", message, code=codes.INVALID_VALUE)], what="the verdict")
+    from cattrs.errors import BaseValidationError  # noqa: PLC0415 - cattrs is imported when first needed (see convert)
+
     try:
         verdict: Verdict = _converter().structure(data, Verdict)
     except BaseValidationError as error:
