@@ -184,10 +184,15 @@ class Session:
         self._derived = 0
 
     def assert_fact(self, fact: Fact) -> None:
-        """Add a derived fact; the rules it matches join the agenda."""
+        """Add a derived fact; the rules it matches join the agenda.
+
+        The session takes *fact* over (it gets its ``id`` and ``sid``): pass
+        a dict of its own, as a literal is.
+        """
         self._derived += 1
         fact_id = f"d{self._derived}"
-        fact = dict(fact, id=fact_id, sid=self.sid)
+        fact["id"] = fact_id
+        fact["sid"] = self.sid
         self.facts[fact_id] = fact
         code, _ = _dre.assert_fact(self._handle, _encode(_for_engine(fact)))
         if code != _ENGINE_OK:
@@ -274,13 +279,19 @@ class CompiledRuleset:
         if not result:
             return
         message = result[1]
+        # bound once: the loop runs per firing
+        facts, actions, record, complete = (
+            session.facts,
+            self._actions,
+            session.firings.append,
+            _dre.complete_and_start_action,
+        )
         try:
             while message:
                 ((rule_name, matched_ids),) = _decode(message).items()
-                matched = {alias: session.facts[fact["id"]] for alias, fact in matched_ids.items()}
-                concluded = self._actions[rule_name](session, matched)
-                session.firings.append(Firing(rule_name, matched, concluded))
-                message = _dre.complete_and_start_action(handle, state_offset)
+                matched = {alias: facts[fact["id"]] for alias, fact in matched_ids.items()}
+                record(Firing(rule_name, matched, actions[rule_name](session, matched)))
+                message = complete(handle, state_offset)
         except BaseException:
             # Leave the engine consistent, and drain what is left so that the
             # session can be deleted safely; the first error wins.
