@@ -15,7 +15,7 @@ import datetime
 import functools
 import math
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -24,7 +24,7 @@ import attrs
 
 from . import codes
 from ._input import documents as _documents
-from ._input.convert import ValueProblem, lazy_hook, make_converter, problems_from, shown
+from ._input.convert import ValueProblem, dict_structure_fn, lazy_hook, make_converter, problems_from, shown
 from .errors import Problem, did_you_mean
 
 
@@ -342,6 +342,22 @@ class Ruleset:
         return f"{self.manifest.id} {self.manifest.version}"
 
 
+@functools.cache
+def _converter() -> cattrs.Converter:
+    """The converter that reads rulesets, made when first needed (see convert.make_converter)."""
+    # Where a ruleset was read from is set by the loader: a file's own ``source`` key is unknown
+    structure_ruleset = lazy_hook(lambda: dict_structure_fn(Ruleset, _converter(), omit=("source",)))
+    return make_converter(
+        {
+            Fraction: _structure_number,
+            Target: _structure_target,
+            Cost: _structure_cost,
+            WorkloadSpec: _structure_workload,
+            Ruleset: structure_ruleset,
+        }
+    )
+
+
 def _structure_number(value: object, _: type) -> Fraction:
     # Rulesets write points as numbers (20, 2.5); exact fractions as text are for verdict JSON.
     if isinstance(value, bool) or not isinstance(value, int | float):
@@ -366,7 +382,7 @@ def _structure_workload(value: object, _: type) -> WorkloadSpec:
     return WorkloadSpec(name=_converter().structure(value, SHORTHANDS[WorkloadSpec]))
 
 
-_structure_workload_object = lazy_hook(lambda: _structure_fn(WorkloadSpec))
+_structure_workload_object = lazy_hook(lambda: dict_structure_fn(WorkloadSpec, _converter()))
 #: Classes a file may also write as a plain value (for the loader and the JSON Schema).
 SHORTHANDS: Mapping[type, type] = {WorkloadSpec: str}
 
@@ -375,27 +391,6 @@ def _structure_cost(value: object, _: type) -> Cost:
     if isinstance(value, dict):
         return _converter().structure(value, dict[str, Fraction])
     return _converter().structure(value, Fraction)
-
-
-@functools.cache
-def _converter() -> cattrs.Converter:
-    """The converter that reads rulesets, made when first needed (see convert.make_converter)."""
-    converter = make_converter()
-    converter.register_structure_hook(Fraction, _structure_number)
-    converter.register_structure_hook(Target, _structure_target)
-    converter.register_structure_hook(Cost, _structure_cost)
-    converter.register_structure_hook(WorkloadSpec, _structure_workload)
-    # Where a ruleset was read from is set by the loader: a file's own ``source`` key is unknown
-    converter.register_structure_hook(Ruleset, lazy_hook(lambda: _structure_fn(Ruleset, omit_source=True)))
-    return converter
-
-
-def _structure_fn(cl: type, *, omit_source: bool = False) -> Callable[[Any, Any], Any]:
-    from cattrs.gen import make_dict_structure_fn, override  # noqa: PLC0415 - cattrs is imported when first needed (see convert)
-
-    if omit_source:
-        return make_dict_structure_fn(cl, _converter(), source=override(omit=True))
-    return make_dict_structure_fn(cl, _converter())
 
 
 _KEBAB = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")

@@ -226,11 +226,10 @@ class _Builder:
         pattern = {"$and": [{"t": "certification"}, {"$or": [{"certification": cert} for cert in eligible]}]}
 
         def certified(session: _engine.Session, matched: Mapping[str, _engine.Fact]) -> dict[str, Any]:
-            # A certification fact lists everyone holding it, by place in
-            # the partner's people (_evaluate._facts);
-            # a person counts once at the level however many of its
-            # certifications they hold, and the trace has one step for each
-            # person (at the rule's first firing), not one per firing.
+            # A certification fact lists everyone holding it, by place in the
+            # partner's people (_evaluate._facts). A person counts once at the
+            # level however many of its certifications they hold, and the
+            # trace has one step per person (at the rule's first firing).
             fact = matched["certification"]
             counted = session.scratch["certified"][level]
             before = len(counted)

@@ -14,7 +14,7 @@ import datetime
 import functools
 import math
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
@@ -140,8 +140,12 @@ def lazy_hook(build: Callable[[], Callable[[Any, Any], Any]]) -> Callable[[Any, 
     return hook
 
 
-def make_converter() -> cattrs.Converter:
-    """A converter that rejects unknown keys and wrong types, and reports them all.
+#: A cattrs structure hook: (value, class) -> the structured value
+Hook = Callable[[Any, Any], Any]
+
+
+def make_converter(hooks: Mapping[Any, Hook] | None = None) -> cattrs.Converter:
+    """A converter that rejects unknown keys and wrong types, and reports them all; with *hooks* of its own.
 
     cattrs is imported here, when a converter is first needed (loading a
     ruleset, wording a document's problems, reading verdict JSON), not when
@@ -190,7 +194,17 @@ def make_converter() -> cattrs.Converter:
 
     converter.register_structure_hook_factory(is_sequence, sequences)
     converter.register_structure_hook_factory(is_mapping, mappings)
+    for cl, hook in (hooks or {}).items():
+        converter.register_structure_hook(cl, hook)
     return converter
+
+
+def dict_structure_fn(cl: type, converter: cattrs.Converter, *, omit: tuple[str, ...] = ()) -> Hook:
+    """cattrs' generated structure function for attrs class *cl* on *converter*, without the fields *omit*."""
+    from cattrs.gen import make_dict_structure_fn, override  # noqa: PLC0415 - cattrs is imported when first needed (see make_converter)
+
+    overrides: dict[str, Any] = {name: override(omit=True) for name in omit}
+    return make_dict_structure_fn(cl, converter, **overrides)
 
 
 def problems_from(error: BaseException, where: str = "$") -> list[Problem]:

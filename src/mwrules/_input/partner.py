@@ -13,7 +13,7 @@ import functools
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeGuard
 
 import attrs
@@ -25,7 +25,7 @@ from ..errors import InputError, Problem, did_you_mean
 from ..limits import DEFAULT_LIMITS, Limits
 from ..model import Certification, MetricValue, Partner, Person
 from ..ruleset import Ruleset
-from .convert import ValueProblem, lazy_hook, make_converter, parse_date, problems_from, shown
+from .convert import ValueProblem, dict_structure_fn, lazy_hook, make_converter, parse_date, problems_from, shown
 from .convert import expected as _expected
 from .customers import read_customers
 
@@ -35,7 +35,17 @@ if TYPE_CHECKING:
 
 
 _UNKNOWN = codes.UNKNOWN_PARTNER_METRIC
-_structure_certification_object = lazy_hook(lambda: _structure_fn(Certification))
+
+
+@functools.cache
+def _converter() -> cattrs.Converter:
+    """The converter that checks a partner document, made when first needed (see convert.make_converter)."""
+    return make_converter(
+        {Certification: _structure_certification, MetricValue: _structure_metric_value, Person: _structure_person}
+    )
+
+
+_structure_certification_object = lazy_hook(lambda: dict_structure_fn(Certification, _converter()))
 
 
 def _structure_certification(value: object, _: type) -> Certification:
@@ -69,23 +79,7 @@ def _structure_person(value: object, _: type) -> Person:
     return person if stripped == person.id else attrs.evolve(person, id=stripped)
 
 
-_structure_person_object = lazy_hook(lambda: _structure_fn(Person))
-
-
-@functools.cache
-def _converter() -> cattrs.Converter:
-    """The converter that checks a partner document, made when first needed (see convert.make_converter)."""
-    converter = make_converter()
-    converter.register_structure_hook(Certification, _structure_certification)
-    converter.register_structure_hook(MetricValue, _structure_metric_value)
-    converter.register_structure_hook(Person, _structure_person)
-    return converter
-
-
-def _structure_fn(cl: type) -> Callable[[Any, Any], Any]:
-    from cattrs.gen import make_dict_structure_fn  # noqa: PLC0415 - cattrs is imported when first needed (see convert)
-
-    return make_dict_structure_fn(cl, _converter())
+_structure_person_object = lazy_hook(lambda: dict_structure_fn(Person, _converter()))
 
 
 def read_document(
