@@ -331,3 +331,19 @@ def test_an_unknown_path_is_refused_with_a_suggestion(capsys: pytest.CaptureFixt
 
     assert 2 == main(["plan", str(EXAMPLES / "near-miss.yaml"), "--path", "smbb"])
     assert "did you mean 'smb'?" in capsys.readouterr().err
+
+
+def test_a_plan_certifies_new_people_in_a_certification_that_is_not_retiring():
+    """In 2026 Microsoft 365 Fundamentals counts, retired, through 2027-03-31: a plan names one not retiring."""
+    document = {
+        "partner_id": "p",
+        "as_of": "2026-11-28",
+        "people": [{"id": "a", "certifications": ["MS-102"]}],
+        "metrics": {"smb": {"net_customer_adds": 10, "usage_growth": {"cpor": 500}, "deployments": {"cpor": 5}}},
+    }
+
+    plan = mwrules.plan(document)
+
+    assert [(action.level, action.certification) for action in plan.actions] == [
+        ("intermediate", "Microsoft 365 Certified: Teams Administrator Associate")
+    ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -136,3 +137,30 @@ def test_before_the_first_version_the_other_problems_are_reported_too():
         mwrules.evaluate({"partner_id": "p", "as_of": "2023-01-01", "people": [{"id": "a"}, {"id": "a"}]})
 
     assert [codes.NO_VERSION_IN_FORCE, codes.DUPLICATE_PERSON] == [problem.code for problem in caught.value.problems]
+
+
+def first_version_ending_on(tmp_path: Path, until: str) -> Path:
+    """A copy of the shipped versions in which 2023-06 says effective_until: *until*; its path."""
+    folder = tmp_path / "modern-work"
+    shutil.copytree(mwrules.ruleset.rulesets_dir() / "modern-work", folder)
+    path = folder / "2023-06.yaml"
+    text = path.read_text()
+    assert text.count("  effective_from: 2023-06-12\n") == 1
+    path.write_text(
+        text.replace("  effective_from: 2023-06-12\n", f"  effective_from: 2023-06-12\n  effective_until: {until}\n")
+    )
+    return path
+
+
+def test_a_version_in_force_on_the_day_the_next_takes_effect_overlaps_it(tmp_path: Path):
+    """2023-06 through 2026-01-01 and 2026-01 from 2026-01-01: one day in common is an overlap (MW120)."""
+    with pytest.raises(RulesetError) as caught:
+        mwrules.load_ruleset(first_version_ending_on(tmp_path, "2026-01-01"))
+
+    assert [problem.code for problem in caught.value.problems] == [codes.OVERLAPPING_VERSIONS]
+
+
+def test_a_version_may_end_the_day_before_the_next_takes_effect(tmp_path: Path):
+    ruleset = mwrules.load_ruleset(first_version_ending_on(tmp_path, "2025-12-31"))
+
+    assert ruleset.manifest.effective_until == datetime.date(2025, 12, 31)
