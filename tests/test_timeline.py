@@ -264,6 +264,45 @@ def test_customer_data_moves_on_each_month_and_months_without_data_are_reported(
     assert any("no usage rows for 2026-11 to 2027-01 (3 months)" in warning for warning in timeline.warnings)
 
 
+def test_causes_of_one_day_are_listed_by_the_people_they_concern_most_first():
+    """SC-300 expiring for 2 people is named before MS-700 expiring for 1, whatever the order of the people."""
+    certification = {"earned": "2025-01-01", "expires": "2027-03-01"}
+    partner = {
+        "partner_id": "p",
+        "as_of": "2027-02-01",
+        "people": [
+            {"id": "c", "certifications": [{"name": "MS-700", **certification}]},
+            {"id": "a", "certifications": [{"name": "SC-300", **certification}]},
+            {"id": "b", "certifications": [{"name": "SC-300", **certification}]},
+            {"id": "x", "certifications": ["MS-102"]},
+        ],
+    }
+
+    timeline = mwrules.timeline(partner, datetime.date(2027, 2, 1), datetime.date(2027, 3, 31))
+
+    assert timeline.segments[-1].cause == (
+        "Identity and Access Administrator Associate expires for 2 people: 2 lose intermediate; "
+        "Teams Administrator Associate expires for 1 person: 1 loses intermediate"
+    )
+
+
+def test_a_missing_month_a_year_before_a_reference_month_is_reported():
+    """Rows for every month of 2026: in January 2027, M is 2026-12 and it is compared with 2025-12, which has none."""
+    rows = [
+        {"month": f"2026-{month:02d}", "workload": "Teams", "paid_seats": 400, "active_users": 100}
+        for month in range(1, 13)
+    ]
+    partner = {
+        "partner_id": "p",
+        "as_of": "2027-01-01",
+        "customers": [{"tenant": "t", "associations": [{"type": "CPOR", "since": "2020-01-01"}], "usage": rows}],
+    }
+
+    timeline = mwrules.timeline(partner, datetime.date(2027, 1, 1), datetime.date(2027, 1, 31))
+
+    assert timeline.months_without_data == ("2025-12",)
+
+
 def test_many_people_over_two_years_need_few_evaluations():
     """Changes of a count above every target cannot change a score: they are not evaluated."""
     people = [
@@ -278,7 +317,14 @@ def test_many_people_over_two_years_need_few_evaluations():
     timeline = mwrules.timeline(partner, datetime.date(2026, 1, 1), datetime.date(2027, 12, 31))
 
     assert timeline.evaluations < 15
-    assert {s.score for s in timeline.segments} == {timeline.segments[-1].score} | {s.score for s in timeline.segments}
+    # the 2nd, 3rd and 4th person (targets 2 and 4) change scores; then only MS-102 stopping counting does
+    assert [str(s.start) for s in timeline.segments] == [
+        "2026-01-01",
+        "2026-01-02",
+        "2026-01-03",
+        "2026-01-04",
+        "2027-12-01",
+    ]
 
 
 @pytest.mark.parametrize(
