@@ -4,6 +4,8 @@ and every problem code has its reference page."""
 from __future__ import annotations
 
 import contextlib
+import itertools
+import json
 import os
 import re
 import shutil
@@ -203,9 +205,29 @@ def test_every_readme_command_runs_as_pasted(tmp_path: Path, command: str):
         command, shell=True, cwd=tmp_path, capture_output=True, text=True, check=False, timeout=600
     )
 
-    assert result.returncode in (0, 1), result.stderr  # 1: --fail-unqualified on a partner that does not qualify
+    # 1 only where the line asks for it: --fail-unqualified on a partner that does not qualify
+    assert result.returncode == (1 if "--fail-unqualified" in command else 0), result.stderr
     assert "Traceback" not in result.stderr
-    assert result.stdout or (tmp_path / "partner.schema.json").exists()
+    assert not re.search(r"\bMW\d{3}\b", result.stdout + result.stderr), result.stdout + result.stderr
+    assert_prints_what_it_asks_for(command.split("#", maxsplit=1)[0].split(), result.stdout, tmp_path)
+
+
+def assert_prints_what_it_asks_for(words: list[str], stdout: str, folder: Path) -> None:
+    """What a README line writes (to standard output, or to the file after ``>``) is what it asks for.
+
+    JSON where it asks for JSON (``--format json``, ``schema``), the partner
+    document's id where it names one partner document, and never nothing.
+    """
+    written = (folder / words[words.index(">") + 1]).read_text() if ">" in words else stdout
+    assert written.strip()
+    if "schema" in words or ("--format", "json") in itertools.pairwise(words):
+        assert isinstance(json.loads(written), dict)
+    documents = [word for word in words if word.startswith("examples/") and word.endswith((".yaml", ".json"))]
+    if len(documents) == 1:
+        partner_id = yaml.safe_load((folder / documents[0]).read_text())["partner_id"]
+        assert partner_id in written
+    if "--fail-unqualified" in words:
+        assert "NOT QUALIFIED" in written
 
 
 @pytest.mark.parametrize("code", sorted(CODES))

@@ -210,9 +210,13 @@ def test_one_json_document_is_for_one_partner():
 
 
 def test_one_partner_still_gets_the_full_summary():
-    result = run_cli("evaluate", str(ROOT / "examples" / "near-miss.yaml"))
+    """One input is not a portfolio: it prints the summary evaluate prints for one partner, no line of a portfolio."""
+    near_miss = ROOT / "examples" / "near-miss.yaml"
 
-    assert "Cheapest way to qualify" in result.stdout or "a path needs 70" in result.stdout
+    result = run_cli("evaluate", str(near_miss))
+
+    assert result.stdout == mwrules.summary(mwrules.evaluate(near_miss)) + "\n"
+    assert "What is missing:" in result.stdout
     assert "input(s)" not in result.stderr
 
 
