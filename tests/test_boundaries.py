@@ -116,6 +116,7 @@ def test_a_name_far_from_every_certification_gets_no_suggestion():
 
 
 def test_a_near_miss_in_case_and_spelling_gets_the_certification_it_misses():
+    """Lower case and a letter missing: still a "did you mean" with the name as the ruleset spells it."""
     document = {
         "partner_id": "x",
         "as_of": "2024-06-30",

@@ -161,6 +161,7 @@ def test_a_version_in_force_on_the_day_the_next_takes_effect_overlaps_it(tmp_pat
 
 
 def test_a_version_may_end_the_day_before_the_next_takes_effect(tmp_path: Path):
+    """2023-06 through 2025-12-31 and 2026-01 from 2026-01-01 do not overlap."""
     ruleset = mwrules.load_ruleset(first_version_ending_on(tmp_path, "2025-12-31"))
 
     assert ruleset.manifest.effective_until == datetime.date(2025, 12, 31)
