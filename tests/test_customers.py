@@ -400,6 +400,34 @@ def test_a_plan_names_the_tenants_nearest_to_a_net_customer_add():
     assert "     nearest to counting:\n       tenant Northwind (t2): 290 paid seats" in text
 
 
+def test_the_active_users_a_tenant_lacks_for_a_deployment_are_rounded_up():
+    """140 active of 401 paid seats: 40 % is 160.4, so 161 are needed, 21 more (160 would be 39.9 %)."""
+    document = partner(customer("t1", rows=[row("2026-10", "Teams", 401, 140)]))
+
+    plan = mwrules.plan(document, path="enterprise", costs=CHEAP_DEPLOYMENTS)
+
+    [deployments] = [action for action in plan.actions if action.metric == "deployments"]
+    assert deployments.tenants == (
+        "tenant t1: 34 % active (140 of 401 paid seats), needs 21 more active user(s) to count as a deployment",
+    )
+
+
+def test_the_tenants_nearest_to_counting_are_named_nearest_first_whatever_their_order():
+    """A 250-seat tenant given before a 290-seat one: the 290 needs 11 more seats, the 250 needs 51."""
+    document = partner(
+        customer("t1", rows=[row("2026-10", "Teams", 250, 100)]),
+        customer("t2", rows=[row("2026-10", "Teams", 290, 100)]),
+    )
+
+    plan = mwrules.plan(document, path="enterprise", costs=CHEAP_DEPLOYMENTS)
+
+    [adds] = [action for action in plan.actions if action.metric == "net_customer_adds"]
+    assert adds.tenants == (
+        "tenant t2: 290 paid seats on its largest workload, needs 11 more to count",
+        "tenant t1: 250 paid seats on its largest workload, needs 51 more to count",
+    )
+
+
 def test_a_plan_raises_a_measure_from_customer_data_from_what_was_measured():
     """The plan's raise is on top of the derived measure, and the partner qualifies after it."""
     plan = mwrules.plan(PLAN_PARTNER)
@@ -451,3 +479,257 @@ def test_the_garbage_collector_is_paused_only_during_an_evaluation():
     with pytest.raises(mwrules.InputError):
         mwrules.evaluate({"partner_id": 5})
     assert gc.isenabled()
+
+
+# The readings of docs/customer-data.md, each pinned by a fixed case --------------------
+# As of 2026-11-28 unless said: M is 2026-10, M-12 is 2025-10.
+
+
+def measure(document: Mapping[str, Any], path: str, metric: str) -> Mapping[str, int]:
+    """The measure of *metric* on *path* that *document*'s customer data gives."""
+    result = mwrules.evaluate(document).paths[path].metrics[metric]
+    assert result.derived
+    return result.inputs
+
+
+def associated(tenant: str, *associations: Mapping[str, str], rows: Any = ()) -> dict[str, Any]:
+    """A customer with the given associations (each a dict of type, since and until)."""
+    return {"tenant": tenant, "associations": list(associations), "usage": list(rows)}
+
+
+def test_m_is_the_month_before_as_of_even_on_the_last_day_of_a_month():
+    """As of 2026-11-30, M is 2026-10 (not 2026-11), compared with 2025-10 (not 2025-11)."""
+    rows = [
+        row("2025-10", "Teams", 400, 100),
+        row("2025-11", "Teams", 400, 10),
+        row("2026-10", "Teams", 400, 300),
+        row("2026-11", "Teams", 400, 50),
+    ]
+    document = partner(customer(rows=rows), as_of="2026-11-30")
+
+    assert measure(document, "enterprise", "usage_growth") == {"cpor": 300 - 100, "dpor": 0}
+
+
+def test_a_workload_is_matched_by_alias_ignoring_case_and_extra_spaces():
+    """'  exchange ' is the alias Exchange of Exchange Online."""
+    document = partner(customer(rows=[row("2026-10", "  exchange ", 400, 300)]))
+
+    assert measure(document, "enterprise", "net_customer_adds") == {"value": 1}
+    assert measure(document, "enterprise", "usage_growth") == {"cpor": 300, "dpor": 0}
+
+
+def test_a_workload_the_ruleset_does_not_list_is_not_counted():
+    """400 seats of Power BI make a tenant eligible for nothing and add no active users."""
+    document = partner(customer(rows=[row("2026-10", "Power BI", 400, 300)]))
+
+    assert measure(document, "enterprise", "net_customer_adds") == {"value": 0}
+    assert measure(document, "enterprise", "usage_growth") == {"cpor": 0, "dpor": 0}
+
+
+def test_teams_premium_counts_for_usage_growth_and_deployments_not_net_customer_adds():
+    """The 2026 list gives Teams Premium its metrics: alone, it makes no net customer add."""
+    document = partner(customer(rows=[row("2026-10", "Teams Premium", 400, 300)]))
+
+    assert measure(document, "enterprise", "net_customer_adds") == {"value": 0}
+    assert measure(document, "enterprise", "usage_growth") == {"cpor": 300, "dpor": 0}
+    assert measure(document, "enterprise", "deployments") == {"cpor": 1, "dpor": 0}
+
+
+@pytest.mark.parametrize(
+    ("seats", "enterprise", "smb"),
+    [(10, 0, 0), (11, 0, 1), (300, 0, 1), (301, 1, 0)],
+    ids=["10-none", "11-smb", "300-smb", "301-enterprise"],
+)
+def test_the_seat_bands_are_more_than_300_for_enterprise_and_11_to_300_for_smb(seats: int, enterprise: int, smb: int):
+    """Seats on one workload in M: 10 are in no band, 11 and 300 in smb's, 301 in enterprise's."""
+    document = partner(customer(rows=[row("2026-10", "Teams", seats, 1)]))
+
+    assert measure(document, "enterprise", "net_customer_adds") == {"value": enterprise}
+    assert measure(document, "smb", "net_customer_adds") == {"value": smb}
+
+
+def test_eligibility_is_one_workload_in_the_band_not_the_seats_summed():
+    """200 seats on each of two workloads: 11 to 300 on one workload (smb), never more than 300 (enterprise)."""
+    document = partner(customer(rows=[row("2026-10", "Teams", 200, 1), row("2026-10", "Intune", 200, 1)]))
+
+    assert measure(document, "enterprise", "net_customer_adds") == {"value": 0}
+    assert measure(document, "smb", "net_customer_adds") == {"value": 1}
+
+
+def test_a_tenant_with_a_workload_in_each_band_is_eligible_for_both_paths():
+    """400 seats on Teams and 200 on Intune: enterprise through Teams, smb through Intune."""
+    document = partner(customer(rows=[row("2026-10", "Teams", 400, 1), row("2026-10", "Intune", 200, 1)]))
+
+    assert measure(document, "enterprise", "net_customer_adds") == {"value": 1}
+    assert measure(document, "smb", "net_customer_adds") == {"value": 1}
+
+
+def test_the_carry_over_makes_an_enterprise_tenant_with_smb_seats_a_year_before_eligible_for_smb():
+    """400 seats in M, 200 in M-12: smb counts it in both months (300 - 50)."""
+    document = partner(customer(rows=[row("2025-10", "Teams", 200, 50), row("2026-10", "Teams", 400, 300)]))
+
+    assert measure(document, "smb", "usage_growth") == {"cpor": 300 - 50, "csp": 0}
+
+
+def test_the_carry_over_looks_back_once_and_does_not_chain():
+    """400 seats in M and in M-12, 200 in M-24: smb counts M-12 (carried over from M-24), not M (400 a year before)."""
+    rows = [row("2024-10", "Teams", 200, 10), row("2025-10", "Teams", 400, 100), row("2026-10", "Teams", 400, 300)]
+    document = partner(customer(rows=rows))
+
+    assert measure(document, "smb", "usage_growth") == {"cpor": -100, "csp": 0}
+
+
+@pytest.mark.parametrize(
+    ("dates", "counted"),
+    [
+        ({"since": "2026-10-31"}, 1),  # started on the last day of M
+        ({"since": "2026-11-01"}, 0),  # starts after M
+        ({"since": "2020-01-01", "until": "2026-10-01"}, 1),  # ended on the first day of M
+        ({"since": "2020-01-01", "until": "2026-09-30"}, 0),  # ended before M
+    ],
+    ids=["since-last-day", "since-after", "until-first-day", "until-before"],
+)
+def test_an_association_counts_in_a_month_it_overlaps_by_a_day(dates: Mapping[str, str], counted: int):
+    """Started on or before the last day of M and not ended before its first day."""
+    document = partner(associated("t1", {"type": "CPOR", **dates}, rows=[row("2026-10", "Teams", 400, 300)]))
+
+    assert measure(document, "enterprise", "net_customer_adds") == {"value": counted}
+
+
+@pytest.mark.parametrize(
+    ("kind", "seats", "path", "counted"),
+    [
+        ("DPOR", 400, "enterprise", 1),
+        ("DPOR", 200, "smb", 0),
+        ("CSP", 400, "enterprise", 0),
+        ("CSP Tier 2", 200, "smb", 1),
+        ("csp tier 1", 200, "smb", 1),
+    ],
+)
+def test_each_path_counts_its_own_association_types(kind: str, seats: int, path: str, counted: int):
+    """Enterprise counts CPOR and DPOR, smb counts CPOR and CSP (Tier 1 and Tier 2 are CSP)."""
+    document = partner(customer(kind=kind, rows=[row("2026-10", "Teams", seats, 1)]))
+
+    assert measure(document, path, "net_customer_adds") == {"value": counted}
+
+
+def test_a_tenant_counted_through_two_association_types_is_one_net_customer_add():
+    """CPOR and DPOR both active: one tenant counted in M, once."""
+    tenant = associated(
+        "t1",
+        {"type": "CPOR", "since": "2020-01-01"},
+        {"type": "DPOR", "since": "2020-01-01"},
+        rows=[row("2026-10", "Teams", 400, 300)],
+    )
+
+    assert measure(partner(tenant), "enterprise", "net_customer_adds") == {"value": 1}
+
+
+def test_usage_growth_sums_the_eligible_workloads_of_a_counted_tenant():
+    """Teams and Exchange count (the band is met on Teams alone); Power BI is not a listed workload."""
+    rows = [
+        row("2026-10", "Teams", 400, 100),
+        row("2026-10", "Exchange", 20, 50),
+        row("2026-10", "Power BI", 400, 1000),
+    ]
+
+    assert measure(partner(customer(rows=rows)), "enterprise", "usage_growth") == {"cpor": 150, "dpor": 0}
+
+
+def test_usage_found_by_an_association_started_in_m_minus_11_is_taken_away():
+    """Started 2025-11-05 (M-11) with 100 active users then, 300 in M: it grew usage by 200."""
+    document = partner(
+        customer(since="2025-11-05", rows=[row("2025-11", "Teams", 400, 100), row("2026-10", "Teams", 400, 300)])
+    )
+
+    assert measure(document, "enterprise", "usage_growth") == {"cpor": 200, "dpor": 0}
+
+
+def test_an_association_started_in_m_minus_12_is_compared_with_m_minus_12_only():
+    """Started in 2025-10 (M-12): counted there, so its 100 users then are taken away once, not twice."""
+    document = partner(
+        customer(since="2025-10-15", rows=[row("2025-10", "Teams", 400, 100), row("2026-10", "Teams", 400, 300)])
+    )
+
+    assert measure(document, "enterprise", "usage_growth") == {"cpor": 200, "dpor": 0}
+
+
+def test_an_association_started_in_m_grows_no_usage():
+    """Started in 2026-10 itself: the users of M are the users it had when it started."""
+    document = partner(customer(since="2026-10-10", rows=[row("2026-10", "Teams", 400, 300)]))
+
+    assert measure(document, "enterprise", "usage_growth") == {"cpor": 0, "dpor": 0}
+
+
+def test_with_two_associations_of_one_type_the_one_that_started_first_is_the_tenants():
+    """CPOR since 2020 and again since 2026-05: the 2020 one, so the 100 users of 2026-05 are not taken away."""
+    tenant = associated(
+        "t1",
+        {"type": "CPOR", "since": "2020-01-01"},
+        {"type": "CPOR", "since": "2026-05-01"},
+        rows=[row("2026-05", "Teams", 400, 100), row("2026-10", "Teams", 400, 300)],
+    )
+
+    assert measure(partner(tenant), "enterprise", "usage_growth") == {"cpor": 300, "dpor": 0}
+
+
+def test_a_re_associating_tenant_is_measured_from_its_association_active_in_m():
+    """The worked example of docs/customer-data.md: CPOR 2020 to 2025-06, again from 2026-03.
+
+    The one that started first among those active in M is the 2026-03 one: its
+    100 users then are taken away. (Reading "started first" over every
+    association would take the 2020 one and give 300.)
+    """
+    tenant = associated(
+        "t1",
+        {"type": "CPOR", "since": "2020-01-01", "until": "2025-06-30"},
+        {"type": "CPOR", "since": "2026-03-01"},
+        rows=[
+            row("2025-10", "Teams", 400, 250),
+            row("2026-03", "Teams", 400, 100),
+            row("2026-10", "Teams", 400, 300),
+        ],
+    )
+
+    assert measure(partner(tenant), "enterprise", "usage_growth") == {"cpor": 200, "dpor": 0}
+
+
+@pytest.mark.parametrize(("active", "deployed"), [(160, 1), (159, 0)], ids=["40-percent", "just-below"])
+def test_a_tenant_is_deployed_at_exactly_40_percent_active(active: int, deployed: int):
+    """160 of 400 is exactly 40 %, deployed; 159 is not."""
+    document = partner(customer(rows=[row("2026-10", "Teams", 400, active)]))
+
+    assert measure(document, "enterprise", "deployments") == {"cpor": deployed, "dpor": 0}
+
+
+def test_deployment_sums_every_eligible_workload_not_only_the_one_in_the_band():
+    """Teams 150 of 400 (37.5 %) and Intune 100 of 100: 250 of 500, 50 %, deployed."""
+    rows = [row("2026-10", "Teams", 400, 150), row("2026-10", "Intune", 100, 100)]
+
+    assert measure(partner(customer(rows=rows)), "enterprise", "deployments") == {"cpor": 1, "dpor": 0}
+
+
+@pytest.mark.parametrize(("active_then", "deployed"), [(200, 0), (100, 1)], ids=["deployed-then", "not-deployed-then"])
+def test_a_new_association_already_deployed_when_it_started_is_not_a_deployment(active_then: int, deployed: int):
+    """Started in 2026-02: 200 of 400 active then (deployed) is excluded; 100 of 400 (not deployed) counts."""
+    rows = [row("2026-02", "Teams", 400, active_then), row("2026-10", "Teams", 400, 300)]
+    document = partner(customer(since="2026-02-01", rows=rows))
+
+    assert measure(document, "enterprise", "deployments") == {"cpor": deployed, "dpor": 0}
+
+
+def test_a_negative_measure_earns_zero_points():
+    """A customer lost: smb net customer adds -1, 0 points."""
+    verdict = mwrules.evaluate(partner(customer(rows=[row("2025-10", "Teams", 200, 50)])))
+
+    adds = verdict.paths["smb"].metrics["net_customer_adds"]
+    assert (adds.inputs, adds.points) == ({"value": -1}, 0)
+
+
+def test_a_workload_near_a_listed_one_gets_a_suggestion_and_one_far_from_all_gets_none():
+    """'Intun' is one letter from Intune; 'Power BI' is near no listed workload, and gets no list of them."""
+    document = partner(customer(rows=[row("2026-10", "Intun", 400, 1), row("2026-10", "Power BI", 400, 1)]))
+
+    [warning] = [warning for warning in mwrules.evaluate(document).warnings if "do not count" in warning]
+    assert "'Intun' (1), did you mean 'Intune'?" in warning
+    assert "'Power BI' (1); not counted" in warning
