@@ -38,7 +38,8 @@ from .convert import parse_date, shown
 #: The most paid seats or active users one row may give: far beyond any
 #: tenant, and small enough for the engine to compare sums exactly.
 MAX_SEATS = 10**9
-_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+# Matched whole, in ASCII digits: "2026-10\n" or a year in full-width digits is no month (and was never counted)
+_MONTH = re.compile(r"[0-9]{4}-(?:0[1-9]|1[0-2])")
 _CUSTOMER_KEYS = ("tenant", "name", "associations", "usage")
 _ASSOCIATION_KEYS = ("type", "since", "until")
 _USAGE_KEYS = ("month", "workload", "paid_seats", "active_users")
@@ -342,7 +343,7 @@ class _Reader:
         except TypeError:  # a list or an object
             return False
         if known is None:
-            known = self.months[value] = type(value) is str and _MONTH.match(value) is not None
+            known = self.months[value] = type(value) is str and _MONTH.fullmatch(value) is not None
         return known
 
     def workload(self, value: object, where: str) -> str | None:
