@@ -17,6 +17,7 @@ Exit status:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import json
 import os
@@ -35,7 +36,7 @@ from ._input.convert import parse_date
 from ._input.convert import shown as _shown
 from ._input.partner import choose_ruleset, declared_as_of, on_date, read_document
 from ._output import explain as _explain
-from ._output.json import partner_to_json, verdict_to_json
+from ._output.json import verdict_to_json
 from ._output.plan_report import plan_to_json, plan_to_text
 from ._rulesets.schema import partner_schema, ruleset_schema
 from ._rulesets.versions import DEFAULT_ID, load_ruleset, select_ruleset, shipped_family, yaml_files
@@ -307,6 +308,15 @@ def _import_arguments(command: argparse.ArgumentParser, *, one_step: bool) -> No
     )
     command.add_argument("--keep-names", action="store_true", help="people ids from their names (personal data)")
     command.add_argument("--report", type=_text, metavar="FILE", help="write the import report here, as JSON")
+    if not one_step:  # evaluate has its own --limit
+        command.add_argument(
+            "--limit",
+            type=_limit,
+            action="append",
+            default=[],
+            metavar="NAME=N",
+            help="raise or lower a limit of the partner document written (see docs/limits.md)",
+        )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -353,8 +363,10 @@ def _evaluate(args: argparse.Namespace) -> int:
         if args.partner or not args.partner_id:
             print("mwrules: evaluate --trainings/--usage takes --partner-id ID and no FILE", file=sys.stderr)
             return EXIT_BAD_INPUT
-        partner, report = _import(args)
-        choice = choose_ruleset(ruleset_argument(args.ruleset), partner.as_of)
+        # The partner read() gives is the document import writes, checked as evaluate checks a document
+        ruleset = ruleset_argument(args.ruleset)
+        partner, report = _import(args, ruleset, _limits(args))
+        choice = choose_ruleset(ruleset, partner.as_of)
         imported = report.warnings
     else:
         if args.command == "evaluate":
@@ -379,42 +391,54 @@ def _evaluate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _import(args: argparse.Namespace) -> tuple[Any, Any]:
+def _import(args: argparse.Namespace, ruleset: Ruleset | str | None, limits: Limits) -> tuple[Any, Any]:
     """The partner and the report of ``--trainings``/``--usage``; the report goes to stderr (or ``--report``)."""
     from . import partner_center  # noqa: PLC0415 - csv and the importer only when importing
 
-    partner, report = partner_center.read(
-        trainings=args.trainings,
-        usage=args.usage,
-        partner_id=args.partner_id,
-        as_of=args.as_of,
-        ruleset=ruleset_argument(args.ruleset) if args.ruleset else None,
-        date_order=args.date_order,
-        keep_names=args.keep_names,
-    )
+    partner, report = partner_center.read(**_import_options(args, ruleset, limits))
+    _write_report(args, report)
+    return partner, report
+
+
+def _import_options(args: argparse.Namespace, ruleset: Ruleset | str | None, limits: Limits) -> dict[str, Any]:
+    return {
+        "trainings": args.trainings,
+        "usage": args.usage,
+        "partner_id": args.partner_id,
+        "as_of": args.as_of,
+        "ruleset": ruleset,
+        "date_order": args.date_order,
+        "keep_names": args.keep_names,
+        "limits": limits,
+    }
+
+
+def _write_report(args: argparse.Namespace, report: Any) -> None:
     if args.report:
         Path(args.report).write_text(json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n")
     else:
         print(report, file=sys.stderr)
-    return partner, report
 
 
 def _import_command(args: argparse.Namespace) -> int:
     if not (args.trainings or args.usage):
         print("mwrules: import needs --trainings FILE or --usage FILE", file=sys.stderr)
         return EXIT_BAD_INPUT
-    partner, _ = _import(args)
-    document = partner_to_json(partner)
-    if args.format == "json":
-        text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-    else:
-        import yaml  # noqa: PLC0415
+    from . import partner_center  # noqa: PLC0415 - csv and the importer only when importing
+    from ._output.yaml_text import yaml_lines  # noqa: PLC0415
 
-        text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, default_flow_style=None, width=120)
-    if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
+    document, report = partner_center.read_document(
+        **_import_options(args, ruleset_argument(args.ruleset), _limits(args))
+    )
+    _write_report(args, report)
+    # Written as it is made, a line at a time: a million usage rows are never one string
+    with contextlib.ExitStack() as stack:
+        out = stack.enter_context(Path(args.output).open("w", encoding="utf-8")) if args.output else sys.stdout
+        if args.format == "json":
+            json.dump(document, out, indent=2, ensure_ascii=False)
+            out.write("\n")
+        else:
+            out.writelines(yaml_lines(document))
     return EXIT_OK
 
 

@@ -26,36 +26,41 @@ True
 
 from __future__ import annotations
 
-import codecs
-import csv
 import datetime
 import difflib
+import functools
 import hashlib
 import os
 import re
-import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import attrs
 
 from . import codes
-from ._evaluation.compile import compile_ruleset
-from ._input.customers import association_types, month_text
-from ._input.partner import choose_ruleset
-from ._output.json import partner_to_json
+from ._evaluation.evaluate import compiled_rules
+from ._input.convert import shown
+from ._input.customers import association_types, month_text, workload_names
+from ._input.downloads import (
+    Certified,
+    DateOrder,
+    DownloadReader,
+    Tenant,
+    parse_count,
+    parse_date,
+    parse_month,
+    people_of,
+)
+from ._input.partner import choose_ruleset, identity, load_partner
+from ._output.json import certification_to_json
 from .errors import InputError, Problem, did_you_mean
-from .model import Association, Certification, Customer, Partner, Person, Usage
+from .limits import DEFAULT_LIMITS, Limits
+from .model import Certification, Partner
 from .ruleset import Ruleset, normalise_name
 
 
 __all__ = ["ImportReport", "SkippedRow", "read", "read_document"]
-
-DateOrder = Literal["day-first", "month-first"]
-DATE_ORDERS: tuple[str, ...] = ("day-first", "month-first")
-#: Rows after which a progress bar is shown (when standard error is a terminal).
-PROGRESS_ROWS = 100_000
 
 
 @attrs.frozen
@@ -136,6 +141,7 @@ def read(
     ruleset: Ruleset | str | None = None,
     date_order: DateOrder | None = None,
     keep_names: bool = False,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> tuple[Partner, ImportReport]:
     """A partner from Partner Center downloads, and the report of the import.
 
@@ -146,27 +152,57 @@ def read(
     file's dates show (a first field above 12), or as *date_order* says.
     Person ids are stable pseudonyms, unless *keep_names*.
 
+    The partner is the document :func:`read_document` gives, checked as any
+    partner document is (within *limits*): importing then evaluating the
+    document, or evaluating what this returns, give the same verdict.
+
     Raises:
         InputError: a file cannot be read, lacks a column, has a date that
             is not a date, an ambiguous date order, or an association type
-            the ruleset does not know; every problem, with its file and line.
+            the ruleset does not know, or the partner it gives fails a check
+            of a partner document; every problem, with its file and line.
     """
+    _, partner, report = _imported(trainings, usage, partner_id, as_of, ruleset, date_order, keep_names, limits)
+    return partner, report
+
+
+def read_document(**arguments: Any) -> tuple[dict[str, Any], ImportReport]:
+    """:func:`read`, with the partner as a document in the input format (for ``mwrules import``).
+
+    The document is the one :func:`read` checked: what it writes, mwrules reads back as this partner.
+    """
+    document, _, report = _imported(**arguments)
+    return document, report
+
+
+def _imported(
+    trainings: Sequence[str | os.PathLike[str]] = (),
+    usage: Sequence[str | os.PathLike[str]] = (),
+    partner_id: str = "",
+    as_of: datetime.date | str | None = None,
+    ruleset: Ruleset | str | None = None,
+    date_order: DateOrder | None = None,
+    keep_names: bool = False,
+    limits: Limits = DEFAULT_LIMITS,
+) -> tuple[dict[str, Any], Partner, ImportReport]:
     day = _as_date(as_of)
     choice = choose_ruleset(ruleset, day)
-    reader = _Import(choice.ruleset, partner_id, day, date_order, keep_names)
+    reader = _Import(choice.ruleset, partner_id, day, date_order, keep_names, limits)
     for path in trainings:
         reader.trainings(Path(path))
     for path in usage:
         reader.usage(Path(path))
     if reader.problems:
-        raise InputError(reader.problems)
-    return reader.result()
+        raise InputError(reader.problems, what=_WHAT)
+    document, report = reader.result()
+    try:
+        partner = load_partner(document, choice.ruleset, limits=limits)
+    except InputError as error:
+        raise InputError([reader.locate(problem) for problem in error.problems], what=_WHAT) from None
+    return document, partner, report
 
 
-def read_document(**arguments: Any) -> tuple[dict[str, Any], ImportReport]:
-    """:func:`read`, with the partner as a document in the input format (for ``mwrules import``)."""
-    partner, report = read(**arguments)
-    return partner_to_json(partner), report
+_WHAT = "the Partner Center downloads"
 
 
 def _as_date(value: datetime.date | str | None) -> datetime.date | None:
@@ -179,222 +215,62 @@ def _as_date(value: datetime.date | str | None) -> datetime.date | None:
         raise InputError([Problem("as_of", msg, code=codes.INVALID_VALUE)]) from None
 
 
-# Reading files ------------------------------------------------------------------------
+# Where an imported document's problem comes from: a person, a tenant, or one of their rows
+_PLACE = re.compile(r"\$\.(people|customers)\[(\d+)\](?:\.(certifications|usage|associations)\[(\d+)\])?")
 
 
-def _encoding(path: Path) -> str:
-    """UTF-16 or UTF-8 with a byte order mark, as the file starts; else UTF-8."""
-    with path.open("rb") as raw:
-        start = raw.read(4)
-    if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    return "utf-8-sig" if start.startswith(codecs.BOM_UTF8) else "utf-8"
-
-
-class _NotText(ValueError):
-    """A line of a file is not text in the file's encoding."""
-
-    def __init__(self, line: int, error: UnicodeDecodeError) -> None:
-        super().__init__(f"line {line} is not {error.encoding} text ({error.reason})")
-        self.line = line
-
-
-def _lines(path: Path) -> Iterator[str]:
-    """The lines of a file as text; in UTF-8 decoded one by one, so that a line that is not text is named."""
-    encoding = _encoding(path)
-    if encoding == "utf-16":  # its lines cannot be split before decoding
-        with path.open(encoding=encoding, newline="") as text:
-            yield from text
-        return
-    with path.open("rb") as raw:
-        for number, line in enumerate(raw, start=1):
-            try:
-                yield line.decode(encoding if number == 1 else "utf-8")
-            except UnicodeDecodeError as error:
-                raise _NotText(number, error) from None
-
-
-def _header(lines: Iterator[str]) -> tuple[str, list[str]]:
-    """The delimiter (a tab or a comma, whichever the header line has more of) and the column names."""
-    line = next(lines, "")
-    delimiter = "\t" if line.count("\t") > line.count(",") else ","
-    return delimiter, [name.strip() for name in next(csv.reader([line], delimiter=delimiter), [])]
-
-
-def _columns(path: Path) -> list[str]:
-    """The column names of a CSV or TSV file, from its header line alone."""
-    lines = _lines(path)
-    try:
-        return _header(lines)[1]
-    finally:
-        lines.close()  # type: ignore[attr-defined]
-
-
-def _rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    """(line number, row by column name) of a CSV or TSV file, one at a time; the header keys as written."""
-    lines = _lines(path)
-    delimiter, columns = _header(lines)
-    reader = csv.reader(lines, delimiter=delimiter)
-    for values in _progress(reader, path):
-        if any(value.strip() for value in values):
-            yield reader.line_num + 1, dict(zip(columns, values, strict=False))
-
-
-_DMY = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ T].*)?$")
-_YMD = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
-_YM = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
-_MONTH_NAMES = {name: number for number, name in enumerate(
-    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}  # fmt: skip
-_MON_YY = re.compile(r"^\s*([A-Za-z]{3})[- ](\d{2}|\d{4})\s*$")
-
-
-def _order_from(dates: Iterable[str]) -> DateOrder | Literal["both"] | None:
-    """What the dates of a file show: day first (a first field above 12), month first, neither, or both."""
-    first = second = False
-    for text in dates:
-        match = _DMY.match(text)
-        if match:
-            first |= int(match[1]) > 12
-            second |= int(match[2]) > 12
-    if first and second:
-        return "both"
-    return "day-first" if first else "month-first" if second else None
-
-
-def _parse_date(text: str, order: DateOrder | None) -> datetime.date | None:
-    """The day *text* writes, or None; a time of day is ignored. Raises ValueError for text that is not a date."""
-    if not text.strip():
-        return None
-    match = _YMD.match(text)
-    if match:
-        return datetime.date(int(match[1]), int(match[2]), int(match[3]))
-    match = _DMY.match(text)
-    if match:
-        a, b, year = int(match[1]), int(match[2]), int(match[3])
-        day, month = (a, b) if order == "day-first" else (b, a)
-        return datetime.date(year, month, day)
-    raise ValueError(text)
-
-
-def _parse_month(text: str, order: DateOrder | None) -> str:
-    """The month *text* writes (a date, ``YYYY-MM`` or ``Oct-25``), as ``YYYY-MM``. Raises ValueError."""
-    match = _YM.match(text)
-    if match and 1 <= int(match[2]) <= 12:
-        return f"{int(match[1]):04d}-{int(match[2]):02d}"
-    match = _MON_YY.match(text)
-    if match and match[1].lower() in _MONTH_NAMES:
-        year = int(match[2]) + (2000 if len(match[2]) == 2 else 0)
-        return f"{year:04d}-{_MONTH_NAMES[match[1].lower()]:02d}"
-    day = _parse_date(text, order)
-    if day is None:
-        raise ValueError(text)
-    return f"{day.year:04d}-{day.month:02d}"
-
-
-class _Import:
+class _Import(DownloadReader):
     """The state of one import: what was read, and every problem."""
 
     def __init__(
-        self, ruleset: Ruleset, partner_id: str, as_of: datetime.date | None, order: DateOrder | None, keep_names: bool
+        self,
+        ruleset: Ruleset,
+        partner_id: str,
+        as_of: datetime.date | None,
+        order: DateOrder | None,
+        keep_names: bool,
+        limits: Limits,
     ) -> None:
-        if order is not None and order not in DATE_ORDERS:
-            msg = f"date_order must be one of {DATE_ORDERS}, not {order!r}"
-            raise ValueError(msg)
+        super().__init__(order)
         self.ruleset = ruleset
-        self.compiled = compile_ruleset(ruleset)
+        # The rules are compiled once per ruleset and kept (an import per request must not grow)
+        self.compiled = compiled_rules(ruleset)
         self.partner_id = partner_id
         self.as_of = as_of
-        self.order = order
         self.keep_names = keep_names
-        self.problems: list[Problem] = []
-        self.report: dict[str, Any] = {"files": [], "rows": 0, "skipped": [], "warnings": []}
+        self.limits = limits
+        self.report: dict[str, Any] = {"files": [], "skipped": [], "warnings": []}
         self.counts = {"exams": 0, "certifications": 0, "other": 0, "duplicates": 0, "usage": 0}
         self.other_titles: set[str] = set()
         self.close_titles: dict[str, str] = {}
         self.near_misses: dict[str, str | None] = {}  # per title: difflib is far dearer than a row
         self.spellings = sorted({name for cert in ruleset.certifications for name in (cert.name, *cert.aliases)})
-        # people: identity key -> (names, certifications); emails -> identity key
-        self.people: dict[str, tuple[set[str], list[Certification]]] = {}
-        self.emails: dict[str, str] = {}
-        # tenants: id -> (name, associations, usage by (month, workload))
-        self.tenants: dict[str, tuple[str | None, set[tuple[str, datetime.date]], dict[tuple[str, str], Any]]] = {}
+        self.certified: list[Certified] = []
+        self.tenants: dict[str, Tenant] = {}
+        self.workloads = workload_names(ruleset)
+        data = ruleset.customer_data
+        self.association_names = {kind.id: kind.name for kind in data.association_types} if data else {}
+        # set by result(): where each person's and tenant's rows are, to locate the document's problems
+        self.people_places: list[list[int]] = []
+        self.tenant_places: list[tuple[int, list[int], list[int]]] = []
 
-    # shared ------------------------------------------------------------------------
-
-    def _problem(self, file: Path, line: int | None, where: str, message: str, hint: str | None, code: str) -> None:
-        self.problems.append(Problem(where, message, hint, file=str(file), line=line, code=code))
-
-    def _find_columns(
-        self, path: Path, wanted: Mapping[str, Sequence[str]], required: Sequence[str]
-    ) -> dict[str, str] | None:
-        """The file's column for each wanted name (any of its spellings, case ignored); None if a required one lacks."""
-        try:
-            present = _columns(path)
-        except (OSError, UnicodeError, csv.Error, _NotText) as error:
-            self._problem(path, None, "$", f"cannot read the file: {error}", None, codes.UNREADABLE)
-            return None
-        folded = {name.casefold(): name for name in present}
-        found = {}
-        for key, spellings in wanted.items():
-            for spelling in spellings:
-                if spelling.casefold() in folded:
-                    found[key] = folded[spelling.casefold()]
-                    break
-        missing = [wanted[key][0] for key in required if key not in found]
-        for name in missing:
-            self._problem(
-                path,
-                1,
-                "$",
-                f"no column {name!r}",
-                did_you_mean(name, present) or "is this the right download?",
-                codes.MISSING_KEY,
-            )
-        return None if missing else found
-
-    def _values(self, path: Path, columns: Mapping[str, str]) -> Iterator[tuple[int, dict[str, str]]]:
-        """(line, value per wanted column, stripped) of each row; a file that stops being readable is a problem."""
-        line = 1
-        try:
-            for line, row in _rows(path):
-                self.report["rows"] += 1
-                yield line, {key: row.get(column, "").strip() for key, column in columns.items()}
-        except _NotText as error:
-            self._problem(path, error.line, "$", f"cannot read the file: {error}", "save it as UTF-8", codes.UNREADABLE)
-        except (UnicodeError, csv.Error) as error:
-            self._problem(
-                path, line + 1, "$", f"cannot read the file after line {line}: {error}", None, codes.UNREADABLE
-            )
-
-    def _date_order(
-        self, path: Path, rows: Sequence[tuple[int, dict[str, str]]], keys: Sequence[str]
-    ) -> tuple[bool, DateOrder | None]:
-        """Whether the dates under *keys* can be read, and in which order (None: no date has a day and a month)."""
-        if self.order is not None:
-            return True, self.order
-        dates = [values[key] for _, values in rows for key in keys if values.get(key)]
-        shown = _order_from(dates)
-        if shown == "both":
-            self._problem(
-                path,
-                None,
-                "$",
-                "the dates are written both day first and month first",
-                "give the order with --date-order day-first|month-first",
-                codes.INVALID_VALUE,
-            )
-            return False, None
-        if shown is None and any(_DMY.match(text) for text in dates):
-            self._problem(
-                path,
-                None,
-                "$",
-                "the dates could be day first or month first (no field is above 12)",
-                "give the order with --date-order day-first|month-first",
-                codes.INVALID_VALUE,
-            )
-            return False, None
-        return True, shown
+    def locate(self, problem: Problem) -> Problem:
+        """A problem of the imported document, at the file and line of the row (or person, or tenant) it is about."""
+        match = _PLACE.match(problem.where)
+        if match is None or problem.file is not None:
+            return problem
+        index, part, position = int(match[2]), match[3], match[4]
+        if match[1] == "people" and index < len(self.people_places):
+            places = self.people_places[index]
+            place = places[int(position)] if part == "certifications" and int(position) < len(places) else places[0]
+        elif match[1] == "customers" and index < len(self.tenant_places):
+            first, associations, rows = self.tenant_places[index]
+            chosen = {"usage": rows, "associations": associations}.get(part or "", [])
+            place = chosen[int(position)] if position is not None and int(position) < len(chosen) else first
+        else:
+            return problem
+        file, line = self.where(place)
+        return attrs.evolve(problem, file=file, line=line)
 
     # trainings ------------------------------------------------------------------------
 
@@ -410,43 +286,47 @@ class _Import:
             "first": ("IndividualFirstName",),
             "last": ("IndividualLastName",),
         }
-        columns = self._find_columns(path, wanted, ("title", "type", "completed"))
+        source = self.read(path, wanted, ("title", "type", "completed"))
+        columns = next(source, None)
         if columns is None:
             return
         if not {"mcpid", "email", "corp"} & set(columns):
-            self._problem(
+            self.problem(
                 path, 1, "$", "no column to tell people apart: MCPID, Email or CorpEmail", None, codes.MISSING_KEY
             )
+            source.close()
             return
         self.report["files"].append(str(path))
-        kept = []
-        for line, values in self._values(path, columns):
+        rows = ((line, values, self._counted(values)) for line, values in self._certifications(source))
+        for line, values, order in self.in_date_order(path, rows, ("completed", "expires")):
+            self._certification(path, line, values, order)
+
+    def _certifications(self, rows: Iterator[tuple[int, dict[str, str]]]) -> Iterator[tuple[int, dict[str, str]]]:
+        for line, values in rows:
             if values["type"].casefold() != "certification":
                 self.counts["exams"] += 1
                 continue
-            kept.append((line, values))
-        readable, order = self._date_order(path, kept, ("completed", "expires"))
-        if not readable:
-            return  # reported
-        for line, values in kept:
-            self._certification(path, line, values, order)
+            yield line, values
+
+    def _counted(self, values: dict[str, str]) -> bool:
+        """Whether a certification row is kept: the ruleset's, or a near miss of it (warned about); else counted."""
+        title = values["title"]
+        if self.compiled.resolve(title)[0] is not None or self._close(title) is not None:
+            return True
+        self.counts["other"] += 1
+        self.other_titles.add(normalise_name(title))
+        return False
 
     def _certification(self, path: Path, line: int, values: dict[str, str], order: DateOrder | None) -> None:
         title = values["title"]
         cert_id, _ = self.compiled.resolve(title)
         if cert_id is None:
-            close = self._close(title)
-            if close is not None:
-                self.close_titles.setdefault(title, f"did you mean {close!r}?")
-            else:
-                self.counts["other"] += 1
-                self.other_titles.add(normalise_name(title))
-                return
+            self.close_titles.setdefault(title, f"did you mean {self._close(title)!r}?")
         try:
-            earned = _parse_date(values["completed"], order)
-            expires = _parse_date(values.get("expires", ""), order)
+            earned = parse_date(values["completed"], order)
+            expires = parse_date(values.get("expires", ""), order)
         except ValueError as error:
-            self._problem(
+            self.problem(
                 path,
                 line,
                 "$",
@@ -455,8 +335,9 @@ class _Import:
                 codes.INVALID_VALUE,
             )
             return
-        person = self._person(values)
-        if person is None:
+        emails = tuple(email.casefold() for email in (values.get("email", ""), values.get("corp", "")) if email)
+        mcpid = values.get("mcpid", "")
+        if not (mcpid or emails):
             self.report["skipped"].append(SkippedRow(str(path), line, "no MCPID, Email or CorpEmail: whose is it?"))
             return
         if cert_id is None:
@@ -466,11 +347,8 @@ class _Import:
             self.report["skipped"].append(SkippedRow(str(path), line, reason))
             return
         self.counts["certifications"] += 1
-        names, certifications = self.people[person]
         name = " ".join(part for part in (values.get("first", ""), values.get("last", "")) if part)
-        if name:
-            names.add(name)
-        certifications.append(Certification(title, earned, expires))
+        self.certified.append(Certified(self.place(line), mcpid, emails, name, Certification(title, earned, expires)))
 
     def _close(self, title: str) -> str | None:
         """The ruleset's spelling *title* is a near miss of (a typo), if any; other areas' titles are not.
@@ -490,22 +368,6 @@ class _Import:
         self.near_misses[key] = best if score >= _CLOSE else None
         return self.near_misses[key]
 
-    def _person(self, values: dict[str, str]) -> str | None:
-        """The identity key of a row's person (an MCPID, or an e-mail), creating it; None without either."""
-        emails = [email.casefold() for email in (values.get("email", ""), values.get("corp", "")) if email]
-        mcpid = values.get("mcpid", "")
-        if mcpid:
-            key = f"mcpid:{mcpid}"
-        else:
-            known = next((self.emails[email] for email in emails if email in self.emails), None)
-            if known is None and not emails:
-                return None
-            key = known or f"email:{emails[0]}"
-        self.people.setdefault(key, (set(), []))
-        for email in emails:
-            self.emails.setdefault(email, key)
-        return key
-
     # usage ----------------------------------------------------------------------------
 
     def usage(self, path: Path) -> None:
@@ -520,117 +382,152 @@ class _Import:
             "month": ("Date", "Month"),
             "duplicate": ("IsDuplicateRowForPGA",),
         }
-        columns = self._find_columns(path, wanted, ("tenant", "workload", "active", "paid", "type", "month"))
+        source = self.read(path, wanted, ("tenant", "workload", "active", "paid", "type", "month"))
+        columns = next(source, None)
         if columns is None:
             return
         self.report["files"].append(str(path))
-        types = association_types(self.ruleset)
-        type_names = sorted(
-            {kind.name for kind in self.ruleset.customer_data.association_types} if self.ruleset.customer_data else ()
-        )
-        rows = []
-        for line, values in self._values(path, columns):
-            if values.get("duplicate", "").casefold() in ("true", "1", "yes"):
-                self.counts["duplicates"] += 1
-                continue
-            rows.append((line, values))
-        readable, order = self._date_order(path, rows, ("month", "associated"))
-        if not readable:
-            return  # reported
         if "associated" not in columns:
             self.report["warnings"].append(
                 f"{path}: no DateAssociated column: each association is taken to start on the first day of the "
                 "first month the tenant appears with it"
             )
-        for line, values in rows:
-            kind = types.get(normalise_name(values["type"]))
-            if kind is None:
-                self._problem(
-                    path,
-                    line,
-                    "$",
-                    f"attribution type {values['type']!r} is not an association type of {self.ruleset}",
-                    did_you_mean(values["type"], type_names),
-                    codes.UNKNOWN_ASSOCIATION_TYPE,
-                )
-                continue
-            try:
-                month = _parse_month(values["month"], order)
-                since = _parse_date(values.get("associated", ""), order) or datetime.date.fromisoformat(month + "-01")
-                paid, active = int(values["paid"] or 0), int(values["active"] or 0)
-            except ValueError as error:
-                self._problem(
-                    path,
-                    line,
-                    "$",
-                    f"{str(error)!r} is not a date, a month or a whole number",
-                    None,
-                    codes.INVALID_VALUE,
-                )
-                continue
-            if paid < 0 or active < 0:
-                self._problem(path, line, "$", "a negative count of seats or users", None, codes.INVALID_VALUE)
-                continue
-            tenant = values["tenant"]
-            if not tenant:
-                self.report["skipped"].append(SkippedRow(str(path), line, "no CustomerTenantId"))
-                continue
-            _, associations, usage = self.tenants.setdefault(tenant, (values.get("name") or None, set(), {}))
-            associations.add((self.ruleset.association_type(kind).name, since))
-            key = (month, normalise_name(values["workload"]))
-            previous = usage.get(key)
-            if previous is not None and previous[1:] != (paid, active):
-                self._problem(
-                    path,
-                    line,
-                    "$",
-                    f"tenant {tenant}, {month}, {values['workload']}: {paid} paid and {active} active, but line "
-                    f"{previous[3]} says {previous[1]} and {previous[2]}",
-                    "keep one row per tenant, month and workload",
-                    codes.DUPLICATE_USAGE,
-                )
-                continue
-            if previous is None:
-                self.counts["usage"] += 1
-                usage[key] = (values["workload"], paid, active, line)
+        types = association_types(self.ruleset)
+        rows = ((line, values, self._not_duplicate(values)) for line, values in source)
+        for line, values, order in self.in_date_order(path, rows, ("month", "associated")):
+            if not self._usage_row(path, line, values, order, types):
+                source.close()
+                return
+
+    def _not_duplicate(self, values: dict[str, str]) -> bool:
+        if values.get("duplicate", "").casefold() in ("true", "1", "yes"):
+            self.counts["duplicates"] += 1
+            return False
+        return True
+
+    def _usage_row(
+        self, path: Path, line: int, values: dict[str, str], order: DateOrder | None, types: Mapping[str, str]
+    ) -> bool:
+        """Take in one usage row; False when the import has reached a limit and reads no further."""
+        kind = types.get(_normal(values["type"]))
+        if kind is None:
+            names = (
+                sorted({kind.name for kind in self.ruleset.customer_data.association_types})
+                if self.ruleset.customer_data
+                else []
+            )
+            self.problem(
+                path,
+                line,
+                "$",
+                f"attribution type {values['type']!r} is not an association type of {self.ruleset}",
+                did_you_mean(values["type"], names),
+                codes.UNKNOWN_ASSOCIATION_TYPE,
+            )
+            return True
+        try:
+            month = parse_month(values["month"], order)
+            since = parse_date(values.get("associated", ""), order) or datetime.date.fromisoformat(month + "-01")
+            paid, active = parse_count(values["paid"]), parse_count(values["active"])
+        except ValueError as error:
+            self.problem(
+                path,
+                line,
+                "$",
+                f"{shown(str(error))} is not a date, a month or a whole number",
+                "dates look like 01/10/2026 or 2026-10-01, months 2026-10 or Oct-26, counts 400",
+                codes.INVALID_VALUE,
+            )
+            return True
+        tenant_id = values["tenant"]
+        if not tenant_id:
+            self.report["skipped"].append(SkippedRow(str(path), line, "no CustomerTenantId"))
+            return True
+        place = self.place(line)
+        key = identity(tenant_id)
+        tenant = self.tenants.get(key)
+        if tenant is None:
+            if len(self.tenants) == self.limits.max_customers:
+                return self._limit(path, line, f"more than {self.limits.max_customers:,} tenants", "customers")
+            tenant = self.tenants[key] = Tenant(tenant_id, place)
+        if tenant.name is None and values.get("name"):
+            tenant.name = values["name"]
+        association = self.association_names[kind]
+        earliest = tenant.associations.get(association)
+        if earliest is None or since < earliest[0]:
+            tenant.associations[association] = (since, place)
+        workload = _shared(values["workload"])  # one string for the rows that write it alike
+        normal = _normal(workload)
+        row = (month, self.workloads.get(normal, normal))
+        previous = tenant.rows.get(row)
+        if previous is None:
+            if self.counts["usage"] == self.limits.max_usage_rows:
+                return self._limit(path, line, f"more than {self.limits.max_usage_rows:,} usage rows", "usage-rows")
+            self.counts["usage"] += 1
+            tenant.rows[row] = (place, workload, paid, active)
+        elif previous[2:] != (paid, active):
+            file, first = self.where(previous[0])
+            said = f"line {first}" if file == str(path) else f"{file}:{first}"
+            self.problem(
+                path,
+                line,
+                "$",
+                f"tenant {tenant_id}, {month}, {workload}: {paid} paid and {active} active, but {said} says "
+                f"{previous[2]} paid and {previous[3]} active",
+                "keep one row per tenant, month and workload (rows that repeat one exactly are counted once)",
+                codes.DUPLICATE_USAGE,
+            )
+        return True
+
+    def _limit(self, path: Path, line: int, what: str, name: str) -> bool:
+        self.problem(
+            path, line, "$", f"{what}, more than a partner document may have", f"--limit {name}=N", codes.LIMIT
+        )
+        return False
 
     # the result -----------------------------------------------------------------------
 
-    def result(self) -> tuple[Partner, ImportReport]:
-        people = []
-        for key, (names, certifications) in sorted(self.people.items()):
-            if not certifications:
-                continue
-            person_id = self._person_id(key, names)
-            people.append(Person(person_id, tuple(certifications)))
-        customers = None
+    def result(self) -> tuple[dict[str, Any], ImportReport]:
+        """The imported partner as a document in the input format, and the report."""
+        document: dict[str, Any] = {"partner_id": self.partner_id}
+        if self.as_of is not None:
+            document["as_of"] = self.as_of.isoformat()
+        people, held = [], []
+        for key, rows in sorted(people_of(self.certified).items()):
+            names = {row.name for row in rows if row.name}
+            certifications = [certification_to_json(row.certification) for row in rows]
+            people.append({"id": self._person_id(key, names), "certifications": certifications})
+            held.append([row.certification for row in rows])
+            self.people_places.append([row.place for row in rows])
+        document["people"] = people
+        document["metrics"] = {}
         months: set[str] = set()
         if self.tenants:
             customers = []
-            for tenant, (name, associations, usage) in sorted(self.tenants.items()):
-                # an association per type: the earliest start
-                first: dict[str, datetime.date] = {}
-                for kind, since in associations:
-                    first[kind] = min(since, first.get(kind, since))
-                rows = tuple(
-                    Usage(month, workload, paid, active)
-                    for (month, _), (workload, paid, active, _) in sorted(usage.items())
+            # Each tenant's rows are let go as they become the document's: they are never held twice
+            for key in sorted(self.tenants):
+                tenant = self.tenants.pop(key)
+                customer: dict[str, Any] = {"tenant": tenant.tenant}
+                if tenant.name is not None:
+                    customer["name"] = tenant.name
+                associations = sorted(tenant.associations.items())
+                customer["associations"] = [
+                    {"type": kind, "since": since.isoformat()} for kind, (since, _) in associations
+                ]
+                usage = sorted(tenant.rows.items())
+                customer["usage"] = [
+                    {"month": month, "workload": workload, "paid_seats": paid, "active_users": active}
+                    for (month, _), (_, workload, paid, active) in usage
+                ]
+                months.update(month for month, _ in tenant.rows)
+                self.tenant_places.append(
+                    (tenant.place, [place for _, (_, place) in associations], [place for _, (place, *_) in usage])
                 )
-                months |= {row.month for row in rows}
-                customers.append(
-                    Customer(
-                        tenant=tenant,
-                        name=name,
-                        associations=tuple(Association(kind, since) for kind, since in sorted(first.items())),
-                        usage=rows,
-                    )
-                )
-        partner = Partner(
-            partner_id=self.partner_id,
-            as_of=self.as_of,
-            people=tuple(people),
-            customers=None if customers is None else tuple(customers),
-        )
+                customers.append(customer)
+            document["customers"] = customers
+        return document, self._report(held, months)
+
+    def _report(self, people: list[list[Certification]], months: set[str]) -> ImportReport:
         warnings = list(self.report["warnings"])
         if self.counts["other"]:
             warnings.append(
@@ -640,7 +537,7 @@ class _Import:
         for title, hint in sorted(self.close_titles.items()):
             warnings.append(f"certification title {title!r} is not one of {self.ruleset} ({hint}); not counted")
         covers = None
-        if customers is not None and self.ruleset.customer_data is not None:
+        if self.tenant_places and self.ruleset.customer_data is not None:
             data = self.ruleset.customer_data
             as_of = self.as_of or datetime.date.today()
             reference = as_of.year * 12 + as_of.month - 1 - data.reference_month_lag
@@ -652,25 +549,23 @@ class _Import:
                     f"the usage files do not cover {missing}, which the customer metrics compare for as_of {as_of}: "
                     "those metrics would be wrong"
                 )
-        levels = self._levels(people)
-        report = ImportReport(
+        return ImportReport(
             files=tuple(self.report["files"]),
-            rows=self.report["rows"],
+            rows=self.rows_read,
             people=len(people),
-            people_per_level=levels,
+            people_per_level=self._levels(people),
             certifications=self.counts["certifications"],
             exams_and_courses=self.counts["exams"],
             other_areas=self.counts["other"],
             other_titles=len(self.other_titles),
             skipped=tuple(self.report["skipped"]),
-            tenants=len(self.tenants),
+            tenants=len(self.tenant_places),
             usage_rows=self.counts["usage"],
             duplicate_rows=self.counts["duplicates"],
             months=tuple(sorted(months)),
             covers_measured_months=covers,
             warnings=tuple(warnings),
         )
-        return partner, report
 
     def _person_id(self, key: str, names: set[str]) -> str:
         if self.keep_names and names:
@@ -678,12 +573,12 @@ class _Import:
         digest = hashlib.sha256(f"{self.partner_id}\0{key}".encode()).hexdigest()[:12]
         return f"person-{digest}"
 
-    def _levels(self, people: list[Person]) -> dict[str, int]:
+    def _levels(self, people: list[list[Certification]]) -> dict[str, int]:
         day = self.as_of or datetime.date.today()
         counts = dict.fromkeys(self.ruleset.levels(), 0)
-        for person in people:
+        for certifications in people:
             held: set[str] = set()
-            for cert in person.certifications:
+            for cert in certifications:
                 cert_id, _ = self.compiled.resolve(cert.name)
                 if (
                     cert_id is None
@@ -697,15 +592,9 @@ class _Import:
         return counts
 
 
-def _progress(rows: Iterator[list[str]], path: Path) -> Iterator[list[str]]:
-    """*rows* with a progress bar on standard error, for a big file (about 100,000 rows) read at a terminal."""
-    if path.stat().st_size < PROGRESS_ROWS * _ROW_BYTES or not sys.stderr.isatty():
-        return rows
-    from tqdm import tqdm  # noqa: PLC0415 - only a terminal shows it
+# The workloads, association types and months of a download repeat in every row: each is handled once
+_normal = functools.lru_cache(maxsize=4096)(normalise_name)
+_shared = functools.lru_cache(maxsize=4096)(str)
 
-    return iter(tqdm(rows, unit=" rows", desc=path.name, file=sys.stderr, leave=False))
-
-
-_ROW_BYTES = 100  # about, in a trainings or usage download
 #: How alike a title and a ruleset spelling must be (difflib's ratio) for the title to be a near miss.
 _CLOSE = 0.9

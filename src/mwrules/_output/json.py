@@ -90,7 +90,7 @@ def partner_to_json(partner: Partner) -> dict[str, Any]:
     if partner.as_of is not None:
         document["as_of"] = partner.as_of.isoformat()
     document["people"] = [
-        {"id": person.id, "certifications": [_certification_to_json(cert) for cert in person.certifications]}
+        {"id": person.id, "certifications": [certification_to_json(cert) for cert in person.certifications]}
         for person in partner.people
     ]
     document["metrics"] = {
@@ -114,7 +114,7 @@ def _customer_to_json(customer: Customer) -> dict[str, Any]:
     return document
 
 
-def _certification_to_json(cert: Certification) -> str | dict[str, str]:
+def certification_to_json(cert: Certification) -> str | dict[str, str]:
     if cert.earned is None and cert.expires is None:
         return cert.name
     written = {"name": cert.name}

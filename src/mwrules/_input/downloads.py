@@ -1,0 +1,479 @@
+"""Partner Center downloads as rows: each file read once, one bounded line at a time, and the dates in them.
+
+A download may be a pipe (``<(unzip -p export.zip)``) or a named pipe, so it
+is opened once: its encoding, its header and its rows all come from that one
+reading. A line longer than :data:`MAX_LINE_BYTES` is refused: no real row is
+near it, and a file that is one endless line (``/dev/zero``) must not fill
+the memory before anything is said.
+
+:class:`DownloadReader` is what an import (:mod:`mwrules.partner_center`)
+builds on: the files in order, each row with the date order of its file,
+and every problem with its file and line; :func:`people_of` says whose the
+certification rows of the trainings are, whatever their order.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import csv
+import datetime
+import functools
+import io
+import os
+import re
+import stat
+import sys
+from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any, BinaryIO, Literal, NamedTuple
+
+from .. import codes
+from ..errors import Problem, did_you_mean
+from ..model import Certification
+
+
+DateOrder = Literal["day-first", "month-first"]
+DATE_ORDERS: tuple[str, ...] = ("day-first", "month-first")
+#: The longest line of a download, in bytes (in characters for UTF-16 text): a real row is a few hundred.
+MAX_LINE_BYTES = 2**20
+#: Rows after which a progress bar is shown (when standard error is a terminal).
+PROGRESS_ROWS = 100_000
+_ROW_BYTES = 100  # about, in a trainings or usage download
+
+
+class NotText(ValueError):
+    """A line of a file is not text in the file's encoding."""
+
+    def __init__(self, line: int, error: UnicodeDecodeError) -> None:
+        super().__init__(f"line {line} is not {error.encoding} text ({error.reason})")
+        self.line = line
+
+
+class LineTooLong(ValueError):
+    """A line of a file is longer than any row of a download."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(f"line {line} is longer than {MAX_LINE_BYTES:,} bytes: no download has such rows")
+        self.line = line
+
+
+class _Replayed(io.RawIOBase):
+    """The bytes already read from the start of a file, then the rest of it: a file read once, looked at first."""
+
+    def __init__(self, start: bytes, rest: BinaryIO) -> None:
+        self._start = start
+        self._rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        if self._start:
+            size = min(len(buffer), len(self._start))
+            buffer[:size] = self._start[:size]
+            self._start = self._start[size:]
+            return size
+        return self._rest.readinto(buffer)  # type: ignore[attr-defined, no-any-return]
+
+
+def _read_start(raw: BinaryIO, size: int) -> bytes:
+    """The first *size* bytes of *raw* (fewer at its end), however a pipe delivers them."""
+    start = b""
+    while len(start) < size:
+        more = raw.read(size - len(start))
+        if not more:
+            break
+        start += more
+    return start
+
+
+class Download:
+    """One open download: its delimiter and column names (from the header line), then its rows."""
+
+    def __init__(self, raw: BinaryIO, path: Path) -> None:
+        start = _read_start(raw, 4)
+        self.path = path
+        self._stream = io.BufferedReader(_Replayed(start, raw), buffer_size=2**16)
+        self._size = _regular_size(raw)
+        self._number = 0
+        if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            self._lines: Iterator[str] = self._utf16_lines()
+        else:
+            self._lines = self._utf8_lines("utf-8-sig" if start.startswith(codecs.BOM_UTF8) else "utf-8")
+        header = next(self._lines, "")
+        self.delimiter = "\t" if header.count("\t") > header.count(",") else ","
+        self.columns = [name.strip() for name in next(csv.reader([header], delimiter=self.delimiter), [])]
+
+    def _utf8_lines(self, encoding: str) -> Iterator[str]:
+        """The lines decoded one by one, so that a line that is not text is named."""
+        readline = self._stream.readline
+        while True:
+            line = readline(MAX_LINE_BYTES + 1)
+            if not line:
+                return
+            self._number += 1
+            if len(line) > MAX_LINE_BYTES:
+                raise LineTooLong(self._number)
+            try:
+                yield line.decode(encoding if self._number == 1 else "utf-8")
+            except UnicodeDecodeError as error:
+                raise NotText(self._number, error) from None
+
+    def _utf16_lines(self) -> Iterator[str]:
+        """The lines of UTF-16 text, decoded as they are read (they cannot be split before)."""
+        text = io.TextIOWrapper(self._stream, encoding="utf-16", newline="")
+        while True:
+            line = text.readline(MAX_LINE_BYTES + 1)
+            if not line:
+                return
+            self._number += 1
+            if len(line) > MAX_LINE_BYTES:
+                raise LineTooLong(self._number)
+            yield line
+
+    def rows(self) -> Iterator[tuple[int, list[str]]]:
+        """(line number, values) of each row that is not blank (Excel writes lines of bare commas)."""
+        reader = csv.reader(self._lines, delimiter=self.delimiter)
+        for values in _progress(reader, self.path, self._size):
+            if any(value.strip() for value in values):
+                yield reader.line_num + 1, values
+
+
+@contextlib.contextmanager
+def opened(path: Path) -> Iterator[Download]:
+    """*path* opened once, its header read.
+
+    Raises:
+        OSError, NotText, LineTooLong, csv.Error: the file or its header cannot be read.
+    """
+    with path.open("rb", buffering=0) as raw:
+        yield Download(raw, path)
+
+
+def _regular_size(raw: BinaryIO) -> int:
+    """The size of a regular file; 0 for a pipe, whose size is not known."""
+    status = os.fstat(raw.fileno())
+    return status.st_size if stat.S_ISREG(status.st_mode) else 0
+
+
+def _progress(rows: Iterator[list[str]], path: Path, size: int) -> Iterator[list[str]]:
+    """*rows* with a progress bar on standard error, for a big file (about 100,000 rows) read at a terminal."""
+    if size < PROGRESS_ROWS * _ROW_BYTES or not sys.stderr.isatty():
+        return rows
+    from tqdm import tqdm  # noqa: PLC0415 - only a terminal shows it
+
+    return iter(tqdm(rows, unit=" rows", desc=path.name, file=sys.stderr, leave=False))
+
+
+# Dates --------------------------------------------------------------------------------
+# Digits are ASCII digits: a year in full-width digits (U+FF10 to U+FF19) is not one a
+# download writes, and a partner document refuses it too.
+
+_DMY = re.compile(r"\s*([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{4})(?:[ T].*)?", re.ASCII | re.DOTALL)
+_YMD = re.compile(r"\s*([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[ T].*)?", re.ASCII | re.DOTALL)
+_YM = re.compile(r"\s*([0-9]{4})-([0-9]{1,2})\s*", re.ASCII)
+_MONTH_NAMES = {name: number for number, name in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}  # fmt: skip
+_MON_YY = re.compile(r"\s*([A-Za-z]{3})[- ]([0-9]{2}|[0-9]{4})\s*", re.ASCII)
+_COUNT = re.compile(r"[0-9]+", re.ASCII)
+_COUNT_DIGITS = 4_000  # below the digits int() converts; beyond any count, which the document checks bound
+
+
+class DateOrderSeen:
+    """What the dates of one file show so far: day first (a first field above 12), month first, or both."""
+
+    def __init__(self) -> None:
+        self.day_first = self.month_first = False
+
+    def see(self, texts: Iterable[str]) -> bool:
+        """Take in the dates *texts*; whether one of them could be read either way (both fields at most 12)."""
+        undecided = False
+        for text in texts:
+            fields = _fields(text)
+            if fields is not None:
+                first, second = fields
+                self.day_first |= first
+                self.month_first |= second
+                undecided |= not (first or second)
+        return undecided
+
+    @property
+    def both(self) -> bool:
+        return self.day_first and self.month_first
+
+    @property
+    def order(self) -> DateOrder | None:
+        """The order shown (None: none yet, or both)."""
+        if self.day_first == self.month_first:
+            return None
+        return "day-first" if self.day_first else "month-first"
+
+
+# A download repeats the same few dates and months in every row: each is read once (the last few thousand)
+_CACHED = 4096
+
+
+@functools.lru_cache(maxsize=_CACHED)
+def _fields(text: str) -> tuple[bool, bool] | None:
+    """Whether the first and the second field of a day-month date are above 12; None for another text."""
+    match = _DMY.fullmatch(text)
+    return None if match is None else (int(match[1]) > 12, int(match[2]) > 12)
+
+
+@functools.lru_cache(maxsize=_CACHED)
+def parse_date(text: str, order: DateOrder | None) -> datetime.date | None:
+    """The day *text* writes, or None; a time of day is ignored. Raises ValueError for text that is not a date."""
+    if not text.strip():
+        return None
+    match = _YMD.fullmatch(text)
+    if match:
+        year, month, day = int(match[1]), int(match[2]), int(match[3])
+    else:
+        match = _DMY.fullmatch(text)
+        if match is None or order is None:
+            raise ValueError(text)
+        a, b, year = int(match[1]), int(match[2]), int(match[3])
+        day, month = (a, b) if order == "day-first" else (b, a)
+    try:
+        return datetime.date(year, month, day)
+    except ValueError:  # 31/02/2025: said with the text, not as "day is out of range for month"
+        raise ValueError(text) from None
+
+
+@functools.lru_cache(maxsize=_CACHED)
+def parse_month(text: str, order: DateOrder | None) -> str:
+    """The month *text* writes (a date, ``YYYY-MM`` or ``Oct-25``), as ``YYYY-MM``. Raises ValueError."""
+    match = _YM.fullmatch(text)
+    if match and 1 <= int(match[2]) <= 12:
+        return f"{int(match[1]):04d}-{int(match[2]):02d}"
+    match = _MON_YY.fullmatch(text)
+    if match and match[1].lower() in _MONTH_NAMES:
+        year = int(match[2]) + (2000 if len(match[2]) == 2 else 0)
+        return f"{year:04d}-{_MONTH_NAMES[match[1].lower()]:02d}"
+    day = parse_date(text, order)
+    if day is None:
+        raise ValueError(text)
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def parse_count(text: str) -> int:
+    """A count of seats or users written in ASCII digits (blank: 0). Raises ValueError."""
+    if not text:
+        return 0
+    if len(text) > _COUNT_DIGITS or _COUNT.fullmatch(text) is None:  # int() would take "١٢" and "1_000"
+        raise ValueError(text)
+    return int(text)
+
+
+# Reading downloads, for an import -------------------------------------------------------
+
+#: A place in an import is (file << LINE_BITS) | line: one small int per kept row, sorting in reading order.
+LINE_BITS = 40
+
+
+class DownloadReader:
+    """Reads the downloads of one import, in order, collecting every problem with its file and line."""
+
+    def __init__(self, order: DateOrder | None) -> None:
+        if order is not None and order not in DATE_ORDERS:
+            msg = f"date_order must be one of {DATE_ORDERS}, not {order!r}"
+            raise ValueError(msg)
+        self.order = order
+        self.files: list[str] = []
+        self.problems: list[Problem] = []
+        self.rows_read = 0
+
+    def problem(self, file: Path, line: int | None, where: str, message: str, hint: str | None, code: str) -> None:
+        self.problems.append(Problem(where, message, hint, file=str(file), line=line, code=code))
+
+    def place(self, line: int) -> int:
+        """Where *line* of the file being read is in the import, as one number that sorts in reading order."""
+        return ((len(self.files) - 1) << LINE_BITS) | line
+
+    def where(self, place: int) -> tuple[str, int]:
+        """The file and line of a place (see :meth:`place`)."""
+        return self.files[place >> LINE_BITS], place & ((1 << LINE_BITS) - 1)
+
+    def read(
+        self, path: Path, wanted: Mapping[str, Sequence[str]], required: Sequence[str]
+    ) -> Generator[Any, None, None]:
+        """The rows of *path* as (line, value per wanted column), in the order of the file; problems reported."""
+        try:
+            with opened(path) as download:
+                columns = self._find_columns(path, download.columns, wanted, required)
+                if columns is None:
+                    return
+                self.files.append(str(path))
+                yield columns
+                yield from self._values(path, download, columns)
+        except LineTooLong as error:
+            self.problem(path, error.line, "$", f"cannot read the file: {error}", None, codes.LIMIT)
+        except (OSError, UnicodeError, csv.Error, NotText) as error:
+            self.problem(path, None, "$", f"cannot read the file: {error}", None, codes.UNREADABLE)
+
+    def _find_columns(
+        self, path: Path, present: Sequence[str], wanted: Mapping[str, Sequence[str]], required: Sequence[str]
+    ) -> dict[str, int] | None:
+        """The file's column for each wanted name (any of its spellings, case ignored); None if a required one lacks."""
+        folded: dict[str, int] = {}
+        for index, name in enumerate(present):
+            folded.setdefault(name.casefold(), index)
+        found = {}
+        for key, spellings in wanted.items():
+            for spelling in spellings:
+                if spelling.casefold() in folded:
+                    found[key] = folded[spelling.casefold()]
+                    break
+        missing = [wanted[key][0] for key in required if key not in found]
+        for name in missing:
+            self.problem(
+                path,
+                1,
+                "$",
+                f"no column {name!r}",
+                did_you_mean(name, present) or "is this the right download?",
+                codes.MISSING_KEY,
+            )
+        return None if missing else found
+
+    def _values(
+        self, path: Path, download: Download, columns: Mapping[str, int]
+    ) -> Iterator[tuple[int, dict[str, str]]]:
+        """(line, value per wanted column, stripped) of each row; a file that stops being readable is a problem."""
+        line = 1
+        wanted = list(columns.items())
+        try:
+            for line, row in download.rows():
+                self.rows_read += 1
+                size = len(row)
+                yield line, {key: row[index].strip() if index < size else "" for key, index in wanted}
+        except LineTooLong as error:
+            self.problem(path, error.line, "$", f"cannot read the file: {error}", None, codes.LIMIT)
+        except NotText as error:
+            self.problem(path, error.line, "$", f"cannot read the file: {error}", "save it as UTF-8", codes.UNREADABLE)
+        except (UnicodeError, csv.Error) as error:
+            self.problem(
+                path, line + 1, "$", f"cannot read the file after line {line}: {error}", None, codes.UNREADABLE
+            )
+
+    def in_date_order(
+        self, path: Path, rows: Iterable[tuple[int, dict[str, str], bool]], keys: Sequence[str]
+    ) -> Iterator[tuple[int, dict[str, str], DateOrder | None]]:
+        """The rows to keep, with the order their dates are written in, in the order of the file.
+
+        The order comes from *date_order*, or from the file's dates as they
+        come (a first field above 12: day first). Rows are held back only
+        while the order is not known yet and they need it: a file whose dates
+        show their order early is read straight through.
+        """
+        if self.order is not None:
+            for line, values, kept in rows:
+                if kept:
+                    yield line, values, self.order
+            return
+        seen = DateOrderSeen()
+        waiting: list[tuple[int, dict[str, str]]] = []
+        for line, values, kept in rows:
+            undecided = seen.see(values[key] for key in keys if values.get(key))
+            if seen.both:
+                self.problem(
+                    path,
+                    line,
+                    "$",
+                    "the dates are written both day first and month first",
+                    "give the order with --date-order day-first|month-first",
+                    codes.INVALID_VALUE,
+                )
+                return
+            if not kept:
+                continue
+            order = seen.order
+            if order is None and (undecided or waiting):
+                waiting.append((line, values))
+                continue
+            for early, early_values in waiting:
+                yield early, early_values, order
+            waiting.clear()
+            yield line, values, order
+        if waiting:
+            self.problem(
+                path,
+                None,
+                "$",
+                "the dates could be day first or month first (no field is above 12)",
+                "give the order with --date-order day-first|month-first",
+                codes.INVALID_VALUE,
+            )
+
+
+# Trainings and usage: whose rows are whose ------------------------------------------------
+
+
+class Certified(NamedTuple):
+    """A certification row of the trainings, and how its person is known."""
+
+    place: int  # in the import: see DownloadReader.place
+    mcpid: str
+    emails: tuple[str, ...]  # case folded
+    name: str
+    certification: Certification
+
+
+class Tenant:
+    """What the usage rows of one tenant (its id compared as ids are) said."""
+
+    __slots__ = ("associations", "name", "place", "rows", "tenant")
+
+    def __init__(self, tenant: str, place: int) -> None:
+        self.tenant = tenant
+        self.place = place
+        self.name: str | None = None
+        #: association type -> the earliest start, and the place of its row
+        self.associations: dict[str, tuple[datetime.date, int]] = {}
+        #: (month, workload as the ruleset names it) -> (place, workload as written, paid, active)
+        self.rows: dict[tuple[str, str], tuple[int, str, int, int]] = {}
+
+
+def people_of(certified: Sequence[Certified]) -> dict[str, list[Certified]]:
+    """The certification rows of each person, by identity key: an MCPID, or an e-mail.
+
+    Rows with an MCPID are that MCPID's person. A row without one is the
+    person of an MCPID that shares one of its e-mails (the smallest such
+    MCPID, should there be several), wherever that row is in the files;
+    else the person of its e-mails, rows that share an e-mail being one.
+    """
+    owners: dict[str, str] = {}  # e-mail -> the smallest MCPID key whose rows give it
+    for row in certified:
+        if row.mcpid:
+            key = f"mcpid:{row.mcpid}"
+            for email in row.emails:
+                owners[email] = min(key, owners.get(email, key))
+    parent: dict[str, str] = {}  # e-mails of rows without an MCPID, joined when a row gives two
+
+    def root(email: str) -> str:
+        while parent[email] != email:
+            parent[email] = parent[parent[email]]
+            email = parent[email]
+        return email
+
+    for row in certified:
+        if not row.mcpid:
+            for email in row.emails:
+                parent.setdefault(email, email)
+            for email in row.emails[1:]:
+                parent[root(email)] = root(row.emails[0])
+    keys: dict[str, str] = {}  # root e-mail -> the person's key
+    for email in sorted(parent):
+        top = root(email)
+        owner = owners.get(email)
+        current = keys.get(top)
+        if owner is not None and (current is None or current.startswith("email:") or owner < current):
+            keys[top] = owner
+        elif current is None:
+            keys[top] = f"email:{email}"  # the smallest e-mail: they are taken in order
+    people: dict[str, list[Certified]] = {}
+    for row in certified:
+        key = f"mcpid:{row.mcpid}" if row.mcpid else keys[root(row.emails[0])]
+        people.setdefault(key, []).append(row)
+    return people
