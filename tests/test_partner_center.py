@@ -479,6 +479,21 @@ def test_an_endless_line_is_refused_at_once():
     assert f"/dev/zero:1: $: {codes.LIMIT}" in result.stderr
 
 
+def test_rows_wait_for_their_date_order_only_so_long(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A file whose dates never show their order is refused at the row past the bound, not after holding all."""
+    monkeypatch.setattr(downloads, "MAX_WAITING_ROWS", 3)
+    path = write(tmp_path / "u.csv", USAGE, [usage_row(f"t{n}", "Teams", 1, 400) for n in range(5)])
+    rows = [row[:7] + row[8:] for row in csv.reader(path.read_text().splitlines())]  # no DateAssociated
+    write(path, rows[0], rows[1:])
+
+    with pytest.raises(mwrules.InputError) as caught:
+        read(usage=[path])
+
+    [problem] = caught.value.problems
+    assert (problem.line, problem.code) == (5, codes.INVALID_VALUE)
+    assert "--date-order" in str(problem)
+
+
 def _peak(function: Callable[[], object]) -> int:
     tracemalloc.start()
     try:

@@ -268,6 +268,9 @@ def parse_count(text: str) -> int:
 
 # Reading downloads, for an import -------------------------------------------------------
 
+#: The most rows kept waiting for their file's dates to show their order (a first or second field above 12)
+#: before the file is refused: real downloads show it within a few rows, or never.
+MAX_WAITING_ROWS = 100_000
 #: A place in an import is (file << LINE_BITS) | line: one small int per kept row, sorting in reading order.
 LINE_BITS = 40
 
@@ -364,8 +367,9 @@ class DownloadReader:
 
         The order comes from *date_order*, or from the file's dates as they
         come (a first field above 12: day first). Rows are held back only
-        while the order is not known yet and they need it: a file whose dates
-        show their order early is read straight through.
+        while the order is not known yet and they need it (at most
+        :data:`MAX_WAITING_ROWS`): a file whose dates show their order early
+        is read straight through.
         """
         if self.order is not None:
             for line, values, kept in rows:
@@ -390,6 +394,17 @@ class DownloadReader:
                 continue
             order = seen.order
             if order is None and (undecided or waiting):
+                if len(waiting) == MAX_WAITING_ROWS:
+                    self.problem(
+                        path,
+                        line,
+                        "$",
+                        f"the dates of {MAX_WAITING_ROWS:,} rows could be day first or month first (no field is "
+                        "above 12)",
+                        "give the order with --date-order day-first|month-first",
+                        codes.INVALID_VALUE,
+                    )
+                    return
                 waiting.append((line, values))
                 continue
             for early, early_values in waiting:
