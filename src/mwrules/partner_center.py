@@ -474,7 +474,7 @@ class _Import(DownloadReader):
                 "$",
                 f"tenant {tenant_id}, {month}, {workload}: {paid} paid and {active} active, but {said} says "
                 f"{previous[2]} paid and {previous[3]} active",
-                "keep one row per tenant, month and workload (rows that repeat one exactly are counted once)",
+                "keep one row per tenant, month and workload; a row repeated exactly is counted once",
                 codes.DUPLICATE_USAGE,
             )
         return True
