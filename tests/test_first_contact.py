@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import os
 import subprocess
 import sys
@@ -27,13 +28,67 @@ def python(code: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_the_version_comes_from_the_package_metadata(capsys: pytest.CaptureFixture[str]):
+def test_the_version_is_the_one_in_the_package_metadata(capsys: pytest.CaptureFixture[str]):
+    """`mwrules --version` and mwrules.__version__ say what the installed package's metadata says."""
     with pytest.raises(SystemExit) as exited:
         main(["--version"])
 
     assert 0 == exited.value.code
-    assert f"mwrules {mwrules.__version__}\n" == capsys.readouterr().out
-    assert mwrules.__version__[0].isdigit()
+    assert f"mwrules {importlib.metadata.version('mwrules')}\n" == capsys.readouterr().out
+    assert importlib.metadata.version("mwrules") == mwrules.__version__
+
+
+#: What a command's work needs and its help does not: the engine, YAML and cattrs.
+HEAVY_MODULES = {"durable_rules_engine", "mwrules._evaluation.engine", "yaml", "cattrs"}
+#: What even the model needs, and `--version` and `--help` do not: attrs, and
+#: importlib.metadata (slower to import than the rest of the start).
+MODEL_MODULES = {"attrs", "importlib.metadata"}
+
+
+def modules_imported(*command: str) -> set[str]:
+    """The modules a fresh Python imports to run *command* (from ``-X importtime``: names, not times)."""
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", *command], capture_output=True, text=True, check=False, timeout=300
+    )
+    assert 0 == result.returncode, result.stderr
+    return {line.rpartition("|")[2].strip() for line in result.stderr.splitlines() if line.startswith("import time:")}
+
+
+def cli_imports(*arguments: str) -> set[str]:
+    """The modules `mwrules ARGUMENTS` imports, run as the installed script runs it."""
+    return modules_imported("-c", "import sys; from mwrules.cli import main; sys.exit(main())", *arguments)
+
+
+@pytest.mark.parametrize("option", ["--version", "--help"])
+def test_the_version_and_the_help_import_no_more_than_argparse(option: str):
+    """`mwrules --version` and `mwrules --help` start as fast as Python and argparse do."""
+    imported = cli_imports(option)
+
+    assert "mwrules.cli" in imported
+    assert set() == imported & (HEAVY_MODULES | MODEL_MODULES)
+
+
+@pytest.mark.parametrize("command", ["evaluate", "import", "timeline", "lint"])
+def test_a_commands_help_imports_nothing_heavy(command: str):
+    """A command's help names its options without importing what the command runs on."""
+    imported = cli_imports(command, "--help")
+
+    assert "mwrules.cli" in imported
+    assert set() == imported & HEAVY_MODULES
+
+
+def test_importing_mwrules_imports_nothing_heavy():
+    """`import mwrules` defers each public name to its first use."""
+    imported = modules_imported("-c", "import mwrules")
+
+    assert "mwrules" in imported
+    assert set() == imported & (HEAVY_MODULES | MODEL_MODULES)
+
+
+def test_a_public_name_imports_its_module_when_first_used():
+    result = python("import sys, mwrules; mwrules.evaluate; print('mwrules._evaluation.engine' in sys.modules)")
+
+    assert "True" == result.stdout.strip(), result.stderr
 
 
 def test_the_wheel_ships_types_rulesets_and_licence(tmp_path: Path):
@@ -106,7 +161,7 @@ def test_a_broken_mwrules_does_not_break_hypothesis(tmp_path: Path):
     env = {**os.environ, "PYTHONPATH": str(tmp_path)}
 
     result = python("import hypothesis.strategies as st; print(st.integers().example() is not None)", env=env)
-    broken = python("import mwrules", env=env)
+    broken = python("import mwrules; mwrules.evaluate", env=env)
 
     assert "True" == result.stdout.strip(), result.stderr
     assert "a broken build" in broken.stderr

@@ -12,6 +12,9 @@ Exit status:
 * Every command: 2 for a file that cannot be read, bad input or a bad
   ruleset. Problems go to standard error, never a traceback. 141 (as for a
   tool killed by SIGPIPE) when the reader of the output closed the pipe.
+
+Each command imports what it needs when it runs: ``mwrules --help`` and
+``mwrules --version`` import neither the engine nor YAML nor cattrs.
 """
 
 from __future__ import annotations
@@ -23,29 +26,14 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import attrs
 
-from . import codes
-from ._batch import portfolio as _portfolio
-from ._evaluation.evaluate import evaluate_with, prepare
-from ._input import documents as _documents
-from ._input.convert import parse_date
-from ._input.convert import shown as _shown
-from ._input.partner import choose_ruleset, declared_as_of, on_date, read_document
-from ._output import explain as _explain
-from ._output.json import partner_to_json, verdict_to_json
-from ._output.plan_report import plan_to_json, plan_to_text
-from ._rulesets.schema import partner_schema, ruleset_schema
-from ._rulesets.versions import DEFAULT_ID, load_ruleset, select_ruleset, shipped_family, yaml_files
-from ._tools.cases import CaseResult, cases_dir, run_case, shown
-from ._tools.diff import impact, impact_to_json, impact_to_text, read_partners
-from ._tools.lint import lint, ruleset_files
-from ._tools.plan import plan_by, plan_for
-from .errors import InputError, MwrulesError, Problem, RulesetError, did_you_mean
-from .limits import MAX_DEPTH, Limits
-from .ruleset import Ruleset, read_ruleset_file, rulesets_dir
+if TYPE_CHECKING:
+    from ._input.documents import Document
+    from ._tools.cases import CaseResult
+    from .limits import Limits
+    from .ruleset import Ruleset
 
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT = 0, 1, 2
@@ -54,6 +42,8 @@ EXIT_BROKEN_PIPE = 128 + 13  # SIGPIPE
 
 
 def _date(text: str) -> datetime.date:
+    from ._input.convert import parse_date
+
     try:
         return parse_date(text)
     except ValueError as error:
@@ -85,11 +75,15 @@ _MAX_JOBS = 512
 
 
 def _limit(text: str) -> tuple[str, int]:
+    from ._input.convert import shown
+    from .errors import did_you_mean
+    from .limits import MAX_DEPTH, Limits
+
     name, _, value = text.partition("=")
     fields = dict(Limits.NAMES)
     if name not in fields:
         hint = did_you_mean(name, fields)
-        raise argparse.ArgumentTypeError(f"no limit is called {_shown(name)}" + (f" ({hint})" if hint else ""))
+        raise argparse.ArgumentTypeError(f"no limit is called {shown(name)}" + (f" ({hint})" if hint else ""))
     if not (value.isascii() and value.isdigit() and len(value) <= 18) or int(value) < 1:
         msg = f"{name} needs a whole number of at least 1, e.g. {name}=1000"
         raise argparse.ArgumentTypeError(msg)
@@ -100,19 +94,41 @@ def _limit(text: str) -> tuple[str, int]:
 
 
 def _limits(args: argparse.Namespace) -> Limits:
+    from .limits import Limits
+
     return Limits(**dict(args.limit))
 
 
+class _LimitNames:
+    """The names ``--limit`` takes, for its help: read from :mod:`mwrules.limits` (and attrs) only when shown."""
+
+    def __str__(self) -> str:
+        from .limits import Limits
+
+        return ", ".join(name for name, _ in Limits.NAMES)
+
+
+class _LimitOption(argparse.Action):
+    """``--limit NAME=N``, repeatable; its help names the limits (``%(names)s``) only when it is shown."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, **kwargs)
+        self.names = _LimitNames()
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, *values: object) -> None:
+        setattr(namespace, self.dest, [*getattr(namespace, self.dest), values[0]])
+
+
 class _Version(argparse.Action):
-    """``--version``, reading the package metadata only when asked (it is slow to import)."""
+    """``--version``."""
 
     def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
         super().__init__(option_strings, dest, nargs=0, **kwargs)
 
     def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
-        import mwrules  # noqa: PLC0415 - the package's __version__ is computed on access
+        from ._version import __version__
 
-        print(f"mwrules {mwrules.__version__}")
+        print(f"mwrules {__version__}")
         parser.exit()
 
 
@@ -206,11 +222,10 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument(
             "--limit",
             type=_limit,
-            action="append",
+            action=_LimitOption,
             default=[],
             metavar="NAME=N",
-            help="raise or lower a limit on what is read (see docs/limits.md): "
-            + ", ".join(name for name, _ in Limits.NAMES),
+            help="raise or lower a limit on what is read (see docs/limits.md): %(names)s",
         )
         return command
 
@@ -319,6 +334,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             reconfigure(errors="backslashreplace")
     args = _parser().parse_args(argv)
     command: Callable[[argparse.Namespace], int] = _COMMANDS[args.command]
+    from ._input.convert import shown
+    from .errors import InputError, MwrulesError, RulesetError
+
     try:
         status = command(args)
         sys.stdout.flush()
@@ -336,18 +354,28 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_BROKEN_PIPE
         # A path the system refuses (a name too long, a folder where a file
         # belongs): the user's mistake, said plainly.
-        name = _shown(str(error.filename)) if error.filename else "a file"
+        name = shown(str(error.filename)) if error.filename else "a file"
         print(f"mwrules: cannot read {name}: {error.strerror or error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     return status
 
 
-def _partner_document(args: argparse.Namespace) -> _documents.Document:
+def _partner_document(args: argparse.Namespace) -> Document:
     """The partner document named on the command line, with ``--as-of`` applied."""
+    from ._input.partner import on_date
+
     return on_date(_read_document(args.partner, _limits(args)), args.as_of)
 
 
 def _evaluate(args: argparse.Namespace) -> int:
+    import attrs
+
+    from ._batch import portfolio as _portfolio
+    from ._evaluation.evaluate import evaluate_with, prepare
+    from ._input.partner import choose_ruleset
+    from ._output import explain as _explain
+    from ._output.json import verdict_to_json
+
     imported: tuple[str, ...] = ()
     if args.command == "evaluate" and (args.trainings or args.usage):
         if args.partner or not args.partner_id:
@@ -381,7 +409,7 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 def _import(args: argparse.Namespace) -> tuple[Any, Any]:
     """The partner and the report of ``--trainings``/``--usage``; the report goes to stderr (or ``--report``)."""
-    from . import partner_center  # noqa: PLC0415 - csv and the importer only when importing
+    from . import partner_center
 
     partner, report = partner_center.read(
         trainings=args.trainings,
@@ -403,12 +431,14 @@ def _import_command(args: argparse.Namespace) -> int:
     if not (args.trainings or args.usage):
         print("mwrules: import needs --trainings FILE or --usage FILE", file=sys.stderr)
         return EXIT_BAD_INPUT
+    from ._output.json import partner_to_json
+
     partner, _ = _import(args)
     document = partner_to_json(partner)
     if args.format == "json":
         text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     else:
-        import yaml  # noqa: PLC0415
+        import yaml
 
         text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, default_flow_style=None, width=120)
     if args.output:
@@ -419,13 +449,20 @@ def _import_command(args: argparse.Namespace) -> int:
 
 
 def _plan(args: argparse.Namespace) -> int:
+    from ._evaluation.evaluate import prepare
+    from ._input.convert import shown
+    from ._input.partner import on_date, read_document
+    from ._output.plan_report import plan_to_json, plan_to_text
+    from ._tools.plan import plan_by, plan_for
+    from .errors import did_you_mean
+
     document = _partner_document(args)
     ruleset = ruleset_argument(args.ruleset)
     partner, choice = prepare(on_date(document, args.by), ruleset, _limits(args))
     path_ids = [path.id for path in choice.ruleset.paths]
     if args.path is not None and args.path not in path_ids:
         hint = did_you_mean(args.path, path_ids)
-        print(f"mwrules: --path {_shown(args.path)} is not a path of {choice.ruleset} ({hint})", file=sys.stderr)
+        print(f"mwrules: --path {shown(args.path)} is not a path of {choice.ruleset} ({hint})", file=sys.stderr)
         return EXIT_BAD_INPUT
     costs = read_document(args.costs, what="the costs file") if args.costs else None
     if args.by is not None:
@@ -440,8 +477,9 @@ def _plan(args: argparse.Namespace) -> int:
 
 
 def _timeline(args: argparse.Namespace) -> int:
-    from ._output.timeline_report import plot, timeline_to_text  # noqa: PLC0415 - only this command needs them
-    from ._tools.timeline import timeline_of  # noqa: PLC0415
+    from ._input.partner import declared_as_of
+    from ._output.timeline_report import plot, timeline_to_text
+    from ._tools.timeline import timeline_of
 
     document = _read_document(args.partner, _limits(args))
     start = args.start or declared_as_of(document.data) or datetime.date.today()
@@ -474,6 +512,9 @@ def _encodes(text: str) -> bool:
 
 
 def _lint(args: argparse.Namespace) -> int:
+    from ._tools.lint import lint
+    from .ruleset import rulesets_dir
+
     report = lint(args.paths or [rulesets_dir()])
     for problem in report.problems:
         print(problem)
@@ -486,6 +527,12 @@ def _lint(args: argparse.Namespace) -> int:
 
 
 def _test(args: argparse.Namespace) -> int:
+    from . import codes
+    from ._rulesets.versions import yaml_files
+    from ._tools.cases import cases_dir, run_case
+    from ._tools.lint import ruleset_files
+    from .ruleset import read_ruleset_file, rulesets_dir
+
     files, problems = ruleset_files(args.paths or [rulesets_dir()])
     results: list[CaseResult] = []
     for path in files:
@@ -508,6 +555,8 @@ def _test(args: argparse.Namespace) -> int:
 
 
 def _print_result(result: CaseResult) -> None:
+    from ._tools.cases import shown
+
     status = "PASS" if result.passed else "FAIL"
     print(f"{status}  {result.ruleset}  {result.path.stem}")
     for mismatch in result.mismatches:
@@ -519,6 +568,10 @@ def _print_result(result: CaseResult) -> None:
 
 
 def _diff(args: argparse.Namespace) -> int:
+    from . import codes
+    from ._tools.diff import impact, impact_to_json, impact_to_text, read_partners
+    from .errors import InputError, Problem
+
     old, new = _versioned(args.old), _versioned(args.new)
     documents, unreadable = read_partners(args.partners)
     if not documents and not unreadable:
@@ -534,6 +587,11 @@ def _diff(args: argparse.Namespace) -> int:
 
 def _versioned(value: str) -> Ruleset:
     """A ruleset named with its version (ID@VERSION) or a file: a diff compares two definite versions."""
+    from . import codes
+    from ._rulesets.versions import select_ruleset, shipped_family
+    from .errors import Problem, RulesetError
+    from .ruleset import Ruleset
+
     ruleset = ruleset_argument(value)
     if isinstance(ruleset, Ruleset):
         return ruleset
@@ -546,6 +604,10 @@ def _versioned(value: str) -> Ruleset:
 
 
 def _schema(args: argparse.Namespace) -> int:
+    from ._rulesets.schema import partner_schema, ruleset_schema
+    from ._rulesets.versions import DEFAULT_ID, select_ruleset, shipped_family
+    from .ruleset import Ruleset
+
     if args.kind == "partner":
         ruleset = ruleset_argument(args.ruleset)
         if isinstance(ruleset, Ruleset):
@@ -565,11 +627,16 @@ def ruleset_argument(value: str | None) -> Ruleset | str | None:
     if value is None:
         return None
     if value.endswith((".yaml", ".yml")) or os.sep in value or "/" in value:
+        from ._rulesets.versions import load_ruleset
+
         return load_ruleset(value)
     return value
 
 
-def _read_document(source: str, limits: Limits) -> _documents.Document:
+def _read_document(source: str, limits: Limits) -> Document:
+    from ._input import documents as _documents
+    from ._input.partner import read_document
+
     if source == "-":
         data = _documents.read_at_most(sys.stdin.buffer, limits.max_file_bytes + 1)
         return read_document("<stdin>", data, what="the partner document", limits=limits)
