@@ -324,3 +324,15 @@ def test_workers_die_with_their_parent(signal_number: int):
         gone = until(lambda: not any(alive(worker) for worker in workers), seconds=30)
 
         assert gone, f"workers {sorted(workers)} outlived their parent"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds the workers in /proc")
+def test_ctrl_c_stops_a_batch_with_status_130_and_no_traceback():
+    """Ctrl-C (SIGINT to the whole process group, as a terminal sends it) once printed KeyboardInterrupt tracebacks."""
+    with waiting_batch(stderr=subprocess.PIPE, start_new_session=True) as (process, workers):
+        os.killpg(process.pid, signal.SIGINT)
+        _, error = process.communicate(timeout=60)
+
+        assert 130 == process.returncode
+        assert "mwrules: interrupted\n" == error.decode()
+        assert until(lambda: not any(alive(worker) for worker in workers), seconds=30)

@@ -9,9 +9,11 @@ Exit status:
 * ``plan``: 0 with a plan (or nothing to do), 1 when no path can qualify.
 * ``timeline``: 0 when the timeline was computed.
 * ``diff``: 0 when every partner was evaluated under both rulesets.
-* Every command: 2 for a file that cannot be read, bad input or a bad
-  ruleset. Problems go to standard error, never a traceback. 141 (as for a
-  tool killed by SIGPIPE) when the reader of the output closed the pipe.
+* Every command: 2 for a command line it does not understand (code MW301),
+  a file that cannot be read or written, bad input or a bad ruleset.
+  Problems go to standard error, never a traceback. 141 (as for a tool
+  killed by SIGPIPE) when the reader of the output closed the pipe; 130 (as
+  for a tool killed by SIGINT) when interrupted with Ctrl-C.
 
 Each command imports what it needs when it runs: ``mwrules --help`` and
 ``mwrules --version`` import neither the engine nor YAML nor cattrs.
@@ -21,12 +23,15 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import io
 import json
 import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
+
+from . import codes
 
 
 if TYPE_CHECKING:
@@ -39,6 +44,49 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT = 0, 1, 2
 EXIT_UNQUALIFIED = EXIT_PROBLEMS
 EXIT_BROKEN_PIPE = 128 + 13  # SIGPIPE
+EXIT_INTERRUPTED = 128 + 2  # SIGINT
+
+
+class _UsageError(Exception):
+    """A command line mwrules does not understand; :func:`main` reports it (code MW301) and exits with 2."""
+
+
+class _CannotWrite(Exception):
+    """A file, or standard output, that could not be written; :func:`main` reports it and exits with 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, whose errors carry a code and return to :func:`main` instead of exiting."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        line = f"{self.prog}: {codes.USAGE} {message}"
+        raise _UsageError(line)
+
+
+class _ClosedOutput(io.TextIOBase):
+    """Standard output of a process started without one (``mwrules evaluate x >&-``): writing to it fails."""
+
+    def write(self, text: str, /) -> int:
+        message = "cannot write to standard output: it is closed"
+        raise _CannotWrite(message)
+
+
+def _usage_error(message: str) -> int:
+    """Report a command line that cannot work as given (code MW301); the exit status."""
+    print(f"mwrules: {codes.USAGE} {message}", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def _write_file(path: str, text: str) -> None:
+    """Write *text* to the file *path* (UTF-8), or raise :class:`_CannotWrite` saying why not."""
+    try:
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as error:
+        from ._input.convert import shown
+
+        message = f"cannot write {shown(path)}: {error.strerror or error}"
+        raise _CannotWrite(message) from None
 
 
 def _date(text: str) -> datetime.date:
@@ -183,7 +231,7 @@ def _tool_commands(partner_command: Callable[..., argparse.ArgumentParser]) -> N
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="mwrules",
         description="Does a partner qualify for Solutions Partner for Modern Work? By how much, and why.",
     )
@@ -266,7 +314,11 @@ def _parser() -> argparse.ArgumentParser:
         "version in force on --as-of)",
     )
     import_command.add_argument(
-        "--as-of", type=_date, metavar="YYYY-MM-DD", help="the evaluation date the document carries (default: none)"
+        "--as-of",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="the evaluation date the document carries (default: none, so the document is evaluated as of the day "
+        "it is evaluated; the titles are matched under the version in force today)",
     )
 
     paths_help = "ruleset files or folders (default: the shipped rulesets)"
@@ -326,13 +378,32 @@ def _import_arguments(command: argparse.ArgumentParser, *, one_step: bool) -> No
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
+    if sys.stdout is None:  # started with standard output closed
+        sys.stdout = _ClosedOutput()
     for stream in (sys.stdout, sys.stderr):
         # Text from a partner file may not be printable as it is (a lone
         # surrogate from a JSON escape): show it escaped rather than fail.
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="backslashreplace")
-    args = _parser().parse_args(argv)
+    try:
+        return _run(argv)
+    except KeyboardInterrupt:
+        # Ctrl-C: stop quietly, with the status of a tool killed by SIGINT
+        print("mwrules: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _run(argv: Sequence[str] | None) -> int:
+    try:
+        args = _parser().parse_args(argv)
+    except _UsageError as error:
+        print(error, file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return _command(args)
+
+
+def _command(args: argparse.Namespace) -> int:
     command: Callable[[argparse.Namespace], int] = _COMMANDS[args.command]
     from ._input.convert import shown
     from .errors import InputError, MwrulesError, RulesetError
@@ -346,6 +417,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except MwrulesError as error:  # pragma: no cover - an engine failure is a bug, but say it plainly
         print(f"mwrules: internal error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except _CannotWrite as error:
+        print(f"mwrules: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except OSError as error:
         if isinstance(error, BrokenPipeError):
             # The reader of the output went away (`mwrules explain x | head`):
@@ -353,7 +427,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return EXIT_BROKEN_PIPE
         # A path the system refuses (a name too long, a folder where a file
-        # belongs): the user's mistake, said plainly.
+        # belongs): the user's mistake, said plainly. Files are written
+        # through _write_file, so this is a file that was to be read.
         name = shown(str(error.filename)) if error.filename else "a file"
         print(f"mwrules: cannot read {name}: {error.strerror or error}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -379,16 +454,14 @@ def _evaluate(args: argparse.Namespace) -> int:
     imported: tuple[str, ...] = ()
     if args.command == "evaluate" and (args.trainings or args.usage):
         if args.partner or not args.partner_id:
-            print("mwrules: evaluate --trainings/--usage takes --partner-id ID and no FILE", file=sys.stderr)
-            return EXIT_BAD_INPUT
+            return _usage_error("evaluate --trainings/--usage takes --partner-id ID and no FILE")
         partner, report = _import(args)
         choice = choose_ruleset(ruleset_argument(args.ruleset), partner.as_of)
         imported = report.warnings
     else:
         if args.command == "evaluate":
             if not args.partner:
-                print("mwrules: evaluate needs a FILE, or --trainings/--usage and --partner-id", file=sys.stderr)
-                return EXIT_BAD_INPUT
+                return _usage_error("evaluate needs a FILE, or --trainings/--usage and --partner-id")
             if _portfolio.is_portfolio(args.partner, lines=args.lines, output=args.format):
                 return _portfolio.run(args, ruleset_argument(args.ruleset), _limits(args))
             args.partner = args.partner[0]
@@ -421,7 +494,7 @@ def _import(args: argparse.Namespace) -> tuple[Any, Any]:
         keep_names=args.keep_names,
     )
     if args.report:
-        Path(args.report).write_text(json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n")
+        _write_file(args.report, json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n")
     else:
         print(report, file=sys.stderr)
     return partner, report
@@ -429,8 +502,7 @@ def _import(args: argparse.Namespace) -> tuple[Any, Any]:
 
 def _import_command(args: argparse.Namespace) -> int:
     if not (args.trainings or args.usage):
-        print("mwrules: import needs --trainings FILE or --usage FILE", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return _usage_error("import needs --trainings FILE or --usage FILE")
     from ._output.json import partner_to_json
 
     partner, _ = _import(args)
@@ -442,7 +514,7 @@ def _import_command(args: argparse.Namespace) -> int:
 
         text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, default_flow_style=None, width=120)
     if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
+        _write_file(args.output, text)
     else:
         sys.stdout.write(text)
     return EXIT_OK
@@ -462,7 +534,8 @@ def _plan(args: argparse.Namespace) -> int:
     path_ids = [path.id for path in choice.ruleset.paths]
     if args.path is not None and args.path not in path_ids:
         hint = did_you_mean(args.path, path_ids)
-        print(f"mwrules: --path {shown(args.path)} is not a path of {choice.ruleset} ({hint})", file=sys.stderr)
+        message = f"--path {shown(args.path)} is not a path of {choice.ruleset} ({hint})"
+        print(f"mwrules: {codes.UNKNOWN_PATH} {message}", file=sys.stderr)
         return EXIT_BAD_INPUT
     costs = read_document(args.costs, what="the costs file") if args.costs else None
     if args.by is not None:
@@ -527,7 +600,6 @@ def _lint(args: argparse.Namespace) -> int:
 
 
 def _test(args: argparse.Namespace) -> int:
-    from . import codes
     from ._rulesets.versions import yaml_files
     from ._tools.cases import cases_dir, run_case
     from ._tools.lint import ruleset_files
@@ -568,7 +640,6 @@ def _print_result(result: CaseResult) -> None:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from . import codes
     from ._tools.diff import impact, impact_to_json, impact_to_text, read_partners
     from .errors import InputError, Problem
 
@@ -587,7 +658,6 @@ def _diff(args: argparse.Namespace) -> int:
 
 def _versioned(value: str) -> Ruleset:
     """A ruleset named with its version (ID@VERSION) or a file: a diff compares two definite versions."""
-    from . import codes
     from ._rulesets.versions import select_ruleset, shipped_family
     from .errors import Problem, RulesetError
     from .ruleset import Ruleset
