@@ -193,11 +193,16 @@ def readme_commands() -> list[str]:
     return [line for block in blocks for line in block.splitlines() if line.startswith(".venv/bin/mwrules ")]
 
 
+def files_under(folder: Path) -> set[Path]:
+    return {path.relative_to(folder) for path in folder.rglob("*")}
+
+
 @pytest.mark.parametrize("command", readme_commands())
 def test_every_readme_command_runs_as_pasted(tmp_path: Path, command: str):
-    """Once, two README lines named a partner.json that does not exist."""
+    """Once, two README lines named a partner.json that does not exist, and one left a file in the checkout."""
     shutil.copytree(ROOT / "examples", tmp_path / "examples")
     (tmp_path / ".venv").symlink_to(Path(sys.executable).parents[1])
+    before = files_under(tmp_path)
 
     result = subprocess.run(  # noqa: S602 - the README's own line, run as a reader runs it
         command, shell=True, cwd=tmp_path, capture_output=True, text=True, check=False, timeout=600
@@ -205,7 +210,8 @@ def test_every_readme_command_runs_as_pasted(tmp_path: Path, command: str):
 
     assert result.returncode in (0, 1), result.stderr  # 1: --fail-unqualified on a partner that does not qualify
     assert "Traceback" not in result.stderr
-    assert result.stdout or (tmp_path / "partner.schema.json").exists()
+    assert result.stdout
+    assert before == files_under(tmp_path)  # following the README leaves the reader's checkout clean
 
 
 @pytest.mark.parametrize("code", sorted(CODES))

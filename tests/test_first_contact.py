@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import importlib.metadata
 import os
+import re
 import subprocess
 import sys
+import tarfile
 import textwrap
 import zipfile
 from pathlib import Path
@@ -113,6 +115,30 @@ def test_the_wheel_ships_types_rulesets_and_licence(tmp_path: Path):
     assert "mwrules/rulesets/modern-work/cases/2026-01/ab-900-counts.yaml" in names
     assert "mwrules/rulesets/ruleset.schema.json" in names
     assert "Permission is hereby granted, free of charge" in licence
+
+
+def test_the_sdist_carries_every_page_the_readme_links_to(tmp_path: Path):
+    """On a package index the README's relative links lead nowhere: the README sends readers to the sdist."""
+    built = subprocess.run(
+        [sys.executable, "-m", "hatchling", "build", "-t", "sdist", "-d", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert 0 == built.returncode, built.stderr
+    (sdist,) = tmp_path.glob("mwrules-*.tar.gz")
+    readme = (ROOT / "README.md").read_text()
+    targets = {target.rstrip("/") for target in re.findall(r"\]\(([^)#:]+)(?:#[^)]*)?\)", readme)}
+
+    with tarfile.open(sdist) as archive:
+        names = {name.partition("/")[2] for name in archive.getnames()}
+
+    assert "pip download --no-deps --no-binary :all: mwrules" in readme
+    assert targets
+    folders = {name.rpartition("/")[0] for name in names}
+    assert set() == targets - names - folders
 
 
 def test_a_downstream_script_type_checks_under_mypy_strict(tmp_path: Path):
