@@ -87,6 +87,15 @@ def test_importing_mwrules_imports_nothing_heavy():
     assert set() == imported & (HEAVY_MODULES | MODEL_MODULES)
 
 
+def test_the_public_modules_are_attributes_of_the_package():
+    """`import mwrules` then `mwrules.ruleset.rulesets_dir()` worked when the package imported everything."""
+    code = "import mwrules; print([module.__name__ for module in (mwrules.ruleset, mwrules.model, mwrules.codes)])"
+
+    result = python(code)
+
+    assert "['mwrules.ruleset', 'mwrules.model', 'mwrules.codes']" == result.stdout.strip(), result.stderr
+
+
 def test_a_public_name_imports_its_module_when_first_used():
     result = python("import sys, mwrules; mwrules.evaluate; print('mwrules._evaluation.engine' in sys.modules)")
 

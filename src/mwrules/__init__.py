@@ -75,11 +75,17 @@ _LAZY = {
 }
 
 
+#: The public modules `import mwrules` used to load: still reached as
+#: attributes (``mwrules.ruleset.rulesets_dir()``), imported when first used.
+_MODULES = frozenset({"codes", "errors", "limits", "model", "ruleset", "verdict"})
+
+
 def __getattr__(name: str) -> Any:
-    if name in _LAZY:
+    if name in _LAZY or name in _MODULES:
         import importlib  # noqa: PLC0415
 
-        value = getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+        module = importlib.import_module(f"{__name__}.{_LAZY.get(name, name)}")
+        value = module if name in _MODULES else getattr(module, name)
         globals()[name] = value
         return value
     msg = f"module 'mwrules' has no attribute {name!r}"
