@@ -28,13 +28,17 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
 
 from . import codes
 
 
+# typing.TYPE_CHECKING without importing typing: the command line starts
+# faster without it (type checkers read this name as typing's)
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any, NoReturn
+
     from ._input.documents import Document
     from ._tools.cases import CaseResult
     from .limits import Limits
@@ -80,6 +84,8 @@ def _usage_error(message: str) -> int:
 
 def _write_file(path: str, text: str) -> None:
     """Write *text* to the file *path* (UTF-8), or raise :class:`_CannotWrite` saying why not."""
+    from pathlib import Path
+
     try:
         Path(path).write_text(text, encoding="utf-8")
     except OSError as error:
@@ -99,6 +105,8 @@ def _date(text: str) -> datetime.date:
 
 
 def _path(text: str) -> Path:
+    from pathlib import Path
+
     if not text:
         msg = "an empty path names no file or folder"
         raise argparse.ArgumentTypeError(msg)
