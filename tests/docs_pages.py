@@ -194,6 +194,7 @@ SCENARIOS: dict[str, tuple[dict[str, str | tuple[str, str]], list[str]]] = {
         ["evaluate", PARTNER],
     ),
     "MW209": ({PARTNER: "partner_id: contoso\n"}, ["timeline", PARTNER, "--from", "2027-01-02", "--to", "2027-01-01"]),
+    "MW301": ({PARTNER: "partner_id: contoso\n"}, ["evaluate", PARTNER, "--jobs", "0"]),
 }
 
 

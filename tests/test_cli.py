@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -175,3 +177,92 @@ def test_schema_prints_the_shipped_schema(capsys):
 
     shipped = (CASES.parent.parent / "ruleset.schema.json").read_text()
     assert json.loads(shipped) == json.loads(capsys.readouterr().out)
+
+
+def run_shell(script: str, *arguments: str) -> subprocess.CompletedProcess[str]:
+    """Run a shell *script* in which "$0" is this Python and "$1"... are *arguments*."""
+    return subprocess.run(
+        ["sh", "-c", script, sys.executable, *arguments], capture_output=True, text=True, check=False, timeout=300
+    )
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a POSIX shell")
+@pytest.mark.parametrize("partners", [["near-miss.yaml"], ["near-miss.yaml", "qualified-smb.yaml"]])
+def test_a_closed_standard_output_is_a_plain_error(partners: list[str]):
+    """`mwrules evaluate x >&-` once died with AttributeError: 'NoneType' object has no attribute 'flush'."""
+    paths = [str(EXAMPLES / name) for name in partners]
+
+    result = run_shell('"$0" -m mwrules.cli evaluate "$@" >&-', *paths)
+
+    assert 2 == result.returncode
+    assert "mwrules: cannot write to standard output: it is closed\n" == result.stderr
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a POSIX shell")
+def test_a_closed_standard_output_does_not_matter_when_nothing_is_written_there(tmp_path: Path):
+    output = tmp_path / "contoso.yaml"
+    usage = EXAMPLES / "partner-center" / "cpor-m365-usage.csv"
+
+    result = run_shell(
+        '"$0" -m mwrules.cli import --usage "$1" --partner-id contoso -o "$2" --report "$3" >&-',
+        str(usage),
+        str(output),
+        str(tmp_path / "report.json"),
+    )
+
+    assert 0 == result.returncode, result.stderr
+    assert output.read_text().startswith('partner_id: "contoso"')
+
+
+@pytest.mark.parametrize("output", ["text", "jsonl"])
+def test_a_portfolio_whose_reader_reads_nothing_stops_quietly(output: str):
+    """`mwrules evaluate examples/ --jobs 2 | head -0`: the status of a tool killed by SIGPIPE, nothing on stderr."""
+    command = [sys.executable, "-m", "mwrules.cli", "evaluate", str(EXAMPLES), "--jobs", "2", "--format", output]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None
+    process.stdout.close()  # `head -0` exits before reading a byte
+    _, error = process.communicate(timeout=300)
+
+    assert b"" == error
+    assert 141 == process.returncode
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["evaluate", "x.yaml", "--jobs", "0"], "mwrules evaluate: MW301 argument --jobs: needs a whole number"),
+        (["evaulate", "x.yaml"], "mwrules: MW301 argument COMMAND: invalid choice: "),
+        ([], "mwrules: MW301 the following arguments are required: COMMAND"),
+        (["evaluate"], "mwrules: MW301 evaluate needs a FILE, or --trainings/--usage and --partner-id"),
+        (["import", "--partner-id", "x"], "mwrules: MW301 import needs --trainings FILE or --usage FILE"),
+        (["evaluate", ".", "x.yaml", "--format", "json"], "mwrules: MW301 --format json prints one verdict"),
+    ],
+)
+def test_a_command_line_mwrules_does_not_understand_is_mw301(
+    arguments: list[str], message: str, capsys: pytest.CaptureFixture[str]
+):
+    """Usage errors carry a code, as every other problem does, and exit with 2."""
+    assert 2 == main(arguments)
+    assert message in capsys.readouterr().err
+
+
+def test_a_file_that_cannot_be_written_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):
+    """A failed write once said "cannot read"."""
+    usage = str(EXAMPLES / "partner-center" / "cpor-m365-usage.csv")
+    monkeypatch.chdir(tmp_path)
+
+    assert 2 == main(["import", "--usage", usage, "--partner-id", "contoso", "-o", "missing/contoso.yaml"])
+    last_line = capsys.readouterr().err.splitlines()[-1]
+    assert "mwrules: cannot write 'missing/contoso.yaml': No such file or directory" == last_line
+
+
+def test_import_as_of_says_what_its_absence_means(capsys: pytest.CaptureFixture[str]):
+    """Without `import --as-of` the document is evaluated as of today; the help once said only "(default: none)"."""
+    with pytest.raises(SystemExit):
+        main(["import", "--help"])
+
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "the document is evaluated as of the day it is evaluated" in help_text
+    assert "matched under the version in force today" in help_text

@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +21,8 @@ import yaml
 from hypothesis import settings
 
 import mwrules
+from mwrules import codes
+from mwrules._tools.lint import lint
 from mwrules.codes import CODES
 
 from .docs_pages import PAGES, page_with_example
@@ -195,11 +198,16 @@ def readme_commands() -> list[str]:
     return [line for block in blocks for line in block.splitlines() if line.startswith(".venv/bin/mwrules ")]
 
 
+def files_under(folder: Path) -> set[Path]:
+    return {path.relative_to(folder) for path in folder.rglob("*")}
+
+
 @pytest.mark.parametrize("command", readme_commands())
 def test_every_readme_command_runs_as_pasted(tmp_path: Path, command: str):
-    """Once, two README lines named a partner.json that does not exist."""
+    """Once, two README lines named a partner.json that does not exist, and one left a file in the checkout."""
     shutil.copytree(ROOT / "examples", tmp_path / "examples")
     (tmp_path / ".venv").symlink_to(Path(sys.executable).parents[1])
+    before = files_under(tmp_path)
 
     result = subprocess.run(  # noqa: S602 - the README's own line, run as a reader runs it
         command, shell=True, cwd=tmp_path, capture_output=True, text=True, check=False, timeout=600
@@ -210,6 +218,7 @@ def test_every_readme_command_runs_as_pasted(tmp_path: Path, command: str):
     assert "Traceback" not in result.stderr
     assert not re.search(r"\bMW\d{3}\b", result.stdout + result.stderr), result.stdout + result.stderr
     assert_prints_what_it_asks_for(command.split("#", maxsplit=1)[0].split(), result.stdout, tmp_path)
+    assert before == files_under(tmp_path)  # following the README leaves the reader's checkout clean
 
 
 def assert_prints_what_it_asks_for(words: list[str], stdout: str, folder: Path) -> None:
@@ -220,7 +229,7 @@ def assert_prints_what_it_asks_for(words: list[str], stdout: str, folder: Path) 
     """
     written = (folder / words[words.index(">") + 1]).read_text() if ">" in words else stdout
     assert written.strip()
-    if "schema" in words or ("--format", "json") in itertools.pairwise(words):
+    if ("schema" in words and "|" not in words) or ("--format", "json") in itertools.pairwise(words):
         assert isinstance(json.loads(written), dict)
     documents = [word for word in words if word.startswith("examples/") and word.endswith((".yaml", ".json"))]
     if len(documents) == 1:
@@ -234,3 +243,50 @@ def assert_prints_what_it_asks_for(words: list[str], stdout: str, folder: Path) 
 def test_every_error_page_shows_what_a_real_run_prints(code: str):
     """Each page's example is the line mwrules prints for its scenario (rewrite: python tests/docs_pages.py)."""
     assert page_with_example(code) == (DOCS / "errors" / f"{code}.md").read_text()
+
+
+def supported_pythons() -> list[str]:
+    """The Python versions the package metadata claims (its classifiers), oldest first."""
+    prefix = "Programming Language :: Python :: "
+    classifiers = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["classifiers"]
+    versions = [name.removeprefix(prefix) for name in classifiers if re.fullmatch(re.escape(prefix) + r"3\.\d+", name)]
+    return sorted(versions, key=lambda version: tuple(map(int, version.split("."))))
+
+
+@pytest.mark.parametrize("page", ["README.md", "docs/getting-started.md"])
+def test_the_pages_name_the_python_versions_the_package_claims(page: str):
+    """Once, docs/getting-started.md said "Python 3.11 or 3.12" while 3.13 was supported."""
+    text = " ".join((ROOT / page).read_text().split())
+    lists = [
+        re.findall(r"3\.\d+", found) for found in re.findall(r"Python 3\.\d+(?:, 3\.\d+)*,? (?:or|and) 3\.\d+", text)
+    ]
+    requires = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"]
+
+    assert lists
+    assert all(found == supported_pythons() for found in lists), lists
+    assert f">={supported_pythons()[0]}" == requires
+
+
+def test_ci_runs_every_python_version_the_package_claims():
+    """Once, .ci/run's main run used whatever python3 came first on PATH while it said 3.11."""
+    script = (ROOT / ".ci" / "run").read_text()
+    main = re.search(r"^MAIN_VERSION=(3\.\d+)$", script, re.MULTILINE)
+    others = re.search(r"^for version in ((?:3\.\d+ ?)+); do$", script, re.MULTILINE)
+
+    assert main is not None
+    assert others is not None
+    assert [main.group(1), *others.group(1).split()] == supported_pythons()
+    assert "python3 -m venv" not in script  # each run's Python is found by its path
+
+
+def test_loading_a_ruleset_does_not_run_its_cases(tmp_path: Path):
+    """docs/ruleset-format.md once said loading a ruleset runs its cases: lint and test run them, loading does not."""
+    shutil.copytree(ROOT / "rulesets" / "modern-work", tmp_path / "modern-work")
+    case = tmp_path / "modern-work" / "cases" / "2026-01" / "ab-900-counts.yaml"
+    case.write_text(case.read_text().replace("intermediate_certifications: 10", "intermediate_certifications: 7.5"))
+
+    loaded = mwrules.load_ruleset(tmp_path / "modern-work" / "2026-01.yaml")
+    report = lint([tmp_path / "modern-work"])
+
+    assert "2026-01" == loaded.version
+    assert [codes.CASE_MISMATCH] == [problem.code for problem in report.problems]

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import os
+import re
 import subprocess
 import sys
+import tarfile
 import textwrap
 import zipfile
 from pathlib import Path
@@ -27,13 +30,76 @@ def python(code: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_the_version_comes_from_the_package_metadata(capsys: pytest.CaptureFixture[str]):
+def test_the_version_is_the_one_in_the_package_metadata(capsys: pytest.CaptureFixture[str]):
+    """`mwrules --version` and mwrules.__version__ say what the installed package's metadata says."""
     with pytest.raises(SystemExit) as exited:
         main(["--version"])
 
     assert 0 == exited.value.code
-    assert f"mwrules {mwrules.__version__}\n" == capsys.readouterr().out
-    assert mwrules.__version__[0].isdigit()
+    assert f"mwrules {importlib.metadata.version('mwrules')}\n" == capsys.readouterr().out
+    assert importlib.metadata.version("mwrules") == mwrules.__version__
+
+
+#: What a command's work needs and its help does not: the engine, YAML and cattrs.
+HEAVY_MODULES = {"durable_rules_engine", "mwrules._evaluation.engine", "yaml", "cattrs"}
+#: What even the model needs, and `--version` and `--help` do not: attrs, and
+#: importlib.metadata (slower to import than the rest of the start).
+MODEL_MODULES = {"attrs", "importlib.metadata"}
+
+
+def modules_imported(*command: str) -> set[str]:
+    """The modules a fresh Python imports to run *command* (from ``-X importtime``: names, not times)."""
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", *command], capture_output=True, text=True, check=False, timeout=300
+    )
+    assert 0 == result.returncode, result.stderr
+    return {line.rpartition("|")[2].strip() for line in result.stderr.splitlines() if line.startswith("import time:")}
+
+
+def cli_imports(*arguments: str) -> set[str]:
+    """The modules `mwrules ARGUMENTS` imports, run as the installed script runs it."""
+    return modules_imported("-c", "import sys; from mwrules.cli import main; sys.exit(main())", *arguments)
+
+
+@pytest.mark.parametrize("option", ["--version", "--help"])
+def test_the_version_and_the_help_import_no_more_than_argparse(option: str):
+    """`mwrules --version` and `mwrules --help` start as fast as Python and argparse do."""
+    imported = cli_imports(option)
+
+    assert "mwrules.cli" in imported
+    assert set() == imported & (HEAVY_MODULES | MODEL_MODULES)
+
+
+@pytest.mark.parametrize("command", ["evaluate", "import", "timeline", "lint"])
+def test_a_commands_help_imports_nothing_heavy(command: str):
+    """A command's help names its options without importing what the command runs on."""
+    imported = cli_imports(command, "--help")
+
+    assert "mwrules.cli" in imported
+    assert set() == imported & HEAVY_MODULES
+
+
+def test_importing_mwrules_imports_nothing_heavy():
+    """`import mwrules` defers each public name to its first use."""
+    imported = modules_imported("-c", "import mwrules")
+
+    assert "mwrules" in imported
+    assert set() == imported & (HEAVY_MODULES | MODEL_MODULES)
+
+
+def test_the_public_modules_are_attributes_of_the_package():
+    """`import mwrules` then `mwrules.ruleset.rulesets_dir()` worked when the package imported everything."""
+    code = "import mwrules; print([module.__name__ for module in (mwrules.ruleset, mwrules.model, mwrules.codes)])"
+
+    result = python(code)
+
+    assert "['mwrules.ruleset', 'mwrules.model', 'mwrules.codes']" == result.stdout.strip(), result.stderr
+
+
+def test_a_public_name_imports_its_module_when_first_used():
+    result = python("import sys, mwrules; mwrules.evaluate; print('mwrules._evaluation.engine' in sys.modules)")
+
+    assert "True" == result.stdout.strip(), result.stderr
 
 
 def test_the_wheel_ships_types_rulesets_and_licence(tmp_path: Path):
@@ -58,6 +124,30 @@ def test_the_wheel_ships_types_rulesets_and_licence(tmp_path: Path):
     assert "mwrules/rulesets/modern-work/cases/2026-01/ab-900-counts.yaml" in names
     assert "mwrules/rulesets/ruleset.schema.json" in names
     assert "Permission is hereby granted, free of charge" in licence
+
+
+def test_the_sdist_carries_every_page_the_readme_links_to(tmp_path: Path):
+    """On a package index the README's relative links lead nowhere: the README sends readers to the sdist."""
+    built = subprocess.run(
+        [sys.executable, "-m", "hatchling", "build", "-t", "sdist", "-d", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert 0 == built.returncode, built.stderr
+    (sdist,) = tmp_path.glob("mwrules-*.tar.gz")
+    readme = (ROOT / "README.md").read_text()
+    targets = {target.rstrip("/") for target in re.findall(r"\]\(([^)#:]+)(?:#[^)]*)?\)", readme)}
+
+    with tarfile.open(sdist) as archive:
+        names = {name.partition("/")[2] for name in archive.getnames()}
+
+    assert "pip download --no-deps --no-binary :all: mwrules" in readme
+    assert targets
+    folders = {name.rpartition("/")[0] for name in names}
+    assert set() == targets - names - folders
 
 
 def test_a_downstream_script_type_checks_under_mypy_strict(tmp_path: Path):
@@ -106,7 +196,7 @@ def test_a_broken_mwrules_does_not_break_hypothesis(tmp_path: Path):
     env = {**os.environ, "PYTHONPATH": str(tmp_path)}
 
     result = python("import hypothesis.strategies as st; print(st.integers().example() is not None)", env=env)
-    broken = python("import mwrules", env=env)
+    broken = python("import mwrules; mwrules.evaluate", env=env)
 
     assert "True" == result.stdout.strip(), result.stderr
     assert "a broken build" in broken.stderr

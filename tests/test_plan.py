@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 import mwrules
 from mwrules import Action, InputError, Partner, Plan, codes
 from mwrules import strategies as mst
-from mwrules.cli import main, read_document
+from mwrules._input.partner import read_document
+from mwrules.cli import main
 
 
 EXAMPLES = Path(__file__).parents[1] / "examples"

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import itertools
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -248,3 +251,92 @@ def _read(descriptor: int) -> bytes:
         return os.read(descriptor, 4096)
     except OSError:  # the other end closed
         return b""
+
+
+def test_a_batch_starts_no_more_workers_than_chunks():
+    """`--jobs 512` over two inputs once started 512 processes (533 MB in a second): one chunk needs one worker."""
+    import multiprocessing  # noqa: PLC0415
+
+    before = len(multiprocessing.active_children())
+    results = mwrules.evaluate_many([{"partner_id": "a"}, {"partner_id": "b"}], jobs=16)
+    next(results)
+    started = len(multiprocessing.active_children()) - before
+    results.close()  # type: ignore[attr-defined]
+
+    assert 1 == started
+
+
+# A portfolio on standard input that never ends: the batch waits for more with its workers started
+WAITING_BATCH = [sys.executable, "-m", "mwrules.cli", "evaluate", "-", "--lines", "--format", "jsonl", "--jobs", "2"]
+WAITING_INPUT = (json.dumps({"partner_id": "x", "as_of": "2024-06-30"}) + "\n") * (3 * _batch.CHUNK_SIZE)
+
+
+def children_of(pid: int) -> set[int]:
+    """The live (not zombie) processes whose parent is *pid*, from /proc."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            state, parent = stat.read_text().rpartition(")")[2].split()[:2]
+            if int(parent) == pid and state != "Z":
+                found.add(int(stat.parent.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def until(condition: Callable[[], Any], seconds: float = 60) -> Any:
+    """Wait for *condition* to be true (polling), and return it."""
+    deadline = time.monotonic() + seconds
+    while not (value := condition()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return value
+
+
+@contextlib.contextmanager
+def waiting_batch(**kwargs: Any) -> Iterator[tuple[subprocess.Popen[bytes], set[int]]]:
+    """A running `mwrules evaluate --jobs 2` waiting for more input, and its two workers; killed afterwards."""
+    process = subprocess.Popen(WAITING_BATCH, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, **kwargs)
+    assert process.stdin is not None
+    workers: set[int] = set()
+    try:
+        process.stdin.write(WAITING_INPUT.encode())
+        process.stdin.flush()
+        workers = until(lambda: found if len(found := children_of(process.pid)) == 2 else set())
+        assert 2 == len(workers)
+        yield process, workers
+    finally:
+        process.kill()
+        process.communicate()
+        for worker in workers:
+            if alive(worker):
+                os.kill(worker, signal.SIGKILL)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds the workers in /proc")
+@pytest.mark.parametrize("signal_number", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
+def test_workers_die_with_their_parent(signal_number: int):
+    """A killed `mwrules evaluate --jobs 2` once left both its workers alive forever."""
+    with waiting_batch() as (process, workers):
+        process.send_signal(signal_number)
+        process.wait(timeout=60)
+
+        gone = until(lambda: not any(alive(worker) for worker in workers), seconds=30)
+
+        assert gone, f"workers {sorted(workers)} outlived their parent"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds the workers in /proc")
+def test_ctrl_c_stops_a_batch_with_status_130_and_no_traceback():
+    """Ctrl-C (SIGINT to the whole process group, as a terminal sends it) once printed KeyboardInterrupt tracebacks."""
+    with waiting_batch(stderr=subprocess.PIPE, start_new_session=True) as (process, workers):
+        os.killpg(process.pid, signal.SIGINT)
+        _, error = process.communicate(timeout=60)
+
+        assert 130 == process.returncode
+        assert "mwrules: interrupted\n" == error.decode()
+        assert until(lambda: not any(alive(worker) for worker in workers), seconds=30)

@@ -11,6 +11,7 @@ import pytest
 
 import mwrules
 from mwrules import RulesetError, codes
+from mwrules._input.partner import read_document
 from mwrules._rulesets import versions
 from mwrules.cli import main
 from mwrules.ruleset import rulesets_dir
@@ -261,7 +262,7 @@ def test_a_changed_ruleset_changes_the_verdict_without_code(tmp_path: Path):
     """Lowering the pass mark in a copy of the ruleset turns a near miss into a pass."""
     path = tmp_path / "lenient.yaml"
     path.write_text((SHIPPED / "2023-06.yaml").read_text().replace("min_total_points: 70", "min_total_points: 65"))
-    partner = mwrules.load_partner(mwrules.cli.read_document(NEAR_MISS))
+    partner = mwrules.load_partner(read_document(NEAR_MISS))
 
     assert not mwrules.evaluate(partner).qualified
     assert mwrules.evaluate(partner, ruleset=mwrules.load_ruleset(path)).qualified

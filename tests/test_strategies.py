@@ -171,3 +171,14 @@ def test_importing_mwrules_does_not_import_hypothesis():
     code = "import sys, mwrules, mwrules.testing; sys.exit('hypothesis' in sys.modules)"
 
     assert 0 == subprocess.run([sys.executable, "-c", code], check=False).returncode
+
+
+def test_without_the_testing_extra_the_error_says_how_to_install_it():
+    """`import mwrules.strategies` without Hypothesis once gave a bare ModuleNotFoundError."""
+    code = "import sys; sys.modules['hypothesis'] = None; import mwrules.strategies"  # as if not installed
+
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+
+    assert result.stderr.splitlines()[-1] == (
+        "ModuleNotFoundError: mwrules.strategies needs Hypothesis: pip install 'mwrules[testing]'"
+    )

@@ -131,7 +131,8 @@ def test_a_partner_loses_the_designation_when_its_only_advanced_certification_st
     ]
     assert [s.cause for s in timeline.segments] == [
         "start of the range",
-        "Teams Administrator Associate expires for 1 person: 1 loses intermediate",
+        "Teams Administrator Associate stops counting after it expires on 2027-02-01, for 1 person: "
+        "1 loses intermediate",
         "the 6-month attainment window no longer reaches 2027-02-01, the last day the pass rule was met",
         "Enterprise Administrator Expert stops counting under modern-work 2026-01 after 2027-11-30, "
         "for 1 person: 1 loses advanced",

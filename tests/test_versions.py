@@ -11,6 +11,7 @@ import pytest
 
 import mwrules
 from mwrules import InputError, RulesetError, codes
+from mwrules._input.partner import read_document
 from mwrules.cli import main
 
 
@@ -81,7 +82,7 @@ def test_unknown_rulesets_and_versions_are_errors(name: str, says: str):
 
 def test_the_example_partner_under_both_versions_shows_the_change_in_the_trace():
     """litware qualifies under 2023-06 and not under 2026-01: p4's certification stops counting."""
-    document = mwrules.cli.read_document(LITWARE)
+    document = read_document(LITWARE)
     partner = mwrules.load_partner(document)
 
     before = mwrules.evaluate(partner)

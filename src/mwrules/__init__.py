@@ -11,33 +11,49 @@ traced to the facts and the rule that produced it.
 Fraction(15, 1)
 """
 
-from typing import TYPE_CHECKING, Any
+from __future__ import annotations
 
-from ._evaluation.evaluate import evaluate
-from ._input.partner import load_partner
-from ._output.json import partner_to_json, verdict_from_json, verdict_to_json
-from ._rulesets.versions import RulesetChoice, load_ruleset, select_ruleset
-from .errors import EvaluationError, InputError, MwrulesError, Problem, RulesetError
-from .limits import Limits
-from .model import Certification, Partner, Person
-from .ruleset import Ruleset
-from .verdict import MetricResult, PathResult, RulesetRef, TraceStep, Verdict
+from ._version import __version__ as __version__
 
 
+# typing.TYPE_CHECKING without importing typing, which would double what
+# `import mwrules` costs (type checkers read this name as typing's)
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from ._batch.pool import Result, evaluate_lines, evaluate_many
+    from ._evaluation.evaluate import evaluate
+    from ._input.partner import load_partner
     from ._output.explain import explain, summary
+    from ._output.json import partner_to_json, verdict_from_json, verdict_to_json
+    from ._rulesets.versions import RulesetChoice, load_ruleset, select_ruleset
     from ._tools.plan import Action, PathPlan, Plan, plan
     from ._tools.timeline import MonthScores, Segment, Timeline, timeline
+    from .errors import EvaluationError, InputError, MwrulesError, Problem, RulesetError
+    from .limits import Limits
+    from .model import Certification, Partner, Person
+    from .ruleset import Ruleset
+    from .verdict import MetricResult, PathResult, RulesetRef, TraceStep, Verdict
 
-# Imported when first used, so that `import mwrules` costs little more than
-# its dependencies: the module of each name
+# Every name is imported when first used: `import mwrules` costs next to
+# nothing, and the command line (mwrules.cli, inside this package) starts
+# without the engine, YAML or cattrs until a command needs them. The module
+# of each name:
 _LAZY = {
     "Result": "_batch.pool",
     "evaluate_lines": "_batch.pool",
     "evaluate_many": "_batch.pool",
+    "evaluate": "_evaluation.evaluate",
+    "load_partner": "_input.partner",
     "explain": "_output.explain",
     "summary": "_output.explain",
+    "partner_to_json": "_output.json",
+    "verdict_from_json": "_output.json",
+    "verdict_to_json": "_output.json",
+    "RulesetChoice": "_rulesets.versions",
+    "load_ruleset": "_rulesets.versions",
+    "select_ruleset": "_rulesets.versions",
     "Action": "_tools.plan",
     "PathPlan": "_tools.plan",
     "Plan": "_tools.plan",
@@ -46,25 +62,37 @@ _LAZY = {
     "Segment": "_tools.timeline",
     "Timeline": "_tools.timeline",
     "timeline": "_tools.timeline",
+    "EvaluationError": "errors",
+    "InputError": "errors",
+    "MwrulesError": "errors",
+    "Problem": "errors",
+    "RulesetError": "errors",
+    "Limits": "limits",
+    "Certification": "model",
+    "Partner": "model",
+    "Person": "model",
+    "Ruleset": "ruleset",
+    "MetricResult": "verdict",
+    "PathResult": "verdict",
+    "RulesetRef": "verdict",
+    "TraceStep": "verdict",
+    "Verdict": "verdict",
 }
 
 
+#: The public modules `import mwrules` used to load: still reached as
+#: attributes (``mwrules.ruleset.rulesets_dir()``), imported when first used.
+_MODULES = frozenset({"codes", "errors", "limits", "model", "ruleset", "verdict"})
+
+
 def __getattr__(name: str) -> Any:
-    if name in _LAZY:
+    if name in _LAZY or name in _MODULES:
         import importlib  # noqa: PLC0415
 
-        value = getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+        module = importlib.import_module(f"{__name__}.{_LAZY.get(name, name)}")
+        value = module if name in _MODULES else getattr(module, name)
         globals()[name] = value
         return value
-    # The version is read from the package metadata when asked for:
-    # importlib.metadata costs more to import than the rest of mwrules' start.
-    if name == "__version__":
-        from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415
-
-        try:
-            return version("mwrules")
-        except PackageNotFoundError:  # pragma: no cover - a source tree that was never installed
-            return "0+unknown"
     msg = f"module 'mwrules' has no attribute {name!r}"
     raise AttributeError(msg)
 

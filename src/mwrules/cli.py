@@ -9,52 +9,97 @@ Exit status:
 * ``plan``: 0 with a plan (or nothing to do), 1 when no path can qualify.
 * ``timeline``: 0 when the timeline was computed.
 * ``diff``: 0 when every partner was evaluated under both rulesets.
-* Every command: 2 for a file that cannot be read, bad input or a bad
-  ruleset. Problems go to standard error, never a traceback. 141 (as for a
-  tool killed by SIGPIPE) when the reader of the output closed the pipe.
+* Every command: 2 for a command line it does not understand (code MW301),
+  a file that cannot be read or written, bad input or a bad ruleset.
+  Problems go to standard error, never a traceback. 141 (as for a tool
+  killed by SIGPIPE) when the reader of the output closed the pipe; 130 (as
+  for a tool killed by SIGINT) when interrupted with Ctrl-C.
+
+Each command imports what it needs when it runs: ``mwrules --help`` and
+``mwrules --version`` import neither the engine nor YAML nor cattrs.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime
+import io
+import itertools
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
-from pathlib import Path
-from typing import Any
-
-import attrs
+from collections.abc import Callable, Iterable, Sequence
 
 from . import codes
-from ._batch import portfolio as _portfolio
-from ._evaluation.evaluate import evaluate_with, prepare
-from ._input import documents as _documents
-from ._input.convert import parse_date
-from ._input.convert import shown as _shown
-from ._input.partner import choose_ruleset, declared_as_of, on_date, read_document
-from ._output import explain as _explain
-from ._output.json import verdict_to_json
-from ._output.plan_report import plan_to_json, plan_to_text
-from ._rulesets.schema import partner_schema, ruleset_schema
-from ._rulesets.versions import DEFAULT_ID, load_ruleset, select_ruleset, shipped_family, yaml_files
-from ._tools.cases import CaseResult, cases_dir, run_case, shown
-from ._tools.diff import impact, impact_to_json, impact_to_text, read_partners
-from ._tools.lint import lint, ruleset_files
-from ._tools.plan import plan_by, plan_for
-from .errors import InputError, MwrulesError, Problem, RulesetError, did_you_mean
-from .limits import MAX_DEPTH, Limits
-from .ruleset import Ruleset, read_ruleset_file, rulesets_dir
+
+
+# typing.TYPE_CHECKING without importing typing: the command line starts
+# faster without it (type checkers read this name as typing's)
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any, NoReturn
+
+    from ._input.documents import Document
+    from ._tools.cases import CaseResult
+    from .limits import Limits
+    from .ruleset import Ruleset
 
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT = 0, 1, 2
 EXIT_UNQUALIFIED = EXIT_PROBLEMS
 EXIT_BROKEN_PIPE = 128 + 13  # SIGPIPE
+EXIT_INTERRUPTED = 128 + 2  # SIGINT
+
+
+class _UsageError(Exception):
+    """A command line mwrules does not understand; :func:`main` reports it (code MW301) and exits with 2."""
+
+
+class _CannotWrite(Exception):
+    """A file, or standard output, that could not be written; :func:`main` reports it and exits with 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, whose errors carry a code and return to :func:`main` instead of exiting."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        line = f"{self.prog}: {codes.USAGE} {message}"
+        raise _UsageError(line)
+
+
+class _ClosedOutput(io.TextIOBase):
+    """Standard output of a process started without one (``mwrules evaluate x >&-``): writing to it fails."""
+
+    def write(self, text: str, /) -> int:
+        message = "cannot write to standard output: it is closed"
+        raise _CannotWrite(message)
+
+
+def _usage_error(message: str) -> int:
+    """Report a command line that cannot work as given (code MW301); the exit status."""
+    print(f"mwrules: {codes.USAGE} {message}", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def _write_file(path: str, text: str | Iterable[str]) -> None:
+    """Write *text* (or its lines, as they come) to the file *path* (UTF-8), or raise :class:`_CannotWrite`."""
+    from pathlib import Path
+
+    try:
+        with Path(path).open("w", encoding="utf-8") as out:
+            out.writelines((text,) if isinstance(text, str) else text)
+    except OSError as error:
+        from ._input.convert import shown
+
+        message = f"cannot write {shown(path)}: {error.strerror or error}"
+        raise _CannotWrite(message) from None
 
 
 def _date(text: str) -> datetime.date:
+    from ._input.convert import parse_date
+
     try:
         return parse_date(text)
     except ValueError as error:
@@ -62,6 +107,8 @@ def _date(text: str) -> datetime.date:
 
 
 def _path(text: str) -> Path:
+    from pathlib import Path
+
     if not text:
         msg = "an empty path names no file or folder"
         raise argparse.ArgumentTypeError(msg)
@@ -86,11 +133,15 @@ _MAX_JOBS = 512
 
 
 def _limit(text: str) -> tuple[str, int]:
+    from ._input.convert import shown
+    from .errors import did_you_mean
+    from .limits import MAX_DEPTH, Limits
+
     name, _, value = text.partition("=")
     fields = dict(Limits.NAMES)
     if name not in fields:
         hint = did_you_mean(name, fields)
-        raise argparse.ArgumentTypeError(f"no limit is called {_shown(name)}" + (f" ({hint})" if hint else ""))
+        raise argparse.ArgumentTypeError(f"no limit is called {shown(name)}" + (f" ({hint})" if hint else ""))
     if not (value.isascii() and value.isdigit() and len(value) <= 18) or int(value) < 1:
         msg = f"{name} needs a whole number of at least 1, e.g. {name}=1000"
         raise argparse.ArgumentTypeError(msg)
@@ -101,19 +152,41 @@ def _limit(text: str) -> tuple[str, int]:
 
 
 def _limits(args: argparse.Namespace) -> Limits:
+    from .limits import Limits
+
     return Limits(**dict(args.limit))
 
 
+class _LimitNames:
+    """The names ``--limit`` takes, for its help: read from :mod:`mwrules.limits` (and attrs) only when shown."""
+
+    def __str__(self) -> str:
+        from .limits import Limits
+
+        return ", ".join(name for name, _ in Limits.NAMES)
+
+
+class _LimitOption(argparse.Action):
+    """``--limit NAME=N``, repeatable; its help names the limits (``%(names)s``) only when it is shown."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, **kwargs)
+        self.names = _LimitNames()
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, *values: object) -> None:
+        setattr(namespace, self.dest, [*getattr(namespace, self.dest), values[0]])
+
+
 class _Version(argparse.Action):
-    """``--version``, reading the package metadata only when asked (it is slow to import)."""
+    """``--version``."""
 
     def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
         super().__init__(option_strings, dest, nargs=0, **kwargs)
 
     def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
-        import mwrules  # noqa: PLC0415 - the package's __version__ is computed on access
+        from ._version import __version__
 
-        print(f"mwrules {mwrules.__version__}")
+        print(f"mwrules {__version__}")
         parser.exit()
 
 
@@ -168,7 +241,7 @@ def _tool_commands(partner_command: Callable[..., argparse.ArgumentParser]) -> N
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="mwrules",
         description="Does a partner qualify for Solutions Partner for Modern Work? By how much, and why.",
     )
@@ -207,11 +280,10 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument(
             "--limit",
             type=_limit,
-            action="append",
+            action=_LimitOption,
             default=[],
             metavar="NAME=N",
-            help="raise or lower a limit on what is read (see docs/limits.md): "
-            + ", ".join(name for name, _ in Limits.NAMES),
+            help="raise or lower a limit on what is read (see docs/limits.md): %(names)s",
         )
         return command
 
@@ -252,7 +324,11 @@ def _parser() -> argparse.ArgumentParser:
         "version in force on --as-of)",
     )
     import_command.add_argument(
-        "--as-of", type=_date, metavar="YYYY-MM-DD", help="the evaluation date the document carries (default: none)"
+        "--as-of",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="the evaluation date the document carries (default: none, so the document is evaluated as of the day "
+        "it is evaluated; the titles are matched under the version in force today)",
     )
 
     paths_help = "ruleset files or folders (default: the shipped rulesets)"
@@ -321,14 +397,36 @@ def _import_arguments(command: argparse.ArgumentParser, *, one_step: bool) -> No
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
+    if sys.stdout is None:  # started with standard output closed
+        sys.stdout = _ClosedOutput()
     for stream in (sys.stdout, sys.stderr):
         # Text from a partner file may not be printable as it is (a lone
         # surrogate from a JSON escape): show it escaped rather than fail.
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="backslashreplace")
-    args = _parser().parse_args(argv)
+    try:
+        return _run(argv)
+    except KeyboardInterrupt:
+        # Ctrl-C: stop quietly, with the status of a tool killed by SIGINT
+        print("mwrules: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _run(argv: Sequence[str] | None) -> int:
+    try:
+        args = _parser().parse_args(argv)
+    except _UsageError as error:
+        print(error, file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return _command(args)
+
+
+def _command(args: argparse.Namespace) -> int:
     command: Callable[[argparse.Namespace], int] = _COMMANDS[args.command]
+    from ._input.convert import shown
+    from .errors import InputError, MwrulesError, RulesetError
+
     try:
         status = command(args)
         sys.stdout.flush()
@@ -338,6 +436,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except MwrulesError as error:  # pragma: no cover - an engine failure is a bug, but say it plainly
         print(f"mwrules: internal error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except _CannotWrite as error:
+        print(f"mwrules: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except OSError as error:
         if isinstance(error, BrokenPipeError):
             # The reader of the output went away (`mwrules explain x | head`):
@@ -345,24 +446,34 @@ def main(argv: Sequence[str] | None = None) -> int:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return EXIT_BROKEN_PIPE
         # A path the system refuses (a name too long, a folder where a file
-        # belongs): the user's mistake, said plainly.
-        name = _shown(str(error.filename)) if error.filename else "a file"
+        # belongs): the user's mistake, said plainly. Files are written
+        # through _write_file, so this is a file that was to be read.
+        name = shown(str(error.filename)) if error.filename else "a file"
         print(f"mwrules: cannot read {name}: {error.strerror or error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     return status
 
 
-def _partner_document(args: argparse.Namespace) -> _documents.Document:
+def _partner_document(args: argparse.Namespace) -> Document:
     """The partner document named on the command line, with ``--as-of`` applied."""
+    from ._input.partner import on_date
+
     return on_date(_read_document(args.partner, _limits(args)), args.as_of)
 
 
 def _evaluate(args: argparse.Namespace) -> int:
+    import attrs
+
+    from ._batch import portfolio as _portfolio
+    from ._evaluation.evaluate import evaluate_with, prepare
+    from ._input.partner import choose_ruleset
+    from ._output import explain as _explain
+    from ._output.json import verdict_to_json
+
     imported: tuple[str, ...] = ()
     if args.command == "evaluate" and (args.trainings or args.usage):
         if args.partner or not args.partner_id:
-            print("mwrules: evaluate --trainings/--usage takes --partner-id ID and no FILE", file=sys.stderr)
-            return EXIT_BAD_INPUT
+            return _usage_error("evaluate --trainings/--usage takes --partner-id ID and no FILE")
         # The partner read() gives is the document import writes, checked as evaluate checks a document
         ruleset = ruleset_argument(args.ruleset)
         partner, report = _import(args, ruleset, _limits(args))
@@ -371,8 +482,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     else:
         if args.command == "evaluate":
             if not args.partner:
-                print("mwrules: evaluate needs a FILE, or --trainings/--usage and --partner-id", file=sys.stderr)
-                return EXIT_BAD_INPUT
+                return _usage_error("evaluate needs a FILE, or --trainings/--usage and --partner-id")
             if _portfolio.is_portfolio(args.partner, lines=args.lines, output=args.format):
                 return _portfolio.run(args, ruleset_argument(args.ruleset), _limits(args))
             args.partner = args.partner[0]
@@ -393,7 +503,7 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 def _import(args: argparse.Namespace, ruleset: Ruleset | str | None, limits: Limits) -> tuple[Any, Any]:
     """The partner and the report of ``--trainings``/``--usage``; the report goes to stderr (or ``--report``)."""
-    from . import partner_center  # noqa: PLC0415 - csv and the importer only when importing
+    from . import partner_center
 
     partner, report = partner_center.read(**_import_options(args, ruleset, limits))
     _write_report(args, report)
@@ -415,41 +525,50 @@ def _import_options(args: argparse.Namespace, ruleset: Ruleset | str | None, lim
 
 def _write_report(args: argparse.Namespace, report: Any) -> None:
     if args.report:
-        Path(args.report).write_text(json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n")
+        _write_file(args.report, json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n")
     else:
         print(report, file=sys.stderr)
 
 
 def _import_command(args: argparse.Namespace) -> int:
     if not (args.trainings or args.usage):
-        print("mwrules: import needs --trainings FILE or --usage FILE", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    from . import partner_center  # noqa: PLC0415 - csv and the importer only when importing
-    from ._output.yaml_text import yaml_lines  # noqa: PLC0415
+        return _usage_error("import needs --trainings FILE or --usage FILE")
+    from . import partner_center
+    from ._output.yaml_text import yaml_lines
 
     document, report = partner_center.read_document(
         **_import_options(args, ruleset_argument(args.ruleset), _limits(args))
     )
     _write_report(args, report)
     # Written as it is made, a line at a time: a million usage rows are never one string
-    with contextlib.ExitStack() as stack:
-        out = stack.enter_context(Path(args.output).open("w", encoding="utf-8")) if args.output else sys.stdout
-        if args.format == "json":
-            json.dump(document, out, indent=2, ensure_ascii=False)
-            out.write("\n")
-        else:
-            out.writelines(yaml_lines(document))
+    if args.format == "json":
+        encoder = json.JSONEncoder(indent=2, ensure_ascii=False)
+        lines: Iterable[str] = itertools.chain(encoder.iterencode(document), "\n")
+    else:
+        lines = yaml_lines(document)
+    if args.output:
+        _write_file(args.output, lines)
+    else:
+        sys.stdout.writelines(lines)
     return EXIT_OK
 
 
 def _plan(args: argparse.Namespace) -> int:
+    from ._evaluation.evaluate import prepare
+    from ._input.convert import shown
+    from ._input.partner import on_date, read_document
+    from ._output.plan_report import plan_to_json, plan_to_text
+    from ._tools.plan import plan_by, plan_for
+    from .errors import did_you_mean
+
     document = _partner_document(args)
     ruleset = ruleset_argument(args.ruleset)
     partner, choice = prepare(on_date(document, args.by), ruleset, _limits(args))
     path_ids = [path.id for path in choice.ruleset.paths]
     if args.path is not None and args.path not in path_ids:
         hint = did_you_mean(args.path, path_ids)
-        print(f"mwrules: --path {_shown(args.path)} is not a path of {choice.ruleset} ({hint})", file=sys.stderr)
+        message = f"--path {shown(args.path)} is not a path of {choice.ruleset} ({hint})"
+        print(f"mwrules: {codes.UNKNOWN_PATH} {message}", file=sys.stderr)
         return EXIT_BAD_INPUT
     costs = read_document(args.costs, what="the costs file") if args.costs else None
     if args.by is not None:
@@ -464,8 +583,9 @@ def _plan(args: argparse.Namespace) -> int:
 
 
 def _timeline(args: argparse.Namespace) -> int:
-    from ._output.timeline_report import plot, timeline_to_text  # noqa: PLC0415 - only this command needs them
-    from ._tools.timeline import timeline_of  # noqa: PLC0415
+    from ._input.partner import declared_as_of
+    from ._output.timeline_report import plot, timeline_to_text
+    from ._tools.timeline import timeline_of
 
     document = _read_document(args.partner, _limits(args))
     start = args.start or declared_as_of(document.data) or datetime.date.today()
@@ -498,6 +618,9 @@ def _encodes(text: str) -> bool:
 
 
 def _lint(args: argparse.Namespace) -> int:
+    from ._tools.lint import lint
+    from .ruleset import rulesets_dir
+
     report = lint(args.paths or [rulesets_dir()])
     for problem in report.problems:
         print(problem)
@@ -510,6 +633,11 @@ def _lint(args: argparse.Namespace) -> int:
 
 
 def _test(args: argparse.Namespace) -> int:
+    from ._rulesets.versions import yaml_files
+    from ._tools.cases import cases_dir, run_case
+    from ._tools.lint import ruleset_files
+    from .ruleset import read_ruleset_file, rulesets_dir
+
     files, problems = ruleset_files(args.paths or [rulesets_dir()])
     results: list[CaseResult] = []
     for path in files:
@@ -532,6 +660,8 @@ def _test(args: argparse.Namespace) -> int:
 
 
 def _print_result(result: CaseResult) -> None:
+    from ._tools.cases import shown
+
     status = "PASS" if result.passed else "FAIL"
     print(f"{status}  {result.ruleset}  {result.path.stem}")
     for mismatch in result.mismatches:
@@ -543,6 +673,9 @@ def _print_result(result: CaseResult) -> None:
 
 
 def _diff(args: argparse.Namespace) -> int:
+    from ._tools.diff import impact, impact_to_json, impact_to_text, read_partners
+    from .errors import InputError, Problem
+
     old, new = _versioned(args.old), _versioned(args.new)
     documents, unreadable = read_partners(args.partners)
     if not documents and not unreadable:
@@ -558,6 +691,10 @@ def _diff(args: argparse.Namespace) -> int:
 
 def _versioned(value: str) -> Ruleset:
     """A ruleset named with its version (ID@VERSION) or a file: a diff compares two definite versions."""
+    from ._rulesets.versions import select_ruleset, shipped_family
+    from .errors import Problem, RulesetError
+    from .ruleset import Ruleset
+
     ruleset = ruleset_argument(value)
     if isinstance(ruleset, Ruleset):
         return ruleset
@@ -570,6 +707,10 @@ def _versioned(value: str) -> Ruleset:
 
 
 def _schema(args: argparse.Namespace) -> int:
+    from ._rulesets.schema import partner_schema, ruleset_schema
+    from ._rulesets.versions import DEFAULT_ID, select_ruleset, shipped_family
+    from .ruleset import Ruleset
+
     if args.kind == "partner":
         ruleset = ruleset_argument(args.ruleset)
         if isinstance(ruleset, Ruleset):
@@ -589,11 +730,16 @@ def ruleset_argument(value: str | None) -> Ruleset | str | None:
     if value is None:
         return None
     if value.endswith((".yaml", ".yml")) or os.sep in value or "/" in value:
+        from ._rulesets.versions import load_ruleset
+
         return load_ruleset(value)
     return value
 
 
-def _read_document(source: str, limits: Limits) -> _documents.Document:
+def _read_document(source: str, limits: Limits) -> Document:
+    from ._input import documents as _documents
+    from ._input.partner import read_document
+
     if source == "-":
         data = _documents.read_at_most(sys.stdin.buffer, limits.max_file_bytes + 1)
         return read_document("<stdin>", data, what="the partner document", limits=limits)

@@ -10,6 +10,7 @@ a retired code stays in this table, marked as retired.
 * ``MW12x``: the versions of a ruleset, taken together.
 * ``MW13x``: cases, and choosing a version for a partner.
 * ``MW2xx``: partner documents.
+* ``MW3xx``: the command line.
 """
 
 from __future__ import annotations
@@ -61,6 +62,8 @@ UNKNOWN_ASSOCIATION_TYPE = "MW207"
 ASSOCIATION_DATES = "MW208"
 DATE_RANGE = "MW209"
 
+USAGE = "MW301"
+
 #: Every code and what it means, in one line.
 CODES: Mapping[str, str] = MappingProxyType(
     {
@@ -102,5 +105,6 @@ CODES: Mapping[str, str] = MappingProxyType(
         UNKNOWN_ASSOCIATION_TYPE: "an association type the ruleset does not know",
         ASSOCIATION_DATES: "an association ends before it starts",
         DATE_RANGE: "a range of dates ends before it starts, or lies beyond the days mwrules covers",
+        USAGE: "a command line mwrules does not understand",
     }
 )

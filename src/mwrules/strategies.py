@@ -35,8 +35,16 @@ from fractions import Fraction
 from typing import Any
 
 import attrs
-from hypothesis import strategies as st
-from hypothesis.errors import InvalidArgument
+
+
+try:
+    from hypothesis import strategies as st
+    from hypothesis.errors import InvalidArgument
+except ModuleNotFoundError as missing:  # the testing extra is not installed: say how to install it
+    if missing.name != "hypothesis":
+        raise
+    message = "mwrules.strategies needs Hypothesis: pip install 'mwrules[testing]'"
+    raise ModuleNotFoundError(message, name=missing.name) from None
 
 from . import codes
 from ._output.json import partner_to_json

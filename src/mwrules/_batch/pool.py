@@ -5,6 +5,11 @@ few chunks per worker are in flight, so a portfolio of any size streams
 through in the memory of a few chunks. A document with problems is a result
 with those problems: one bad document never stops the batch. The engine holds
 the GIL while it runs, so the work is spread over processes, not threads.
+
+A batch never starts more workers than it has chunks, and its workers never
+outlive the process that started them, however it ends (see
+:func:`_die_with_parent`). Ctrl-C stops the batch in the process that started
+it; the workers ignore it and are shut down with the pool.
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ import contextlib
 import datetime
 import itertools
 import os
+import signal
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
@@ -184,12 +191,17 @@ def _run(items: Iterator[_Item], jobs: int, settings: _Settings) -> Iterator[Any
     from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415 - 30 ms of start-up, for batches only
 
     chunks = iter(lambda: list(itertools.islice(items, CHUNK_SIZE)), [])
-    pool = ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(settings,))
+    # A worker per chunk at most: two inputs never start 512 processes
+    first = list(itertools.islice(chunks, jobs))
+    if not first:
+        return
+    workers = len(first)
+    pool = ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(settings,))
     try:
         pending: deque[Future[list[Any]]] = deque()
-        for chunk in chunks:
+        for chunk in itertools.chain(first, chunks):
             pending.append(pool.submit(_evaluate_chunk, chunk))
-            if len(pending) >= jobs * CHUNKS_AHEAD:
+            if len(pending) >= workers * CHUNKS_AHEAD:
                 yield from pending.popleft().result()
         while pending:
             yield from pending.popleft().result()
@@ -204,6 +216,40 @@ _worker_settings: _Settings | None = None
 def _start_worker(settings: _Settings) -> None:
     global _worker_settings  # noqa: PLW0603 - one batch's settings per worker process
     _worker_settings = settings
+    # Ctrl-C on a terminal reaches every process of the group: the parent
+    # stops the batch and shuts the pool down; a worker prints no traceback
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent()
+
+
+def _die_with_parent() -> None:
+    """End this worker as soon as the process that started it is gone, however it died (SIGKILL too).
+
+    multiprocessing gives each child a "sentinel": the read end of a pipe
+    whose write end the parent holds. When the parent dies, the system closes
+    its end and the pipe reads end-of-file; a daemon thread waits for that and
+    ends the worker (which has nothing to save). Without it, a killed parent
+    leaves its workers blocked forever on a queue that their siblings keep
+    open. This works with every start method and on every system, unlike
+    Linux's ``prctl(PR_SET_PDEATHSIG)`` (which also fires when the *thread*
+    that started the worker ends), and it sees a parent that died before
+    this worker started. With the ``fork`` start method a worker also holds
+    the write ends of the workers started before it, so those end one after
+    the other, the last started first, within moments.
+    """
+    import multiprocessing  # noqa: PLC0415 - in workers only
+    from multiprocessing.connection import wait  # noqa: PLC0415
+
+    parent = multiprocessing.parent_process()
+    if parent is None:  # pragma: no cover - a worker always has a parent
+        return
+    sentinel = parent.sentinel
+
+    def watch() -> None:
+        wait([sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="mwrules-parent-watch", daemon=True).start()
 
 
 def _evaluate_chunk(chunk: list[_Item]) -> list[Any]:

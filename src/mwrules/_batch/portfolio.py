@@ -17,6 +17,7 @@ from typing import Any
 
 import attrs
 
+from .. import codes
 from .._input.documents import read_at_most
 from .._output.json import verdict_to_json
 from .._tools.diff import PARTNER_SUFFIXES, partner_files
@@ -44,7 +45,8 @@ def is_portfolio(sources: Sequence[str], *, lines: bool, output: str) -> bool:
 def run(args: argparse.Namespace, ruleset: Ruleset | str | None, limits: Limits) -> int:
     """Evaluate every input named by *args*, print a result per input and a summary; the exit status."""
     if args.format == "json":
-        print("mwrules: --format json prints one verdict; for several partners use --format jsonl", file=sys.stderr)
+        message = "--format json prints one verdict; for several partners use --format jsonl"
+        print(f"mwrules: {codes.USAGE} {message}", file=sys.stderr)
         return EXIT_BAD_INPUT
     inputs, total = _inputs(args.partner, lines=args.lines, limits=limits)
     finish = _jsonl if args.format == "jsonl" else _text

@@ -249,7 +249,7 @@ def timeline(
     2027-07-01 2027-11-30 False 56.0 True
     2027-12-01 2027-12-31 False 56.0 False
     >>> t.segments[1].cause
-    'Enterprise Administrator Expert expires for 1 person: 1 loses advanced'
+    'Enterprise Administrator Expert stops counting after it expires on 2027-06-30, for 1 person: 1 loses advanced'
 
     Raises:
         InputError: the partner is not valid under a version in force in the
@@ -717,8 +717,8 @@ class _Builder:
             who = _people(len(set(people)))
             if kind == "earned":
                 what = f"{name} earned by {who}"
-            elif kind == "expires":
-                what = f"{name} expires for {who}"
+            elif kind == "expires":  # it counts through its expiry day: the change is the day after
+                what = f"{name} stops counting after it expires on {day - _ONE_DAY}, for {who}"
             else:
                 what = f"{name} stops counting under {ruleset} after {spec.eligible_through}, for {who}"
             causes.append((len(set(people)), f"{what}: {', '.join(effects)}"))
