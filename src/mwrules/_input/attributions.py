@@ -22,6 +22,10 @@ from .downloads import Tenant
 __all__ = ["associations_of"]
 
 
+def _month(row: tuple[str, str]) -> str:
+    return row[0]
+
+
 def associations_of(
     tenant: Tenant, repeated: Iterable[tuple[str, str, str]], last_month: str
 ) -> tuple[list[dict[str, str]], str | None]:
@@ -30,15 +34,18 @@ def associations_of(
     *repeated* are the (month, workload, type) of rows that repeat a kept row
     under another type; *last_month* is the last month of the downloads.
     """
+    repeated = list(repeated)
     per_month: dict[str, dict[str, set[str]]] = {}
-    for (month, _), (_, workload, _, _, kind) in tenant.rows.items():
-        per_month.setdefault(month, {}).setdefault(kind, set()).add(workload)
-    for month, workload, kind in repeated:
-        per_month.setdefault(month, {}).setdefault(kind, set()).add(workload)
+    if len(tenant.associations) > 1 or repeated:  # else (most tenants) no month can mix types
+        for (month, _), (_, workload, _, _, kind) in tenant.rows.items():
+            per_month.setdefault(month, {}).setdefault(kind, set()).add(workload)
+        for month, workload, kind in repeated:
+            per_month.setdefault(month, {}).setdefault(kind, set()).add(workload)
     written = []
     for kind, (since, _) in sorted(tenant.associations.items()):
         association = {"type": kind, "since": since.isoformat()}
-        last_seen = max((month for month, kinds in per_month.items() if kind in kinds), default=last_month)
+        seen = (month for month, kinds in per_month.items() if kind in kinds) if per_month else map(_month, tenant.rows)
+        last_seen = max(seen, default=last_month)
         if last_seen < last_month:
             year, number = int(last_seen[:4]), int(last_seen[5:7])
             association["until"] = datetime.date(year, number, calendar.monthrange(year, number)[1]).isoformat()
