@@ -234,6 +234,16 @@ def test_active_users_above_paid_seats_are_taken_as_they_are():
     assert verdict.paths["enterprise"].metrics["usage_growth"].inputs == {"cpor": 900, "dpor": 0}
 
 
+def test_counts_written_as_whole_floats_are_read_as_whole_numbers():
+    """paid_seats: 400.0 is 400, as any count of a document (docs/input-format.md); 400.5 is refused."""
+    verdict = mwrules.evaluate(partner(customer(rows=[row("2026-10", "Teams", 400.0, 310.0)])))
+
+    assert verdict.paths["enterprise"].metrics["usage_growth"].inputs == {"cpor": 310, "dpor": 0}
+    assert problems(partner(customer(rows=[row("2026-10", "Teams", 400.5, 1)]))) == [
+        ("$.customers[0].usage[0].paid_seats", codes.INVALID_VALUE)
+    ]
+
+
 def test_rows_of_unknown_workloads_are_counted_in_one_warning():
     rows = [row(f"2026-{month:02d}", "Power BI", 500, 100) for month in range(1, 11)]
     verdict = mwrules.evaluate(partner(customer(rows=[*rows, row("2026-10", "Power Apps", 5, 1)])))

@@ -40,6 +40,8 @@ import attrs
 
 from . import codes
 from ._evaluation.evaluate import compiled_rules
+from ._input.attributions import associations_of
+from ._input.convert import parse_date as parse_iso_date
 from ._input.convert import shown
 from ._input.customers import association_types, month_text, workload_names
 from ._input.downloads import (
@@ -52,6 +54,7 @@ from ._input.downloads import (
     parse_month,
     people_of,
 )
+from ._input.import_report import ImportReport, SkippedRow
 from ._input.partner import choose_ruleset, identity, load_partner
 from ._output.json import certification_to_json
 from .errors import InputError, Problem, did_you_mean
@@ -63,79 +66,10 @@ from .ruleset import Ruleset, normalise_name
 __all__ = ["ImportReport", "SkippedRow", "read", "read_document"]
 
 
-@attrs.frozen
-class SkippedRow:
-    """A row that was not used, where it is, and why."""
-
-    file: str
-    line: int
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.reason}"
-
-
-@attrs.frozen(kw_only=True)
-class ImportReport:
-    """What an import read, used and left out."""
-
-    files: tuple[str, ...] = ()
-    rows: int = 0
-    people: int = 0
-    #: per level, the people holding a certification of the ruleset that counts there on as_of
-    people_per_level: Mapping[str, int] = attrs.field(factory=dict)
-    certifications: int = 0
-    exams_and_courses: int = 0
-    other_areas: int = 0
-    other_titles: int = 0
-    skipped: tuple[SkippedRow, ...] = ()
-    tenants: int = 0
-    usage_rows: int = 0
-    duplicate_rows: int = 0
-    months: tuple[str, ...] = ()
-    #: whether the usage covers the month measured (M) and the month it is compared with, for as_of
-    covers_measured_months: bool | None = None
-    warnings: tuple[str, ...] = ()
-
-    def to_json(self) -> dict[str, Any]:
-        """The report as plain JSON data (``--report FILE``)."""
-        data = attrs.asdict(self, recurse=False)
-        data["files"] = list(self.files)
-        data["people_per_level"] = dict(self.people_per_level)
-        data["skipped"] = [attrs.asdict(row) for row in self.skipped]
-        data["months"] = list(self.months)
-        data["warnings"] = list(self.warnings)
-        return data
-
-    def __str__(self) -> str:
-        lines = [f"read {self.rows:,} row(s) of {len(self.files)} file(s)"]
-        if self.people or self.certifications or self.exams_and_courses:
-            levels = ", ".join(f"{count} at {level}" for level, count in self.people_per_level.items())
-            lines.append(f"people: {self.people:,} ({levels or 'none certified'})")
-            lines.append(
-                f"certifications: {self.certifications:,} of the ruleset; {self.other_areas:,} of other areas "
-                f"({self.other_titles} distinct titles); exams and courses: {self.exams_and_courses:,} (not counted)"
-            )
-        if self.tenants or self.usage_rows:
-            months = f"{self.months[0]} to {self.months[-1]}" if self.months else "none"
-            lines.append(f"tenants: {self.tenants:,}; usage rows: {self.usage_rows:,}; months: {months}")
-            if self.duplicate_rows:
-                lines.append(
-                    f"rows marked as duplicates (IsDuplicateRowForPGA), not counted twice: {self.duplicate_rows:,}"
-                )
-        if self.skipped:
-            lines.append(f"skipped: {len(self.skipped)} row(s)")
-            lines += [f"  {row}" for row in self.skipped[:20]]
-            if len(self.skipped) > 20:
-                lines.append(f"  ... and {len(self.skipped) - 20} more (--report FILE lists them all)")
-        lines += [f"warning: {warning}" for warning in self.warnings]
-        return "\n".join(lines)
-
-
 def read(
     *,
-    trainings: Sequence[str | os.PathLike[str]] = (),
-    usage: Sequence[str | os.PathLike[str]] = (),
+    trainings: _Paths = (),
+    usage: _Paths = (),
     partner_id: str,
     as_of: datetime.date | str | None = None,
     ruleset: Ruleset | str | None = None,
@@ -146,7 +80,9 @@ def read(
     """A partner from Partner Center downloads, and the report of the import.
 
     *trainings* are "Trainings, exams and certifications" files; *usage* are
-    customer usage files. *ruleset* (by default the Modern Work version in
+    customer usage files (each a list of paths, or one path). *as_of* is a
+    date or a ``YYYY-MM-DD`` string, as in a partner document (a datetime is
+    refused: which day it means depends on its time zone). *ruleset* (by default the Modern Work version in
     force on *as_of*) says which certification titles, association types and
     workloads are known. Dates are read day first or month first as the
     file's dates show (a first field above 12), or as *date_order* says.
@@ -176,10 +112,10 @@ def read_document(**arguments: Any) -> tuple[dict[str, Any], ImportReport]:
 
 
 def _imported(
-    trainings: Sequence[str | os.PathLike[str]] = (),
-    usage: Sequence[str | os.PathLike[str]] = (),
+    trainings: _Paths = (),
+    usage: _Paths = (),
     partner_id: str = "",
-    as_of: datetime.date | str | None = None,
+    as_of: object = None,
     ruleset: Ruleset | str | None = None,
     date_order: DateOrder | None = None,
     keep_names: bool = False,
@@ -188,10 +124,10 @@ def _imported(
     day = _as_date(as_of)
     choice = choose_ruleset(ruleset, day)
     reader = _Import(choice.ruleset, partner_id, day, date_order, keep_names, limits)
-    for path in trainings:
-        reader.trainings(Path(path))
-    for path in usage:
-        reader.usage(Path(path))
+    for path in _paths(trainings):
+        reader.trainings(path)
+    for path in _paths(usage):
+        reader.usage(path)
     if reader.problems:
         raise InputError(reader.problems, what=_WHAT)
     document, report = reader.result()
@@ -205,14 +141,24 @@ def _imported(
 _WHAT = "the Partner Center downloads"
 
 
-def _as_date(value: datetime.date | str | None) -> datetime.date | None:
-    if value is None or isinstance(value, datetime.date):
-        return value
+def _as_date(value: object) -> datetime.date | None:
+    """*as_of* read as a partner document reads it: a date, or an ISO ``YYYY-MM-DD`` string."""
+    if value is None:
+        return None
     try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        msg = f"as_of must be a date written YYYY-MM-DD, not {value!r}"
-        raise InputError([Problem("as_of", msg, code=codes.INVALID_VALUE)]) from None
+        return parse_iso_date(value)
+    except ValueError as error:
+        raise InputError([Problem("as_of", str(error), code=codes.INVALID_VALUE)], what="the arguments") from None
+
+
+_Paths = Sequence[str | os.PathLike[str]] | str | os.PathLike[str]
+
+
+def _paths(paths: _Paths) -> list[Path]:
+    """The files of one argument: a str or a path is one file (never its characters), else each item is one."""
+    if isinstance(paths, str | os.PathLike):
+        return [Path(paths)]
+    return [Path(path) for path in paths]
 
 
 # Where an imported document's problem comes from: a person, a tenant, or one of their rows
@@ -246,7 +192,15 @@ class _Import(DownloadReader):
         self.near_misses: dict[str, str | None] = {}  # per title: difflib is far dearer than a row
         self.spellings = sorted({name for cert in ruleset.certifications for name in (cert.name, *cert.aliases)})
         self.certified: list[Certified] = []
+        self.mcpids: dict[str, str] = {}  # per MCPID as ids are compared, its first spelling
+        self.merged: dict[
+            str, set[str]
+        ] = {}  # the MCPIDs written in several ways (a full-width and an ASCII 123), and how
         self.tenants: dict[str, Tenant] = {}
+        self.last_month = ""  # of every usage row: an attribution seen then has not ended
+        # per tenant, (month, workload, type) of a row repeated under another association type (rare: not kept)
+        self.also: dict[str, list[tuple[str, str, str]]] = {}
+        self.mixed: list[str] = []  # per tenant, the months its workloads are under different association types
         self.workloads = workload_names(ruleset)
         data = ruleset.customer_data
         self.association_names = {kind.id: kind.name for kind in data.association_types} if data else {}
@@ -335,8 +289,12 @@ class _Import(DownloadReader):
                 codes.INVALID_VALUE,
             )
             return
-        emails = tuple(email.casefold() for email in (values.get("email", ""), values.get("corp", "")) if email)
-        mcpid = values.get("mcpid", "")
+        # Compared as a partner document compares person ids: what it would call one id is one person
+        written = values.get("mcpid", "")
+        emails = tuple(identity(email) for email in (values.get("email", ""), values.get("corp", "")) if email)
+        mcpid = identity(written) if written else ""
+        if mcpid and self.mcpids.setdefault(mcpid, written) != written:
+            self.merged.setdefault(mcpid, {self.mcpids[mcpid]}).add(written)
         if not (mcpid or emails):
             self.report["skipped"].append(SkippedRow(str(path), line, "no MCPID, Email or CorpEmail: whose is it?"))
             return
@@ -348,7 +306,8 @@ class _Import(DownloadReader):
             return
         self.counts["certifications"] += 1
         name = " ".join(part for part in (values.get("first", ""), values.get("last", "")) if part)
-        self.certified.append(Certified(self.place(line), mcpid, emails, name, Certification(title, earned, expires)))
+        certification = Certification(title, earned, expires)
+        self.certified.append(Certified(self.place(line), mcpid, emails, name, certification, written))
 
     def _close(self, title: str) -> str | None:
         """The ruleset's spelling *title* is a near miss of (a typo), if any; other areas' titles are not.
@@ -460,12 +419,15 @@ class _Import(DownloadReader):
         normal = _normal(workload)
         row = (month, self.workloads.get(normal, normal))
         previous = tenant.rows.get(row)
+        self.last_month = max(self.last_month, month)
         if previous is None:
             if self.counts["usage"] == self.limits.max_usage_rows:
                 return self._limit(path, line, f"more than {self.limits.max_usage_rows:,} usage rows", "usage-rows")
             self.counts["usage"] += 1
-            tenant.rows[row] = (place, workload, paid, active)
-        elif previous[2:] != (paid, active):
+            tenant.rows[row] = (place, workload, paid, active, association)
+        elif previous[4] != association and previous[2:4] == (paid, active):
+            self.also.setdefault(key, []).append((month, workload, association))
+        elif previous[2:4] != (paid, active):
             file, first = self.where(previous[0])
             said = f"line {first}" if file == str(path) else f"{file}:{first}"
             self.problem(
@@ -493,10 +455,12 @@ class _Import(DownloadReader):
         if self.as_of is not None:
             document["as_of"] = self.as_of.isoformat()
         people, held = [], []
+        used: set[str] = set()
         for key, rows in sorted(people_of(self.certified).items()):
             names = {row.name for row in rows if row.name}
             certifications = [certification_to_json(row.certification) for row in rows]
-            people.append({"id": self._person_id(key, names), "certifications": certifications})
+            written = next((row.written for row in rows if row.mcpid), key.partition(":")[2])
+            people.append({"id": self._person_id(key, names, written, used), "certifications": certifications})
             held.append([row.certification for row in rows])
             self.people_places.append([row.place for row in rows])
         document["people"] = people
@@ -511,13 +475,13 @@ class _Import(DownloadReader):
                 if tenant.name is not None:
                     customer["name"] = tenant.name
                 associations = sorted(tenant.associations.items())
-                customer["associations"] = [
-                    {"type": kind, "since": since.isoformat()} for kind, (since, _) in associations
-                ]
+                customer["associations"], mixed = associations_of(tenant, self.also.pop(key, ()), self.last_month)
+                if mixed is not None:
+                    self.mixed.append(mixed)
                 usage = sorted(tenant.rows.items())
                 customer["usage"] = [
                     {"month": month, "workload": workload, "paid_seats": paid, "active_users": active}
-                    for (month, _), (_, workload, paid, active) in usage
+                    for (month, _), (_, workload, paid, active, _) in usage
                 ]
                 months.update(month for month, _ in tenant.rows)
                 self.tenant_places.append(
@@ -529,10 +493,22 @@ class _Import(DownloadReader):
 
     def _report(self, people: list[list[Certification]], months: set[str]) -> ImportReport:
         warnings = list(self.report["warnings"])
+        warnings += self.mixed[:_MIXED_SHOWN]
+        if len(self.mixed) > _MIXED_SHOWN:
+            warnings.append(
+                f"... and {len(self.mixed) - _MIXED_SHOWN:,} more tenant(s) whose workloads are under different "
+                "association types in one month"
+            )
         if self.counts["other"]:
             warnings.append(
                 f"{self.counts['other']:,} certifications of other areas, {len(self.other_titles)} distinct titles: "
                 f"not counted for {self.ruleset.manifest.title}"
+            )
+        for spellings in self.merged.values():
+            written = ", ".join(repr(spelling) for spelling in sorted(spellings))
+            warnings.append(
+                f"MCPIDs {written} are one person: person ids are compared ignoring case and width, as a partner "
+                "document compares them"
             )
         for title, hint in sorted(self.close_titles.items()):
             warnings.append(f"certification title {title!r} is not one of {self.ruleset} ({hint}); not counted")
@@ -541,10 +517,12 @@ class _Import(DownloadReader):
             data = self.ruleset.customer_data
             as_of = self.as_of or datetime.date.today()
             reference = as_of.year * 12 + as_of.month - 1 - data.reference_month_lag
-            needed = [month_text(reference), month_text(reference - data.months_back)]
+            # A month before year 1 (as_of 0001-01-01) is named so, not as "-001-12": no download covers it
+            needed = [month_text(index) if index >= _FIRST_MONTH else "a month before 0001-01"
+                      for index in (reference, reference - data.months_back)]  # fmt: skip
             covers = all(month in months for month in needed)
             if not covers:
-                missing = ", ".join(month for month in needed if month not in months)
+                missing = ", ".join(dict.fromkeys(month for month in needed if month not in months))
                 warnings.append(
                     f"the usage files do not cover {missing}, which the customer metrics compare for as_of {as_of}: "
                     "those metrics would be wrong"
@@ -567,11 +545,14 @@ class _Import(DownloadReader):
             warnings=tuple(warnings),
         )
 
-    def _person_id(self, key: str, names: set[str]) -> str:
-        if self.keep_names and names:
-            return f"{min(names)} ({key.partition(':')[2]})"
+    def _person_id(self, key: str, names: set[str], written: str, used: set[str]) -> str:
+        """A person's id: a pseudonym, or the name and MCPID (or e-mail), unless another person's id reads alike."""
         digest = hashlib.sha256(f"{self.partner_id}\0{key}".encode()).hexdigest()[:12]
-        return f"person-{digest}"
+        person_id = f"{min(names)} ({written})" if self.keep_names and names else f"person-{digest}"
+        if identity(person_id) in used:  # an MCPID spelt as another person's e-mail, with the same name
+            person_id = f"{person_id} [person-{digest}]"
+        used.add(identity(person_id))
+        return person_id
 
     def _levels(self, people: list[list[Certification]]) -> dict[str, int]:
         day = self.as_of or datetime.date.today()
@@ -598,3 +579,8 @@ _shared = functools.lru_cache(maxsize=4096)(str)
 
 #: How alike a title and a ruleset spelling must be (difflib's ratio) for the title to be a near miss.
 _CLOSE = 0.9
+
+#: The index (see ``month_text``) of 0001-01, the first month there is
+_FIRST_MONTH = 12
+#: The tenants named in the report whose workloads are under different association types in one month
+_MIXED_SHOWN = 20

@@ -325,8 +325,13 @@ class _Reader:
         workload = row.get("workload")
         if "workload" in row and self.workload(workload, f"{where}.workload") is None:
             pass  # reported
+        counts: dict[str, int] = {}
         for key in ("paid_seats", "active_users"):
             value = row.get(key)
+            if type(value) is float and value.is_integer():  # 400.0, as a count anywhere in a document
+                value = int(value)
+            if type(value) is int:
+                counts[key] = value
             if key in row and (type(value) is not int or not 0 <= value <= MAX_SEATS):
                 self.problem(
                     f"{where}.{key}",
@@ -335,7 +340,7 @@ class _Reader:
                 )
         if len(self.problems) != start:
             return None
-        return Usage(str(month), str(workload), row["paid_seats"], row["active_users"])
+        return Usage(str(month), str(workload), counts["paid_seats"], counts["active_users"])
 
     def month(self, value: object) -> bool:
         try:

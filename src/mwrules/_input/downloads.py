@@ -58,6 +58,17 @@ class LineTooLong(ValueError):
         self.line = line
 
 
+class QuotedLineBreak(ValueError):
+    """A quoted field runs over a line break: a stray quote, since no download writes a line break in a field."""
+
+    def __init__(self, line: int, end: int) -> None:
+        super().__init__(
+            f"a quoted field opens on line {line} and runs on to line {end}: a stray quote? (no download "
+            "has a line break in a field)"
+        )
+        self.line = line
+
+
 class _Replayed(io.RawIOBase):
     """The bytes already read from the start of a file, then the rest of it: a file read once, looked at first."""
 
@@ -133,11 +144,21 @@ class Download:
             yield line
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
-        """(line number, values) of each row that is not blank (Excel writes lines of bare commas)."""
+        """(line number, values) of each row that is not blank (Excel writes lines of bare commas).
+
+        Raises:
+            QuotedLineBreak: a row runs over more than one line. Partner
+                Center writes none such; a quote that never closes would
+                otherwise swallow every row after it without a word.
+        """
         reader = csv.reader(self._lines, delimiter=self.delimiter)
+        last = 0
         for values in _progress(reader, self.path, self._size):
+            if reader.line_num > last + 1:
+                raise QuotedLineBreak(last + 2, reader.line_num + 1)  # the header is line 1
+            last = reader.line_num
             if any(value.strip() for value in values):
-                yield reader.line_num + 1, values
+                yield last + 1, values
 
 
 @contextlib.contextmanager
@@ -190,12 +211,10 @@ class DateOrderSeen:
         """Take in the dates *texts*; whether one of them could be read either way (both fields at most 12)."""
         undecided = False
         for text in texts:
-            fields = _fields(text)
-            if fields is not None:
-                first, second = fields
-                self.day_first |= first
-                self.month_first |= second
-                undecided |= not (first or second)
+            shown = _shows(text)
+            self.day_first |= shown == "day-first"
+            self.month_first |= shown == "month-first"
+            undecided |= shown == "either"
         return undecided
 
     @property
@@ -215,10 +234,20 @@ _CACHED = 4096
 
 
 @functools.lru_cache(maxsize=_CACHED)
-def _fields(text: str) -> tuple[bool, bool] | None:
-    """Whether the first and the second field of a day-month date are above 12; None for another text."""
+def _shows(text: str) -> str | None:
+    """The order a day-month date shows: "day-first" or "month-first" (a field above 12 that can be a day),
+    "either" (both fields 1 to 12), "neither" (13/13/2025: no date in any order); None for another text."""
     match = _DMY.fullmatch(text)
-    return None if match is None else (int(match[1]) > 12, int(match[2]) > 12)
+    if match is None:
+        return None
+    first, second = int(match[1]), int(match[2])
+    if 1 <= first <= 12 and 1 <= second <= 12:
+        return "either"
+    if 12 < first <= 31 and 1 <= second <= 12:
+        return "day-first"
+    if 1 <= first <= 12 and 12 < second <= 31:
+        return "month-first"
+    return "neither"  # refused as no date when the row is read: it is no sign of an order
 
 
 @functools.lru_cache(maxsize=_CACHED)
@@ -245,12 +274,13 @@ def parse_date(text: str, order: DateOrder | None) -> datetime.date | None:
 def parse_month(text: str, order: DateOrder | None) -> str:
     """The month *text* writes (a date, ``YYYY-MM`` or ``Oct-25``), as ``YYYY-MM``. Raises ValueError."""
     match = _YM.fullmatch(text)
-    if match and 1 <= int(match[2]) <= 12:
+    if match and 1 <= int(match[2]) <= 12 and int(match[1]) >= 1:  # year 0 is no year, as in a date
         return f"{int(match[1]):04d}-{int(match[2]):02d}"
     match = _MON_YY.fullmatch(text)
     if match and match[1].lower() in _MONTH_NAMES:
         year = int(match[2]) + (2000 if len(match[2]) == 2 else 0)
-        return f"{year:04d}-{_MONTH_NAMES[match[1].lower()]:02d}"
+        if year >= 1:
+            return f"{year:04d}-{_MONTH_NAMES[match[1].lower()]:02d}"
     day = parse_date(text, order)
     if day is None:
         raise ValueError(text)
@@ -355,6 +385,10 @@ class DownloadReader:
             self.problem(path, error.line, "$", f"cannot read the file: {error}", None, codes.LIMIT)
         except NotText as error:
             self.problem(path, error.line, "$", f"cannot read the file: {error}", "save it as UTF-8", codes.UNREADABLE)
+        except QuotedLineBreak as error:
+            self.problem(
+                path, error.line, "$", f"cannot read the file: {error}", "close or remove the quote", codes.UNREADABLE
+            )
         except (UnicodeError, csv.Error) as error:
             self.problem(
                 path, line + 1, "$", f"cannot read the file after line {line}: {error}", None, codes.UNREADABLE
@@ -429,10 +463,11 @@ class Certified(NamedTuple):
     """A certification row of the trainings, and how its person is known."""
 
     place: int  # in the import: see DownloadReader.place
-    mcpid: str
-    emails: tuple[str, ...]  # case folded
+    mcpid: str  # as person ids are compared (see mwrules._input.partner.identity)
+    emails: tuple[str, ...]  # as person ids are compared
     name: str
     certification: Certification
+    written: str  # the MCPID as the row writes it, for a person id with a name
 
 
 class Tenant:
@@ -446,8 +481,8 @@ class Tenant:
         self.name: str | None = None
         #: association type -> the earliest start, and the place of its row
         self.associations: dict[str, tuple[datetime.date, int]] = {}
-        #: (month, workload as the ruleset names it) -> (place, workload as written, paid, active)
-        self.rows: dict[tuple[str, str], tuple[int, str, int, int]] = {}
+        #: (month, workload as the ruleset names it) -> (place, workload as written, paid, active, association type)
+        self.rows: dict[tuple[str, str], tuple[int, str, int, int, str]] = {}
 
 
 def people_of(certified: Sequence[Certified]) -> dict[str, list[Certified]]:
@@ -455,15 +490,16 @@ def people_of(certified: Sequence[Certified]) -> dict[str, list[Certified]]:
 
     Rows with an MCPID are that MCPID's person. A row without one is the
     person of an MCPID that shares one of its e-mails (the smallest such
-    MCPID, should there be several), wherever that row is in the files;
-    else the person of its e-mails, rows that share an e-mail being one.
+    MCPID, as a number when both are digits, should there be several),
+    wherever that row is in the files; else the person of its e-mails, rows
+    that share an e-mail being one.
     """
     owners: dict[str, str] = {}  # e-mail -> the smallest MCPID key whose rows give it
     for row in certified:
         if row.mcpid:
             key = f"mcpid:{row.mcpid}"
             for email in row.emails:
-                owners[email] = min(key, owners.get(email, key))
+                owners[email] = min(key, owners.get(email, key), key=_mcpid_order)
     parent: dict[str, str] = {}  # e-mails of rows without an MCPID, joined when a row gives two
 
     def root(email: str) -> str:
@@ -483,7 +519,9 @@ def people_of(certified: Sequence[Certified]) -> dict[str, list[Certified]]:
         top = root(email)
         owner = owners.get(email)
         current = keys.get(top)
-        if owner is not None and (current is None or current.startswith("email:") or owner < current):
+        if owner is not None and (
+            current is None or current.startswith("email:") or _mcpid_order(owner) < _mcpid_order(current)
+        ):
             keys[top] = owner
         elif current is None:
             keys[top] = f"email:{email}"  # the smallest e-mail: they are taken in order
@@ -492,3 +530,11 @@ def people_of(certified: Sequence[Certified]) -> dict[str, list[Certified]]:
         key = f"mcpid:{row.mcpid}" if row.mcpid else keys[root(row.emails[0])]
         people.setdefault(key, []).append(row)
     return people
+
+
+def _mcpid_order(key: str) -> tuple[int, int, str]:
+    """How MCPID keys are ordered: as numbers when they are digits (9 before 10), else as text, after them."""
+    value = key.partition(":")[2]
+    if value.isascii() and value.isdigit():
+        return 0, int(value), value
+    return 1, 0, value

@@ -1,0 +1,63 @@
+"""A tenant's associations, as the attribution types of its usage rows show them.
+
+A usage download gives a ``PartnerAttributionType`` per row: per tenant,
+workload and month. A partner document associates a whole tenant with a
+type from ``since`` to ``until``. :func:`associations_of` says what the
+download supports: one association per type, from its earliest
+``DateAssociated`` to the last month a row is under that type (still running
+when that is the last month of the downloads), and notes the months in
+which a tenant's workloads are under different types, which a document
+cannot say.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from collections.abc import Iterable
+
+from .downloads import Tenant
+
+
+__all__ = ["associations_of"]
+
+
+def _month(row: tuple[str, str]) -> str:
+    return row[0]
+
+
+def associations_of(
+    tenant: Tenant, repeated: Iterable[tuple[str, str, str]], last_month: str
+) -> tuple[list[dict[str, str]], str | None]:
+    """*tenant*'s associations as a document writes them, and a warning when its workloads' types differ in a month.
+
+    *repeated* are the (month, workload, type) of rows that repeat a kept row
+    under another type; *last_month* is the last month of the downloads.
+    """
+    repeated = list(repeated)
+    per_month: dict[str, dict[str, set[str]]] = {}
+    if len(tenant.associations) > 1 or repeated:  # else (most tenants) no month can mix types
+        for (month, _), (_, workload, _, _, kind) in tenant.rows.items():
+            per_month.setdefault(month, {}).setdefault(kind, set()).add(workload)
+        for month, workload, kind in repeated:
+            per_month.setdefault(month, {}).setdefault(kind, set()).add(workload)
+    written = []
+    for kind, (since, _) in sorted(tenant.associations.items()):
+        association = {"type": kind, "since": since.isoformat()}
+        seen = (month for month, kinds in per_month.items() if kind in kinds) if per_month else map(_month, tenant.rows)
+        last_seen = max(seen, default=last_month)
+        if last_seen < last_month:
+            year, number = int(last_seen[:4]), int(last_seen[5:7])
+            association["until"] = datetime.date(year, number, calendar.monthrange(year, number)[1]).isoformat()
+        written.append(association)
+    mixed = sorted(month for month, kinds in per_month.items() if len(kinds) > 1)
+    if not mixed:
+        return written, None
+    kinds = per_month[mixed[0]]
+    shown = "; ".join(f"{', '.join(sorted(kinds[kind]))} under {kind}" for kind in sorted(kinds))
+    more = f" (and {len(mixed) - 1} more month(s))" if len(mixed) > 1 else ""
+    return written, (
+        f"tenant {tenant.tenant}, {mixed[0]}{more}: {shown}. A partner document associates a tenant, not a "
+        f"workload: the tenant is taken under each of {', '.join(sorted(kinds))} with every workload, so a type's "
+        "metrics may count workloads attributed to another"
+    )

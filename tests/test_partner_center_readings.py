@@ -1,0 +1,221 @@
+"""Partner Center downloads in: how awkward rows, associations, ids and arguments are read (hostile run 1)."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import pytest
+
+import mwrules
+from mwrules import codes
+from mwrules import partner_center as pc
+
+from .test_partner_center import TRAININGS, USAGE, read, training, usage_row, write
+
+
+def lines(path: Path, header: list[str], rows: list[str]) -> Path:
+    path.write_text("\n".join([",".join(header), *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_stray_quote_in_a_trainings_file_is_refused_at_its_line(tmp_path: Path):
+    """A quoted field that never closes would swallow the rows after it: refused (MW001) where it opens."""
+    rows = ['"Teams Admin,Certification,Ana,a@x.example,,2026-01-05,111,4412345,']
+    rows += [f"MS-700,Certification,P,p{n}@x.example,,2026-01-05,{n},4412345," for n in range(1, 40)]
+    path = lines(tmp_path / "t.csv", TRAININGS, rows)
+
+    with pytest.raises(mwrules.InputError) as caught:
+        read(trainings=[path])
+
+    [problem] = caught.value.problems
+    assert (problem.file, problem.line, problem.code) == (str(path), 2, codes.UNREADABLE)
+    assert "quote" in problem.message
+
+
+def test_a_stray_quote_in_a_usage_file_is_refused_at_its_line_not_where_it_ends(tmp_path: Path):
+    """The problem is the quote on line 2, not the shifted values of the row the quote runs into."""
+    rows = ['t0,"Fab,Teams,1,400,C1,4412345,15/03/2024,CPOR,01/10/2026']
+    rows += [f"t{n},N,Teams,300,400,C1,4412345,15/03/2024,CPOR,01/10/2026" for n in range(1, 31)]
+    path = lines(tmp_path / "u.csv", USAGE, rows)
+
+    with pytest.raises(mwrules.InputError) as caught:
+        read(usage=[path])
+
+    assert [(problem.line, problem.code) for problem in caught.value.problems] == [(2, codes.UNREADABLE)]
+
+
+def test_a_quoted_field_without_a_line_break_is_read(tmp_path: Path):
+    """Quotes around a field with a comma or a doubled quote are ordinary CSV, and read."""
+    path = write(tmp_path / "t.csv", TRAININGS, [training("MS-700", mcpid="7", name='Ana "A, B"')])
+
+    partner, _ = read(trainings=[path], keep_names=True)
+
+    assert partner.people[0].id == 'Ana "A, B" (7)'
+
+
+def test_an_association_ends_with_the_last_month_its_attribution_is_seen(tmp_path: Path):
+    """A tenant under CPOR in 2025-10 and CSP from 2026-05 is not CPOR's in 2026-10."""
+    path = write(
+        tmp_path / "u.csv",
+        USAGE,
+        [
+            [*usage_row("t1", "Teams", 50, 200)[:7], "2020-01-01", "CPOR", "2025-10-01"],
+            [*usage_row("t1", "Teams", 250, 200)[:7], "2026-05-01", "CSP", "2026-10-01"],
+        ],
+    )
+
+    partner, _ = read(usage=[path])
+    verdict = mwrules.evaluate(partner)
+
+    assert partner.customers is not None
+    associations = {item.type: (item.since, item.until) for item in partner.customers[0].associations}
+    assert associations == {
+        "CPOR": (datetime.date(2020, 1, 1), datetime.date(2025, 10, 31)),
+        "CSP": (datetime.date(2026, 5, 1), None),
+    }
+    assert verdict.paths["smb"].metrics["usage_growth"].inputs["cpor"] == -50
+
+
+def test_an_association_seen_in_the_last_month_of_the_downloads_has_not_ended(tmp_path: Path):
+    """The downloads' last month is the last they can show: an attribution seen then is still running."""
+    path = write(tmp_path / "u.csv", USAGE, [usage_row("t1", "Teams", 300, 400, date="01/09/2026"),
+                                             usage_row("t2", "Teams", 300, 400, date="01/10/2026")])  # fmt: skip
+
+    partner, _ = read(usage=[path])
+
+    assert partner.customers is not None
+    assert [customer.associations[0].until for customer in partner.customers] == [datetime.date(2026, 9, 30), None]
+
+
+def test_different_attribution_types_per_workload_in_one_month_are_warned_about(tmp_path: Path):
+    """The document associates a tenant, not a workload: the report names the tenant and the reading taken."""
+    path = write(
+        tmp_path / "u.csv",
+        USAGE,
+        [usage_row("t1", "Teams", 300, 400, "CPOR"), usage_row("t1", "Exchange", 300, 400, "CSP")],
+    )
+
+    _, report = read(usage=[path])
+
+    [warning] = [warning for warning in report.warnings if "t1" in warning]
+    assert "2026-10" in warning
+    assert "Teams under CPOR" in warning
+    assert "Exchange under CSP" in warning
+    assert "every workload" in warning
+
+
+@pytest.mark.parametrize("associated", ["", "15/03/2024"])
+def test_a_usage_month_of_year_0_is_refused_quoting_the_value(tmp_path: Path, associated: str):
+    """Month 0000-10 is no month, with or without a DateAssociated, and the message quotes it."""
+    row = [*usage_row("t1", "Teams", 300, 400)[:7], associated, "CPOR", "0000-10"]
+    path = write(tmp_path / "u.csv", USAGE, [row, usage_row("t1", "Teams", 50, 200, date="01/10/2025")])
+
+    with pytest.raises(mwrules.InputError) as caught:
+        read(usage=[path])
+
+    [problem] = caught.value.problems
+    assert (problem.line, problem.code) == (2, codes.INVALID_VALUE)
+    assert "'0000-10'" in problem.message
+    assert "out of range" not in problem.message
+
+
+def test_a_date_with_both_fields_above_12_is_not_a_date(tmp_path: Path):
+    """13/13/2025 is said to be no date, not a file with both date orders."""
+    path = write(tmp_path / "t.csv", TRAININGS, [training("MS-700", mcpid="7", done="13/13/2025")])
+
+    with pytest.raises(mwrules.InputError) as caught:
+        read(trainings=[path])
+
+    [problem] = caught.value.problems
+    assert (problem.line, problem.code) == (2, codes.INVALID_VALUE)
+    assert "'13/13/2025' is not a date" in problem.message
+
+
+def test_a_path_given_alone_is_one_file(tmp_path: Path):
+    """usage="file.csv" (a str or a path, not a list) is that one file, not its characters."""
+    path = write(tmp_path / "u.csv", USAGE, [usage_row("t1", "Teams", 300, 400)])
+    trainings = write(tmp_path / "t.csv", TRAININGS, [training("MS-700", mcpid="7")])
+
+    partner, report = read(usage=str(path), trainings=trainings)
+
+    assert partner.customers is not None
+    assert (len(partner.customers), len(partner.people), report.files) == (1, 1, (str(trainings), str(path)))
+
+
+@pytest.mark.parametrize(
+    "as_of", [datetime.datetime(2026, 11, 28, 23, 59), 20261128, "20261128", "2026-W48-6", "2026-11-28T00:00"]
+)
+def test_as_of_is_a_date_or_an_iso_date_and_nothing_else(as_of: object):
+    """as_of follows a partner document's rule: a date or YYYY-MM-DD; anything else is a clear InputError."""
+    with pytest.raises(mwrules.InputError) as caught:
+        pc.read(partner_id="contoso", as_of=as_of)  # type: ignore[arg-type]
+
+    [problem] = caught.value.problems
+    assert (problem.where, problem.code) == ("as_of", codes.INVALID_VALUE)
+
+
+def test_as_of_as_an_iso_date_or_a_date_is_taken():
+    """The two accepted forms give the same day."""
+    assert pc.read(partner_id="p", as_of="2026-11-28")[0].as_of == datetime.date(2026, 11, 28)
+    assert pc.read(partner_id="p", as_of=datetime.date(2026, 11, 28))[0].as_of == datetime.date(2026, 11, 28)
+
+
+def test_the_smaller_mcpid_is_compared_as_a_number(tmp_path: Path):
+    """A row without an MCPID whose e-mails belong to MCPIDs 9 and 10 is 9's."""
+    path = write(
+        tmp_path / "t.csv",
+        TRAININGS,
+        [
+            training("MS-700", email="a@x.example", mcpid="9", name="Nine"),
+            training("MS-102", email="b@x.example", mcpid="10", name="Ten"),
+            training("SC-300", email="a@x.example", corp="b@x.example"),
+        ],
+    )
+
+    partner, _ = read(trainings=[path], keep_names=True)
+
+    assert {person.id: len(person.certifications) for person in partner.people} == {"Nine (9)": 2, "Ten (10)": 1}
+
+
+@pytest.mark.parametrize("keep_names", [False, True])
+@pytest.mark.parametrize(("one", "other"), [("１２３", "123"), ("abc", "ABC")])
+def test_mcpids_a_document_would_call_one_id_are_one_person(tmp_path: Path, keep_names: bool, one: str, other: str):
+    """MCPIDs are compared as person ids are (case and width ignored), with or without names: one person."""
+    path = write(
+        tmp_path / "t.csv",
+        TRAININGS,
+        [
+            training("MS-700", email="a@x.example", mcpid=one, name="A B"),
+            training("MS-102", email="b@x.example", mcpid=other, name="A B"),
+        ],
+    )
+
+    partner, report = read(trainings=[path], keep_names=keep_names)
+
+    assert [len(person.certifications) for person in partner.people] == [2]
+    assert any(one in warning and other in warning for warning in report.warnings)
+
+
+def test_kept_names_that_would_clash_still_give_distinct_ids(tmp_path: Path):
+    """An MCPID spelt like another person's e-mail, with the same name, does not make a document evaluate refuses."""
+    path = write(
+        tmp_path / "t.csv",
+        TRAININGS,
+        [training("MS-700", mcpid="a@x.example", name="Ana"), training("MS-102", email="a@x.example", name="Ana")],
+    )
+
+    partner, _ = read(trainings=[path], keep_names=True)
+
+    assert len({person.id for person in partner.people}) == 2
+
+
+def test_an_as_of_whose_compared_months_fall_before_year_1_is_warned_about_in_words(tmp_path: Path):
+    """No month like '-001-12' is named: months before year 1 are said to be so."""
+    path = write(tmp_path / "u.csv", USAGE, [usage_row("t1", "Teams", 300, 400)])
+
+    _, report = pc.read(usage=[path], partner_id="p", as_of="0001-01-01", ruleset="modern-work@2023-06")
+
+    [warning] = [warning for warning in report.warnings if "do not cover" in warning]
+    assert "-001" not in warning
+    assert "before 0001-01" in warning
