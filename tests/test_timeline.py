@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import itertools
 import json
+import random
 from pathlib import Path
 
 import attrs
@@ -16,6 +17,8 @@ from hypothesis import strategies as st
 import mwrules
 from mwrules import InputError, Partner, Timeline, codes
 from mwrules import strategies as mst
+from mwrules._evaluation import evaluate as evaluate_module
+from mwrules._tools import timeline as timeline_module
 from mwrules._tools.timeline import window_start
 from mwrules.cli import main
 
@@ -279,6 +282,79 @@ def test_many_people_over_two_years_need_few_evaluations():
 
     assert timeline.evaluations < 15
     assert {s.score for s in timeline.segments} == {timeline.segments[-1].score} | {s.score for s in timeline.segments}
+
+
+def flickering_people(
+    count: int, start: datetime.date, days: int, *, names: tuple[str, ...] = ("MS-102", "MS-700"), seed: int = 7
+) -> list[dict[str, object]]:
+    """People each holding a few one-day certifications spread over *days*: the capped counts move nearly every day."""
+    rnd = random.Random(seed)  # noqa: S311 - test data, not secrets
+    people = []
+    for index in range(count):
+        certifications = []
+        for _ in range(4):
+            earned = start + ONE_DAY * rnd.randrange(days)
+            certifications.append({"name": rnd.choice(names), "earned": str(earned), "expires": str(earned)})
+        people.append({"id": f"f{index}", "certifications": certifications})
+    return people
+
+
+def test_an_evaluation_in_a_timeline_takes_no_more_people_than_the_targets_count(monkeypatch):
+    """Hundreds of people always counted at one level cost nothing when another level's count moves."""
+    evaluated: list[int] = []
+    verdict_on = timeline_module._verdict_on
+
+    def counting(partner: Partner, *args: object) -> mwrules.Verdict:
+        evaluated.append(len(partner.people))
+        return verdict_on(partner, *args)
+
+    monkeypatch.setattr(timeline_module, "_verdict_on", counting)
+    counted = [{"id": f"p{index}", "certifications": ["MS-700"]} for index in range(300)]
+    people = counted + flickering_people(40, datetime.date(2026, 1, 1), 730, names=("MS-102",))
+    partner = {"partner_id": "big", "people": people, "metrics": {}}
+
+    timeline = mwrules.timeline(partner, datetime.date(2026, 1, 1), datetime.date(2027, 12, 31))
+
+    assert len(timeline.segments) > 20
+    # the first and the last day are evaluated in full for the warnings; every other evaluation
+    # holds at most the largest targets of intermediate (4) and advanced (2) in people
+    in_part = sorted(evaluated)[:-2]
+    assert in_part
+    assert max(in_part) <= 6
+
+
+def test_a_timeline_reads_each_tenant_only_in_the_months_that_measure_it(monkeypatch):
+    """Customer data is measured once a month, from the tenants with usage in M or the month compared."""
+    read: list[int] = []
+    facts = evaluate_module.customer_facts
+
+    def counting(partner: Partner, *args: object) -> list[dict[str, object]]:
+        read.append(len(partner.customers or ()))
+        return facts(partner, *args)
+
+    monkeypatch.setattr(evaluate_module, "customer_facts", counting)
+    document = yaml.safe_load((EXAMPLES / "customer-data.yaml").read_text())
+    document["people"] = flickering_people(20, datetime.date(2026, 1, 1), 730)
+    tenants = len(document["customers"])
+
+    mwrules.timeline(document, datetime.date(2026, 1, 1), datetime.date(2027, 12, 31))
+
+    # each tenant has usage in 13 months, so 26 months measure it (as M and as M-12), plus the
+    # two full evaluations of the first and the last day
+    assert sum(read) <= (26 + 2) * tenants
+
+
+def test_many_people_and_customer_data_agree_with_evaluate_on_every_day():
+    """Measures taken once a month and people left out past the targets give evaluate's verdict on each day."""
+    document = yaml.safe_load((EXAMPLES / "customer-data.yaml").read_text())
+    document["people"] = flickering_people(30, datetime.date(2026, 10, 1), 92, seed=3)
+    partner = mwrules.load_partner(document)
+
+    timeline = mwrules.timeline(partner, datetime.date(2026, 11, 1), datetime.date(2026, 12, 31))
+
+    assert len(timeline.segments) > 5
+    assert_maximal_cover(timeline)
+    assert_agrees_day_by_day(partner, timeline)
 
 
 @pytest.mark.parametrize(
