@@ -285,14 +285,20 @@ def test_many_people_over_two_years_need_few_evaluations():
 
 
 def flickering_people(
-    count: int, start: datetime.date, days: int, *, names: tuple[str, ...] = ("MS-102", "MS-700"), seed: int = 7
+    count: int,
+    start: datetime.date,
+    days: int,
+    *,
+    names: tuple[str, ...] = ("MS-102", "MS-700"),
+    each: int = 4,
+    seed: int = 7,
 ) -> list[dict[str, object]]:
     """People each holding a few one-day certifications spread over *days*: the capped counts move nearly every day."""
     rnd = random.Random(seed)  # noqa: S311 - test data, not secrets
     people = []
     for index in range(count):
         certifications = []
-        for _ in range(4):
+        for _ in range(each):
             earned = start + ONE_DAY * rnd.randrange(days)
             certifications.append({"name": rnd.choice(names), "earned": str(earned), "expires": str(earned)})
         people.append({"id": f"f{index}", "certifications": certifications})
@@ -321,6 +327,26 @@ def test_an_evaluation_in_a_timeline_takes_no_more_people_than_the_targets_count
     in_part = sorted(evaluated)[:-2]
     assert in_part
     assert max(in_part) <= 6
+
+
+def test_an_evaluation_in_a_timeline_reads_only_the_certifications_that_count_that_day(monkeypatch):
+    """A person with hundreds of short certifications brings only those valid on the day to each evaluation."""
+    evaluated: list[int] = []
+    verdict_on = timeline_module._verdict_on
+
+    def counting(partner: Partner, *args: object) -> mwrules.Verdict:
+        evaluated.append(sum(len(person.certifications) for person in partner.people))
+        return verdict_on(partner, *args)
+
+    monkeypatch.setattr(timeline_module, "_verdict_on", counting)
+    people = flickering_people(3, datetime.date(2026, 1, 1), 730, each=400)
+    partner = {"partner_id": "busy", "people": people, "metrics": {}}
+
+    mwrules.timeline(partner, datetime.date(2026, 1, 1), datetime.date(2027, 12, 31))
+
+    in_part = sorted(evaluated)[:-2]  # all but the two full evaluations of the first and the last day
+    assert in_part
+    assert max(in_part) <= 3 * 10  # a person holds 400 in two years: a few on any one day
 
 
 def test_a_timeline_reads_each_tenant_only_in_the_months_that_measure_it(monkeypatch):

@@ -47,7 +47,7 @@ from .._input.partner import choose_ruleset, read_document
 from .._rulesets.versions import DEFAULT_ID, RulesetChoice, shipped_family
 from ..errors import InputError, Problem
 from ..limits import DEFAULT_LIMITS, Limits
-from ..model import Partner
+from ..model import Certification, Partner, Person
 from ..ruleset import Ruleset
 from ..verdict import RulesetRef, Verdict, format_points
 
@@ -449,6 +449,13 @@ class _Levels:
     caps: dict[str, int]
     #: day -> [(level, person index, +1 or -1)]: a span of a person at a level starts, or ended the day before
     people: dict[datetime.date, list[tuple[str, int, int]]]
+    #: person index -> the certifications that make them count at some level, with the days they do
+    holding: dict[int, list[tuple[datetime.date, datetime.date, Certification]]]
+
+    def holding_on(self, person: Person, index: int, day: datetime.date) -> Person:
+        """*person* with only the certifications that make them count on *day* (the others make no engine fact)."""
+        held = tuple(cert for begin, stop, cert in self.holding.get(index, ()) if begin <= day <= stop)
+        return Person(person.id, held)
 
     def counted(self, level: str, person: int, day: datetime.date) -> bool:
         spans = self.spans[level].get(person, ())
@@ -469,6 +476,7 @@ def _levels(period: _Period) -> _Levels:
     events: dict[datetime.date, list[tuple[str, str, int]]] = {}
     known: dict[str, tuple[str | None, tuple[str, ...], datetime.date | None]] = {}
     first, last = period.first, period.last
+    holding: dict[int, list[tuple[datetime.date, datetime.date, Certification]]] = {}
     for index, person in enumerate(period.partner.people):
         held: dict[str, list[tuple[datetime.date, datetime.date]]] = {}
         for cert in person.certifications:
@@ -495,6 +503,7 @@ def _levels(period: _Period) -> _Levels:
                 events.setdefault(stop + _ONE_DAY, []).append((kind, cert_id, index))
             for level in counted_at:
                 held.setdefault(level, []).append((begin, stop))
+            holding.setdefault(index, []).append((begin, stop, cert))
         for level, found in held.items():
             spans[level][index] = _merged(found)
     deltas: dict[datetime.date, dict[str, int]] = {}
@@ -509,7 +518,7 @@ def _levels(period: _Period) -> _Levels:
                     change = deltas.setdefault(stop + _ONE_DAY, {})
                     change[level] = change.get(level, 0) - 1
                     people.setdefault(stop + _ONE_DAY, []).append((level, index, -1))
-    return _Levels(spans, deltas, events, caps, people)
+    return _Levels(spans, deltas, events, caps, people, holding)
 
 
 def _merged(spans: list[tuple[datetime.date, datetime.date]]) -> list[tuple[datetime.date, datetime.date]]:
@@ -569,7 +578,9 @@ class _Builder:
         partner = period.partner
         if people is None:
             return _verdict_on(partner, period.ruleset, period.reason, day)
-        partner = attrs.evolve(partner, people=tuple(partner.people[person] for person in sorted(people)))
+        levels = self.levels[index]
+        chosen = tuple(levels.holding_on(partner.people[person], person, day) for person in sorted(people))
+        partner = attrs.evolve(partner, people=chosen)
         month = (index, day_month(day)) if self.uses_months(period) else None
         if month is not None and self.measured[0] == month:
             partner = attrs.evolve(partner, metrics=self.measured[1], customers=None)
