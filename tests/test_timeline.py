@@ -534,3 +534,31 @@ def test_plan_by_a_day_beyond_the_timeline_limit_names_by():
         mwrules.plan(yaml.safe_load(NORTHWIND.read_text()), by=datetime.date(2099, 1, 1))
 
     assert [(problem.where, problem.code) for problem in caught.value.problems] == [("by", codes.LIMIT)]
+
+
+@pytest.mark.parametrize("start", ["9999-06-01", "9999-12-31"])
+def test_a_start_past_the_last_day_without_an_end_is_a_coded_problem(start, capsys):
+    """With --from alone, the default end stays within the covered days: the start is what is refused."""
+    assert main(["timeline", str(NORTHWIND), "--from", start]) == 2
+
+    err = capsys.readouterr().err
+    assert f"start: {codes.DATE_RANGE} {start} is outside the days a timeline covers" in err
+    assert "Traceback" not in err
+
+
+def test_the_default_end_near_the_last_day_is_the_last_day(capsys):
+    """--from 9998-12-30 alone covers the two days left, not a year past the calendar."""
+    assert main(["timeline", str(NORTHWIND), "--from", "9998-12-30", "--format", "json"]) == 0
+
+    assert json.loads(capsys.readouterr().out)["to"] == "9998-12-31"
+
+
+def test_plan_by_a_day_past_the_last_day_names_by_and_as_of(tmp_path, capsys):
+    late = tmp_path / "late.yaml"
+    late.write_text(NORTHWIND.read_text().replace("as_of: 2026-11-28", "as_of: 9999-06-01"))
+
+    assert main(["plan", str(late), "--by", "9999-12-31"]) == 2
+
+    err = capsys.readouterr().err
+    assert f"$.as_of: {codes.DATE_RANGE} 9999-06-01 is outside" in err
+    assert f"by: {codes.DATE_RANGE} 9999-12-31 is outside" in err

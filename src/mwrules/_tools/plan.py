@@ -418,7 +418,7 @@ def plan_by(
     limits: Limits = DEFAULT_LIMITS,
 ) -> Plan:
     """:func:`plan` with *by*, for a partner or a parsed document (the command line's way in)."""
-    from .timeline import timeline_of  # noqa: PLC0415 - a tool above another: imported when planning ahead
+    from .timeline import EARLIEST, LATEST, timeline_of  # noqa: PLC0415 - a tool above another: imported when planning ahead
 
     if isinstance(source, Partner):
         start = source.as_of if type(source.as_of) is datetime.date else datetime.date.today()
@@ -426,6 +426,15 @@ def plan_by(
     else:
         start = declared_as_of(source.data) or datetime.date.today()
         partner, choice = prepare(on_date(source, by), ruleset, limits)
+    outside = [
+        Problem(
+            where, f"{day} is outside the days a plan looks over, {EARLIEST} through {LATEST}", code=codes.DATE_RANGE
+        )
+        for where, day in (("$.as_of", start), ("by", by))
+        if not EARLIEST <= day <= LATEST
+    ]
+    if outside:
+        raise InputError(outside, what="the plan's date")
     if by < start:
         message = f"{by} is before the partner's as_of, {start}"
         raise InputError(

@@ -284,6 +284,22 @@ def timeline_of(
         return _Builder(_periods(source, ruleset, start, end, limits), start, end).timeline()
 
 
+def a_year_after(day: datetime.date) -> datetime.date:
+    """The day before the same day a year later, at most :data:`LATEST` (the default end of a range).
+
+    >>> a_year_after(datetime.date(2026, 11, 28)), a_year_after(datetime.date(2028, 2, 29))
+    (datetime.date(2027, 11, 27), datetime.date(2029, 2, 28))
+    >>> a_year_after(datetime.date(9999, 6, 1))  # past LATEST: the range is refused for its start alone
+    datetime.date(9998, 12, 31)
+    """
+    if day.year >= LATEST.year:
+        return LATEST
+    try:
+        return min(day.replace(year=day.year + 1) - _ONE_DAY, LATEST)
+    except ValueError:  # 29 February
+        return min(day.replace(year=day.year + 1, day=28), LATEST)
+
+
 def _range_problems(start: datetime.date, end: datetime.date, limits: Limits) -> list[Problem]:
     outside = [
         Problem(
