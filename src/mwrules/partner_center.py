@@ -29,7 +29,6 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime
-import difflib
 import hashlib
 import os
 import re
@@ -45,7 +44,7 @@ from ._evaluation.compile import compile_ruleset
 from ._input.customers import association_types, month_text
 from ._input.partner import choose_ruleset
 from ._output.json import partner_to_json
-from .errors import InputError, Problem, did_you_mean
+from .errors import InputError, NearMisses, Problem, did_you_mean
 from .model import Association, Certification, Customer, Partner, Person, Usage
 from .ruleset import Ruleset, normalise_name
 
@@ -311,8 +310,11 @@ class _Import:
         self.counts = {"exams": 0, "certifications": 0, "other": 0, "duplicates": 0, "usage": 0}
         self.other_titles: set[str] = set()
         self.close_titles: dict[str, str] = {}
-        self.near_misses: dict[str, str | None] = {}  # per title: difflib is far dearer than a row
-        self.spellings = sorted({name for cert in ruleset.certifications for name in (cert.name, *cert.aliases)})
+        # The ruleset's spellings, normalised (the first of those that read the same)
+        self.spellings: dict[str, str] = {}
+        for spelling in sorted({name for cert in ruleset.certifications for name in (cert.name, *cert.aliases)}):
+            self.spellings.setdefault(normalise_name(spelling), spelling)
+        self.near_misses = NearMisses(self.spellings, cutoff=_CLOSE, searches=_NEAR_MISS_SEARCHES)
         # people: identity key -> (names, certifications); emails -> identity key
         self.people: dict[str, tuple[set[str], list[Certification]]] = {}
         self.emails: dict[str, str] = {}
@@ -433,7 +435,7 @@ class _Import:
 
     def _certification(self, path: Path, line: int, values: dict[str, str], order: DateOrder | None) -> None:
         title = values["title"]
-        cert_id, _ = self.compiled.resolve(title)
+        cert_id = self.compiled.resolve(title)
         if cert_id is None:
             close = self._close(title)
             if close is not None:
@@ -479,16 +481,8 @@ class _Import:
         titles of other areas that share words with Modern Work ones ("Azure
         Administrator Associate"), and they are not mistakes.
         """
-        key = normalise_name(title)
-        if key in self.near_misses:
-            return self.near_misses[key]
-        best, score = None, 0.0
-        for spelling in self.spellings:
-            ratio = difflib.SequenceMatcher(None, key, normalise_name(spelling)).ratio()
-            if ratio > score:
-                best, score = spelling, ratio
-        self.near_misses[key] = best if score >= _CLOSE else None
-        return self.near_misses[key]
+        close = self.near_misses(normalise_name(title))  # the first _NEAR_MISS_SEARCHES distinct titles
+        return None if close is None else self.spellings[close]
 
     def _person(self, values: dict[str, str]) -> str | None:
         """The identity key of a row's person (an MCPID, or an e-mail), creating it; None without either."""
@@ -684,7 +678,7 @@ class _Import:
         for person in people:
             held: set[str] = set()
             for cert in person.certifications:
-                cert_id, _ = self.compiled.resolve(cert.name)
+                cert_id = self.compiled.resolve(cert.name)
                 if (
                     cert_id is None
                     or not cert.valid_on(day)
@@ -709,3 +703,6 @@ def _progress(rows: Iterator[list[str]], path: Path) -> Iterator[list[str]]:
 _ROW_BYTES = 100  # about, in a trainings or usage download
 #: How alike a title and a ruleset spelling must be (difflib's ratio) for the title to be a near miss.
 _CLOSE = 0.9
+#: Distinct unknown titles of one import searched for a near miss (a download holds a few hundred
+#: titles of other areas at most; past this many, a title is taken as another area's)
+_NEAR_MISS_SEARCHES = 1_000

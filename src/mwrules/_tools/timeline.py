@@ -498,7 +498,7 @@ def _levels(period: _Period) -> _Levels:
         for cert in person.certifications:
             entry = known.get(cert.name)
             if entry is None:
-                cert_id = resolve(cert.name)[0]
+                cert_id = resolve(cert.name)
                 counted_at = ruleset.counted_at(cert_id) if cert_id is not None else ()
                 through = ruleset.certification(cert_id).eligible_through if counted_at and cert_id else None
                 entry = known[cert.name] = (cert_id, counted_at, through)
