@@ -241,6 +241,61 @@ def test_partner_objects_get_the_checks_documents_get(people: tuple[Any, ...], m
     assert any(problem.where.startswith(where) for problem in problems), problems
 
 
+class Boastful(int):
+    """An int that compares above everything and calls itself small."""
+
+    def __lt__(self, other: object) -> bool:
+        return False
+
+    def __le__(self, other: object) -> bool:
+        return False
+
+    def __gt__(self, other: object) -> bool:
+        return True
+
+    def __ge__(self, other: object) -> bool:
+        return True
+
+    def __abs__(self) -> int:
+        return 0
+
+
+class Whole(float):
+    def is_integer(self) -> bool:
+        return True
+
+
+def boastful_metrics(count: int) -> dict[str, Any]:
+    usage = {"cpor": Whole(400.0), "csp": 0}
+    return {"smb": {"net_customer_adds": Boastful(count), "usage_growth": usage, "deployments": {"cpor": 3, "csp": 0}}}
+
+
+@pytest.mark.parametrize("given", ["mapping", "partner"])
+def test_a_number_subclass_from_python_counts_as_the_number_it_holds(given: str):
+    """Boastful(1) once scored the 20 points of a met target, not the 2 points of one customer."""
+    metrics = boastful_metrics(1)
+    as_of = datetime.date(2026, 11, 28)
+    partner: object = (
+        {"partner_id": "x", "as_of": str(as_of), "metrics": metrics}
+        if given == "mapping"
+        else Partner(partner_id="x", as_of=as_of, metrics=metrics)
+    )
+
+    result = mwrules.evaluate(partner).paths["smb"].metrics  # type: ignore[arg-type]
+
+    assert result["net_customer_adds"].points == 2
+    assert type(result["net_customer_adds"].inputs["value"]) is int
+    assert type(result["usage_growth"].inputs["cpor"]) is int
+
+
+def test_a_number_subclass_cannot_hide_a_measure_beyond_the_bound():
+    found = problems_of(mwrules.evaluate, {"partner_id": "x", "metrics": boastful_metrics(10**30)})
+
+    assert [(problem.where, problem.code) for problem in found] == [
+        ("$.metrics.smb.net_customer_adds", codes.INVALID_VALUE)
+    ]
+
+
 def test_a_person_given_as_a_mapping_reads_as_in_a_document():
     partner = Partner(
         partner_id="x", as_of=datetime.date(2024, 6, 30), people=({"id": "a", "certifications": ["MS-700"]},)
