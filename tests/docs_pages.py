@@ -131,7 +131,7 @@ SCENARIOS: dict[str, tuple[dict[str, str | tuple[str, str]], list[str]]] = {
                 "      net_customer_adds: 23\n"
                 "      intermediate_certifications: 3\n"
                 "      advanced_certifications: 11\n"
-                "      usage_growth: {cpor: 100003, csp: 40009}\n"
+                "      usage_growth: {cpor: 99991, csp: 40009}\n"
                 "      deployments: {cpor: 17, csp: 13}\n",
             )
         },

@@ -77,16 +77,72 @@ def with_targets(targets: list[int]) -> dict[str, Any]:
     return data
 
 
-@pytest.mark.parametrize("targets", [ODD_TARGETS, [10**30]], ids=["odd-targets", "a-target-of-10**30"])
-def test_lint_refuses_points_too_fine_to_compare_exactly(targets: list[int]):
+def test_lint_refuses_points_too_fine_to_compare_exactly():
     """Such targets once overflowed the engine's integers and reported 7.58 points as QUALIFIED."""
-    ruleset, _ = structure(with_targets(targets))
+    ruleset, _ = structure(with_targets(ODD_TARGETS))
     assert ruleset is not None
 
     found = check(ruleset)
 
     assert [codes.POINTS_TOO_FINE] == [problem.code for problem in found]
     assert found[0].where.startswith("$.paths[")
+
+
+def test_a_target_of_10_to_the_30_is_past_the_target_limit():
+    """It once overflowed the engine's integers; now no target that large passes lint."""
+    ruleset, _ = structure(with_targets([10**30]))
+    assert ruleset is not None
+
+    found = check(ruleset)
+
+    assert found
+    assert {problem.code for problem in found} == {codes.LIMIT}
+
+
+def with_customer_setting(key: str, months: int) -> dict[str, Any]:
+    data = yaml.safe_load((ROOT / "rulesets" / "modern-work" / "2026-01.yaml").read_text())
+    data["customer_data"][key] = months
+    return data
+
+
+@pytest.mark.parametrize("key", ["reference_month_lag", "months_back", "new_association_months"])
+def test_a_customer_data_month_count_past_ten_years_is_refused_when_the_ruleset_loads(key: str):
+    """new_association_months: 99999999999999 passed lint and then took gigabytes on any partner with customer data."""
+    ruleset, _ = structure(with_customer_setting(key, 99_999_999_999_999))
+    assert ruleset is not None
+
+    found = check(ruleset)
+
+    assert [(problem.where, problem.code) for problem in found] == [(f"$.customer_data.{key}", codes.LIMIT)]
+    with pytest.raises(RulesetError, match="MW007"):
+        mwrules.evaluate(ROOT / "examples" / "customer-data.yaml", ruleset=ruleset)
+
+
+@pytest.mark.parametrize("key", ["reference_month_lag", "months_back", "new_association_months"])
+def test_a_customer_data_month_count_of_ten_years_is_accepted(key: str):
+    ruleset, _ = structure(with_customer_setting(key, 120))
+    assert ruleset is not None
+
+    assert check(ruleset) == []
+
+
+@pytest.mark.parametrize(
+    ("metric", "target", "where"),
+    [
+        ("intermediate_certifications", 1_001, "$.paths[1].targets.intermediate_certifications"),
+        ("net_customer_adds", 100_001, "$.paths[1].targets.net_customer_adds"),
+        ("usage_growth", {"cpor": 100_001, "csp": 2000}, "$.paths[1].targets.usage_growth.cpor"),
+    ],
+    ids=["people", "count", "option"],
+)
+def test_a_target_past_its_limit_is_refused_by_lint(metric: str, target: object, where: str):
+    """A certified_people target sizes a timeline's evaluations, any other target a plan's search."""
+    data = yaml.safe_load((ROOT / "rulesets" / "modern-work" / "2026-01.yaml").read_text())
+    data["paths"][1]["targets"][metric] = target
+    ruleset, _ = structure(data)
+    assert ruleset is not None
+
+    assert [(problem.where, problem.code) for problem in check(ruleset)] == [(where, codes.LIMIT)]
 
 
 def test_a_ruleset_built_in_python_is_checked_before_it_runs():
@@ -183,6 +239,61 @@ def test_partner_objects_get_the_checks_documents_get(people: tuple[Any, ...], m
 
     assert all(problem.code is not None for problem in problems)
     assert any(problem.where.startswith(where) for problem in problems), problems
+
+
+class Boastful(int):
+    """An int that compares above everything and calls itself small."""
+
+    def __lt__(self, other: object) -> bool:
+        return False
+
+    def __le__(self, other: object) -> bool:
+        return False
+
+    def __gt__(self, other: object) -> bool:
+        return True
+
+    def __ge__(self, other: object) -> bool:
+        return True
+
+    def __abs__(self) -> int:
+        return 0
+
+
+class Whole(float):
+    def is_integer(self) -> bool:
+        return True
+
+
+def boastful_metrics(count: int) -> dict[str, Any]:
+    usage = {"cpor": Whole(400.0), "csp": 0}
+    return {"smb": {"net_customer_adds": Boastful(count), "usage_growth": usage, "deployments": {"cpor": 3, "csp": 0}}}
+
+
+@pytest.mark.parametrize("given", ["mapping", "partner"])
+def test_a_number_subclass_from_python_counts_as_the_number_it_holds(given: str):
+    """Boastful(1) once scored the 20 points of a met target, not the 2 points of one customer."""
+    metrics = boastful_metrics(1)
+    as_of = datetime.date(2026, 11, 28)
+    partner: object = (
+        {"partner_id": "x", "as_of": str(as_of), "metrics": metrics}
+        if given == "mapping"
+        else Partner(partner_id="x", as_of=as_of, metrics=metrics)
+    )
+
+    result = mwrules.evaluate(partner).paths["smb"].metrics  # type: ignore[arg-type]
+
+    assert result["net_customer_adds"].points == 2
+    assert type(result["net_customer_adds"].inputs["value"]) is int
+    assert type(result["usage_growth"].inputs["cpor"]) is int
+
+
+def test_a_number_subclass_cannot_hide_a_measure_beyond_the_bound():
+    found = problems_of(mwrules.evaluate, {"partner_id": "x", "metrics": boastful_metrics(10**30)})
+
+    assert [(problem.where, problem.code) for problem in found] == [
+        ("$.metrics.smb.net_customer_adds", codes.INVALID_VALUE)
+    ]
 
 
 def test_a_person_given_as_a_mapping_reads_as_in_a_document():
@@ -528,7 +639,7 @@ def test_the_name_cache_keeps_no_long_names():
     tracemalloc.start()
     try:
         for number in range(30):
-            assert compiled.resolve(f"{number}" + "x" * 100_000) == (None, None)
+            assert compiled.resolve(f"{number}" + "x" * 100_000) is None
         held, _ = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import datetime
+import difflib
 import io
+import itertools
 import json
 import os
 import subprocess
@@ -543,3 +545,50 @@ def test_importing_again_and_again_compiles_no_more_rules(tmp_path: Path, monkey
         read(trainings=[path])
 
     assert registered == []
+
+
+def counting_ratios(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Count difflib's ratio computations (a near-miss search's real cost) from here on."""
+    calls: list[int] = []
+    ratio = difflib.SequenceMatcher.ratio
+
+    def counted(self: difflib.SequenceMatcher[str]) -> float:
+        calls.append(1)
+        return ratio(self)
+
+    monkeypatch.setattr(difflib.SequenceMatcher, "ratio", counted)
+    return calls
+
+
+def test_a_title_far_longer_than_any_certification_name_is_compared_with_none(tmp_path: Path, monkeypatch):
+    """A 100 KB title once took 17 s of difflib; its length alone rules out a near miss."""
+    calls = counting_ratios(monkeypatch)
+    path = write(tmp_path / "t.csv", TRAININGS, [training("Teams Administrator Associate" * 3_500, mcpid="1")])
+
+    _, report = read(trainings=[path])
+
+    assert calls == []
+    assert report.other_titles == 1
+
+
+def test_an_import_searches_near_misses_for_at_most_a_thousand_distinct_titles(tmp_path: Path, monkeypatch):
+    """3,000 distinct misspelt titles once took 22 s; the first thousand are searched, the rest are other areas'."""
+    calls = counting_ratios(monkeypatch)
+    name = "Collaboration Communications Systems Engineer Associate"
+    titles = [f"{name} {''.join(letters)}" for letters in itertools.islice(itertools.product("xyz", repeat=7), 1_200)]
+    path = write(tmp_path / "t.csv", TRAININGS, [training(title, mcpid=str(n)) for n, title in enumerate(titles)])
+
+    _, report = read(trainings=[path])
+
+    close = [warning for warning in report.warnings if f"did you mean {name!r}?" in warning]
+    assert len(close) == 1_000
+    assert report.other_titles == 200
+    assert len(calls) <= 1_000 * 5  # the spellings this close in length and letters: a handful each
+
+
+def test_an_ordinary_misspelling_still_gets_its_near_miss(tmp_path: Path):
+    path = write(tmp_path / "t.csv", TRAININGS, [training("Endpoint Administrater Associate", mcpid="1")])
+
+    _, report = read(trainings=[path])
+
+    assert any("did you mean 'Endpoint Administrator Associate'?" in warning for warning in report.warnings)

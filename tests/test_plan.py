@@ -11,6 +11,7 @@ from pathlib import Path
 
 import attrs
 import pytest
+import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -18,6 +19,7 @@ import mwrules
 from mwrules import Action, InputError, Partner, Plan, codes
 from mwrules import strategies as mst
 from mwrules._input.partner import read_document
+from mwrules._tools import plan as plan_module
 from mwrules.cli import main
 
 
@@ -348,3 +350,43 @@ def test_a_plan_certifies_new_people_in_a_certification_that_is_not_retiring():
     assert [(action.level, action.certification) for action in plan.actions] == [
         ("intermediate", "Microsoft 365 Certified: Teams Administrator Associate")
     ]
+
+
+def test_a_measure_far_below_zero_is_planned_from_the_unit_that_reaches_one(monkeypatch):
+    """net_customer_adds: -100000000 once walked 10^8 units that cannot earn a point, and never finished."""
+    calls: list[int] = []
+    points_for = plan_module.points_for
+
+    def counted(*args: object) -> tuple[Fraction, bool]:
+        calls.append(1)
+        if len(calls) > 100_000:
+            message = "the plan walks units that cannot gain"
+            raise RuntimeError(message)
+        return points_for(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(plan_module, "points_for", counted)
+    document = yaml.safe_load((EXAMPLES / "near-miss.yaml").read_text())
+    document["metrics"]["smb"]["net_customer_adds"] = -100_000_000
+
+    result = mwrules.plan(document)
+
+    assert result.after.qualified
+    assert len(calls) < 100_000
+
+
+def test_a_plan_whose_search_is_too_large_is_refused_before_it_starts(tmp_path):
+    """Targets of 10,000 on three metrics pass lint, but would take billions of steps to plan for exactly."""
+    source = Path(mwrules.select_ruleset("modern-work@2026-01").ruleset.source or "").read_text()
+    ruleset = tmp_path / "2026-01.yaml"
+    ruleset.write_text(
+        source.replace("net_customer_adds: 10  ", "net_customer_adds: 10000")
+        .replace("usage_growth: {cpor: 500, csp: 2000}", "usage_growth: {cpor: 10000, csp: 10000}")
+        .replace("deployments: {cpor: 5, csp: 10}", "deployments: {cpor: 10000, csp: 10000}")
+    )
+    document = yaml.safe_load((EXAMPLES / "near-miss.yaml").read_text())
+
+    with pytest.raises(InputError) as caught:
+        mwrules.plan(document, ruleset=mwrules.load_ruleset(ruleset), path="smb")
+
+    assert [(problem.where, problem.code) for problem in caught.value.problems] == [("$.paths[1].targets", codes.LIMIT)]
+    assert f"more than {plan_module.PLAN_STEPS:,}" in caught.value.problems[0].message

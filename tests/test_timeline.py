@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import itertools
 import json
+import random
 from pathlib import Path
 
 import attrs
@@ -16,6 +17,8 @@ from hypothesis import strategies as st
 import mwrules
 from mwrules import InputError, Partner, Timeline, codes
 from mwrules import strategies as mst
+from mwrules._evaluation import evaluate as evaluate_module
+from mwrules._tools import timeline as timeline_module
 from mwrules._tools.timeline import window_start
 from mwrules.cli import main
 
@@ -282,8 +285,9 @@ def test_causes_of_one_day_are_listed_by_the_people_they_concern_most_first():
     timeline = mwrules.timeline(partner, datetime.date(2027, 2, 1), datetime.date(2027, 3, 31))
 
     assert timeline.segments[-1].cause == (
-        "Identity and Access Administrator Associate expires for 2 people: 2 lose intermediate; "
-        "Teams Administrator Associate expires for 1 person: 1 loses intermediate"
+        "Identity and Access Administrator Associate stops counting after it expires on 2027-03-01, "
+        "for 2 people: 2 lose intermediate; "
+        "Teams Administrator Associate stops counting after it expires on 2027-03-01, for 1 person: 1 loses intermediate"
     )
 
 
@@ -326,6 +330,105 @@ def test_many_people_over_two_years_need_few_evaluations():
         "2026-01-04",
         "2027-12-01",
     ]
+
+
+def flickering_people(
+    count: int,
+    start: datetime.date,
+    days: int,
+    *,
+    names: tuple[str, ...] = ("MS-102", "MS-700"),
+    each: int = 4,
+    seed: int = 7,
+) -> list[dict[str, object]]:
+    """People each holding a few one-day certifications spread over *days*: the capped counts move nearly every day."""
+    rnd = random.Random(seed)  # noqa: S311 - test data, not secrets
+    people = []
+    for index in range(count):
+        certifications = []
+        for _ in range(each):
+            earned = start + ONE_DAY * rnd.randrange(days)
+            certifications.append({"name": rnd.choice(names), "earned": str(earned), "expires": str(earned)})
+        people.append({"id": f"f{index}", "certifications": certifications})
+    return people
+
+
+def test_an_evaluation_in_a_timeline_takes_no_more_people_than_the_targets_count(monkeypatch):
+    """Hundreds of people always counted at one level cost nothing when another level's count moves."""
+    evaluated: list[int] = []
+    verdict_on = timeline_module._verdict_on
+
+    def counting(partner: Partner, *args: object) -> mwrules.Verdict:
+        evaluated.append(len(partner.people))
+        return verdict_on(partner, *args)
+
+    monkeypatch.setattr(timeline_module, "_verdict_on", counting)
+    counted = [{"id": f"p{index}", "certifications": ["MS-700"]} for index in range(300)]
+    people = counted + flickering_people(40, datetime.date(2026, 1, 1), 730, names=("MS-102",))
+    partner = {"partner_id": "big", "people": people, "metrics": {}}
+
+    timeline = mwrules.timeline(partner, datetime.date(2026, 1, 1), datetime.date(2027, 12, 31))
+
+    assert len(timeline.segments) > 20
+    # the first and the last day are evaluated in full for the warnings; every other evaluation
+    # holds at most the largest targets of intermediate (4) and advanced (2) in people
+    in_part = sorted(evaluated)[:-2]
+    assert in_part
+    assert max(in_part) <= 6
+
+
+def test_an_evaluation_in_a_timeline_reads_only_the_certifications_that_count_that_day(monkeypatch):
+    """A person with hundreds of short certifications brings only those valid on the day to each evaluation."""
+    evaluated: list[int] = []
+    verdict_on = timeline_module._verdict_on
+
+    def counting(partner: Partner, *args: object) -> mwrules.Verdict:
+        evaluated.append(sum(len(person.certifications) for person in partner.people))
+        return verdict_on(partner, *args)
+
+    monkeypatch.setattr(timeline_module, "_verdict_on", counting)
+    people = flickering_people(3, datetime.date(2026, 1, 1), 730, each=400)
+    partner = {"partner_id": "busy", "people": people, "metrics": {}}
+
+    mwrules.timeline(partner, datetime.date(2026, 1, 1), datetime.date(2027, 12, 31))
+
+    in_part = sorted(evaluated)[:-2]  # all but the two full evaluations of the first and the last day
+    assert in_part
+    assert max(in_part) <= 3 * 10  # a person holds 400 in two years: a few on any one day
+
+
+def test_a_timeline_reads_each_tenant_only_in_the_months_that_measure_it(monkeypatch):
+    """Customer data is measured once a month, from the tenants with usage in M or the month compared."""
+    read: list[int] = []
+    facts = evaluate_module.customer_facts
+
+    def counting(partner: Partner, *args: object) -> list[dict[str, object]]:
+        read.append(len(partner.customers or ()))
+        return facts(partner, *args)
+
+    monkeypatch.setattr(evaluate_module, "customer_facts", counting)
+    document = yaml.safe_load((EXAMPLES / "customer-data.yaml").read_text())
+    document["people"] = flickering_people(20, datetime.date(2026, 1, 1), 730)
+    tenants = len(document["customers"])
+
+    mwrules.timeline(document, datetime.date(2026, 1, 1), datetime.date(2027, 12, 31))
+
+    # each tenant has usage in 13 months, so 26 months measure it (as M and as M-12), plus the
+    # two full evaluations of the first and the last day
+    assert sum(read) <= (26 + 2) * tenants
+
+
+def test_many_people_and_customer_data_agree_with_evaluate_on_every_day():
+    """Measures taken once a month and people left out past the targets give evaluate's verdict on each day."""
+    document = yaml.safe_load((EXAMPLES / "customer-data.yaml").read_text())
+    document["people"] = flickering_people(30, datetime.date(2026, 10, 1), 92, seed=3)
+    partner = mwrules.load_partner(document)
+
+    timeline = mwrules.timeline(partner, datetime.date(2026, 11, 1), datetime.date(2026, 12, 31))
+
+    assert len(timeline.segments) > 5
+    assert_maximal_cover(timeline)
+    assert_agrees_day_by_day(partner, timeline)
 
 
 @pytest.mark.parametrize(
@@ -479,3 +582,31 @@ def test_plan_by_a_day_beyond_the_timeline_limit_names_by():
         mwrules.plan(yaml.safe_load(NORTHWIND.read_text()), by=datetime.date(2099, 1, 1))
 
     assert [(problem.where, problem.code) for problem in caught.value.problems] == [("by", codes.LIMIT)]
+
+
+@pytest.mark.parametrize("start", ["9999-06-01", "9999-12-31"])
+def test_a_start_past_the_last_day_without_an_end_is_a_coded_problem(start, capsys):
+    """With --from alone, the default end stays within the covered days: the start is what is refused."""
+    assert main(["timeline", str(NORTHWIND), "--from", start]) == 2
+
+    err = capsys.readouterr().err
+    assert f"start: {codes.DATE_RANGE} {start} is outside the days a timeline covers" in err
+    assert "Traceback" not in err
+
+
+def test_the_default_end_near_the_last_day_is_the_last_day(capsys):
+    """--from 9998-12-30 alone covers the two days left, not a year past the calendar."""
+    assert main(["timeline", str(NORTHWIND), "--from", "9998-12-30", "--format", "json"]) == 0
+
+    assert json.loads(capsys.readouterr().out)["to"] == "9998-12-31"
+
+
+def test_plan_by_a_day_past_the_last_day_names_by_and_as_of(tmp_path, capsys):
+    late = tmp_path / "late.yaml"
+    late.write_text(NORTHWIND.read_text().replace("as_of: 2026-11-28", "as_of: 9999-06-01"))
+
+    assert main(["plan", str(late), "--by", "9999-12-31"]) == 2
+
+    err = capsys.readouterr().err
+    assert f"$.as_of: {codes.DATE_RANGE} 9999-06-01 is outside" in err
+    assert f"by: {codes.DATE_RANGE} 9999-12-31 is outside" in err

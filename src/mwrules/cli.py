@@ -585,11 +585,11 @@ def _plan(args: argparse.Namespace) -> int:
 def _timeline(args: argparse.Namespace) -> int:
     from ._input.partner import declared_as_of
     from ._output.timeline_report import plot, timeline_to_text
-    from ._tools.timeline import timeline_of
+    from ._tools.timeline import a_year_after, timeline_of
 
     document = _read_document(args.partner, _limits(args))
     start = args.start or declared_as_of(document.data) or datetime.date.today()
-    end = args.end or _a_year_after(start)
+    end = args.end or a_year_after(start)
     result = timeline_of(document, start, end, ruleset=ruleset_argument(args.ruleset), limits=_limits(args))
     if args.plot:
         plot(result, args.plot)
@@ -598,14 +598,6 @@ def _timeline(args: argparse.Namespace) -> int:
     else:
         print(timeline_to_text(result, unicode=_encodes("█│░")))
     return EXIT_OK
-
-
-def _a_year_after(day: datetime.date) -> datetime.date:
-    """The day before the same day a year later: 2026-11-28 -> 2027-11-27."""
-    try:
-        return day.replace(year=day.year + 1) - datetime.timedelta(days=1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + 1, day=28)
 
 
 def _encodes(text: str) -> bool:

@@ -92,3 +92,54 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     if choices:
         return "expected one of: " + ", ".join(repr(choice) for choice in choices)
     return None
+
+
+#: How many distinct unknown names of one document, download or evaluation get
+#: a "did you mean" search: each costs a difflib search, and a file of
+#: thousands of misspellings gets the first ones, not minutes of searching.
+SUGGESTIONS = 100
+
+
+class NearMisses:
+    """Per word asked about, the closest of *names* by difflib's ratio, if it is at least *cutoff*.
+
+    The answer is difflib's (the highest ratio, ties to the earlier name),
+    found cheaply: a name is prepared once, and a word is compared only with
+    the names whose length, then whose letters, allow the cutoff (so a
+    100 KB word is compared with none). Each distinct word is searched once,
+    and only the first *searches* of them: later ones get None.
+
+    >>> near = NearMisses(["Teams Administrator Associate", "Endpoint Administrator Associate"], cutoff=0.9)
+    >>> near("Teams Administrater Associate"), near("Azure Administrator Associate")
+    ('Teams Administrator Associate', None)
+    """
+
+    def __init__(self, names: Iterable[str], *, cutoff: float, searches: int = SUGGESTIONS) -> None:
+        self.cutoff = cutoff
+        self.searches = searches
+        self.matchers: list[tuple[str, difflib.SequenceMatcher[str]]] = []
+        for name in names:
+            matcher: difflib.SequenceMatcher[str] = difflib.SequenceMatcher(None)
+            matcher.set_seq2(name)
+            self.matchers.append((name, matcher))
+        self.found: dict[str, str | None] = {}
+
+    def __call__(self, word: str) -> str | None:
+        if word in self.found:
+            return self.found[word]
+        if len(self.found) >= self.searches:
+            return None
+        best, score = None, self.cutoff
+        for name, matcher in self.matchers:
+            # 2 * min / total bounds the ratio (difflib's real_quick_ratio), without touching the text
+            total = len(word) + len(name)
+            if total and 2.0 * min(len(word), len(name)) / total < score:
+                continue
+            matcher.set_seq1(word)
+            if matcher.quick_ratio() < score:
+                continue
+            ratio = matcher.ratio()
+            if ratio > score or (best is None and ratio == score):
+                best, score = name, ratio
+        self.found[word] = best
+        return best

@@ -27,7 +27,6 @@ True
 from __future__ import annotations
 
 import datetime
-import difflib
 import functools
 import hashlib
 import os
@@ -57,7 +56,7 @@ from ._input.downloads import (
 from ._input.import_report import ImportReport, SkippedRow
 from ._input.partner import choose_ruleset, identity, load_partner
 from ._output.json import certification_to_json
-from .errors import InputError, Problem, did_you_mean
+from .errors import InputError, NearMisses, Problem, did_you_mean
 from .limits import DEFAULT_LIMITS, Limits
 from .model import Certification, Partner
 from .ruleset import Ruleset, normalise_name
@@ -189,8 +188,11 @@ class _Import(DownloadReader):
         self.counts = {"exams": 0, "certifications": 0, "other": 0, "duplicates": 0, "usage": 0}
         self.other_titles: set[str] = set()
         self.close_titles: dict[str, str] = {}
-        self.near_misses: dict[str, str | None] = {}  # per title: difflib is far dearer than a row
-        self.spellings = sorted({name for cert in ruleset.certifications for name in (cert.name, *cert.aliases)})
+        # The ruleset's spellings, normalised (the first of those that read the same)
+        self.spellings: dict[str, str] = {}
+        for spelling in sorted({name for cert in ruleset.certifications for name in (cert.name, *cert.aliases)}):
+            self.spellings.setdefault(normalise_name(spelling), spelling)
+        self.near_misses = NearMisses(self.spellings, cutoff=_CLOSE, searches=_NEAR_MISS_SEARCHES)
         self.certified: list[Certified] = []
         self.mcpids: dict[str, str] = {}  # per MCPID as ids are compared, its first spelling
         self.merged: dict[
@@ -265,7 +267,7 @@ class _Import(DownloadReader):
     def _counted(self, values: dict[str, str]) -> bool:
         """Whether a certification row is kept: the ruleset's, or a near miss of it (warned about); else counted."""
         title = values["title"]
-        if self.compiled.resolve(title)[0] is not None or self._close(title) is not None:
+        if self.compiled.resolve(title) is not None or self._close(title) is not None:
             return True
         self.counts["other"] += 1
         self.other_titles.add(normalise_name(title))
@@ -273,7 +275,7 @@ class _Import(DownloadReader):
 
     def _certification(self, path: Path, line: int, values: dict[str, str], order: DateOrder | None) -> None:
         title = values["title"]
-        cert_id, _ = self.compiled.resolve(title)
+        cert_id = self.compiled.resolve(title)
         if cert_id is None:
             self.close_titles.setdefault(title, f"did you mean {self._close(title)!r}?")
         try:
@@ -316,16 +318,8 @@ class _Import(DownloadReader):
         titles of other areas that share words with Modern Work ones ("Azure
         Administrator Associate"), and they are not mistakes.
         """
-        key = normalise_name(title)
-        if key in self.near_misses:
-            return self.near_misses[key]
-        best, score = None, 0.0
-        for spelling in self.spellings:
-            ratio = difflib.SequenceMatcher(None, key, normalise_name(spelling)).ratio()
-            if ratio > score:
-                best, score = spelling, ratio
-        self.near_misses[key] = best if score >= _CLOSE else None
-        return self.near_misses[key]
+        close = self.near_misses(normalise_name(title))  # the first _NEAR_MISS_SEARCHES distinct titles
+        return None if close is None else self.spellings[close]
 
     # usage ----------------------------------------------------------------------------
 
@@ -560,7 +554,7 @@ class _Import(DownloadReader):
         for certifications in people:
             held: set[str] = set()
             for cert in certifications:
-                cert_id, _ = self.compiled.resolve(cert.name)
+                cert_id = self.compiled.resolve(cert.name)
                 if (
                     cert_id is None
                     or not cert.valid_on(day)
@@ -579,6 +573,9 @@ _shared = functools.lru_cache(maxsize=4096)(str)
 
 #: How alike a title and a ruleset spelling must be (difflib's ratio) for the title to be a near miss.
 _CLOSE = 0.9
+#: Distinct unknown titles of one import searched for a near miss (a download holds a few hundred
+#: titles of other areas at most; past this many, a title is taken as another area's)
+_NEAR_MISS_SEARCHES = 1_000
 
 #: The index (see ``month_text``) of 0001-01, the first month there is
 _FIRST_MONTH = 12

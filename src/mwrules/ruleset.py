@@ -763,7 +763,8 @@ def _check_paths(ruleset: Ruleset) -> list[Problem]:
                     Problem(spot, "unknown metric", _suggest(metric_id, metric_ids), code=codes.UNKNOWN_METRIC)
                 )
                 continue
-            problems += _check_target(spot, ruleset.metric(metric_id).measure, target)
+            measure = ruleset.metric(metric_id).measure
+            problems += _check_target(spot, measure, target) or _target_bounds(spot, measure, target)
     if not ruleset.paths:
         problems.append(Problem("$.paths", "a ruleset needs at least one path", code=codes.MISSING_KEY))
     return problems
@@ -854,6 +855,29 @@ def _check_target(where: str, measure: str, target: Target) -> list[Problem]:
 
 _TARGET = codes.INVALID_TARGET
 
+#: The largest target of a certified_people metric, in people (Microsoft's are
+#: 1 to 4): a timeline gives each evaluation up to this many people per level.
+MAX_PEOPLE_TARGET = 1_000
+#: The largest target of a count or best_of_options metric (Microsoft's largest
+#: is 4,000 monthly active users): a plan weighs one action per unit up to it.
+MAX_TARGET = 100_000
+
+
+def _target_bounds(where: str, measure: str, target: Target) -> list[Problem]:
+    """Targets past what mwrules plans and evaluates over within its limits (docs/limits.md)."""
+    most, unit = (MAX_PEOPLE_TARGET, " people") if measure == "certified_people" else (MAX_TARGET, "")
+    amounts = target.items() if isinstance(target, Mapping) else [(None, target)]
+    return [
+        Problem(
+            where if option is None else f"{where}.{option}",
+            f"a target of {amount:,}{unit}: at most {most:,}",
+            "a target is the measure that earns the metric's max_points; see docs/limits.md",
+            code=codes.LIMIT,
+        )
+        for option, amount in amounts
+        if amount > most
+    ]
+
 
 def _check_workloads(ruleset: Ruleset) -> list[Problem]:
     problems = []
@@ -898,6 +922,10 @@ def _check_workloads(ruleset: Ruleset) -> list[Problem]:
 #: numerator stay below 2^53, so the engine compares deployments exactly.
 MAX_WORKLOADS = 1000
 MAX_SHARE_DENOMINATOR = 1000
+#: The most months reference_month_lag, months_back and new_association_months
+#: may count (Microsoft's are 1, 12 and 12): the months measured are read from
+#: the customer data, and a month must stay a YYYY-MM month.
+MAX_CUSTOMER_MONTHS = 120
 _CUSTOMERS = codes.CUSTOMER_DATA_DEFINITION
 
 
@@ -953,8 +981,18 @@ def _check_customer_data(ruleset: Ruleset) -> list[Problem]:
             Problem("$.customer_data.association_types", "list at least one association type", code=_CUSTOMERS)
         )
     for key, least in (("reference_month_lag", 0), ("months_back", 1), ("new_association_months", 1)):
-        if getattr(data, key) < least:
+        months = getattr(data, key)
+        if months < least:
             problems.append(Problem(f"$.customer_data.{key}", f"must be at least {least}", code=codes.INVALID_VALUE))
+        elif months > MAX_CUSTOMER_MONTHS:
+            problems.append(
+                Problem(
+                    f"$.customer_data.{key}",
+                    f"{months:,} months: at most {MAX_CUSTOMER_MONTHS} (ten years)",
+                    "each month counted is read from the customer data; see docs/limits.md",
+                    code=codes.LIMIT,
+                )
+            )
     share = data.deployment_share
     if not 0 < share <= 1:
         problems.append(

@@ -34,7 +34,6 @@ never floats.
 
 from __future__ import annotations
 
-import functools
 import json
 from collections.abc import Callable, Mapping
 from fractions import Fraction
@@ -43,12 +42,13 @@ from typing import Any
 import attrs
 
 from .._evaluation import engine as _engine
-from ..errors import RulesetError, did_you_mean
+from ..errors import NearMisses, RulesetError
 from ..ruleset import MetricSpec, Ruleset, check, normalise_name, points_denominator
 from ..verdict import MetricResult, PathResult, format_points
 
 
-_CACHED_NAME_LENGTH = 200
+#: How alike an unknown certification name and a spelling must be (difflib's ratio) to be suggested
+_HINT_CUTOFF = 0.6
 (
     STAGE_PEOPLE,
     STAGE_ELIGIBLE,
@@ -74,7 +74,8 @@ class CompiledRules:
     denominator: int
     descriptions: Mapping[str, str]
     aliases: Mapping[str, str]  # each spelling, as written and normalised -> certification id
-    resolve: Callable[[str], tuple[str | None, str | None]] = attrs.field(init=False)
+    #: The certification id a name spells (through the aliases, case and spaces ignored), or None
+    resolve: Callable[[str], str | None] = attrs.field(init=False)
 
     def engine_for(self, customers: bool) -> _engine.CompiledRuleset:
         """The rules to run for a partner with or without customer data.
@@ -92,29 +93,25 @@ class CompiledRules:
             self.customer_engine.release()
 
     @resolve.default
-    def _resolver(self) -> Callable[[str], tuple[str | None, str | None]]:
+    def _resolver(self) -> Callable[[str], str | None]:
+        aliases = self.aliases
+
+        def resolve(name: str) -> str | None:
+            return aliases.get(name) or aliases.get(normalise_name(name))
+
+        return resolve
+
+    def near_misses(self) -> NearMisses:
+        """A "did you mean" search over the certifications' spellings, for one evaluation or download.
+
+        Each distinct unknown name costs a difflib search: the searcher, made
+        afresh for each evaluation, answers the first
+        :data:`~mwrules.errors.SUGGESTIONS` of them.
+        """
         spellings = sorted(
             {spelling for cert in self.ruleset.certifications for spelling in (cert.name, *cert.aliases)}
         )
-
-        def lookup(name: str) -> tuple[str | None, str | None]:
-            """The certification id *name* spells, or None and a "did you mean" hint."""
-            cert_id = self.aliases.get(name) or self.aliases.get(normalise_name(name))
-            if cert_id is not None:
-                return cert_id, None
-            hint = did_you_mean(name, spellings)
-            return None, hint if hint and hint.startswith("did you mean") else None
-
-        # Partner data repeats the same few names thousands of times; the
-        # "did you mean" search (difflib) is far dearer than the evaluation.
-        # Only names of a sensible length are kept: the cache must not hold
-        # megabytes for a caller that raised the text limit.
-        cached = functools.lru_cache(maxsize=4096)(lookup)
-
-        def resolve(name: str) -> tuple[str | None, str | None]:
-            return cached(name) if len(name) <= _CACHED_NAME_LENGTH else lookup(name)
-
-        return resolve
+        return NearMisses(spellings, cutoff=_HINT_CUTOFF)
 
 
 def compile_ruleset(ruleset: Ruleset) -> CompiledRules:

@@ -23,7 +23,7 @@ from .._input.customers import customer_facts, customers_to_document
 from .._input.documents import child
 from .._input.partner import choose_for, choose_ruleset, load_partner, plain_partner_object, read_document
 from .._rulesets.versions import RulesetChoice
-from ..errors import EvaluationError, InputError
+from ..errors import EvaluationError, InputError, NearMisses
 from ..limits import DEFAULT_LIMITS, Limits
 from ..model import Certification, Partner, Person
 from ..ruleset import Ruleset
@@ -226,12 +226,13 @@ def _facts(partner: Partner, compiled: CompiledRules, as_of: datetime.date) -> t
     # it counts as, or None; and the warning's words when it does not count
     lists: dict[_Written, list[int] | None] = {}
     reasons: dict[_Written, str] = {}
+    near: list[NearMisses] = []  # made at the first unknown name
     for index, person in enumerate(partner.people):
         for position, cert in enumerate(person.certifications):
             key = (cert.name, cert.earned, cert.expires)
             target = lists.get(key, _UNSEEN)
             if target is _UNSEEN:
-                cert_id, reason = _status(cert, compiled, as_of)
+                cert_id, reason = _status(cert, compiled, as_of, near)
                 target = lists[key] = holders[cert_id] if reason is None else None
                 if reason is not None:
                     reasons[key] = f"{cert.name!r} {reason}"
@@ -257,12 +258,23 @@ _Written = tuple[str, datetime.date | None, datetime.date | None]
 _UNSEEN: Any = object()
 
 
-def _status(cert: Certification, compiled: CompiledRules, as_of: datetime.date) -> tuple[str, str | None]:
-    """The id *cert* counts as on *as_of*, and None; or why it does not count."""
+def _status(
+    cert: Certification, compiled: CompiledRules, as_of: datetime.date, near: list[NearMisses]
+) -> tuple[str, str | None]:
+    """The id *cert* counts as on *as_of*, and None; or why it does not count.
+
+    An unknown name gets a "did you mean" from *near*, the evaluation's
+    search (made here at the first unknown name): the first
+    :data:`~mwrules.errors.SUGGESTIONS` distinct names are searched.
+    """
     ruleset = compiled.ruleset
-    cert_id, hint = compiled.resolve(cert.name)
+    cert_id = compiled.resolve(cert.name)
     if cert_id is None:
-        return "", f"is not a certification of {ruleset}; not counted" + (f" ({hint})" if hint else "")
+        if not near:
+            near.append(compiled.near_misses())
+        close = near[0](cert.name)
+        hint = f" (did you mean {close!r}?)" if close is not None else ""
+        return "", f"is not a certification of {ruleset}; not counted{hint}"
     if cert.earned is not None and cert.earned > as_of:
         return cert_id, f"was earned on {cert.earned}, after {as_of}; not counted"
     if cert.expires is not None and cert.expires < as_of:

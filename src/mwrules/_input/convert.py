@@ -80,11 +80,12 @@ def _structure_str(value: object, _: type) -> str:
 
 def _structure_int(value: object, _: type) -> int:
     # Counts may arrive as 3.0 from a spreadsheet export; 3.5 is a mistake.
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
+    # A subclass is read as the plain number it holds: its own methods may say otherwise
+    if isinstance(value, float) and float.is_integer(value):
+        return int(float.__float__(value))
     if isinstance(value, bool) or not isinstance(value, int):
         raise expected("a whole number", value)
-    return value
+    return int.__int__(value)
 
 
 def _structure_bool(value: object, _: type) -> bool:
@@ -98,9 +99,13 @@ def _structure_fraction(value: object, _: type) -> Fraction:
         raise expected("a number", value)
     if isinstance(value, float) and not math.isfinite(value):
         raise expected("a finite number", value)
+    # A subclass is read as the plain value it holds: its own methods may say otherwise
+    plain = int.__int__(value) if isinstance(value, int) else value
+    plain = (
+        float.__repr__(plain) if isinstance(plain, float) else plain
+    )  # the decimal the user wrote, not the binary float
     try:
-        # str() reads 0.1 as the decimal the user wrote, not its binary float
-        return Fraction(str(value)) if not isinstance(value, str) else Fraction(value)
+        return Fraction(str.__str__(plain)) if isinstance(plain, str) else Fraction(plain)
     except (ValueError, ZeroDivisionError):
         raise expected("a number", value) from None
 

@@ -410,6 +410,31 @@ def customers_to_document(customers: Iterable[object]) -> list[object]:
     return [customer(value) for value in customers]
 
 
+class UsageMonths:
+    """Per month, the tenants with a usage row in it: what an evaluation on a day reads of the customer data.
+
+    A tenant makes facts for the month M of a day only if it has usage in M
+    or in the month M is compared with (see :func:`customer_facts`), so a
+    timeline over many months gives each evaluation those tenants alone:
+    the work over all months stays in proportion to the rows.
+    """
+
+    def __init__(self, customers: tuple[Customer, ...]) -> None:
+        self.customers = customers
+        self.tenants: dict[int, list[int]] = {}
+        for index, customer in enumerate(customers):
+            for month in {row.month for row in customer.usage}:
+                self.tenants.setdefault(month_index(month), []).append(index)
+
+    def measured_on(self, ruleset: Ruleset, day: datetime.date) -> tuple[Customer, ...]:
+        """The customers whose facts the customer data of *ruleset* has on *day* (the others make none)."""
+        data = ruleset.customer_data
+        assert data is not None  # noqa: S101 - only for a ruleset with customer data
+        reference = day_month(day) - data.reference_month_lag
+        found = set(self.tenants.get(reference, ())) | set(self.tenants.get(reference - data.months_back, ()))
+        return tuple(self.customers[index] for index in sorted(found))
+
+
 # Facts -----------------------------------------------------------------------------
 
 

@@ -303,6 +303,33 @@ def shape_problems(data: Any, max_depth: int) -> list[Problem]:
     return problems
 
 
+_PLAIN = frozenset({int, float, str, bool, type(None)})
+
+
+def plain_values(value: Any) -> Any:  # noqa: PLR0911 - one return per kind of value
+    """*value* with plain ``int``, ``float``, ``str``, ``dict`` and ``list`` for their subclasses.
+
+    Data built in Python may hold subclasses that keep their own comparisons
+    (an ``int`` subclass whose ``1`` compares above every target): mwrules
+    reads what a value is, never what its methods say. Call it on data whose
+    nesting :func:`shape_problems` has bounded.
+    """
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if isinstance(value, int):  # not bool: bool cannot be subclassed
+        return int.__int__(value)
+    if isinstance(value, float):
+        return float.__float__(value)
+    if isinstance(value, str):
+        return str.__str__(value)
+    if isinstance(value, dict):
+        return {plain_values(key): plain_values(item) for key, item in dict.items(value)}
+    if isinstance(value, list) or kind is tuple:
+        return [plain_values(item) for item in value]
+    return value
+
+
 def _paths_of_objects(data: Any, wanted: set[int], max_depth: int) -> dict[int, str]:
     """The JSON path of each object in *wanted* (by id) within *data*."""
     found: dict[int, str] = {}

@@ -149,6 +149,8 @@ def _load_partner(document: _documents.Document, ruleset: Ruleset, limits: Limit
         problems += _documents.shape_problems(document.data, limits.max_depth)
     partner = None
     data = document.data
+    if not document.parsed and not problems:
+        data = _documents.plain_values(data)
     if not problems:
         if not isinstance(data, dict):
             problems.append(

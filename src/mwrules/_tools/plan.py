@@ -49,7 +49,7 @@ from .._rulesets.versions import RulesetChoice
 from ..errors import EvaluationError, InputError, Problem, did_you_mean
 from ..limits import DEFAULT_LIMITS, Limits
 from ..model import Certification, Partner, Person
-from ..ruleset import Cost, MetricSpec, Ruleset, check_costs, cost_units, structure_costs
+from ..ruleset import Cost, MetricSpec, Ruleset, check_costs, cost_units, points_denominator, structure_costs
 from ..verdict import Verdict, format_points, tenant_steps
 
 
@@ -198,7 +198,9 @@ def _candidates(
         unit_cost = _unit_cost(costs, metric, option)
         kind: Literal["certify", "raise"] = "certify" if metric.level is not None else "raise"
         previous = current
-        for units in itertools.count(1):
+        # Below a measure of 1 a metric earns 0 points, so no unit there can gain: a measure of
+        # -10^8 starts its candidates at the unit that reaches 1, not 10^8 units earlier
+        for units in itertools.count(max(1, 1 - start)):
             points = max(points_for(start + units, metric.max_points, amount)[0], others)
             if points >= minimum and points > previous:
                 action = Action(
@@ -235,6 +237,7 @@ def _cheapest(
     scoring = ruleset.scoring
     path = verdict.paths[path_id]
     need = max(scoring.min_total_points - path.score, Fraction(0))
+    _check_search(ruleset, verdict, path_id, need)
     options: list[tuple[MetricSpec, list[_Candidate]]] = []
     for metric in ruleset.metrics:
         candidates = _candidates(ruleset, verdict, path_id, metric, costs, metric.level in eligible_levels)
@@ -272,6 +275,49 @@ def _cheapest(
     actions = tuple(candidate.action for candidate in best[1] if candidate.action is not None)
     order = {metric.id: index for index, metric in enumerate(ruleset.metrics)}
     return PathPlan(path=path_id, actions=tuple(sorted(actions, key=lambda a: order[a.metric])), cost=best[0])
+
+
+#: The most steps the search for one path's cheapest plan may take (about a second): a
+#: candidate made counts as ten (it is the dearer), and each combination kept times each
+#: candidate of the next metric as one
+PLAN_STEPS = 500_000
+
+
+def _check_search(ruleset: Ruleset, verdict: Verdict, path_id: str, need: Fraction) -> None:
+    """Refuse, before it starts, a search past :data:`PLAN_STEPS` (targets large and fine on several metrics).
+
+    A metric offers at most one candidate per unit up to its target, per
+    option; the combinations kept are at most one per total gain, a whole
+    number of the ruleset's point units up to *need*. Modern Work's plans take
+    at most about a hundred thousand steps.
+    """
+    sizes = []
+    for metric in ruleset.metrics:
+        target = ruleset.path(path_id).targets[metric.id]
+        inputs = verdict.paths[path_id].metrics[metric.id].inputs
+        amounts = target.items() if isinstance(target, Mapping) else [(None, target)]
+        sizes.append(
+            1
+            + sum(
+                max(0, amount - max(inputs.get(option or _SINGLE[metric.measure], 0), 0)) for option, amount in amounts
+            )
+        )
+    sizes.sort()
+    gains = int(need * points_denominator(ruleset)) + 1
+    steps, kept = 10 * sum(sizes), 1
+    for size in sizes[:-1]:
+        steps += kept * size
+        kept = min(kept * size, gains)
+    if steps > PLAN_STEPS:
+        message = (
+            f"the cheapest plan on {path_id} would take about {steps:,} steps to find, more than {PLAN_STEPS:,}: "
+            "the ruleset's targets are large on several metrics"
+        )
+        problem = Problem(f"$.paths[{ruleset.paths.index(ruleset.path(path_id))}].targets", message, code=codes.LIMIT)
+        raise InputError([problem], what="the plan")
+
+
+_SINGLE = {"count": "value", "certified_people": "people", "best_of_options": ""}
 
 
 def _undominated(
@@ -418,7 +464,7 @@ def plan_by(
     limits: Limits = DEFAULT_LIMITS,
 ) -> Plan:
     """:func:`plan` with *by*, for a partner or a parsed document (the command line's way in)."""
-    from .timeline import timeline_of  # noqa: PLC0415 - a tool above another: imported when planning ahead
+    from .timeline import EARLIEST, LATEST, timeline_of  # noqa: PLC0415 - a tool above another: imported when planning ahead
 
     if isinstance(source, Partner):
         start = source.as_of if type(source.as_of) is datetime.date else datetime.date.today()
@@ -426,6 +472,15 @@ def plan_by(
     else:
         start = declared_as_of(source.data) or datetime.date.today()
         partner, choice = prepare(on_date(source, by), ruleset, limits)
+    outside = [
+        Problem(
+            where, f"{day} is outside the days a plan looks over, {EARLIEST} through {LATEST}", code=codes.DATE_RANGE
+        )
+        for where, day in (("$.as_of", start), ("by", by))
+        if not EARLIEST <= day <= LATEST
+    ]
+    if outside:
+        raise InputError(outside, what="the plan's date")
     if by < start:
         message = f"{by} is before the partner's as_of, {start}"
         raise InputError(

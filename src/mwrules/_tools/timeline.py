@@ -12,7 +12,10 @@ people counted at each level, and a level's points stop growing at the
 largest target any path sets for it (a path's target is the measure that
 earns the maximum). So a change date that only moves a count above that
 target cannot change a score; the timeline evaluates where the capped counts,
-the ruleset version or (with customer data) the month change. Each segment's
+the ruleset version or (with customer data) the month change, once per
+capped counts and month, with no more people at a level than its cap, and
+with the month's customer data measured once (see :meth:`_Builder.evaluate`):
+each evaluation costs the same however big the partner. Each segment's
 verdict is then the evaluation on its first day, and tests check segments
 against :func:`mwrules.evaluate` day by day.
 
@@ -28,6 +31,7 @@ from __future__ import annotations
 import bisect
 import datetime
 import functools
+import itertools
 import os
 from collections.abc import Callable, Iterator, Mapping
 from fractions import Fraction
@@ -38,12 +42,12 @@ import attrs
 from .. import codes
 from .._evaluation.evaluate import checked, compiled_rules, evaluate_with, prepare
 from .._input import documents as _documents
-from .._input.customers import day_month, month_index, month_text
+from .._input.customers import UsageMonths, day_month, month_index, month_text
 from .._input.partner import choose_ruleset, read_document
 from .._rulesets.versions import DEFAULT_ID, RulesetChoice, shipped_family
 from ..errors import InputError, Problem
 from ..limits import DEFAULT_LIMITS, Limits
-from ..model import Partner
+from ..model import Certification, Partner, Person
 from ..ruleset import Ruleset
 from ..verdict import RulesetRef, Verdict, format_points
 
@@ -280,6 +284,22 @@ def timeline_of(
         return _Builder(_periods(source, ruleset, start, end, limits), start, end).timeline()
 
 
+def a_year_after(day: datetime.date) -> datetime.date:
+    """The day before the same day a year later, at most :data:`LATEST` (the default end of a range).
+
+    >>> a_year_after(datetime.date(2026, 11, 28)), a_year_after(datetime.date(2028, 2, 29))
+    (datetime.date(2027, 11, 27), datetime.date(2029, 2, 28))
+    >>> a_year_after(datetime.date(9999, 6, 1))  # past LATEST: the range is refused for its start alone
+    datetime.date(9998, 12, 31)
+    """
+    if day.year >= LATEST.year:
+        return LATEST
+    try:
+        return min(day.replace(year=day.year + 1) - _ONE_DAY, LATEST)
+    except ValueError:  # 29 February
+        return min(day.replace(year=day.year + 1, day=28), LATEST)
+
+
 def _range_problems(start: datetime.date, end: datetime.date, limits: Limits) -> list[Problem]:
     outside = [
         Problem(
@@ -443,8 +463,15 @@ class _Levels:
     events: dict[datetime.date, list[tuple[str, str, int]]]
     #: level -> the count beyond which no path's points grow
     caps: dict[str, int]
-    #: day -> [(person index, +1 or -1)]: a span of a person at a level starts, or ended the day before
-    people: dict[datetime.date, list[tuple[int, int]]]
+    #: day -> [(level, person index, +1 or -1)]: a span of a person at a level starts, or ended the day before
+    people: dict[datetime.date, list[tuple[str, int, int]]]
+    #: person index -> the certifications that make them count at some level, with the days they do
+    holding: dict[int, list[tuple[datetime.date, datetime.date, Certification]]]
+
+    def holding_on(self, person: Person, index: int, day: datetime.date) -> Person:
+        """*person* with only the certifications that make them count on *day* (the others make no engine fact)."""
+        held = tuple(cert for begin, stop, cert in self.holding.get(index, ()) if begin <= day <= stop)
+        return Person(person.id, held)
 
     def counted(self, level: str, person: int, day: datetime.date) -> bool:
         spans = self.spans[level].get(person, ())
@@ -465,12 +492,13 @@ def _levels(period: _Period) -> _Levels:
     events: dict[datetime.date, list[tuple[str, str, int]]] = {}
     known: dict[str, tuple[str | None, tuple[str, ...], datetime.date | None]] = {}
     first, last = period.first, period.last
+    holding: dict[int, list[tuple[datetime.date, datetime.date, Certification]]] = {}
     for index, person in enumerate(period.partner.people):
         held: dict[str, list[tuple[datetime.date, datetime.date]]] = {}
         for cert in person.certifications:
             entry = known.get(cert.name)
             if entry is None:
-                cert_id = resolve(cert.name)[0]
+                cert_id = resolve(cert.name)
                 counted_at = ruleset.counted_at(cert_id) if cert_id is not None else ()
                 through = ruleset.certification(cert_id).eligible_through if counted_at and cert_id else None
                 entry = known[cert.name] = (cert_id, counted_at, through)
@@ -491,21 +519,22 @@ def _levels(period: _Period) -> _Levels:
                 events.setdefault(stop + _ONE_DAY, []).append((kind, cert_id, index))
             for level in counted_at:
                 held.setdefault(level, []).append((begin, stop))
+            holding.setdefault(index, []).append((begin, stop, cert))
         for level, found in held.items():
             spans[level][index] = _merged(found)
     deltas: dict[datetime.date, dict[str, int]] = {}
-    people: dict[datetime.date, list[tuple[int, int]]] = {}
+    people: dict[datetime.date, list[tuple[str, int, int]]] = {}
     for level, counted in spans.items():
         for index, person_spans in counted.items():
             for begin, stop in person_spans:
                 change = deltas.setdefault(begin, {})
                 change[level] = change.get(level, 0) + 1
-                people.setdefault(begin, []).append((index, 1))
+                people.setdefault(begin, []).append((level, index, 1))
                 if stop < last:
                     change = deltas.setdefault(stop + _ONE_DAY, {})
                     change[level] = change.get(level, 0) - 1
-                    people.setdefault(stop + _ONE_DAY, []).append((index, -1))
-    return _Levels(spans, deltas, events, caps, people)
+                    people.setdefault(stop + _ONE_DAY, []).append((level, index, -1))
+    return _Levels(spans, deltas, events, caps, people, holding)
 
 
 def _merged(spans: list[tuple[datetime.date, datetime.date]]) -> list[tuple[datetime.date, datetime.date]]:
@@ -539,6 +568,9 @@ class _Builder:
         self.end = end
         self.levels = [_levels(period) for period in periods]
         self.evaluations = 0
+        #: (period index, month) and the measures of its customer data, as metrics (see :meth:`evaluate`)
+        self.measured: tuple[tuple[int, int] | None, Mapping[str, Mapping[str, Any]]] = (None, {})
+        self.usage_months: dict[int, UsageMonths] = {}
 
     def uses_months(self, period: _Period) -> bool:
         """Whether the customer data measures a metric of *period* (the month then matters)."""
@@ -550,13 +582,38 @@ class _Builder:
         )
 
     def evaluate(self, index: int, day: datetime.date, people: set[int] | None = None) -> Verdict:
-        """The verdict on *day*; with *people*, of those people only (see :meth:`pieces`)."""
+        """The verdict on *day*; with *people*, the scores of those people only (see :meth:`pieces`).
+
+        With *people*, the customer data is measured once per month: the
+        month's later evaluations take the measures of its first as given
+        metrics, so that a change of certifications costs nothing in
+        proportion to the customer data.
+        """
         self.evaluations += 1
         period = self.periods[index]
         partner = period.partner
-        if people is not None:
-            partner = attrs.evolve(partner, people=tuple(partner.people[person] for person in sorted(people)))
-        return _verdict_on(partner, period.ruleset, period.reason, day)
+        if people is None:
+            return _verdict_on(partner, period.ruleset, period.reason, day)
+        levels = self.levels[index]
+        chosen = tuple(levels.holding_on(partner.people[person], person, day) for person in sorted(people))
+        partner = attrs.evolve(partner, people=chosen)
+        month = (index, day_month(day)) if self.uses_months(period) else None
+        if month is not None and self.measured[0] == month:
+            partner = attrs.evolve(partner, metrics=self.measured[1], customers=None)
+        elif month is not None:
+            partner = attrs.evolve(partner, customers=self.usage(index).measured_on(period.ruleset, day))
+        verdict = _verdict_on(partner, period.ruleset, period.reason, day)
+        if month is not None and self.measured[0] != month:
+            self.measured = (month, _measures(verdict, period.ruleset, partner.metrics))
+        return verdict
+
+    def usage(self, index: int) -> UsageMonths:
+        """The customer data of ``periods[index]``, by month (built when first needed)."""
+        customers = self.periods[index].partner.customers or ()
+        found = self.usage_months.get(id(customers))
+        if found is None:
+            found = self.usage_months[id(customers)] = UsageMonths(customers)
+        return found
 
     def pieces(self) -> list[_Piece]:
         """The range and the window before it, cut where an input of the engine may change."""
@@ -575,29 +632,42 @@ class _Builder:
                     cuts.add(day)
             days = sorted(day for day in cuts if period.first <= day <= period.last)
             counts = dict.fromkeys(levels.caps, 0)
-            # Per person counted at some level, at how many: only they make engine facts
-            counted: dict[int, int] = {}
+            # Per level, the people counted at it (in the order they came)
+            counted: dict[str, dict[int, None]] = {level: {} for level in levels.caps}
             months = self.uses_months(period)
             signature: tuple[Any, ...] | None = None
             verdict: Verdict | None = None
+            # The verdicts of the signatures seen (of the current month, with customer data)
+            seen: dict[tuple[Any, ...], Verdict] = {}
             for position, day in enumerate(days):
                 for level, change in levels.deltas.get(day, {}).items():
                     counts[level] += change
-                for person, change in levels.people.get(day, ()):
-                    left = counted.get(person, 0) + change
-                    if left:
-                        counted[person] = left
+                for level, person, change in levels.people.get(day, ()):
+                    if change > 0:
+                        counted[level][person] = None
                     else:
-                        del counted[person]
+                        del counted[level][person]
                 now = (
                     day_month(day) if months else None,
                     tuple(min(count, levels.caps[level]) for level, count in counts.items()),
                 )
-                if now != signature:
-                    # The people counted at no level that day make no engine fact: leaving
-                    # them out gives the same scores, faster (the segment's own verdict is
-                    # evaluated in full when read)
-                    signature, verdict = now, self.evaluate(index, day, set(counted))
+                if now != signature and now in seen:
+                    signature, verdict = now, seen[now]
+                elif now != signature:
+                    if signature is not None and now[0] != signature[0]:
+                        seen.clear()  # a new month: the verdicts of the last one no longer recur
+                    # A level's points stop growing at its cap, so the first cap people
+                    # counted at each level give every score: the others (and the people
+                    # counted at no level) are left out, and an evaluation costs at most
+                    # the sum of the caps in people whatever the partner's size (the
+                    # segment's own verdict is evaluated in full when read)
+                    chosen = {
+                        person
+                        for level, people in counted.items()
+                        for person in itertools.islice(people, levels.caps[level])
+                    }
+                    signature, verdict = now, self.evaluate(index, day, chosen)
+                    seen[now] = verdict
                 last = days[position + 1] - _ONE_DAY if position + 1 < len(days) else period.last
                 pieces.append(_Piece(day, last, index, verdict))
         return pieces
@@ -772,6 +842,18 @@ class _Builder:
 
 def _verdict_on(partner: Partner, ruleset: Ruleset, reason: str, day: datetime.date) -> Verdict:
     return evaluate_with(attrs.evolve(partner, as_of=day), RulesetChoice(ruleset, reason))
+
+
+def _measures(verdict: Verdict, ruleset: Ruleset, given: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The metrics of *verdict*, the given ones and those measured from customer data, as a partner gives them."""
+    metrics = {path_id: dict(given.get(path_id, {})) for path_id in verdict.paths}
+    for path_id, result in verdict.paths.items():
+        for metric in result.metrics.values():
+            if metric.derived:
+                inputs = metric.inputs
+                single = ruleset.metric(metric.metric).measure == "count"
+                metrics[path_id][metric.metric] = inputs["value"] if single else dict(inputs)
+    return metrics
 
 
 def _scores(verdict: Verdict | None) -> tuple[Any, ...]:
