@@ -287,7 +287,8 @@ def test_causes_of_one_day_are_listed_by_the_people_they_concern_most_first():
     assert timeline.segments[-1].cause == (
         "Identity and Access Administrator Associate stops counting after it expires on 2027-03-01, "
         "for 2 people: 2 lose intermediate; "
-        "Teams Administrator Associate stops counting after it expires on 2027-03-01, for 1 person: 1 loses intermediate"
+        "Teams Administrator Associate stops counting after it expires on 2027-03-01, "
+        "for 1 person: 1 loses intermediate"
     )
 
 
