@@ -34,10 +34,10 @@ from typing import Any
 
 import attrs
 
-from .. import ruleset as model
 from .._input.customers import MAX_SEATS
 from .._input.partner import MAX_MEASURE
 from ..limits import DEFAULT_LIMITS
+from . import model
 
 
 SCHEMA_FILE_NAME = "ruleset.schema.json"

@@ -28,200 +28,48 @@ far, before the range starts.
 
 from __future__ import annotations
 
-import bisect
 import datetime
 import functools
 import itertools
 import os
-from collections.abc import Callable, Iterator, Mapping
-from fractions import Fraction
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
 
 from .. import codes
-from .._evaluation.evaluate import checked, compiled_rules, evaluate_with, prepare
+from .._evaluation.evaluate import evaluate_with
 from .._input import documents as _documents
 from .._input.customers import UsageMonths, day_month, month_index, month_text
-from .._input.partner import choose_ruleset, read_document
-from .._rulesets.versions import DEFAULT_ID, RulesetChoice, shipped_family
+from .._input.partner import read_document
+from .._rulesets.versions import RulesetChoice
 from ..errors import InputError, Problem
 from ..limits import DEFAULT_LIMITS, Limits
-from ..model import Certification, Partner, Person
+from ..model import Partner
 from ..ruleset import Ruleset
-from ..verdict import RulesetRef, Verdict, format_points
+from ..verdict import RulesetRef, Verdict
+from .timeline_dates import _ONE_DAY, _levels, _month_starts, _Period, _periods, window_start
+from .timeline_segments import MonthScores, PathScore, Segment, Timeline
 
 
-_ONE_DAY = datetime.timedelta(days=1)
+__all__ = [
+    "CAUSES_SHOWN",
+    "EARLIEST",
+    "LATEST",
+    "MonthScores",
+    "PathScore",
+    "Segment",
+    "Timeline",
+    "a_year_after",
+    "timeline",
+    "timeline_of",
+    "window_start",
+]
+
 #: Certification events named in one cause, the most people first
 CAUSES_SHOWN = 3
 #: The days a timeline may cover (its window looks back months before the start; a day after it is a change date)
 EARLIEST, LATEST = datetime.date(1900, 1, 1), datetime.date(9998, 12, 31)
-
-
-@attrs.frozen
-class PathScore:
-    """A path's score on the days of a segment, and whether the path meets the pass rule."""
-
-    score: Fraction
-    qualified: bool
-
-
-@attrs.frozen(kw_only=True)
-class Segment:
-    """A maximal run of days, *start* through *end*, with the same verdict and the same ruleset version.
-
-    On every day of it the partner's best path is *path* with *score*
-    points, every path scores as *paths* says, and the partner *qualified*
-    (met the pass rule) or not; *can_attain* says whether a partner that is
-    not enrolled can attain the designation on those days (the attainment
-    window). *cause* names what changed on *start*. :attr:`verdict` is the
-    full evaluation on *start*, with its trace, made when first read; the
-    people and measures behind a score may change within the segment, the
-    points do not.
-    """
-
-    start: datetime.date
-    end: datetime.date
-    qualified: bool
-    path: str
-    score: Fraction
-    can_attain: bool
-    cause: str
-    #: The ruleset version in force on these days (or the one named)
-    ruleset: RulesetRef
-    paths: Mapping[str, PathScore]
-    #: The total the pass rule asks for under that version
-    pass_line: Fraction
-    #: The most points a path can score under that version
-    max_score: Fraction
-    _evaluate: Callable[[], Verdict] = attrs.field(eq=False, repr=False)
-    _cache: dict[str, Verdict] = attrs.field(eq=False, repr=False, factory=dict)
-
-    @property
-    def verdict(self) -> Verdict:
-        """The evaluation on :attr:`start`, with its trace and warnings (evaluated when first read)."""
-        verdict = self._cache.get("verdict")
-        if verdict is None:
-            verdict = self._cache["verdict"] = self._evaluate()
-        return verdict
-
-    @property
-    def days(self) -> int:
-        """How many days the segment lasts."""
-        return (self.end - self.start).days + 1
-
-    def to_json(self) -> dict[str, Any]:
-        """The segment as plain JSON data (``from`` and ``to`` inclusive)."""
-        return {
-            "from": self.start.isoformat(),
-            "to": self.end.isoformat(),
-            "days": self.days,
-            "qualified": self.qualified,
-            "path": self.path,
-            "score": float(format_points(self.score)),
-            "score_exact": str(self.score),
-            "can_attain": self.can_attain,
-            "cause": self.cause,
-            "ruleset": {"id": self.ruleset.id, "version": self.ruleset.version},
-            "paths": {
-                path_id: {
-                    "score": float(format_points(result.score)),
-                    "score_exact": str(result.score),
-                    "qualified": result.qualified,
-                }
-                for path_id, result in self.paths.items()
-            },
-        }
-
-
-@attrs.frozen(kw_only=True)
-class MonthScores:
-    """One calendar month of a timeline (the part of it in the range): the best path's lowest and highest score."""
-
-    month: str
-    lowest: Fraction
-    highest: Fraction
-    #: The pass line (the ruleset's min_total_points) and the most points a path can score, on the month's last day
-    pass_line: Fraction
-    max_score: Fraction
-    qualified_days: int
-    days: int
-    can_attain: bool
-
-
-@attrs.frozen(kw_only=True)
-class Timeline:
-    """A partner's verdicts from *start* through *end*, as :class:`Segment` objects that cover the range in order.
-
-    *months_without_data* lists the months of customer data the range needs
-    (each day's month M and the month it is compared with) that have no usage
-    row: the customer metrics count them as 0. *warnings* are those of the
-    evaluations that do not depend on the day. *evaluations* is how many
-    evaluations the timeline took.
-    """
-
-    partner_id: str
-    start: datetime.date
-    end: datetime.date
-    segments: tuple[Segment, ...]
-    months_without_data: tuple[str, ...] = ()
-    warnings: tuple[str, ...] = ()
-    evaluations: int = 0
-
-    def on(self, day: datetime.date) -> Segment:
-        """The segment that holds *day*.
-
-        Raises:
-            ValueError: *day* is outside the timeline's range.
-        """
-        if not self.start <= day <= self.end:
-            msg = f"{day} is outside the timeline, {self.start} through {self.end}"
-            raise ValueError(msg)
-        starts = [segment.start for segment in self.segments]
-        return self.segments[bisect.bisect_right(starts, day) - 1]
-
-    def months(self) -> tuple[MonthScores, ...]:
-        """Per calendar month of the range, the best path's lowest and highest score (for charts)."""
-        found: dict[int, MonthScores] = {}
-        for segment in self.segments:
-            for first, last in _month_pieces(segment.start, segment.end):
-                days = (last - first).days + 1
-                month = day_month(first)
-                entry = found.get(month)
-                if entry is None:
-                    entry = MonthScores(
-                        month=month_text(month),
-                        lowest=segment.score,
-                        highest=segment.score,
-                        pass_line=segment.pass_line,
-                        max_score=segment.max_score,
-                        qualified_days=0,
-                        days=0,
-                        can_attain=False,
-                    )
-                found[month] = attrs.evolve(
-                    entry,
-                    lowest=min(entry.lowest, segment.score),
-                    highest=max(entry.highest, segment.score),
-                    pass_line=segment.pass_line,
-                    max_score=segment.max_score,
-                    qualified_days=entry.qualified_days + (days if segment.qualified else 0),
-                    days=entry.days + days,
-                    can_attain=entry.can_attain or segment.can_attain,
-                )
-        return tuple(found.values())
-
-    def to_json(self) -> dict[str, Any]:
-        """The timeline as plain JSON data."""
-        return {
-            "partner_id": self.partner_id,
-            "from": self.start.isoformat(),
-            "to": self.end.isoformat(),
-            "segments": [segment.to_json() for segment in self.segments],
-            "months_without_data": list(self.months_without_data),
-            "warnings": list(self.warnings),
-        }
 
 
 def timeline(
@@ -329,225 +177,6 @@ def _source(
     if isinstance(partner, Partner):
         return partner
     return _documents.Document(partner)
-
-
-@attrs.frozen
-class _Period:
-    """Days *first* through *last* under *ruleset*, with the partner checked under it."""
-
-    ruleset: Ruleset
-    first: datetime.date
-    last: datetime.date
-    partner: Partner
-    #: Why this version: named, or in force on these days
-    reason: str
-
-
-def _periods(
-    source: Partner | _documents.Document,
-    ruleset: Ruleset | str | None,
-    start: datetime.date,
-    end: datetime.date,
-    limits: Limits,
-) -> list[_Period]:
-    """The versions in force from the start of the attainment window before *start* through *end*."""
-    checked_under: dict[int, Partner] = {}
-
-    def partner_under(version: Ruleset) -> Partner:
-        found = checked_under.get(id(version))
-        if found is None:
-            if isinstance(source, Partner):
-                found = checked(source, version, limits)[0]
-            else:
-                found = prepare(source, version, limits)[0]
-            checked_under[id(version)] = found
-        return found
-
-    if isinstance(ruleset, Ruleset) or (isinstance(ruleset, str) and "@" in ruleset):
-        choice = choose_ruleset(ruleset, start)
-        lookback = window_start(start, choice.ruleset.scoring.window_months)
-        return [_Period(choice.ruleset, lookback, end, partner_under(choice.ruleset), choice.reason)]
-    if ruleset is not None and not isinstance(ruleset, str):
-        msg = f"ruleset must be a mwrules.Ruleset, a shipped ruleset's name or None, not {type(ruleset).__name__}"
-        raise TypeError(msg)
-    family = shipped_family(ruleset or DEFAULT_ID)
-    in_range = [
-        (version, first, last)
-        for version, first, last in family.periods()
-        if first <= end and (last is None or last >= start)
-    ]
-    uncovered = _uncovered(start, end, [(first, last or end) for _, first, last in in_range])
-    if uncovered:
-        earliest = family.rulesets[0]
-        raise InputError(
-            [
-                Problem(
-                    "start",
-                    f"no version of {family.id} is in force from {first} through {last}",
-                    f"the earliest, {earliest.version}, takes effect on {earliest.manifest.effective_from}; "
-                    f"start the range then, or name a version: --ruleset {family.id}@{earliest.version}",
-                    code=codes.NO_VERSION_IN_FORCE,
-                )
-                for first, last in uncovered
-            ],
-            what="the timeline's range",
-        )
-    lookback = window_start(start, max(version.scoring.window_months for version, _, _ in in_range))
-    periods = []
-    for version, first, last in family.periods():
-        if first <= end and (last is None or last >= lookback):
-            periods.append(
-                _Period(
-                    version,
-                    max(first, lookback),
-                    min(last or end, end),
-                    partner_under(version),
-                    f"in force on each day: {family.period(version)}",
-                )
-            )
-    return periods
-
-
-def _uncovered(
-    start: datetime.date, end: datetime.date, spans: list[tuple[datetime.date, datetime.date]]
-) -> list[tuple[datetime.date, datetime.date]]:
-    """The runs of days from *start* through *end* that no span covers."""
-    gaps = []
-    day = start
-    for first, last in sorted(spans):
-        if first > day:
-            gaps.append((day, min(first - _ONE_DAY, end)))
-        day = max(day, last + _ONE_DAY)
-        if day > end:
-            break
-    if day <= end:
-        gaps.append((day, end))
-    return [(first, last) for first, last in gaps if first <= last]
-
-
-def window_start(day: datetime.date, months: int) -> datetime.date:
-    """The first day of the month *months* - 1 months before *day*'s month."""
-    year, month = divmod(day_month(day) - (months - 1), 12)
-    return datetime.date(year, month + 1, 1)
-
-
-def _month_starts(first: datetime.date, last: datetime.date) -> Iterator[datetime.date]:
-    """The first days of months after *first* through *last*."""
-    month = day_month(first) + 1
-    while True:
-        year, index = divmod(month, 12)
-        day = datetime.date(year, index + 1, 1)
-        if day > last:
-            return
-        yield day
-        month += 1
-
-
-def _month_pieces(first: datetime.date, last: datetime.date) -> Iterator[tuple[datetime.date, datetime.date]]:
-    """*first* through *last*, cut at the months' ends."""
-    for start in _month_starts(first, last):
-        yield first, start - _ONE_DAY
-        first = start
-    yield first, last
-
-
-@attrs.define
-class _Levels:
-    """Under one version: per level, each person's days counted at it (merged spans), and the certification events."""
-
-    #: level -> person index -> sorted, disjoint (first, last) spans
-    spans: dict[str, dict[int, list[tuple[datetime.date, datetime.date]]]]
-    #: day -> level -> change in the number of people counted at it
-    deltas: dict[datetime.date, dict[str, int]]
-    #: day -> [(event kind, certification id, person index)]
-    events: dict[datetime.date, list[tuple[str, str, int]]]
-    #: level -> the count beyond which no path's points grow
-    caps: dict[str, int]
-    #: day -> [(level, person index, +1 or -1)]: a span of a person at a level starts, or ended the day before
-    people: dict[datetime.date, list[tuple[str, int, int]]]
-    #: person index -> the certifications that make them count at some level, with the days they do
-    holding: dict[int, list[tuple[datetime.date, datetime.date, Certification]]]
-
-    def holding_on(self, person: Person, index: int, day: datetime.date) -> Person:
-        """*person* with only the certifications that make them count on *day* (the others make no engine fact)."""
-        held = tuple(cert for begin, stop, cert in self.holding.get(index, ()) if begin <= day <= stop)
-        return Person(person.id, held)
-
-    def counted(self, level: str, person: int, day: datetime.date) -> bool:
-        spans = self.spans[level].get(person, ())
-        index = bisect.bisect_right(spans, (day, datetime.date.max)) - 1
-        return index >= 0 and spans[index][0] <= day <= spans[index][1]
-
-
-def _levels(period: _Period) -> _Levels:
-    ruleset = period.ruleset
-    resolve = compiled_rules(ruleset).resolve
-    levels = ruleset.levels()
-    caps = {}
-    for level in levels:
-        metric = ruleset.level_metric(level)
-        targets = [path.targets[metric.id] for path in ruleset.paths if metric.id in path.targets]
-        caps[level] = max((int(target) for target in targets if not isinstance(target, Mapping)), default=0)
-    spans: dict[str, dict[int, list[tuple[datetime.date, datetime.date]]]] = {level: {} for level in levels}
-    events: dict[datetime.date, list[tuple[str, str, int]]] = {}
-    known: dict[str, tuple[str | None, tuple[str, ...], datetime.date | None]] = {}
-    first, last = period.first, period.last
-    holding: dict[int, list[tuple[datetime.date, datetime.date, Certification]]] = {}
-    for index, person in enumerate(period.partner.people):
-        held: dict[str, list[tuple[datetime.date, datetime.date]]] = {}
-        for cert in person.certifications:
-            entry = known.get(cert.name)
-            if entry is None:
-                cert_id = resolve(cert.name)
-                counted_at = ruleset.counted_at(cert_id) if cert_id is not None else ()
-                through = ruleset.certification(cert_id).eligible_through if counted_at and cert_id else None
-                entry = known[cert.name] = (cert_id, counted_at, through)
-            cert_id, counted_at, through = entry
-            if not counted_at or cert_id is None:
-                continue
-            ends = [
-                (day, kind) for day, kind in ((cert.expires, "expires"), (through, "ineligible")) if day is not None
-            ]
-            end, kind = min(ends) if ends else (None, "")
-            begin = max(cert.earned or first, first)
-            stop = min(end or last, last)
-            if begin > stop:
-                continue
-            if cert.earned is not None and cert.earned == begin and begin > first:
-                events.setdefault(begin, []).append(("earned", cert_id, index))
-            if end is not None and end == stop and stop < last:
-                events.setdefault(stop + _ONE_DAY, []).append((kind, cert_id, index))
-            for level in counted_at:
-                held.setdefault(level, []).append((begin, stop))
-            holding.setdefault(index, []).append((begin, stop, cert))
-        for level, found in held.items():
-            spans[level][index] = _merged(found)
-    deltas: dict[datetime.date, dict[str, int]] = {}
-    people: dict[datetime.date, list[tuple[str, int, int]]] = {}
-    for level, counted in spans.items():
-        for index, person_spans in counted.items():
-            for begin, stop in person_spans:
-                change = deltas.setdefault(begin, {})
-                change[level] = change.get(level, 0) + 1
-                people.setdefault(begin, []).append((level, index, 1))
-                if stop < last:
-                    change = deltas.setdefault(stop + _ONE_DAY, {})
-                    change[level] = change.get(level, 0) - 1
-                    people.setdefault(stop + _ONE_DAY, []).append((level, index, -1))
-    return _Levels(spans, deltas, events, caps, people, holding)
-
-
-def _merged(spans: list[tuple[datetime.date, datetime.date]]) -> list[tuple[datetime.date, datetime.date]]:
-    """Overlapping or adjacent spans of days joined."""
-    spans.sort()
-    merged = [spans[0]]
-    for begin, stop in spans[1:]:
-        last_begin, last_stop = merged[-1]
-        if begin <= last_stop + _ONE_DAY:
-            merged[-1] = (last_begin, max(last_stop, stop))
-        else:
-            merged.append((begin, stop))
-    return merged
 
 
 @attrs.define

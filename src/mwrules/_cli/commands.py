@@ -1,0 +1,304 @@
+"""What each command does; each imports what it needs when it runs."""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import itertools
+import json
+import sys
+from collections.abc import Callable, Iterable
+
+from .. import codes
+from .shared import (
+    EXIT_BAD_INPUT,
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    EXIT_UNQUALIFIED,
+    _limits,
+    _partner_document,
+    _read_document,
+    _usage_error,
+    _write_file,
+    ruleset_argument,
+)
+
+
+# typing.TYPE_CHECKING without importing typing: the command line starts
+# faster without it (type checkers read this name as typing's)
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from .._tools.cases import CaseResult
+    from ..limits import Limits
+    from ..ruleset import Ruleset
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    import attrs
+
+    from .._batch import portfolio as _portfolio
+    from .._evaluation.evaluate import evaluate_with, prepare
+    from .._input.partner import choose_ruleset
+    from .._output import explain as _explain
+    from .._output.json import verdict_to_json
+
+    imported: tuple[str, ...] = ()
+    if args.command == "evaluate" and (args.trainings or args.usage):
+        if args.partner or not args.partner_id:
+            return _usage_error("evaluate --trainings/--usage takes --partner-id ID and no FILE")
+        # The partner read() gives is the document import writes, checked as evaluate checks a document
+        ruleset = ruleset_argument(args.ruleset)
+        partner, report = _import(args, ruleset, _limits(args))
+        choice = choose_ruleset(ruleset, partner.as_of)
+        imported = report.warnings
+    else:
+        if args.command == "evaluate":
+            if not args.partner:
+                return _usage_error("evaluate needs a FILE, or --trainings/--usage and --partner-id")
+            if _portfolio.is_portfolio(args.partner, lines=args.lines, output=args.format):
+                return _portfolio.run(args, ruleset_argument(args.ruleset), _limits(args))
+            args.partner = args.partner[0]
+        partner, choice = prepare(_partner_document(args), ruleset_argument(args.ruleset), _limits(args))
+    verdict = evaluate_with(partner, choice)
+    if imported:  # what the import left out, summarised, with what the evaluation did not use
+        verdict = attrs.evolve(verdict, warnings=(*imported, *verdict.warnings))
+    if args.command == "explain":
+        print(_explain.explain(verdict, choice.ruleset))
+    elif args.format == "json":
+        print(json.dumps(verdict_to_json(verdict), indent=2, ensure_ascii=False))
+    else:
+        print(_explain.summary(verdict, choice.ruleset))
+    if args.command == "evaluate" and args.fail_unqualified and not verdict.qualified:
+        return EXIT_UNQUALIFIED
+    return EXIT_OK
+
+
+def _import(args: argparse.Namespace, ruleset: Ruleset | str | None, limits: Limits) -> tuple[Any, Any]:
+    """The partner and the report of ``--trainings``/``--usage``; the report goes to stderr (or ``--report``)."""
+    from .. import partner_center
+
+    partner, report = partner_center.read(**_import_options(args, ruleset, limits))
+    _write_report(args, report)
+    return partner, report
+
+
+def _import_options(args: argparse.Namespace, ruleset: Ruleset | str | None, limits: Limits) -> dict[str, Any]:
+    return {
+        "trainings": args.trainings,
+        "usage": args.usage,
+        "partner_id": args.partner_id,
+        "as_of": args.as_of,
+        "ruleset": ruleset,
+        "date_order": args.date_order,
+        "keep_names": args.keep_names,
+        "limits": limits,
+    }
+
+
+def _write_report(args: argparse.Namespace, report: Any) -> None:
+    if args.report:
+        _write_file(args.report, json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n")
+    else:
+        print(report, file=sys.stderr)
+
+
+def _import_command(args: argparse.Namespace) -> int:
+    if not (args.trainings or args.usage):
+        return _usage_error("import needs --trainings FILE or --usage FILE")
+    from .. import partner_center
+    from .._output.yaml_text import yaml_lines
+
+    document, report = partner_center.read_document(
+        **_import_options(args, ruleset_argument(args.ruleset), _limits(args))
+    )
+    _write_report(args, report)
+    # Written as it is made, a line at a time: a million usage rows are never one string
+    if args.format == "json":
+        encoder = json.JSONEncoder(indent=2, ensure_ascii=False)
+        lines: Iterable[str] = itertools.chain(encoder.iterencode(document), "\n")
+    else:
+        lines = yaml_lines(document)
+    if args.output:
+        _write_file(args.output, lines)
+    else:
+        sys.stdout.writelines(lines)
+    return EXIT_OK
+
+
+def _plan(args: argparse.Namespace) -> int:
+    from .._evaluation.evaluate import prepare
+    from .._input.convert import shown
+    from .._input.partner import on_date, read_document
+    from .._output.plan_report import plan_to_json, plan_to_text
+    from .._tools.plan import plan_by, plan_for
+    from ..errors import did_you_mean
+
+    document = _partner_document(args)
+    ruleset = ruleset_argument(args.ruleset)
+    partner, choice = prepare(on_date(document, args.by), ruleset, _limits(args))
+    path_ids = [path.id for path in choice.ruleset.paths]
+    if args.path is not None and args.path not in path_ids:
+        hint = did_you_mean(args.path, path_ids)
+        message = f"--path {shown(args.path)} is not a path of {choice.ruleset} ({hint})"
+        print(f"mwrules: {codes.UNKNOWN_PATH} {message}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    costs = read_document(args.costs, what="the costs file") if args.costs else None
+    if args.by is not None:
+        result = plan_by(document, args.by, ruleset=ruleset, costs=costs, path=args.path, limits=_limits(args))
+    else:
+        result = plan_for(partner, choice, costs=costs, path=args.path)
+    if args.format == "json":
+        print(json.dumps(plan_to_json(result), indent=2, ensure_ascii=False))
+    else:
+        print(plan_to_text(result, choice.ruleset))
+    return EXIT_OK if result.path is not None else EXIT_PROBLEMS
+
+
+def _timeline(args: argparse.Namespace) -> int:
+    from .._input.partner import declared_as_of
+    from .._output.timeline_report import plot, timeline_to_text
+    from .._tools.timeline import a_year_after, timeline_of
+
+    document = _read_document(args.partner, _limits(args))
+    start = args.start or declared_as_of(document.data) or datetime.date.today()
+    end = args.end or a_year_after(start)
+    result = timeline_of(document, start, end, ruleset=ruleset_argument(args.ruleset), limits=_limits(args))
+    if args.plot:
+        plot(result, args.plot)
+    if args.format == "json":
+        print(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+    else:
+        print(timeline_to_text(result, unicode=_encodes("█│░")))
+    return EXIT_OK
+
+
+def _encodes(text: str) -> bool:
+    """Whether standard output can show *text* as it is."""
+    try:
+        text.encode(sys.stdout.encoding or "ascii")
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
+
+
+def _lint(args: argparse.Namespace) -> int:
+    from .._tools.lint import lint
+    from ..ruleset import rulesets_dir
+
+    report = lint(args.paths or [rulesets_dir()])
+    for problem in report.problems:
+        print(problem)
+    files = f"{len(report.files)} ruleset file(s) and {report.cases} case(s) checked"
+    if not report.problems:
+        print(f"no problems: {files}")
+        return EXIT_OK
+    print(f"{len(report.problems)} problem(s): {files}; each code is explained in docs/errors/<code>.md")
+    return EXIT_BAD_INPUT if report.unreadable else EXIT_PROBLEMS
+
+
+def _test(args: argparse.Namespace) -> int:
+    from .._rulesets.versions import yaml_files
+    from .._tools.cases import cases_dir, run_case
+    from .._tools.lint import ruleset_files
+    from ..ruleset import read_ruleset_file, rulesets_dir
+
+    files, problems = ruleset_files(args.paths or [rulesets_dir()])
+    results: list[CaseResult] = []
+    for path in files:
+        loaded = read_ruleset_file(path)
+        problems += loaded.problems
+        if loaded.ruleset is not None and not loaded.problems:
+            for case_path in yaml_files(cases_dir(path)):
+                result = run_case(case_path, loaded.ruleset)
+                results.append(result)
+                _print_result(result)
+    for problem in problems:
+        print(f"ERROR {problem}")
+    passed = sum(result.passed for result in results)
+    print(f"{passed} passed, {len(results) - passed} failed" + (f", {len(problems)} error(s)" if problems else ""))
+    if not results and not problems:
+        print("no case ran: cases live in <ruleset folder>/cases/<version>/*.yaml")
+    if any(problem.code == codes.UNREADABLE for problem in problems):
+        return EXIT_BAD_INPUT
+    return EXIT_OK if results and passed == len(results) and not problems else EXIT_PROBLEMS
+
+
+def _print_result(result: CaseResult) -> None:
+    from .._tools.cases import shown
+
+    status = "PASS" if result.passed else "FAIL"
+    print(f"{status}  {result.ruleset}  {result.path.stem}")
+    for mismatch in result.mismatches:
+        print(f"      {mismatch.where}")
+        print(f"      - want {shown(mismatch.want)}")
+        print(f"      + got  {shown(mismatch.got)}")
+    for problem in result.problems:
+        print(f"        {problem}")
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from .._tools.diff import impact, impact_to_json, impact_to_text, read_partners
+    from ..errors import InputError, Problem
+
+    old, new = _versioned(args.old), _versioned(args.new)
+    documents, unreadable = read_partners(args.partners)
+    if not documents and not unreadable:
+        message = "no partner documents (*.json, *.yaml, *.yml) here"
+        raise InputError([Problem("$", message, file=str(args.partners), code=codes.UNREADABLE)])
+    result = impact(old, new, documents, unreadable)
+    if args.format == "json":
+        print(json.dumps(impact_to_json(result), indent=2, ensure_ascii=False))
+    else:
+        print(impact_to_text(result))
+    return EXIT_BAD_INPUT if result.problems else EXIT_OK
+
+
+def _versioned(value: str) -> Ruleset:
+    """A ruleset named with its version (ID@VERSION) or a file: a diff compares two definite versions."""
+    from .._rulesets.versions import select_ruleset, shipped_family
+    from ..errors import Problem, RulesetError
+    from ..ruleset import Ruleset
+
+    ruleset = ruleset_argument(value)
+    if isinstance(ruleset, Ruleset):
+        return ruleset
+    assert ruleset is not None  # noqa: S101 - a value was given
+    if "@" not in ruleset:
+        names = ", ".join(f"{ruleset}@{version.version}" for version in shipped_family(ruleset).rulesets)
+        message = f"{ruleset!r} names no version; a diff compares two versions"
+        raise RulesetError([Problem("$", message, f"name one of {names}", code=codes.UNKNOWN_RULESET)])
+    return select_ruleset(ruleset).ruleset
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from .._rulesets.schema import partner_schema, ruleset_schema
+    from .._rulesets.versions import DEFAULT_ID, select_ruleset, shipped_family
+    from ..ruleset import Ruleset
+
+    if args.kind == "partner":
+        ruleset = ruleset_argument(args.ruleset)
+        if isinstance(ruleset, Ruleset):
+            chosen = ruleset
+        elif ruleset is None or "@" not in ruleset:
+            chosen = shipped_family(ruleset or DEFAULT_ID).rulesets[-1]
+        else:
+            chosen = select_ruleset(ruleset).ruleset
+        print(json.dumps(partner_schema(chosen), indent=2, ensure_ascii=False))
+    else:
+        print(json.dumps(ruleset_schema(), indent=2, ensure_ascii=False))
+    return EXIT_OK
+
+
+_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "evaluate": _evaluate,
+    "explain": _evaluate,
+    "plan": _plan,
+    "timeline": _timeline,
+    "lint": _lint,
+    "test": _test,
+    "diff": _diff,
+    "import": _import_command,
+    "schema": _schema,
+}

@@ -1,0 +1,83 @@
+"""What the commands share: exit statuses, errors that end a command, files written and read, ``--ruleset``."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Iterable
+
+from .. import codes
+
+
+# typing.TYPE_CHECKING without importing typing: the command line starts
+# faster without it (type checkers read this name as typing's)
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .._input.documents import Document
+    from ..limits import Limits
+    from ..ruleset import Ruleset
+
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_UNQUALIFIED = EXIT_PROBLEMS
+EXIT_BROKEN_PIPE = 128 + 13  # SIGPIPE
+EXIT_INTERRUPTED = 128 + 2  # SIGINT
+
+
+class _CannotWrite(Exception):
+    """A file, or standard output, that could not be written; :func:`mwrules.cli.main` reports it and exits with 2."""
+
+
+def _usage_error(message: str) -> int:
+    """Report a command line that cannot work as given (code MW301); the exit status."""
+    print(f"mwrules: {codes.USAGE} {message}", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def _write_file(path: str, text: str | Iterable[str]) -> None:
+    """Write *text* (or its lines, as they come) to the file *path* (UTF-8), or raise :class:`_CannotWrite`."""
+    from pathlib import Path
+
+    try:
+        with Path(path).open("w", encoding="utf-8") as out:
+            out.writelines((text,) if isinstance(text, str) else text)
+    except OSError as error:
+        from .._input.convert import shown
+
+        message = f"cannot write {shown(path)}: {error.strerror or error}"
+        raise _CannotWrite(message) from None
+
+
+def _limits(args: argparse.Namespace) -> Limits:
+    from ..limits import Limits
+
+    return Limits(**dict(args.limit))
+
+
+def _partner_document(args: argparse.Namespace) -> Document:
+    """The partner document named on the command line, with ``--as-of`` applied."""
+    from .._input.partner import on_date
+
+    return on_date(_read_document(args.partner, _limits(args)), args.as_of)
+
+
+def ruleset_argument(value: str | None) -> Ruleset | str | None:
+    """``--ruleset``: a file if it looks like one, else a shipped ruleset's name."""
+    if value is None:
+        return None
+    if value.endswith((".yaml", ".yml")) or os.sep in value or "/" in value:
+        from .._rulesets.versions import load_ruleset
+
+        return load_ruleset(value)
+    return value
+
+
+def _read_document(source: str, limits: Limits) -> Document:
+    from .._input import documents as _documents
+    from .._input.partner import read_document
+
+    if source == "-":
+        data = _documents.read_at_most(sys.stdin.buffer, limits.max_file_bytes + 1)
+        return read_document("<stdin>", data, what="the partner document", limits=limits)
+    return read_document(source, limits=limits)

@@ -1,0 +1,616 @@
+"""The checks of a structurally valid ruleset: every inconsistency, each worded with its place and code."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+from .. import codes
+from .._input.convert import shown
+from ..errors import Problem
+from .costs import check_costs
+from .model import FROM_CUSTOMERS_MEASURE, normalise_name
+from .points import _check_exactness
+from .wording import _num, _suggest
+
+
+if TYPE_CHECKING:
+    from .model import MetricSpec, Ruleset, Target
+
+
+_KEBAB = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_SNAKE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
+
+
+def check(ruleset: Ruleset) -> list[Problem]:
+    """Every inconsistency in a structurally valid ruleset."""
+    problems: list[Problem] = []
+    problems += _check_manifest(ruleset)
+    problems += _check_certifications(ruleset)
+    problems += _check_metrics(ruleset)
+    problems += _check_paths(ruleset)
+    problems += _check_workloads(ruleset)
+    problems += _check_customer_data(ruleset)
+    problems += _check_scoring(ruleset)
+    problems += _check_joins(ruleset)
+    problems += _check_id_lengths(ruleset)
+    if not problems:  # the arithmetic needs valid targets and points
+        problems += _check_exactness(ruleset)
+    problems += check_costs(ruleset, ruleset.default_costs, "$.default_costs")
+    return problems
+
+
+#: The most characters of an id (of the ruleset, a certification, a metric, a
+#: level, a unit, a path or an option): ids are names people read in messages.
+MAX_ID_LENGTH = 64
+
+
+def _check_id_lengths(ruleset: Ruleset) -> list[Problem]:
+    ids = [("$.manifest.id", ruleset.manifest.id), ("$.manifest.version", ruleset.manifest.version)]
+    ids += [(f"$.certifications[{index}].id", cert.id) for index, cert in enumerate(ruleset.certifications)]
+    for index, metric in enumerate(ruleset.metrics):
+        ids += [(f"$.metrics[{index}].{key}", getattr(metric, key)) for key in ("id", "level", "unit")]
+    for index, path in enumerate(ruleset.paths):
+        ids.append((f"$.paths[{index}].id", path.id))
+        for metric_id, target in path.targets.items():
+            if isinstance(target, Mapping):
+                ids += [(f"$.paths[{index}].targets.{metric_id}", option) for option in target]
+    return [
+        Problem(
+            where,
+            f"{shown(value)} is {len(value):,} characters; an id has at most {MAX_ID_LENGTH}",
+            code=codes.ID_FORMAT,
+        )
+        for where, value in ids
+        if isinstance(value, str) and len(value) > MAX_ID_LENGTH
+    ]
+
+
+def _check_manifest(ruleset: Ruleset) -> list[Problem]:
+    manifest = ruleset.manifest
+    problems = []
+    if not _KEBAB.match(manifest.id):
+        problems.append(
+            Problem(
+                "$.manifest.id", f"{shown(manifest.id)} must be kebab-case, e.g. 'modern-work'", code=codes.ID_FORMAT
+            )
+        )
+    if manifest.effective_until is not None and manifest.effective_until < manifest.effective_from:
+        problems.append(
+            Problem(
+                "$.manifest.effective_until",
+                f"{manifest.effective_until} is before effective_from ({manifest.effective_from})",
+                code=codes.EFFECTIVE_DATE_ORDER,
+            )
+        )
+    return problems
+
+
+def _check_certifications(ruleset: Ruleset) -> list[Problem]:
+    problems = []
+    owner: dict[str, str] = {}
+    ids: set[str] = set()
+    for index, cert in enumerate(ruleset.certifications):
+        where = f"$.certifications[{index}]"
+        if cert.id in ids:
+            problems.append(
+                Problem(f"{where}.id", f"certification id {shown(cert.id)} is used twice", code=codes.DUPLICATE_ID)
+            )
+        ids.add(cert.id)
+        if not _KEBAB.match(cert.id):
+            problems.append(
+                Problem(
+                    f"{where}.id",
+                    f"{shown(cert.id)} must be kebab-case, e.g. 'teams-administrator-associate'",
+                    code=codes.ID_FORMAT,
+                )
+            )
+        problems += _spelling_problems(
+            where,
+            cert.id,
+            (cert.name, *cert.aliases),
+            owner,
+            empty="a certification name cannot be empty",
+            named="certification",
+            hint="an alias must name one certification; remove it from one of them",
+        )
+        if cert.retired is not None and cert.eligible_through is not None and cert.eligible_through < cert.retired:
+            problems.append(
+                Problem(
+                    f"{where}.eligible_through",
+                    f"{cert.eligible_through} is before the certification retired ({cert.retired})",
+                    code=codes.CERTIFICATION_DATES,
+                )
+            )
+    return problems
+
+
+def _spelling_problems(
+    where: str,
+    item_id: str,
+    spellings: tuple[str, ...],
+    owner: dict[str, str],
+    *,
+    empty: str,
+    named: str,
+    hint: str | None = None,
+) -> list[Problem]:
+    """Empty spellings (name and aliases) of the item at *where*, and those another item already has.
+
+    *owner* maps each spelling seen so far (normalised) to its item's id; the
+    item's own spellings are added to it.
+    """
+    problems = []
+    for offset, spelling in enumerate(spellings):
+        spot = f"{where}.name" if offset == 0 else f"{where}.aliases[{offset - 1}]"
+        key = normalise_name(spelling)
+        if not key:
+            problems.append(Problem(spot, empty, code=codes.INVALID_VALUE))
+        elif owner.get(key, item_id) != item_id:
+            message = f"{shown(spelling)} already names {named} {shown(owner[key])}"
+            problems.append(Problem(spot, message, hint, code=codes.DUPLICATE_ALIAS))
+        owner.setdefault(key, item_id)
+    return problems
+
+
+def _check_metrics(ruleset: Ruleset) -> list[Problem]:
+    problems = []
+    seen: set[str] = set()
+    cert_ids = [cert.id for cert in ruleset.certifications]
+    for index, metric in enumerate(ruleset.metrics):
+        where = f"$.metrics[{index}]"
+        if metric.id in seen:
+            problems.append(
+                Problem(f"{where}.id", f"metric id {shown(metric.id)} is used twice", code=codes.DUPLICATE_ID)
+            )
+        seen.add(metric.id)
+        if not _SNAKE.match(metric.id):
+            problems.append(
+                Problem(
+                    f"{where}.id", f"{shown(metric.id)} must be snake_case, e.g. 'usage_growth'", code=codes.ID_FORMAT
+                )
+            )
+        if metric.max_points <= 0:
+            problems.append(Problem(f"{where}.max_points", "must be more than 0", code=codes.INVALID_VALUE))
+        if metric.measure == "certified_people":
+            if metric.level is None:
+                problems.append(
+                    Problem(
+                        where,
+                        "a certified_people metric needs a level",
+                        "add e.g. 'level: intermediate'",
+                        code=codes.METRIC_DEFINITION,
+                    )
+                )
+            if not metric.certifications:
+                problems.append(
+                    Problem(
+                        where,
+                        "a certified_people metric needs the certifications that count",
+                        "add e.g. 'certifications: [teams-administrator-associate]'",
+                        code=codes.METRIC_DEFINITION,
+                    )
+                )
+            for position, cert_id in enumerate(metric.certifications):
+                if cert_id not in cert_ids:
+                    problems.append(
+                        Problem(
+                            f"{where}.certifications[{position}]",
+                            f"no certification has id {shown(cert_id)}",
+                            _suggest(cert_id, cert_ids),
+                            code=codes.UNKNOWN_CERTIFICATION,
+                        )
+                    )
+            if len(set(metric.certifications)) != len(metric.certifications):
+                problems.append(
+                    Problem(f"{where}.certifications", "a certification is listed twice", code=codes.DUPLICATE_ID)
+                )
+        else:
+            for key in ("level", "certifications"):
+                if getattr(metric, key):
+                    problems.append(
+                        Problem(
+                            f"{where}.{key}",
+                            f"only certified_people metrics have {key}",
+                            code=codes.METRIC_DEFINITION,
+                        )
+                    )
+    units = [metric.cost_unit for metric in ruleset.metrics]
+    for index, metric in enumerate(ruleset.metrics):
+        if metric.unit is not None and not _SNAKE.match(metric.unit):
+            problems.append(
+                Problem(f"$.metrics[{index}].unit", f"{shown(metric.unit)} must be snake_case", code=codes.ID_FORMAT)
+            )
+        if units.count(metric.cost_unit) > 1:
+            problems.append(
+                Problem(
+                    f"$.metrics[{index}]", f"unit {shown(metric.cost_unit)} names two metrics", code=codes.DUPLICATE_ID
+                )
+            )
+    if len(set(ruleset.levels())) != len(ruleset.levels()):
+        problems.append(
+            Problem("$.metrics", "two certified_people metrics count the same level", code=codes.METRIC_DEFINITION)
+        )
+    return problems
+
+
+def _check_paths(ruleset: Ruleset) -> list[Problem]:
+    problems = []
+    metric_ids = [metric.id for metric in ruleset.metrics]
+    seen: set[str] = set()
+    for index, path in enumerate(ruleset.paths):
+        where = f"$.paths[{index}]"
+        if path.id in seen:
+            problems.append(Problem(f"{where}.id", f"path id {shown(path.id)} is used twice", code=codes.DUPLICATE_ID))
+        seen.add(path.id)
+        if not _SNAKE.match(path.id):
+            problems.append(
+                Problem(f"{where}.id", f"{shown(path.id)} must be snake_case, e.g. 'smb'", code=codes.ID_FORMAT)
+            )
+        for metric_id in metric_ids:
+            if metric_id not in path.targets:
+                problems.append(
+                    Problem(
+                        f"{where}.targets",
+                        f"no target for metric {shown(metric_id)}",
+                        f"add '{metric_id}: <the measure that earns its max_points>'",
+                        code=codes.MISSING_TARGET,
+                    )
+                )
+        for metric_id, target in path.targets.items():
+            spot = f"{where}.targets.{metric_id}"
+            if metric_id not in metric_ids:
+                problems.append(
+                    Problem(spot, "unknown metric", _suggest(metric_id, metric_ids), code=codes.UNKNOWN_METRIC)
+                )
+                continue
+            measure = ruleset.metric(metric_id).measure
+            problems += _check_target(spot, measure, target) or _target_bounds(spot, measure, target)
+    if not ruleset.paths:
+        problems.append(Problem("$.paths", "a ruleset needs at least one path", code=codes.MISSING_KEY))
+    return problems
+
+
+def _check_path_customers(ruleset: Ruleset, derived: list[MetricSpec], type_ids: list[str]) -> list[Problem]:
+    problems = []
+    path_ids = [path.id for path in ruleset.paths]
+    for index, path in enumerate(ruleset.paths):
+        where = f"$.paths[{index}]"
+        spec = path.customers
+        if spec is None:
+            if derived:
+                problems.append(
+                    Problem(
+                        where,
+                        f"the path needs customers (its seat band and association types): "
+                        f"{derived[0].id} is measured from customer data",
+                        "add e.g. 'customers: {min_seats: 301, association_types: [cpor, dpor]}'",
+                        code=_CUSTOMERS,
+                    )
+                )
+            continue
+        spot = f"{where}.customers"
+        if spec.min_seats < 1:
+            problems.append(Problem(f"{spot}.min_seats", "must be at least 1", code=codes.INVALID_VALUE))
+        if spec.max_seats is not None and spec.max_seats < spec.min_seats:
+            problems.append(
+                Problem(f"{spot}.max_seats", f"is below min_seats ({spec.min_seats})", code=codes.INVALID_VALUE)
+            )
+        if not spec.association_types:
+            problems.append(Problem(f"{spot}.association_types", "list at least one association type", code=_CUSTOMERS))
+        for position, type_id in enumerate(spec.association_types):
+            if type_id not in type_ids:
+                problems.append(
+                    Problem(
+                        f"{spot}.association_types[{position}]",
+                        "not an association type of customer_data",
+                        _suggest(type_id, type_ids),
+                        code=_CUSTOMERS,
+                    )
+                )
+        if spec.carry_over_from is not None and (
+            spec.carry_over_from not in path_ids or spec.carry_over_from == path.id
+        ):
+            problems.append(
+                Problem(
+                    f"{spot}.carry_over_from",
+                    "not another path of the ruleset",
+                    _suggest(spec.carry_over_from, [other for other in path_ids if other != path.id]),
+                    code=codes.UNKNOWN_PATH,
+                )
+            )
+        for metric in derived:
+            target = path.targets.get(metric.id)
+            if metric.measure != "best_of_options" or not isinstance(target, Mapping):
+                continue
+            for option in target:
+                if option not in spec.association_types:
+                    problems.append(
+                        Problem(
+                            f"{where}.targets.{metric.id}.{option}",
+                            f"{metric.id} is measured from customer data per association type, and {shown(option)} "
+                            f"is not one of the path's ({', '.join(spec.association_types)})",
+                            code=_CUSTOMERS,
+                        )
+                    )
+    return problems
+
+
+def _check_target(where: str, measure: str, target: Target) -> list[Problem]:
+    if measure != "best_of_options":
+        if isinstance(target, Mapping):
+            return [Problem(where, f"a {measure} metric has one target (a number), not options", code=_TARGET)]
+        return [] if target > 0 else [Problem(where, "a target must be more than 0", code=_TARGET)]
+    if not isinstance(target, Mapping) or not target:
+        return [Problem(where, "a best_of_options metric needs a target per option, e.g. {cpor: 1000}", code=_TARGET)]
+    problems = []
+    for option, amount in target.items():
+        if not _SNAKE.match(option):
+            problems.append(
+                Problem(f"{where}.{option}", "option names must be snake_case, e.g. 'cpor'", code=codes.ID_FORMAT)
+            )
+        if amount <= 0:
+            problems.append(Problem(f"{where}.{option}", "a target must be more than 0", code=_TARGET))
+    return problems
+
+
+_TARGET = codes.INVALID_TARGET
+
+#: The largest target of a certified_people metric, in people (Microsoft's are
+#: 1 to 4): a timeline gives each evaluation up to this many people per level.
+MAX_PEOPLE_TARGET = 1_000
+#: The largest target of a count or best_of_options metric (Microsoft's largest
+#: is 4,000 monthly active users): a plan weighs one action per unit up to it.
+MAX_TARGET = 100_000
+
+
+def _target_bounds(where: str, measure: str, target: Target) -> list[Problem]:
+    """Targets past what mwrules plans and evaluates over within its limits (docs/limits.md)."""
+    most, unit = (MAX_PEOPLE_TARGET, " people") if measure == "certified_people" else (MAX_TARGET, "")
+    amounts = target.items() if isinstance(target, Mapping) else [(None, target)]
+    return [
+        Problem(
+            where if option is None else f"{where}.{option}",
+            f"a target of {amount:,}{unit}: at most {most:,}",
+            "a target is the measure that earns the metric's max_points; see docs/limits.md",
+            code=codes.LIMIT,
+        )
+        for option, amount in amounts
+        if amount > most
+    ]
+
+
+def _check_workloads(ruleset: Ruleset) -> list[Problem]:
+    problems = []
+    customer_metrics = [metric.id for metric in ruleset.metrics if metric.measure != "certified_people"]
+    owner: dict[str, str] = {}
+    for index, workload in enumerate(ruleset.workloads):
+        where = f"$.workloads[{index}]"
+        for offset, spelling in enumerate((workload.name, *workload.aliases)):
+            spot = f"{where}.name" if offset == 0 else f"{where}.aliases[{offset - 1}]"
+            key = normalise_name(spelling)
+            if not key:
+                problems.append(Problem(spot, "a workload name cannot be empty", code=codes.INVALID_VALUE))
+            elif key in owner:
+                problems.append(
+                    Problem(
+                        spot,
+                        f"workload {shown(spelling)} is listed twice"
+                        + ("" if owner[key] == workload.name else f" (also under {shown(owner[key])})"),
+                        code=codes.DUPLICATE_ID,
+                    )
+                )
+            owner.setdefault(key, workload.name)
+        for position, metric_id in enumerate(workload.metrics or ()):
+            if metric_id not in customer_metrics:
+                problems.append(
+                    Problem(
+                        f"{where}.metrics[{position}]",
+                        f"{shown(metric_id)} is not a metric measured from customer data",
+                        _suggest(metric_id, customer_metrics),
+                        code=codes.UNKNOWN_METRIC,
+                    )
+                )
+    if len(ruleset.workloads) > MAX_WORKLOADS:
+        problems.append(
+            Problem("$.workloads", f"{len(ruleset.workloads)} workloads: at most {MAX_WORKLOADS}", code=_CUSTOMERS)
+        )
+    return problems
+
+
+#: The most workloads a ruleset lists, and the finest deployment share: with
+#: at most 10^9 seats per row, a tenant's paid seats times the share's
+#: numerator stay below 2^53, so the engine compares deployments exactly.
+MAX_WORKLOADS = 1000
+MAX_SHARE_DENOMINATOR = 1000
+#: The most months reference_month_lag, months_back and new_association_months
+#: may count (Microsoft's are 1, 12 and 12): the months measured are read from
+#: the customer data, and a month must stay a YYYY-MM month.
+MAX_CUSTOMER_MONTHS = 120
+_CUSTOMERS = codes.CUSTOMER_DATA_DEFINITION
+
+
+def _check_customer_data(ruleset: Ruleset) -> list[Problem]:
+    problems = []
+    derived = [(index, metric) for index, metric in enumerate(ruleset.metrics) if metric.from_customers is not None]
+    for index, metric in derived:
+        assert metric.from_customers is not None  # noqa: S101 - selected above
+        needs = FROM_CUSTOMERS_MEASURE[metric.from_customers]
+        if metric.measure != needs:
+            problems.append(
+                Problem(
+                    f"$.metrics[{index}].from_customers",
+                    f"{metric.from_customers} measures a {needs} metric, not a {metric.measure} one",
+                    code=codes.METRIC_DEFINITION,
+                )
+            )
+    data = ruleset.customer_data
+    if data is None:
+        if derived:
+            problems.append(
+                Problem(
+                    f"$.metrics[{derived[0][0]}].from_customers",
+                    "a metric measured from customer data needs the ruleset's customer_data",
+                    "add customer_data with the association types and the deployment share",
+                    code=_CUSTOMERS,
+                )
+            )
+        return problems
+    type_ids: list[str] = []
+    owner: dict[str, str] = {}
+    for index, kind in enumerate(data.association_types):
+        where = f"$.customer_data.association_types[{index}]"
+        if not _SNAKE.match(kind.id):
+            problems.append(
+                Problem(f"{where}.id", f"{shown(kind.id)} must be snake_case, e.g. 'cpor'", code=codes.ID_FORMAT)
+            )
+        if kind.id in type_ids:
+            problems.append(
+                Problem(f"{where}.id", f"association type {shown(kind.id)} is listed twice", code=codes.DUPLICATE_ID)
+            )
+        type_ids.append(kind.id)
+        problems += _spelling_problems(
+            where,
+            kind.id,
+            (kind.name, *kind.aliases),
+            owner,
+            empty="an association type's name cannot be empty",
+            named="association type",
+        )
+    if not data.association_types:
+        problems.append(
+            Problem("$.customer_data.association_types", "list at least one association type", code=_CUSTOMERS)
+        )
+    for key, least in (("reference_month_lag", 0), ("months_back", 1), ("new_association_months", 1)):
+        months = getattr(data, key)
+        if months < least:
+            problems.append(Problem(f"$.customer_data.{key}", f"must be at least {least}", code=codes.INVALID_VALUE))
+        elif months > MAX_CUSTOMER_MONTHS:
+            problems.append(
+                Problem(
+                    f"$.customer_data.{key}",
+                    f"{months:,} months: at most {MAX_CUSTOMER_MONTHS} (ten years)",
+                    "each month counted is read from the customer data; see docs/limits.md",
+                    code=codes.LIMIT,
+                )
+            )
+    share = data.deployment_share
+    if not 0 < share <= 1:
+        problems.append(
+            Problem("$.customer_data.deployment_share", "must be more than 0 and at most 1", code=codes.INVALID_VALUE)
+        )
+    elif share.denominator > MAX_SHARE_DENOMINATOR:
+        problems.append(
+            Problem(
+                "$.customer_data.deployment_share",
+                f"too fine to compare exactly: a share in thousandths at most (0.4, 0.375), not {float(share)}",
+                code=codes.POINTS_TOO_FINE,
+            )
+        )
+    problems += _check_path_customers(ruleset, [metric for _, metric in derived], type_ids)
+    if derived and not ruleset.workloads:
+        problems.append(
+            Problem("$.workloads", "metrics measured from customer data need the eligible workloads", code=_CUSTOMERS)
+        )
+    return problems
+
+
+#: The most facts one rule of the engine can join (durable_rules' MAX_MESSAGE_FRAMES):
+#: a path's total joins its metrics, the verdict joins the paths, and a
+#: best_of_options metric joins its options.
+MAX_JOINED = 16
+
+
+def _check_joins(ruleset: Ruleset) -> list[Problem]:
+    """Rulesets whose rules would join more facts than the engine can: refused, never a failed evaluation."""
+    problems = []
+    suggestion = f"the rules engine joins at most {MAX_JOINED} facts in one rule"
+    if len(ruleset.metrics) > MAX_JOINED:
+        message = f"{len(ruleset.metrics)} metrics: at most {MAX_JOINED} (a path's total adds them up in one rule)"
+        problems.append(Problem("$.metrics", message, suggestion, code=codes.TOO_MANY_TO_JOIN))
+    if len(ruleset.paths) > MAX_JOINED:
+        message = f"{len(ruleset.paths)} paths: at most {MAX_JOINED} (the verdict compares them in one rule)"
+        problems.append(Problem("$.paths", message, suggestion, code=codes.TOO_MANY_TO_JOIN))
+    for index, path in enumerate(ruleset.paths):
+        for metric_id, target in path.targets.items():
+            if isinstance(target, Mapping) and len(target) > MAX_JOINED:
+                problems.append(
+                    Problem(
+                        f"$.paths[{index}].targets.{metric_id}",
+                        f"{len(target)} association options: at most {MAX_JOINED} (the best is chosen in one rule)",
+                        suggestion,
+                        code=codes.TOO_MANY_TO_JOIN,
+                    )
+                )
+    return problems
+
+
+#: The longest attainment window a ruleset may set
+MAX_WINDOW_MONTHS = 24
+
+
+def _check_scoring(ruleset: Ruleset) -> list[Problem]:
+    problems = []
+    scoring = ruleset.scoring
+    maxima = sum((metric.max_points for metric in ruleset.metrics), Fraction(0))
+    if maxima != scoring.total_points:
+        problems.append(
+            Problem(
+                "$.scoring.total_points",
+                f"the metrics' max_points add up to {_num(maxima)}, not {_num(scoring.total_points)}",
+                f"set total_points to {_num(maxima)}, or correct a metric's max_points",
+                code=codes.MAXIMA_MISMATCH,
+            )
+        )
+    if not 0 < scoring.min_total_points <= scoring.total_points:
+        problems.append(
+            Problem(
+                "$.scoring.min_total_points",
+                f"must be more than 0 and at most {_num(scoring.total_points)}",
+                code=codes.THRESHOLD_OUT_OF_RANGE,
+            )
+        )
+    if scoring.min_metric_points < 0:
+        problems.append(Problem("$.scoring.min_metric_points", "cannot be negative", code=codes.THRESHOLD_OUT_OF_RANGE))
+    for metric in ruleset.metrics:
+        if scoring.min_metric_points > metric.max_points:
+            problems.append(
+                Problem(
+                    "$.scoring.min_metric_points",
+                    f"more than the {_num(metric.max_points)} points {shown(metric.id)} can earn",
+                    code=codes.THRESHOLD_OUT_OF_RANGE,
+                )
+            )
+    if not 1 <= scoring.window_months <= MAX_WINDOW_MONTHS:
+        problems.append(
+            Problem(
+                "$.scoring.window_months",
+                f"must be a whole number of months from 1 to {MAX_WINDOW_MONTHS}, not {shown(scoring.window_months)}",
+                "Microsoft's window is the current month and the five before it: window_months: 6",
+                code=codes.THRESHOLD_OUT_OF_RANGE,
+            )
+        )
+    path_ids = [path.id for path in ruleset.paths]
+    preference = list(scoring.path_preference)
+    for index, path_id in enumerate(preference):
+        if path_id not in path_ids:
+            problems.append(
+                Problem(
+                    f"$.scoring.path_preference[{index}]",
+                    "unknown path",
+                    _suggest(path_id, path_ids),
+                    code=codes.UNKNOWN_PATH,
+                )
+            )
+    missing = [path_id for path_id in path_ids if path_id not in preference]
+    if missing or len(set(preference)) != len(preference):
+        problems.append(
+            Problem(
+                "$.scoring.path_preference",
+                f"must list every path exactly once: {path_ids}",
+                code=codes.UNKNOWN_PATH if missing else codes.DUPLICATE_ID,
+            )
+        )
+    return problems

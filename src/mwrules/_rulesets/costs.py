@@ -1,0 +1,56 @@
+"""The costs of one unit of each metric's measure, for plans: which units a ruleset has, and their checks."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from .. import codes
+from ..errors import Problem
+from .wording import _suggest
+
+
+if TYPE_CHECKING:
+    from .model import Cost, Ruleset
+
+
+def cost_units(ruleset: Ruleset) -> dict[str, tuple[str, ...]]:
+    """Each metric's cost unit, and for a best_of_options metric its association options (else ())."""
+    units: dict[str, tuple[str, ...]] = {}
+    for metric in ruleset.metrics:
+        options: dict[str, None] = {}
+        if metric.measure == "best_of_options":
+            for path in ruleset.paths:
+                target = path.targets.get(metric.id)  # a missing target is reported on its own
+                options.update(dict.fromkeys(target if isinstance(target, Mapping) else ()))
+        units[metric.cost_unit] = tuple(options)
+    return units
+
+
+def check_costs(ruleset: Ruleset, costs: Mapping[str, Cost], where: str) -> list[Problem]:
+    """Problems with *costs*: units the ruleset does not have, wrong shapes, costs not above 0."""
+    units = cost_units(ruleset)
+    problems = []
+    for unit, cost in costs.items():
+        spot = f"{where}.{unit}"
+        if unit not in units:
+            problems.append(Problem(spot, "no metric has this unit", _suggest(unit, units), code=codes.COST_UNIT))
+            continue
+        options = units[unit]
+        if options and not isinstance(cost, Mapping):
+            example = ", ".join(f"{option}: 1" for option in options)
+            problems.append(Problem(spot, f"a cost per association option, e.g. {{{example}}}", code=codes.COST_UNIT))
+            continue
+        if not options and isinstance(cost, Mapping):
+            problems.append(Problem(spot, "one cost (a number), not one per option", code=codes.COST_UNIT))
+            continue
+        amounts = cost.items() if isinstance(cost, Mapping) else [(None, cost)]
+        for option, amount in amounts:
+            place = spot if option is None else f"{spot}.{option}"
+            if option is not None and option not in options:
+                problems.append(
+                    Problem(place, "unknown association option", _suggest(option, options), code=codes.COST_UNIT)
+                )
+            elif amount <= 0:
+                problems.append(Problem(place, "a cost must be more than 0", code=codes.COST_UNIT))
+    return problems
