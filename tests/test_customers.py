@@ -15,6 +15,7 @@ from hypothesis.errors import InvalidArgument
 import mwrules
 from mwrules import codes
 from mwrules import strategies as mst
+from mwrules._evaluation import evaluate as _evaluate
 from mwrules._output.json import verdict_from_json, verdict_to_json
 from mwrules._output.plan_report import plan_to_text
 from mwrules._rulesets.versions import select_ruleset
@@ -172,6 +173,23 @@ def test_a_partner_object_and_its_document_give_the_same_verdict(customers: tupl
     document = mwrules.partner_to_json(partner)
 
     assert mwrules.evaluate(partner) == mwrules.evaluate(document)
+
+
+@settings(max_examples=30)
+@given(mst.customers(ruleset="modern-work@2026-01", as_of=AS_OF))
+def test_tenant_facts_run_a_few_at_a_time_give_the_verdict_and_trace_of_all_at_once(customers: tuple[Customer, ...]):
+    """The engine holds a group of tenant facts at a time; the verdict, trace and step numbers do not show it."""
+    partner = Partner(partner_id="p", as_of=AS_OF, customers=customers)
+    kept = _evaluate.TENANT_FACTS_AT_ONCE
+    try:
+        _evaluate.TENANT_FACTS_AT_ONCE = 10**9
+        together = verdict_to_json(mwrules.evaluate(partner))
+        _evaluate.TENANT_FACTS_AT_ONCE = 2
+        apart = verdict_to_json(mwrules.evaluate(partner))
+    finally:
+        _evaluate.TENANT_FACTS_AT_ONCE = kept
+
+    assert together == apart
 
 
 # Examples ----------------------------------------------------------------------------

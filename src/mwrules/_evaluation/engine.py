@@ -166,6 +166,12 @@ class Firing(NamedTuple):
 # it never fires.
 _NEVER = "__never__"
 _CATCH_ALL = {"all": [{"any": {"$ex": {"t": 1}}}, {"never": {"t": _NEVER}}], "pri": 0}
+# A rule that fires once in every session, first, on a fact of its own, and is
+# not recorded: the engine leaves a new session's action context
+# uninitialised, and deleting a session in which no action ever started frees
+# that garbage (a crash, depending on what the memory held before).
+_START = "__start__"
+_STARTS = {"all": [{"start": {"t": _START}}], "pri": 0}
 
 
 class Session:
@@ -182,6 +188,8 @@ class Session:
         self.scratch: dict[str, Any] = {}
         self.firings: list[Firing] = []
         self._derived = 0
+        #: While facts run apart (see :meth:`CompiledRuleset.run`): the facts the firing now running derived
+        self.deriving: list[Fact] | None = None
 
     def assert_fact(self, fact: Fact) -> None:
         """Add a derived fact; the rules it matches join the agenda.
@@ -194,6 +202,8 @@ class Session:
         fact["id"] = fact_id
         fact["sid"] = self.sid
         self.facts[fact_id] = fact
+        if self.deriving is not None:
+            self.deriving.append(fact)
         code, _ = _dre.assert_fact(self._handle, _encode(_for_engine(fact)))
         if code != _ENGINE_OK:
             msg = f"the engine refused derived fact {fact!r} (code {code})"
@@ -211,7 +221,9 @@ class CompiledRuleset:
         self.name = name
         self.rules = tuple(rules)
         self._actions = {rule.name: rule.action for rule in rules}
-        definition: dict[str, Any] = {"__catch_all__": _CATCH_ALL}
+        # the agenda's order: lower priority first, then the order of definition
+        self._order = {rule.name: (rule.priority, index) for index, rule in enumerate(rules)}
+        definition: dict[str, Any] = {_START: _STARTS, "__catch_all__": _CATCH_ALL}
         for rule in rules:
             if not 0 <= rule.priority <= 0xFFFF:  # an unsigned short in C
                 msg = f"priority of {rule.name} must be 0..65535"
@@ -242,39 +254,83 @@ class CompiledRuleset:
                 _dre.delete_ruleset(self._handle)
             self._handle = None
 
-    def run(self, facts: Iterable[Fact], prepare: Callable[[Session], None] | None = None) -> Session:
-        """Assert *facts* in one batch, fire rules until none is left, return the session."""
+    def run(
+        self,
+        facts: Iterable[Fact],
+        prepare: Callable[[Session], None] | None = None,
+        *,
+        apart: Iterable[Sequence[Fact]] = (),
+    ) -> Session:
+        """Assert *facts* in one batch, fire rules until none is left, return the session.
+
+        *apart* are groups of facts run before *facts*, each group in an
+        engine session of its own that is deleted once its agenda has
+        drained: the engine then holds one group at a time, not all of them
+        (it keeps about 10 KB per live fact, and its lookups slow down as
+        facts accumulate). Their firings are put in the order a single
+        batch of every fact would have fired them (see
+        :func:`_single_batch_order`); that is the same conclusions in the
+        same order as long as every rule that fires on a group's facts, or
+        on facts derived from them, matches one fact, and its derived facts
+        are matched only at a later priority. Priorities above theirs run
+        on *facts*.
+        """
         with _lock:
             handle = self._current_handle()
             sid = _SESSION_IDS.first(1)[0]
             session = Session(handle, sid)
             if prepare is not None:
                 prepare(session)
-            batch = list(facts)
-            for fact, fact_id in zip(batch, _FACT_IDS.first(len(batch)), strict=True):
-                fact["id"] = fact_id
-                fact["sid"] = sid
-                session.facts[fact_id] = fact
-            try:
-                code, state_offset = _dre.assert_facts(handle, _encode([_for_engine(fact) for fact in batch]))
-            except (_dre.error, MemoryError) as error:
-                # What the engine kept of a refused batch is unknown: never use
-                # this engine ruleset again (deleting its session could crash).
-                self._handle = None
-                msg = f"the engine refused the facts of this evaluation ({error})"
-                raise EvaluationError(msg) from None
-            try:
-                # Run the agenda even when the batch was refused: deleting a
-                # session with pending activations crashes the process.
-                self._drain(session, handle, state_offset)
-                if code != _ENGINE_OK:
-                    msg = f"the engine refused the facts of this evaluation (code {code})"
-                    raise EvaluationError(msg)
-            finally:
-                _dre.delete_state(handle, sid)
+            place: dict[int, int] = {}
+            made_by: list[list[Fact]] = []  # beside each firing of the groups: the facts it derived
+            held = []  # the groups' facts stay alive while place holds their id()
+            for group in apart:
+                batch = list(group)
+                held.append(batch)
+                for fact in batch:
+                    place[id(fact)] = len(place)
+                self._run_batch(session, handle, batch, made_by)
+                session.facts.clear()  # its engine session is gone; the firings keep what they matched
+            apart_firings = session.firings[:]
+            if apart_firings:
+                session.firings[:] = _single_batch_order(apart_firings, made_by, place, self._order)
+            del held, made_by
+            self._run_batch(session, handle, list(facts), None)
+            if apart_firings:
+                session.firings[:] = _placed(session.firings, len(apart_firings), self._order)
             return session
 
-    def _drain(self, session: Session, handle: int, state_offset: int) -> None:
+    def _run_batch(self, session: Session, handle: int, batch: list[Fact], made_by: list[list[Fact]] | None) -> None:
+        """Assert *batch* in a new engine session, drain its agenda, and delete the engine session.
+
+        With *made_by*, the facts each firing derived are appended to it.
+        """
+        sid = session.sid
+        ids = _FACT_IDS.first(len(batch) + 1)
+        for fact, fact_id in zip(batch, ids[:-1], strict=True):
+            fact["id"] = fact_id
+            fact["sid"] = sid
+            session.facts[fact_id] = fact
+        start = {"t": _START, "id": ids[-1], "sid": sid}
+        try:
+            code, state_offset = _dre.assert_facts(handle, _encode([start, *map(_for_engine, batch)]))
+        except (_dre.error, MemoryError) as error:
+            # What the engine kept of a refused batch is unknown: never use
+            # this engine ruleset again (deleting its session could crash).
+            self._handle = None
+            msg = f"the engine refused the facts of this evaluation ({error})"
+            raise EvaluationError(msg) from None
+        try:
+            # Run the agenda even when the batch was refused: deleting a
+            # session with pending activations crashes the process.
+            self._drain(session, handle, state_offset, made_by)
+            if code != _ENGINE_OK:
+                msg = f"the engine refused the facts of this evaluation (code {code})"
+                raise EvaluationError(msg)
+        finally:
+            _dre.delete_state(handle, sid)
+
+    def _drain(self, session: Session, handle: int, state_offset: int, made_by: list[list[Fact]] | None) -> None:
         result = _dre.start_action_for_state(handle, state_offset)
         if not result:
             return
@@ -286,11 +342,22 @@ class CompiledRuleset:
             session.firings.append,
             _dre.complete_and_start_action,
         )
+        made = None if made_by is None else made_by.append
         try:
             while message:
                 ((rule_name, matched_ids),) = _decode(message).items()
+                if rule_name == _START:
+                    message = complete(handle, state_offset)
+                    continue
                 matched = {alias: facts[fact["id"]] for alias, fact in matched_ids.items()}
-                record(Firing(rule_name, matched, actions[rule_name](session, matched)))
+                if made is None:
+                    record(Firing(rule_name, matched, actions[rule_name](session, matched)))
+                else:  # a group run apart: which facts each firing derives
+                    derived: list[Fact] = []
+                    session.deriving = derived
+                    record(Firing(rule_name, matched, actions[rule_name](session, matched)))
+                    session.deriving = None
+                    made(derived)
                 message = complete(handle, state_offset)
         except BaseException:
             # Leave the engine consistent, and drain what is left so that the
@@ -298,6 +365,66 @@ class CompiledRuleset:
             _dre.abandon_action(handle, state_offset)
             _discard_pending(handle, state_offset)
             raise
+
+
+def _placed(firings: list[Firing], apart: int, order: Mapping[str, tuple[int, int]]) -> list[Firing]:
+    """*firings*, the first *apart* of them from facts run apart, placed among the others by priority.
+
+    One batch would have fired the others' lower priorities first, and their
+    higher ones after (the actions ran later, but they see the same firings
+    before them: only the count matters to a step number).
+    """
+    group, others = firings[:apart], firings[apart:]
+    lowest = min(order[firing.rule][0] for firing in group)
+    highest = max(order[firing.rule][0] for firing in group)
+    before = 0
+    while before < len(others) and order[others[before].rule][0] < lowest:
+        before += 1
+    if any(order[firing.rule][0] <= highest for firing in others[before:]):
+        msg = "rules of the priorities of facts run apart fired on the other facts; they cannot be run apart"
+        raise EvaluationError(msg)
+    return [*others[:before], *group, *others[before:]]
+
+
+def _single_batch_order(
+    firings: list[Firing],
+    made_by: list[list[Fact]],
+    place: dict[int, int],
+    order: Mapping[str, tuple[int, int]],
+) -> list[Firing]:
+    """*firings* of facts run apart, in the order one batch of all those facts would have fired them.
+
+    The engine fires by priority, then in the order the rules are defined,
+    and a rule's matches newest fact first. *place* gives each fact of the
+    groups its place in that one batch (by ``id()``); a derived fact comes
+    after all of them, in the order of the firings that asserted it
+    (*made_by*, beside *firings*), which are placed before it is matched:
+    priorities are taken in turn. A firing that matched more than one
+    fact, or a fact derived at its own priority, breaks the premise of
+    :meth:`CompiledRuleset.run`, and is an error.
+    """
+    levels: dict[int, list[tuple[int, int, Firing, list[Fact]]]] = {}
+    for firing, made in zip(firings, made_by, strict=True):
+        if len(firing.matched) != 1:
+            msg = f"{firing.rule} matched {len(firing.matched)} facts run apart; such a rule must match one"
+            raise EvaluationError(msg)
+        priority, rank = order[firing.rule]
+        (fact,) = firing.matched.values()
+        levels.setdefault(priority, []).append((rank, id(fact), firing, made))
+    ordered: list[Firing] = []
+    following = len(place)
+    for priority in sorted(levels):
+        try:
+            level = sorted(levels[priority], key=lambda item: (item[0], -place[item[1]]))
+        except KeyError:
+            msg = f"a fact derived at priority {priority} is matched at the same priority; it cannot be run apart"
+            raise EvaluationError(msg) from None
+        for _, _, firing, made in level:
+            for fact in made:
+                place[id(fact)] = following
+                following += 1
+            ordered.append(firing)
+    return ordered
 
 
 # Facts go to the engine and firings come back as JSON, a few per firing: the
