@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -15,6 +16,7 @@ from hypothesis.errors import InvalidArgument
 import mwrules
 from mwrules import codes
 from mwrules import strategies as mst
+from mwrules._evaluation import engine as _engine
 from mwrules._evaluation import evaluate as _evaluate
 from mwrules._output.json import verdict_from_json, verdict_to_json
 from mwrules._output.plan_report import plan_to_text
@@ -22,6 +24,7 @@ from mwrules._rulesets.versions import select_ruleset
 from mwrules.model import Association, Customer, Partner, Usage
 
 
+EXAMPLES = Path(__file__).parents[1] / "examples"
 AS_OF = datetime.date(2026, 11, 28)  # M = 2026-10, M-12 = 2025-10
 
 
@@ -190,6 +193,26 @@ def test_tenant_facts_run_a_few_at_a_time_give_the_verdict_and_trace_of_all_at_o
         _evaluate.TENANT_FACTS_AT_ONCE = kept
 
     assert together == apart
+
+
+def test_an_eligible_fact_links_to_its_tenant_fact_instead_of_copying_its_python_only_fields(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    """The engine's message for every later firing is smaller: _customer, _month, _start_... stay on the tenant fact."""
+    asserted: list[dict[str, Any]] = []
+    real = _engine.Session.assert_fact
+
+    def spy(session: _engine.Session, fact: dict[str, Any], kept: Any = None) -> None:
+        real(session, fact, kept)
+        asserted.append(fact)
+
+    monkeypatch.setattr(_engine.Session, "assert_fact", spy)
+
+    mwrules.evaluate(EXAMPLES / "customer-data.yaml")
+
+    eligible = [fact for fact in asserted if fact["t"] == "eligible"]
+    assert eligible
+    assert all([key for key in fact if key.startswith("_")] == ["_tenant_fact"] for fact in eligible)
 
 
 # Examples ----------------------------------------------------------------------------

@@ -191,11 +191,14 @@ class Session:
         #: While facts run apart (see :meth:`CompiledRuleset.run`): the facts the firing now running derived
         self.deriving: list[Fact] | None = None
 
-    def assert_fact(self, fact: Fact) -> None:
+    def assert_fact(self, fact: Fact, kept: Mapping[str, Any] | None = None) -> None:
         """Add a derived fact; the rules it matches join the agenda.
 
         The session takes *fact* over (it gets its ``id`` and ``sid``): pass
-        a dict of its own, as a literal is.
+        a dict of its own, as a literal is. *kept* are fields (named
+        ``_...``) for Python alone, added to *fact* after the engine has it:
+        a fact that brings its Python-only fields this way is sent as it is,
+        without looking for them among its keys.
         """
         self._derived += 1
         fact_id = f"d{self._derived}"
@@ -204,7 +207,9 @@ class Session:
         self.facts[fact_id] = fact
         if self.deriving is not None:
             self.deriving.append(fact)
-        code, _ = _dre.assert_fact(self._handle, _encode(_for_engine(fact)))
+        code, _ = _dre.assert_fact(self._handle, _encode(fact if kept is not None else _for_engine(fact)))
+        if kept is not None:
+            fact.update(kept)
         if code != _ENGINE_OK:
             msg = f"the engine refused derived fact {fact!r} (code {code})"
             raise EvaluationError(msg)
