@@ -312,3 +312,14 @@ def test_the_engine_holds_one_group_of_facts_run_apart_at_a_time(monkeypatch: py
 
     assert 10 == len([count for count in most if count == 4])  # 3 x facts and the session's start, per group
     assert 7 == max(most)  # and the 3 y facts they derive
+
+
+def test_firings_share_their_rules_name_and_aliases_instead_of_decoded_copies():
+    """A firing outlives the run (the trace is built from it): thousands of them must not each hold a copy of a name."""
+    rules = _chained_rules("test-shared-names@1")
+    names = {rule.name: rule.name for rule in rules.rules}
+
+    session = rules.run([{"t": "x", "n": n} for n in range(3)])
+
+    assert all(firing.rule is names[firing.rule] for firing in session.firings)
+    assert all(alias is sys.intern(alias) for firing in session.firings for alias in firing.matched)

@@ -226,6 +226,7 @@ class CompiledRuleset:
         self.name = name
         self.rules = tuple(rules)
         self._actions = {rule.name: rule.action for rule in rules}
+        self._names = {rule.name: rule.name for rule in rules}
         # the agenda's order: lower priority first, then the order of definition
         self._order = {rule.name: (rule.priority, index) for index, rule in enumerate(rules)}
         definition: dict[str, Any] = {_START: _STARTS, "__catch_all__": _CATCH_ALL}
@@ -348,13 +349,17 @@ class CompiledRuleset:
             _dre.complete_and_start_action,
         )
         made = None if made_by is None else made_by.append
+        names, intern = self._names, sys.intern
         try:
             while message:
                 ((rule_name, matched_ids),) = _decode(message).items()
                 if rule_name == _START:
                     message = complete(handle, state_offset)
                     continue
-                matched = {alias: facts[fact["id"]] for alias, fact in matched_ids.items()}
+                # the rule's own name and interned aliases, not the decoded copies: the firings
+                # outlive the run (the trace is built from them), thousands of them
+                rule_name = names[rule_name]
+                matched = {intern(alias): facts[fact["id"]] for alias, fact in matched_ids.items()}
                 if made is None:
                     record(Firing(rule_name, matched, actions[rule_name](session, matched)))
                 else:  # a group run apart: which facts each firing derives
