@@ -12,6 +12,8 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import mwrules
 from mwrules._evaluation import engine as _engine
@@ -323,3 +325,21 @@ def test_firings_share_their_rules_name_and_aliases_instead_of_decoded_copies():
 
     assert all(firing.rule is names[firing.rule] for firing in session.firings)
     assert all(alias is sys.intern(alias) for firing in session.firings for alias in firing.matched)
+
+
+@given(
+    rule=st.text(min_size=1),
+    alias=st.text(min_size=1),
+    fact=st.dictionaries(
+        st.text().filter(lambda key: key not in {"id", "sid"}),
+        st.one_of(st.text(), st.integers(), st.lists(st.text())),
+    ),
+)
+def test_a_message_about_a_rule_on_one_fact_is_read_as_decoding_it_would(
+    rule: str, alias: str, fact: dict[str, object]
+):
+    """Without decoding: the rule and the fact's id, whatever text the fact holds (quotes, "id":"..., non-ASCII)."""
+    message = _engine._encode({rule: {alias: {**fact, "id": "f12", "sid": "s0"}}})
+
+    assert (rule, {alias: "f12"}) == _engine._read(message, {rule: alias})
+    assert (rule, {alias: "f12"}) == _engine._read(message, {})

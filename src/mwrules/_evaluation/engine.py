@@ -227,6 +227,12 @@ class CompiledRuleset:
         self.rules = tuple(rules)
         self._actions = {rule.name: rule.action for rule in rules}
         self._names = {rule.name: rule.name for rule in rules}
+        # rules matching one fact: their alias (a message about them is read without decoding it)
+        self._alone = {
+            rule.name: next(iter(rule.when["all"][0]))
+            for rule in rules
+            if len(rule.when.get("all", ())) == 1 and len(rule.when["all"][0]) == 1
+        }
         # the agenda's order: lower priority first, then the order of definition
         self._order = {rule.name: (rule.priority, index) for index, rule in enumerate(rules)}
         definition: dict[str, Any] = {_START: _STARTS, "__catch_all__": _CATCH_ALL}
@@ -349,17 +355,17 @@ class CompiledRuleset:
             _dre.complete_and_start_action,
         )
         made = None if made_by is None else made_by.append
-        names, intern = self._names, sys.intern
+        names, alone, intern = self._names, self._alone, sys.intern
         try:
             while message:
-                ((rule_name, matched_ids),) = _decode(message).items()
+                # The rule's own name and interned aliases, not decoded copies: the firings
+                # outlive the run (the trace is built from them), thousands of them
+                rule_name, ids = _read(message, alone)
                 if rule_name == _START:
                     message = complete(handle, state_offset)
                     continue
-                # the rule's own name and interned aliases, not the decoded copies: the firings
-                # outlive the run (the trace is built from them), thousands of them
                 rule_name = names[rule_name]
-                matched = {intern(alias): facts[fact["id"]] for alias, fact in matched_ids.items()}
+                matched = {intern(alias): facts[fact_id] for alias, fact_id in ids.items()}
                 if made is None:
                     record(Firing(rule_name, matched, actions[rule_name](session, matched)))
                 else:  # a group run apart: which facts each firing derives
@@ -464,6 +470,33 @@ def _c_codec() -> tuple[Callable[[Any], str], Callable[[str], Any]]:
 
 
 _encode, _decode = _c_codec()
+
+
+def _read(message: str, alone: Mapping[str, str]) -> tuple[str, dict[str, str]]:
+    """The rule an action message is about, and the ids of the facts it matched by alias.
+
+    A message is ``{"rule":{"alias":{fact},...}}``. One about a rule that
+    matches one fact (*alone*: rule -> its alias) is read without decoding
+    it: the firings of tenants are most of an evaluation's.
+    """
+    end = message.find('":{"', 2)
+    rule = message[2:end]
+    alias = alone.get(rule)
+    if alias is not None and message.startswith(f'{alias}":{{', end + 4):
+        return rule, {alias: _fact_id(message)}
+    ((rule, matched),) = _decode(message).items()
+    return rule, {alias: fact["id"] for alias, fact in matched.items()}
+
+
+def _fact_id(message: str) -> str:
+    """The id of the one fact in an action message, ``{"rule":{"alias":{...,"id":"f12","sid":"s0"}}}``.
+
+    The message holds the fact as it was sent: a flat object of numbers,
+    text and lists (see :data:`Fact`), encoded with ASCII escapes, so the
+    only ``"id":"`` in it is its id (a quote inside a text is escaped).
+    """
+    start = message.rindex('"id":"') + 6
+    return message[start : message.index('"', start)]
 
 
 def _for_engine(fact: Fact) -> Fact:
