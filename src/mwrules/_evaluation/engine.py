@@ -26,6 +26,13 @@ answers one of them (see docs/engine.md):
 * A session is deleted only after its agenda has drained; deleting one with
   pending activations segfaults. When the engine refuses a batch, what it
   kept is unknown: that engine ruleset is abandoned and a fresh one is made.
+* The engine keeps about 10 KB per live fact and slows down as facts pile
+  up: facts that rules only ever match one at a time can run apart, a group
+  at a time, each group in an engine session of its own; their firings are
+  put in the order one batch would have given (``CompiledRuleset.run``).
+* Every batch carries a start fact that a first, unrecorded rule fires on:
+  deleting a session in which no action ever started frees an uninitialised
+  pointer.
 * After ``fork()`` the child gets a new lock (the parent's may have been held
   by a thread that does not exist in the child) and fresh engine rulesets
   (the parent may have been in the middle of a session).
