@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -15,12 +16,15 @@ from hypothesis.errors import InvalidArgument
 import mwrules
 from mwrules import codes
 from mwrules import strategies as mst
+from mwrules._evaluation import engine as _engine
+from mwrules._evaluation import evaluate as _evaluate
 from mwrules._output.json import verdict_from_json, verdict_to_json
 from mwrules._output.plan_report import plan_to_text
 from mwrules._rulesets.versions import select_ruleset
 from mwrules.model import Association, Customer, Partner, Usage
 
 
+EXAMPLES = Path(__file__).parents[1] / "examples"
 AS_OF = datetime.date(2026, 11, 28)  # M = 2026-10, M-12 = 2025-10
 
 
@@ -172,6 +176,43 @@ def test_a_partner_object_and_its_document_give_the_same_verdict(customers: tupl
     document = mwrules.partner_to_json(partner)
 
     assert mwrules.evaluate(partner) == mwrules.evaluate(document)
+
+
+@settings(max_examples=30)
+@given(mst.customers(ruleset="modern-work@2026-01", as_of=AS_OF))
+def test_tenant_facts_run_a_few_at_a_time_give_the_verdict_and_trace_of_all_at_once(customers: tuple[Customer, ...]):
+    """The engine holds a group of tenant facts at a time; the verdict, trace and step numbers do not show it."""
+    partner = Partner(partner_id="p", as_of=AS_OF, customers=customers)
+    kept = _evaluate.TENANT_FACTS_AT_ONCE
+    try:
+        _evaluate.TENANT_FACTS_AT_ONCE = 10**9
+        together = verdict_to_json(mwrules.evaluate(partner))
+        _evaluate.TENANT_FACTS_AT_ONCE = 2
+        apart = verdict_to_json(mwrules.evaluate(partner))
+    finally:
+        _evaluate.TENANT_FACTS_AT_ONCE = kept
+
+    assert together == apart
+
+
+def test_an_eligible_fact_links_to_its_tenant_fact_instead_of_copying_its_python_only_fields(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    """The engine's message for every later firing is smaller: _customer, _month, _start_... stay on the tenant fact."""
+    asserted: list[dict[str, Any]] = []
+    real = _engine.Session.assert_fact
+
+    def spy(session: _engine.Session, fact: dict[str, Any], kept: Any = None) -> None:
+        real(session, fact, kept)
+        asserted.append(fact)
+
+    monkeypatch.setattr(_engine.Session, "assert_fact", spy)
+
+    mwrules.evaluate(EXAMPLES / "customer-data.yaml")
+
+    eligible = [fact for fact in asserted if fact["t"] == "eligible"]
+    assert eligible
+    assert all([key for key in fact if key.startswith("_")] == ["_tenant_fact"] for fact in eligible)
 
 
 # Examples ----------------------------------------------------------------------------

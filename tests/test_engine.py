@@ -12,6 +12,8 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import mwrules
 from mwrules._evaluation import engine as _engine
@@ -230,3 +232,114 @@ def test_a_person_counts_once_per_level_with_one_trace_step_through_every_certif
         for result in path.metrics.values():
             assert verdict.trace[result.step].rule == result.rule
     assert [(s.rule, s.concluded) for s in reordered.trace] == [(s.rule, s.concluded) for s in verdict.trace]
+
+
+def test_a_session_in_which_no_rule_fires_is_deleted_safely():
+    """The engine leaves a new session's action context unset; deleting one where nothing fired must not crash."""
+    code = (
+        "from mwrules._evaluation import engine as e\n"
+        "rules = e.CompiledRuleset('test-quiet@1', [e.Rule('r', {'all': [{'m': {'t': 'x'}}]}, 0, lambda s, m: {})])\n"
+        "print(len(rules.run([{'t': 'y'}]).firings))\n"
+    )
+
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60)
+
+    assert (0, "0\n") == (result.returncode, result.stdout), result.stderr
+
+
+def _chained_rules(name: str) -> _engine.CompiledRuleset:
+    """Rule a derives a y fact from an x fact, rule b fires on each y, rule c on the z facts."""
+
+    def derive(session: _engine.Session, matched: dict) -> dict:
+        session.assert_fact({"t": "y", "n": matched["x"]["n"]})
+        return {}
+
+    rules = [
+        _engine.Rule("c", {"all": [{"z": {"t": "z"}}]}, 0, lambda s, m: {}),
+        _engine.Rule("a", {"all": [{"x": {"t": "x"}}]}, 1, derive),
+        _engine.Rule("b", {"all": [{"y": {"$and": [{"t": "y"}, {"$gt": {"n": 1}}]}}]}, 2, lambda s, m: {}),
+        _engine.Rule("a2", {"all": [{"x": {"$and": [{"t": "x"}, {"$lt": {"n": 3}}]}}]}, 1, lambda s, m: {}),
+        _engine.Rule("total", {"all": [{"z": {"t": "z"}}, {"w": {"t": "w"}}]}, 3, lambda s, m: {}),
+    ]
+    return _engine.CompiledRuleset(name, rules)
+
+
+def _fired(session: _engine.Session) -> list[tuple[str, tuple[tuple[str, int], ...]]]:
+    return [(f.rule, tuple((fact["t"], fact.get("n", 0)) for fact in f.matched.values())) for f in session.firings]
+
+
+def test_facts_run_apart_fire_in_the_order_of_one_batch():
+    """Groups run in sessions of their own give the firings, in the order, one batch of all the facts gives."""
+    rules = _chained_rules("test-apart@1")
+    xs = [{"t": "x", "n": n} for n in range(5)]
+    others = [{"t": "z", "n": 7}, {"t": "z", "n": 8}, {"t": "w"}]
+
+    together = _fired(rules.run([{**x} for x in xs] + [{**o} for o in others]))
+    apart = _fired(rules.run([{**o} for o in others], apart=[[{**x} for x in xs[:2]], [{**x} for x in xs[2:]]]))
+
+    assert together == apart
+    assert ["c", "c", "a", "a", "a", "a", "a", "a2", "a2", "a2", "b", "b", "b", "total", "total"] == [
+        r for r, _ in apart
+    ]
+
+
+def test_the_engine_holds_one_group_of_facts_run_apart_at_a_time(monkeypatch: pytest.MonkeyPatch):
+    """Each group gets an engine session of its own, deleted before the next: the engine never holds two."""
+    live: list[int] = [0]
+    most: list[int] = []
+    real = _engine._dre
+
+    class Counting:
+        def __getattr__(self, name: str) -> object:
+            return getattr(real, name)
+
+        def assert_facts(self, handle: int, text: str) -> object:
+            live[0] += len(json.loads(text))
+            most.append(live[0])
+            return real.assert_facts(handle, text)
+
+        def assert_fact(self, handle: int, text: str) -> object:
+            live[0] += 1
+            most.append(live[0])
+            return real.assert_fact(handle, text)
+
+        def delete_state(self, handle: int, sid: str) -> object:
+            live[0] = 0
+            return real.delete_state(handle, sid)
+
+    monkeypatch.setattr(_engine, "_dre", Counting())
+    rules = _chained_rules("test-apart-held@1")
+
+    rules.run([], apart=[[{"t": "x", "n": n} for n in range(group, group + 3)] for group in range(0, 30, 3)])
+
+    assert 10 == len([count for count in most if count == 4])  # 3 x facts and the session's start, per group
+    assert 7 == max(most)  # and the 3 y facts they derive
+
+
+def test_firings_share_their_rules_name_and_aliases_instead_of_decoded_copies():
+    """A firing outlives the run (the trace is built from it): thousands of them must not each hold a copy of a name."""
+    rules = _chained_rules("test-shared-names@1")
+    names = {rule.name: rule.name for rule in rules.rules}
+
+    session = rules.run([{"t": "x", "n": n} for n in range(3)])
+
+    assert all(firing.rule is names[firing.rule] for firing in session.firings)
+    assert all(alias is sys.intern(alias) for firing in session.firings for alias in firing.matched)
+
+
+@given(
+    rule=st.text(min_size=1),
+    alias=st.text(min_size=1),
+    fact=st.dictionaries(
+        st.text().filter(lambda key: key not in {"id", "sid"}),
+        st.one_of(st.text(), st.integers(), st.lists(st.text())),
+    ),
+)
+def test_a_message_about_a_rule_on_one_fact_is_read_as_decoding_it_would(
+    rule: str, alias: str, fact: dict[str, object]
+):
+    """Without decoding: the rule and the fact's id, whatever text the fact holds (quotes, "id":"..., non-ASCII)."""
+    message = _engine._encode({rule: {alias: {**fact, "id": "f12", "sid": "s0"}}})
+
+    assert (rule, {alias: "f12"}) == _engine._read(message, {rule: alias})
+    assert (rule, {alias: "f12"}) == _engine._read(message, {})

@@ -472,6 +472,30 @@ def test_a_tiny_hostile_file_takes_neither_time_nor_memory(tmp_path: Path, name:
     assert 2 == result.returncode, result.stderr
 
 
+def test_thousands_of_tenants_evaluate_in_bounded_memory(tmp_path: Path):
+    """8,000 tenants (1.4 MB): the engine holds a group of tenant facts at a time, not 30,000 facts of ~10 KB each."""
+    customers = [
+        {
+            "tenant": f"t{n}",
+            "associations": [{"type": "CPOR", "since": "2024-03-15"}],
+            "usage": [
+                {"month": "2026-10", "workload": "Teams", "paid_seats": 300 + n % 1000, "active_users": n % 1000}
+            ],
+        }
+        for n in range(8000)
+    ]
+    path = tmp_path / "partner.json"
+    path.write_text(json.dumps({"partner_id": "p", "as_of": "2026-11-28", "customers": customers}))
+    code = (
+        "import resource, sys; resource.setrlimit(resource.RLIMIT_AS, (300 * 2**20, 300 * 2**20)); "
+        "from mwrules.cli import main; sys.exit(main(['evaluate', sys.argv[1]]))"
+    )
+
+    result = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, check=False, timeout=120)
+
+    assert 0 == result.returncode, result.stderr
+
+
 def test_limits_are_settable_by_the_caller():
     document = {"partner_id": "x", "people": [{"id": f"p{n}"} for n in range(11)]}
 

@@ -559,9 +559,14 @@ class _CustomerRules:
 
         def eligible(session: _engine.Session, matched: Mapping[str, _engine.Fact]) -> dict[str, Any]:
             tenant = matched["tenant"]
-            fact = {key: value for key, value in tenant.items() if key not in _ENGINE_KEYS}
-            session.assert_fact({**fact, "t": "eligible", "path": path_id, "_tenant_fact": tenant})
-            return {**_tenant_label(session, tenant), "path": path_id}
+            # what the later rules decide on; the tenant fact keeps the rest (the trace reads it there)
+            fact = {key: value for key, value in tenant.items() if key not in _NOT_REPEATED and key[0] != "_"}
+            fact["t"] = "eligible"
+            fact["path"] = path_id
+            session.assert_fact(fact, {"_tenant_fact": tenant})
+            label = _tenant_label(session, tenant)
+            label["path"] = path_id
+            return label
 
         return self.builder.rule(name, description, [{"tenant": {"$and": conditions}}], STAGE_ELIGIBLE, eligible)
 
@@ -745,9 +750,10 @@ class _CustomerRules:
 
 
 # What an eligible fact does not repeat of its tenant fact: the engine's own
-# keys, and what only the eligible rules decide on (a smaller fact is a
-# cheaper message for every later firing)
-_ENGINE_KEYS = frozenset({"id", "sid", "t", "seats", "before"})
+# keys, what only the eligible rules decide on, and what stays in Python
+# (fields named _...: the trace reads them on the tenant fact). A smaller fact
+# is a cheaper message for every later firing.
+_NOT_REPEATED = frozenset({"id", "sid", "t", "seats", "before"})
 
 
 def _tally(session: _engine.Session, path_id: str, metric_id: str, option: str | None) -> list[int]:

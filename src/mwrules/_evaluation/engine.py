@@ -26,6 +26,13 @@ answers one of them (see docs/engine.md):
 * A session is deleted only after its agenda has drained; deleting one with
   pending activations segfaults. When the engine refuses a batch, what it
   kept is unknown: that engine ruleset is abandoned and a fresh one is made.
+* The engine keeps about 10 KB per live fact and slows down as facts pile
+  up: facts that rules only ever match one at a time can run apart, a group
+  at a time, each group in an engine session of its own; their firings are
+  put in the order one batch would have given (``CompiledRuleset.run``).
+* Every batch carries a start fact that a first, unrecorded rule fires on:
+  deleting a session in which no action ever started frees an uninitialised
+  pointer.
 * After ``fork()`` the child gets a new lock (the parent's may have been held
   by a thread that does not exist in the child) and fresh engine rulesets
   (the parent may have been in the middle of a session).
@@ -166,6 +173,12 @@ class Firing(NamedTuple):
 # it never fires.
 _NEVER = "__never__"
 _CATCH_ALL = {"all": [{"any": {"$ex": {"t": 1}}}, {"never": {"t": _NEVER}}], "pri": 0}
+# A rule that fires once in every session, first, on a fact of its own, and is
+# not recorded: the engine leaves a new session's action context
+# uninitialised, and deleting a session in which no action ever started frees
+# that garbage (a crash, depending on what the memory held before).
+_START = "__start__"
+_STARTS = {"all": [{"start": {"t": _START}}], "pri": 0}
 
 
 class Session:
@@ -182,19 +195,28 @@ class Session:
         self.scratch: dict[str, Any] = {}
         self.firings: list[Firing] = []
         self._derived = 0
+        #: While facts run apart (see :meth:`CompiledRuleset.run`): the facts the firing now running derived
+        self.deriving: list[Fact] | None = None
 
-    def assert_fact(self, fact: Fact) -> None:
+    def assert_fact(self, fact: Fact, kept: Mapping[str, Any] | None = None) -> None:
         """Add a derived fact; the rules it matches join the agenda.
 
         The session takes *fact* over (it gets its ``id`` and ``sid``): pass
-        a dict of its own, as a literal is.
+        a dict of its own, as a literal is. *kept* are fields (named
+        ``_...``) for Python alone, added to *fact* after the engine has it:
+        a fact that brings its Python-only fields this way is sent as it is,
+        without looking for them among its keys.
         """
         self._derived += 1
         fact_id = f"d{self._derived}"
         fact["id"] = fact_id
         fact["sid"] = self.sid
         self.facts[fact_id] = fact
-        code, _ = _dre.assert_fact(self._handle, _encode(_for_engine(fact)))
+        if self.deriving is not None:
+            self.deriving.append(fact)
+        code, _ = _dre.assert_fact(self._handle, _encode(fact if kept is not None else _for_engine(fact)))
+        if kept is not None:
+            fact.update(kept)
         if code != _ENGINE_OK:
             msg = f"the engine refused derived fact {fact!r} (code {code})"
             raise EvaluationError(msg)
@@ -211,7 +233,16 @@ class CompiledRuleset:
         self.name = name
         self.rules = tuple(rules)
         self._actions = {rule.name: rule.action for rule in rules}
-        definition: dict[str, Any] = {"__catch_all__": _CATCH_ALL}
+        self._names = {rule.name: rule.name for rule in rules}
+        # rules matching one fact: their alias (a message about them is read without decoding it)
+        self._alone = {
+            rule.name: next(iter(rule.when["all"][0]))
+            for rule in rules
+            if len(rule.when.get("all", ())) == 1 and len(rule.when["all"][0]) == 1
+        }
+        # the agenda's order: lower priority first, then the order of definition
+        self._order = {rule.name: (rule.priority, index) for index, rule in enumerate(rules)}
+        definition: dict[str, Any] = {_START: _STARTS, "__catch_all__": _CATCH_ALL}
         for rule in rules:
             if not 0 <= rule.priority <= 0xFFFF:  # an unsigned short in C
                 msg = f"priority of {rule.name} must be 0..65535"
@@ -242,39 +273,83 @@ class CompiledRuleset:
                 _dre.delete_ruleset(self._handle)
             self._handle = None
 
-    def run(self, facts: Iterable[Fact], prepare: Callable[[Session], None] | None = None) -> Session:
-        """Assert *facts* in one batch, fire rules until none is left, return the session."""
+    def run(
+        self,
+        facts: Iterable[Fact],
+        prepare: Callable[[Session], None] | None = None,
+        *,
+        apart: Iterable[Sequence[Fact]] = (),
+    ) -> Session:
+        """Assert *facts* in one batch, fire rules until none is left, return the session.
+
+        *apart* are groups of facts run before *facts*, each group in an
+        engine session of its own that is deleted once its agenda has
+        drained: the engine then holds one group at a time, not all of them
+        (it keeps about 10 KB per live fact, and its lookups slow down as
+        facts accumulate). Their firings are put in the order a single
+        batch of every fact would have fired them (see
+        :func:`_single_batch_order`); that is the same conclusions in the
+        same order as long as every rule that fires on a group's facts, or
+        on facts derived from them, matches one fact, and its derived facts
+        are matched only at a later priority. Priorities above theirs run
+        on *facts*.
+        """
         with _lock:
             handle = self._current_handle()
             sid = _SESSION_IDS.first(1)[0]
             session = Session(handle, sid)
             if prepare is not None:
                 prepare(session)
-            batch = list(facts)
-            for fact, fact_id in zip(batch, _FACT_IDS.first(len(batch)), strict=True):
-                fact["id"] = fact_id
-                fact["sid"] = sid
-                session.facts[fact_id] = fact
-            try:
-                code, state_offset = _dre.assert_facts(handle, _encode([_for_engine(fact) for fact in batch]))
-            except (_dre.error, MemoryError) as error:
-                # What the engine kept of a refused batch is unknown: never use
-                # this engine ruleset again (deleting its session could crash).
-                self._handle = None
-                msg = f"the engine refused the facts of this evaluation ({error})"
-                raise EvaluationError(msg) from None
-            try:
-                # Run the agenda even when the batch was refused: deleting a
-                # session with pending activations crashes the process.
-                self._drain(session, handle, state_offset)
-                if code != _ENGINE_OK:
-                    msg = f"the engine refused the facts of this evaluation (code {code})"
-                    raise EvaluationError(msg)
-            finally:
-                _dre.delete_state(handle, sid)
+            place: dict[int, int] = {}
+            made_by: list[list[Fact]] = []  # beside each firing of the groups: the facts it derived
+            held = []  # the groups' facts stay alive while place holds their id()
+            for group in apart:
+                batch = list(group)
+                held.append(batch)
+                for fact in batch:
+                    place[id(fact)] = len(place)
+                self._run_batch(session, handle, batch, made_by)
+                session.facts.clear()  # its engine session is gone; the firings keep what they matched
+            apart_firings = session.firings[:]
+            if apart_firings:
+                session.firings[:] = _single_batch_order(apart_firings, made_by, place, self._order)
+            del held, made_by
+            self._run_batch(session, handle, list(facts), None)
+            if apart_firings:
+                session.firings[:] = _placed(session.firings, len(apart_firings), self._order)
             return session
 
-    def _drain(self, session: Session, handle: int, state_offset: int) -> None:
+    def _run_batch(self, session: Session, handle: int, batch: list[Fact], made_by: list[list[Fact]] | None) -> None:
+        """Assert *batch* in a new engine session, drain its agenda, and delete the engine session.
+
+        With *made_by*, the facts each firing derived are appended to it.
+        """
+        sid = session.sid
+        ids = _FACT_IDS.first(len(batch) + 1)
+        for fact, fact_id in zip(batch, ids[:-1], strict=True):
+            fact["id"] = fact_id
+            fact["sid"] = sid
+            session.facts[fact_id] = fact
+        start = {"t": _START, "id": ids[-1], "sid": sid}
+        try:
+            code, state_offset = _dre.assert_facts(handle, _encode([start, *map(_for_engine, batch)]))
+        except (_dre.error, MemoryError) as error:
+            # What the engine kept of a refused batch is unknown: never use
+            # this engine ruleset again (deleting its session could crash).
+            self._handle = None
+            msg = f"the engine refused the facts of this evaluation ({error})"
+            raise EvaluationError(msg) from None
+        try:
+            # Run the agenda even when the batch was refused: deleting a
+            # session with pending activations crashes the process.
+            self._drain(session, handle, state_offset, made_by)
+            if code != _ENGINE_OK:
+                msg = f"the engine refused the facts of this evaluation (code {code})"
+                raise EvaluationError(msg)
+        finally:
+            _dre.delete_state(handle, sid)
+
+    def _drain(self, session: Session, handle: int, state_offset: int, made_by: list[list[Fact]] | None) -> None:
         result = _dre.start_action_for_state(handle, state_offset)
         if not result:
             return
@@ -286,11 +361,26 @@ class CompiledRuleset:
             session.firings.append,
             _dre.complete_and_start_action,
         )
+        made = None if made_by is None else made_by.append
+        names, alone, intern = self._names, self._alone, sys.intern
         try:
             while message:
-                ((rule_name, matched_ids),) = _decode(message).items()
-                matched = {alias: facts[fact["id"]] for alias, fact in matched_ids.items()}
-                record(Firing(rule_name, matched, actions[rule_name](session, matched)))
+                # The rule's own name and interned aliases, not decoded copies: the firings
+                # outlive the run (the trace is built from them), thousands of them
+                rule_name, ids = _read(message, alone)
+                if rule_name == _START:
+                    message = complete(handle, state_offset)
+                    continue
+                rule_name = names[rule_name]
+                matched = {intern(alias): facts[fact_id] for alias, fact_id in ids.items()}
+                if made is None:
+                    record(Firing(rule_name, matched, actions[rule_name](session, matched)))
+                else:  # a group run apart: which facts each firing derives
+                    derived: list[Fact] = []
+                    session.deriving = derived
+                    record(Firing(rule_name, matched, actions[rule_name](session, matched)))
+                    session.deriving = None
+                    made(derived)
                 message = complete(handle, state_offset)
         except BaseException:
             # Leave the engine consistent, and drain what is left so that the
@@ -298,6 +388,66 @@ class CompiledRuleset:
             _dre.abandon_action(handle, state_offset)
             _discard_pending(handle, state_offset)
             raise
+
+
+def _placed(firings: list[Firing], apart: int, order: Mapping[str, tuple[int, int]]) -> list[Firing]:
+    """*firings*, the first *apart* of them from facts run apart, placed among the others by priority.
+
+    One batch would have fired the others' lower priorities first, and their
+    higher ones after (the actions ran later, but they see the same firings
+    before them: only the count matters to a step number).
+    """
+    group, others = firings[:apart], firings[apart:]
+    lowest = min(order[firing.rule][0] for firing in group)
+    highest = max(order[firing.rule][0] for firing in group)
+    before = 0
+    while before < len(others) and order[others[before].rule][0] < lowest:
+        before += 1
+    if any(order[firing.rule][0] <= highest for firing in others[before:]):
+        msg = "rules of the priorities of facts run apart fired on the other facts; they cannot be run apart"
+        raise EvaluationError(msg)
+    return [*others[:before], *group, *others[before:]]
+
+
+def _single_batch_order(
+    firings: list[Firing],
+    made_by: list[list[Fact]],
+    place: dict[int, int],
+    order: Mapping[str, tuple[int, int]],
+) -> list[Firing]:
+    """*firings* of facts run apart, in the order one batch of all those facts would have fired them.
+
+    The engine fires by priority, then in the order the rules are defined,
+    and a rule's matches newest fact first. *place* gives each fact of the
+    groups its place in that one batch (by ``id()``); a derived fact comes
+    after all of them, in the order of the firings that asserted it
+    (*made_by*, beside *firings*), which are placed before it is matched:
+    priorities are taken in turn. A firing that matched more than one
+    fact, or a fact derived at its own priority, breaks the premise of
+    :meth:`CompiledRuleset.run`, and is an error.
+    """
+    levels: dict[int, list[tuple[int, int, Firing, list[Fact]]]] = {}
+    for firing, made in zip(firings, made_by, strict=True):
+        if len(firing.matched) != 1:
+            msg = f"{firing.rule} matched {len(firing.matched)} facts run apart; such a rule must match one"
+            raise EvaluationError(msg)
+        priority, rank = order[firing.rule]
+        (fact,) = firing.matched.values()
+        levels.setdefault(priority, []).append((rank, id(fact), firing, made))
+    ordered: list[Firing] = []
+    following = len(place)
+    for priority in sorted(levels):
+        try:
+            level = sorted(levels[priority], key=lambda item: (item[0], -place[item[1]]))
+        except KeyError:
+            msg = f"a fact derived at priority {priority} is matched at the same priority; it cannot be run apart"
+            raise EvaluationError(msg) from None
+        for _, _, firing, made in level:
+            for fact in made:
+                place[id(fact)] = following
+                following += 1
+            ordered.append(firing)
+    return ordered
 
 
 # Facts go to the engine and firings come back as JSON, a few per firing: the
@@ -327,6 +477,33 @@ def _c_codec() -> tuple[Callable[[Any], str], Callable[[str], Any]]:
 
 
 _encode, _decode = _c_codec()
+
+
+def _read(message: str, alone: Mapping[str, str]) -> tuple[str, dict[str, str]]:
+    """The rule an action message is about, and the ids of the facts it matched by alias.
+
+    A message is ``{"rule":{"alias":{fact},...}}``. One about a rule that
+    matches one fact (*alone*: rule -> its alias) is read without decoding
+    it: the firings of tenants are most of an evaluation's.
+    """
+    end = message.find('":{"', 2)
+    rule = message[2:end]
+    alias = alone.get(rule)
+    if alias is not None and message.startswith(f'{alias}":{{', end + 4):
+        return rule, {alias: _fact_id(message)}
+    ((rule, matched),) = _decode(message).items()
+    return rule, {alias: fact["id"] for alias, fact in matched.items()}
+
+
+def _fact_id(message: str) -> str:
+    """The id of the one fact in an action message, ``{"rule":{"alias":{...,"id":"f12","sid":"s0"}}}``.
+
+    The message holds the fact as it was sent: a flat object of numbers,
+    text and lists (see :data:`Fact`), encoded with ASCII escapes, so the
+    only ``"id":"`` in it is its id (a quote inside a text is escaped).
+    """
+    start = message.rindex('"id":"') + 6
+    return message[start : message.index('"', start)]
 
 
 def _for_engine(fact: Fact) -> Fact:

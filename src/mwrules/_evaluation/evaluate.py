@@ -31,6 +31,10 @@ from ..verdict import RulesetRef, Trace, TraceStep, Verdict
 from .compile import CompiledRules, compile_ruleset
 
 
+#: How many tenant facts the engine holds at once: the rules on one tenant
+#: fact never join it with another, so they run a group at a time, each
+#: group in an engine session of its own (see CompiledRuleset.run).
+TENANT_FACTS_AT_ONCE = 1000
 #: How many compiled rulesets are kept; the least recently used is released
 #: beyond that (a service that loads a ruleset per request must not grow).
 COMPILED_RULESETS_KEPT = 16
@@ -182,6 +186,12 @@ def _evaluate_with(partner: Partner, choice: RulesetChoice) -> Verdict:
     compiled = compiled_rules(ruleset)
     as_of = partner.as_of or datetime.date.today()
     facts, warnings = _facts(partner, compiled, as_of)
+    # Tenant facts go to the engine a group at a time (see CompiledRuleset.run):
+    # it keeps about 10 KB per live fact, and slows down as they accumulate
+    tenants = [fact for fact in facts if fact["t"] == "tenant"]
+    if tenants:
+        facts = [fact for fact in facts if fact["t"] != "tenant"]
+    groups = [tenants[start : start + TENANT_FACTS_AT_ONCE] for start in range(0, len(tenants), TENANT_FACTS_AT_ONCE)]
 
     def prepare_session(session: _engine.Session) -> None:
         session.scratch.update(
@@ -192,7 +202,7 @@ def _evaluate_with(partner: Partner, choice: RulesetChoice) -> Verdict:
             customers=partner.customers or (),
         )
 
-    session = compiled.engine_for(partner.customers is not None).run(facts, prepare_session)
+    session = compiled.engine_for(partner.customers is not None).run(facts, prepare_session, apart=groups)
     if "verdict" not in session.scratch:
         msg = f"the rules of {ruleset} reached no verdict; fired: {[f.rule for f in session.firings]}"
         raise EvaluationError(msg)

@@ -47,6 +47,7 @@ _SUGGESTIONS = 100
 # A named tuple made without its Python-level __new__: a partner may have millions of rows
 _new_tuple = tuple.__new__
 _ROW_MONTH, _ROW_WORKLOAD = operator.itemgetter(0), operator.itemgetter(1)
+_STARTED = operator.itemgetter(0)
 
 
 def month_index(month: str) -> int:
@@ -539,6 +540,8 @@ class _Aggregate:
         self.number_of = {name: group_names.index(name) for name, _ in self.groups}
         self.names = workload_names(ruleset)
         self.type_ids = association_types(ruleset)
+        self.type_of: dict[str, str] = {}  # an association type as written -> its id
+        self.month_texts: dict[int, str] = {}
         # (month, workload) as written -> the tallies its rows add to: (month number, workload list number) pairs;
         # None for a workload the ruleset does not list
         self.keys: dict[tuple[str, str], tuple[tuple[int, int], ...] | None] = {}
@@ -603,9 +606,18 @@ class _Aggregate:
     def facts(self, index: int, customer: Customer, reference: int) -> list[dict[str, Any]]:
         """The tenant facts of one customer: per group of measured metrics, for M and M - months_back."""
         tallies = self.months(customer, reference)
+        # (start date, type id, first month, last month or None), those that started first first
         associations = sorted(
-            ((self.type_ids[normalise_name(item.type)], item) for item in customer.associations),
-            key=lambda pair: pair[1].since,
+            (
+                (
+                    item.since,
+                    self._type_id(item.type),
+                    day_month(item.since),
+                    None if item.until is None else day_month(item.until),
+                )
+                for item in customer.associations
+            ),
+            key=_STARTED,
         )
         facts = []
         for group, measured in self.groups:
@@ -616,10 +628,10 @@ class _Aggregate:
                 if tally is None or not tally[0]:
                     continue  # no paid seats on the group's workloads: eligible for no path
                 before = tallies.get((month - self.back, listed))
-                active_types: dict[str, Association] = {}
-                for type_id, item in associations:
-                    if day_month(item.since) <= month and (item.until is None or day_month(item.until) >= month):
-                        active_types.setdefault(type_id, item)  # the one that started first
+                active_types: dict[str, int] = {}  # type id -> the month its association started
+                for _, type_id, since, until in associations:
+                    if since <= month and (until is None or until >= month):
+                        active_types.setdefault(type_id, since)  # the one that started first
                 fact: dict[str, Any] = {
                     "t": "tenant",
                     "tenant": index,
@@ -632,15 +644,28 @@ class _Aggregate:
                     "paid": tally[1],
                     "active": tally[2],
                     "_customer": index,
-                    "_month": month_text(month),
+                    "_month": self.text_of(month),
                 }
                 if k == 0:
-                    for type_id, item in active_types.items():
-                        started = day_month(item.since)
+                    for type_id, started in active_types.items():
                         then = tallies.get((started, listed))
                         fact[f"start_{type_id}"] = reference - started
                         fact[f"start_paid_{type_id}"] = then[1] if then else 0
                         fact[f"start_active_{type_id}"] = then[2] if then else 0
-                        fact[f"_start_{type_id}"] = month_text(started)
+                        fact[f"_start_{type_id}"] = self.text_of(started)
                 facts.append(fact)
         return facts
+
+    def _type_id(self, written: str) -> str:
+        """The id of the association type *written* names (checked when the document was read)."""
+        type_id = self.type_of.get(written)
+        if type_id is None:
+            type_id = self.type_of[written] = self.type_ids[normalise_name(written)]
+        return type_id
+
+    def text_of(self, month: int) -> str:
+        """:func:`month_text`, once per month."""
+        text = self.month_texts.get(month)
+        if text is None:
+            text = self.month_texts[month] = month_text(month)
+        return text
