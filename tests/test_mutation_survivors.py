@@ -18,6 +18,8 @@ from mwrules._rulesets import versions
 from mwrules.errors import Problem
 from mwrules.ruleset import rulesets_dir
 
+from .test_boundaries import one_point_per_customer, smb_partner
+
 
 EXAMPLES = Path(__file__).parents[1] / "examples"
 
@@ -235,4 +237,38 @@ def test_a_count_metric_without_a_point_gives_its_measure_as_the_reason():
     assert (
         "net_customer_adds on smb: 0 points, needs at least 1: the measure is -2"
         == (verdict.paths["smb"].shortfalls[0])
+    )
+
+
+def test_a_metric_at_exactly_the_minimum_is_not_a_shortfall():
+    """A failing path's shortfalls leave out a metric at exactly min_metric_points (1 point is enough)."""
+    partner = smb_partner(1)
+    partner["metrics"]["smb"]["usage_growth"] = {"cpor": 0, "csp": 0}
+
+    smb = mwrules.evaluate(partner, ruleset=one_point_per_customer()).paths["smb"]
+
+    assert Fraction(1) == smb.metrics["net_customer_adds"].points
+    assert ["usage_growth", "total"] == [reason.split(" on ")[0] for reason in smb.shortfalls]
+
+
+def test_a_total_at_exactly_the_pass_mark_is_not_a_shortfall():
+    """A path failing on one metric with a total of exactly min_total_points gives no total shortfall."""
+    partner = smb_partner(0)
+    partner["metrics"]["smb"]["deployments"] = {"cpor": 3, "csp": 0}
+
+    smb = mwrules.evaluate(partner, ruleset=one_point_per_customer()).paths["smb"]
+
+    assert Fraction(70) == smb.score
+    assert ["net_customer_adds"] == [reason.split(" on ")[0] for reason in smb.shortfalls]
+
+
+def test_an_association_metric_short_of_a_point_gives_each_option_as_the_reason():
+    """A metric measured per association option below one point is explained by every option's measure."""
+    metrics = {"smb": {"usage_growth": {"cpor": 3, "csp": 7}}}
+
+    verdict = mwrules.evaluate({"partner_id": "p", "as_of": "2026-11-28", "metrics": metrics})
+
+    assert (
+        "usage_growth on smb: 0.18 points, needs at least 1: the best association option is too low (cpor 3, csp 7)"
+        in verdict.paths["smb"].shortfalls
     )
