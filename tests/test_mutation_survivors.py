@@ -167,6 +167,17 @@ def test_a_manifest_version_other_than_the_file_name_says_both_and_how_to_agree(
 # _evaluation/compile.py --------------------------------------------------------------------------
 
 
+def test_a_measure_above_its_target_is_capped_and_explain_says_so():
+    """A measure past its target earns max_points, flagged capped: explain says "capped at" (12 adds of 10)."""
+    verdict = mwrules.evaluate(
+        {"partner_id": "p", "as_of": "2026-11-28", "metrics": {"smb": {"net_customer_adds": 12}}}
+    )
+
+    result = verdict.paths["smb"].metrics["net_customer_adds"]
+    assert (Fraction(20), True) == (result.points, result.capped)
+    assert "    12 x 2 points (max at 10); capped at 20" in mwrules.explain(verdict).splitlines()
+
+
 def test_the_total_step_of_the_trace_concludes_the_path_score():
     """Each total:<path> step of the trace concludes that path's score, exactly (near-miss: 47/2 and 137/2)."""
     verdict = mwrules.evaluate(EXAMPLES / "near-miss.yaml")
