@@ -1,0 +1,285 @@
+"""Rules pinned after the mutation run (docs/mutation-testing.md) found them untested, grouped by module.
+
+Each test names the rule it pins; the page lists the mutant each one kills.
+"""
+
+from __future__ import annotations
+
+import shutil
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+import mwrules
+from mwrules import RulesetError, codes
+from mwrules._input.convert import shown
+from mwrules._rulesets import versions
+from mwrules.errors import Problem
+from mwrules.ruleset import rulesets_dir
+
+from .test_boundaries import one_point_per_customer, smb_partner
+
+
+EXAMPLES = Path(__file__).parents[1] / "examples"
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """A copy of the shipped Modern Work folder (versions and cases)."""
+    copy = tmp_path / "rulesets" / "modern-work"
+    shutil.copytree(rulesets_dir() / "modern-work", copy)
+    return copy
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert 1 == text.count(old), old
+    path.write_text(text.replace(old, new))
+
+
+# _rulesets/versions.py ---------------------------------------------------------------------------
+
+
+def test_a_family_is_named_after_its_folder_and_a_sound_copy_has_no_problems(folder: Path):
+    """A folder of sound versions reads as the family of the folder's name, with no problem."""
+    family = versions.read_family(folder)
+
+    assert ("modern-work", ()) == (family.id, family.problems)
+    assert ["2023-06", "2026-01"] == [ruleset.version for ruleset in family.rulesets]
+
+
+def test_a_broken_version_is_a_problem_of_its_family(folder: Path):
+    """A version file's own problems are the family's, beside those between versions: the family is never used."""
+    edit(folder / "2023-06.yaml", "min_total_points: 70", "min_total_points: seventy")
+
+    family = versions.read_family(folder)
+
+    assert [codes.INVALID_VALUE] == [problem.code for problem in family.problems]
+    assert str(folder / "2023-06.yaml") == family.problems[0].file
+
+
+def test_two_versions_taking_effect_on_one_day_name_both_files_and_the_day(folder: Path):
+    """Versions that take effect on the same day: MW120 at the later one, with both names, the day and what to do."""
+    path = folder / "2026-06.yaml"
+    shutil.copy(folder / "2026-01.yaml", path)
+    edit(path, 'version: "2026-01"', 'version: "2026-06"')
+
+    with pytest.raises(RulesetError) as caught:
+        versions.load_ruleset(path)
+
+    (problem,) = caught.value.problems
+    assert (codes.OVERLAPPING_VERSIONS, str(path), "$.manifest.effective_from") == (
+        problem.code,
+        problem.file,
+        problem.where,
+    )
+    assert "2026-01.yaml and 2026-06.yaml both take effect on 2026-01-01" == problem.message
+    assert "give the new version the day Microsoft's change takes effect" == problem.suggestion
+
+
+def test_loading_a_folder_names_the_version_files_in_it(folder: Path):
+    """Loading a folder is refused with MW001, naming the folder and the version files it holds."""
+    with pytest.raises(RulesetError) as caught:
+        versions.load_ruleset(folder)
+
+    (problem,) = caught.value.problems
+    assert codes.UNREADABLE == problem.code
+    here = "(here: 2023-06.yaml, 2026-01.yaml)"
+    assert f"{shown(str(folder))} is a folder; a ruleset is one version's file {here}" == problem.message
+
+
+def test_loading_an_empty_folder_says_it_holds_no_version(tmp_path: Path):
+    """Loading a folder without version files says so: "(here: none)"."""
+    with pytest.raises(RulesetError) as caught:
+        versions.load_ruleset(tmp_path)
+
+    assert caught.value.problems[0].message.endswith("(here: none)")
+
+
+def test_problems_are_sorted_by_file_then_line_then_place():
+    """Problems without a file come first; in a file, the whole file's problems, then by line, then by place."""
+    whole = Problem("$", "no file")
+    a_file = Problem("$.z", "a, no line", file="/r/a.yaml")
+    a_1 = Problem("$.b", "a:1", file="/r/a.yaml", line=1)
+    a_1_earlier_place = Problem("$.a", "a:1 again", file="/r/a.yaml", line=1)
+    a_10 = Problem("$.a", "a:10", file="/r/a.yaml", line=10)
+    b_2 = Problem("$.a", "b:2", file="/r/b.yaml", line=2)
+
+    in_order = versions.sort_problems([b_2, a_10, a_1, a_file, whole, a_1_earlier_place, a_10])
+
+    assert [whole, a_file, a_1_earlier_place, a_1, a_10, b_2] == in_order
+
+
+def test_a_version_running_into_the_next_says_through_when_and_where_to_end_it(folder: Path):
+    """An effective_until past the next version's start: MW120 saying both dates and the day to end on instead."""
+    path = folder / "2023-06.yaml"
+    edit(path, "  effective_from: 2023-06-12\n", "  effective_from: 2023-06-12\n  effective_until: 2026-02-01\n")
+
+    (problem,) = versions.read_family(folder).problems
+
+    assert (codes.OVERLAPPING_VERSIONS, "$.manifest.effective_until") == (problem.code, problem.where)
+    assert "version 2023-06 is in force through 2026-02-01, but version 2026-01 takes effect on 2026-01-01" == (
+        problem.message
+    )
+    assert "end 2023-06 on 2025-12-31, or leave effective_until out" == problem.suggestion
+
+
+def test_a_version_out_of_the_order_of_names_says_which_and_when(folder: Path):
+    """A version named after another but taking effect before it: MW121 naming both versions and their dates."""
+    path = folder / "2026-06.yaml"
+    shutil.copy(folder / "2026-01.yaml", path)
+    edit(path, 'version: "2026-01"', 'version: "2026-06"')
+    edit(path, "effective_from: 2026-01-01", "effective_from: 2025-01-01")
+
+    problems = versions.read_family(folder).problems
+
+    (problem,) = (problem for problem in problems if problem.code == codes.EFFECTIVE_DATE_ORDER)
+    assert (str(path), "$.manifest.effective_from") == (problem.file, problem.where)
+    assert (
+        "version 2026-06 takes effect on 2025-01-01, before version 2026-01 (2026-01-01): "
+        "versions must take effect in the order of their names"
+    ) == problem.message
+
+
+def test_a_manifest_id_other_than_the_folder_says_both_and_how_to_agree(folder: Path):
+    """A version whose manifest id is not its folder's name: MW122 at $.manifest.id with both names and the fix."""
+    edit(folder / "2026-01.yaml", "  id: modern-work\n", "  id: modern-life\n")
+
+    (problem,) = versions.read_family(folder).problems
+
+    assert (codes.FILE_NAME_MISMATCH, "$.manifest.id") == (problem.code, problem.where)
+    assert "the file is in folder 'modern-work' but its manifest says id 'modern-life'" == problem.message
+    assert "set id: modern-work, or move the file to rulesets/modern-life/" == problem.suggestion
+
+
+def test_a_manifest_version_other_than_the_file_name_says_both_and_how_to_agree(folder: Path):
+    """A version whose manifest version is not its file's name: MW122 at $.manifest.version with both and the fix."""
+    edit(folder / "2026-01.yaml", 'version: "2026-01"', 'version: "2026-02"')
+
+    (problem,) = versions.read_family(folder).problems
+
+    assert (codes.FILE_NAME_MISMATCH, "$.manifest.version") == (problem.code, problem.where)
+    assert "the file is named '2026-01.yaml' but its manifest says version '2026-02'" == problem.message
+    assert 'set version: "2026-01", or rename the file to 2026-02.yaml' == problem.suggestion
+
+
+# _evaluation/compile.py --------------------------------------------------------------------------
+
+
+def test_a_measure_above_its_target_is_capped_and_explain_says_so():
+    """A measure past its target earns max_points, flagged capped: explain says "capped at" (12 adds of 10)."""
+    verdict = mwrules.evaluate(
+        {"partner_id": "p", "as_of": "2026-11-28", "metrics": {"smb": {"net_customer_adds": 12}}}
+    )
+
+    result = verdict.paths["smb"].metrics["net_customer_adds"]
+    assert (Fraction(20), True) == (result.points, result.capped)
+    assert "    12 x 2 points (max at 10); capped at 20" in mwrules.explain(verdict).splitlines()
+
+
+def test_the_total_step_of_the_trace_concludes_the_path_score():
+    """Each total:<path> step of the trace concludes that path's score, exactly (near-miss: 47/2 and 137/2)."""
+    verdict = mwrules.evaluate(EXAMPLES / "near-miss.yaml")
+
+    totals = {step.rule: step.concluded for step in verdict.trace if step.rule.startswith("total:")}
+
+    assert {
+        "total:enterprise": {"path": "enterprise", "score": "47/2"},
+        "total:smb": {"path": "smb", "score": "137/2"},
+    } == totals
+    assert {"enterprise": Fraction(47, 2), "smb": Fraction(137, 2)} == {
+        path_id: result.score for path_id, result in verdict.paths.items()
+    }
+
+
+def test_a_carry_over_into_a_path_without_a_seat_maximum_counts_a_tenant_that_shrank(tmp_path: Path):
+    """A path with no max_seats carrying over from a smaller band counts a tenant that was in its band a year ago.
+
+    The shipped rulesets carry over into smb only (11 to 300 seats); a ruleset may carry over into enterprise
+    (301 seats or more) too: a tenant down from 400 to 200 seats still counts there, so it is no net loss.
+    """
+    text = (rulesets_dir() / "modern-work" / "2026-01.yaml").read_text()
+    text = text.replace(
+        "customers: {min_seats: 301, association_types: [cpor, dpor]}",
+        "customers: {min_seats: 301, association_types: [cpor, dpor], carry_over_from: smb}",
+    )
+    path = tmp_path / "shrinking.yaml"
+    path.write_text(text.replace("      carry_over_from: enterprise\n", ""))
+    shrank = {
+        "tenant": "t1",
+        "associations": [{"type": "CPOR", "since": "2023-01-01"}],
+        "usage": [
+            {"month": "2025-10", "workload": "Intune", "paid_seats": 400, "active_users": 200},
+            {"month": "2026-10", "workload": "Intune", "paid_seats": 200, "active_users": 100},
+        ],
+    }
+
+    verdict = mwrules.evaluate(
+        {"partner_id": "p", "as_of": "2026-11-28", "customers": [shrank]}, ruleset=mwrules.load_ruleset(path)
+    )
+
+    assert {"enterprise": 0, "smb": 1} == {
+        path_id: result.metrics["net_customer_adds"].inputs["value"] for path_id, result in verdict.paths.items()
+    }
+
+
+def test_a_tenant_above_the_smb_band_is_carried_over_even_with_a_workload_below_it():
+    """A tenant now above 300 seats on one workload and below 11 on another is outside smb's band: carried over."""
+    usage = [
+        {"month": "2025-10", "workload": "Intune", "paid_seats": 200, "active_users": 100},
+        {"month": "2026-10", "workload": "Intune", "paid_seats": 400, "active_users": 200},
+        {"month": "2026-10", "workload": "M365 Copilot", "paid_seats": 5, "active_users": 2},
+    ]
+    tenant = {"tenant": "t1", "associations": [{"type": "CPOR", "since": "2023-01-01"}], "usage": usage}
+
+    verdict = mwrules.evaluate({"partner_id": "p", "as_of": "2026-11-28", "customers": [tenant]})
+
+    # in smb's band a year ago and carried over now: no net loss
+    assert 0 == verdict.paths["smb"].metrics["net_customer_adds"].inputs["value"]
+
+
+def test_a_count_metric_without_a_point_gives_its_measure_as_the_reason():
+    """A count metric (net customer adds) below one point is explained by its measure, not by association options."""
+    verdict = mwrules.evaluate(
+        {"partner_id": "p", "as_of": "2026-11-28", "metrics": {"smb": {"net_customer_adds": -2}}}
+    )
+
+    assert (
+        "net_customer_adds on smb: 0 points, needs at least 1: the measure is -2"
+        == (verdict.paths["smb"].shortfalls[0])
+    )
+
+
+def test_a_metric_at_exactly_the_minimum_is_not_a_shortfall():
+    """A failing path's shortfalls leave out a metric at exactly min_metric_points (1 point is enough)."""
+    partner = smb_partner(1)
+    partner["metrics"]["smb"]["usage_growth"] = {"cpor": 0, "csp": 0}
+
+    smb = mwrules.evaluate(partner, ruleset=one_point_per_customer()).paths["smb"]
+
+    assert Fraction(1) == smb.metrics["net_customer_adds"].points
+    assert ["usage_growth", "total"] == [reason.split(" on ")[0] for reason in smb.shortfalls]
+
+
+def test_a_total_at_exactly_the_pass_mark_is_not_a_shortfall():
+    """A path failing on one metric with a total of exactly min_total_points gives no total shortfall."""
+    partner = smb_partner(0)
+    partner["metrics"]["smb"]["deployments"] = {"cpor": 3, "csp": 0}
+
+    smb = mwrules.evaluate(partner, ruleset=one_point_per_customer()).paths["smb"]
+
+    assert Fraction(70) == smb.score
+    assert ["net_customer_adds"] == [reason.split(" on ")[0] for reason in smb.shortfalls]
+
+
+def test_an_association_metric_short_of_a_point_gives_each_option_as_the_reason():
+    """A metric measured per association option below one point is explained by every option's measure."""
+    metrics = {"smb": {"usage_growth": {"cpor": 3, "csp": 7}}}
+
+    verdict = mwrules.evaluate({"partner_id": "p", "as_of": "2026-11-28", "metrics": metrics})
+
+    assert (
+        "usage_growth on smb: 0.18 points, needs at least 1: the best association option is too low (cpor 3, csp 7)"
+        in verdict.paths["smb"].shortfalls
+    )
