@@ -22,6 +22,10 @@ candidate that makes up what each combination still lacks: a binary search
 over its candidates sorted by gain. For Modern Work, that is a few thousand
 combinations per path.
 
+The gains and costs are summed as whole numbers of their smallest common
+units: the same comparisons as with fractions, so the same plan, ties
+included, several times faster.
+
 The result is then checked the way a partner would check it: the actions are
 applied to a copy of the partner and evaluated again. The score and verdict
 after come from that evaluation, not from this module's arithmetic.
@@ -33,6 +37,7 @@ import bisect
 import datetime
 import functools
 import itertools
+import math
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import Any, Literal
@@ -183,6 +188,10 @@ class _Candidate:
     action: Action | None
 
 
+#: A candidate's gain and cost in whole numbers of the search's units, and the candidate
+_Scaled = tuple[int, int, _Candidate]
+
+
 def _candidates(
     ruleset: Ruleset, verdict: Verdict, path_id: str, metric: MetricSpec, costs: Mapping[str, Cost], can_certify: bool
 ) -> list[_Candidate]:
@@ -244,30 +253,7 @@ def _cheapest(
         if not candidates:
             return PathPlan(path=path_id, blocked=_why_blocked(ruleset, verdict, path_id, metric))
         options.append((metric, candidates))
-    options.sort(key=lambda entry: len(entry[1]))
-    # total gain (capped at the need) -> (cost, chosen candidates), cheapest first
-    frontier: dict[Fraction, tuple[Fraction, tuple[_Candidate, ...]]] = {Fraction(0): (Fraction(0), ())}
-    for _, candidates in options[:-1]:
-        merged: dict[Fraction, tuple[Fraction, tuple[_Candidate, ...]]] = {}
-        for gain, (cost, chosen) in frontier.items():
-            for candidate in candidates:
-                key = min(gain + candidate.gain, need)
-                total = cost + candidate.cost
-                if key not in merged or total < merged[key][0]:
-                    merged[key] = (total, (*chosen, candidate))
-        frontier = _undominated(merged)
-    last = sorted(options[-1][1], key=lambda candidate: candidate.gain)
-    gains = [candidate.gain for candidate in last]
-    cheapest_from = _suffix_minima(last)
-    best: tuple[Fraction, tuple[_Candidate, ...]] | None = None
-    for gain, (cost, chosen) in frontier.items():
-        index = bisect.bisect_left(gains, need - gain)
-        if index == len(last):
-            continue
-        candidate = cheapest_from[index]
-        total = cost + candidate.cost
-        if best is None or total < best[0]:
-            best = (total, (*chosen, candidate))
+    best = _combine([candidates for _, candidates in options], need)
     if best is None:
         return PathPlan(
             path=path_id, blocked=f"even with every metric at its maximum, {path_id} cannot reach the total"
@@ -275,6 +261,44 @@ def _cheapest(
     actions = tuple(candidate.action for candidate in best[1] if candidate.action is not None)
     order = {metric.id: index for index, metric in enumerate(ruleset.metrics)}
     return PathPlan(path=path_id, actions=tuple(sorted(actions, key=lambda a: order[a.metric])), cost=best[0])
+
+
+def _combine(options: Sequence[Sequence[_Candidate]], need: Fraction) -> tuple[Fraction, tuple[_Candidate, ...]] | None:
+    """The cheapest choice of one candidate per metric that gains at least *need*, or None.
+
+    Ties go to the choice found first, metrics taken in order of their number of candidates.
+    """
+    options = sorted(options, key=len)
+    # Gains and costs as whole numbers of their smallest common units: the same sums and
+    # comparisons as the fractions, in the same order, at a fraction of the price
+    per_point = math.lcm(need.denominator, *(c.gain.denominator for found in options for c in found))
+    per_cost = math.lcm(*(c.cost.denominator for found in options for c in found))
+    scaled = [[(int(c.gain * per_point), int(c.cost * per_cost), c) for c in candidates] for candidates in options]
+    needed = int(need * per_point)
+    # total gain (capped at the need) -> (cost, chosen candidates), cheapest first
+    frontier: dict[int, tuple[int, tuple[_Candidate, ...]]] = {0: (0, ())}
+    for candidates in scaled[:-1]:
+        merged: dict[int, tuple[int, tuple[_Candidate, ...]]] = {}
+        for gain, (cost, chosen) in frontier.items():
+            for more, price, candidate in candidates:
+                key = min(gain + more, needed)
+                total = cost + price
+                if key not in merged or total < merged[key][0]:
+                    merged[key] = (total, (*chosen, candidate))
+        frontier = _undominated(merged)
+    last = sorted(scaled[-1], key=lambda entry: entry[0])
+    gains = [more for more, _, _ in last]
+    cheapest_from = _suffix_minima(last)
+    best: tuple[int, tuple[_Candidate, ...]] | None = None
+    for gain, (cost, chosen) in frontier.items():
+        index = bisect.bisect_left(gains, needed - gain)
+        if index == len(last):
+            continue
+        _, price, candidate = cheapest_from[index]
+        total = cost + price
+        if best is None or total < best[0]:
+            best = (total, (*chosen, candidate))
+    return None if best is None else (Fraction(best[0], per_cost), best[1])
 
 
 #: The most steps the search for one path's cheapest plan may take (about a second): a
@@ -321,10 +345,10 @@ _SINGLE = {"count": "value", "certified_people": "people", "best_of_options": ""
 
 
 def _undominated(
-    frontier: Mapping[Fraction, tuple[Fraction, tuple[_Candidate, ...]]],
-) -> dict[Fraction, tuple[Fraction, tuple[_Candidate, ...]]]:
+    frontier: Mapping[int, tuple[int, tuple[_Candidate, ...]]],
+) -> dict[int, tuple[int, tuple[_Candidate, ...]]]:
     """Drop every entry that gains less than another and costs at least as much."""
-    kept: dict[Fraction, tuple[Fraction, tuple[_Candidate, ...]]] = {}
+    kept: dict[int, tuple[int, tuple[_Candidate, ...]]] = {}
     cheapest = None
     for gain in sorted(frontier, reverse=True):
         cost = frontier[gain][0]
@@ -334,12 +358,12 @@ def _undominated(
     return kept
 
 
-def _suffix_minima(candidates: Sequence[_Candidate]) -> list[_Candidate]:
+def _suffix_minima(candidates: Sequence[_Scaled]) -> list[_Scaled]:
     """For each index, the cheapest candidate at or after it (candidates sorted by gain)."""
-    minima: list[_Candidate] = []
+    minima: list[_Scaled] = []
     best = None
     for candidate in reversed(candidates):
-        if best is None or candidate.cost < best.cost or (candidate.cost == best.cost and candidate.gain < best.gain):
+        if best is None or candidate[1] < best[1] or (candidate[1] == best[1] and candidate[0] < best[0]):
             best = candidate
         minima.append(best)
     return minima[::-1]
