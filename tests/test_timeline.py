@@ -450,6 +450,25 @@ def test_a_timeline_reads_each_usage_row_a_few_times_however_many_months_the_ten
     assert sum(read) <= (3 + 2) * rows
 
 
+def test_a_timeline_keeps_no_engine_firings_of_its_monthly_evaluations(monkeypatch):
+    """The evaluations that cut the range keep no trace while the range is built, so memory does not grow with it."""
+    kept: list[int] = []
+    pieces = timeline_module._Builder.pieces
+
+    def keeping(builder: object) -> list[object]:
+        found = pieces(builder)  # type: ignore[arg-type]
+        kept.extend(len(piece.verdict.trace) for piece in found if piece.verdict is not None)
+        return found  # type: ignore[return-value]
+
+    monkeypatch.setattr(timeline_module._Builder, "pieces", keeping)
+    document = yaml.safe_load((EXAMPLES / "customer-data.yaml").read_text())
+
+    mwrules.timeline(document, datetime.date(2026, 1, 1), datetime.date(2027, 12, 31))
+
+    assert kept
+    assert not any(kept)
+
+
 def test_many_people_and_customer_data_agree_with_evaluate_on_every_day():
     """Measures taken once a month and people left out past the targets give evaluate's verdict on each day."""
     document = yaml.safe_load((EXAMPLES / "customer-data.yaml").read_text())
