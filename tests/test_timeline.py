@@ -419,6 +419,56 @@ def test_a_timeline_reads_each_tenant_only_in_the_months_that_measure_it(monkeyp
     assert sum(read) <= (26 + 2) * tenants
 
 
+def test_a_timeline_reads_each_usage_row_a_few_times_however_many_months_the_tenants_have(monkeypatch):
+    """A month's measure reads the rows of the months it compares, not every row of each tenant it measures."""
+    read: list[int] = []
+    facts = evaluate_module.customer_facts
+
+    def counting(partner: Partner, *args: object) -> list[dict[str, object]]:
+        read.append(sum(len(customer.usage) for customer in partner.customers or ()))
+        return facts(partner, *args)
+
+    monkeypatch.setattr(evaluate_module, "customer_facts", counting)
+    months = [f"{year}-{month:02}" for year in range(2024, 2030) for month in range(1, 13)]
+    customers = [
+        {
+            "tenant": f"t{tenant}",
+            "associations": [{"type": "CPOR", "since": "2023-06-01"}],
+            "usage": [
+                {"month": month, "workload": "Intune", "paid_seats": 100 + tenant, "active_users": 60}
+                for month in months
+            ],
+        }
+        for tenant in range(3)
+    ]
+    document = {"partner_id": "p", "people": [{"id": "p1", "certifications": ["MS-102"]}], "customers": customers}
+    rows = 3 * len(months)
+
+    mwrules.timeline(document, datetime.date(2026, 1, 1), datetime.date(2029, 12, 31))
+
+    # each month measures M, M-12 and M-24 (the carry-over); the first and the last day are evaluated in full
+    assert sum(read) <= (3 + 2) * rows
+
+
+def test_a_timeline_keeps_no_engine_firings_of_its_monthly_evaluations(monkeypatch):
+    """The evaluations that cut the range keep no trace while the range is built, so memory does not grow with it."""
+    kept: list[int] = []
+    pieces = timeline_module._Builder.pieces
+
+    def keeping(builder: object) -> list[object]:
+        found = pieces(builder)  # type: ignore[arg-type]
+        kept.extend(len(piece.verdict.trace) for piece in found if piece.verdict is not None)
+        return found  # type: ignore[return-value]
+
+    monkeypatch.setattr(timeline_module._Builder, "pieces", keeping)
+    document = yaml.safe_load((EXAMPLES / "customer-data.yaml").read_text())
+
+    mwrules.timeline(document, datetime.date(2026, 1, 1), datetime.date(2027, 12, 31))
+
+    assert kept
+    assert not any(kept)
+
+
 def test_many_people_and_customer_data_agree_with_evaluate_on_every_day():
     """Measures taken once a month and people left out past the targets give evaluate's verdict on each day."""
     document = yaml.safe_load((EXAMPLES / "customer-data.yaml").read_text())

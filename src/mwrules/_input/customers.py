@@ -27,6 +27,8 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import attrs
+
 from .. import codes
 from ..errors import Problem, did_you_mean
 from ..limits import Limits
@@ -415,25 +417,50 @@ class UsageMonths:
     """Per month, the tenants with a usage row in it: what an evaluation on a day reads of the customer data.
 
     A tenant makes facts for the month M of a day only if it has usage in M
-    or in the month M is compared with (see :func:`customer_facts`), so a
-    timeline over many months gives each evaluation those tenants alone:
-    the work over all months stays in proportion to the rows.
+    or in the month M is compared with (see :func:`customer_facts`), and
+    those facts read the rows of a few months only: M, the month compared,
+    its own comparison month and the months a new association started. So a
+    timeline over many months gives each evaluation those tenants alone,
+    with those rows alone: the work over all months stays in proportion to
+    the rows.
     """
 
     def __init__(self, customers: tuple[Customer, ...]) -> None:
         self.customers = customers
         self.tenants: dict[int, list[int]] = {}
+        #: per customer, its rows by month
+        self.rows: list[dict[int, list[Usage]]] = []
         for index, customer in enumerate(customers):
-            for month in {row.month for row in customer.usage}:
-                self.tenants.setdefault(month_index(month), []).append(index)
+            by_month: dict[int, list[Usage]] = {}
+            for row in customer.usage:
+                by_month.setdefault(month_index(row.month), []).append(row)
+            self.rows.append(by_month)
+            for month in by_month:
+                self.tenants.setdefault(month, []).append(index)
 
     def measured_on(self, ruleset: Ruleset, day: datetime.date) -> tuple[Customer, ...]:
-        """The customers whose facts the customer data of *ruleset* has on *day* (the others make none)."""
+        """The customers whose facts the customer data of *ruleset* has on *day*, with the rows those facts read.
+
+        The others make no facts; a tenant's other rows only name its
+        unknown workloads once more in the warnings.
+        """
         data = ruleset.customer_data
         assert data is not None  # noqa: S101 - only for a ruleset with customer data
         reference = day_month(day) - data.reference_month_lag
-        found = set(self.tenants.get(reference, ())) | set(self.tenants.get(reference - data.months_back, ()))
-        return tuple(self.customers[index] for index in sorted(found))
+        back, window = data.months_back, data.new_association_months
+        found = set(self.tenants.get(reference, ())) | set(self.tenants.get(reference - back, ()))
+        compared = [reference - k * back for k in range(3)]  # as _Aggregate.months reads them
+        measured = []
+        for index in sorted(found):
+            customer, rows = self.customers[index], self.rows[index]
+            months = dict.fromkeys(compared)
+            for association in customer.associations:
+                started = day_month(association.since)
+                if reference - window < started <= reference:
+                    months[started] = None
+            usage = tuple(row for month in months for row in rows.get(month, ()))
+            measured.append(attrs.evolve(customer, usage=usage))
+        return tuple(measured)
 
 
 # Facts -----------------------------------------------------------------------------

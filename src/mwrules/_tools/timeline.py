@@ -47,7 +47,7 @@ from ..errors import InputError, Problem
 from ..limits import DEFAULT_LIMITS, Limits
 from ..model import Partner
 from ..ruleset import Ruleset
-from ..verdict import RulesetRef, Verdict
+from ..verdict import RulesetRef, Trace, Verdict
 from .timeline_dates import _ONE_DAY, _levels, _month_starts, _Period, _periods, window_start
 from .timeline_segments import MonthScores, PathScore, Segment, Timeline
 
@@ -234,7 +234,9 @@ class _Builder:
         verdict = _verdict_on(partner, period.ruleset, period.reason, day)
         if month is not None and self.measured[0] != month:
             self.measured = (month, _measures(verdict, period.ruleset, partner.metrics))
-        return verdict
+        # Its trace would keep the engine's firings alive for as long as the piece (a segment
+        # reads its own verdict, in full): without it, memory does not grow with the months
+        return attrs.evolve(verdict, trace=Trace(()))
 
     def usage(self, index: int) -> UsageMonths:
         """The customer data of ``periods[index]``, by month (built when first needed)."""
