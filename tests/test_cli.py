@@ -214,6 +214,35 @@ def test_a_closed_standard_output_does_not_matter_when_nothing_is_written_there(
     assert output.read_text().startswith('partner_id: "contoso"')
 
 
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="a full device")
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["evaluate", str(EXAMPLES / "near-miss.yaml")],
+        ["timeline", str(EXAMPLES / "timeline.yaml")],
+        ["evaluate", str(EXAMPLES), "--format", "jsonl", "--jobs", "1"],
+        ["import", "--trainings", str(EXAMPLES / "partner-center" / "trainings.csv"), "--partner-id", "contoso"],
+    ],
+    ids=["evaluate", "timeline", "portfolio", "import"],
+)
+def test_a_full_standard_output_is_a_plain_error(arguments: list[str]):
+    """`mwrules evaluate x >/dev/full` once said "cannot read a file: No space left on device"."""
+    result = run_shell('"$0" -m mwrules.cli "$@" >/dev/full', *arguments)
+
+    assert 2 == result.returncode
+    assert "mwrules: cannot write to standard output: No space left on device\n" == result.stderr.splitlines(True)[-1]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a POSIX shell")
+def test_a_closed_standard_error_does_not_change_a_portfolios_status():
+    """`mwrules evaluate examples/ 2>&-` once exited with 1 (a hidden AttributeError); stderr lines go to stdout."""
+    result = run_shell('"$0" -m mwrules.cli evaluate "$1" --jobs 1 2>&-', str(EXAMPLES))
+
+    assert 0 == result.returncode, result.stdout
+    assert "near-miss.yaml: northwind: NOT QUALIFIED on smb" in result.stdout
+    assert result.stdout.endswith(", 0 with problems\n")  # as print() does with file=None
+
+
 @pytest.mark.parametrize("output", ["text", "jsonl"])
 def test_a_portfolio_whose_reader_reads_nothing_stops_quietly(output: str):
     """`mwrules evaluate examples/ --jobs 2 | head -0`: the status of a tool killed by SIGPIPE, nothing on stderr."""

@@ -943,6 +943,24 @@ def test_a_large_yaml_syntax_error_is_not_read_twice():
     assert len(text) > _documents._REWORD_AT_MOST
 
 
+def test_a_deep_yaml_file_is_refused_before_the_rest_is_composed():
+    """A 5,000-deep YAML file (21 KB) once took seconds to refuse: the pure-Python composer read every level."""
+    calls = []
+    original = yaml.composer.Composer.compose_node
+
+    def counted(self: Any, parent: Any, index: Any) -> Any:
+        calls.append(index)
+        return original(self, parent, index)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(yaml.composer.Composer, "compose_node", counted)
+        document = _documents.parse("x: " + "[" * 5000 + "]" * 5000)
+
+    assert [codes.LIMIT] == [problem.code for problem in document.problems]
+    assert "nested too deep (at most 64 levels)" in document.problems[0].message
+    assert len(calls) <= 2 * Limits().max_depth  # near the limit, not hundreds of levels on
+
+
 def test_the_depth_limit_stays_within_the_stack():
     """Once, --limit depth=1000000 let a 600-deep YAML file end in a RecursionError traceback."""
     with pytest.raises(ValueError, match="at most 200"):

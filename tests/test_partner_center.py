@@ -247,6 +247,17 @@ def test_a_big_file_shows_a_progress_bar_at_a_terminal(tmp_path: Path, monkeypat
     assert "rows" in terminal.getvalue()
 
 
+def test_a_big_file_is_read_without_a_bar_with_stderr_closed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """`mwrules import big.csv 2>&-` leaves sys.stderr None: no bar, and the file is read all the same."""
+    path = write(tmp_path / "t.csv", TRAININGS, [training("Exam", kind="Exam", mcpid=str(n)) for n in range(50)])
+    monkeypatch.setattr(sys, "stderr", None)
+    monkeypatch.setattr(downloads, "PROGRESS_ROWS", 1)
+
+    _, report = read(trainings=[path])
+
+    assert 50 == report.rows
+
+
 def test_a_certification_that_expires_before_it_was_earned_is_skipped_by_line(tmp_path: Path):
     path = write(
         tmp_path / "t.csv",

@@ -168,6 +168,15 @@ def test_a_mistake_in_a_ruleset_file(
     assert_no_verdict(path, code)
 
 
+def test_maxima_that_miss_the_total_by_a_hair_are_shown_in_full(capsys: pytest.CaptureFixture[str], folder: Path):
+    """MW106 once said "add up to 100, not 100" for a max_points of 20.000000001: rounded, the sum hid the mistake."""
+    edit(folder / "2026-01.yaml", "    max_points: 20\n", "    max_points: 20.000000001\n")
+
+    _, output = lint(capsys, folder)
+
+    assert any("add up to 100.000000001, not 100 (set total_points to 100.000000001," in line for line in output)
+
+
 def test_overlapping_versions(capsys: pytest.CaptureFixture[str], folder: Path):
     """A new version copied from 2026-01 that keeps its effective date overlaps it."""
     path = new_version(folder, "2026-06", "2026-01-01")

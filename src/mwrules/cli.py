@@ -44,6 +44,7 @@ from ._cli.shared import (
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
+    from typing import TextIO
 
 
 __all__ = [
@@ -66,6 +67,47 @@ class _ClosedOutput(io.TextIOBase):
         raise _CannotWrite(message)
 
 
+class _Output(io.TextIOBase):
+    """Standard output whose failures to write (``>/dev/full``) are :class:`_CannotWrite`, not a file unread.
+
+    A reader that went away (:class:`BrokenPipeError`) stays what it is: it
+    ends the command quietly.
+    """
+
+    def __init__(self, stream: TextIO | io.TextIOBase) -> None:
+        self._stream = stream
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]  # read-only here, as on sys.stdout
+        return self._stream.encoding
+
+    def fileno(self) -> int:
+        return self._stream.fileno()
+
+    def write(self, text: str, /) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise _cannot_write(error) from None
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise _cannot_write(error) from None
+
+    def close(self) -> None:
+        """Leave the process's standard output open (and unflushed: a failed write is not tried again)."""
+
+
+def _cannot_write(error: OSError) -> _CannotWrite:
+    return _CannotWrite(f"cannot write to standard output: {error.strerror or error}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     if sys.stdout is None:  # started with standard output closed
@@ -76,12 +118,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="backslashreplace")
+    stdout = sys.stdout
+    sys.stdout = _Output(stdout)
     try:
         return _run(argv)
     except KeyboardInterrupt:
         # Ctrl-C: stop quietly, with the status of a tool killed by SIGINT
         print("mwrules: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    finally:
+        sys.stdout = stdout
 
 
 def _run(argv: Sequence[str] | None) -> int:
@@ -120,7 +166,8 @@ def _command(args: argparse.Namespace) -> int:
             return EXIT_BROKEN_PIPE
         # A path the system refuses (a name too long, a folder where a file
         # belongs): the user's mistake, said plainly. Files are written
-        # through _write_file, so this is a file that was to be read.
+        # through _write_file and standard output through _Output, so this
+        # is a file that was to be read.
         name = shown(str(error.filename)) if error.filename else "a file"
         print(f"mwrules: cannot read {name}: {error.strerror or error}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -96,7 +96,7 @@ def _read(files: Sequence[tuple[str, bool]], limits: Limits) -> Iterator[Input]:
 
 
 def _with_progress(outputs: Iterator[Any], total: int | None) -> Iterator[Any]:
-    if not sys.stderr.isatty():
+    if sys.stderr is None or not sys.stderr.isatty():  # None: started with standard error closed
         return outputs
     from tqdm import tqdm  # noqa: PLC0415 - only a terminal shows it
 

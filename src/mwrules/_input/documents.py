@@ -424,15 +424,37 @@ class _CoreResolver(yaml.resolver.Resolver):
     yaml_implicit_resolvers = _core_resolvers()
 
 
+class _NestedTooDeep(Exception):
+    """The pure-Python composer went past the depth limit, on line *line*; it stops there."""
+
+    def __init__(self, line: int) -> None:
+        self.line = line
+
+
 class _PythonLoader(
     yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, yaml.composer.Composer, _CoreResolver
 ):
-    def __init__(self, stream: str) -> None:
+    def __init__(self, stream: str, max_depth: int = MAX_DEPTH) -> None:
         yaml.reader.Reader.__init__(self, stream)
         yaml.scanner.Scanner.__init__(self)
         yaml.parser.Parser.__init__(self)
         yaml.composer.Composer.__init__(self)
         _CoreResolver.__init__(self)
+        self.max_depth = max_depth
+        self.depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        # Stop a level past where _build stops (which names the path): the
+        # pure-Python scanner costs more at each level (seconds for a few
+        # thousand), so a deep file is refused before the rest is read.
+        self.depth += 1
+        try:
+            if self.depth > self.max_depth + 2:
+                raise _NestedTooDeep(self.peek_event().start_mark.line + 1)  # type: ignore[no-untyped-call]
+            node = super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+        return node
 
 
 _FastLoader: Any = None
@@ -440,7 +462,8 @@ if yaml.__with_libyaml__:  # PyYAML built with libyaml: composing is several tim
     from yaml.cyaml import CParser as _CParser  # type: ignore[attr-defined]
 
     class _CLoader(_CParser, _CoreResolver):
-        def __init__(self, stream: str) -> None:
+        # max_depth: unused, the C composer's recursion ends in a RecursionError
+        def __init__(self, stream: str, max_depth: int = MAX_DEPTH) -> None:
             _CParser.__init__(self, stream)
             _CoreResolver.__init__(self)
 
@@ -472,7 +495,7 @@ class _Yaml:
     def document(self) -> Document:
         node = self._compose(_FastLoader or _PythonLoader)
         if isinstance(node, Problem):
-            if _FastLoader is not None and len(self.text) <= _REWORD_AT_MOST:
+            if node.code == codes.SYNTAX and _FastLoader is not None and len(self.text) <= _REWORD_AT_MOST:
                 # The pure-Python parser words its errors better, and its
                 # wording is what mwrules shows wherever it runs (but it is
                 # slow: a big file keeps the C parser's wording).
@@ -492,18 +515,19 @@ class _Yaml:
 
     def _compose(self, loader_class: Any) -> yaml.Node | Problem | None:
         try:
-            loader = loader_class(self.text)
+            loader = loader_class(self.text, self.limits.max_depth)
         except yaml.YAMLError as error:  # the pure-Python reader checks the characters at once
             return self._syntax(error)
         try:
             node: yaml.Node | None = loader.get_single_node()
         except yaml.YAMLError as error:
             return self._syntax(error)
-        except RecursionError:
+        except (RecursionError, _NestedTooDeep) as error:
             return Problem(
                 "$",
                 f"objects and lists are nested too deep (at most {self.limits.max_depth} levels)",
                 file=self.source,
+                line=error.line if isinstance(error, _NestedTooDeep) else None,
                 code=codes.LIMIT,
             )
         finally:

@@ -180,7 +180,7 @@ def _regular_size(raw: BinaryIO) -> int:
 
 def _progress(rows: Iterator[list[str]], path: Path, size: int) -> Iterator[list[str]]:
     """*rows* with a progress bar on standard error, for a big file (about 100,000 rows) read at a terminal."""
-    if size < PROGRESS_ROWS * _ROW_BYTES or not sys.stderr.isatty():
+    if size < PROGRESS_ROWS * _ROW_BYTES or sys.stderr is None or not sys.stderr.isatty():  # None: stderr closed
         return rows
     from tqdm import tqdm  # noqa: PLC0415 - only a terminal shows it
 

@@ -13,7 +13,7 @@ from ..errors import Problem
 from .costs import check_costs
 from .model import FROM_CUSTOMERS_MEASURE, normalise_name
 from .points import _check_exactness
-from .wording import _num, _suggest
+from .wording import _exact, _num, _suggest
 
 
 if TYPE_CHECKING:
@@ -559,8 +559,9 @@ def _check_scoring(ruleset: Ruleset) -> list[Problem]:
         problems.append(
             Problem(
                 "$.scoring.total_points",
-                f"the metrics' max_points add up to {_num(maxima)}, not {_num(scoring.total_points)}",
-                f"set total_points to {_num(maxima)}, or correct a metric's max_points",
+                # in full: rounded, 100.000000001 would read as 100
+                f"the metrics' max_points add up to {_exact(maxima)}, not {_exact(scoring.total_points)}",
+                f"set total_points to {_exact(maxima)}, or correct a metric's max_points",
                 code=codes.MAXIMA_MISMATCH,
             )
         )
