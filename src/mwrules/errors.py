@@ -8,6 +8,7 @@ with where it is and, when there is one, a suggestion.
 from __future__ import annotations
 
 import difflib
+import threading
 from collections.abc import Iterable, Sequence
 
 import attrs
@@ -98,39 +99,48 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
 #: a "did you mean" search: each costs a difflib search, and a file of
 #: thousands of misspellings gets the first ones, not minutes of searching.
 SUGGESTIONS = 100
+#: The answers a :class:`Closest` keeps: of words this long at most, this many at most
+_KEPT_LENGTH, _KEPT_ANSWERS = 200, 4096
 
 
-class NearMisses:
-    """Per word asked about, the closest of *names* by difflib's ratio, if it is at least *cutoff*.
+class Closest:
+    """The closest of *names* to a word by difflib's ratio, if it is at least *cutoff*.
 
     The answer is difflib's (the highest ratio, ties to the earlier name),
-    found cheaply: a name is prepared once, and a word is compared only with
-    the names whose length, then whose letters, allow the cutoff (so a
-    100 KB word is compared with none). Each distinct word is searched once,
-    and only the first *searches* of them: later ones get None.
+    found cheaply: each name is prepared once, and a word is compared only
+    with the names whose length, then whose letters, allow the cutoff (so a
+    100 KB word is compared with none). Made once per ruleset and shared by
+    every evaluation and thread: a search holds a lock (difflib's matchers
+    are not thread-safe), and the answers for short words are kept, a
+    bounded number of them.
 
-    >>> near = NearMisses(["Teams Administrator Associate", "Endpoint Administrator Associate"], cutoff=0.9)
-    >>> near("Teams Administrater Associate"), near("Azure Administrator Associate")
+    >>> closest = Closest(["Teams Administrator Associate", "Endpoint Administrator Associate"], cutoff=0.9)
+    >>> closest("Teams Administrater Associate"), closest("Azure Administrator Associate")
     ('Teams Administrator Associate', None)
     """
 
-    def __init__(self, names: Iterable[str], *, cutoff: float, searches: int = SUGGESTIONS) -> None:
+    def __init__(self, names: Iterable[str], *, cutoff: float) -> None:
         self.cutoff = cutoff
-        self.searches = searches
-        self.matchers: list[tuple[str, difflib.SequenceMatcher[str]]] = []
+        self._matchers: list[tuple[str, difflib.SequenceMatcher[str]]] = []
         for name in names:
             matcher: difflib.SequenceMatcher[str] = difflib.SequenceMatcher(None)
             matcher.set_seq2(name)
-            self.matchers.append((name, matcher))
-        self.found: dict[str, str | None] = {}
+            self._matchers.append((name, matcher))
+        self._lock = threading.Lock()
+        self._answers: dict[str, str | None] = {}
 
     def __call__(self, word: str) -> str | None:
-        if word in self.found:
-            return self.found[word]
-        if len(self.found) >= self.searches:
-            return None
+        if word in self._answers:
+            return self._answers[word]
+        with self._lock:
+            best = self._search(word)
+        if len(word) <= _KEPT_LENGTH and len(self._answers) < _KEPT_ANSWERS:
+            self._answers[word] = best
+        return best
+
+    def _search(self, word: str) -> str | None:
         best, score = None, self.cutoff
-        for name, matcher in self.matchers:
+        for name, matcher in self._matchers:
             # 2 * min / total bounds the ratio (difflib's real_quick_ratio), without touching the text
             total = len(word) + len(name)
             if total and 2.0 * min(len(word), len(name)) / total < score:
@@ -141,5 +151,30 @@ class NearMisses:
             ratio = matcher.ratio()
             if ratio > score or (best is None and ratio == score):
                 best, score = name, ratio
-        self.found[word] = best
         return best
+
+
+class NearMisses:
+    """Per word asked about, :class:`Closest`'s answer, for the first *searches* distinct words only.
+
+    One is made per evaluation or download, so that how many words get an
+    answer does not depend on what ran before: later distinct words get
+    None. *names* are the names to search, or a :class:`Closest` to share.
+
+    >>> near = NearMisses(["Teams Administrator Associate"], cutoff=0.9, searches=1)
+    >>> near("Teams Administrater Associate"), near("Teams Administratr Associate")
+    ('Teams Administrator Associate', None)
+    """
+
+    def __init__(self, names: Iterable[str] | Closest, *, cutoff: float = 0.6, searches: int = SUGGESTIONS) -> None:
+        self.closest = names if isinstance(names, Closest) else Closest(names, cutoff=cutoff)
+        self.searches = searches
+        self.found: dict[str, str | None] = {}
+
+    def __call__(self, word: str) -> str | None:
+        if word in self.found:
+            return self.found[word]
+        if len(self.found) >= self.searches:
+            return None
+        self.found[word] = answer = self.closest(word)
+        return answer

@@ -42,7 +42,7 @@ from typing import Any
 import attrs
 
 from .._evaluation import engine as _engine
-from ..errors import NearMisses, RulesetError
+from ..errors import Closest, NearMisses, RulesetError
 from ..ruleset import MetricSpec, Ruleset, check, normalise_name, points_denominator
 from ..verdict import MetricResult, PathResult, format_points
 
@@ -76,6 +76,8 @@ class CompiledRules:
     aliases: Mapping[str, str]  # each spelling, as written and normalised -> certification id
     #: The certification id a name spells (through the aliases, case and spaces ignored), or None
     resolve: Callable[[str], str | None] = attrs.field(init=False)
+    #: The "did you mean" search over the spellings, prepared at its first use (a list of one)
+    _closest: list[Closest] = attrs.field(init=False, factory=list, eq=False, repr=False)
 
     def engine_for(self, customers: bool) -> _engine.CompiledRuleset:
         """The rules to run for a partner with or without customer data.
@@ -104,14 +106,16 @@ class CompiledRules:
     def near_misses(self) -> NearMisses:
         """A "did you mean" search over the certifications' spellings, for one evaluation or download.
 
-        Each distinct unknown name costs a difflib search: the searcher, made
-        afresh for each evaluation, answers the first
-        :data:`~mwrules.errors.SUGGESTIONS` of them.
+        The spellings are prepared once per ruleset and shared; the searcher,
+        made afresh for each evaluation, answers the first
+        :data:`~mwrules.errors.SUGGESTIONS` distinct names.
         """
-        spellings = sorted(
-            {spelling for cert in self.ruleset.certifications for spelling in (cert.name, *cert.aliases)}
-        )
-        return NearMisses(spellings, cutoff=_HINT_CUTOFF)
+        if not self._closest:
+            spellings = sorted(
+                {spelling for cert in self.ruleset.certifications for spelling in (cert.name, *cert.aliases)}
+            )
+            self._closest.append(Closest(spellings, cutoff=_HINT_CUTOFF))
+        return NearMisses(self._closest[0])
 
 
 def compile_ruleset(ruleset: Ruleset) -> CompiledRules:
