@@ -488,7 +488,7 @@ def plan_by(
     limits: Limits = DEFAULT_LIMITS,
 ) -> Plan:
     """:func:`plan` with *by*, for a partner or a parsed document (the command line's way in)."""
-    from .timeline import EARLIEST, LATEST, timeline_of  # noqa: PLC0415 - a tool above another: imported when planning ahead
+    from .timeline import outside_days, timeline_of  # noqa: PLC0415 - a tool above another: imported when planning ahead
 
     if isinstance(source, Partner):
         start = source.as_of if type(source.as_of) is datetime.date else datetime.date.today()
@@ -496,13 +496,7 @@ def plan_by(
     else:
         start = declared_as_of(source.data) or datetime.date.today()
         partner, choice = prepare(on_date(source, by), ruleset, limits)
-    outside = [
-        Problem(
-            where, f"{day} is outside the days a plan looks over, {EARLIEST} through {LATEST}", code=codes.DATE_RANGE
-        )
-        for where, day in (("$.as_of", start), ("by", by))
-        if not EARLIEST <= day <= LATEST
-    ]
+    outside = outside_days((("$.as_of", start), ("by", by)), "a plan looks over")
     if outside:
         raise InputError(outside, what="the plan's date")
     if by < start:

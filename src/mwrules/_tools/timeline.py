@@ -32,7 +32,7 @@ import datetime
 import functools
 import itertools
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -61,6 +61,7 @@ __all__ = [
     "Segment",
     "Timeline",
     "a_year_after",
+    "outside_days",
     "timeline",
     "timeline_of",
     "window_start",
@@ -148,14 +149,17 @@ def a_year_after(day: datetime.date) -> datetime.date:
         return min(day.replace(year=day.year + 1, day=28), LATEST)
 
 
-def _range_problems(start: datetime.date, end: datetime.date, limits: Limits) -> list[Problem]:
-    outside = [
-        Problem(
-            name, f"{day} is outside the days a timeline covers, {EARLIEST} through {LATEST}", code=codes.DATE_RANGE
-        )
-        for name, day in (("start", start), ("end", end))
+def outside_days(days: Iterable[tuple[str, datetime.date]], covering: str) -> list[Problem]:
+    """A problem for each of the named *days* outside :data:`EARLIEST` through :data:`LATEST`, the days *covering*."""
+    return [
+        Problem(where, f"{day} is outside the days {covering}, {EARLIEST} through {LATEST}", code=codes.DATE_RANGE)
+        for where, day in days
         if not EARLIEST <= day <= LATEST
     ]
+
+
+def _range_problems(start: datetime.date, end: datetime.date, limits: Limits) -> list[Problem]:
+    outside = outside_days((("start", start), ("end", end)), "a timeline covers")
     if outside:
         return outside
     if end < start:
