@@ -165,7 +165,7 @@ def certified_people(trace: Sequence[TraceStep]) -> dict[str, dict[str, tuple[st
     return counted
 
 
-#: The rules whose firings name a tenant behind a measure (see mwrules._evaluation.compile).
+#: The rules whose firings name a tenant behind a measure (see mwrules._evaluation.rules_customers).
 TENANT_RULES = ("counted", "usage-before-association", "deployed", "excluded")
 
 

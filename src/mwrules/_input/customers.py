@@ -14,7 +14,7 @@ metric's workloads (and those a comparison period earlier, for a carry-over),
 the seats and active users summed, the association types active in the
 month, and for each type its association's start. Whether a tenant is
 eligible, counted, deployed or excluded is the rules' decision (see
-:mod:`mwrules._evaluation.compile`).
+:mod:`mwrules._evaluation.rules_customers`).
 """
 
 from __future__ import annotations

@@ -1,0 +1,273 @@
+"""The rules of stages 4 to 7: points, totals, the pass rule and the partner's verdict (see :mod:`.stages`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+from ..ruleset import MetricSpec
+from ..verdict import MetricResult, PathResult, format_points
+from . import engine as _engine
+from .patterns import _input_pattern
+from .rules_people import _counted, trace_step
+from .stages import STAGE_PASS, STAGE_POINTS, STAGE_TOTAL, STAGE_VERDICT
+
+
+if TYPE_CHECKING:
+    from .compile import _Builder
+
+
+def points_for(measure: int, max_points: Fraction, target: int) -> tuple[Fraction, bool]:
+    """Points in proportion to *measure*, 0 if negative, capped at *max_points*.
+
+    Returns the points and whether the cap applied.
+    """
+    # max_points and target are above 0 (checked when the ruleset loaded):
+    # compare the measure with the target, not fractions
+    if measure > target:
+        return max_points, True
+    if measure <= 0:
+        return _ZERO, False
+    return Fraction(measure * max_points.numerator, max_points.denominator * target), False
+
+
+_ZERO = Fraction(0)
+
+
+# stage 4: points ------------------------------------------------------------
+
+
+def _points(builder: _Builder, path_id: str, metric: MetricSpec) -> _engine.Rule:
+    target = builder.ruleset.path(path_id).targets[metric.id]
+    name = f"points:{path_id}:{metric.id}"
+    if metric.measure == "certified_people":
+        assert isinstance(target, int)  # noqa: S101 - checked when the ruleset loaded
+        level = metric.level
+        assert level is not None  # noqa: S101 - a certified_people metric has a level (checked on load)
+        when = [{"level": {"$and": [{"t": "level"}, {"level": level}]}}]
+        description = (
+            f"{metric.id} on {path_id}: {format_points(metric.max_points / target)} points per person "
+            f"certified at {level}, up to {format_points(metric.max_points)} ({target} people)"
+        )
+
+        def measure(session: _engine.Session, matched: Mapping[str, _engine.Fact]) -> dict[str, Any]:
+            people = _counted(session, level)
+            points, capped = points_for(len(people), metric.max_points, target)
+            return _record(
+                builder,
+                session,
+                path_id,
+                metric,
+                points,
+                inputs={"people": len(people)},
+                option=None,
+                capped=capped,
+                people=people,
+            )
+
+    elif metric.measure == "count":
+        assert isinstance(target, int)  # noqa: S101
+        when = [{"value": _input_pattern(path_id, metric.id, None)}]
+        description = (
+            f"{metric.id} on {path_id}: {format_points(metric.max_points / target)} points per unit, "
+            f"up to {format_points(metric.max_points)} ({target})"
+        )
+
+        def measure(session: _engine.Session, matched: Mapping[str, _engine.Fact]) -> dict[str, Any]:
+            value = matched["value"]["value"]
+            points, capped = points_for(value, metric.max_points, target)
+            return _record(
+                builder,
+                session,
+                path_id,
+                metric,
+                points,
+                inputs={"value": value},
+                option=None,
+                capped=capped,
+                derived="derived" in matched["value"],
+            )
+
+    else:
+        assert isinstance(target, Mapping)  # noqa: S101
+        options = dict(target)
+        when = [{f"option_{option}": _input_pattern(path_id, metric.id, option)} for option in options]
+        description = (
+            f"{metric.id} on {path_id}: each association option scores in proportion to its target ("
+            + ", ".join(f"{option} {amount}" for option, amount in options.items())
+            + f" for {format_points(metric.max_points)} points); the best option counts"
+        )
+
+        def measure(session: _engine.Session, matched: Mapping[str, _engine.Fact]) -> dict[str, Any]:
+            values = {option: matched[f"option_{option}"]["value"] for option in options}
+            scored = {option: points_for(values[option], metric.max_points, options[option]) for option in options}
+            # the best option; on a tie the first listed in the ruleset
+            best = max(options, key=lambda option: scored[option][0])
+            points, capped = scored[best]
+            derived = "derived" in matched[f"option_{best}"]
+            return _record(
+                builder, session, path_id, metric, points, inputs=values, option=best, capped=capped, derived=derived
+            )
+
+    return builder.rule(name, description, when, STAGE_POINTS, measure)
+
+
+def _record(
+    builder: _Builder,
+    session: _engine.Session,
+    path_id: str,
+    metric: MetricSpec,
+    points: Fraction,
+    *,
+    inputs: dict[str, int],
+    option: str | None,
+    capped: bool,
+    people: tuple[str, ...] = (),
+    derived: bool = False,
+) -> dict[str, Any]:
+    units, rest = divmod(points.numerator * builder.denominator, points.denominator)
+    assert rest == 0  # noqa: S101 - the denominator makes every score whole
+    session.scratch["metrics"][path_id][metric.id] = MetricResult(
+        metric=metric.id,
+        points=points,
+        max=metric.max_points,
+        inputs=inputs,
+        option=option,
+        capped=capped,
+        people=people,
+        derived=derived,
+        rule=f"points:{path_id}:{metric.id}",
+        step=trace_step(session),
+    )
+    session.assert_fact({"t": "points", "path": path_id, "metric": metric.id, "units": units})
+    concluded: dict[str, Any] = {"path": path_id, "metric": metric.id, "points": str(points), **inputs}
+    if option is not None:
+        concluded["option"] = option
+    if capped:
+        concluded["capped_at"] = str(metric.max_points)
+    return concluded
+
+
+# stage 5: totals ------------------------------------------------------------
+
+
+def _total(builder: _Builder, path_id: str) -> _engine.Rule:
+    metric_ids = [metric.id for metric in builder.ruleset.metrics]
+    when = [
+        {metric_id: {"$and": [{"t": "points"}, {"path": path_id}, {"metric": metric_id}]}} for metric_id in metric_ids
+    ]
+
+    def total(session: _engine.Session, matched: Mapping[str, _engine.Fact]) -> dict[str, Any]:
+        units = [matched[metric_id]["units"] for metric_id in metric_ids]
+        session.assert_fact({"t": "total", "path": path_id, "units": sum(units), "lowest": min(units)})
+        score = Fraction(sum(units), builder.denominator)
+        return {"path": path_id, "score": str(score)}
+
+    return builder.rule(
+        f"total:{path_id}", f"the score on {path_id} is the sum of its metrics' points", when, STAGE_TOTAL, total
+    )
+
+
+# stage 6: pass rule -------------------------------------------------------
+
+
+def _pass_rules(builder: _Builder, path_id: str) -> list[_engine.Rule]:
+    scoring = builder.ruleset.scoring
+    at_least_total = int(scoring.min_total_points * builder.denominator)
+    at_least_each = int(scoring.min_metric_points * builder.denominator)
+    path_fact = [{"t": "total"}, {"path": path_id}]
+    passes = {"$and": [*path_fact, {"$gte": {"units": at_least_total}}, {"$gte": {"lowest": at_least_each}}]}
+    # The two branches of the "or" exclude each other: durable_rules fires
+    # once per matching branch, and a path short on both counts must fail once.
+    short_in_total = {"$lt": {"units": at_least_total}}
+    short_in_a_metric = {"$and": [{"$gte": {"units": at_least_total}}, {"$lt": {"lowest": at_least_each}}]}
+    falls_short = {"$and": [*path_fact, {"$or": [short_in_total, short_in_a_metric]}]}
+
+    def conclude(qualified: bool) -> _engine.Action:
+        def action(session: _engine.Session, matched: Mapping[str, _engine.Fact]) -> dict[str, Any]:
+            score = Fraction(matched["total"]["units"], builder.denominator)  # the metrics' points, summed
+            shortfalls = () if qualified else _shortfalls(builder, session, path_id, score)
+            metrics = session.scratch["metrics"][path_id]
+            session.scratch["paths"][path_id] = PathResult(
+                path=path_id,
+                score=score,
+                qualified=qualified,
+                metrics={metric.id: metrics[metric.id] for metric in builder.ruleset.metrics},
+                shortfalls=shortfalls,
+                rule=f"{'passes' if qualified else 'falls-short'}:{path_id}",
+                step=trace_step(session),
+            )
+            session.assert_fact({"t": "path_verdict", "path": path_id, "qualified": qualified})
+            return {
+                "path": path_id,
+                "qualified": qualified,
+                **({"shortfalls": list(shortfalls)} if shortfalls else {}),
+            }
+
+        return action
+
+    rule_text = (
+        f"{path_id} qualifies with at least {format_points(scoring.min_total_points)} points in total "
+        f"and at least {format_points(scoring.min_metric_points)} in every metric"
+    )
+    return [
+        builder.rule(f"passes:{path_id}", rule_text, [{"total": passes}], STAGE_PASS, conclude(True)),
+        builder.rule(f"falls-short:{path_id}", rule_text, [{"total": falls_short}], STAGE_PASS, conclude(False)),
+    ]
+
+
+def _shortfalls(builder: _Builder, session: _engine.Session, path_id: str, total: Fraction) -> tuple[str, ...]:
+    scoring = builder.ruleset.scoring
+    metrics: dict[str, MetricResult] = session.scratch["metrics"][path_id]
+    reasons = []
+    for metric in builder.ruleset.metrics:
+        result = metrics[metric.id]
+        if result.points < scoring.min_metric_points:
+            reasons.append(
+                f"{metric.id} on {path_id}: {format_points(result.points)} points, "
+                f"needs at least {format_points(scoring.min_metric_points)}: {_why_low(metric, result)}"
+            )
+    if total < scoring.min_total_points:
+        reasons.append(
+            f"total on {path_id}: {format_points(total)} points, needs at least "
+            f"{format_points(scoring.min_total_points)} ({format_points(scoring.min_total_points - total)} short)"
+        )
+    return tuple(reasons)
+
+
+def _why_low(metric: MetricSpec, result: MetricResult) -> str:
+    if metric.measure == "certified_people":
+        if not result.people:
+            return f"no person holds an eligible {metric.level} certification valid on the evaluation date"
+        return f"{len(result.people)} certified {metric.level} person(s) are not enough"
+    if metric.measure == "count":
+        return f"the measure is {result.inputs['value']}"
+    measures = ", ".join(f"{option} {value}" for option, value in result.inputs.items())
+    return f"the best association option is too low ({measures})"
+
+
+# stage 7: the partner's verdict ----------------------------------------------
+
+
+def _verdict(builder: _Builder) -> _engine.Rule:
+    path_ids = list(builder.ruleset.scoring.path_preference)
+    when = [{path_id: {"$and": [{"t": "path_verdict"}, {"path": path_id}]}} for path_id in path_ids]
+
+    def verdict(session: _engine.Session, matched: Mapping[str, _engine.Fact]) -> dict[str, Any]:
+        paths: dict[str, PathResult] = session.scratch["paths"]
+        qualifying = [path_id for path_id in path_ids if paths[path_id].qualified]
+        candidates = qualifying or path_ids
+        # max() keeps the first of equal scores: ties go to the preferred path
+        chosen = max(candidates, key=lambda path_id: paths[path_id].score)
+        session.scratch["verdict"] = (bool(qualifying), chosen)
+        return {"qualified": bool(qualifying), "path": chosen, "score": str(paths[chosen].score)}
+
+    return builder.rule(
+        "verdict",
+        "the partner qualifies when any path does; the reported path is the best qualifying path, "
+        "else the highest-scoring one (ties go to the earlier path in path_preference)",
+        when,
+        STAGE_VERDICT,
+        verdict,
+    )
