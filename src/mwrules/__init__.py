@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from .limits import Limits
     from .model import Certification, Partner, Person
     from .ruleset import Ruleset
-    from .verdict import MetricResult, PathResult, RulesetRef, TraceStep, Verdict
+    from .verdict import MetricResult, PathResult, RulesetRef, TermResult, TraceStep, Verdict
 
 # Every name is imported when first used: `import mwrules` costs next to
 # nothing, and the command line (mwrules.cli, inside this package) starts
@@ -73,6 +73,7 @@ _LAZY = {
     "Person": "model",
     "Ruleset": "ruleset",
     "MetricResult": "verdict",
+    "TermResult": "verdict",
     "PathResult": "verdict",
     "RulesetRef": "verdict",
     "TraceStep": "verdict",
@@ -104,6 +105,7 @@ __all__ = [
     "InputError",
     "Limits",
     "MetricResult",
+    "TermResult",
     "MonthScores",
     "MwrulesError",
     "Partner",

@@ -91,6 +91,26 @@ def _as_trace(steps: Iterable[TraceStep]) -> Trace:
 
 
 @attrs.frozen(kw_only=True)
+class TermResult:
+    """What one term of a metric earned on a path (see docs/ruleset-format.md#terms).
+
+    *met* says whether a gate is met (None for a target or rate);
+    *closed_by* names the gates not met that kept the term from earning;
+    *rule* is the rule that decided a gate.
+    """
+
+    term: str
+    kind: str
+    of: str | None = None
+    measure: int
+    points: Fraction
+    capped: bool = False
+    met: bool | None = None
+    closed_by: tuple[str, ...] = ()
+    rule: str | None = None
+
+
+@attrs.frozen(kw_only=True)
 class MetricResult:
     """The points of one metric on one path, and what produced them.
 
@@ -98,7 +118,9 @@ class MetricResult:
     option for a best-of-options metric, ``people`` for certified people);
     *option* is the option that won; *derived* says whether the measures were
     measured from the partner's customer data rather than given; *step* is
-    the trace step of the firing that computed the points.
+    the trace step of the firing that computed the points. *terms* holds what
+    each term earned, for a metric scored with rates, gates or sums (empty
+    for one scored in proportion to targets alone).
     """
 
     metric: str
@@ -111,6 +133,7 @@ class MetricResult:
     derived: bool = False
     rule: str
     step: int
+    terms: Mapping[str, TermResult] = attrs.field(factory=dict)
 
 
 @attrs.frozen(kw_only=True)

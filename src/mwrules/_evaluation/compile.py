@@ -27,6 +27,7 @@ import attrs
 from .._evaluation import engine as _engine
 from ..errors import Closest, NearMisses, RulesetError
 from ..ruleset import Ruleset, check, normalise_name, points_denominator
+from . import rules_terms as terms
 from .rules_customers import _CustomerRules
 from .rules_people import _certified, trace_step
 from .rules_points import _pass_rules, _points, _total, _verdict, points_for
@@ -149,8 +150,14 @@ class _Builder:
                     rules.extend(customers.eligible_rules(path.id, group, metric_ids))
                 for metric in self.ruleset.derived_metrics():
                     rules.extend(customers.rules(path.id, metric))
+        rules.extend(terms.people_count(self, level) for level in terms.gated_sets(self))
         for path in self.ruleset.paths:
-            rules.extend(_points(self, path.id, metric) for metric in self.ruleset.metrics)
+            for metric_id, scored in self.ruleset.scored(path.id).items():
+                metric = self.ruleset.metric(metric_id)
+                if self.ruleset.proportional(path.id, metric_id):
+                    rules.append(_points(self, path.id, metric))  # as before terms existed, word for word
+                else:
+                    rules.extend(terms.rules(self, path.id, metric, scored))
             rules.append(_total(self, path.id))
             rules.extend(_pass_rules(self, path.id))
         rules.append(_verdict(self))

@@ -32,7 +32,7 @@ def _counted(session: _engine.Session, level: str) -> tuple[str, ...]:
 
 
 def _certified(builder: _Builder, level: str) -> _engine.Rule:
-    eligible = sorted(builder.ruleset.level_metric(level).certifications)
+    eligible = sorted(builder.ruleset.level_certifications(level))
     # A certification fact names one certification, so the branches of
     # this $or exclude each other and the rule fires once per fact.
     pattern = {"$and": [{"t": "certification"}, {"$or": [{"certification": cert} for cert in eligible]}]}

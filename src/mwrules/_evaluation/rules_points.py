@@ -7,7 +7,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from ..ruleset import MetricSpec
-from ..verdict import MetricResult, PathResult, format_points
+from ..verdict import MetricResult, PathResult, TermResult, format_points
 from . import engine as _engine
 from .patterns import _input_pattern
 from .rules_people import _counted, trace_step
@@ -125,13 +125,16 @@ def _record(
     capped: bool,
     people: tuple[str, ...] = (),
     derived: bool = False,
+    maximum: Fraction | None = None,
+    terms: Mapping[str, TermResult] | None = None,
 ) -> dict[str, Any]:
     units, rest = divmod(points.numerator * builder.denominator, points.denominator)
     assert rest == 0  # noqa: S101 - the denominator makes every score whole
+    most = metric.max_points if maximum is None else maximum
     session.scratch["metrics"][path_id][metric.id] = MetricResult(
         metric=metric.id,
         points=points,
-        max=metric.max_points,
+        max=most,
         inputs=inputs,
         option=option,
         capped=capped,
@@ -139,13 +142,19 @@ def _record(
         derived=derived,
         rule=f"points:{path_id}:{metric.id}",
         step=trace_step(session),
+        terms=terms or {},
     )
     session.assert_fact({"t": "points", "path": path_id, "metric": metric.id, "units": units})
     concluded: dict[str, Any] = {"path": path_id, "metric": metric.id, "points": str(points), **inputs}
     if option is not None:
         concluded["option"] = option
     if capped:
-        concluded["capped_at"] = str(metric.max_points)
+        concluded["capped_at"] = str(most)
+    if terms:
+        concluded["terms"] = {
+            key: str(term.points) if not term.closed_by else f"closed by {', '.join(term.closed_by)}"
+            for key, term in terms.items()
+        }
     return concluded
 
 
@@ -153,14 +162,19 @@ def _record(
 
 
 def _total(builder: _Builder, path_id: str) -> _engine.Rule:
-    metric_ids = [metric.id for metric in builder.ruleset.metrics]
+    metric_ids = list(builder.ruleset.scored(path_id))
     when = [
         {metric_id: {"$and": [{"t": "points"}, {"path": path_id}, {"metric": metric_id}]}} for metric_id in metric_ids
     ]
+    # The pass rule compares the weakest metric with the least every metric
+    # needs; a metric with a minimum of its own counts by its margin over it.
+    least = _least_units(builder, path_id)
+    usual = int(builder.ruleset.scoring.min_metric_points * builder.denominator)
 
     def total(session: _engine.Session, matched: Mapping[str, _engine.Fact]) -> dict[str, Any]:
         units = [matched[metric_id]["units"] for metric_id in metric_ids]
-        session.assert_fact({"t": "total", "path": path_id, "units": sum(units), "lowest": min(units)})
+        lowest = min(unit - least[metric_id] for unit, metric_id in zip(units, metric_ids, strict=True)) + usual
+        session.assert_fact({"t": "total", "path": path_id, "units": sum(units), "lowest": lowest})
         score = Fraction(sum(units), builder.denominator)
         return {"path": path_id, "score": str(score)}
 
@@ -169,12 +183,21 @@ def _total(builder: _Builder, path_id: str) -> _engine.Rule:
     )
 
 
+def _least_units(builder: _Builder, path_id: str) -> dict[str, int]:
+    """The units each metric of a path needs to pass, its own minimum or the ruleset's."""
+    return {
+        metric_id: int(builder.ruleset.least_points(path_id, metric_id) * builder.denominator)
+        for metric_id in builder.ruleset.scored(path_id)
+    }
+
+
 # stage 6: pass rule -------------------------------------------------------
 
 
 def _pass_rules(builder: _Builder, path_id: str) -> list[_engine.Rule]:
     scoring = builder.ruleset.scoring
-    at_least_total = int(scoring.min_total_points * builder.denominator)
+    needed = builder.ruleset.pass_mark(path_id)
+    at_least_total = int(needed * builder.denominator)
     at_least_each = int(scoring.min_metric_points * builder.denominator)
     path_fact = [{"t": "total"}, {"path": path_id}]
     passes = {"$and": [*path_fact, {"$gte": {"units": at_least_total}}, {"$gte": {"lowest": at_least_each}}]}
@@ -193,7 +216,7 @@ def _pass_rules(builder: _Builder, path_id: str) -> list[_engine.Rule]:
                 path=path_id,
                 score=score,
                 qualified=qualified,
-                metrics={metric.id: metrics[metric.id] for metric in builder.ruleset.metrics},
+                metrics={metric_id: metrics[metric_id] for metric_id in builder.ruleset.scored(path_id)},
                 shortfalls=shortfalls,
                 rule=f"{'passes' if qualified else 'falls-short'}:{path_id}",
                 step=trace_step(session),
@@ -207,9 +230,8 @@ def _pass_rules(builder: _Builder, path_id: str) -> list[_engine.Rule]:
 
         return action
 
-    rule_text = (
-        f"{path_id} qualifies with at least {format_points(scoring.min_total_points)} points in total "
-        f"and at least {format_points(scoring.min_metric_points)} in every metric"
+    rule_text = f"{path_id} qualifies with at least {format_points(needed)} points in total and " + _each(
+        builder, path_id
     )
     return [
         builder.rule(f"passes:{path_id}", rule_text, [{"total": passes}], STAGE_PASS, conclude(True)),
@@ -217,21 +239,39 @@ def _pass_rules(builder: _Builder, path_id: str) -> list[_engine.Rule]:
     ]
 
 
+def _each(builder: _Builder, path_id: str) -> str:
+    """What the pass rule asks of each metric of a path, in words."""
+    usual = builder.ruleset.scoring.min_metric_points
+    own = {
+        metric_id: builder.ruleset.least_points(path_id, metric_id)
+        for metric_id, scored in builder.ruleset.scored(path_id).items()
+        if scored.min_points is not None and scored.min_points != usual
+    }
+    text = f"at least {format_points(usual)} in every metric"
+    if own:
+        text += " but " + ", ".join(
+            f"{metric_id} ({'optional' if least == 0 else f'at least {format_points(least)}'})"
+            for metric_id, least in own.items()
+        )
+    return text
+
+
 def _shortfalls(builder: _Builder, session: _engine.Session, path_id: str, total: Fraction) -> tuple[str, ...]:
-    scoring = builder.ruleset.scoring
+    needed = builder.ruleset.pass_mark(path_id)
     metrics: dict[str, MetricResult] = session.scratch["metrics"][path_id]
     reasons = []
-    for metric in builder.ruleset.metrics:
-        result = metrics[metric.id]
-        if result.points < scoring.min_metric_points:
+    for metric_id in builder.ruleset.scored(path_id):
+        result = metrics[metric_id]
+        least = builder.ruleset.least_points(path_id, metric_id)
+        if result.points < least:
             reasons.append(
-                f"{metric.id} on {path_id}: {format_points(result.points)} points, "
-                f"needs at least {format_points(scoring.min_metric_points)}: {_why_low(metric, result)}"
+                f"{metric_id} on {path_id}: {format_points(result.points)} points, "
+                f"needs at least {format_points(least)}: {_why_low(builder.ruleset.metric(metric_id), result)}"
             )
-    if total < scoring.min_total_points:
+    if total < needed:
         reasons.append(
             f"total on {path_id}: {format_points(total)} points, needs at least "
-            f"{format_points(scoring.min_total_points)} ({format_points(scoring.min_total_points - total)} short)"
+            f"{format_points(needed)} ({format_points(needed - total)} short)"
         )
     return tuple(reasons)
 

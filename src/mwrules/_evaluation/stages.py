@@ -15,16 +15,24 @@
    (a deployment, or one already there when the association started).
 3. ``measure:<path>:<metric>`` adds up what stage 2 counted into the
    metric's measure and asserts it as the input a partner would have given.
-4. ``points:<path>:<metric>`` turns a metric's measure (the partner's
+4. ``people:<set>`` counts the people of a set that a gate needs, and
+   asserts the count as a ``people`` fact.
+5. ``gate:<path>:<metric>:<term>`` or ``gate-not-met:...`` compares a
+   gate's measure with its need, and asserts a ``term`` fact saying which.
+6. ``points:<path>:<metric>`` turns a metric's measure (the partner's
    number, its best association option, or the people counted at a level)
-   into points, and asserts a ``points`` fact.
-5. ``total:<path>`` joins the five ``points`` facts of a path into a total.
-6. ``passes:<path>`` or ``falls-short:<path>`` compares the total and the
+   into points, and asserts a ``points`` fact; for a metric scored with
+   rates, gates or sums, it joins its measures and gates and adds up its
+   terms.
+7. ``total:<path>`` joins the ``points`` facts of the metrics of a path into
+   a total.
+8. ``passes:<path>`` or ``falls-short:<path>`` compares the total and the
    weakest metric with the pass rule, and asserts the path's verdict.
-7. ``verdict`` joins the path verdicts into the partner's verdict.
+9. ``verdict`` joins the path verdicts into the partner's verdict.
 
 Stage 0 is built in :mod:`.rules_people`, stages 1 to 3 in
-:mod:`.rules_customers`, stages 4 to 7 in :mod:`.rules_points`.
+:mod:`.rules_customers`, stages 4 and 5 and the points of terms in
+:mod:`.rules_terms`, stages 6 to 9 in :mod:`.rules_points`.
 """
 
 (
@@ -32,8 +40,10 @@ Stage 0 is built in :mod:`.rules_people`, stages 1 to 3 in
     STAGE_ELIGIBLE,
     STAGE_COUNTED,
     STAGE_MEASURE,
+    STAGE_COUNT,
+    STAGE_DECIDE,
     STAGE_POINTS,
     STAGE_TOTAL,
     STAGE_PASS,
     STAGE_VERDICT,
-) = range(8)
+) = range(10)

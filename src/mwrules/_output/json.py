@@ -19,7 +19,7 @@ from .. import codes
 from .._input.convert import make_converter, problems_from
 from ..errors import InputError, Problem
 from ..model import Certification, Customer, Partner
-from ..verdict import MetricResult, PathResult, Verdict, display_points
+from ..verdict import MetricResult, PathResult, TermResult, Verdict, display_points
 
 
 if TYPE_CHECKING:
@@ -33,16 +33,23 @@ def _fraction_fields(cl: type) -> list[str]:
 def _configure(converter: cattrs.Converter) -> cattrs.Converter:
     from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn  # noqa: PLC0415 - cattrs is imported when first needed (see convert)
 
-    for cl in (MetricResult, PathResult, Verdict):
+    for cl in (TermResult, MetricResult, PathResult, Verdict):
         names = _fraction_fields(cl)
         converter.register_unstructure_hook(cl, _unstructure_with_exact(make_dict_unstructure_fn(cl, converter), names))
         converter.register_structure_hook(cl, _structure_with_exact(make_dict_structure_fn(cl, converter), names))
     return converter
 
 
+#: Fields left out of JSON when empty: verdicts of rulesets that do not use them read as before
+_OMITTED_WHEN_EMPTY = ("terms",)
+
+
 def _unstructure_with_exact(base: Callable[[Any], dict[str, Any]], names: list[str]) -> Callable[[Any], dict[str, Any]]:
     def unstructure(value: Any) -> dict[str, Any]:
         data = base(value)
+        for name in _OMITTED_WHEN_EMPTY:
+            if name in data and not data[name]:
+                del data[name]  # a metric scored by targets alone, as before terms existed
         for name in names:
             exact = getattr(value, name)
             data[name] = display_points(exact)

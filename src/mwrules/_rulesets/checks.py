@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
@@ -11,13 +10,15 @@ from .. import codes
 from .._input.convert import shown
 from ..errors import Problem
 from .costs import check_costs
-from .model import FROM_CUSTOMERS_MEASURE, normalise_name
+from .model import FROM_CUSTOMERS_MEASURE, normalise_name, path_maxima
 from .points import _check_exactness
+from .vocabulary import SOURCE_KEYS, TERM_KINDS
 from .wording import _exact, _num, _suggest
 
 
 if TYPE_CHECKING:
-    from .model import MetricSpec, Ruleset, Target
+    from .model import MetricSpec, Ruleset
+    from .vocabulary import PathMetric, Term
 
 
 _KEBAB = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -39,7 +40,9 @@ def check(ruleset: Ruleset) -> list[Problem]:
     if not problems:  # the arithmetic needs valid targets and points
         problems += _check_exactness(ruleset)
     problems += check_costs(ruleset, ruleset.default_costs, "$.default_costs")
-    return problems
+    if ruleset.origins is None:
+        return problems
+    return ruleset.origins.problems + ruleset.origins.locate(problems)
 
 
 #: The most characters of an id (of the ruleset, a certification, a metric, a
@@ -51,12 +54,17 @@ def _check_id_lengths(ruleset: Ruleset) -> list[Problem]:
     ids = [("$.manifest.id", ruleset.manifest.id), ("$.manifest.version", ruleset.manifest.version)]
     ids += [(f"$.certifications[{index}].id", cert.id) for index, cert in enumerate(ruleset.certifications)]
     for index, metric in enumerate(ruleset.metrics):
-        ids += [(f"$.metrics[{index}].{key}", getattr(metric, key)) for key in ("id", "level", "unit")]
+        ids += [(f"$.metrics[{index}].{key}", getattr(metric, key)) for key in ("id", "unit")]
+        ids += [(f"$.metrics[{index}].source.people", name) for name in metric.source.people or ()]
+        ids += [(f"$.metrics[{index}].source.parts", name) for name in metric.source.parts or ()]
     for index, path in enumerate(ruleset.paths):
         ids.append((f"$.paths[{index}].id", path.id))
-        for metric_id, target in path.targets.items():
-            if isinstance(target, Mapping):
-                ids += [(f"$.paths[{index}].targets.{metric_id}", option) for option in target]
+        for metric_id, scored in path.metrics.items():
+            for position, term in enumerate(scored.terms):
+                ids += [
+                    (f"$.paths[{index}].metrics.{metric_id}.terms[{position}].{key}", getattr(term, key))
+                    for key in ("id", "of")
+                ]
     return [
         Problem(
             where,
@@ -174,49 +182,7 @@ def _check_metrics(ruleset: Ruleset) -> list[Problem]:
             )
         if metric.max_points <= 0:
             problems.append(Problem(f"{where}.max_points", "must be more than 0", code=codes.INVALID_VALUE))
-        if metric.measure == "certified_people":
-            if metric.level is None:
-                problems.append(
-                    Problem(
-                        where,
-                        "a certified_people metric needs a level",
-                        "add e.g. 'level: intermediate'",
-                        code=codes.METRIC_DEFINITION,
-                    )
-                )
-            if not metric.certifications:
-                problems.append(
-                    Problem(
-                        where,
-                        "a certified_people metric needs the certifications that count",
-                        "add e.g. 'certifications: [teams-administrator-associate]'",
-                        code=codes.METRIC_DEFINITION,
-                    )
-                )
-            for position, cert_id in enumerate(metric.certifications):
-                if cert_id not in cert_ids:
-                    problems.append(
-                        Problem(
-                            f"{where}.certifications[{position}]",
-                            f"no certification has id {shown(cert_id)}",
-                            _suggest(cert_id, cert_ids),
-                            code=codes.UNKNOWN_CERTIFICATION,
-                        )
-                    )
-            if len(set(metric.certifications)) != len(metric.certifications):
-                problems.append(
-                    Problem(f"{where}.certifications", "a certification is listed twice", code=codes.DUPLICATE_ID)
-                )
-        else:
-            for key in ("level", "certifications"):
-                if getattr(metric, key):
-                    problems.append(
-                        Problem(
-                            f"{where}.{key}",
-                            f"only certified_people metrics have {key}",
-                            code=codes.METRIC_DEFINITION,
-                        )
-                    )
+        problems += _check_source(where, metric, cert_ids)
     units = [metric.cost_unit for metric in ruleset.metrics]
     for index, metric in enumerate(ruleset.metrics):
         if metric.unit is not None and not _SNAKE.match(metric.unit):
@@ -229,10 +195,57 @@ def _check_metrics(ruleset: Ruleset) -> list[Problem]:
                     f"$.metrics[{index}]", f"unit {shown(metric.cost_unit)} names two metrics", code=codes.DUPLICATE_ID
                 )
             )
-    if len(set(ruleset.levels())) != len(ruleset.levels()):
+    if len(set(ruleset.levels())) != len(ruleset.levels()):  # a set's rule and cost unit are named after it
         problems.append(
             Problem("$.metrics", "two certified_people metrics count the same level", code=codes.METRIC_DEFINITION)
         )
+    return problems
+
+
+def _check_source(where: str, metric: MetricSpec, cert_ids: list[str]) -> list[Problem]:
+    source, spot = metric.source, f"{where}.source"
+    given = [key for key in SOURCE_KEYS if getattr(source, key) is not None]
+    if len(given) != 1:
+        message = "a source is one of number, parts or people" + (f", not {' and '.join(given)}" if given else "")
+        return [Problem(spot, message, "e.g. 'source: {number: count}'", code=codes.METRIC_DEFINITION)]
+    problems = []
+    if source.parts is not None and not source.parts:
+        problems.append(
+            Problem(f"{spot}.parts", "list at least one part, e.g. {cpor: count}", code=codes.METRIC_DEFINITION)
+        )
+    for name in source.parts or ():
+        if not _SNAKE.match(name):
+            problems.append(
+                Problem(f"{spot}.parts.{name}", "part names must be snake_case, e.g. 'cpor'", code=codes.ID_FORMAT)
+            )
+    if source.people is not None and not source.people:
+        message = "name at least one set of certifications, e.g. {intermediate: [...]}"
+        problems.append(Problem(f"{spot}.people", message, code=codes.METRIC_DEFINITION))
+    for name, certifications in (source.people or {}).items():
+        place = f"{spot}.people.{name}"
+        if not certifications:
+            problems.append(
+                Problem(
+                    place,
+                    "a set of certified people needs the certifications that count",
+                    "add e.g. 'certifications: [teams-administrator-associate]'",
+                    code=codes.METRIC_DEFINITION,
+                )
+            )
+        for position, cert_id in enumerate(certifications):
+            if cert_id not in cert_ids:
+                problems.append(
+                    Problem(
+                        f"{place}[{position}]",
+                        f"no certification has id {shown(cert_id)}",
+                        _suggest(cert_id, cert_ids),
+                        code=codes.UNKNOWN_CERTIFICATION,
+                    )
+                )
+            elif cert_id in certifications[:position]:
+                problems.append(
+                    Problem(f"{place}[{position}]", "a certification is listed twice", code=codes.DUPLICATE_ID)
+                )
     return problems
 
 
@@ -249,27 +262,126 @@ def _check_paths(ruleset: Ruleset) -> list[Problem]:
             problems.append(
                 Problem(f"{where}.id", f"{shown(path.id)} must be snake_case, e.g. 'smb'", code=codes.ID_FORMAT)
             )
-        for metric_id in metric_ids:
-            if metric_id not in path.targets:
-                problems.append(
-                    Problem(
-                        f"{where}.targets",
-                        f"no target for metric {shown(metric_id)}",
-                        f"add '{metric_id}: <the measure that earns its max_points>'",
-                        code=codes.MISSING_TARGET,
-                    )
-                )
-        for metric_id, target in path.targets.items():
-            spot = f"{where}.targets.{metric_id}"
+        for metric_id, scored in path.metrics.items():
+            spot = f"{where}.metrics.{metric_id}"
             if metric_id not in metric_ids:
                 problems.append(
                     Problem(spot, "unknown metric", _suggest(metric_id, metric_ids), code=codes.UNKNOWN_METRIC)
                 )
                 continue
-            measure = ruleset.metric(metric_id).measure
-            problems += _check_target(spot, measure, target) or _target_bounds(spot, measure, target)
+            problems += _check_terms(spot, ruleset.metric(metric_id), scored)
+        if not path.metrics:
+            problems.append(Problem(f"{where}.metrics", "a path scores at least one metric", code=codes.MISSING_TARGET))
     if not ruleset.paths:
         problems.append(Problem("$.paths", "a ruleset needs at least one path", code=codes.MISSING_KEY))
+    return problems
+
+
+def _check_terms(where: str, metric: MetricSpec, scored: PathMetric) -> list[Problem]:
+    """The terms of one metric on one path: what each measures, its numbers, and the gates it requires."""
+    problems = []
+    measures = metric.source.measures
+    many = metric.source.parts is not None or len(measures) > 1
+    if not scored.terms:
+        problems.append(Problem(f"{where}.terms", "list at least one term", code=codes.MISSING_TARGET))
+    seen: dict[str, Term] = {}
+    for position, term in enumerate(scored.terms):
+        spot = f"{where}.terms[{position}]"
+        kinds = [key for key in TERM_KINDS if getattr(term, key) is not None]
+        if len(kinds) != 1:
+            message = "a term has one of target, rate or gate" + (f", not {' and '.join(kinds)}" if kinds else "")
+            problems.append(Problem(spot, message, "e.g. 'target: 5' or 'rate: {points: 4, per: 1}'", code=_TARGET))
+        if term.of is None and many:
+            problems.append(
+                Problem(
+                    spot,
+                    f"say which of {', '.join(measures)} the term measures: 'of: <name>'",
+                    code=codes.METRIC_DEFINITION,
+                )
+            )
+        elif term.of is not None and term.of not in measures:
+            if metric.measure == "best_of_options" or metric.source.parts is not None:
+                message = "option names must be snake_case, e.g. 'cpor'"
+                if _SNAKE.match(term.of):
+                    message = f"{shown(term.of)} is not a part of {metric.id}"
+                problems.append(
+                    Problem(
+                        f"{spot}.of",
+                        message,
+                        _suggest(term.of, measures),
+                        code=codes.ID_FORMAT if not _SNAKE.match(term.of) else codes.METRIC_DEFINITION,
+                    )
+                )
+            else:
+                what = f"one of {', '.join(measures)}" if measures else "nothing to choose from: it measures one number"
+                problems.append(
+                    Problem(
+                        f"{spot}.of",
+                        f"{shown(term.of)} is not what {metric.id} measures ({what})",
+                        code=codes.METRIC_DEFINITION,
+                    )
+                )
+        problems += _term_numbers(spot, metric, term)
+        for index, required in enumerate(term.requires):
+            gate = seen.get(required)
+            if gate is None or gate.gate is None:
+                problems.append(
+                    Problem(
+                        f"{spot}.requires[{index}]",
+                        f"{shown(required)} is not a gate listed before this term",
+                        _suggest(required, [key for key, earlier in seen.items() if earlier.gate is not None]),
+                        code=codes.METRIC_DEFINITION,
+                    )
+                )
+        key = term.key(metric.id)
+        if key in seen:
+            message = f"two terms are named {shown(key)}"
+            problems.append(Problem(spot, message, "give each an id", code=codes.DUPLICATE_ID))
+        seen[key] = term
+    if len(scored.terms) > 1 and scored.combine == "best" and any(term.requires or term.gate for term in scored.terms):
+        message = "gates and the terms that require them are summed (combine: sum), not the best of them"
+        problems.append(Problem(f"{where}.combine", message, code=codes.METRIC_DEFINITION))
+    for key in ("max_points", "min_points"):
+        value = getattr(scored, key)
+        if (value is not None and value < 0) or (key == "max_points" and value == 0):
+            problems.append(
+                Problem(
+                    f"{where}.{key}",
+                    "must be more than 0" if key == "max_points" else "cannot be negative",
+                    code=codes.INVALID_VALUE,
+                )
+            )
+    return problems
+
+
+def _term_numbers(spot: str, metric: MetricSpec, term: Term) -> list[Problem]:
+    problems = []
+    if term.target is not None:
+        if term.target <= 0:
+            problems.append(Problem(f"{spot}.target", "a target must be more than 0", code=_TARGET))
+        else:
+            problems += _target_bounds(f"{spot}.target", metric.measure, term.target)
+    if term.rate is not None:
+        for key in ("points", "per"):
+            if getattr(term.rate, key) <= 0:
+                problems.append(Problem(f"{spot}.rate.{key}", "must be more than 0", code=_TARGET))
+    if term.gate is not None:
+        if term.gate.need <= 0:
+            problems.append(Problem(f"{spot}.gate.need", "must be more than 0", code=_TARGET))
+        if term.gate.points < 0:
+            problems.append(Problem(f"{spot}.gate.points", "cannot be negative", code=_TARGET))
+    if term.cap is not None and term.cap <= 0:
+        problems.append(Problem(f"{spot}.cap", "must be more than 0", code=_TARGET))
+    if term.when:
+        message = "conditions on a term are not read yet by this version of mwrules"
+        problems.append(
+            Problem(
+                f"{spot}.when",
+                message,
+                "see docs/ruleset-format.md#what-the-format-cannot-say",
+                code=codes.METRIC_DEFINITION,
+            )
+        )
     return problems
 
 
@@ -322,37 +434,20 @@ def _check_path_customers(ruleset: Ruleset, derived: list[MetricSpec], type_ids:
                 )
             )
         for metric in derived:
-            target = path.targets.get(metric.id)
-            if metric.measure != "best_of_options" or not isinstance(target, Mapping):
+            scored = path.metrics.get(metric.id)
+            if metric.source.parts is None or scored is None:
                 continue
-            for option in target:
-                if option not in spec.association_types:
+            for position, term in enumerate(scored.terms):
+                option = term.of
+                if option is not None and option not in spec.association_types:
                     problems.append(
                         Problem(
-                            f"{where}.targets.{metric.id}.{option}",
+                            f"{where}.metrics.{metric.id}.terms[{position}].of",
                             f"{metric.id} is measured from customer data per association type, and {shown(option)} "
                             f"is not one of the path's ({', '.join(spec.association_types)})",
                             code=_CUSTOMERS,
                         )
                     )
-    return problems
-
-
-def _check_target(where: str, measure: str, target: Target) -> list[Problem]:
-    if measure != "best_of_options":
-        if isinstance(target, Mapping):
-            return [Problem(where, f"a {measure} metric has one target (a number), not options", code=_TARGET)]
-        return [] if target > 0 else [Problem(where, "a target must be more than 0", code=_TARGET)]
-    if not isinstance(target, Mapping) or not target:
-        return [Problem(where, "a best_of_options metric needs a target per option, e.g. {cpor: 1000}", code=_TARGET)]
-    problems = []
-    for option, amount in target.items():
-        if not _SNAKE.match(option):
-            problems.append(
-                Problem(f"{where}.{option}", "option names must be snake_case, e.g. 'cpor'", code=codes.ID_FORMAT)
-            )
-        if amount <= 0:
-            problems.append(Problem(f"{where}.{option}", "a target must be more than 0", code=_TARGET))
     return problems
 
 
@@ -366,19 +461,20 @@ MAX_PEOPLE_TARGET = 1_000
 MAX_TARGET = 100_000
 
 
-def _target_bounds(where: str, measure: str, target: Target) -> list[Problem]:
+def _target_bounds(where: str, measure: str, target: Fraction) -> list[Problem]:
     """Targets past what mwrules plans and evaluates over within its limits (docs/limits.md)."""
-    most, unit = (MAX_PEOPLE_TARGET, " people") if measure == "certified_people" else (MAX_TARGET, "")
-    amounts = target.items() if isinstance(target, Mapping) else [(None, target)]
+    most, unit = (MAX_PEOPLE_TARGET, " people") if measure in ("certified_people", "people") else (MAX_TARGET, "")
+    if target <= most:
+        return []
     return [
         Problem(
-            where if option is None else f"{where}.{option}",
-            f"a target of {amount:,}{unit}: at most {most:,}",
+            where,
+            f"a target of {int(target):,}{unit}: at most {most:,}"
+            if target.denominator == 1
+            else f"a target of {_num(target)}{unit}: at most {most:,}",
             "a target is the measure that earns the metric's max_points; see docs/limits.md",
             code=codes.LIMIT,
         )
-        for option, amount in amounts
-        if amount > most
     ]
 
 
@@ -534,12 +630,13 @@ def _check_joins(ruleset: Ruleset) -> list[Problem]:
         message = f"{len(ruleset.paths)} paths: at most {MAX_JOINED} (the verdict compares them in one rule)"
         problems.append(Problem("$.paths", message, suggestion, code=codes.TOO_MANY_TO_JOIN))
     for index, path in enumerate(ruleset.paths):
-        for metric_id, target in path.targets.items():
-            if isinstance(target, Mapping) and len(target) > MAX_JOINED:
+        for metric_id, scored in path.metrics.items():
+            if len(scored.terms) > MAX_JOINED:
                 problems.append(
                     Problem(
-                        f"$.paths[{index}].targets.{metric_id}",
-                        f"{len(target)} association options: at most {MAX_JOINED} (the best is chosen in one rule)",
+                        f"$.paths[{index}].metrics.{metric_id}",
+                        f"{len(scored.terms)} association options: at most {MAX_JOINED} "
+                        "(the best is chosen in one rule)",
                         suggestion,
                         code=codes.TOO_MANY_TO_JOIN,
                     )
@@ -554,17 +651,31 @@ MAX_WINDOW_MONTHS = 24
 def _check_scoring(ruleset: Ruleset) -> list[Problem]:
     problems = []
     scoring = ruleset.scoring
-    maxima = sum((metric.max_points for metric in ruleset.metrics), Fraction(0))
-    if maxima != scoring.total_points:
-        problems.append(
-            Problem(
-                "$.scoring.total_points",
-                # in full: rounded, 100.000000001 would read as 100
-                f"the metrics' max_points add up to {_exact(maxima)}, not {_exact(scoring.total_points)}",
-                f"set total_points to {_exact(maxima)}, or correct a metric's max_points",
-                code=codes.MAXIMA_MISMATCH,
-            )
+    for index, path in enumerate(ruleset.paths):
+        maxima = sum(path_maxima(ruleset, path.id).values(), Fraction(0))
+        total = scoring.total_points if path.total_points is None else path.total_points
+        where = "$.scoring.total_points" if path.total_points is None else f"$.paths[{index}].total_points"
+        mismatch = Problem(
+            where,
+            # in full: rounded, 100.000000001 would read as 100
+            f"the metrics' max_points add up to {_exact(maxima)}, not {_exact(total)}"
+            + ("" if path.total_points is None and len(path.metrics) == len(ruleset.metrics) else f" on {path.id}"),
+            f"set total_points to {_exact(maxima)}, or correct a metric's max_points",
+            code=codes.MAXIMA_MISMATCH,
         )
+        if maxima != total and mismatch not in problems:
+            problems.append(mismatch)
+    for index, path in enumerate(ruleset.paths):
+        if path.min_total_points is not None and not 0 < path.min_total_points <= (
+            path.total_points or scoring.total_points
+        ):
+            problems.append(
+                Problem(
+                    f"$.paths[{index}].min_total_points",
+                    f"must be more than 0 and at most {_num(path.total_points or scoring.total_points)}",
+                    code=codes.THRESHOLD_OUT_OF_RANGE,
+                )
+            )
     if not 0 < scoring.min_total_points <= scoring.total_points:
         problems.append(
             Problem(
@@ -575,15 +686,27 @@ def _check_scoring(ruleset: Ruleset) -> list[Problem]:
         )
     if scoring.min_metric_points < 0:
         problems.append(Problem("$.scoring.min_metric_points", "cannot be negative", code=codes.THRESHOLD_OUT_OF_RANGE))
-    for metric in ruleset.metrics:
-        if scoring.min_metric_points > metric.max_points:
-            problems.append(
-                Problem(
-                    "$.scoring.min_metric_points",
-                    f"more than the {_num(metric.max_points)} points {shown(metric.id)} can earn",
-                    code=codes.THRESHOLD_OUT_OF_RANGE,
-                )
+    reported: set[tuple[str, str]] = set()
+    for index, path in enumerate(ruleset.paths):
+        most = path_maxima(ruleset, path.id)
+        for metric_id, scored in path.metrics.items():
+            if metric_id not in most:
+                continue
+            least = scoring.min_metric_points if scored.min_points is None else scored.min_points
+            where = (
+                "$.scoring.min_metric_points"
+                if scored.min_points is None
+                else f"$.paths[{index}].metrics.{metric_id}.min_points"
             )
+            if least > most[metric_id] and (where, metric_id) not in reported:
+                reported.add((where, metric_id))
+                problems.append(
+                    Problem(
+                        where,
+                        f"more than the {_num(most[metric_id])} points {shown(metric_id)} can earn",
+                        code=codes.THRESHOLD_OUT_OF_RANGE,
+                    )
+                )
     if not 1 <= scoring.window_months <= MAX_WINDOW_MONTHS:
         problems.append(
             Problem(

@@ -15,16 +15,8 @@ if TYPE_CHECKING:
 
 
 def cost_units(ruleset: Ruleset) -> dict[str, tuple[str, ...]]:
-    """Each metric's cost unit, and for a best_of_options metric its association options (else ())."""
-    units: dict[str, tuple[str, ...]] = {}
-    for metric in ruleset.metrics:
-        options: dict[str, None] = {}
-        if metric.measure == "best_of_options":
-            for path in ruleset.paths:
-                target = path.targets.get(metric.id)  # a missing target is reported on its own
-                options.update(dict.fromkeys(target if isinstance(target, Mapping) else ()))
-        units[metric.cost_unit] = tuple(options)
-    return units
+    """Each metric's cost unit, and for a metric measured in parts its parts (else ())."""
+    return {metric.cost_unit: tuple(metric.source.parts or ()) for metric in ruleset.metrics}
 
 
 def check_costs(ruleset: Ruleset, costs: Mapping[str, Cost], where: str) -> list[Problem]:

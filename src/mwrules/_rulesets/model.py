@@ -13,6 +13,9 @@ from typing import Any, Literal
 
 import attrs
 
+from .shorthand import Origins
+from .vocabulary import ClassifyEntry, FactSpec, PathMetric, Source
+
 
 Measure = Literal["count", "best_of_options", "certified_people"]
 MEASURES: tuple[str, ...] = ("count", "best_of_options", "certified_people")
@@ -74,25 +77,20 @@ class CertificationSpec:
 
 @attrs.frozen(kw_only=True)
 class MetricSpec:
-    """A metric: its maximum and how it is measured (see :data:`MEASURES`)."""
+    """A metric: its maximum and what it measures (its source); each path says how it scores it."""
 
     id: str = _doc("A stable snake_case id; partner documents use it under metrics.<path>.")
     title: str = _doc("The metric's name, as people read it.")
     category: str = _doc("The category the metric belongs to, e.g. 'skilling'.")
-    max_points: Fraction = _doc("The most points the metric can earn.")
-    measure: Measure = _doc(
-        "count: one number per path; best_of_options: one number per association option, the best wins; "
-        "certified_people: the people holding an eligible certification."
-    )
-    level: str | None = _doc(
-        "certified_people only: the name of the level the people are counted at, e.g. 'intermediate'.", default=None
-    )
-    certifications: tuple[str, ...] = _doc(
-        "certified_people only: the ids of the certifications that make a person count.", default=()
+    max_points: Fraction = _doc("The most points the metric can earn (a path may set its own).")
+    source: Source = _doc(
+        "What the metric measures: {number: count}, {parts: {cpor: count, ...}} or {people: {<set>: [certification "
+        "ids]}}. Shorthand: 'measure: count', 'measure: best_of_options', or 'measure: certified_people' with "
+        "'level' and 'certifications'."
     )
     unit: str | None = _doc(
         "One unit of the measure, as plans and their costs name it, e.g. 'net_customer_add' "
-        "(default: the metric id; '<level>_person' for a certified_people metric).",
+        "(default: the metric id; '<set>_person' for a metric of one people set).",
         default=None,
     )
     unit_text: str | None = _doc(
@@ -102,11 +100,37 @@ class MetricSpec:
     from_customers: FromCustomers | None = _doc(
         "How the metric is measured when a partner gives customer data instead of the number: "
         "tenants (a count metric: eligible tenants with an association of the path's types, M against M - "
-        "months_back), active_users (a best_of_options metric: their active users, per association type) or "
-        "deployed_tenants (a best_of_options metric: those whose active users reach deployment_share of their "
-        "paid seats, per association type).",
+        "months_back), active_users (a metric of parts named after association types: their active users) or "
+        "deployed_tenants (parts named after association types: the tenants whose active users reach "
+        "deployment_share of their paid seats).",
         default=None,
     )
+
+    @property
+    def measure(self) -> str:
+        """The measure in today's shorthand words where one fits: count, certified_people or best_of_options.
+
+        Otherwise 'amount' (a number with decimals), 'people' (several sets)
+        or 'parts' (parts with an amount).
+        """
+        source = self.source
+        if source.people is not None:
+            return "certified_people" if len(source.people) == 1 else "people"
+        if source.parts is not None:
+            return "best_of_options" if set(source.parts.values()) <= {"count"} else "parts"
+        return "count" if source.number == "count" else "amount"
+
+    @property
+    def level(self) -> str | None:
+        """The people set of a metric that counts one set of certified people (else None)."""
+        people = self.source.people
+        return next(iter(people)) if people is not None and len(people) == 1 else None
+
+    @property
+    def certifications(self) -> tuple[str, ...]:
+        """The certifications of a metric that counts one set of certified people (else ())."""
+        people = self.source.people
+        return next(iter(people.values())) if people is not None and len(people) == 1 else ()
 
     @property
     def cost_unit(self) -> str:
@@ -150,20 +174,75 @@ class PathCustomers:
 
 @attrs.frozen(kw_only=True)
 class PathSpec:
-    """An attainment path: per metric, the measure that earns the maximum.
-
-    A ``best_of_options`` metric has one target per association option.
-    """
+    """An attainment path: the metrics it scores, each with its terms, and its pass mark if it has its own."""
 
     id: str = _doc("A stable snake_case id, e.g. 'smb'.")
     title: str = _doc("The path's name, as people read it.")
-    targets: Mapping[str, Target] = _doc(
-        "Per metric id, the measure that earns its max_points: a number, or for a best_of_options metric "
-        "one number per association option, e.g. {cpor: 1000, dpor: 4000}."
+    metrics: Mapping[str, PathMetric] = _doc(
+        "Per metric id, how the path scores it (a metric not listed is not scored on this path). Shorthand: "
+        "'targets: {<metric>: <the measure that earns its max_points>}', or one target per part, the best part "
+        "counting, e.g. {usage_growth: {cpor: 1000, dpor: 4000}}."
     )
     customers: PathCustomers | None = _doc(
         "Which customer tenants the path counts, for metrics measured from customer data.", default=None
     )
+    total_points: Fraction | None = _doc(
+        "The most points on this path (default: scoring.total_points), for a path that scores fewer metrics.",
+        default=None,
+    )
+    min_total_points: Fraction | None = _doc(
+        "The total this path needs to qualify (default: scoring.min_total_points).", default=None
+    )
+
+    @property
+    def targets(self) -> Mapping[str, Target]:
+        """Per metric scored in proportion to targets alone, its target: a number, or one per part (the best counts).
+
+        Metrics scored with rates, gates, caps, conditions or sums are not
+        here: see :attr:`metrics`.
+        """
+        targets: dict[str, Target] = {}
+        for metric_id, scored in self.metrics.items():
+            if not proportional(scored):
+                continue
+            if scored.combine == "best":
+                targets[metric_id] = {str(term.of): _whole(term.target) for term in scored.terms}
+            else:
+                targets[metric_id] = _whole(scored.terms[0].target)
+        return targets
+
+
+def proportional(scored: PathMetric) -> bool:
+    """Whether a path scores a metric as today's targets do: each part in proportion to its target, the best counting.
+
+    One target, or several combined by best (a metric of parts says
+    ``combine: best`` even for one part), with no cap, condition, gate,
+    requirement, or maximum or minimum of the path's own.
+    """
+    return (
+        all(
+            term.target is not None and term.cap is None and not term.requires and not term.when and term.id is None
+            for term in scored.terms
+        )
+        and (len(scored.terms) == 1 or scored.combine == "best")
+        and scored.max_points is None
+        and scored.min_points is None
+    )
+
+
+def path_maxima(ruleset: Ruleset, path_id: str) -> dict[str, Fraction]:
+    """The most each metric a path scores can earn on it (unknown metrics left out: they are reported apart)."""
+    known = {metric.id: metric.max_points for metric in ruleset.metrics}
+    return {
+        metric_id: known[metric_id] if scored.max_points is None else scored.max_points
+        for metric_id, scored in ruleset.path(path_id).metrics.items()
+        if metric_id in known
+    }
+
+
+def _whole(target: Fraction | None) -> int:
+    assert target is not None  # noqa: S101 - proportional() checked it
+    return int(target) if target.denominator == 1 else target  # type: ignore[return-value]
 
 
 @attrs.frozen(kw_only=True)
@@ -227,6 +306,14 @@ class Scoring:
         "meets the pass rule (by default the window always applies).",
         default=None,
     )
+    choose: Literal["best", "classify"] = _doc(
+        "best: every path is scored and the best reported (a qualifying one first); classify: the first entry of "
+        "classify whose conditions hold picks the one path scored.",
+        default="best",
+    )
+    classify: tuple[ClassifyEntry, ...] = _doc(
+        "With choose: classify, the entries in order; the last has no conditions (otherwise).", default=()
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -251,12 +338,18 @@ class Ruleset:
     customer_data: CustomerData | None = _doc(
         "How the metrics with from_customers are measured from a partner's customer data.", default=None
     )
+    facts: tuple[FactSpec, ...] = _doc(
+        "Numbers about the partner as a whole that conditions and classification read (document key facts).",
+        default=(),
+    )
     default_costs: Mapping[str, Cost] = _doc(
         "Placeholder effort of one unit of each metric's measure, for `mwrules plan` when a partner gives no "
         "costs of its own: per unit (see a metric's unit), a number, or one per association option.",
         factory=dict,
     )
     source: str | None = attrs.field(default=None, eq=False, metadata={"internal": True})
+    #: Where the keys written out from shorthand were written (see _rulesets.shorthand.Origins)
+    origins: Origins | None = attrs.field(default=None, eq=False, repr=False, metadata={"internal": True})
 
     @property
     def id(self) -> str:
@@ -276,22 +369,54 @@ class Ruleset:
         return next(cert for cert in self.certifications if cert.id == cert_id)
 
     def options(self, path_id: str, metric_id: str) -> tuple[str, ...]:
-        """The association options of a ``best_of_options`` metric on a path."""
-        target = self.path(path_id).targets[metric_id]
+        """The parts a path scores of a metric measured in parts, best counting (else ())."""
+        target = self.path(path_id).targets.get(metric_id)
         return tuple(target) if isinstance(target, Mapping) else ()
 
+    def scored(self, path_id: str) -> Mapping[str, PathMetric]:
+        """The metrics *path_id* scores, in the order of the ruleset's metrics, with how it scores each."""
+        metrics = self.path(path_id).metrics
+        return {metric.id: metrics[metric.id] for metric in self.metrics if metric.id in metrics}
+
+    def proportional(self, path_id: str, metric_id: str) -> bool:
+        """Whether a path scores a metric in proportion to targets alone, as rulesets did before terms.
+
+        A number or people set with one target; parts, each with its target,
+        the best counting. Such metrics keep their rule's words and their
+        verdicts' shape exactly.
+        """
+        scored = self.path(path_id).metrics[metric_id]
+        in_parts = self.metric(metric_id).source.parts is not None
+        return proportional(scored) and in_parts == (scored.combine == "best")
+
+    def least_points(self, path_id: str, metric_id: str) -> Fraction:
+        """The points the pass rule needs in a metric on a path: the path's own minimum, else the ruleset's."""
+        own = self.path(path_id).metrics[metric_id].min_points
+        return self.scoring.min_metric_points if own is None else own
+
+    def pass_mark(self, path_id: str) -> Fraction:
+        """The total a path needs to qualify: its own, else the ruleset's."""
+        own = self.path(path_id).min_total_points
+        return self.scoring.min_total_points if own is None else own
+
     def levels(self) -> tuple[str, ...]:
-        """The certification levels, in the order the metrics use them."""
-        return tuple(metric.level for metric in self.metrics if metric.level is not None)
+        """The people sets (certification levels), in the order the metrics list them."""
+        return tuple(name for metric in self.metrics for name in (metric.source.people or ()))
 
     def level_metric(self, level: str) -> MetricSpec:
-        """The certified_people metric that counts people at *level*."""
-        return next(metric for metric in self.metrics if metric.level == level)
+        """The metric that counts the people of set *level*."""
+        return next(metric for metric in self.metrics if level in (metric.source.people or ()))
+
+    def level_certifications(self, level: str) -> tuple[str, ...]:
+        """The certifications that make a person count in set *level*."""
+        people = self.level_metric(level).source.people
+        assert people is not None  # noqa: S101 - level_metric found it there
+        return people[level]
 
     def counted_at(self, cert_id: str) -> tuple[str, ...]:
-        """The levels at which certification *cert_id* makes a person count (none: not eligible)."""
+        """The people sets in which certification *cert_id* makes a person count (none: not eligible)."""
         return tuple(
-            metric.level for metric in self.metrics if metric.level is not None and cert_id in metric.certifications
+            name for metric in self.metrics for name, certs in (metric.source.people or {}).items() if cert_id in certs
         )
 
     def workloads_for(self, metric_id: str) -> tuple[str, ...]:

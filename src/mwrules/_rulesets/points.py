@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from .. import codes
 from ..errors import Problem
+from .model import path_maxima
 from .wording import _num
 
 
@@ -35,16 +36,29 @@ def _point_fractions(ruleset: Ruleset) -> Iterator[tuple[str, Fraction]]:
     yield "$.scoring.min_metric_points", ruleset.scoring.min_metric_points
     for index, metric in enumerate(ruleset.metrics):
         yield f"$.metrics[{index}].max_points", metric.max_points
-    max_points = {metric.id: metric.max_points for metric in ruleset.metrics}
     for index, path in enumerate(ruleset.paths):
-        for metric_id, target in path.targets.items():
-            if metric_id not in max_points:
+        where = f"$.paths[{index}]"
+        for key in ("total_points", "min_total_points"):
+            if getattr(path, key) is not None:
+                yield f"{where}.{key}", getattr(path, key)
+        maxima = path_maxima(ruleset, path.id)
+        for metric_id, scored in path.metrics.items():
+            if metric_id not in maxima:
                 continue
-            amounts = target.items() if isinstance(target, Mapping) else [(None, target)]
-            for option, amount in amounts:
-                if amount > 0:
-                    where = f"$.paths[{index}].targets.{metric_id}" + (f".{option}" if option else "")
-                    yield where, max_points[metric_id] / amount
+            spot = f"{where}.metrics.{metric_id}"
+            yield f"{spot}.max_points", maxima[metric_id]
+            if scored.min_points is not None:
+                yield f"{spot}.min_points", scored.min_points
+            for position, term in enumerate(scored.terms):
+                place = f"{spot}.terms[{position}]"
+                if term.target is not None and term.target > 0:
+                    yield f"{place}.target", maxima[metric_id] / term.target
+                if term.rate is not None and term.rate.per > 0:
+                    yield f"{place}.rate", term.rate.points / term.rate.per
+                if term.gate is not None:
+                    yield f"{place}.gate.points", term.gate.points
+                if term.cap is not None:
+                    yield f"{place}.cap", term.cap
 
 
 def _check_exactness(ruleset: Ruleset) -> list[Problem]:

@@ -16,7 +16,8 @@ from .._input import documents as _documents
 from .._input.convert import ValueProblem, dict_structure_fn, lazy_hook, make_converter, problems_from, shown
 from ..errors import Problem
 from .checks import check
-from .model import SHORTHANDS, Cost, Manifest, Ruleset, Target, WorkloadSpec
+from .model import SHORTHANDS, Cost, Manifest, Ruleset, WorkloadSpec
+from .shorthand import expand
 
 
 if TYPE_CHECKING:
@@ -27,11 +28,10 @@ if TYPE_CHECKING:
 def _converter() -> cattrs.Converter:
     """The converter that reads rulesets, made when first needed (see convert.make_converter)."""
     # Where a ruleset was read from is set by the loader: a file's own ``source`` key is unknown
-    structure_ruleset = lazy_hook(lambda: dict_structure_fn(Ruleset, _converter(), omit=("source",)))
+    structure_ruleset = lazy_hook(lambda: dict_structure_fn(Ruleset, _converter(), omit=("source", "origins")))
     return make_converter(
         {
             Fraction: _structure_number,
-            Target: _structure_target,
             Cost: _structure_cost,
             WorkloadSpec: _structure_workload,
             Ruleset: structure_ruleset,
@@ -48,12 +48,6 @@ def _structure_number(value: object, _: type) -> Fraction:
         message = f"expected a finite number, got {value}"
         raise ValueProblem(message)
     return Fraction(str(value))
-
-
-def _structure_target(value: object, _: type) -> Target:
-    if isinstance(value, dict):
-        return _converter().structure(value, dict[str, int])
-    return _converter().structure(value, int)
 
 
 def _structure_workload(value: object, _: type) -> WorkloadSpec:
@@ -129,10 +123,13 @@ def structure(data: object) -> tuple[Ruleset | None, list[Problem]]:
         return None, [Problem("$", message, code=codes.INVALID_VALUE)]
     from cattrs.errors import BaseValidationError  # noqa: PLC0415 - cattrs is imported when first needed (see convert)
 
+    data, origins = expand(data)
     try:
-        return _converter().structure(data, Ruleset), []
+        ruleset = _converter().structure(data, Ruleset)
     except BaseValidationError as error:
-        return None, problems_from(error)
+        return None, origins.shape_problems + origins.locate(problems_from(error))
+    # Misuses of the shorthand are problems of shape; check() reports them again, with the rest
+    return attrs.evolve(ruleset, origins=origins), list(origins.shape_problems)
 
 
 def structure_costs(data: Mapping[str, object]) -> tuple[dict[str, Cost], list[Problem]]:

@@ -37,7 +37,7 @@ import attrs
 from .._input.customers import MAX_SEATS
 from .._input.partner import MAX_MEASURE
 from ..limits import DEFAULT_LIMITS
-from . import model
+from . import model, vocabulary
 
 
 SCHEMA_FILE_NAME = "ruleset.schema.json"
@@ -59,7 +59,7 @@ def ruleset_schema() -> dict[str, Any]:
 
 
 def _object_schema(cls: type, definitions: dict[str, Any]) -> dict[str, Any]:
-    hints = typing.get_type_hints(cls, vars(model))
+    hints = typing.get_type_hints(cls, {**vars(model), **vars(vocabulary)})
     properties = {}
     required = []
     for field in attrs.fields(cls):
@@ -71,13 +71,55 @@ def _object_schema(cls: type, definitions: dict[str, Any]) -> dict[str, Any]:
         properties[field.name] = schema
         if field.default is attrs.NOTHING:
             required.append(field.name)
-    return {
+    result: dict[str, Any] = {
         "description": inspect.cleandoc(cls.__doc__ or "").split("\n\n")[0].replace("\n", " "),
         "type": "object",
         "properties": properties,
         "required": required,
         "additionalProperties": False,
     }
+    shorthand = _SHORTHAND_KEYS.get(cls.__name__)
+    if shorthand is not None:
+        # Today's keys, which the loader writes out into the key they stand for
+        stands_for, keys = shorthand
+        properties.update(keys)
+        required.remove(stands_for)
+        result["anyOf"] = [{"required": [stands_for]}, {"required": [next(iter(keys))]}]
+    return result
+
+
+_NUMBER = {"type": "number"}
+#: Per class, the key that shorthand stands for, and the shorthand's keys (docs/ruleset-format.md#shorthand)
+_SHORTHAND_KEYS: dict[str, tuple[str, dict[str, Any]]] = {
+    "MetricSpec": (
+        "source",
+        {
+            "measure": {
+                "description": "Shorthand for source: count is {number: count}; best_of_options is {parts: ...} "
+                "with the options the paths' targets name; certified_people is {people: {<level>: "
+                "<certifications>}}.",
+                "enum": ["count", "best_of_options", "certified_people"],
+            },
+            "level": {"description": "certified_people only: the name of the people set.", "type": "string"},
+            "certifications": {
+                "description": "certified_people only: the ids of the certifications that make a person count.",
+                "type": "array",
+                "items": {"type": "string"},
+            },
+        },
+    ),
+    "PathSpec": (
+        "metrics",
+        {
+            "targets": {
+                "description": "Shorthand for metrics: per metric id, the measure that earns its max_points (a "
+                "term 'target'), or one per part of a metric measured in parts, the best part counting.",
+                "type": "object",
+                "additionalProperties": {"anyOf": [_NUMBER, {"type": "object", "additionalProperties": _NUMBER}]},
+            }
+        },
+    ),
+}
 
 
 def _reference(cls: type, definitions: dict[str, Any]) -> dict[str, Any]:

@@ -210,7 +210,7 @@ def _why_not(new: Ruleset, cert_id: str, level: str, after: Verdict) -> str:
     if cert_id not in {cert.id for cert in new.certifications}:
         return f"is not a certification of {new}"
     spec = new.certification(cert_id)
-    if level not in new.levels() or cert_id not in new.level_metric(level).certifications:
+    if level not in new.levels() or cert_id not in new.level_certifications(level):
         return "is no longer eligible"
     if not spec.eligible_on(after.as_of):
         return f"counts only through {spec.eligible_through}"
@@ -220,7 +220,7 @@ def _why_not(new: Ruleset, cert_id: str, level: str, after: Verdict) -> str:
 def _started(person: str, certs: Sequence[str], level: str, old: Ruleset, new: Ruleset) -> str:
     names = ", ".join(_name(new, cert_id) for cert_id in certs)
     old_ids = {cert.id for cert in old.certifications}
-    eligible_before = set(old.level_metric(level).certifications) if level in old.levels() else set()
+    eligible_before = set(old.level_certifications(level)) if level in old.levels() else set()
     if not any(cert_id in old_ids for cert_id in certs):
         why = f"new in {new}"
     elif not any(cert_id in eligible_before for cert_id in certs):

@@ -1,0 +1,226 @@
+"""The rules of a metric scored with terms: its people counts, its gates and its points (see :mod:`.stages`).
+
+A metric a path scores in proportion to targets alone keeps the points rule
+of :mod:`.rules_points`, word for word. Any other (rates, gates, caps of a
+term, sums of parts, a maximum or minimum of the path's own) is scored here:
+
+- ``people:<set>`` counts the people of a set a gate needs (stage 4);
+- ``gate:<path>:<metric>:<term>`` and ``gate-not-met:...`` decide each gate
+  (stage 5), one firing per gate, and assert a ``term`` fact;
+- ``points:<path>:<metric>`` joins the metric's measures and the ``term``
+  facts of its gates, and adds up what each term earns
+  (:func:`mwrules._rulesets.scoring.score_terms`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+from ..ruleset import MetricSpec
+from ..verdict import TermResult, format_points
+from .._rulesets.scoring import score_terms
+from .._rulesets.vocabulary import PathMetric, Term
+from . import engine as _engine
+from .patterns import _input_pattern
+from .rules_people import _counted
+from .rules_points import _record
+from .stages import STAGE_COUNT, STAGE_DECIDE, STAGE_POINTS
+
+
+if TYPE_CHECKING:
+    from .compile import _Builder
+
+
+def _people_fact(level: str) -> dict[str, Any]:
+    return {"$and": [{"t": "level"}, {"level": level}]}
+
+
+def people_count(builder: _Builder, level: str) -> _engine.Rule:
+    """``people:<set>``: how many people the set counts, as a fact the gates compare."""
+
+    def count(session: _engine.Session, matched: Mapping[str, _engine.Fact]) -> dict[str, Any]:
+        people = len(_counted(session, level))
+        session.assert_fact({"t": "people", "set": level, "n": people})
+        return {"set": level, "people": people}
+
+    return builder.rule(
+        f"people:{level}",
+        f"the people counted in {level}, for the gates that need them",
+        [{"level": _people_fact(level)}],
+        STAGE_COUNT,
+        count,
+    )
+
+
+def gated_sets(builder: _Builder) -> list[str]:
+    """The people sets some gate compares with its need, in the order of the ruleset."""
+    ruleset = builder.ruleset
+    wanted = {
+        _measured(ruleset.metric(metric_id), term)
+        for path in ruleset.paths
+        for metric_id, scored in path.metrics.items()
+        for term in scored.terms
+        if term.gate is not None and ruleset.metric(metric_id).source.people is not None
+    }
+    return [level for level in ruleset.levels() if level in wanted]
+
+
+def _measured(metric: MetricSpec, term: Term) -> str | None:
+    """What *term* measures: its part or set, the only set of the metric, or None for a number."""
+    if term.of is not None:
+        return term.of
+    return next(iter(metric.source.measures), None)
+
+
+def rules(builder: _Builder, path_id: str, metric: MetricSpec, scored: PathMetric) -> list[_engine.Rule]:
+    """The gates of *metric* on *path_id*, and its points rule."""
+    gates = [(key, term) for key, term in scored.named(metric.id) if term.gate is not None]
+    return [*(rule for key, term in gates for rule in _gate(builder, path_id, metric, key, term)), _points(
+        builder, path_id, metric, scored, [key for key, _ in gates]
+    )]
+
+
+def _gate(builder: _Builder, path_id: str, metric: MetricSpec, key: str, term: Term) -> list[_engine.Rule]:
+    assert term.gate is not None  # noqa: S101 - only gates are asked
+    need = math.ceil(term.gate.need)  # measures are whole: x >= 1.5 is x >= 2
+    of = _measured(metric, term)
+    if metric.source.people is not None:
+        field, fact = "n", [{"t": "people"}, {"set": of}]
+        what = f"people hold a certification of {of}"
+    else:
+        field, fact = "value", _input_pattern(path_id, metric.id, of if metric.source.parts is not None else None)[
+            "$and"
+        ]
+        what = f"{metric.id}" + (f" {of}" if metric.source.parts is not None else "")
+    name = f"{path_id}:{metric.id}:{key}"
+
+    def decide(met: bool) -> _engine.Action:
+        def action(session: _engine.Session, matched: Mapping[str, _engine.Fact]) -> dict[str, Any]:
+            have = matched["measure"][field]
+            session.assert_fact({"t": "term", "path": path_id, "metric": metric.id, "term": key, "ok": int(met)})
+            return {"path": path_id, "metric": metric.id, "term": key, "need": need, "have": have, "met": met}
+
+        return action
+
+    points = f", earning {format_points(term.gate.points)} points" if term.gate.points else ""
+    description = f"{term.title or key} of {metric.id} on {path_id}: met when at least {need} {what}{points}"
+    return [
+        builder.rule(
+            f"gate:{name}",
+            description,
+            [{"measure": {"$and": [*fact, {"$gte": {field: need}}]}}],
+            STAGE_DECIDE,
+            decide(True),
+        ),
+        builder.rule(
+            f"gate-not-met:{name}",
+            description,
+            [{"measure": {"$and": [*fact, {"$lt": {field: need}}]}}],
+            STAGE_DECIDE,
+            decide(False),
+        ),
+    ]
+
+
+def _points(
+    builder: _Builder, path_id: str, metric: MetricSpec, scored: PathMetric, gates: list[str]
+) -> _engine.Rule:
+    source = metric.source
+    most = scored.max_points if scored.max_points is not None else metric.max_points
+    measured = list(dict.fromkeys(_measured(metric, term) for term in scored.terms))
+    if source.people is not None:
+        inputs = {f"level_{level}": _people_fact(str(level)) for level in measured}
+    elif source.parts is not None:
+        inputs = {f"option_{part}": _input_pattern(path_id, metric.id, part) for part in measured}
+    else:
+        inputs = {"value": _input_pattern(path_id, metric.id, None)}
+    term_facts = {
+        f"term_{key}": {"$and": [{"t": "term"}, {"path": path_id}, {"metric": metric.id}, {"term": key}]}
+        for key in gates
+    }
+
+    def points(session: _engine.Session, matched: Mapping[str, _engine.Fact]) -> dict[str, Any]:
+        people: tuple[str, ...] = ()
+        if source.people is not None:
+            counted = {str(level): _counted(session, str(level)) for level in measured}
+            measures: dict[str, int] = {level: len(ids) for level, ids in counted.items()}
+            people = tuple(sorted({person for ids in counted.values() for person in ids}))
+            shown = {"people": measures[measured[0]]} if len(measured) == 1 else measures
+            derived = False
+        elif source.parts is not None:
+            measures = {str(part): matched[f"option_{part}"]["value"] for part in measured}
+            shown = measures
+            derived = any("derived" in matched[f"option_{part}"] for part in measured)
+        else:
+            measures = {metric.id: matched["value"]["value"]}
+            shown = {"value": measures[metric.id]}
+            derived = "derived" in matched["value"]
+        met = {key: bool(matched[f"term_{key}"]["ok"]) for key in gates}
+        result = score_terms(metric.id, scored, most, measures, gates=met)
+        terms = {
+            score.term: TermResult(
+                term=score.term,
+                kind=score.kind,
+                of=score.of,
+                measure=int(score.measure),
+                points=score.points,
+                capped=score.capped,
+                met=score.met,
+                closed_by=score.closed_by,
+                rule=(f"gate:{path_id}:{metric.id}:{score.term}" if score.met else f"gate-not-met:{path_id}:{metric.id}:{score.term}")
+                if score.met is not None
+                else None,
+            )
+            for score in result.terms
+        }
+        best = next((score.of for score in result.terms if score.term == result.best), None)
+        return _record(
+            builder,
+            session,
+            path_id,
+            metric,
+            result.points,
+            inputs=shown,
+            option=best,
+            capped=result.capped,
+            people=people,
+            derived=derived,
+            maximum=most,
+            terms=terms,
+        )
+
+    return builder.rule(
+        f"points:{path_id}:{metric.id}",
+        describe(metric, scored, most, path_id),
+        [{name: pattern} for name, pattern in {**inputs, **term_facts}.items()],
+        STAGE_POINTS,
+        points,
+    )
+
+
+def describe(metric: MetricSpec, scored: PathMetric, most: Fraction, path_id: str) -> str:
+    """The points rule of a metric scored with terms, in words."""
+    parts = []
+    for key, term in scored.named(metric.id):
+        of = f" of {term.of}" if term.of is not None else ""
+        if term.gate is not None:
+            text = f"{term.title or key}: {format_points(term.gate.points)} points when{of} reaches {_number(term.gate.need)}"
+        elif term.rate is not None:
+            text = f"{term.title or key}: {format_points(term.rate.points)} points per {_number(term.rate.per)}{of}"
+        else:
+            assert term.target is not None  # noqa: S101 - one of the three (checked on load)
+            text = f"{term.title or key}: {format_points(most)} points at {_number(term.target)}{of}, in proportion"
+        if term.cap is not None:
+            text += f", up to {format_points(term.cap)}"
+        if term.requires:
+            text += f", once {' and '.join(term.requires)} {'is' if len(term.requires) == 1 else 'are'} met"
+        parts.append(text)
+    combined = "the best counts" if scored.combine == "best" else "added up"
+    return f"{metric.id} on {path_id}: " + "; ".join(parts) + f" ({combined}, up to {format_points(most)})"
+
+
+def _number(value: Fraction) -> str:
+    return str(value.numerator) if value.denominator == 1 else format_points(value)
