@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
+from fractions import Fraction
 from typing import NamedTuple
 
 import attrs
 
 
 #: A metric's measure on a path: one number, or one number per association option.
-MetricValue = int | Mapping[str, int]
+#: A measure a partner gives: a whole count, or an amount (a decimal of at most 6 places, read exactly)
+Measure = int | Fraction
+MetricValue = Measure | Mapping[str, Measure]
 
 
 @attrs.frozen

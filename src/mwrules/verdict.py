@@ -102,7 +102,7 @@ class TermResult:
     term: str
     kind: str
     of: str | None = None
-    measure: int
+    measure: int | Fraction
     points: Fraction
     capped: bool = False
     met: bool | None = None
@@ -126,7 +126,7 @@ class MetricResult:
     metric: str
     points: Fraction
     max: Fraction
-    inputs: Mapping[str, int]
+    inputs: Mapping[str, int | Fraction]
     option: str | None = None
     capped: bool = False
     people: tuple[str, ...] = ()
@@ -208,6 +208,16 @@ def display_points(points: Fraction) -> float:
     # floor(points * 100 + 1/2) in integers; int / int is correctly rounded, as float(Fraction) is
     hundredths = (200 * points.numerator + points.denominator) // (2 * points.denominator)
     return hundredths / 100
+
+
+def exact_text(value: int | Fraction) -> int | str:
+    """A measure as JSON carries it: a count as a number; an amount as its exact decimal text, e.g. ``"0.96"``."""
+    if isinstance(value, int) or value.denominator == 1:
+        return int(value)
+    if 10**6 % value.denominator == 0:  # an amount a partner gave: at most 6 decimal places
+        whole, millionths = divmod(abs(value.numerator) * (10**6 // value.denominator), 10**6)
+        return f"{'-' if value < 0 else ''}{whole}.{millionths:06d}".rstrip("0")
+    return str(value)
 
 
 def format_points(points: Fraction) -> str:

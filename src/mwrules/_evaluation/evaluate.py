@@ -15,6 +15,7 @@ import os
 import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Mapping
+from fractions import Fraction
 from typing import Any
 
 from .._evaluation import engine as _engine
@@ -23,6 +24,7 @@ from .._input.customers import customer_facts, customers_to_document
 from .._input.documents import child
 from .._input.partner import choose_for, choose_ruleset, load_partner, plain_partner_object, read_document
 from .._rulesets.versions import RulesetChoice
+from .._rulesets.vocabulary import MICRO
 from ..errors import EvaluationError, InputError, NearMisses
 from ..limits import DEFAULT_LIMITS, Limits
 from ..model import Certification, Partner, Person
@@ -319,25 +321,39 @@ def _input_facts(partner: Partner, ruleset: Ruleset, warnings: list[str]) -> lis
             if not measured:
                 warnings.append(f"{where}: missing; every metric of {path.id} that comes from metrics counts as 0")
             given = {}
-        for metric in ruleset.metrics:
-            if metric.measure == "certified_people" or (metric.id in measured and metric.id not in given):
+        for metric_id in ruleset.scored(path.id):
+            metric = ruleset.metric(metric_id)
+            if metric.source.people is not None or (metric.id in measured and metric.id not in given):
                 continue
             value = given.get(metric.id)
             spot = child(where, metric.id)
-            if metric.measure == "count":
+            if metric.source.number is not None:
                 if value is None and path.id in partner.metrics:
                     warnings.append(f"{spot}: missing; counted as 0")
-                facts.append({"t": "input", "path": path.id, "metric": metric.id, "value": value or 0})
+                facts.append(
+                    {
+                        "t": "input",
+                        "path": path.id,
+                        "metric": metric.id,
+                        "value": _engine_value(value, metric.source.number),
+                    }
+                )
                 continue
             options = value if isinstance(value, Mapping) else {}
             for option in ruleset.options(path.id, metric.id):
                 amount = options.get(option)
                 if amount is None and path.id in partner.metrics:
                     warnings.append(f"{child(spot, option)}: missing; counted as 0")
-                facts.append(
-                    {"t": "input", "path": path.id, "metric": metric.id, "option": option, "value": amount or 0}
-                )
+                value = _engine_value(amount, ruleset.kind(metric.id, option))
+                facts.append({"t": "input", "path": path.id, "metric": metric.id, "option": option, "value": value})
     return facts
+
+
+def _engine_value(value: object, kind: str) -> int:
+    """A given measure as the engine compares it: a count as is, an amount in millionths, exactly (0 if not given)."""
+    if not isinstance(value, int | Fraction):
+        return 0
+    return int(value * MICRO) if kind == "amount" else int(value)
 
 
 def _trace(session: _engine.Session, compiled: CompiledRules) -> tuple[TraceStep, ...]:
@@ -397,6 +413,10 @@ def _label(fact: Mapping[str, Any]) -> str:  # noqa: PLR0911 - one label per kin
         return f"customer data for {fact['metric']} on {fact['path']}"
     if kind == "level":
         return f"people certified at {fact['level']}"
+    if kind == "people":
+        return f"people:{fact['set']}"
+    if kind == "term":
+        return f"gate:{fact['path']}:{fact['metric']}:{fact['term']}"
     if kind == "points":
         return f"points:{fact['path']}:{fact['metric']}"
     return f"{kind}:{fact['path']}"

@@ -7,7 +7,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from ..ruleset import MetricSpec
-from ..verdict import MetricResult, PathResult, TermResult, format_points
+from ..verdict import MetricResult, PathResult, TermResult, exact_text, format_points
 from . import engine as _engine
 from .patterns import _input_pattern
 from .rules_people import _counted, trace_step
@@ -120,7 +120,7 @@ def _record(
     metric: MetricSpec,
     points: Fraction,
     *,
-    inputs: dict[str, int],
+    inputs: Mapping[str, int | Fraction],
     option: str | None,
     capped: bool,
     people: tuple[str, ...] = (),
@@ -145,7 +145,8 @@ def _record(
         terms=terms or {},
     )
     session.assert_fact({"t": "points", "path": path_id, "metric": metric.id, "units": units})
-    concluded: dict[str, Any] = {"path": path_id, "metric": metric.id, "points": str(points), **inputs}
+    concluded: dict[str, Any] = {"path": path_id, "metric": metric.id, "points": str(points)}
+    concluded.update((name, exact_text(value)) for name, value in inputs.items())
     if option is not None:
         concluded["option"] = option
     if capped:

@@ -19,10 +19,10 @@ from collections.abc import Mapping
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from ..ruleset import MetricSpec
-from ..verdict import TermResult, format_points
 from .._rulesets.scoring import score_terms
-from .._rulesets.vocabulary import PathMetric, Term
+from .._rulesets.vocabulary import MICRO, PathMetric, Term
+from ..ruleset import MetricSpec
+from ..verdict import TermResult, exact_text, format_points
 from . import engine as _engine
 from .patterns import _input_pattern
 from .rules_people import _counted
@@ -78,35 +78,40 @@ def _measured(metric: MetricSpec, term: Term) -> str | None:
 def rules(builder: _Builder, path_id: str, metric: MetricSpec, scored: PathMetric) -> list[_engine.Rule]:
     """The gates of *metric* on *path_id*, and its points rule."""
     gates = [(key, term) for key, term in scored.named(metric.id) if term.gate is not None]
-    return [*(rule for key, term in gates for rule in _gate(builder, path_id, metric, key, term)), _points(
-        builder, path_id, metric, scored, [key for key, _ in gates]
-    )]
+    return [
+        *(rule for key, term in gates for rule in _gate(builder, path_id, metric, key, term)),
+        _points(builder, path_id, metric, scored, [key for key, _ in gates]),
+    ]
 
 
 def _gate(builder: _Builder, path_id: str, metric: MetricSpec, key: str, term: Term) -> list[_engine.Rule]:
     assert term.gate is not None  # noqa: S101 - only gates are asked
-    need = math.ceil(term.gate.need)  # measures are whole: x >= 1.5 is x >= 2
     of = _measured(metric, term)
+    scale = _scale(builder, metric, of)
+    need = math.ceil(term.gate.need * scale)  # the engine's values are whole: x >= 1.5 is x >= 2
     if metric.source.people is not None:
         field, fact = "n", [{"t": "people"}, {"set": of}]
         what = f"people hold a certification of {of}"
     else:
-        field, fact = "value", _input_pattern(path_id, metric.id, of if metric.source.parts is not None else None)[
-            "$and"
-        ]
+        field, fact = (
+            "value",
+            _input_pattern(path_id, metric.id, of if metric.source.parts is not None else None)["$and"],
+        )
         what = f"{metric.id}" + (f" {of}" if metric.source.parts is not None else "")
     name = f"{path_id}:{metric.id}:{key}"
 
     def decide(met: bool) -> _engine.Action:
         def action(session: _engine.Session, matched: Mapping[str, _engine.Fact]) -> dict[str, Any]:
-            have = matched["measure"][field]
+            have = exact_text(Fraction(matched["measure"][field], scale))
             session.assert_fact({"t": "term", "path": path_id, "metric": metric.id, "term": key, "ok": int(met)})
-            return {"path": path_id, "metric": metric.id, "term": key, "need": need, "have": have, "met": met}
+            shown = exact_text(term.gate.need)  # type: ignore[union-attr]  # a gate (asserted above)
+            return {"path": path_id, "metric": metric.id, "term": key, "need": shown, "have": have, "met": met}
 
         return action
 
     points = f", earning {format_points(term.gate.points)} points" if term.gate.points else ""
-    description = f"{term.title or key} of {metric.id} on {path_id}: met when at least {need} {what}{points}"
+    needed = exact_text(term.gate.need)
+    description = f"{term.title or key} of {metric.id} on {path_id}: met when at least {needed} {what}{points}"
     return [
         builder.rule(
             f"gate:{name}",
@@ -125,9 +130,14 @@ def _gate(builder: _Builder, path_id: str, metric: MetricSpec, key: str, term: T
     ]
 
 
-def _points(
-    builder: _Builder, path_id: str, metric: MetricSpec, scored: PathMetric, gates: list[str]
-) -> _engine.Rule:
+def _scale(builder: _Builder, metric: MetricSpec, of: str | None) -> int:
+    """How many of the engine's units make one of the measure: a millionth for an amount."""
+    if metric.source.people is not None:
+        return 1
+    return MICRO if builder.ruleset.kind(metric.id, of) == "amount" else 1
+
+
+def _points(builder: _Builder, path_id: str, metric: MetricSpec, scored: PathMetric, gates: list[str]) -> _engine.Rule:
     source = metric.source
     most = scored.max_points if scored.max_points is not None else metric.max_points
     measured = list(dict.fromkeys(_measured(metric, term) for term in scored.terms))
@@ -137,6 +147,7 @@ def _points(
         inputs = {f"option_{part}": _input_pattern(path_id, metric.id, part) for part in measured}
     else:
         inputs = {"value": _input_pattern(path_id, metric.id, None)}
+    scales = {part: _scale(builder, metric, part) for part in measured}
     term_facts = {
         f"term_{key}": {"$and": [{"t": "term"}, {"path": path_id}, {"metric": metric.id}, {"term": key}]}
         for key in gates
@@ -146,17 +157,19 @@ def _points(
         people: tuple[str, ...] = ()
         if source.people is not None:
             counted = {str(level): _counted(session, str(level)) for level in measured}
-            measures: dict[str, int] = {level: len(ids) for level, ids in counted.items()}
+            measures: dict[str, int | Fraction] = {level: len(ids) for level, ids in counted.items()}
             people = tuple(sorted({person for ids in counted.values() for person in ids}))
-            shown = {"people": measures[measured[0]]} if len(measured) == 1 else measures
+            shown: dict[str, int | Fraction] = (
+                {"people": measures[str(measured[0])]} if len(measured) == 1 else measures
+            )
             derived = False
         elif source.parts is not None:
-            measures = {str(part): matched[f"option_{part}"]["value"] for part in measured}
-            shown = measures
+            measures = {str(part): Fraction(matched[f"option_{part}"]["value"], scales[part]) for part in measured}
+            shown = {part: _whole(value) for part, value in measures.items()}
             derived = any("derived" in matched[f"option_{part}"] for part in measured)
         else:
-            measures = {metric.id: matched["value"]["value"]}
-            shown = {"value": measures[metric.id]}
+            measures = {metric.id: Fraction(matched["value"]["value"], scales[None])}
+            shown = {"value": _whole(measures[metric.id])}
             derived = "derived" in matched["value"]
         met = {key: bool(matched[f"term_{key}"]["ok"]) for key in gates}
         result = score_terms(metric.id, scored, most, measures, gates=met)
@@ -165,12 +178,16 @@ def _points(
                 term=score.term,
                 kind=score.kind,
                 of=score.of,
-                measure=int(score.measure),
+                measure=_whole(score.measure),
                 points=score.points,
                 capped=score.capped,
                 met=score.met,
                 closed_by=score.closed_by,
-                rule=(f"gate:{path_id}:{metric.id}:{score.term}" if score.met else f"gate-not-met:{path_id}:{metric.id}:{score.term}")
+                rule=(
+                    f"gate:{path_id}:{metric.id}:{score.term}"
+                    if score.met
+                    else f"gate-not-met:{path_id}:{metric.id}:{score.term}"
+                )
                 if score.met is not None
                 else None,
             )
@@ -207,7 +224,8 @@ def describe(metric: MetricSpec, scored: PathMetric, most: Fraction, path_id: st
     for key, term in scored.named(metric.id):
         of = f" of {term.of}" if term.of is not None else ""
         if term.gate is not None:
-            text = f"{term.title or key}: {format_points(term.gate.points)} points when{of} reaches {_number(term.gate.need)}"
+            need = _number(term.gate.need)
+            text = f"{term.title or key}: {format_points(term.gate.points)} points when{of} reaches {need}"
         elif term.rate is not None:
             text = f"{term.title or key}: {format_points(term.rate.points)} points per {_number(term.rate.per)}{of}"
         else:
@@ -220,6 +238,11 @@ def describe(metric: MetricSpec, scored: PathMetric, most: Fraction, path_id: st
         parts.append(text)
     combined = "the best counts" if scored.combine == "best" else "added up"
     return f"{metric.id} on {path_id}: " + "; ".join(parts) + f" ({combined}, up to {format_points(most)})"
+
+
+def _whole(value: int | Fraction) -> int | Fraction:
+    """A measure as verdicts keep it: a count as an int, an amount as a Fraction."""
+    return int(value) if value.denominator == 1 else value
 
 
 def _number(value: Fraction) -> str:

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import datetime
 import functools
+import math
 import os
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any, TypeGuard
 
 import attrs
@@ -21,10 +23,12 @@ import attrs
 from .. import codes
 from .._input import documents as _documents
 from .._rulesets.versions import DEFAULT_ID, RulesetChoice, select_ruleset, shipped_family
+from .._rulesets.vocabulary import AMOUNT_PLACES
 from ..errors import InputError, Problem, did_you_mean
 from ..limits import DEFAULT_LIMITS, Limits
-from ..model import Certification, MetricValue, Partner, Person
-from ..ruleset import Ruleset
+from ..model import Certification, Measure, MetricValue, Partner, Person
+from ..ruleset import MetricSpec, Ruleset
+from ..verdict import exact_text
 from .convert import ValueProblem, dict_structure_fn, lazy_hook, make_converter, parse_date, problems_from, shown
 from .convert import expected as _expected
 from .customers import read_customers
@@ -41,7 +45,12 @@ _UNKNOWN = codes.UNKNOWN_PARTNER_METRIC
 def _converter() -> cattrs.Converter:
     """The converter that checks a partner document, made when first needed (see convert.make_converter)."""
     return make_converter(
-        {Certification: _structure_certification, MetricValue: _structure_metric_value, Person: _structure_person}
+        {
+            Certification: _structure_certification,
+            MetricValue: _structure_metric_value,
+            Measure: _structure_measure,
+            Person: _structure_person,
+        }
     )
 
 
@@ -65,7 +74,20 @@ MAX_MEASURE = 10**15
 
 def _structure_metric_value(value: object, _: type) -> MetricValue:
     if isinstance(value, dict):
-        return _converter().structure(value, dict[str, int])
+        return _converter().structure(value, dict[str, Measure])
+    return _structure_measure(value)
+
+
+def _structure_measure(value: object, _: type = int) -> Measure:
+    """A count, or an amount read exactly as written (``0.96`` is 24/25, not the nearest binary fraction)."""
+    if isinstance(value, float) and math.isfinite(value) and not float.is_integer(value):
+        # repr() writes the shortest decimal that reads back as this float: the one written,
+        # for any amount of at most 15 significant digits (10^9 with 6 decimal places)
+        amount = Fraction(repr(float.__float__(value)))
+        if 10**AMOUNT_PLACES % amount.denominator:
+            message = f"{shown(value)} has more than {AMOUNT_PLACES} decimal places"
+            raise ValueProblem(message)
+        return amount
     return _converter().structure(value, int)
 
 
@@ -360,8 +382,9 @@ def _plain_metrics(data: object, ruleset: Ruleset) -> dict[str, dict[str, Metric
         if path_id not in path_ids or type(values) is not dict:
             return None
         built: dict[str, MetricValue] = {}
+        scored = ruleset.path(path_id).metrics
         for metric_id, value in values.items():
-            measure = measures.get(metric_id) if type(metric_id) is str else None
+            measure = measures.get(metric_id) if type(metric_id) is str and metric_id in scored else None
             if measure == "count" and _plain_measure(value):
                 built[metric_id] = value
             elif (
@@ -630,8 +653,12 @@ def check_metrics(metrics: object, ruleset: Ruleset) -> list[Problem]:
                         Problem(spot, f"unknown metric in {ruleset}", hint(metric_id, inputs), code=_UNKNOWN)
                     )
                 continue
+            if metric_id not in ruleset.path(path_id).metrics:
+                message = f"{ruleset} does not score {metric_id} on {path_id}"
+                problems.append(Problem(spot, message, code=_UNKNOWN))
+                continue
             options = ruleset.options(path_id, metric_id)
-            problems += _beyond_any_measure(spot, value)
+            problems += _beyond_any_measure(spot, value) or _wrong_kind(spot, metric, value)
             if metric.measure == "count" and isinstance(value, Mapping):
                 problems.append(
                     Problem(spot, "expected one number for this metric, not options", code=codes.INVALID_VALUE)
@@ -656,6 +683,30 @@ def check_metrics(metrics: object, ruleset: Ruleset) -> list[Problem]:
                                 code=_UNKNOWN,
                             )
                         )
+    return problems
+
+
+#: The largest amount a partner may give (either sign): in millionths, below 2^53
+MAX_AMOUNT = 10**9
+
+
+def _wrong_kind(where: str, metric: MetricSpec, value: object) -> list[Problem]:
+    """Amounts given for a count, and amounts too large to compare exactly."""
+    kinds = metric.source.parts or {}
+    amounts = value.items() if isinstance(value, Mapping) else [(None, value)]
+    problems = []
+    for option, given in amounts:
+        if not isinstance(given, int | Fraction):
+            continue
+        amount = Fraction(given)
+        kind = metric.source.number if option is None else kinds.get(option)
+        spot = where if option is None else _documents.child(where, option)
+        if kind == "count" and amount.denominator != 1:
+            message = f"expected a whole number, got a number {exact_text(amount)}"
+            problems.append(Problem(spot, message, code=codes.INVALID_VALUE))
+        elif kind == "amount" and abs(amount) > MAX_AMOUNT:
+            message = f"{exact_text(amount)} is beyond any real amount (at most {MAX_AMOUNT:,} either way)"
+            problems.append(Problem(spot, message, code=codes.INVALID_VALUE))
     return problems
 
 

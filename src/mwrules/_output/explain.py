@@ -145,7 +145,7 @@ def _how(
     assert isinstance(target, Mapping)  # noqa: S101 - a best_of_options metric has a target per option
     lines = []
     for option, value in result.inputs.items():
-        points, _ = points_for(value, metric.max_points, target[option])
+        points, _ = points_for(int(value), metric.max_points, target[option])
         mark = "  <- best" if option == result.option else ""
         lines.append(f"{option}: {value} of {target[option]} for the max -> {format_points(points)} points{mark}")
     if cap:

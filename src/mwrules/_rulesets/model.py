@@ -369,9 +369,11 @@ class Ruleset:
         return next(cert for cert in self.certifications if cert.id == cert_id)
 
     def options(self, path_id: str, metric_id: str) -> tuple[str, ...]:
-        """The parts a path scores of a metric measured in parts, best counting (else ())."""
-        target = self.path(path_id).targets.get(metric_id)
-        return tuple(target) if isinstance(target, Mapping) else ()
+        """The parts of a metric measured in parts that a path scores, in the order of its terms (else ())."""
+        scored = self.path(path_id).metrics.get(metric_id)
+        if self.metric(metric_id).source.parts is None or scored is None:
+            return ()
+        return tuple(dict.fromkeys(term.of for term in scored.terms if term.of is not None))
 
     def scored(self, path_id: str) -> Mapping[str, PathMetric]:
         """The metrics *path_id* scores, in the order of the ruleset's metrics, with how it scores each."""
@@ -386,8 +388,16 @@ class Ruleset:
         verdicts' shape exactly.
         """
         scored = self.path(path_id).metrics[metric_id]
-        in_parts = self.metric(metric_id).source.parts is not None
-        return proportional(scored) and in_parts == (scored.combine == "best")
+        metric = self.metric(metric_id)
+        counts = metric.measure in ("count", "certified_people", "best_of_options")  # no amounts, one people set
+        return counts and proportional(scored) and (metric.source.parts is not None) == (scored.combine == "best")
+
+    def kind(self, metric_id: str, part: str | None) -> str:
+        """Whether a metric's given number (or one of its parts) is a count or an amount."""
+        source = self.metric(metric_id).source
+        if source.parts is not None and part is not None:
+            return source.parts.get(part, "count")
+        return source.number or "count"
 
     def least_points(self, path_id: str, metric_id: str) -> Fraction:
         """The points the pass rule needs in a metric on a path: the path's own minimum, else the ruleset's."""

@@ -27,6 +27,9 @@ def _doc(text: str, **kwargs: Any) -> Any:
 Kind = Literal["count", "amount"]
 KINDS: tuple[str, ...] = ("count", "amount")
 SOURCE_KEYS: tuple[str, ...] = ("number", "parts", "people")
+#: An amount has at most 6 decimal places; the engine compares it in millionths, as a whole number
+AMOUNT_PLACES = 6
+MICRO = 10**AMOUNT_PLACES
 
 
 @attrs.frozen(kw_only=True)

@@ -228,15 +228,16 @@ def _candidates(
 
     if isinstance(target, Mapping):
         scored = {
-            option: points_for(result.inputs[option], metric.max_points, amount)[0] for option, amount in target.items()
+            option: points_for(int(result.inputs[option]), metric.max_points, amount)[0]
+            for option, amount in target.items()
         }
         for option, amount in target.items():
             others = max((points for name, points in scored.items() if name != option), default=Fraction(0))
-            raise_by(option, result.inputs[option], amount, others)
+            raise_by(option, int(result.inputs[option]), amount, others)
     elif metric.measure == "count":
-        raise_by(None, result.inputs["value"], target, Fraction(0))
+        raise_by(None, int(result.inputs["value"]), target, Fraction(0))
     elif can_certify:
-        raise_by(None, result.inputs["people"], target, Fraction(0))
+        raise_by(None, int(result.inputs["people"]), target, Fraction(0))
     return found
 
 
@@ -323,7 +324,8 @@ def _check_search(ruleset: Ruleset, verdict: Verdict, path_id: str, need: Fracti
         sizes.append(
             1
             + sum(
-                max(0, amount - max(inputs.get(option or _SINGLE[metric.measure], 0), 0)) for option, amount in amounts
+                max(0, amount - max(int(inputs.get(option or _SINGLE[metric.measure], 0)), 0))
+                for option, amount in amounts
             )
         )
     sizes.sort()
