@@ -88,7 +88,9 @@ class Partner:
     (``{"net_customer_adds": 3, "usage_growth": {"cpor": 800}}``). *as_of* is
     the evaluation date; ``None`` means today. *customers* is the per-tenant
     usage the customer metrics are measured from when *metrics* does not give
-    them (``None``: no customer data).
+    them (``None``: no customer data). *facts* holds numbers about the partner
+    as a whole that a ruleset's conditions and classification read
+    (``{"smb_customer_share": 85}``).
     """
 
     partner_id: str
@@ -96,3 +98,4 @@ class Partner:
     people: tuple[Person, ...] = ()
     metrics: Mapping[str, Mapping[str, MetricValue]] = attrs.field(factory=dict)
     customers: tuple[Customer, ...] | None = None
+    facts: Mapping[str, Measure] = attrs.field(factory=dict)

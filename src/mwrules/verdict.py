@@ -147,6 +147,8 @@ class PathResult:
     shortfalls: tuple[str, ...] = ()
     rule: str
     step: int
+    #: The rule that picked this path, when the ruleset classifies partners (else None: the best path)
+    classified_by: str | None = None
 
 
 @attrs.frozen

@@ -27,6 +27,7 @@ import attrs
 from .._evaluation import engine as _engine
 from ..errors import Closest, NearMisses, RulesetError
 from ..ruleset import Ruleset, check, normalise_name, points_denominator
+from . import rules_classify as classification
 from . import rules_terms as terms
 from .rules_customers import _CustomerRules
 from .rules_people import _certified, trace_step
@@ -151,13 +152,19 @@ class _Builder:
                 for metric in self.ruleset.derived_metrics():
                     rules.extend(customers.rules(path.id, metric))
         rules.extend(terms.people_count(self, level) for level in terms.gated_sets(self))
+        classify = self.ruleset.scoring.choose == "classify"
+        if classify:
+            rules.extend(classification.rules(self))
         for path in self.ruleset.paths:
+            scoring: list[_engine.Rule] = []
             for metric_id, scored in self.ruleset.scored(path.id).items():
                 metric = self.ruleset.metric(metric_id)
                 if self.ruleset.proportional(path.id, metric_id):
-                    rules.append(_points(self, path.id, metric))  # as before terms existed, word for word
+                    scoring.append(_points(self, path.id, metric))  # as before terms existed, word for word
                 else:
-                    rules.extend(terms.rules(self, path.id, metric, scored))
+                    scoring.extend(terms.rules(self, path.id, metric, scored))
+            # Under classification, only the path picked is scored
+            rules.extend(classification.only_if_classified(rule, path.id) if classify else rule for rule in scoring)
             rules.append(_total(self, path.id))
             rules.extend(_pass_rules(self, path.id))
         rules.append(_verdict(self))

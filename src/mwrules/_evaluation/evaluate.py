@@ -25,11 +25,12 @@ from .._input.documents import child
 from .._input.partner import choose_for, choose_ruleset, load_partner, plain_partner_object, read_document
 from .._rulesets.versions import RulesetChoice
 from .._rulesets.vocabulary import MICRO
-from ..errors import EvaluationError, InputError, NearMisses
+from ..errors import EvaluationError, InputError, NearMisses, did_you_mean
 from ..limits import DEFAULT_LIMITS, Limits
 from ..model import Certification, Partner, Person
 from ..ruleset import Ruleset
 from ..verdict import RulesetRef, Trace, TraceStep, Verdict
+from . import rules_classify as classification
 from .compile import CompiledRules, compile_ruleset
 
 
@@ -210,13 +211,16 @@ def _evaluate_with(partner: Partner, choice: RulesetChoice) -> Verdict:
         raise EvaluationError(msg)
     qualified, chosen = session.scratch["verdict"]
     paths = session.scratch["paths"]
+    if len(paths) < len(ruleset.paths):  # classified: what the paths not scored lack does not matter
+        unscored = [child("$.metrics", path.id) for path in ruleset.paths if path.id not in paths]
+        warnings = [w for w in warnings if not any(w.startswith((f"{p}:", f"{p}.", f"{p}[")) for p in unscored)]
     return Verdict(
         partner_id=partner.partner_id,
         as_of=as_of,
         qualified=qualified,
         path=chosen,
         score=paths[chosen].score,
-        paths={path.id: paths[path.id] for path in ruleset.paths},
+        paths={path.id: paths[path.id] for path in ruleset.paths if path.id in paths},
         trace=Trace(functools.partial(_trace, session, compiled)),
         warnings=tuple(warnings),
         ruleset=RulesetRef(ruleset.id, ruleset.version, choice.reason),
@@ -261,6 +265,9 @@ def _facts(partner: Partner, compiled: CompiledRules, as_of: datetime.date) -> t
     ]
     facts += [{"t": "level", "level": level} for level in ruleset.levels()]
     facts.extend(_input_facts(partner, ruleset, warnings))
+    facts.append(_partner_facts(partner, ruleset, warnings))
+    if ruleset.scoring.choose == "classify":
+        facts.append(classification.start_fact())
     facts.extend(customer_facts(partner, ruleset, as_of, warnings))
     return facts, warnings
 
@@ -349,6 +356,17 @@ def _input_facts(partner: Partner, ruleset: Ruleset, warnings: list[str]) -> lis
     return facts
 
 
+def _partner_facts(partner: Partner, ruleset: Ruleset, warnings: list[str]) -> dict[str, Any]:
+    """The one fact that holds the partner's facts, as the engine compares them."""
+    declared = {fact.id: fact.type for fact in ruleset.facts}
+    for fact_id in partner.facts:
+        if fact_id not in declared:
+            close = did_you_mean(str(fact_id), declared)
+            warnings.append(f"{child('$.facts', fact_id)}: not read by {ruleset}" + (f" ({close})" if close else ""))
+    values = {fact_id: _engine_value(partner.facts.get(fact_id), kind) for fact_id, kind in declared.items()}
+    return {"t": "facts", **values}
+
+
 def _engine_value(value: object, kind: str) -> int:
     """A given measure as the engine compares it: a count as is, an amount in millionths, exactly (0 if not given)."""
     if not isinstance(value, int | Fraction):
@@ -417,6 +435,14 @@ def _label(fact: Mapping[str, Any]) -> str:  # noqa: PLR0911 - one label per kin
         return f"people:{fact['set']}"
     if kind == "term":
         return f"gate:{fact['path']}:{fact['metric']}:{fact['term']}"
+    if kind == "condition":
+        return f"condition:{fact['path']}:{fact['metric']}:{fact['term']}:{fact['k']}"
+    if kind == "facts":
+        return "$.facts"
+    if kind == "classified":
+        return f"classified:{fact['path']}"
+    if kind == "classifying":
+        return f"classification entry {fact['entry'] + 1}"
     if kind == "points":
         return f"points:{fact['path']}:{fact['metric']}"
     return f"{kind}:{fact['path']}"

@@ -43,3 +43,12 @@ def _input_pattern(path_id: str, metric_id: str, option: str | None) -> dict[str
     if option is not None:
         conditions.append({"option": option})
     return {"$and": conditions}
+
+
+#: Each way a condition compares, as the engine writes it, and its opposite: exactly one of the two holds
+COMPARISONS = {
+    "at_least": ("$gte", "$lt"),
+    "more_than": ("$gt", "$lte"),
+    "at_most": ("$lte", "$gt"),
+    "less_than": ("$lt", "$gte"),
+}

@@ -221,6 +221,7 @@ def _pass_rules(builder: _Builder, path_id: str) -> list[_engine.Rule]:
                 shortfalls=shortfalls,
                 rule=f"{'passes' if qualified else 'falls-short'}:{path_id}",
                 step=trace_step(session),
+                classified_by=session.scratch.get("classified", (None, None))[1],
             )
             session.assert_fact({"t": "path_verdict", "path": path_id, "qualified": qualified})
             return {
@@ -292,6 +293,8 @@ def _why_low(metric: MetricSpec, result: MetricResult) -> str:
 
 
 def _verdict(builder: _Builder) -> _engine.Rule:
+    if builder.ruleset.scoring.choose == "classify":
+        return _classified_verdict(builder)
     path_ids = list(builder.ruleset.scoring.path_preference)
     when = [{path_id: {"$and": [{"t": "path_verdict"}, {"path": path_id}]}} for path_id in path_ids]
 
@@ -309,6 +312,24 @@ def _verdict(builder: _Builder) -> _engine.Rule:
         "the partner qualifies when any path does; the reported path is the best qualifying path, "
         "else the highest-scoring one (ties go to the earlier path in path_preference)",
         when,
+        STAGE_VERDICT,
+        verdict,
+    )
+
+
+def _classified_verdict(builder: _Builder) -> _engine.Rule:
+    """The verdict of a ruleset that classifies: the one path scored, qualified or not."""
+
+    def verdict(session: _engine.Session, matched: Mapping[str, _engine.Fact]) -> dict[str, Any]:
+        path_id = matched["path"]["path"]
+        result: PathResult = session.scratch["paths"][path_id]
+        session.scratch["verdict"] = (result.qualified, path_id)
+        return {"qualified": result.qualified, "path": path_id, "score": str(result.score)}
+
+    return builder.rule(
+        "verdict",
+        "the partner qualifies when the path the classification picked does",
+        [{"path": {"$and": [{"t": "path_verdict"}]}}],
         STAGE_VERDICT,
         verdict,
     )

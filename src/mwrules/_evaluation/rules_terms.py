@@ -20,11 +20,11 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from .._rulesets.scoring import score_terms
-from .._rulesets.vocabulary import MICRO, PathMetric, Term
+from .._rulesets.vocabulary import MICRO, Condition, PathMetric, Term
 from ..ruleset import MetricSpec
 from ..verdict import TermResult, exact_text, format_points
 from . import engine as _engine
-from .patterns import _input_pattern
+from .patterns import COMPARISONS, _input_pattern
 from .rules_people import _counted
 from .rules_points import _record
 from .stages import STAGE_COUNT, STAGE_DECIDE, STAGE_POINTS
@@ -76,11 +76,73 @@ def _measured(metric: MetricSpec, term: Term) -> str | None:
 
 
 def rules(builder: _Builder, path_id: str, metric: MetricSpec, scored: PathMetric) -> list[_engine.Rule]:
-    """The gates of *metric* on *path_id*, and its points rule."""
-    gates = [(key, term) for key, term in scored.named(metric.id) if term.gate is not None]
+    """The gates and conditions of *metric* on *path_id*, and its points rule."""
+    named = scored.named(metric.id)
+    gates = [(key, term) for key, term in named if term.gate is not None]
+    conditions = [(key, index, condition) for key, term in named for index, condition in enumerate(term.when)]
     return [
         *(rule for key, term in gates for rule in _gate(builder, path_id, metric, key, term)),
-        _points(builder, path_id, metric, scored, [key for key, _ in gates]),
+        *(
+            rule
+            for key, index, condition in conditions
+            for rule in _condition(builder, path_id, metric, key, index, condition)
+        ),
+        _points(
+            builder, path_id, metric, scored, [key for key, _ in gates], [(key, index) for key, index, _ in conditions]
+        ),
+    ]
+
+
+def _condition(
+    builder: _Builder, path_id: str, metric: MetricSpec, key: str, index: int, condition: Condition
+) -> list[_engine.Rule]:
+    ruleset = builder.ruleset
+    kind: str
+    if condition.fact is not None:
+        kind = next(fact.type for fact in ruleset.facts if fact.id == condition.fact)
+        field, fact = condition.fact, [{"t": "facts"}]
+    else:
+        kind = ruleset.kind(metric.id, condition.part)
+        field, fact = "value", _input_pattern(path_id, metric.id, condition.part)["$and"]
+    scale = MICRO if kind == "amount" else 1
+    threshold = condition.threshold * scale
+    assert threshold.denominator == 1  # noqa: S101 - a whole count, or an amount of at most 6 decimals (checked on load)
+    holds, fails = COMPARISONS[condition.operator]
+    name = f"{path_id}:{metric.id}:{key}:{index}"
+
+    def decide(held: bool) -> _engine.Action:
+        def action(session: _engine.Session, matched: Mapping[str, _engine.Fact]) -> dict[str, Any]:
+            value = exact_text(Fraction(matched["value"][field], scale))
+            session.assert_fact(
+                {"t": "condition", "path": path_id, "metric": metric.id, "term": key, "k": index, "ok": int(held)}
+            )
+            return {
+                "path": path_id,
+                "metric": metric.id,
+                "term": key,
+                "condition": str(condition),
+                "value": value,
+                "holds": held,
+            }
+
+        return action
+
+    description = f"{key} of {metric.id} on {path_id} earns only when {condition}"
+    return [
+        builder.rule(
+            f"condition:{name}",
+            description,
+            [{"value": {"$and": [*fact, {holds: {field: int(threshold)}}]}}],
+            STAGE_DECIDE,
+            decide(True),
+        ),
+        builder.rule(
+            f"condition-fails:{name}",
+            description,
+            [{"value": {"$and": [*fact, {fails: {field: int(threshold)}}]}}],
+            STAGE_DECIDE,
+            decide(False),
+        ),
     ]
 
 
@@ -137,7 +199,14 @@ def _scale(builder: _Builder, metric: MetricSpec, of: str | None) -> int:
     return MICRO if builder.ruleset.kind(metric.id, of) == "amount" else 1
 
 
-def _points(builder: _Builder, path_id: str, metric: MetricSpec, scored: PathMetric, gates: list[str]) -> _engine.Rule:
+def _points(
+    builder: _Builder,
+    path_id: str,
+    metric: MetricSpec,
+    scored: PathMetric,
+    gates: list[str],
+    conditions: list[tuple[str, int]],
+) -> _engine.Rule:
     source = metric.source
     most = scored.max_points if scored.max_points is not None else metric.max_points
     measured = list(dict.fromkeys(_measured(metric, term) for term in scored.terms))
@@ -152,6 +221,13 @@ def _points(builder: _Builder, path_id: str, metric: MetricSpec, scored: PathMet
         f"term_{key}": {"$and": [{"t": "term"}, {"path": path_id}, {"metric": metric.id}, {"term": key}]}
         for key in gates
     }
+    condition_facts = {
+        f"condition_{key}_{index}": {
+            "$and": [{"t": "condition"}, {"path": path_id}, {"metric": metric.id}, {"term": key}, {"k": index}]
+        }
+        for key, index in conditions
+    }
+    named = dict(scored.named(metric.id))
 
     def points(session: _engine.Session, matched: Mapping[str, _engine.Fact]) -> dict[str, Any]:
         people: tuple[str, ...] = ()
@@ -172,7 +248,11 @@ def _points(builder: _Builder, path_id: str, metric: MetricSpec, scored: PathMet
             shown = {"value": _whole(measures[metric.id])}
             derived = "derived" in matched["value"]
         met = {key: bool(matched[f"term_{key}"]["ok"]) for key in gates}
-        result = score_terms(metric.id, scored, most, measures, gates=met)
+        failing: dict[str, tuple[str, ...]] = {}
+        for key, index in conditions:
+            if not matched[f"condition_{key}_{index}"]["ok"]:
+                failing[key] = (*failing.get(key, ()), str(named[key].when[index]))
+        result = score_terms(metric.id, scored, most, measures, gates=met, failing=failing)
         terms = {
             score.term: TermResult(
                 term=score.term,
@@ -212,7 +292,7 @@ def _points(builder: _Builder, path_id: str, metric: MetricSpec, scored: PathMet
     return builder.rule(
         f"points:{path_id}:{metric.id}",
         describe(metric, scored, most, path_id),
-        [{name: pattern} for name, pattern in {**inputs, **term_facts}.items()],
+        [{name: pattern} for name, pattern in {**inputs, **term_facts, **condition_facts}.items()],
         STAGE_POINTS,
         points,
     )
@@ -235,6 +315,8 @@ def describe(metric: MetricSpec, scored: PathMetric, most: Fraction, path_id: st
             text += f", up to {format_points(term.cap)}"
         if term.requires:
             text += f", once {' and '.join(term.requires)} {'is' if len(term.requires) == 1 else 'are'} met"
+        if term.when:
+            text += ", when " + " and ".join(map(str, term.when))
         parts.append(text)
     combined = "the best counts" if scored.combine == "best" else "added up"
     return f"{metric.id} on {path_id}: " + "; ".join(parts) + f" ({combined}, up to {format_points(most)})"

@@ -193,6 +193,7 @@ def _load_partner(document: _documents.Document, ruleset: Ruleset, limits: Limit
                     problems.extend(problems_from(error))
                 problems.extend(_check_people(data.get("people")))
                 problems.extend(check_metrics(data.get("metrics"), ruleset))
+                problems.extend(check_facts(data.get("facts"), ruleset))
             if "customers" in data:
                 customers, more = read_customers(data["customers"], ruleset, limits, identity, text_problem)
                 problems.extend(more)
@@ -259,7 +260,7 @@ def _plain_partner(data: object, ruleset: Ruleset, limits: Limits) -> Partner | 
             certifications.append(built)
         people.append(Person(person_id.strip(), tuple(certifications)))
     metrics = _plain_metrics(data.get("metrics", {}), ruleset)
-    if metrics is None:
+    if metrics is None or "facts" in data or ruleset.facts:  # facts are checked by check_facts
         return None
     customers = None
     if "customers" in data:
@@ -313,7 +314,7 @@ def plain_partner_object(partner: Partner, ruleset: Ruleset, limits: Limits) -> 
             ):
                 return None
     metrics = _plain_metrics(partner.metrics, ruleset)
-    return None if metrics is None else partner
+    return None if metrics is None or partner.facts or ruleset.facts else partner
 
 
 def _new_person(person_id: object, seen: set[str], limits: Limits) -> TypeGuard[str]:
@@ -615,6 +616,37 @@ def _check_dates(cert: dict[str, Any], where: str) -> list[Problem]:
             )
         ]
     return []
+
+
+def check_facts(facts: object, ruleset: Ruleset) -> list[Problem]:
+    """Problems with the facts a partner gives under *ruleset*: missing, unknown, of the wrong kind, out of range."""
+    given = facts if isinstance(facts, Mapping) else {}
+    problems = []
+    declared = {fact.id: fact for fact in ruleset.facts}
+    for fact_id, value in given.items():
+        spot = _documents.child("$.facts", fact_id)
+        spec = declared.get(fact_id)
+        if spec is None:
+            continue  # one document may serve several rulesets: evaluate warns that it is not read
+        if not isinstance(value, int | Fraction) or isinstance(value, bool):
+            continue  # reported as the wrong type
+        if spec.type == "count" and Fraction(value).denominator != 1:
+            message = f"expected a whole number, got a number {exact_text(value)}"
+            problems.append(Problem(spot, message, code=codes.INVALID_VALUE))
+        if spec.min is not None and value < spec.min:
+            message = f"{exact_text(value)} is below what {fact_id} can be, at least {exact_text(spec.min)}"
+            problems.append(Problem(spot, message, spec.title, code=codes.INVALID_VALUE))
+        if spec.max is not None and value > spec.max:
+            message = f"{exact_text(value)} is above what {fact_id} can be, at most {exact_text(spec.max)}"
+            problems.append(Problem(spot, message, spec.title, code=codes.INVALID_VALUE))
+    for fact_id in ruleset.needed_facts():
+        if fact_id not in given:
+            spec = declared[fact_id]
+            message = f"{ruleset} needs facts.{fact_id}: {spec.title}"
+            problems.append(
+                Problem("$.facts", message, f"add 'facts: {{{fact_id}: <number>}}'", code=codes.MISSING_KEY)
+            )
+    return problems
 
 
 def check_metrics(metrics: object, ruleset: Ruleset) -> list[Problem]:

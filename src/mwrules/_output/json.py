@@ -18,8 +18,8 @@ import attrs
 from .. import codes
 from .._input.convert import make_converter, problems_from
 from ..errors import InputError, Problem
-from ..model import Certification, Customer, Partner
-from ..verdict import MetricResult, PathResult, TermResult, Verdict, display_points
+from ..model import Certification, Customer, Measure, Partner
+from ..verdict import MetricResult, PathResult, TermResult, Verdict, display_points, exact_text
 
 
 if TYPE_CHECKING:
@@ -33,6 +33,9 @@ def _fraction_fields(cl: type) -> list[str]:
 def _configure(converter: cattrs.Converter) -> cattrs.Converter:
     from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn  # noqa: PLC0415 - cattrs is imported when first needed (see convert)
 
+    # A measure: a count is a JSON number; an amount its exact decimal text ("0.96")
+    converter.register_unstructure_hook(Fraction, exact_text)
+    converter.register_structure_hook(Measure, _structure_measure)
     for cl in (TermResult, MetricResult, PathResult, Verdict):
         names = _fraction_fields(cl)
         converter.register_unstructure_hook(cl, _unstructure_with_exact(make_dict_unstructure_fn(cl, converter), names))
@@ -41,7 +44,16 @@ def _configure(converter: cattrs.Converter) -> cattrs.Converter:
 
 
 #: Fields left out of JSON when empty: verdicts of rulesets that do not use them read as before
-_OMITTED_WHEN_EMPTY = ("terms",)
+_OMITTED_WHEN_EMPTY = ("terms", "classified_by")
+
+
+def _structure_measure(value: object, _: type) -> Measure:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        return Fraction(value)
+    problem = f"expected a count or an amount's decimal text, got {value!r}"
+    raise ValueError(problem)
 
 
 def _unstructure_with_exact(base: Callable[[Any], dict[str, Any]], names: list[str]) -> Callable[[Any], dict[str, Any]]:

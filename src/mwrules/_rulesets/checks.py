@@ -12,13 +12,13 @@ from ..errors import Problem
 from .costs import check_costs
 from .model import FROM_CUSTOMERS_MEASURE, normalise_name, path_maxima
 from .points import _check_exactness
-from .vocabulary import SOURCE_KEYS, TERM_KINDS
+from .vocabulary import MICRO, OPERATORS, SOURCE_KEYS, TERM_KINDS
 from .wording import _exact, _num, _suggest
 
 
 if TYPE_CHECKING:
     from .model import MetricSpec, Ruleset
-    from .vocabulary import PathMetric, Term
+    from .vocabulary import Condition, PathMetric, Term
 
 
 _KEBAB = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -35,6 +35,8 @@ def check(ruleset: Ruleset) -> list[Problem]:
     problems += _check_workloads(ruleset)
     problems += _check_customer_data(ruleset)
     problems += _check_scoring(ruleset)
+    problems += _check_facts(ruleset)
+    problems += _check_classify(ruleset)
     problems += _check_joins(ruleset)
     problems += _check_id_lengths(ruleset)
     if not problems:  # the arithmetic needs valid targets and points
@@ -269,7 +271,7 @@ def _check_paths(ruleset: Ruleset) -> list[Problem]:
                     Problem(spot, "unknown metric", _suggest(metric_id, metric_ids), code=codes.UNKNOWN_METRIC)
                 )
                 continue
-            problems += _check_terms(spot, ruleset.metric(metric_id), scored)
+            problems += _check_terms(spot, ruleset, ruleset.metric(metric_id), scored)
         if not path.metrics:
             problems.append(Problem(f"{where}.metrics", "a path scores at least one metric", code=codes.MISSING_TARGET))
     if not ruleset.paths:
@@ -277,7 +279,7 @@ def _check_paths(ruleset: Ruleset) -> list[Problem]:
     return problems
 
 
-def _check_terms(where: str, metric: MetricSpec, scored: PathMetric) -> list[Problem]:
+def _check_terms(where: str, ruleset: Ruleset, metric: MetricSpec, scored: PathMetric) -> list[Problem]:
     """The terms of one metric on one path: what each measures, its numbers, and the gates it requires."""
     problems = []
     measures = metric.source.measures
@@ -322,6 +324,8 @@ def _check_terms(where: str, metric: MetricSpec, scored: PathMetric) -> list[Pro
                     )
                 )
         problems += _term_numbers(spot, metric, term)
+        for index, condition in enumerate(term.when):
+            problems += _check_condition(f"{spot}.when[{index}]", ruleset, condition, metric)
         for index, required in enumerate(term.requires):
             gate = seen.get(required)
             if gate is None or gate.gate is None:
@@ -354,6 +358,39 @@ def _check_terms(where: str, metric: MetricSpec, scored: PathMetric) -> list[Pro
     return problems
 
 
+def _check_condition(where: str, ruleset: Ruleset, condition: Condition, metric: MetricSpec | None) -> list[Problem]:
+    """One condition: on one declared fact or one part of the metric, with one comparison the engine makes exactly."""
+    on = [key for key in ("fact", "part") if getattr(condition, key) is not None]
+    operators = [key for key in OPERATORS if getattr(condition, key) is not None]
+    if len(on) != 1 or len(operators) != 1:
+        message = "a condition compares one fact or part with one number, e.g. {fact: smb_customer_share, at_least: 80}"
+        return [Problem(where, message, code=codes.METRIC_DEFINITION)]
+    kind = None
+    if condition.fact is not None:
+        declared = {fact.id: fact.type for fact in ruleset.facts}
+        kind = declared.get(condition.fact)
+        if kind is None:
+            message = f"no fact {shown(condition.fact)} is declared under facts"
+            return [Problem(f"{where}.fact", message, _suggest(condition.fact, declared), code=codes.METRIC_DEFINITION)]
+    elif metric is None:
+        message = "the classification reads facts, not parts of a metric"
+        return [Problem(f"{where}.part", message, code=codes.METRIC_DEFINITION)]
+    else:
+        parts = metric.source.parts or {}
+        kind = parts.get(str(condition.part))
+        if kind is None:
+            message = f"{shown(condition.part)} is not a part of {metric.id}"
+            return [
+                Problem(f"{where}.part", message, _suggest(str(condition.part), parts), code=codes.METRIC_DEFINITION)
+            ]
+    threshold = condition.threshold
+    scale = MICRO if kind == "amount" else 1
+    if (threshold * scale).denominator != 1:
+        finest = "a whole number (it compares a count)" if kind == "count" else "at most 6 decimal places"
+        return [Problem(f"{where}.{condition.operator}", f"{_num(threshold)}: {finest}", code=codes.INVALID_VALUE)]
+    return []
+
+
 def _term_numbers(spot: str, metric: MetricSpec, term: Term) -> list[Problem]:
     problems = []
     if term.target is not None:
@@ -372,16 +409,6 @@ def _term_numbers(spot: str, metric: MetricSpec, term: Term) -> list[Problem]:
             problems.append(Problem(f"{spot}.gate.points", "cannot be negative", code=_TARGET))
     if term.cap is not None and term.cap <= 0:
         problems.append(Problem(f"{spot}.cap", "must be more than 0", code=_TARGET))
-    if term.when:
-        message = "conditions on a term are not read yet by this version of mwrules"
-        problems.append(
-            Problem(
-                f"{spot}.when",
-                message,
-                "see docs/ruleset-format.md#what-the-format-cannot-say",
-                code=codes.METRIC_DEFINITION,
-            )
-        )
     return problems
 
 
@@ -641,6 +668,66 @@ def _check_joins(ruleset: Ruleset) -> list[Problem]:
                         code=codes.TOO_MANY_TO_JOIN,
                     )
                 )
+    return problems
+
+
+#: The most facts a ruleset declares: they reach the engine as one fact, of at most 255 properties
+MAX_FACTS = 200
+
+
+def _check_facts(ruleset: Ruleset) -> list[Problem]:
+    problems = []
+    seen: set[str] = set()
+    for index, fact in enumerate(ruleset.facts):
+        where = f"$.facts[{index}]"
+        if not _SNAKE.match(fact.id) or fact.id == "t":
+            message = f"{shown(fact.id)} must be snake_case, e.g. 'smb_customer_share'"
+            problems.append(Problem(f"{where}.id", message, code=codes.ID_FORMAT))
+        if fact.id in seen:
+            problems.append(Problem(f"{where}.id", f"fact {shown(fact.id)} is declared twice", code=codes.DUPLICATE_ID))
+        seen.add(fact.id)
+        if fact.min is not None and fact.max is not None and fact.min > fact.max:
+            problems.append(Problem(f"{where}.max", f"is below min ({_num(fact.min)})", code=codes.INVALID_VALUE))
+    if len(ruleset.facts) > MAX_FACTS:
+        message = f"{len(ruleset.facts)} facts: at most {MAX_FACTS}"
+        problems.append(Problem("$.facts", message, "the rules engine holds them in one fact", code=codes.LIMIT))
+    return problems
+
+
+#: The most entries of a classification, and conditions of one entry
+MAX_CLASSIFY = 8
+
+
+def _check_classify(ruleset: Ruleset) -> list[Problem]:
+    scoring, where = ruleset.scoring, "$.scoring.classify"
+    if scoring.choose == "best":
+        if scoring.classify:
+            message = "the classification is read only with 'choose: classify'"
+            return [Problem(where, message, "add 'choose: classify', or remove classify", code=codes.METRIC_DEFINITION)]
+        return []
+    if not scoring.classify:
+        message = "'choose: classify' needs the entries that pick a path, the last without conditions"
+        return [Problem(where, message, "e.g. [{path: smb, when: [...]}, {path: enterprise}]", code=codes.MISSING_KEY)]
+    problems = []
+    path_ids = [path.id for path in ruleset.paths]
+    for index, entry in enumerate(scoring.classify):
+        spot = f"{where}[{index}]"
+        if entry.path not in path_ids:
+            problems.append(
+                Problem(f"{spot}.path", "unknown path", _suggest(entry.path, path_ids), code=codes.UNKNOWN_PATH)
+            )
+        last = index == len(scoring.classify) - 1
+        if last and entry.when:
+            message = "the last entry has no conditions: it is the path of every partner the others do not pick"
+            problems.append(Problem(f"{spot}.when", message, code=codes.METRIC_DEFINITION))
+        if not last and not entry.when:
+            message = "only the last entry is without conditions: the entries after this one would never apply"
+            problems.append(Problem(spot, message, code=codes.METRIC_DEFINITION))
+        for position, condition in enumerate(entry.when):
+            problems += _check_condition(f"{spot}.when[{position}]", ruleset, condition, None)
+    if len(scoring.classify) > MAX_CLASSIFY or any(len(entry.when) > 4 for entry in scoring.classify):
+        message = f"at most {MAX_CLASSIFY} entries of at most 4 conditions each"
+        problems.append(Problem(where, message, code=codes.LIMIT))
     return problems
 
 

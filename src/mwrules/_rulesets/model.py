@@ -369,11 +369,15 @@ class Ruleset:
         return next(cert for cert in self.certifications if cert.id == cert_id)
 
     def options(self, path_id: str, metric_id: str) -> tuple[str, ...]:
-        """The parts of a metric measured in parts that a path scores, in the order of its terms (else ())."""
+        """The parts of a metric measured in parts that a path reads, in the order of its terms (else ()).
+
+        A part is read when a term scores it or a condition compares it.
+        """
         scored = self.path(path_id).metrics.get(metric_id)
         if self.metric(metric_id).source.parts is None or scored is None:
             return ()
-        return tuple(dict.fromkeys(term.of for term in scored.terms if term.of is not None))
+        read = [term.of for term in scored.terms] + [condition.part for term in scored.terms for condition in term.when]
+        return tuple(dict.fromkeys(part for part in read if part is not None))
 
     def scored(self, path_id: str) -> Mapping[str, PathMetric]:
         """The metrics *path_id* scores, in the order of the ruleset's metrics, with how it scores each."""
@@ -391,6 +395,21 @@ class Ruleset:
         metric = self.metric(metric_id)
         counts = metric.measure in ("count", "certified_people", "best_of_options")  # no amounts, one people set
         return counts and proportional(scored) and (metric.source.parts is not None) == (scored.combine == "best")
+
+    def needed_facts(self) -> tuple[str, ...]:
+        """The facts a partner must give: those that conditions or the classification read."""
+        conditions = [
+            *(condition for entry in self.scoring.classify for condition in entry.when),
+            *(
+                condition
+                for path in self.paths
+                for scored in path.metrics.values()
+                for term in scored.terms
+                for condition in term.when
+            ),
+        ]
+        read = {condition.fact for condition in conditions if condition.fact is not None}
+        return tuple(fact.id for fact in self.facts if fact.id in read)
 
     def kind(self, metric_id: str, part: str | None) -> str:
         """Whether a metric's given number (or one of its parts) is a count or an amount."""

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from .. import codes
 from ..errors import Problem
 from .model import path_maxima
+from .vocabulary import MICRO
 from .wording import _num
 
 
@@ -51,10 +52,13 @@ def _point_fractions(ruleset: Ruleset) -> Iterator[tuple[str, Fraction]]:
                 yield f"{spot}.min_points", scored.min_points
             for position, term in enumerate(scored.terms):
                 place = f"{spot}.terms[{position}]"
+                # An amount is a whole number of millionths: a point per unit is
+                # a millionth of that per millionth
+                scale = MICRO if ruleset.kind(metric_id, term.of) == "amount" else 1
                 if term.target is not None and term.target > 0:
-                    yield f"{place}.target", maxima[metric_id] / term.target
+                    yield f"{place}.target", maxima[metric_id] / term.target / scale
                 if term.rate is not None and term.rate.per > 0:
-                    yield f"{place}.rate", term.rate.points / term.rate.per
+                    yield f"{place}.rate", term.rate.points / term.rate.per / scale
                 if term.gate is not None:
                     yield f"{place}.gate.points", term.gate.points
                 if term.cap is not None:

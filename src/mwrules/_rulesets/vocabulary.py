@@ -116,7 +116,9 @@ class Condition:
         }[self.operator]
 
     def __str__(self) -> str:
-        return f"{self.on} {self.operator.replace('_', ' ')} {self.threshold}"
+        threshold = self.threshold
+        shown = threshold.numerator if threshold.denominator == 1 else float(threshold)
+        return f"{self.on} {self.operator.replace('_', ' ')} {shown:,}"
 
 
 TERM_KINDS: tuple[str, ...] = ("target", "rate", "gate")
