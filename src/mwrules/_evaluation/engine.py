@@ -40,6 +40,7 @@ answers one of them (see docs/engine.md):
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import sys
@@ -131,6 +132,16 @@ _SESSION_IDS = _IdPool("s")
 _lock = threading.RLock()
 # Bumped in a forked child: engine rulesets made before it are not used again.
 _generation = 0
+_serials = itertools.count(1)
+
+
+def unique_name(prefix: str) -> str:
+    """*prefix* and a serial number: a name no other engine ruleset of this process has.
+
+    The engine would accept a name twice, but its messages could not tell
+    the two apart. (``next`` on a count holds the GIL: no lock needed.)
+    """
+    return f"{prefix}#{next(_serials)}"
 
 
 def _after_fork_in_child() -> None:

@@ -1,0 +1,40 @@
+"""The first evaluation in a process does only the work it needs (bench_first_evaluation.py measures it)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import mwrules
+from mwrules._evaluation.compile import compile_ruleset
+
+
+EXAMPLE = Path(__file__).parents[1] / "examples" / "near-miss.yaml"
+
+
+def modules_after_evaluating(example: Path, *names: str) -> list[str]:
+    """Which of the modules *names* a fresh process has imported once it has evaluated *example*."""
+    script = (
+        f"import sys, mwrules; mwrules.evaluate({str(example)!r}); "
+        f"print(' '.join(name for name in {names!r} if name in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    return result.stdout.split()
+
+
+def test_each_compilation_registers_its_rules_under_a_name_of_its_own():
+    """Two compilations of one ruleset are two engine rulesets with distinct names (a serial number, not a digest)."""
+    ruleset = mwrules.select_ruleset("modern-work@2026-01").ruleset
+
+    first, second = compile_ruleset(ruleset), compile_ruleset(ruleset)
+    first.release()
+    second.release()
+
+    assert first.engine.name != second.engine.name
+    assert first.engine.name.startswith("modern-work@2026-01#")
+
+
+def test_the_first_evaluation_does_not_import_hashlib():
+    """Naming the engine's rules needs no digest, so no OpenSSL at start-up."""
+    assert [] == modules_after_evaluating(EXAMPLE, "hashlib")
