@@ -6,11 +6,17 @@ import subprocess
 import sys
 from pathlib import Path
 
+import attrs
+import pytest
+
 import mwrules
+from mwrules._evaluation import compile as compile_module
 from mwrules._evaluation.compile import compile_ruleset
 
 
-EXAMPLE = Path(__file__).parents[1] / "examples" / "near-miss.yaml"
+ROOT = Path(__file__).parents[1]
+EXAMPLE = ROOT / "examples" / "near-miss.yaml"
+RULESET = ROOT / "rulesets" / "modern-work" / "2026-01.yaml"
 
 
 def modules_after_evaluating(example: Path, *names: str) -> list[str]:
@@ -38,3 +44,23 @@ def test_each_compilation_registers_its_rules_under_a_name_of_its_own():
 def test_the_first_evaluation_does_not_import_hashlib():
     """Naming the engine's rules needs no digest, so no OpenSSL at start-up."""
     assert [] == modules_after_evaluating(EXAMPLE, "hashlib")
+
+
+def test_a_ruleset_read_from_a_file_is_not_checked_again_when_compiled(monkeypatch):
+    """Reading checked it: compiling it runs no check."""
+    ruleset = mwrules.load_ruleset(RULESET)
+    calls = []
+    monkeypatch.setattr(compile_module, "check", lambda ruleset: calls.append(ruleset) or [])
+
+    compile_ruleset(ruleset).release()
+
+    assert [] == calls
+
+
+def test_a_copy_of_a_ruleset_read_from_a_file_is_checked_when_compiled():
+    """attrs.evolve makes a Ruleset in Python: compiling it checks it, and a broken one is refused."""
+    ruleset = mwrules.load_ruleset(RULESET)
+    broken = attrs.evolve(ruleset, scoring=attrs.evolve(ruleset.scoring, path_preference=("smb",)))
+
+    with pytest.raises(mwrules.RulesetError, match="path_preference"):
+        compile_ruleset(broken)

@@ -122,9 +122,10 @@ def compile_ruleset(ruleset: Ruleset) -> CompiledRules:
 
     Raises:
         RulesetError: *ruleset* fails a check of :func:`mwrules.load_ruleset`
-            (a Ruleset built in Python has not been through them).
+            (a Ruleset built in Python has not been through them; one read
+            from a file was checked when it was read).
     """
-    problems = check(ruleset)
+    problems = [] if ruleset.checked else check(ruleset)
     if problems:
         raise RulesetError(problems)
     denominator = points_denominator(ruleset)

@@ -97,6 +97,8 @@ def read_ruleset_file(path: str | Path) -> RulesetFile:
     ruleset, problems = _structure(document)
     if ruleset is not None:
         ruleset = attrs.evolve(ruleset, source=str(path))
+        # check() passed on it (see _structure): compiling it need not check it again
+        object.__setattr__(ruleset, "checked", True)
     located = tuple(document.locate(problem) for problem in problems)
     return RulesetFile(path, document, ruleset, located, _manifest(document.data))
 
