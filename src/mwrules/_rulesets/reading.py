@@ -104,11 +104,14 @@ def read_ruleset_file(path: str | Path) -> RulesetFile:
 
 
 def _manifest(data: object) -> Manifest | None:
+    # Not a mapping: the problem is the whole ruleset's to report (cattrs raises no validation error for it here)
+    if not isinstance(data, dict) or not isinstance(data.get("manifest"), dict):
+        return None
     from cattrs.errors import BaseValidationError  # noqa: PLC0415 - cattrs is imported when first needed (see convert)
 
     try:
-        return _converter().structure(data["manifest"], Manifest) if isinstance(data, dict) else None
-    except (BaseValidationError, KeyError):
+        return _converter().structure(data["manifest"], Manifest)
+    except BaseValidationError:
         return None
 
 
