@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime
+import typing
 from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
@@ -17,8 +18,8 @@ from hypothesis import strategies as st
 
 import mwrules
 from mwrules._input import documents as _documents
-from mwrules._rulesets import reading
-from mwrules._rulesets.fast_structure import FastStructurer
+from mwrules._rulesets import model, reading
+from mwrules._rulesets.fast_structure import FastStructurer, _field_types
 from mwrules._rulesets.model import Manifest, Ruleset
 
 from .test_fuzz import rulesets
@@ -200,6 +201,15 @@ def test_a_changed_ruleset_reads_the_same_or_is_left_to_cattrs(data: Any):
 def test_a_changed_manifest_reads_the_same_or_is_left_to_cattrs(manifest: dict[str, Any]):
     """The manifest alone (read to compare versions even when the rest is wrong) reads as cattrs reads it."""
     assert_same_reading(manifest, Manifest)
+
+
+MODEL_CLASSES = [value for value in vars(model).values() if attrs.has(value)]
+
+
+@pytest.mark.parametrize("cl", MODEL_CLASSES, ids=[cl.__name__ for cl in MODEL_CLASSES])
+def test_the_walker_reads_each_field_as_its_type_hint_says(cl: type):
+    """The annotations the walker evaluates itself (faster) are the types typing.get_type_hints resolves."""
+    assert typing.get_type_hints(cl) == _field_types(cl)
 
 
 def test_a_form_the_walker_does_not_know_is_left_to_cattrs():
