@@ -20,7 +20,7 @@ import mwrules
 from mwrules._input import documents as _documents
 from mwrules._rulesets import model, reading
 from mwrules._rulesets.fast_structure import FastStructurer, _field_types
-from mwrules._rulesets.model import Manifest, Ruleset
+from mwrules._rulesets.model import Cost, Manifest, Ruleset
 
 from .test_fuzz import rulesets
 
@@ -210,6 +210,15 @@ MODEL_CLASSES = [value for value in vars(model).values() if attrs.has(value)]
 def test_the_walker_reads_each_field_as_its_type_hint_says(cl: type):
     """The annotations the walker evaluates itself (faster) are the types typing.get_type_hints resolves."""
     assert typing.get_type_hints(cl) == _field_types(cl)
+
+
+SHIPPED_COSTS = [data["default_costs"] for data in SHIPPED_DATA if "default_costs" in data]
+
+
+@given(changed(SHIPPED_COSTS))
+def test_changed_costs_read_the_same_or_are_left_to_cattrs(costs: dict[str, Any]):
+    """Costs as plan reads them (a partner's, like a ruleset's default_costs) read as cattrs reads them."""
+    assert_same_reading(costs, dict[str, Cost])
 
 
 def test_a_form_the_walker_does_not_know_is_left_to_cattrs():

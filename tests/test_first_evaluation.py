@@ -19,14 +19,16 @@ EXAMPLE = ROOT / "examples" / "near-miss.yaml"
 RULESET = ROOT / "rulesets" / "modern-work" / "2026-01.yaml"
 
 
-def modules_after_evaluating(example: Path, *names: str) -> list[str]:
-    """Which of the modules *names* a fresh process has imported once it has evaluated *example*."""
-    script = (
-        f"import sys, mwrules; mwrules.evaluate({str(example)!r}); "
-        f"print(' '.join(name for name in {names!r} if name in sys.modules))"
-    )
+def modules_after(code: str, *names: str) -> list[str]:
+    """Which of the modules *names* a fresh process has imported once it has run *code*."""
+    script = f"import sys, mwrules; {code}; print(' '.join(name for name in {names!r} if name in sys.modules))"
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     return result.stdout.split()
+
+
+def modules_after_evaluating(example: Path, *names: str) -> list[str]:
+    """Which of the modules *names* a fresh process has imported once it has evaluated *example*."""
+    return modules_after(f"mwrules.evaluate({str(example)!r})", *names)
 
 
 def test_each_compilation_registers_its_rules_under_a_name_of_its_own():
@@ -69,3 +71,10 @@ def test_a_copy_of_a_ruleset_read_from_a_file_is_checked_when_compiled():
 def test_a_valid_ruleset_and_partner_are_read_without_importing_cattrs():
     """cattrs (about 28 ms to import and generate its code) only words problems: the example has none."""
     assert [] == modules_after_evaluating(EXAMPLE, "cattrs")
+
+
+def test_a_plan_with_the_default_costs_does_not_import_cattrs():
+    """Costs without problems are read without cattrs too."""
+    partner = f"__import__('yaml').safe_load(open({str(EXAMPLE)!r}))"
+
+    assert [] == modules_after(f"mwrules.plan({partner})", "cattrs")

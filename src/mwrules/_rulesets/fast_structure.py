@@ -56,8 +56,8 @@ class FastStructurer:
         self._shorthands = dict(shorthands)
         self._readers: dict[Any, _Read] = {}
 
-    def structure(self, data: object, hint: type[T]) -> T | None:
-        """*data* as an instance of *hint*, or None if it is not exactly of a form the walker reads."""
+    def structure(self, data: object, hint: type[T] | Any) -> T | None:
+        """*data* as *hint* (a class, or a type like ``dict[str, Cost]``), or None if not of a form the walker reads."""
         # ValueError is also the hooks' ValueProblem; it and TypeError are what a class's own validators raise
         try:
             return typing.cast("T", self._reader(hint)(data))

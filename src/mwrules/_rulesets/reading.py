@@ -161,6 +161,9 @@ def structure(data: object) -> tuple[Ruleset | None, list[Problem]]:
 
 def structure_costs(data: Mapping[str, object]) -> tuple[dict[str, Cost], list[Problem]]:
     """Costs as a ruleset's ``default_costs`` reads them (numbers, or one per option), or the problems."""
+    costs = _fast().structure(dict(data), dict[str, Cost])
+    if costs is not None:
+        return costs, []
     from cattrs.errors import BaseValidationError  # noqa: PLC0415 - cattrs is imported when first needed (see convert)
 
     try:
