@@ -5,12 +5,14 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import attrs
 import pytest
 
 import mwrules
 from mwrules._evaluation import compile as compile_module
+from mwrules._evaluation import engine as _engine
 from mwrules._evaluation.compile import compile_ruleset
 
 
@@ -78,3 +80,18 @@ def test_a_plan_with_the_default_costs_does_not_import_cattrs():
     partner = f"__import__('yaml').safe_load(open({str(EXAMPLE)!r}))"
 
     assert [] == modules_after(f"mwrules.plan({partner})", "cattrs")
+
+
+def test_the_customer_rules_are_encoded_only_when_first_registered(monkeypatch):
+    """Compiling encodes the rules it registers; those for customer data wait for a partner that has it."""
+    ruleset = mwrules.select_ruleset("modern-work@2026-01").ruleset
+    encoded = []
+    dumps = _engine.json.dumps
+    monkeypatch.setattr(_engine, "json", SimpleNamespace(dumps=lambda value: encoded.append(value) or dumps(value)))
+
+    compiled = compile_ruleset(ruleset)
+    compiled.release()
+
+    assert compiled.customer_engine is not None
+    # one definition: the rules without customer data, and the start and catch-all rules
+    assert [len(compiled.engine.rules) + 2] == [len(definition) for definition in encoded]

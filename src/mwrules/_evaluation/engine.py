@@ -259,7 +259,8 @@ class CompiledRuleset:
                 msg = f"priority of {rule.name} must be 0..65535"
                 raise ValueError(msg)
             definition[rule.name] = dict(rule.when, pri=rule.priority)
-        self._definition = json.dumps(definition)
+        # Encoded when registered: rules registered only for a partner with customer data are often never
+        self._definition = definition
         self._handle: int | None = None
         self._generation = -1
         if register:  # a definition the engine refuses fails here, not at the first evaluation
@@ -270,7 +271,7 @@ class CompiledRuleset:
         """The engine's handle of these rules in this process (called under the lock)."""
         if self._handle is None or self._generation != _generation:
             try:
-                self._handle = _dre.create_ruleset(self.name, self._definition)
+                self._handle = _dre.create_ruleset(self.name, json.dumps(self._definition))
             except _dre.error as error:
                 msg = f"the engine refused the rules of {self.name} ({error})"
                 raise EvaluationError(msg) from None
