@@ -102,6 +102,8 @@ CHANGES = {
     "one-or-per-option-as-list": (("paths", 0, "targets", "net_customer_adds"), [5], True),
     "one-or-per-option-as-per-option": (("paths", 0, "targets", "net_customer_adds"), {"cpor": 5}, False),
     "cost-as-text": (("default_costs", "usage_growth"), "cheap", True),
+    "mapping-key-as-date": (("default_costs", datetime.date(2026, 1, 1)), 1, False),
+    "mapping-key-as-number": (("default_costs", 5), 1, True),
     "shorthand-as-number": (("workloads", 1), 5, True),
     "shorthand-as-date": (("workloads", 1), datetime.date(2026, 1, 1), False),
     "shorthand-object-without-its-name": (("workloads", 0), {"aliases": ["x"]}, True),
