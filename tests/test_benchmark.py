@@ -28,3 +28,20 @@ def test_the_benchmark_measures_both_versions(bench, index: int, capsys):
 
     assert [20] == list(results)
     assert "20 people" in capsys.readouterr().out
+
+
+FIRST_EVALUATION = Path(__file__).parents[1] / "benchmarks" / "bench_first_evaluation.py"
+
+
+def test_the_first_evaluation_benchmark_measures_fresh_processes(capsys):
+    """Two fresh processes: the first and the second evaluation are each measured, and the ratio is printed."""
+    spec = importlib.util.spec_from_file_location("bench_first_evaluation", FIRST_EVALUATION)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+
+    medians = module.measure(processes=2)
+
+    assert ["first", "second"] == list(medians)
+    assert "ratio" in capsys.readouterr().out

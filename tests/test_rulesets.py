@@ -168,6 +168,17 @@ def test_a_mistake_in_a_ruleset_file(
     assert_no_verdict(path, code)
 
 
+def test_a_manifest_that_is_not_a_mapping(capsys: pytest.CaptureFixture[str], folder: Path):
+    """A manifest written as a list is a problem at its line (it once crashed lint with a traceback); exit 1."""
+    path = folder / "2026-01.yaml"
+    edit(path, "manifest:\n", "manifest: [modern-work]\nwas_the_manifest:\n")
+
+    status, output = lint(capsys, folder)
+
+    assert 1 == status
+    assert_reported(output, path, line_of(path, "manifest: [modern-work]"), codes.INVALID_VALUE)
+
+
 def test_maxima_that_miss_the_total_by_a_hair_are_shown_in_full(capsys: pytest.CaptureFixture[str], folder: Path):
     """MW106 once said "add up to 100, not 100" for a max_points of 20.000000001: rounded, the sum hid the mistake."""
     edit(folder / "2026-01.yaml", "    max_points: 20\n", "    max_points: 20.000000001\n")

@@ -18,7 +18,6 @@ never floats.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -100,24 +99,20 @@ class CompiledRules:
 
 
 def compile_ruleset(ruleset: Ruleset) -> CompiledRules:
-    """The engine rules for *ruleset*, registered under a name unique to its content.
+    """The engine rules for *ruleset*, registered under a name unique in this process.
 
     Raises:
         RulesetError: *ruleset* fails a check of :func:`mwrules.load_ruleset`
-            (a Ruleset built in Python has not been through them).
+            (a Ruleset built in Python has not been through them; one read
+            from a file was checked when it was read).
     """
-    problems = check(ruleset)
+    problems = [] if ruleset.checked else check(ruleset)
     if problems:
         raise RulesetError(problems)
     denominator = points_denominator(ruleset)
     builder = _Builder(ruleset, denominator)
     rules = builder.rules()
-    import hashlib  # noqa: PLC0415 - OpenSSL costs 5 ms of start-up; the first evaluation pays it
-
-    digest = hashlib.sha256(
-        json.dumps([(r.name, r.when, r.priority) for r in rules], sort_keys=True).encode()
-    ).hexdigest()[:12]
-    name = f"{ruleset.id}@{ruleset.version}@{digest}"
+    name = _engine.unique_name(f"{ruleset.id}@{ruleset.version}")
     plain = [rule for rule in rules if rule.priority not in _CUSTOMER_STAGES]
     aliases = {
         key: cert.id

@@ -40,6 +40,7 @@ answers one of them (see docs/engine.md):
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import sys
@@ -131,6 +132,16 @@ _SESSION_IDS = _IdPool("s")
 _lock = threading.RLock()
 # Bumped in a forked child: engine rulesets made before it are not used again.
 _generation = 0
+_serials = itertools.count(1)
+
+
+def unique_name(prefix: str) -> str:
+    """*prefix* and a serial number: a name no other engine ruleset of this process has.
+
+    The engine would accept a name twice, but its messages could not tell
+    the two apart. (``next`` on a count holds the GIL: no lock needed.)
+    """
+    return f"{prefix}#{next(_serials)}"
 
 
 def _after_fork_in_child() -> None:
@@ -248,7 +259,8 @@ class CompiledRuleset:
                 msg = f"priority of {rule.name} must be 0..65535"
                 raise ValueError(msg)
             definition[rule.name] = dict(rule.when, pri=rule.priority)
-        self._definition = json.dumps(definition)
+        # Encoded when registered: rules registered only for a partner with customer data are often never
+        self._definition = definition
         self._handle: int | None = None
         self._generation = -1
         if register:  # a definition the engine refuses fails here, not at the first evaluation
@@ -259,7 +271,7 @@ class CompiledRuleset:
         """The engine's handle of these rules in this process (called under the lock)."""
         if self._handle is None or self._generation != _generation:
             try:
-                self._handle = _dre.create_ruleset(self.name, self._definition)
+                self._handle = _dre.create_ruleset(self.name, json.dumps(self._definition))
             except _dre.error as error:
                 msg = f"the engine refused the rules of {self.name} ({error})"
                 raise EvaluationError(msg) from None

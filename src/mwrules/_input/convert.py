@@ -135,6 +135,16 @@ def _structure_date(value: object, _: type) -> datetime.date:
     return parse_date(value)
 
 
+#: How mwrules reads each plain type: the converter's hooks, also used without cattrs (see _rulesets.fast_structure).
+SCALARS: Mapping[type, Callable[[Any, Any], Any]] = {
+    str: _structure_str,
+    int: _structure_int,
+    bool: _structure_bool,
+    Fraction: _structure_fraction,
+    datetime.date: _structure_date,
+}
+
+
 def lazy_hook(build: Callable[[], Callable[[Any, Any], Any]]) -> Callable[[Any, Any], Any]:
     """A hook that builds the real one (cattrs generates its code) on first use, not when mwrules is imported."""
     built = functools.cache(build)
@@ -152,10 +162,11 @@ Hook = Callable[[Any, Any], Any]
 def make_converter(hooks: Mapping[Any, Hook] | None = None) -> cattrs.Converter:
     """A converter that rejects unknown keys and wrong types, and reports them all; with *hooks* of its own.
 
-    cattrs is imported here, when a converter is first needed (loading a
-    ruleset, wording a document's problems, reading verdict JSON), not when
+    cattrs is imported here, when a converter is first needed (wording the
+    problems of a ruleset or a document, reading verdict JSON), not when
     mwrules is imported: it costs 30 ms, as much as the rest of mwrules'
-    own modules, and a partner without problems never needs it.
+    own modules, and a valid ruleset and partner never need it (see
+    _rulesets.fast_structure).
     """
     import cattrs  # noqa: PLC0415 - cattrs is imported when first needed (see convert)
     from cattrs.cols import (  # noqa: PLC0415 - cattrs is imported when first needed (see convert)
@@ -166,11 +177,8 @@ def make_converter(hooks: Mapping[Any, Hook] | None = None) -> cattrs.Converter:
     )
 
     converter = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
-    converter.register_structure_hook(str, _structure_str)
-    converter.register_structure_hook(int, _structure_int)
-    converter.register_structure_hook(bool, _structure_bool)
-    converter.register_structure_hook(Fraction, _structure_fraction)
-    converter.register_structure_hook(datetime.date, _structure_date)
+    for scalar, read in SCALARS.items():
+        converter.register_structure_hook(scalar, read)
     converter.register_unstructure_hook(datetime.date, datetime.date.isoformat)
     converter.register_unstructure_hook(Fraction, str)
 

@@ -350,6 +350,9 @@ class Ruleset:
     source: str | None = attrs.field(default=None, eq=False, metadata={"internal": True})
     #: Where the keys written out from shorthand were written (see _rulesets.shorthand.Origins)
     origins: Origins | None = attrs.field(default=None, eq=False, repr=False, metadata={"internal": True})
+    #: Whether :func:`~mwrules.ruleset.check` passed on this very object (the loader sets it, so that
+    #: compiling does not check again). Not an argument: a copy made with attrs.evolve is checked again.
+    checked: bool = attrs.field(default=False, init=False, eq=False, repr=False, metadata={"internal": True})
 
     @property
     def id(self) -> str:

@@ -1,4 +1,8 @@
-"""Reading ruleset files: the cattrs converter and its hooks, the shape of a ruleset, and its file:line problems."""
+"""Reading ruleset files: the shape of a ruleset, and its file:line problems.
+
+A valid file is read without cattrs (see :mod:`.fast_structure`); the cattrs
+converter and its hooks read the others, and word every problem.
+"""
 
 from __future__ import annotations
 
@@ -13,9 +17,10 @@ import attrs
 
 from .. import codes
 from .._input import documents as _documents
-from .._input.convert import ValueProblem, dict_structure_fn, lazy_hook, make_converter, problems_from, shown
+from .._input.convert import SCALARS, ValueProblem, dict_structure_fn, lazy_hook, make_converter, problems_from, shown
 from ..errors import Problem
 from .checks import check
+from .fast_structure import FastStructurer
 from .model import SHORTHANDS, Cost, Manifest, Ruleset, WorkloadSpec
 from .shorthand import expand
 
@@ -37,6 +42,13 @@ def _converter() -> cattrs.Converter:
             Ruleset: structure_ruleset,
         }
     )
+
+
+@functools.cache
+def _fast() -> FastStructurer:
+    """What reads a valid ruleset without cattrs: the converter's forms and hooks (see fast_structure)."""
+    # Target, Cost and WorkloadSpec's shorthand are forms the walker knows: only the numbers need a hook
+    return FastStructurer({**SCALARS, Fraction: _structure_number}, SHORTHANDS)
 
 
 def _structure_number(value: object, _: type) -> Fraction:
@@ -91,16 +103,24 @@ def read_ruleset_file(path: str | Path) -> RulesetFile:
     ruleset, problems = _structure(document)
     if ruleset is not None:
         ruleset = attrs.evolve(ruleset, source=str(path))
+        # check() passed on it (see _structure): compiling it need not check it again
+        object.__setattr__(ruleset, "checked", True)
     located = tuple(document.locate(problem) for problem in problems)
     return RulesetFile(path, document, ruleset, located, _manifest(document.data))
 
 
 def _manifest(data: object) -> Manifest | None:
+    # Not a mapping: the problem is the whole ruleset's to report (cattrs raises no validation error for it here)
+    if not isinstance(data, dict) or not isinstance(data.get("manifest"), dict):
+        return None
+    manifest = _fast().structure(data["manifest"], Manifest)
+    if manifest is not None:
+        return manifest
     from cattrs.errors import BaseValidationError  # noqa: PLC0415 - cattrs is imported when first needed (see convert)
 
     try:
-        return _converter().structure(data["manifest"], Manifest) if isinstance(data, dict) else None
-    except (BaseValidationError, KeyError):
+        return _converter().structure(data["manifest"], Manifest)
+    except BaseValidationError:
         return None
 
 
@@ -121,9 +141,13 @@ def structure(data: object) -> tuple[Ruleset | None, list[Problem]]:
     if not isinstance(data, dict):
         message = "a ruleset must be a mapping of keys (manifest, certifications, ...)"
         return None, [Problem("$", message, code=codes.INVALID_VALUE)]
+    data, origins = expand(data)
+    ruleset = _fast().structure(data, Ruleset)
+    if ruleset is not None and not origins.shape_problems:
+        return attrs.evolve(ruleset, origins=origins), []
+    # Not read without cattrs: it reports what is wrong (or reads a form the walker does not know)
     from cattrs.errors import BaseValidationError  # noqa: PLC0415 - cattrs is imported when first needed (see convert)
 
-    data, origins = expand(data)
     try:
         ruleset = _converter().structure(data, Ruleset)
     except BaseValidationError as error:
@@ -134,6 +158,9 @@ def structure(data: object) -> tuple[Ruleset | None, list[Problem]]:
 
 def structure_costs(data: Mapping[str, object]) -> tuple[dict[str, Cost], list[Problem]]:
     """Costs as a ruleset's ``default_costs`` reads them (numbers, or one per option), or the problems."""
+    costs = _fast().structure(dict(data), dict[str, Cost])
+    if costs is not None:
+        return costs, []
     from cattrs.errors import BaseValidationError  # noqa: PLC0415 - cattrs is imported when first needed (see convert)
 
     try:

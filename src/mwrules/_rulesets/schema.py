@@ -3,7 +3,8 @@
 Ruleset files: generated from the ruleset model.
 
 The attrs classes in :mod:`mwrules.ruleset` are the one description of the
-format: the loader structures them with cattrs, and this module walks the
+format: the loader structures them (with cattrs when there are problems to
+word, see :mod:`.fast_structure`), and this module walks the
 same classes (their field types, defaults and documentation) to write the
 schema that editors use for completion and red squiggles. The schema covers
 the shape of a file (keys, types, required keys); the checks that need the
