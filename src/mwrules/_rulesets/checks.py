@@ -658,12 +658,20 @@ def _check_joins(ruleset: Ruleset) -> list[Problem]:
         problems.append(Problem("$.paths", message, suggestion, code=codes.TOO_MANY_TO_JOIN))
     for index, path in enumerate(ruleset.paths):
         for metric_id, scored in path.metrics.items():
-            if len(scored.terms) > MAX_JOINED:
+            # The points rule joins each measure, each gate's decision and each condition's
+            measures = {term.of for term in scored.terms}
+            joined = len(measures) + sum(term.gate is not None for term in scored.terms)
+            joined += sum(len(term.when) for term in scored.terms) + (ruleset.scoring.choose == "classify")
+            if joined > MAX_JOINED:
+                what = (
+                    f"{len(scored.terms)} association options: at most {MAX_JOINED} (the best is chosen in one rule)"
+                    if ruleset.proportional(path.id, metric_id)
+                    else f"{joined} measures, gates and conditions: at most {MAX_JOINED} (one rule decides the points)"
+                )
                 problems.append(
                     Problem(
                         f"$.paths[{index}].metrics.{metric_id}",
-                        f"{len(scored.terms)} association options: at most {MAX_JOINED} "
-                        "(the best is chosen in one rule)",
+                        what,
                         suggestion,
                         code=codes.TOO_MANY_TO_JOIN,
                     )
