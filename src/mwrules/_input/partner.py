@@ -728,9 +728,13 @@ def _wrong_kind(where: str, metric: MetricSpec, value: object) -> list[Problem]:
     amounts = value.items() if isinstance(value, Mapping) else [(None, value)]
     problems = []
     for option, given in amounts:
-        if not isinstance(given, int | Fraction):
-            continue
-        amount = Fraction(given)
+        # The document's own number (as read), or one a Partner built in Python holds
+        if isinstance(given, float) and math.isfinite(given):
+            amount = Fraction(repr(float.__float__(given)))
+        elif isinstance(given, int | Fraction) and not isinstance(given, bool):
+            amount = Fraction(given)
+        else:
+            continue  # reported as the wrong type
         kind = metric.source.number if option is None else kinds.get(option)
         spot = where if option is None else _documents.child(where, option)
         if kind == "count" and amount.denominator != 1:
