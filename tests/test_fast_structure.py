@@ -28,6 +28,10 @@ from .test_fuzz import rulesets
 
 SHIPPED = sorted((Path(__file__).parents[1] / "rulesets").glob("*/*.yaml"))
 SHIPPED_DATA = [_documents.read_file(path, "the ruleset", fmt="yaml").data for path in SHIPPED]
+#: 2026-01 as written before the vocabulary, with its shorthand (measure, targets): the forms changed below
+SHORTHAND_2026 = _documents.read_file(
+    Path(__file__).parent / "data" / "shorthand" / "modern-work" / "2026-01.yaml", "the ruleset", fmt="yaml"
+).data
 
 
 def typed(value: Any) -> Any:
@@ -137,7 +141,7 @@ CHANGES = {
 @pytest.mark.parametrize(("where", "value", "refused"), CHANGES.values(), ids=CHANGES.keys())
 def test_each_form_reads_as_cattrs_reads_it_or_is_left_to_cattrs(where: tuple[Any, ...], value: Any, refused: bool):
     """One change to a valid ruleset: if cattrs refuses it, the walker does not read it; else both read the same."""
-    data = copy.deepcopy(SHIPPED_DATA[-1])
+    data = copy.deepcopy(SHORTHAND_2026)
     parent = data
     for key in where[:-1]:
         parent = parent[key]
@@ -286,3 +290,32 @@ def test_the_numbers_of_a_ruleset_are_exact_fractions():
 
     assert ruleset is not None
     assert typed(Fraction(5, 2)) == typed(ruleset.metrics[0].max_points)
+
+
+#: One change to the shipped 2026-01, in the vocabulary: (where, new value, whether cattrs refuses it)
+VOCABULARY_CHANGES = {
+    "combine-not-allowed": (("paths", 0, "metrics", "usage_growth", "combine"), "average", True),
+    "term-target-as-text": (("paths", 0, "metrics", "usage_growth", "terms", 0, "target"), "1000", True),
+    "term-target-not-whole": (("paths", 0, "metrics", "usage_growth", "terms", 0, "target"), 2.5, False),
+    "term-rate": (
+        ("paths", 0, "metrics", "usage_growth", "terms", 0),
+        {"of": "cpor", "rate": {"points": 3, "per": 1}},
+        False,
+    ),
+    "source-kind-not-allowed": (("metrics", 0, "source"), {"number": "money"}, True),
+    "people-set-as-text": (("metrics", 1, "source", "people", "intermediate"), "teams", True),
+    "terms-as-object": (("paths", 1, "metrics", "net_customer_adds", "terms"), {"target": 5}, True),
+}
+
+
+@pytest.mark.parametrize(("where", "value", "refused"), VOCABULARY_CHANGES.values(), ids=VOCABULARY_CHANGES.keys())
+def test_each_form_of_the_vocabulary_reads_as_cattrs_reads_it(where: tuple[Any, ...], value: Any, refused: bool):
+    """One change to the shipped ruleset's terms or sources: the walker reads what cattrs reads, and only that."""
+    data = copy.deepcopy(SHIPPED_DATA[-1])
+    parent = data
+    for key in where[:-1]:
+        parent = parent[key]
+    parent[where[-1]] = value
+
+    assert refused == (with_cattrs(data, Ruleset) is None)
+    assert_same_reading(data)

@@ -92,20 +92,12 @@ def test_the_shipped_rulesets_pass_lint(capsys: pytest.CaptureFixture[str]):
             id="unknown-certification",
         ),
         pytest.param(
-            "      net_customer_adds: 10 ",
-            "      net_customer_add: 10 ",
+            "      net_customer_adds: {terms: [{target: 10}]}",
+            "      net_customer_add: {terms: [{target: 10}]}",
             "net_customer_add:",
             "",
             codes.UNKNOWN_METRIC,
             id="unknown-metric",
-        ),
-        pytest.param(
-            "      deployments: {cpor: 5, csp: 10}\n",
-            "",
-            "    targets:",
-            "  - id: smb",
-            codes.MISSING_TARGET,
-            id="path-missing-a-threshold",
         ),
         pytest.param(
             "    max_points: 20\n",
@@ -166,6 +158,27 @@ def test_a_mistake_in_a_ruleset_file(
     assert 1 == status
     assert_reported(output, path, line_of(path, needle, after=after), code)
     assert_no_verdict(path, code)
+
+
+def test_a_path_written_with_targets_needs_one_for_every_metric(capsys: pytest.CaptureFixture[str], tmp_path: Path):
+    """In today's shorthand (targets), a path scores every metric: one left out is MW104 at the path's targets."""
+    folder = tmp_path / "modern-work"
+    shutil.copytree(Path(__file__).parent / "data" / "shorthand" / "modern-work", folder)
+    path = folder / "2026-01.yaml"
+    edit(path, "      deployments: {cpor: 5, csp: 10}\n", "")
+
+    status, output = lint(capsys, folder)
+
+    assert 1 == status
+    assert_reported(output, path, line_of(path, "    targets:", after="  - id: smb"), codes.MISSING_TARGET)
+    assert_no_verdict(path, codes.MISSING_TARGET)
+
+
+def test_the_shorthand_reads_as_the_vocabulary_it_stands_for():
+    """The shipped versions as written before the vocabulary (measure, level, targets) read as the shipped ones."""
+    for version in ("2023-06", "2026-01"):
+        written = mwrules.load_ruleset(Path(__file__).parent / "data" / "shorthand" / "modern-work" / f"{version}.yaml")
+        assert mwrules.load_ruleset(SHIPPED / f"{version}.yaml") == written
 
 
 def test_a_manifest_that_is_not_a_mapping(capsys: pytest.CaptureFixture[str], folder: Path):

@@ -85,9 +85,9 @@ def expand(data: dict[str, Any]) -> tuple[dict[str, Any], Origins]:
             for index, metric in enumerate(metrics)
         ]
     if isinstance(paths, list):
-        measures = _measures(metrics)
+        measures, levels = _measures(metrics), _levels(metrics)
         data["paths"] = [
-            _path(index, path, measures, origins) if isinstance(path, dict) and "targets" in path else path
+            _path(index, path, measures, levels, origins) if isinstance(path, dict) and "targets" in path else path
             for index, path in enumerate(paths)
         ]
     return data, origins
@@ -99,6 +99,15 @@ def _measures(metrics: object) -> dict[str, str | None]:
         str(metric["id"]): metric.get("measure")
         for metric in (metrics if isinstance(metrics, list) else ())
         if isinstance(metric, dict) and "id" in metric
+    }
+
+
+def _levels(metrics: object) -> dict[str, str]:
+    """Per certified_people metric id, its level: the people set its target counts."""
+    return {
+        str(metric["id"]): metric["level"]
+        for metric in (metrics if isinstance(metrics, list) else ())
+        if isinstance(metric, dict) and "id" in metric and isinstance(metric.get("level"), str)
     }
 
 
@@ -197,7 +206,9 @@ def _not_a_measure(where: str, measure: object) -> Problem:
     )
 
 
-def _path(index: int, path: dict[str, Any], measures: dict[str, str | None], origins: Origins) -> dict[str, Any]:
+def _path(
+    index: int, path: dict[str, Any], measures: dict[str, str | None], levels: dict[str, str], origins: Origins
+) -> dict[str, Any]:
     where = f"$.paths[{index}]"
     path = dict(path)
     targets = path.pop("targets")
@@ -242,6 +253,8 @@ def _path(index: int, path: dict[str, Any], measures: dict[str, str | None], ori
             }
             for position, option in enumerate(target):
                 origins.add(f"{spot}.terms[{position}]", f"{written}.{option}")
+        elif str(metric_id) in levels and measures.get(str(metric_id)) == "certified_people":
+            metrics[metric_id] = {"terms": [{"of": levels[str(metric_id)], "target": target}]}
         else:
             metrics[metric_id] = {"terms": [{"target": target}]}
     path["metrics"] = metrics

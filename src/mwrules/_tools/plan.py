@@ -339,7 +339,8 @@ def _check_search(ruleset: Ruleset, verdict: Verdict, path_id: str, need: Fracti
             f"the cheapest plan on {path_id} would take about {steps:,} steps to find, more than {PLAN_STEPS:,}: "
             "the ruleset's targets are large on several metrics"
         )
-        problem = Problem(f"$.paths[{ruleset.paths.index(ruleset.path(path_id))}].targets", message, code=codes.LIMIT)
+        where = f"$.paths[{ruleset.paths.index(ruleset.path(path_id))}].metrics"
+        problem = Problem(ruleset.origins(where) if ruleset.origins else where, message, code=codes.LIMIT)
         raise InputError([problem], what="the plan")
 
 
