@@ -169,6 +169,15 @@ SCENARIOS: dict[str, tuple[dict[str, str | tuple[str, str]], list[str]]] = {
         ["lint", RULESET],
     ),
     "MW131": ({PARTNER: "partner_id: contoso\nas_of: 2023-01-01\n"}, ["evaluate", PARTNER]),
+    "MW133": (
+        {
+            "modern-work/cases/2026-01/every-metric-capped-through-dpor-and-csp.yaml": (
+                "usage_growth: {cpor: 0, csp: 2001}",
+                "usage_growth: {cpor: 501, csp: 2001}",
+            )
+        },
+        ["lint", RULESET],
+    ),
     "MW132": ({PARTNER: "partner_id: contoso\n"}, ["evaluate", PARTNER, "--ruleset", "modern-work@2025-01"]),
     "MW201": ({PARTNER: PEOPLE + "  - {id: P1}\n"}, ["evaluate", PARTNER]),
     "MW202": ({PARTNER: PEOPLE + "  - {id: ''}\n"}, ["evaluate", PARTNER]),

@@ -51,6 +51,7 @@ FILE_NAME_MISMATCH = "MW122"
 CASE_MISMATCH = "MW130"
 NO_VERSION_IN_FORCE = "MW131"
 UNKNOWN_RULESET = "MW132"
+UNCOVERED = "MW133"
 
 DUPLICATE_PERSON = "MW201"
 EMPTY_PERSON_ID = "MW202"
@@ -96,6 +97,7 @@ CODES: Mapping[str, str] = MappingProxyType(
         CASE_MISMATCH: "a case's expected verdict does not match the verdict",
         NO_VERSION_IN_FORCE: "no version of the ruleset is in force on the partner's date",
         UNKNOWN_RULESET: "no ruleset or version has that name",
+        UNCOVERED: "a rule branch no case exercises, in a ruleset that requires full coverage",
         DUPLICATE_PERSON: "the same person id appears twice",
         EMPTY_PERSON_ID: "a person id is empty",
         EXPIRES_BEFORE_EARNED: "a certification expires before it was earned",

@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from typing import Any
 
     from .._tools.cases import CaseResult
+    from .._tools.coverage import Coverage
+    from ..errors import Problem
     from ..limits import Limits
     from ..ruleset import Ruleset
 
@@ -201,28 +203,67 @@ def _lint(args: argparse.Namespace) -> int:
 def _test(args: argparse.Namespace) -> int:
     from .._rulesets.versions import yaml_files
     from .._tools.cases import cases_dir, run_case
+    from .._tools.coverage import coverage_to_text, of_results
     from .._tools.lint import ruleset_files
     from ..ruleset import read_ruleset_file, rulesets_dir
 
+    text = args.format == "text"
     files, problems = ruleset_files(args.paths or [rulesets_dir()])
     results: list[CaseResult] = []
+    reports: list[Coverage] = []
     for path in files:
         loaded = read_ruleset_file(path)
         problems += loaded.problems
         if loaded.ruleset is not None and not loaded.problems:
+            ran = []
             for case_path in yaml_files(cases_dir(path)):
-                result = run_case(case_path, loaded.ruleset)
-                results.append(result)
-                _print_result(result)
-    for problem in problems:
-        print(f"ERROR {problem}")
+                ran.append(run_case(case_path, loaded.ruleset))
+                if text:
+                    _print_result(ran[-1])
+            results += ran
+            if args.coverage:
+                reports.append(of_results(loaded.ruleset, ran))
     passed = sum(result.passed for result in results)
-    print(f"{passed} passed, {len(results) - passed} failed" + (f", {len(problems)} error(s)" if problems else ""))
-    if not results and not problems:
-        print("no case ran: cases live in <ruleset folder>/cases/<version>/*.yaml")
+    if text:
+        for report in reports:
+            print(coverage_to_text(report))
+        for problem in problems:
+            print(f"ERROR {problem}")
+        print(f"{passed} passed, {len(results) - passed} failed" + (f", {len(problems)} error(s)" if problems else ""))
+        if not results and not problems:
+            print("no case ran: cases live in <ruleset folder>/cases/<version>/*.yaml")
+    else:
+        print(json.dumps(_test_json(results, problems, reports if args.coverage else None), indent=2))
     if any(problem.code == codes.UNREADABLE for problem in problems):
         return EXIT_BAD_INPUT
     return EXIT_OK if results and passed == len(results) and not problems else EXIT_PROBLEMS
+
+
+def _test_json(results: list[CaseResult], problems: list[Problem], reports: list[Coverage] | None) -> dict[str, Any]:
+    """``test --format json``: each case's result, the problems, and the coverage when asked for."""
+    from .._tools.cases import mismatch_problems
+
+    cases = [
+        {
+            "ruleset": result.ruleset.id,
+            "version": result.ruleset.version,
+            "case": result.path.stem,
+            "file": str(result.path),
+            "passed": result.passed,
+            "problems": [str(problem) for problem in (*mismatch_problems(result), *result.problems)],
+        }
+        for result in results
+    ]
+    passed = sum(result.passed for result in results)
+    found: dict[str, Any] = {
+        "cases": cases,
+        "passed": passed,
+        "failed": len(results) - passed,
+        "errors": [str(problem) for problem in problems],
+    }
+    if reports is not None:
+        found["coverage"] = [report.to_json() for report in reports]
+    return found
 
 
 def _print_result(result: CaseResult) -> None:

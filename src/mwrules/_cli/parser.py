@@ -268,6 +268,15 @@ def _parser() -> argparse.ArgumentParser:
         "test", help="run the cases beside each ruleset", description="run the cases beside each ruleset"
     )
     test_command.add_argument("paths", nargs="*", type=_path, metavar="PATH", help=paths_help)
+    test_command.add_argument(
+        "--coverage",
+        action="store_true",
+        help="also report, per ruleset, which rules and branches of them (a gate met or not, a cap reached or not, "
+        "an option winning) the cases exercised",
+    )
+    test_command.add_argument(
+        "--format", choices=("text", "json"), default="text", help="json: the cases' results (and coverage) as data"
+    )
 
     diff_help = "how a ruleset change changes the verdicts of a portfolio of partners"
     diff_command = commands.add_parser("diff", help=diff_help, description=diff_help)

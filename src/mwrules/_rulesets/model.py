@@ -50,6 +50,11 @@ class Manifest:
         default=None,
     )
     source: str = _doc("Where the criteria are published.")
+    coverage: Literal["none", "required"] = _doc(
+        "required: lint reports every rule branch that the cases beside this version do not exercise (mwrules "
+        "test --coverage lists them); none: it does not.",
+        default="none",
+    )
 
 
 @attrs.frozen(kw_only=True)

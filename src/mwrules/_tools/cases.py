@@ -71,6 +71,8 @@ class CaseResult:
     mismatches: tuple[Mismatch, ...] = ()
     problems: tuple[Problem, ...] = ()
     document: _documents.Document | None = attrs.field(default=None, eq=False, repr=False)
+    #: The verdict the case's partner got (None: the case or its partner could not be read)
+    verdict: Verdict | None = attrs.field(default=None, eq=False, repr=False)
 
     @property
     def passed(self) -> bool:
@@ -233,7 +235,9 @@ def run_case(path: Path, ruleset: Ruleset) -> CaseResult:
         problems = tuple(attrs.evolve(problem, where="$.partner" + problem.where[1:]) for problem in error.problems)
         return CaseResult(path, ruleset, problems=problems)
     verdict = evaluate_with(partner, RulesetChoice(ruleset, f"the case's ruleset, {ruleset}"))
-    return CaseResult(path, ruleset, mismatches=tuple(mismatches(case, verdict)), document=case.document)
+    return CaseResult(
+        path, ruleset, mismatches=tuple(mismatches(case, verdict)), document=case.document, verdict=verdict
+    )
 
 
 def mismatch_problems(result: CaseResult) -> list[Problem]:

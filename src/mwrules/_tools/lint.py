@@ -8,7 +8,8 @@ What is checked, for each ruleset file:
   ruleset's id (``rulesets/<id>/``): the same checks as choosing a version by
   date (file names, overlapping versions, effective dates in order);
 * its cases (``cases/<version>/*.yaml``): each must produce the verdict it
-  wants.
+  wants; and, when its manifest says ``coverage: required``, together they
+  must exercise every branch of every rule (see :mod:`.coverage`).
 
 Problems come sorted by file and line, each with its stable code.
 """
@@ -25,6 +26,7 @@ from .._rulesets.versions import check_versions, family_files, sort_problems, ya
 from ..errors import Problem
 from ..ruleset import RulesetFile, read_ruleset_file
 from .cases import cases_dir, mismatch_problems, run_case
+from .coverage import Coverage, of_results
 
 
 @attrs.frozen
@@ -78,10 +80,33 @@ def lint(paths: Sequence[Path]) -> LintReport:
     for loaded in read.values():
         if loaded.ruleset is None or loaded.problems:
             continue
-        for case_path in yaml_files(cases_dir(loaded.path)):
-            cases += 1
-            result = run_case(case_path, loaded.ruleset)
+        results = [run_case(case_path, loaded.ruleset) for case_path in yaml_files(cases_dir(loaded.path))]
+        cases += len(results)
+        for result in results:
             problems += result.problems
             if result.mismatches:
                 problems += mismatch_problems(result)
+        if loaded.ruleset.manifest.coverage == "required":
+            problems += uncovered_problems(loaded, of_results(loaded.ruleset, results))
     return LintReport(tuple(sort_problems(problems)), tuple(read.values()), cases)
+
+
+def uncovered_problems(loaded: RulesetFile, coverage: Coverage) -> list[Problem]:
+    """A problem (MW133) per rule branch no case exercises, at the manifest's ``coverage`` key."""
+    folder = cases_dir(loaded.path)
+    where = f"{folder.parent.name}/{folder.name}/"
+    if not coverage.cases and coverage.branches:  # one problem, not one per branch
+        message = f"no case exercises any of its {len(coverage.branches)} rule branches: {where} has no cases"
+        hint = "add cases that exercise every branch; mwrules test --coverage lists them"
+        return [loaded.locate(Problem("$.manifest.coverage", message, hint, code=codes.UNCOVERED))]
+    return [
+        loaded.locate(
+            Problem(
+                "$.manifest.coverage",
+                f"no case exercises rule {branch.rule}, branch {branch.branch!r} ({coverage.summary()})",
+                f"add a case to {where} that does; mwrules test --coverage lists every branch",
+                code=codes.UNCOVERED,
+            )
+        )
+        for branch in coverage.uncovered
+    ]
