@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import datetime
 import json
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from mwrules._output.json import verdict_from_json
+import mwrules
+from mwrules._output.json import partner_to_json, verdict_from_json
 from mwrules._tools.cases import load_case, mismatches
 from mwrules.cli import main
 
@@ -54,3 +56,19 @@ def test_the_hand_worked_verdict_is_what_mwrules_evaluate_prints(path: Path, tmp
     assert status == 0, output.err
     verdict = verdict_from_json(json.loads(output.out))
     assert [str(mismatch) for mismatch in mismatches(case, verdict)] == []
+
+
+def test_a_partner_with_facts_and_amounts_reads_back_from_its_json():
+    """partner_to_json keeps facts and amounts exact: the document read back is the same partner."""
+    ruleset = mwrules.load_ruleset(SHAPES / "08-sum-of-parts" / "2026-01.yaml")
+    document = {
+        "partner_id": "p",
+        "as_of": "2026-06-30",
+        "metrics": {"smb": {"usage_growth": {"azure": 31250.5, "m365": 3}}},
+        "facts": {"unused": 0.96},
+    }
+    partner = mwrules.load_partner(document, ruleset)
+
+    assert partner.metrics["smb"]["usage_growth"]["azure"] == Fraction(62501, 2)
+    assert partner.facts == {"unused": Fraction(24, 25)}
+    assert mwrules.load_partner(partner_to_json(partner), ruleset) == partner

@@ -113,12 +113,25 @@ def partner_to_json(partner: Partner) -> dict[str, Any]:
         for person in partner.people
     ]
     document["metrics"] = {
-        path: {metric: dict(value) if isinstance(value, Mapping) else value for metric, value in values.items()}
+        path: {metric: _measures_to_json(value) for metric, value in values.items()}
         for path, values in partner.metrics.items()
     }
+    if partner.facts:
+        document["facts"] = {fact: _measure_to_json(value) for fact, value in partner.facts.items()}
     if partner.customers is not None:
         document["customers"] = [_customer_to_json(customer) for customer in partner.customers]
     return document
+
+
+def _measures_to_json(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {part: _measure_to_json(amount) for part, amount in value.items()}
+    return _measure_to_json(value)
+
+
+def _measure_to_json(value: Any) -> Any:
+    """A count as is; an amount as the decimal number it was written as (exact: at most 6 decimal places)."""
+    return float(exact_text(value)) if isinstance(value, Fraction) and value.denominator != 1 else value
 
 
 def _customer_to_json(customer: Customer) -> dict[str, Any]:
