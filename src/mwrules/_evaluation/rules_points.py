@@ -279,6 +279,22 @@ def _shortfalls(builder: _Builder, session: _engine.Session, path_id: str, total
 
 
 def _why_low(metric: MetricSpec, result: MetricResult) -> str:
+    if result.terms:
+        # The first gate not met is why a gated metric is low: it closes the terms that require it
+        unmet = next((term for term in result.terms.values() if term.met is False), None)
+        failing = next((term for term in result.terms.values() if term.closed_by), None)
+        given = {term.of: exact_text(term.measure) for term in result.terms.values()}
+        if unmet is not None:
+            closed = [term.term for term in result.terms.values() if unmet.term in term.closed_by]
+            shut = f", so {' and '.join(closed)} {'earns' if len(closed) == 1 else 'earn'} nothing" if closed else ""
+            reason = f"the gate {unmet.term} is not met ({unmet.of or 'measure'} {exact_text(unmet.measure)}){shut}"
+        elif failing is not None:
+            reason = f"{failing.term} earns nothing unless {' and '.join(failing.closed_by)}"
+        elif None in given:
+            reason = f"the measure is {given[None]}"
+        else:
+            reason = f"the terms earn too little ({', '.join(f'{of} {value}' for of, value in given.items())})"
+        return reason
     if metric.measure == "certified_people":
         if not result.people:
             return f"no person holds an eligible {metric.level} certification valid on the evaluation date"

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Mapping, Sequence
+from fractions import Fraction
 
 from .._evaluation.compile import points_for
 from .._rulesets.versions import select_ruleset
 from ..ruleset import Ruleset
 from ..verdict import MetricResult, PathResult, TraceStep, Verdict, certified_people, format_points, tenant_steps
+from .explain_terms import classification_line, steps_read, term_lines
 
 
 _MAX_NAMES = 10  # people named per metric before "and N more"
@@ -23,11 +25,12 @@ def summary(verdict: Verdict, ruleset: Ruleset | None = None) -> str:
     ruleset = _ruleset_of(verdict, ruleset, "summary")
     lines = [_headline(verdict, ruleset), ""]
     path_ids = list(verdict.paths)
-    width = max(len(metric.id) + len(format_points(metric.max_points)) + 7 for metric in ruleset.metrics)
+    metrics = [metric for metric in ruleset.metrics if any(metric.id in verdict.paths[p].metrics for p in path_ids)]
+    width = max(len(metric.id) + len(format_points(metric.max_points)) + 7 for metric in metrics)
     lines.append("metric".ljust(width) + "".join(path_id.rjust(12) for path_id in path_ids))
-    for metric in ruleset.metrics:
+    for metric in metrics:
         label = f"{metric.id} (max {format_points(metric.max_points)})"
-        cells = "".join(format_points(verdict.paths[p].metrics[metric.id].points).rjust(12) for p in path_ids)
+        cells = "".join(_cell(verdict.paths[p].metrics.get(metric.id), metric.max_points).rjust(12) for p in path_ids)
         lines.append(label.ljust(width) + cells)
     lines.append("total".ljust(width) + "".join(format_points(verdict.paths[p].score).rjust(12) for p in path_ids))
     lines.append(
@@ -40,6 +43,14 @@ def summary(verdict: Verdict, ruleset: Ruleset | None = None) -> str:
     return "\n".join(lines)
 
 
+def _cell(result: MetricResult | None, most: Fraction) -> str:
+    """A metric's points on a path: "—" when the path does not score it, "of N" when its maximum is the path's own."""
+    if result is None:
+        return "—"
+    points = format_points(result.points)
+    return points if result.max == most else f"{points} of {format_points(result.max)}"
+
+
 def explain(verdict: Verdict, ruleset: Ruleset | None = None) -> str:
     """For every metric of every path, how its points were reached, and why a path fails.
 
@@ -50,16 +61,24 @@ def explain(verdict: Verdict, ruleset: Ruleset | None = None) -> str:
     certified = certified_people(verdict.trace)
     tenants = tenant_steps(verdict.trace)
     names = {cert.id: cert.name for cert in ruleset.certifications}
+    steps = steps_read(verdict.trace)
     lines = [_headline(verdict, ruleset)]
+    chosen = classification_line(verdict.paths[verdict.path], ruleset, steps) if verdict.path in verdict.paths else None
+    if chosen is not None:
+        lines.append(chosen)
     for path in verdict.paths.values():
         lines += ["", _path_heading(path, ruleset)]
-        for metric in ruleset.metrics:
-            result = path.metrics[metric.id]
+        for metric_id in ruleset.scored(path.path):
+            result = path.metrics[metric_id]
             lines.append(
-                f"  {metric.id}: {format_points(result.points)} of {format_points(result.max)} points"
+                f"  {metric_id}: {format_points(result.points)} of {format_points(result.max)} points"
                 f"  [{result.rule}, step {result.step}]"
             )
-            lines += [f"    {line}" for line in _how(result, ruleset, path.path, certified, names)]
+            if result.terms:
+                how = term_lines(result, ruleset, path.path, steps)
+            else:
+                how = _how(result, ruleset, path.path, certified, names)
+            lines += [f"    {line}" for line in how]
             if result.derived:
                 lines += [f"    {line}" for line in _tenants(result, path.path, tenants)]
         lines.append(f"  total: {format_points(path.score)} points  [total:{path.path}]")
@@ -101,14 +120,32 @@ def _ruleset_of(verdict: Verdict, ruleset: Ruleset | None, caller: str) -> Rules
 def _headline(verdict: Verdict, ruleset: Ruleset) -> str:
     scoring = ruleset.scoring
     status = "QUALIFIED" if verdict.qualified else "NOT QUALIFIED"
-    path_title = ruleset.path(verdict.path).title
+    path = ruleset.path(verdict.path)
+    total = scoring.total_points if path.total_points is None else path.total_points
     reason = f" ({verdict.ruleset.reason})" if verdict.ruleset.reason else ""
     return (
         f"{verdict.partner_id} on {verdict.as_of}, {ruleset.manifest.title} {ruleset.version}{reason}\n"
-        f"{status} on {verdict.path} ({path_title}): {format_points(verdict.score)} of "
-        f"{format_points(scoring.total_points)} points (a path needs {format_points(scoring.min_total_points)}, "
-        f"and at least {format_points(scoring.min_metric_points)} in every metric)"
+        f"{status} on {verdict.path} ({path.title}): {format_points(verdict.score)} of "
+        f"{format_points(total)} points (a path needs {format_points(ruleset.pass_mark(path.id))}, "
+        f"and {_least(ruleset, path.id)})"
     )
+
+
+def _least(ruleset: Ruleset, path_id: str) -> str:
+    """What the pass rule asks of each metric of a path: "at least 1 in every metric", and the path's exceptions."""
+    usual = ruleset.scoring.min_metric_points
+    own = {
+        metric_id: ruleset.least_points(path_id, metric_id)
+        for metric_id, scored in ruleset.scored(path_id).items()
+        if scored.min_points is not None and scored.min_points != usual
+    }
+    text = f"at least {format_points(usual)} in every metric"
+    if own:
+        text += " but " + ", ".join(
+            f"{metric_id} ({'optional' if least == 0 else f'at least {format_points(least)}'})"
+            for metric_id, least in own.items()
+        )
+    return text
 
 
 def _path_heading(path: PathResult, ruleset: Ruleset) -> str:

@@ -24,6 +24,7 @@ from .._rulesets.versions import RulesetChoice
 from ..errors import InputError, Problem
 from ..ruleset import Ruleset, WorkloadSpec
 from ..verdict import Verdict, certified_people, display_points, format_points
+from . import diff_vocabulary as vocabulary
 
 
 PARTNER_SUFFIXES = (".json", ".yaml", ".yml")
@@ -154,6 +155,7 @@ def _partner_impact(source: str, old: Ruleset, new: Ruleset, before: Verdict, af
             for path_id in after.paths
             if path_id in before.paths
             and metric.id in before.paths[path_id].metrics
+            and metric.id in after.paths[path_id].metrics
             and before.paths[path_id].metrics[metric.id].points != after.paths[path_id].metrics[metric.id].points
         }
         if points:
@@ -161,7 +163,9 @@ def _partner_impact(source: str, old: Ruleset, new: Ruleset, before: Verdict, af
     was, now = _outcome(before), _outcome(after)
     if not changes and was == now:
         return None
-    reasons = () if changes else tuple(_scoring_changes(old, new))
+    reasons = (
+        tuple(_path_reasons(old, new, before, after)) if changes else tuple(_verdict_reasons(old, new, before, after))
+    )
     return PartnerImpact(before.partner_id, source, was, now, tuple(changes), reasons)
 
 
@@ -175,23 +179,34 @@ def _reasons(
 ) -> list[str]:
     reasons = []
     metric = new.metric(metric_id)
-    if metric.level is not None:
-        counted_before = certified_people(before.trace).get(metric.level, {})
-        counted_after = certified_people(after.trace).get(metric.level, {})
+    for people_set in metric.source.people or ():
+        counted_before = certified_people(before.trace).get(people_set, {})
+        counted_after = certified_people(after.trace).get(people_set, {})
         for person, certs in counted_before.items():
             if person not in counted_after:
-                reasons.append(_stopped(person, certs, metric.level, old, new, after))
+                reasons.append(_stopped(person, certs, people_set, old, new, after))
         for person, certs in counted_after.items():
             if person not in counted_before:
-                reasons.append(_started(person, certs, metric.level, old, new))
+                reasons.append(_started(person, certs, people_set, old, new))
     previous = next((m for m in old.metrics if m.id == metric_id), None)
     if previous is not None and previous.max_points != metric.max_points:
         reasons.append(f"max_points {format_points(previous.max_points)} → {format_points(metric.max_points)}")
     for path_id in points:
-        old_target = old.path(path_id).targets.get(metric_id) if path_id in {p.id for p in old.paths} else None
-        new_target = new.path(path_id).targets[metric_id]
-        if old_target != new_target:
-            reasons.append(f"target on {path_id} {_target(old_target)} → {_target(new_target)}")
+        old_targets = old.path(path_id).targets if path_id in {p.id for p in old.paths} else {}
+        new_targets = new.path(path_id).targets
+        if metric_id in old_targets and metric_id in new_targets:
+            if old_targets[metric_id] != new_targets[metric_id]:
+                reasons.append(
+                    f"target on {path_id} {_target(old_targets[metric_id])} → {_target(new_targets[metric_id])}"
+                )
+            continue
+        gates = vocabulary.gate_outcomes(old, new, path_id, metric_id, before, after)
+        reasons += gates.values()
+        reasons += [
+            line
+            for term, line in vocabulary.scored_changes(old, new, path_id, metric_id)
+            if not (term in gates and " gate need " in line)
+        ]
     return reasons or ["the points are computed differently"]
 
 
@@ -238,9 +253,26 @@ def _target(target: Any) -> str:
     return str(target)
 
 
+def _verdict_reasons(old: Ruleset, new: Ruleset, before: Verdict, after: Verdict) -> list[str]:
+    """Why a verdict changed with no metric's points changing: the pass rule, a path's own rules, the classification."""
+    reasons = [line for line in _scoring_changes(old, new) if line.startswith("scoring.")]
+    reasons += _path_reasons(old, new, before, after)
+    return reasons or ["the pass rule is applied differently"]
+
+
+def _path_reasons(old: Ruleset, new: Ruleset, before: Verdict, after: Verdict) -> list[str]:
+    """The changes of a path's own rules (its pass mark, its metrics) and of the classification that touch a verdict."""
+    reasons = [line for line in vocabulary.path_changes(old, new) if line.split(":")[0] in after.paths]
+    reasons += vocabulary.classify_changes(old, new)
+    picked = after.paths[after.path].classified_by if after.path in after.paths else None
+    if picked is not None and before.path != after.path:
+        reasons.append(f"classified on {after.path}, not {before.path} (rule {picked})")
+    return reasons
+
+
 def _scoring_changes(old: Ruleset, new: Ruleset) -> list[str]:
     changes = []
-    for key in ("min_total_points", "min_metric_points", "path_preference"):
+    for key in ("min_total_points", "min_metric_points", "path_preference", "choose"):
         was, now = getattr(old.scoring, key), getattr(new.scoring, key)
         if was != now:
             changes.append(f"scoring.{key} {_plain(was)} → {_plain(now)}")
@@ -260,19 +292,17 @@ def _plain(value: Any) -> str:
 def ruleset_changes(old: Ruleset, new: Ruleset) -> list[str]:
     """What differs between two rulesets, line by line, as a ruleset editor reads it."""
     lines = []
-    for metric in new.metrics:
-        if metric.level is None:
-            continue
-        previous = next((m for m in old.metrics if m.level == metric.level), None)
-        was = set(previous.certifications) if previous is not None else set()
-        now = set(metric.certifications)
-        lines += [f"{metric.level}: + {_name(new, cert_id)}" for cert_id in sorted(now - was)]
-        lines += [f"{metric.level}: - {_name(old, cert_id)}" for cert_id in sorted(was - now)]
+    for people_set in new.levels():
+        was = set(old.level_certifications(people_set)) if people_set in old.levels() else set()
+        now = set(new.level_certifications(people_set))
+        lines += [f"{people_set}: + {_name(new, cert_id)}" for cert_id in sorted(now - was)]
+        lines += [f"{people_set}: - {_name(old, cert_id)}" for cert_id in sorted(was - now)]
     old_through = {cert.id: cert.eligible_through for cert in old.certifications}
     for cert in new.certifications:
         if cert.eligible_through is not None and old_through.get(cert.id) != cert.eligible_through:
             retired = f"retired {cert.retired}, " if cert.retired else ""
             lines.append(f"{cert.name}: {retired}counts through {cert.eligible_through}")
+    lines += vocabulary.fact_changes(old, new)
     old_metrics = {metric.id: metric for metric in old.metrics}
     for metric in new.metrics:
         if metric.id not in old_metrics:
@@ -283,17 +313,26 @@ def ruleset_changes(old: Ruleset, new: Ruleset) -> list[str]:
                 f"{format_points(metric.max_points)}"
             )
     lines += [f"metric - {metric_id}" for metric_id in old_metrics if metric_id not in {m.id for m in new.metrics}]
+    lines += vocabulary.source_changes(old, new)
+    lines += vocabulary.path_changes(old, new)
     old_paths = {path.id: path for path in old.paths}
     for path in new.paths:
-        for metric_id, target in path.targets.items():
-            before = old_paths[path.id].targets.get(metric_id) if path.id in old_paths else None
-            if before != target:
-                lines.append(f"{path.id}: target for {metric_id} {_target(before)} → {_target(target)}")
+        if path.id not in old_paths:
+            continue
+        for metric_id in path.metrics:
+            if metric_id in path.targets and (metric_id in old_paths[path.id].targets or metric_id not in old_metrics):
+                before = old_paths[path.id].targets.get(metric_id)
+                target = path.targets[metric_id]
+                if before != target:
+                    lines.append(f"{path.id}: target for {metric_id} {_target(before)} → {_target(target)}")
+            elif metric_id in old_paths[path.id].metrics:
+                lines += [line for _, line in vocabulary.scored_changes(old, new, path.id, metric_id)]
     lines += [line for line in _scoring_changes(old, new) if line.startswith("scoring.")]
     for key in ("window_months", "window_from"):  # the attainment window: timelines only
         was, now = getattr(old.scoring, key), getattr(new.scoring, key)
         if was != now:
             lines.append(f"scoring.{key} {_plain(was)} → {_plain(now)} (the attainment window of timelines)")
+    lines += vocabulary.classify_changes(old, new)
     old_workloads = {_workload(workload) for workload in old.workloads}
     new_workloads = {_workload(workload) for workload in new.workloads}
     if new_workloads - old_workloads:
