@@ -72,3 +72,28 @@ def test_a_partner_with_facts_and_amounts_reads_back_from_its_json():
     assert partner.metrics["smb"]["usage_growth"]["azure"] == Fraction(62501, 2)
     assert partner.facts == {"unused": Fraction(24, 25)}
     assert mwrules.load_partner(partner_to_json(partner), ruleset) == partner
+
+
+def test_a_fact_the_classification_reads_is_required_where_it_belongs():
+    """Without the fact that picks its path, a classifying ruleset gives no verdict: MW005 at $.facts.<name>."""
+    ruleset = mwrules.load_ruleset(SHAPES / "07-path-by-classification" / "2026-01.yaml")
+    fact = ruleset.facts[0].id
+
+    with pytest.raises(mwrules.InputError) as caught:
+        mwrules.evaluate({"partner_id": "p", "as_of": "2026-06-30"}, ruleset=ruleset)
+
+    [problem] = caught.value.problems
+    assert (problem.where, problem.code) == (f"$.facts.{fact}", "MW005")
+    assert "required by" in problem.message
+
+
+@pytest.mark.parametrize("value", [-1, 100.5])
+def test_a_fact_outside_its_declared_range_is_refused(value: float):
+    """A share is 0 to 100: -1 and 100.5 are input errors at the fact, not a verdict."""
+    ruleset = mwrules.load_ruleset(SHAPES / "07-path-by-classification" / "2026-01.yaml")
+    fact = ruleset.facts[0].id
+
+    with pytest.raises(mwrules.InputError) as caught:
+        mwrules.evaluate({"partner_id": "p", "as_of": "2026-06-30", "facts": {fact: value}}, ruleset=ruleset)
+
+    assert [problem.where for problem in caught.value.problems] == [f"$.facts.{fact}"]

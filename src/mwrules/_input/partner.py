@@ -618,6 +618,15 @@ def _check_dates(cert: dict[str, Any], where: str) -> list[Problem]:
     return []
 
 
+def _given_number(value: object) -> Fraction | None:
+    """A number as the document wrote it (a float read back as its decimal), or as a Partner holds it; else None."""
+    if isinstance(value, float) and math.isfinite(value):
+        return Fraction(repr(float.__float__(value)))
+    if isinstance(value, int | Fraction) and not isinstance(value, bool):
+        return Fraction(value)
+    return None
+
+
 def check_facts(facts: object, ruleset: Ruleset) -> list[Problem]:
     """Problems with the facts a partner gives under *ruleset*: missing, unknown, of the wrong kind, out of range."""
     given = facts if isinstance(facts, Mapping) else {}
@@ -628,9 +637,10 @@ def check_facts(facts: object, ruleset: Ruleset) -> list[Problem]:
         spec = declared.get(fact_id)
         if spec is None:
             continue  # one document may serve several rulesets: evaluate warns that it is not read
-        if not isinstance(value, int | Fraction) or isinstance(value, bool):
+        value = _given_number(value)
+        if value is None:
             continue  # reported as the wrong type
-        if spec.type == "count" and Fraction(value).denominator != 1:
+        if spec.type == "count" and value.denominator != 1:
             message = f"expected a whole number, got a number {exact_text(value)}"
             problems.append(Problem(spot, message, code=codes.INVALID_VALUE))
         if spec.min is not None and value < spec.min:
@@ -642,10 +652,9 @@ def check_facts(facts: object, ruleset: Ruleset) -> list[Problem]:
     for fact_id in ruleset.needed_facts():
         if fact_id not in given:
             spec = declared[fact_id]
-            message = f"{ruleset} needs facts.{fact_id}: {spec.title}"
-            problems.append(
-                Problem("$.facts", message, f"add 'facts: {{{fact_id}: <number>}}'", code=codes.MISSING_KEY)
-            )
+            message = f"missing: required by {ruleset} ({spec.title})"
+            where = _documents.child("$.facts", fact_id)
+            problems.append(Problem(where, message, f"add 'facts: {{{fact_id}: <number>}}'", code=codes.MISSING_KEY))
     return problems
 
 
@@ -728,12 +737,8 @@ def _wrong_kind(where: str, metric: MetricSpec, value: object) -> list[Problem]:
     amounts = value.items() if isinstance(value, Mapping) else [(None, value)]
     problems = []
     for option, given in amounts:
-        # The document's own number (as read), or one a Partner built in Python holds
-        if isinstance(given, float) and math.isfinite(given):
-            amount = Fraction(repr(float.__float__(given)))
-        elif isinstance(given, int | Fraction) and not isinstance(given, bool):
-            amount = Fraction(given)
-        else:
+        amount = _given_number(given)
+        if amount is None:
             continue  # reported as the wrong type
         kind = metric.source.number if option is None else kinds.get(option)
         spot = where if option is None else _documents.child(where, option)
