@@ -632,12 +632,12 @@ def check_facts(facts: object, ruleset: Ruleset) -> list[Problem]:
     given = facts if isinstance(facts, Mapping) else {}
     problems = []
     declared = {fact.id: fact for fact in ruleset.facts}
-    for fact_id, value in given.items():
+    for fact_id, written in given.items():
         spot = _documents.child("$.facts", fact_id)
         spec = declared.get(fact_id)
         if spec is None:
             continue  # one document may serve several rulesets: evaluate warns that it is not read
-        value = _given_number(value)
+        value = _given_number(written)
         if value is None:
             continue  # reported as the wrong type
         if spec.type == "count" and value.denominator != 1:
