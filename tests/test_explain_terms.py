@@ -165,7 +165,7 @@ def test_what_is_missing_names_the_first_gate_not_met(tmp_path, capsys):
     """A gated metric below its minimum is short because of its first gate not met, and the terms it closes."""
     text = _run("evaluate", 6, _case(6, "step-1-not-met"), tmp_path, capsys)
     assert (
-        "  skilling on smb: 0 points, needs at least 1: the gate step_1 is not met (a_holders 0), "
+        "  skilling on smb: 0 points, needs at least 1: the gate step_1 is not met (a_holders 0 of 1 needed), "
         "so step_2 earns nothing\n"
     ) in text
 

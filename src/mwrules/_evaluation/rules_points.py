@@ -15,6 +15,7 @@ from .stages import STAGE_PASS, STAGE_POINTS, STAGE_TOTAL, STAGE_VERDICT
 
 
 if TYPE_CHECKING:
+    from .._rulesets.vocabulary import PathMetric
     from .compile import _Builder
 
 
@@ -266,9 +267,10 @@ def _shortfalls(builder: _Builder, session: _engine.Session, path_id: str, total
         result = metrics[metric_id]
         least = builder.ruleset.least_points(path_id, metric_id)
         if result.points < least:
+            why = _why_low(builder.ruleset.metric(metric_id), result, builder.ruleset.path(path_id).metrics[metric_id])
             reasons.append(
                 f"{metric_id} on {path_id}: {format_points(result.points)} points, "
-                f"needs at least {format_points(least)}: {_why_low(builder.ruleset.metric(metric_id), result)}"
+                f"needs at least {format_points(least)}: {why}"
             )
     if total < needed:
         reasons.append(
@@ -278,7 +280,7 @@ def _shortfalls(builder: _Builder, session: _engine.Session, path_id: str, total
     return tuple(reasons)
 
 
-def _why_low(metric: MetricSpec, result: MetricResult) -> str:
+def _why_low(metric: MetricSpec, result: MetricResult, scored: PathMetric | None = None) -> str:
     if result.terms:
         # The first gate not met is why a gated metric is low: it closes the terms that require it
         unmet = next((term for term in result.terms.values() if term.met is False), None)
@@ -287,7 +289,10 @@ def _why_low(metric: MetricSpec, result: MetricResult) -> str:
         if unmet is not None:
             closed = [term.term for term in result.terms.values() if unmet.term in term.closed_by]
             shut = f", so {' and '.join(closed)} {'earns' if len(closed) == 1 else 'earn'} nothing" if closed else ""
-            reason = f"the gate {unmet.term} is not met ({unmet.of or 'measure'} {exact_text(unmet.measure)}){shut}"
+            gate = dict(scored.named(metric.id))[unmet.term].gate if scored is not None else None
+            need = f" of {exact_text(gate.need)} needed" if gate is not None else ""
+            have = f"{unmet.of or 'measure'} {exact_text(unmet.measure)}{need}"
+            reason = f"the gate {unmet.term} is not met ({have}){shut}"
         elif failing is not None:
             reason = f"{failing.term} earns nothing unless {' and '.join(failing.closed_by)}"
         elif None in given:
