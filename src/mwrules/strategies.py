@@ -1,4 +1,4 @@
-"""Hypothesis strategies for partner data: valid, qualifying or not, and deliberately broken.
+"""Hypothesis strategies for partner data (valid, qualifying or not, deliberately broken) and for rulesets.
 
 Install them with ``pip install 'mwrules[testing]'``; ``import mwrules`` alone
 never imports Hypothesis. With mwrules installed, ``st.from_type(mwrules.Partner)``
@@ -18,6 +18,10 @@ the name of a shipped one (``"modern-work@2026-01"``). Without one, partners
 are drawn under every shipped version of Modern Work, each with an ``as_of``
 on which that version is in force, so ``mwrules.evaluate(partner)`` uses it.
 With a ruleset object, pass the same object to ``evaluate``.
+
+:func:`rulesets` draws valid rulesets in the ruleset vocabulary (and
+:func:`ruleset_documents` their mappings), for code that runs any ruleset;
+``partners(ruleset=...)`` draws partners for each.
 
 Certification names are spelt the way partner data spells them: full
 credential names, exam codes and former names, in any case, with stray
@@ -41,6 +45,7 @@ from ._strategies.documents import InvalidDocument, invalid_partner_documents, p
 from ._strategies.metrics import path_metrics
 from ._strategies.partners import from_ruleset, partners
 from ._strategies.people import certifications, people
+from ._strategies.rulesets import ruleset_documents, rulesets
 
 
 __all__ = [
@@ -53,4 +58,6 @@ __all__ = [
     "partners",
     "path_metrics",
     "people",
+    "ruleset_documents",
+    "rulesets",
 ]

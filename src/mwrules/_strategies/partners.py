@@ -12,15 +12,13 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from .._rulesets.versions import DEFAULT_ID, shipped_family
-from ..model import Certification, Partner, Person
+from ..model import Partner
 from ..ruleset import Ruleset
 from .customers import _check_customer_data, _customers_measuring
 from .dates import _last_qualifying_day, _ruleset_argument, _rulesets_and_dates
 from .metrics import _customer_metrics, _needed, _path_metrics, _points, _single
-from .people import _cached, _certifications, _check_sizes, _counts, _ids
-
-
-_PARTNER_IDS = ("contoso", "fabrikam", "northwind", "litware", "adatum", "tailspin", "wingtip")
+from .people import _PARTNER_IDS, _cached, _check_sizes, _counts, _members
+from .terms import _any_partners, aimable
 
 
 # Partners ---------------------------------------------------------------------------
@@ -226,33 +224,18 @@ def _partners(
     customer_data: bool = False,
 ) -> Partner:
     plan = draw(_plans(ruleset, as_of, max_people=max_people, qualifying=qualifying))
-    certified = max(plan.counted.values(), default=0)
-    others = draw(st.integers(min_value=max(min_people - certified, 0), max_value=max_people - certified))
-    not_counting = _certifications(ruleset, eligible=False, level=None, valid_on=as_of)
-    held: list[tuple[Certification, ...]] = []
-    for index in range(certified):
-        certs = []
-        for level, count in plan.counted.items():
-            if index < count:
-                eligible = _certifications(ruleset, eligible=True, level=level, valid_on=as_of)
-                # sometimes a second certification of the level: it must change nothing
-                certs += draw(st.lists(eligible, min_size=1, max_size=2))
-        certs += draw(st.lists(not_counting, max_size=2))
-        held.append(tuple(draw(st.permutations(certs))))
-    held += [tuple(draw(st.lists(not_counting, max_size=3))) for _ in range(others)]
-    ids = draw(_ids(len(held)))
-    members = draw(st.permutations([Person(person_id, certs) for person_id, certs in zip(ids, held, strict=True)]))
+    members = _members(draw, ruleset, as_of, plan.counted, min_people=min_people, max_people=max_people)
     if customer_data:
         return Partner(
             partner_id=draw(st.sampled_from(_PARTNER_IDS)),
             as_of=as_of,
-            people=tuple(members),
+            people=members,
             customers=_customers_measuring(ruleset, as_of, plan.metrics),
         )
     return Partner(
         partner_id=draw(st.sampled_from(_PARTNER_IDS)),
         as_of=as_of,
-        people=tuple(members),
+        people=members,
         metrics=plan.metrics,
     )
 
@@ -302,12 +285,22 @@ def partners(
     docstring); with ``qualifying=True``, a day on which every level still
     has an eligible certification.
 
+    Aiming needs a ruleset whose every path scores every metric in
+    proportion to whole targets, with the ruleset's own pass mark and no
+    facts (Modern Work's). Under any other ruleset of the vocabulary (see
+    :func:`rulesets`), partners are drawn without aiming: people counted,
+    numbers given and facts clustered where a term's points change (where it
+    reaches its cap or earns the path's minimum, a gate's need, a
+    condition's threshold) and one step either side (a person, a whole
+    count, a millionth of an amount), facts within their declared range.
+
     Shrinks towards a partner with as few people as the plan needs, the
     first date of the period, and measures of 0, or just enough to qualify.
 
     Raises:
         InvalidArgument: impossible sizes, or no partner can qualify under
-            the ruleset with *max_people* (or on *as_of*).
+            the ruleset with *max_people* (or on *as_of*), or *qualifying*
+            or *customer_data* under a ruleset not scored by targets alone.
     """
     _check_sizes(min_people, max_people, "people")
     if qualifying not in (None, True, False):
@@ -316,6 +309,9 @@ def partners(
     chosen = _ruleset_argument(ruleset, as_of)
     candidates = [chosen] if chosen is not None else list(shipped_family(DEFAULT_ID).rulesets)
     for candidate in candidates:
+        if not aimable(candidate):
+            _check_any(candidate, qualifying=qualifying, customer_data=customer_data)
+            continue
         _check_feasible(candidate, max_people, qualifying)
         if customer_data:
             _check_customer_data(candidate)
@@ -327,15 +323,31 @@ def partners(
                     f"eligible certification after {end}"
                 )
     return pairs.flatmap(
-        lambda pair: _partners(
-            pair[0],
-            pair[1],
-            min_people=min_people,
-            max_people=max_people,
-            qualifying=qualifying,
-            customer_data=customer_data,
+        lambda pair: (
+            _partners(
+                pair[0],
+                pair[1],
+                min_people=min_people,
+                max_people=max_people,
+                qualifying=qualifying,
+                customer_data=customer_data,
+            )
+            if aimable(pair[0])
+            else _any_partners(pair[0], pair[1], min_people=min_people, max_people=max_people)
         )
     )
+
+
+def _check_any(ruleset: Ruleset, *, qualifying: bool | None, customer_data: bool) -> None:
+    """Refuse what partners() cannot aim at under a ruleset that is not scored by targets alone."""
+    if qualifying is not None:
+        raise InvalidArgument(
+            f"qualifying={qualifying!r} aims with targets alone, and {ruleset} scores with rates, gates, conditions, "
+            "facts or a metric set of a path's own; draw partners(ruleset=...) without qualifying, and read the "
+            "verdict"
+        )
+    if customer_data:
+        raise InvalidArgument(f"customer_data=True measures targets alone from customer data, not {ruleset}'s terms")
 
 
 def from_ruleset(ruleset: Ruleset | str, *, max_people: int = 12) -> st.SearchStrategy[Partner]:
@@ -349,11 +361,16 @@ def from_ruleset(ruleset: Ruleset | str, *, max_people: int = 12) -> st.SearchSt
         def test_new_version(partner):
             check_verdict(partner, mwrules.evaluate(partner, ruleset=ruleset), ruleset=ruleset)
 
+    Under a ruleset not scored by targets alone (see :func:`partners`),
+    partners are drawn without aiming.
+
     Shrinks towards a qualifying partner with just enough of everything.
     """
     chosen = _ruleset_argument(ruleset, None)
     if chosen is None:
         raise InvalidArgument("from_ruleset needs a ruleset")
+    if not aimable(chosen):  # qualifying cannot be aimed at: partners around every edge of its terms
+        return partners(ruleset=chosen, max_people=max_people)
     return st.one_of(
         partners(ruleset=chosen, max_people=max_people, qualifying=True),
         partners(ruleset=chosen, max_people=max_people, qualifying=False),

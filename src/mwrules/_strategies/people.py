@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from hypothesis import strategies as st
@@ -16,6 +16,7 @@ from .dates import _one_ruleset
 
 #: Names of real certifications that no Modern Work version counts.
 _OTHER_NAMES = ("AZ-104", "AZ-900", "PL-900", "SC-900", "Microsoft Certified: Azure Fundamentals", "DP-203")
+_PARTNER_IDS = ("contoso", "fabrikam", "northwind", "litware", "adatum", "tailspin", "wingtip")
 
 
 # Certifications ---------------------------------------------------------------------
@@ -193,3 +194,36 @@ def people(
     return st.lists(held, min_size=min_size, max_size=max_size).flatmap(
         lambda certs: _ids(len(certs)).map(lambda ids: tuple(map(Person, ids, certs)))
     )
+
+
+def _members(
+    draw: st.DrawFn,
+    ruleset: Ruleset,
+    as_of: datetime.date,
+    counted: Mapping[str, int],
+    *,
+    min_people: int,
+    max_people: int,
+) -> tuple[Person, ...]:
+    """People: *counted* per set hold a certification of it valid on *as_of*; the rest hold none that counts.
+
+    Person *i* counts in every set whose count is above *i*; with
+    *min_people* and *max_people* people in all.
+    """
+    certified = max(counted.values(), default=0)
+    others = draw(st.integers(min_value=max(min_people - certified, 0), max_value=max_people - certified))
+    not_counting = _certifications(ruleset, eligible=False, level=None, valid_on=as_of)
+    held: list[tuple[Certification, ...]] = []
+    for index in range(certified):
+        certs = []
+        for level, count in counted.items():
+            if index < count:
+                eligible = _certifications(ruleset, eligible=True, level=level, valid_on=as_of)
+                # sometimes a second certification of the level: it must change nothing
+                certs += draw(st.lists(eligible, min_size=1, max_size=2))
+        certs += draw(st.lists(not_counting, max_size=2))
+        held.append(tuple(draw(st.permutations(certs))))
+    held += [tuple(draw(st.lists(not_counting, max_size=3))) for _ in range(others)]
+    ids = draw(_ids(len(held)))
+    members = draw(st.permutations([Person(person_id, certs) for person_id, certs in zip(ids, held, strict=True)]))
+    return tuple(members)
