@@ -1,0 +1,1 @@
+"""The strategies of :mod:`mwrules.strategies`, by what they draw; that module is their public face."""
