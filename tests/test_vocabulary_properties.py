@@ -13,7 +13,7 @@ from fractions import Fraction
 from typing import Any
 
 import pytest
-from hypothesis import assume, find, given
+from hypothesis import find, given
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
@@ -36,34 +36,9 @@ def with_partners(document: dict[str, Any]) -> st.SearchStrategy[tuple[dict[str,
     return st.tuples(st.just(document), st.just(ruleset), mst.partners(ruleset=ruleset))
 
 
-def fractional_proportional_target(ruleset: mwrules.Ruleset) -> bool:
-    """Whether a path scores a metric in proportion to a target that is not whole (the engine fails on it)."""
-    return any(
-        ruleset.proportional(path.id, metric_id) and any(term.target.denominator != 1 for term in scored.terms)
-        for path in ruleset.paths
-        for metric_id, scored in path.metrics.items()
-    )
-
-
-def decimal(value: Any) -> Any:
-    """An amount as a partner document writes it: a decimal (read back exactly, at most 6 places)."""
-    if isinstance(value, dict):
-        return {key: decimal(item) for key, item in value.items()}
-    return float(value) if isinstance(value, Fraction) else value
-
-
 def document_of(partner: mwrules.Partner) -> dict[str, Any]:
-    """*partner* as its document, with its facts, and amounts as decimals.
-
-    Not the Partner object itself, nor partner_to_json alone: evaluate() drops a Partner
-    object's facts and refuses its amounts, and partner_to_json drops the facts and writes
-    amounts as Fractions (see the xfail tests below).
-    """
-    document = mwrules.partner_to_json(partner)
-    document["metrics"] = decimal(document["metrics"])
-    if partner.facts:
-        document["facts"] = decimal(dict(partner.facts))
-    return document
+    """*partner* as its document: its facts, and amounts as the decimals they are written as."""
+    return mwrules.partner_to_json(partner)
 
 
 def disagreements(document: dict[str, Any], ruleset: mwrules.Ruleset, partner: mwrules.Partner) -> list[str]:
@@ -102,7 +77,6 @@ def test_every_generated_ruleset_passes_lint(document: dict[str, Any]):
 @given(mst.ruleset_documents().flatmap(with_partners))
 def test_engine_verdict_is_the_plain_reading(drawn: tuple[dict[str, Any], mwrules.Ruleset, mwrules.Partner]):
     """The engine and the plain reading of the vocabulary agree on every drawn ruleset and partner."""
-    assume(not fractional_proportional_target(drawn[1]))  # a known engine bug: see its xfail test below
     assert [] == disagreements(*drawn)
 
 
@@ -189,15 +163,9 @@ def test_partners_give_an_amount_a_millionth_below_a_condition_threshold():
     assert Fraction(49999999999, 10**6) == found.metrics["only"]["adds"]["base"]
 
 
-# Disagreements the property found, each as its smallest example; the engine and the
-# output are the integrator's to fix (strict: each test fails until then).
+# Disagreements the property once found, each as its smallest example.
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_evaluation/rules_points._points asserts a whole target: a metric scored in proportion to "
-    "target 2.5 fails with AssertionError when the ruleset is compiled, though lint passes it",
-)
 def test_a_fractional_target_scores_in_proportion():
     """target: 2.5 on a count earns 10 / 2.5 = 4 points a unit: 2 units earn 8."""
     ruleset = one_metric(COUNT, [{"target": 2.5}])
@@ -209,11 +177,6 @@ def test_a_fractional_target_scores_in_proportion():
     assert Fraction(8) == verdict.paths["only"].metrics["adds"].points
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="evaluate() writes a Partner object out as a document without its facts "
-    "(_evaluation/evaluate.py _as_document): MW005 says a fact the object gives is missing",
-)
 def test_a_partner_object_is_evaluated_with_its_facts():
     """A Partner built in Python gives the facts a condition reads."""
     ruleset = one_metric(COUNT, [{"target": 1, "when": [{"fact": "share", "at_least": 1}]}], facts=("share",))
@@ -222,11 +185,6 @@ def test_a_partner_object_is_evaluated_with_its_facts():
     assert Fraction(10) == mwrules.evaluate(partner, ruleset=ruleset).score
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a Partner object's amount given as a Fraction (the model's type for amounts) is refused: "
-    "MW006 expected a whole number, got Fraction",
-)
 def test_a_partner_object_gives_an_amount_as_a_fraction():
     """A Partner built in Python gives an amount exactly, as a Fraction."""
     ruleset = one_metric(AMOUNT, [{"target": 1}])
@@ -235,17 +193,6 @@ def test_a_partner_object_gives_an_amount_as_a_fraction():
     assert Fraction(5) == mwrules.evaluate(partner, ruleset=ruleset).score
 
 
-@pytest.mark.xfail(strict=True, reason="_output/json.partner_to_json leaves out Partner.facts")
-def test_partner_to_json_keeps_the_facts():
-    """The document of a partner gives its facts."""
-    partner = mwrules.Partner(partner_id="x", as_of=ON, facts={"share": 2})
-
-    assert {"share": 2} == mwrules.partner_to_json(partner).get("facts")
-
-
-@pytest.mark.xfail(
-    strict=True, reason="_output/json.partner_to_json writes an amount as a Fraction object, which JSON cannot hold"
-)
 def test_partner_to_json_writes_an_amount_json_can_hold():
     """The document of a partner with an amount is JSON, and reads back to the same amount."""
     ruleset = one_metric(AMOUNT, [{"target": 1}])

@@ -164,6 +164,8 @@ def _as_document(partner: Partner) -> dict[str, Any]:
     }
     if partner.as_of is not None:
         document["as_of"] = partner.as_of
+    if partner.facts:
+        document["facts"] = dict(partner.facts) if isinstance(partner.facts, Mapping) else partner.facts
     customers = partner.customers
     if customers is not None:
         document["customers"] = customers_to_document(customers) if isinstance(customers, tuple | list) else customers

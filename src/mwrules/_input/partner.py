@@ -79,16 +79,23 @@ def _structure_metric_value(value: object, _: type) -> MetricValue:
 
 
 def _structure_measure(value: object, _: type = int) -> Measure:
-    """A count, or an amount read exactly as written (``0.96`` is 24/25, not the nearest binary fraction)."""
+    """A count, or an amount read exactly as written (``0.96`` is 24/25, not the nearest binary fraction).
+
+    A Partner built in Python may hold an amount as the Fraction it stands for.
+    """
+    amount = None
     if isinstance(value, float) and math.isfinite(value) and not float.is_integer(value):
         # repr() writes the shortest decimal that reads back as this float: the one written,
         # for any amount of at most 15 significant digits (10^9 with 6 decimal places)
         amount = Fraction(repr(float.__float__(value)))
-        if 10**AMOUNT_PLACES % amount.denominator:
-            message = f"{shown(value)} has more than {AMOUNT_PLACES} decimal places"
-            raise ValueProblem(message)
-        return amount
-    return _converter().structure(value, int)
+    elif type(value) is Fraction and value.denominator != 1:
+        amount = value
+    if amount is None:
+        return _converter().structure(int(value) if type(value) is Fraction else value, int)
+    if 10**AMOUNT_PLACES % amount.denominator:
+        message = f"{shown(value)} has more than {AMOUNT_PLACES} decimal places"
+        raise ValueProblem(message)
+    return amount
 
 
 def _structure_person(value: object, _: type) -> Person:

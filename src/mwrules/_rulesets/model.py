@@ -220,13 +220,18 @@ class PathSpec:
 def proportional(scored: PathMetric) -> bool:
     """Whether a path scores a metric as today's targets do: each part in proportion to its target, the best counting.
 
-    One target, or several combined by best (a metric of parts says
+    One whole target, or several combined by best (a metric of parts says
     ``combine: best`` even for one part), with no cap, condition, gate,
     requirement, or maximum or minimum of the path's own.
     """
     return (
         all(
-            term.target is not None and term.cap is None and not term.requires and not term.when and term.id is None
+            term.target is not None
+            and term.target.denominator == 1
+            and term.cap is None
+            and not term.requires
+            and not term.when
+            and term.id is None
             for term in scored.terms
         )
         and (len(scored.terms) == 1 or scored.combine == "best")
@@ -246,8 +251,8 @@ def path_maxima(ruleset: Ruleset, path_id: str) -> dict[str, Fraction]:
 
 
 def _whole(target: Fraction | None) -> int:
-    assert target is not None  # noqa: S101 - proportional() checked it
-    return int(target) if target.denominator == 1 else target  # type: ignore[return-value]
+    assert target is not None  # noqa: S101 - proportional() checked it: a whole target
+    return int(target)
 
 
 @attrs.frozen(kw_only=True)
