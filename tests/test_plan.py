@@ -20,6 +20,7 @@ from mwrules import Action, InputError, Partner, Plan, codes
 from mwrules import strategies as mst
 from mwrules._input.partner import read_document
 from mwrules._tools import plan as plan_module
+from mwrules._tools import plan_candidates
 from mwrules.cli import main
 
 
@@ -355,7 +356,7 @@ def test_a_plan_certifies_new_people_in_a_certification_that_is_not_retiring():
 def test_a_measure_far_below_zero_is_planned_from_the_unit_that_reaches_one(monkeypatch):
     """net_customer_adds: -100000000 once walked 10^8 units that cannot earn a point, and never finished."""
     calls: list[int] = []
-    points_for = plan_module.points_for
+    points_for = plan_candidates.points_for
 
     def counted(*args: object) -> tuple[Fraction, bool]:
         calls.append(1)
@@ -364,7 +365,7 @@ def test_a_measure_far_below_zero_is_planned_from_the_unit_that_reaches_one(monk
             raise RuntimeError(message)
         return points_for(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(plan_module, "points_for", counted)
+    monkeypatch.setattr(plan_candidates, "points_for", counted)
     document = yaml.safe_load((EXAMPLES / "near-miss.yaml").read_text())
     document["metrics"]["smb"]["net_customer_adds"] = -100_000_000
 
