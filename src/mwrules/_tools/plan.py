@@ -31,9 +31,10 @@ from ..limits import DEFAULT_LIMITS, Limits
 from ..model import Certification, Partner, Person
 from ..ruleset import Cost, Ruleset, check_costs, cost_units, structure_costs
 from ..verdict import Verdict, format_points, tenant_steps
-from .plan_candidates import _Candidate, _eligible_levels
+from .plan_candidates import _Candidate, _eligible_sets
 from .plan_model import Action, PathPlan, Plan
 from .plan_search import PLAN_STEPS, _cheapest, _combine
+from .term_words import term_label
 
 
 __all__ = [
@@ -241,17 +242,23 @@ def plan_for(
         raise InputError([Problem("path", message, did_you_mean(path, path_ids), code=codes.UNKNOWN_PATH)])
     unit_costs, defaulted = load_costs(costs if costs is not None else {}, ruleset)
     before = evaluate_with(partner, choice)
-    as_of = before.as_of
-    names = _eligible_levels(ruleset, as_of)
+    names = _eligible_sets(ruleset, before.as_of)
+    # Under classification only the classified path is scored, and only it can be planned
     wanted = [path] if path is not None else list(ruleset.scoring.path_preference)
+    wanted = [path_id for path_id in wanted if path_id in before.paths] or wanted
     planned = functools.partial(
         Plan, partner_id=partner.partner_id, before=before, costs=unit_costs, default_costs=defaulted
     )
+    if path is not None and path not in before.paths:
+        blocked = f"{path} is not scored: the ruleset classifies {partner.partner_id} on {before.path}"
+        return planned(
+            path=None, cost=Fraction(0), actions=(), after=before, paths={path: PathPlan(path=path, blocked=blocked)}
+        )
     if before.paths[path].qualified if path is not None else before.qualified:
         chosen = path or before.path
         nothing_to_do = {chosen: PathPlan(path=chosen, cost=Fraction(0))}
         return planned(path=chosen, cost=Fraction(0), actions=(), after=before, paths=nothing_to_do)
-    plans = {path_id: _cheapest(ruleset, before, path_id, unit_costs, set(names)) for path_id in wanted}
+    plans = {path_id: _cheapest(ruleset, before, partner, path_id, unit_costs, set(names)) for path_id in wanted}
     possible = [plans[path_id] for path_id in wanted if plans[path_id].possible]
     best = min(possible, key=lambda candidate: candidate.cost or Fraction(0)) if possible else None
     if best is None:
@@ -276,13 +283,27 @@ def _explained(
         action = attrs.evolve(action, certification=names[action.level])
     was = before.paths[path_id].metrics[action.metric].points
     now = after.paths[path_id].metrics[action.metric].points
-    minimum = ruleset.scoring.min_metric_points
+    if action.opens:
+        scored = ruleset.path(path_id).metrics[action.metric]
+        opened = ", ".join(term_label(scored, action.metric, term) for term in action.opens)
+        return attrs.evolve(action, why=f"{_doing(action)}: opens {opened}, +{_num(now - was)} points")
+    minimum = ruleset.least_points(path_id, action.metric)
     gain = f"{action.metric} on {path_id} {_num(was)} → {_num(now)}"
     if was < minimum:
-        return attrs.evolve(action, why=f"{gain}: every metric needs at least {_num(minimum)}")
+        every = "every metric" if minimum == ruleset.scoring.min_metric_points else f"{action.metric} on {path_id}"
+        return attrs.evolve(action, why=f"{gain}: {every} needs at least {_num(minimum)}")
     return attrs.evolve(
-        action, why=f"{gain}: {_num(now - was)} more toward the total of {_num(ruleset.scoring.min_total_points)}"
+        action, why=f"{gain}: {_num(now - was)} more toward the total of {_num(ruleset.pass_mark(path_id))}"
     )
+
+
+def _doing(action: Action) -> str:
+    """The action in a few words: "certify 1 more person as Teams Administrator Associate"."""
+    if action.kind == "certify":
+        people = "person" if action.units == 1 else "people"
+        return f"certify {action.units} more {people} as {(action.certification or '').rpartition(': ')[2]}"
+    measure = f"{action.option} of {action.metric}" if action.option else action.metric
+    return f"raise {measure} on {action.path} by {action.units}"
 
 
 def _num(value: Fraction) -> str:

@@ -29,16 +29,22 @@ class Action:
     why: str = ""
     #: for a metric measured from customer data, the tenants nearest to counting, nearest first
     tenants: tuple[str, ...] = ()
+    #: the terms of the metric that earn nothing now and earn once the action meets their gate or condition
+    opens: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        """The action as the issue of record spells it: ``{"kind": "certify", "level": ..., "people": N}``."""
+        """The action as the issue of record spells it: ``{"kind": "certify", "level": ..., "people": N}``.
+
+        An action that opens terms (a gate met, a condition that holds) adds ``"opens": [term ids]``.
+        """
+        opens = {"opens": list(self.opens)} if self.opens else {}
         if self.kind == "certify":
-            return {"kind": "certify", "level": self.level, "people": self.units}
+            return {"kind": "certify", "level": self.level, "people": self.units, **opens}
         data: dict[str, Any] = {"kind": "raise", "path": self.path, "metric": self.metric}
         if self.option is not None:
             data["option"] = self.option
         data["by"] = self.units
-        return data
+        return {**data, **opens}
 
 
 @attrs.frozen(kw_only=True)

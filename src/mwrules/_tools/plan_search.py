@@ -23,9 +23,10 @@ from fractions import Fraction
 
 from .. import codes
 from ..errors import InputError, Problem
+from ..model import Partner
 from ..ruleset import Cost, MetricSpec, Ruleset, points_denominator
 from ..verdict import Verdict
-from .plan_candidates import _Candidate, _candidates, _why_blocked
+from .plan_candidates import _Candidate, _candidates, _cap, _requirements, _view, _why_blocked
 from .plan_model import PathPlan
 
 
@@ -34,24 +35,29 @@ _Scaled = tuple[int, int, _Candidate]
 
 
 def _cheapest(
-    ruleset: Ruleset, verdict: Verdict, path_id: str, costs: Mapping[str, Cost], eligible_levels: set[str]
+    ruleset: Ruleset,
+    verdict: Verdict,
+    partner: Partner,
+    path_id: str,
+    costs: Mapping[str, Cost],
+    eligible: set[str],
 ) -> PathPlan:
-    scoring = ruleset.scoring
     path = verdict.paths[path_id]
-    need = max(scoring.min_total_points - path.score, Fraction(0))
-    _check_search(ruleset, verdict, path_id, need)
-    options: list[tuple[MetricSpec, list[_Candidate]]] = []
-    for metric in ruleset.metrics:
-        candidates = _candidates(ruleset, verdict, path_id, metric, costs, metric.level in eligible_levels)
+    need = max(ruleset.pass_mark(path_id) - path.score, Fraction(0))
+    _check_search(ruleset, verdict, partner, path_id, need)
+    options: list[list[_Candidate]] = []
+    for metric_id in ruleset.scored(path_id):
+        metric = ruleset.metric(metric_id)
+        candidates = _candidates(ruleset, verdict, partner, path_id, metric, costs, eligible)
         if not candidates:
-            return PathPlan(path=path_id, blocked=_why_blocked(ruleset, verdict, path_id, metric))
-        options.append((metric, candidates))
-    best = _combine([candidates for _, candidates in options], need)
+            return PathPlan(path=path_id, blocked=_why_blocked(ruleset, verdict, partner, path_id, metric))
+        options.append(candidates)
+    best = _combine(options, need)
     if best is None:
         return PathPlan(
             path=path_id, blocked=f"even with every metric at its maximum, {path_id} cannot reach the total"
         )
-    actions = tuple(candidate.action for candidate in best[1] if candidate.action is not None)
+    actions = tuple(action for candidate in best[1] for action in candidate.actions)
     order = {metric.id: index for index, metric in enumerate(ruleset.metrics)}
     return PathPlan(path=path_id, actions=tuple(sorted(actions, key=lambda a: order[a.metric])), cost=best[0])
 
@@ -100,26 +106,19 @@ def _combine(options: Sequence[Sequence[_Candidate]], need: Fraction) -> tuple[F
 PLAN_STEPS = 500_000
 
 
-def _check_search(ruleset: Ruleset, verdict: Verdict, path_id: str, need: Fraction) -> None:
-    """Refuse, before it starts, a search past :data:`PLAN_STEPS` (targets large and fine on several metrics).
+def _check_search(ruleset: Ruleset, verdict: Verdict, partner: Partner, path_id: str, need: Fraction) -> None:
+    """Refuse, before it starts, a search past :data:`PLAN_STEPS` (many units to a cap on several metrics).
 
-    A metric offers at most one candidate per unit up to its target, per
-    option; the combinations kept are at most one per total gain, a whole
-    number of the ruleset's point units up to *need*. Modern Work's plans take
-    at most about a hundred thousand steps.
+    A metric offers at most one candidate per unit up to each term's cap,
+    for each subset of its requirements (gates, conditions on a part); the
+    combinations kept are at most one per total gain, a whole number of the
+    ruleset's point units up to *need*. Modern Work's plans take at most
+    about a hundred thousand steps.
     """
     sizes = []
-    for metric in ruleset.metrics:
-        target = ruleset.path(path_id).targets[metric.id]
-        inputs = verdict.paths[path_id].metrics[metric.id].inputs
-        amounts = target.items() if isinstance(target, Mapping) else [(None, target)]
-        sizes.append(
-            1
-            + sum(
-                max(0, amount - max(int(inputs.get(option or _SINGLE[metric.measure], 0)), 0))
-                for option, amount in amounts
-            )
-        )
+    for metric_id in ruleset.scored(path_id):
+        metric = ruleset.metric(metric_id)
+        sizes.append(_size(ruleset, verdict, partner, path_id, metric))
     sizes.sort()
     gains = int(need * points_denominator(ruleset)) + 1
     steps, kept = 10 * sum(sizes), 1
@@ -127,15 +126,26 @@ def _check_search(ruleset: Ruleset, verdict: Verdict, path_id: str, need: Fracti
         steps += kept * size
         kept = min(kept * size, gains)
     if steps > PLAN_STEPS:
+        path = ruleset.path(path_id)
+        legacy = set(path.targets) == set(path.metrics)
         message = (
             f"the cheapest plan on {path_id} would take about {steps:,} steps to find, more than {PLAN_STEPS:,}: "
-            "the ruleset's targets are large on several metrics"
+            f"the ruleset's {'targets' if legacy else 'terms'} are large on several metrics"
         )
-        problem = Problem(f"$.paths[{ruleset.paths.index(ruleset.path(path_id))}].targets", message, code=codes.LIMIT)
-        raise InputError([problem], what="the plan")
+        where = f"$.paths[{ruleset.paths.index(path)}].{'targets' if legacy else 'metrics'}"
+        raise InputError([Problem(where, message, code=codes.LIMIT)], what="the plan")
 
 
-_SINGLE = {"count": "value", "certified_people": "people", "best_of_options": ""}
+def _size(ruleset: Ruleset, verdict: Verdict, partner: Partner, path_id: str, metric: MetricSpec) -> int:
+    """At most how many candidates *metric* offers on *path_id*: a unit per term up to its cap, per subset."""
+    view = _view(ruleset, verdict, partner, path_id, metric, None, set(ruleset.levels()))
+    units = sum(
+        max(0, math.ceil(_cap(view, term) / term.per_unit(view.most) - max(view.measures[view.name_of(term)], 0)))
+        for _, term in view.scored.named(metric.id)
+        if term.gate is None
+    )
+    subsets: int = 2 ** len(_requirements(view))
+    return 1 + subsets * units
 
 
 def _undominated(
