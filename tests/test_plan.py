@@ -20,6 +20,7 @@ from mwrules import Action, InputError, Partner, Plan, codes
 from mwrules import strategies as mst
 from mwrules._input.partner import read_document
 from mwrules._tools import plan as plan_module
+from mwrules._tools import plan_candidates
 from mwrules.cli import main
 
 
@@ -357,16 +358,16 @@ def test_a_plan_certifies_new_people_in_a_certification_that_is_not_retiring():
 def test_a_measure_far_below_zero_is_planned_from_the_unit_that_reaches_one(monkeypatch):
     """net_customer_adds: -100000000 once walked 10^8 units that cannot earn a point, and never finished."""
     calls: list[int] = []
-    points_for = plan_module.points_for
+    score_terms = plan_candidates.score_terms
 
-    def counted(*args: object) -> tuple[Fraction, bool]:
+    def counted(*args: object, **kwargs: object) -> object:
         calls.append(1)
         if len(calls) > 100_000:
             message = "the plan walks units that cannot gain"
             raise RuntimeError(message)
-        return points_for(*args)  # type: ignore[arg-type]
+        return score_terms(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(plan_module, "points_for", counted)
+    monkeypatch.setattr(plan_candidates, "score_terms", counted)
     document = yaml.safe_load((EXAMPLES / "near-miss.yaml").read_text())
     document["metrics"]["smb"]["net_customer_adds"] = -100_000_000
 
@@ -446,7 +447,7 @@ def candidate_lists(draw: st.DrawFn) -> list[list[plan_module._Candidate]]:
         options.append(
             [
                 plan_module._Candidate(
-                    gain, cost, Action(kind="raise", units=units + 1, cost=cost, metric=f"m{metric}")
+                    gain, cost, (Action(kind="raise", units=units + 1, cost=cost, metric=f"m{metric}"),)
                 )
                 for units, (gain, cost) in enumerate(pairs)
             ]

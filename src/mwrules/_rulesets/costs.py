@@ -15,8 +15,19 @@ if TYPE_CHECKING:
 
 
 def cost_units(ruleset: Ruleset) -> dict[str, tuple[str, ...]]:
-    """Each metric's cost unit, and for a metric measured in parts its parts (else ())."""
-    return {metric.cost_unit: tuple(metric.source.parts or ()) for metric in ruleset.metrics}
+    """Each metric's cost unit, and for a metric measured in parts its parts (else ()).
+
+    A metric that counts several people sets has one unit per set, ``<set>_person``: a plan
+    certifies people into one set at a time, and their cost may differ.
+    """
+    units: dict[str, tuple[str, ...]] = {}
+    for metric in ruleset.metrics:
+        people = metric.source.people
+        if people is not None and len(people) > 1:
+            units.update({f"{name}_person": () for name in people})
+        else:
+            units[metric.cost_unit] = tuple(metric.source.parts or ())
+    return units
 
 
 def check_costs(ruleset: Ruleset, costs: Mapping[str, Cost], where: str) -> list[Problem]:

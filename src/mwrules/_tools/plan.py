@@ -1,30 +1,9 @@
 """``mwrules plan``: the cheapest actions after which a partner qualifies.
 
-An action is a whole number of units that can change a score: more people
-certified at a level, more net customers, more monthly active users or
-deployments under one association option. Each unit has a cost (the
-partner's own estimates, or the ruleset's placeholder ``default_costs``).
-
-The search is exact, and works per path. Every metric offers a list of
-candidates: no action, or one action of 1, 2, ... units, up to the unit that
-reaches the metric's cap. For a ``best_of_options`` metric, the candidates
-come from each option in turn, since raising two options is never needed:
-only the best counts. Each candidate keeps the metric at or above the
-ruleset's minimum points. A plan picks one candidate per metric, and the
-total must reach ``min_total_points``.
-
-The metrics are combined in order of their number of candidates. For the
-first ones, the search keeps, for each total gain (capped at the gain
-needed), the cheapest combination; a combination that gains less and costs
-more than another is dropped. For the last metric, which has the most
-candidates (usage growth: thousands), the search looks up the cheapest
-candidate that makes up what each combination still lacks: a binary search
-over its candidates sorted by gain. For Modern Work, that is a few thousand
-combinations per path.
-
-The gains and costs are summed as whole numbers of their smallest common
-units: the same comparisons as with fractions, so the same plan, ties
-included, several times faster.
+An action is a whole number of units that can change a score (see
+:mod:`.plan_candidates`); the search is exact, and works per path: a plan
+picks one candidate per metric, and the total must reach
+``min_total_points`` (see :mod:`.plan_search`).
 
 The result is then checked the way a partner would check it: the actions are
 applied to a copy of the partner and evaluated again. The score and verdict
@@ -33,19 +12,15 @@ after come from that evaluation, not from this module's arithmetic.
 
 from __future__ import annotations
 
-import bisect
 import datetime
 import functools
-import itertools
-import math
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
-from typing import Any, Literal
+from typing import Any
 
 import attrs
 
 from .. import codes
-from .._evaluation.compile import points_for
 from .._evaluation.evaluate import checked, evaluate_with, prepare
 from .._input import documents as _documents
 from .._input.customers import customer_facts
@@ -54,74 +29,29 @@ from .._rulesets.versions import RulesetChoice
 from ..errors import EvaluationError, InputError, Problem, did_you_mean
 from ..limits import DEFAULT_LIMITS, Limits
 from ..model import Certification, Partner, Person
-from ..ruleset import Cost, MetricSpec, Ruleset, check_costs, cost_units, points_denominator, structure_costs
+from ..ruleset import Cost, Ruleset, check_costs, cost_units, structure_costs
 from ..verdict import Verdict, format_points, tenant_steps
+from .plan_candidates import _Candidate, _eligible_sets
+from .plan_model import Action, PathPlan, Plan
+from .plan_search import PLAN_STEPS, _cheapest, _combine
+from .term_words import term_label
 
 
-@attrs.frozen(kw_only=True)
-class Action:
-    """*units* of one kind of effort, what they cost, and why the plan has them."""
-
-    kind: Literal["certify", "raise"]
-    units: int
-    cost: Fraction
-    metric: str
-    level: str | None = None
-    path: str | None = None
-    option: str | None = None
-    #: for a certify action, the certification the new people hold in the plan's evaluation
-    certification: str | None = None
-    why: str = ""
-    #: for a metric measured from customer data, the tenants nearest to counting, nearest first
-    tenants: tuple[str, ...] = ()
-
-    def to_json(self) -> dict[str, Any]:
-        """The action as the issue of record spells it: ``{"kind": "certify", "level": ..., "people": N}``."""
-        if self.kind == "certify":
-            return {"kind": "certify", "level": self.level, "people": self.units}
-        data: dict[str, Any] = {"kind": "raise", "path": self.path, "metric": self.metric}
-        if self.option is not None:
-            data["option"] = self.option
-        data["by"] = self.units
-        return data
-
-
-@attrs.frozen(kw_only=True)
-class PathPlan:
-    """The cheapest way to qualify on one path, or why there is none."""
-
-    path: str
-    actions: tuple[Action, ...] = ()
-    cost: Fraction | None = None
-    blocked: str | None = None
-
-    @property
-    def possible(self) -> bool:
-        return self.blocked is None
-
-
-@attrs.frozen(kw_only=True)
-class Plan:
-    """What to do to qualify: the cheapest path's actions, their cost, and the verdicts before and after.
-
-    *after* is the verdict of the partner with the actions applied,
-    evaluated again. *paths* has the plan for every path. *costs* are the
-    unit costs used; *default_costs* names the units whose cost came from
-    the ruleset's placeholders.
-    """
-
-    partner_id: str
-    path: str | None
-    cost: Fraction
-    actions: tuple[Action, ...]
-    before: Verdict
-    after: Verdict
-    paths: Mapping[str, PathPlan]
-    costs: Mapping[str, Cost]
-    default_costs: tuple[str, ...]
-    #: With ``by``: the day planned for, and what changes from the partner's as_of until then ("day: cause")
-    by: datetime.date | None = None
-    changes: tuple[str, ...] = ()
+__all__ = [
+    "NEAREST_TENANTS",
+    "PLAN_STEPS",
+    "Action",
+    "PathPlan",
+    "Plan",
+    "_Candidate",
+    "_combine",
+    "apply",
+    "load_costs",
+    "nearest_tenants",
+    "plan",
+    "plan_by",
+    "plan_for",
+]
 
 
 # Costs --------------------------------------------------------------------------------
@@ -169,229 +99,6 @@ def load_costs(
     if problems:
         raise InputError([document.locate(problem) for problem in problems], what="the costs")
     return merged, tuple(defaulted)
-
-
-def _unit_cost(costs: Mapping[str, Cost], metric: MetricSpec, option: str | None) -> Fraction:
-    cost = costs[metric.cost_unit]
-    if isinstance(cost, Mapping):
-        return cost[option or ""]
-    return cost
-
-
-# The search ------------------------------------------------------------------------
-
-
-@attrs.frozen
-class _Candidate:
-    gain: Fraction  # points added to the metric on this path
-    cost: Fraction
-    action: Action | None
-
-
-#: A candidate's gain and cost in whole numbers of the search's units, and the candidate
-_Scaled = tuple[int, int, _Candidate]
-
-
-def _candidates(
-    ruleset: Ruleset, verdict: Verdict, path_id: str, metric: MetricSpec, costs: Mapping[str, Cost], can_certify: bool
-) -> list[_Candidate]:
-    """Every way to raise *metric* on *path_id* that keeps it at or above the minimum, cheapest per gain."""
-    result = verdict.paths[path_id].metrics[metric.id]
-    current = result.points
-    target = ruleset.path(path_id).targets[metric.id]
-    minimum = ruleset.scoring.min_metric_points
-    found = [_Candidate(Fraction(0), Fraction(0), None)] if current >= minimum else []
-
-    def raise_by(option: str | None, start: int, amount: int, others: Fraction) -> None:
-        """Candidates of 1, 2, ... more units, until the metric is capped; *others*: the other options' best."""
-        unit_cost = _unit_cost(costs, metric, option)
-        kind: Literal["certify", "raise"] = "certify" if metric.level is not None else "raise"
-        previous = current
-        # Below a measure of 1 a metric earns 0 points, so no unit there can gain: a measure of
-        # -10^8 starts its candidates at the unit that reaches 1, not 10^8 units earlier
-        for units in itertools.count(max(1, 1 - start)):
-            points = max(points_for(start + units, metric.max_points, amount)[0], others)
-            if points >= minimum and points > previous:
-                action = Action(
-                    kind=kind,
-                    units=units,
-                    cost=units * unit_cost,
-                    metric=metric.id,
-                    level=metric.level,
-                    path=None if kind == "certify" else path_id,
-                    option=option,
-                )
-                found.append(_Candidate(points - current, units * unit_cost, action))
-            previous = max(previous, points)
-            if points >= metric.max_points:
-                return
-
-    if isinstance(target, Mapping):
-        scored = {
-            option: points_for(int(result.inputs[option]), metric.max_points, amount)[0]
-            for option, amount in target.items()
-        }
-        for option, amount in target.items():
-            others = max((points for name, points in scored.items() if name != option), default=Fraction(0))
-            raise_by(option, int(result.inputs[option]), amount, others)
-    elif metric.measure == "count":
-        raise_by(None, int(result.inputs["value"]), target, Fraction(0))
-    elif can_certify:
-        raise_by(None, int(result.inputs["people"]), target, Fraction(0))
-    return found
-
-
-def _cheapest(
-    ruleset: Ruleset, verdict: Verdict, path_id: str, costs: Mapping[str, Cost], eligible_levels: set[str]
-) -> PathPlan:
-    scoring = ruleset.scoring
-    path = verdict.paths[path_id]
-    need = max(scoring.min_total_points - path.score, Fraction(0))
-    _check_search(ruleset, verdict, path_id, need)
-    options: list[tuple[MetricSpec, list[_Candidate]]] = []
-    for metric in ruleset.metrics:
-        candidates = _candidates(ruleset, verdict, path_id, metric, costs, metric.level in eligible_levels)
-        if not candidates:
-            return PathPlan(path=path_id, blocked=_why_blocked(ruleset, verdict, path_id, metric))
-        options.append((metric, candidates))
-    best = _combine([candidates for _, candidates in options], need)
-    if best is None:
-        return PathPlan(
-            path=path_id, blocked=f"even with every metric at its maximum, {path_id} cannot reach the total"
-        )
-    actions = tuple(candidate.action for candidate in best[1] if candidate.action is not None)
-    order = {metric.id: index for index, metric in enumerate(ruleset.metrics)}
-    return PathPlan(path=path_id, actions=tuple(sorted(actions, key=lambda a: order[a.metric])), cost=best[0])
-
-
-def _combine(options: Sequence[Sequence[_Candidate]], need: Fraction) -> tuple[Fraction, tuple[_Candidate, ...]] | None:
-    """The cheapest choice of one candidate per metric that gains at least *need*, or None.
-
-    Ties go to the choice found first, metrics taken in order of their number of candidates.
-    """
-    options = sorted(options, key=len)
-    # Gains and costs as whole numbers of their smallest common units: the same sums and
-    # comparisons as the fractions, in the same order, at a fraction of the price
-    per_point = math.lcm(need.denominator, *(c.gain.denominator for found in options for c in found))
-    per_cost = math.lcm(*(c.cost.denominator for found in options for c in found))
-    scaled = [[(int(c.gain * per_point), int(c.cost * per_cost), c) for c in candidates] for candidates in options]
-    needed = int(need * per_point)
-    # total gain (capped at the need) -> (cost, chosen candidates), cheapest first
-    frontier: dict[int, tuple[int, tuple[_Candidate, ...]]] = {0: (0, ())}
-    for candidates in scaled[:-1]:
-        merged: dict[int, tuple[int, tuple[_Candidate, ...]]] = {}
-        for gain, (cost, chosen) in frontier.items():
-            for more, price, candidate in candidates:
-                key = min(gain + more, needed)
-                total = cost + price
-                if key not in merged or total < merged[key][0]:
-                    merged[key] = (total, (*chosen, candidate))
-        frontier = _undominated(merged)
-    last = sorted(scaled[-1], key=lambda entry: entry[0])
-    gains = [more for more, _, _ in last]
-    cheapest_from = _suffix_minima(last)
-    best: tuple[int, tuple[_Candidate, ...]] | None = None
-    for gain, (cost, chosen) in frontier.items():
-        index = bisect.bisect_left(gains, needed - gain)
-        if index == len(last):
-            continue
-        _, price, candidate = cheapest_from[index]
-        total = cost + price
-        if best is None or total < best[0]:
-            best = (total, (*chosen, candidate))
-    return None if best is None else (Fraction(best[0], per_cost), best[1])
-
-
-#: The most steps the search for one path's cheapest plan may take (about a second): a
-#: candidate made counts as ten (it is the dearer), and each combination kept times each
-#: candidate of the next metric as one
-PLAN_STEPS = 500_000
-
-
-def _check_search(ruleset: Ruleset, verdict: Verdict, path_id: str, need: Fraction) -> None:
-    """Refuse, before it starts, a search past :data:`PLAN_STEPS` (targets large and fine on several metrics).
-
-    A metric offers at most one candidate per unit up to its target, per
-    option; the combinations kept are at most one per total gain, a whole
-    number of the ruleset's point units up to *need*. Modern Work's plans take
-    at most about a hundred thousand steps.
-    """
-    sizes = []
-    for metric in ruleset.metrics:
-        target = ruleset.path(path_id).targets[metric.id]
-        inputs = verdict.paths[path_id].metrics[metric.id].inputs
-        amounts = target.items() if isinstance(target, Mapping) else [(None, target)]
-        sizes.append(
-            1
-            + sum(
-                max(0, amount - max(int(inputs.get(option or _SINGLE[metric.measure], 0)), 0))
-                for option, amount in amounts
-            )
-        )
-    sizes.sort()
-    gains = int(need * points_denominator(ruleset)) + 1
-    steps, kept = 10 * sum(sizes), 1
-    for size in sizes[:-1]:
-        steps += kept * size
-        kept = min(kept * size, gains)
-    if steps > PLAN_STEPS:
-        message = (
-            f"the cheapest plan on {path_id} would take about {steps:,} steps to find, more than {PLAN_STEPS:,}: "
-            "the ruleset's targets are large on several metrics"
-        )
-        where = f"$.paths[{ruleset.paths.index(ruleset.path(path_id))}].metrics"
-        problem = Problem(ruleset.origins(where) if ruleset.origins else where, message, code=codes.LIMIT)
-        raise InputError([problem], what="the plan")
-
-
-_SINGLE = {"count": "value", "certified_people": "people", "best_of_options": ""}
-
-
-def _undominated(
-    frontier: Mapping[int, tuple[int, tuple[_Candidate, ...]]],
-) -> dict[int, tuple[int, tuple[_Candidate, ...]]]:
-    """Drop every entry that gains less than another and costs at least as much."""
-    kept: dict[int, tuple[int, tuple[_Candidate, ...]]] = {}
-    cheapest = None
-    for gain in sorted(frontier, reverse=True):
-        cost = frontier[gain][0]
-        if cheapest is None or cost < cheapest:
-            kept[gain] = frontier[gain]
-            cheapest = cost
-    return kept
-
-
-def _suffix_minima(candidates: Sequence[_Scaled]) -> list[_Scaled]:
-    """For each index, the cheapest candidate at or after it (candidates sorted by gain)."""
-    minima: list[_Scaled] = []
-    best = None
-    for candidate in reversed(candidates):
-        if best is None or candidate[1] < best[1] or (candidate[1] == best[1] and candidate[0] < best[0]):
-            best = candidate
-        minima.append(best)
-    return minima[::-1]
-
-
-def _why_blocked(ruleset: Ruleset, verdict: Verdict, path_id: str, metric: MetricSpec) -> str:
-    points = verdict.paths[path_id].metrics[metric.id].points
-    return (
-        f"{metric.id} on {path_id} has {points} points and needs at least {ruleset.scoring.min_metric_points}, "
-        f"but no certification counts at {metric.level} on {verdict.as_of} under {ruleset}"
-    )
-
-
-def _eligible_levels(ruleset: Ruleset, day: datetime.date) -> dict[str, str]:
-    """Per level, a certification that counts on *day* (open-ended ones first), for the people a plan adds."""
-    levels = {}
-    for metric in ruleset.metrics:
-        if metric.level is None:
-            continue
-        specs = [ruleset.certification(cert_id) for cert_id in metric.certifications]
-        counting = [spec for spec in specs if spec.eligible_on(day)]
-        counting.sort(key=lambda spec: spec.eligible_through is not None)
-        if counting:
-            levels[metric.level] = counting[0].name
-    return levels
 
 
 # Applying a plan ----------------------------------------------------------------------
@@ -535,17 +242,23 @@ def plan_for(
         raise InputError([Problem("path", message, did_you_mean(path, path_ids), code=codes.UNKNOWN_PATH)])
     unit_costs, defaulted = load_costs(costs if costs is not None else {}, ruleset)
     before = evaluate_with(partner, choice)
-    as_of = before.as_of
-    names = _eligible_levels(ruleset, as_of)
+    names = _eligible_sets(ruleset, before.as_of)
+    # Under classification only the classified path is scored, and only it can be planned
     wanted = [path] if path is not None else list(ruleset.scoring.path_preference)
+    wanted = [path_id for path_id in wanted if path_id in before.paths] or wanted
     planned = functools.partial(
         Plan, partner_id=partner.partner_id, before=before, costs=unit_costs, default_costs=defaulted
     )
+    if path is not None and path not in before.paths:
+        blocked = f"{path} is not scored: the ruleset classifies {partner.partner_id} on {before.path}"
+        return planned(
+            path=None, cost=Fraction(0), actions=(), after=before, paths={path: PathPlan(path=path, blocked=blocked)}
+        )
     if before.paths[path].qualified if path is not None else before.qualified:
         chosen = path or before.path
         nothing_to_do = {chosen: PathPlan(path=chosen, cost=Fraction(0))}
         return planned(path=chosen, cost=Fraction(0), actions=(), after=before, paths=nothing_to_do)
-    plans = {path_id: _cheapest(ruleset, before, path_id, unit_costs, set(names)) for path_id in wanted}
+    plans = {path_id: _cheapest(ruleset, before, partner, path_id, unit_costs, set(names)) for path_id in wanted}
     possible = [plans[path_id] for path_id in wanted if plans[path_id].possible]
     best = min(possible, key=lambda candidate: candidate.cost or Fraction(0)) if possible else None
     if best is None:
@@ -570,13 +283,27 @@ def _explained(
         action = attrs.evolve(action, certification=names[action.level])
     was = before.paths[path_id].metrics[action.metric].points
     now = after.paths[path_id].metrics[action.metric].points
-    minimum = ruleset.scoring.min_metric_points
+    if action.opens:
+        scored = ruleset.path(path_id).metrics[action.metric]
+        opened = ", ".join(term_label(scored, action.metric, term) for term in action.opens)
+        return attrs.evolve(action, why=f"{_doing(action)}: opens {opened}, +{_num(now - was)} points")
+    minimum = ruleset.least_points(path_id, action.metric)
     gain = f"{action.metric} on {path_id} {_num(was)} → {_num(now)}"
     if was < minimum:
-        return attrs.evolve(action, why=f"{gain}: every metric needs at least {_num(minimum)}")
+        every = "every metric" if minimum == ruleset.scoring.min_metric_points else f"{action.metric} on {path_id}"
+        return attrs.evolve(action, why=f"{gain}: {every} needs at least {_num(minimum)}")
     return attrs.evolve(
-        action, why=f"{gain}: {_num(now - was)} more toward the total of {_num(ruleset.scoring.min_total_points)}"
+        action, why=f"{gain}: {_num(now - was)} more toward the total of {_num(ruleset.pass_mark(path_id))}"
     )
+
+
+def _doing(action: Action) -> str:
+    """The action in a few words: "certify 1 more person as Teams Administrator Associate"."""
+    if action.kind == "certify":
+        people = "person" if action.units == 1 else "people"
+        return f"certify {action.units} more {people} as {(action.certification or '').rpartition(': ')[2]}"
+    measure = f"{action.option} of {action.metric}" if action.option else action.metric
+    return f"raise {measure} on {action.path} by {action.units}"
 
 
 def _num(value: Fraction) -> str:

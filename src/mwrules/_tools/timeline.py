@@ -8,13 +8,14 @@ force. Between two change dates every input of the engine is the same, so the
 verdict is too: the timeline evaluates on change dates only, never day by day.
 
 It evaluates on fewer still. Certifications reach the engine as the number of
-people counted at each level, and a level's points stop growing at the
-largest target any path sets for it (a path's target is the measure that
-earns the maximum). So a change date that only moves a count above that
-target cannot change a score; the timeline evaluates where the capped counts,
-the ruleset version or (with customer data) the month change, once per
-capped counts and month, with no more people at a level than its cap, and
-with the month's customer data measured once (see :meth:`_Builder.evaluate`):
+people counted in each people set, and no score changes past a set's *cap*:
+the largest gate need, or count at which a rate or target reaches its cap,
+that any path sets on it (see :func:`.timeline_dates.people_caps`). So a
+change date that only moves a count above that cap cannot change a score;
+the timeline evaluates where the capped counts, the ruleset version or
+(with customer data) the month change, once per capped counts and month,
+with no more people in a set than its cap, and with the month's customer
+data measured once (see :meth:`_Builder.evaluate`):
 each evaluation costs the same however big the partner. Each segment's
 verdict is then the evaluation on its first day, and tests check segments
 against :func:`mwrules.evaluate` day by day.
@@ -33,6 +34,7 @@ import functools
 import itertools
 import os
 from collections.abc import Iterable, Mapping
+from fractions import Fraction
 from typing import Any
 
 import attrs
@@ -47,7 +49,8 @@ from ..errors import InputError, Problem
 from ..limits import DEFAULT_LIMITS, Limits
 from ..model import Partner
 from ..ruleset import Ruleset
-from ..verdict import RulesetRef, Trace, Verdict
+from ..verdict import RulesetRef, Trace, Verdict, format_points
+from .term_words import term_label
 from .timeline_dates import _ONE_DAY, _levels, _month_starts, _Period, _periods, window_start
 from .timeline_segments import MonthScores, PathScore, Segment, Timeline
 
@@ -386,7 +389,9 @@ class _Builder:
                 f"month {month_text(month)} of customer data (against {month_text(month - data.months_back)})"
             )
         if moved and before.period == piece.period:
-            causes += self.certification_causes(piece.period, day)
+            events = self.certification_events(piece.period, day)
+            causes += _gate_causes(ruleset, before.verdict, piece.verdict, events)
+            causes += _certification_causes(events)
         if not piece.can_attain and before.can_attain and not (before.verdict and before.verdict.qualified):
             last_met = next(
                 earlier.last for earlier in reversed(pieces[:position]) if earlier.verdict and earlier.verdict.qualified
@@ -397,17 +402,17 @@ class _Builder:
             )
         return "; ".join(causes) or "the verdict changes"
 
-    def certification_causes(self, index: int, day: datetime.date) -> list[str]:
-        """The certification events of *day* that change whom a level counts, in words."""
+    def certification_events(self, index: int, day: datetime.date) -> list[_Event]:
+        """The certification events of *day* that change whom a people set counts, the most people first."""
         levels = self.levels[index]
         ruleset = self.periods[index].ruleset
         grouped: dict[tuple[str, str], list[int]] = {}
-        causes: list[tuple[int, str]] = []
+        found: list[_Event] = []
         for kind, cert_id, person in levels.events.get(day, ()):
             grouped.setdefault((kind, cert_id), []).append(person)
         for (kind, cert_id), people in grouped.items():
             spec = ruleset.certification(cert_id)
-            effects = []
+            effects, changed_sets = [], []
             for level in ruleset.counted_at(cert_id):
                 changed = sum(
                     levels.counted(level, person, day) != levels.counted(level, person, day - _ONE_DAY)
@@ -416,6 +421,7 @@ class _Builder:
                 if changed:
                     verb = "gain" if kind == "earned" else "lose"
                     effects.append(f"{changed} {verb}{'s' if changed == 1 else ''} {level}")
+                    changed_sets.append(level)
             if not effects:
                 continue
             name = spec.name.rpartition(": ")[2]
@@ -426,12 +432,9 @@ class _Builder:
                 what = f"{name} stops counting after it expires on {day - _ONE_DAY}, for {who}"
             else:
                 what = f"{name} stops counting under {ruleset} after {spec.eligible_through}, for {who}"
-            causes.append((len(set(people)), f"{what}: {', '.join(effects)}"))
-        causes.sort(key=lambda cause: -cause[0])
-        shown = [text for _, text in causes[:CAUSES_SHOWN]]
-        if len(causes) > CAUSES_SHOWN:
-            shown.append(f"{len(causes) - CAUSES_SHOWN} more certification changes")
-        return shown
+            found.append(_Event(len(set(people)), what, tuple(effects), tuple(changed_sets)))
+        found.sort(key=lambda event: -event.people)
+        return found
 
     def months_without_data(self) -> tuple[str, ...]:
         needed: set[int] = set()
@@ -473,6 +476,60 @@ class _Builder:
                 f"$.customers: no usage rows for {_month_runs(missing)}; the customer metrics count those months as 0"
             )
         return tuple(found)
+
+
+@attrs.frozen
+class _Event:
+    """Certifications earned or no longer counting on a day, for *people* people, and the sets whose counts move."""
+
+    people: int
+    what: str
+    effects: tuple[str, ...]
+    sets: tuple[str, ...]
+
+
+def _certification_causes(events: list[_Event]) -> list[str]:
+    """The certification events in words, at most :data:`CAUSES_SHOWN` of them."""
+    shown = [f"{event.what}: {', '.join(event.effects)}" for event in events[:CAUSES_SHOWN]]
+    if len(events) > CAUSES_SHOWN:
+        shown.append(f"{len(events) - CAUSES_SHOWN} more certification changes")
+    return shown
+
+
+def _gate_causes(ruleset: Ruleset, before: Verdict | None, after: Verdict | None, events: list[_Event]) -> list[str]:
+    """The gates met on one side of a change date and not on the other, each with the events behind it.
+
+    "step 1 of skilling on enterprise and smb opens (1 of 1 a_holders): Teams Administrator Associate earned by
+    1 person"; the paths where the same gate changes alike are named together.
+    """
+    if before is None or after is None:
+        return []
+    changes: dict[tuple[str, str, str], list[str]] = {}
+    for path_id, result in after.paths.items():
+        earlier = before.paths.get(path_id)
+        for metric_id, metric in result.metrics.items():
+            was = earlier.metrics.get(metric_id) if earlier is not None else None
+            for term_id, term in metric.terms.items():
+                old = was.terms.get(term_id) if was is not None else None
+                if term.met is None or old is None or old.met == term.met:
+                    continue
+                scored = ruleset.path(path_id).metrics[metric_id]
+                gate = next(spec.gate for key, spec in scored.named(metric_id) if key == term_id)
+                assert gate is not None  # noqa: S101 - only a gate is met or not
+                verb = "opens" if term.met else "closes"
+                count = f"{_number(term.measure)} of {_number(gate.need)}{f' {term.of}' if term.of else ''}"
+                behind = [event.what for event in events if term.of is not None and term.of in event.sets]
+                key = (
+                    f"{term_label(scored, metric_id, term_id)} of {metric_id}",
+                    f"{verb} ({count})",
+                    f": {', '.join(behind)}" if behind else "",
+                )
+                changes.setdefault(key, []).append(path_id)
+    return [f"{what} on {' and '.join(paths)} {change}{behind}" for (what, change, behind), paths in changes.items()]
+
+
+def _number(value: int | Fraction) -> str:
+    return format_points(Fraction(value))
 
 
 def _verdict_on(partner: Partner, ruleset: Ruleset, reason: str, day: datetime.date) -> Verdict:

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import bisect
 import datetime
-from collections.abc import Iterator, Mapping
+import math
+from collections.abc import Iterator
 
 import attrs
 
@@ -174,15 +175,37 @@ class _Levels:
         return index >= 0 and spans[index][0] <= day <= spans[index][1]
 
 
+def people_caps(ruleset: Ruleset) -> dict[str, int]:
+    """Per people set, the count beyond which no path's points change.
+
+    A gate changes nothing past its need; a rate or target stops growing
+    where it reaches its cap (its own, else the metric's maximum on the
+    path). A set no path scores has a cap of 0.
+    """
+    caps = dict.fromkeys(ruleset.levels(), 0)
+    for path in ruleset.paths:
+        for metric_id, scored in ruleset.scored(path.id).items():
+            metric = ruleset.metric(metric_id)
+            people = metric.source.people
+            if people is None:
+                continue
+            most = metric.max_points if scored.max_points is None else scored.max_points
+            for _, term in scored.named(metric_id):
+                name = term.of if term.of is not None else next(iter(people))
+                if term.gate is not None:
+                    saturated = math.ceil(term.gate.need)
+                else:
+                    cap = most if term.cap is None else min(term.cap, most)
+                    saturated = math.ceil(cap / term.per_unit(most))
+                caps[name] = max(caps[name], saturated)
+    return caps
+
+
 def _levels(period: _Period) -> _Levels:
     ruleset = period.ruleset
     resolve = compiled_rules(ruleset).resolve
     levels = ruleset.levels()
-    caps = {}
-    for level in levels:
-        metric = ruleset.level_metric(level)
-        targets = [path.targets[metric.id] for path in ruleset.paths if metric.id in path.targets]
-        caps[level] = max((int(target) for target in targets if not isinstance(target, Mapping)), default=0)
+    caps = people_caps(ruleset)
     spans: dict[str, dict[int, list[tuple[datetime.date, datetime.date]]]] = {level: {} for level in levels}
     events: dict[datetime.date, list[tuple[str, str, int]]] = {}
     known: dict[str, tuple[str | None, tuple[str, ...], datetime.date | None]] = {}
