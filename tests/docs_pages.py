@@ -69,6 +69,13 @@ PAGES = {"certifications.md": certifications_page}
 # Error examples -------------------------------------------------------------------
 
 RULESET = "modern-work/2026-01.yaml"
+#: The same version as written before the vocabulary, for the problems only its shorthand can have
+SHORTHAND = "shorthand/modern-work/2026-01.yaml"
+#: The folders a scenario's edits are made in a copy of: the shipped versions, and those in the shorthand
+COPIED = {
+    "modern-work/": ROOT / "rulesets" / "modern-work",
+    "shorthand/modern-work/": ROOT / "tests" / "data" / "shorthand" / "modern-work",
+}
 PARTNER = "partner.yaml"
 PEOPLE = "partner_id: contoso\npeople:\n  - {id: p1, certifications: [MS-700]}\n  - {id: p2}\n  - {id: p3}\n"
 
@@ -81,7 +88,7 @@ CUSTOMERS = (
 )
 
 #: Per code: the files to write ({name: text}, or {name: (old, new)} to edit a
-#: copy of the shipped modern-work folder) and the command that reports it.
+#: copy of a folder of COPIED) and the command that reports it.
 SCENARIOS: dict[str, tuple[dict[str, str | tuple[str, str]], list[str]]] = {
     "MW001": ({}, ["evaluate", PARTNER]),
     "MW002": ({PARTNER: "partner_id: contoso\npeople: [{id: p1}\n"}, ["evaluate", PARTNER]),
@@ -99,13 +106,16 @@ SCENARIOS: dict[str, tuple[dict[str, str | tuple[str, str]], list[str]]] = {
         },
         ["lint", RULESET],
     ),
-    "MW102": ({RULESET: ("      net_customer_adds: 10 ", "      net_customer_add: 10 ")}, ["lint", RULESET]),
+    "MW102": (
+        {RULESET: ("net_customer_adds: {terms: [{target: 10}]}", "net_customer_add: {terms: [{target: 10}]}")},
+        ["lint", RULESET],
+    ),
     "MW103": (
         {RULESET: ("path_preference: [enterprise, smb]", "path_preference: [enterprise, smbb]")},
         ["lint", RULESET],
     ),
-    "MW104": ({RULESET: ("      deployments: {cpor: 5, csp: 10}\n", "")}, ["lint", RULESET]),
-    "MW105": ({RULESET: ("usage_growth: {cpor: 500, csp: 2000}", "usage_growth: 500")}, ["lint", RULESET]),
+    "MW104": ({SHORTHAND: ("      deployments: {cpor: 5, csp: 10}\n", "")}, ["lint", SHORTHAND]),
+    "MW105": ({RULESET: ("{of: csp, target: 2000}", "{of: csp, target: 0}")}, ["lint", RULESET]),
     "MW106": ({RULESET: ("    max_points: 20\n", "    max_points: 25\n")}, ["lint", RULESET]),
     "MW107": ({RULESET: ("  min_total_points: 70\n", "  min_total_points: 170\n")}, ["lint", RULESET]),
     "MW108": ({RULESET: ("      - AB-900\n", "      - AB-900\n      - MS-700\n")}, ["lint", RULESET]),
@@ -114,7 +124,7 @@ SCENARIOS: dict[str, tuple[dict[str, str | tuple[str, str]], list[str]]] = {
         ["lint", RULESET],
     ),
     "MW110": ({RULESET: ("  - id: net_customer_adds\n", "  - id: Net-Customer-Adds\n")}, ["lint", RULESET]),
-    "MW111": ({RULESET: ("    level: intermediate\n", "")}, ["lint", RULESET]),
+    "MW111": ({RULESET: ("{of: cpor, target: 500}", "{target: 500}")}, ["lint", RULESET]),
     "MW112": (
         {RULESET: ("    eligible_through: 2027-03-31\n", "    eligible_through: 2025-03-31\n")},
         ["lint", RULESET],
@@ -123,16 +133,24 @@ SCENARIOS: dict[str, tuple[dict[str, str | tuple[str, str]], list[str]]] = {
     "MW114": (
         {
             RULESET: (
-                "      net_customer_adds: 10                # 2 points per customer\n"
-                "      intermediate_certifications: 2       # 5 points per person\n"
-                "      advanced_certifications: 1           # 15 points per person\n"
-                "      usage_growth: {cpor: 500, csp: 2000}\n"
-                "      deployments: {cpor: 5, csp: 10}\n",
-                "      net_customer_adds: 23\n"
-                "      intermediate_certifications: 3\n"
-                "      advanced_certifications: 11\n"
-                "      usage_growth: {cpor: 99991, csp: 40009}\n"
-                "      deployments: {cpor: 17, csp: 13}\n",
+                "{target: 10}]}                              # 2 points per customer\n"
+                "      intermediate_certifications: {terms: [{of: intermediate, target: 2}]}   # 5 points per person\n"
+                "      advanced_certifications: {terms: [{of: advanced, target: 1}]}           # 15 points per person\n"
+                "      usage_growth:                 # the better association type counts\n"
+                "        combine: best\n"
+                "        terms: [{of: cpor, target: 500}, {of: csp, target: 2000}]\n"
+                "      deployments:                  # the better association type counts\n"
+                "        combine: best\n"
+                "        terms: [{of: cpor, target: 5}, {of: csp, target: 10}]\n",
+                "{target: 23}]}\n"
+                "      intermediate_certifications: {terms: [{of: intermediate, target: 3}]}\n"
+                "      advanced_certifications: {terms: [{of: advanced, target: 11}]}\n"
+                "      usage_growth:\n"
+                "        combine: best\n"
+                "        terms: [{of: cpor, target: 99991}, {of: csp, target: 40009}]\n"
+                "      deployments:\n"
+                "        combine: best\n"
+                "        terms: [{of: cpor, target: 17}, {of: csp, target: 13}]\n",
             )
         },
         ["lint", RULESET],
@@ -140,8 +158,8 @@ SCENARIOS: dict[str, tuple[dict[str, str | tuple[str, str]], list[str]]] = {
     "MW115": (
         {
             RULESET: (
-                "usage_growth: {cpor: 500, csp: 2000}",
-                "usage_growth: {" + ", ".join(f"o{n}: 500" for n in range(17)) + "}",
+                "terms: [{of: cpor, target: 500}, {of: csp, target: 2000}]",
+                "terms: [" + ", ".join(f"{{of: o{n}, target: 500}}" for n in range(17)) + "]",
             )
         },
         ["lint", RULESET],
@@ -223,8 +241,10 @@ def error_example(code: str) -> str:
 
     files, command = SCENARIOS[code]
     with tempfile.TemporaryDirectory() as folder, _inside(Path(folder)):
-        if any(isinstance(text, tuple) for text in files.values()):
-            shutil.copytree(ROOT / "rulesets" / "modern-work", "modern-work")
+        edited = [name for name, text in files.items() if isinstance(text, tuple)]
+        for folder_name, original_folder in COPIED.items():
+            if any(name.startswith(folder_name) for name in edited):
+                shutil.copytree(original_folder, folder_name)
         for name, text in files.items():
             path = Path(name)
             if isinstance(text, tuple):
