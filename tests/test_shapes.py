@@ -97,3 +97,15 @@ def test_a_fact_outside_its_declared_range_is_refused(value: float):
         mwrules.evaluate({"partner_id": "p", "as_of": "2026-06-30", "facts": {fact: value}}, ruleset=ruleset)
 
     assert [problem.where for problem in caught.value.problems] == [f"$.facts.{fact}"]
+
+
+def test_a_number_given_for_a_metric_of_several_people_sets_is_refused():
+    """A metric counted from people (here two sets) is never given as a number: MW204 at its place, not ignored."""
+    ruleset = mwrules.load_ruleset(SHAPES / "06-ordered-steps" / "2026-01.yaml")
+
+    with pytest.raises(mwrules.InputError) as caught:
+        mwrules.evaluate(
+            {"partner_id": "p", "as_of": "2026-06-30", "metrics": {"smb": {"skilling": 3}}}, ruleset=ruleset
+        )
+
+    assert [(problem.where, problem.code) for problem in caught.value.problems] == [("$.metrics.smb.skilling", "MW204")]

@@ -218,3 +218,17 @@ def test_every_shape_passes_its_checks():
     """The twelve shape rulesets are valid: the mistakes above are the only problems they get."""
     for folder in sorted(path for path in SHAPES.iterdir() if path.is_dir()):
         assert problems(yaml.safe_load((folder / "2026-01.yaml").read_text())) == [], folder.name
+
+
+def test_best_of_options_shorthand_takes_its_parts_from_the_terms_too():
+    """`measure: best_of_options` beside paths written with terms: the parts are the terms' `of`, as from targets."""
+    data = shape("11")
+    metric = next(metric for metric in data["metrics"] if metric["id"] == "usage_growth")
+    parts = list(metric.pop("source")["parts"])
+    metric["measure"] = "best_of_options"
+
+    ruleset, found = structure(data)
+
+    assert ruleset is not None, found
+    assert check(ruleset) == []
+    assert list(ruleset.metric("usage_growth").source.parts or {}) == parts

@@ -383,7 +383,7 @@ def _plain_date(value: object) -> tuple[bool, datetime.date | None]:
 def _plain_metrics(data: object, ruleset: Ruleset) -> dict[str, dict[str, MetricValue]] | None:
     if type(data) is not dict:
         return None
-    measures = {metric.id: metric.measure for metric in ruleset.metrics if metric.measure != "certified_people"}
+    measures = {metric.id: metric.measure for metric in ruleset.metrics if metric.source.people is None}
     path_ids = {path.id for path in ruleset.paths}
     metrics: dict[str, dict[str, MetricValue]] = {}
     for path_id, values in data.items():
@@ -683,7 +683,7 @@ def check_metrics(metrics: object, ruleset: Ruleset) -> list[Problem]:
             continue
         if not isinstance(values, Mapping):
             continue
-        inputs = {metric.id: metric for metric in ruleset.metrics if metric.measure != "certified_people"}
+        inputs = {metric.id: metric for metric in ruleset.metrics if metric.source.people is None}
         for metric_id, value in values.items():
             spot = _documents.child(where, metric_id)
             metric = inputs.get(metric_id)

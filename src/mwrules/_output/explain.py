@@ -236,7 +236,7 @@ def _workloads(ruleset: Ruleset) -> list[str]:
     """The eligible workloads behind each metric measured from customer data, grouped by identical lists."""
     groups: dict[tuple[str, ...], list[str]] = {}
     for metric in ruleset.metrics:
-        if metric.measure != "certified_people" and ruleset.workloads:
+        if metric.source.people is None and ruleset.workloads:
             groups.setdefault(ruleset.workloads_for(metric.id), []).append(metric.id)
     lines = []
     for workloads, metric_ids in groups.items():

@@ -507,7 +507,7 @@ def _target_bounds(where: str, measure: str, target: Fraction) -> list[Problem]:
 
 def _check_workloads(ruleset: Ruleset) -> list[Problem]:
     problems = []
-    customer_metrics = [metric.id for metric in ruleset.metrics if metric.measure != "certified_people"]
+    customer_metrics = [metric.id for metric in ruleset.metrics if metric.source.people is None]
     owner: dict[str, str] = {}
     for index, workload in enumerate(ruleset.workloads):
         where = f"$.workloads[{index}]"

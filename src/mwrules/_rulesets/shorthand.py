@@ -112,13 +112,25 @@ def _levels(metrics: object) -> dict[str, str]:
 
 
 def _options_in_targets(paths: object) -> dict[str, dict[str, str]]:
-    """Per metric, the association options the paths' targets name, in order (the parts of a best_of_options)."""
+    """Per metric, the association options the paths name, in order (the parts of a best_of_options).
+
+    A path names them as the keys of its targets, or as the ``of`` of its terms.
+    """
     options: dict[str, dict[str, str]] = {}
     for path in paths if isinstance(paths, list) else ():
         targets = path.get("targets") if isinstance(path, dict) else None
         for metric_id, target in targets.items() if isinstance(targets, dict) else ():
             if isinstance(target, dict):
                 options.setdefault(str(metric_id), {}).update(dict.fromkeys(map(str, target), "count"))
+        scored = path.get("metrics") if isinstance(path, dict) else None
+        for metric_id, metric in scored.items() if isinstance(scored, dict) else ():
+            terms = metric.get("terms") if isinstance(metric, dict) else None
+            named = (
+                [term["of"] for term in terms if isinstance(term, dict) and isinstance(term.get("of"), str)]
+                if isinstance(terms, list)
+                else []
+            )
+            options.setdefault(str(metric_id), {}).update(dict.fromkeys(named, "count"))
     return options
 
 

@@ -47,7 +47,7 @@ def _single(target: Target) -> int:
 
 
 def _customer_metrics(ruleset: Ruleset) -> list[MetricSpec]:
-    return [metric for metric in ruleset.metrics if metric.measure != "certified_people"]
+    return [metric for metric in ruleset.metrics if metric.source.people is None]
 
 
 def _path_metrics(ruleset: Ruleset, *, allow_negative: bool = True) -> st.SearchStrategy[dict[str, dict[str, Any]]]:
