@@ -14,8 +14,9 @@ from ..errors import Problem
 from .costs import check_costs
 from .lenient import READ_WHOLE, Unread
 from .model import FROM_CUSTOMERS_MEASURE, normalise_name, path_maxima
+from .one_of import condition_problem, source_problem, term_problem
 from .points import _check_exactness
-from .vocabulary import MICRO, OPERATORS, SOURCE_KEYS, TERM_KINDS
+from .vocabulary import MICRO
 from .wording import _exact, _num, _suggest
 
 
@@ -227,10 +228,9 @@ def _check_metrics(ruleset: Ruleset, unread: Unread) -> list[Problem]:
 
 def _check_source(where: str, metric: MetricSpec, cert_ids: list[str], unread: Unread) -> list[Problem]:
     source, spot = metric.source, f"{where}.source"
-    given = [key for key in SOURCE_KEYS if getattr(source, key) is not None]
-    if len(given) != 1:
-        message = "a source is one of number, parts or people" + (f", not {' and '.join(given)}" if given else "")
-        return [Problem(spot, message, "e.g. 'source: {number: count}'", code=codes.METRIC_DEFINITION)]
+    not_one = source_problem(spot, source)
+    if not_one is not None:
+        return [not_one]
     problems = []
     if source.parts is not None and not source.parts:
         problems.append(
@@ -313,10 +313,9 @@ def _check_terms(where: str, ruleset: Ruleset, metric: MetricSpec, scored: PathM
     seen: dict[str, Term] = {}
     for position, term in enumerate(scored.terms):
         spot = f"{where}.terms[{position}]"
-        kinds = [key for key in TERM_KINDS if getattr(term, key) is not None]
-        if len(kinds) != 1:
-            message = "a term has one of target, rate or gate" + (f", not {' and '.join(kinds)}" if kinds else "")
-            problems.append(Problem(spot, message, "e.g. 'target: 5' or 'rate: {points: 4, per: 1}'", code=_TARGET))
+        not_one = term_problem(spot, term)
+        if not_one is not None:
+            problems.append(not_one)
         if term.of is None and many:
             problems.append(
                 Problem(
@@ -386,11 +385,9 @@ def _check_condition(
     where: str, ruleset: Ruleset, condition: Condition, metric: MetricSpec | None, unread: Unread
 ) -> list[Problem]:
     """One condition: on one declared fact or one part of the metric, with one comparison the engine makes exactly."""
-    on = [key for key in ("fact", "part") if getattr(condition, key) is not None]
-    operators = [key for key in OPERATORS if getattr(condition, key) is not None]
-    if len(on) != 1 or len(operators) != 1:
-        message = "a condition compares one fact or part with one number, e.g. {fact: smb_customer_share, at_least: 80}"
-        return [Problem(where, message, code=codes.METRIC_DEFINITION)]
+    not_one = condition_problem(where, condition)
+    if not_one is not None:
+        return [not_one]
     kind = None
     if condition.fact is not None:
         declared = {fact.id: fact.type for fact in ruleset.facts}

@@ -33,6 +33,7 @@ from .fast_structure import FastStructurer
 from .keys import RulesetWording
 from .lenient import READ_WHOLE, Unread, structure_leniently
 from .model import SHORTHANDS, Cost, Manifest, Ruleset, WorkloadSpec
+from .one_of import one_of_problems
 from .shorthand import expand
 
 
@@ -171,6 +172,10 @@ def structure(data: object) -> tuple[Ruleset | None, list[Problem]]:
     shorthand = ruleset.origins.shape_problems if ruleset is not None and ruleset.origins is not None else []
     if ruleset is None or unread.problems:
         return None, shorthand + list(unread.problems)
+    # What the JSON Schema says with oneOf: a source, a term, a condition gives exactly one of its keys
+    one_of = one_of_problems(ruleset)
+    if one_of and ruleset.origins is not None:
+        return None, shorthand + ruleset.origins.locate(one_of)
     return ruleset, list(shorthand)
 
 
