@@ -101,9 +101,9 @@ def structure_leniently(data: dict[Any, Any], converter: cattrs.Converter, wordi
         if item is not None and isinstance(value, list):
             read, kept = [], []
             for index, element in enumerate(value):
-                found = _structure(converter, element, item, f"{where}[{index}]", wording)
-                if isinstance(found, list):
-                    problems += found
+                found, wrong = _structure(converter, element, item, f"{where}[{index}]", wording)
+                if wrong:
+                    problems += wrong
                     for section, ids in _ids(name, element).items():
                         unusable.setdefault(section, set()).update(ids)
                 else:
@@ -113,9 +113,9 @@ def structure_leniently(data: dict[Any, Any], converter: cattrs.Converter, wordi
             if len(kept) < len(value):
                 positions[name] = tuple(kept)
             continue
-        found = _structure(converter, value, hints[name], where, wording)
-        if isinstance(found, list):
-            problems += found
+        found, wrong = _structure(converter, value, hints[name], where, wording)
+        if wrong:
+            problems += wrong
             skip.add(name)
             if field.default is attrs.NOTHING:
                 values[name] = () if item is not None else None
@@ -131,15 +131,17 @@ def _item_type(hint: Any) -> Any:
     return typing.get_args(hint)[0] if typing.get_origin(hint) is tuple else None
 
 
-def _structure(converter: cattrs.Converter, value: object, hint: Any, where: str, wording: Wording) -> Any:
-    """*value* as *hint*, or the list of its problems."""
+def _structure(
+    converter: cattrs.Converter, value: object, hint: Any, where: str, wording: Wording
+) -> tuple[Any, list[Problem]]:
+    """*value* as *hint*, and no problems; or None and its problems."""
     from cattrs.errors import BaseValidationError  # noqa: PLC0415 - cattrs is imported when first needed (see convert)
 
     try:
-        return converter.structure(value, hint)
+        return converter.structure(value, hint), []
     # Raised alone, not in a group, when a whole item is of the wrong type
     except (BaseValidationError, ValueError, TypeError, AttributeError, KeyError) as error:
-        return problems_from(error, where, wording=wording, cl=hint if attrs.has(hint) else None)
+        return None, problems_from(error, where, wording=wording, cl=hint if attrs.has(hint) else None)
 
 
 def _ids(section: str, item: object) -> dict[str, set[str]]:
