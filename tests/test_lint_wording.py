@@ -10,6 +10,8 @@ from hypothesis import given
 
 from mwrules import codes
 from mwrules import ruleset as model
+from mwrules._rulesets import reading
+from mwrules._rulesets.checks import check
 from mwrules._rulesets.reading import read_ruleset_file
 
 from .test_schema import mutated_rulesets
@@ -170,3 +172,13 @@ def test_no_problem_of_shape_names_a_python_type(data: Any):
         assert "typing" not in text
         assert "Literal[" not in text
         assert "object has no attribute" not in text
+
+
+@given(mutated_rulesets())
+def test_the_checks_of_meaning_run_on_whatever_could_be_read(data: Any):
+    """Whatever one change breaks, lint checks the meaning of the rest without failing: each problem has its code."""
+    ruleset, unread = reading._read(data)
+
+    problems = list(unread.problems) if ruleset is None else check(ruleset, unread=unread)
+    assert all(problem.code for problem in problems)
+    assert (ruleset is not None and not unread.problems) or problems
