@@ -30,7 +30,6 @@ from .._input.convert import (
 from ..errors import Problem
 from .checks import check
 from .fast_structure import FastStructurer
-from .keys import RulesetWording
 from .lenient import READ_WHOLE, Unread, structure_leniently
 from .model import SHORTHANDS, Cost, Manifest, Ruleset, WorkloadSpec
 from .one_of import one_of_problems
@@ -194,6 +193,8 @@ def _read(data: object) -> tuple[Ruleset | None, Unread]:
     if ruleset is not None:
         return attrs.evolve(ruleset, origins=origins), READ_WHOLE
     # Not read without cattrs: it reports what is wrong (or reads a form the walker does not know)
+    from .keys import RulesetWording  # noqa: PLC0415 - the index of keys is made when a ruleset has problems to word
+
     ruleset, unread = structure_leniently(data, _converter(), RulesetWording())
     located = attrs.evolve(unread, problems=tuple(origins.locate(list(unread.problems))))
     return attrs.evolve(ruleset, origins=origins), located
