@@ -299,3 +299,100 @@ def test_a_changed_ruleset_changes_the_verdict_without_code(tmp_path: Path):
 
     assert not mwrules.evaluate(partner).qualified
     assert mwrules.evaluate(partner, ruleset=mwrules.load_ruleset(path)).qualified
+
+
+# Shape and meaning in one run ------------------------------------------------------
+
+
+def codes_at(output: list[str], path: Path) -> list[tuple[int, str]]:
+    """(line, code) of every problem lint reported in *path*."""
+    found = []
+    for entry in output:
+        if entry.startswith(f"{path}:"):
+            line, rest = entry.removeprefix(f"{path}:").split(": ", 1)
+            found.append((int(line), rest.split(": ", 1)[1].split(" ", 1)[0]))
+    return found
+
+
+def test_a_problem_of_shape_does_not_hide_the_problems_of_meaning(capsys: pytest.CaptureFixture[str], folder: Path):
+    """An unknown key in one metric and an unknown certification in another are reported in the same run."""
+    path = folder / "2026-01.yaml"
+    edit(path, "    max_points: 20\n", "    max_pointz: 20\n")
+    edit(
+        path,
+        "      - copilot-and-agent-administration-fundamentals\n",
+        "      - copilot-and-agent-admin-fundamentals\n",
+    )
+
+    status, output = lint(capsys, folder)
+
+    assert 1 == status
+    assert_reported(output, path, line_of(path, "max_pointz"), codes.UNKNOWN_KEY)
+    assert_reported(output, path, line_of(path, "copilot-and-agent-admin-fundamentals"), codes.UNKNOWN_CERTIFICATION)
+
+
+def test_a_metric_that_cannot_be_read_is_not_also_unknown_where_it_is_used(
+    capsys: pytest.CaptureFixture[str], folder: Path
+):
+    """The paths that score a metric left unread, its cost and the sum of maxima are not reported as wrong too."""
+    path = folder / "2026-01.yaml"
+    edit(path, "    max_points: 20\n", "    max_pointz: 20\n")
+    edit(path, "      - AB-900\n", "      - AB-900\n      - MS-700\n")
+
+    _, output = lint(capsys, folder)
+
+    reported = {code for _, code in codes_at(output, path)}
+    assert {codes.UNKNOWN_KEY, codes.MISSING_KEY, codes.DUPLICATE_ALIAS} == reported, output
+
+
+def test_a_section_that_cannot_be_read_is_skipped_by_the_checks_that_need_it(
+    capsys: pytest.CaptureFixture[str], folder: Path
+):
+    """Scoring of the wrong type: no pass-rule or path-preference problems follow from it; the rest is checked."""
+    path = folder / "2026-01.yaml"
+    edit(path, "  total_points: 100 ", "  total_points: [100] ")
+    edit(path, "    max_points: 20\n", "    max_points: 25\n")
+    edit(path, "      - AB-900\n", "      - AB-900\n      - MS-700\n")
+
+    _, output = lint(capsys, folder)
+
+    reported = codes_at(output, path)
+    assert (line_of(path, "total_points: [100]"), codes.INVALID_VALUE) in reported
+    assert (
+        line_of(path, "      - MS-700", after="  - id: teams-administrator-associate"),
+        codes.DUPLICATE_ALIAS,
+    ) in reported
+    assert {codes.INVALID_VALUE, codes.DUPLICATE_ALIAS} == {code for _, code in reported}, output
+
+
+def test_a_certification_that_cannot_be_read_is_not_unknown_to_the_metrics(
+    capsys: pytest.CaptureFixture[str], folder: Path
+):
+    """A certification with a misspelt key is left out; the metrics that list it do not report it unknown."""
+    path = folder / "2026-01.yaml"
+    edit(
+        path,
+        "  - id: teams-administrator-associate\n",
+        "  - id: teams-administrator-associate\n    retierd: 2026-01-01\n",
+    )
+    edit(path, "  effective_from: 2026-01-01\n", "  effective_from: 2026-01-01\n  effective_until: 2025-12-01\n")
+
+    _, output = lint(capsys, folder)
+
+    reported = {code for _, code in codes_at(output, path)}
+    assert {codes.UNKNOWN_KEY, codes.EFFECTIVE_DATE_ORDER} == reported, output
+
+
+def test_a_path_that_cannot_be_read_is_not_unknown_to_the_path_preference(
+    capsys: pytest.CaptureFixture[str], folder: Path
+):
+    """A path with a wrong type of value is left out; path_preference still names it without a problem."""
+    path = folder / "2026-01.yaml"
+    edit(path, "    customers: {min_seats: 301,", "    customers: {min_seats: many,")
+    edit(path, "      - AB-900\n", "      - AB-900\n      - MS-700\n")
+
+    _, output = lint(capsys, folder)
+
+    reported = codes_at(output, path)
+    assert (line_of(path, "min_seats: many"), codes.INVALID_VALUE) in reported
+    assert {codes.INVALID_VALUE, codes.DUPLICATE_ALIAS} == {code for _, code in reported}, output

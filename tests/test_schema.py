@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import attrs
 import jsonschema
 import pytest
 import yaml
@@ -26,6 +27,12 @@ SHIPPED_SCHEMA = json.loads((rulesets_dir() / SCHEMA_FILE_NAME).read_text())
 VALIDATOR = jsonschema.Draft7Validator(SHIPPED_SCHEMA, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
 RULESET_FILES = sorted(rulesets_dir().glob("*/*.yaml"))
 SHIPPED = [yaml.safe_load(path.read_text()) for path in RULESET_FILES]
+SHAPES = Path(__file__).parent / "shapes"
+#: Rulesets written in the vocabulary (terms, gates, rates, conditions, facts, classification), not its shorthand
+VOCABULARY_FILES = [SHAPES / "06-ordered-steps" / "2026-01.yaml", SHAPES / "07-path-by-classification" / "2026-01.yaml"]
+#: The rulesets the schema and the loader are compared on, mutated
+VALID = SHIPPED + [yaml.safe_load(path.read_text()) for path in VOCABULARY_FILES]
+VALID_NAMES = [path.name for path in RULESET_FILES] + [path.parent.name for path in VOCABULARY_FILES]
 
 
 def test_the_shipped_schema_is_the_generated_one():
@@ -82,8 +89,8 @@ REPLACEMENTS = st.sampled_from(
 
 @st.composite
 def mutated_rulesets(draw: st.DrawFn) -> Any:
-    """A shipped ruleset with one value replaced, one key removed or one unknown key added."""
-    data = copy.deepcopy(draw(st.sampled_from(SHIPPED)))
+    """A shipped or vocabulary ruleset with one value replaced, one key removed or one unknown key added."""
+    data = copy.deepcopy(draw(st.sampled_from(VALID)))
     where = draw(st.sampled_from(places(data)))
     parent = data
     for step in where[:-1]:
@@ -101,9 +108,9 @@ def mutated_rulesets(draw: st.DrawFn) -> Any:
     return data
 
 
-@pytest.mark.parametrize("data", SHIPPED, ids=[path.name for path in RULESET_FILES])
+@pytest.mark.parametrize("data", VALID, ids=VALID_NAMES)
 def test_both_accept_the_shipped_rulesets(data):
-    """The shipped rulesets are valid to the schema and to the loader."""
+    """The shipped rulesets, and rulesets in the vocabulary, are valid to the schema and to the loader."""
     assert schema_accepts(data)
     assert loader_accepts(data)
 
@@ -113,7 +120,7 @@ def test_both_accept_the_shipped_rulesets(data):
 @example({**SHIPPED[0], "workloads": ["Teams", {"name": "Teams Premium", "metrics": ["usage_growth"]}]})
 @example({**SHIPPED[0], "scoring": {**SHIPPED[0]["scoring"], "total_points": True}})
 def test_the_schema_and_the_loader_agree(data: Any):
-    """For any one-change mutation of a shipped ruleset, the schema accepts it exactly when the loader does."""
+    """For any one-change mutation of a shipped or vocabulary ruleset, the schema accepts it when the loader does."""
     assert schema_accepts(data) == loader_accepts(data)
 
 
@@ -200,3 +207,126 @@ def test_the_schema_and_the_loader_refuse_the_same_mistakes(document: dict[str, 
         mwrules.load_partner(document, "modern-work@2026-01")
 
     assert not PARTNER_VALIDATOR.is_valid(document)
+
+
+# Partner documents under rulesets in the vocabulary -------------------------------------
+
+SHAPE_CASES = sorted(SHAPES.glob("*/cases/*/*.yaml"))
+
+
+def shape(name: str) -> model.Ruleset:
+    return mwrules.load_ruleset(SHAPES / name / "2026-01.yaml")
+
+
+def validator_for(ruleset: model.Ruleset) -> jsonschema.Draft7Validator:
+    return jsonschema.Draft7Validator(partner_schema(ruleset), format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
+
+
+@pytest.mark.parametrize("path", SHAPE_CASES, ids=lambda path: f"{path.parents[2].name}/{path.stem}")
+def test_every_shape_case_partner_fits_its_rulesets_partner_schema(path: Path):
+    """Facts, amounts, sub-sources: each hand-worked partner of the twelve shapes is valid to its ruleset's schema."""
+    partner = yaml.safe_load(path.read_text())["partner"]
+
+    validator_for(mwrules.load_ruleset(path.parents[2] / f"{path.parent.name}.yaml")).validate(as_editor_sees(partner))
+
+
+def test_the_partner_schema_describes_each_declared_fact():
+    """A fact: its kind's type, its range and its title; the facts that classification reads are required."""
+    schema = partner_schema(shape("07-path-by-classification"))
+
+    facts = schema["properties"]["facts"]
+    assert ["partner_id", "facts"] == schema["required"]
+    assert ["smb_customer_share"] == facts["required"]
+    assert {"type": "number", "minimum": 0, "maximum": 100} == {
+        key: value for key, value in facts["properties"]["smb_customer_share"].items() if key != "description"
+    }
+    assert facts["properties"]["smb_customer_share"]["description"].startswith("Percent of customers")
+
+
+def test_amount_parts_are_numbers_and_count_parts_whole_numbers():
+    schema = partner_schema(shape("08-sum-of-parts"))
+
+    usage = schema["properties"]["metrics"]["properties"]["enterprise"]["properties"]["usage_growth"]
+    assert ("number", "integer") == (usage["properties"]["azure"]["type"], usage["properties"]["m365"]["type"])
+    assert usage["additionalProperties"] is False
+
+
+def test_a_path_gives_only_the_metrics_it_scores():
+    """A given metric a path does not score is not a key of that path's metrics."""
+    ruleset = shape("12-new-given-metric")
+    smb = ruleset.path("smb")
+    fewer = [
+        path if path.id != "smb" else attrs.evolve(smb, metrics=dict(list(smb.metrics.items())[:-1]))
+        for path in ruleset.paths
+    ]
+
+    metrics = partner_schema(attrs.evolve(ruleset, paths=tuple(fewer)))["properties"]["metrics"]["properties"]
+    assert "copilot_seats" in metrics["enterprise"]["properties"]
+    assert "copilot_seats" not in metrics["smb"]["properties"]
+
+
+CLASSIFIED = {"partner_id": "x", "facts": {"smb_customer_share": 80}}
+
+
+@pytest.mark.parametrize(
+    ("name", "document"),
+    [
+        ("07-path-by-classification", {"partner_id": "x"}),
+        ("07-path-by-classification", {"partner_id": "x", "facts": {"smb_customer_share": 120}}),
+        ("07-path-by-classification", {"partner_id": "x", "facts": {"smb_customer_share": "80"}}),
+        ("07-path-by-classification", {**CLASSIFIED, "metrics": {"smb": {"usage_growth": {"dpor": 1}}}}),
+        ("07-path-by-classification", {**CLASSIFIED, "metrics": {"smb": {"intermediate_certifications": 2}}}),
+        ("08-sum-of-parts", {"partner_id": "x", "metrics": {"smb": {"usage_growth": {"m365": 2.5}}}}),
+        ("08-sum-of-parts", {"partner_id": "x", "metrics": {"smb": {"usage_growth": {"azure": "2.5"}}}}),
+    ],
+    ids=[
+        "missing-fact",
+        "fact-out-of-range",
+        "fact-as-text",
+        "unread-part",
+        "people-metric",
+        "count-part-2.5",
+        "amount-as-text",
+    ],
+)
+def test_the_partner_schema_and_loader_refuse_the_same_mistakes_under_the_vocabulary(
+    name: str, document: dict[str, Any]
+):
+    ruleset = shape(name)
+    with pytest.raises(mwrules.InputError):
+        mwrules.load_partner(document, ruleset)
+
+    assert not validator_for(ruleset).is_valid(document)
+
+
+@pytest.mark.parametrize(
+    ("where", "change"),
+    [
+        pytest.param(("paths", 0, "metrics", "skilling", "terms", 0), {"target": 2}, id="term-of-two-kinds"),
+        pytest.param(("paths", 0, "metrics", "skilling", "terms", 0), {"gate": None}, id="term-of-no-kind"),
+        pytest.param(("metrics", 0, "source"), {"parts": {"cpor": "count"}}, id="source-of-two-kinds"),
+    ],
+)
+def test_exactly_one_of_is_a_rule_of_shape(where: tuple[Any, ...], change: dict[str, Any]):
+    """A term, a source that gives two of its kinds or none: the schema's oneOf and the loader both refuse it."""
+    data = copy.deepcopy(VALID[len(SHIPPED)])  # 06-ordered-steps
+    place = data
+    for step in where:
+        place = place[step]
+    place.update(change)
+
+    assert not schema_accepts(data)
+    assert not loader_accepts(data)
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [{"fact": "smb_customer_share"}, {"at_least": 80}, {"fact": "smb_customer_share", "at_least": 80, "at_most": 90}],
+    ids=["no-comparison", "nothing-compared", "two-comparisons"],
+)
+def test_a_condition_compares_one_thing_with_one_number(condition: dict[str, Any]):
+    data = copy.deepcopy(VALID[len(SHIPPED) + 1])  # 07-path-by-classification
+    data["scoring"]["classify"][0]["when"] = [condition]
+
+    assert not schema_accepts(data)
+    assert not loader_accepts(data)

@@ -14,9 +14,10 @@ import datetime
 import functools
 import math
 import re
+import typing
 from collections.abc import Callable, Iterator, Mapping
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
 
@@ -27,10 +28,29 @@ from .documents import child
 
 if TYPE_CHECKING:
     import cattrs
+    import cattrs.errors
 
 
 class ValueProblem(ValueError):
     """A value of the right kind, but wrong: carries the message shown to the user."""
+
+
+class NotAllowed(ValueProblem):
+    """A value that is not one of the few a key allows (a ``Literal``): carries the value and the allowed ones."""
+
+    def __init__(self, value: object, allowed: tuple[object, ...]) -> None:
+        self.value, self.allowed = value, allowed
+        super().__init__(f"expected one of {', '.join(map(str, allowed))}, got {shown(value)}")
+
+
+#: How a document's problems of shape are worded where the generic words are not enough: for rulesets,
+#: where an unknown key belongs in the format (see _rulesets.keys)
+class Wording(Protocol):
+    def unknown_key(self, where: str, cl: type, key: object) -> Problem:
+        """The problem of *key*, which class *cl* (at *where*) does not have."""
+
+    def not_allowed(self, where: str, error: NotAllowed, cl: type | None, name: str | None) -> Problem:
+        """The problem of a value that field *name* of class *cl* does not allow."""
 
 
 def _type_name(value: object) -> str:
@@ -135,6 +155,23 @@ def _structure_date(value: object, _: type) -> datetime.date:
     return parse_date(value)
 
 
+def _is_literal(cl: Any) -> bool:
+    return typing.get_origin(cl) is typing.Literal
+
+
+def _literal_hook(cl: Any) -> Hook:
+    allowed = typing.get_args(cl)
+    kinds = {type(choice) for choice in allowed}
+
+    def hook(value: object, _: type) -> object:
+        # The type too, as the JSON Schema's enum: True == 1, but a Literal[1] key is not true
+        if type(value) not in kinds or value not in allowed:
+            raise NotAllowed(value, allowed)
+        return value
+
+    return hook
+
+
 #: How mwrules reads each plain type: the converter's hooks, also used without cattrs (see _rulesets.fast_structure).
 SCALARS: Mapping[type, Callable[[Any, Any], Any]] = {
     str: _structure_str,
@@ -207,6 +244,8 @@ def make_converter(hooks: Mapping[Any, Hook] | None = None) -> cattrs.Converter:
 
     converter.register_structure_hook_factory(is_sequence, sequences)
     converter.register_structure_hook_factory(is_mapping, mappings)
+    # cattrs' own words name the Python type: "average not in literal typing.Literal['sum', 'best']"
+    converter.register_structure_hook_factory(_is_literal, _literal_hook)
     for cl, hook in (hooks or {}).items():
         converter.register_structure_hook(cl, hook)
     return converter
@@ -220,17 +259,30 @@ def dict_structure_fn(cl: type, converter: cattrs.Converter, *, omit: tuple[str,
     return make_dict_structure_fn(cl, converter, **overrides)
 
 
-def problems_from(error: BaseException, where: str = "$") -> list[Problem]:
-    """Every problem inside a cattrs structuring error, each at its JSON path."""
-    return list(_walk(error, where))
+def problems_from(
+    error: BaseException, where: str = "$", *, wording: Wording | None = None, cl: type | None = None
+) -> list[Problem]:
+    """Every problem inside a cattrs structuring error, each at its JSON path.
+
+    *wording* words unknown keys and values not allowed, if given; *cl* is
+    the class being structured at *where*, if known (for *wording*).
+    """
+    return list(_walk(error, where, wording, (cl, None)))
 
 
-def _walk(error: BaseException, where: str) -> Iterator[Problem]:
-    from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError  # noqa: PLC0415 - cattrs is imported when first needed (see convert)
+def _walk(
+    error: BaseException, where: str, wording: Wording | None, field: tuple[type | None, str | None]
+) -> Iterator[Problem]:
+    from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError  # noqa: PLC0415 - cattrs is imported when first needed (see convert)
 
-    if isinstance(error, ClassValidationError | IterableValidationError):
+    if isinstance(error, ExceptionGroup):  # cattrs' ClassValidationError and IterableValidationError too
         for inner in error.exceptions:
-            yield from _walk(inner, _where_of(inner, where))
+            # What the problem is in: the class being structured, and its attribute
+            inner_field = (error.cl, _name_of(inner) or field[1]) if isinstance(error, ClassValidationError) else field
+            yield from _walk(inner, _where_of(inner, where), wording, inner_field)
+        return
+    if wording is not None and isinstance(error, ForbiddenExtraKeysError | NotAllowed):
+        yield from _worded(error, where, wording, field)
         return
     if isinstance(error, ForbiddenExtraKeysError):
         known = (
@@ -245,18 +297,33 @@ def _walk(error: BaseException, where: str) -> Iterator[Problem]:
     if isinstance(error, ValueProblem):
         yield Problem(where, str(error), code=codes.INVALID_VALUE)
         return
-    if isinstance(error, ExceptionGroup):
-        for inner in error.exceptions:
-            yield from _walk(inner, _where_of(inner, where))
-        return
     if isinstance(error, TypeError | AttributeError) and "argument" not in str(error):
         yield Problem(where, f"wrong type of value ({error})", code=codes.INVALID_VALUE)
         return
     yield Problem(where, str(error) or type(error).__name__, code=codes.INVALID_VALUE)
 
 
+def _worded(
+    error: cattrs.errors.ForbiddenExtraKeysError | NotAllowed,
+    where: str,
+    wording: Wording,
+    field: tuple[type | None, str | None],
+) -> Iterator[Problem]:
+    """The problems of an unknown key or a value not allowed, in the words of *wording*."""
+    if isinstance(error, NotAllowed):
+        yield wording.not_allowed(where, error, *field)
+        return
+    for key in sorted(error.extra_fields, key=str):
+        yield wording.unknown_key(where, error.cl, key)
+
+
 def _missing_field(error: KeyError) -> bool:
     return any("Structuring class" in str(note) for note in getattr(error, "__notes__", ()))
+
+
+def _name_of(error: BaseException) -> str | None:
+    """The attribute of a class whose structuring raised *error*, if a note says."""
+    return next((note.name for note in getattr(error, "__notes__", ()) if getattr(note, "name", None)), None)
 
 
 def _where_of(error: BaseException, where: str) -> str:

@@ -6,13 +6,17 @@ import re
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
+import attrs
+
 from .. import codes
 from .._input.convert import shown
 from ..errors import Problem
 from .costs import check_costs
+from .lenient import READ_WHOLE, Unread
 from .model import FROM_CUSTOMERS_MEASURE, normalise_name, path_maxima
+from .one_of import condition_problem, source_problem, term_problem
 from .points import _check_exactness
-from .vocabulary import MICRO, OPERATORS, SOURCE_KEYS, TERM_KINDS
+from .vocabulary import MICRO
 from .wording import _exact, _num, _suggest
 
 
@@ -25,26 +29,42 @@ _KEBAB = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _SNAKE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 
 
-def check(ruleset: Ruleset) -> list[Problem]:
-    """Every inconsistency in a structurally valid ruleset."""
+def check(ruleset: Ruleset, *, unread: Unread = READ_WHOLE) -> list[Problem]:
+    """Every inconsistency in a ruleset, with the problems of shape that *unread* holds.
+
+    For a ruleset with problems of shape, *unread* says what could not be
+    read of it (see :mod:`.lenient`): the checks that need a section not read
+    are skipped, and a reference to an item not read is not reported as unknown.
+    """
     problems: list[Problem] = []
-    problems += _check_manifest(ruleset)
-    problems += _check_certifications(ruleset)
-    problems += _check_metrics(ruleset)
-    problems += _check_paths(ruleset)
-    problems += _check_workloads(ruleset)
-    problems += _check_customer_data(ruleset)
-    problems += _check_scoring(ruleset)
-    problems += _check_facts(ruleset)
-    problems += _check_classify(ruleset)
-    problems += _check_joins(ruleset)
-    problems += _check_id_lengths(ruleset)
-    if not problems:  # the arithmetic needs valid targets and points
+    if unread.read("manifest"):
+        problems += _check_manifest(ruleset)
+    if unread.read("certifications"):
+        problems += _check_certifications(ruleset)
+    if unread.read("metrics"):
+        problems += _check_metrics(ruleset, unread)
+    if unread.read("paths"):
+        problems += _check_paths(ruleset, unread)
+    if unread.read("workloads"):
+        problems += _check_workloads(ruleset, unread)
+    if unread.read("customer_data", "workloads"):
+        problems += _check_customer_data(ruleset, unread)
+    if unread.read("scoring"):
+        problems += _check_scoring(ruleset, unread)
+        problems += _check_classify(ruleset, unread)
+        problems += _check_joins(ruleset)
+    if unread.read("facts"):
+        problems += _check_facts(ruleset)
+    problems += _check_id_lengths(ruleset, unread)
+    if not problems and not unread.problems:  # the arithmetic needs valid targets and points
         problems += _check_exactness(ruleset)
-    problems += check_costs(ruleset, ruleset.default_costs, "$.default_costs")
+    if unread.read("metrics"):
+        costs = {unit: cost for unit, cost in ruleset.default_costs.items() if not unread.unusable("units", unit)}
+        problems += check_costs(ruleset, costs, "$.default_costs")
+    problems = [attrs.evolve(problem, where=unread.place(problem.where)) for problem in problems]
     if ruleset.origins is None:
-        return problems
-    return ruleset.origins.problems + ruleset.origins.locate(problems)
+        return list(unread.problems) + problems
+    return ruleset.origins.problems + list(unread.problems) + ruleset.origins.locate(problems)
 
 
 #: The most characters of an id (of the ruleset, a certification, a metric, a
@@ -52,8 +72,10 @@ def check(ruleset: Ruleset) -> list[Problem]:
 MAX_ID_LENGTH = 64
 
 
-def _check_id_lengths(ruleset: Ruleset) -> list[Problem]:
-    ids = [("$.manifest.id", ruleset.manifest.id), ("$.manifest.version", ruleset.manifest.version)]
+def _check_id_lengths(ruleset: Ruleset, unread: Unread) -> list[Problem]:
+    ids = []
+    if unread.read("manifest"):
+        ids += [("$.manifest.id", ruleset.manifest.id), ("$.manifest.version", ruleset.manifest.version)]
     ids += [(f"$.certifications[{index}].id", cert.id) for index, cert in enumerate(ruleset.certifications)]
     for index, metric in enumerate(ruleset.metrics):
         ids += [(f"$.metrics[{index}].{key}", getattr(metric, key)) for key in ("id", "unit")]
@@ -165,7 +187,7 @@ def _spelling_problems(
     return problems
 
 
-def _check_metrics(ruleset: Ruleset) -> list[Problem]:
+def _check_metrics(ruleset: Ruleset, unread: Unread) -> list[Problem]:
     problems = []
     seen: set[str] = set()
     cert_ids = [cert.id for cert in ruleset.certifications]
@@ -184,7 +206,7 @@ def _check_metrics(ruleset: Ruleset) -> list[Problem]:
             )
         if metric.max_points <= 0:
             problems.append(Problem(f"{where}.max_points", "must be more than 0", code=codes.INVALID_VALUE))
-        problems += _check_source(where, metric, cert_ids)
+        problems += _check_source(where, metric, cert_ids, unread)
     units = [metric.cost_unit for metric in ruleset.metrics]
     for index, metric in enumerate(ruleset.metrics):
         if metric.unit is not None and not _SNAKE.match(metric.unit):
@@ -204,12 +226,11 @@ def _check_metrics(ruleset: Ruleset) -> list[Problem]:
     return problems
 
 
-def _check_source(where: str, metric: MetricSpec, cert_ids: list[str]) -> list[Problem]:
+def _check_source(where: str, metric: MetricSpec, cert_ids: list[str], unread: Unread) -> list[Problem]:
     source, spot = metric.source, f"{where}.source"
-    given = [key for key in SOURCE_KEYS if getattr(source, key) is not None]
-    if len(given) != 1:
-        message = "a source is one of number, parts or people" + (f", not {' and '.join(given)}" if given else "")
-        return [Problem(spot, message, "e.g. 'source: {number: count}'", code=codes.METRIC_DEFINITION)]
+    not_one = source_problem(spot, source)
+    if not_one is not None:
+        return [not_one]
     problems = []
     if source.parts is not None and not source.parts:
         problems.append(
@@ -236,6 +257,8 @@ def _check_source(where: str, metric: MetricSpec, cert_ids: list[str]) -> list[P
             )
         for position, cert_id in enumerate(certifications):
             if cert_id not in cert_ids:
+                if unread.unusable("certifications", cert_id):
+                    continue
                 problems.append(
                     Problem(
                         f"{place}[{position}]",
@@ -251,7 +274,7 @@ def _check_source(where: str, metric: MetricSpec, cert_ids: list[str]) -> list[P
     return problems
 
 
-def _check_paths(ruleset: Ruleset) -> list[Problem]:
+def _check_paths(ruleset: Ruleset, unread: Unread) -> list[Problem]:
     problems = []
     metric_ids = [metric.id for metric in ruleset.metrics]
     seen: set[str] = set()
@@ -267,11 +290,12 @@ def _check_paths(ruleset: Ruleset) -> list[Problem]:
         for metric_id, scored in path.metrics.items():
             spot = f"{where}.metrics.{metric_id}"
             if metric_id not in metric_ids:
-                problems.append(
-                    Problem(spot, "unknown metric", _suggest(metric_id, metric_ids), code=codes.UNKNOWN_METRIC)
-                )
+                if not unread.unusable("metrics", metric_id):
+                    problems.append(
+                        Problem(spot, "unknown metric", _suggest(metric_id, metric_ids), code=codes.UNKNOWN_METRIC)
+                    )
                 continue
-            problems += _check_terms(spot, ruleset, ruleset.metric(metric_id), scored)
+            problems += _check_terms(spot, ruleset, ruleset.metric(metric_id), scored, unread)
         if not path.metrics:
             problems.append(Problem(f"{where}.metrics", "a path scores at least one metric", code=codes.MISSING_TARGET))
     if not ruleset.paths:
@@ -279,7 +303,7 @@ def _check_paths(ruleset: Ruleset) -> list[Problem]:
     return problems
 
 
-def _check_terms(where: str, ruleset: Ruleset, metric: MetricSpec, scored: PathMetric) -> list[Problem]:
+def _check_terms(where: str, ruleset: Ruleset, metric: MetricSpec, scored: PathMetric, unread: Unread) -> list[Problem]:
     """The terms of one metric on one path: what each measures, its numbers, and the gates it requires."""
     problems = []
     measures = metric.source.measures
@@ -289,10 +313,9 @@ def _check_terms(where: str, ruleset: Ruleset, metric: MetricSpec, scored: PathM
     seen: dict[str, Term] = {}
     for position, term in enumerate(scored.terms):
         spot = f"{where}.terms[{position}]"
-        kinds = [key for key in TERM_KINDS if getattr(term, key) is not None]
-        if len(kinds) != 1:
-            message = "a term has one of target, rate or gate" + (f", not {' and '.join(kinds)}" if kinds else "")
-            problems.append(Problem(spot, message, "e.g. 'target: 5' or 'rate: {points: 4, per: 1}'", code=_TARGET))
+        not_one = term_problem(spot, term)
+        if not_one is not None:
+            problems.append(not_one)
         if term.of is None and many:
             problems.append(
                 Problem(
@@ -325,7 +348,7 @@ def _check_terms(where: str, ruleset: Ruleset, metric: MetricSpec, scored: PathM
                 )
         problems += _term_numbers(spot, metric, term)
         for index, condition in enumerate(term.when):
-            problems += _check_condition(f"{spot}.when[{index}]", ruleset, condition, metric)
+            problems += _check_condition(f"{spot}.when[{index}]", ruleset, condition, metric, unread)
         for index, required in enumerate(term.requires):
             gate = seen.get(required)
             if gate is None or gate.gate is None:
@@ -358,20 +381,23 @@ def _check_terms(where: str, ruleset: Ruleset, metric: MetricSpec, scored: PathM
     return problems
 
 
-def _check_condition(where: str, ruleset: Ruleset, condition: Condition, metric: MetricSpec | None) -> list[Problem]:
+def _check_condition(
+    where: str, ruleset: Ruleset, condition: Condition, metric: MetricSpec | None, unread: Unread
+) -> list[Problem]:
     """One condition: on one declared fact or one part of the metric, with one comparison the engine makes exactly."""
-    on = [key for key in ("fact", "part") if getattr(condition, key) is not None]
-    operators = [key for key in OPERATORS if getattr(condition, key) is not None]
-    if len(on) != 1 or len(operators) != 1:
-        message = "a condition compares one fact or part with one number, e.g. {fact: smb_customer_share, at_least: 80}"
-        return [Problem(where, message, code=codes.METRIC_DEFINITION)]
+    not_one = condition_problem(where, condition)
+    if not_one is not None:
+        return [not_one]
     kind = None
     if condition.fact is not None:
         declared = {fact.id: fact.type for fact in ruleset.facts}
         kind = declared.get(condition.fact)
-        if kind is None:
+        if kind is None:  # unless it names a fact not read
             message = f"no fact {shown(condition.fact)} is declared under facts"
-            return [Problem(f"{where}.fact", message, _suggest(condition.fact, declared), code=codes.METRIC_DEFINITION)]
+            problem = Problem(
+                f"{where}.fact", message, _suggest(condition.fact, declared), code=codes.METRIC_DEFINITION
+            )
+            return [] if unread.unusable("facts", condition.fact) else [problem]
     elif metric is None:
         message = "the classification reads facts, not parts of a metric"
         return [Problem(f"{where}.part", message, code=codes.METRIC_DEFINITION)]
@@ -412,7 +438,9 @@ def _term_numbers(spot: str, metric: MetricSpec, term: Term) -> list[Problem]:
     return problems
 
 
-def _check_path_customers(ruleset: Ruleset, derived: list[MetricSpec], type_ids: list[str]) -> list[Problem]:
+def _check_path_customers(
+    ruleset: Ruleset, derived: list[MetricSpec], type_ids: list[str], unread: Unread
+) -> list[Problem]:
     problems = []
     path_ids = [path.id for path in ruleset.paths]
     for index, path in enumerate(ruleset.paths):
@@ -449,8 +477,10 @@ def _check_path_customers(ruleset: Ruleset, derived: list[MetricSpec], type_ids:
                         code=_CUSTOMERS,
                     )
                 )
-        if spec.carry_over_from is not None and (
-            spec.carry_over_from not in path_ids or spec.carry_over_from == path.id
+        if (
+            spec.carry_over_from is not None
+            and (spec.carry_over_from not in path_ids or spec.carry_over_from == path.id)
+            and not unread.unusable("paths", spec.carry_over_from)
         ):
             problems.append(
                 Problem(
@@ -505,7 +535,7 @@ def _target_bounds(where: str, measure: str, target: Fraction) -> list[Problem]:
     ]
 
 
-def _check_workloads(ruleset: Ruleset) -> list[Problem]:
+def _check_workloads(ruleset: Ruleset, unread: Unread) -> list[Problem]:
     problems = []
     customer_metrics = [metric.id for metric in ruleset.metrics if metric.source.people is None]
     owner: dict[str, str] = {}
@@ -527,7 +557,7 @@ def _check_workloads(ruleset: Ruleset) -> list[Problem]:
                 )
             owner.setdefault(key, workload.name)
         for position, metric_id in enumerate(workload.metrics or ()):
-            if metric_id not in customer_metrics:
+            if metric_id not in customer_metrics and not unread.unusable("metrics", metric_id):
                 problems.append(
                     Problem(
                         f"{where}.metrics[{position}]",
@@ -555,7 +585,7 @@ MAX_CUSTOMER_MONTHS = 120
 _CUSTOMERS = codes.CUSTOMER_DATA_DEFINITION
 
 
-def _check_customer_data(ruleset: Ruleset) -> list[Problem]:
+def _check_customer_data(ruleset: Ruleset, unread: Unread) -> list[Problem]:
     problems = []
     derived = [(index, metric) for index, metric in enumerate(ruleset.metrics) if metric.from_customers is not None]
     for index, metric in derived:
@@ -632,7 +662,7 @@ def _check_customer_data(ruleset: Ruleset) -> list[Problem]:
                 code=codes.POINTS_TOO_FINE,
             )
         )
-    problems += _check_path_customers(ruleset, [metric for _, metric in derived], type_ids)
+    problems += _check_path_customers(ruleset, [metric for _, metric in derived], type_ids, unread)
     if derived and not ruleset.workloads:
         problems.append(
             Problem("$.workloads", "metrics measured from customer data need the eligible workloads", code=_CUSTOMERS)
@@ -656,6 +686,7 @@ def _check_joins(ruleset: Ruleset) -> list[Problem]:
     if len(ruleset.paths) > MAX_JOINED:
         message = f"{len(ruleset.paths)} paths: at most {MAX_JOINED} (the verdict compares them in one rule)"
         problems.append(Problem("$.paths", message, suggestion, code=codes.TOO_MANY_TO_JOIN))
+    known = {metric.id for metric in ruleset.metrics}
     for index, path in enumerate(ruleset.paths):
         for metric_id, scored in path.metrics.items():
             # The points rule joins each measure, each gate's decision and each condition's
@@ -665,7 +696,7 @@ def _check_joins(ruleset: Ruleset) -> list[Problem]:
             if joined > MAX_JOINED:
                 what = (
                     f"{len(scored.terms)} association options: at most {MAX_JOINED} (the best is chosen in one rule)"
-                    if ruleset.proportional(path.id, metric_id)
+                    if metric_id in known and ruleset.proportional(path.id, metric_id)
                     else f"{joined} measures, gates and conditions: at most {MAX_JOINED} (one rule decides the points)"
                 )
                 problems.append(
@@ -706,7 +737,7 @@ def _check_facts(ruleset: Ruleset) -> list[Problem]:
 MAX_CLASSIFY = 8
 
 
-def _check_classify(ruleset: Ruleset) -> list[Problem]:
+def _check_classify(ruleset: Ruleset, unread: Unread) -> list[Problem]:
     scoring, where = ruleset.scoring, "$.scoring.classify"
     if scoring.choose == "best":
         if scoring.classify:
@@ -720,7 +751,7 @@ def _check_classify(ruleset: Ruleset) -> list[Problem]:
     path_ids = [path.id for path in ruleset.paths]
     for index, entry in enumerate(scoring.classify):
         spot = f"{where}[{index}]"
-        if entry.path not in path_ids:
+        if entry.path not in path_ids and not unread.unusable("paths", entry.path):
             problems.append(
                 Problem(f"{spot}.path", "unknown path", _suggest(entry.path, path_ids), code=codes.UNKNOWN_PATH)
             )
@@ -732,7 +763,7 @@ def _check_classify(ruleset: Ruleset) -> list[Problem]:
             message = "only the last entry is without conditions: the entries after this one would never apply"
             problems.append(Problem(spot, message, code=codes.METRIC_DEFINITION))
         for position, condition in enumerate(entry.when):
-            problems += _check_condition(f"{spot}.when[{position}]", ruleset, condition, None)
+            problems += _check_condition(f"{spot}.when[{position}]", ruleset, condition, None, unread)
     if len(scoring.classify) > MAX_CLASSIFY or any(len(entry.when) > 4 for entry in scoring.classify):
         message = f"at most {MAX_CLASSIFY} entries of at most 4 conditions each"
         problems.append(Problem(where, message, code=codes.LIMIT))
@@ -743,10 +774,11 @@ def _check_classify(ruleset: Ruleset) -> list[Problem]:
 MAX_WINDOW_MONTHS = 24
 
 
-def _check_scoring(ruleset: Ruleset) -> list[Problem]:
+def _check_scoring(ruleset: Ruleset, unread: Unread) -> list[Problem]:
     problems = []
     scoring = ruleset.scoring
-    for index, path in enumerate(ruleset.paths):
+    # A metric not read would be missing from the sum of maxima
+    for index, path in enumerate(ruleset.paths if unread.whole("metrics") else ()):
         maxima = sum(path_maxima(ruleset, path.id).values(), Fraction(0))
         total = scoring.total_points if path.total_points is None else path.total_points
         where = "$.scoring.total_points" if path.total_points is None else f"$.paths[{index}].total_points"
@@ -814,7 +846,7 @@ def _check_scoring(ruleset: Ruleset) -> list[Problem]:
     path_ids = [path.id for path in ruleset.paths]
     preference = list(scoring.path_preference)
     for index, path_id in enumerate(preference):
-        if path_id not in path_ids:
+        if path_id not in path_ids and not unread.unusable("paths", path_id):
             problems.append(
                 Problem(
                     f"$.scoring.path_preference[{index}]",

@@ -31,14 +31,20 @@ FROM_CUSTOMERS_MEASURE: Mapping[str, str] = {
 Target = int | Mapping[str, int]
 
 
-def _doc(text: str, **kwargs: Any) -> Any:
-    """An attrs field with its documentation, which the JSON Schema shows to ruleset editors."""
-    return attrs.field(metadata={"doc": text}, **kwargs)
+def _doc(text: str, *, anchor: str | None = None, **kwargs: Any) -> Any:
+    """An attrs field with its documentation, which the JSON Schema shows to ruleset editors.
+
+    *anchor*: the section of docs/ruleset-format.md that describes the key, if not its class's ``__anchor__``.
+    """
+    return attrs.field(metadata={"doc": text, **({"anchor": anchor} if anchor else {})}, **kwargs)
 
 
 @attrs.frozen(kw_only=True)
 class Manifest:
     """Which criteria these are: *id*, *version*, when they are in force, where they come from."""
+
+    #: The section of docs/ruleset-format.md that describes its keys
+    __anchor__ = "manifest"
 
     id: str = _doc("The ruleset's stable id, e.g. 'modern-work'; the name of its folder under rulesets/.")
     title: str = _doc("The designation's name, as people read it.")
@@ -65,6 +71,8 @@ class CertificationSpec:
     certification counts through its *eligible_through* date.
     """
 
+    __anchor__ = "certifications"
+
     id: str = _doc("A stable kebab-case id, which metrics use to list the certification.")
     name: str = _doc("The credential's full name.")
     aliases: tuple[str, ...] = _doc(
@@ -83,6 +91,8 @@ class CertificationSpec:
 @attrs.frozen(kw_only=True)
 class MetricSpec:
     """A metric: its maximum and what it measures (its source); each path says how it scores it."""
+
+    __anchor__ = "sources"
 
     id: str = _doc("A stable snake_case id; partner documents use it under metrics.<path>.")
     title: str = _doc("The metric's name, as people read it.")
@@ -109,6 +119,7 @@ class MetricSpec:
         "deployed_tenants (parts named after association types: the tenants whose active users reach "
         "deployment_share of their paid seats).",
         default=None,
+        anchor="customer-data",
     )
 
     @property
@@ -159,6 +170,8 @@ Cost = Fraction | Mapping[str, Fraction]
 class PathCustomers:
     """Which customer tenants count for a path, in a month (for the metrics measured from customer data)."""
 
+    __anchor__ = "customer-data"
+
     min_seats: int = _doc(
         "A tenant is eligible in a month when one eligible workload has at least this many paid seats...",
     )
@@ -181,6 +194,8 @@ class PathCustomers:
 class PathSpec:
     """An attainment path: the metrics it scores, each with its terms, and its pass mark if it has its own."""
 
+    __anchor__ = "paths"
+
     id: str = _doc("A stable snake_case id, e.g. 'smb'.")
     title: str = _doc("The path's name, as people read it.")
     metrics: Mapping[str, PathMetric] = _doc(
@@ -189,14 +204,19 @@ class PathSpec:
         "counting, e.g. {usage_growth: {cpor: 1000, dpor: 4000}}."
     )
     customers: PathCustomers | None = _doc(
-        "Which customer tenants the path counts, for metrics measured from customer data.", default=None
+        "Which customer tenants the path counts, for metrics measured from customer data.",
+        default=None,
+        anchor="customer-data",
     )
     total_points: Fraction | None = _doc(
         "The most points on this path (default: scoring.total_points), for a path that scores fewer metrics.",
         default=None,
+        anchor="the-pass-rule",
     )
     min_total_points: Fraction | None = _doc(
-        "The total this path needs to qualify (default: scoring.min_total_points).", default=None
+        "The total this path needs to qualify (default: scoring.min_total_points).",
+        default=None,
+        anchor="the-pass-rule",
     )
 
     @property
@@ -259,6 +279,8 @@ def _whole(target: Fraction | None) -> int:
 class AssociationType:
     """A kind of association between the partner and a customer tenant (CPOR, DPOR, CSP)."""
 
+    __anchor__ = "customer-data"
+
     id: str = _doc("A stable snake_case id; paths and association options use it, e.g. 'cpor'.")
     name: str = _doc("The type as partner data writes it, e.g. 'CPOR'.")
     aliases: tuple[str, ...] = _doc("Other spellings of the type in partner data, e.g. 'CSP Tier 1'.", default=())
@@ -267,6 +289,8 @@ class AssociationType:
 @attrs.frozen(kw_only=True)
 class CustomerData:
     """How the customer metrics are measured from per-tenant, per-workload, per-month usage."""
+
+    __anchor__ = "customer-data"
 
     association_types: tuple[AssociationType, ...] = _doc("The association types partner data may name.")
     reference_month_lag: int = _doc(
@@ -288,6 +312,8 @@ class CustomerData:
 class WorkloadSpec:
     """A workload whose customers, usage and deployments count for the customer metrics."""
 
+    __anchor__ = "customer-data"
+
     name: str = _doc("The workload, as Microsoft names it.")
     aliases: tuple[str, ...] = _doc(
         "Other names of the workload in partner data, e.g. 'Exchange' for 'Exchange Online'.", default=()
@@ -301,10 +327,14 @@ class WorkloadSpec:
 class Scoring:
     """The pass rule and how the reported path is chosen."""
 
+    __anchor__ = "the-pass-rule"
+
     total_points: Fraction = _doc("The most points in all: the sum of the metrics' max_points.")
     min_total_points: Fraction = _doc("A path qualifies with at least this total...")
     min_metric_points: Fraction = _doc("...and at least this many points in every metric.")
-    path_preference: tuple[str, ...] = _doc("Every path id once; of paths with equal scores, the earlier is reported.")
+    path_preference: tuple[str, ...] = _doc(
+        "Every path id once; of paths with equal scores, the earlier is reported.", anchor="choosing-the-path"
+    )
     window_months: int = _doc(
         "A partner that is not enrolled can attain the designation on a day when it met the pass rule on some "
         "day of that calendar month or of the window_months - 1 full months before it (1: that month only). "
@@ -320,9 +350,12 @@ class Scoring:
         "best: every path is scored and the best reported (a qualifying one first); classify: the first entry of "
         "classify whose conditions hold picks the one path scored.",
         default="best",
+        anchor="choosing-the-path",
     )
     classify: tuple[ClassifyEntry, ...] = _doc(
-        "With choose: classify, the entries in order; the last has no conditions (otherwise).", default=()
+        "With choose: classify, the entries in order; the last has no conditions (otherwise).",
+        default=(),
+        anchor="choosing-the-path",
     )
 
 
@@ -333,24 +366,31 @@ class Ruleset:
     Build one with :func:`load_ruleset`, which checks it.
     """
 
-    manifest: Manifest = _doc("Which criteria these are and when they are in force.")
+    __anchor__ = None
+
+    manifest: Manifest = _doc("Which criteria these are and when they are in force.", anchor="manifest")
     certifications: tuple[CertificationSpec, ...] = _doc(
-        "Every certification partner data may name; the certified_people metrics say which count."
+        "Every certification partner data may name; the certified_people metrics say which count.",
+        anchor="certifications",
     )
-    metrics: tuple[MetricSpec, ...] = _doc("The metrics, each with its max_points and measure.")
-    paths: tuple[PathSpec, ...] = _doc("The attainment paths and their targets.")
-    scoring: Scoring = _doc("The pass rule.")
+    metrics: tuple[MetricSpec, ...] = _doc("The metrics, each with its max_points and measure.", anchor="sources")
+    paths: tuple[PathSpec, ...] = _doc("The attainment paths and their targets.", anchor="paths")
+    scoring: Scoring = _doc("The pass rule.", anchor="the-pass-rule")
     workloads: tuple[WorkloadSpec, ...] = _doc(
         "The eligible workloads behind the metrics measured from customer data: usage of other workloads "
         "does not count.",
         default=(),
+        anchor="customer-data",
     )
     customer_data: CustomerData | None = _doc(
-        "How the metrics with from_customers are measured from a partner's customer data.", default=None
+        "How the metrics with from_customers are measured from a partner's customer data.",
+        default=None,
+        anchor="customer-data",
     )
     facts: tuple[FactSpec, ...] = _doc(
         "Numbers about the partner as a whole that conditions and classification read (document key facts).",
         default=(),
+        anchor="facts",
     )
     default_costs: Mapping[str, Cost] = _doc(
         "Placeholder effort of one unit of each metric's measure, for `mwrules plan` when a partner gives no "

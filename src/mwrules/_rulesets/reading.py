@@ -8,20 +8,31 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from .. import codes
 from .._input import documents as _documents
-from .._input.convert import SCALARS, ValueProblem, dict_structure_fn, lazy_hook, make_converter, problems_from, shown
+from .._input.convert import (
+    SCALARS,
+    ValueProblem,
+    dict_structure_fn,
+    expected,
+    lazy_hook,
+    make_converter,
+    problems_from,
+    shown,
+)
 from ..errors import Problem
 from .checks import check
 from .fast_structure import FastStructurer
+from .lenient import READ_WHOLE, Unread, structure_leniently
 from .model import SHORTHANDS, Cost, Manifest, Ruleset, WorkloadSpec
+from .one_of import one_of_problems
 from .shorthand import expand
 
 
@@ -34,7 +45,7 @@ def _converter() -> cattrs.Converter:
     """The converter that reads rulesets, made when first needed (see convert.make_converter)."""
     # Where a ruleset was read from is set by the loader: a file's own ``source`` key is unknown
     structure_ruleset = lazy_hook(lambda: dict_structure_fn(Ruleset, _converter(), omit=("source", "origins")))
-    return make_converter(
+    converter = make_converter(
         {
             Fraction: _structure_number,
             Cost: _structure_cost,
@@ -42,6 +53,24 @@ def _converter() -> cattrs.Converter:
             Ruleset: structure_ruleset,
         }
     )
+    converter.register_structure_hook_factory(attrs.has, _objects)
+    return converter
+
+
+_OBJECT = "an object"
+
+
+def _objects(cl: type) -> Callable[[Any, Any], Any]:
+    """cattrs' hook for attrs class *cl*, which says "expected an object" of a value that is not one."""
+    # cattrs' own words would be "'str' object has no attribute 'keys'"
+    structure = dict_structure_fn(cl, _converter())
+
+    def hook(value: object, _: type) -> Any:
+        if not isinstance(value, dict):
+            raise expected(_OBJECT, value)
+        return structure(value, cl)
+
+    return hook
 
 
 @functools.cache
@@ -127,33 +156,48 @@ def _manifest(data: object) -> Manifest | None:
 def _structure(document: _documents.Document) -> tuple[Ruleset | None, list[Problem]]:
     if document.problems:
         return None, list(document.problems)
-    ruleset, problems = structure(document.data)
+    ruleset, unread = _read(document.data)
     if ruleset is None:
-        return None, problems
-    problems = check(ruleset)
+        return None, list(unread.problems)
+    # Problems of shape and of meaning together: check() skips what could not be read
+    problems = check(ruleset, unread=unread)
     return (None if problems else ruleset), problems
 
 
 def structure(data: object) -> tuple[Ruleset | None, list[Problem]]:
     """The shape of a ruleset: keys and types, what the JSON Schema describes (see :func:`check` for the rest)."""
+    ruleset, unread = _read(data)
+    # Misuses of the shorthand are problems of shape; check() reports them again, with the rest
+    shorthand = ruleset.origins.shape_problems if ruleset is not None and ruleset.origins is not None else []
+    if ruleset is None or unread.problems:
+        return None, shorthand + list(unread.problems)
+    # What the JSON Schema says with oneOf: a source, a term, a condition gives exactly one of its keys
+    one_of = one_of_problems(ruleset)
+    if one_of and ruleset.origins is not None:
+        return None, shorthand + ruleset.origins.locate(one_of)
+    return ruleset, list(shorthand)
+
+
+def _read(data: object) -> tuple[Ruleset | None, Unread]:
+    """The ruleset in *data*, as far as it can be read, and what could not be (its problems at their place).
+
+    None if *data* is not a ruleset at all.
+    """
     if data is None:
-        return None, [Problem("$", "the ruleset file is empty", code=codes.MISSING_KEY)]
+        return None, Unread((Problem("$", "the ruleset file is empty", code=codes.MISSING_KEY),))
     if not isinstance(data, dict):
         message = "a ruleset must be a mapping of keys (manifest, certifications, ...)"
-        return None, [Problem("$", message, code=codes.INVALID_VALUE)]
+        return None, Unread((Problem("$", message, code=codes.INVALID_VALUE),))
     data, origins = expand(data)
     ruleset = _fast().structure(data, Ruleset)
-    if ruleset is not None and not origins.shape_problems:
-        return attrs.evolve(ruleset, origins=origins), []
+    if ruleset is not None:
+        return attrs.evolve(ruleset, origins=origins), READ_WHOLE
     # Not read without cattrs: it reports what is wrong (or reads a form the walker does not know)
-    from cattrs.errors import BaseValidationError  # noqa: PLC0415 - cattrs is imported when first needed (see convert)
+    from .keys import RulesetWording  # noqa: PLC0415 - the index of keys is made when a ruleset has problems to word
 
-    try:
-        ruleset = _converter().structure(data, Ruleset)
-    except BaseValidationError as error:
-        return None, origins.shape_problems + origins.locate(problems_from(error))
-    # Misuses of the shorthand are problems of shape; check() reports them again, with the rest
-    return attrs.evolve(ruleset, origins=origins), list(origins.shape_problems)
+    ruleset, unread = structure_leniently(data, _converter(), RulesetWording())
+    located = attrs.evolve(unread, problems=tuple(origins.locate(list(unread.problems))))
+    return attrs.evolve(ruleset, origins=origins), located
 
 
 def structure_costs(data: Mapping[str, object]) -> tuple[dict[str, Cost], list[Problem]]:

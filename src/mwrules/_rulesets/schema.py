@@ -36,7 +36,7 @@ from typing import Any
 import attrs
 
 from .._input.customers import MAX_SEATS
-from .._input.partner import MAX_MEASURE
+from .._input.partner import MAX_AMOUNT, MAX_MEASURE
 from ..limits import DEFAULT_LIMITS
 from . import model, vocabulary
 
@@ -79,6 +79,11 @@ def _object_schema(cls: type, definitions: dict[str, Any]) -> dict[str, Any]:
         "required": required,
         "additionalProperties": False,
     }
+    groups = [[_given(key) for key in group] for group in getattr(cls, "__one_of__", ())]
+    if len(groups) == 1:
+        result["oneOf"] = groups[0]
+    elif groups:
+        result["allOf"] = [{"oneOf": group} for group in groups]
     shorthand = _SHORTHAND_KEYS.get(cls.__name__)
     if shorthand is not None:
         # Today's keys, which the loader writes out into the key they stand for
@@ -87,6 +92,11 @@ def _object_schema(cls: type, definitions: dict[str, Any]) -> dict[str, Any]:
         required.remove(stands_for)
         result["anyOf"] = [{"required": [stands_for]}, {"required": [next(iter(keys))]}]
     return result
+
+
+def _given(key: str) -> dict[str, Any]:
+    """The schema of an object that gives *key* (not null): one alternative of a class's ``__one_of__``."""
+    return {"required": [key], "properties": {key: {"not": {"type": "null"}}}}
 
 
 _NUMBER = {"type": "number"}
@@ -183,30 +193,16 @@ def partner_schema(ruleset: model.Ruleset) -> dict[str, Any]:
             },
         ]
     }
-    measure = {"type": "integer", "minimum": -MAX_MEASURE, "maximum": MAX_MEASURE}
-    paths = {}
-    for path in ruleset.paths:
-        metrics: dict[str, Any] = {}
-        for metric in ruleset.metrics:
-            if metric.measure == "certified_people":
-                continue  # counted from people, never given
-            options = ruleset.options(path.id, metric.id)
-            value = (
-                {
-                    "type": "object",
-                    "properties": dict.fromkeys(options, measure),
-                    "additionalProperties": False,
-                }
-                if options
-                else measure
-            )
-            metrics[metric.id] = {"description": metric.title, **value}
-        paths[path.id] = {
+    paths = {
+        path.id: {
             "description": path.title,
             "type": "object",
-            "properties": metrics,
+            "properties": _given_metrics(ruleset, path.id),
             "additionalProperties": False,
         }
+        for path in ruleset.paths
+    }
+    needed = list(ruleset.needed_facts())
     return {
         "$schema": "http://json-schema.org/draft-07/schema#",
         "$id": "https://mwrules.dev/schemas/" + PARTNER_SCHEMA_FILE_NAME,
@@ -246,11 +242,63 @@ def partner_schema(ruleset: model.Ruleset) -> dict[str, Any]:
                 "properties": paths,
                 "additionalProperties": False,
             },
+            "facts": _facts_schema(ruleset),
             "customers": _customers_schema(ruleset, text, date, optional_date),
         },
-        "required": ["partner_id"],
+        "required": ["partner_id", *(["facts"] if needed else [])],
         "additionalProperties": False,
     }
+
+
+def _measure(kind: str) -> dict[str, Any]:
+    """A number the partner gives: a whole count, or an amount (up to 6 decimals, which the schema does not say)."""
+    if kind == "amount":
+        return {"type": "number", "minimum": -MAX_AMOUNT, "maximum": MAX_AMOUNT}
+    return {"type": "integer", "minimum": -MAX_MEASURE, "maximum": MAX_MEASURE}
+
+
+def _given_metrics(ruleset: model.Ruleset, path_id: str) -> dict[str, Any]:
+    """The metrics a partner gives on a path: those the path scores, but not those counted from people."""
+    metrics: dict[str, Any] = {}
+    for metric_id in ruleset.scored(path_id):
+        metric = ruleset.metric(metric_id)
+        if metric.source.people is not None:
+            continue  # counted from people, never given
+        value = _measure(ruleset.kind(metric_id, None))
+        if metric.source.parts is not None:
+            value = {
+                "type": "object",
+                "properties": {
+                    part: _measure(ruleset.kind(metric_id, part)) for part in ruleset.options(path_id, metric_id)
+                },
+                "additionalProperties": False,
+            }
+        metrics[metric_id] = {"description": metric.title, **value}
+    return metrics
+
+
+def _facts_schema(ruleset: model.Ruleset) -> dict[str, Any]:
+    """The schema of ``facts``: the numbers about the partner that the ruleset declares (docs/input-format.md)."""
+    properties = {}
+    for fact in ruleset.facts:
+        schema: dict[str, Any] = {"description": fact.title, **_measure(fact.type)}
+        if fact.min is not None:
+            schema["minimum"] = _json_number(fact.min)
+        if fact.max is not None:
+            schema["maximum"] = _json_number(fact.max)
+        properties[fact.id] = schema
+    return {
+        "description": "numbers about the partner as a whole, which the ruleset's conditions and classification "
+        "read; a fact the ruleset does not declare is not read (the verdict warns of it)",
+        "type": "object",
+        "properties": properties,
+        **({"required": list(ruleset.needed_facts())} if ruleset.needed_facts() else {}),
+        "additionalProperties": {"type": "number"},
+    }
+
+
+def _json_number(value: Fraction) -> int | float:
+    return int(value) if value.denominator == 1 else float(value)
 
 
 def _customers_schema(

@@ -18,9 +18,12 @@ from typing import Any, Literal
 import attrs
 
 
-def _doc(text: str, **kwargs: Any) -> Any:
-    """An attrs field with its documentation, which the JSON Schema shows to ruleset editors."""
-    return attrs.field(metadata={"doc": text}, **kwargs)
+def _doc(text: str, *, anchor: str | None = None, **kwargs: Any) -> Any:
+    """An attrs field with its documentation, which the JSON Schema shows to ruleset editors.
+
+    *anchor*: the section of docs/ruleset-format.md that describes the key, if not its class's ``__anchor__``.
+    """
+    return attrs.field(metadata={"doc": text, **({"anchor": anchor} if anchor else {})}, **kwargs)
 
 
 #: What a given number is: a whole count, or an amount with decimals.
@@ -35,6 +38,10 @@ MICRO = 10**AMOUNT_PLACES
 @attrs.frozen(kw_only=True)
 class Source:
     """What a metric measures: exactly one of *number*, *parts* or *people*."""
+
+    __anchor__ = "sources"
+    #: Keys of which exactly one is given (the JSON Schema says so with oneOf): one group here
+    __one_of__ = (SOURCE_KEYS,)
 
     number: Kind | None = _doc(
         "One number the partner gives per path (metrics.<path>.<metric>): count (whole) or amount.", default=None
@@ -66,6 +73,8 @@ class Source:
 class Rate:
     """*points* points for every *per* units of the measure, in proportion (never below 0)."""
 
+    __anchor__ = "terms"
+
     points: Fraction = _doc("The points earned for *per* units.")
     per: Fraction = _doc("The units that earn *points*, e.g. 1 (per person), 1000 (per thousand users).")
 
@@ -73,6 +82,8 @@ class Rate:
 @attrs.frozen(kw_only=True)
 class Gate:
     """*points* points when the measure reaches *need*, else none; other terms may require it."""
+
+    __anchor__ = "gates"
 
     need: Fraction = _doc("The measure the gate needs, e.g. 2 (people).")
     points: Fraction = _doc("The points the gate earns when met (0: it only opens the terms that require it).")
@@ -84,6 +95,10 @@ OPERATORS: tuple[str, ...] = ("at_least", "more_than", "at_most", "less_than")
 @attrs.frozen(kw_only=True)
 class Condition:
     """A comparison of a partner fact, or of a part of the same metric, with a number."""
+
+    __anchor__ = "conditions"
+    #: Exactly one of what it compares, and exactly one of the operators
+    __one_of__ = (("fact", "part"), OPERATORS)
 
     fact: str | None = _doc("A fact the ruleset declares (facts[].id).", default=None)
     part: str | None = _doc("A part of the same metric's source.", default=None)
@@ -128,6 +143,9 @@ TERM_KINDS: tuple[str, ...] = ("target", "rate", "gate")
 class Term:
     """One measure scored on its own: in proportion to a *target*, at a *rate*, or as a *gate*."""
 
+    __anchor__ = "terms"
+    __one_of__ = (TERM_KINDS,)
+
     id: str | None = _doc(
         "A snake_case id, unique in the path's metric, which requires and traces name (default: its 'of', else the "
         "metric id).",
@@ -139,12 +157,18 @@ class Term:
         "The measure that earns the metric's maximum on the path; less earns in proportion.", default=None
     )
     rate: Rate | None = _doc("Points per units of the measure, e.g. {points: 4, per: 1}.", default=None)
-    gate: Gate | None = _doc("Points when the measure reaches a need, e.g. {need: 2, points: 0}.", default=None)
+    gate: Gate | None = _doc(
+        "Points when the measure reaches a need, e.g. {need: 2, points: 0}.", default=None, anchor="gates"
+    )
     cap: Fraction | None = _doc("The most this term alone earns (default: the metric's maximum).", default=None)
     requires: tuple[str, ...] = _doc(
-        "Gates listed earlier in the same metric: the term earns only when every one is met.", default=()
+        "Gates listed earlier in the same metric: the term earns only when every one is met.",
+        default=(),
+        anchor="gates",
     )
-    when: tuple[Condition, ...] = _doc("Conditions that must all hold for the term to earn.", default=())
+    when: tuple[Condition, ...] = _doc(
+        "Conditions that must all hold for the term to earn.", default=(), anchor="conditions"
+    )
 
     @property
     def kind(self) -> str:
@@ -167,6 +191,8 @@ class Term:
 class PathMetric:
     """How one path scores one metric: its terms, how they combine, its maximum and minimum there."""
 
+    __anchor__ = "terms"
+
     terms: tuple[Term, ...] = _doc("The terms, each scored alone, then combined and capped.")
     combine: Literal["sum", "best"] = _doc(
         "sum: the terms' points are added; best: the best term counts (the first of equal ones).", default="sum"
@@ -176,6 +202,7 @@ class PathMetric:
         "The points the pass rule needs in this metric on this path (default: scoring.min_metric_points; 0 makes "
         "the metric optional).",
         default=None,
+        anchor="the-pass-rule",
     )
 
     def named(self, metric_id: str) -> tuple[tuple[str, Term], ...]:
@@ -187,6 +214,8 @@ class PathMetric:
 class FactSpec:
     """A number about the partner as a whole that conditions and classification read (document key facts)."""
 
+    __anchor__ = "facts"
+
     id: str = _doc("A snake_case id: the partner document gives it as facts.<id>.")
     title: str = _doc("What the number is, for people.")
     type: Kind = _doc("count: a whole number; amount: a number with up to 6 decimals.")
@@ -197,6 +226,8 @@ class FactSpec:
 @attrs.frozen(kw_only=True)
 class ClassifyEntry:
     """One entry of the classification that picks a partner's path: the first whose conditions hold."""
+
+    __anchor__ = "choosing-the-path"
 
     path: str = _doc("The path chosen.")
     title: str | None = _doc("Why, in words, e.g. 'five or more workloads'.", default=None)
