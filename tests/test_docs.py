@@ -120,6 +120,29 @@ def test_the_page_prints_what_it_shows(tmp_path: Path, page: Path):
         assert expected == result.stdout.rstrip("\n"), (command, result.stderr)
 
 
+DESIGNATIONS = sorted((DOCS / "designations").glob("*.md"))
+
+
+@pytest.mark.parametrize("page", DESIGNATIONS, ids=lambda page: page.stem)
+def test_each_designation_page_prints_what_it_shows(page: Path):
+    """The commands of a designation's page, run in the repository, print what the page shows."""
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    steps = console_steps(page.read_text())
+    assert steps
+
+    for command, expected in steps:
+        result = subprocess.run(  # noqa: S602
+            command, shell=True, cwd=ROOT, env=env, capture_output=True, text=True, check=False
+        )
+        assert expected == result.stdout.rstrip("\n"), (command, result.stderr)
+
+
+def test_every_shipped_designation_has_its_page():
+    """A designation a ruleset ships is explained on docs/designations/<id>.md (Modern Work: the README)."""
+    shipped = {path.name for path in (ROOT / "rulesets").iterdir() if path.is_dir()} - {"modern-work"}
+    assert shipped == {page.stem for page in DESIGNATIONS}
+
+
 @pytest.mark.parametrize(
     "page", ["testing-with-strategies.md", "planning.md", "portfolios.md", "partner-center.md", "timeline.md"]
 )
