@@ -14,6 +14,7 @@ docs/ruleset-format.md#terms says the same in words.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from fractions import Fraction
 
@@ -52,6 +53,11 @@ class Scored:
     terms: tuple[TermScore, ...]
 
 
+@functools.lru_cache(maxsize=1024)
+def _per_unit(term: Term, max_points: Fraction) -> Fraction:
+    return term.per_unit(max_points)
+
+
 def measure_of(term: Term, measures: Mapping[str, int | Fraction]) -> int | Fraction:
     """The measure *term* scores: its part's or set's, or the only one there is."""
     if term.of is not None:
@@ -85,8 +91,12 @@ def score_terms(
         if term.gate is not None:
             gate_met = met[key] = gates[key] if gates is not None else measure >= term.gate.need
             raw = term.gate.points if gate_met else _ZERO
+        elif measure > 0:
+            rate = _per_unit(term, max_points)
+            # one Fraction made, not three: plans score thousands of candidates
+            raw = Fraction(measure * rate.numerator, rate.denominator) if isinstance(measure, int) else measure * rate
         else:
-            raw = max(Fraction(measure), _ZERO) * term.per_unit(max_points)
+            raw = _ZERO
         earned = _ZERO if closed else min(raw, cap)
         scores.append(TermScore(key, term.kind, term.of, measure, earned, not closed and raw > cap, gate_met, closed))
     if scored.combine == "best":
