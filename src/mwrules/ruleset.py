@@ -17,14 +17,12 @@ from pathlib import Path
 from ._rulesets.checks import (
     MAX_CUSTOMER_MONTHS,
     MAX_ID_LENGTH,
-    MAX_JOINED,
-    MAX_PEOPLE_TARGET,
     MAX_SHARE_DENOMINATOR,
-    MAX_TARGET,
     MAX_WINDOW_MONTHS,
     MAX_WORKLOADS,
     check,
 )
+from ._rulesets.checks_terms import MAX_JOINED, MAX_PEOPLE_TARGET, MAX_TARGET
 from ._rulesets.costs import check_costs, cost_units
 from ._rulesets.model import (
     FROM_CUSTOMERS_MEASURE,

@@ -24,21 +24,18 @@ from .. import codes
 from .._input import documents as _documents
 from .._rulesets.versions import DEFAULT_ID, RulesetChoice, select_ruleset, shipped_family
 from .._rulesets.vocabulary import AMOUNT_PLACES
-from ..errors import InputError, Problem, did_you_mean
+from ..errors import InputError, Problem
 from ..limits import DEFAULT_LIMITS, Limits
 from ..model import Certification, Measure, MetricValue, Partner, Person
-from ..ruleset import MetricSpec, Ruleset
-from ..verdict import exact_text
+from ..ruleset import Ruleset
 from .convert import ValueProblem, dict_structure_fn, lazy_hook, make_converter, parse_date, problems_from, shown
 from .convert import expected as _expected
 from .customers import read_customers
+from .partner_metrics import MAX_MEASURE, check_facts, check_metrics
 
 
 if TYPE_CHECKING:
     import cattrs
-
-
-_UNKNOWN = codes.UNKNOWN_PARTNER_METRIC
 
 
 @functools.cache
@@ -64,12 +61,6 @@ def _structure_certification(value: object, _: type) -> Certification:
         return _structure_certification_object(value, Certification)  # type: ignore[no-any-return]
     msg = f"expected a certification name or an object with 'name', got {shown(value)}"
     raise ValueProblem(msg)
-
-
-_SUGGESTIONS = 100
-#: The largest measure a metric may give (either sign): far beyond any real
-#: partner, and small enough for exact arithmetic everywhere.
-MAX_MEASURE = 10**15
 
 
 def _structure_metric_value(value: object, _: type) -> MetricValue:
@@ -623,149 +614,3 @@ def _check_dates(cert: dict[str, Any], where: str) -> list[Problem]:
             )
         ]
     return []
-
-
-def _given_number(value: object) -> Fraction | None:
-    """A number as the document wrote it (a float read back as its decimal), or as a Partner holds it; else None."""
-    if isinstance(value, float) and math.isfinite(value):
-        return Fraction(repr(float.__float__(value)))
-    if isinstance(value, int | Fraction) and not isinstance(value, bool):
-        return Fraction(value)
-    return None
-
-
-def check_facts(facts: object, ruleset: Ruleset) -> list[Problem]:
-    """Problems with the facts a partner gives under *ruleset*: missing, unknown, of the wrong kind, out of range."""
-    given = facts if isinstance(facts, Mapping) else {}
-    problems = []
-    declared = {fact.id: fact for fact in ruleset.facts}
-    for fact_id, written in given.items():
-        spot = _documents.child("$.facts", fact_id)
-        spec = declared.get(fact_id)
-        if spec is None:
-            continue  # one document may serve several rulesets: evaluate warns that it is not read
-        value = _given_number(written)
-        if value is None:
-            continue  # reported as the wrong type
-        if spec.type == "count" and value.denominator != 1:
-            message = f"expected a whole number, got a number {exact_text(value)}"
-            problems.append(Problem(spot, message, code=codes.INVALID_VALUE))
-        if spec.min is not None and value < spec.min:
-            message = f"{exact_text(value)} is below what {fact_id} can be, at least {exact_text(spec.min)}"
-            problems.append(Problem(spot, message, spec.title, code=codes.INVALID_VALUE))
-        if spec.max is not None and value > spec.max:
-            message = f"{exact_text(value)} is above what {fact_id} can be, at most {exact_text(spec.max)}"
-            problems.append(Problem(spot, message, spec.title, code=codes.INVALID_VALUE))
-    for fact_id in ruleset.needed_facts():
-        if fact_id not in given:
-            spec = declared[fact_id]
-            message = f"missing: required by {ruleset} ({spec.title})"
-            where = _documents.child("$.facts", fact_id)
-            problems.append(Problem(where, message, f"add 'facts: {{{fact_id}: <number>}}'", code=codes.MISSING_KEY))
-    return problems
-
-
-def check_metrics(metrics: object, ruleset: Ruleset) -> list[Problem]:
-    """Problems with the paths, metrics and options of *metrics* under *ruleset*."""
-    if not isinstance(metrics, Mapping):
-        return []
-    problems: list[Problem] = []
-
-    def hint(word: object, choices: Iterable[str]) -> str | None:
-        # A suggestion costs a difflib search: a million unknown keys get the first hundred
-        return did_you_mean(str(word), choices) if len(problems) < _SUGGESTIONS else None
-
-    path_ids = [path.id for path in ruleset.paths]
-    for path_id, values in metrics.items():
-        where = _documents.child("$.metrics", path_id)
-        if path_id not in path_ids:
-            problems.append(Problem(where, f"unknown path in {ruleset}", hint(path_id, path_ids), code=_UNKNOWN))
-            continue
-        if not isinstance(values, Mapping):
-            continue
-        inputs = {metric.id: metric for metric in ruleset.metrics if metric.source.people is None}
-        for metric_id, value in values.items():
-            spot = _documents.child(where, metric_id)
-            metric = inputs.get(metric_id)
-            if metric is None:
-                if any(m.id == metric_id for m in ruleset.metrics):
-                    problems.append(
-                        Problem(
-                            spot,
-                            "this metric is counted from people's certifications, not given as a number",
-                            code=_UNKNOWN,
-                        )
-                    )
-                else:
-                    problems.append(
-                        Problem(spot, f"unknown metric in {ruleset}", hint(metric_id, inputs), code=_UNKNOWN)
-                    )
-                continue
-            if metric_id not in ruleset.path(path_id).metrics:
-                message = f"{ruleset} does not score {metric_id} on {path_id}"
-                problems.append(Problem(spot, message, code=_UNKNOWN))
-                continue
-            options = ruleset.options(path_id, metric_id)
-            problems += _beyond_any_measure(spot, value) or _wrong_kind(spot, metric, value)
-            if metric.measure == "count" and isinstance(value, Mapping):
-                problems.append(
-                    Problem(spot, "expected one number for this metric, not options", code=codes.INVALID_VALUE)
-                )
-            elif metric.measure == "best_of_options":
-                if not isinstance(value, Mapping):
-                    problems.append(
-                        Problem(
-                            spot,
-                            f"expected one number per association option: {{{', '.join(options)}}}",
-                            code=codes.INVALID_VALUE,
-                        )
-                    )
-                    continue
-                for option in value:
-                    if option not in options:
-                        problems.append(
-                            Problem(
-                                _documents.child(spot, option),
-                                f"unknown association option for {metric_id} on {path_id}",
-                                hint(option, options),
-                                code=_UNKNOWN,
-                            )
-                        )
-    return problems
-
-
-#: The largest amount a partner may give (either sign): in millionths, below 2^53
-MAX_AMOUNT = 10**9
-
-
-def _wrong_kind(where: str, metric: MetricSpec, value: object) -> list[Problem]:
-    """Amounts given for a count, and amounts too large to compare exactly."""
-    kinds = metric.source.parts or {}
-    amounts = value.items() if isinstance(value, Mapping) else [(None, value)]
-    problems = []
-    for option, given in amounts:
-        amount = _given_number(given)
-        if amount is None:
-            continue  # reported as the wrong type
-        kind = metric.source.number if option is None else kinds.get(option)
-        spot = where if option is None else _documents.child(where, option)
-        if kind == "count" and amount.denominator != 1:
-            message = f"expected a whole number, got a number {exact_text(amount)}"
-            problems.append(Problem(spot, message, code=codes.INVALID_VALUE))
-        elif kind == "amount" and abs(amount) > MAX_AMOUNT:
-            message = f"{exact_text(amount)} is beyond any real amount (at most {MAX_AMOUNT:,} either way)"
-            problems.append(Problem(spot, message, code=codes.INVALID_VALUE))
-    return problems
-
-
-def _beyond_any_measure(where: str, value: object) -> list[Problem]:
-    amounts = value.items() if isinstance(value, Mapping) else [(None, value)]
-    return [
-        Problem(
-            where if option is None else _documents.child(where, option),
-            f"{shown(amount)} is beyond any real measure (at most {MAX_MEASURE:,} either way)",
-            code=codes.INVALID_VALUE,
-        )
-        for option, amount in amounts
-        if isinstance(amount, int | float) and not isinstance(amount, bool) and abs(amount) > MAX_MEASURE
-    ]

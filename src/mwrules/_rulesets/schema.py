@@ -36,7 +36,7 @@ from typing import Any
 import attrs
 
 from .._input.customers import MAX_SEATS
-from .._input.partner import MAX_AMOUNT, MAX_MEASURE
+from .._input.partner_metrics import MAX_AMOUNT, MAX_MEASURE
 from ..limits import DEFAULT_LIMITS
 from . import model, vocabulary
 

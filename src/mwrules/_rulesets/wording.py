@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from fractions import Fraction
 
 from ..errors import did_you_mean
+
+
+#: The forms of ids: certification ids in kebab-case, metric, path, part and fact ids in snake_case
+_KEBAB = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_SNAKE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 
 
 def _suggest(word: str, choices: Iterable[str]) -> str | None:

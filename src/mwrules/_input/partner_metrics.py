@@ -1,0 +1,177 @@
+"""The checks of a partner's metrics and facts against a ruleset: paths, metrics and parts it has, counts and amounts.
+
+Called by :mod:`mwrules._input.partner` when a document is checked in full,
+on the values as read (a decimal still a float) or as a Partner built in
+Python holds them (an amount a Fraction).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+from .. import codes
+from .._input import documents as _documents
+from ..errors import Problem, did_you_mean
+from ..verdict import exact_text
+from .convert import shown
+
+
+if TYPE_CHECKING:
+    from ..ruleset import MetricSpec, Ruleset
+
+
+_UNKNOWN = codes.UNKNOWN_PARTNER_METRIC
+#: How many unknown keys of one document get a "did you mean" (each costs a difflib search)
+_SUGGESTIONS = 100
+#: The largest measure a metric may give (either sign): far beyond any real
+#: partner, and small enough for exact arithmetic everywhere.
+MAX_MEASURE = 10**15
+
+
+def _given_number(value: object) -> Fraction | None:
+    """A number as the document wrote it (a float read back as its decimal), or as a Partner holds it; else None."""
+    if isinstance(value, float) and math.isfinite(value):
+        return Fraction(repr(float.__float__(value)))
+    if isinstance(value, int | Fraction) and not isinstance(value, bool):
+        return Fraction(value)
+    return None
+
+
+def check_facts(facts: object, ruleset: Ruleset) -> list[Problem]:
+    """Problems with the facts a partner gives under *ruleset*: missing, unknown, of the wrong kind, out of range."""
+    given = facts if isinstance(facts, Mapping) else {}
+    problems = []
+    declared = {fact.id: fact for fact in ruleset.facts}
+    for fact_id, written in given.items():
+        spot = _documents.child("$.facts", fact_id)
+        spec = declared.get(fact_id)
+        if spec is None:
+            continue  # one document may serve several rulesets: evaluate warns that it is not read
+        value = _given_number(written)
+        if value is None:
+            continue  # reported as the wrong type
+        if spec.type == "count" and value.denominator != 1:
+            message = f"expected a whole number, got a number {exact_text(value)}"
+            problems.append(Problem(spot, message, code=codes.INVALID_VALUE))
+        if spec.min is not None and value < spec.min:
+            message = f"{exact_text(value)} is below what {fact_id} can be, at least {exact_text(spec.min)}"
+            problems.append(Problem(spot, message, spec.title, code=codes.INVALID_VALUE))
+        if spec.max is not None and value > spec.max:
+            message = f"{exact_text(value)} is above what {fact_id} can be, at most {exact_text(spec.max)}"
+            problems.append(Problem(spot, message, spec.title, code=codes.INVALID_VALUE))
+    for fact_id in ruleset.needed_facts():
+        if fact_id not in given:
+            spec = declared[fact_id]
+            message = f"missing: required by {ruleset} ({spec.title})"
+            where = _documents.child("$.facts", fact_id)
+            problems.append(Problem(where, message, f"add 'facts: {{{fact_id}: <number>}}'", code=codes.MISSING_KEY))
+    return problems
+
+
+def check_metrics(metrics: object, ruleset: Ruleset) -> list[Problem]:
+    """Problems with the paths, metrics and options of *metrics* under *ruleset*."""
+    if not isinstance(metrics, Mapping):
+        return []
+    problems: list[Problem] = []
+
+    def hint(word: object, choices: Iterable[str]) -> str | None:
+        # A suggestion costs a difflib search: a million unknown keys get the first hundred
+        return did_you_mean(str(word), choices) if len(problems) < _SUGGESTIONS else None
+
+    path_ids = [path.id for path in ruleset.paths]
+    for path_id, values in metrics.items():
+        where = _documents.child("$.metrics", path_id)
+        if path_id not in path_ids:
+            problems.append(Problem(where, f"unknown path in {ruleset}", hint(path_id, path_ids), code=_UNKNOWN))
+            continue
+        if not isinstance(values, Mapping):
+            continue
+        inputs = {metric.id: metric for metric in ruleset.metrics if metric.source.people is None}
+        for metric_id, value in values.items():
+            spot = _documents.child(where, metric_id)
+            metric = inputs.get(metric_id)
+            if metric is None:
+                if any(m.id == metric_id for m in ruleset.metrics):
+                    problems.append(
+                        Problem(
+                            spot,
+                            "this metric is counted from people's certifications, not given as a number",
+                            code=_UNKNOWN,
+                        )
+                    )
+                else:
+                    problems.append(
+                        Problem(spot, f"unknown metric in {ruleset}", hint(metric_id, inputs), code=_UNKNOWN)
+                    )
+                continue
+            if metric_id not in ruleset.path(path_id).metrics:
+                message = f"{ruleset} does not score {metric_id} on {path_id}"
+                problems.append(Problem(spot, message, code=_UNKNOWN))
+                continue
+            options = ruleset.options(path_id, metric_id)
+            problems += _beyond_any_measure(spot, value) or _wrong_kind(spot, metric, value)
+            if metric.measure == "count" and isinstance(value, Mapping):
+                problems.append(
+                    Problem(spot, "expected one number for this metric, not options", code=codes.INVALID_VALUE)
+                )
+            elif metric.measure == "best_of_options":
+                if not isinstance(value, Mapping):
+                    problems.append(
+                        Problem(
+                            spot,
+                            f"expected one number per association option: {{{', '.join(options)}}}",
+                            code=codes.INVALID_VALUE,
+                        )
+                    )
+                    continue
+                for option in value:
+                    if option not in options:
+                        problems.append(
+                            Problem(
+                                _documents.child(spot, option),
+                                f"unknown association option for {metric_id} on {path_id}",
+                                hint(option, options),
+                                code=_UNKNOWN,
+                            )
+                        )
+    return problems
+
+
+#: The largest amount a partner may give (either sign): in millionths, below 2^53
+MAX_AMOUNT = 10**9
+
+
+def _wrong_kind(where: str, metric: MetricSpec, value: object) -> list[Problem]:
+    """Amounts given for a count, and amounts too large to compare exactly."""
+    kinds = metric.source.parts or {}
+    amounts = value.items() if isinstance(value, Mapping) else [(None, value)]
+    problems = []
+    for option, given in amounts:
+        amount = _given_number(given)
+        if amount is None:
+            continue  # reported as the wrong type
+        kind = metric.source.number if option is None else kinds.get(option)
+        spot = where if option is None else _documents.child(where, option)
+        if kind == "count" and amount.denominator != 1:
+            message = f"expected a whole number, got a number {exact_text(amount)}"
+            problems.append(Problem(spot, message, code=codes.INVALID_VALUE))
+        elif kind == "amount" and abs(amount) > MAX_AMOUNT:
+            message = f"{exact_text(amount)} is beyond any real amount (at most {MAX_AMOUNT:,} either way)"
+            problems.append(Problem(spot, message, code=codes.INVALID_VALUE))
+    return problems
+
+
+def _beyond_any_measure(where: str, value: object) -> list[Problem]:
+    amounts = value.items() if isinstance(value, Mapping) else [(None, value)]
+    return [
+        Problem(
+            where if option is None else _documents.child(where, option),
+            f"{shown(amount)} is beyond any real measure (at most {MAX_MEASURE:,} either way)",
+            code=codes.INVALID_VALUE,
+        )
+        for option, amount in amounts
+        if isinstance(amount, int | float) and not isinstance(amount, bool) and abs(amount) > MAX_MEASURE
+    ]
