@@ -230,18 +230,21 @@ def _steps(view: _Metric, before: Scored, fixed: dict[str, int], measures: dict[
             index = next(
                 position for position, (other, _) in enumerate(view.scored.named(view.metric.id)) if other == key
             )
+            gained = 0  # the units that last added points: the next term starts from there, not past it
             for units in _units(view, term, current[name]):
                 scored = view.score({**current, name: current[name] + units})
                 points = scored.points
-                if points > previous and points >= view.least:
-                    more = {**raised, name: raised.get(name, 0) + units}
-                    found.append(_candidate(view, before, scored, more))
+                if points > previous:
+                    gained = units
+                    if points >= view.least:
+                        more = {**raised, name: raised.get(name, 0) + units}
+                        found.append(_candidate(view, before, scored, more))
                 previous = max(previous, points)
                 reached = scored.terms[index]
                 if points >= view.most or reached.capped or reached.points >= cap:
                     break
-            raised[name] = raised.get(name, 0) + units
-            current = {**current, name: current[name] + units}
+            raised[name] = raised.get(name, 0) + gained
+            current = {**current, name: current[name] + gained}
             if previous >= view.most:
                 break
     return found
