@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from ..ruleset import MetricSpec
+from ..ruleset import MetricSpec, Ruleset
 from ..verdict import MetricResult, PathResult, TermResult, exact_text, format_points
 from . import engine as _engine
 from .patterns import _input_pattern
@@ -233,8 +233,8 @@ def _pass_rules(builder: _Builder, path_id: str) -> list[_engine.Rule]:
 
         return action
 
-    rule_text = f"{path_id} qualifies with at least {format_points(needed)} points in total and " + _each(
-        builder, path_id
+    rule_text = f"{path_id} qualifies with at least {format_points(needed)} points in total and " + each_metric_needs(
+        builder.ruleset, path_id
     )
     return [
         builder.rule(f"passes:{path_id}", rule_text, [{"total": passes}], STAGE_PASS, conclude(True)),
@@ -242,12 +242,12 @@ def _pass_rules(builder: _Builder, path_id: str) -> list[_engine.Rule]:
     ]
 
 
-def _each(builder: _Builder, path_id: str) -> str:
-    """What the pass rule asks of each metric of a path, in words."""
-    usual = builder.ruleset.scoring.min_metric_points
+def each_metric_needs(ruleset: Ruleset, path_id: str) -> str:
+    """What the pass rule asks of each metric of a path: "at least 1 in every metric", and the path's exceptions."""
+    usual = ruleset.scoring.min_metric_points
     own = {
-        metric_id: builder.ruleset.least_points(path_id, metric_id)
-        for metric_id, scored in builder.ruleset.scored(path_id).items()
+        metric_id: ruleset.least_points(path_id, metric_id)
+        for metric_id, scored in ruleset.scored(path_id).items()
         if scored.min_points is not None and scored.min_points != usual
     }
     text = f"at least {format_points(usual)} in every metric"

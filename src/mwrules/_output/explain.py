@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from fractions import Fraction
 
 from .._evaluation.compile import points_for
+from .._evaluation.rules_points import each_metric_needs
 from .._rulesets.versions import select_ruleset
 from ..ruleset import Ruleset
 from ..verdict import MetricResult, PathResult, TraceStep, Verdict, certified_people, format_points, tenant_steps
@@ -127,25 +128,8 @@ def _headline(verdict: Verdict, ruleset: Ruleset) -> str:
         f"{verdict.partner_id} on {verdict.as_of}, {ruleset.manifest.title} {ruleset.version}{reason}\n"
         f"{status} on {verdict.path} ({path.title}): {format_points(verdict.score)} of "
         f"{format_points(total)} points (a path needs {format_points(ruleset.pass_mark(path.id))}, "
-        f"and {_least(ruleset, path.id)})"
+        f"and {each_metric_needs(ruleset, path.id)})"
     )
-
-
-def _least(ruleset: Ruleset, path_id: str) -> str:
-    """What the pass rule asks of each metric of a path: "at least 1 in every metric", and the path's exceptions."""
-    usual = ruleset.scoring.min_metric_points
-    own = {
-        metric_id: ruleset.least_points(path_id, metric_id)
-        for metric_id, scored in ruleset.scored(path_id).items()
-        if scored.min_points is not None and scored.min_points != usual
-    }
-    text = f"at least {format_points(usual)} in every metric"
-    if own:
-        text += " but " + ", ".join(
-            f"{metric_id} ({'optional' if least == 0 else f'at least {format_points(least)}'})"
-            for metric_id, least in own.items()
-        )
-    return text
 
 
 def _path_heading(path: PathResult, ruleset: Ruleset) -> str:
