@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 from fractions import Fraction
-from typing import Any, Literal
+from typing import Literal
 
 import attrs
 
 from .shorthand import Origins
-from .vocabulary import ClassifyEntry, FactSpec, PathMetric, Source
+from .vocabulary import ClassifyEntry, FactSpec, PathMetric, Source, _doc
 
 
 Measure = Literal["count", "best_of_options", "certified_people"]
@@ -29,14 +29,6 @@ FROM_CUSTOMERS_MEASURE: Mapping[str, str] = {
 }
 #: A path's target for a metric: one number, or one number per association option.
 Target = int | Mapping[str, int]
-
-
-def _doc(text: str, *, anchor: str | None = None, **kwargs: Any) -> Any:
-    """An attrs field with its documentation, which the JSON Schema shows to ruleset editors.
-
-    *anchor*: the section of docs/ruleset-format.md that describes the key, if not its class's ``__anchor__``.
-    """
-    return attrs.field(metadata={"doc": text, **({"anchor": anchor} if anchor else {})}, **kwargs)
 
 
 @attrs.frozen(kw_only=True)
