@@ -10,9 +10,11 @@ import copy
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 import yaml
 
+import mwrules
 from mwrules import codes
 from mwrules.ruleset import check, structure
 
@@ -232,3 +234,30 @@ def test_best_of_options_shorthand_takes_its_parts_from_the_terms_too():
     assert ruleset is not None, found
     assert check(ruleset) == []
     assert list(ruleset.metric("usage_growth").source.parts or {}) == parts
+
+
+def test_a_threshold_beyond_any_partner_value_is_refused():
+    """Once, at_least: 1e300 passed lint and the engine compared it as a small number: the condition held (25.5)."""
+    data = shape("09")
+    data["paths"][0]["metrics"]["usage_growth"]["terms"][0]["when"] = [{"part": "baseline_mcv", "at_least": 1e300}]
+
+    assert (f"{CONDITION}.at_least", codes.LIMIT) in problems(data)
+
+
+def test_a_gate_needing_more_people_than_a_target_may_is_refused():
+    """A need of 10^20 people passed lint; a gate's need is bounded as a target is (1,000 people)."""
+    data = steps(lambda terms: terms[0]["gate"].update(need=10**20))
+
+    assert (f"{STEPS}.terms[0].gate.need", codes.LIMIT) in problems(data)
+
+
+def test_a_fact_beyond_any_real_value_is_refused():
+    """A fact of 10^300 would reach the engine as a number it cannot compare: an input error at the fact."""
+    ruleset = mwrules.load_ruleset(next(SHAPES.glob("07*")) / "2026-01.yaml")
+    fact = ruleset.facts[0].id
+    ruleset = attrs.evolve(ruleset, facts=(attrs.evolve(ruleset.facts[0], max=None),))
+
+    with pytest.raises(mwrules.InputError) as caught:
+        mwrules.evaluate({"partner_id": "p", "as_of": "2026-06-30", "facts": {fact: 1e300}}, ruleset=ruleset)
+
+    assert [problem.where for problem in caught.value.problems] == [f"$.facts.{fact}"]

@@ -53,6 +53,11 @@ def check_facts(facts: object, ruleset: Ruleset) -> list[Problem]:
         value = _given_number(written)
         if value is None:
             continue  # reported as the wrong type
+        most = MAX_AMOUNT if spec.type == "amount" else MAX_MEASURE
+        if abs(value) > most:
+            message = f"{exact_text(value)} is beyond any real {fact_id} (at most {most:,} either way)"
+            problems.append(Problem(spot, message, code=codes.INVALID_VALUE))
+            continue
         if spec.type == "count" and value.denominator != 1:
             message = f"expected a whole number, got a number {exact_text(value)}"
             problems.append(Problem(spot, message, code=codes.INVALID_VALUE))

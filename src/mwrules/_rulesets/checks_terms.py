@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from .. import codes
 from .._input.convert import shown
+from .._input.partner_metrics import MAX_AMOUNT, MAX_MEASURE
 from ..errors import Problem
 from .lenient import Unread
 from .one_of import condition_problem, source_problem, term_problem
@@ -178,11 +179,20 @@ def _check_condition(
             return [
                 Problem(f"{where}.part", message, _suggest(str(condition.part), parts), code=codes.METRIC_DEFINITION)
             ]
-    threshold = condition.threshold
+    return _threshold_problems(f"{where}.{condition.operator}", condition.threshold, kind)
+
+
+def _threshold_problems(spot: str, threshold: Fraction, kind: str) -> list[Problem]:
+    """A threshold the engine compares exactly: whole in its units (millionths of an amount), and within bounds."""
     scale = MICRO if kind == "amount" else 1
     if (threshold * scale).denominator != 1:
         finest = "a whole number (it compares a count)" if kind == "count" else "at most 6 decimal places"
-        return [Problem(f"{where}.{condition.operator}", f"{_num(threshold)}: {finest}", code=codes.INVALID_VALUE)]
+        return [Problem(spot, f"{_num(threshold)}: {finest}", code=codes.INVALID_VALUE)]
+    # The engine compares whole numbers below 2^53 exactly: no partner's value goes past these (see partner_metrics)
+    most = MAX_AMOUNT if kind == "amount" else MAX_MEASURE
+    if abs(threshold) > most:
+        message = f"a threshold of {_big(threshold)}: at most {most:,} either way"
+        return [Problem(spot, message, "no partner's value reaches further; see docs/limits.md", code=codes.LIMIT)]
     return []
 
 
@@ -200,6 +210,8 @@ def _term_numbers(spot: str, metric: MetricSpec, term: Term) -> list[Problem]:
     if term.gate is not None:
         if term.gate.need <= 0:
             problems.append(Problem(f"{spot}.gate.need", "must be more than 0", code=_TARGET))
+        else:  # a gate's need sizes plans and timelines as a target does
+            problems += _target_bounds(f"{spot}.gate.need", metric.measure, term.gate.need, what="need")
         if term.gate.points < 0:
             problems.append(Problem(f"{spot}.gate.points", "cannot be negative", code=_TARGET))
     if term.cap is not None and term.cap <= 0:
@@ -217,21 +229,28 @@ MAX_PEOPLE_TARGET = 1_000
 MAX_TARGET = 100_000
 
 
-def _target_bounds(where: str, measure: str, target: Fraction) -> list[Problem]:
-    """Targets past what mwrules plans and evaluates over within its limits (docs/limits.md)."""
+def _target_bounds(where: str, measure: str, target: Fraction, *, what: str = "target") -> list[Problem]:
+    """Targets (and gates' needs) past what mwrules plans and evaluates over within its limits (docs/limits.md)."""
     most, unit = (MAX_PEOPLE_TARGET, " people") if measure in ("certified_people", "people") else (MAX_TARGET, "")
     if target <= most:
         return []
+    why = (
+        "a target is the measure that earns the metric's max_points"
+        if what == "target"
+        else "a gate's need sizes plans and timelines as a target does"
+    )
     return [
         Problem(
-            where,
-            f"a target of {int(target):,}{unit}: at most {most:,}"
-            if target.denominator == 1
-            else f"a target of {_num(target)}{unit}: at most {most:,}",
-            "a target is the measure that earns the metric's max_points; see docs/limits.md",
-            code=codes.LIMIT,
+            where, f"a {what} of {_big(target)}{unit}: at most {most:,}", f"{why}; see docs/limits.md", code=codes.LIMIT
         )
     ]
+
+
+def _big(value: Fraction) -> str:
+    """*value* for a message: in full up to 16 digits, else roughly (a 300-digit number is not echoed)."""
+    if abs(value) >= 10**16:
+        return f"about {float(value):.3g}"
+    return f"{int(value):,}" if value.denominator == 1 else _num(value)
 
 
 #: The most facts one rule of the engine can join (durable_rules' MAX_MESSAGE_FRAMES):
