@@ -261,3 +261,11 @@ def test_a_fact_beyond_any_real_value_is_refused():
         mwrules.evaluate({"partner_id": "p", "as_of": "2026-06-30", "facts": {fact: 1e300}}, ruleset=ruleset)
 
     assert [problem.where for problem in caught.value.problems] == [f"$.facts.{fact}"]
+
+
+def test_a_term_id_is_snake_case():
+    """A term's id is part of its rules' ids, which traces and coverage split at ':': 'step 1:x' is refused."""
+    data = steps(lambda terms: terms[0].update(id="step 1:x"))
+    data["paths"][0]["metrics"]["skilling"]["terms"][1]["requires"] = ["step 1:x"]
+
+    assert (f"{STEPS}.terms[0].id", codes.ID_FORMAT) in problems(data)

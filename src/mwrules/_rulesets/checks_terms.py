@@ -131,6 +131,10 @@ def _check_terms(where: str, ruleset: Ruleset, metric: MetricSpec, scored: PathM
                     )
                 )
         key = term.key(metric.id)
+        if term.id is not None and not _SNAKE.match(term.id):
+            # a term's id is part of its rules' ids (gate:<path>:<metric>:<term>), which traces and coverage read
+            message = f"{shown(term.id)} must be snake_case, e.g. 'step_2'"
+            problems.append(Problem(f"{spot}.id", message, code=codes.ID_FORMAT))
         if key in seen:
             message = f"two terms are named {shown(key)}"
             problems.append(Problem(spot, message, "give each an id", code=codes.DUPLICATE_ID))
