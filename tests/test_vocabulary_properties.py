@@ -201,3 +201,14 @@ def test_partner_to_json_writes_an_amount_json_can_hold():
     text = json.dumps(mwrules.partner_to_json(partner))
 
     assert Fraction(1, 2) == mwrules.load_partner(json.loads(text), ruleset).metrics["only"]["adds"]
+
+
+def test_rulesets_may_have_more_people_sets_than_eight():
+    """Eight metrics of two people sets each name sixteen sets: once the ninth set's name ran out of letters."""
+
+    def sets(document: dict[str, Any]) -> int:
+        return sum(len(metric["source"].get("people", {})) for metric in document["metrics"])
+
+    found = find(mst.ruleset_documents(max_metrics=8, sources=("people",)), lambda document: sets(document) > 8)
+
+    assert sets(found) > 8

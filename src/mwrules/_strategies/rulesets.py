@@ -8,6 +8,7 @@ with a short exact decimal), so a drawn document reads the same through
 from __future__ import annotations
 
 import datetime
+import string
 from fractions import Fraction
 from typing import Any
 
@@ -39,7 +40,8 @@ _METRIC_IDS = ("adds", "skills", "growth", "reach", "seats", "depth", "usage", "
 _PATH_IDS = ("enterprise", "smb", "midmarket", "public", "global")
 _PART_IDS = ("cpor", "dpor", "csp")
 _FACT_IDS = ("share", "workloads")
-_LETTERS = "abcdefgh"
+#: Letters for generated ids: 8 metrics of up to 2 people sets each name up to 16 sets
+_LETTERS = string.ascii_lowercase
 _EFFECTIVE_FROM = datetime.date(2026, 1, 1)
 
 
