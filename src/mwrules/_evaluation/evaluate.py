@@ -24,7 +24,7 @@ from .._input.customers import customer_facts, customers_to_document
 from .._input.documents import child
 from .._input.partner import choose_for, choose_ruleset, load_partner, plain_partner_object, read_document
 from .._rulesets.versions import RulesetChoice
-from .._rulesets.vocabulary import MICRO
+from .._rulesets.vocabulary import engine_units
 from ..errors import EvaluationError, InputError, NearMisses, did_you_mean
 from ..limits import DEFAULT_LIMITS, Limits
 from ..model import Certification, Partner, Person
@@ -373,7 +373,7 @@ def _engine_value(value: object, kind: str) -> int:
     """A given measure as the engine compares it: a count as is, an amount in millionths, exactly (0 if not given)."""
     if not isinstance(value, int | Fraction):
         return 0
-    return int(value * MICRO) if kind == "amount" else int(value)
+    return int(value * engine_units(kind))
 
 
 def _trace(session: _engine.Session, compiled: CompiledRules) -> tuple[TraceStep, ...]:

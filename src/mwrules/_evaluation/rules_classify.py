@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from .._rulesets.vocabulary import MICRO, ClassifyEntry, Condition
+from .._rulesets.vocabulary import ClassifyEntry, Condition, engine_units
 from ..verdict import exact_text
 from . import engine as _engine
 from .patterns import COMPARISONS
@@ -60,8 +60,7 @@ def _reading(index: int) -> dict[str, Any]:
 
 
 def _comparison(builder: _Builder, condition: Condition, *, holds: bool) -> dict[str, Any]:
-    kind = next(fact.type for fact in builder.ruleset.facts if fact.id == condition.fact)
-    threshold = condition.threshold * (MICRO if kind == "amount" else 1)
+    threshold = condition.threshold * engine_units(builder.ruleset.fact_kind(str(condition.fact)))
     operator = COMPARISONS[condition.operator][0 if holds else 1]
     return {operator: {str(condition.fact): int(threshold)}}
 
@@ -116,10 +115,10 @@ def _passes_on(builder: _Builder, index: int, entry: ClassifyEntry) -> _engine.R
 
 def _values(builder: _Builder, entry: ClassifyEntry, fact: _engine.Fact) -> dict[str, Any]:
     """The facts an entry reads, as the partner gave them."""
-    kinds = {spec.id: spec.type for spec in builder.ruleset.facts}
     read = dict.fromkeys(str(condition.fact) for condition in entry.when)
     return {
-        fact_id: exact_text(Fraction(fact[fact_id], MICRO if kinds[fact_id] == "amount" else 1)) for fact_id in read
+        fact_id: exact_text(Fraction(fact[fact_id], engine_units(builder.ruleset.fact_kind(fact_id))))
+        for fact_id in read
     }
 
 

@@ -20,7 +20,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from .._rulesets.scoring import score_terms
-from .._rulesets.vocabulary import MICRO, Condition, PathMetric, Term
+from .._rulesets.vocabulary import Condition, PathMetric, Term, engine_units
 from ..ruleset import MetricSpec
 from ..verdict import TermResult, exact_text, format_points
 from . import engine as _engine
@@ -99,12 +99,12 @@ def _condition(
     ruleset = builder.ruleset
     kind: str
     if condition.fact is not None:
-        kind = next(fact.type for fact in ruleset.facts if fact.id == condition.fact)
+        kind = ruleset.fact_kind(condition.fact)
         field, fact = condition.fact, [{"t": "facts"}]
     else:
         kind = ruleset.kind(metric.id, condition.part)
         field, fact = "value", _input_pattern(path_id, metric.id, condition.part)["$and"]
-    scale = MICRO if kind == "amount" else 1
+    scale = engine_units(kind)
     threshold = condition.threshold * scale
     assert threshold.denominator == 1  # noqa: S101 - a whole count, or an amount of at most 6 decimals (checked on load)
     holds, fails = COMPARISONS[condition.operator]
@@ -196,7 +196,7 @@ def _scale(builder: _Builder, metric: MetricSpec, of: str | None) -> int:
     """How many of the engine's units make one of the measure: a millionth for an amount."""
     if metric.source.people is not None:
         return 1
-    return MICRO if builder.ruleset.kind(metric.id, of) == "amount" else 1
+    return engine_units(builder.ruleset.kind(metric.id, of))
 
 
 def _points(

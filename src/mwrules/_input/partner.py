@@ -31,7 +31,7 @@ from ..ruleset import Ruleset
 from .convert import ValueProblem, dict_structure_fn, lazy_hook, make_converter, parse_date, problems_from, shown
 from .convert import expected as _expected
 from .customers import read_customers
-from .partner_metrics import MAX_MEASURE, check_facts, check_metrics
+from .partner_metrics import MAX_MEASURE, check_facts, check_metrics, written_decimal
 
 
 if TYPE_CHECKING:
@@ -76,9 +76,7 @@ def _structure_measure(value: object, _: type = int) -> Measure:
     """
     amount = None
     if isinstance(value, float) and math.isfinite(value) and not float.is_integer(value):
-        # repr() writes the shortest decimal that reads back as this float: the one written,
-        # for any amount of at most 15 significant digits (10^9 with 6 decimal places)
-        amount = Fraction(repr(float.__float__(value)))
+        amount = written_decimal(value)
     elif type(value) is Fraction and value.denominator != 1:
         amount = value
     if amount is None:

@@ -31,10 +31,20 @@ _SUGGESTIONS = 100
 MAX_MEASURE = 10**15
 
 
+def written_decimal(value: float) -> Fraction:
+    """A finite float as the decimal written in the document: ``0.96`` is 24/25, not the nearest binary fraction.
+
+    repr() writes the shortest decimal that reads back as the float: the one
+    written, for any number of at most 15 significant digits (an amount of
+    10^9 with 6 decimal places).
+    """
+    return Fraction(repr(float.__float__(value)))
+
+
 def _given_number(value: object) -> Fraction | None:
     """A number as the document wrote it (a float read back as its decimal), or as a Partner holds it; else None."""
     if isinstance(value, float) and math.isfinite(value):
-        return Fraction(repr(float.__float__(value)))
+        return written_decimal(value)
     if isinstance(value, int | Fraction) and not isinstance(value, bool):
         return Fraction(value)
     return None

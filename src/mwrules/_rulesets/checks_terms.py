@@ -16,7 +16,7 @@ from .._input.partner_metrics import MAX_AMOUNT, MAX_MEASURE
 from ..errors import Problem
 from .lenient import Unread
 from .one_of import condition_problem, source_problem, term_problem
-from .vocabulary import MICRO
+from .vocabulary import engine_units
 from .wording import _SNAKE, _num, _suggest
 
 
@@ -188,8 +188,7 @@ def _check_condition(
 
 def _threshold_problems(spot: str, threshold: Fraction, kind: str) -> list[Problem]:
     """A threshold the engine compares exactly: whole in its units (millionths of an amount), and within bounds."""
-    scale = MICRO if kind == "amount" else 1
-    if (threshold * scale).denominator != 1:
+    if (threshold * engine_units(kind)).denominator != 1:
         finest = "a whole number (it compares a count)" if kind == "count" else "at most 6 decimal places"
         return [Problem(spot, f"{_num(threshold)}: {finest}", code=codes.INVALID_VALUE)]
     # The engine compares whole numbers below 2^53 exactly: no partner's value goes past these (see partner_metrics)

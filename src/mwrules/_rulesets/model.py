@@ -456,6 +456,10 @@ class Ruleset:
         read = {condition.fact for condition in conditions if condition.fact is not None}
         return tuple(fact.id for fact in self.facts if fact.id in read)
 
+    def fact_kind(self, fact_id: str) -> str:
+        """Whether a declared fact is a count or an amount."""
+        return next(fact.type for fact in self.facts if fact.id == fact_id)
+
     def kind(self, metric_id: str, part: str | None) -> str:
         """Whether a metric's given number (or one of its parts) is a count or an amount."""
         source = self.metric(metric_id).source

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from .. import codes
 from ..errors import Problem
 from .model import path_maxima
-from .vocabulary import MICRO
+from .vocabulary import engine_units
 from .wording import _num
 
 
@@ -54,7 +54,7 @@ def _point_fractions(ruleset: Ruleset) -> Iterator[tuple[str, Fraction]]:
                 place = f"{spot}.terms[{position}]"
                 # An amount is a whole number of millionths: a point per unit is
                 # a millionth of that per millionth
-                scale = MICRO if ruleset.kind(metric_id, term.of) == "amount" else 1
+                scale = engine_units(ruleset.kind(metric_id, term.of))
                 if term.target is not None and term.target > 0:
                     yield f"{place}.target", maxima[metric_id] / term.target / scale
                 if term.rate is not None and term.rate.per > 0:

@@ -35,6 +35,11 @@ AMOUNT_PLACES = 6
 MICRO = 10**AMOUNT_PLACES
 
 
+def engine_units(kind: str) -> int:
+    """How many of the engine's whole units make one of a measure of *kind*: a millionth of an amount, else 1."""
+    return MICRO if kind == "amount" else 1
+
+
 @attrs.frozen(kw_only=True)
 class Source:
     """What a metric measures: exactly one of *number*, *parts* or *people*."""
