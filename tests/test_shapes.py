@@ -109,3 +109,25 @@ def test_a_number_given_for_a_metric_of_several_people_sets_is_refused():
         )
 
     assert [(problem.where, problem.code) for problem in caught.value.problems] == [("$.metrics.smb.skilling", "MW204")]
+
+
+def test_facts_of_the_wrong_type_are_reported_once():
+    """facts written as a list is one problem at $.facts, not also every fact the ruleset reads as missing."""
+    ruleset = mwrules.load_ruleset(SHAPES / "07-path-by-classification" / "2026-01.yaml")
+
+    with pytest.raises(mwrules.InputError) as caught:
+        mwrules.evaluate({"partner_id": "p", "as_of": "2026-06-30", "facts": [1, 2]}, ruleset=ruleset)
+
+    assert [problem.where for problem in caught.value.problems] == ["$.facts"]
+
+
+def test_a_count_finer_than_a_millionth_is_one_problem():
+    """1.0000001 for a count part is refused once (too many decimal places), not again as not whole."""
+    ruleset = mwrules.load_ruleset(SHAPES / "08-sum-of-parts" / "2026-01.yaml")
+    part = next(name for name, kind in (ruleset.metric("usage_growth").source.parts or {}).items() if kind == "count")
+    document = {"partner_id": "p", "as_of": "2026-06-30", "metrics": {"smb": {"usage_growth": {part: 1.0000001}}}}
+
+    with pytest.raises(mwrules.InputError) as caught:
+        mwrules.evaluate(document, ruleset=ruleset)
+
+    assert [problem.message for problem in caught.value.problems] == ["1.0000001 has more than 6 decimal places"]

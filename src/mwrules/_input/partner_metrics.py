@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from .. import codes
 from .._input import documents as _documents
+from .._rulesets.vocabulary import AMOUNT_PLACES
 from ..errors import Problem, did_you_mean
 from ..verdict import exact_text
 from .convert import shown
@@ -78,7 +79,7 @@ def check_facts(facts: object, ruleset: Ruleset) -> list[Problem]:
             message = f"{exact_text(value)} is above what {fact_id} can be, at most {exact_text(spec.max)}"
             problems.append(Problem(spot, message, spec.title, code=codes.INVALID_VALUE))
     for fact_id in ruleset.needed_facts():
-        if fact_id not in given:
+        if fact_id not in given and (facts is None or isinstance(facts, Mapping)):  # else: the wrong type, reported
             spec = declared[fact_id]
             message = f"missing: required by {ruleset} ({spec.title})"
             where = _documents.child("$.facts", fact_id)
@@ -166,8 +167,8 @@ def _wrong_kind(where: str, metric: MetricSpec, value: object) -> list[Problem]:
     problems = []
     for option, given in amounts:
         amount = _given_number(given)
-        if amount is None:
-            continue  # reported as the wrong type
+        if amount is None or 10**AMOUNT_PLACES % amount.denominator:
+            continue  # reported as the wrong type, or as finer than an amount may be
         kind = metric.source.number if option is None else kinds.get(option)
         spot = where if option is None else _documents.child(where, option)
         if kind == "count" and amount.denominator != 1:
