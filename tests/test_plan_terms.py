@@ -270,3 +270,32 @@ def test_no_cheaper_plan_exists_through_gates_steps_and_conditions(
 
     expected = brute_force_cost(start, costs)
     assert (plan.paths["only"].cost if plan.paths["only"].possible else None) == expected
+
+
+def test_a_sum_is_raised_through_its_cheapest_term_per_point_first():
+    """Shape 8: 0.2 points short in a sum; 25 m365 users (125 a point) cost less than 250 USD of Azure (1,250)."""
+    ruleset = shape("08-sum-of-parts")
+
+    plan = mwrules.plan(
+        case_partner("08-sum-of-parts", "parts-below-one-point-fail"), ruleset=ruleset, costs=unit_costs(ruleset)
+    )
+
+    assert [action.to_json() for action in plan.actions] == [
+        {"kind": "raise", "path": "smb", "metric": "usage_growth", "option": "m365", "by": 25}
+    ]
+
+
+def test_a_more_than_condition_on_a_part_is_planned_one_unit_past_its_threshold(tmp_path: Path):
+    """'more_than 50000' with a baseline of 49,999.99: the plan raises it past 50,000, by 1, not to 50,000."""
+    text = (SHAPES / "09-eligibility-condition/2026-01.yaml").read_text()
+    assert "at_least: 50000}" in text
+    (tmp_path / "2026-01.yaml").write_text(text.replace("at_least: 50000}", "more_than: 50000}"))
+    ruleset = mwrules.load_ruleset(tmp_path / "2026-01.yaml")
+    partner = case_partner("09-eligibility-condition", "baseline-below-50000-earns-nothing")
+
+    plan = mwrules.plan(partner, ruleset=ruleset, costs=unit_costs(ruleset))
+
+    assert [(action.option, action.units, action.opens) for action in plan.actions] == [
+        ("baseline_mcv", 1, ("growth_percent",))
+    ]
+    assert plan.after.qualified

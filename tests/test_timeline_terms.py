@@ -140,3 +140,15 @@ def test_a_classification_fact_adds_no_change_date():
 
     assert [(segment.path, segment.cause) for segment in timeline.segments] == [("smb", "start of the range")]
     assert set(timeline.segments[0].paths) == {"smb"}
+
+
+def test_people_caps_round_a_fractional_need_and_saturation_up(tmp_path: Path):
+    """A gate needing 1.5 people is met at 2; 3 points a person up to 20 stops changing at 7 people (20/3, up)."""
+    data = yaml.safe_load((SHAPES / "06-ordered-steps" / "2026-01.yaml").read_text())
+    for path in data["paths"]:
+        gate, rate = path["metrics"]["skilling"]["terms"]
+        gate["gate"]["need"] = 1.5
+        rate["rate"]["points"] = 3
+    (tmp_path / "2026-01.yaml").write_text(yaml.safe_dump(data))
+
+    assert people_caps(mwrules.load_ruleset(tmp_path / "2026-01.yaml")) == {"a_holders": 2, "b_or_c_holders": 7}
