@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
@@ -116,6 +117,16 @@ def _check_manifest(ruleset: Ruleset) -> list[Problem]:
                 code=codes.EFFECTIVE_DATE_ORDER,
             )
         )
+    for index, (earlier, later) in enumerate(itertools.pairwise(manifest.badges), start=1):
+        if later.since <= earlier.since:
+            problems.append(
+                Problem(
+                    f"$.manifest.badges[{index}].since",
+                    f"{later.since} is not after the badge before it ({earlier.since})",
+                    "list badges earliest first, one per day",
+                    code=codes.EFFECTIVE_DATE_ORDER,
+                )
+            )
     return problems
 
 

@@ -32,6 +32,16 @@ Target = int | Mapping[str, int]
 
 
 @attrs.frozen(kw_only=True)
+class Badge:
+    """The name a designation shows from a day on: Microsoft renames its badges (scoring never reads them)."""
+
+    __anchor__ = "manifest"
+
+    name: str = _doc("The badge's name from *since* on, e.g. 'Solutions Partner for AI Business Solutions'.")
+    since: datetime.date = _doc("The first day the badge has this name (YYYY-MM-DD).")
+
+
+@attrs.frozen(kw_only=True)
 class Manifest:
     """Which criteria these are: *id*, *version*, when they are in force, where they come from."""
 
@@ -53,6 +63,16 @@ class Manifest:
         "test --coverage lists them); none: it does not.",
         default="none",
     )
+    badges: tuple[Badge, ...] = _doc(
+        "The names the badge of a qualified partner takes from given days on, earliest first; before the "
+        "first (or without any), the badge is the title.",
+        default=(),
+    )
+
+    def badge(self, day: datetime.date) -> str:
+        """The name of the badge a partner qualified on *day* shows."""
+        named = [badge.name for badge in self.badges if badge.since <= day]
+        return named[-1] if named else self.title
 
 
 @attrs.frozen(kw_only=True)
