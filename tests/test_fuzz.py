@@ -274,7 +274,7 @@ def test_hostile_partner_objects_give_a_verdict_or_coded_problems(partner: mwrul
 
     ruleset = mwrules.select_ruleset("modern-work@2023-06").ruleset
     if _partner_input.plain_partner_object(partner, ruleset, DEFAULT_LIMITS) is not None:
-        assert partner == full_checks(_evaluate._as_document(partner), ruleset)
+        assert partner == full_checks(_evaluate.as_document(partner), ruleset)
 
 
 @given(
@@ -287,7 +287,7 @@ def test_valid_partner_objects_take_the_one_pass_check(drawn: tuple[str, mwrules
     ruleset = mwrules.select_ruleset(f"modern-work@{version}").ruleset
 
     assert _partner_input.plain_partner_object(partner, ruleset, DEFAULT_LIMITS) is partner
-    assert partner == full_checks(_evaluate._as_document(partner), ruleset)
+    assert partner == full_checks(_evaluate.as_document(partner), ruleset)
 
 
 YAML_FRAGMENTS = [

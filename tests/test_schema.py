@@ -19,6 +19,7 @@ import mwrules
 from mwrules import ruleset as model
 from mwrules import strategies as mst
 from mwrules._rulesets.schema import PARTNER_SCHEMA_FILE_NAME, SCHEMA_FILE_NAME, partner_schema, ruleset_schema
+from mwrules._rulesets.versions import shipped_family, shipped_ids
 from mwrules.cli import main
 from mwrules.ruleset import rulesets_dir
 
@@ -136,8 +137,23 @@ EXAMPLES = Path(__file__).parents[1] / "examples"
 def test_the_shipped_partner_schema_is_the_latest_versions():
     """rulesets/partner.schema.json is current: mwrules schema partner > rulesets/partner.schema.json."""
     latest = mwrules.select_ruleset("modern-work@2026-01").ruleset
+    designations = [shipped_family(family).rulesets[-1] for family in shipped_ids()]
 
-    assert partner_schema(latest) == SHIPPED_PARTNER_SCHEMA
+    assert partner_schema(latest, designations) == SHIPPED_PARTNER_SCHEMA
+
+
+def test_the_shipped_partner_schema_takes_a_document_for_every_designation_and_refuses_a_mistake_in_a_section():
+    """examples/all-designations.yaml validates; a Modern Work shape in Security's section does not."""
+    document = yaml.safe_load((EXAMPLES / "all-designations.yaml").read_text())
+    assert not list(PARTNER_VALIDATOR.iter_errors(json.loads(json.dumps(document, default=str))))
+
+    document["designations"]["security"]["metrics"]["enterprise"]["net_customer_adds"] = 3
+    document["facts"]["smb_customer_shar"] = 85
+    errors = {
+        "/".join(map(str, error.absolute_path))
+        for error in PARTNER_VALIDATOR.iter_errors(json.loads(json.dumps(document, default=str)))
+    }
+    assert errors == {"designations/security/metrics/enterprise/net_customer_adds", "facts"}
 
 
 def test_mwrules_schema_partner_prints_it(capsys: pytest.CaptureFixture[str]):

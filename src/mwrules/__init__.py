@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from ._batch.pool import Result, evaluate_lines, evaluate_many
+    from ._evaluation.designations import evaluate_designations
     from ._evaluation.evaluate import evaluate
     from ._input.partner import load_partner
     from ._output.explain import explain, summary
@@ -32,9 +33,20 @@ if TYPE_CHECKING:
     from ._tools.timeline import MonthScores, Segment, Timeline, timeline
     from .errors import EvaluationError, InputError, MwrulesError, Problem, RulesetError
     from .limits import Limits
-    from .model import Certification, Partner, Person
+    from .model import Certification, DesignationData, Partner, Person
     from .ruleset import Ruleset
-    from .verdict import MetricResult, PathResult, RulesetRef, TermResult, TraceStep, Verdict
+    from .verdict import (
+        DesignationResult,
+        Designations,
+        EarnedBadge,
+        MetricResult,
+        PathResult,
+        RulesetRef,
+        Shortfall,
+        TermResult,
+        TraceStep,
+        Verdict,
+    )
 
 # Every name is imported when first used: `import mwrules` costs next to
 # nothing, and the command line (mwrules.cli, inside this package) starts
@@ -45,6 +57,7 @@ _LAZY = {
     "evaluate_lines": "_batch.pool",
     "evaluate_many": "_batch.pool",
     "evaluate": "_evaluation.evaluate",
+    "evaluate_designations": "_evaluation.designations",
     "load_partner": "_input.partner",
     "explain": "_output.explain",
     "summary": "_output.explain",
@@ -69,9 +82,14 @@ _LAZY = {
     "RulesetError": "errors",
     "Limits": "limits",
     "Certification": "model",
+    "DesignationData": "model",
     "Partner": "model",
     "Person": "model",
     "Ruleset": "ruleset",
+    "DesignationResult": "verdict",
+    "Designations": "verdict",
+    "EarnedBadge": "verdict",
+    "Shortfall": "verdict",
     "MetricResult": "verdict",
     "TermResult": "verdict",
     "PathResult": "verdict",
@@ -101,6 +119,10 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "Action",
     "Certification",
+    "DesignationData",
+    "DesignationResult",
+    "Designations",
+    "EarnedBadge",
     "EvaluationError",
     "InputError",
     "Limits",
@@ -119,11 +141,13 @@ __all__ = [
     "RulesetError",
     "RulesetRef",
     "Segment",
+    "Shortfall",
     "TermResult",
     "Timeline",
     "TraceStep",
     "Verdict",
     "evaluate",
+    "evaluate_designations",
     "evaluate_lines",
     "evaluate_many",
     "explain",

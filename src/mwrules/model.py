@@ -81,6 +81,18 @@ class Customer:
 
 
 @attrs.frozen(kw_only=True)
+class DesignationData:
+    """A partner's data for one designation, when one document serves several (``designations.<id>``).
+
+    *metrics* are as :attr:`Partner.metrics`, in the shapes that designation's
+    ruleset reads: the same metric id holds different shapes in different
+    designations (a number in one, ``{azure, m365}`` in another).
+    """
+
+    metrics: Mapping[str, Mapping[str, MetricValue]] = attrs.field(factory=dict)
+
+
+@attrs.frozen(kw_only=True)
 class Partner:
     """A partner organisation: its people, per path its metrics, and its customers.
 
@@ -90,7 +102,10 @@ class Partner:
     usage the customer metrics are measured from when *metrics* does not give
     them (``None``: no customer data). *facts* holds numbers about the partner
     as a whole that a ruleset's conditions and classification read
-    (``{"smb_customer_share": 85}``).
+    (``{"smb_customer_share": 85}``). *designations* holds, per ruleset id,
+    the metrics of a designation whose ruleset reads them there instead of
+    in *metrics*: one partner can then be evaluated for every designation
+    (see ``docs/input-format.md``).
     """
 
     partner_id: str
@@ -99,3 +114,4 @@ class Partner:
     metrics: Mapping[str, Mapping[str, MetricValue]] = attrs.field(factory=dict)
     customers: tuple[Customer, ...] | None = None
     facts: Mapping[str, Measure] = attrs.field(factory=dict)
+    designations: Mapping[str, DesignationData] = attrs.field(factory=dict)

@@ -180,6 +180,71 @@ class Verdict:
     ruleset: RulesetRef
 
 
+@attrs.frozen(kw_only=True)
+class Shortfall:
+    """How far a verdict's path is from qualifying where it is furthest: a metric below its minimum, or the total."""
+
+    metric: str | None  # None: every metric has its minimum and the total is short
+    points: Fraction
+    needs: Fraction
+
+    @property
+    def short(self) -> Fraction:
+        """The points missing."""
+        return self.needs - self.points
+
+
+@attrs.frozen(kw_only=True)
+class DesignationResult:
+    """One designation in :func:`mwrules.evaluate_designations`: its verdict, or why there is none.
+
+    *status* is ``qualified`` or ``not qualified`` (with a *verdict*), ``no
+    data`` (the partner gave no metrics this designation reads), ``not in
+    force`` (no version on the evaluation date) or ``problems`` (its data has
+    *problems*, e.g. a missing classification fact). *reason* says why there
+    is no verdict. *badge* is the badge a qualified verdict earns.
+    """
+
+    designation: str
+    title: str
+    status: str
+    verdict: Verdict | None = None
+    furthest: Shortfall | None = None
+    badge: str | None = None
+    reason: str = ""
+    problems: tuple[Any, ...] = ()  # mwrules.Problem
+
+
+@attrs.frozen(kw_only=True)
+class EarnedBadge:
+    """A badge the partner earns, and the designations that earn it (any one is enough)."""
+
+    name: str
+    designations: tuple[str, ...]
+
+
+@attrs.frozen(kw_only=True)
+class Designations:
+    """Every designation's result for one partner, and the badges earned (see :func:`mwrules.evaluate_designations`)."""
+
+    partner_id: str
+    as_of: datetime.date
+    results: tuple[DesignationResult, ...]
+    badges: tuple[EarnedBadge, ...]
+
+    def __getitem__(self, designation: str) -> DesignationResult:
+        """The result of *designation* (a ruleset id)."""
+        for result in self.results:
+            if result.designation == designation:
+                return result
+        raise KeyError(designation)
+
+    @property
+    def problems(self) -> tuple[Any, ...]:
+        """Every designation's problems, in order."""
+        return tuple(problem for result in self.results for problem in result.problems)
+
+
 def certified_people(trace: Sequence[TraceStep]) -> dict[str, dict[str, tuple[str, ...]]]:
     """From a trace: per level, per person counted at it, the certification ids that made them count."""
     counted: dict[str, dict[str, tuple[str, ...]]] = {}

@@ -47,6 +47,8 @@ def _evaluate(args: argparse.Namespace) -> int:
     from .._output.json import verdict_to_json
 
     imported: tuple[str, ...] = ()
+    if args.command == "evaluate" and args.designations is not None:
+        return _evaluate_designations(args)
     if args.command == "evaluate" and (args.trainings or args.usage):
         if args.partner or not args.partner_id:
             return _usage_error("evaluate --trainings/--usage takes --partner-id ID and no FILE")
@@ -75,6 +77,30 @@ def _evaluate(args: argparse.Namespace) -> int:
     if args.command == "evaluate" and args.fail_unqualified and not verdict.qualified:
         return EXIT_UNQUALIFIED
     return EXIT_OK
+
+
+def _evaluate_designations(args: argparse.Namespace) -> int:
+    """``evaluate FILE --designations``: one partner, every designation (a portfolio: one line per partner)."""
+    from .._evaluation.designations import evaluate_designations
+    from .._output.designations_report import designations_table, designations_to_json
+
+    if args.ruleset is not None:
+        return _usage_error("--designations evaluates each designation under its own ruleset: drop --ruleset")
+    if args.trainings or args.usage:
+        return _usage_error("--designations reads a partner document: import the downloads first (mwrules import)")
+    if len(args.partner) != 1 or args.lines or args.format == "jsonl":
+        return _usage_error("--designations takes one partner FILE")
+    ids = None if args.designations == "all" else [name.strip() for name in args.designations.split(",")]
+    args.partner = args.partner[0]
+    result = evaluate_designations(_partner_document(args), designations=ids, limits=_limits(args))
+    if args.format == "json":
+        print(json.dumps(designations_to_json(result), indent=2, ensure_ascii=False))
+    else:
+        print(designations_table(result))
+    if result.problems:
+        return EXIT_BAD_INPUT
+    qualified = any(designation.status == "qualified" for designation in result.results)
+    return EXIT_UNQUALIFIED if args.fail_unqualified and not qualified else EXIT_OK
 
 
 def _import(args: argparse.Namespace, ruleset: Ruleset | str | None, limits: Limits) -> tuple[Any, Any]:
@@ -315,7 +341,7 @@ def _versioned(value: str) -> Ruleset:
 
 def _schema(args: argparse.Namespace) -> int:
     from .._rulesets.schema import partner_schema, ruleset_schema
-    from .._rulesets.versions import DEFAULT_ID, select_ruleset, shipped_family
+    from .._rulesets.versions import DEFAULT_ID, select_ruleset, shipped_family, shipped_ids
     from ..ruleset import Ruleset
 
     if args.kind == "partner":
@@ -326,7 +352,9 @@ def _schema(args: argparse.Namespace) -> int:
             chosen = shipped_family(ruleset or DEFAULT_ID).rulesets[-1]
         else:
             chosen = select_ruleset(ruleset).ruleset
-        print(json.dumps(partner_schema(chosen), indent=2, ensure_ascii=False))
+        # The latest version of every shipped designation: one document may carry them all
+        designations = [shipped_family(family).rulesets[-1] for family in shipped_ids()]
+        print(json.dumps(partner_schema(chosen, designations), indent=2, ensure_ascii=False))
     else:
         print(json.dumps(ruleset_schema(), indent=2, ensure_ascii=False))
     return EXIT_OK

@@ -228,6 +228,15 @@ def _parser() -> argparse.ArgumentParser:
         "--fail-unqualified", action="store_true", help="exit with status 1 when a partner does not qualify"
     )
     evaluate_command.add_argument("--lines", action="store_true", help="read standard input as JSON Lines")
+    evaluate_command.add_argument(
+        "--designations",
+        nargs="?",
+        const="all",
+        type=_text,
+        metavar="ID,ID",
+        help="evaluate every shipped designation (or those listed), each under its version in force, and list "
+        "the badges earned",
+    )
     _import_arguments(evaluate_command, one_step=True)
     evaluate_command.add_argument(
         "--jobs",

@@ -23,11 +23,12 @@ from .._input import documents as _documents
 from .._input.customers import customer_facts, customers_to_document
 from .._input.documents import child
 from .._input.partner import choose_for, choose_ruleset, load_partner, plain_partner_object, read_document
+from .._input.sections import metrics_for, unread_sections
 from .._rulesets.versions import RulesetChoice
 from .._rulesets.vocabulary import engine_units
 from ..errors import EvaluationError, InputError, NearMisses, did_you_mean
 from ..limits import DEFAULT_LIMITS, Limits
-from ..model import Certification, Partner, Person
+from ..model import Certification, DesignationData, Partner, Person
 from ..ruleset import Ruleset
 from ..verdict import RulesetRef, Trace, TraceStep, Verdict
 from . import rules_classify as classification
@@ -120,7 +121,7 @@ def checked(
         plain = _plain_object(partner, ruleset, limits)
         if plain is not None:
             return plain
-        document = _documents.Document(_as_document(partner))
+        document = _documents.Document(as_document(partner))
     else:
         document = _documents.Document(partner)
     return prepare(document, ruleset, limits)
@@ -139,7 +140,7 @@ def _plain_object(
     return None if plain is None else (plain, choice)
 
 
-def _as_document(partner: Partner) -> dict[str, Any]:
+def as_document(partner: Partner) -> dict[str, Any]:
     """*partner* as the document it stands for; values of the wrong type are kept, for the checks to report."""
 
     def certification(value: object) -> object:
@@ -166,10 +167,24 @@ def _as_document(partner: Partner) -> dict[str, Any]:
         document["as_of"] = partner.as_of
     if partner.facts:
         document["facts"] = dict(partner.facts) if isinstance(partner.facts, Mapping) else partner.facts
+    if partner.designations:
+        document["designations"] = _sections_document(partner.designations)
     customers = partner.customers
     if customers is not None:
         document["customers"] = customers_to_document(customers) if isinstance(customers, tuple | list) else customers
     return document
+
+
+def _sections_document(sections: object) -> object:
+    """A Partner's ``designations`` as the document writes them; values of the wrong type are kept."""
+    if not isinstance(sections, Mapping):
+        return sections
+    return {
+        designation: {"metrics": dict(data.metrics) if isinstance(data.metrics, Mapping) else data.metrics}
+        if isinstance(data, DesignationData)
+        else data
+        for designation, data in sections.items()
+    }
 
 
 def prepare(
@@ -214,7 +229,8 @@ def _evaluate_with(partner: Partner, choice: RulesetChoice) -> Verdict:
     qualified, chosen = session.scratch["verdict"]
     paths = session.scratch["paths"]
     if len(paths) < len(ruleset.paths):  # classified: what the paths not scored lack does not matter
-        unscored = [child("$.metrics", path.id) for path in ruleset.paths if path.id not in paths]
+        metrics_at = metrics_for(partner, ruleset.id)[1]
+        unscored = [child(metrics_at, path.id) for path in ruleset.paths if path.id not in paths]
         warnings = [w for w in warnings if not any(w.startswith((f"{p}:", f"{p}.", f"{p}[")) for p in unscored)]
     return Verdict(
         partner_id=partner.partner_id,
@@ -223,7 +239,7 @@ def _evaluate_with(partner: Partner, choice: RulesetChoice) -> Verdict:
         path=chosen,
         score=paths[chosen].score,
         paths={path.id: paths[path.id] for path in ruleset.paths if path.id in paths},
-        trace=Trace(functools.partial(_trace, session, compiled)),
+        trace=Trace(functools.partial(_trace, session, compiled, metrics_for(partner, ruleset.id)[1])),
         warnings=tuple(warnings),
         ruleset=RulesetRef(ruleset.id, ruleset.version, choice.reason),
     )
@@ -267,6 +283,7 @@ def _facts(partner: Partner, compiled: CompiledRules, as_of: datetime.date) -> t
     ]
     facts += [{"t": "level", "level": level} for level in ruleset.levels()]
     facts.extend(_input_facts(partner, ruleset, warnings))
+    warnings.extend(unread_sections(partner, ruleset))
     facts.append(_partner_facts(partner, ruleset, warnings))
     if ruleset.scoring.choose == "classify":
         facts.append(classification.start_fact())
@@ -323,9 +340,10 @@ def _input_facts(partner: Partner, ruleset: Ruleset, warnings: list[str]) -> lis
         if partner.customers is not None and ruleset.customer_data is not None
         else set()
     )
+    metrics, metrics_at = metrics_for(partner, ruleset.id)
     for path in ruleset.paths:
-        given = partner.metrics.get(path.id)
-        where = child("$.metrics", path.id)
+        given = metrics.get(path.id)
+        where = child(metrics_at, path.id)
         if given is None:
             if not measured:
                 warnings.append(f"{where}: missing; every metric of {path.id} that comes from metrics counts as 0")
@@ -337,7 +355,7 @@ def _input_facts(partner: Partner, ruleset: Ruleset, warnings: list[str]) -> lis
             value = given.get(metric.id)
             spot = child(where, metric.id)
             if metric.source.number is not None:
-                if value is None and path.id in partner.metrics:
+                if value is None and path.id in metrics:
                     warnings.append(f"{spot}: missing; counted as 0")
                 facts.append(
                     {
@@ -351,7 +369,7 @@ def _input_facts(partner: Partner, ruleset: Ruleset, warnings: list[str]) -> lis
             options = value if isinstance(value, Mapping) else {}
             for option in ruleset.options(path.id, metric.id):
                 amount = options.get(option)
-                if amount is None and path.id in partner.metrics:
+                if amount is None and path.id in metrics:
                     warnings.append(f"{child(spot, option)}: missing; counted as 0")
                 value = _engine_value(amount, ruleset.kind(metric.id, option))
                 facts.append({"t": "input", "path": path.id, "metric": metric.id, "option": option, "value": value})
@@ -376,7 +394,7 @@ def _engine_value(value: object, kind: str) -> int:
     return int(value * engine_units(kind))
 
 
-def _trace(session: _engine.Session, compiled: CompiledRules) -> tuple[TraceStep, ...]:
+def _trace(session: _engine.Session, compiled: CompiledRules, metrics_at: str) -> tuple[TraceStep, ...]:
     descriptions = compiled.descriptions
     people = _people_by_rule(session.firings, session.scratch["people"])
     per_person = set(people)
@@ -384,7 +402,7 @@ def _trace(session: _engine.Session, compiled: CompiledRules) -> tuple[TraceStep
     for firing in session.firings:
         description = descriptions[firing.rule]
         if firing.rule not in per_person:
-            labels = [_label(fact) for fact in firing.matched.values()]
+            labels = [_label(fact, metrics_at) for fact in firing.matched.values()]
             steps.append(_step(len(steps), firing.rule, description, labels, firing.concluded))
             continue
         # A rule that fired per certification for its holders: one step per
@@ -416,13 +434,13 @@ def _step(step: int, rule: str, description: str, labels: list[str], concluded: 
     return TraceStep(step=step, rule=rule, description=description, matched=tuple(labels), concluded=concluded)
 
 
-def _label(fact: Mapping[str, Any]) -> str:  # noqa: PLR0911 - one label per kind of fact
+def _label(fact: Mapping[str, Any], metrics_at: str) -> str:  # noqa: PLR0911 - one label per kind of fact
     kind = fact["t"]
     if kind == "input":
         if fact.get("derived"):
             where = f"measure:{fact['path']}:{fact['metric']}"
             return f"{where}.{fact['option']}" if "option" in fact else where
-        where = child(child("$.metrics", fact["path"]), fact["metric"])
+        where = child(child(metrics_at, fact["path"]), fact["metric"])
         return child(where, fact["option"]) if "option" in fact else where
     if kind == "tenant":
         return f"$.customers[{fact['_customer']}] in {fact['_month']}"

@@ -35,6 +35,8 @@ from ..limits import Limits
 from ..model import Association, Customer, Partner, Usage
 from ..ruleset import Ruleset, normalise_name
 from .convert import parse_date, shown
+from .documents import child
+from .sections import metrics_for
 
 
 #: The most paid seats or active users one row may give: far beyond any
@@ -487,16 +489,18 @@ def customer_facts(
     if data is None or not derived:
         warnings.append(f"$.customers: {ruleset} measures no metric from customer data; the customer data is not used")
         return []
+    given, given_at = metrics_for(partner, ruleset.id)
     measured = [
         (path.id, metric.id)
         for path in ruleset.paths
         for metric in derived
-        if metric.id not in (partner.metrics.get(path.id) or {})
+        if metric.id not in (given.get(path.id) or {})
     ]
     for path in ruleset.paths:
         for metric in derived:
-            if metric.id in (partner.metrics.get(path.id) or {}):
-                warnings.append(f"$.metrics.{path.id}.{metric.id}: given, so it is not measured from the customer data")
+            if metric.id in (given.get(path.id) or {}):
+                spot = child(child(given_at, path.id), metric.id)
+                warnings.append(f"{spot}: given, so it is not measured from the customer data")
     if not measured:
         return []
     reference = day_month(as_of) - data.reference_month_lag

@@ -22,16 +22,17 @@ import attrs
 
 from .. import codes
 from .._input import documents as _documents
-from .._rulesets.versions import DEFAULT_ID, RulesetChoice, select_ruleset, shipped_family
+from .._rulesets.versions import DEFAULT_ID, RulesetChoice, select_ruleset, shipped_family, shipped_ids
 from .._rulesets.vocabulary import AMOUNT_PLACES
 from ..errors import InputError, Problem
 from ..limits import DEFAULT_LIMITS, Limits
-from ..model import Certification, Measure, MetricValue, Partner, Person
+from ..model import Certification, DesignationData, Measure, MetricValue, Partner, Person
 from ..ruleset import Ruleset
 from .convert import ValueProblem, dict_structure_fn, lazy_hook, make_converter, parse_date, problems_from, shown
 from .convert import expected as _expected
 from .customers import read_customers
 from .partner_metrics import MAX_MEASURE, check_facts, check_metrics, written_decimal
+from .sections import check_sections, read_metrics
 
 
 if TYPE_CHECKING:
@@ -188,7 +189,9 @@ def _load_partner(document: _documents.Document, ruleset: Ruleset, limits: Limit
                 except BaseValidationError as error:
                     problems.extend(problems_from(error))
                 problems.extend(_check_people(data.get("people")))
-                problems.extend(check_metrics(data.get("metrics"), ruleset))
+                metrics, metrics_at = read_metrics(data, ruleset.id)
+                problems.extend(check_metrics(metrics, ruleset, at=metrics_at))
+                problems.extend(check_sections(data, ruleset, shipped_ids()))
                 problems.extend(check_facts(data.get("facts"), ruleset))
             if "customers" in data:
                 customers, more = read_customers(data["customers"], ruleset, limits, identity, text_problem)
@@ -255,7 +258,13 @@ def _plain_partner(data: object, ruleset: Ruleset, limits: Limits) -> Partner | 
                     return None
             certifications.append(built)
         people.append(Person(person_id.strip(), tuple(certifications)))
-    metrics = _plain_metrics(data.get("metrics", {}), ruleset)
+    sections = _plain_sections(data.get("designations", {}), ruleset)
+    if sections is None:
+        return None
+    if ruleset.id in sections:  # the top-level metrics are another ruleset's: only their shape is checked here
+        metrics = data.get("metrics", {}) if _plain_shape(data.get("metrics", {})) else None
+    else:
+        metrics = _plain_metrics(data.get("metrics", {}), ruleset)
     if metrics is None or "facts" in data or ruleset.facts:  # facts are checked by check_facts
         return None
     customers = None
@@ -263,7 +272,14 @@ def _plain_partner(data: object, ruleset: Ruleset, limits: Limits) -> Partner | 
         customers, problems = read_customers(data["customers"], ruleset, limits, identity, text_problem)
         if problems:
             return None
-    return Partner(partner_id=partner_id, as_of=as_of, people=tuple(people), metrics=metrics, customers=customers)
+    return Partner(
+        partner_id=partner_id,
+        as_of=as_of,
+        people=tuple(people),
+        metrics=metrics,
+        customers=customers,
+        designations=sections,
+    )
 
 
 def plain_partner_object(partner: Partner, ruleset: Ruleset, limits: Limits) -> Partner | None:  # noqa: PLR0911
@@ -310,7 +326,7 @@ def plain_partner_object(partner: Partner, ruleset: Ruleset, limits: Limits) -> 
             ):
                 return None
     metrics = _plain_metrics(partner.metrics, ruleset)
-    return None if metrics is None or partner.facts or ruleset.facts else partner
+    return None if metrics is None or partner.facts or ruleset.facts or partner.designations else partner
 
 
 def _new_person(person_id: object, seen: set[str], limits: Limits) -> TypeGuard[str]:
@@ -395,6 +411,42 @@ def _plain_metrics(data: object, ruleset: Ruleset) -> dict[str, dict[str, Metric
                 return None
         metrics[path_id] = built
     return metrics
+
+
+def _plain_sections(data: object, ruleset: Ruleset) -> dict[str, DesignationData] | None:
+    """The sections of ``designations``, *ruleset*'s checked against it and the others' shape only; None at a doubt."""
+    if type(data) is not dict:
+        return None
+    if not data:
+        return {}
+    known = {*shipped_ids(), ruleset.id}
+    sections = {}
+    for designation, section in data.items():
+        if designation not in known or type(section) is not dict or not section.keys() <= {"metrics"}:
+            return None
+        written = section.get("metrics", {})
+        metrics = _plain_metrics(written, ruleset) if designation == ruleset.id else written
+        if metrics is None or not _plain_shape(written):
+            return None
+        sections[designation] = DesignationData(metrics=metrics)
+    return sections
+
+
+def _plain_shape(data: object) -> bool:
+    """Whether *data* has the shape of metrics (per path, per metric, a count or per part a count), whatever ruleset."""
+    return type(data) is dict and all(
+        type(path) is str
+        and type(values) is dict
+        and all(
+            type(metric) is str
+            and (
+                _plain_measure(value)
+                or (type(value) is dict and all(type(k) is str and _plain_measure(v) for k, v in value.items()))
+            )
+            for metric, value in values.items()
+        )
+        for path, values in data.items()
+    )
 
 
 def _plain_measure(value: object) -> bool:

@@ -54,13 +54,19 @@ def _given_number(value: object) -> Fraction | None:
 def check_facts(facts: object, ruleset: Ruleset) -> list[Problem]:
     """Problems with the facts a partner gives under *ruleset*: missing, unknown, of the wrong kind, out of range."""
     given = facts if isinstance(facts, Mapping) else {}
-    problems = []
+    problems: list[Problem] = []
     declared = {fact.id: fact for fact in ruleset.facts}
     for fact_id, written in given.items():
         spot = _documents.child("$.facts", fact_id)
         spec = declared.get(fact_id)
         if spec is None:
-            continue  # one document may serve several rulesets: evaluate warns that it is not read
+            # One document may serve several rulesets: evaluate warns that a fact another reads is not read
+            known = shipped_facts() | declared.keys()
+            if fact_id not in known:
+                message = f"no ruleset reads a fact named {shown(fact_id)}"
+                suggestion = did_you_mean(str(fact_id), sorted(known)) if len(problems) < _SUGGESTIONS else None
+                problems.append(Problem(spot, message, suggestion, code=_UNKNOWN))
+            continue
         value = _given_number(written)
         if value is None:
             continue  # reported as the wrong type
@@ -87,8 +93,17 @@ def check_facts(facts: object, ruleset: Ruleset) -> list[Problem]:
     return problems
 
 
-def check_metrics(metrics: object, ruleset: Ruleset) -> list[Problem]:
-    """Problems with the paths, metrics and options of *metrics* under *ruleset*."""
+def shipped_facts() -> frozenset[str]:
+    """The facts some version of some shipped ruleset declares (read once, when a document first names another)."""
+    from .._rulesets.versions import shipped_family, shipped_ids  # noqa: PLC0415 - every shipped ruleset, only when needed
+
+    return frozenset(
+        fact.id for family in shipped_ids() for ruleset in shipped_family(family).rulesets for fact in ruleset.facts
+    )
+
+
+def check_metrics(metrics: object, ruleset: Ruleset, *, at: str = "$.metrics") -> list[Problem]:
+    """Problems with the paths, metrics and options of *metrics* (given *at*) under *ruleset*."""
     if not isinstance(metrics, Mapping):
         return []
     problems: list[Problem] = []
@@ -99,7 +114,7 @@ def check_metrics(metrics: object, ruleset: Ruleset) -> list[Problem]:
 
     path_ids = [path.id for path in ruleset.paths]
     for path_id, values in metrics.items():
-        where = _documents.child("$.metrics", path_id)
+        where = _documents.child(at, path_id)
         if path_id not in path_ids:
             problems.append(Problem(where, f"unknown path in {ruleset}", hint(path_id, path_ids), code=_UNKNOWN))
             continue

@@ -112,15 +112,23 @@ def partner_to_json(partner: Partner) -> dict[str, Any]:
         {"id": person.id, "certifications": [certification_to_json(cert) for cert in person.certifications]}
         for person in partner.people
     ]
-    document["metrics"] = {
-        path: {metric: _measures_to_json(value) for metric, value in values.items()}
-        for path, values in partner.metrics.items()
-    }
+    document["metrics"] = _metrics_to_json(partner.metrics)
     if partner.facts:
         document["facts"] = {fact: _measure_to_json(value) for fact, value in partner.facts.items()}
+    if partner.designations:
+        document["designations"] = {
+            designation: {"metrics": _metrics_to_json(data.metrics)}
+            for designation, data in partner.designations.items()
+        }
     if partner.customers is not None:
         document["customers"] = [_customer_to_json(customer) for customer in partner.customers]
     return document
+
+
+def _metrics_to_json(metrics: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    return {
+        path: {metric: _measures_to_json(value) for metric, value in values.items()} for path, values in metrics.items()
+    }
 
 
 def _measures_to_json(value: Any) -> Any:

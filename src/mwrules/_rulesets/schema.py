@@ -29,7 +29,7 @@ import datetime
 import inspect
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -171,8 +171,13 @@ def _type_schema(tp: Any, definitions: dict[str, Any]) -> dict[str, Any]:
     raise TypeError(msg)
 
 
-def partner_schema(ruleset: model.Ruleset) -> dict[str, Any]:
-    """The JSON Schema (draft-07) of partner documents under *ruleset*."""
+def partner_schema(ruleset: model.Ruleset, designations: Sequence[model.Ruleset] = ()) -> dict[str, Any]:
+    """The JSON Schema (draft-07) of partner documents under *ruleset*, with a section for each of *designations*.
+
+    A document may carry the data of several designations (docs/input-format.md):
+    each of *designations* then has its metrics under ``designations.<id>.metrics``,
+    and the facts any of them declares are known.
+    """
     date = {"type": "string", "pattern": _DATE_PATTERN, "format": "date"}
     optional_date = {**date, "type": ["string", "null"]}  # null: as if not given
     text = {"type": "string", "maxLength": DEFAULT_LIMITS.max_text_length}
@@ -192,15 +197,6 @@ def partner_schema(ruleset: model.Ruleset) -> dict[str, Any]:
                 "additionalProperties": False,
             },
         ]
-    }
-    paths = {
-        path.id: {
-            "description": path.title,
-            "type": "object",
-            "properties": _given_metrics(ruleset, path.id),
-            "additionalProperties": False,
-        }
-        for path in ruleset.paths
     }
     needed = list(ruleset.needed_facts())
     return {
@@ -236,16 +232,50 @@ def partner_schema(ruleset: model.Ruleset) -> dict[str, Any]:
                     "additionalProperties": False,
                 },
             },
-            "metrics": {
-                "description": "per path, the metrics not counted from people; a missing one counts as 0",
-                "type": "object",
-                "properties": paths,
-                "additionalProperties": False,
-            },
-            "facts": _facts_schema(ruleset),
+            "metrics": _metrics_schema(ruleset),
+            "facts": _facts_schema(ruleset, designations),
             "customers": _customers_schema(ruleset, text, date, optional_date),
+            **({"designations": _designations_schema(designations)} if designations else {}),
         },
         "required": ["partner_id", *(["facts"] if needed else [])],
+        "additionalProperties": False,
+    }
+
+
+def _metrics_schema(ruleset: model.Ruleset) -> dict[str, Any]:
+    paths = {
+        path.id: {
+            "description": path.title,
+            "type": "object",
+            "properties": _given_metrics(ruleset, path.id),
+            "additionalProperties": False,
+        }
+        for path in ruleset.paths
+    }
+    return {
+        "description": f"per path, the metrics of {ruleset.manifest.title} not counted from people; a missing one "
+        "counts as 0",
+        "type": "object",
+        "properties": paths,
+        "additionalProperties": False,
+    }
+
+
+def _designations_schema(designations: Sequence[model.Ruleset]) -> dict[str, Any]:
+    """``designations``: per ruleset id, the metrics that ruleset reads instead of the top-level ones."""
+    sections = {
+        ruleset.id: {
+            "description": f"the data of {ruleset.manifest.title}",
+            "type": "object",
+            "properties": {"metrics": _metrics_schema(ruleset)},
+            "additionalProperties": False,
+        }
+        for ruleset in designations
+    }
+    return {
+        "description": "per designation (a ruleset id), its metrics, for a document that serves several designations",
+        "type": "object",
+        "properties": sections,
         "additionalProperties": False,
     }
 
@@ -277,10 +307,10 @@ def _given_metrics(ruleset: model.Ruleset, path_id: str) -> dict[str, Any]:
     return metrics
 
 
-def _facts_schema(ruleset: model.Ruleset) -> dict[str, Any]:
-    """The schema of ``facts``: the numbers about the partner that the ruleset declares (docs/input-format.md)."""
+def _facts_schema(ruleset: model.Ruleset, designations: Sequence[model.Ruleset] = ()) -> dict[str, Any]:
+    """The schema of ``facts``: the numbers about the partner that the rulesets declare (docs/input-format.md)."""
     properties = {}
-    for fact in ruleset.facts:
+    for fact in [fact for each in (*designations, ruleset) for fact in each.facts]:
         schema: dict[str, Any] = {"description": fact.title, **_measure(fact.type)}
         if fact.min is not None:
             schema["minimum"] = _json_number(fact.min)
@@ -289,11 +319,12 @@ def _facts_schema(ruleset: model.Ruleset) -> dict[str, Any]:
         properties[fact.id] = schema
     return {
         "description": "numbers about the partner as a whole, which the ruleset's conditions and classification "
-        "read; a fact the ruleset does not declare is not read (the verdict warns of it)",
+        "read; a fact another ruleset declares is not read (the verdict warns of it), one no ruleset declares is "
+        "an error",
         "type": "object",
         "properties": properties,
         **({"required": list(ruleset.needed_facts())} if ruleset.needed_facts() else {}),
-        "additionalProperties": {"type": "number"},
+        "additionalProperties": False if designations else {"type": "number"},
     }
 
 

@@ -25,6 +25,7 @@ from .._evaluation.evaluate import checked, evaluate_with, prepare
 from .._input import documents as _documents
 from .._input.customers import customer_facts
 from .._input.partner import declared_as_of, on_date
+from .._input.sections import metrics_for, with_metrics
 from .._rulesets.versions import RulesetChoice
 from ..errors import EvaluationError, InputError, Problem, did_you_mean
 from ..limits import DEFAULT_LIMITS, Limits
@@ -112,9 +113,10 @@ def apply(
     A measure raised that *before* measured from customer data is given,
     from then on, as the measure plus the raise.
     """
+    ruleset_id = before.ruleset.id
     people = list(partner.people)
     taken = {person.id for person in people}
-    metrics = {path: dict(values) for path, values in partner.metrics.items()}
+    metrics = {path: dict(values) for path, values in metrics_for(partner, ruleset_id)[0].items()}
     for action in actions:
         if action.level is not None:  # certify: new people, each holding a certification that counts
             for number in range(1, action.units + 1):
@@ -131,7 +133,7 @@ def apply(
             values[action.metric] = {**current, option: current.get(option, 0) + action.units}
         else:
             values[action.metric] = current + action.units
-    return attrs.evolve(partner, people=tuple(people), metrics=metrics)
+    return with_metrics(attrs.evolve(partner, people=tuple(people)), ruleset_id, metrics)
 
 
 def _free_id(wanted: str, taken: set[str]) -> str:

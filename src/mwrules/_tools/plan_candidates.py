@@ -34,6 +34,7 @@ from typing import Literal
 
 import attrs
 
+from .._input.sections import metrics_for
 from .._rulesets.scoring import Scored, score_terms
 from .._rulesets.vocabulary import Condition, PathMetric, Term
 from ..model import Partner
@@ -132,7 +133,7 @@ def _view(
         for name in source.people:
             measures[name] = result.inputs.get(name, result.inputs.get("people", 0))
     elif source.parts is not None:
-        given = partner.metrics.get(path_id, {}).get(metric.id)
+        given = metrics_for(partner, ruleset.id)[0].get(path_id, {}).get(metric.id)
         for part in ruleset.options(path_id, metric.id):
             value = result.inputs.get(part)
             if value is None:  # a part only a condition reads: as given

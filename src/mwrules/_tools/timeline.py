@@ -44,6 +44,7 @@ from .._evaluation.evaluate import evaluate_with
 from .._input import documents as _documents
 from .._input.customers import UsageMonths, day_month, month_index, month_text
 from .._input.partner import read_document
+from .._input.sections import metrics_for, with_metrics
 from .._rulesets.versions import RulesetChoice
 from ..errors import InputError, Problem
 from ..limits import DEFAULT_LIMITS, Limits
@@ -235,12 +236,12 @@ class _Builder:
         partner = attrs.evolve(partner, people=chosen)
         month = (index, day_month(day)) if self.uses_months(period) else None
         if month is not None and self.measured[0] == month:
-            partner = attrs.evolve(partner, metrics=self.measured[1], customers=None)
+            partner = attrs.evolve(with_metrics(partner, period.ruleset.id, self.measured[1]), customers=None)
         elif month is not None:
             partner = attrs.evolve(partner, customers=self.usage(index).measured_on(period.ruleset, day))
         verdict = _verdict_on(partner, period.ruleset, period.reason, day)
         if month is not None and self.measured[0] != month:
-            self.measured = (month, _measures(verdict, period.ruleset, partner.metrics))
+            self.measured = (month, _measures(verdict, period.ruleset, metrics_for(partner, period.ruleset.id)[0]))
         # Its trace would keep the engine's firings alive for as long as the piece (a segment
         # reads its own verdict, in full): without it, memory does not grow with the months
         return attrs.evolve(verdict, trace=Trace(()))

@@ -1,0 +1,168 @@
+"""Evaluate one partner for every designation: the ruleset of each, the version in force, and the badges earned.
+
+Each designation is evaluated as ``mwrules.evaluate(partner, ruleset=<id>)``
+would, on the data it reads (see :mod:`mwrules._input.sections`). What makes
+this more than a loop is what a partner admin expects of one table: a
+designation the partner gave no data for is "no data", not a failing score;
+a problem in one designation's data (a missing classification fact) is that
+designation's, and the others are still scored; a problem in what every
+designation shares (people, dates) is the document's, and raised.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from .._input import documents as _documents
+from .._input.documents import child
+from .._input.partner import declared_as_of, load_partner, read_document
+from .._input.sections import read_metrics, section_metrics_at
+from .._rulesets.versions import DEFAULT_ID, RulesetChoice, select_ruleset, shipped_family, shipped_ids
+from ..errors import InputError, Problem
+from ..limits import DEFAULT_LIMITS, Limits
+from ..model import Partner
+from ..ruleset import Ruleset
+from ..verdict import DesignationResult, Designations, EarnedBadge, Shortfall, Verdict
+from .evaluate import as_document, evaluate_with
+
+
+def evaluate_designations(
+    partner: Partner | Mapping[str, Any] | str | os.PathLike[str] | _documents.Document,
+    *,
+    designations: Iterable[str] | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Designations:
+    """Evaluate *partner* for every shipped designation (or those named), each under its version in force.
+
+    *partner* is as for :func:`mwrules.evaluate`. A designation reads its
+    metrics from ``designations.<id>.metrics`` in the document; the default
+    ruleset (Modern Work) reads the top-level ``metrics`` when it has no
+    section (see ``docs/input-format.md``).
+
+    >>> result = evaluate_designations({"partner_id": "contoso", "as_of": "2026-08-15", "people": []})
+    >>> [(r.designation, r.status) for r in result.results][:2]
+    [('business-applications', 'no data'), ('data-ai', 'no data')]
+
+    Raises:
+        InputError: what every designation reads has problems (people, dates),
+            listed together; a problem in one designation's own data is that
+            designation's result instead.
+        RulesetError: a named designation does not exist.
+    """
+    document = _document(partner, limits)
+    ids = list(dict.fromkeys(designations)) if designations is not None else shipped_ids()
+    as_of = declared_as_of(document.data) or datetime.date.today()
+    shared: list[Problem] = []
+    results = []
+    for designation in ids:
+        result, problems = _one(document, designation, as_of, limits)
+        results.append(result)
+        shared += [problem for problem in problems if problem not in shared]
+    if shared:  # the document's: with every designation's own, so that one run shows them all
+        own = [problem for result in results for problem in result.problems if problem not in shared]
+        raise InputError(sorted([*shared, *own], key=lambda problem: problem.line or 0))
+    partner_id = document.data.get("partner_id", "") if isinstance(document.data, Mapping) else ""
+    earned: dict[str, list[str]] = {}
+    for result in results:
+        if result.badge is not None:
+            earned.setdefault(result.badge, []).append(result.designation)
+    return Designations(
+        partner_id=str(partner_id),
+        as_of=as_of,
+        results=tuple(results),
+        badges=tuple(EarnedBadge(name=name, designations=tuple(ids)) for name, ids in earned.items()),
+    )
+
+
+def _document(
+    partner: _documents.Document | Partner | Mapping[str, Any] | str | os.PathLike[str], limits: Limits
+) -> _documents.Document:
+    if isinstance(partner, _documents.Document):  # read by the command line
+        return partner
+    if isinstance(partner, str | os.PathLike):
+        return read_document(partner, limits=limits)
+    if isinstance(partner, Partner):
+        return _documents.Document(as_document(partner))
+    return _documents.Document(partner)
+
+
+def _one(
+    document: _documents.Document, designation: str, as_of: datetime.date, limits: Limits
+) -> tuple[DesignationResult, list[Problem]]:
+    """The result of one designation, and the problems that are not its own (the document's)."""
+    try:
+        choice = select_ruleset(designation, as_of=as_of)
+    except InputError as error:  # no version in force on as_of
+        title = shipped_family(designation).rulesets[0].manifest.title
+        reason = error.problems[0].message
+        return DesignationResult(designation=designation, title=title, status="not in force", reason=reason), []
+    ruleset = choice.ruleset
+    title = ruleset.manifest.title
+    if not _has_data(document.data, ruleset):
+        where = "$.metrics" if designation == DEFAULT_ID else section_metrics_at(designation)
+        reason = f"no metrics for it: add them at {where}"
+        return DesignationResult(designation=designation, title=title, status="no data", reason=reason), []
+    try:
+        partner = load_partner(document, ruleset, limits=limits)
+    except InputError as error:
+        own = [problem for problem in error.problems if _owned(problem.where, document.data, ruleset)]
+        others = [problem for problem in error.problems if problem not in own]
+        reason = f"the data for {designation} has {len(own)} problem{'s' if len(own) != 1 else ''}"
+        return DesignationResult(
+            designation=designation, title=title, status="problems", reason=reason, problems=tuple(own)
+        ), others
+    verdict = evaluate_with(partner, choice)
+    return _scored(designation, title, verdict, choice), []
+
+
+def _scored(designation: str, title: str, verdict: Verdict, choice: RulesetChoice) -> DesignationResult:
+    ruleset = choice.ruleset
+    if verdict.qualified:
+        badge = ruleset.manifest.badge(verdict.as_of)
+        return DesignationResult(designation=designation, title=title, status="qualified", verdict=verdict, badge=badge)
+    return DesignationResult(
+        designation=designation,
+        title=title,
+        status="not qualified",
+        verdict=verdict,
+        furthest=furthest(verdict, ruleset),
+    )
+
+
+def furthest(verdict: Verdict, ruleset: Ruleset) -> Shortfall | None:
+    """Where the verdict's path is furthest from qualifying: its metric furthest below its minimum, else the total."""
+    path = verdict.paths[verdict.path]
+    below = [
+        Shortfall(metric=metric_id, points=result.points, needs=ruleset.least_points(path.path, metric_id))
+        for metric_id, result in path.metrics.items()
+        if result.points < ruleset.least_points(path.path, metric_id)
+    ]
+    if below:
+        return max(below, key=lambda shortfall: shortfall.short)  # the first of equals: ruleset order
+    needs = ruleset.pass_mark(path.path)
+    return Shortfall(metric=None, points=path.score, needs=needs) if path.score < needs else None
+
+
+def _has_data(data: object, ruleset: Ruleset) -> bool:
+    """Whether the document gives *ruleset* any metrics (or customer data it measures them from)."""
+    if not isinstance(data, Mapping):
+        return True  # let the checks word what is wrong
+    sections = data.get("designations")
+    if isinstance(sections, Mapping) and ruleset.id in sections:
+        return True
+    if ruleset.id != DEFAULT_ID:
+        return False
+    metrics, _ = read_metrics(data, ruleset.id)
+    return bool(metrics) or ("customers" in data and ruleset.customer_data is not None)
+
+
+def _owned(where: str, data: object, ruleset: Ruleset) -> bool:
+    """Whether a problem *where* is in data only *ruleset* reads: its metrics, its facts, its customer data."""
+    _, metrics_at = read_metrics(data, ruleset.id) if isinstance(data, Mapping) else (None, "$.metrics")
+    own = [metrics_at, *(child("$.facts", fact.id) for fact in ruleset.facts)]
+    if ruleset.customer_data is not None:
+        own.append("$.customers")
+    return any(where == spot or where.startswith((f"{spot}.", f"{spot}[")) for spot in own)

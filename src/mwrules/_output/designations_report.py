@@ -1,0 +1,98 @@
+"""``mwrules evaluate --designations``: one partner's designations as a table, and as JSON."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+import attrs
+
+from ..verdict import DesignationResult, Designations, Shortfall, display_points, format_points
+from .json import verdict_to_json
+
+
+_HEADER = ("designation", "result", "track", "score", "furthest from qualifying")
+_SCORE = _HEADER.index("score")
+
+
+def designations_table(result: Designations) -> str:
+    """Each designation's result on a row, the badges earned, then each designation's problems."""
+    rows = [_HEADER, *(_row(designation) for designation in result.results)]
+    widths = [max(len(row[column]) for row in rows) for column in range(len(_HEADER) - 1)]
+    lines = [f"{result.partner_id} on {result.as_of}: {len(result.results)} designations", ""]
+    for row in rows:
+        cells = [
+            cell.rjust(width) if column == _SCORE else cell.ljust(width)
+            for column, (cell, width) in enumerate(zip(row, widths, strict=False))
+        ]
+        lines.append("  ".join([*cells, row[-1]]).rstrip())
+    lines += ["", _badges(result)]
+    for designation in result.results:
+        if designation.problems:
+            lines += ["", f"Problems in the data for {designation.designation}:"]
+            lines += [f"  {problem}" for problem in designation.problems]
+    return "\n".join(lines)
+
+
+def _row(result: DesignationResult) -> tuple[str, str, str, str, str]:
+    verdict = result.verdict
+    name = result.designation if verdict is None else f"{result.designation} {verdict.ruleset.version}"
+    if verdict is None:
+        return name, result.status, "—", "—", result.reason
+    furthest = "—" if result.furthest is None else shortfall_text(result.furthest)
+    return name, result.status, verdict.path, format_points(verdict.score), furthest
+
+
+def shortfall_text(shortfall: Shortfall) -> str:
+    """``usage_growth: 0 of 1`` or ``total: 44.5 of 70``."""
+    what = shortfall.metric or "total"
+    return f"{what}: {format_points(shortfall.points)} of {format_points(shortfall.needs)}"
+
+
+def _badges(result: Designations) -> str:
+    if not result.badges:
+        return "Badges earned: none"
+    earned = [f"  {badge.name} (by {', '.join(badge.designations)})" for badge in result.badges]
+    return "\n".join(["Badges earned:", *earned])
+
+
+def designations_to_json(result: Designations) -> dict[str, Any]:
+    """*result* as plain JSON data: per designation its status and verdict (as ``--format json`` of evaluate)."""
+    return {
+        "partner_id": result.partner_id,
+        "as_of": result.as_of.isoformat(),
+        "designations": [_result_json(designation) for designation in result.results],
+        "badges": [{"name": badge.name, "designations": list(badge.designations)} for badge in result.badges],
+    }
+
+
+def _result_json(result: DesignationResult) -> dict[str, Any]:
+    record: dict[str, Any] = {"designation": result.designation, "title": result.title, "status": result.status}
+    if result.verdict is not None:
+        verdict = result.verdict
+        record.update(version=verdict.ruleset.version, qualified=verdict.qualified, path=verdict.path)
+        record.update(_points("score", verdict.score))
+    if result.furthest is not None:
+        furthest = result.furthest
+        record["furthest"] = {
+            "metric": furthest.metric,
+            **_points("points", furthest.points),
+            **_points("needs", furthest.needs),
+        }
+    if result.badge is not None:
+        record["badge"] = result.badge
+    if result.reason:
+        record["reason"] = result.reason
+    if result.problems:
+        record["problems"] = [
+            {key: value for key, value in attrs.asdict(problem).items() if value is not None}
+            for problem in result.problems
+        ]
+    if result.verdict is not None:
+        record["verdict"] = verdict_to_json(result.verdict)
+    return record
+
+
+def _points(name: str, points: Fraction) -> dict[str, Any]:
+    """Points as a verdict's JSON writes them: rounded for display, and exact beside."""
+    return {name: display_points(points), f"{name}_exact": str(points)}

@@ -1,0 +1,353 @@
+"""One partner document for every designation: sections, ``evaluate_designations``, ``--designations``, badges."""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import json
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+import mwrules
+from mwrules.cli import main
+
+
+ROOT = Path(__file__).parents[1]
+EXAMPLE = ROOT / "examples" / "all-designations.yaml"
+SECURITY = {
+    "enterprise": {
+        "net_customer_adds": {"azure": 5, "m365": 4},
+        "usage_growth": {"azure": 12500.5, "m365": 310},
+        "deployments": {"azure": 3, "m365": 3},
+    }
+}
+SECURITY_PEOPLE = [
+    {"id": "dee", "certifications": ["AZ-500", "SC-100"]},
+    {"id": "eli", "certifications": ["Microsoft Certified: Cloud and AI Security Engineer Associate"]},
+    {"id": "fox", "certifications": ["SC-200"]},
+    {"id": "gil", "certifications": ["SC-300"]},
+    {"id": "hal", "certifications": ["SC-401"]},
+]
+
+
+def example() -> dict[str, Any]:
+    return yaml.safe_load(EXAMPLE.read_text())
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    status = main(list(argv))
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def test_a_ruleset_with_a_section_reads_its_section_as_it_would_read_top_level_metrics():
+    """Security's section gives exactly the verdict the same metrics give at the top level of a Security document."""
+    alone = {"partner_id": "p", "as_of": "2026-09-30", "people": SECURITY_PEOPLE, "metrics": SECURITY}
+    shared = {
+        "partner_id": "p",
+        "as_of": "2026-09-30",
+        "people": SECURITY_PEOPLE,
+        "metrics": {"smb": {"net_customer_adds": 8}},  # Modern Work's
+        "designations": {"security": {"metrics": SECURITY}},
+    }
+
+    expected = mwrules.evaluate(alone, ruleset="security")
+    verdict = mwrules.evaluate(shared, ruleset="security")
+
+    assert (verdict.qualified, verdict.path, verdict.score) == (expected.qualified, expected.path, expected.score)
+    assert verdict.paths == expected.paths
+
+
+def test_what_a_ruleset_does_not_read_is_named_in_its_warnings():
+    """Another designation's section, and the top-level metrics a section replaces, are said to be not read."""
+    verdict = mwrules.evaluate(example(), ruleset="security")
+
+    assert "$.designations['data-ai']: not read by security 2026-07" in verdict.warnings
+    assert "$.metrics: not read by security 2026-07, which reads $.designations.security.metrics" in verdict.warnings
+
+
+def test_the_trace_names_a_sections_metrics_where_the_document_gives_them():
+    """An input fact read from a section is labelled with its place in the section."""
+    verdict = mwrules.evaluate(example(), ruleset="security")
+
+    matched = {label for step in verdict.trace for label in step.matched}
+    assert "$.designations.security.metrics.enterprise.net_customer_adds.azure" in matched
+
+
+def test_a_mistake_in_a_section_is_reported_at_its_place_in_the_section(tmp_path: Path):
+    """A Modern Work shape in Security's section is MW006 at its path and line, with the parts Security reads."""
+    path = tmp_path / "partner.yaml"
+    path.write_text(
+        "partner_id: p\nas_of: 2026-09-30\ndesignations:\n  security:\n    metrics:\n"
+        "      enterprise:\n        net_customer_adds: 3\n"
+    )
+
+    with pytest.raises(mwrules.InputError) as caught:
+        mwrules.evaluate(path, ruleset="security")
+
+    [problem] = caught.value.problems
+    assert (problem.where, problem.line, problem.code) == (
+        "$.designations.security.metrics.enterprise.net_customer_adds",
+        7,
+        "MW006",
+    )
+
+
+def test_a_section_named_after_no_ruleset_is_an_error_with_a_suggestion():
+    """A misspelt designation id would leave its data unread: MW204, with the id meant."""
+    document = {"partner_id": "p", "as_of": "2026-09-30", "designations": {"securty": {"metrics": SECURITY}}}
+
+    with pytest.raises(mwrules.InputError) as caught:
+        mwrules.evaluate(document)
+
+    [problem] = caught.value.problems
+    assert (problem.where, problem.code) == ("$.designations.securty", "MW204")
+    assert problem.suggestion == "did you mean 'security'?"
+
+
+def test_a_fact_no_ruleset_reads_is_an_error_with_a_suggestion():
+    """shared/designations.md §6: an unknown fact name is an input error with "did you mean", whatever the ruleset."""
+    document = {"partner_id": "p", "as_of": "2026-09-30", "facts": {"smb_customer_shar": 85}}
+
+    with pytest.raises(mwrules.InputError) as caught:
+        mwrules.evaluate(document)
+
+    [problem] = caught.value.problems
+    assert (problem.where, problem.code) == ("$.facts.smb_customer_shar", "MW204")
+    assert problem.suggestion == "did you mean 'smb_customer_share'?"
+
+
+def test_a_fact_another_ruleset_reads_is_accepted_and_said_to_be_unread():
+    """One document serves several rulesets: Modern Work evaluates it and notes the Azure fact it does not read."""
+    document = {"partner_id": "p", "as_of": "2026-09-30", "facts": {"smb_customer_share": 85}}
+
+    verdict = mwrules.evaluate(document)
+
+    assert any(
+        warning.startswith("$.facts.smb_customer_share: not read by modern-work") for warning in verdict.warnings
+    )
+
+
+def test_every_designation_of_the_example_is_scored_and_the_badges_follow():
+    """The README's example: six verdicts, three qualified, three badges earned."""
+    result = mwrules.evaluate_designations(EXAMPLE)
+
+    statuses = {r.designation: (r.status, r.verdict and r.verdict.path) for r in result.results}
+    assert statuses == {
+        "business-applications": ("not qualified", "smb"),
+        "data-ai": ("not qualified", "smb"),
+        "digital-app-innovation": ("not qualified", "smb"),
+        "infrastructure": ("qualified", "smb"),
+        "modern-work": ("qualified", "smb"),
+        "security": ("qualified", "enterprise"),
+    }
+    assert [(badge.name, badge.designations) for badge in result.badges] == [
+        ("Solutions Partner for Cloud & AI Platforms", ("infrastructure",)),
+        ("Solutions Partner for AI Business Solutions", ("modern-work",)),
+        ("Solutions Partner for Security", ("security",)),
+    ]
+
+
+def test_each_designations_verdict_is_the_one_evaluate_gives_for_it():
+    """evaluate_designations is evaluate per designation, not a scoring of its own."""
+    result = mwrules.evaluate_designations(EXAMPLE)
+
+    for designation in result.results:
+        assert designation.verdict is not None
+        alone = mwrules.evaluate(EXAMPLE, ruleset=designation.designation)
+        assert (designation.verdict.score, designation.verdict.paths) == (alone.score, alone.paths)
+
+
+def test_the_metric_furthest_below_its_minimum_is_named_and_else_the_total():
+    """data-ai misses a metric's minimum (usage growth 0 of 1); business-applications has them all, short in total."""
+    result = mwrules.evaluate_designations(EXAMPLE)
+
+    assert result["data-ai"].furthest == mwrules.Shortfall(metric="usage_growth", points=Fraction(0), needs=Fraction(1))
+    furthest = result["business-applications"].furthest
+    assert furthest is not None
+    assert (furthest.metric, furthest.needs) == (None, 70)
+    assert result["security"].furthest is None
+
+
+def test_a_designation_without_metrics_is_no_data_not_a_failing_score():
+    """A partner with only Modern Work data gets "no data" for the other five, saying where their metrics go."""
+    document = example()
+    del document["designations"]
+
+    result = mwrules.evaluate_designations(document)
+
+    assert result["modern-work"].status == "qualified"
+    security = result["security"]
+    assert (security.status, security.verdict) == ("no data", None)
+    assert security.reason == "no metrics for it: add them at $.designations.security.metrics"
+
+
+def test_a_missing_classification_fact_is_that_designations_problem_and_the_others_are_scored():
+    """Without smb_customer_share the three Azure designations cannot choose a track; the other three still score."""
+    document = example()
+    del document["facts"]["smb_customer_share"]
+
+    result = mwrules.evaluate_designations(document)
+
+    assert [r.status for r in result.results] == [
+        "not qualified",
+        "problems",
+        "problems",
+        "problems",
+        "qualified",
+        "qualified",
+    ]
+    [problem] = result["data-ai"].problems
+    assert (problem.where, problem.code) == ("$.facts.smb_customer_share", "MW005")
+    assert "required by data-ai 2026-07" in problem.message
+
+
+def test_a_problem_in_what_every_designation_reads_is_the_documents():
+    """Two people with one id is no designation's mistake: InputError, once, with every designation's own problems."""
+    document = example()
+    document["people"].append({"id": "ANA", "certifications": []})
+    del document["facts"]["smb_customer_share"]
+
+    with pytest.raises(mwrules.InputError) as caught:
+        mwrules.evaluate_designations(document)
+
+    found = [(problem.where, problem.code) for problem in caught.value.problems]
+    assert found == [("$.people[18].id", "MW201")] + [("$.facts.smb_customer_share", "MW005")] * 3
+    assert [problem.message.split(" (")[0] for problem in caught.value.problems[1:]] == [
+        f"missing: required by {designation} 2026-07"
+        for designation in ("data-ai", "digital-app-innovation", "infrastructure")
+    ]
+
+
+def test_a_designation_not_yet_in_force_says_so():
+    """On 2026-03-01 only Modern Work has a version in force; the five others start on 2026-07-01."""
+    document = {**example(), "as_of": "2026-03-01"}
+
+    result = mwrules.evaluate_designations(document)
+
+    assert result["modern-work"].verdict is not None
+    assert result["security"].status == "not in force"
+    assert "2026-07-01" in result["security"].reason
+
+
+def test_badges_take_the_name_in_force_on_the_evaluation_date():
+    """Modern Work's badge is its own name in July 2026 and AI Business Solutions from 2026-08-01."""
+    july = mwrules.evaluate_designations({**example(), "as_of": "2026-07-31"}, designations=["modern-work"])
+    august = mwrules.evaluate_designations({**example(), "as_of": "2026-08-01"}, designations=["modern-work"])
+
+    assert [badge.name for badge in july.badges] == ["Solutions Partner for Modern Work"]
+    assert [badge.name for badge in august.badges] == ["Solutions Partner for AI Business Solutions"]
+
+
+def test_one_badge_earned_by_two_designations_is_listed_once_with_both():
+    """Modern Work and Business Applications both show as AI Business Solutions."""
+    document = example()
+    ba = document["designations"]["business-applications"]["metrics"]["smb"]
+    ba["usage_growth"]["growth_percent"] = 30  # 62.5 + 11.5 points
+
+    result = mwrules.evaluate_designations(document)
+
+    assert result["business-applications"].status == "qualified"
+    assert ("Solutions Partner for AI Business Solutions", ("business-applications", "modern-work")) in [
+        (badge.name, badge.designations) for badge in result.badges
+    ]
+
+
+def test_a_partner_built_in_python_carries_its_sections():
+    """Partner.designations is read as the document's section is, and written back by partner_to_json."""
+    document = example()
+    partner = mwrules.load_partner(document, "security")
+
+    assert partner.designations["security"].metrics["enterprise"]["deployments"] == {"azure": 3, "m365": 3}
+    assert mwrules.evaluate(partner, ruleset="security").score == mwrules.evaluate(document, ruleset="security").score
+    written = mwrules.partner_to_json(partner)
+    assert (
+        written["designations"]["security"]["metrics"]
+        == json.loads(json.dumps(written))["designations"]["security"]["metrics"]
+    )
+    assert mwrules.load_partner(written, "security") == partner
+
+
+def test_a_plan_raises_the_metrics_where_the_designation_reads_them():
+    """plan under Security changes Security's section, so its plan reaches the score it promises."""
+    document = example()
+    document["designations"]["security"]["metrics"]["enterprise"]["deployments"] = {"azure": 0, "m365": 0}
+
+    plan = mwrules.plan(document, ruleset="security")
+
+    assert plan.path is not None
+    assert plan.after is not None
+    assert plan.after.qualified
+
+
+def test_the_command_prints_a_row_per_designation_and_the_badges(capsys: pytest.CaptureFixture[str]):
+    """The README's command."""
+    status, out, _ = run(capsys, "evaluate", str(EXAMPLE), "--designations")
+
+    assert status == 0
+    assert "security 2026-07                qualified      enterprise  70.48  —" in out
+    assert "data-ai 2026-07                 not qualified  smb            58  usage_growth: 0 of 1" in out
+    assert "Badges earned:\n  Solutions Partner for Cloud & AI Platforms (by infrastructure)" in out
+
+
+def test_the_command_can_name_the_designations(capsys: pytest.CaptureFixture[str]):
+    """--designations security,modern-work evaluates those two, in that order."""
+    status, out, _ = run(capsys, "evaluate", str(EXAMPLE), "--designations", "security,modern-work", "--format", "json")
+
+    assert status == 0
+    data = json.loads(out)
+    assert [entry["designation"] for entry in data["designations"]] == ["security", "modern-work"]
+    assert data["designations"][0]["verdict"]["ruleset"]["id"] == "security"
+    assert data["badges"] == [
+        {"name": "Solutions Partner for Security", "designations": ["security"]},
+        {"name": "Solutions Partner for AI Business Solutions", "designations": ["modern-work"]},
+    ]
+
+
+def test_the_command_exits_2_when_a_designations_data_has_problems(capsys: pytest.CaptureFixture[str], tmp_path: Path):
+    """The table is printed, with the problem under it, and the exit status says the input needs fixing."""
+    document = example()
+    del document["facts"]["smb_customer_share"]
+    path = tmp_path / "partner.yaml"
+    path.write_text(yaml.safe_dump(document))
+
+    status, out, _ = run(capsys, "evaluate", str(path), "--designations")
+
+    assert status == 2
+    assert "Problems in the data for data-ai:" in out
+    assert "$.facts.smb_customer_share: MW005 missing: required by data-ai 2026-07" in out
+
+
+def test_designations_and_a_ruleset_together_are_a_usage_error(capsys: pytest.CaptureFixture[str]):
+    """Each designation has its own ruleset: --ruleset beside --designations is MW301."""
+    status, _, err = run(capsys, "evaluate", str(EXAMPLE), "--designations", "--ruleset", "security")
+
+    assert status == 2
+    assert "MW301" in err
+
+
+def test_an_unknown_designation_is_named_with_a_suggestion(capsys: pytest.CaptureFixture[str]):
+    """--designations securty is MW132 with the id meant."""
+    status, _, err = run(capsys, "evaluate", str(EXAMPLE), "--designations", "securty")
+
+    assert status == 2
+    assert "MW132" in err
+    assert "did you mean 'security'?" in err
+
+
+def test_a_section_does_not_change_what_another_ruleset_reads():
+    """The default ruleset reads the top-level metrics of a document with sections, as it did without them."""
+    document = example()
+    without = copy.deepcopy(document)
+    del without["designations"]
+
+    assert mwrules.evaluate(document).paths == mwrules.evaluate(without).paths
+
+
+def test_the_verdict_date_is_the_documents():
+    """as_of comes from the document, as for evaluate."""
+    assert mwrules.evaluate_designations(EXAMPLE).as_of == datetime.date(2026, 9, 30)
