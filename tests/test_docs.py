@@ -137,6 +137,19 @@ def test_each_designation_page_prints_what_it_shows(page: Path):
         assert expected == result.stdout.rstrip("\n"), (command, result.stderr)
 
 
+def test_the_readmes_designations_table_is_what_the_command_prints():
+    """The README's ```console block (all six designations of examples/all-designations.yaml), run as shown."""
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    steps = console_steps((ROOT / "README.md").read_text())
+    assert [command for command, _ in steps] == ["mwrules evaluate examples/all-designations.yaml --designations"]
+
+    for command, expected in steps:
+        result = subprocess.run(  # noqa: S602
+            command, shell=True, cwd=ROOT, env=env, capture_output=True, text=True, check=False
+        )
+        assert expected == result.stdout.rstrip("\n"), (command, result.stderr)
+
+
 def test_every_shipped_designation_has_its_page():
     """A designation a ruleset ships is explained on docs/designations/<id>.md (Modern Work: the README)."""
     shipped = {path.name for path in (ROOT / "rulesets").iterdir() if path.is_dir()} - {"modern-work"}

@@ -101,7 +101,7 @@ CODES: Mapping[str, str] = MappingProxyType(
         DUPLICATE_PERSON: "the same person id appears twice",
         EMPTY_PERSON_ID: "a person id is empty",
         EXPIRES_BEFORE_EARNED: "a certification expires before it was earned",
-        UNKNOWN_PARTNER_METRIC: "a path, metric or option the ruleset does not have",
+        UNKNOWN_PARTNER_METRIC: "a path, metric, option, fact or designation section that nothing reads",
         DUPLICATE_TENANT: "the same customer tenant appears twice",
         DUPLICATE_USAGE: "two usage rows of one tenant for the same month and workload",
         UNKNOWN_ASSOCIATION_TYPE: "an association type the ruleset does not know",
