@@ -26,14 +26,16 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from .._evaluation.designations import evaluate_designations
 from .._evaluation.evaluate import checked, evaluate_with, prepare
 from .._input import documents as _documents
 from .._input.partner import choose_ruleset, on_date
+from .._rulesets.versions import shipped_family, shipped_ids
 from ..errors import InputError, Problem, RulesetError
 from ..limits import DEFAULT_LIMITS, Limits
 from ..model import Partner
 from ..ruleset import Ruleset
-from ..verdict import Verdict
+from ..verdict import Designations, Verdict
 
 
 if TYPE_CHECKING:
@@ -60,11 +62,13 @@ class Result:
     source: str | None
     verdict: Verdict | None = None
     problems: tuple[Problem, ...] = ()
+    #: With ``designations``: every designation's result, instead of *verdict*
+    designations: Designations | None = None
 
     @property
     def ok(self) -> bool:
         """Whether the input was evaluated."""
-        return self.verdict is not None
+        return self.verdict is not None or self.designations is not None
 
 
 @attrs.frozen
@@ -72,6 +76,8 @@ class _Settings:
     ruleset: Ruleset | str | None
     limits: Limits
     as_of: datetime.date | None
+    # The designations each input is evaluated for (evaluate_designations), or None: *ruleset* alone
+    designations: tuple[str, ...] | None = None
     # What the worker sends back for each result (a module-level function):
     # by default the result itself
     finish: Callable[[Result], Any] | None = None
@@ -94,6 +100,7 @@ def evaluate_many(
     jobs: int | None = None,
     ruleset: Ruleset | str | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    designations: Iterable[str] | bool = False,
 ) -> Iterator[Result]:
     """Evaluate each of *documents* (what :func:`mwrules.evaluate` takes), yielding a :class:`Result` each, in order.
 
@@ -101,7 +108,9 @@ def evaluate_many(
     process may use; 1 evaluates in this process). *documents* is read as the
     results are consumed, a few chunks ahead, so a generator of millions of
     partners runs in bounded memory. *ruleset* and *limits* are as for
-    :func:`mwrules.evaluate`.
+    :func:`mwrules.evaluate`. With *designations* (True: every shipped one,
+    or their ids), each result holds every designation's result
+    (:func:`mwrules.evaluate_designations`) instead of one verdict.
 
     >>> [result.verdict.qualified for result in evaluate_many([{"partner_id": "a"}], jobs=1)]
     [False]
@@ -110,7 +119,7 @@ def evaluate_many(
         RulesetError: the named ruleset does not exist (before any input is read).
     """
     inputs = ((_source(document), document, False) for document in documents)
-    return evaluate_inputs(inputs, jobs=jobs, ruleset=ruleset, limits=limits)
+    return evaluate_inputs(inputs, jobs=jobs, ruleset=ruleset, limits=limits, designations=designations)
 
 
 def evaluate_lines(
@@ -121,6 +130,7 @@ def evaluate_lines(
     ruleset: Ruleset | str | None = None,
     limits: Limits = DEFAULT_LIMITS,
     as_of: datetime.date | None = None,
+    designations: Iterable[str] | bool = False,
 ) -> Iterator[Result]:
     """Evaluate a JSON Lines portfolio: one partner document per line, a :class:`Result` per document, in order.
 
@@ -129,7 +139,9 @@ def evaluate_lines(
     its problems. *as_of*, when given, replaces each document's ``as_of``.
     The other arguments are as for :func:`evaluate_many`.
     """
-    return evaluate_inputs(json_lines(lines, source), jobs=jobs, ruleset=ruleset, limits=limits, as_of=as_of)
+    return evaluate_inputs(
+        json_lines(lines, source), jobs=jobs, ruleset=ruleset, limits=limits, as_of=as_of, designations=designations
+    )
 
 
 def json_lines(lines: Iterable[str | bytes], source: str) -> Iterator[Input]:
@@ -145,6 +157,7 @@ def evaluate_inputs(
     limits: Limits = DEFAULT_LIMITS,
     as_of: datetime.date | None = None,
     finish: Callable[[Result], Any] | None = None,
+    designations: Iterable[str] | bool = False,
 ) -> Iterator[Any]:
     """:func:`evaluate_many` and :func:`evaluate_lines` in one: documents and records mixed (the command line's).
 
@@ -152,23 +165,42 @@ def evaluate_inputs(
     back from the worker (the command line's output line: formatting a
     verdict costs as much as reaching it, and belongs on the workers).
     """
-    settings = attrs.evolve(_settings(ruleset, limits, as_of), finish=finish)
+    settings = attrs.evolve(_settings(ruleset, limits, as_of, designations), finish=finish)
     items = ((index, *item) for index, item in enumerate(inputs))
     return _run(items, _jobs(jobs), settings)
 
 
-def evaluate_input(item: Input, *, ruleset: Ruleset | str | None, limits: Limits = DEFAULT_LIMITS) -> Result:
+def evaluate_input(
+    item: Input,
+    *,
+    ruleset: Ruleset | str | None,
+    limits: Limits = DEFAULT_LIMITS,
+    designations: Iterable[str] | bool = False,
+) -> Result:
     """One input, evaluated as a batch evaluates each of its inputs (Spark evaluates row by row)."""
-    return _evaluate_item((0, *item), _Settings(ruleset, limits, None))
+    return _evaluate_item((0, *item), _settings(ruleset, limits, None, designations))
 
 
-def _settings(ruleset: Ruleset | str | None, limits: Limits, as_of: datetime.date | None) -> _Settings:
+def _settings(
+    ruleset: Ruleset | str | None,
+    limits: Limits,
+    as_of: datetime.date | None,
+    designations: Iterable[str] | bool = False,
+) -> _Settings:
     if not isinstance(limits, Limits):
         msg = f"limits must be a mwrules.Limits, not {type(limits).__name__}"
         raise TypeError(msg)
-    with contextlib.suppress(InputError):  # no version in force today: each input's as_of chooses
-        choose_ruleset(ruleset, None)  # an unknown name fails now, not once per input
-    return _Settings(ruleset, limits, as_of)
+    if designations is False:
+        with contextlib.suppress(InputError):  # no version in force today: each input's as_of chooses
+            choose_ruleset(ruleset, None)  # an unknown name fails now, not once per input
+        return _Settings(ruleset, limits, as_of)
+    if ruleset is not None:
+        msg = "designations evaluates each designation under its own ruleset: give no ruleset"
+        raise ValueError(msg)
+    ids = tuple(shipped_ids()) if designations is True else tuple(dict.fromkeys(designations))  # type: ignore[arg-type]
+    for designation in ids:
+        shipped_family(designation)  # an unknown name fails now, not once per input
+    return _Settings(None, limits, as_of, ids)
 
 
 def _jobs(jobs: int | None) -> int:
@@ -264,7 +296,14 @@ def _evaluate_item(item: _Item, settings: _Settings) -> Result:
             data = document if isinstance(document, bytes) else document.encode("utf-8", "surrogatepass")
             fmt = "json" if is_line else None
             parsed = _documents.parse_bytes(data, source=source, fmt=fmt, limits=settings.limits)
+            if settings.designations is not None:
+                dated = on_date(parsed, settings.as_of)
+                found = evaluate_designations(dated, designations=settings.designations, limits=settings.limits)
+                return Result(index, source, designations=found)
             partner, choice = prepare(on_date(parsed, settings.as_of), settings.ruleset, settings.limits)
+        elif settings.designations is not None:
+            found = evaluate_designations(document, designations=settings.designations, limits=settings.limits)
+            return Result(index, source, designations=found)
         else:
             partner, choice = checked(document, settings.ruleset, settings.limits)
         return Result(index, source, evaluate_with(partner, choice))

@@ -19,12 +19,13 @@ import attrs
 
 from .. import codes
 from .._input.documents import read_at_most
+from .._output.designations_report import designations_to_json
 from .._output.json import verdict_to_json
 from .._tools.diff import PARTNER_SUFFIXES, partner_files
 from ..errors import Problem
 from ..limits import Limits
 from ..ruleset import Ruleset
-from ..verdict import format_points
+from ..verdict import Designations, format_points
 from .pool import Input, Result, evaluate_inputs, json_lines
 
 
@@ -48,14 +49,23 @@ def run(args: argparse.Namespace, ruleset: Ruleset | str | None, limits: Limits)
         message = "--format json prints one verdict; for several partners use --format jsonl"
         print(f"mwrules: {codes.USAGE} {message}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    designations = _designations(args)
     inputs, total = _inputs(args.partner, lines=args.lines, limits=limits)
     finish = _jsonl if args.format == "jsonl" else _text
-    outputs = evaluate_inputs(inputs, jobs=args.jobs, ruleset=ruleset, limits=limits, as_of=args.as_of, finish=finish)
+    outputs = evaluate_inputs(
+        inputs,
+        jobs=args.jobs,
+        ruleset=ruleset,
+        limits=limits,
+        as_of=args.as_of,
+        finish=finish,
+        designations=designations,
+    )
     tally = _Tally()
     for line, outcome in _with_progress(outputs, total):
         tally.add(outcome)
         print(line)
-    print(f"mwrules: {tally}", file=sys.stderr)
+    print(f"mwrules: {tally.text('for' if designations else 'on')}", file=sys.stderr)
     if tally.failed:
         return EXIT_BAD_INPUT
     return EXIT_UNQUALIFIED if args.fail_unqualified and tally.unqualified else EXIT_OK
@@ -103,18 +113,31 @@ def _with_progress(outputs: Iterator[Any], total: int | None) -> Iterator[Any]:
     return iter(tqdm(outputs, total=total, unit=" partners", file=sys.stderr, leave=False))
 
 
+def _designations(args: argparse.Namespace) -> list[str] | bool:
+    """``--designations``: every shipped one (True), those named, or none (False)."""
+    named = getattr(args, "designations", None)
+    if named is None:
+        return False
+    return True if named == "all" else [name.strip() for name in named.split(",")]
+
+
 # What a result came to: None when the input had problems, else whether the
-# partner qualified and on which path
-_Outcome = tuple[bool, str] | None
+# partner qualified, and on which path (or for which designations)
+_Outcome = tuple[bool, tuple[str, ...]] | None
 
 
 def _outcome(result: Result) -> _Outcome:
-    return None if result.verdict is None else (result.verdict.qualified, result.verdict.path)
+    if result.designations is not None:
+        qualified = tuple(r.designation for r in result.designations.results if r.status == "qualified")
+        return (bool(qualified), qualified) if not result.designations.problems else None
+    return None if result.verdict is None else (result.verdict.qualified, (result.verdict.path,))
 
 
 def _text(result: Result) -> tuple[str, _Outcome]:
     """A result's line of text output, and its outcome (on the worker)."""
     source = result.source or f"input {result.index + 1}"
+    if result.designations is not None:
+        return _designations_text(source, result.designations), _outcome(result)
     verdict = result.verdict
     if verdict is None:
         problems = "".join(f"\n  {problem}" for problem in result.problems)
@@ -124,10 +147,21 @@ def _text(result: Result) -> tuple[str, _Outcome]:
     return line, _outcome(result)
 
 
+def _designations_text(source: str, found: Designations) -> str:
+    """``source: partner: qualified for a, b; badges: X, Y`` and each designation's problems on lines below."""
+    qualified = [r.designation for r in found.results if r.status == "qualified"]
+    badges = "; badges: " + ", ".join(badge.name for badge in found.badges) if found.badges else ""
+    line = f"{source}: {found.partner_id}: qualified for {', '.join(qualified) or 'none'}{badges}"
+    problems = "".join(f"\n  {problem}" for problem in found.problems)
+    return line + problems
+
+
 def _jsonl(result: Result) -> tuple[str, _Outcome]:
     """A result's JSON Lines record, and its outcome (on the worker)."""
     record: dict[str, Any] = {"input": result.source or result.index + 1}
-    if result.verdict is not None:
+    if result.designations is not None:
+        record.update(designations_to_json(result.designations))
+    elif result.verdict is not None:
         record["verdict"] = verdict_to_json(result.verdict)
     else:
         record["problems"] = [_problem_json(problem) for problem in result.problems]
@@ -152,13 +186,17 @@ class _Tally:
         if outcome is None:
             self.failed += 1
         elif outcome[0]:
-            self.qualified[outcome[1]] += 1
+            self.qualified.update(outcome[1])
         else:
             self.unqualified += 1
 
     def __str__(self) -> str:
+        return self.text("on")
+
+    def text(self, word: str) -> str:
+        """The tally, counting qualified partners per path (*word* "on") or per designation ("for")."""
         evaluated = self.inputs - self.failed
-        per_path = ", ".join(f"{count:,} on {path}" for path, count in sorted(self.qualified.items()))
+        per_path = ", ".join(f"{count:,} {word} {path}" for path, count in sorted(self.qualified.items()))
         qualified = f"qualified {per_path}; " if per_path else ""
         return (
             f"{self.inputs:,} input(s): {evaluated:,} evaluated ({qualified}{self.unqualified:,} not qualified), "

@@ -81,6 +81,7 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 def _evaluate_designations(args: argparse.Namespace) -> int:
     """``evaluate FILE --designations``: one partner, every designation (a portfolio: one line per partner)."""
+    from .._batch import portfolio as _portfolio
     from .._evaluation.designations import evaluate_designations
     from .._output.designations_report import designations_table, designations_to_json
 
@@ -88,8 +89,8 @@ def _evaluate_designations(args: argparse.Namespace) -> int:
         return _usage_error("--designations evaluates each designation under its own ruleset: drop --ruleset")
     if args.trainings or args.usage:
         return _usage_error("--designations reads a partner document: import the downloads first (mwrules import)")
-    if len(args.partner) != 1 or args.lines or args.format == "jsonl":
-        return _usage_error("--designations takes one partner FILE")
+    if _portfolio.is_portfolio(args.partner, lines=args.lines, output=args.format):
+        return _portfolio.run(args, None, _limits(args))
     ids = None if args.designations == "all" else [name.strip() for name in args.designations.split(",")]
     args.partner = args.partner[0]
     result = evaluate_designations(_partner_document(args), designations=ids, limits=_limits(args))
