@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import mwrules
+from mwrules._rulesets import shipped_names
 from mwrules._rulesets.versions import shipped_family
 
 
@@ -277,6 +278,8 @@ def page_with_example(code: str) -> str:
 
 
 if __name__ == "__main__":
+    (ROOT / "rulesets" / shipped_names.INDEX).write_text(shipped_names.index_text(), encoding="utf-8")
+    sys.stderr.write(f"wrote rulesets/{shipped_names.INDEX}\n")
     for name, write in PAGES.items():
         (DOCS / name).write_text(write())
         sys.stderr.write(f"wrote docs/{name} (mwrules {mwrules.__version__})\n")
