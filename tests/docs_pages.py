@@ -1,12 +1,15 @@
 """Docs written from the shipped rulesets and from real runs, so that they cannot drift.
 
 * ``docs/certifications.md``, from the rulesets;
+* ``rulesets/certification-names.json``, every shipped version's certification
+  names, which the warning on a name another designation counts reads;
 * the example of every ``docs/errors/<CODE>.md``: a scenario per code (files
   written in an empty folder, one ``mwrules`` command) whose output line with
   the code is the page's example.
 
-``python tests/docs_pages.py`` rewrites them; ``tests/test_docs.py`` fails when a
-page differs from what this module writes.
+``python tests/docs_pages.py`` rewrites them; ``tests/test_docs.py`` (and
+``tests/test_counted_elsewhere.py`` for the names) fails when a file differs from
+what this module writes.
 """
 
 from __future__ import annotations
