@@ -1,12 +1,15 @@
 """Docs written from the shipped rulesets and from real runs, so that they cannot drift.
 
 * ``docs/certifications.md``, from the rulesets;
+* ``rulesets/certification-names.json``, every shipped version's certification
+  names, which the warning on a name another designation counts reads;
 * the example of every ``docs/errors/<CODE>.md``: a scenario per code (files
   written in an empty folder, one ``mwrules`` command) whose output line with
   the code is the page's example.
 
-``python tests/docs_pages.py`` rewrites them; ``tests/test_docs.py`` fails when a
-page differs from what this module writes.
+``python tests/docs_pages.py`` rewrites them; ``tests/test_docs.py`` (and
+``tests/test_counted_elsewhere.py`` for the names) fails when a file differs from
+what this module writes.
 """
 
 from __future__ import annotations
@@ -22,7 +25,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import mwrules
-from mwrules._rulesets.versions import shipped_family
+from mwrules._rulesets import shipped_names
+from mwrules._rulesets.model import CertificationSpec, normalise_name
+from mwrules._rulesets.versions import Family, shipped_family, shipped_ids
+from mwrules._tools.term_words import term_label
+from mwrules.ruleset import Ruleset
 
 
 ROOT = Path(__file__).parents[1]
@@ -30,37 +37,147 @@ DOCS = ROOT / "docs"
 
 
 def certifications_page() -> str:
-    """docs/certifications.md: per version, the names partner data may use and where each counts."""
-    family = shipped_family("modern-work")
+    """docs/certifications.md: which designation each certification counts for; per version, its names and places."""
+    families = [shipped_family(family_id) for family_id in shipped_ids()]
     lines = [
         "# Certification names",
         "",
-        "<!-- Written by `python tests/docs_pages.py` from rulesets/modern-work/; do not edit by hand. -->",
+        "<!-- Written by `python tests/docs_pages.py` from rulesets/; do not edit by hand. -->",
         "",
         "A partner document names each certification by any of the spellings",
         "below: the credential's name, its exam code, the name without its",
         "prefix, or a former name. Case and extra spaces do not matter. A name",
-        "that matches none is reported in the verdict's warnings (with a",
-        '"did you mean" when one is close), never silently ignored.',
+        "that a designation does not list is reported in its verdict's warnings,",
+        "never silently ignored: with the designations that count it when",
+        'another designation lists it, else with a "did you mean" when one is close.',
         "",
+        "## Contents",
+        "",
+        f"- [Which designation each certification counts for]({_anchor(INDEX_HEADING)})",
     ]
-    for ruleset in reversed(family.rulesets):
-        until = family.last_day(ruleset)
-        period = f"from {ruleset.manifest.effective_from}" + (f" through {until}" if until else "")
-        lines += [f"## modern-work {ruleset.version} (in force {period})", ""]
-        lines += ["| certification | counts at | other names in partner data | until |", "|---|---|---|---|"]
-        for cert in ruleset.certifications:
-            levels = ", ".join(ruleset.counted_at(cert.id)) or "does not count"
-            dates = []
-            if cert.retired:
-                dates.append(f"retired {cert.retired}")
-            if cert.eligible_through:
-                dates.append(f"counts through {cert.eligible_through}")
-            aliases = ", ".join(f"`{alias}`" for alias in cert.aliases)
-            lines.append(f"| {cert.name} | {levels} | {aliases} | {'; '.join(dates)} |")
-        workloads = ", ".join(workload.name for workload in ruleset.workloads)
-        lines += ["", f"Eligible workloads for the customer metrics: {workloads}.", ""]
+    for family in families:
+        lines.append(f"- [{_family_heading(family)}]({_anchor(_family_heading(family))})")
+        lines += [
+            f"  - [{_version_heading(family, ruleset)}]({_anchor(_version_heading(family, ruleset))})"
+            for ruleset in reversed(family.rulesets)
+        ]
+    lines += ["", *_index_section(families)]
+    for family in families:
+        lines += [f"## {_family_heading(family)}", ""]
+        for ruleset in reversed(family.rulesets):
+            lines += [f"### {_version_heading(family, ruleset)}", ""]
+            lines += ["| certification | counts at | other names in partner data | until |", "|---|---|---|---|"]
+            for cert in ruleset.certifications:
+                aliases = ", ".join(f"`{alias}`" for alias in cert.aliases)
+                lines.append(f"| {cert.name} | {counts_at(ruleset, cert.id)} | {aliases} | {_until(cert)} |")
+            lines.append("")
+            if ruleset.workloads:
+                workloads = ", ".join(workload.name for workload in ruleset.workloads)
+                lines += [f"Eligible workloads for the customer metrics: {workloads}.", ""]
     return "\n".join(lines)
+
+
+INDEX_HEADING = "Which designation each certification counts for"
+_EXAM_CODE = re.compile(r"^[A-Z]{2,3}-[0-9]{3}$")
+
+
+def _family_heading(family: Family) -> str:
+    return f"{family.rulesets[-1].manifest.title} (`{family.id}`)"
+
+
+def _version_heading(family: Family, ruleset: Ruleset) -> str:
+    until = family.last_day(ruleset)
+    period = f"from {ruleset.manifest.effective_from}" + (f" through {until}" if until else "")
+    return f"{family.id} {ruleset.version} (in force {period})"
+
+
+def _anchor(heading: str) -> str:
+    """The link to *heading* on its page, as GitHub makes it: lower case, punctuation dropped, spaces as hyphens."""
+    return "#" + re.sub(r"[^\w\- ]", "", heading.lower()).replace(" ", "-")
+
+
+def _until(cert: CertificationSpec) -> str:
+    dates = []
+    if cert.retired:
+        dates.append(f"retired {cert.retired}")
+    if cert.eligible_through:
+        dates.append(f"counts through {cert.eligible_through}")
+    return "; ".join(dates)
+
+
+def counts_at(ruleset: Ruleset, cert_id: str) -> str:
+    """Where *cert_id* makes its holder count, from the vocabulary: per metric, the terms measuring its people sets.
+
+    "Intermediate certifications: step 1, step 3" when the terms have titles;
+    the metric alone when one set of it counts and its terms have none (else
+    the set's id); "does not count" when no set lists it.
+    """
+    places: dict[str, list[str]] = {}
+    for level in ruleset.counted_at(cert_id):
+        metric = ruleset.level_metric(level)
+        labels = places.setdefault(metric.title, [])
+        titled = [
+            term_label(scored, metric.id, key)
+            for path in ruleset.paths
+            if (scored := path.metrics.get(metric.id)) is not None
+            for key, term in scored.named(metric.id)
+            if term.of == level and term.title
+        ]
+        if not titled and len(metric.source.people or ()) > 1:
+            titled = [level]
+        labels += [label for label in dict.fromkeys(titled) if label not in labels]
+    if not places:
+        return "does not count"
+    return "; ".join(f"{title}: {', '.join(labels)}" if labels else title for title, labels in places.items())
+
+
+def _index_section(families: list[Family]) -> list[str]:
+    """The table of every certification any version lists, with the designations it counts for."""
+    # One row per certification: entries of the versions that share a spelling are one credential
+    rows: list[list[tuple[Family, Ruleset, CertificationSpec]]] = []
+    row_of: dict[str, int] = {}
+    for family in families:
+        for ruleset in family.rulesets:
+            for cert in ruleset.certifications:
+                spellings = {normalise_name(spelling) for spelling in (cert.name, *cert.aliases)}
+                row = next((row_of[spelling] for spelling in sorted(spellings) if spelling in row_of), len(rows))
+                if row == len(rows):
+                    rows.append([])
+                rows[row].append((family, ruleset, cert))
+                row_of.update(dict.fromkeys(spellings, row))
+    lines = [
+        f"## {INDEX_HEADING}",
+        "",
+        "Each certification any version lists, by its exam code (when it has one)",
+        "and its full name. *Counts for*: the designations whose newest version",
+        "counts it (with the last day it counts, for a retired one); *counted",
+        "before*: the older versions that counted it when the newest does not.",
+        "The sections below give every version's names and where each counts.",
+        "",
+        "| exam | certification | counts for | counted before |",
+        "|---|---|---|---|",
+    ]
+    entries = []
+    for row in rows:
+        name = row[-1][2].name
+        code = next((alias for _, _, cert in reversed(row) for alias in cert.aliases if _EXAM_CODE.match(alias)), "")
+        now, before, listing = [], [], []
+        for family in families:
+            listed = [(ruleset, cert) for owner, ruleset, cert in row if owner is family]
+            if not listed:
+                continue
+            listing.append(family.id)
+            newest = family.rulesets[-1]
+            if any(ruleset is newest and ruleset.counted_at(cert.id) for ruleset, cert in listed):
+                spec = next(cert for ruleset, cert in listed if ruleset is newest)
+                now.append(family.id + (f" (through {spec.eligible_through})" if spec.eligible_through else ""))
+            else:
+                before += [f"{family.id} {ruleset.version}" for ruleset, cert in listed if ruleset.counted_at(cert.id)]
+        if not now and not before:
+            now = [f"none ({', '.join(listing)} lists it without counting it)"]
+        entries.append((code == "", code, name, ", ".join(now) or "none", ", ".join(before)))
+    lines += [f"| {code} | {name} | {now} | {before} |" for _, code, name, now, before in sorted(entries)]
+    return [*lines, ""]
 
 
 PAGES = {"certifications.md": certifications_page}
@@ -277,6 +394,8 @@ def page_with_example(code: str) -> str:
 
 
 if __name__ == "__main__":
+    (ROOT / "rulesets" / shipped_names.INDEX).write_text(shipped_names.index_text(), encoding="utf-8")
+    sys.stderr.write(f"wrote rulesets/{shipped_names.INDEX}\n")
     for name, write in PAGES.items():
         (DOCS / name).write_text(write())
         sys.stderr.write(f"wrote docs/{name} (mwrules {mwrules.__version__})\n")

@@ -22,6 +22,7 @@ from hypothesis import settings
 
 import mwrules
 from mwrules import codes
+from mwrules._rulesets.versions import shipped_family, shipped_ids
 from mwrules._tools.lint import lint
 from mwrules.codes import CODES
 
@@ -228,6 +229,27 @@ def test_the_readme_python_example_runs(capsys: pytest.CaptureFixture[str]):
 def test_the_pages_written_from_the_rulesets_are_current(name: str):
     """docs/certifications.md lists what the rulesets say (regenerate: python tests/docs_pages.py)."""
     assert PAGES[name]() == (DOCS / name).read_text()
+
+
+def test_the_certification_page_has_a_section_per_shipped_version():
+    """Every version of every shipped ruleset has its table on docs/certifications.md: found, not listed by hand."""
+    headings = set(re.findall(r"^### (\S+ \S+) \(in force", (DOCS / "certifications.md").read_text(), re.MULTILINE))
+
+    shipped = {f"{family} {ruleset.version}" for family in shipped_ids() for ruleset in shipped_family(family).rulesets}
+    assert shipped == headings
+
+
+def test_the_certification_pages_contents_lead_to_its_headings():
+    """Each link of the contents is the anchor GitHub gives one of the page's headings."""
+    text = (DOCS / "certifications.md").read_text()
+    anchors = {
+        "#" + re.sub(r"[^\w\- ]", "", heading.lower()).replace(" ", "-")
+        for heading in re.findall(r"^#+ (.*)$", text, re.MULTILINE)
+    }
+    links = re.findall(r"\]\((#[^)]*)\)", text)
+
+    assert len(links) > len(shipped_ids())
+    assert set(links) <= anchors
 
 
 def readme_commands() -> list[str]:

@@ -103,7 +103,7 @@ def test_a_public_name_imports_its_module_when_first_used():
 
 
 def test_the_wheel_ships_types_rulesets_and_licence(tmp_path: Path):
-    """A wheel built from the checkout carries py.typed, the rulesets, their cases and schema, and the MIT text."""
+    """A wheel built from the checkout carries py.typed, the rulesets, cases, schema and index, and the MIT text."""
     built = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-w", str(tmp_path), str(ROOT)],
         capture_output=True,
@@ -123,6 +123,7 @@ def test_the_wheel_ships_types_rulesets_and_licence(tmp_path: Path):
     assert "mwrules/rulesets/modern-work/2026-01.yaml" in names
     assert "mwrules/rulesets/modern-work/cases/2026-01/ab-900-counts.yaml" in names
     assert "mwrules/rulesets/ruleset.schema.json" in names
+    assert "mwrules/rulesets/certification-names.json" in names  # else the first unknown name reads every ruleset
     assert "Permission is hereby granted, free of charge" in licence
 
 

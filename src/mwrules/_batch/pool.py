@@ -197,7 +197,7 @@ def _settings(
     if ruleset is not None:
         msg = "designations evaluates each designation under its own ruleset: give no ruleset"
         raise ValueError(msg)
-    ids = tuple(shipped_ids()) if designations is True else tuple(dict.fromkeys(designations))  # type: ignore[arg-type]
+    ids = tuple(shipped_ids()) if designations is True else tuple(dict.fromkeys(designations))
     for designation in ids:
         shipped_family(designation)  # an unknown name fails now, not once per input
     return _Settings(None, limits, as_of, ids)

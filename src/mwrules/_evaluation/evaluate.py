@@ -24,6 +24,7 @@ from .._input.customers import customer_facts, customers_to_document
 from .._input.documents import child
 from .._input.partner import choose_for, choose_ruleset, load_partner, plain_partner_object, read_document
 from .._input.sections import metrics_for, unread_sections
+from .._rulesets.shipped_names import elsewhere
 from .._rulesets.versions import RulesetChoice
 from .._rulesets.vocabulary import engine_units
 from ..errors import EvaluationError, InputError, NearMisses, did_you_mean
@@ -301,13 +302,17 @@ def _status(
 ) -> tuple[str, str | None]:
     """The id *cert* counts as on *as_of*, and None; or why it does not count.
 
-    An unknown name gets a "did you mean" from *near*, the evaluation's
-    search (made here at the first unknown name): the first
+    An unknown name that another shipped ruleset lists is said to be its;
+    any other gets a "did you mean" from *near*, the evaluation's search
+    (made here at the first such name): the first
     :data:`~mwrules.errors.SUGGESTIONS` distinct names are searched.
     """
     ruleset = compiled.ruleset
     cert_id = compiled.resolve(cert.name)
     if cert_id is None:
+        others = elsewhere(cert.name, ruleset)
+        if others is not None:
+            return "", f"{others}; not counted"
         if not near:
             near.append(compiled.near_misses())
         close = near[0](cert.name)

@@ -1,0 +1,126 @@
+"""A certification name the evaluated ruleset does not know, but another shipped ruleset does, is warned of as such."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+
+import mwrules
+from mwrules._rulesets import shipped_names, versions
+from mwrules.ruleset import rulesets_dir
+
+
+def warnings_for(*names: str, ruleset: str, as_of: str = "2026-11-28") -> list[str]:
+    """The evaluation's warnings on the certifications of one person holding *names*."""
+    document = {"partner_id": "x", "as_of": as_of, "people": [{"id": "a", "certifications": list(names)}]}
+    warnings = mwrules.evaluate(document, ruleset=ruleset).warnings
+    return [warning for warning in warnings if warning.startswith("$.people")]
+
+
+def test_an_azure_certification_in_a_modern_work_evaluation_names_the_designations_that_count_it():
+    """AZ-104 once got a "did you mean" pointing at an unrelated Modern Work certification."""
+    assert [
+        "$.people[0].certifications[0]: 'AZ-104' is a certification counted by data-ai, digital-app-innovation "
+        "and infrastructure, not by modern-work 2026-01; not counted"
+    ] == warnings_for("AZ-104", ruleset="modern-work@2026-01")
+
+
+def test_a_modern_work_certification_in_a_security_evaluation_names_modern_work():
+    """MS-102 under security is Modern Work's, not a near miss of a Security certification."""
+    assert [
+        "$.people[0].certifications[0]: 'MS-102' is a certification counted by modern-work, not by security 2026-07; "
+        "not counted"
+    ] == warnings_for("MS-102", ruleset="security")
+
+
+def test_a_name_counted_only_by_an_older_version_names_that_version():
+    """MS-600 counts in Modern Work 2023-06 only: the warning says which version, not Modern Work as it is now."""
+    assert [
+        "$.people[0].certifications[0]: 'MS-600' is a certification counted by modern-work 2023-06, not by "
+        "security 2026-07; not counted"
+    ] == warnings_for("MS-600", ruleset="security")
+
+
+def test_a_name_of_another_version_of_the_evaluated_ruleset_names_that_version():
+    """AB-900, new in Modern Work 2026-01, under 2023-06 is that version's certification, not a near miss of MS-900."""
+    assert [
+        "$.people[0].certifications[0]: 'AB-900' is a certification counted by modern-work 2026-01, not by "
+        "modern-work 2023-06; not counted"
+    ] == warnings_for("AB-900", ruleset="modern-work@2023-06")
+
+
+def test_a_name_another_ruleset_lists_without_counting_it_says_so():
+    """SC-400 is listed by security, where it counts in no step: it is not said to be counted there."""
+    assert [
+        "$.people[0].certifications[0]: 'SC-400' is a certification of security, which does not count it "
+        "either, not of modern-work 2026-01; not counted"
+    ] == warnings_for("SC-400", ruleset="modern-work@2026-01")
+
+
+def test_a_name_no_shipped_ruleset_knows_keeps_its_did_you_mean():
+    """A typo of a certification of the evaluated ruleset is still answered with the near miss."""
+    assert [
+        "$.people[0].certifications[0]: 'Teams Administator Associate' is not a certification of modern-work "
+        "2026-01; not counted (did you mean 'Teams Administrator Associate'?)"
+    ] == warnings_for("Teams Administator Associate", ruleset="modern-work@2026-01")
+
+
+def test_names_past_the_near_miss_searches_are_still_named_as_another_designations():
+    """The first 100 distinct unknown names are searched for a near miss; a name another ruleset lists needs none."""
+    typos = [f"Teams Administrater Associate {number}" for number in range(150)]
+
+    warnings = warnings_for(*typos, "AZ-104", ruleset="modern-work@2026-01")
+
+    assert warnings[-1].endswith(
+        "'AZ-104' is a certification counted by data-ai, digital-app-innovation and "
+        "infrastructure, not by modern-work 2026-01; not counted"
+    )
+    assert 100 == sum("did you mean" in warning for warning in warnings)
+
+
+def spellings_read_after(code: str) -> list[str]:
+    """The shipped rulesets a fresh process has read, and whether it read the others' spellings, once it ran *code*."""
+    script = (
+        f"import mwrules; {code}; from mwrules._rulesets import shipped_names, versions; "
+        "print(' '.join(sorted(family for _, family in versions._shipped)), bool(shipped_names._listings))"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    return result.stdout.split()
+
+
+def test_an_evaluation_of_known_names_reads_no_other_rulesets_spellings():
+    """The other designations' names are read only for a name the evaluated ruleset does not know."""
+    document = {"partner_id": "x", "as_of": "2026-11-28", "people": [{"id": "a", "certifications": ["MS-700"]}]}
+
+    assert ["modern-work", "False"] == spellings_read_after(f"mwrules.evaluate({document!r})")
+
+
+def test_the_other_rulesets_spellings_are_read_once_per_process(monkeypatch):
+    """Every evaluation with an unknown name asks; the shipped rulesets' spellings are read at the first only."""
+    monkeypatch.setattr(shipped_names, "_listings", {})
+    read = []
+    monkeypatch.setattr(shipped_names, "_read", lambda folder: read.append(folder) or {})
+
+    warnings_for("AZ-104", ruleset="modern-work@2026-01")
+    warnings_for("AZ-400", ruleset="modern-work@2026-01")
+
+    assert [rulesets_dir()] == read
+
+
+def test_the_index_of_the_shipped_rulesets_spellings_is_current():
+    """rulesets/certification-names.json is what the rulesets say (regenerate: python tests/docs_pages.py)."""
+    assert shipped_names.index_text() == (rulesets_dir() / shipped_names.INDEX).read_text(encoding="utf-8")
+
+
+def test_an_index_that_does_not_match_the_rulesets_is_not_used(monkeypatch, tmp_path):
+    """A ruleset edited after the index was written is read from its file: the index only saves time."""
+    folder = tmp_path / "rulesets"
+    shutil.copytree(rulesets_dir(), folder)
+    security = folder / "security" / "2026-07.yaml"
+    security.write_text(security.read_text().replace("aliases: [SC-200,", "aliases: [SC-999, SC-200,"))
+    monkeypatch.setattr(shipped_names, "rulesets_dir", lambda: folder)
+    monkeypatch.setattr(versions, "rulesets_dir", lambda: folder)
+    monkeypatch.setattr(shipped_names, "_listings", {})
+
+    assert [("security", "2026-07")] == [(found.family, found.version) for found in shipped_names.listings("SC-999")]
