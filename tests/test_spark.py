@@ -22,7 +22,7 @@ if os.environ.get("MWRULES_REQUIRE_SPARK") != "1":
 from pyspark.sql import SparkSession, types
 
 from mwrules._input.partner import read_document
-from mwrules.spark import VERDICT_COLUMNS, evaluate_frame
+from mwrules.spark import DESIGNATIONS_COLUMNS, VERDICT_COLUMNS, evaluate_frame
 
 
 ROOT = Path(__file__).parents[1]
@@ -70,6 +70,27 @@ def test_json_rows_get_the_verdict_of_evaluate(spark: SparkSession):
     assert result[100]["verdict"] is None
     assert "MW002 not valid JSON" in result[100]["problems"][0]
     assert result[101]["problems"] == ["$.partner_id: MW006 expected text, got a whole number 5"]
+
+
+def test_rows_get_every_designations_result(spark: SparkSession):
+    """designations=True adds what evaluate_designations gives per row: qualified designations, badges, the JSON."""
+    example = read_document(ROOT / "examples" / "all-designations.yaml").data
+    no_fact = {**example, "facts": {"enterprise_workloads": 3}}
+    rows = [(0, json.dumps(example, default=str)), (1, json.dumps(no_fact, default=str)), (2, "not json")]
+    frame = spark.createDataFrame(rows, "reseller long, document string")
+
+    evaluated = evaluate_frame(frame, designations=True)
+    result = {row["reseller"]: row for row in evaluated.collect()}
+
+    assert evaluated.columns == ["reseller", *DESIGNATIONS_COLUMNS]
+    assert result[0]["qualified_for"] == ["infrastructure", "modern-work", "security"]
+    assert result[0]["badges"] == [badge.name for badge in mwrules.evaluate_designations(example).badges]
+    assert json.loads(result[0]["designations"])["designations"][5]["designation"] == "security"
+    assert result[0]["problems"] == []
+    assert result[1]["qualified_for"] == ["modern-work", "security"]  # the Azure three lack their fact
+    assert len(result[1]["problems"]) == 3
+    assert result[2]["designations"] is None
+    assert "MW002 not valid JSON" in result[2]["problems"][0]
 
 
 def test_struct_rows_and_a_ruleset_object(spark: SparkSession):

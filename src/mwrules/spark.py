@@ -18,11 +18,12 @@ PyArrow; both are already on Fabric and Databricks clusters). See
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ._batch.pool import evaluate_input
 from ._evaluation.evaluate import checked
+from ._output.designations_report import designations_to_json
 from ._output.json import verdict_to_json
 from .limits import DEFAULT_LIMITS, Limits
 from .ruleset import Ruleset
@@ -36,6 +37,8 @@ if TYPE_CHECKING:
 
 #: The columns :func:`evaluate_frame` adds, in order.
 VERDICT_COLUMNS = ("partner_id", "qualified", "path", "score", "verdict", "problems")
+#: The columns :func:`evaluate_frame` adds with ``designations``, in order.
+DESIGNATIONS_COLUMNS = ("partner_id", "qualified_for", "badges", "designations", "problems")
 
 
 def evaluate_frame(
@@ -44,6 +47,7 @@ def evaluate_frame(
     column: str = "document",
     ruleset: Ruleset | str | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    designations: Iterable[str] | bool = False,
 ) -> DataFrame:
     """*frame*'s rows, each followed by the verdict of the partner document in *column*.
 
@@ -61,6 +65,14 @@ def evaluate_frame(
     *ruleset* and *limits* are as for :func:`mwrules.evaluate`; a Ruleset
     object is sent to the executors with the tasks.
 
+    With *designations* (True: every shipped designation; or their ids),
+    each row is evaluated for every designation
+    (:func:`mwrules.evaluate_designations`) and these columns are added
+    instead: ``partner_id``; ``qualified_for`` and ``badges`` (arrays of
+    strings: the designations qualified for, the badges earned);
+    ``designations`` (the whole result as JSON, as ``--designations --format
+    json`` prints it) and ``problems``.
+
     Raises:
         ValueError: *column* is missing, or *frame* already has a column of
             one of the names above.
@@ -71,22 +83,32 @@ def evaluate_frame(
         msg = f"the frame has no column {column!r} (its columns: {', '.join(frame.columns)})"
         raise ValueError(msg)
     kept = [field for field in frame.schema.fields if field.name != column]
-    clashes = [field.name for field in kept if field.name in VERDICT_COLUMNS]
+    added = VERDICT_COLUMNS if designations is False else DESIGNATIONS_COLUMNS
+    clashes = [field.name for field in kept if field.name in added]
     if clashes:
-        msg = f"the frame already has column(s) {', '.join(clashes)}: rename them, mwrules adds {VERDICT_COLUMNS}"
+        msg = f"the frame already has column(s) {', '.join(clashes)}: rename them, mwrules adds {added}"
         raise ValueError(msg)
-    if isinstance(ruleset, str):
-        checked({"partner_id": "-"}, ruleset, limits)  # an unknown name fails here, not on every executor
-    schema = types.StructType(
-        [
-            *kept,
+    settings: tuple[Ruleset | str | None, Limits, Iterable[str] | bool] = (ruleset, limits, designations)
+    if designations is not False:
+        evaluate_input((None, {"partner_id": "-"}, False), ruleset=ruleset, limits=limits, designations=designations)
+        columns = [
+            types.StructField("partner_id", types.StringType()),
+            types.StructField("qualified_for", types.ArrayType(types.StringType())),
+            types.StructField("badges", types.ArrayType(types.StringType())),
+            types.StructField("designations", types.StringType()),
+        ]
+    else:
+        if isinstance(ruleset, str):
+            checked({"partner_id": "-"}, ruleset, limits)  # an unknown name fails here, not on every executor
+        columns = [
             types.StructField("partner_id", types.StringType()),
             types.StructField("qualified", types.BooleanType()),
             types.StructField("path", types.StringType()),
             types.StructField("score", types.DoubleType()),
             types.StructField("verdict", types.StringType()),
-            types.StructField("problems", types.ArrayType(types.StringType()), nullable=False),
         ]
+    schema = types.StructType(
+        [*kept, *columns, types.StructField("problems", types.ArrayType(types.StringType()), nullable=False)]
     )
     names = [field.name for field in kept]
 
@@ -96,7 +118,7 @@ def evaluate_frame(
         arrow_schema = None
         for batch in batches:
             rows = [
-                {**{name: row[name] for name in names}, **evaluate_row(row[column], ruleset, limits)}
+                {**{name: row[name] for name in names}, **evaluate_row(row[column], *settings)}
                 for row in batch.to_pylist()
             ]
             if arrow_schema is None:
@@ -108,10 +130,29 @@ def evaluate_frame(
     return frame.mapInArrow(evaluate_batches, schema)
 
 
-def evaluate_row(document: Any, ruleset: Ruleset | str | None, limits: Limits = DEFAULT_LIMITS) -> dict[str, Any]:
+def evaluate_row(
+    document: Any,
+    ruleset: Ruleset | str | None,
+    limits: Limits = DEFAULT_LIMITS,
+    designations: Iterable[str] | bool = False,
+) -> dict[str, Any]:
     """The verdict columns of one row's *document* (JSON text, or the document as Arrow gives a struct or map)."""
     is_text = isinstance(document, str | bytes)
-    result = evaluate_input((None, document if is_text else _plain(document), is_text), ruleset=ruleset, limits=limits)
+    item = (None, document if is_text else _plain(document), is_text)
+    result = evaluate_input(item, ruleset=ruleset, limits=limits, designations=designations)
+    if designations is not False:
+        found = result.designations
+        if found is None:
+            return dict.fromkeys(DESIGNATIONS_COLUMNS[:-1]) | {
+                "problems": [str(problem) for problem in result.problems]
+            }
+        return {  # a designation's own problems (a missing fact) leave the others' results
+            "partner_id": found.partner_id,
+            "qualified_for": [r.designation for r in found.results if r.status == "qualified"],
+            "badges": [badge.name for badge in found.badges],
+            "designations": json.dumps(designations_to_json(found), ensure_ascii=False),
+            "problems": [str(problem) for problem in found.problems],
+        }
     verdict = result.verdict
     if verdict is None:
         return dict.fromkeys(VERDICT_COLUMNS[:-1]) | {"problems": [str(problem) for problem in result.problems]}
