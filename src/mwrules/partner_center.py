@@ -5,9 +5,11 @@ mwrules can read (see ``docs/partner-center.md``):
 
 * **Trainings, exams and certifications**: one row per person and training.
   People are told apart by ``MCPID``; a row without one is the person whose
-  ``Email`` or ``CorpEmail`` it shares. Only certifications count; exams and
-  courses are counted in the report, and certifications of other solution
-  areas are summarised, not warned about one by one.
+  ``Email`` or ``CorpEmail`` it shares. Only certifications count: those
+  some shipped designation lists are kept, whichever it is, so that one
+  document serves them all; exams and courses are counted in the report, and
+  certifications no designation lists are summarised, not warned about one by
+  one.
 * **Customer usage** (the CPOR-M365 usage and the Office 365 license usage
   layouts): one row per tenant, workload and month, with the partner's
   association with the tenant.
@@ -21,6 +23,8 @@ mark) or UTF-16 (Excel's "Unicode text"), one row at a time.
 >>> partner, report = pc.read(trainings=["examples/partner-center/trainings.csv"], partner_id="contoso",
 ...                           as_of="2026-11-28")
 >>> report.people_per_level["advanced"] > 0
+True
+>>> report.people_per_designation["security"] > 0
 True
 """
 
@@ -38,7 +42,7 @@ from typing import Any
 import attrs
 
 from . import codes
-from ._evaluation.evaluate import compiled_rules
+from ._input import import_designations as _designations
 from ._input.attributions import associations_of
 from ._input.convert import parse_date as parse_iso_date
 from ._input.convert import shown
@@ -53,7 +57,7 @@ from ._input.downloads import (
     parse_month,
     people_of,
 )
-from ._input.import_report import ImportReport, SkippedRow
+from ._input.import_report import ImportReport, SkippedRow, ToAdd
 from ._input.partner import choose_ruleset, identity, load_partner
 from ._output.json import certification_to_json
 from .errors import InputError, NearMisses, Problem, did_you_mean
@@ -62,7 +66,7 @@ from .model import Certification, Partner
 from .ruleset import Ruleset, normalise_name
 
 
-__all__ = ["ImportReport", "SkippedRow", "read", "read_document"]
+__all__ = ["ImportReport", "SkippedRow", "ToAdd", "read", "read_document"]
 
 
 def read(
@@ -81,10 +85,14 @@ def read(
     *trainings* are "Trainings, exams and certifications" files; *usage* are
     customer usage files (each a list of paths, or one path). *as_of* is a
     date or a ``YYYY-MM-DD`` string, as in a partner document (a datetime is
-    refused: which day it means depends on its time zone). *ruleset* (by default the Modern Work version in
-    force on *as_of*) says which certification titles, association types and
-    workloads are known. Dates are read day first or month first as the
-    file's dates show (a first field above 12), or as *date_order* says.
+    refused: which day it means depends on its time zone). A certification is
+    kept when *ruleset* or any version of any shipped ruleset lists it, so the
+    partner serves every designation. *ruleset* (by default the Modern Work
+    version in force on *as_of*) says which association types and workloads
+    are known; the report counts its levels, and the people of each designation
+    (the versions in force on *as_of*, by default today). Dates are read day
+    first or month first as the file's dates show (a first field above 12), or
+    as *date_order* says.
     Person ids are stable pseudonyms, unless *keep_names*.
 
     The partner is the document :func:`read_document` gives, checked as any
@@ -178,8 +186,8 @@ class _Import(DownloadReader):
     ) -> None:
         super().__init__(order)
         self.ruleset = ruleset
-        # The rules are compiled once per ruleset and kept (an import per request must not grow)
-        self.compiled = compiled_rules(ruleset)
+        # Every shipped ruleset's certifications, gathered once per process (an import per request must not grow)
+        self.catalogue = _designations.catalogue_for(ruleset)
         self.partner_id = partner_id
         self.as_of = as_of
         self.keep_names = keep_names
@@ -188,11 +196,7 @@ class _Import(DownloadReader):
         self.counts = {"exams": 0, "certifications": 0, "other": 0, "duplicates": 0, "usage": 0}
         self.other_titles: set[str] = set()
         self.close_titles: dict[str, str] = {}
-        # The ruleset's spellings, normalised (the first of those that read the same)
-        self.spellings: dict[str, str] = {}
-        for spelling in sorted({name for cert in ruleset.certifications for name in (cert.name, *cert.aliases)}):
-            self.spellings.setdefault(normalise_name(spelling), spelling)
-        self.near_misses = NearMisses(self.spellings, cutoff=_CLOSE, searches=_NEAR_MISS_SEARCHES)
+        self.near_misses = NearMisses(self.catalogue.closest(), searches=_NEAR_MISS_SEARCHES)
         self.certified: list[Certified] = []
         self.mcpids: dict[str, str] = {}  # per MCPID as ids are compared, its first spelling
         self.merged: dict[
@@ -265,9 +269,9 @@ class _Import(DownloadReader):
             yield line, values
 
     def _counted(self, values: dict[str, str]) -> bool:
-        """Whether a certification row is kept: the ruleset's, or a near miss of it (warned about); else counted."""
+        """Whether a certification row is kept: one a ruleset lists, or a near miss (warned about); else counted."""
         title = values["title"]
-        if self.compiled.resolve(title) is not None or self._close(title) is not None:
+        if self.catalogue.listed(title) or self._close(title) is not None:
             return True
         self.counts["other"] += 1
         self.other_titles.add(normalise_name(title))
@@ -275,8 +279,8 @@ class _Import(DownloadReader):
 
     def _certification(self, path: Path, line: int, values: dict[str, str], order: DateOrder | None) -> None:
         title = values["title"]
-        cert_id = self.compiled.resolve(title)
-        if cert_id is None:
+        listed = self.catalogue.listed(title)
+        if not listed:
             self.close_titles.setdefault(title, f"did you mean {self._close(title)!r}?")
         try:
             earned = parse_date(values["completed"], order)
@@ -300,7 +304,7 @@ class _Import(DownloadReader):
         if not (mcpid or emails):
             self.report["skipped"].append(SkippedRow(str(path), line, "no MCPID, Email or CorpEmail: whose is it?"))
             return
-        if cert_id is None:
+        if not listed:
             return  # a close title: warned once, not counted
         if expires is not None and earned is not None and expires < earned:
             reason = f"{title!r} expires ({expires}) before it was earned ({earned}): not counted"
@@ -308,18 +312,20 @@ class _Import(DownloadReader):
             return
         self.counts["certifications"] += 1
         name = " ".join(part for part in (values.get("first", ""), values.get("last", "")) if part)
-        certification = Certification(title, earned, expires)
+        certification = Certification(self.catalogue.written(title), earned, expires)
         self.certified.append(Certified(self.place(line), mcpid, emails, name, certification, written))
 
     def _close(self, title: str) -> str | None:
-        """The ruleset's spelling *title* is a near miss of (a typo), if any; other areas' titles are not.
+        """The listed spelling *title* is a near miss of (a typo), if any; titles no ruleset lists are not.
 
-        Stricter than the "did you mean" of evaluate: a download holds many
-        titles of other areas that share words with Modern Work ones ("Azure
-        Administrator Associate"), and they are not mistakes.
+        Stricter than the "did you mean" of evaluate: a download holds
+        titles no designation lists that share words with listed ones
+        ("Azure Data Engineer Associate", "Azure AI Engineer Associate"),
+        and they are not mistakes.
         """
-        close = self.near_misses(normalise_name(title))  # the first _NEAR_MISS_SEARCHES distinct titles
-        return None if close is None else self.spellings[close]
+        title = normalise_name(title)
+        close = self.near_misses(title)  # the first _NEAR_MISS_SEARCHES distinct titles
+        return None if close is None or not _designations.a_typo(title, close) else self.catalogue.spellings[close]
 
     # usage ----------------------------------------------------------------------------
 
@@ -495,8 +501,8 @@ class _Import(DownloadReader):
             )
         if self.counts["other"]:
             warnings.append(
-                f"{self.counts['other']:,} certifications of other areas, {len(self.other_titles)} distinct titles: "
-                f"not counted for {self.ruleset.manifest.title}"
+                f"{self.counts['other']:,} certifications that no designation lists, {len(self.other_titles)} "
+                "distinct titles: left out of the document"
             )
         for spellings in self.merged.values():
             written = ", ".join(repr(spelling) for spelling in sorted(spellings))
@@ -505,7 +511,7 @@ class _Import(DownloadReader):
                 "document compares them"
             )
         for title, hint in sorted(self.close_titles.items()):
-            warnings.append(f"certification title {title!r} is not one of {self.ruleset} ({hint}); not counted")
+            warnings.append(f"certification title {title!r} is one no designation lists ({hint}); not counted")
         covers = None
         if self.tenant_places and self.ruleset.customer_data is not None:
             data = self.ruleset.customer_data
@@ -521,11 +527,17 @@ class _Import(DownloadReader):
                     f"the usage files do not cover {missing}, which the customer metrics compare for as_of {as_of}: "
                     "those metrics would be wrong"
                 )
+        day = self.as_of or datetime.date.today()
+        designations, not_in_force = _designations.designations_on(self.ruleset, day)
         return ImportReport(
             files=tuple(self.report["files"]),
             rows=self.rows_read,
+            ruleset=self.ruleset.id,
             people=len(people),
-            people_per_level=self._levels(people),
+            people_per_level=_designations.people_per_level(self.catalogue, self.ruleset, people, day),
+            people_per_designation=_designations.people_per_designation(self.catalogue, designations, people, day),
+            not_in_force=tuple(not_in_force),
+            counted_on=day,
             certifications=self.counts["certifications"],
             exams_and_courses=self.counts["exams"],
             other_areas=self.counts["other"],
@@ -536,6 +548,7 @@ class _Import(DownloadReader):
             duplicate_rows=self.counts["duplicates"],
             months=tuple(sorted(months)),
             covers_measured_months=covers,
+            to_add=_designations.to_add(self.ruleset, designations),
             warnings=tuple(warnings),
         )
 
@@ -548,33 +561,13 @@ class _Import(DownloadReader):
         used.add(identity(person_id))
         return person_id
 
-    def _levels(self, people: list[list[Certification]]) -> dict[str, int]:
-        day = self.as_of or datetime.date.today()
-        counts = dict.fromkeys(self.ruleset.levels(), 0)
-        for certifications in people:
-            held: set[str] = set()
-            for cert in certifications:
-                cert_id = self.compiled.resolve(cert.name)
-                if (
-                    cert_id is None
-                    or not cert.valid_on(day)
-                    or not self.ruleset.certification(cert_id).eligible_on(day)
-                ):
-                    continue
-                held.update(self.ruleset.counted_at(cert_id))
-            for level in held:
-                counts[level] += 1
-        return counts
-
 
 # The workloads, association types and months of a download repeat in every row: each is handled once
 _normal = functools.lru_cache(maxsize=4096)(normalise_name)
 _shared = functools.lru_cache(maxsize=4096)(str)
 
-#: How alike a title and a ruleset spelling must be (difflib's ratio) for the title to be a near miss.
-_CLOSE = 0.9
-#: Distinct unknown titles of one import searched for a near miss (a download holds a few hundred
-#: titles of other areas at most; past this many, a title is taken as another area's)
+#: Distinct unknown titles of one import searched for a near miss (a download holds a few dozen
+#: titles no designation lists at most; past this many, a title is taken as one of them)
 _NEAR_MISS_SEARCHES = 1_000
 
 #: The index (see ``month_text``) of 0001-01, the first month there is
