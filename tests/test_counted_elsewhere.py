@@ -124,3 +124,17 @@ def test_an_index_that_does_not_match_the_rulesets_is_not_used(monkeypatch, tmp_
     monkeypatch.setattr(shipped_names, "_listings", {})
 
     assert [("security", "2026-07")] == [(found.family, found.version) for found in shipped_names.listings("SC-999")]
+
+
+def test_many_holders_of_a_certification_another_designation_counts_get_one_warning():
+    """An imported team of Azure admins is no mistake in a Modern Work evaluation: one line, where first held, and how many more."""
+    people = [{"id": f"p{number}", "certifications": ["AZ-104"]} for number in range(5)]
+    document = {"partner_id": "contoso", "as_of": "2026-11-28", "people": people}
+
+    warnings = [warning for warning in mwrules.evaluate(document).warnings if "AZ-104" in warning]
+
+    assert warnings == [
+        "$.people[0].certifications[0]: 'AZ-104' is a certification counted by data-ai, digital-app-innovation and "
+        "infrastructure, not by modern-work 2026-01; not counted; and 4 more like it ($.people[1].certifications[0], "
+        "$.people[2].certifications[0], $.people[3].certifications[0], …)"
+    ]

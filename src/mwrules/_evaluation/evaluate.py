@@ -262,6 +262,10 @@ def _facts(partner: Partner, compiled: CompiledRules, as_of: datetime.date) -> t
     lists: dict[_Written, list[int] | None] = {}
     reasons: dict[_Written, str] = {}
     near: list[NearMisses] = []  # made at the first unknown name
+    # A name another designation counts is no mistake in this one's data: one
+    # warning per name, where it is first held, with how many more hold it
+    elsewhere_at: dict[str, tuple[int, list[str]]] = {}
+    counted_elsewhere: set[_Written] = set()
     for index, person in enumerate(partner.people):
         for position, cert in enumerate(person.certifications):
             key = (cert.name, cert.earned, cert.expires)
@@ -271,10 +275,24 @@ def _facts(partner: Partner, compiled: CompiledRules, as_of: datetime.date) -> t
                 target = lists[key] = holders[cert_id] if reason is None else None
                 if reason is not None:
                     reasons[key] = f"{cert.name!r} {reason}"
+                if cert_id is _ELSEWHERE:
+                    counted_elsewhere.add(key)
             if target is None:
-                warnings.append(f"$.people[{index}].certifications[{position}]: {reasons[key]}")
+                place = f"$.people[{index}].certifications[{position}]"
+                reason = reasons[key]
+                if key in counted_elsewhere:
+                    first = elsewhere_at.get(cert.name)
+                    if first is not None:
+                        first[1].append(place)
+                        continue
+                    elsewhere_at[cert.name] = (len(warnings), [])
+                warnings.append(f"{place}: {reason}")
             else:
                 target.append(index)  # twice for a certification held twice: the rules count a person once
+    for at, more in elsewhere_at.values():
+        if more:
+            shown_places = ", ".join(more[:3]) + (", …" if len(more) > 3 else "")
+            warnings[at] += f"; and {len(more)} more like it ({shown_places})"
     # The engine fires in the order facts arrive: sorted, so that the trace
     # does not depend on the order of people in the input. The engine sees
     # certification ids only (the ruleset's), never the partner's text.
@@ -292,6 +310,8 @@ def _facts(partner: Partner, compiled: CompiledRules, as_of: datetime.date) -> t
     return facts, warnings
 
 
+#: The id _status gives a certification that another shipped ruleset lists and this one does not
+_ELSEWHERE = "\x00elsewhere"
 #: A certification as written: name, earned, expires
 _Written = tuple[str, datetime.date | None, datetime.date | None]
 _UNSEEN: Any = object()
@@ -302,7 +322,8 @@ def _status(
 ) -> tuple[str, str | None]:
     """The id *cert* counts as on *as_of*, and None; or why it does not count.
 
-    An unknown name that another shipped ruleset lists is said to be its;
+    An unknown name that another shipped ruleset lists is said to be its
+    (and its id is :data:`_ELSEWHERE`: its warnings are gathered into one);
     any other gets a "did you mean" from *near*, the evaluation's search
     (made here at the first such name): the first
     :data:`~mwrules.errors.SUGGESTIONS` distinct names are searched.
@@ -312,7 +333,7 @@ def _status(
     if cert_id is None:
         others = elsewhere(cert.name, ruleset)
         if others is not None:
-            return "", f"{others}; not counted"
+            return _ELSEWHERE, f"{others}; not counted"
         if not near:
             near.append(compiled.near_misses())
         close = near[0](cert.name)
