@@ -294,4 +294,4 @@ def test_import_as_of_says_what_its_absence_means(capsys: pytest.CaptureFixture[
 
     help_text = " ".join(capsys.readouterr().out.split())
     assert "the document is evaluated as of the day it is evaluated" in help_text
-    assert "matched under the version in force today" in help_text
+    assert "counts people per designation under the version in force today" in help_text

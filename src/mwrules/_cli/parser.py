@@ -257,15 +257,15 @@ def _parser() -> argparse.ArgumentParser:
         "--ruleset",
         type=_text,
         metavar="ID[@VERSION]|PATH",
-        help="whose certification titles, association types and workloads to match (default: the Modern Work "
-        "version in force on --as-of)",
+        help="whose association types, workloads and top-level metrics to use (default: the Modern Work version "
+        "in force on --as-of); certification titles are matched against every shipped designation's names",
     )
     import_command.add_argument(
         "--as-of",
         type=_date,
         metavar="YYYY-MM-DD",
         help="the evaluation date the document carries (default: none, so the document is evaluated as of the day "
-        "it is evaluated; the titles are matched under the version in force today)",
+        "it is evaluated; the report counts people per designation under the version in force today)",
     )
 
     paths_help = "ruleset files or folders (default: the shipped rulesets)"
