@@ -127,7 +127,7 @@ def test_an_index_that_does_not_match_the_rulesets_is_not_used(monkeypatch, tmp_
 
 
 def test_many_holders_of_a_certification_another_designation_counts_get_one_warning():
-    """An imported team of Azure admins is no mistake in a Modern Work evaluation: one line, where first held, and how many more."""
+    """Azure admins are no mistake in a Modern Work evaluation: one line, where first held, and how many more."""
     people = [{"id": f"p{number}", "certifications": ["AZ-104"]} for number in range(5)]
     document = {"partner_id": "contoso", "as_of": "2026-11-28", "people": people}
 

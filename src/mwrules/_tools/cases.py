@@ -5,7 +5,9 @@ version. ``want`` lists only what the case pins: ``qualified``, ``path``,
 ``score``, and per path its ``qualified``, ``score``, the ``metrics``'
 points and the ``measures`` the points came from (a metric's inputs: ``value``,
 one number per association option, or ``people``). Points are compared as the verdict displays them, rounded to 2
-decimals. :func:`run_cases` runs the cases of a version and reports, per case,
+decimals. A case whose partner must be refused wants ``problems`` instead:
+each ``{where, code}`` (``$.facts.smb_customer_share``, ``MW005``), the
+whole list, in any order. :func:`run_cases` runs the cases of a version and reports, per case,
 each difference at its line in the case file (code ``MW130``).
 """
 
@@ -59,6 +61,14 @@ def shown(value: Any) -> str:
         return str(value).lower()
     if isinstance(value, int | float):
         return f"{value:g}"
+    if isinstance(value, list):  # wanted problems
+        return (
+            "; ".join(
+                f"{item.get('code')} at {item.get('where')}" if isinstance(item, Mapping) else shown(item)
+                for item in value
+            )
+            or "none"
+        )
     return str(value)
 
 
@@ -121,6 +131,8 @@ def _want_problems(want: object) -> list[Problem]:
     """Problems with the shape of a case's ``want``: what it pins, each of the right type."""
     if not isinstance(want, dict):
         return [Problem("$.want", f"expected an object with some of {', '.join(_WANT_KEYS)}", code=codes.INVALID_VALUE)]
+    if "problems" in want:
+        return _wanted_problems_problems(want)
     problems = _keys_and_types(want, "$.want", {"qualified": bool, "path": str, "score": (int, float), "paths": dict})
     paths = want.get("paths")
     for path_id, path_want in (paths if isinstance(paths, dict) else {}).items():
@@ -155,6 +167,27 @@ def _want_problems(want: object) -> list[Problem]:
                         code=codes.INVALID_VALUE,
                     )
                 )
+    return problems
+
+
+def _wanted_problems_problems(want: dict[str, Any]) -> list[Problem]:
+    """Problems with a ``want`` of input problems: nothing else beside it, each a ``{where, code}``."""
+    problems = [
+        Problem(f"$.want.{key}", "a case that wants problems wants no verdict", code=codes.INVALID_VALUE)
+        for key in want
+        if key != "problems"
+    ]
+    wanted = want["problems"]
+    entries = wanted if isinstance(wanted, list) and wanted else [None]
+    for index, entry in enumerate(entries):
+        if not (
+            isinstance(entry, dict)
+            and entry.keys() == {"where", "code"}
+            and all(isinstance(value, str) for value in entry.values())
+        ):
+            where = "$.want.problems" if entry is None else f"$.want.problems[{index}]"
+            message = "expected a list of the partner's problems, each {where: $.facts.x, code: MW005}"
+            problems.append(Problem(where, message, code=codes.INVALID_VALUE))
     return problems
 
 
@@ -231,13 +264,35 @@ def run_case(path: Path, ruleset: Ruleset) -> CaseResult:
     try:
         partner = load_partner(partner_document, ruleset)
     except InputError as error:
+        if "problems" in case.want:  # refused, as it should be: with the problems it should be?
+            got = _problem_keys(error.problems)
+            wrong = (
+                ()
+                if got == _problem_keys(case.want["problems"])
+                else (Mismatch("problems", case.want["problems"], got),)
+            )
+            return CaseResult(path, ruleset, mismatches=wrong, document=case.document)
         # the partner's problems, at their place in the case file
         problems = tuple(attrs.evolve(problem, where="$.partner" + problem.where[1:]) for problem in error.problems)
         return CaseResult(path, ruleset, problems=problems)
     verdict = evaluate_with(partner, RulesetChoice(ruleset, f"the case's ruleset, {ruleset}"))
+    if "problems" in case.want:
+        refused = Mismatch("problems", case.want["problems"], "none: the partner was evaluated")
+        return CaseResult(path, ruleset, mismatches=(refused,), document=case.document, verdict=verdict)
     return CaseResult(
         path, ruleset, mismatches=tuple(mismatches(case, verdict)), document=case.document, verdict=verdict
     )
+
+
+def _problem_keys(problems: Any) -> list[dict[str, str]]:
+    """Problems (or a case's wanted ones) as a case writes them, ``{where, code}``, in a stable order."""
+    keys = [
+        {"where": problem["where"], "code": problem["code"]}
+        if isinstance(problem, Mapping)
+        else {"where": problem.where, "code": problem.code or ""}
+        for problem in problems
+    ]
+    return sorted(keys, key=lambda key: (key["where"], key["code"]))
 
 
 def mismatch_problems(result: CaseResult) -> list[Problem]:
