@@ -11,9 +11,14 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import mwrules
+from mwrules._input import partner as _partner_input
+from mwrules._rulesets.versions import shipped_ids
 from mwrules.cli import main
+from mwrules.limits import DEFAULT_LIMITS
 
 
 ROOT = Path(__file__).parents[1]
@@ -351,3 +356,48 @@ def test_a_section_does_not_change_what_another_ruleset_reads():
 def test_the_verdict_date_is_the_documents():
     """as_of comes from the document, as for evaluate."""
     assert mwrules.evaluate_designations(EXAMPLE).as_of == datetime.date(2026, 9, 30)
+
+
+VALUES = st.one_of(
+    st.integers(-3, 3),
+    st.sampled_from([2.5, 1e30, "3", None, True, [], {}, {"azure": 1}, {"cpor": 1.5}, {"metrics": {}}]),
+)
+SPOTS = st.sampled_from(
+    [
+        ("designations",),
+        ("designations", "security"),
+        ("designations", "security", "metrics"),
+        ("designations", "security", "metrics", "enterprise"),
+        ("designations", "security", "metrics", "enterprise", "deployments"),
+        ("designations", "security", "metrics", "enterprise", "deployments", "azure"),
+        ("designations", "data-ai", "metrics", "smb", "net_customer_adds"),
+        ("designations", "data-ai", "metrics", "smb", "usage_growth", "qualifying_acr"),
+        ("designations", "securty"),
+        ("metrics", "smb", "net_customer_adds"),
+        ("metrics", "smb"),
+        ("facts", "smb_customer_share"),
+    ]
+)
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(SPOTS, VALUES), max_size=3), st.sampled_from(sorted(shipped_ids())))
+def test_the_one_pass_build_of_a_document_with_sections_agrees_with_the_full_checks(
+    changes: list[tuple[tuple[str, ...], object]], designation: str
+):
+    """Whatever a section holds, the fast path builds a partner only where the full checks build the same one."""
+    document = example()
+    for spot, value in changes:
+        place = document
+        for key in spot[:-1]:
+            place = place.setdefault(key, {}) if isinstance(place, dict) else {}
+        if isinstance(place, dict):
+            place[spot[-1]] = value
+    ruleset = mwrules.select_ruleset(designation, as_of=datetime.date(2026, 9, 30)).ruleset
+
+    plain = _partner_input._plain_partner(copy.deepcopy(document), ruleset, DEFAULT_LIMITS)
+
+    if plain is not None:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(_partner_input, "_plain_partner", lambda *_: None)
+            assert plain == mwrules.load_partner(document, ruleset)
