@@ -133,12 +133,14 @@ def check_metrics(metrics: object, ruleset: Ruleset) -> list[Problem]:
                 problems.append(
                     Problem(spot, "expected one number for this metric, not options", code=codes.INVALID_VALUE)
                 )
-            elif metric.measure == "best_of_options":
+            elif metric.source.parts is not None:
+                # Modern Work's parts are association options; other rulesets' are sources (azure, m365)
+                part = "association option" if metric.measure == "best_of_options" else "part"
                 if not isinstance(value, Mapping):
                     problems.append(
                         Problem(
                             spot,
-                            f"expected one number per association option: {{{', '.join(options)}}}",
+                            f"expected one number per {part}: {{{', '.join(options)}}}",
                             code=codes.INVALID_VALUE,
                         )
                     )
@@ -148,7 +150,7 @@ def check_metrics(metrics: object, ruleset: Ruleset) -> list[Problem]:
                         problems.append(
                             Problem(
                                 _documents.child(spot, option),
-                                f"unknown association option for {metric_id} on {path_id}",
+                                f"unknown {part} for {metric_id} on {path_id}",
                                 hint(option, options),
                                 code=_UNKNOWN,
                             )
