@@ -31,7 +31,7 @@ from ..ruleset import Ruleset
 from .convert import ValueProblem, dict_structure_fn, lazy_hook, make_converter, parse_date, problems_from, shown
 from .convert import expected as _expected
 from .customers import read_customers
-from .partner_metrics import MAX_MEASURE, check_facts, check_metrics, written_decimal
+from .partner_metrics import check_facts, check_metrics, plain_facts, plain_metrics, written_decimal
 
 
 if TYPE_CHECKING:
@@ -255,19 +255,22 @@ def _plain_partner(data: object, ruleset: Ruleset, limits: Limits) -> Partner | 
                     return None
             certifications.append(built)
         people.append(Person(person_id.strip(), tuple(certifications)))
-    metrics = _plain_metrics(data.get("metrics", {}), ruleset)
-    if metrics is None or "facts" in data or ruleset.facts:  # facts are checked by check_facts
+    metrics = plain_metrics(data.get("metrics", {}), ruleset, written=True)
+    facts = plain_facts(data.get("facts", {}), ruleset, written=True)
+    if metrics is None or facts is None:
         return None
     customers = None
     if "customers" in data:
         customers, problems = read_customers(data["customers"], ruleset, limits, identity, text_problem)
         if problems:
             return None
-    return Partner(partner_id=partner_id, as_of=as_of, people=tuple(people), metrics=metrics, customers=customers)
+    return Partner(
+        partner_id=partner_id, as_of=as_of, people=tuple(people), metrics=metrics, customers=customers, facts=facts
+    )
 
 
 def plain_partner_object(partner: Partner, ruleset: Ruleset, limits: Limits) -> Partner | None:  # noqa: PLR0911
-    """*partner* itself when every field holds what its annotation says, as :func:`_plain_partner` checks a document."""
+    """*partner* as the checks build it, when every field holds what its annotation says (as :func:`_plain_partner`)."""
     if not _plain_text(partner.partner_id, limits):
         return None
     if partner.as_of is not None and type(partner.as_of) is not datetime.date:
@@ -309,8 +312,12 @@ def plain_partner_object(partner: Partner, ruleset: Ruleset, limits: Limits) -> 
                 and (type(expires) is not datetime.date or (earned is not None and expires < earned))
             ):
                 return None
-    metrics = _plain_metrics(partner.metrics, ruleset)
-    return None if metrics is None or partner.facts or ruleset.facts else partner
+    metrics = plain_metrics(partner.metrics, ruleset, written=False)
+    facts = plain_facts(partner.facts, ruleset, written=False)
+    if metrics is None or facts is None:
+        return None
+    # What the checks build: a whole amount held as a Fraction is an int there
+    return attrs.evolve(partner, metrics=metrics, facts=facts)
 
 
 def _new_person(person_id: object, seen: set[str], limits: Limits) -> TypeGuard[str]:
@@ -367,38 +374,6 @@ def _plain_date(value: object) -> tuple[bool, datetime.date | None]:
         return True, parse_date(value)
     except ValueError:
         return False, None
-
-
-def _plain_metrics(data: object, ruleset: Ruleset) -> dict[str, dict[str, MetricValue]] | None:
-    if type(data) is not dict:
-        return None
-    measures = {metric.id: metric.measure for metric in ruleset.metrics if metric.source.people is None}
-    path_ids = {path.id for path in ruleset.paths}
-    metrics: dict[str, dict[str, MetricValue]] = {}
-    for path_id, values in data.items():
-        if path_id not in path_ids or type(values) is not dict:
-            return None
-        built: dict[str, MetricValue] = {}
-        scored = ruleset.path(path_id).metrics
-        for metric_id, value in values.items():
-            measure = measures.get(metric_id) if type(metric_id) is str and metric_id in scored else None
-            if measure == "count" and _plain_measure(value):
-                built[metric_id] = value
-            elif (
-                measure == "best_of_options"
-                and type(value) is dict
-                and value.keys() <= set(ruleset.options(path_id, metric_id))
-                and all(_plain_measure(amount) for amount in value.values())
-            ):
-                built[metric_id] = dict(value)
-            else:
-                return None
-        metrics[path_id] = built
-    return metrics
-
-
-def _plain_measure(value: object) -> bool:
-    return type(value) is int and -MAX_MEASURE <= value <= MAX_MEASURE
 
 
 # C0 and C1 control characters, line and paragraph separators, and the
