@@ -131,3 +131,21 @@ def test_a_count_finer_than_a_millionth_is_one_problem():
         mwrules.evaluate(document, ruleset=ruleset)
 
     assert [problem.message for problem in caught.value.problems] == ["1.0000001 has more than 6 decimal places"]
+
+
+@pytest.mark.parametrize(
+    "enterprise",
+    [None, {"net_customer_adds": 1}],
+    ids=["the-other-path-missing", "the-other-path-given-in-part"],
+)
+def test_a_classified_partner_is_not_warned_about_the_path_it_is_not_scored_on(enterprise: dict[str, Any] | None):
+    """Under classification, what the other path lacks does not matter: only the scored path's gaps are warned of."""
+    metrics: dict[str, Any] = {"smb": {"net_customer_adds": 1}}
+    if enterprise is not None:
+        metrics["enterprise"] = enterprise
+    document = {"partner_id": "p", "as_of": "2026-08-15", "facts": {"smb_customer_share": 85}, "metrics": metrics}
+
+    warnings = mwrules.evaluate(document, ruleset="data-ai").warnings
+
+    assert not [warning for warning in warnings if warning.startswith("$.metrics.enterprise")]
+    assert [warning for warning in warnings if warning.startswith("$.metrics.smb.")]
