@@ -45,3 +45,22 @@ def test_the_first_evaluation_benchmark_measures_fresh_processes(capsys):
 
     assert ["first", "second"] == list(medians)
     assert "ratio" in capsys.readouterr().out
+
+
+DESIGNATIONS = Path(__file__).parents[1] / "benchmarks" / "bench_designations.py"
+
+
+def test_the_designations_benchmark_measures_six_beside_one(capsys):
+    """A tiny partner, warm and cold: Modern Work alone and all six are each measured, and the ratios printed."""
+    spec = importlib.util.spec_from_file_location("bench_designations", DESIGNATIONS)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+
+    module.warm(people=5, repeat=1, number=1)
+    module.cold(people=5, processes=1)
+
+    out = capsys.readouterr().out
+    assert out.count("ratio") == 2
+    assert all(designation in out for designation in module.DESIGNATIONS)

@@ -89,6 +89,30 @@ def test_each_kind_of_bad_input_is_reported_at_its_path(document: object, where:
     assert says in found[where]
 
 
+@pytest.mark.parametrize(
+    ("usage_growth", "where", "says"),
+    [
+        (
+            {"azur": 6250.5},
+            "$.metrics.smb.usage_growth.azur",
+            "unknown part for usage_growth on smb did you mean 'azure'?",
+        ),
+        (6250.5, "$.metrics.smb.usage_growth", "expected one number per part: {azure, m365}"),
+    ],
+    ids=["unknown-part", "a-number-for-parts"],
+)
+def test_a_metric_of_parts_with_amounts_names_a_mistake_in_its_parts(usage_growth: object, where: str, says: str):
+    """Security's usage growth (USD and users) is checked as Modern Work's association options are."""
+    document = {"partner_id": "x", "as_of": "2026-08-15", "metrics": {"smb": {"usage_growth": usage_growth}}}
+
+    with pytest.raises(InputError) as caught:
+        mwrules.evaluate(document, ruleset="security")
+
+    found = {problem.where: f"{problem.message} {problem.suggestion or ''}" for problem in caught.value.problems}
+    assert where in found, found
+    assert says in found[where]
+
+
 def test_all_problems_are_reported_together():
     """Several mistakes give one error that lists each of them."""
     found = problems({"partner_id": 1, "peeple": [], "metrics": {"enterprize": {}, "smb": {"deployments": 2}}})

@@ -65,12 +65,12 @@ def test_a_partner_with_facts_and_amounts_reads_back_from_its_json():
         "partner_id": "p",
         "as_of": "2026-06-30",
         "metrics": {"smb": {"usage_growth": {"azure": 31250.5, "m365": 3}}},
-        "facts": {"unused": 0.96},
+        "facts": {"smb_customer_share": 0.96},  # another designation's fact: kept, not read here
     }
     partner = mwrules.load_partner(document, ruleset)
 
     assert partner.metrics["smb"]["usage_growth"]["azure"] == Fraction(62501, 2)
-    assert partner.facts == {"unused": Fraction(24, 25)}
+    assert partner.facts == {"smb_customer_share": Fraction(24, 25)}
     assert mwrules.load_partner(partner_to_json(partner), ruleset) == partner
 
 
@@ -131,3 +131,21 @@ def test_a_count_finer_than_a_millionth_is_one_problem():
         mwrules.evaluate(document, ruleset=ruleset)
 
     assert [problem.message for problem in caught.value.problems] == ["1.0000001 has more than 6 decimal places"]
+
+
+@pytest.mark.parametrize(
+    "enterprise",
+    [None, {"net_customer_adds": 1}],
+    ids=["the-other-path-missing", "the-other-path-given-in-part"],
+)
+def test_a_classified_partner_is_not_warned_about_the_path_it_is_not_scored_on(enterprise: dict[str, Any] | None):
+    """Under classification, what the other path lacks does not matter: only the scored path's gaps are warned of."""
+    metrics: dict[str, Any] = {"smb": {"net_customer_adds": 1}}
+    if enterprise is not None:
+        metrics["enterprise"] = enterprise
+    document = {"partner_id": "p", "as_of": "2026-08-15", "facts": {"smb_customer_share": 85}, "metrics": metrics}
+
+    warnings = mwrules.evaluate(document, ruleset="data-ai").warnings
+
+    assert not [warning for warning in warnings if warning.startswith("$.metrics.enterprise")]
+    assert [warning for warning in warnings if warning.startswith("$.metrics.smb.")]

@@ -232,7 +232,8 @@ def _evaluate_with(partner: Partner, choice: RulesetChoice) -> Verdict:
     if len(paths) < len(ruleset.paths):  # classified: what the paths not scored lack does not matter
         metrics_at = metrics_for(partner, ruleset.id)[1]
         unscored = [child(metrics_at, path.id) for path in ruleset.paths if path.id not in paths]
-        warnings = [w for w in warnings if not any(w.startswith((f"{p}:", f"{p}.", f"{p}[")) for p in unscored)]
+        about = tuple(f"{where}{after}" for where in unscored for after in ":.[")
+        warnings = [w for w in warnings if not w.startswith(about)]
     return Verdict(
         partner_id=partner.partner_id,
         as_of=as_of,

@@ -13,6 +13,7 @@ import functools
 import math
 import os
 import re
+import typing
 import unicodedata
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
@@ -31,7 +32,7 @@ from ..ruleset import Ruleset
 from .convert import ValueProblem, dict_structure_fn, lazy_hook, make_converter, parse_date, problems_from, shown
 from .convert import expected as _expected
 from .customers import read_customers
-from .partner_metrics import MAX_MEASURE, check_facts, check_metrics, written_decimal
+from .partner_metrics import check_facts, check_metrics, plain_facts, plain_measure, plain_metrics, written_decimal
 from .sections import check_sections, read_metrics
 
 
@@ -262,10 +263,11 @@ def _plain_partner(data: object, ruleset: Ruleset, limits: Limits) -> Partner | 
     if sections is None:
         return None
     if ruleset.id in sections:  # the top-level metrics are another ruleset's: only their shape is checked here
-        metrics = data.get("metrics", {}) if _plain_shape(data.get("metrics", {})) else None
+        metrics = _plain_shape(data.get("metrics", {}))
     else:
-        metrics = _plain_metrics(data.get("metrics", {}), ruleset)
-    if metrics is None or "facts" in data or ruleset.facts:  # facts are checked by check_facts
+        metrics = plain_metrics(data.get("metrics", {}), ruleset, written=True)
+    facts = plain_facts(data.get("facts", {}), ruleset, written=True)
+    if metrics is None or facts is None:
         return None
     customers = None
     if "customers" in data:
@@ -278,12 +280,13 @@ def _plain_partner(data: object, ruleset: Ruleset, limits: Limits) -> Partner | 
         people=tuple(people),
         metrics=metrics,
         customers=customers,
+        facts=facts,
         designations=sections,
     )
 
 
 def plain_partner_object(partner: Partner, ruleset: Ruleset, limits: Limits) -> Partner | None:  # noqa: PLR0911
-    """*partner* itself when every field holds what its annotation says, as :func:`_plain_partner` checks a document."""
+    """*partner* as the checks build it, when every field holds what its annotation says (as :func:`_plain_partner`)."""
     if not _plain_text(partner.partner_id, limits):
         return None
     if partner.as_of is not None and type(partner.as_of) is not datetime.date:
@@ -325,8 +328,14 @@ def plain_partner_object(partner: Partner, ruleset: Ruleset, limits: Limits) -> 
                 and (type(expires) is not datetime.date or (earned is not None and expires < earned))
             ):
                 return None
-    metrics = _plain_metrics(partner.metrics, ruleset)
-    return None if metrics is None or partner.facts or ruleset.facts or partner.designations else partner
+    if partner.designations:  # checked as a document is
+        return None
+    metrics = plain_metrics(partner.metrics, ruleset, written=False)
+    facts = plain_facts(partner.facts, ruleset, written=False)
+    if metrics is None or facts is None:
+        return None
+    # What the checks build: a whole amount held as a Fraction is an int there
+    return attrs.evolve(partner, metrics=metrics, facts=facts)
 
 
 def _new_person(person_id: object, seen: set[str], limits: Limits) -> TypeGuard[str]:
@@ -385,36 +394,8 @@ def _plain_date(value: object) -> tuple[bool, datetime.date | None]:
         return False, None
 
 
-def _plain_metrics(data: object, ruleset: Ruleset) -> dict[str, dict[str, MetricValue]] | None:
-    if type(data) is not dict:
-        return None
-    measures = {metric.id: metric.measure for metric in ruleset.metrics if metric.source.people is None}
-    path_ids = {path.id for path in ruleset.paths}
-    metrics: dict[str, dict[str, MetricValue]] = {}
-    for path_id, values in data.items():
-        if path_id not in path_ids or type(values) is not dict:
-            return None
-        built: dict[str, MetricValue] = {}
-        scored = ruleset.path(path_id).metrics
-        for metric_id, value in values.items():
-            measure = measures.get(metric_id) if type(metric_id) is str and metric_id in scored else None
-            if measure == "count" and _plain_measure(value):
-                built[metric_id] = value
-            elif (
-                measure == "best_of_options"
-                and type(value) is dict
-                and value.keys() <= set(ruleset.options(path_id, metric_id))
-                and all(_plain_measure(amount) for amount in value.values())
-            ):
-                built[metric_id] = dict(value)
-            else:
-                return None
-        metrics[path_id] = built
-    return metrics
-
-
 def _plain_sections(data: object, ruleset: Ruleset) -> dict[str, DesignationData] | None:
-    """The sections of ``designations``, *ruleset*'s checked against it and the others' shape only; None at a doubt."""
+    """The sections of ``designations``: *ruleset*'s read against it, the others' shape only; None at a doubt."""
     if type(data) is not dict:
         return None
     if not data:
@@ -425,32 +406,42 @@ def _plain_sections(data: object, ruleset: Ruleset) -> dict[str, DesignationData
         if designation not in known or type(section) is not dict or not section.keys() <= {"metrics"}:
             return None
         written = section.get("metrics", {})
-        metrics = _plain_metrics(written, ruleset) if designation == ruleset.id else written
-        if metrics is None or not _plain_shape(written):
+        own = designation == ruleset.id
+        metrics = plain_metrics(written, ruleset, written=True) if own else _plain_shape(written)
+        if metrics is None:
             return None
         sections[designation] = DesignationData(metrics=metrics)
     return sections
 
 
-def _plain_shape(data: object) -> bool:
-    """Whether *data* has the shape of metrics (per path, per metric, a count or per part a count), whatever ruleset."""
-    return type(data) is dict and all(
-        type(path) is str
-        and type(values) is dict
-        and all(
-            type(metric) is str
-            and (
-                _plain_measure(value)
-                or (type(value) is dict and all(type(k) is str and _plain_measure(v) for k, v in value.items()))
-            )
-            for metric, value in values.items()
-        )
-        for path, values in data.items()
-    )
+def _plain_shape(data: object) -> dict[str, dict[str, MetricValue]] | None:
+    """Another designation's metrics as the structural checks build them (per path and metric, a number or parts).
 
-
-def _plain_measure(value: object) -> bool:
-    return type(value) is int and -MAX_MEASURE <= value <= MAX_MEASURE
+    Only their shape is checked here; their ruleset checks the rest when it
+    is evaluated. None at a doubt.
+    """
+    if type(data) is not dict:
+        return None
+    metrics: dict[str, dict[str, MetricValue]] = {}
+    for path, values in data.items():
+        if type(path) is not str or type(values) is not dict:
+            return None
+        built: dict[str, MetricValue] = {}
+        for metric, value in values.items():
+            if type(metric) is not str:
+                return None
+            if type(value) is dict:
+                parts = {part: plain_measure(amount, "amount", written=True) for part, amount in value.items()}
+                if None in parts.values() or not all(type(part) is str for part in parts):
+                    return None
+                built[metric] = typing.cast("dict[str, Measure]", parts)
+            else:
+                measure = plain_measure(value, "amount", written=True)
+                if measure is None:
+                    return None
+                built[metric] = measure
+        metrics[path] = built
+    return metrics
 
 
 # C0 and C1 control characters, line and paragraph separators, and the

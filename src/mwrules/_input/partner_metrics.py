@@ -2,12 +2,15 @@
 
 Called by :mod:`mwrules._input.partner` when a document is checked in full,
 on the values as read (a decimal still a float) or as a Partner built in
-Python holds them (an amount a Fraction).
+Python holds them (an amount a Fraction). Its one-pass reading of a document
+with no problem (``plain_metrics``, ``plain_facts``) builds what those
+checks and the structuring before them build, or gives up at the first doubt.
 """
 
 from __future__ import annotations
 
 import math
+import typing
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
 from typing import TYPE_CHECKING
@@ -21,6 +24,7 @@ from .convert import shown
 
 
 if TYPE_CHECKING:
+    from ..model import Measure, MetricValue
     from ..ruleset import MetricSpec, Ruleset
 
 
@@ -148,12 +152,14 @@ def check_metrics(metrics: object, ruleset: Ruleset, *, at: str = "$.metrics") -
                 problems.append(
                     Problem(spot, "expected one number for this metric, not options", code=codes.INVALID_VALUE)
                 )
-            elif metric.measure == "best_of_options":
+            elif metric.source.parts is not None:
+                # Modern Work's parts are association options; other rulesets' are sources (azure, m365)
+                part = "association option" if metric.measure == "best_of_options" else "part"
                 if not isinstance(value, Mapping):
                     problems.append(
                         Problem(
                             spot,
-                            f"expected one number per association option: {{{', '.join(options)}}}",
+                            f"expected one number per {part}: {{{', '.join(options)}}}",
                             code=codes.INVALID_VALUE,
                         )
                     )
@@ -163,7 +169,7 @@ def check_metrics(metrics: object, ruleset: Ruleset, *, at: str = "$.metrics") -
                         problems.append(
                             Problem(
                                 _documents.child(spot, option),
-                                f"unknown association option for {metric_id} on {path_id}",
+                                f"unknown {part} for {metric_id} on {path_id}",
                                 hint(option, options),
                                 code=_UNKNOWN,
                             )
@@ -206,3 +212,98 @@ def _beyond_any_measure(where: str, value: object) -> list[Problem]:
         for option, amount in amounts
         if isinstance(amount, int | float) and not isinstance(amount, bool) and abs(amount) > MAX_MEASURE
     ]
+
+
+def plain_metrics(data: object, ruleset: Ruleset, *, written: bool) -> dict[str, dict[str, MetricValue]] | None:
+    """The metrics *data* gives, as the checks build them, when every path, metric and part is one *ruleset* reads.
+
+    *written*: *data* is a document's (an amount may be a float, read as the
+    decimal written); else a Partner's (an amount is a Fraction).
+    """
+    if type(data) is not dict:
+        return None
+    sources = {metric.id: metric.source for metric in ruleset.metrics if metric.source.people is None}
+    path_ids = {path.id for path in ruleset.paths}
+    metrics: dict[str, dict[str, MetricValue]] = {}
+    for path_id, values in data.items():
+        if path_id not in path_ids or type(values) is not dict:
+            return None
+        built: dict[str, MetricValue] = {}
+        scored = ruleset.path(path_id).metrics
+        for metric_id, value in values.items():
+            source = sources.get(metric_id) if type(metric_id) is str and metric_id in scored else None
+            given = None if source is None else _plain_metric(value, ruleset, path_id, metric_id, written=written)
+            if given is None:
+                return None
+            built[metric_id] = given
+        metrics[path_id] = built
+    return metrics
+
+
+def _plain_metric(
+    value: object, ruleset: Ruleset, path_id: str, metric_id: str, *, written: bool
+) -> MetricValue | None:
+    """A given metric as the checks build it: one measure of its kind, or one per part the path reads; else None."""
+    number = ruleset.metric(metric_id).source.number
+    if number is not None:
+        return plain_measure(value, number, written=written)
+    if type(value) is not dict or not value.keys() <= set(ruleset.options(path_id, metric_id)):
+        return None
+    parts = {
+        part: plain_measure(amount, ruleset.kind(metric_id, part), written=written) for part, amount in value.items()
+    }
+    return None if None in parts.values() else typing.cast("dict[str, Measure]", parts)
+
+
+def plain_facts(data: object, ruleset: Ruleset, *, written: bool) -> dict[str, Measure] | None:
+    """The facts *data* gives, as the checks build them, when each is in range and every fact *ruleset* needs is given.
+
+    A fact *ruleset* does not declare but another shipped ruleset does is
+    read as an amount would be, as the checks read it; one no shipped
+    ruleset declares is left to the checks (an error). *written* as for :func:`plain_metrics`.
+    """
+    if type(data) is not dict:
+        return None
+    declared = {fact.id: fact for fact in ruleset.facts}
+    facts: dict[str, Measure] = {}
+    for fact_id, value in data.items():
+        if type(fact_id) is not str:
+            return None
+        spec = declared.get(fact_id)
+        if spec is None and fact_id not in shipped_facts():  # no ruleset reads it: MW204, from the checks
+            return None
+        measure = plain_measure(value, "amount" if spec is None else spec.type, written=written)
+        if measure is None or (spec is not None and not _within(measure, spec.min, spec.max)):
+            return None
+        facts[fact_id] = measure
+    return facts if all(fact_id in facts for fact_id in ruleset.needed_facts()) else None
+
+
+def plain_measure(value: object, kind: str, *, written: bool) -> Measure | None:
+    """*value* as the checks build a measure of *kind* (count or amount), when they find no problem; else None.
+
+    A count is a whole number (``3.0`` or ``Fraction(3)`` is 3); an amount
+    also a decimal of at most AMOUNT_PLACES places, a Fraction, or a float in
+    a *written* document (read as the decimal written; a Partner's float is
+    left to the checks). Both are bounded as the checks bound them.
+    """
+    most = MAX_AMOUNT if kind == "amount" else MAX_MEASURE
+    if (written and type(value) is float and value.is_integer()) or (
+        type(value) is Fraction and value.denominator == 1
+    ):
+        value = int(value)
+    if type(value) is int:
+        return value if abs(value) <= most else None
+    if kind != "amount":
+        return None
+    if written and type(value) is float and math.isfinite(value):
+        amount = written_decimal(value)
+    elif type(value) is Fraction:
+        amount = value
+    else:
+        return None
+    return amount if 10**AMOUNT_PLACES % amount.denominator == 0 and abs(amount) <= most else None
+
+
+def _within(value: Measure, least: Fraction | None, most: Fraction | None) -> bool:
+    return (least is None or value >= least) and (most is None or value <= most)
