@@ -381,11 +381,19 @@ SPOTS = st.sampled_from(
 
 
 @settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.tuples(SPOTS, VALUES), max_size=3), st.sampled_from(sorted(shipped_ids())))
+@given(
+    st.lists(st.tuples(SPOTS, VALUES), max_size=3),
+    st.sampled_from(sorted(shipped_ids())),
+    st.sampled_from(sorted(shipped_ids())),
+)
 def test_the_one_pass_build_of_a_document_with_sections_agrees_with_the_full_checks(
-    changes: list[tuple[tuple[str, ...], object]], designation: str
+    changes: list[tuple[tuple[str, ...], object]], designation: str, first: str
 ):
-    """Whatever a section holds, the fast path builds a partner only where the full checks build the same one."""
+    """Whatever a section holds, the fast path builds a partner only where the full checks build the same one.
+
+    Also when the people come from the partner built for another designation
+    first, as evaluate_designations builds them once.
+    """
     document = example()
     for spot, value in changes:
         place = document
@@ -393,11 +401,18 @@ def test_the_one_pass_build_of_a_document_with_sections_agrees_with_the_full_che
             place = place.setdefault(key, {}) if isinstance(place, dict) else {}
         if isinstance(place, dict):
             place[spot[-1]] = value
-    ruleset = mwrules.select_ruleset(designation, as_of=datetime.date(2026, 9, 30)).ruleset
+    ruleset = ruleset_of(designation)
 
     plain = _partner_input._plain_partner(copy.deepcopy(document), ruleset, DEFAULT_LIMITS)
+    base = _partner_input._plain_partner(copy.deepcopy(document), ruleset_of(first), DEFAULT_LIMITS)
+    again = None if base is None else _partner_input.plain_partner_again(base, document, ruleset, DEFAULT_LIMITS)
 
-    if plain is not None:
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(_partner_input, "_plain_partner", lambda *_: None)
-            assert plain == mwrules.load_partner(document, ruleset)
+    for built in (plain, again):
+        if built is not None:
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setattr(_partner_input, "_plain_partner", lambda *_: None)
+                assert built == mwrules.load_partner(document, ruleset)
+
+
+def ruleset_of(designation: str) -> mwrules.Ruleset:
+    return mwrules.select_ruleset(designation, as_of=datetime.date(2026, 9, 30)).ruleset

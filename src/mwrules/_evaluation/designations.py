@@ -18,7 +18,7 @@ from typing import Any
 
 from .._input import documents as _documents
 from .._input.documents import child
-from .._input.partner import declared_as_of, load_partner, read_document
+from .._input.partner import declared_as_of, load_partner, one_pass, plain_partner_again, read_document
 from .._input.sections import read_metrics, section_metrics_at
 from .._rulesets.versions import DEFAULT_ID, RulesetChoice, select_ruleset, shipped_family, shipped_ids
 from ..errors import InputError, Problem
@@ -52,13 +52,17 @@ def evaluate_designations(
             designation's result instead.
         RulesetError: a named designation does not exist.
     """
+    if not isinstance(limits, Limits):
+        msg = f"limits must be a mwrules.Limits, not {type(limits).__name__}"
+        raise TypeError(msg)
     document = _document(partner, limits)
     ids = list(dict.fromkeys(designations)) if designations is not None else shipped_ids()
     as_of = declared_as_of(document.data) or datetime.date.today()
     shared: list[Problem] = []
     results = []
+    built: list[Partner] = []  # the first partner built in one pass: its people serve every designation
     for designation in ids:
-        result, problems = _one(document, designation, as_of, limits)
+        result, problems = _one(document, designation, as_of, limits, built)
         results.append(result)
         shared += [problem for problem in problems if problem not in shared]
     if shared:  # the document's: with every designation's own, so that one run shows them all
@@ -90,7 +94,7 @@ def _document(
 
 
 def _one(
-    document: _documents.Document, designation: str, as_of: datetime.date, limits: Limits
+    document: _documents.Document, designation: str, as_of: datetime.date, limits: Limits, built: list[Partner]
 ) -> tuple[DesignationResult, list[Problem]]:
     """The result of one designation, and the problems that are not its own (the document's)."""
     try:
@@ -106,7 +110,7 @@ def _one(
         reason = f"no metrics for it: add them at {where}"
         return DesignationResult(designation=designation, title=title, status="no data", reason=reason), []
     try:
-        partner = load_partner(document, ruleset, limits=limits)
+        partner = _partner(document, ruleset, limits, built)
     except InputError as error:
         own = [problem for problem in error.problems if _owned(problem.where, document.data, ruleset)]
         others = [problem for problem in error.problems if problem not in own]
@@ -116,6 +120,17 @@ def _one(
         ), others
     verdict = evaluate_with(partner, choice)
     return _scored(designation, title, verdict, choice), []
+
+
+def _partner(document: _documents.Document, ruleset: Ruleset, limits: Limits, built: list[Partner]) -> Partner:
+    """The checked partner for *ruleset*; a plain document's people are built once, for the first designation."""
+    data = document.data
+    if not document.problems and type(data) is dict:
+        partner = plain_partner_again(built[0], data, ruleset, limits) if built else one_pass(data, ruleset, limits)
+        if partner is not None:
+            built[:] = built or [partner]
+            return partner
+    return load_partner(document, ruleset, limits=limits)
 
 
 def _scored(designation: str, title: str, verdict: Verdict, choice: RulesetChoice) -> DesignationResult:

@@ -18,6 +18,8 @@ from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
 
+import attrs
+
 from .._evaluation import engine as _engine
 from .._input import documents as _documents
 from .._input.customers import customer_facts, customers_to_document
@@ -259,41 +261,40 @@ def _facts(partner: Partner, compiled: CompiledRules, as_of: datetime.date) -> t
     warnings: list[str] = []
     holders: defaultdict[str, list[int]] = defaultdict(list)
     # Per certification as written (name and dates): the holders of the id
-    # it counts as, or None; and the warning's words when it does not count
-    lists: dict[_Written, list[int] | None] = {}
-    reasons: dict[_Written, str] = {}
+    # it counts as, or why it does not count
+    lists: dict[_Written, list[int] | _NotCounted] = {}
     near: list[NearMisses] = []  # made at the first unknown name
     # A name another designation counts is no mistake in this one's data: one
     # warning per name, where it is first held, with how many more hold it
-    elsewhere_at: dict[str, tuple[int, list[str]]] = {}
-    counted_elsewhere: set[_Written] = set()
+    groups: dict[str, _Elsewhere] = {}
     for index, person in enumerate(partner.people):
         for position, cert in enumerate(person.certifications):
             key = (cert.name, cert.earned, cert.expires)
-            target = lists.get(key, _UNSEEN)
-            if target is _UNSEEN:
-                cert_id, reason = _status(cert, compiled, as_of, near)
-                target = lists[key] = holders[cert_id] if reason is None else None
-                if reason is not None:
-                    reasons[key] = f"{cert.name!r} {reason}"
-                if cert_id is _ELSEWHERE:
-                    counted_elsewhere.add(key)
+            target = lists.get(key)
             if target is None:
-                place = f"$.people[{index}].certifications[{position}]"
-                reason = reasons[key]
-                if key in counted_elsewhere:
-                    first = elsewhere_at.get(cert.name)
-                    if first is not None:
-                        first[1].append(place)
-                        continue
-                    elsewhere_at[cert.name] = (len(warnings), [])
-                warnings.append(f"{place}: {reason}")
-            else:
+                cert_id, reason = _status(cert, compiled, as_of, near)
+                if reason is None:
+                    target = lists[key] = holders[cert_id]
+                else:
+                    group = groups.setdefault(cert.name, _Elsewhere()) if cert_id is _ELSEWHERE else None
+                    target = lists[key] = _NotCounted(f"{cert.name!r} {reason}", group)
+            if type(target) is list:
                 target.append(index)  # twice for a certification held twice: the rules count a person once
-    for at, more in elsewhere_at.values():
-        if more:
-            shown_places = ", ".join(more[:3]) + (", …" if len(more) > 3 else "")
-            warnings[at] += f"; and {len(more)} more like it ({shown_places})"
+                continue
+            assert isinstance(target, _NotCounted)  # noqa: S101 - the two kinds of entry
+            group = target.group
+            if group is None or group.at < 0:
+                if group is not None:
+                    group.at = len(warnings)
+                warnings.append(f"$.people[{index}].certifications[{position}]: {target.reason}")
+            else:
+                group.more += 1
+                if len(group.places) < _PLACES_SHOWN:
+                    group.places.append(f"$.people[{index}].certifications[{position}]")
+    for group in groups.values():
+        if group.more:
+            shown_places = ", ".join(group.places) + (", …" if group.more > len(group.places) else "")
+            warnings[group.at] += f"; and {group.more} more like it ({shown_places})"
     # The engine fires in the order facts arrive: sorted, so that the trace
     # does not depend on the order of people in the input. The engine sees
     # certification ids only (the ruleset's), never the partner's text.
@@ -311,11 +312,29 @@ def _facts(partner: Partner, compiled: CompiledRules, as_of: datetime.date) -> t
     return facts, warnings
 
 
+@attrs.define
+class _NotCounted:
+    """Why a certification as written does not count; *group*: the warning it shares with its name's other holders."""
+
+    reason: str
+    group: _Elsewhere | None
+
+
+@attrs.define
+class _Elsewhere:
+    """The one warning of a name another designation counts: where it is, how many more hold it, the first few."""
+
+    at: int = -1
+    more: int = 0
+    places: list[str] = attrs.field(factory=list)
+
+
+#: How many more holders of a name another designation counts its warning names
+_PLACES_SHOWN = 3
 #: The id _status gives a certification that another shipped ruleset lists and this one does not
 _ELSEWHERE = "\x00elsewhere"
 #: A certification as written: name, earned, expires
 _Written = tuple[str, datetime.date | None, datetime.date | None]
-_UNSEEN: Any = object()
 
 
 def _status(

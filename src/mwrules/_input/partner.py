@@ -259,6 +259,22 @@ def _plain_partner(data: object, ruleset: Ruleset, limits: Limits) -> Partner | 
                     return None
             certifications.append(built)
         people.append(Person(person_id.strip(), tuple(certifications)))
+    return plain_partner_again(Partner(partner_id=partner_id, as_of=as_of, people=tuple(people)), data, ruleset, limits)
+
+
+def one_pass(data: object, ruleset: Ruleset, limits: Limits) -> Partner | None:
+    """The partner of a document with no problem at all, built in one pass; None at the first doubt (see below)."""
+    return _plain_partner(data, ruleset, limits)
+
+
+def plain_partner_again(partner: Partner, data: dict[str, Any], ruleset: Ruleset, limits: Limits) -> Partner | None:
+    """*partner*, built in one pass from the plain document *data*, with what *ruleset* reads of it built again.
+
+    The people, the id and the date are the same whatever the ruleset: a
+    partner evaluated for several designations builds them once. What
+    depends on the ruleset (metrics, facts, sections, customer data) is built
+    as :func:`_plain_partner` builds it; None at the first doubt.
+    """
     sections = _plain_sections(data.get("designations", {}), ruleset)
     if sections is None:
         return None
@@ -274,15 +290,7 @@ def _plain_partner(data: object, ruleset: Ruleset, limits: Limits) -> Partner | 
         customers, problems = read_customers(data["customers"], ruleset, limits, identity, text_problem)
         if problems:
             return None
-    return Partner(
-        partner_id=partner_id,
-        as_of=as_of,
-        people=tuple(people),
-        metrics=metrics,
-        customers=customers,
-        facts=facts,
-        designations=sections,
-    )
+    return attrs.evolve(partner, metrics=metrics, customers=customers, facts=facts, designations=sections)
 
 
 def plain_partner_object(partner: Partner, ruleset: Ruleset, limits: Limits) -> Partner | None:  # noqa: PLR0911

@@ -9,6 +9,7 @@ checks and the structuring before them build, or gives up at the first doubt.
 
 from __future__ import annotations
 
+import functools
 import math
 import typing
 from collections.abc import Iterable, Mapping
@@ -99,10 +100,17 @@ def check_facts(facts: object, ruleset: Ruleset) -> list[Problem]:
 
 def shipped_facts() -> frozenset[str]:
     """The facts some version of some shipped ruleset declares (read once, when a document first names another)."""
-    from .._rulesets.versions import shipped_family, shipped_ids  # noqa: PLC0415 - every shipped ruleset, only when needed
+    from .._rulesets.versions import shipped_ids  # noqa: PLC0415 - every shipped ruleset, only when needed
+
+    return _facts_of(tuple(shipped_ids()))
+
+
+@functools.lru_cache(maxsize=8)
+def _facts_of(families: tuple[str, ...]) -> frozenset[str]:
+    from .._rulesets.versions import shipped_family  # noqa: PLC0415
 
     return frozenset(
-        fact.id for family in shipped_ids() for ruleset in shipped_family(family).rulesets for fact in ruleset.facts
+        fact.id for family in families for ruleset in shipped_family(family).rulesets for fact in ruleset.facts
     )
 
 

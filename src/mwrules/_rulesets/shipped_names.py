@@ -131,7 +131,27 @@ def index_text() -> str:
     return f'{{\n "files": {{\n{files}\n }},\n "spellings": {{\n{spellings}\n }}\n}}\n'
 
 
+#: Answers of elsewhere(), per (rulesets folder, spelling, ruleset): the same names recur in every partner
+_answers: dict[tuple[Path, str, str, str, str], str | None] = {}
+_ANSWERS_KEPT = 10_000
+_UNANSWERED: Any = object()
+
+
 def elsewhere(name: str, ruleset: Ruleset) -> str | None:
+    """Why *name*, which *ruleset* does not list, does not count, when another shipped ruleset lists it; else None.
+
+    Answered once per spelling and ruleset (see :func:`_elsewhere`).
+    """
+    key = (rulesets_dir(), normalise_name(name), ruleset.id, ruleset.version, str(ruleset.source))
+    answer = _answers.get(key, _UNANSWERED)
+    if answer is _UNANSWERED:
+        answer = _elsewhere(name, ruleset)
+        if len(_answers) < _ANSWERS_KEPT:
+            _answers[key] = answer
+    return answer  # type: ignore[no-any-return]
+
+
+def _elsewhere(name: str, ruleset: Ruleset) -> str | None:
     """Why *name*, which *ruleset* does not list, does not count, when another shipped ruleset lists it; else None.
 
     >>> from mwrules import select_ruleset

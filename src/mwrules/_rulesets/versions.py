@@ -12,6 +12,7 @@ covers.
 from __future__ import annotations
 
 import datetime
+import functools
 import itertools
 import re
 import threading
@@ -281,8 +282,19 @@ def shipped_family(family_id: str) -> Family:
 
 
 def shipped_ids() -> list[str]:
-    """The ids of the shipped rulesets."""
-    return sorted({path.parent.name for path in rulesets_dir().glob("*/*.yaml")})
+    """The ids of the shipped rulesets (looked for again when the rulesets folder changes)."""
+    folder = rulesets_dir()
+    try:
+        changed = folder.stat().st_mtime_ns
+    except OSError:
+        changed = -1
+    return list(_shipped_ids(folder, changed))
+
+
+@functools.lru_cache(maxsize=8)
+def _shipped_ids(folder: Path, changed: int) -> tuple[str, ...]:
+    del changed  # part of the cache's key only
+    return tuple(sorted({path.parent.name for path in folder.glob("*/*.yaml")}))
 
 
 @attrs.frozen
