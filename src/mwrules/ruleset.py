@@ -91,8 +91,6 @@ __all__ = [
 
 
 @functools.cache
-@functools.cache
-@functools.cache
 def rulesets_dir() -> Path:
     """Where the shipped rulesets are: inside the installed package, or in a source checkout (found once)."""
     here = Path(__file__).resolve().parent
