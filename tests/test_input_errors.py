@@ -140,6 +140,18 @@ def test_an_evaluation_suggests_a_near_miss_for_the_first_hundred_distinct_unkno
     assert len(hinted) == 100  # mwrules.errors.SUGGESTIONS
 
 
+def test_a_name_past_one_evaluations_suggestions_gets_its_own_in_the_next():
+    """What a name comes to is kept between evaluations, except a "did you mean": each evaluation has its own 100."""
+    names = [f"Teams Administrater Associate {number}" for number in range(101)]
+    people = [{"id": f"p{index}", "certifications": [name]} for index, name in enumerate(names)]
+    mwrules.evaluate({"partner_id": "x", "as_of": "2026-11-28", "people": people})
+
+    alone = {"partner_id": "y", "as_of": "2026-11-28", "people": [{"id": "a", "certifications": [names[-1]]}]}
+    verdict = mwrules.evaluate(alone)
+
+    assert any("(did you mean 'Teams Administrator Associate'?)" in warning for warning in verdict.warnings)
+
+
 def test_the_spellings_are_prepared_for_near_misses_once_not_at_every_evaluation(monkeypatch: pytest.MonkeyPatch):
     """Preparing every spelling at each evaluation with an unknown name once made a typical partner a third slower."""
     document = {"partner_id": "x", "as_of": "2026-11-28", "people": [{"id": "a", "certifications": ["MS-7000"]}]}

@@ -58,6 +58,10 @@ class CompiledRules:
     resolve: Callable[[str], str | None] = attrs.field(init=False)
     #: The "did you mean" search over the spellings, prepared at its first use (a list of one)
     _closest: list[Closest] = attrs.field(init=False, factory=list, eq=False, repr=False)
+    #: What a certification as written comes to on a day (its id, or why it does not count), once
+    #: worked out: the same names and dates recur in every partner of a portfolio, and in all six
+    #: designations of one partner. Names that need a "did you mean" are not kept (see _status).
+    statuses: dict[Any, tuple[str, str | None]] = attrs.field(init=False, factory=dict, eq=False, repr=False)
 
     def engine_for(self, customers: bool) -> _engine.CompiledRuleset:
         """The rules to run for a partner with or without customer data.

@@ -272,7 +272,7 @@ def _facts(partner: Partner, compiled: CompiledRules, as_of: datetime.date) -> t
             key = (cert.name, cert.earned, cert.expires)
             target = lists.get(key)
             if target is None:
-                cert_id, reason = _status(cert, compiled, as_of, near)
+                cert_id, reason = _known_status(cert, compiled, as_of, near)
                 if reason is None:
                     target = lists[key] = holders[cert_id]
                 else:
@@ -335,6 +335,28 @@ _PLACES_SHOWN = 3
 _ELSEWHERE = "\x00elsewhere"
 #: A certification as written: name, earned, expires
 _Written = tuple[str, datetime.date | None, datetime.date | None]
+
+
+#: How many statuses a compiled ruleset keeps (each a few hundred bytes)
+STATUSES_KEPT = 20_000
+
+
+def _known_status(
+    cert: Certification, compiled: CompiledRules, as_of: datetime.date, near: list[NearMisses]
+) -> tuple[str, str | None]:
+    """:func:`_status`, worked out once per certification as written and day, except for names none lists.
+
+    A name no shipped ruleset lists gets its "did you mean" from this
+    evaluation's search, whose budget is its own: it is never kept.
+    """
+    key = (cert.name, cert.earned, cert.expires, as_of)
+    known = compiled.statuses.get(key)
+    if known is not None:
+        return known
+    status = _status(cert, compiled, as_of, near)
+    if status[0] and len(compiled.statuses) < STATUSES_KEPT:
+        compiled.statuses[key] = status
+    return status
 
 
 def _status(
