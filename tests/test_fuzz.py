@@ -33,6 +33,7 @@ from mwrules.ruleset import check, structure
 from mwrules.strategies import InvalidDocument, invalid_partner_documents, partner_documents, partners
 from mwrules.testing import check_verdict
 
+from .full_checks import full_checks
 from .plain_scorer import plain_scores, plain_verdict
 
 
@@ -193,16 +194,6 @@ def test_hostile_documents_give_a_verdict_or_coded_problems(document: dict[str, 
         ruleset = mwrules.select_ruleset(f"modern-work@{verdict.ruleset.version}").ruleset
         check_verdict(partner, verdict, ruleset=ruleset)
         assert (verdict.qualified, verdict.path, verdict.score) == plain_verdict(partner, ruleset, verdict.as_of)
-
-
-def full_checks(document: Any, ruleset: mwrules.Ruleset) -> mwrules.Partner | None:
-    """The partner the checks that word every problem build (the one-pass build turned off), or None."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(_partner_input, "_plain_partner", lambda *_: None)
-        try:
-            return mwrules.load_partner(document, ruleset)
-        except InputError:
-            return None
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow])

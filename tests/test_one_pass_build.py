@@ -19,13 +19,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import mwrules
-from mwrules import InputError
 from mwrules._evaluation import evaluate as _evaluate
 from mwrules._input import documents as _documents
 from mwrules._input import partner as _partner_input
 from mwrules.limits import DEFAULT_LIMITS
 from mwrules.strategies import partner_documents, partners
 
+from .full_checks import full_checks
 from .test_fast_structure import typed
 
 
@@ -38,16 +38,6 @@ CASES = sorted(
     for path in (ROOT / "rulesets" / designation).glob("cases/*/*.yaml")
     if "problems" not in _documents.read_file(path, "the case", fmt="yaml").data["want"]  # refused: no partner
 )
-
-
-def full_checks(document: Any, ruleset: mwrules.Ruleset) -> mwrules.Partner | None:
-    """The partner the checks that word every problem build (the one-pass build turned off), or None."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(_partner_input, "_plain_partner", lambda *_: None)
-        try:
-            return mwrules.load_partner(document, ruleset)
-        except InputError:
-            return None
 
 
 def one_pass(document: Any, ruleset: mwrules.Ruleset) -> mwrules.Partner | None:
