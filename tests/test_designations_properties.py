@@ -340,11 +340,11 @@ def test_digital_app_innovation_verdicts_are_the_reading(document: dict[str, Any
 def cli_reading(designation: str, document: dict[str, Any]) -> reference.Reading:
     """What ``mwrules evaluate FILE --ruleset <designation> --format json`` prints, as a reading."""
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "partner.json"
-        path.write_text(json.dumps(document))
+        file = Path(folder) / "partner.json"
+        file.write_text(json.dumps(document))
         out = io.StringIO()
         with contextlib.redirect_stdout(out):
-            status = main(["evaluate", str(path), "--ruleset", designation, "--format", "json"])
+            status = main(["evaluate", str(file), "--ruleset", designation, "--format", "json"])
     assert 0 == status
     data = json.loads(out.getvalue())
     return reference.Reading(
