@@ -416,3 +416,11 @@ def test_the_one_pass_build_of_a_document_with_sections_agrees_with_the_full_che
 
 def ruleset_of(designation: str) -> mwrules.Ruleset:
     return mwrules.select_ruleset(designation, as_of=datetime.date(2026, 9, 30)).ruleset
+
+
+def test_a_plan_names_a_part_with_a_unit_of_its_own_by_its_id(capsys: pytest.CaptureFixture[str]):
+    """Data & AI's qualifying ACR is USD, not "usage growth" units: raise qualifying_acr of usage growth by 200."""
+    status, out, _ = run(capsys, "plan", str(EXAMPLE), "--ruleset", "data-ai")
+
+    assert status == 0
+    assert "1. Raise qualifying_acr of usage growth on smb by 200  (cost 0.2)" in out

@@ -120,8 +120,17 @@ def describe(action: Action, ruleset: Ruleset) -> str:
         people = "person" if action.units == 1 else "people"
         example = f", e.g. in {action.certification}" if action.certification else ""
         return f"Certify {action.units} more {people} at {action.level}{example}"
+    if action.option and not _association_type(ruleset, action.option):
+        # A part with a unit of its own (qualifying_acr in USD, growth_percent in percent)
+        return f"Raise {action.option} of {metric.title.lower()} on {action.path} by {action.units:,}"
     under = f" under {action.option.upper()}" if action.option else ""
     units = metric.units_in_words
     if action.units == 1 and units.endswith("s"):
         units = units[:-1]  # "1 deployment", "1 net new customer"
     return f"Raise {metric.title.lower()}{under} on {action.path} by {action.units} {units}"
+
+
+def _association_type(ruleset: Ruleset, option: str) -> bool:
+    """Whether a part of a metric is one of the ruleset's association types (measured as the metric is)."""
+    data = ruleset.customer_data
+    return data is not None and any(kind.id == option for kind in data.association_types)
