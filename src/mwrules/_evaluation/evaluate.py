@@ -29,7 +29,7 @@ from .._input.sections import metrics_for, unread_sections
 from .._rulesets.shipped_names import elsewhere
 from .._rulesets.versions import RulesetChoice
 from .._rulesets.vocabulary import engine_units
-from ..errors import EvaluationError, InputError, NearMisses, did_you_mean
+from ..errors import EvaluationError, InputError, NearMisses
 from ..limits import DEFAULT_LIMITS, Limits
 from ..model import Certification, DesignationData, Partner, Person
 from ..ruleset import Ruleset
@@ -447,10 +447,10 @@ def _input_facts(partner: Partner, ruleset: Ruleset, warnings: list[str]) -> lis
 def _partner_facts(partner: Partner, ruleset: Ruleset, warnings: list[str]) -> dict[str, Any]:
     """The one fact that holds the partner's facts, as the engine compares them."""
     declared = {fact.id: fact.type for fact in ruleset.facts}
-    for fact_id in partner.facts:
-        if fact_id not in declared:
-            close = did_you_mean(str(fact_id), declared)
-            warnings.append(f"{child('$.facts', fact_id)}: not read by {ruleset}" + (f" ({close})" if close else ""))
+    # Another designation's fact (one no shipped ruleset reads is refused when the partner is read)
+    warnings.extend(
+        f"{child('$.facts', fact_id)}: not read by {ruleset}" for fact_id in partner.facts if fact_id not in declared
+    )
     values = {fact_id: _engine_value(partner.facts.get(fact_id), kind) for fact_id, kind in declared.items()}
     return {"t": "facts", **values}
 
