@@ -424,3 +424,31 @@ def test_a_plan_names_a_part_with_a_unit_of_its_own_by_its_id(capsys: pytest.Cap
 
     assert status == 0
     assert "1. Raise qualifying_acr of usage growth on smb by 200  (cost 0.2)" in out
+
+
+@pytest.mark.parametrize(
+    ("mistake", "where"),
+    [
+        ({"as_of": "2026-13-45"}, "$.as_of"),
+        ({"designations": {"securty": {"metrics": {}}}}, "$.designations.securty"),
+        ({"designations": [1, 2]}, "$.designations"),
+        ({"facts": {"smb_customer_shar": 85}}, "$.facts.smb_customer_shar"),
+    ],
+)
+def test_a_document_with_no_designations_data_is_still_checked(mistake: dict[str, Any], where: str):
+    """Every designation "no data" once meant no check at all: a bad date or a misspelt section passed unseen."""
+    document = {"partner_id": "p", "as_of": "2026-09-30", "people": [], **mistake}
+
+    with pytest.raises(mwrules.InputError) as caught:
+        mwrules.evaluate_designations(document)
+
+    assert [problem.where for problem in caught.value.problems] == [where]
+
+
+def test_designations_named_in_one_text_are_the_ids_it_lists():
+    """A text is not a list of one-letter ids: "security" is security, "security, modern-work" both."""
+    one = mwrules.evaluate_designations(EXAMPLE, designations="security")
+    two = mwrules.evaluate_designations(EXAMPLE, designations="security, modern-work")
+
+    assert [r.designation for r in one.results] == ["security"]
+    assert [r.designation for r in two.results] == ["security", "modern-work"]

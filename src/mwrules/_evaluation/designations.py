@@ -32,12 +32,14 @@ from .evaluate import as_document, evaluate_with
 def evaluate_designations(
     partner: Partner | Mapping[str, Any] | str | os.PathLike[str] | _documents.Document,
     *,
-    designations: Iterable[str] | None = None,
+    designations: Iterable[str] | str | None = None,
     limits: Limits = DEFAULT_LIMITS,
 ) -> Designations:
     """Evaluate *partner* for every shipped designation (or those named), each under its version in force.
 
-    *partner* is as for :func:`mwrules.evaluate`. A designation reads its
+    *partner* is as for :func:`mwrules.evaluate`; *designations* names the
+    designations (ruleset ids; one text may list several, comma-separated).
+    A designation reads its
     metrics from ``designations.<id>.metrics`` in the document; the default
     ruleset (Modern Work) reads the top-level ``metrics`` when it has no
     section (see ``docs/input-format.md``).
@@ -56,15 +58,21 @@ def evaluate_designations(
         msg = f"limits must be a mwrules.Limits, not {type(limits).__name__}"
         raise TypeError(msg)
     document = _document(partner, limits)
+    if isinstance(designations, str):  # one id, or "security,modern-work" as the command line takes them
+        designations = [name.strip() for name in designations.split(",")]
     ids = list(dict.fromkeys(designations)) if designations is not None else shipped_ids()
     as_of = declared_as_of(document.data) or datetime.date.today()
     shared: list[Problem] = []
     results = []
     built: list[Partner] = []  # the first partner built in one pass: its people serve every designation
+    checked = False  # whether the document was read for some designation
     for designation in ids:
-        result, problems = _one(document, designation, as_of, limits, built)
+        result, problems, read = _one(document, designation, as_of, limits, built)
         results.append(result)
         shared += [problem for problem in problems if problem not in shared]
+        checked = checked or read
+    if not checked and ids:  # no designation had data: what they all read is still checked
+        shared += _shared_problems(document, ids, as_of, limits)
     if shared:  # the document's: with every designation's own, so that one run shows them all
         own = [problem for result in results for problem in result.problems if problem not in shared]
         raise InputError(sorted([*shared, *own], key=lambda problem: problem.line or 0))
@@ -95,31 +103,50 @@ def _document(
 
 def _one(
     document: _documents.Document, designation: str, as_of: datetime.date, limits: Limits, built: list[Partner]
-) -> tuple[DesignationResult, list[Problem]]:
-    """The result of one designation, and the problems that are not its own (the document's)."""
+) -> tuple[DesignationResult, list[Problem], bool]:
+    """The result of one designation, the problems that are not its own (the document's), and whether it read it."""
     try:
         choice = select_ruleset(designation, as_of=as_of)
     except InputError as error:  # no version in force on as_of
         title = shipped_family(designation).rulesets[0].manifest.title
         reason = error.problems[0].message
-        return DesignationResult(designation=designation, title=title, status="not in force", reason=reason), []
+        return DesignationResult(designation=designation, title=title, status="not in force", reason=reason), [], False
     ruleset = choice.ruleset
     title = ruleset.manifest.title
     if not _has_data(document.data, ruleset):
         where = "$.metrics" if designation == DEFAULT_ID else section_metrics_at(designation)
         reason = f"no metrics for it: add them at {where}"
-        return DesignationResult(designation=designation, title=title, status="no data", reason=reason), []
+        return DesignationResult(designation=designation, title=title, status="no data", reason=reason), [], False
     try:
         partner = _partner(document, ruleset, limits, built)
     except InputError as error:
         own = [problem for problem in error.problems if _owned(problem.where, document.data, ruleset)]
         others = [problem for problem in error.problems if problem not in own]
         reason = f"the data for {designation} has {len(own)} problem{'s' if len(own) != 1 else ''}"
-        return DesignationResult(
+        result = DesignationResult(
             designation=designation, title=title, status="problems", reason=reason, problems=tuple(own)
-        ), others
+        )
+        return result, others, True
     verdict = evaluate_with(partner, choice)
-    return _scored(designation, title, verdict, choice), []
+    return _scored(designation, title, verdict, choice), [], True
+
+
+def _shared_problems(
+    document: _documents.Document, ids: list[str], as_of: datetime.date, limits: Limits
+) -> list[Problem]:
+    """The document's problems that are no designation's own, read as the first designation in force reads it."""
+    choices = []
+    for designation in ids:
+        try:
+            choices.append(select_ruleset(designation, as_of=as_of).ruleset)
+        except InputError:
+            continue
+    ruleset = choices[0] if choices else shipped_family(ids[0]).rulesets[0]
+    try:
+        load_partner(document, ruleset, limits=limits)
+    except InputError as error:
+        return [problem for problem in error.problems if not _owned(problem.where, document.data, ruleset)]
+    return []
 
 
 def _partner(document: _documents.Document, ruleset: Ruleset, limits: Limits, built: list[Partner]) -> Partner:
