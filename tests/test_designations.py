@@ -452,3 +452,21 @@ def test_designations_named_in_one_text_are_the_ids_it_lists():
 
     assert [r.designation for r in one.results] == ["security"]
     assert [r.designation for r in two.results] == ["security", "modern-work"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["evaluate", "--designations"], "evaluate --designations needs a FILE"),
+        (["evaluate", str(EXAMPLE), "--designations", ",,"], "--designations names no designation"),
+        (["evaluate", str(ROOT / "examples"), "--designations", ",,"], "--designations names no designation"),
+    ],
+)
+def test_a_designations_command_line_without_a_file_or_an_id_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+):
+    """No FILE once raised an IndexError; ",," once evaluated the default ruleset under an empty name."""
+    status, _, err = run(capsys, *argv)
+
+    assert status == 2
+    assert f"MW301 {message}" in err

@@ -118,7 +118,7 @@ def _designations(args: argparse.Namespace) -> list[str] | bool:
     named = getattr(args, "designations", None)
     if named is None:
         return False
-    return True if named == "all" else [name.strip() for name in named.split(",")]
+    return True if named == "all" else [name.strip() for name in named.split(",") if name.strip()]
 
 
 # What a result came to: None when the input had problems, else whether the

@@ -89,9 +89,15 @@ def _evaluate_designations(args: argparse.Namespace) -> int:
         return _usage_error("--designations evaluates each designation under its own ruleset: drop --ruleset")
     if args.trainings or args.usage:
         return _usage_error("--designations reads a partner document: import the downloads first (mwrules import)")
+    if not args.partner:
+        return _usage_error("evaluate --designations needs a FILE (or several, or a folder)")
+    ids = (
+        None if args.designations == "all" else [name.strip() for name in args.designations.split(",") if name.strip()]
+    )
+    if ids == []:
+        return _usage_error("--designations names no designation: give ids such as security,modern-work, or none")
     if _portfolio.is_portfolio(args.partner, lines=args.lines, output=args.format):
         return _portfolio.run(args, None, _limits(args))
-    ids = None if args.designations == "all" else [name.strip() for name in args.designations.split(",")]
     args.partner = args.partner[0]
     result = evaluate_designations(_partner_document(args), designations=ids, limits=_limits(args))
     if args.format == "json":

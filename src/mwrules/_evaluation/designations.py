@@ -59,8 +59,11 @@ def evaluate_designations(
         raise TypeError(msg)
     document = _document(partner, limits)
     if isinstance(designations, str):  # one id, or "security,modern-work" as the command line takes them
-        designations = [name.strip() for name in designations.split(",")]
+        designations = [name.strip() for name in designations.split(",") if name.strip()]
     ids = list(dict.fromkeys(designations)) if designations is not None else shipped_ids()
+    if not all(isinstance(designation, str) and designation for designation in ids):
+        msg = f"designations are named by their ruleset ids, e.g. 'security', not {ids!r}"
+        raise ValueError(msg)
     as_of = declared_as_of(document.data) or datetime.date.today()
     shared: list[Problem] = []
     results = []

@@ -19,7 +19,8 @@ def designations_table(result: Designations) -> str:
     """Each designation's result on a row, the badges earned, then each designation's problems."""
     rows = [_HEADER, *(_row(designation) for designation in result.results)]
     widths = [max(len(row[column]) for row in rows) for column in range(len(_HEADER) - 1)]
-    lines = [f"{result.partner_id} on {result.as_of}: {len(result.results)} designations", ""]
+    count = len(result.results)
+    lines = [f"{result.partner_id} on {result.as_of}: {count} designation{'' if count == 1 else 's'}", ""]
     for row in rows:
         cells = [
             cell.rjust(width) if column == _SCORE else cell.ljust(width)
