@@ -18,6 +18,7 @@ from mwrules import codes
 from mwrules import strategies as mst
 from mwrules._evaluation import engine as _engine
 from mwrules._evaluation import evaluate as _evaluate
+from mwrules._input.customers import ELIGIBILITY_FIELDS
 from mwrules._output.json import verdict_from_json, verdict_to_json
 from mwrules._output.plan_report import plan_to_text
 from mwrules._rulesets.versions import select_ruleset
@@ -213,6 +214,39 @@ def test_an_eligible_fact_links_to_its_tenant_fact_instead_of_copying_its_python
     eligible = [fact for fact in asserted if fact["t"] == "eligible"]
     assert eligible
     assert all([key for key in fact if key.startswith("_")] == ["_tenant_fact"] for fact in eligible)
+
+
+def fields_read(pattern: object) -> set[str]:
+    """The fields of its fact that a durable_rules pattern reads: its keys not named $..., and what $m names."""
+    if isinstance(pattern, list):
+        return set().union(*(fields_read(item) for item in pattern))
+    if not isinstance(pattern, dict):
+        return set()
+    found = set()
+    for key, value in pattern.items():
+        if key == "$m":
+            found.add(value)
+        elif not key.startswith("$"):
+            found.add(key)
+        found |= fields_read(value)
+    return found
+
+
+@pytest.mark.parametrize("version", ["2023-06", "2026-01"])
+def test_the_rules_on_a_tenant_fact_read_only_what_a_timeline_keeps_their_decision_by(version: str):
+    """A timeline reuses the eligibility of tenant facts alike in ELIGIBILITY_FIELDS: no rule on them reads more."""
+    rules = _evaluate.compiled_rules(select_ruleset(f"modern-work@{version}").ruleset).engine_for(True).rules
+    on_tenants = [
+        (rule.name, fields_read(pattern))
+        for rule in rules
+        for alias_pattern in rule.when["all"]
+        for pattern in alias_pattern.values()
+        if {"t": "tenant"} in pattern.get("$and", [pattern])
+    ]
+
+    assert on_tenants
+    assert all(name.startswith("eligible") for name, _ in on_tenants)
+    assert all(read <= {"t", *ELIGIBILITY_FIELDS} for _, read in on_tenants), on_tenants
 
 
 # Examples ----------------------------------------------------------------------------

@@ -38,6 +38,7 @@ from .compile import CompiledRules, compile_ruleset
 #: fact never join it with another, so they run a group at a time, each
 #: group in an engine session of its own (see CompiledRuleset.run).
 TENANT_FACTS_AT_ONCE = 1000
+_TENANT_KINDS = frozenset({"tenant", "eligible"})
 #: How many compiled rulesets are kept; the least recently used is released
 #: beyond that (a service that loads a ruleset per request must not grow).
 COMPILED_RULESETS_KEPT = 16
@@ -193,9 +194,10 @@ def _evaluate_with(partner: Partner, choice: RulesetChoice) -> Verdict:
     facts, warnings = _facts(partner, compiled, as_of)
     # Tenant facts go to the engine a group at a time (see CompiledRuleset.run):
     # it keeps about 10 KB per live fact, and slows down as they accumulate
-    tenants = [fact for fact in facts if fact["t"] == "tenant"]
+    # (with them, the eligible facts of tenants already decided in a timeline)
+    tenants = [fact for fact in facts if fact["t"] in _TENANT_KINDS]
     if tenants:
-        facts = [fact for fact in facts if fact["t"] != "tenant"]
+        facts = [fact for fact in facts if fact["t"] not in _TENANT_KINDS]
     groups = [tenants[start : start + TENANT_FACTS_AT_ONCE] for start in range(0, len(tenants), TENANT_FACTS_AT_ONCE)]
 
     def prepare_session(session: _engine.Session) -> None:

@@ -20,11 +20,13 @@ eligible, counted, deployed or excluded is the rules' decision (see
 from __future__ import annotations
 
 import collections
+import contextlib
+import contextvars
 import datetime
 import itertools
 import operator
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import attrs
@@ -465,6 +467,85 @@ class UsageMonths:
 
 # Facts -----------------------------------------------------------------------------
 
+#: What the eligible rules of a tenant fact read (besides its type): the
+#: group, the metrics measured, and the distinct paid-seat counts of the
+#: month and of the month it is compared with (for the carry-over). The
+#: rules are :meth:`mwrules._evaluation.rules_customers._CustomerRules.eligible_rules`;
+#: a test checks that they read no other field.
+ELIGIBILITY_FIELDS = ("group", "measured", "seats", "before")
+
+
+def eligible_fact(tenant: Mapping[str, Any], path_id: str) -> dict[str, Any]:
+    """The fact an eligible rule derives from *tenant* for *path_id*: what the later rules decide on.
+
+    It repeats of the tenant fact what the later rules read, not the
+    engine's own keys, the fields only the eligible rules decide on, nor
+    those that stay in Python (named ``_...``: the trace reads them on the
+    tenant fact): a smaller fact is a cheaper message for every later firing.
+    """
+    return {**tenant["_repeated"], "t": "eligible", "path": path_id}
+
+
+class Eligibility:
+    """The paths the eligible rules found tenant facts eligible for, kept across the evaluations of a timeline.
+
+    A timeline measures each tenant-month twice: as month M, and a year
+    later as the month M is compared with. Both tenant facts give the
+    eligible rules the same :data:`ELIGIBILITY_FIELDS`, so the rules'
+    decision on the first holds for the second: while :meth:`reused`, a
+    tenant fact whose fields an earlier evaluation decided on reaches the
+    engine as the eligible facts the rules derived then (made from it, as
+    the rules make them), not as a fact to decide on again. Its firings
+    are then not in the trace, which a timeline's evaluations do not keep.
+    """
+
+    def __init__(self) -> None:
+        self.decided: dict[tuple[Any, ...], tuple[str, ...]] = {}
+        # the tenant facts of the evaluation running: their key -> the paths found so far
+        self._deciding: dict[tuple[Any, ...], list[str]] = {}
+
+    @contextlib.contextmanager
+    def reused(self) -> Iterator[None]:
+        """Use and add to the decisions in the evaluations of the block (one at a time, in this thread)."""
+        token = _DECISIONS.set(self)
+        try:
+            yield
+        except BaseException:
+            self._deciding.clear()  # the rules may not have run on all of them
+            raise
+        else:
+            self.decided.update((key, tuple(paths)) for key, paths in self._deciding.items())
+            self._deciding.clear()
+        finally:
+            _DECISIONS.reset(token)
+
+    def apply(self, facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """*facts*, each tenant fact decided before replaced by its eligible facts; the others recorded when decided."""
+        applied: list[dict[str, Any]] = []
+        for fact in facts:
+            if fact["t"] != "tenant":
+                applied.append(fact)
+                continue
+            key = tuple(_key(fact[field]) for field in ELIGIBILITY_FIELDS)
+            paths = self.decided.get(key)
+            if paths is None:
+                if key not in self._deciding:  # the first of its kind records what the rules decide
+                    fact["_eligible_paths"] = self._deciding[key] = []
+                applied.append(fact)
+                continue
+            for path_id in paths:
+                eligible = eligible_fact(fact, path_id)
+                eligible["_tenant_fact"] = fact
+                applied.append(eligible)
+        return applied
+
+
+def _key(value: Any) -> Any:
+    return tuple(value) if type(value) is list else value
+
+
+_DECISIONS: contextvars.ContextVar[Eligibility | None] = contextvars.ContextVar("mwrules_eligibility", default=None)
+
 
 def customer_facts(
     partner: Partner, ruleset: Ruleset, as_of: datetime.date, warnings: list[str]
@@ -509,6 +590,9 @@ def customer_facts(
     facts: list[dict[str, Any]] = []
     for index, customer in enumerate(customers):
         facts += aggregate.facts(index, customer, reference)
+    decisions = _DECISIONS.get()
+    if decisions is not None:
+        facts = decisions.apply(facts)
     facts += [{"t": "derive", "path": path_id, "metric": metric_id} for path_id, metric_id in measured]
     unknown = aggregate.unknown
     if unknown:
@@ -551,17 +635,15 @@ class _Aggregate:
         self.resolved: dict[str, str | None] = {}
         # Per group of metrics with the same workloads: what is measured of it ("path:metric")
         self.groups = []
-        for name, metric_ids in ruleset.workload_groups():
+        all_groups = ruleset.workload_groups()
+        for name, metric_ids in all_groups:
             on = sorted(f"{path.id}:{metric_id}" for path in ruleset.paths for metric_id in metric_ids)
             if any(pair in measured for pair in on):
                 self.groups.append((name, [pair for pair in on if pair in measured]))
-        group_names = [name for name, _ in ruleset.workload_groups()]
+        group_names = [name for name, _ in all_groups]
+        group_workloads = [set(ruleset.workloads_for(metric_ids[0])) for _, metric_ids in all_groups]
         self.lists_with = {
-            workload.name: tuple(
-                number
-                for number, (_, metric_ids) in enumerate(ruleset.workload_groups())
-                if workload.name in ruleset.workloads_for(metric_ids[0])
-            )
+            workload.name: tuple(number for number, listed in enumerate(group_workloads) if workload.name in listed)
             for workload in ruleset.workloads
         }
         self.number_of = {name: group_names.index(name) for name, _ in self.groups}
@@ -659,27 +741,32 @@ class _Aggregate:
                 for _, type_id, since, until in associations:
                     if since <= month and (until is None or until >= month):
                         active_types.setdefault(type_id, since)  # the one that started first
-                fact: dict[str, Any] = {
-                    "t": "tenant",
+                # What an eligible fact repeats of its tenant fact (see eligible_fact), made once
+                repeated: dict[str, Any] = {
                     "tenant": index,
                     "group": group,
                     "measured": measured,
                     "month": k,
-                    "seats": sorted(tally[0]),
-                    "before": sorted(before[0]) if before else [],
                     "types": sorted(active_types),
                     "paid": tally[1],
                     "active": tally[2],
+                }
+                fact: dict[str, Any] = {
+                    "t": "tenant",
+                    "seats": sorted(tally[0]),
+                    "before": sorted(before[0]) if before else [],
                     "_customer": index,
                     "_month": self.text_of(month),
+                    "_repeated": repeated,
                 }
                 if k == 0:
                     for type_id, started in active_types.items():
                         then = tallies.get((started, listed))
-                        fact[f"start_{type_id}"] = reference - started
-                        fact[f"start_paid_{type_id}"] = then[1] if then else 0
-                        fact[f"start_active_{type_id}"] = then[2] if then else 0
+                        repeated[f"start_{type_id}"] = reference - started
+                        repeated[f"start_paid_{type_id}"] = then[1] if then else 0
+                        repeated[f"start_active_{type_id}"] = then[2] if then else 0
                         fact[f"_start_{type_id}"] = self.text_of(started)
+                fact.update(repeated)
                 facts.append(fact)
         return facts
 
