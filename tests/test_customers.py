@@ -216,6 +216,54 @@ def test_an_eligible_fact_links_to_its_tenant_fact_instead_of_copying_its_python
     assert all([key for key in fact if key.startswith("_")] == ["_tenant_fact"] for fact in eligible)
 
 
+def alike_tenants(count: int) -> dict[str, Any]:
+    """*count* tenants in three kinds, alike in their seats within a kind, and unlike in their active users."""
+    kinds = [("CPOR", 350, "2023-01-01"), ("CSP", 40, "2026-03-15"), ("DPOR", 800, "2023-01-01")]
+    customers = []
+    for number in range(count):
+        kind, seats, since = kinds[number % 3]
+        rows = [row("2026-10", "Teams", seats, number % seats), row("2025-10", "Teams", seats // 2, 1)]
+        customers.append(customer(f"t{number}", kind=kind, since=since, rows=rows))
+    return partner(*customers)
+
+
+def test_tenants_alike_in_what_the_eligible_rules_read_give_the_trace_of_each_decided_alone():
+    """A tenant fact whose eligibility a fact alike decided in an earlier group gives the same verdict and trace."""
+    document = alike_tenants(12)
+    kept = _evaluate.TENANT_FACTS_AT_ONCE
+    try:
+        _evaluate.TENANT_FACTS_AT_ONCE = 10**9
+        together = verdict_to_json(mwrules.evaluate(document))
+        _evaluate.TENANT_FACTS_AT_ONCE = 2
+        apart = verdict_to_json(mwrules.evaluate(document))
+    finally:
+        _evaluate.TENANT_FACTS_AT_ONCE = kept
+
+    assert any(step["rule"].startswith("eligible") for step in together["trace"])
+    assert together == apart
+
+
+def test_tenant_facts_alike_in_what_the_eligible_rules_read_reach_the_engine_once_past_the_first_group(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    """3,000 tenants of three kinds: past the first group of tenant facts, the engine is not asked again."""
+    sent: list[int] = []
+    encode = _engine._encode
+
+    def counting(value: Any) -> str:
+        message = encode(value)
+        sent.append(message.count('"t":"tenant"'))
+        return message
+
+    monkeypatch.setattr(_engine, "_encode", counting)
+
+    document = alike_tenants(3000)
+    verdict = mwrules.evaluate(document)
+
+    assert measures(verdict) == plain_measures(mwrules.load_partner(document).customers or (), AS_OF)
+    assert sum(sent) <= _evaluate.TENANT_FACTS_AT_ONCE
+
+
 def fields_read(pattern: object) -> set[str]:
     """The fields of its fact that a durable_rules pattern reads: its keys not named $..., and what $m names."""
     if isinstance(pattern, list):

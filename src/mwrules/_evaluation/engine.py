@@ -291,6 +291,7 @@ class CompiledRuleset:
         prepare: Callable[[Session], None] | None = None,
         *,
         apart: Iterable[Sequence[Fact]] = (),
+        alike: Callable[[Fact], Any] | None = None,
     ) -> Session:
         """Assert *facts* in one batch, fire rules until none is left, return the session.
 
@@ -305,6 +306,14 @@ class CompiledRuleset:
         on facts derived from them, matches one fact, and its derived facts
         are matched only at a later priority. Priorities above theirs run
         on *facts*.
+
+        *alike* gives a fact of the groups a key such that the rules that
+        match facts of the groups directly decide alike on facts with equal
+        keys (they read nothing else of them). Once a group has run, a fact
+        of a later group whose key is known is not sent to the engine: the
+        rules that fired on the first fact with that key fire on it, their
+        actions run as the engine would have run them (their derived facts
+        go to the engine), and the trace is the same.
         """
         with _lock:
             handle = self._current_handle()
@@ -315,12 +324,19 @@ class CompiledRuleset:
             place: dict[int, int] = {}
             made_by: list[list[Fact]] = []  # beside each firing of the groups: the facts it derived
             held = []  # the groups' facts stay alive while place holds their id()
+            fired_on: dict[Any, list[str]] = {}  # with alike: a key -> the rules that fired on its first fact
             for group in apart:
                 batch = list(group)
                 held.append(batch)
                 for fact in batch:
                     place[id(fact)] = len(place)
-                self._run_batch(session, handle, batch, made_by)
+                known: list[tuple[str, Fact]] = []
+                if alike is not None:
+                    batch, known = _known_firings(batch, alike, fired_on)
+                first = len(session.firings)
+                self._run_batch(session, handle, batch, made_by, known)
+                if alike is not None:
+                    _learn(batch, session.firings[first:], alike, fired_on, self._alone)
                 session.facts.clear()  # its engine session is gone; the firings keep what they matched
             apart_firings = session.firings[:]
             if apart_firings:
@@ -331,10 +347,19 @@ class CompiledRuleset:
                 session.firings[:] = _placed(session.firings, len(apart_firings), self._order)
             return session
 
-    def _run_batch(self, session: Session, handle: int, batch: list[Fact], made_by: list[list[Fact]] | None) -> None:
+    def _run_batch(
+        self,
+        session: Session,
+        handle: int,
+        batch: list[Fact],
+        made_by: list[list[Fact]] | None,
+        known: Sequence[tuple[str, Fact]] = (),
+    ) -> None:
         """Assert *batch* in a new engine session, drain its agenda, and delete the engine session.
 
         With *made_by*, the facts each firing derived are appended to it.
+        *known* are firings (rule, the one fact it matches, not in *batch*)
+        that are run first, as if the engine had fired them.
         """
         sid = session.sid
         ids = _FACT_IDS.first(len(batch) + 1)
@@ -354,14 +379,21 @@ class CompiledRuleset:
         try:
             # Run the agenda even when the batch was refused: deleting a
             # session with pending activations crashes the process.
-            self._drain(session, handle, state_offset, made_by)
+            self._drain(session, handle, state_offset, made_by, known)
             if code != _ENGINE_OK:
                 msg = f"the engine refused the facts of this evaluation (code {code})"
                 raise EvaluationError(msg)
         finally:
             _dre.delete_state(handle, sid)
 
-    def _drain(self, session: Session, handle: int, state_offset: int, made_by: list[list[Fact]] | None) -> None:
+    def _drain(
+        self,
+        session: Session,
+        handle: int,
+        state_offset: int,
+        made_by: list[list[Fact]] | None,
+        known: Sequence[tuple[str, Fact]] = (),
+    ) -> None:
         result = _dre.start_action_for_state(handle, state_offset)
         if not result:
             return
@@ -375,24 +407,29 @@ class CompiledRuleset:
         )
         made = None if made_by is None else made_by.append
         names, alone, intern = self._names, self._alone, sys.intern
+
+        def fire(rule_name: str, matched: dict[str, Fact]) -> None:
+            if made is None:
+                record(Firing(rule_name, matched, actions[rule_name](session, matched)))
+            else:  # a group run apart: which facts each firing derives
+                derived: list[Fact] = []
+                session.deriving = derived
+                record(Firing(rule_name, matched, actions[rule_name](session, matched)))
+                session.deriving = None
+                made(derived)
+
         try:
             while message:
                 # The rule's own name and interned aliases, not decoded copies: the firings
                 # outlive the run (the trace is built from them), thousands of them
                 rule_name, ids = _read(message, alone)
                 if rule_name == _START:
-                    message = complete(handle, state_offset)
-                    continue
-                rule_name = names[rule_name]
-                matched = {intern(alias): facts[fact_id] for alias, fact_id in ids.items()}
-                if made is None:
-                    record(Firing(rule_name, matched, actions[rule_name](session, matched)))
-                else:  # a group run apart: which facts each firing derives
-                    derived: list[Fact] = []
-                    session.deriving = derived
-                    record(Firing(rule_name, matched, actions[rule_name](session, matched)))
-                    session.deriving = None
-                    made(derived)
+                    # The session's first action: the known firings run in it, so that the
+                    # facts they derive are asserted as an action's are
+                    for rule, fact in known:
+                        fire(names[rule], {intern(alone[rule]): fact})
+                else:
+                    fire(names[rule_name], {intern(alias): facts[fact_id] for alias, fact_id in ids.items()})
                 message = complete(handle, state_offset)
         except BaseException:
             # Leave the engine consistent, and drain what is left so that the
@@ -400,6 +437,45 @@ class CompiledRuleset:
             _dre.abandon_action(handle, state_offset)
             _discard_pending(handle, state_offset)
             raise
+
+
+def _known_firings(
+    batch: list[Fact], alike: Callable[[Fact], Any], fired_on: Mapping[Any, list[str]]
+) -> tuple[list[Fact], list[tuple[str, Fact]]]:
+    """The facts of *batch* to send to the engine, and the firings known for the others (see CompiledRuleset.run)."""
+    sent: list[Fact] = []
+    known: list[tuple[str, Fact]] = []
+    for fact in batch:
+        key = alike(fact)
+        rules = None if key is None else fired_on.get(key)
+        if rules is None:
+            sent.append(fact)
+        else:
+            known += [(rule, fact) for rule in rules]
+    return sent, known
+
+
+def _learn(
+    sent: Sequence[Fact],
+    firings: Sequence[Firing],
+    alike: Callable[[Fact], Any],
+    fired_on: dict[Any, list[str]],
+    alone: Mapping[str, str],
+) -> None:
+    """Keep, per key of the facts a group sent, the rules that fired on its first fact with that key."""
+    learnt: dict[int, list[str]] = {}  # id() of the first fact sent with a key new to fired_on -> its rules
+    for fact in sent:
+        key = alike(fact)
+        if key is not None and key not in fired_on:
+            fired_on[key] = learnt[id(fact)] = []
+    for firing in firings:
+        for fact in firing.matched.values():
+            rules = learnt.get(id(fact))
+            if rules is not None:
+                if firing.rule not in alone:
+                    msg = f"{firing.rule} matched more than one fact run apart; such a rule must match one"
+                    raise EvaluationError(msg)
+                rules.append(firing.rule)
 
 
 def _placed(firings: list[Firing], apart: int, order: Mapping[str, tuple[int, int]]) -> list[Firing]:

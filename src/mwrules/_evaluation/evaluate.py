@@ -20,7 +20,7 @@ from typing import Any
 
 from .._evaluation import engine as _engine
 from .._input import documents as _documents
-from .._input.customers import customer_facts, customers_to_document
+from .._input.customers import customer_facts, customers_to_document, eligibility_key
 from .._input.documents import child
 from .._input.partner import choose_for, choose_ruleset, load_partner, plain_partner_object, read_document
 from .._rulesets.versions import RulesetChoice
@@ -209,7 +209,9 @@ def _evaluate_with(partner: Partner, choice: RulesetChoice) -> Verdict:
             customers=partner.customers or (),
         )
 
-    session = compiled.engine_for(partner.customers is not None).run(facts, prepare_session, apart=groups)
+    # Tenant facts alike in what the eligible rules read are decided once (see CompiledRuleset.run)
+    rules = compiled.engine_for(partner.customers is not None)
+    session = rules.run(facts, prepare_session, apart=groups, alike=eligibility_key)
     if "verdict" not in session.scratch:
         msg = f"the rules of {ruleset} reached no verdict; fired: {[f.rule for f in session.firings]}"
         raise EvaluationError(msg)

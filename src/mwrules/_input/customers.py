@@ -475,6 +475,13 @@ class UsageMonths:
 ELIGIBILITY_FIELDS = ("group", "measured", "seats", "before")
 
 
+def eligibility_key(fact: Mapping[str, Any]) -> tuple[Any, ...] | None:
+    """What the eligible rules read of a tenant fact (see :data:`ELIGIBILITY_FIELDS`); None for another fact."""
+    if fact["t"] != "tenant":
+        return None
+    return tuple(_key(fact[field]) for field in ELIGIBILITY_FIELDS)
+
+
 def eligible_fact(tenant: Mapping[str, Any], path_id: str) -> dict[str, Any]:
     """The fact an eligible rule derives from *tenant* for *path_id*: what the later rules decide on.
 
@@ -523,10 +530,10 @@ class Eligibility:
         """*facts*, each tenant fact decided before replaced by its eligible facts; the others recorded when decided."""
         applied: list[dict[str, Any]] = []
         for fact in facts:
-            if fact["t"] != "tenant":
+            key = eligibility_key(fact)
+            if key is None:  # not a tenant fact
                 applied.append(fact)
                 continue
-            key = tuple(_key(fact[field]) for field in ELIGIBILITY_FIELDS)
             paths = self.decided.get(key)
             if paths is None:
                 if key not in self._deciding:  # the first of its kind records what the rules decide
