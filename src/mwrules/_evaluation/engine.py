@@ -208,6 +208,8 @@ class Session:
         self._derived = 0
         #: While facts run apart (see :meth:`CompiledRuleset.run`): the facts the firing now running derived
         self.deriving: list[Fact] | None = None
+        #: While known firings run before their group's batch: the facts they derive, sent with the batch
+        self.collecting: list[Fact] | None = None
 
     def assert_fact(self, fact: Fact, kept: Mapping[str, Any] | None = None) -> None:
         """Add a derived fact; the rules it matches join the agenda.
@@ -225,6 +227,11 @@ class Session:
         self.facts[fact_id] = fact
         if self.deriving is not None:
             self.deriving.append(fact)
+        if self.collecting is not None:  # sent with the batch of its group (see CompiledRuleset.run)
+            if kept is not None:
+                fact.update(kept)
+            self.collecting.append(fact)
+            return
         code, _ = _dre.assert_fact(self._handle, _encode(fact if kept is not None else _for_engine(fact)))
         if kept is not None:
             fact.update(kept)
@@ -312,8 +319,8 @@ class CompiledRuleset:
         keys (they read nothing else of them). Once a group has run, a fact
         of a later group whose key is known is not sent to the engine: the
         rules that fired on the first fact with that key fire on it, their
-        actions run as the engine would have run them (their derived facts
-        go to the engine), and the trace is the same.
+        actions run as the engine would have run them (the facts they
+        derive go to the engine with the group), and the trace is the same.
         """
         with _lock:
             handle = self._current_handle()
@@ -359,7 +366,8 @@ class CompiledRuleset:
 
         With *made_by*, the facts each firing derived are appended to it.
         *known* are firings (rule, the one fact it matches, not in *batch*)
-        that are run first, as if the engine had fired them.
+        that are run first, as if the engine had fired them: the facts they
+        derive go to the engine with *batch*.
         """
         sid = session.sid
         ids = _FACT_IDS.first(len(batch) + 1)
@@ -367,9 +375,17 @@ class CompiledRuleset:
             fact["id"] = fact_id
             fact["sid"] = sid
             session.facts[fact_id] = fact
+        derived: list[Fact] = []
+        if known:  # their actions run first; the facts they derive go with the batch, as if asserted by them
+            session.collecting = derived
+            try:
+                for rule_name, fact in known:
+                    self._fire(session, self._names[rule_name], {sys.intern(self._alone[rule_name]): fact}, made_by)
+            finally:
+                session.collecting = None
         start = {"t": _START, "id": ids[-1], "sid": sid}
         try:
-            code, state_offset = _dre.assert_facts(handle, _encode([start, *map(_for_engine, batch)]))
+            code, state_offset = _dre.assert_facts(handle, _encode([start, *map(_for_engine, batch + derived)]))
         except (_dre.error, MemoryError) as error:
             # What the engine kept of a refused batch is unknown: never use
             # this engine ruleset again (deleting its session could crash).
@@ -379,21 +395,28 @@ class CompiledRuleset:
         try:
             # Run the agenda even when the batch was refused: deleting a
             # session with pending activations crashes the process.
-            self._drain(session, handle, state_offset, made_by, known)
+            self._drain(session, handle, state_offset, made_by)
             if code != _ENGINE_OK:
                 msg = f"the engine refused the facts of this evaluation (code {code})"
                 raise EvaluationError(msg)
         finally:
             _dre.delete_state(handle, sid)
 
-    def _drain(
-        self,
-        session: Session,
-        handle: int,
-        state_offset: int,
-        made_by: list[list[Fact]] | None,
-        known: Sequence[tuple[str, Fact]] = (),
+    def _fire(
+        self, session: Session, rule_name: str, matched: dict[str, Fact], made_by: list[list[Fact]] | None
     ) -> None:
+        """Run *rule_name*'s action on *matched* as if the engine had fired it (see :meth:`run`'s *alike*)."""
+        action = self._actions[rule_name]
+        if made_by is None:
+            session.firings.append(Firing(rule_name, matched, action(session, matched)))
+            return
+        derived: list[Fact] = []
+        session.deriving = derived
+        session.firings.append(Firing(rule_name, matched, action(session, matched)))
+        session.deriving = None
+        made_by.append(derived)
+
+    def _drain(self, session: Session, handle: int, state_offset: int, made_by: list[list[Fact]] | None) -> None:
         result = _dre.start_action_for_state(handle, state_offset)
         if not result:
             return
@@ -407,29 +430,24 @@ class CompiledRuleset:
         )
         made = None if made_by is None else made_by.append
         names, alone, intern = self._names, self._alone, sys.intern
-
-        def fire(rule_name: str, matched: dict[str, Fact]) -> None:
-            if made is None:
-                record(Firing(rule_name, matched, actions[rule_name](session, matched)))
-            else:  # a group run apart: which facts each firing derives
-                derived: list[Fact] = []
-                session.deriving = derived
-                record(Firing(rule_name, matched, actions[rule_name](session, matched)))
-                session.deriving = None
-                made(derived)
-
         try:
             while message:
                 # The rule's own name and interned aliases, not decoded copies: the firings
                 # outlive the run (the trace is built from them), thousands of them
                 rule_name, ids = _read(message, alone)
                 if rule_name == _START:
-                    # The session's first action: the known firings run in it, so that the
-                    # facts they derive are asserted as an action's are
-                    for rule, fact in known:
-                        fire(names[rule], {intern(alone[rule]): fact})
-                else:
-                    fire(names[rule_name], {intern(alias): facts[fact_id] for alias, fact_id in ids.items()})
+                    message = complete(handle, state_offset)
+                    continue
+                rule_name = names[rule_name]
+                matched = {intern(alias): facts[fact_id] for alias, fact_id in ids.items()}
+                if made is None:
+                    record(Firing(rule_name, matched, actions[rule_name](session, matched)))
+                else:  # a group run apart: which facts each firing derives
+                    derived: list[Fact] = []
+                    session.deriving = derived
+                    record(Firing(rule_name, matched, actions[rule_name](session, matched)))
+                    session.deriving = None
+                    made(derived)
                 message = complete(handle, state_offset)
         except BaseException:
             # Leave the engine consistent, and drain what is left so that the
