@@ -18,7 +18,7 @@ from mwrules import codes
 from mwrules import strategies as mst
 from mwrules._evaluation import engine as _engine
 from mwrules._evaluation import evaluate as _evaluate
-from mwrules._input.customers import ELIGIBILITY_FIELDS
+from mwrules._input.tenant_facts import ELIGIBILITY_FIELDS
 from mwrules._output.json import verdict_from_json, verdict_to_json
 from mwrules._output.plan_report import plan_to_text
 from mwrules._rulesets.versions import select_ruleset

@@ -20,9 +20,10 @@ from typing import Any
 
 from .._evaluation import engine as _engine
 from .._input import documents as _documents
-from .._input.customers import customer_facts, customers_to_document, eligibility_key
+from .._input.customers import customers_to_document
 from .._input.documents import child
 from .._input.partner import choose_for, choose_ruleset, load_partner, plain_partner_object, read_document
+from .._input.tenant_facts import customer_facts, eligibility_key
 from .._rulesets.versions import RulesetChoice
 from .._rulesets.vocabulary import engine_units
 from ..errors import EvaluationError, InputError, NearMisses, did_you_mean

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from .._input.customers import eligible_fact
+from .._input.tenant_facts import eligible_fact
 from ..ruleset import MetricSpec
 from . import engine as _engine
 from .patterns import _in_band, _not_in_band, _share_reached, _share_short
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 class _CustomerRules:
     """The rules that measure a metric from customer data (stages 1 to 3; see :mod:`.stages`).
 
-    Tenant facts come from :func:`mwrules._input.customers.customer_facts`. Each
+    Tenant facts come from :func:`mwrules._input.tenant_facts.customer_facts`. Each
     counted firing keeps its tenant's contribution in ``session.scratch``
     under the path and metric, and ``measure:`` adds them up.
     """
@@ -108,7 +108,7 @@ class _CustomerRules:
             # what the later rules decide on; the tenant fact keeps the rest (the trace reads it there)
             session.assert_fact(eligible_fact(tenant, path_id), {"_tenant_fact": tenant})
             recorded = tenant.get("_eligible_paths")
-            if recorded is not None:  # a timeline keeps the decision (see customers.Eligibility)
+            if recorded is not None:  # a timeline keeps the decision (see tenant_facts.Eligibility)
                 recorded.append(path_id)
             label = _tenant_label(session, tenant)
             label["path"] = path_id

@@ -42,8 +42,9 @@ import attrs
 from .. import codes
 from .._evaluation.evaluate import evaluate_with
 from .._input import documents as _documents
-from .._input.customers import Eligibility, UsageMonths, day_month, month_index, month_text
+from .._input.customers import day_month, month_index, month_text
 from .._input.partner import read_document
+from .._input.tenant_facts import Eligibility, UsageMonths
 from .._rulesets.versions import RulesetChoice
 from ..errors import InputError, Problem
 from ..limits import DEFAULT_LIMITS, Limits
@@ -228,7 +229,7 @@ class _Builder:
         proportion to the customer data. And a tenant-month measured as M
         is not decided again as the month M + months_back is compared with:
         the rules' eligibility of its facts is kept (see
-        :class:`~mwrules._input.customers.Eligibility`).
+        :class:`~mwrules._input.tenant_facts.Eligibility`).
         """
         self.evaluations += 1
         period = self.periods[index]
