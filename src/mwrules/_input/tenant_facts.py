@@ -93,11 +93,14 @@ class UsageMonths:
 ELIGIBILITY_FIELDS = ("group", "measured", "seats", "before")
 
 
-def eligibility_key(fact: Mapping[str, Any]) -> tuple[Any, ...] | None:
+def eligibility_key(fact: dict[str, Any]) -> tuple[Any, ...] | None:
     """What the eligible rules read of a tenant fact (see :data:`ELIGIBILITY_FIELDS`); None for another fact."""
     if fact["t"] != "tenant":
         return None
-    return tuple(_key(fact[field]) for field in ELIGIBILITY_FIELDS)
+    key: tuple[Any, ...] | None = fact.get("_eligibility")  # made once per fact
+    if key is None:
+        key = fact["_eligibility"] = tuple(_key(fact[field]) for field in ELIGIBILITY_FIELDS)
+    return key
 
 
 def eligible_fact(tenant: Mapping[str, Any], path_id: str) -> dict[str, Any]:
