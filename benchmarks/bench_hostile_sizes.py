@@ -5,9 +5,11 @@ Run: python benchmarks/bench_hostile_sizes.py [--repeat N] [--only usage|timelin
 Issue 24's bar: any input under 1 MB in under 2 s and 200 MiB. For each
 shape the script writes the input, runs the ``mwrules`` command on it in a
 child process (as the command line runs it) and prints its wall time, its
-CPU time (steadier on a busy machine: the bar is read against it) and the
-child's peak memory, beside a plain-Python baseline of the same work in
-this process where one makes sense:
+CPU time (its workers' too; steadier on a busy machine: the bar is read
+against it, and about 0.3 s of it is starting the command) and the child's
+peak memory, beside a plain-Python baseline of the same work in this
+process where one makes sense (the tests' plain readings, written to be
+read, not to be fast):
 
 - ``usage``: 16,000 tenants, one usage row each, in a Partner Center usage
   download (773 KB), evaluated in one step (``evaluate --usage``). Baseline:
