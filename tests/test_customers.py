@@ -18,6 +18,7 @@ from mwrules import codes
 from mwrules import strategies as mst
 from mwrules._evaluation import engine as _engine
 from mwrules._evaluation import evaluate as _evaluate
+from mwrules._input.tenant_facts import ELIGIBILITY_FIELDS
 from mwrules._output.json import verdict_from_json, verdict_to_json
 from mwrules._output.plan_report import plan_to_text
 from mwrules._rulesets.versions import select_ruleset
@@ -213,6 +214,87 @@ def test_an_eligible_fact_links_to_its_tenant_fact_instead_of_copying_its_python
     eligible = [fact for fact in asserted if fact["t"] == "eligible"]
     assert eligible
     assert all([key for key in fact if key.startswith("_")] == ["_tenant_fact"] for fact in eligible)
+
+
+def alike_tenants(count: int) -> dict[str, Any]:
+    """*count* tenants in three kinds, alike in their seats within a kind, and unlike in their active users."""
+    kinds = [("CPOR", 350, "2023-01-01"), ("CSP", 40, "2026-03-15"), ("DPOR", 800, "2023-01-01")]
+    customers = []
+    for number in range(count):
+        kind, seats, since = kinds[number % 3]
+        rows = [row("2026-10", "Teams", seats, number % seats), row("2025-10", "Teams", seats // 2, 1)]
+        customers.append(customer(f"t{number}", kind=kind, since=since, rows=rows))
+    return partner(*customers)
+
+
+def test_tenants_alike_in_what_the_eligible_rules_read_give_the_trace_of_each_decided_alone():
+    """A tenant fact whose eligibility a fact alike decided in an earlier group gives the same verdict and trace."""
+    document = alike_tenants(12)
+    kept = _evaluate.TENANT_FACTS_AT_ONCE
+    try:
+        _evaluate.TENANT_FACTS_AT_ONCE = 10**9
+        together = verdict_to_json(mwrules.evaluate(document))
+        _evaluate.TENANT_FACTS_AT_ONCE = 2
+        apart = verdict_to_json(mwrules.evaluate(document))
+    finally:
+        _evaluate.TENANT_FACTS_AT_ONCE = kept
+
+    assert any(step["rule"].startswith("eligible") for step in together["trace"])
+    assert together == apart
+
+
+def test_tenant_facts_alike_in_what_the_eligible_rules_read_reach_the_engine_once_past_the_first_group(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    """3,000 tenants of three kinds: past the first group of tenant facts, the engine is not asked again."""
+    sent: list[int] = []
+    encode = _engine._encode
+
+    def counting(value: Any) -> str:
+        message = encode(value)
+        sent.append(message.count('"t":"tenant"'))
+        return message
+
+    monkeypatch.setattr(_engine, "_encode", counting)
+
+    document = alike_tenants(3000)
+    verdict = mwrules.evaluate(document)
+
+    assert measures(verdict) == plain_measures(mwrules.load_partner(document).customers or (), AS_OF)
+    assert sum(sent) <= _evaluate.TENANT_FACTS_AT_ONCE
+
+
+def fields_read(pattern: object) -> set[str]:
+    """The fields of its fact that a durable_rules pattern reads: its keys not named $..., and what $m names."""
+    if isinstance(pattern, list):
+        return set().union(*(fields_read(item) for item in pattern))
+    if not isinstance(pattern, dict):
+        return set()
+    found = set()
+    for key, value in pattern.items():
+        if key == "$m":
+            found.add(value)
+        elif not key.startswith("$"):
+            found.add(key)
+        found |= fields_read(value)
+    return found
+
+
+@pytest.mark.parametrize("version", ["2023-06", "2026-01"])
+def test_the_rules_on_a_tenant_fact_read_only_what_a_timeline_keeps_their_decision_by(version: str):
+    """A timeline reuses the eligibility of tenant facts alike in ELIGIBILITY_FIELDS: no rule on them reads more."""
+    rules = _evaluate.compiled_rules(select_ruleset(f"modern-work@{version}").ruleset).engine_for(True).rules
+    on_tenants = [
+        (rule.name, fields_read(pattern))
+        for rule in rules
+        for alias_pattern in rule.when["all"]
+        for pattern in alias_pattern.values()
+        if {"t": "tenant"} in pattern.get("$and", [pattern])
+    ]
+
+    assert on_tenants
+    assert all(name.startswith("eligible") for name, _ in on_tenants)
+    assert all(read <= {"t", *ELIGIBILITY_FIELDS} for _, read in on_tenants), on_tenants
 
 
 # Examples ----------------------------------------------------------------------------

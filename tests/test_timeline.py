@@ -661,3 +661,85 @@ def test_plan_by_a_day_past_the_last_day_names_by_and_as_of(tmp_path, capsys):
     err = capsys.readouterr().err
     assert f"$.as_of: {codes.DATE_RANGE} 9999-06-01 is outside" in err
     assert f"by: {codes.DATE_RANGE} 9999-12-31 is outside" in err
+
+
+def wandering_customers(months: list[str], *, seed: int = 11) -> list[dict[str, object]]:
+    """Tenants whose seats cross the bands' edges (smb 11 to 300, enterprise from 301) and whose usage moves.
+
+    They are eligible on one path one month and on the other (or on none, or
+    carried over) the next; associations start inside the range, so some
+    months have a new one; active users cross the deployment share.
+    """
+    rnd = random.Random(seed)  # noqa: S311 - test data, not secrets
+    customers = []
+    for tenant in range(6):
+        usage = []
+        for month in months:
+            paid = rnd.choice([5, 11, 12, 290, 300, 301, 302, 450])
+            usage.append(
+                {"month": month, "workload": "Teams", "paid_seats": paid, "active_users": rnd.randint(0, paid)}
+            )
+        kind = ["CPOR", "DPOR", "CSP"][tenant % 3]
+        since = f"{2025 + tenant % 3}-{1 + 2 * tenant:02d}-10"
+        customers.append({"tenant": f"t{tenant}", "associations": [{"type": kind, "since": since}], "usage": usage})
+    return customers
+
+
+def test_a_timeline_measures_each_month_as_evaluate_does_alone_when_its_month_m_minus_12_was_a_month_m(monkeypatch):
+    """Each month's customer measures in a timeline (which keeps tenant-months' eligibility) equal evaluate()'s."""
+    months = [f"{year}-{month:02d}" for year in range(2025, 2029) for month in range(1, 13)]
+    document = {
+        "partner_id": "p",
+        "people": [{"id": "p1", "certifications": ["MS-700", "MS-102"]}],
+        "customers": wandering_customers(months),
+    }
+    measured: dict[datetime.date, object] = {}
+    measures = timeline_module._measures
+
+    def recording(verdict: mwrules.Verdict, *args: object) -> object:
+        measured[verdict.as_of] = found = measures(verdict, *args)  # type: ignore[arg-type]
+        return found
+
+    monkeypatch.setattr(timeline_module, "_measures", recording)
+
+    mwrules.timeline(document, datetime.date(2026, 2, 1), datetime.date(2028, 11, 30))
+
+    firsts = {day.year * 12 + day.month for day in measured}
+    assert sum(month - 12 in firsts for month in firsts) >= 22  # months whose M-12 was a month M before
+    for day, found in measured.items():
+        alone = mwrules.evaluate({**document, "as_of": str(day)})
+        assert found == measures(alone, mwrules.select_ruleset(as_of=day).ruleset, {}), day
+
+
+def test_a_timeline_decides_a_tenant_months_eligibility_once_not_again_as_the_month_compared(monkeypatch):
+    """A tenant-month measured as M reaches the engine to be decided on once, not again as M-12 a year later."""
+    decided: list[int] = []
+    facts = evaluate_module.customer_facts
+
+    def counting(partner: Partner, *args: object) -> list[dict[str, object]]:
+        found = facts(partner, *args)
+        decided.append(sum(fact["t"] == "tenant" for fact in found))
+        return found
+
+    monkeypatch.setattr(evaluate_module, "customer_facts", counting)
+    months = [f"{year}-{month:02d}" for year in range(2024, 2030) for month in range(1, 13)]
+    customers = [
+        {
+            "tenant": f"t{tenant}",
+            "associations": [{"type": "CPOR", "since": "2023-06-01"}],
+            "usage": [
+                {"month": month, "workload": "Teams", "paid_seats": 100 + tenant + index, "active_users": 60}
+                for index, month in enumerate(months)
+            ],
+        }
+        for tenant in range(3)
+    ]
+    document = {"partner_id": "p", "people": [{"id": "p1", "certifications": ["MS-102"]}], "customers": customers}
+
+    mwrules.timeline(document, datetime.date(2026, 1, 1), datetime.date(2028, 12, 31))
+
+    # 36 months, each with a tenant fact per tenant and group (Teams counts in both) for M and for M-12:
+    # 72 per tenant and group if each were decided anew; the M-12 of the last 24 months was an M of the
+    # range; the two full evaluations of the first and the last day decide their own (2 each)
+    groups = len(mwrules.select_ruleset("modern-work@2026-01").ruleset.workload_groups())
+    assert sum(decided) <= (36 + 12 + 2 * 2) * 3 * groups

@@ -85,17 +85,12 @@ def _evaluate_designations(args: argparse.Namespace) -> int:
     from .._evaluation.designations import evaluate_designations
     from .._output.designations_report import designations_table, designations_to_json
 
-    if args.ruleset is not None:
-        return _usage_error("--designations evaluates each designation under its own ruleset: drop --ruleset")
-    if args.trainings or args.usage:
-        return _usage_error("--designations reads a partner document: import the downloads first (mwrules import)")
-    if not args.partner:
-        return _usage_error("evaluate --designations needs a FILE (or several, or a folder)")
     ids = (
         None if args.designations == "all" else [name.strip() for name in args.designations.split(",") if name.strip()]
     )
-    if ids == []:
-        return _usage_error("--designations names no designation: give ids such as security,modern-work, or none")
+    mistake = _designations_mistake(args, ids)
+    if mistake is not None:
+        return _usage_error(mistake)
     if _portfolio.is_portfolio(args.partner, lines=args.lines, output=args.format):
         return _portfolio.run(args, None, _limits(args))
     args.partner = args.partner[0]
@@ -108,6 +103,19 @@ def _evaluate_designations(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     qualified = any(designation.status == "qualified" for designation in result.results)
     return EXIT_UNQUALIFIED if args.fail_unqualified and not qualified else EXIT_OK
+
+
+def _designations_mistake(args: argparse.Namespace, ids: list[str] | None) -> str | None:
+    """What is wrong with an ``evaluate --designations`` command line, if anything."""
+    if args.ruleset is not None:
+        return "--designations evaluates each designation under its own ruleset: drop --ruleset"
+    if args.trainings or args.usage:
+        return "--designations reads a partner document: import the downloads first (mwrules import)"
+    if not args.partner:
+        return "evaluate --designations needs a FILE (or several, or a folder)"
+    if ids == []:
+        return "--designations names no designation: give ids such as security,modern-work, or none"
+    return None
 
 
 def _import(args: argparse.Namespace, ruleset: Ruleset | str | None, limits: Limits) -> tuple[Any, Any]:

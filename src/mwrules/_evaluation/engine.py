@@ -208,6 +208,8 @@ class Session:
         self._derived = 0
         #: While facts run apart (see :meth:`CompiledRuleset.run`): the facts the firing now running derived
         self.deriving: list[Fact] | None = None
+        #: While known firings run before their group's batch: the facts they derive, sent with the batch
+        self.collecting: list[Fact] | None = None
 
     def assert_fact(self, fact: Fact, kept: Mapping[str, Any] | None = None) -> None:
         """Add a derived fact; the rules it matches join the agenda.
@@ -225,6 +227,11 @@ class Session:
         self.facts[fact_id] = fact
         if self.deriving is not None:
             self.deriving.append(fact)
+        if self.collecting is not None:  # sent with the batch of its group (see CompiledRuleset.run)
+            if kept is not None:
+                fact.update(kept)
+            self.collecting.append(fact)
+            return
         code, _ = _dre.assert_fact(self._handle, _encode(fact if kept is not None else _for_engine(fact)))
         if kept is not None:
             fact.update(kept)
@@ -291,6 +298,7 @@ class CompiledRuleset:
         prepare: Callable[[Session], None] | None = None,
         *,
         apart: Iterable[Sequence[Fact]] = (),
+        alike: Callable[[Fact], Any] | None = None,
     ) -> Session:
         """Assert *facts* in one batch, fire rules until none is left, return the session.
 
@@ -305,6 +313,14 @@ class CompiledRuleset:
         on facts derived from them, matches one fact, and its derived facts
         are matched only at a later priority. Priorities above theirs run
         on *facts*.
+
+        *alike* gives a fact of the groups a key such that the rules that
+        match facts of the groups directly decide alike on facts with equal
+        keys (they read nothing else of them). Once a group has run, a fact
+        of a later group whose key is known is not sent to the engine: the
+        rules that fired on the first fact with that key fire on it, their
+        actions run as the engine would have run them (the facts they
+        derive go to the engine with the group), and the trace is the same.
         """
         with _lock:
             handle = self._current_handle()
@@ -315,12 +331,19 @@ class CompiledRuleset:
             place: dict[int, int] = {}
             made_by: list[list[Fact]] = []  # beside each firing of the groups: the facts it derived
             held = []  # the groups' facts stay alive while place holds their id()
+            fired_on: dict[Any, list[str]] = {}  # with alike: a key -> the rules that fired on its first fact
             for group in apart:
                 batch = list(group)
                 held.append(batch)
                 for fact in batch:
                     place[id(fact)] = len(place)
-                self._run_batch(session, handle, batch, made_by)
+                known: list[tuple[str, Fact]] = []
+                if alike is not None:
+                    batch, known = _known_firings(batch, alike, fired_on)
+                first = len(session.firings)
+                self._run_batch(session, handle, batch, made_by, known)
+                if alike is not None:
+                    _learn(batch, session.firings[first:], alike, fired_on, self._alone)
                 session.facts.clear()  # its engine session is gone; the firings keep what they matched
             apart_firings = session.firings[:]
             if apart_firings:
@@ -331,10 +354,20 @@ class CompiledRuleset:
                 session.firings[:] = _placed(session.firings, len(apart_firings), self._order)
             return session
 
-    def _run_batch(self, session: Session, handle: int, batch: list[Fact], made_by: list[list[Fact]] | None) -> None:
+    def _run_batch(
+        self,
+        session: Session,
+        handle: int,
+        batch: list[Fact],
+        made_by: list[list[Fact]] | None,
+        known: Sequence[tuple[str, Fact]] = (),
+    ) -> None:
         """Assert *batch* in a new engine session, drain its agenda, and delete the engine session.
 
         With *made_by*, the facts each firing derived are appended to it.
+        *known* are firings (rule, the one fact it matches, not in *batch*)
+        that are run first, as if the engine had fired them: the facts they
+        derive go to the engine with *batch*.
         """
         sid = session.sid
         ids = _FACT_IDS.first(len(batch) + 1)
@@ -342,9 +375,17 @@ class CompiledRuleset:
             fact["id"] = fact_id
             fact["sid"] = sid
             session.facts[fact_id] = fact
+        derived: list[Fact] = []
+        if known:  # their actions run first; the facts they derive go with the batch, as if asserted by them
+            session.collecting = derived
+            try:
+                for rule_name, fact in known:
+                    self._fire(session, self._names[rule_name], {sys.intern(self._alone[rule_name]): fact}, made_by)
+            finally:
+                session.collecting = None
         start = {"t": _START, "id": ids[-1], "sid": sid}
         try:
-            code, state_offset = _dre.assert_facts(handle, _encode([start, *map(_for_engine, batch)]))
+            code, state_offset = _dre.assert_facts(handle, _encode([start, *map(_for_engine, batch + derived)]))
         except (_dre.error, MemoryError) as error:
             # What the engine kept of a refused batch is unknown: never use
             # this engine ruleset again (deleting its session could crash).
@@ -360,6 +401,20 @@ class CompiledRuleset:
                 raise EvaluationError(msg)
         finally:
             _dre.delete_state(handle, sid)
+
+    def _fire(
+        self, session: Session, rule_name: str, matched: dict[str, Fact], made_by: list[list[Fact]] | None
+    ) -> None:
+        """Run *rule_name*'s action on *matched* as if the engine had fired it (see :meth:`run`'s *alike*)."""
+        action = self._actions[rule_name]
+        if made_by is None:
+            session.firings.append(Firing(rule_name, matched, action(session, matched)))
+            return
+        derived: list[Fact] = []
+        session.deriving = derived
+        session.firings.append(Firing(rule_name, matched, action(session, matched)))
+        session.deriving = None
+        made_by.append(derived)
 
     def _drain(self, session: Session, handle: int, state_offset: int, made_by: list[list[Fact]] | None) -> None:
         result = _dre.start_action_for_state(handle, state_offset)
@@ -400,6 +455,45 @@ class CompiledRuleset:
             _dre.abandon_action(handle, state_offset)
             _discard_pending(handle, state_offset)
             raise
+
+
+def _known_firings(
+    batch: list[Fact], alike: Callable[[Fact], Any], fired_on: Mapping[Any, list[str]]
+) -> tuple[list[Fact], list[tuple[str, Fact]]]:
+    """The facts of *batch* to send to the engine, and the firings known for the others (see CompiledRuleset.run)."""
+    sent: list[Fact] = []
+    known: list[tuple[str, Fact]] = []
+    for fact in batch:
+        key = alike(fact)
+        rules = None if key is None else fired_on.get(key)
+        if rules is None:
+            sent.append(fact)
+        else:
+            known += [(rule, fact) for rule in rules]
+    return sent, known
+
+
+def _learn(
+    sent: Sequence[Fact],
+    firings: Sequence[Firing],
+    alike: Callable[[Fact], Any],
+    fired_on: dict[Any, list[str]],
+    alone: Mapping[str, str],
+) -> None:
+    """Keep, per key of the facts a group sent, the rules that fired on its first fact with that key."""
+    learnt: dict[int, list[str]] = {}  # id() of the first fact sent with a key new to fired_on -> its rules
+    for fact in sent:
+        key = alike(fact)
+        if key is not None and key not in fired_on:
+            fired_on[key] = learnt[id(fact)] = []
+    for firing in firings:
+        for fact in firing.matched.values():
+            rules = learnt.get(id(fact))
+            if rules is not None:
+                if firing.rule not in alone:
+                    msg = f"{firing.rule} matched more than one fact run apart; such a rule must match one"
+                    raise EvaluationError(msg)
+                rules.append(firing.rule)
 
 
 def _placed(firings: list[Firing], apart: int, order: Mapping[str, tuple[int, int]]) -> list[Firing]:

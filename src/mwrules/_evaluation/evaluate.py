@@ -22,10 +22,11 @@ import attrs
 
 from .._evaluation import engine as _engine
 from .._input import documents as _documents
-from .._input.customers import customer_facts, customers_to_document
+from .._input.customers import customers_to_document
 from .._input.documents import child
 from .._input.partner import choose_for, choose_ruleset, load_partner, plain_partner_object, read_document
 from .._input.sections import metrics_for, unread_sections
+from .._input.tenant_facts import customer_facts, eligibility_key
 from .._rulesets.shipped_names import elsewhere
 from .._rulesets.versions import RulesetChoice
 from .._rulesets.vocabulary import engine_units
@@ -42,6 +43,7 @@ from .compile import CompiledRules, compile_ruleset
 #: fact never join it with another, so they run a group at a time, each
 #: group in an engine session of its own (see CompiledRuleset.run).
 TENANT_FACTS_AT_ONCE = 1000
+_TENANT_KINDS = frozenset({"tenant", "eligible"})
 #: How many compiled rulesets are kept; the least recently used is released
 #: beyond that (a service that loads a ruleset per request must not grow).
 COMPILED_RULESETS_KEPT = 16
@@ -211,9 +213,10 @@ def _evaluate_with(partner: Partner, choice: RulesetChoice) -> Verdict:
     facts, warnings = _facts(partner, compiled, as_of)
     # Tenant facts go to the engine a group at a time (see CompiledRuleset.run):
     # it keeps about 10 KB per live fact, and slows down as they accumulate
-    tenants = [fact for fact in facts if fact["t"] == "tenant"]
+    # (with them, the eligible facts of tenants already decided in a timeline)
+    tenants = [fact for fact in facts if fact["t"] in _TENANT_KINDS]
     if tenants:
-        facts = [fact for fact in facts if fact["t"] != "tenant"]
+        facts = [fact for fact in facts if fact["t"] not in _TENANT_KINDS]
     groups = [tenants[start : start + TENANT_FACTS_AT_ONCE] for start in range(0, len(tenants), TENANT_FACTS_AT_ONCE)]
 
     def prepare_session(session: _engine.Session) -> None:
@@ -225,7 +228,9 @@ def _evaluate_with(partner: Partner, choice: RulesetChoice) -> Verdict:
             customers=partner.customers or (),
         )
 
-    session = compiled.engine_for(partner.customers is not None).run(facts, prepare_session, apart=groups)
+    # Tenant facts alike in what the eligible rules read are decided once (see CompiledRuleset.run)
+    rules = compiled.engine_for(partner.customers is not None)
+    session = rules.run(facts, prepare_session, apart=groups, alike=eligibility_key)
     if "verdict" not in session.scratch:
         msg = f"the rules of {ruleset} reached no verdict; fired: {[f.rule for f in session.firings]}"
         raise EvaluationError(msg)

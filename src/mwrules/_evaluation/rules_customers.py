@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from .._input.tenant_facts import eligible_fact
 from ..ruleset import MetricSpec
 from . import engine as _engine
 from .patterns import _in_band, _not_in_band, _share_reached, _share_short
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
 class _CustomerRules:
     """The rules that measure a metric from customer data (stages 1 to 3; see :mod:`.stages`).
 
-    Tenant facts come from :func:`mwrules._input.customers.customer_facts`. Each
+    Tenant facts come from :func:`mwrules._input.tenant_facts.customer_facts`. Each
     counted firing keeps its tenant's contribution in ``session.scratch``
     under the path and metric, and ``measure:`` adds them up.
     """
@@ -105,10 +106,10 @@ class _CustomerRules:
         def eligible(session: _engine.Session, matched: Mapping[str, _engine.Fact]) -> dict[str, Any]:
             tenant = matched["tenant"]
             # what the later rules decide on; the tenant fact keeps the rest (the trace reads it there)
-            fact = {key: value for key, value in tenant.items() if key not in _NOT_REPEATED and key[0] != "_"}
-            fact["t"] = "eligible"
-            fact["path"] = path_id
-            session.assert_fact(fact, {"_tenant_fact": tenant})
+            session.assert_fact(eligible_fact(tenant, path_id), {"_tenant_fact": tenant})
+            recorded = tenant.get("_eligible_paths")
+            if recorded is not None:  # a timeline keeps the decision (see tenant_facts.Eligibility)
+                recorded.append(path_id)
             label = _tenant_label(session, tenant)
             label["path"] = path_id
             return label
@@ -292,13 +293,6 @@ class _CustomerRules:
             STAGE_MEASURE,
             measure,
         )
-
-
-# What an eligible fact does not repeat of its tenant fact: the engine's own
-# keys, what only the eligible rules decide on, and what stays in Python
-# (fields named _...: the trace reads them on the tenant fact). A smaller fact
-# is a cheaper message for every later firing.
-_NOT_REPEATED = frozenset({"id", "sid", "t", "seats", "before"})
 
 
 def _tally(session: _engine.Session, path_id: str, metric_id: str, option: str | None) -> list[int]:

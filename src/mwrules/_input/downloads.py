@@ -157,7 +157,7 @@ class Download:
             if reader.line_num > last + 1:
                 raise QuotedLineBreak(last + 2, reader.line_num + 1)  # the header is line 1
             last = reader.line_num
-            if any(value.strip() for value in values):
+            if "".join(values).strip():  # some value is not blank
                 yield last + 1, values
 
 

@@ -23,9 +23,9 @@ import attrs
 from .. import codes
 from .._evaluation.evaluate import checked, evaluate_with, prepare
 from .._input import documents as _documents
-from .._input.customers import customer_facts
 from .._input.partner import declared_as_of, on_date
 from .._input.sections import metrics_for, with_metrics
+from .._input.tenant_facts import customer_facts
 from .._rulesets.versions import RulesetChoice
 from ..errors import EvaluationError, InputError, Problem, did_you_mean
 from ..limits import DEFAULT_LIMITS, Limits

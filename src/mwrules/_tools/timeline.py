@@ -42,9 +42,10 @@ import attrs
 from .. import codes
 from .._evaluation.evaluate import evaluate_with
 from .._input import documents as _documents
-from .._input.customers import UsageMonths, day_month, month_index, month_text
+from .._input.customers import day_month, month_index, month_text
 from .._input.partner import read_document
 from .._input.sections import metrics_for, with_metrics
+from .._input.tenant_facts import Eligibility, UsageMonths
 from .._rulesets.versions import RulesetChoice
 from ..errors import InputError, Problem
 from ..limits import DEFAULT_LIMITS, Limits
@@ -208,6 +209,8 @@ class _Builder:
         #: (period index, month) and the measures of its customer data, as metrics (see :meth:`evaluate`)
         self.measured: tuple[tuple[int, int] | None, Mapping[str, Mapping[str, Any]]] = (None, {})
         self.usage_months: dict[int, UsageMonths] = {}
+        #: per period, the eligibility of the tenant facts measured so far (see :meth:`evaluate`)
+        self.eligibility: dict[int, Eligibility] = {}
 
     def uses_months(self, period: _Period) -> bool:
         """Whether the customer data measures a metric of *period* (the month then matters)."""
@@ -224,7 +227,10 @@ class _Builder:
         With *people*, the customer data is measured once per month: the
         month's later evaluations take the measures of its first as given
         metrics, so that a change of certifications costs nothing in
-        proportion to the customer data.
+        proportion to the customer data. And a tenant-month measured as M
+        is not decided again as the month M + months_back is compared with:
+        the rules' eligibility of its facts is kept (see
+        :class:`~mwrules._input.tenant_facts.Eligibility`).
         """
         self.evaluations += 1
         period = self.periods[index]
@@ -239,7 +245,11 @@ class _Builder:
             partner = attrs.evolve(with_metrics(partner, period.ruleset.id, self.measured[1]), customers=None)
         elif month is not None:
             partner = attrs.evolve(partner, customers=self.usage(index).measured_on(period.ruleset, day))
-        verdict = _verdict_on(partner, period.ruleset, period.reason, day)
+        if partner.customers is not None:
+            with self.eligibility.setdefault(index, Eligibility()).reused():
+                verdict = _verdict_on(partner, period.ruleset, period.reason, day)
+        else:
+            verdict = _verdict_on(partner, period.ruleset, period.reason, day)
         if month is not None and self.measured[0] != month:
             self.measured = (month, _measures(verdict, period.ruleset, metrics_for(partner, period.ruleset.id)[0]))
         # Its trace would keep the engine's firings alive for as long as the piece (a segment

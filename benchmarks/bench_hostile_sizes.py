@@ -1,0 +1,234 @@
+"""The shapes under 1 MB that took longest in issue 24's hostile runs, each in a fresh process.
+
+Run: python benchmarks/bench_hostile_sizes.py [--repeat N] [--only usage|timeline|plan|portfolio]
+
+Issue 24's bar: any input under 1 MB in under 2 s and 200 MiB. For each
+shape the script writes the input, runs the ``mwrules`` command on it in a
+child process (as the command line runs it) and prints its wall time, its
+CPU time (its workers' too; steadier on a busy machine: the bar is read
+against it, and about 0.3 s of it is starting the command) and the child's
+peak memory, beside a plain-Python baseline of the same work in this
+process where one makes sense (the tests' plain readings, written to be
+read, not to be fast):
+
+- ``usage``: 16,000 tenants, one usage row each, in a Partner Center usage
+  download (773 KB), evaluated in one step (``evaluate --usage``). Baseline:
+  ``csv.DictReader`` over the file and the tests' plain reading of the
+  customer measures (tests/test_customers.py) on the same tenants.
+- ``timeline``: 90 tenants with a usage row in each of 120 months (0.9 MB of
+  JSON), ``timeline`` over the ten years 2026 to 2035 (under Modern Work
+  2026-01). Baseline: the plain reading of the measures on the first day of
+  each of the 120 months.
+- ``plan``: the same partner, ``plan --by`` ten years after its ``as_of``
+  (the plan's changes come from the same timeline).
+- ``portfolio``: 4,300 one-person partners as 1 MB of JSON Lines
+  (``evaluate - --lines``). Baseline: tests/plain_scorer.py on each.
+
+The machines are shared and noisy: each figure is the median of the runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime
+import json
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import mwrules  # noqa: E402
+from mwrules._rulesets.versions import select_ruleset  # noqa: E402
+
+
+# The child: the command's wall time, its CPU time and peak memory (its workers' too), as `/usr/bin/time` gives them
+_CHILD = """
+import resource, sys, time
+start = time.perf_counter()
+from mwrules.cli import main
+status = main(sys.argv[1:])
+took = time.perf_counter() - start
+usage, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+cpu = usage.ru_utime + usage.ru_stime + workers.ru_utime + workers.ru_stime
+print(took, cpu, max(usage.ru_maxrss, workers.ru_maxrss) / 1024, status, file=sys.stderr)
+"""
+
+TIMELINE_FROM, TIMELINE_TO = datetime.date(2026, 1, 1), datetime.date(2035, 12, 31)
+
+
+def usage_download(tenants: int = 16_000) -> str:
+    """A Partner Center usage download of *tenants* tenants, one row each in month M of 2026-11-28."""
+    header = "CustomerTenantId,CustomerName,WorkloadName,MonthlyActiveUsers,PaidAvailableUnits,DateAssociated,"
+    lines = [header + "PartnerAttributionType,Date"]
+    lines += [f"t{n},N,Teams,{n % 1000},{300 + n % 1000},2024-03-15,CPOR,2026-10-01" for n in range(tenants)]
+    return "\n".join(lines) + "\n"
+
+
+def ten_years(tenants: int = 90, months: int = 120, seed: int = 3) -> dict:
+    """*tenants* tenants with a Teams row in each of *months* months from 2025-01, one association each."""
+    rng = random.Random(seed)
+    customers = []
+    for number in range(tenants):
+        seats = rng.choice([5, 50, 200, 400, 2000])
+        usage = []
+        for offset in range(months):
+            year, month = divmod(2025 * 12 + offset, 12)
+            paid = max(0, seats + rng.randint(-20, 20))
+            row = {"month": f"{year:04d}-{month + 1:02d}", "workload": "Teams", "paid_seats": paid}
+            usage.append({**row, "active_users": rng.randint(0, paid)})
+        kind = rng.choice(["CPOR", "DPOR", "CSP"])
+        since = f"{2024 + number % 10}-{1 + number % 9:02d}-15"
+        customers.append({"tenant": f"t{number}", "associations": [{"type": kind, "since": since}], "usage": usage})
+    people = [{"id": "p1", "certifications": ["MS-700", "MS-102"]}]
+    return {"partner_id": "ten-years", "as_of": str(TIMELINE_FROM), "people": people, "customers": customers}
+
+
+def small_partners(count: int = 4_300, seed: int = 4) -> list[dict]:
+    """*count* one-person partners with their metrics given (about 240 bytes of JSON each)."""
+    rng = random.Random(seed)
+    names = ["MS-700", "MS-102", "MD-102", "SC-300", "AB-900", "MS-900"]
+    return [
+        {
+            "partner_id": f"p{number}",
+            "as_of": "2026-11-28",
+            "people": [{"id": "a", "certifications": [rng.choice(names)]}],
+            "metrics": {
+                "smb": {
+                    "net_customer_adds": rng.randint(0, 12),
+                    "usage_growth": {"cpor": rng.randint(0, 900), "csp": 0},
+                    "deployments": {"cpor": rng.randint(0, 6), "csp": 0},
+                }
+            },
+        }
+        for number in range(count)
+    ]
+
+
+def run_child(*arguments: str, stdin: Path | None = None) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds and peak MiB of ``mwrules ARGUMENTS`` in a fresh process."""
+    with (stdin or Path("/dev/null")).open("rb") as given:
+        child = subprocess.run(
+            [sys.executable, "-c", _CHILD, *arguments],
+            stdin=given,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+    took, cpu, peak, status = child.stderr.split()[-4:]
+    if status not in ("0", "1"):  # 1: not qualified
+        message = f"mwrules {' '.join(arguments)} exited {status}:\n{child.stderr}"
+        raise SystemExit(message)
+    return float(took), float(cpu), float(peak)
+
+
+def seconds(work: Callable[[], object]) -> float:
+    start = time.process_time()
+    work()
+    return time.process_time() - start
+
+
+def plain_usage(path: Path) -> None:
+    from tests.test_customers import plain_measures  # noqa: PLC0415 - the reference reading lives with the tests
+
+    from mwrules.model import Association, Customer, Usage  # noqa: PLC0415
+
+    with path.open(encoding="utf-8-sig", newline="") as file:
+        rows = list(csv.DictReader(file))
+    customers = tuple(
+        Customer(
+            tenant=row["CustomerTenantId"],
+            associations=(Association(row["PartnerAttributionType"], datetime.date(2024, 3, 15)),),
+            usage=(Usage("2026-10", row["WorkloadName"], int(row["PaidAvailableUnits"]), 0),),
+        )
+        for row in rows
+    )
+    plain_measures(customers, datetime.date(2026, 11, 28))
+
+
+def plain_months(document: dict) -> None:
+    from tests.test_customers import plain_measures  # noqa: PLC0415
+
+    customers = mwrules.load_partner(document, select_ruleset("modern-work@2026-01").ruleset).customers or ()
+    for offset in range(120):
+        year, month = divmod(TIMELINE_FROM.year * 12 + offset, 12)
+        plain_measures(customers, datetime.date(year, month + 1, 1))
+
+
+def plain_portfolio(partners: list[dict]) -> None:
+    from tests.plain_scorer import plain_verdict  # noqa: PLC0415
+
+    ruleset = select_ruleset("modern-work@2026-01").ruleset
+    for document in partners:
+        plain_verdict(mwrules.load_partner(document, ruleset), ruleset, datetime.date(2026, 11, 28))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--only", choices=["usage", "timeline", "plan", "portfolio"], action="append")
+    arguments = parser.parse_args()
+    shapes = arguments.only or ["usage", "timeline", "plan", "portfolio"]
+    print("a fresh `mwrules` process per run; bar: under 2 s (CPU) and 200 MiB for an input under 1 MB")
+    print(f"{'shape':>44} {'size':>9} {'wall':>7} {'CPU':>7} {'peak':>9} {'plain Python':>13}")
+    with tempfile.TemporaryDirectory() as folder:
+        usage, partner, book = Path(folder) / "usage.csv", Path(folder) / "ten-years.json", Path(folder) / "book.jsonl"
+        usage.write_text(usage_download())
+        document = ten_years()
+        partner.write_text(json.dumps(document))
+        partners = small_partners()
+        book.write_text("".join(json.dumps(item) + "\n" for item in partners))
+        timeline = ("timeline", str(partner), "--format", "json")
+        runs = {
+            "usage": (
+                "16,000 tenants, usage CSV (evaluate --usage)",
+                usage,
+                ("evaluate", "--usage", str(usage), "--partner-id", "p", "--as-of", "2026-11-28"),
+                None,
+                lambda: plain_usage(usage),
+            ),
+            "timeline": (
+                "90 tenants x 120 months, 10-year timeline",
+                partner,
+                (*timeline, "--from", str(TIMELINE_FROM), "--to", str(TIMELINE_TO)),
+                None,
+                lambda: plain_months(document),
+            ),
+            "plan": (
+                "90 tenants x 120 months, plan --by +10 years",
+                partner,
+                ("plan", str(partner), "--by", str(TIMELINE_TO)),
+                None,
+                lambda: plain_months(document),
+            ),
+            "portfolio": (
+                "4,300 one-person partners, JSON Lines",
+                book,
+                ("evaluate", "-", "--lines", "--format", "jsonl"),
+                book,
+                lambda: plain_portfolio(partners),
+            ),
+        }
+        for shape in shapes:
+            label, path, command, stdin, plain = runs[shape]
+            samples = [run_child(*command, stdin=stdin) for _ in range(arguments.repeat)]
+            took, cpu, peak = (statistics.median(sample[i] for sample in samples) for i in range(3))
+            baseline = statistics.median(seconds(plain) for _ in range(arguments.repeat))
+            size = path.stat().st_size
+            print(
+                f"{label:>44} {size / 1024:>5,.0f} KiB {took:>6.2f}s {cpu:>6.2f}s {peak:>5,.0f} MiB {baseline:>12.3f}s"
+            )
+            sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
