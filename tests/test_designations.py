@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import mwrules
+from mwrules._input import one_pass as _one_pass
 from mwrules._input import partner as _partner_input
 from mwrules._rulesets.versions import shipped_ids
 from mwrules.cli import main
@@ -407,7 +408,7 @@ def test_the_one_pass_build_of_a_document_with_sections_agrees_with_the_full_che
 
     plain = _partner_input._plain_partner(copy.deepcopy(document), ruleset, DEFAULT_LIMITS)
     base = _partner_input._plain_partner(copy.deepcopy(document), ruleset_of(first), DEFAULT_LIMITS)
-    again = None if base is None else _partner_input.plain_partner_again(base, document, ruleset, DEFAULT_LIMITS)
+    again = None if base is None else _one_pass.plain_partner_again(base, document, ruleset, DEFAULT_LIMITS)
 
     for built in (plain, again):
         if built is not None:

@@ -26,6 +26,7 @@ import mwrules
 from mwrules import InputError, RulesetError, Verdict
 from mwrules._evaluation import evaluate as _evaluate
 from mwrules._input import documents as _documents
+from mwrules._input import one_pass as _one_pass
 from mwrules._input import partner as _partner_input
 from mwrules.codes import CODES
 from mwrules.limits import DEFAULT_LIMITS
@@ -264,7 +265,7 @@ def test_hostile_partner_objects_give_a_verdict_or_coded_problems(partner: mwrul
     outcome(lambda: mwrules.evaluate(partner))
 
     ruleset = mwrules.select_ruleset("modern-work@2023-06").ruleset
-    if _partner_input.plain_partner_object(partner, ruleset, DEFAULT_LIMITS) is not None:
+    if _one_pass.plain_partner_object(partner, ruleset, DEFAULT_LIMITS) is not None:
         assert partner == full_checks(_evaluate.as_document(partner), ruleset)
 
 
@@ -277,7 +278,7 @@ def test_valid_partner_objects_take_the_one_pass_check(drawn: tuple[str, mwrules
     version, partner = drawn
     ruleset = mwrules.select_ruleset(f"modern-work@{version}").ruleset
 
-    assert _partner_input.plain_partner_object(partner, ruleset, DEFAULT_LIMITS) == partner
+    assert _one_pass.plain_partner_object(partner, ruleset, DEFAULT_LIMITS) == partner
     assert partner == full_checks(_evaluate.as_document(partner), ruleset)
 
 

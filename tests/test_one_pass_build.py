@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 import mwrules
 from mwrules._evaluation import evaluate as _evaluate
 from mwrules._input import documents as _documents
+from mwrules._input import one_pass as _one_pass
 from mwrules._input import partner as _partner_input
 from mwrules.limits import DEFAULT_LIMITS
 from mwrules.strategies import partner_documents, partners
@@ -80,7 +81,7 @@ def test_valid_partner_objects_of_every_designation_take_the_one_pass_check(desi
     ruleset = ruleset_of(designation)
     partner = data.draw(partners(ruleset=ruleset))
 
-    checked = _partner_input.plain_partner_object(partner, ruleset, DEFAULT_LIMITS)
+    checked = _one_pass.plain_partner_object(partner, ruleset, DEFAULT_LIMITS)
 
     assert checked is not None
     assert typed(checked) == typed(full_checks(_evaluate.as_document(partner), ruleset))
@@ -154,7 +155,7 @@ def test_the_one_pass_check_of_hostile_partner_objects_agrees_with_the_full_chec
         facts=document.get("facts", {}),
     )
 
-    checked = _partner_input.plain_partner_object(partner, ruleset, DEFAULT_LIMITS)
+    checked = _one_pass.plain_partner_object(partner, ruleset, DEFAULT_LIMITS)
 
     if checked is not None:
         assert typed(checked) == typed(full_checks(_evaluate.as_document(partner), ruleset))

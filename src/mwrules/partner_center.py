@@ -58,7 +58,8 @@ from ._input.downloads import (
     people_of,
 )
 from ._input.import_report import ImportReport, SkippedRow, ToAdd
-from ._input.partner import choose_ruleset, identity, load_partner
+from ._input.partner import choose_ruleset, load_partner
+from ._input.text import identity
 from ._output.json import certification_to_json
 from .errors import InputError, NearMisses, Problem, did_you_mean
 from .limits import DEFAULT_LIMITS, Limits

@@ -18,7 +18,8 @@ from typing import Any
 
 from .._input import documents as _documents
 from .._input.documents import child
-from .._input.partner import declared_as_of, load_partner, one_pass, plain_partner_again, read_document
+from .._input.one_pass import one_pass, plain_partner_again
+from .._input.partner import declared_as_of, load_partner, read_document
 from .._input.sections import read_metrics, section_metrics_at
 from .._rulesets.versions import DEFAULT_ID, RulesetChoice, select_ruleset, shipped_family, shipped_ids
 from ..errors import InputError, Problem

@@ -24,7 +24,8 @@ from .._evaluation import engine as _engine
 from .._input import documents as _documents
 from .._input.customers import customers_to_document
 from .._input.documents import child
-from .._input.partner import choose_for, choose_ruleset, load_partner, plain_partner_object, read_document
+from .._input.one_pass import plain_partner_object
+from .._input.partner import choose_for, choose_ruleset, load_partner, read_document
 from .._input.sections import metrics_for, unread_sections
 from .._input.tenant_facts import customer_facts, eligibility_key
 from .._rulesets.shipped_names import elsewhere

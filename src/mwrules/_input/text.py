@@ -1,0 +1,73 @@
+"""Ids and names as text: what a person id or a certification name may hold, and how ids are compared."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import TypeGuard
+
+from .. import codes
+from ..limits import Limits
+
+
+# C0 and C1 control characters, line and paragraph separators, and the
+# text-direction overrides and isolates: an id or a name printed to a terminal
+# must neither move its cursor nor show itself reversed
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def plain_text(value: object, limits: Limits) -> TypeGuard[str]:
+    if type(value) is not str or len(value) > limits.max_text_length:
+        return False
+    if value.isascii():
+        return value.isprintable()  # in ASCII, exactly: no C0 control character and no DEL
+    return CONTROL.search(value) is None and _encodes(value)
+
+
+def _encodes(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate
+        return False
+    return True
+
+
+def text_problem(text: str, limits: Limits) -> tuple[str, str] | None:
+    """What is wrong with *text* as an id or a name, and its code; None if nothing."""
+    if plain_text(text, limits):
+        return None
+    if CONTROL.search(text):
+        return (
+            "control characters (a line break, a tab, an escape, a text-direction override) "
+            "are not allowed in ids and names",
+            codes.INVALID_VALUE,
+        )
+    if len(text) > limits.max_text_length:
+        return f"{len(text):,} characters, more than the limit of {limits.max_text_length:,}", codes.LIMIT
+    if not _encodes(text):
+        return "not valid Unicode text (a lone surrogate)", codes.INVALID_VALUE
+    return None
+
+
+def identity(person_id: str) -> str:
+    """How person ids are compared: as people read them.
+
+    Unicode's compatibility normalisation (``José`` typed or decomposed is one
+    name), invisible format characters (a zero-width space) dropped, then
+    surrounding spaces and case ignored.
+    """
+    if person_id.isascii():
+        return person_id.strip().casefold()
+    normal = "".join(character for character in person_id if not _invisible(character))
+    # NFKC again after case folding: folding can leave a string that is not normalised (U+0390)
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", normal).strip().casefold())
+
+
+# Characters Unicode marks as ignorable in display besides the format
+# characters (Cf): the combining grapheme joiner, Hangul fillers, Mongolian
+# and generic variation selectors, and the unassigned tags block
+_IGNORABLE = re.compile("[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u3164\ufe00-\ufe0f\uffa0\U000e0000-\U000e0fff]")
+
+
+def _invisible(character: str) -> bool:
+    return unicodedata.category(character) == "Cf" or _IGNORABLE.match(character) is not None
