@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import functools
 import itertools
 import json
 import os
@@ -333,7 +334,9 @@ def test_workers_die_with_their_parent(signal_number: int):
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds the workers in /proc")
 def test_ctrl_c_stops_a_batch_with_status_130_and_no_traceback():
     """Ctrl-C (SIGINT to the whole process group, as a terminal sends it) once printed KeyboardInterrupt tracebacks."""
-    with waiting_batch(stderr=subprocess.PIPE, start_new_session=True) as (process, workers):
+    # As at a terminal: a shell that started these tests in the background passes SIGINT on ignored
+    terminal = functools.partial(signal.signal, signal.SIGINT, signal.SIG_DFL)
+    with waiting_batch(stderr=subprocess.PIPE, start_new_session=True, preexec_fn=terminal) as (process, workers):
         os.killpg(process.pid, signal.SIGINT)
         _, error = process.communicate(timeout=60)
 
