@@ -479,3 +479,47 @@ def test_the_limit_option_shows_its_form_in_the_help(capsys):
         main(["import", "--help"])
 
     assert (0, True) == (exited.value.code, "--limit NAME=N" in capsys.readouterr().out)
+
+
+def test_a_repeated_usage_row_names_its_month_and_workload():
+    """A usage row written twice, word for word, is MW206 naming the month and the workload."""
+    row = {"month": "2026-10", "workload": "Intune", "paid_seats": 10, "active_users": 5}
+    customer = {"tenant": "t1", "associations": [{"type": "CPOR", "since": "2024-11-17"}], "usage": [row, row]}
+
+    with pytest.raises(InputError) as caught:
+        mwrules.evaluate({"partner_id": "p", "as_of": "2026-11-28", "customers": [customer]})
+
+    [problem] = caught.value.problems
+    assert ("$.customers[0].usage[1]", codes.DUPLICATE_USAGE) == (problem.where, problem.code)
+    assert problem.message.startswith("a second row for 2026-10 and 'Intune' (the first is row 0;")
+
+
+def test_an_empty_path_says_it_names_no_file():
+    """evaluate("") is MW001 saying an empty path names no file."""
+    with pytest.raises(InputError) as caught:
+        mwrules.evaluate("")
+
+    assert [("$", "cannot read the partner file: an empty path names no file")] == [
+        (problem.where, problem.message) for problem in caught.value.problems
+    ]
+
+
+def test_an_unsupported_yaml_tag_is_a_problem_where_it_is_written(tmp_path: Path):
+    """A YAML tag mwrules does not read is MW006 at the key that holds it."""
+    path = tmp_path / "partner.yaml"
+    path.write_text("partner_id: p\npeople: !foo [a]\n")
+
+    with pytest.raises(InputError) as caught:
+        mwrules.evaluate(path)
+
+    assert [("$.people", 2, "tag !foo is not supported")] == [
+        (problem.where, problem.line, problem.message) for problem in caught.value.problems
+    ]
+
+
+def test_problems_of_a_costs_file_are_said_to_be_in_the_costs():
+    """An error in the costs a plan is given says it is in the costs."""
+    with pytest.raises(InputError) as caught:
+        mwrules.plan({"partner_id": "p", "as_of": "2026-11-28"}, costs={"nonsense_unit": 3})
+
+    assert str(caught.value).startswith("1 problem(s) in the costs:\n")
