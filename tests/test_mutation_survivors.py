@@ -523,3 +523,14 @@ def test_problems_of_a_costs_file_are_said_to_be_in_the_costs():
         mwrules.plan({"partner_id": "p", "as_of": "2026-11-28"}, costs={"nonsense_unit": 3})
 
     assert str(caught.value).startswith("1 problem(s) in the costs:\n")
+
+
+def test_a_designation_that_is_no_ruleset_name_is_named_with_the_shipped_ones():
+    """A batch asked for designation 'Modern Work' says that is not a shipped ruleset's name, and lists them."""
+    with pytest.raises(RulesetError) as caught:
+        list(mwrules.evaluate_many([{"partner_id": "p"}], jobs=1, designations=["Modern Work"]))
+
+    assert [
+        "'Modern Work' is not the name of a shipped ruleset (business-applications, data-ai, digital-app-innovation, "
+        "infrastructure, modern-work, security)"
+    ] == [problem.message for problem in caught.value.problems]

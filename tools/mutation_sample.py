@@ -11,7 +11,7 @@ which tests reach which function, then stops)::
     .venv/bin/python tools/mutation_sample.py draw --seed 20261206 --size 300
     .venv/bin/python tools/mutation_sample.py run 0 100          # the sample's first 100 mutants
     .venv/bin/python tools/mutation_sample.py run 100 200        # ... and so on
-    .venv/bin/python tools/mutation_sample.py score              # the score of what has run
+    .venv/bin/python tools/mutation_sample.py score --first 200  # the score of the batches run
 
 ``draw`` shuffles the sorted list of every mutant name with the seed and keeps the
 first ``--size`` of them, in that order, in ``mutants/sample.txt``. Any first part
@@ -112,13 +112,13 @@ def run(arguments: argparse.Namespace) -> None:
 
 def score(arguments: argparse.Namespace) -> None:
     found = results()
-    names = sample()
+    names = sample()[: arguments.first]
     statuses = {name: status(found[name]) for name in names}
     checked = [name for name in names if statuses[name] != "not checked"]
     tally = Counter(statuses[name] for name in checked)
     killed, survived = tally["killed"], tally["survived"]
     low, high = wilson(killed, killed + survived)
-    print(f"sample: {len(names)} of {len(found)} mutants; run so far: {len(checked)}")
+    print(f"sample: the first {len(names)} drawn of {len(found)} mutants; run: {len(checked)}")
     for group, n in sorted(tally.items()):
         print(f"  {group}: {n}")
     if killed + survived:
@@ -155,6 +155,7 @@ def main() -> None:
     running.add_argument("stop", type=int)
     running.set_defaults(command=run)
     scoring = commands.add_parser("score", help="the score of the sample's mutants run so far")
+    scoring.add_argument("--first", type=int, help="only the sample's first N mutants (the batches run)")
     scoring.add_argument("--json", help="also write each sampled mutant's status to this file")
     scoring.set_defaults(command=score)
     arguments = parser.parse_args()
