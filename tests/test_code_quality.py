@@ -15,8 +15,8 @@ ROOT = Path(__file__).parents[1]
 @pytest.mark.parametrize(
     "command",
     [
-        ["ruff", "check", "src", "tests", "benchmarks"],
-        ["ruff", "format", "--check", "src", "tests", "benchmarks"],
+        ["ruff", "check", "src", "tests", "benchmarks", "tools"],
+        ["ruff", "format", "--check", "src", "tests", "benchmarks", "tools"],
         ["mypy"],
     ],
     ids=["ruff-check", "ruff-format", "mypy-strict"],

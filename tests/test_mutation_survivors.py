@@ -5,23 +5,32 @@ Each test names the rule it pins; the page lists the mutant each one kills.
 
 from __future__ import annotations
 
+import collections
+import datetime
 import shutil
+from collections.abc import Mapping
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
+from hypothesis import find, settings
 
 import mwrules
-from mwrules import RulesetError, codes
+from mwrules import InputError, RulesetError, codes
+from mwrules import strategies as mst
 from mwrules._input.convert import shown
 from mwrules._rulesets import versions
+from mwrules.cli import main
 from mwrules.errors import Problem
-from mwrules.ruleset import rulesets_dir
+from mwrules.ruleset import check, normalise_name, rulesets_dir, structure
 
 from .test_boundaries import one_point_per_customer, smb_partner
 
 
 EXAMPLES = Path(__file__).parents[1] / "examples"
+SHAPES = Path(__file__).parent / "shapes"
 
 
 @pytest.fixture
@@ -283,3 +292,245 @@ def test_an_association_metric_short_of_a_point_gives_each_option_as_the_reason(
         "usage_growth on smb: 0.18 points, needs at least 1: the best association option is too low (cpor 3, csp 7)"
         in verdict.paths["smb"].shortfalls
     )
+
+
+# The sampled run over the whole package (tools/mutation_sample.py) --------------------------------
+
+
+def test_the_timeline_command_applies_the_limits_given_on_the_command_line(capsys):
+    """`mwrules timeline --limit people=1` refuses a partner of four people, as evaluate does."""
+    status = main(["timeline", str(EXAMPLES / "timeline.yaml"), "--limit", "people=1"])
+
+    assert (2, "") == (status, capsys.readouterr().out)
+
+
+def test_designations_from_downloads_say_to_import_them_first(capsys):
+    """--designations reads a partner document: given downloads, it says to import them first."""
+    trainings = EXAMPLES / "partner-center" / "trainings.csv"
+
+    status = main(["evaluate", "--designations", "all", "--trainings", str(trainings), "--partner-id", "p"])
+
+    assert (
+        2,
+        "mwrules: MW301 --designations reads a partner document: import the downloads first (mwrules import)",
+    ) == (
+        status,
+        capsys.readouterr().err.strip(),
+    )
+
+
+def test_a_json_lines_portfolio_is_evaluated_for_every_designation():
+    """A record of a JSON Lines portfolio gets every designation's result, on its own as_of."""
+    record = '{"partner_id": "a", "as_of": "2026-11-28"}'
+
+    [result] = mwrules.evaluate_lines([record], jobs=1, designations=True)
+
+    assert (datetime.date(2026, 11, 28), ()) == (result.designations.as_of, result.problems)
+
+
+def test_a_json_lines_record_with_a_lone_surrogate_is_a_problem_of_that_record():
+    """A record whose text holds a lone surrogate is reported as not UTF-8, and the batch goes on."""
+    [bad, good] = mwrules.evaluate_lines(['{"partner_id": "a\ud800"}', '{"partner_id": "b"}'], jobs=1)
+
+    assert [codes.UNREADABLE] == [problem.code for problem in bad.problems]
+    assert good.verdict is not None
+
+
+def test_the_partners_strategy_draws_negative_customer_measures():
+    """Customers can be lost: the partners strategy draws net customer adds below 0."""
+    negative = find(
+        mst.partners(ruleset="modern-work@2026-01", max_people=0),
+        lambda partner: any(value < 0 for metrics in partner.metrics.values() for value in _numbers(metrics)),
+        settings=settings(database=None, derandomize=True, max_examples=500),
+    )
+
+    assert any(value < 0 for metrics in negative.metrics.values() for value in _numbers(metrics))
+
+
+def _numbers(metrics: object) -> list[int]:
+    """The whole numbers in a partner's metrics of one path, however nested."""
+    if isinstance(metrics, Mapping):
+        return [number for value in metrics.values() for number in _numbers(value)]
+    return [metrics] if isinstance(metrics, int) else []
+
+
+def test_certifications_the_ruleset_does_not_count_are_drawn_by_default():
+    """certifications() without eligible draws, among others, names the ruleset does not list."""
+    ruleset = mwrules.load_ruleset(rulesets_dir() / "modern-work" / "2026-01.yaml")
+    listed = {normalise_name(name) for spec in ruleset.certifications for name in (spec.name, *spec.aliases)}
+
+    other = find(
+        mst.certifications(ruleset=ruleset),
+        lambda certification: normalise_name(certification.name) not in listed,
+        settings=settings(database=None, derandomize=True, max_examples=500),
+    )
+
+    assert normalise_name(other.name) not in listed
+
+
+def test_an_amount_threshold_beyond_what_a_partner_can_give_is_refused(tmp_path: Path):
+    """A condition's amount threshold is bounded by the largest amount a partner may give (10^9)."""
+    text = (SHAPES / "09-eligibility-condition" / "2026-01.yaml").read_text()
+    (tmp_path / "2026-01.yaml").write_text(text.replace("at_least: 50000}", "at_least: 2000000000}"))
+
+    with pytest.raises(RulesetError) as caught:
+        mwrules.load_ruleset(tmp_path / "2026-01.yaml")
+
+    assert {(codes.LIMIT, "a threshold of 2,000,000,000: at most 1,000,000,000 either way")} == {
+        (problem.code, problem.message) for problem in caught.value.problems
+    }
+
+
+def ruleset_problems(data: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """Each problem of the ruleset *data*, as (where, message, code)."""
+    ruleset, found = structure(data)
+    if ruleset is not None:
+        found = check(ruleset)
+    return [(problem.where, problem.message, problem.code) for problem in found]
+
+
+def shape(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load((next(SHAPES.glob(f"{name}*")) / "2026-01.yaml").read_text())
+    return data
+
+
+def test_a_ruleset_without_paths_is_told_it_needs_one():
+    """`paths: []` is one problem at $.paths saying a ruleset needs a path."""
+    data = shape("06")
+    data["paths"] = []
+
+    assert ("$.paths", "a ruleset needs at least one path", codes.MISSING_KEY) in ruleset_problems(data)
+
+
+def test_a_metric_scored_by_no_term_is_told_to_list_one():
+    """An empty list of terms is a problem at that list, asking for a term."""
+    data = shape("06")
+    data["paths"][0]["metrics"]["skilling"]["terms"] = []
+
+    assert [("$.paths[0].metrics.skilling.terms", "list at least one term", codes.MISSING_TARGET)] == (
+        ruleset_problems(data)
+    )
+
+
+def test_a_classification_entry_without_conditions_before_the_last_says_the_rest_never_apply():
+    """Only the last entry of a classification may go without conditions: an earlier one is told why."""
+    data = shape("07")
+    data["scoring"]["classify"].reverse()
+
+    assert (
+        "$.scoring.classify[0]",
+        "only the last entry is without conditions: the entries after this one would never apply",
+        codes.METRIC_DEFINITION,
+    ) in ruleset_problems(data)
+
+
+def test_a_workload_scoring_a_people_metric_says_it_is_not_measured_from_customer_data():
+    """A workload's metrics are customer metrics: a people metric there is named as not one."""
+    data = yaml.safe_load((rulesets_dir() / "modern-work" / "2026-01.yaml").read_text())
+    data["workloads"][1] = {"name": "Intune", "metrics": ["intermediate_certifications"]}
+
+    [(where, message, code)] = ruleset_problems(data)
+
+    assert ("$.workloads[1].metrics[0]", codes.UNKNOWN_METRIC) == (where, code)
+    assert "'intermediate_certifications' is not a metric measured from customer data" == message
+
+
+def test_a_fact_above_its_maximum_is_an_invalid_value():
+    """A fact past its declared maximum is MW006, as one below its minimum is."""
+    document = {"partner_id": "p", "as_of": "2026-11-28", "facts": {"smb_customer_share": 101}}
+
+    with pytest.raises(InputError) as caught:
+        mwrules.evaluate(document, ruleset="data-ai")
+
+    assert [("$.facts.smb_customer_share", codes.INVALID_VALUE)] == [
+        (problem.where, problem.code) for problem in caught.value.problems
+    ]
+
+
+def test_a_control_character_in_an_id_is_named_in_the_message():
+    """An id with a line break is refused with a message saying control characters are not allowed."""
+    with pytest.raises(InputError) as caught:
+        mwrules.evaluate({"partner_id": "p", "people": [{"id": "a\nb", "certifications": []}]})
+
+    [problem] = caught.value.problems
+    assert problem.message.startswith("control characters (a line break, a tab, an escape, a text-direction override)")
+
+
+def test_a_persons_id_loses_its_surrounding_spaces_in_any_mapping():
+    """A document that is a mapping but not a plain dict (read by the full checks) strips ids as a dict does."""
+    document = collections.OrderedDict(partner_id="p", people=[{"id": " a ", "certifications": []}])
+
+    assert "a" == mwrules.load_partner(document).people[0].id
+
+
+def test_an_empty_partner_id_on_the_command_line_is_refused(capsys):
+    """`mwrules import --partner-id ''` is a usage error: an id cannot be empty."""
+    trainings = EXAMPLES / "partner-center" / "trainings.csv"
+
+    status = main(["import", "--trainings", str(trainings), "--partner-id", ""])
+
+    assert 2 == status
+    assert "mwrules import: MW301 argument --partner-id: cannot be empty" in capsys.readouterr().err
+
+
+def test_the_limit_option_shows_its_form_in_the_help(capsys):
+    """`mwrules import --help` shows --limit NAME=N."""
+    with pytest.raises(SystemExit) as exited:
+        main(["import", "--help"])
+
+    assert (0, True) == (exited.value.code, "--limit NAME=N" in capsys.readouterr().out)
+
+
+def test_a_repeated_usage_row_names_its_month_and_workload():
+    """A usage row written twice, word for word, is MW206 naming the month and the workload."""
+    row = {"month": "2026-10", "workload": "Intune", "paid_seats": 10, "active_users": 5}
+    customer = {"tenant": "t1", "associations": [{"type": "CPOR", "since": "2024-11-17"}], "usage": [row, row]}
+
+    with pytest.raises(InputError) as caught:
+        mwrules.evaluate({"partner_id": "p", "as_of": "2026-11-28", "customers": [customer]})
+
+    [problem] = caught.value.problems
+    assert ("$.customers[0].usage[1]", codes.DUPLICATE_USAGE) == (problem.where, problem.code)
+    assert problem.message.startswith("a second row for 2026-10 and 'Intune' (the first is row 0;")
+
+
+def test_an_empty_path_says_it_names_no_file():
+    """evaluate("") is MW001 saying an empty path names no file."""
+    with pytest.raises(InputError) as caught:
+        mwrules.evaluate("")
+
+    assert [("$", "cannot read the partner file: an empty path names no file")] == [
+        (problem.where, problem.message) for problem in caught.value.problems
+    ]
+
+
+def test_an_unsupported_yaml_tag_is_a_problem_where_it_is_written(tmp_path: Path):
+    """A YAML tag mwrules does not read is MW006 at the key that holds it."""
+    path = tmp_path / "partner.yaml"
+    path.write_text("partner_id: p\npeople: !foo [a]\n")
+
+    with pytest.raises(InputError) as caught:
+        mwrules.evaluate(path)
+
+    assert [("$.people", 2, "tag !foo is not supported")] == [
+        (problem.where, problem.line, problem.message) for problem in caught.value.problems
+    ]
+
+
+def test_problems_of_a_costs_file_are_said_to_be_in_the_costs():
+    """An error in the costs a plan is given says it is in the costs."""
+    with pytest.raises(InputError) as caught:
+        mwrules.plan({"partner_id": "p", "as_of": "2026-11-28"}, costs={"nonsense_unit": 3})
+
+    assert str(caught.value).startswith("1 problem(s) in the costs:\n")
+
+
+def test_a_designation_that_is_no_ruleset_name_is_named_with_the_shipped_ones():
+    """A batch asked for designation 'Modern Work' says that is not a shipped ruleset's name, and lists them."""
+    with pytest.raises(RulesetError) as caught:
+        list(mwrules.evaluate_many([{"partner_id": "p"}], jobs=1, designations=["Modern Work"]))
+
+    assert [
+        "'Modern Work' is not the name of a shipped ruleset (business-applications, data-ai, digital-app-innovation, "
+        "infrastructure, modern-work, security)"
+    ] == [problem.message for problem in caught.value.problems]
