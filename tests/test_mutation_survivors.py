@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import find, settings
+from hypothesis import Phase, find, settings
 
 import mwrules
 from mwrules import InputError, RulesetError, codes
@@ -341,7 +341,8 @@ def test_the_partners_strategy_draws_negative_customer_measures():
     negative = find(
         mst.partners(ruleset="modern-work@2026-01", max_people=0),
         lambda partner: any(value < 0 for metrics in partner.metrics.values() for value in _numbers(metrics)),
-        settings=settings(database=None, derandomize=True, max_examples=500),
+        # found is enough: shrinking it to the smallest such partner took 10 s
+        settings=settings(database=None, derandomize=True, max_examples=500, phases=[Phase.generate]),
     )
 
     assert any(value < 0 for metrics in negative.metrics.values() for value in _numbers(metrics))

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import mwrules
@@ -49,6 +49,10 @@ def ruleset_of(designation: str) -> mwrules.Ruleset:
     return mwrules.select_ruleset(designation, as_of=datetime.date(2026, 8, 15)).ruleset
 
 
+#: Each property runs once per designation: a fifth of the profile's examples each, the profile's in all
+PER_DESIGNATION = settings(max_examples=max(1, settings.default.max_examples // len(DESIGNATIONS)))
+
+
 @pytest.mark.parametrize("path", CASES, ids=lambda path: f"{path.parts[-4]}/{path.stem}")
 def test_every_case_partner_of_the_designations_takes_the_one_pass_build(path: Path):
     """Each case's partner (facts, decimal amounts, parts) is built in one pass, into what the full checks build."""
@@ -62,6 +66,7 @@ def test_every_case_partner_of_the_designations_takes_the_one_pass_build(path: P
 
 
 @pytest.mark.parametrize("designation", DESIGNATIONS)
+@PER_DESIGNATION
 @given(data=st.data())
 def test_valid_documents_of_every_designation_take_the_one_pass_build(designation: str, data: st.DataObject):
     """Drawn valid documents are built in one pass, into what the full checks build, types and all."""
@@ -75,6 +80,7 @@ def test_valid_documents_of_every_designation_take_the_one_pass_build(designatio
 
 
 @pytest.mark.parametrize("designation", DESIGNATIONS)
+@PER_DESIGNATION
 @given(data=st.data())
 def test_valid_partner_objects_of_every_designation_take_the_one_pass_check(designation: str, data: st.DataObject):
     """A drawn Partner (amounts as Fractions) passes the one-pass check as what the full checks build from it."""
@@ -126,6 +132,7 @@ def hostile_documents(draw: st.DrawFn, ruleset: mwrules.Ruleset) -> dict[str, An
 
 
 @pytest.mark.parametrize("designation", DESIGNATIONS)
+@PER_DESIGNATION
 @given(data=st.data())
 def test_the_one_pass_build_of_hostile_facts_and_amounts_agrees_with_the_full_checks(
     designation: str, data: st.DataObject
@@ -141,6 +148,7 @@ def test_the_one_pass_build_of_hostile_facts_and_amounts_agrees_with_the_full_ch
 
 
 @pytest.mark.parametrize("designation", DESIGNATIONS)
+@PER_DESIGNATION
 @given(data=st.data())
 def test_the_one_pass_check_of_hostile_partner_objects_agrees_with_the_full_checks(
     designation: str, data: st.DataObject
