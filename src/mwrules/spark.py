@@ -148,7 +148,7 @@ def evaluate_row(
             }
         return {  # a designation's own problems (a missing fact) leave the others' results
             "partner_id": found.partner_id,
-            "qualified_for": [r.designation for r in found.results if r.status == "qualified"],
+            "qualified_for": list(found.qualified),
             "badges": [badge.name for badge in found.badges],
             "designations": json.dumps(designations_to_json(found), ensure_ascii=False),
             "problems": [str(problem) for problem in found.problems],

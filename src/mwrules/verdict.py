@@ -240,6 +240,11 @@ class Designations:
         raise KeyError(designation)
 
     @property
+    def qualified(self) -> tuple[str, ...]:
+        """The designations the partner qualifies for, in order."""
+        return tuple(result.designation for result in self.results if result.status == "qualified")
+
+    @property
     def problems(self) -> tuple[Any, ...]:
         """Every designation's problems, in order."""
         return tuple(problem for result in self.results for problem in result.problems)

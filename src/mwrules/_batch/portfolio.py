@@ -18,11 +18,11 @@ from typing import Any
 import attrs
 
 from .. import codes
+from .._evaluation.designations import named_designations
 from .._input.documents import read_at_most
 from .._output.designations_report import designations_to_json
-from .._output.json import verdict_to_json
+from .._output.json import problem_to_json, verdict_to_json
 from .._tools.diff import PARTNER_SUFFIXES, partner_files
-from ..errors import Problem
 from ..limits import Limits
 from ..ruleset import Ruleset
 from ..verdict import Designations, format_points
@@ -118,7 +118,7 @@ def _designations(args: argparse.Namespace) -> list[str] | bool:
     named = getattr(args, "designations", None)
     if named is None:
         return False
-    return True if named == "all" else [name.strip() for name in named.split(",") if name.strip()]
+    return True if named == "all" else named_designations(named)
 
 
 # What a result came to: None when the input had problems, else whether the
@@ -128,7 +128,7 @@ _Outcome = tuple[bool, tuple[str, ...]] | None
 
 def _outcome(result: Result) -> _Outcome:
     if result.designations is not None:
-        qualified = tuple(r.designation for r in result.designations.results if r.status == "qualified")
+        qualified = result.designations.qualified
         return (bool(qualified), qualified) if not result.designations.problems else None
     return None if result.verdict is None else (result.verdict.qualified, (result.verdict.path,))
 
@@ -149,7 +149,7 @@ def _text(result: Result) -> tuple[str, _Outcome]:
 
 def _designations_text(source: str, found: Designations) -> str:
     """``source: partner: qualified for a, b; badges: X, Y`` and each designation's problems on lines below."""
-    qualified = [r.designation for r in found.results if r.status == "qualified"]
+    qualified = found.qualified
     badges = "; badges: " + ", ".join(badge.name for badge in found.badges) if found.badges else ""
     line = f"{source}: {found.partner_id}: qualified for {', '.join(qualified) or 'none'}{badges}"
     problems = "".join(f"\n  {problem}" for problem in found.problems)
@@ -164,12 +164,8 @@ def _jsonl(result: Result) -> tuple[str, _Outcome]:
     elif result.verdict is not None:
         record["verdict"] = verdict_to_json(result.verdict)
     else:
-        record["problems"] = [_problem_json(problem) for problem in result.problems]
+        record["problems"] = [problem_to_json(problem) for problem in result.problems]
     return json.dumps(record, ensure_ascii=False), _outcome(result)
-
-
-def _problem_json(problem: Problem) -> dict[str, Any]:
-    return {key: value for key, value in attrs.asdict(problem).items() if value is not None}
 
 
 @attrs.define

@@ -82,12 +82,10 @@ def _evaluate(args: argparse.Namespace) -> int:
 def _evaluate_designations(args: argparse.Namespace) -> int:
     """``evaluate FILE --designations``: one partner, every designation (a portfolio: one line per partner)."""
     from .._batch import portfolio as _portfolio
-    from .._evaluation.designations import evaluate_designations
+    from .._evaluation.designations import evaluate_designations, named_designations
     from .._output.designations_report import designations_table, designations_to_json
 
-    ids = (
-        None if args.designations == "all" else [name.strip() for name in args.designations.split(",") if name.strip()]
-    )
+    ids = None if args.designations == "all" else named_designations(args.designations)
     mistake = _designations_mistake(args, ids)
     if mistake is not None:
         return _usage_error(mistake)
@@ -101,8 +99,7 @@ def _evaluate_designations(args: argparse.Namespace) -> int:
         print(designations_table(result))
     if result.problems:
         return EXIT_BAD_INPUT
-    qualified = any(designation.status == "qualified" for designation in result.results)
-    return EXIT_UNQUALIFIED if args.fail_unqualified and not qualified else EXIT_OK
+    return EXIT_UNQUALIFIED if args.fail_unqualified and not result.qualified else EXIT_OK
 
 
 def _designations_mistake(args: argparse.Namespace, ids: list[str] | None) -> str | None:

@@ -59,8 +59,8 @@ def evaluate_designations(
         msg = f"limits must be a mwrules.Limits, not {type(limits).__name__}"
         raise TypeError(msg)
     document = _document(partner, limits)
-    if isinstance(designations, str):  # one id, or "security,modern-work" as the command line takes them
-        designations = [name.strip() for name in designations.split(",") if name.strip()]
+    if isinstance(designations, str):
+        designations = named_designations(designations)
     ids = list(dict.fromkeys(designations)) if designations is not None else shipped_ids()
     if not all(isinstance(designation, str) and designation for designation in ids):
         msg = f"designations are named by their ruleset ids, e.g. 'security', not {ids!r}"
@@ -91,6 +91,11 @@ def evaluate_designations(
         results=tuple(results),
         badges=tuple(EarnedBadge(name=name, designations=tuple(ids)) for name, ids in earned.items()),
     )
+
+
+def named_designations(text: str) -> list[str]:
+    """The ids one text names: ``security`` or ``security, modern-work``, as ``--designations`` takes them."""
+    return [name.strip() for name in text.split(",") if name.strip()]
 
 
 def _document(
@@ -181,11 +186,11 @@ def _scored(designation: str, title: str, verdict: Verdict, choice: RulesetChoic
 def furthest(verdict: Verdict, ruleset: Ruleset) -> Shortfall | None:
     """Where the verdict's path is furthest from qualifying: its metric furthest below its minimum, else the total."""
     path = verdict.paths[verdict.path]
-    below = [
+    shortfalls = [
         Shortfall(metric=metric_id, points=result.points, needs=ruleset.least_points(path.path, metric_id))
         for metric_id, result in path.metrics.items()
-        if result.points < ruleset.least_points(path.path, metric_id)
     ]
+    below = [shortfall for shortfall in shortfalls if shortfall.short > 0]
     if below:
         return max(below, key=lambda shortfall: shortfall.short)  # the first of equals: ruleset order
     needs = ruleset.pass_mark(path.path)

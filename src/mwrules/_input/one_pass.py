@@ -14,13 +14,13 @@ from typing import Any, TypeGuard
 
 import attrs
 
-from .._rulesets.versions import shipped_ids
 from ..limits import Limits
 from ..model import Certification, DesignationData, Measure, MetricValue, Partner, Person
 from ..ruleset import Ruleset
 from .convert import parse_date
 from .customers import read_customers
 from .partner_metrics import plain_facts, plain_measure, plain_metrics
+from .sections import section_names
 from .text import identity, plain_text, text_problem
 
 
@@ -212,7 +212,7 @@ def _plain_sections(data: object, ruleset: Ruleset) -> dict[str, DesignationData
         return None
     if not data:
         return {}
-    known = {*shipped_ids(), ruleset.id}
+    known = set(section_names(ruleset))
     sections = {}
     for designation, section in data.items():
         if designation not in known or type(section) is not dict or not section.keys() <= {"metrics"}:

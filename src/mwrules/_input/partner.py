@@ -20,7 +20,7 @@ import attrs
 
 from .. import codes
 from .._input import documents as _documents
-from .._rulesets.versions import DEFAULT_ID, RulesetChoice, select_ruleset, shipped_family, shipped_ids
+from .._rulesets.versions import DEFAULT_ID, RulesetChoice, select_ruleset, shipped_family
 from .._rulesets.vocabulary import AMOUNT_PLACES
 from ..errors import InputError, Problem
 from ..limits import DEFAULT_LIMITS, Limits
@@ -191,7 +191,7 @@ def _load_partner(document: _documents.Document, ruleset: Ruleset, limits: Limit
                 problems.extend(_check_people(data.get("people")))
                 metrics, metrics_at = read_metrics(data, ruleset.id)
                 problems.extend(check_metrics(metrics, ruleset, at=metrics_at))
-                problems.extend(check_sections(data, ruleset, shipped_ids()))
+                problems.extend(check_sections(data, ruleset))
                 problems.extend(check_facts(data.get("facts"), ruleset))
             if "customers" in data:
                 customers, more = read_customers(data["customers"], ruleset, limits, identity, text_problem)

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from .. import codes
+from .._rulesets.versions import shipped_ids
 from ..errors import SUGGESTIONS, Problem, did_you_mean
 from ..model import DesignationData, MetricValue, Partner
 from .documents import child
@@ -65,12 +66,17 @@ def read_metrics(data: Mapping[str, object], ruleset_id: str) -> tuple[object, s
     return data.get("metrics"), "$.metrics"
 
 
-def check_sections(data: Mapping[str, object], ruleset: Ruleset, known: list[str]) -> list[Problem]:
-    """Sections named after no ruleset mwrules knows (*known*: the shipped ids; *ruleset*'s own is known too)."""
+def section_names(ruleset: Ruleset) -> list[str]:
+    """What a section may be named: a shipped ruleset's id, or the id of *ruleset* (a file of the user's)."""
+    return sorted({*shipped_ids(), ruleset.id})
+
+
+def check_sections(data: Mapping[str, object], ruleset: Ruleset) -> list[Problem]:
+    """Sections named after no ruleset mwrules knows (see :func:`section_names`)."""
     sections = data.get("designations")
     if not isinstance(sections, Mapping):
         return []
-    ids = sorted({*known, ruleset.id})
+    ids = section_names(ruleset)
     unknown = [designation for designation in sections if designation not in ids]
     return [
         Problem(

@@ -5,10 +5,8 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
-import attrs
-
 from ..verdict import DesignationResult, Designations, Shortfall, display_points, format_points
-from .json import verdict_to_json
+from .json import problem_to_json, verdict_to_json
 
 
 _HEADER = ("designation", "result", "track", "score", "furthest from qualifying")
@@ -85,10 +83,7 @@ def _result_json(result: DesignationResult) -> dict[str, Any]:
     if result.reason:
         record["reason"] = result.reason
     if result.problems:
-        record["problems"] = [
-            {key: value for key, value in attrs.asdict(problem).items() if value is not None}
-            for problem in result.problems
-        ]
+        record["problems"] = [problem_to_json(problem) for problem in result.problems]
     if result.verdict is not None:
         record["verdict"] = verdict_to_json(result.verdict)
     return record

@@ -94,6 +94,11 @@ def verdict_to_json(verdict: Verdict) -> dict[str, Any]:
     return _converter().unstructure(verdict)  # type: ignore[no-any-return]
 
 
+def problem_to_json(problem: Problem) -> dict[str, Any]:
+    """*problem* as plain JSON data: its where, message, code, suggestion, file and line, those it has."""
+    return {key: value for key, value in attrs.asdict(problem).items() if value is not None}
+
+
 def partner_to_json(partner: Partner) -> dict[str, Any]:
     """*partner* as a document in the input format (``docs/input-format.md``).
 
