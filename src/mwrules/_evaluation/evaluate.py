@@ -211,6 +211,7 @@ def _evaluate_with(partner: Partner, choice: RulesetChoice) -> Verdict:
     ruleset = choice.ruleset
     compiled = compiled_rules(ruleset)
     as_of = partner.as_of or datetime.date.today()
+    metrics_at = metrics_for(partner, ruleset.id)[1]  # where the document gives what the trace labels
     facts, warnings = _facts(partner, compiled, as_of)
     # Tenant facts go to the engine a group at a time (see CompiledRuleset.run):
     # it keeps about 10 KB per live fact, and slows down as they accumulate
@@ -238,7 +239,6 @@ def _evaluate_with(partner: Partner, choice: RulesetChoice) -> Verdict:
     qualified, chosen = session.scratch["verdict"]
     paths = session.scratch["paths"]
     if len(paths) < len(ruleset.paths):  # classified: what the paths not scored lack does not matter
-        metrics_at = metrics_for(partner, ruleset.id)[1]
         unscored = [child(metrics_at, path.id) for path in ruleset.paths if path.id not in paths]
         about = tuple(f"{where}{after}" for where in unscored for after in ":.[")
         warnings = [w for w in warnings if not w.startswith(about)]
@@ -249,7 +249,7 @@ def _evaluate_with(partner: Partner, choice: RulesetChoice) -> Verdict:
         path=chosen,
         score=paths[chosen].score,
         paths={path.id: paths[path.id] for path in ruleset.paths if path.id in paths},
-        trace=Trace(functools.partial(_trace, session, compiled, metrics_for(partner, ruleset.id)[1])),
+        trace=Trace(functools.partial(_trace, session, compiled, metrics_at)),
         warnings=tuple(warnings),
         ruleset=RulesetRef(ruleset.id, ruleset.version, choice.reason),
     )
