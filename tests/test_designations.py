@@ -471,3 +471,15 @@ def test_a_designations_command_line_without_a_file_or_an_id_is_a_usage_error(
 
     assert status == 2
     assert f"MW301 {message}" in err
+
+
+def test_every_unknown_section_is_told_the_names_a_section_may_have():
+    """The names once stood in the message and again in the suggestion; past the first hundred, in neither."""
+    sections = {f"s{number}": {"metrics": {}} for number in range(101)}
+
+    with pytest.raises(mwrules.InputError) as caught:
+        mwrules.evaluate({"partner_id": "p", "designations": sections})
+
+    names = "expected one of: " + ", ".join(repr(name) for name in sorted(shipped_ids()))
+    assert {problem.suggestion for problem in caught.value.problems} == {names}
+    assert all(names not in problem.message for problem in caught.value.problems)

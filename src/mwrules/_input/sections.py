@@ -78,13 +78,13 @@ def check_sections(data: Mapping[str, object], ruleset: Ruleset) -> list[Problem
         return []
     ids = section_names(ruleset)
     unknown = [designation for designation in sections if designation not in ids]
+    names = ", ".join(repr(name) for name in ids)
     return [
         Problem(
             child("$.designations", designation),
-            f"no ruleset is named {designation!r}: a section is named after the ruleset that reads it "
-            f"({', '.join(ids)})",
-            # A suggestion costs a difflib search: a million unknown sections get the first hundred
-            did_you_mean(str(designation), ids) if index < SUGGESTIONS else None,
+            f"no ruleset is named {designation!r}: a section is named after the ruleset that reads it",
+            # A difflib search for the first hundred unknown sections only; every one is told the names it may have
+            did_you_mean(str(designation), ids if index < SUGGESTIONS else ()) or f"expected one of: {names}",
             code=codes.UNKNOWN_PARTNER_METRIC,
         )
         for index, designation in enumerate(unknown)
