@@ -483,3 +483,22 @@ def test_every_unknown_section_is_told_the_names_a_section_may_have():
     names = "expected one of: " + ", ".join(repr(name) for name in sorted(shipped_ids()))
     assert {problem.suggestion for problem in caught.value.problems} == {names}
     assert all(names not in problem.message for problem in caught.value.problems)
+
+
+def test_a_timeline_reads_a_designations_section_as_it_reads_top_level_metrics():
+    """Months a timeline measures once from customer data are given back where the ruleset reads its metrics."""
+    document = yaml.safe_load((ROOT / "examples" / "customer-data.yaml").read_text())
+    # A certification lapsing mid-month: the month is evaluated twice, its customer measures taken once
+    lapsing = {"id": "lapsing", "certifications": [{"name": "MS-102", "expires": "2026-10-15"}]}
+    document["people"] = [*document["people"], lapsing]
+    given = {"smb": {"net_customer_adds": 4}}
+    top_level = {**document, "metrics": given}
+    in_a_section = {**document, "designations": {"modern-work": {"metrics": given}}}
+    start, end = datetime.date(2026, 9, 1), datetime.date(2027, 3, 31)
+
+    expected = mwrules.timeline(top_level, start, end)
+    timeline = mwrules.timeline(in_a_section, start, end)
+
+    assert [(s.start, s.end, s.path, s.score) for s in timeline.segments] == [
+        (s.start, s.end, s.path, s.score) for s in expected.segments
+    ]
