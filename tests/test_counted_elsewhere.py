@@ -99,6 +99,7 @@ def test_an_evaluation_of_known_names_reads_no_other_rulesets_spellings():
 def test_the_other_rulesets_spellings_are_read_once_per_process(monkeypatch):
     """Every evaluation with an unknown name asks; the shipped rulesets' spellings are read at the first only."""
     monkeypatch.setattr(shipped_names, "_listings", {})
+    monkeypatch.setattr(shipped_names, "_answers", {})  # answered from the empty listings: not for later tests
     read = []
     monkeypatch.setattr(shipped_names, "_read", lambda folder: read.append(folder) or {})
 
@@ -137,4 +138,28 @@ def test_many_holders_of_a_certification_another_designation_counts_get_one_warn
         "$.people[0].certifications[0]: 'AZ-104' is a certification counted by data-ai, digital-app-innovation and "
         "infrastructure, not by modern-work 2026-01; not counted; and 4 more like it ($.people[1].certifications[0], "
         "$.people[2].certifications[0], $.people[3].certifications[0], …)"
+    ]
+
+
+def test_a_name_written_several_ways_is_one_warning_at_its_first_place_counting_every_holder():
+    """AZ-104 plain, with an expiry date and with an earned date is one name: its places in the order of the people.
+
+    The warnings of the people stay in their order: an expired Modern Work
+    certification of the second person comes between.
+    """
+    people = [
+        {"id": "a", "certifications": ["MS-102", {"name": "AZ-104", "expires": "2027-01-01"}]},
+        {"id": "b", "certifications": [{"name": "MS-700", "expires": "2025-01-01"}, "AZ-104"]},
+        {"id": "c", "certifications": [{"name": "AZ-104", "earned": "2025-03-01"}]},
+        {"id": "d", "certifications": ["AZ-104", {"name": "AZ-104", "expires": "2027-01-01"}]},
+    ]
+    document = {"partner_id": "contoso", "as_of": "2026-11-28", "people": people}
+
+    warnings = [warning for warning in mwrules.evaluate(document).warnings if warning.startswith("$.people")]
+
+    assert warnings == [
+        "$.people[0].certifications[1]: 'AZ-104' is a certification counted by data-ai, digital-app-innovation and "
+        "infrastructure, not by modern-work 2026-01; not counted; and 4 more like it ($.people[1].certifications[1], "
+        "$.people[2].certifications[0], $.people[3].certifications[0], …)",
+        "$.people[1].certifications[0]: 'MS-700' expired on 2025-01-01, before 2026-11-28; not counted",
     ]
