@@ -488,9 +488,10 @@ def test_every_unknown_section_is_told_the_names_a_section_may_have():
 def test_a_timeline_reads_a_designations_section_as_it_reads_top_level_metrics():
     """Months a timeline measures once from customer data are given back where the ruleset reads its metrics."""
     document = yaml.safe_load((ROOT / "examples" / "customer-data.yaml").read_text())
-    # A certification lapsing mid-month: the month is evaluated twice, its customer measures taken once
-    lapsing = {"id": "lapsing", "certifications": [{"name": "MS-102", "expires": "2026-10-15"}]}
-    document["people"] = [*document["people"], lapsing]
+    # One of the two advanced people lapses mid-month: the month is evaluated twice, its customer
+    # measures taken once (a lapse above a level's cap would change no score, and not be evaluated)
+    assert document["people"][7] == {"id": "person-8", "certifications": ["MS-102"]}
+    document["people"][7] = {"id": "person-8", "certifications": [{"name": "MS-102", "expires": "2026-10-15"}]}
     given = {"smb": {"net_customer_adds": 4}}
     top_level = {**document, "metrics": given}
     in_a_section = {**document, "designations": {"modern-work": {"metrics": given}}}
