@@ -165,9 +165,32 @@ def test_each_designations_verdict_is_the_one_evaluate_gives_for_it():
     result = mwrules.evaluate_designations(EXAMPLE)
 
     for designation in result.results:
-        assert designation.verdict is not None
+        verdict = designation.verdict
+        assert verdict is not None
         alone = mwrules.evaluate(EXAMPLE, ruleset=designation.designation)
-        assert (designation.verdict.score, designation.verdict.paths) == (alone.score, alone.paths)
+        assert (verdict.score, verdict.paths, verdict.warnings) == (alone.score, alone.paths, alone.warnings)
+        assert tuple(verdict.trace) == tuple(alone.trace)
+
+
+def test_the_people_read_once_for_every_designation_give_each_the_verdict_evaluate_gives():
+    """The people's certifications are found once and shared: names held twice, in several ways, elsewhere, unknown."""
+    people = [
+        {"id": f"p{number}", "certifications": [name, {"name": name, "expires": "2026-01-01"}, "MS-102", "XX-999"]}
+        for number, name in enumerate(["AZ-104", "SC-100", "PL-200", "AZ-104", "DP-600", "SC-100"])
+    ]
+    document = {**yaml.safe_load(EXAMPLE.read_text()), "people": people}
+
+    result = mwrules.evaluate_designations(document)
+
+    for designation in result.results:
+        verdict = designation.verdict
+        assert verdict is not None
+        alone = mwrules.evaluate(document, ruleset=designation.designation)
+        assert (verdict.paths, verdict.warnings, tuple(verdict.trace)) == (
+            alone.paths,
+            alone.warnings,
+            tuple(alone.trace),
+        )
 
 
 def test_the_metric_furthest_below_its_minimum_is_named_and_else_the_total():

@@ -16,6 +16,8 @@ import os
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import attrs
+
 from .._input import documents as _documents
 from .._input.documents import child
 from .._input.one_pass import one_pass, plain_partner_again
@@ -24,10 +26,11 @@ from .._input.sections import read_metrics, section_metrics_at
 from .._rulesets.versions import DEFAULT_ID, RulesetChoice, select_ruleset, shipped_family, shipped_ids
 from ..errors import InputError, Problem
 from ..limits import DEFAULT_LIMITS, Limits
-from ..model import Partner
+from ..model import Partner, Person
 from ..ruleset import Ruleset
 from ..verdict import DesignationResult, Designations, EarnedBadge, Shortfall, Verdict
 from .evaluate import as_document, evaluate_with
+from .people_facts import HeldPeople, held
 
 
 def evaluate_designations(
@@ -68,7 +71,7 @@ def evaluate_designations(
     as_of = declared_as_of(document.data) or datetime.date.today()
     shared: list[Problem] = []
     results = []
-    built: list[Partner] = []  # the first partner built in one pass: its people serve every designation
+    built = _Built()
     checked = False  # whether the document was read for some designation
     for designation in ids:
         result, problems, read = _one(document, designation, as_of, limits, built)
@@ -111,7 +114,7 @@ def _document(
 
 
 def _one(
-    document: _documents.Document, designation: str, as_of: datetime.date, limits: Limits, built: list[Partner]
+    document: _documents.Document, designation: str, as_of: datetime.date, limits: Limits, built: _Built
 ) -> tuple[DesignationResult, list[Problem], bool]:
     """The result of one designation, the problems that are not its own (the document's), and whether it read it."""
     try:
@@ -136,7 +139,7 @@ def _one(
             designation=designation, title=title, status="problems", reason=reason, problems=tuple(own)
         )
         return result, others, True
-    verdict = evaluate_with(partner, choice)
+    verdict = evaluate_with(partner, choice, built.certifications(partner.people))
     return _scored(designation, title, verdict, choice), [], True
 
 
@@ -158,13 +161,33 @@ def _shared_problems(
     return []
 
 
-def _partner(document: _documents.Document, ruleset: Ruleset, limits: Limits, built: list[Partner]) -> Partner:
+@attrs.define
+class _Built:
+    """What the designations of one partner build once and share."""
+
+    #: The first partner built in one pass: its people serve every designation
+    partner: Partner | None = None
+    #: Per section of the document, its shape (see plain_partner_again)
+    shapes: dict[str, Any] = attrs.field(factory=dict)
+    #: The people whose certifications were last found, and those certifications
+    _held: tuple[tuple[Person, ...], HeldPeople] | None = None
+
+    def certifications(self, people: tuple[Person, ...]) -> HeldPeople:
+        """The certifications of *people* as written (see :func:`.people_facts.held`): once for the same people."""
+        if self._held is None or self._held[0] is not people:
+            self._held = (people, held(people))
+        return self._held[1]
+
+
+def _partner(document: _documents.Document, ruleset: Ruleset, limits: Limits, built: _Built) -> Partner:
     """The checked partner for *ruleset*; a plain document's people are built once, for the first designation."""
     data = document.data
     if not document.problems and type(data) is dict:
-        partner = plain_partner_again(built[0], data, ruleset, limits) if built else one_pass(data, ruleset, limits)
+        if built.partner is None:
+            partner = built.partner = one_pass(data, ruleset, limits, built.shapes)
+        else:
+            partner = plain_partner_again(built.partner, data, ruleset, limits, built.shapes)
         if partner is not None:
-            built[:] = built or [partner]
             return partner
     return load_partner(document, ruleset, limits=limits)
 

@@ -13,12 +13,10 @@ import datetime
 import functools
 import os
 import threading
-from collections import OrderedDict, defaultdict
+from collections import OrderedDict
 from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
-
-import attrs
 
 from .._evaluation import engine as _engine
 from .._input import documents as _documents
@@ -28,16 +26,16 @@ from .._input.one_pass import plain_partner_object
 from .._input.partner import choose_for, choose_ruleset, load_partner, read_document
 from .._input.sections import metrics_for, unread_sections
 from .._input.tenant_facts import customer_facts, eligibility_key
-from .._rulesets.shipped_names import elsewhere
 from .._rulesets.versions import RulesetChoice
 from .._rulesets.vocabulary import engine_units
-from ..errors import EvaluationError, InputError, NearMisses
+from ..errors import EvaluationError, InputError
 from ..limits import DEFAULT_LIMITS, Limits
 from ..model import Certification, DesignationData, Partner, Person
 from ..ruleset import Ruleset
 from ..verdict import RulesetRef, Trace, TraceStep, Verdict
 from . import rules_classify as classification
 from .compile import CompiledRules, compile_ruleset
+from .people_facts import HeldPeople, certification_facts, held
 
 
 #: How many tenant facts the engine holds at once: the rules on one tenant
@@ -201,18 +199,23 @@ def prepare(
     return load_partner(document, choice.ruleset, limits=limits), choice
 
 
-def evaluate_with(partner: Partner, choice: RulesetChoice) -> Verdict:
-    """Evaluate a checked *partner* under the chosen ruleset."""
+def evaluate_with(partner: Partner, choice: RulesetChoice, people_held: HeldPeople | None = None) -> Verdict:
+    """Evaluate a checked *partner* under the chosen ruleset.
+
+    *people_held*: the certifications of ``partner.people`` as
+    :func:`.people_facts.held` finds them, when several evaluations (the
+    designations of one partner) read the same people.
+    """
     with _documents.paused_gc():  # see there: a big partner makes many facts
-        return _evaluate_with(partner, choice)
+        return _evaluate_with(partner, choice, people_held)
 
 
-def _evaluate_with(partner: Partner, choice: RulesetChoice) -> Verdict:
+def _evaluate_with(partner: Partner, choice: RulesetChoice, people_held: HeldPeople | None) -> Verdict:
     ruleset = choice.ruleset
     compiled = compiled_rules(ruleset)
     as_of = partner.as_of or datetime.date.today()
     metrics_at = metrics_for(partner, ruleset.id)[1]  # where the document gives what the trace labels
-    facts, warnings = _facts(partner, compiled, as_of)
+    facts, warnings = _facts(partner, compiled, as_of, people_held)
     # Tenant facts go to the engine a group at a time (see CompiledRuleset.run):
     # it keeps about 10 KB per live fact, and slows down as they accumulate
     # (with them, the eligible facts of tenants already decided in a timeline)
@@ -255,59 +258,19 @@ def _evaluate_with(partner: Partner, choice: RulesetChoice) -> Verdict:
     )
 
 
-def _facts(partner: Partner, compiled: CompiledRules, as_of: datetime.date) -> tuple[list[dict[str, Any]], list[str]]:
+def _facts(
+    partner: Partner, compiled: CompiledRules, as_of: datetime.date, people_held: HeldPeople | None
+) -> tuple[list[dict[str, Any]], list[str]]:
     """The engine facts for *partner*, and the warnings.
 
     People reach the engine as one fact per counted certification (valid on
-    *as_of*), listing its holders (``_holders``: their places in
-    ``partner.people``): the rules decide once per certification for
-    everyone holding it, and the trace has a step for each person.
+    *as_of*), listing its holders (see :mod:`.people_facts`):
+    the rules decide once per certification for everyone holding it, and the
+    trace has a step for each person. *people_held*: as for :func:`evaluate_with`.
     """
     ruleset = compiled.ruleset
     warnings: list[str] = []
-    holders: defaultdict[str, list[int]] = defaultdict(list)
-    # Per certification as written (name and dates): the holders of the id
-    # it counts as, or why it does not count
-    lists: dict[_Written, list[int] | _NotCounted] = {}
-    near: list[NearMisses] = []  # made at the first unknown name
-    # A name another designation counts is no mistake in this one's data: one
-    # warning per name, where it is first held, with how many more hold it
-    groups: dict[str, _Elsewhere] = {}
-    for index, person in enumerate(partner.people):
-        for position, cert in enumerate(person.certifications):
-            key = (cert.name, cert.earned, cert.expires)
-            target = lists.get(key)
-            if target is None:
-                cert_id, reason = _known_status(cert, compiled, as_of, near)
-                if reason is None:
-                    target = lists[key] = holders[cert_id]
-                else:
-                    group = groups.setdefault(cert.name, _Elsewhere()) if cert_id is _ELSEWHERE else None
-                    target = lists[key] = _NotCounted(f"{cert.name!r} {reason}", group)
-            if type(target) is list:
-                target.append(index)  # twice for a certification held twice: the rules count a person once
-                continue
-            assert isinstance(target, _NotCounted)  # noqa: S101 - the two kinds of entry
-            group = target.group
-            if group is None or group.at < 0:
-                if group is not None:
-                    group.at = len(warnings)
-                warnings.append(f"$.people[{index}].certifications[{position}]: {target.reason}")
-            else:
-                group.more += 1
-                if len(group.places) < _PLACES_SHOWN:
-                    group.places.append(f"$.people[{index}].certifications[{position}]")
-    for group in groups.values():
-        if group.more:
-            shown_places = ", ".join(group.places) + (", …" if group.more > len(group.places) else "")
-            warnings[group.at] += f"; and {group.more} more like it ({shown_places})"
-    # The engine fires in the order facts arrive: sorted, so that the trace
-    # does not depend on the order of people in the input. The engine sees
-    # certification ids only (the ruleset's), never the partner's text.
-    facts = [
-        {"t": "certification", "certification": cert_id, "_holders": members}
-        for cert_id, members in sorted(holders.items())
-    ]
+    facts = certification_facts(people_held or held(partner.people), compiled, as_of, warnings)
     facts += [{"t": "level", "level": level} for level in ruleset.levels()]
     facts.extend(_input_facts(partner, ruleset, warnings))
     warnings.extend(unread_sections(partner, ruleset))
@@ -316,94 +279,6 @@ def _facts(partner: Partner, compiled: CompiledRules, as_of: datetime.date) -> t
         facts.append(classification.start_fact())
     facts.extend(customer_facts(partner, ruleset, as_of, warnings))
     return facts, warnings
-
-
-@attrs.define
-class _NotCounted:
-    """Why a certification as written does not count; *group*: the warning it shares with its name's other holders."""
-
-    reason: str
-    group: _Elsewhere | None
-
-
-@attrs.define
-class _Elsewhere:
-    """The one warning of a name another designation counts: where it is, how many more hold it, the first few."""
-
-    at: int = -1
-    more: int = 0
-    places: list[str] = attrs.field(factory=list)
-
-
-#: How many more holders of a name another designation counts its warning names
-_PLACES_SHOWN = 3
-#: The id _status gives a certification that another shipped ruleset lists and this one does not
-_ELSEWHERE = "\x00elsewhere"
-#: A certification as written: name, earned, expires
-_Written = tuple[str, datetime.date | None, datetime.date | None]
-
-
-#: How many statuses a compiled ruleset keeps (each a few hundred bytes)
-STATUSES_KEPT = 20_000
-
-
-def _known_status(
-    cert: Certification, compiled: CompiledRules, as_of: datetime.date, near: list[NearMisses]
-) -> tuple[str, str | None]:
-    """:func:`_status`, worked out once per certification as written and day, except for names none lists.
-
-    A name no shipped ruleset lists gets its "did you mean" from this
-    evaluation's search, whose budget is its own: it is never kept.
-    """
-    key = (cert.name, cert.earned, cert.expires, as_of)
-    known = compiled.statuses.get(key)
-    if known is not None:
-        return known
-    status = _status(cert, compiled, as_of, near)
-    if status[0] and len(compiled.statuses) < STATUSES_KEPT:
-        compiled.statuses[key] = status
-    return status
-
-
-def _status(
-    cert: Certification, compiled: CompiledRules, as_of: datetime.date, near: list[NearMisses]
-) -> tuple[str, str | None]:
-    """The id *cert* counts as on *as_of*, and None; or why it does not count.
-
-    An unknown name that another shipped ruleset lists is said to be its
-    (and its id is :data:`_ELSEWHERE`: its warnings are gathered into one);
-    any other gets a "did you mean" from *near*, the evaluation's search
-    (made here at the first such name): the first
-    :data:`~mwrules.errors.SUGGESTIONS` distinct names are searched.
-    """
-    ruleset = compiled.ruleset
-    cert_id = compiled.resolve(cert.name)
-    if cert_id is None:
-        others = elsewhere(cert.name, ruleset)
-        if others is not None:
-            return _ELSEWHERE, f"{others}; not counted"
-        if not near:
-            near.append(compiled.near_misses())
-        close = near[0](cert.name)
-        hint = f" (did you mean {close!r}?)" if close is not None else ""
-        return "", f"is not a certification of {ruleset}; not counted{hint}"
-    if cert.earned is not None and cert.earned > as_of:
-        return cert_id, f"was earned on {cert.earned}, after {as_of}; not counted"
-    if cert.expires is not None and cert.expires < as_of:
-        return cert_id, f"expired on {cert.expires}, before {as_of}; not counted"
-    why_not = _not_eligible(ruleset, cert_id, as_of)
-    return cert_id, None if why_not is None else f"{why_not}; not counted"
-
-
-def _not_eligible(ruleset: Ruleset, cert_id: str, as_of: datetime.date) -> str | None:
-    """Why a certification valid on *as_of* cannot make its holder count under *ruleset*, if it cannot."""
-    spec = ruleset.certification(cert_id)
-    if not ruleset.counted_at(cert_id):
-        return f"({spec.name}) is not eligible under {ruleset}"
-    if not spec.eligible_on(as_of):
-        retired = f"retired on {spec.retired} and " if spec.retired else ""
-        return f"({spec.name}) {retired}counts under {ruleset} only through {spec.eligible_through}"
-    return None
 
 
 def _input_facts(partner: Partner, ruleset: Ruleset, warnings: list[str]) -> list[dict[str, Any]]:

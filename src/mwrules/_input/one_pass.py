@@ -24,7 +24,9 @@ from .sections import section_names
 from .text import identity, plain_text, text_problem
 
 
-def _plain_partner(data: object, ruleset: Ruleset, limits: Limits) -> Partner | None:  # noqa: PLR0911
+def _plain_partner(  # noqa: PLR0911
+    data: object, ruleset: Ruleset, limits: Limits, shapes: dict[Any, Any] | None = None
+) -> Partner | None:
     """The partner of a document with no problem at all, built in one pass; None at the first doubt.
 
     The common case, and the fast one: plain dicts, lists, text and whole
@@ -75,27 +77,37 @@ def _plain_partner(data: object, ruleset: Ruleset, limits: Limits) -> Partner | 
                     return None
             certifications.append(built)
         people.append(Person(person_id.strip(), tuple(certifications)))
-    return plain_partner_again(Partner(partner_id=partner_id, as_of=as_of, people=tuple(people)), data, ruleset, limits)
+    partner = Partner(partner_id=partner_id, as_of=as_of, people=tuple(people))
+    return plain_partner_again(partner, data, ruleset, limits, shapes)
 
 
-def one_pass(data: object, ruleset: Ruleset, limits: Limits) -> Partner | None:
-    """The partner of a document with no problem at all, built in one pass; None at the first doubt (see below)."""
-    return _plain_partner(data, ruleset, limits)
+def one_pass(data: object, ruleset: Ruleset, limits: Limits, shapes: dict[Any, Any] | None = None) -> Partner | None:
+    """The partner of a document with no problem at all, built in one pass; None at the first doubt (see below).
+
+    *shapes*: as for :func:`plain_partner_again`.
+    """
+    return _plain_partner(data, ruleset, limits, shapes)
 
 
-def plain_partner_again(partner: Partner, data: dict[str, Any], ruleset: Ruleset, limits: Limits) -> Partner | None:
+def plain_partner_again(
+    partner: Partner, data: dict[str, Any], ruleset: Ruleset, limits: Limits, shapes: dict[Any, Any] | None = None
+) -> Partner | None:
     """*partner*, built in one pass from the plain document *data*, with what *ruleset* reads of it built again.
 
     The people, the id and the date are the same whatever the ruleset: a
     partner evaluated for several designations builds them once. What
     depends on the ruleset (metrics, facts, sections, customer data) is built
-    as :func:`_plain_partner` builds it; None at the first doubt.
+    as :func:`_plain_partner` builds it; None at the first doubt. *shapes*
+    keeps the shape of the metrics a ruleset does not read (another's
+    section, or the top-level metrics its own replaces) for the next ruleset
+    built from the same *data*: a shape does not depend on the ruleset.
     """
-    sections = _plain_sections(data.get("designations", {}), ruleset)
+    shapes = {} if shapes is None else shapes
+    sections = _plain_sections(data.get("designations", {}), ruleset, shapes)
     if sections is None:
         return None
     if ruleset.id in sections:  # the top-level metrics are another ruleset's: only their shape is checked here
-        metrics = _plain_shape(data.get("metrics", {}))
+        metrics = _shape(shapes, "metrics", data.get("metrics", {}))
     else:
         metrics = plain_metrics(data.get("metrics", {}), ruleset, written=True)
     facts = plain_facts(data.get("facts", {}), ruleset, written=True)
@@ -206,7 +218,7 @@ def _plain_date(value: object) -> tuple[bool, datetime.date | None]:
         return False, None
 
 
-def _plain_sections(data: object, ruleset: Ruleset) -> dict[str, DesignationData] | None:
+def _plain_sections(data: object, ruleset: Ruleset, shapes: dict[Any, Any]) -> dict[str, DesignationData] | None:
     """The sections of ``designations``: *ruleset*'s read against it, the others' shape only; None at a doubt."""
     if type(data) is not dict:
         return None
@@ -218,12 +230,27 @@ def _plain_sections(data: object, ruleset: Ruleset) -> dict[str, DesignationData
         if designation not in known or type(section) is not dict or not section.keys() <= {"metrics"}:
             return None
         written = section.get("metrics", {})
-        own = designation == ruleset.id
-        metrics = plain_metrics(written, ruleset, written=True) if own else _plain_shape(written)
-        if metrics is None:
+        if designation == ruleset.id:
+            metrics = plain_metrics(written, ruleset, written=True)
+            if metrics is None:
+                return None
+            sections[designation] = DesignationData(metrics=metrics)
+            continue
+        shape = _shape(shapes, ("section", designation), written)
+        if shape is None:
             return None
-        sections[designation] = DesignationData(metrics=metrics)
+        sections[designation] = shape
     return sections
+
+
+def _shape(shapes: dict[Any, Any], key: object, data: object) -> Any:
+    """:func:`_plain_shape` of *data* (for a section's *key*, as its :class:`DesignationData`), kept in *shapes*."""
+    if key in shapes:
+        return shapes[key]
+    shape = _plain_shape(data)
+    built = DesignationData(metrics=shape) if shape is not None and key != "metrics" else shape
+    shapes[key] = built
+    return built
 
 
 def _plain_shape(data: object) -> dict[str, dict[str, MetricValue]] | None:

@@ -144,7 +144,7 @@ class Condition:
 TERM_KINDS: tuple[str, ...] = ("target", "rate", "gate")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, cache_hash=True)  # hashed at every points firing (scoring._per_unit)
 class Term:
     """One measure scored on its own: in proportion to a *target*, at a *rate*, or as a *gate*."""
 
