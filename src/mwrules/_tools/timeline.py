@@ -401,8 +401,9 @@ class _Builder:
             )
         if moved and before.period == piece.period:
             events = self.certification_events(piece.period, day)
-            causes += _gate_causes(ruleset, before.verdict, piece.verdict, events)
-            causes += _certification_causes(events)
+            gates, named = _gate_causes(ruleset, before.verdict, piece.verdict, events)
+            causes += gates
+            causes += _certification_causes([event for event in events if event not in named])
         if not piece.can_attain and before.can_attain and not (before.verdict and before.verdict.qualified):
             last_met = next(
                 earlier.last for earlier in reversed(pieces[:position]) if earlier.verdict and earlier.verdict.qualified
@@ -507,14 +508,18 @@ def _certification_causes(events: list[_Event]) -> list[str]:
     return shown
 
 
-def _gate_causes(ruleset: Ruleset, before: Verdict | None, after: Verdict | None, events: list[_Event]) -> list[str]:
-    """The gates met on one side of a change date and not on the other, each with the events behind it.
+def _gate_causes(
+    ruleset: Ruleset, before: Verdict | None, after: Verdict | None, events: list[_Event]
+) -> tuple[list[str], set[_Event]]:
+    """The gates met on one side of a change date and not on the other, each with the events behind it; those events.
 
     "step 1 of skilling on enterprise and smb opens (1 of 1 a_holders): Teams Administrator Associate earned by
-    1 person"; the paths where the same gate changes alike are named together.
+    1 person (1 gains a_holders)"; the paths where the same gate changes alike are named together. An event
+    named behind a gate is not named again among the day's other certification events.
     """
+    named: set[_Event] = set()
     if before is None or after is None:
-        return []
+        return [], named
     changes: dict[tuple[str, str, str], list[str]] = {}
     for path_id, result in after.paths.items():
         earlier = before.paths.get(path_id)
@@ -529,14 +534,18 @@ def _gate_causes(ruleset: Ruleset, before: Verdict | None, after: Verdict | None
                 assert gate is not None  # noqa: S101 - only a gate is met or not
                 verb = "opens" if term.met else "closes"
                 count = f"{_number(term.measure)} of {_number(gate.need)}{f' {term.of}' if term.of else ''}"
-                behind = [event.what for event in events if term.of is not None and term.of in event.sets]
+                behind = [event for event in events if term.of is not None and term.of in event.sets]
+                named.update(behind)
                 key = (
                     f"{term_label(scored, metric_id, term_id)} of {metric_id}",
                     f"{verb} ({count})",
-                    f": {', '.join(behind)}" if behind else "",
+                    ": " + ", ".join(f"{event.what} ({', '.join(event.effects)})" for event in behind)
+                    if behind
+                    else "",
                 )
                 changes.setdefault(key, []).append(path_id)
-    return [f"{what} on {' and '.join(paths)} {change}{behind}" for (what, change, behind), paths in changes.items()]
+    texts = [f"{what} on {' and '.join(paths)} {change}{behind}" for (what, change, behind), paths in changes.items()]
+    return texts, named
 
 
 def _number(value: int | Fraction) -> str:
