@@ -53,7 +53,7 @@ def problems(document: object) -> dict[str, str]:
         (
             {"partner_id": "x", "metrics": {"smb": {"usage_growth": {"dpor": 1}}}},
             "$.metrics.smb.usage_growth.dpor",
-            "unknown association option",
+            "smb does not read this association option of usage_growth: it reads cpor, csp",
         ),
         (
             {"partner_id": "x", "metrics": {"smb": {"usage_growth": 5}}},
@@ -111,6 +111,21 @@ def test_a_metric_of_parts_with_amounts_names_a_mistake_in_its_parts(usage_growt
     found = {problem.where: f"{problem.message} {problem.suggestion or ''}" for problem in caught.value.problems}
     assert where in found, found
     assert says in found[where]
+
+
+def test_a_part_the_path_does_not_read_is_named_as_such_not_as_unknown():
+    """Modern Work's enterprise path scores usage growth from cpor and dpor: a csp amount there is not read."""
+    document = {"partner_id": "x", "as_of": "2026-08-15", "metrics": {"enterprise": {"usage_growth": {"csp": 500}}}}
+
+    with pytest.raises(InputError) as caught:
+        mwrules.evaluate(document)
+
+    [problem] = [problem for problem in caught.value.problems if problem.where.endswith("usage_growth.csp")]
+    assert (problem.code, problem.message, problem.suggestion) == (
+        "MW204",
+        "enterprise does not read this association option of usage_growth: it reads cpor, dpor",
+        None,
+    )
 
 
 def test_all_problems_are_reported_together():

@@ -173,15 +173,15 @@ def check_metrics(metrics: object, ruleset: Ruleset, *, at: str = "$.metrics") -
                     )
                     continue
                 for option in value:
-                    if option not in options:
-                        problems.append(
-                            Problem(
-                                _documents.child(spot, option),
-                                f"unknown {part} for {metric_id} on {path_id}",
-                                hint(option, options),
-                                code=_UNKNOWN,
-                            )
-                        )
+                    if option in options:
+                        continue
+                    where = _documents.child(spot, option)
+                    if option in metric.source.parts:  # declared, but this path scores no term of it
+                        message = f"{path_id} does not read this {part} of {metric_id}: it reads {', '.join(options)}"
+                        problems.append(Problem(where, message, code=_UNKNOWN))
+                    else:
+                        message = f"unknown {part} for {metric_id} on {path_id}"
+                        problems.append(Problem(where, message, hint(option, options), code=_UNKNOWN))
     return problems
 
 
