@@ -67,7 +67,7 @@ def plain_verdict(partner: Partner, ruleset: Ruleset, as_of: datetime.date) -> t
             points[metric.id] >= scoring.min_metric_points for metric in ruleset.metrics
         )
 
-    order = list(scoring.path_preference)
+    order = list(scoring.path_preference or [path.id for path in ruleset.paths])  # by default, as listed
     qualifying = [path_id for path_id in order if passes(path_id)]
     candidates = qualifying or order
     best = max(candidates, key=lambda path_id: scores[path_id]["total"])

@@ -117,7 +117,7 @@ def read(ruleset: Mapping[str, Any], partner: Mapping[str, Any]) -> Reading:
         scored = {chosen: score_path(paths[chosen], metrics, scoring, partner, people, facts)}
         return Reading(scored, chosen, scored[chosen].qualified, scored[chosen].total)
     scored = {p: score_path(path, metrics, scoring, partner, people, facts) for p, path in paths.items()}
-    order = list(scoring["path_preference"])
+    order = list(scoring.get("path_preference") or paths)  # by default, the paths as listed
     # the best qualifying path, else the highest; of equal scores the earlier in path_preference
     best = min(order, key=lambda p: (not scored[p].qualified, -scored[p].total, order.index(p)))
     return Reading(scored, best, scored[best].qualified, scored[best].total)

@@ -133,7 +133,8 @@ CHANGES = {
     "a-key-that-is-not-text": (("scoring", 5), 1, True),
     "internal-source-key": (("source",), "elsewhere.yaml", True),
     "internal-checked-key": (("checked",), True, True),
-    "missing-key": (("scoring", "path_preference"), REMOVED, True),
+    "missing-key": (("scoring", "min_total_points"), REMOVED, True),
+    "missing-key-with-a-default-of-none": (("scoring", "path_preference"), REMOVED, False),
     "missing-key-with-a-default": (("scoring", "window_months"), REMOVED, False),
 }
 

@@ -7,6 +7,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import attrs
 import pytest
 
 import mwrules
@@ -397,3 +398,28 @@ def test_a_path_that_cannot_be_read_is_not_unknown_to_the_path_preference(
     reported = codes_at(output, path)
     assert (line_of(path, "min_seats: many"), codes.INVALID_VALUE) in reported
     assert {codes.INVALID_VALUE, codes.DUPLICATE_ALIAS} == {code for _, code in reported}, output
+
+
+def test_without_a_path_preference_ties_go_to_the_earlier_path_as_listed(folder: Path):
+    """A partner with no data scores 0 on both paths: enterprise, listed first, is reported; listed second, smb."""
+    path = folder / "2026-01.yaml"
+    edit(path, "path_preference: [enterprise, smb]", "path_preference: null")
+    ruleset = mwrules.load_ruleset(path)
+    partner = {"partner_id": "x", "as_of": "2026-03-01", "people": []}
+
+    reversed_paths = attrs.evolve(ruleset, paths=ruleset.paths[::-1])
+
+    assert (ruleset.scoring.path_preference, ruleset.path_order) == (None, ("enterprise", "smb"))
+    assert mwrules.evaluate(partner, ruleset=ruleset).path == "enterprise"
+    assert mwrules.evaluate(partner, ruleset=reversed_paths).path == "smb"
+
+
+def test_an_empty_path_preference_is_refused_not_read_as_the_default(capsys: pytest.CaptureFixture[str], folder: Path):
+    """`path_preference: []` names no path: MW (unknown path), as a list that leaves one out."""
+    path = folder / "2026-01.yaml"
+    edit(path, "path_preference: [enterprise, smb]", "path_preference: []")
+
+    status, output = lint(capsys, path)
+
+    assert 1 == status
+    assert_reported(output, path, line_of(path, "path_preference: []"), codes.UNKNOWN_PATH)

@@ -116,7 +116,7 @@ def _check_metric(result: MetricResult, max_points: Fraction, where: str) -> Non
 
 
 def _check_choice(verdict: Verdict, ruleset: Ruleset) -> None:
-    order = list(ruleset.scoring.path_preference)
+    order = list(ruleset.path_order)
     qualifying = [path_id for path_id in order if verdict.paths[path_id].qualified]
     _require(verdict.qualified == bool(qualifying), f"qualified={verdict.qualified}, qualifying paths {qualifying}")
     candidates = qualifying or order

@@ -316,7 +316,7 @@ def _why_low(metric: MetricSpec, result: MetricResult, scored: PathMetric | None
 def _verdict(builder: _Builder) -> _engine.Rule:
     if builder.ruleset.scoring.choose == "classify":
         return _classified_verdict(builder)
-    path_ids = list(builder.ruleset.scoring.path_preference)
+    path_ids = list(builder.ruleset.path_order)
     when = [{path_id: {"$and": [{"t": "path_verdict"}, {"path": path_id}]}} for path_id in path_ids]
 
     def verdict(session: _engine.Session, matched: Mapping[str, _engine.Fact]) -> dict[str, Any]:

@@ -544,6 +544,8 @@ def _check_scoring(ruleset: Ruleset, unread: Unread) -> list[Problem]:
             )
         )
     path_ids = [path.id for path in ruleset.paths]
+    if scoring.path_preference is None:  # the paths as listed
+        return problems
     preference = list(scoring.path_preference)
     for index, path_id in enumerate(preference):
         if path_id not in path_ids and not unread.unusable("paths", path_id):

@@ -344,8 +344,11 @@ class Scoring:
     total_points: Fraction = _doc("The most points in all: the sum of the metrics' max_points.")
     min_total_points: Fraction = _doc("A path qualifies with at least this total...")
     min_metric_points: Fraction = _doc("...and at least this many points in every metric.")
-    path_preference: tuple[str, ...] = _doc(
-        "Every path id once; of paths with equal scores, the earlier is reported.", anchor="choosing-the-path"
+    path_preference: tuple[str, ...] | None = _doc(
+        "Every path id once; of paths with equal scores, the earlier is reported (default: the paths in the "
+        "order they are listed).",
+        default=None,
+        anchor="choosing-the-path",
     )
     window_months: int = _doc(
         "A partner that is not enrolled can attain the designation on a day when it met the pass rule on some "
@@ -419,6 +422,12 @@ class Ruleset:
     @property
     def id(self) -> str:
         return self.manifest.id
+
+    @property
+    def path_order(self) -> tuple[str, ...]:
+        """The path ids, the one preferred on equal scores first: ``scoring.path_preference``, else as listed."""
+        preference = self.scoring.path_preference
+        return tuple(path.id for path in self.paths) if preference is None else preference
 
     @property
     def version(self) -> str:

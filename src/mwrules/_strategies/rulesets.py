@@ -240,8 +240,9 @@ def _documents(
         "total_points": _written(total),
         "min_total_points": _written(total * pass_share),
         "min_metric_points": min_metric_points,
-        "path_preference": list(draw(st.permutations(path_ids))),
     }
+    if draw(st.booleans()):  # else ties go to the earlier path as listed
+        scoring["path_preference"] = list(draw(st.permutations(path_ids)))
     if classified:
         scoring |= {"choose": "classify", "classify": _classification(draw, path_ids, facts)}
     document: dict[str, Any] = {

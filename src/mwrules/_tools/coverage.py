@@ -268,7 +268,7 @@ def _most(ruleset: Ruleset, path_id: str, metric_id: str) -> Fraction:
 
 
 def _verdict_branches(ruleset: Ruleset) -> tuple[str, ...]:
-    paths = ruleset.scoring.path_preference
+    paths = ruleset.path_order
     reported = (
         [f"path {path_id} reported" for path_id in paths] if ruleset.scoring.choose == "best" and len(paths) > 1 else []
     )

@@ -274,6 +274,8 @@ def _scoring_changes(old: Ruleset, new: Ruleset) -> list[str]:
     changes = []
     for key in ("min_total_points", "min_metric_points", "path_preference", "choose"):
         was, now = getattr(old.scoring, key), getattr(new.scoring, key)
+        if key == "path_preference":  # as it orders the paths, whether written or by default
+            was, now = old.path_order, new.path_order
         if was != now:
             changes.append(f"scoring.{key} {_plain(was)} → {_plain(now)}")
     return changes or ["the pass rule is applied differently"]

@@ -246,7 +246,7 @@ def plan_for(
     before = evaluate_with(partner, choice)
     names = _eligible_sets(ruleset, before.as_of)
     # Under classification only the classified path is scored, and only it can be planned
-    wanted = [path] if path is not None else list(ruleset.scoring.path_preference)
+    wanted = [path] if path is not None else list(ruleset.path_order)
     wanted = [path_id for path_id in wanted if path_id in before.paths] or wanted
     planned = functools.partial(
         Plan, partner_id=partner.partner_id, before=before, costs=unit_costs, default_costs=defaulted
