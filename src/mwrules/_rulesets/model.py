@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 from fractions import Fraction
-from typing import Literal
+from typing import Any, Literal
 
 import attrs
 
@@ -418,6 +418,8 @@ class Ruleset:
     #: Whether :func:`~mwrules.ruleset.check` passed on this very object (the loader sets it, so that
     #: compiling does not check again). Not an argument: a copy made with attrs.evolve is checked again.
     checked: bool = attrs.field(default=False, init=False, eq=False, repr=False, metadata={"internal": True})
+    #: Lookups by id, made at their first use: an evaluation looks metrics and paths up dozens of times
+    _index: dict[Any, Any] = attrs.field(init=False, factory=dict, eq=False, repr=False, metadata={"internal": True})
 
     @property
     def id(self) -> str:
@@ -434,19 +436,45 @@ class Ruleset:
         return self.manifest.version
 
     def metric(self, metric_id: str) -> MetricSpec:
-        return next(metric for metric in self.metrics if metric.id == metric_id)
+        found: MetricSpec = self._by_id("metrics").get(metric_id) or next(
+            metric for metric in self.metrics if metric.id == metric_id
+        )
+        return found
 
     def path(self, path_id: str) -> PathSpec:
-        return next(path for path in self.paths if path.id == path_id)
+        found: PathSpec = self._by_id("paths").get(path_id) or next(path for path in self.paths if path.id == path_id)
+        return found
 
     def certification(self, cert_id: str) -> CertificationSpec:
-        return next(cert for cert in self.certifications if cert.id == cert_id)
+        found: CertificationSpec = self._by_id("certifications").get(cert_id) or next(
+            cert for cert in self.certifications if cert.id == cert_id
+        )
+        return found
+
+    def _by_id(self, field: str) -> dict[str, Any]:
+        """The metrics, paths or certifications by id (the first of equal ids, as a search finds it)."""
+        index: dict[str, Any] | None = self._index.get(field)
+        if index is None:
+            index = {}
+            for item in getattr(self, field):
+                item_id = getattr(item, "id", None)  # a Ruleset built in Python may hold anything until checked
+                if isinstance(item_id, str):
+                    index.setdefault(item_id, item)
+            self._index[field] = index
+        return index
 
     def options(self, path_id: str, metric_id: str) -> tuple[str, ...]:
         """The parts of a metric measured in parts that a path reads, in the order of its terms (else ()).
 
         A part is read when a term scores it or a condition compares it.
         """
+        key = ("options", path_id, metric_id)
+        found: tuple[str, ...] | None = self._index.get(key)
+        if found is None:
+            found = self._index[key] = self._options(path_id, metric_id)
+        return found
+
+    def _options(self, path_id: str, metric_id: str) -> tuple[str, ...]:
         scored = self.path(path_id).metrics.get(metric_id)
         if self.metric(metric_id).source.parts is None or scored is None:
             return ()
