@@ -2,8 +2,8 @@
 
 A certification as written (name, earned, expires) is worked out once, with
 every place it is held (:func:`held`): the same few dozen names recur across
-hundreds of people, and the six designations of one partner (or the days of
-a timeline) read the same people again. What it comes to on a day (its id,
+hundreds of people, and the six designations of one partner read the same
+people again (``evaluate_designations`` finds them once). What it comes to on a day (its id,
 or why it does not count) is kept per compiled ruleset (``statuses``).
 """
 
@@ -86,7 +86,11 @@ def held(people: Sequence[Person]) -> HeldPeople:
 
 def _first_and_more(ways: list[Held]) -> tuple[Place, str]:
     """Where one name is first held, however it is written, and how many more hold it, with the next few places."""
-    spots = ways[0].places if len(ways) == 1 else tuple(islice(heapq.merge(*(way.places for way in ways)), 4))
+    spots = (
+        ways[0].places
+        if len(ways) == 1
+        else tuple(islice(heapq.merge(*(way.places for way in ways)), 1 + PLACES_SHOWN))
+    )
     more = sum(len(way.places) for way in ways) - 1
     if not more:
         return spots[0], ""
