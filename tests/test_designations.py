@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import mwrules
+from mwrules._evaluation import designations as _designations
 from mwrules._input import one_pass as _one_pass
 from mwrules._input import partner as _partner_input
 from mwrules._rulesets.versions import shipped_ids
@@ -191,6 +192,18 @@ def test_the_people_read_once_for_every_designation_give_each_the_verdict_evalua
             alone.warnings,
             tuple(alone.trace),
         )
+
+
+def test_the_people_of_a_document_are_gone_through_once_for_all_six_designations(monkeypatch: pytest.MonkeyPatch):
+    """What every designation reads of the people (their certifications as written) is found once, not six times."""
+    found = []
+    original = _designations.held
+    monkeypatch.setattr(_designations, "held", lambda people: found.append(people) or original(people))
+
+    result = mwrules.evaluate_designations(EXAMPLE)
+
+    assert sum(designation.verdict is not None for designation in result.results) == 6
+    assert len(found) == 1
 
 
 def test_the_metric_furthest_below_its_minimum_is_named_and_else_the_total():
