@@ -526,3 +526,17 @@ def test_a_timeline_reads_a_designations_section_as_it_reads_top_level_metrics()
     assert [(s.start, s.end, s.path, s.score) for s in timeline.segments] == [
         (s.start, s.end, s.path, s.score) for s in expected.segments
     ]
+
+
+@pytest.mark.parametrize("designation", ["security", "infrastructure"])
+def test_an_empty_section_is_a_problem_at_the_section_not_a_reading_of_the_top_level_metrics(designation: str):
+    """An empty (null) section is MW006 at the section: the top-level metrics are another designation's."""
+    document = example()
+    document["designations"][designation] = None
+
+    with pytest.raises(mwrules.InputError) as caught:
+        mwrules.evaluate(document, ruleset=designation)
+
+    [problem] = caught.value.problems
+    assert (problem.where, problem.code) == (f"$.designations.{designation}", "MW006")
+    assert problem.message == "expected a section: an object with metrics, got null"
