@@ -539,3 +539,38 @@ def test_a_timeline_reads_a_designations_section_as_it_reads_top_level_metrics()
     assert [(s.start, s.end, s.path, s.score) for s in timeline.segments] == [
         (s.start, s.end, s.path, s.score) for s in expected.segments
     ]
+
+
+@pytest.mark.parametrize("designation", ["security", "infrastructure"])
+def test_an_empty_section_is_a_problem_at_the_section_not_a_reading_of_the_top_level_metrics(designation: str):
+    """An empty (null) section is MW006 at the section: the top-level metrics are another designation's."""
+    document = example()
+    document["designations"][designation] = None
+
+    with pytest.raises(mwrules.InputError) as caught:
+        mwrules.evaluate(document, ruleset=designation)
+
+    [problem] = caught.value.problems
+    assert (problem.where, problem.code) == (f"$.designations.{designation}", "MW006")
+    assert problem.message == "expected a section: an object with metrics, got null"
+
+
+def test_the_problems_of_every_designation_are_gathered_in_time_linear_in_their_number(monkeypatch: pytest.MonkeyPatch):
+    """3,000 unknown facts (60 KB) are 3,000 problems, compared a few times each, not each with every other."""
+    document = example()
+    document["facts"].update({f"f{n}": n for n in range(3000)})
+    comparisons = 0
+    compare = mwrules.Problem.__eq__
+
+    def counted(self: mwrules.Problem, other: object) -> bool:
+        nonlocal comparisons
+        comparisons += 1
+        return compare(self, other)
+
+    monkeypatch.setattr(mwrules.Problem, "__eq__", counted)
+
+    with pytest.raises(mwrules.InputError) as caught:
+        mwrules.evaluate_designations(document)
+
+    assert 3000 == len(caught.value.problems)
+    assert comparisons < 10 * 3000

@@ -166,3 +166,17 @@ def test_a_version_may_end_the_day_before_the_next_takes_effect(tmp_path: Path):
     ruleset = mwrules.load_ruleset(first_version_ending_on(tmp_path, "2025-12-31"))
 
     assert ruleset.manifest.effective_until == datetime.date(2025, 12, 31)
+
+
+@pytest.mark.parametrize(
+    "command", [["evaluate", "--ruleset"], ["timeline", "--ruleset"], ["evaluate", "--designations"]]
+)
+def test_an_empty_version_after_the_at_sign_is_an_error_not_the_version_in_force(
+    capsys: pytest.CaptureFixture[str], command: list[str]
+):
+    """'modern-work@' names no version: MW132, not the version in force on the first day pinned for the whole range."""
+    status = main([command[0], str(EXAMPLES / "timeline.yaml"), command[1], "modern-work@"])
+
+    assert 2 == status
+    said = capsys.readouterr().err
+    assert "MW132 'modern-work@' names no version after '@' (name one of modern-work@2023-06, " in said

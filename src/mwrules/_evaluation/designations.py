@@ -69,19 +69,19 @@ def evaluate_designations(
         msg = f"designations are named by their ruleset ids, e.g. 'security', not {ids!r}"
         raise ValueError(msg)
     as_of = declared_as_of(document.data) or datetime.date.today()
-    shared: list[Problem] = []
+    shared: dict[Problem, None] = {}  # an ordered set: thousands of problems are compared once each, not in pairs
     results = []
     built = _Built()
     checked = False  # whether the document was read for some designation
     for designation in ids:
         result, problems, read = _one(document, designation, as_of, limits, built)
         results.append(result)
-        shared += [problem for problem in problems if problem not in shared]
+        shared.update(dict.fromkeys(problems))
         checked = checked or read
     if not checked and ids:  # no designation had data: what they all read is still checked
-        shared += _shared_problems(document, ids, as_of, limits)
+        shared.update(dict.fromkeys(_shared_problems(document, ids, as_of, limits)))
     if shared:  # the document's: with every designation's own, so that one run shows them all
-        own = [problem for result in results for problem in result.problems if problem not in shared]
+        own = dict.fromkeys(problem for result in results for problem in result.problems if problem not in shared)
         raise InputError(sorted([*shared, *own], key=lambda problem: problem.line or 0))
     partner_id = document.data.get("partner_id", "") if isinstance(document.data, Mapping) else ""
     earned: dict[str, list[str]] = {}
@@ -132,8 +132,10 @@ def _one(
     try:
         partner = _partner(document, ruleset, limits, built)
     except InputError as error:
-        own = [problem for problem in error.problems if _owned(problem.where, document.data, ruleset)]
-        others = [problem for problem in error.problems if problem not in own]
+        spots = _own_spots(document.data, ruleset)
+        own = [problem for problem in error.problems if _owned(problem.where, spots)]
+        owned = set(own)
+        others = [problem for problem in error.problems if problem not in owned]
         reason = f"the data for {designation} has {len(own)} problem{'s' if len(own) != 1 else ''}"
         result = DesignationResult(
             designation=designation, title=title, status="problems", reason=reason, problems=tuple(own)
@@ -157,7 +159,8 @@ def _shared_problems(
     try:
         load_partner(document, ruleset, limits=limits)
     except InputError as error:
-        return [problem for problem in error.problems if not _owned(problem.where, document.data, ruleset)]
+        spots = _own_spots(document.data, ruleset)
+        return [problem for problem in error.problems if not _owned(problem.where, spots)]
     return []
 
 
@@ -233,10 +236,15 @@ def _has_data(data: object, ruleset: Ruleset) -> bool:
     return bool(metrics) or ("customers" in data and ruleset.customer_data is not None)
 
 
-def _owned(where: str, data: object, ruleset: Ruleset) -> bool:
-    """Whether a problem *where* is in data only *ruleset* reads: its metrics, its facts, its customer data."""
+def _own_spots(data: object, ruleset: Ruleset) -> list[str]:
+    """Where the data only *ruleset* reads is: its metrics, its facts, its customer data."""
     _, metrics_at = read_metrics(data, ruleset.id) if isinstance(data, Mapping) else (None, "$.metrics")
     own = [metrics_at, *(child("$.facts", fact.id) for fact in ruleset.facts)]
     if ruleset.customer_data is not None:
         own.append("$.customers")
-    return any(where == spot or where.startswith((f"{spot}.", f"{spot}[")) for spot in own)
+    return own
+
+
+def _owned(where: str, spots: list[str]) -> bool:
+    """Whether a problem *where* is at or inside one of *spots* (see :func:`_own_spots`)."""
+    return any(where == spot or where.startswith((f"{spot}.", f"{spot}[")) for spot in spots)

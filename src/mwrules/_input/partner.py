@@ -24,7 +24,7 @@ from .._rulesets.versions import DEFAULT_ID, RulesetChoice, select_ruleset, ship
 from .._rulesets.vocabulary import AMOUNT_PLACES
 from ..errors import InputError, Problem
 from ..limits import DEFAULT_LIMITS, Limits
-from ..model import Certification, Measure, MetricValue, Partner, Person
+from ..model import Certification, DesignationData, Measure, MetricValue, Partner, Person
 from ..ruleset import Ruleset
 from .convert import ValueProblem, dict_structure_fn, lazy_hook, make_converter, parse_date, problems_from, shown
 from .convert import expected as _expected
@@ -45,6 +45,7 @@ def _converter() -> cattrs.Converter:
     return make_converter(
         {
             Certification: _structure_certification,
+            DesignationData: _structure_section,
             MetricValue: _structure_metric_value,
             Measure: _structure_measure,
             Person: _structure_person,
@@ -99,6 +100,17 @@ def _structure_person(value: object, _: type) -> Person:
 
 
 _structure_person_object = lazy_hook(lambda: dict_structure_fn(Person, _converter()))
+
+
+def _structure_section(value: object, _: type) -> DesignationData:
+    # An empty section (``security:`` with nothing under it) is null, which cattrs words in Python's terms
+    if not isinstance(value, dict):
+        what = "a section: an object with metrics"
+        raise _expected(what, value)
+    return _structure_section_object(value, DesignationData)  # type: ignore[no-any-return]
+
+
+_structure_section_object = lazy_hook(lambda: dict_structure_fn(DesignationData, _converter()))
 
 
 def read_document(

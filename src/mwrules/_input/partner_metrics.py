@@ -61,12 +61,13 @@ def check_facts(facts: object, ruleset: Ruleset) -> list[Problem]:
     given = facts if isinstance(facts, Mapping) else {}
     problems: list[Problem] = []
     declared = {fact.id: fact for fact in ruleset.facts}
+    known: frozenset[str] | None = None  # looked up once, when a fact is first not *ruleset*'s
     for fact_id, written in given.items():
         spot = _documents.child("$.facts", fact_id)
         spec = declared.get(fact_id)
         if spec is None:
             # One document may serve several rulesets: evaluate warns that a fact another reads is not read
-            known = shipped_facts() | declared.keys()
+            known = known if known is not None else shipped_facts() | declared.keys()
             if fact_id not in known:
                 message = f"no ruleset reads a fact named {shown(fact_id)}"
                 suggestion = did_you_mean(str(fact_id), sorted(known)) if len(problems) < _SUGGESTIONS else None

@@ -61,8 +61,8 @@ def read_metrics(data: Mapping[str, object], ruleset_id: str) -> tuple[object, s
         section = sections.get(ruleset_id)
         if isinstance(section, Mapping):
             return section.get("metrics"), section_metrics_at(ruleset_id)
-        if section is not None:
-            return None, child("$.designations", ruleset_id)  # the wrong type: reported by the structural pass
+        if ruleset_id in sections:  # null or the wrong type (reported by the structural pass): never the top level's
+            return None, child("$.designations", ruleset_id)
     return data.get("metrics"), "$.metrics"
 
 

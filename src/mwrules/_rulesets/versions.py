@@ -323,8 +323,13 @@ def select_ruleset(name: str | None = None, *, as_of: datetime.date | None = Non
     if name is not None and not isinstance(name, str):
         msg = f"a ruleset is named by text such as 'modern-work@2026-01', not {type(name).__name__}"
         raise TypeError(msg)
-    family_id, _, version = (name or DEFAULT_ID).partition("@")
+    family_id, at, version = (name or DEFAULT_ID).partition("@")
     family = shipped_family(family_id)
+    if at and not version:  # not the version in force: a timeline would pin the first day's for the whole range
+        named = ", ".join(f"{family_id}@{ruleset.version}" for ruleset in family.rulesets)
+        suggestion = f"name one of {named}, or {family_id} for the version in force"
+        message = f"{shown(name)} names no version after '@'"
+        raise RulesetError([Problem("$", message, suggestion, code=codes.UNKNOWN_RULESET)])
     if version:
         ruleset = family.version(version)
         if ruleset is None:
