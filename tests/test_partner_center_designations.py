@@ -217,3 +217,20 @@ def test_the_page_shows_what_the_sample_import_prints(
     arguments = command.removeprefix("$ mwrules ").replace("\\\n", " ").split()
     assert main([*arguments, "-o", str(tmp_path / "contoso.yaml")]) == 0
     assert capsys.readouterr().err == shown
+
+
+def test_usage_imported_under_a_ruleset_that_measures_no_customer_data_is_one_problem(
+    capsys: pytest.CaptureFixture[str],
+):
+    """Security reads no customer data: one problem naming why, not an unknown association type per row (MW207)."""
+    usage = EXAMPLES / "cpor-m365-usage.csv"
+    arguments = ["import", "--trainings", str(EXAMPLES / "trainings.csv"), "--usage", str(usage)]
+
+    status = main([*arguments, "--partner-id", "contoso", "--ruleset", "security"])
+
+    out, err = capsys.readouterr()
+    assert (status, out) == (2, "")
+    assert err.splitlines()[1:] == [
+        "  usage: MW006 security 2026-07 measures nothing from customer data: a usage download is not read by it "
+        "(import usage under a ruleset that measures customer data (modern-work), or leave it out)"
+    ]
