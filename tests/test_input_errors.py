@@ -32,7 +32,7 @@ def problems(document: object) -> dict[str, str]:
         (
             {"partner_id": "x", "metrics": {"smb": {"net_customer_adds": "3"}}},
             "$.metrics.smb.net_customer_adds",
-            "whole number",
+            "expected a number, got text '3'",
         ),
         (
             {"partner_id": "x", "metrics": {"smb": {"net_customer_adds": 2.5}}},
@@ -42,7 +42,7 @@ def problems(document: object) -> dict[str, str]:
         (
             {"partner_id": "x", "metrics": {"smb": {"net_customer_adds": True}}},
             "$.metrics.smb.net_customer_adds",
-            "whole number",
+            "expected a number, got true",
         ),
         ({"partner_id": "x", "metrics": {"enterprize": {}}}, "$.metrics.enterprize", "did you mean 'enterprise'"),
         (
@@ -111,6 +111,24 @@ def test_a_metric_of_parts_with_amounts_names_a_mistake_in_its_parts(usage_growt
     found = {problem.where: f"{problem.message} {problem.suggestion or ''}" for problem in caught.value.problems}
     assert where in found, found
     assert says in found[where]
+
+
+@pytest.mark.parametrize(
+    ("amount", "says"),
+    [("12500", "expected a number, got text '12500'"), (float("nan"), "expected a finite number, got a number nan")],
+    ids=["text", "nan"],
+)
+def test_a_wrong_value_where_an_amount_goes_is_not_said_to_need_a_whole_number(amount: object, says: str):
+    """Security's Azure usage growth is USD with decimals: text or NaN there is not a number, whole or not."""
+    metrics = {"smb": {"usage_growth": {"azure": amount, "m365": 300}}}
+    document = {"partner_id": "x", "as_of": "2026-08-15", "metrics": metrics}
+
+    with pytest.raises(InputError) as caught:
+        mwrules.evaluate(document, ruleset="security")
+
+    assert [(problem.where, problem.message) for problem in caught.value.problems] == [
+        ("$.metrics.smb.usage_growth.azure", says)
+    ]
 
 
 def test_a_part_the_path_does_not_read_is_named_as_such_not_as_unknown():

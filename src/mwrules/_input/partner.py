@@ -76,8 +76,13 @@ def _structure_measure(value: object, _: type = int) -> Measure:
 
     A Partner built in Python may hold an amount as the Fraction it stands for.
     """
+    if isinstance(value, bool) or not isinstance(value, int | float | Fraction):
+        # a count or an amount (which, the ruleset says later): not "a whole number" for an amount
+        raise _expected("a number", value)
+    if isinstance(value, float) and not math.isfinite(value):
+        raise _expected("a finite number", value)
     amount = None
-    if isinstance(value, float) and math.isfinite(value) and not float.is_integer(value):
+    if isinstance(value, float) and not float.is_integer(value):
         amount = written_decimal(value)
     elif type(value) is Fraction and value.denominator != 1:
         amount = value
