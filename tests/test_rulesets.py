@@ -415,7 +415,7 @@ def test_without_a_path_preference_ties_go_to_the_earlier_path_as_listed(folder:
 
 
 def test_an_empty_path_preference_is_refused_not_read_as_the_default(capsys: pytest.CaptureFixture[str], folder: Path):
-    """`path_preference: []` names no path: MW (unknown path), as a list that leaves one out."""
+    """`path_preference: []` names no path: MW103, as a list that leaves a path out is."""
     path = folder / "2026-01.yaml"
     edit(path, "path_preference: [enterprise, smb]", "path_preference: []")
 
