@@ -796,3 +796,12 @@ def test_a_portfolio_evaluated_for_named_designations_scores_those_alone(capsys)
         status,
         capsys.readouterr().err.split("evaluated (")[1].split("), ")[0],
     )
+
+
+def test_the_designations_table_sets_its_heading_apart_with_a_blank_line(capsys):
+    """`evaluate --designations all` prints the partner, date and count, a blank line, then the table."""
+    main(["evaluate", str(EXAMPLES / "all-designations.yaml"), "--designations", "all"])
+
+    heading, blank, columns = capsys.readouterr().out.splitlines()[:3]
+    assert ("northwind on 2026-09-30: 6 designations", "") == (heading, blank)
+    assert columns.startswith("designation ")
