@@ -13,20 +13,26 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 import yaml
 from hypothesis import Phase, find, settings
 
 import mwrules
+import mwrules.partner_center
 from mwrules import InputError, RulesetError, codes
 from mwrules import strategies as mst
+from mwrules._evaluation import engine as _engine
 from mwrules._input.convert import shown
 from mwrules._rulesets import versions
 from mwrules.cli import main
-from mwrules.errors import Problem
+from mwrules.errors import EvaluationError, Problem, did_you_mean
 from mwrules.ruleset import check, normalise_name, rulesets_dir, structure
+from mwrules.testing import check_verdict
 
+from . import test_partner_center as pc_tests
 from .test_boundaries import one_point_per_customer, smb_partner
+from .test_plan_terms import unit_costs
 
 
 EXAMPLES = Path(__file__).parents[1] / "examples"
@@ -535,3 +541,267 @@ def test_a_designation_that_is_no_ruleset_name_is_named_with_the_shipped_ones():
         "'Modern Work' is not the name of a shipped ruleset (business-applications, data-ai, digital-app-innovation, "
         "infrastructure, modern-work, security)"
     ] == [problem.message for problem in caught.value.problems]
+
+
+def test_a_metric_whose_terms_cap_below_its_minimum_cannot_be_planned_and_the_plan_says_so(tmp_path: Path):
+    """A metric capped at 5 points with a minimum of 10: no action raises it that far, and the plan says so."""
+    text = (SHAPES / "01-new-numbers" / "2026-01.yaml").read_text()
+    old = "net_customer_adds: {terms: [{target: 5}]}"
+    assert 1 == text.count(old)
+    (tmp_path / "2026-01.yaml").write_text(
+        text.replace(old, "net_customer_adds: {min_points: 10, terms: [{target: 5, cap: 5}]}")
+    )
+    ruleset = mwrules.load_ruleset(tmp_path / "2026-01.yaml")
+
+    plan = mwrules.plan({"partner_id": "p"}, ruleset=ruleset, costs=unit_costs(ruleset), path="enterprise")
+
+    assert (
+        "net_customer_adds on enterprise has 0 points and needs at least 10, but no action raises it that far"
+        == plan.paths["enterprise"].blocked
+    )
+
+
+# The sampled run's second hundred (mutants 100 to 200 of the sample) ------------------------------
+
+
+def test_a_case_wanting_another_path_says_the_path_is_what_differs(folder: Path, capsys):
+    """`mwrules test` on a case that wants the wrong path names `path` as what differs."""
+    case = next((folder / "cases" / "2026-01").glob("*.yaml"))
+    data = yaml.safe_load(case.read_text())
+    data["want"]["path"] = "midmarket"
+    case.write_text(yaml.safe_dump(data))
+
+    main(["test", str(folder)])
+
+    assert "      path\n      - want midmarket\n      + got  " in capsys.readouterr().out
+
+
+def json_file(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "partner.json"
+    path.write_text(text)
+    return path
+
+
+def test_json_nested_past_what_python_parses_is_refused_with_the_depth_limit_to_raise(tmp_path: Path):
+    """JSON nested too deep for Python's parser is refused, telling to raise --limit depth (up to its maximum)."""
+    with pytest.raises(InputError) as caught:
+        mwrules.evaluate(json_file(tmp_path, "[" * 100_000 + "]" * 100_000))
+
+    [problem] = caught.value.problems
+    assert problem.suggestion.startswith("raise the limit with --limit depth=N, at most ")
+
+
+def test_json_nested_past_the_depth_limit_is_refused_where_it_goes_too_deep(tmp_path: Path):
+    """JSON nested 65 deep (the limit is 64) is refused at the path that goes too deep."""
+    with pytest.raises(InputError) as caught:
+        mwrules.evaluate(json_file(tmp_path, '{"partner_id": "p", "x": ' + "[" * 65 + "]" * 65 + "}"))
+
+    [problem] = caught.value.problems
+    assert (codes.LIMIT, True) == (problem.code, problem.where.startswith("$.x[0]"))
+
+
+def test_a_repeated_key_too_long_to_echo_is_shortened_with_an_ellipsis(tmp_path: Path):
+    """A key written twice in one object is named cut short with '…', not echoed whole."""
+    key = "k" * 300
+
+    with pytest.raises(InputError) as caught:
+        mwrules.evaluate(json_file(tmp_path, f'{{"partner_id": "p", "{key}": 1, "{key}": 2}}'))
+
+    [message] = [problem.message for problem in caught.value.problems if "twice" in problem.message]
+    assert ("…" in message, key in message) == (True, False)
+
+
+def test_a_workload_listed_twice_is_a_problem_at_the_second_ones_name():
+    """A workload name listed again is a duplicate at that workload's name, not at one of its aliases."""
+    data = yaml.safe_load((rulesets_dir() / "modern-work" / "2026-01.yaml").read_text())
+    data["workloads"][1] = "Exchange Online"
+
+    assert [("$.workloads[1].name", "workload 'Exchange Online' is listed twice", codes.DUPLICATE_ID)] == (
+        ruleset_problems(data)
+    )
+
+
+def test_an_unknown_key_in_any_mapping_is_said_unknown_with_its_near_miss_as_the_suggestion():
+    """A document read by the full checks (a Mapping, not a dict) says 'unknown key' and suggests the near miss."""
+    person = {"id": "a", "certifications": [], "certification": []}
+    document = collections.OrderedDict(partner_id="p", people=[person])
+
+    with pytest.raises(InputError) as caught:
+        mwrules.load_partner(document)
+
+    assert [("$.people[0].certification", "unknown key", "did you mean 'certifications'?")] == [
+        (problem.where, problem.message, problem.suggestion) for problem in caught.value.problems
+    ]
+
+
+def test_a_near_miss_of_a_title_is_suggested_under_a_ruleset_loaded_from_a_file(tmp_path: Path):
+    """An import under a ruleset read from a file suggests the listed spelling a misspelt title is close to."""
+    ruleset = mwrules.load_ruleset(rulesets_dir() / "modern-work" / "2026-01.yaml")
+    rows = [
+        pc_tests.TRAININGS,
+        pc_tests.training("Teams Administrater Associate", mcpid="1"),
+    ]
+    path = tmp_path / "t.csv"
+    path.write_text("".join(",".join(row) + "\n" for row in rows))
+
+    _, report = mwrules.partner_center.read(trainings=[path], partner_id="p", as_of="2026-11-28", ruleset=ruleset)
+
+    assert any("did you mean 'Teams Administrator Associate'?" in warning for warning in report.warnings)
+
+
+def test_a_plan_cannot_lower_a_part_that_a_condition_wants_at_most(tmp_path: Path):
+    """Growth that scores only on a baseline of at most 50,000, given 60,000: the plan says it only raises measures."""
+    text = (SHAPES / "09-eligibility-condition" / "2026-01.yaml").read_text()
+    (tmp_path / "2026-01.yaml").write_text(text.replace("at_least: 50000}", "at_most: 50000}"))
+    ruleset = mwrules.load_ruleset(tmp_path / "2026-01.yaml")
+    partner = {"partner_id": "p", "metrics": {"smb": {"usage_growth": {"growth_percent": 10, "baseline_mcv": 60000}}}}
+
+    plan = mwrules.plan(partner, ruleset=ruleset, costs=unit_costs(ruleset), path="smb")
+
+    assert plan.paths["smb"].blocked == (
+        "usage_growth on smb has 0 points and needs at least 1, but growth_percent earns only when "
+        "baseline_mcv at most 50,000, and a plan only raises measures"
+    )
+
+
+def test_a_usage_row_contradicting_one_of_another_file_names_that_file_and_line(tmp_path: Path):
+    """Two usage downloads disagreeing on a tenant's month and workload: the problem names the other file's line."""
+    first = tmp_path / "a.csv"
+    second = tmp_path / "b.csv"
+    for path, active in ((first, 100), (second, 200)):
+        rows = [pc_tests.USAGE, pc_tests.usage_row("t1", "Intune", active, 300)]
+        path.write_text("".join(",".join(row) + "\n" for row in rows))
+
+    with pytest.raises(InputError) as caught:
+        mwrules.partner_center.read(usage=[first, second], partner_id="p", as_of="2026-11-28")
+
+    assert any(f"but {first}:2 says" in problem.message for problem in caught.value.problems)
+
+
+def test_the_trace_says_which_classification_entry_a_partner_did_not_pass():
+    """A partner under 80 % SMB fails the classification's first entry: the trace's step says entry 1."""
+    ruleset = mwrules.load_ruleset(SHAPES / "07-path-by-classification" / "2026-01.yaml")
+    case = (
+        SHAPES
+        / "07-path-by-classification"
+        / "cases"
+        / "2026-01"
+        / "just-under-80-percent-is-scored-on-enterprise.yaml"
+    )
+    partner = yaml.safe_load(case.read_text())["partner"]
+
+    verdict = mwrules.evaluate(partner, ruleset=ruleset)
+
+    [step] = [step for step in verdict.trace if step.rule.startswith("not-classified:")]
+    assert (1, "smb") == (step.concluded["entry"], step.concluded["not"])
+
+
+def test_check_verdict_reports_a_metric_naming_a_step_past_the_trace():
+    """A verdict whose metric names a step the trace does not have fails check_verdict with that step named."""
+    partner = mwrules.load_partner(smb_partner(10))
+    verdict = mwrules.evaluate(partner)
+    path = verdict.paths["smb"]
+    metric = next(iter(path.metrics))
+    wrong = attrs.evolve(
+        verdict,
+        paths={
+            **verdict.paths,
+            "smb": attrs.evolve(
+                path, metrics={**path.metrics, metric: attrs.evolve(path.metrics[metric], step=10_000)}
+            ),
+        },
+    )
+
+    with pytest.raises(AssertionError, match=f"smb, {metric}: its points name step 10000, which did not compute them"):
+        check_verdict(partner, wrong)
+
+
+def test_a_portfolio_is_evaluated_with_two_processes():
+    """evaluate_many with jobs=2 gives each document its verdict (the chunks reach the worker processes)."""
+    [result] = mwrules.evaluate_many([smb_partner(10)], jobs=2)
+
+    assert (result.problems, result.verdict is not None) == ((), True)
+
+
+def test_a_json_lines_record_evaluated_for_every_designation_takes_the_as_of_given_for_the_batch():
+    """evaluate_lines(as_of=...) with designations: a record without as_of is evaluated on the batch's date."""
+    [result] = mwrules.evaluate_lines(
+        ['{"partner_id": "a"}'], jobs=1, designations=True, as_of=datetime.date(2026, 9, 1)
+    )
+
+    assert datetime.date(2026, 9, 1) == result.designations.as_of
+
+
+def test_the_lint_command_ends_a_report_of_problems_with_their_count_and_where_codes_are_explained(
+    tmp_path: Path, capsys
+):
+    """`mwrules lint` on a broken ruleset ends with 'N problem(s): ... each code is explained in docs/errors/'."""
+    path = tmp_path / "2026-01.yaml"
+    path.write_text(
+        (SHAPES / "01-new-numbers" / "2026-01.yaml").read_text().replace("min_total_points: 75", "min_total_points: 0")
+    )
+
+    main(["lint", str(path)])
+
+    last = capsys.readouterr().out.splitlines()[-1]
+    assert last.endswith("; each code is explained in docs/errors/<code>.md")
+    assert last.startswith("1 problem(s): 1 ruleset file(s)")
+
+
+def test_the_lint_command_help_says_what_its_paths_are(capsys):
+    """`mwrules lint --help` explains PATH: ruleset files or folders, the shipped ones by default."""
+    with pytest.raises(SystemExit):
+        main(["lint", "--help"])
+
+    assert "ruleset files or folders (default: the shipped rulesets)" in capsys.readouterr().out
+
+
+def test_the_import_commands_date_option_shows_its_form_in_the_help(capsys):
+    """`mwrules import --help` shows --as-of YYYY-MM-DD."""
+    with pytest.raises(SystemExit):
+        main(["import", "--help"])
+
+    assert "--as-of YYYY-MM-DD" in capsys.readouterr().out
+
+
+def test_rules_of_the_priority_of_facts_run_apart_firing_on_the_other_facts_are_refused():
+    """A rule at the priority of the facts run apart that also fires on the other facts is an EvaluationError."""
+    rules = _engine.CompiledRuleset(
+        "test-placed@1",
+        [
+            _engine.Rule("z", {"all": [{"z": {"t": "z"}}]}, 0, lambda s, m: {}),
+            _engine.Rule("w", {"all": [{"w": {"t": "w"}}]}, 0, lambda s, m: {}),
+            _engine.Rule("x", {"all": [{"x": {"t": "x"}}]}, 1, lambda s, m: {}),
+        ],
+    )
+
+    with pytest.raises(EvaluationError, match="cannot be run apart"):
+        rules.run([{"t": "x", "n": 2}], apart=[[{"t": "x", "n": 1}]])
+
+
+def test_a_misspelt_word_of_two_hundred_characters_still_gets_its_near_miss():
+    """The near-miss search stops past 200 characters: a word of exactly 200 is still searched."""
+    word, choice = "a" * 199 + "b", "a" * 200
+
+    assert f"did you mean {choice!r}?" == did_you_mean(word, [choice])
+
+
+def test_a_portfolio_evaluated_for_named_designations_scores_those_alone(capsys):
+    """`evaluate A B --designations security,modern-work` gives each partner a line for the two named designations."""
+    partners = [str(EXAMPLES / "all-designations.yaml"), str(EXAMPLES / "qualified-smb.yaml")]
+
+    status = main(["evaluate", *partners, "--designations", "security,modern-work", "--jobs", "1"])
+
+    assert (0, "qualified 2 for modern-work, 1 for security; 0 not qualified") == (
+        status,
+        capsys.readouterr().err.split("evaluated (")[1].split("), ")[0],
+    )
+
+
+def test_the_designations_table_sets_its_heading_apart_with_a_blank_line(capsys):
+    """`evaluate --designations all` prints the partner, date and count, a blank line, then the table."""
+    main(["evaluate", str(EXAMPLES / "all-designations.yaml"), "--designations", "all"])
+
+    heading, blank, columns = capsys.readouterr().out.splitlines()[:3]
+    assert ("northwind on 2026-09-30: 6 designations", "") == (heading, blank)
+    assert columns.startswith("designation ")

@@ -18,6 +18,9 @@ first ``--size`` of them, in that order, in ``mutants/sample.txt``. Any first pa
 of that list is itself a uniform sample, so the batches can stop early without
 biasing the score. ``run`` runs one slice of it with mutmut (``nice -n 19``, two
 workers); ``score`` reads mutmut's results for the sample from ``mutants/``.
+A sampled name the code no longer has (the sample was drawn at an earlier commit and
+the function changed or moved) is "not in this commit": ``run`` skips it and
+``score`` counts it neither killed nor survived, and lists it.
 """
 
 from __future__ import annotations
@@ -41,6 +44,8 @@ KILLED = {1, 3}
 SURVIVED = {0}
 NO_TESTS = {5, 33}
 TIMEOUT = {-24, 24, 152, 255, 36}
+# a sampled name the code no longer has (drawn at another commit): neither killed nor survived
+NOT_IN_COMMIT = "not in this commit"
 
 
 def status(exit_code: int | None) -> str:
@@ -105,7 +110,14 @@ def sample() -> list[str]:
 
 
 def run(arguments: argparse.Namespace) -> None:
+    found = results()
     names = sample()[arguments.start : arguments.stop]
+    gone = [name for name in names if name not in found]
+    for name in gone:
+        print(f"not in this commit (skipped): {name}")
+    names = [name for name in names if name in found]
+    if not names:
+        sys.exit("none of these mutants is in this commit")
     command = ["nice", "-n", "19", str(Path(sys.executable).parent / "mutmut"), "run", "--max-children", "2"]
     sys.exit(subprocess.run([*command, *names], check=False).returncode)
 
@@ -113,12 +125,16 @@ def run(arguments: argparse.Namespace) -> None:
 def score(arguments: argparse.Namespace) -> None:
     found = results()
     names = sample()[: arguments.first]
-    statuses = {name: status(found[name]) for name in names}
-    checked = [name for name in names if statuses[name] != "not checked"]
+    statuses = {name: status(found[name]) if name in found else NOT_IN_COMMIT for name in names}
+    gone = [name for name in names if statuses[name] == NOT_IN_COMMIT]
+    checked = [name for name in names if statuses[name] not in {"not checked", NOT_IN_COMMIT}]
     tally = Counter(statuses[name] for name in checked)
     killed, survived = tally["killed"], tally["survived"]
     low, high = wilson(killed, killed + survived)
-    print(f"sample: the first {len(names)} drawn of {len(found)} mutants; run: {len(checked)}")
+    print(
+        f"sample: the first {len(names)} drawn; {len(gone)} not in this commit;"
+        f" {len(found)} mutants in this commit; run: {len(checked)}"
+    )
     for group, n in sorted(tally.items()):
         print(f"  {group}: {n}")
     if killed + survived:
@@ -138,6 +154,10 @@ def score(arguments: argparse.Namespace) -> None:
         for name in checked:
             if statuses[name] == group:
                 print(f"  {name}")
+    if gone:
+        print(f"{NOT_IN_COMMIT}:")
+        for name in gone:
+            print(f"  {name}")
     if arguments.json:
         Path(arguments.json).write_text(json.dumps({name: statuses[name] for name in names}, indent=1) + "\n")
 
