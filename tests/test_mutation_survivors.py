@@ -543,22 +543,29 @@ def test_a_designation_that_is_no_ruleset_name_is_named_with_the_shipped_ones():
     ] == [problem.message for problem in caught.value.problems]
 
 
-def test_a_metric_whose_terms_cap_below_its_minimum_cannot_be_planned_and_the_plan_says_so(tmp_path: Path):
-    """A metric capped at 5 points with a minimum of 10: no action raises it that far, and the plan says so."""
+def test_a_metric_whose_terms_cap_below_its_minimum_is_refused_by_lint(tmp_path: Path):
+    """A metric capped at 5 points with a minimum of 10 can never pass: MW107 at its minimum, not a plan to nowhere.
+
+    (It was the one way found to the plan's "no action raises it that far",
+    ``_why_blocked`` 45 of the sampled mutation run.)
+    """
     text = (SHAPES / "01-new-numbers" / "2026-01.yaml").read_text()
     old = "net_customer_adds: {terms: [{target: 5}]}"
     assert 1 == text.count(old)
     (tmp_path / "2026-01.yaml").write_text(
         text.replace(old, "net_customer_adds: {min_points: 10, terms: [{target: 5, cap: 5}]}")
     )
-    ruleset = mwrules.load_ruleset(tmp_path / "2026-01.yaml")
 
-    plan = mwrules.plan({"partner_id": "p"}, ruleset=ruleset, costs=unit_costs(ruleset), path="enterprise")
+    with pytest.raises(mwrules.RulesetError) as caught:
+        mwrules.load_ruleset(tmp_path / "2026-01.yaml")
 
-    assert (
-        "net_customer_adds on enterprise has 0 points and needs at least 10, but no action raises it that far"
-        == plan.paths["enterprise"].blocked
-    )
+    assert [(problem.where, problem.code, problem.message) for problem in caught.value.problems] == [
+        (
+            "$.paths[0].metrics.net_customer_adds.min_points",
+            "MW107",
+            "more than the 5 points the terms of 'net_customer_adds' on enterprise can earn",
+        )
+    ]
 
 
 # The sampled run's second hundred (mutants 100 to 200 of the sample) ------------------------------

@@ -216,6 +216,38 @@ def test_a_path_with_its_own_metrics_sums_its_own_maxima():
     assert (f"$.paths[{data['paths'].index(smb)}].total_points", codes.MAXIMA_MISMATCH) in problems(data)
 
 
+@pytest.mark.parametrize(
+    ("scored", "refused"),
+    [
+        ({"min_points": 10, "terms": [{"target": 5, "cap": 5}]}, True),
+        ({"min_points": 10, "terms": [{"target": 5, "cap": 10}]}, False),
+        (
+            {
+                "min_points": 7,
+                "combine": "best",
+                "terms": [{"of": "cpor", "target": 9, "cap": 4}, {"of": "dpor", "target": 9, "cap": 6}],
+            },
+            True,
+        ),
+        (
+            {"min_points": 7, "terms": [{"of": "cpor", "target": 9, "cap": 4}, {"of": "dpor", "target": 9, "cap": 6}]},
+            False,
+        ),
+        ({"min_points": 3, "terms": [{"of": "cpor", "gate": {"need": 1, "points": 2}}]}, True),
+    ],
+    ids=["one-cap", "cap-at-the-minimum", "best-of-caps", "sum-of-caps", "a-gates-points"],
+)
+def test_a_minimum_above_what_the_terms_can_earn_is_refused(scored: dict[str, Any], refused: bool):
+    """A path that could never pass: its terms' caps (a gate's points), summed or the best, stop below the minimum."""
+    data = shape("01")
+    metric = "net_customer_adds" if "of" not in scored["terms"][0] else "usage_growth"
+    data["paths"][0]["metrics"][metric] = scored
+
+    found = problems(data)
+
+    assert found == ([(f"$.paths[0].metrics.{metric}.min_points", codes.THRESHOLD_OUT_OF_RANGE)] if refused else [])
+
+
 def test_every_shape_passes_its_checks():
     """The twelve shape rulesets are valid: the mistakes above are the only problems they get."""
     for folder in sorted(path for path in SHAPES.iterdir() if path.is_dir()):

@@ -22,6 +22,7 @@ from .costs import check_costs
 from .lenient import READ_WHOLE, Unread
 from .model import FROM_CUSTOMERS_MEASURE, normalise_name, path_maxima
 from .points import _check_exactness
+from .scoring import most_earned
 from .wording import _KEBAB, _SNAKE, _exact, _num, _suggest
 
 
@@ -525,13 +526,24 @@ def _check_scoring(ruleset: Ruleset, unread: Unread) -> list[Problem]:
                 if scored.min_points is None
                 else f"$.paths[{index}].metrics.{metric_id}.min_points"
             )
-            if least > most[metric_id] and (where, metric_id) not in reported:
+            if (where, metric_id) in reported:
+                continue
+            if least > most[metric_id]:
                 reported.add((where, metric_id))
                 problems.append(
                     Problem(
                         where,
                         f"more than the {_num(most[metric_id])} points {shown(metric_id)} can earn",
                         code=codes.THRESHOLD_OUT_OF_RANGE,
+                    )
+                )
+            elif scored.terms and least > (earned := most_earned(scored, most[metric_id])):
+                # the path could never pass: its terms' caps (or gates' points) stop below the minimum
+                reported.add((where, metric_id))
+                message = f"more than the {_num(earned)} points the terms of {shown(metric_id)} on {path.id} can earn"
+                problems.append(
+                    Problem(
+                        where, message, "raise a term's cap, or lower the minimum", code=codes.THRESHOLD_OUT_OF_RANGE
                     )
                 )
     if not 1 <= scoring.window_months <= MAX_WINDOW_MONTHS:

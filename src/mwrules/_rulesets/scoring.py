@@ -58,6 +58,21 @@ def _per_unit(term: Term, max_points: Fraction) -> Fraction:
     return term.per_unit(max_points)
 
 
+def most_earned(scored: PathMetric, max_points: Fraction) -> Fraction:
+    """The most a metric's terms can earn together, whatever the measures: each term's cap (a gate's points), summed or
+    the best of them, and at most *max_points*.
+
+    A target or a rate earns up to its cap (by default the metric's maximum),
+    a gate its points (capped too).
+    """
+    ceilings = []
+    for term in scored.terms:
+        cap = max_points if term.cap is None else min(term.cap, max_points)
+        ceilings.append(min(term.gate.points, cap) if term.gate is not None else cap)
+    together = max(ceilings, default=_ZERO) if scored.combine == "best" else sum(ceilings, _ZERO)
+    return min(max(together, _ZERO), max_points)
+
+
 def measure_of(term: Term, measures: Mapping[str, int | Fraction]) -> int | Fraction:
     """The measure *term* scores: its part's or set's, or the only one there is."""
     if term.of is not None:

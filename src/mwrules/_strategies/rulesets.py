@@ -29,6 +29,9 @@ MAX_POINTS = (10, 5, 15, 20, 25, 30, 40)
 GATE_POINTS = (0, 1, 2, 4, 2.5)
 GATE_NEEDS = (1, 2, 3, 5, 125)
 CAPS = (5, 2, 7.5, 10, 20)
+#: A metric's minimum points (0: optional); every drawn metric can earn the most of them
+MINIMA = (0, 1, 2)
+MOST_MINIMUM = max(MINIMA)
 #: Thresholds of conditions: whole for a count; an amount's may have up to 6 decimals
 COUNT_THRESHOLDS = (0, 1, 2, 5, 50, 1000)
 AMOUNT_THRESHOLDS = (0, 1, 2.5, 50, 1000.5, 0.000001)
@@ -156,13 +159,16 @@ def _terms(
         if kind == "gate":
             gate_keys.append(key)
         terms.append(term)
+    if len(gate_keys) == len(terms) and sum(Fraction(str(term["gate"]["points"])) for term in terms) < MOST_MINIMUM:
+        # gates alone that earn less than a minimum may be: no partner could pass (lint refuses it, MW107)
+        terms[0]["gate"]["points"] = MOST_MINIMUM
     scored: dict[str, Any] = {"terms": terms}
     if len(terms) > 1 and not gate_keys and not any("requires" in term for term in terms):
         scored["combine"] = draw(st.sampled_from(["sum", "best"]))
     own_max = draw(st.none() | st.sampled_from(MAX_POINTS))
     if own_max is not None:
         scored["max_points"] = own_max
-    own_min = draw(st.none() | st.sampled_from([0, 1, 2]))  # 0: the metric is optional on this path
+    own_min = draw(st.none() | st.sampled_from(MINIMA))  # 0: the metric is optional on this path
     if own_min is not None:
         scored["min_points"] = own_min
     return scored
@@ -220,7 +226,7 @@ def _documents(
         facts = {"share": {"id": "share", "title": "The partner's share", "type": "amount", "min": 0, "max": 100}}
     path_ids = list(_PATH_IDS[: draw(st.integers(min_value=1, max_value=max_paths))])
     total = sum(Fraction(metric["max_points"]) for metric in metrics)
-    min_metric_points = draw(st.sampled_from([1, 0, 2]))
+    min_metric_points = draw(st.sampled_from([1, 0, 2]))  # in MINIMA, 1 first (what examples shrink to)
     pass_share = draw(st.sampled_from(PASS_SHARES))
     paths = []
     for path_id in path_ids:
