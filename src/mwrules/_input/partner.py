@@ -78,9 +78,11 @@ def _structure_measure(value: object, _: type = int) -> Measure:
     """
     if isinstance(value, bool) or not isinstance(value, int | float | Fraction):
         # a count or an amount (which, the ruleset says later): not "a whole number" for an amount
-        raise _expected("a number", value)
+        what = "a number"
+        raise _expected(what, value)
     if isinstance(value, float) and not math.isfinite(value):
-        raise _expected("a finite number", value)
+        what = "a finite number"
+        raise _expected(what, value)
     amount = None
     if isinstance(value, float) and not float.is_integer(value):
         amount = written_decimal(value)
