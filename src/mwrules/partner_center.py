@@ -131,14 +131,15 @@ def _imported(
 ) -> tuple[dict[str, Any], Partner, ImportReport]:
     day = _as_date(as_of)
     choice = choose_ruleset(ruleset, day)
-    if _paths(usage) and choice.ruleset.customer_data is None:  # else each row is refused on its own
+    usage_files = _paths(usage)
+    if usage_files and choice.ruleset.customer_data is None:  # else each row is refused on its own
         message = f"{choice.ruleset} measures nothing from customer data: a usage download is not read by it"
         suggestion = "import usage under a ruleset that measures customer data (modern-work), or leave it out"
         raise InputError([Problem("usage", message, suggestion, code=codes.INVALID_VALUE)], what="the arguments")
     reader = _Import(choice.ruleset, partner_id, day, date_order, keep_names, limits)
     for path in _paths(trainings):
         reader.trainings(path)
-    for path in _paths(usage):
+    for path in usage_files:
         reader.usage(path)
     if reader.problems:
         raise InputError(reader.problems, what=_WHAT)

@@ -20,7 +20,7 @@ import attrs
 
 from .._input import documents as _documents
 from .._input.documents import child
-from .._input.one_pass import one_pass, plain_partner_again
+from .._input.one_pass import Shapes, one_pass, plain_partner_again
 from .._input.partner import declared_as_of, load_partner, read_document
 from .._input.sections import read_metrics, section_metrics_at
 from .._rulesets.versions import DEFAULT_ID, RulesetChoice, select_ruleset, shipped_family, shipped_ids
@@ -171,7 +171,7 @@ class _Built:
     #: The first partner built in one pass: its people serve every designation
     partner: Partner | None = None
     #: Per section of the document, its shape (see plain_partner_again)
-    shapes: dict[str, Any] = attrs.field(factory=dict)
+    shapes: Shapes = attrs.field(factory=dict)
     #: The people whose certifications were last found, and those certifications
     _held: tuple[tuple[Person, ...], HeldPeople] | None = None
 

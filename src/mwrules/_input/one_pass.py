@@ -24,8 +24,12 @@ from .sections import section_names
 from .text import identity, plain_text, text_problem
 
 
+#: Per section id (or ``$.metrics``), the shape of metrics a ruleset does not read; None at a doubt
+Shapes = dict[str, dict[str, dict[str, MetricValue]] | None]
+
+
 def _plain_partner(  # noqa: PLR0911
-    data: object, ruleset: Ruleset, limits: Limits, shapes: dict[Any, Any] | None = None
+    data: object, ruleset: Ruleset, limits: Limits, shapes: Shapes | None = None
 ) -> Partner | None:
     """The partner of a document with no problem at all, built in one pass; None at the first doubt.
 
@@ -81,7 +85,7 @@ def _plain_partner(  # noqa: PLR0911
     return plain_partner_again(partner, data, ruleset, limits, shapes)
 
 
-def one_pass(data: object, ruleset: Ruleset, limits: Limits, shapes: dict[Any, Any] | None = None) -> Partner | None:
+def one_pass(data: object, ruleset: Ruleset, limits: Limits, shapes: Shapes | None = None) -> Partner | None:
     """The partner of a document with no problem at all, built in one pass; None at the first doubt (see below).
 
     *shapes*: as for :func:`plain_partner_again`.
@@ -90,7 +94,7 @@ def one_pass(data: object, ruleset: Ruleset, limits: Limits, shapes: dict[Any, A
 
 
 def plain_partner_again(
-    partner: Partner, data: dict[str, Any], ruleset: Ruleset, limits: Limits, shapes: dict[Any, Any] | None = None
+    partner: Partner, data: dict[str, Any], ruleset: Ruleset, limits: Limits, shapes: Shapes | None = None
 ) -> Partner | None:
     """*partner*, built in one pass from the plain document *data*, with what *ruleset* reads of it built again.
 
@@ -107,7 +111,7 @@ def plain_partner_again(
     if sections is None:
         return None
     if ruleset.id in sections:  # the top-level metrics are another ruleset's: only their shape is checked here
-        metrics = _shape(shapes, "metrics", data.get("metrics", {}))
+        metrics = _shape(shapes, "$.metrics", data.get("metrics", {}))
     else:
         metrics = plain_metrics(data.get("metrics", {}), ruleset, written=True)
     facts = plain_facts(data.get("facts", {}), ruleset, written=True)
@@ -218,7 +222,7 @@ def _plain_date(value: object) -> tuple[bool, datetime.date | None]:
         return False, None
 
 
-def _plain_sections(data: object, ruleset: Ruleset, shapes: dict[Any, Any]) -> dict[str, DesignationData] | None:
+def _plain_sections(data: object, ruleset: Ruleset, shapes: Shapes) -> dict[str, DesignationData] | None:
     """The sections of ``designations``: *ruleset*'s read against it, the others' shape only; None at a doubt."""
     if type(data) is not dict:
         return None
@@ -236,21 +240,18 @@ def _plain_sections(data: object, ruleset: Ruleset, shapes: dict[Any, Any]) -> d
                 return None
             sections[designation] = DesignationData(metrics=metrics)
             continue
-        shape = _shape(shapes, ("section", designation), written)
+        shape = _shape(shapes, designation, written)
         if shape is None:
             return None
-        sections[designation] = shape
+        sections[designation] = DesignationData(metrics=shape)
     return sections
 
 
-def _shape(shapes: dict[Any, Any], key: object, data: object) -> Any:
-    """:func:`_plain_shape` of *data* (for a section's *key*, as its :class:`DesignationData`), kept in *shapes*."""
-    if key in shapes:
-        return shapes[key]
-    shape = _plain_shape(data)
-    built = DesignationData(metrics=shape) if shape is not None and key != "metrics" else shape
-    shapes[key] = built
-    return built
+def _shape(shapes: Shapes, key: str, data: object) -> dict[str, dict[str, MetricValue]] | None:
+    """:func:`_plain_shape` of *data*, kept in *shapes* under *key* (a section's id, or ``$.metrics``)."""
+    if key not in shapes:
+        shapes[key] = _plain_shape(data)
+    return shapes[key]
 
 
 def _plain_shape(data: object) -> dict[str, dict[str, MetricValue]] | None:

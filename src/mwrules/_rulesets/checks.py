@@ -529,23 +529,15 @@ def _check_scoring(ruleset: Ruleset, unread: Unread) -> list[Problem]:
             if (where, metric_id) in reported:
                 continue
             if least > most[metric_id]:
-                reported.add((where, metric_id))
-                problems.append(
-                    Problem(
-                        where,
-                        f"more than the {_num(most[metric_id])} points {shown(metric_id)} can earn",
-                        code=codes.THRESHOLD_OUT_OF_RANGE,
-                    )
-                )
+                message, suggestion = f"more than the {_num(most[metric_id])} points {shown(metric_id)} can earn", None
             elif scored.terms and least > (earned := most_earned(scored, most[metric_id])):
                 # the path could never pass: its terms' caps (or gates' points) stop below the minimum
-                reported.add((where, metric_id))
                 message = f"more than the {_num(earned)} points the terms of {shown(metric_id)} on {path.id} can earn"
-                problems.append(
-                    Problem(
-                        where, message, "raise a term's cap, or lower the minimum", code=codes.THRESHOLD_OUT_OF_RANGE
-                    )
-                )
+                suggestion = "raise a term's cap, or lower the minimum"
+            else:
+                continue
+            reported.add((where, metric_id))
+            problems.append(Problem(where, message, suggestion, code=codes.THRESHOLD_OUT_OF_RANGE))
     if not 1 <= scoring.window_months <= MAX_WINDOW_MONTHS:
         problems.append(
             Problem(

@@ -436,32 +436,34 @@ class Ruleset:
         return self.manifest.version
 
     def metric(self, metric_id: str) -> MetricSpec:
-        found: MetricSpec = self._by_id("metrics").get(metric_id) or next(
-            metric for metric in self.metrics if metric.id == metric_id
-        )
+        found: MetricSpec = self._find("metrics", metric_id)
         return found
 
     def path(self, path_id: str) -> PathSpec:
-        found: PathSpec = self._by_id("paths").get(path_id) or next(path for path in self.paths if path.id == path_id)
+        found: PathSpec = self._find("paths", path_id)
         return found
 
     def certification(self, cert_id: str) -> CertificationSpec:
-        found: CertificationSpec = self._by_id("certifications").get(cert_id) or next(
-            cert for cert in self.certifications if cert.id == cert_id
-        )
+        found: CertificationSpec = self._find("certifications", cert_id)
         return found
 
-    def _by_id(self, field: str) -> dict[str, Any]:
-        """The metrics, paths or certifications by id (the first of equal ids, as a search finds it)."""
+    def _find(self, field: str, item_id: str) -> Any:
+        """The first of the metrics, paths or certifications whose id is *item_id*, through an index made at first use.
+
+        An id the index lacks (a Ruleset built in Python may hold anything
+        until checked) is searched for as before the index: StopIteration if
+        none has it.
+        """
         index: dict[str, Any] | None = self._index.get(field)
         if index is None:
             index = {}
             for item in getattr(self, field):
-                item_id = getattr(item, "id", None)  # a Ruleset built in Python may hold anything until checked
-                if isinstance(item_id, str):
-                    index.setdefault(item_id, item)
+                item_id_of = getattr(item, "id", None)
+                if isinstance(item_id_of, str):
+                    index.setdefault(item_id_of, item)
             self._index[field] = index
-        return index
+        found = index.get(item_id)
+        return found if found is not None else next(item for item in getattr(self, field) if item.id == item_id)
 
     def options(self, path_id: str, metric_id: str) -> tuple[str, ...]:
         """The parts of a metric measured in parts that a path reads, in the order of its terms (else ()).
