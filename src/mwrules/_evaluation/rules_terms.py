@@ -9,7 +9,7 @@ term, sums of parts, a maximum or minimum of the path's own) is scored here:
   (stage 5), one firing per gate, and assert a ``term`` fact;
 - ``points:<path>:<metric>`` joins the metric's measures and the ``term``
   facts of its gates, and adds up what each term earns
-  (:func:`mwrules._rulesets.scoring.score_terms`).
+  (:func:`mwrules._rulesets.scoring.score_terms`, the formula made once per rule).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from .._rulesets.scoring import score_terms
+from .._rulesets import scoring
 from .._rulesets.vocabulary import Condition, PathMetric, Term, engine_units
 from ..ruleset import MetricSpec
 from ..verdict import TermResult, exact_text, format_points
@@ -228,31 +228,43 @@ def _points(
         for key, index in conditions
     }
     named = dict(scored.named(metric.id))
+    formula = scoring.formula(metric.id, scored, most)
+    # what each firing reads and writes, named once
+    parts = [(str(part), f"option_{part}", scales[part]) for part in measured]
+    levels = [str(level) for level in measured]
+    gate_aliases = [(key, f"term_{key}") for key in gates]
+    condition_aliases = [(key, f"condition_{key}_{index}", str(named[key].when[index])) for key, index in conditions]
+    gate_rules = {
+        key: (f"gate:{path_id}:{metric.id}:{key}", f"gate-not-met:{path_id}:{metric.id}:{key}") for key in gates
+    }
 
     def points(session: _engine.Session, matched: Mapping[str, _engine.Fact]) -> dict[str, Any]:
         people: tuple[str, ...] = ()
+        measures: dict[str, int | Fraction]
         if source.people is not None:
-            counted = {str(level): _counted(session, str(level)) for level in measured}
-            measures: dict[str, int | Fraction] = {level: len(ids) for level, ids in counted.items()}
+            counted = {level: _counted(session, level) for level in levels}
+            measures = {level: len(ids) for level, ids in counted.items()}
             people = tuple(sorted({person for ids in counted.values() for person in ids}))
-            shown: dict[str, int | Fraction] = (
-                {"people": measures[str(measured[0])]} if len(measured) == 1 else measures
-            )
+            shown: dict[str, int | Fraction] = {"people": measures[levels[0]]} if len(levels) == 1 else measures
             derived = False
         elif source.parts is not None:
-            measures = {str(part): Fraction(matched[f"option_{part}"]["value"], scales[part]) for part in measured}
-            shown = {part: _whole(value) for part, value in measures.items()}
-            derived = any("derived" in matched[f"option_{part}"] for part in measured)
+            measures, shown, derived = {}, {}, False
+            for part, alias, scale in parts:
+                fact = matched[alias]
+                measures[part] = measure = Fraction(fact["value"], scale)
+                shown[part] = _whole(measure)
+                derived = derived or "derived" in fact
         else:
-            measures = {metric.id: Fraction(matched["value"]["value"], scales[None])}
+            fact = matched["value"]
+            measures = {metric.id: Fraction(fact["value"], scales[None])}
             shown = {"value": _whole(measures[metric.id])}
-            derived = "derived" in matched["value"]
-        met = {key: bool(matched[f"term_{key}"]["ok"]) for key in gates}
+            derived = "derived" in fact
+        met = {key: bool(matched[alias]["ok"]) for key, alias in gate_aliases}
         failing: dict[str, tuple[str, ...]] = {}
-        for key, index in conditions:
-            if not matched[f"condition_{key}_{index}"]["ok"]:
-                failing[key] = (*failing.get(key, ()), str(named[key].when[index]))
-        result = score_terms(metric.id, scored, most, measures, gates=met, failing=failing)
+        for key, alias, words in condition_aliases:
+            if not matched[alias]["ok"]:
+                failing[key] = (*failing.get(key, ()), words)
+        result = formula.score(measures, gates=met, failing=failing)
         terms = {
             score.term: TermResult(
                 term=score.term,
@@ -263,13 +275,7 @@ def _points(
                 capped=score.capped,
                 met=score.met,
                 closed_by=score.closed_by,
-                rule=(
-                    f"gate:{path_id}:{metric.id}:{score.term}"
-                    if score.met
-                    else f"gate-not-met:{path_id}:{metric.id}:{score.term}"
-                )
-                if score.met is not None
-                else None,
+                rule=None if score.met is None else gate_rules[score.term][0 if score.met else 1],
             )
             for score in result.terms
         }

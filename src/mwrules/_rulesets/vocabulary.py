@@ -144,7 +144,7 @@ class Condition:
 TERM_KINDS: tuple[str, ...] = ("target", "rate", "gate")
 
 
-@attrs.frozen(kw_only=True, cache_hash=True)  # hashed at every points firing (scoring._per_unit)
+@attrs.frozen(kw_only=True, cache_hash=True)  # a key of scoring.formula, through PathMetric
 class Term:
     """One measure scored on its own: in proportion to a *target*, at a *rate*, or as a *gate*."""
 
@@ -192,7 +192,7 @@ class Term:
         return max_points / self.target
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, cache_hash=True)  # a key of scoring.formula: plans score thousands of candidates
 class PathMetric:
     """How one path scores one metric: its terms, how they combine, its maximum and minimum there."""
 
