@@ -212,7 +212,7 @@ class _Reader:
                     self.hint(kind, self.type_names),
                     code=codes.UNKNOWN_ASSOCIATION_TYPE,
                 )
-            since = self.date(item.get("since"), f"{spot}.since") if "since" in item else None
+            since = self.date(item["since"], f"{spot}.since", required=True) if "since" in item else None
             until = self.date(item.get("until"), f"{spot}.until")
             if since is not None and until is not None and until < since:
                 self.problem(
@@ -222,8 +222,8 @@ class _Reader:
                 built.append(Association(kind, since, until))
         return tuple(built) if len(self.problems) == start else None
 
-    def date(self, value: object, where: str) -> datetime.date | None:
-        if value is None:
+    def date(self, value: object, where: str, *, required: bool = False) -> datetime.date | None:
+        if value is None and not required:  # an until that is null: the association is still running
             return None
         try:
             return parse_date(value)
