@@ -234,6 +234,31 @@ def test_a_full_standard_output_is_a_plain_error(arguments: list[str]):
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="a POSIX shell")
+@pytest.mark.parametrize(
+    "arguments", [["evaluate", "-"], ["evaluate", "-", "--lines"], ["timeline", "-"]], ids=["one", "lines", "timeline"]
+)
+def test_a_closed_standard_input_is_a_plain_error(arguments: list[str]):
+    """`mwrules evaluate - <&-` once died with AttributeError: 'NoneType' object has no attribute 'buffer'."""
+    result = run_shell('"$0" -m mwrules.cli "$@" <&-', *arguments)
+
+    assert 2 == result.returncode
+    assert "mwrules: cannot read standard input: it is closed\n" == result.stderr
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="a full device")
+@pytest.mark.parametrize(
+    "arguments",
+    [["evaluate", str(EXAMPLES / "no-such-partner.yaml")], ["evaluate", str(EXAMPLES), "--jobs", "1"]],
+    ids=["problems", "summary"],
+)
+def test_a_full_standard_error_is_status_2(arguments: list[str]):
+    """`mwrules evaluate x 2>/dev/full` once exited with 1, the status of a partner that does not qualify."""
+    result = run_shell('"$0" -m mwrules.cli "$@" 2>/dev/full', *arguments)
+
+    assert 2 == result.returncode
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a POSIX shell")
 def test_a_closed_standard_error_does_not_change_a_portfolios_status():
     """`mwrules evaluate examples/ 2>&-` once exited with 1 (a hidden AttributeError); stderr lines go to stdout."""
     result = run_shell('"$0" -m mwrules.cli evaluate "$1" --jobs 1 2>&-', str(EXAMPLES))

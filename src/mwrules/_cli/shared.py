@@ -29,6 +29,10 @@ class _CannotWrite(Exception):
     """A file, or standard output, that could not be written; :func:`mwrules.cli.main` reports it and exits with 2."""
 
 
+class _CannotRead(Exception):
+    """Standard input, closed; :func:`mwrules.cli.main` reports it and exits with 2."""
+
+
 def _usage_error(message: str) -> int:
     """Report a command line that cannot work as given (code MW301); the exit status."""
     print(f"mwrules: {codes.USAGE} {message}", file=sys.stderr)
