@@ -332,6 +332,17 @@ def test_workers_die_with_their_parent(signal_number: int):
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds the workers in /proc")
+def test_a_killed_worker_stops_the_batch_with_a_plain_error():
+    """A worker killed (as the out-of-memory killer does) once gave a BrokenProcessPool traceback and status 1."""
+    with waiting_batch(stderr=subprocess.PIPE) as (process, workers):
+        os.kill(min(workers), signal.SIGKILL)
+        _, error = process.communicate(timeout=60)
+
+        assert 2 == process.returncode
+        assert error.decode().startswith("mwrules: a worker process ended before it returned its results"), error
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds the workers in /proc")
 def test_ctrl_c_stops_a_batch_with_status_130_and_no_traceback():
     """Ctrl-C (SIGINT to the whole process group, as a terminal sends it) once printed KeyboardInterrupt tracebacks."""
     # As at a terminal: a shell that started these tests in the background passes SIGINT on ignored

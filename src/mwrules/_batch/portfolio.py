@@ -26,7 +26,7 @@ from .._tools.diff import PARTNER_SUFFIXES, partner_files
 from ..limits import Limits
 from ..ruleset import Ruleset
 from ..verdict import Designations, format_points
-from .pool import Input, Result, evaluate_inputs, json_lines
+from .pool import Input, Result, WorkerLost, evaluate_inputs, json_lines
 
 
 #: Suffixes of JSON Lines files: one partner document per line.
@@ -62,9 +62,13 @@ def run(args: argparse.Namespace, ruleset: Ruleset | str | None, limits: Limits)
         designations=designations,
     )
     tally = _Tally()
-    for line, outcome in _with_progress(outputs, total):
-        tally.add(outcome)
-        print(line)
+    try:
+        for line, outcome in _with_progress(outputs, total):
+            tally.add(outcome)
+            print(line)
+    except WorkerLost as error:
+        print(f"mwrules: {error} ({tally.inputs:,} result(s) printed)", file=sys.stderr)
+        return EXIT_BAD_INPUT
     print(f"mwrules: {tally.text('for' if designations else 'on')}", file=sys.stderr)
     if tally.failed:
         return EXIT_BAD_INPUT
