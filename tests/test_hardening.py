@@ -298,6 +298,26 @@ def test_a_number_subclass_cannot_hide_a_measure_beyond_the_bound():
     ]
 
 
+class Agreeable(str):
+    """A str that equals everything and hashes as nothing else does."""
+
+    def __eq__(self, other: object) -> bool:
+        return True
+
+    def __hash__(self) -> int:
+        return 0
+
+
+def test_a_text_subclass_in_customer_data_reads_as_the_text_it_holds():
+    """A workload given as a str subclass with its own __eq__ and __hash__ once raised KeyError from the reader."""
+    usage = [{"month": "2026-10", "workload": Agreeable("Teams"), "paid_seats": 400, "active_users": 310}]
+    customers = [{"tenant": Agreeable("t1"), "associations": [{"type": "CPOR", "since": "2024-03-15"}], "usage": usage}]
+
+    verdict = mwrules.evaluate({"partner_id": "x", "as_of": "2026-11-28", "customers": customers})
+
+    assert verdict.paths["enterprise"].metrics["usage_growth"].inputs == {"cpor": 310, "dpor": 0}
+
+
 def test_a_person_given_as_a_mapping_reads_as_in_a_document():
     partner = Partner(
         partner_id="x", as_of=datetime.date(2024, 6, 30), people=({"id": "a", "certifications": ["MS-700"]},)

@@ -114,7 +114,9 @@ class _Reader:
                 self.problem(where, f"missing required key {key!r}", code=codes.MISSING_KEY)
 
     def text(self, value: object, where: str, what: str) -> str | None:
-        if not isinstance(value, str):
+        # Exactly str: a subclass may compare and hash as it likes (the one
+        # pass then gives way to the checks, which read the plain text it holds)
+        if type(value) is not str:
             self.problem(where, f"expected {what} (text), got {shown(value)}", code=codes.INVALID_VALUE)
             return None
         trouble = self.text_problem(value, self.limits)
