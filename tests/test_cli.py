@@ -258,6 +258,21 @@ def test_a_full_standard_error_is_status_2(arguments: list[str]):
     assert 2 == result.returncode
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="file names with control characters")
+@pytest.mark.parametrize("portfolio", [False, True], ids=["one", "portfolio"])
+def test_a_file_name_with_control_characters_is_printed_escaped(tmp_path: Path, capsys, portfolio: bool):
+    """A file named with an escape or a text-direction override once reached the terminal as it is."""
+    name = "a\x1b[2J\u202e\nb.json"
+    (tmp_path / name).write_text("{")
+    arguments = [str(tmp_path), "--jobs", "1"] if portfolio else [str(tmp_path / name)]
+
+    assert 2 == main(["evaluate", *arguments])
+
+    printed = "".join(capsys.readouterr())
+    assert "a\\x1b[2J\\u202e\\nb.json" in printed
+    assert not any(character in printed for character in "\x1b\u202e")
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="a POSIX shell")
 def test_a_closed_standard_error_does_not_change_a_portfolios_status():
     """`mwrules evaluate examples/ 2>&-` once exited with 1 (a hidden AttributeError); stderr lines go to stdout."""

@@ -20,6 +20,7 @@ import attrs
 from .. import codes
 from .._evaluation.designations import named_designations
 from .._input.documents import read_at_most
+from .._input.text import printable
 from .._output.designations_report import designations_to_json
 from .._output.json import problem_to_json, verdict_to_json
 from .._tools.diff import PARTNER_SUFFIXES, partner_files
@@ -139,7 +140,7 @@ def _outcome(result: Result) -> _Outcome:
 
 def _text(result: Result) -> tuple[str, _Outcome]:
     """A result's line of text output, and its outcome (on the worker)."""
-    source = result.source or f"input {result.index + 1}"
+    source = printable(result.source) if result.source else f"input {result.index + 1}"
     if result.designations is not None:
         return _designations_text(source, result.designations), _outcome(result)
     verdict = result.verdict
