@@ -234,14 +234,26 @@ def _run(items: Iterator[_Item], jobs: int, settings: _Settings) -> Iterator[Any
         return
     workers = len(first)
     pool = ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(settings,))
+
+    def results(future: Future[list[Any]], chunk: list[_Item]) -> list[Any]:
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            raise
+        except Exception:
+            # The chunk could not make the trip to a worker (a mapping holding a
+            # lambda cannot be pickled): evaluated here, each input gets what
+            # --jobs 1 gives it (its problems); an error of mwrules raises again
+            return [settings.outcome(item) for item in chunk]
+
     try:
-        pending: deque[Future[list[Any]]] = deque()
+        pending: deque[tuple[Future[list[Any]], list[_Item]]] = deque()
         for chunk in itertools.chain(first, chunks):
-            pending.append(pool.submit(_evaluate_chunk, chunk))
+            pending.append((pool.submit(_evaluate_chunk, chunk), chunk))
             if len(pending) >= workers * CHUNKS_AHEAD:
-                yield from pending.popleft().result()
+                yield from results(*pending.popleft())
         while pending:
-            yield from pending.popleft().result()
+            yield from results(*pending.popleft())
     except BrokenProcessPool:
         message = (
             "a worker process ended before it returned its results (was it killed, or out of memory?): the inputs "
