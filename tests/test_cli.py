@@ -273,6 +273,17 @@ def test_a_file_name_with_control_characters_is_printed_escaped(tmp_path: Path, 
     assert not any(character in printed for character in "\x1b\u202e")
 
 
+def test_import_output_dash_is_standard_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys):
+    """`mwrules import ... -o -` once wrote a file named '-' in the current folder, and nothing on standard output."""
+    monkeypatch.chdir(tmp_path)
+    trainings = str(EXAMPLES / "partner-center" / "trainings.csv")
+
+    assert 0 == main(["import", "--trainings", trainings, "--partner-id", "contoso", "-o", "-"])
+
+    assert capsys.readouterr().out.startswith('partner_id: "contoso"')
+    assert [] == list(tmp_path.iterdir())
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="a POSIX shell")
 def test_a_closed_standard_error_does_not_change_a_portfolios_status():
     """`mwrules evaluate examples/ 2>&-` once exited with 1 (a hidden AttributeError); stderr lines go to stdout."""

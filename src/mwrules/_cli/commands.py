@@ -161,7 +161,7 @@ def _import_command(args: argparse.Namespace) -> int:
         lines: Iterable[str] = itertools.chain(encoder.iterencode(document), "\n")
     else:
         lines = yaml_lines(document)
-    if args.output:
+    if args.output and args.output != "-":
         _write_file(args.output, lines)
     else:
         sys.stdout.writelines(lines)
