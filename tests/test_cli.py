@@ -234,6 +234,57 @@ def test_a_full_standard_output_is_a_plain_error(arguments: list[str]):
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="a POSIX shell")
+@pytest.mark.parametrize(
+    "arguments", [["evaluate", "-"], ["evaluate", "-", "--lines"], ["timeline", "-"]], ids=["one", "lines", "timeline"]
+)
+def test_a_closed_standard_input_is_a_plain_error(arguments: list[str]):
+    """`mwrules evaluate - <&-` once died with AttributeError: 'NoneType' object has no attribute 'buffer'."""
+    result = run_shell('"$0" -m mwrules.cli "$@" <&-', *arguments)
+
+    assert 2 == result.returncode
+    assert "mwrules: cannot read standard input: it is closed\n" == result.stderr
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="a full device")
+@pytest.mark.parametrize(
+    "arguments",
+    [["evaluate", str(EXAMPLES / "no-such-partner.yaml")], ["evaluate", str(EXAMPLES), "--jobs", "1"]],
+    ids=["problems", "summary"],
+)
+def test_a_full_standard_error_is_status_2(arguments: list[str]):
+    """`mwrules evaluate x 2>/dev/full` once exited with 1, the status of a partner that does not qualify."""
+    result = run_shell('"$0" -m mwrules.cli "$@" 2>/dev/full', *arguments)
+
+    assert 2 == result.returncode
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="file names with control characters")
+@pytest.mark.parametrize("portfolio", [False, True], ids=["one", "portfolio"])
+def test_a_file_name_with_control_characters_is_printed_escaped(tmp_path: Path, capsys, portfolio: bool):
+    """A file named with an escape or a text-direction override once reached the terminal as it is."""
+    name = "a\x1b[2J\u202e\nb.json"
+    (tmp_path / name).write_text("{")
+    arguments = [str(tmp_path), "--jobs", "1"] if portfolio else [str(tmp_path / name)]
+
+    assert 2 == main(["evaluate", *arguments])
+
+    printed = "".join(capsys.readouterr())
+    assert "a\\x1b[2J\\u202e\\nb.json" in printed
+    assert not any(character in printed for character in "\x1b\u202e")
+
+
+def test_import_output_dash_is_standard_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys):
+    """`mwrules import ... -o -` once wrote a file named '-' in the current folder, and nothing on standard output."""
+    monkeypatch.chdir(tmp_path)
+    trainings = str(EXAMPLES / "partner-center" / "trainings.csv")
+
+    assert 0 == main(["import", "--trainings", trainings, "--partner-id", "contoso", "-o", "-"])
+
+    assert capsys.readouterr().out.startswith('partner_id: "contoso"')
+    assert [] == list(tmp_path.iterdir())
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a POSIX shell")
 def test_a_closed_standard_error_does_not_change_a_portfolios_status():
     """`mwrules evaluate examples/ 2>&-` once exited with 1 (a hidden AttributeError); stderr lines go to stdout."""
     result = run_shell('"$0" -m mwrules.cli evaluate "$1" --jobs 1 2>&-', str(EXAMPLES))

@@ -351,6 +351,13 @@ def test_a_month_written_wrongly_is_refused(month: object):
     ]
 
 
+def test_an_association_whose_since_is_null_is_refused_not_dropped():
+    """A null start (YAML's empty ``since:``) is refused at its place: the association was silently left out."""
+    assert problems(partner(customer(since=None, rows=[row("2026-10", "Teams", 400, 310)]))) == [  # type: ignore[arg-type]
+        ("$.customers[0].associations[0].since", codes.INVALID_VALUE)
+    ]
+
+
 def test_active_users_above_paid_seats_are_taken_as_they_are():
     verdict = mwrules.evaluate(partner(customer(rows=[row("2026-10", "Teams", 400, 900)])))
 

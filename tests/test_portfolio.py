@@ -144,6 +144,21 @@ def test_jobs_must_be_a_positive_whole_number(jobs: object):
         mwrules.evaluate_many([], jobs=jobs)  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_document_that_cannot_travel_to_a_worker_gets_its_problems_as_in_one_process(jobs: int):
+    """A mapping holding a lambda (no pickle) once ended a --jobs 2 batch with AttributeError; --jobs 1 gave MW006."""
+    documents = [
+        {"partner_id": "a"},
+        {"partner_id": "b", "people": [{"id": "x", "certifications": [lambda: "MS-700"]}]},
+        {"partner_id": "c"},
+    ]
+
+    results = list(mwrules.evaluate_many(documents, jobs=jobs))
+
+    assert [result.verdict is not None for result in results] == [True, False, True]
+    assert [problem.code for problem in results[1].problems] == [codes.INVALID_VALUE]
+
+
 def test_a_given_ruleset_reaches_the_workers():
     ruleset = mwrules.load_ruleset(ROOT / "rulesets" / "modern-work" / "2023-06.yaml")
     line = json.dumps({"partner_id": "x", "as_of": "2027-01-01"})
@@ -329,6 +344,17 @@ def test_workers_die_with_their_parent(signal_number: int):
         gone = until(lambda: not any(alive(worker) for worker in workers), seconds=30)
 
         assert gone, f"workers {sorted(workers)} outlived their parent"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds the workers in /proc")
+def test_a_killed_worker_stops_the_batch_with_a_plain_error():
+    """A worker killed (as the out-of-memory killer does) once gave a BrokenProcessPool traceback and status 1."""
+    with waiting_batch(stderr=subprocess.PIPE) as (process, workers):
+        os.kill(min(workers), signal.SIGKILL)
+        _, error = process.communicate(timeout=60)
+
+        assert 2 == process.returncode
+        assert error.decode().startswith("mwrules: a worker process ended before it returned its results"), error
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds the workers in /proc")

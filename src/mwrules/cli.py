@@ -34,6 +34,7 @@ from ._cli.shared import (
     EXIT_OK,
     EXIT_PROBLEMS,
     EXIT_UNQUALIFIED,
+    _CannotRead,
     _CannotWrite,
     ruleset_argument,
 )
@@ -44,7 +45,7 @@ from ._cli.shared import (
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
-    from typing import TextIO
+    from typing import BinaryIO, TextIO
 
 
 __all__ = [
@@ -65,6 +66,15 @@ class _ClosedOutput(io.TextIOBase):
     def write(self, text: str, /) -> int:
         message = "cannot write to standard output: it is closed"
         raise _CannotWrite(message)
+
+
+class _ClosedInput(io.TextIOBase):
+    """Standard input of a process started without one (``mwrules evaluate - <&-``): reading it fails."""
+
+    @property
+    def buffer(self) -> BinaryIO:
+        message = "cannot read standard input: it is closed"
+        raise _CannotRead(message)
 
 
 class _Output(io.TextIOBase):
@@ -112,6 +122,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     if sys.stdout is None:  # started with standard output closed
         sys.stdout = _ClosedOutput()
+    if sys.stdin is None:  # started with standard input closed
+        sys.stdin = _ClosedInput()
     for stream in (sys.stdout, sys.stderr):
         # Text from a partner file may not be printable as it is (a lone
         # surrogate from a JSON escape): show it escaped rather than fail.
@@ -126,6 +138,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Ctrl-C: stop quietly, with the status of a tool killed by SIGINT
         print("mwrules: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except OSError:
+        # Standard error cannot be written either (2>/dev/full): a problem or
+        # the summary went unsaid, and only the status can say so (1 would
+        # read as "not qualified")
+        return EXIT_BAD_INPUT
     finally:
         sys.stdout = stdout
 
@@ -155,7 +172,7 @@ def _command(args: argparse.Namespace) -> int:
     except MwrulesError as error:  # pragma: no cover - an engine failure is a bug, but say it plainly
         print(f"mwrules: internal error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except _CannotWrite as error:
+    except (_CannotWrite, _CannotRead) as error:
         print(f"mwrules: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except OSError as error:

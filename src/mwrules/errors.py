@@ -13,6 +13,8 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
+from ._input.text import printable
+
 
 @attrs.frozen
 class Problem:
@@ -36,7 +38,8 @@ class Problem:
     def __str__(self) -> str:
         location = self.where
         if self.file is not None:
-            place = self.file if self.line is None else f"{self.file}:{self.line}"
+            file = printable(self.file)
+            place = file if self.line is None else f"{file}:{self.line}"
             location = f"{place}: {self.where}"
         text = f"{location}: {self.code} {self.message}" if self.code else f"{location}: {self.message}"
         if self.suggestion:

@@ -31,7 +31,7 @@ from .._evaluation.evaluate import checked, evaluate_with, prepare
 from .._input import documents as _documents
 from .._input.partner import choose_ruleset, on_date
 from .._rulesets.versions import shipped_family, shipped_ids
-from ..errors import InputError, Problem, RulesetError
+from ..errors import InputError, MwrulesError, Problem, RulesetError
 from ..limits import DEFAULT_LIMITS, Limits
 from ..model import Partner
 from ..ruleset import Ruleset
@@ -216,11 +216,16 @@ def _source(document: object) -> str | None:
     return os.fspath(document) if isinstance(document, str | os.PathLike) else None
 
 
+class WorkerLost(MwrulesError, RuntimeError):
+    """A worker process ended before it returned its results (killed, or out of memory): the batch cannot go on."""
+
+
 def _run(items: Iterator[_Item], jobs: int, settings: _Settings) -> Iterator[Any]:
     if jobs == 1:
         yield from (settings.outcome(item) for item in items)
         return
     from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415 - 30 ms of start-up, for batches only
+    from concurrent.futures.process import BrokenProcessPool  # noqa: PLC0415 - as ProcessPoolExecutor
 
     chunks = iter(lambda: list(itertools.islice(items, CHUNK_SIZE)), [])
     # A worker per chunk at most: two inputs never start 512 processes
@@ -229,14 +234,32 @@ def _run(items: Iterator[_Item], jobs: int, settings: _Settings) -> Iterator[Any
         return
     workers = len(first)
     pool = ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(settings,))
+
+    def results(future: Future[list[Any]], chunk: list[_Item]) -> list[Any]:
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            raise
+        except Exception:
+            # The chunk could not make the trip to a worker (a mapping holding a
+            # lambda cannot be pickled): evaluated here, each input gets what
+            # --jobs 1 gives it (its problems); an error of mwrules raises again
+            return [settings.outcome(item) for item in chunk]
+
     try:
-        pending: deque[Future[list[Any]]] = deque()
+        pending: deque[tuple[Future[list[Any]], list[_Item]]] = deque()
         for chunk in itertools.chain(first, chunks):
-            pending.append(pool.submit(_evaluate_chunk, chunk))
+            pending.append((pool.submit(_evaluate_chunk, chunk), chunk))
             if len(pending) >= workers * CHUNKS_AHEAD:
-                yield from pending.popleft().result()
+                yield from results(*pending.popleft())
         while pending:
-            yield from pending.popleft().result()
+            yield from results(*pending.popleft())
+    except BrokenProcessPool:
+        message = (
+            "a worker process ended before it returned its results (was it killed, or out of memory?): the inputs "
+            "after the last result were not evaluated"
+        )
+        raise WorkerLost(message) from None
     finally:
         # Also when the caller stops early: what is queued is dropped
         pool.shutdown(cancel_futures=True)

@@ -20,13 +20,14 @@ import attrs
 from .. import codes
 from .._evaluation.designations import named_designations
 from .._input.documents import read_at_most
+from .._input.text import printable
 from .._output.designations_report import designations_to_json
 from .._output.json import problem_to_json, verdict_to_json
 from .._tools.diff import PARTNER_SUFFIXES, partner_files
 from ..limits import Limits
 from ..ruleset import Ruleset
 from ..verdict import Designations, format_points
-from .pool import Input, Result, evaluate_inputs, json_lines
+from .pool import Input, Result, WorkerLost, evaluate_inputs, json_lines
 
 
 #: Suffixes of JSON Lines files: one partner document per line.
@@ -62,9 +63,13 @@ def run(args: argparse.Namespace, ruleset: Ruleset | str | None, limits: Limits)
         designations=designations,
     )
     tally = _Tally()
-    for line, outcome in _with_progress(outputs, total):
-        tally.add(outcome)
-        print(line)
+    try:
+        for line, outcome in _with_progress(outputs, total):
+            tally.add(outcome)
+            print(line)
+    except WorkerLost as error:
+        print(f"mwrules: {error} ({tally.inputs:,} result(s) printed)", file=sys.stderr)
+        return EXIT_BAD_INPUT
     print(f"mwrules: {tally.text('for' if designations else 'on')}", file=sys.stderr)
     if tally.failed:
         return EXIT_BAD_INPUT
@@ -135,7 +140,7 @@ def _outcome(result: Result) -> _Outcome:
 
 def _text(result: Result) -> tuple[str, _Outcome]:
     """A result's line of text output, and its outcome (on the worker)."""
-    source = result.source or f"input {result.index + 1}"
+    source = printable(result.source) if result.source else f"input {result.index + 1}"
     if result.designations is not None:
         return _designations_text(source, result.designations), _outcome(result)
     verdict = result.verdict

@@ -17,6 +17,7 @@ from .shared import (
     EXIT_UNQUALIFIED,
     _limits,
     _partner_document,
+    _print_json,
     _read_document,
     _usage_error,
     _write_file,
@@ -71,7 +72,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     if args.command == "explain":
         print(_explain.explain(verdict, choice.ruleset))
     elif args.format == "json":
-        print(json.dumps(verdict_to_json(verdict), indent=2, ensure_ascii=False))
+        _print_json(verdict_to_json(verdict))
     else:
         print(_explain.summary(verdict, choice.ruleset))
     if args.command == "evaluate" and args.fail_unqualified and not verdict.qualified:
@@ -94,7 +95,7 @@ def _evaluate_designations(args: argparse.Namespace) -> int:
     args.partner = args.partner[0]
     result = evaluate_designations(_partner_document(args), designations=ids, limits=_limits(args))
     if args.format == "json":
-        print(json.dumps(designations_to_json(result), indent=2, ensure_ascii=False))
+        _print_json(designations_to_json(result))
     else:
         print(designations_table(result))
     if result.problems:
@@ -160,7 +161,7 @@ def _import_command(args: argparse.Namespace) -> int:
         lines: Iterable[str] = itertools.chain(encoder.iterencode(document), "\n")
     else:
         lines = yaml_lines(document)
-    if args.output:
+    if args.output and args.output != "-":
         _write_file(args.output, lines)
     else:
         sys.stdout.writelines(lines)
@@ -190,7 +191,7 @@ def _plan(args: argparse.Namespace) -> int:
     else:
         result = plan_for(partner, choice, costs=costs, path=args.path)
     if args.format == "json":
-        print(json.dumps(plan_to_json(result), indent=2, ensure_ascii=False))
+        _print_json(plan_to_json(result))
     else:
         print(plan_to_text(result, choice.ruleset))
     return EXIT_OK if result.path is not None else EXIT_PROBLEMS
@@ -208,7 +209,7 @@ def _timeline(args: argparse.Namespace) -> int:
     if args.plot:
         plot(result, args.plot)
     if args.format == "json":
-        print(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+        _print_json(result.to_json())
     else:
         print(timeline_to_text(result, unicode=_encodes("█│░")))
     return EXIT_OK

@@ -252,7 +252,7 @@ def _parser() -> argparse.ArgumentParser:
     import_command = commands.add_parser("import", help=import_help, description=import_help)
     _import_arguments(import_command, one_step=False)
     import_command.add_argument("--format", choices=("yaml", "json"), default="yaml")
-    import_command.add_argument("-o", "--output", type=_text, metavar="OUT", help="write here (default: stdout)")
+    import_command.add_argument("-o", "--output", type=_text, metavar="OUT", help="write here (default, or -: stdout)")
     import_command.add_argument(
         "--ruleset",
         type=_text,

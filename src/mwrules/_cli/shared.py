@@ -29,6 +29,32 @@ class _CannotWrite(Exception):
     """A file, or standard output, that could not be written; :func:`mwrules.cli.main` reports it and exits with 2."""
 
 
+class _CannotRead(Exception):
+    """Standard input, closed; :func:`mwrules.cli.main` reports it and exits with 2."""
+
+
+def _print_json(data: object) -> None:
+    """*data* as indented JSON on standard output, written as it is encoded.
+
+    A verdict of thousands of tenants is megabytes of JSON; ``json.dumps``
+    first holds it as a list of a million pieces (9,000 tenants: 25 MB of
+    text, 100 MiB more at the peak).
+    """
+    import json
+
+    pieces: list[str] = []
+    for piece in json.JSONEncoder(indent=2, ensure_ascii=False).iterencode(data):
+        pieces.append(piece)
+        if len(pieces) == _PIECES_WRITTEN:
+            sys.stdout.write("".join(pieces))
+            pieces.clear()
+    pieces.append("\n")
+    sys.stdout.write("".join(pieces))
+
+
+_PIECES_WRITTEN = 8192  # pieces of JSON joined per write: few writes, little held
+
+
 def _usage_error(message: str) -> int:
     """Report a command line that cannot work as given (code MW301); the exit status."""
     print(f"mwrules: {codes.USAGE} {message}", file=sys.stderr)

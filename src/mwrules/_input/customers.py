@@ -114,7 +114,9 @@ class _Reader:
                 self.problem(where, f"missing required key {key!r}", code=codes.MISSING_KEY)
 
     def text(self, value: object, where: str, what: str) -> str | None:
-        if not isinstance(value, str):
+        # Exactly str: a subclass may compare and hash as it likes (the one
+        # pass then gives way to the checks, which read the plain text it holds)
+        if type(value) is not str:
             self.problem(where, f"expected {what} (text), got {shown(value)}", code=codes.INVALID_VALUE)
             return None
         trouble = self.text_problem(value, self.limits)
@@ -212,7 +214,7 @@ class _Reader:
                     self.hint(kind, self.type_names),
                     code=codes.UNKNOWN_ASSOCIATION_TYPE,
                 )
-            since = self.date(item.get("since"), f"{spot}.since") if "since" in item else None
+            since = self.date(item["since"], f"{spot}.since", required=True) if "since" in item else None
             until = self.date(item.get("until"), f"{spot}.until")
             if since is not None and until is not None and until < since:
                 self.problem(
@@ -222,8 +224,8 @@ class _Reader:
                 built.append(Association(kind, since, until))
         return tuple(built) if len(self.problems) == start else None
 
-    def date(self, value: object, where: str) -> datetime.date | None:
-        if value is None:
+    def date(self, value: object, where: str, *, required: bool = False) -> datetime.date | None:
+        if value is None and not required:  # an until that is null: the association is still running
             return None
         try:
             return parse_date(value)

@@ -16,6 +16,11 @@ from ..limits import Limits
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
+def printable(text: str) -> str:
+    """*text* with its control characters escaped (``\\x1b``, ``\\u202e``): a file name printed moves no cursor."""
+    return CONTROL.sub(lambda match: match[0].encode("unicode_escape").decode("ascii"), text)
+
+
 def plain_text(value: object, limits: Limits) -> TypeGuard[str]:
     if type(value) is not str or len(value) > limits.max_text_length:
         return False
