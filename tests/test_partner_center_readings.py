@@ -88,6 +88,48 @@ def test_an_association_seen_in_the_last_month_of_the_downloads_has_not_ended(tm
     assert [customer.associations[0].until for customer in partner.customers] == [datetime.date(2026, 9, 30), None]
 
 
+def test_an_attribution_whose_rows_end_before_its_date_associated_is_left_out_with_a_warning(tmp_path: Path):
+    """CPOR dated 2026-02-01 on rows that end in 2025-10 covers no month: the tenant keeps its CSP association only."""
+    path = write(
+        tmp_path / "u.csv",
+        USAGE,
+        [
+            [*usage_row("t1", "Teams", 50, 200)[:7], "2026-02-01", "CPOR", "2025-10-01"],
+            [*usage_row("t1", "Teams", 250, 200)[:7], "2026-05-01", "CSP", "2026-10-01"],
+        ],
+    )
+
+    partner, report = read(usage=[path])
+
+    assert partner.customers is not None
+    assert [(item.type, item.until) for item in partner.customers[0].associations] == [("CSP", None)]
+    [warning] = [warning for warning in report.warnings if "DateAssociated" in warning]
+    assert warning == (
+        "tenant t1: its rows under CPOR end in 2025-10, before its DateAssociated 2026-02-01: no month of the "
+        "downloads is under that association, so it is left out"
+    )
+
+
+def test_a_tenant_whose_every_attribution_ends_before_it_starts_is_left_out_and_both_routes_agree(tmp_path: Path):
+    """A download may date a claim after the tenant's last row under it: imported without the tenant, not refused."""
+    path = write(
+        tmp_path / "u.csv",
+        USAGE,
+        [
+            [*usage_row("t1", "Teams", 310, 400)[:7], "2026-12-01", "CPOR", "2025-10-01"],
+            [*usage_row("t2", "Teams", 310, 400)[:7], "2024-03-15", "CPOR", "2026-10-01"],
+        ],
+    )
+
+    partner, report = read(usage=[path])
+    document, _ = pc.read_document(usage=[path], partner_id="contoso", as_of="2026-11-28")
+
+    assert partner.customers is not None
+    assert [customer.tenant for customer in partner.customers] == ["t2"]
+    assert "tenant t1: no association is left, so it is left out with its 1 usage row(s)" in report.warnings
+    assert mwrules.evaluate(document) == mwrules.evaluate(partner)
+
+
 def test_different_attribution_types_per_workload_in_one_month_are_warned_about(tmp_path: Path):
     """The document associates a tenant, not a workload: the report names the tenant and the reading taken."""
     path = write(

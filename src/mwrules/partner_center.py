@@ -213,6 +213,7 @@ class _Import(DownloadReader):
         # per tenant, (month, workload, type) of a row repeated under another association type (rare: not kept)
         self.also: dict[str, list[tuple[str, str, str]]] = {}
         self.mixed: list[str] = []  # per tenant, the months its workloads are under different association types
+        self.left_out: list[str] = []  # associations whose rows end before they start (see associations_of)
         self.workloads = workload_names(ruleset)
         data = ruleset.customer_data
         self.association_names = {kind.id: kind.name for kind in data.association_types} if data else {}
@@ -480,10 +481,21 @@ class _Import(DownloadReader):
                 customer: dict[str, Any] = {"tenant": tenant.tenant}
                 if tenant.name is not None:
                     customer["name"] = tenant.name
-                associations = sorted(tenant.associations.items())
-                customer["associations"], mixed = associations_of(tenant, self.also.pop(key, ()), self.last_month)
+                customer["associations"], mixed, left_out = associations_of(
+                    tenant, self.also.pop(key, ()), self.last_month
+                )
                 if mixed is not None:
                     self.mixed.append(mixed)
+                self.left_out += left_out
+                if not customer["associations"]:  # every type it was under ended before it started
+                    months.update(month for month, _ in tenant.rows)
+                    self.left_out.append(
+                        f"tenant {tenant.tenant}: no association is left, so it is left out with its "
+                        f"{len(tenant.rows):,} usage row(s)"
+                    )
+                    continue
+                written = {association["type"] for association in customer["associations"]}
+                associations = [item for item in sorted(tenant.associations.items()) if item[0] in written]
                 usage = sorted(tenant.rows.items())
                 customer["usage"] = [
                     {"month": month, "workload": workload, "paid_seats": paid, "active_users": active}
@@ -504,6 +516,12 @@ class _Import(DownloadReader):
             warnings.append(
                 f"... and {len(self.mixed) - _MIXED_SHOWN:,} more tenant(s) whose workloads are under different "
                 "association types in one month"
+            )
+        warnings += self.left_out[:_MIXED_SHOWN]
+        if len(self.left_out) > _MIXED_SHOWN:
+            warnings.append(
+                f"... and {len(self.left_out) - _MIXED_SHOWN:,} more association(s) whose rows end before their "
+                "DateAssociated, left out"
             )
         if self.counts["other"]:
             warnings.append(

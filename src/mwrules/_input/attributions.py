@@ -7,7 +7,10 @@ download supports: one association per type, from its earliest
 ``DateAssociated`` to the last month a row is under that type (still running
 when that is the last month of the downloads), and notes the months in
 which a tenant's workloads are under different types, which a document
-cannot say.
+cannot say. A type whose rows all end before its ``DateAssociated`` (a claim
+dated after the tenant left the type) covers no month of the downloads: it
+is left out, with a note, not written as an association that ends before
+it starts.
 """
 
 from __future__ import annotations
@@ -28,8 +31,9 @@ def _month(row: tuple[str, str]) -> str:
 
 def associations_of(
     tenant: Tenant, repeated: Iterable[tuple[str, str, str]], last_month: str
-) -> tuple[list[dict[str, str]], str | None]:
-    """*tenant*'s associations as a document writes them, and a warning when its workloads' types differ in a month.
+) -> tuple[list[dict[str, str]], str | None, list[str]]:
+    """*tenant*'s associations as a document writes them, a warning when its workloads' types differ in a month, and
+    a warning per type left out (its rows end before it starts).
 
     *repeated* are the (month, workload, type) of rows that repeat a kept row
     under another type; *last_month* is the last month of the downloads.
@@ -41,18 +45,25 @@ def associations_of(
             per_month.setdefault(month, {}).setdefault(kind, set()).add(workload)
         for month, workload, kind in repeated:
             per_month.setdefault(month, {}).setdefault(kind, set()).add(workload)
-    written = []
+    written, left_out = [], []
     for kind, (since, _) in sorted(tenant.associations.items()):
         association = {"type": kind, "since": since.isoformat()}
         seen = (month for month, kinds in per_month.items() if kind in kinds) if per_month else map(_month, tenant.rows)
         last_seen = max(seen, default=last_month)
         if last_seen < last_month:
             year, number = int(last_seen[:4]), int(last_seen[5:7])
-            association["until"] = datetime.date(year, number, calendar.monthrange(year, number)[1]).isoformat()
+            until = datetime.date(year, number, calendar.monthrange(year, number)[1])
+            if until < since:
+                left_out.append(
+                    f"tenant {tenant.tenant}: its rows under {kind} end in {last_seen}, before its DateAssociated "
+                    f"{since}: no month of the downloads is under that association, so it is left out"
+                )
+                continue
+            association["until"] = until.isoformat()
         written.append(association)
     mixed = sorted(month for month, kinds in per_month.items() if len(kinds) > 1)
     if not mixed:
-        return written, None
+        return written, None, left_out
     kinds = per_month[mixed[0]]
     shown = "; ".join(f"{', '.join(sorted(kinds[kind]))} under {kind}" for kind in sorted(kinds))
     more = f" (and {len(mixed) - 1} more month(s))" if len(mixed) > 1 else ""
@@ -60,4 +71,4 @@ def associations_of(
         f"tenant {tenant.tenant}, {mixed[0]}{more}: {shown}. A partner document associates a tenant, not a "
         f"workload: the tenant is taken under each of {', '.join(sorted(kinds))} with every workload, so a type's "
         "metrics may count workloads attributed to another"
-    )
+    ), left_out
