@@ -494,8 +494,8 @@ class _Import(DownloadReader):
                         f"{len(tenant.rows):,} usage row(s)"
                     )
                     continue
-                written = {association["type"] for association in customer["associations"]}
-                associations = [item for item in sorted(tenant.associations.items()) if item[0] in written]
+                kept = {association["type"] for association in customer["associations"]}
+                associations = [item for item in sorted(tenant.associations.items()) if item[0] in kept]
                 usage = sorted(tenant.rows.items())
                 customer["usage"] = [
                     {"month": month, "workload": workload, "paid_seats": paid, "active_users": active}

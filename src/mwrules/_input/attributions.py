@@ -67,8 +67,9 @@ def associations_of(
     kinds = per_month[mixed[0]]
     shown = "; ".join(f"{', '.join(sorted(kinds[kind]))} under {kind}" for kind in sorted(kinds))
     more = f" (and {len(mixed) - 1} more month(s))" if len(mixed) > 1 else ""
-    return written, (
+    warning = (
         f"tenant {tenant.tenant}, {mixed[0]}{more}: {shown}. A partner document associates a tenant, not a "
         f"workload: the tenant is taken under each of {', '.join(sorted(kinds))} with every workload, so a type's "
         "metrics may count workloads attributed to another"
-    ), left_out
+    )
+    return written, warning, left_out
