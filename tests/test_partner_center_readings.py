@@ -54,6 +54,19 @@ def test_a_quoted_field_without_a_line_break_is_read(tmp_path: Path):
     assert partner.people[0].id == 'Ana "A, B" (7)'
 
 
+def test_a_header_naming_a_column_twice_is_refused_at_line_1(tmp_path: Path):
+    """'MCPID' and 'mcpid' are one column to mwrules: which holds the ids cannot be told, so neither is guessed."""
+    header = [*TRAININGS, "mcpid"]
+    path = lines(tmp_path / "t.csv", header, ["MS-700,Certification,Ana,a@x.example,,2026-01-05,111,4412345,,222"])
+
+    with pytest.raises(mwrules.InputError) as caught:
+        read(trainings=[path])
+
+    [problem] = caught.value.problems
+    assert (problem.line, problem.code) == (1, codes.DUPLICATE_KEY)
+    assert problem.message == "the header names one column twice: 'MCPID' (column 7) and 'mcpid' (column 10)"
+
+
 def test_an_association_ends_with_the_last_month_its_attribution_is_seen(tmp_path: Path):
     """A tenant under CPOR in 2025-10 and CSP from 2026-05 is not CPOR's in 2026-10."""
     path = write(

@@ -349,14 +349,22 @@ class DownloadReader:
         self, path: Path, present: Sequence[str], wanted: Mapping[str, Sequence[str]], required: Sequence[str]
     ) -> dict[str, int] | None:
         """The file's column for each wanted name (any of its spellings, case ignored); None if a required one lacks."""
-        folded: dict[str, int] = {}
+        folded: dict[str, list[int]] = {}
         for index, name in enumerate(present):
-            folded.setdefault(name.casefold(), index)
+            folded.setdefault(name.casefold(), []).append(index)
         found = {}
+        twice = False
         for key, spellings in wanted.items():
             for spelling in spellings:
                 if spelling.casefold() in folded:
-                    found[key] = folded[spelling.casefold()]
+                    first, *more = folded[spelling.casefold()]
+                    found[key] = first
+                    if more:  # which of them holds the values cannot be told: never the first by chance
+                        twice = True
+                        shown = " and ".join(f"{present[index]!r} (column {index + 1})" for index in (first, *more))
+                        self.problem(
+                            path, 1, "$", f"the header names one column twice: {shown}", "keep one", codes.DUPLICATE_KEY
+                        )
                     break
         missing = [wanted[key][0] for key in required if key not in found]
         for name in missing:
@@ -368,7 +376,7 @@ class DownloadReader:
                 did_you_mean(name, present) or "is this the right download?",
                 codes.MISSING_KEY,
             )
-        return None if missing else found
+        return None if missing or twice else found
 
     def _values(
         self, path: Path, download: Download, columns: Mapping[str, int]
