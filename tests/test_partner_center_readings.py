@@ -67,6 +67,20 @@ def test_a_header_naming_a_column_twice_is_refused_at_line_1(tmp_path: Path):
     assert problem.message == "the header names one column twice: 'MCPID' (column 7) and 'mcpid' (column 10)"
 
 
+def test_a_listed_certification_title_with_a_blank_training_type_is_named_in_a_warning(tmp_path: Path):
+    """Only certifications count: a blank type is not one, but a listed title under it is said, with its line."""
+    path = lines(tmp_path / "t.csv", TRAININGS, ["MS-700,,Ana,a@x.example,,2026-01-05,111,4412345,"])
+
+    partner, report = read(trainings=[path])
+
+    assert partner.people == ()
+    assert report.exams_and_courses == 1
+    assert (
+        f"1 row(s) with a blank TrainingType hold a title a designation lists; only certifications count, so they "
+        f"are counted with exams and courses: {path}:2: 'MS-700'"
+    ) in report.warnings
+
+
 def test_an_association_ends_with_the_last_month_its_attribution_is_seen(tmp_path: Path):
     """A tenant under CPOR in 2025-10 and CSP from 2026-05 is not CPOR's in 2026-10."""
     path = write(

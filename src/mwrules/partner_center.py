@@ -214,6 +214,7 @@ class _Import(DownloadReader):
         self.also: dict[str, list[tuple[str, str, str]]] = {}
         self.mixed: list[str] = []  # per tenant, the months its workloads are under different association types
         self.left_out: list[str] = []  # associations whose rows end before they start (see associations_of)
+        self.untyped: list[str] = []  # rows of a listed certification's title with a blank TrainingType
         self.workloads = workload_names(ruleset)
         data = ruleset.customer_data
         self.association_names = {kind.id: kind.name for kind in data.association_types} if data else {}
@@ -264,14 +265,18 @@ class _Import(DownloadReader):
             source.close()
             return
         self.report["files"].append(str(path))
-        rows = ((line, values, self._counted(values)) for line, values in self._certifications(source))
+        rows = ((line, values, self._counted(values)) for line, values in self._certifications(path, source))
         for line, values, order in self.in_date_order(path, rows, ("completed", "expires")):
             self._certification(path, line, values, order)
 
-    def _certifications(self, rows: Iterator[tuple[int, dict[str, str]]]) -> Iterator[tuple[int, dict[str, str]]]:
+    def _certifications(
+        self, path: Path, rows: Iterator[tuple[int, dict[str, str]]]
+    ) -> Iterator[tuple[int, dict[str, str]]]:
         for line, values in rows:
             if values["type"].casefold() != "certification":
                 self.counts["exams"] += 1
+                if not values["type"] and self.catalogue.listed(values["title"]):
+                    self.untyped.append(f"{path}:{line}: {values['title']!r}")
                 continue
             yield line, values
 
@@ -522,6 +527,13 @@ class _Import(DownloadReader):
             warnings.append(
                 f"... and {len(self.left_out) - _MIXED_SHOWN:,} more association(s) whose rows end before their "
                 "DateAssociated, left out"
+            )
+        if self.untyped:
+            shown = "; ".join(self.untyped[:_MIXED_SHOWN])
+            more = f"; and {len(self.untyped) - _MIXED_SHOWN:,} more" if len(self.untyped) > _MIXED_SHOWN else ""
+            warnings.append(
+                f"{len(self.untyped):,} row(s) with a blank TrainingType hold a title a designation lists; only "
+                f"certifications count, so they are counted with exams and courses: {shown}{more}"
             )
         if self.counts["other"]:
             warnings.append(
