@@ -81,6 +81,20 @@ def test_a_listed_certification_title_with_a_blank_training_type_is_named_in_a_w
     ) in report.warnings
 
 
+def test_a_certification_row_repeated_for_one_person_is_imported_once(tmp_path: Path):
+    """The same download given twice, or 900 copies of a row, is one certification, not 900 against the limit of 500."""
+    row = "MS-700,Certification,Ana,a@x.example,,2026-01-05,111,4412345,"
+    path = lines(tmp_path / "t.csv", TRAININGS, [row] * 900)
+
+    partner, report = read(trainings=[path])
+
+    assert [len(person.certifications) for person in partner.people] == [1]
+    assert (
+        "899 certification row(s) repeat another of the same person exactly (title and dates): each is counted once"
+        in report.warnings
+    )
+
+
 def test_an_association_ends_with_the_last_month_its_attribution_is_seen(tmp_path: Path):
     """A tenant under CPOR in 2025-10 and CSP from 2026-05 is not CPOR's in 2026-10."""
     path = write(

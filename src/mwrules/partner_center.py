@@ -468,7 +468,14 @@ class _Import(DownloadReader):
             document["as_of"] = self.as_of.isoformat()
         people, held = [], []
         used: set[str] = set()
-        for key, rows in sorted(people_of(self.certified).items()):
+        repeated = 0
+        for key, all_rows in sorted(people_of(self.certified).items()):
+            # A row that repeats one of the person's exactly (title and dates; the same download given twice) is one
+            unique: dict[Certification, Certified] = {}
+            for row in all_rows:
+                unique.setdefault(row.certification, row)
+            repeated += len(all_rows) - len(unique)
+            rows = list(unique.values())
             names = {row.name for row in rows if row.name}
             certifications = [certification_to_json(row.certification) for row in rows]
             written = next((row.written for row in rows if row.mcpid), key.partition(":")[2])
@@ -512,6 +519,11 @@ class _Import(DownloadReader):
                 )
                 customers.append(customer)
             document["customers"] = customers
+        if repeated:
+            self.report["warnings"].append(
+                f"{repeated:,} certification row(s) repeat another of the same person exactly (title and dates): "
+                "each is counted once"
+            )
         return document, self._report(held, months)
 
     def _report(self, people: list[list[Certification]], months: set[str]) -> ImportReport:
