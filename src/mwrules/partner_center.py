@@ -43,7 +43,7 @@ import attrs
 
 from . import codes
 from ._input import import_designations as _designations
-from ._input.attributions import associations_of
+from ._input.attributions import customer_of
 from ._input.convert import parse_date as parse_iso_date
 from ._input.convert import shown
 from ._input.customers import association_types, month_text, workload_names
@@ -56,6 +56,7 @@ from ._input.downloads import (
     parse_date,
     parse_month,
     people_of,
+    unique_rows,
 )
 from ._input.import_report import ImportReport, SkippedRow, ToAdd
 from ._input.partner import choose_ruleset, load_partner
@@ -470,18 +471,19 @@ class _Import(DownloadReader):
         used: set[str] = set()
         repeated = 0
         for key, all_rows in sorted(people_of(self.certified).items()):
-            # A row that repeats one of the person's exactly (title and dates; the same download given twice) is one
-            unique: dict[Certification, Certified] = {}
-            for row in all_rows:
-                unique.setdefault(row.certification, row)
-            repeated += len(all_rows) - len(unique)
-            rows = list(unique.values())
+            rows = unique_rows(all_rows)
+            repeated += len(all_rows) - len(rows)
             names = {row.name for row in rows if row.name}
             certifications = [certification_to_json(row.certification) for row in rows]
             written = next((row.written for row in rows if row.mcpid), key.partition(":")[2])
             people.append({"id": self._person_id(key, names, written, used), "certifications": certifications})
             held.append([row.certification for row in rows])
             self.people_places.append([row.place for row in rows])
+        if repeated:
+            self.report["warnings"].append(
+                f"{repeated:,} certification row(s) repeat another of the same person exactly (title and dates): "
+                "each is counted once"
+            )
         document["people"] = people
         document["metrics"] = {}
         months: set[str] = set()
@@ -489,41 +491,15 @@ class _Import(DownloadReader):
             customers = []
             # Each tenant's rows are let go as they become the document's: they are never held twice
             for key in sorted(self.tenants):
-                tenant = self.tenants.pop(key)
-                customer: dict[str, Any] = {"tenant": tenant.tenant}
-                if tenant.name is not None:
-                    customer["name"] = tenant.name
-                customer["associations"], mixed, left_out = associations_of(
-                    tenant, self.also.pop(key, ()), self.last_month
-                )
-                if mixed is not None:
-                    self.mixed.append(mixed)
-                self.left_out += left_out
-                if not customer["associations"]:  # every type it was under ended before it started
-                    months.update(month for month, _ in tenant.rows)
-                    self.left_out.append(
-                        f"tenant {tenant.tenant}: no association is left, so it is left out with its "
-                        f"{len(tenant.rows):,} usage row(s)"
-                    )
-                    continue
-                kept = {association["type"] for association in customer["associations"]}
-                associations = [item for item in sorted(tenant.associations.items()) if item[0] in kept]
-                usage = sorted(tenant.rows.items())
-                customer["usage"] = [
-                    {"month": month, "workload": workload, "paid_seats": paid, "active_users": active}
-                    for (month, _), (_, workload, paid, active, _) in usage
-                ]
-                months.update(month for month, _ in tenant.rows)
-                self.tenant_places.append(
-                    (tenant.place, [place for _, (_, place) in associations], [place for _, (place, *_) in usage])
-                )
-                customers.append(customer)
+                customer = customer_of(self.tenants.pop(key), self.also.pop(key, ()), self.last_month)
+                months |= customer.months
+                if customer.mixed is not None:
+                    self.mixed.append(customer.mixed)
+                self.left_out += customer.left_out
+                if customer.written is not None:
+                    customers.append(customer.written)
+                    self.tenant_places.append(customer.places)
             document["customers"] = customers
-        if repeated:
-            self.report["warnings"].append(
-                f"{repeated:,} certification row(s) repeat another of the same person exactly (title and dates): "
-                "each is counted once"
-            )
         return document, self._report(held, months)
 
     def _report(self, people: list[list[Certification]], months: set[str]) -> ImportReport:

@@ -1,4 +1,4 @@
-"""A tenant's associations, as the attribution types of its usage rows show them.
+"""A tenant as a partner document writes it: its associations, as the attribution types of its usage rows show them.
 
 A usage download gives a ``PartnerAttributionType`` per row: per tenant,
 workload and month. A partner document associates a whole tenant with a
@@ -18,11 +18,54 @@ from __future__ import annotations
 import calendar
 import datetime
 from collections.abc import Iterable
+from typing import Any, NamedTuple
 
 from .downloads import Tenant
 
 
-__all__ = ["associations_of"]
+__all__ = ["Customer", "associations_of", "customer_of"]
+
+
+class Customer(NamedTuple):
+    """A tenant as a partner document writes it, where its parts came from, and what the report says of it."""
+
+    #: The customer, or None when it is left out (no association is left)
+    written: dict[str, Any] | None
+    #: The places of the tenant's first row, of each association's row and of each usage row (see DownloadReader.place)
+    places: tuple[int, list[int], list[int]]
+    #: The months its rows are in
+    months: set[str]
+    #: The warning when its workloads are under different types in one month
+    mixed: str | None
+    #: A warning per association (or the whole tenant) left out
+    left_out: list[str]
+
+
+def customer_of(tenant: Tenant, repeated: Iterable[tuple[str, str, str]], last_month: str) -> Customer:
+    """*tenant* as a document's customer: its associations (see :func:`associations_of`) and usage rows.
+
+    A tenant left with no association is left out, with its usage rows.
+    """
+    associations, mixed, left_out = associations_of(tenant, repeated, last_month)
+    months = {month for month, _ in tenant.rows}
+    if not associations:  # every type it was under ended before it started
+        left_out.append(
+            f"tenant {tenant.tenant}: no association is left, so it is left out with its {len(tenant.rows):,} "
+            "usage row(s)"
+        )
+        return Customer(None, (tenant.place, [], []), months, mixed, left_out)
+    written: dict[str, Any] = {"tenant": tenant.tenant}
+    if tenant.name is not None:
+        written["name"] = tenant.name
+    written["associations"] = associations
+    kept = {association["type"] for association in associations}
+    places = [place for kind, (_, place) in sorted(tenant.associations.items()) if kind in kept]
+    usage = sorted(tenant.rows.items())
+    written["usage"] = [
+        {"month": month, "workload": workload, "paid_seats": paid, "active_users": active}
+        for (month, _), (_, workload, paid, active, _) in usage
+    ]
+    return Customer(written, (tenant.place, places, [place for _, (place, *_) in usage]), months, mixed, left_out)
 
 
 def _month(row: tuple[str, str]) -> str:

@@ -540,6 +540,15 @@ def people_of(certified: Sequence[Certified]) -> dict[str, list[Certified]]:
     return people
 
 
+def unique_rows(rows: Sequence[Certified]) -> list[Certified]:
+    """One person's rows, each certification (title and dates) once: a row that repeats one exactly (the same
+    download given twice) is the same certification, in the place it was first given."""
+    unique: dict[Certification, Certified] = {}
+    for row in rows:
+        unique.setdefault(row.certification, row)
+    return list(unique.values())
+
+
 def _mcpid_order(key: str) -> tuple[int, int, str]:
     """How MCPID keys are ordered: as numbers when they are digits (9 before 10), else as text, after them."""
     value = key.partition(":")[2]
