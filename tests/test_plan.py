@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import itertools
 import json
+import math
 from collections.abc import Iterator, Mapping
 from fractions import Fraction
 from pathlib import Path
@@ -279,10 +280,19 @@ def brute_force_cost(
                 )
         per_metric.append(choices)
     scoring = ruleset.scoring
+    # Every combination is still tried, its points in whole numbers (times the common denominator of every
+    # number compared, so exactly): summing Fractions was half the test's time
+    scale = math.lcm(
+        scoring.min_total_points.denominator,
+        scoring.min_metric_points.denominator,
+        *(p.denominator for choices in per_metric for p, _ in choices),
+    )
+    whole = [[(int(p * scale), c) for p, c in choices] for choices in per_metric]
+    least_total, least_metric = int(scoring.min_total_points * scale), int(scoring.min_metric_points * scale)
     best_cost = None
-    for combination in itertools.product(*per_metric):
+    for combination in itertools.product(*whole):
         total = sum(p for p, _ in combination)
-        if total >= scoring.min_total_points and min(p for p, _ in combination) >= scoring.min_metric_points:
+        if total >= least_total and min(p for p, _ in combination) >= least_metric:
             cost = sum(c for _, c in combination)
             best_cost = cost if best_cost is None else min(best_cost, cost)
     return best_cost
