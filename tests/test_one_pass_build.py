@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import mwrules
@@ -26,6 +26,7 @@ from mwrules._input import partner as _partner_input
 from mwrules.limits import DEFAULT_LIMITS
 from mwrules.strategies import partner_documents, partners
 
+from .budget import share_of_profile
 from .full_checks import full_checks
 from .test_fast_structure import typed
 
@@ -50,7 +51,7 @@ def ruleset_of(designation: str) -> mwrules.Ruleset:
 
 
 #: Each property runs once per designation: a fifth of the profile's examples each, the profile's in all
-PER_DESIGNATION = settings(max_examples=max(1, settings.default.max_examples // len(DESIGNATIONS)))
+PER_DESIGNATION = share_of_profile(Fraction(1, len(DESIGNATIONS)), at_least=1)
 
 
 @pytest.mark.parametrize("path", CASES, ids=lambda path: f"{path.parts[-4]}/{path.stem}")

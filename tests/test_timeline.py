@@ -6,12 +6,13 @@ import datetime
 import itertools
 import json
 import random
+from fractions import Fraction
 from pathlib import Path
 
 import attrs
 import pytest
 import yaml
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import mwrules
@@ -22,13 +23,15 @@ from mwrules._tools import timeline as timeline_module
 from mwrules._tools.timeline import window_start
 from mwrules.cli import main
 
+from .budget import share_of_profile
+
 
 EXAMPLES = Path(__file__).parents[1] / "examples"
 NORTHWIND = EXAMPLES / "timeline.yaml"
 ONE_DAY = datetime.timedelta(days=1)
 FIRST_DAY = datetime.date(2023, 6, 12)  # modern-work 2023-06 comes into force
 # Each example checks up to ~900 days one by one: a few per profile, a sample
-SAMPLED = settings(max_examples=max(4, settings().max_examples // 6), deadline=None)
+SAMPLED = share_of_profile(Fraction(1, 6), at_least=4)
 
 
 def days(start: datetime.date, end: datetime.date) -> list[datetime.date]:
