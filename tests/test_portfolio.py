@@ -336,6 +336,38 @@ def waiting_batch(**kwargs: Any) -> Iterator[tuple[subprocess.Popen[bytes], set[
                 os.kill(worker, signal.SIGKILL)
 
 
+#: While set, each process forked from this one writes to it whether it was born holding Ctrl-C (SIGINT) back
+_mask_pipe: int | None = None
+
+
+def _tell_the_mask_at_birth() -> None:
+    if _mask_pipe is not None:
+        os.write(_mask_pipe, b"1" if signal.SIGINT in signal.pthread_sigmask(signal.SIG_BLOCK, ()) else b"0")
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_tell_the_mask_at_birth)
+
+
+@pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="holds SIGINT back with a signal mask")
+def test_a_worker_is_born_holding_ctrl_c_back_until_it_ignores_it():
+    """Ctrl-C reaching a worker before it ignored Ctrl-C killed it: the batch said a worker was lost, or hung."""
+    global _mask_pipe  # noqa: PLW0603 - the fork hook is process-wide, armed for this test only
+    documents = [{"partner_id": f"p{index}", "as_of": "2026-11-28"} for index in range(2 * _batch.CHUNK_SIZE)]
+    read_end, _mask_pipe = os.pipe()
+    try:
+        results = list(mwrules.evaluate_many(documents, jobs=2))
+    finally:
+        os.close(_mask_pipe)
+        _mask_pipe = None
+    with os.fdopen(read_end, "rb") as births:
+        told = births.read()
+
+    assert told == b"11"  # both workers
+    assert len([result for result in results if result.verdict]) == len(documents)
+    assert signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, ())  # this process holds nothing back after
+
+
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds the workers in /proc")
 @pytest.mark.parametrize("signal_number", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
 def test_workers_die_with_their_parent(signal_number: int):
