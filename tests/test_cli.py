@@ -338,6 +338,33 @@ def test_a_file_that_cannot_be_written_says_so(
     assert "mwrules: cannot write 'missing/contoso.yaml': No such file or directory" == last_line
 
 
+@pytest.mark.parametrize(
+    "option", [["--partner-id", "contoso"], ["--date-order", "day-first"], ["--keep-names"], ["--report", "r.json"]]
+)
+def test_an_import_option_without_a_download_is_mw301(
+    option: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):
+    """`evaluate partner.yaml --report r.json` once exited 0 without a report: the option was dropped unsaid."""
+    monkeypatch.chdir(tmp_path)
+
+    assert 2 == main(["evaluate", str(EXAMPLES / "qualified-smb.yaml"), *option])
+    assert f"mwrules: MW301 {option[0]} goes with --trainings or --usage" in capsys.readouterr().err
+    assert not (tmp_path / "r.json").exists()
+
+
+def test_import_refuses_one_file_for_both_the_document_and_the_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):
+    """`import -o x.yaml --report x.yaml` once wrote the report, then the document over it."""
+    usage = str(EXAMPLES / "partner-center" / "cpor-m365-usage.csv")
+    monkeypatch.chdir(tmp_path)
+
+    arguments = ["import", "--usage", usage, "--partner-id", "contoso", "-o", "x.yaml", "--report", "./x.yaml"]
+    assert 2 == main(arguments)
+    assert "mwrules: MW301 -o and --report name one file: give each its own" in capsys.readouterr().err
+    assert not (tmp_path / "x.yaml").exists()
+
+
 def test_import_as_of_says_what_its_absence_means(capsys: pytest.CaptureFixture[str]):
     """Without `import --as-of` the document is evaluated as of today; the help once said only "(default: none)"."""
     with pytest.raises(SystemExit):
