@@ -195,7 +195,7 @@ def test_a_closed_standard_output_is_a_plain_error(partners: list[str]):
     result = run_shell('"$0" -m mwrules.cli evaluate "$@" >&-', *paths)
 
     assert 2 == result.returncode
-    assert "mwrules: cannot write to standard output: it is closed\n" == result.stderr
+    assert "mwrules: MW001 cannot write to standard output: it is closed\n" == result.stderr
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="a POSIX shell")
@@ -230,7 +230,8 @@ def test_a_full_standard_output_is_a_plain_error(arguments: list[str]):
     result = run_shell('"$0" -m mwrules.cli "$@" >/dev/full', *arguments)
 
     assert 2 == result.returncode
-    assert "mwrules: cannot write to standard output: No space left on device\n" == result.stderr.splitlines(True)[-1]
+    last_line = result.stderr.splitlines(True)[-1]
+    assert "mwrules: MW001 cannot write to standard output: No space left on device\n" == last_line
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="a POSIX shell")
@@ -242,7 +243,7 @@ def test_a_closed_standard_input_is_a_plain_error(arguments: list[str]):
     result = run_shell('"$0" -m mwrules.cli "$@" <&-', *arguments)
 
     assert 2 == result.returncode
-    assert "mwrules: cannot read standard input: it is closed\n" == result.stderr
+    assert "mwrules: MW001 cannot read standard input: it is closed\n" == result.stderr
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="a full device")
@@ -329,13 +330,40 @@ def test_a_command_line_mwrules_does_not_understand_is_mw301(
 def test_a_file_that_cannot_be_written_says_so(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ):
-    """A failed write once said "cannot read"."""
+    """A failed write once said "cannot read", and carried no code as every other problem does."""
     usage = str(EXAMPLES / "partner-center" / "cpor-m365-usage.csv")
     monkeypatch.chdir(tmp_path)
 
     assert 2 == main(["import", "--usage", usage, "--partner-id", "contoso", "-o", "missing/contoso.yaml"])
     last_line = capsys.readouterr().err.splitlines()[-1]
-    assert "mwrules: cannot write 'missing/contoso.yaml': No such file or directory" == last_line
+    assert "mwrules: MW001 cannot write 'missing/contoso.yaml': No such file or directory" == last_line
+
+
+@pytest.mark.parametrize(
+    "option", [["--partner-id", "contoso"], ["--date-order", "day-first"], ["--keep-names"], ["--report", "r.json"]]
+)
+def test_an_import_option_without_a_download_is_mw301(
+    option: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):
+    """`evaluate partner.yaml --report r.json` once exited 0 without a report: the option was dropped unsaid."""
+    monkeypatch.chdir(tmp_path)
+
+    assert 2 == main(["evaluate", str(EXAMPLES / "qualified-smb.yaml"), *option])
+    assert f"mwrules: MW301 {option[0]} goes with --trainings or --usage" in capsys.readouterr().err
+    assert not (tmp_path / "r.json").exists()
+
+
+def test_import_refuses_one_file_for_both_the_document_and_the_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):
+    """`import -o x.yaml --report x.yaml` once wrote the report, then the document over it."""
+    usage = str(EXAMPLES / "partner-center" / "cpor-m365-usage.csv")
+    monkeypatch.chdir(tmp_path)
+
+    arguments = ["import", "--usage", usage, "--partner-id", "contoso", "-o", "x.yaml", "--report", "./x.yaml"]
+    assert 2 == main(arguments)
+    assert "mwrules: MW301 -o and --report name one file: give each its own" in capsys.readouterr().err
+    assert not (tmp_path / "x.yaml").exists()
 
 
 def test_import_as_of_says_what_its_absence_means(capsys: pytest.CaptureFixture[str]):

@@ -45,6 +45,20 @@ def test_a_stray_quote_in_a_usage_file_is_refused_at_its_line_not_where_it_ends(
     assert [(problem.line, problem.code) for problem in caught.value.problems] == [(2, codes.UNREADABLE)]
 
 
+def test_a_row_with_more_values_than_the_header_has_columns_is_refused_at_its_line(tmp_path: Path):
+    """An unquoted comma in a title shifts the values after it, a blank one out of the row: refused, not a course."""
+    rows = ["Teams Administrator, Associate,Certification,Ana,a@x.example,,2026-01-05,111,4412345,"]
+    rows += ["MS-700,Certification,Bo,b@x.example,,2026-01-05,222,4412345,"]
+    path = lines(tmp_path / "t.csv", TRAININGS, rows)
+
+    with pytest.raises(mwrules.InputError) as caught:
+        read(trainings=[path])
+
+    [problem] = caught.value.problems
+    assert (problem.file, problem.line, problem.code) == (str(path), 2, codes.UNREADABLE)
+    assert problem.message == "10 values, but the header has 9 columns: a value with an unquoted comma?"
+
+
 def test_a_quoted_field_without_a_line_break_is_read(tmp_path: Path):
     """Quotes around a field with a comma or a doubled quote are ordinary CSV, and read."""
     path = write(tmp_path / "t.csv", TRAININGS, [training("MS-700", mcpid="7", name='Ana "A, B"')])

@@ -185,6 +185,15 @@ def test_bad_costs_are_reported_with_a_suggestion(costs: Mapping[str, object], w
     assert any(problem.where == where and says in str(problem) for problem in caught.value.problems), caught.value
 
 
+def test_a_cost_beyond_any_real_one_is_refused_not_an_overflow(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    """A cost of 10**400 once gave `plan --format json` an OverflowError traceback (JSON writes a float)."""
+    costs = tmp_path / "costs.yaml"
+    costs.write_text(f"intermediate_person: {10**400}\n")
+
+    assert 2 == main(["plan", str(EXAMPLES / "near-miss.yaml"), "--costs", str(costs), "--format", "json"])
+    assert "$.intermediate_person: MW113 a cost must be at most 1,000,000,000,000,000" in capsys.readouterr().err
+
+
 def test_the_cli_prints_advice_and_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
     costs = tmp_path / "costs.yaml"
     costs.write_text("usage_growth: {cpor: 0.01, dpor: 0.01, csp: 0.01}\n")

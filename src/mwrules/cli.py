@@ -26,6 +26,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
+from . import codes
 from ._cli.parser import _parser, _UsageError
 from ._cli.shared import (
     EXIT_BAD_INPUT,
@@ -173,7 +174,7 @@ def _command(args: argparse.Namespace) -> int:
         print(f"mwrules: internal error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except (_CannotWrite, _CannotRead) as error:
-        print(f"mwrules: {error}", file=sys.stderr)
+        print(f"mwrules: {codes.UNREADABLE} {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except OSError as error:
         if isinstance(error, BrokenPipeError):
@@ -186,7 +187,7 @@ def _command(args: argparse.Namespace) -> int:
         # through _write_file and standard output through _Output, so this
         # is a file that was to be read.
         name = shown(str(error.filename)) if error.filename else "a file"
-        print(f"mwrules: cannot read {name}: {error.strerror or error}", file=sys.stderr)
+        print(f"mwrules: {codes.UNREADABLE} cannot read {name}: {error.strerror or error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     return status
 

@@ -68,7 +68,7 @@ USAGE = "MW301"
 #: Every code and what it means, in one line.
 CODES: Mapping[str, str] = MappingProxyType(
     {
-        UNREADABLE: "the file cannot be read",
+        UNREADABLE: "the file cannot be read (or written)",
         SYNTAX: "the file is not valid YAML or JSON",
         DUPLICATE_KEY: "a key appears twice in one object",
         UNKNOWN_KEY: "a key the format does not have",

@@ -48,11 +48,12 @@ def _evaluate(args: argparse.Namespace) -> int:
     from .._output.json import verdict_to_json
 
     imported: tuple[str, ...] = ()
+    mistake = _evaluate_mistake(args) if args.command == "evaluate" else None
+    if mistake is not None:
+        return _usage_error(mistake)
     if args.command == "evaluate" and args.designations is not None:
         return _evaluate_designations(args)
     if args.command == "evaluate" and (args.trainings or args.usage):
-        if args.partner or not args.partner_id:
-            return _usage_error("evaluate --trainings/--usage takes --partner-id ID and no FILE")
         # The partner read() gives is the document import writes, checked as evaluate checks a document
         ruleset = ruleset_argument(args.ruleset)
         partner, report = _import(args, ruleset, _limits(args))
@@ -60,8 +61,6 @@ def _evaluate(args: argparse.Namespace) -> int:
         imported = report.warnings
     else:
         if args.command == "evaluate":
-            if not args.partner:
-                return _usage_error("evaluate needs a FILE, or --trainings/--usage and --partner-id")
             if _portfolio.is_portfolio(args.partner, lines=args.lines, output=args.format):
                 return _portfolio.run(args, ruleset_argument(args.ruleset), _limits(args))
             args.partner = args.partner[0]
@@ -78,6 +77,23 @@ def _evaluate(args: argparse.Namespace) -> int:
     if args.command == "evaluate" and args.fail_unqualified and not verdict.qualified:
         return EXIT_UNQUALIFIED
     return EXIT_OK
+
+
+def _evaluate_mistake(args: argparse.Namespace) -> str | None:
+    """What is wrong with an ``evaluate`` command line's inputs, if anything (``--designations`` has its own)."""
+    if args.trainings or args.usage:
+        if args.designations is None and (args.partner or not args.partner_id):
+            return "evaluate --trainings/--usage takes --partner-id ID and no FILE"
+        return None
+    # The options of an import, without a download, would be dropped without a word
+    given = {"--partner-id": args.partner_id, "--date-order": args.date_order}
+    given |= {"--keep-names": args.keep_names, "--report": args.report}
+    dropped = next((option for option, value in given.items() if value), None)
+    if dropped is not None:
+        return f"{dropped} goes with --trainings or --usage (a partner document needs none)"
+    if args.designations is None and not args.partner:
+        return "evaluate needs a FILE, or --trainings/--usage and --partner-id"
+    return None
 
 
 def _evaluate_designations(args: argparse.Namespace) -> int:
@@ -148,6 +164,8 @@ def _write_report(args: argparse.Namespace, report: Any) -> None:
 def _import_command(args: argparse.Namespace) -> int:
     if not (args.trainings or args.usage):
         return _usage_error("import needs --trainings FILE or --usage FILE")
+    if args.report and args.output not in (None, "-") and _same_file(args.report, args.output):
+        return _usage_error("-o and --report name one file: give each its own")
     from .. import partner_center
     from .._output.yaml_text import yaml_lines
 
@@ -166,6 +184,13 @@ def _import_command(args: argparse.Namespace) -> int:
     else:
         sys.stdout.writelines(lines)
     return EXIT_OK
+
+
+def _same_file(one: str, other: str) -> bool:
+    """Whether two paths of the command line name one file (``x.yaml`` and ``./x.yaml``; a link and its target)."""
+    from pathlib import Path
+
+    return Path(one).resolve() == Path(other).resolve()
 
 
 def _plan(args: argparse.Namespace) -> int:

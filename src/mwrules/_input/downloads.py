@@ -384,10 +384,21 @@ class DownloadReader:
         """(line, value per wanted column, stripped) of each row; a file that stops being readable is a problem."""
         line = 1
         wanted = list(columns.items())
+        width = len(download.columns)
+        separator = "tab" if download.delimiter == "\t" else "comma"
         try:
             for line, row in download.rows():
                 self.rows_read += 1
                 size = len(row)
+                if size > width:
+                    # A value written with an unquoted comma shifts the ones after it into the wrong
+                    # columns (a certification read as a course, the last value pushed out, blank or
+                    # not): no download writes one, so the row is not guessed at.
+                    message = (
+                        f"{size} values, but the header has {width} columns: a value with an unquoted {separator}?"
+                    )
+                    self.problem(path, line, "$", message, "quote the value", codes.UNREADABLE)
+                    continue
                 yield line, {key: row[index].strip() if index < size else "" for key, index in wanted}
         except LineTooLong as error:
             self.problem(path, error.line, "$", f"cannot read the file: {error}", None, codes.LIMIT)

@@ -14,6 +14,11 @@ if TYPE_CHECKING:
     from .model import Cost, Ruleset
 
 
+#: The largest cost of one unit: far beyond any real one, and small enough that a plan's
+#: costs, summed over its actions, are written as JSON numbers (floats) without overflow.
+MAX_COST = 10**15
+
+
 def cost_units(ruleset: Ruleset) -> dict[str, tuple[str, ...]]:
     """Each metric's cost unit, and for a metric measured in parts its parts (else ()).
 
@@ -31,7 +36,7 @@ def cost_units(ruleset: Ruleset) -> dict[str, tuple[str, ...]]:
 
 
 def check_costs(ruleset: Ruleset, costs: Mapping[str, Cost], where: str) -> list[Problem]:
-    """Problems with *costs*: units the ruleset does not have, wrong shapes, costs not above 0."""
+    """Problems with *costs*: units the ruleset does not have, wrong shapes, costs not above 0 or beyond MAX_COST."""
     units = cost_units(ruleset)
     problems = []
     for unit, cost in costs.items():
@@ -56,4 +61,6 @@ def check_costs(ruleset: Ruleset, costs: Mapping[str, Cost], where: str) -> list
                 )
             elif amount <= 0:
                 problems.append(Problem(place, "a cost must be more than 0", code=codes.COST_UNIT))
+            elif amount > MAX_COST:
+                problems.append(Problem(place, f"a cost must be at most {MAX_COST:,}", code=codes.COST_UNIT))
     return problems
