@@ -165,6 +165,30 @@ def test_an_attribution_whose_rows_end_before_its_date_associated_is_left_out_wi
     )
 
 
+def test_an_attribution_dated_after_the_downloads_is_kept_with_a_warning_that_none_of_its_rows_count(tmp_path: Path):
+    """Claimed on 2026-12-15, after the last month (2026-10): kept for later months, and said to count nothing here."""
+    path = write(
+        tmp_path / "u.csv",
+        USAGE,
+        [
+            [*usage_row("t1", "Teams", 310, 400)[:7], "2026-12-15", "CPOR", "2026-10-01"],
+            [*usage_row("t2", "Teams", 310, 400)[:7], "2024-03-15", "CPOR", "2026-10-01"],
+        ],
+    )
+
+    partner, report = read(usage=[path])
+
+    assert partner.customers is not None
+    assert [(customer.tenant, customer.associations[0].since) for customer in partner.customers] == [
+        ("t1", datetime.date(2026, 12, 15)),
+        ("t2", datetime.date(2024, 3, 15)),
+    ]
+    assert (
+        "tenant t1: its DateAssociated 2026-12-15 under CPOR is after the last month of the downloads (2026-10): "
+        "none of its rows count under that association"
+    ) in report.warnings
+
+
 def test_a_tenant_whose_every_attribution_ends_before_it_starts_is_left_out_and_both_routes_agree(tmp_path: Path):
     """A download may date a claim after the tenant's last row under it: imported without the tenant, not refused."""
     path = write(

@@ -10,7 +10,8 @@ which a tenant's workloads are under different types, which a document
 cannot say. A type whose rows all end before its ``DateAssociated`` (a claim
 dated after the tenant left the type) covers no month of the downloads: it
 is left out, with a note, not written as an association that ends before
-it starts.
+it starts. One that starts after the last month of the downloads is kept
+(it may count in later months), with a note: none of its rows count.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ class Customer(NamedTuple):
     months: set[str]
     #: The warning when its workloads are under different types in one month
     mixed: str | None
-    #: A warning per association (or the whole tenant) left out
+    #: A warning per association that covers no month of the downloads, and for the whole tenant when it is left out
     left_out: list[str]
 
 
@@ -72,11 +73,18 @@ def _month(row: tuple[str, str]) -> str:
     return row[0]
 
 
+def _last_day(month: str) -> datetime.date:
+    """The last day of *month* (``YYYY-MM``)."""
+    year, number = int(month[:4]), int(month[5:7])
+    return datetime.date(year, number, calendar.monthrange(year, number)[1])
+
+
 def associations_of(
     tenant: Tenant, repeated: Iterable[tuple[str, str, str]], last_month: str
 ) -> tuple[list[dict[str, str]], str | None, list[str]]:
     """*tenant*'s associations as a document writes them, a warning when its workloads' types differ in a month, and
-    a warning per type left out (its rows end before it starts).
+    a warning per association that covers no month of the downloads (left out when its rows end before it starts;
+    kept, with a warning, when it starts after the last month).
 
     *repeated* are the (month, workload, type) of rows that repeat a kept row
     under another type; *last_month* is the last month of the downloads.
@@ -94,8 +102,7 @@ def associations_of(
         seen = (month for month, kinds in per_month.items() if kind in kinds) if per_month else map(_month, tenant.rows)
         last_seen = max(seen, default=last_month)
         if last_seen < last_month:
-            year, number = int(last_seen[:4]), int(last_seen[5:7])
-            until = datetime.date(year, number, calendar.monthrange(year, number)[1])
+            until = _last_day(last_seen)
             if until < since:
                 left_out.append(
                     f"tenant {tenant.tenant}: its rows under {kind} end in {last_seen}, before its DateAssociated "
@@ -103,6 +110,11 @@ def associations_of(
                 )
                 continue
             association["until"] = until.isoformat()
+        elif since > _last_day(last_month):  # claimed after the downloads: kept, it may count in later months
+            left_out.append(
+                f"tenant {tenant.tenant}: its DateAssociated {since} under {kind} is after the last month of the "
+                f"downloads ({last_month}): none of its rows count under that association"
+            )
         written.append(association)
     mixed = sorted(month for month, kinds in per_month.items() if len(kinds) > 1)
     if not mixed:
