@@ -33,6 +33,21 @@ def test_a_stray_quote_in_a_trainings_file_is_refused_at_its_line(tmp_path: Path
     assert "quote" in problem.message
 
 
+@pytest.mark.parametrize(("ending", "last"), [("\n", "\n"), ("\r\n", "\r\n"), ("\n", "")], ids=["LF", "CRLF", "none"])
+def test_a_stray_quote_on_the_last_line_is_refused_not_read_as_one_value(tmp_path: Path, ending: str, last: str):
+    """A quote still open when the file ends made its row one value, a certification counted as a course: MW001."""
+    rows = ["MS-700,Certification,Ana,a@x.example,,2026-01-05,111,4412345,"]
+    rows += ['"MS-700,Certification,Bo,b@x.example,,2026-01-05,222,4412345,']
+    path = tmp_path / "t.csv"
+    path.write_text(ending.join([",".join(TRAININGS), *rows]) + last, encoding="utf-8", newline="")
+
+    with pytest.raises(mwrules.InputError) as caught:
+        read(trainings=[path])
+
+    assert [(problem.line, problem.code) for problem in caught.value.problems] == [(3, codes.UNREADABLE)]
+    assert "end of the file" in caught.value.problems[0].message
+
+
 def test_a_stray_quote_in_a_usage_file_is_refused_at_its_line_not_where_it_ends(tmp_path: Path):
     """The problem is the quote on line 2, not the shifted values of the row the quote runs into."""
     rows = ['t0,"Fab,Teams,1,400,C1,4412345,15/03/2024,CPOR,01/10/2026']

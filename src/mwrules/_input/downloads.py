@@ -61,9 +61,10 @@ class LineTooLong(ValueError):
 class QuotedLineBreak(ValueError):
     """A quoted field runs over a line break: a stray quote, since no download writes a line break in a field."""
 
-    def __init__(self, line: int, end: int) -> None:
+    def __init__(self, line: int, end: int | None) -> None:
+        to = "the end of the file" if end is None else f"line {end}"
         super().__init__(
-            f"a quoted field opens on line {line} and runs on to line {end}: a stray quote? (no download "
+            f"a quoted field opens on line {line} and runs on to {to}: a stray quote? (no download "
             "has a line break in a field)"
         )
         self.line = line
@@ -151,14 +152,22 @@ class Download:
                 Center writes none such; a quote that never closes would
                 otherwise swallow every row after it without a word.
         """
-        reader = csv.reader(self._lines, delimiter=self.delimiter)
+        reader = csv.reader(_ended(self._lines), delimiter=self.delimiter)
         last = 0
         for values in _progress(reader, self.path, self._size):
             if reader.line_num > last + 1:
                 raise QuotedLineBreak(last + 2, reader.line_num + 1)  # the header is line 1
+            if values and values[-1].endswith(("\n", "\r")):  # a quote still open when the file ended
+                raise QuotedLineBreak(last + 2, None)
             last = reader.line_num
             if "".join(values).strip():  # some value is not blank
                 yield last + 1, values
+
+
+def _ended(lines: Iterator[str]) -> Iterator[str]:
+    """*lines*, the last one ended with a line break too: a quote left open there then keeps it, and shows."""
+    for line in lines:
+        yield line if line.endswith(("\n", "\r")) else line + "\n"
 
 
 @contextlib.contextmanager
