@@ -74,6 +74,39 @@ def test_a_row_with_more_values_than_the_header_has_columns_is_refused_at_its_li
     assert problem.message == "10 values, but the header has 9 columns: a value with an unquoted comma?"
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32-le"])
+def test_utf16_or_utf32_without_a_byte_order_mark_is_refused_in_words_a_user_can_act_on(tmp_path: Path, encoding: str):
+    """Read as UTF-8 it is a NUL beside every letter: it was 'no column' with a did-you-mean full of NULs."""
+    text = "\n".join([",".join(TRAININGS), "MS-700,Certification,Ana,a@x.example,,2026-01-05,111,4412345,"]) + "\n"
+    path = tmp_path / "t.csv"
+    path.write_bytes(text.encode(encoding))
+
+    with pytest.raises(mwrules.InputError) as caught:
+        read(trainings=[path])
+
+    [problem] = caught.value.problems
+    assert (problem.line, problem.code, problem.suggestion) == (1, codes.UNREADABLE, "save it as UTF-8")
+    assert problem.message == (
+        "cannot read the file: line 1 has NUL characters: is the file UTF-16 or UTF-32 without a byte order mark?"
+    )
+
+
+def test_a_download_with_classic_mac_line_ends_is_refused_naming_them(tmp_path: Path):
+    """Carriage returns alone: the file was one line, and csv's words asked about 'universal-newline mode'."""
+    path = tmp_path / "t.csv"
+    path.write_bytes(
+        ",".join(TRAININGS).encode() + b"\rMS-700,Certification,Ana,a@x.example,,2026-01-05,111,4412345,\r"
+    )
+
+    with pytest.raises(mwrules.InputError) as caught:
+        read(trainings=[path])
+
+    [problem] = caught.value.problems
+    assert (problem.line, problem.code) == (1, codes.UNREADABLE)
+    assert "carriage return alone" in problem.message
+    assert problem.suggestion == "save it with Windows or Unix line ends"
+
+
 def test_a_quoted_field_without_a_line_break_is_read(tmp_path: Path):
     """Quotes around a field with a comma or a doubled quote are ordinary CSV, and read."""
     path = write(tmp_path / "t.csv", TRAININGS, [training("MS-700", mcpid="7", name='Ana "A, B"')])

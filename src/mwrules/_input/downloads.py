@@ -43,11 +43,13 @@ _ROW_BYTES = 100  # about, in a trainings or usage download
 
 
 class NotText(ValueError):
-    """A line of a file is not text in the file's encoding."""
+    """A line of a file is not text in the file's encoding (or not lines as a download has them)."""
 
-    def __init__(self, line: int, error: UnicodeDecodeError) -> None:
-        super().__init__(f"line {line} is not {error.encoding} text ({error.reason})")
+    def __init__(self, line: int, error: UnicodeDecodeError | str, hint: str = "save it as UTF-8") -> None:
+        why = f"is not {error.encoding} text ({error.reason})" if isinstance(error, UnicodeDecodeError) else error
+        super().__init__(f"line {line} {why}")
         self.line = line
+        self.hint = hint
 
 
 class LineTooLong(ValueError):
@@ -114,6 +116,14 @@ class Download:
         else:
             self._lines = self._utf8_lines("utf-8-sig" if start.startswith(codecs.BOM_UTF8) else "utf-8")
         header = next(self._lines, "")
+        if "\x00" in header:  # UTF-16 or UTF-32 without a byte order mark: a NUL beside every letter
+            raise NotText(1, "has NUL characters: is the file UTF-16 or UTF-32 without a byte order mark?")
+        if "\r" in header.rstrip("\r\n"):  # the whole file read as one line
+            raise NotText(
+                1,
+                "ends with a carriage return alone (classic Mac line ends), which no download has",
+                "save it with Windows or Unix line ends",
+            )
         self.delimiter = "\t" if header.count("\t") > header.count(",") else ","
         self.columns = [name.strip() for name in next(csv.reader([header], delimiter=self.delimiter), [])]
 
@@ -351,7 +361,9 @@ class DownloadReader:
                 yield from self._values(path, download, columns)
         except LineTooLong as error:
             self.problem(path, error.line, "$", f"cannot read the file: {error}", None, codes.LIMIT)
-        except (OSError, UnicodeError, csv.Error, NotText) as error:
+        except NotText as error:
+            self.problem(path, error.line, "$", f"cannot read the file: {error}", error.hint, codes.UNREADABLE)
+        except (OSError, UnicodeError, csv.Error) as error:
             self.problem(path, None, "$", f"cannot read the file: {error}", None, codes.UNREADABLE)
 
     def _find_columns(
@@ -412,7 +424,7 @@ class DownloadReader:
         except LineTooLong as error:
             self.problem(path, error.line, "$", f"cannot read the file: {error}", None, codes.LIMIT)
         except NotText as error:
-            self.problem(path, error.line, "$", f"cannot read the file: {error}", "save it as UTF-8", codes.UNREADABLE)
+            self.problem(path, error.line, "$", f"cannot read the file: {error}", error.hint, codes.UNREADABLE)
         except QuotedLineBreak as error:
             self.problem(
                 path, error.line, "$", f"cannot read the file: {error}", "close or remove the quote", codes.UNREADABLE
