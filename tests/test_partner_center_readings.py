@@ -107,6 +107,42 @@ def test_a_download_with_classic_mac_line_ends_is_refused_naming_them(tmp_path: 
     assert problem.suggestion == "save it with Windows or Unix line ends"
 
 
+def test_a_quote_the_header_opens_and_never_closes_is_refused_as_a_stray_quote(tmp_path: Path):
+    """The header swallowed the file as one column: it read as 'no column TrainingCompletionDate' (MW005)."""
+    path = lines(
+        tmp_path / "t.csv",
+        ['"' + TRAININGS[0], *TRAININGS[1:]],
+        ["MS-700,Certification,Ana,a@x.example,,2026-01-05,111,4412345,"],
+    )
+
+    with pytest.raises(mwrules.InputError) as caught:
+        read(trainings=[path])
+
+    [problem] = caught.value.problems
+    assert (problem.line, problem.code, problem.suggestion) == (1, codes.UNREADABLE, "close or remove the quote")
+    assert problem.message == "cannot read the file: line 1 opens a quote it never closes: a stray quote?"
+
+
+def test_a_carriage_return_alone_after_the_header_is_named_at_its_line(tmp_path: Path):
+    """After a CRLF header, a row ended by a carriage return alone got csv's question about 'universal-newline mode'."""
+    path = tmp_path / "t.csv"
+    path.write_bytes(
+        ",".join(TRAININGS).encode()
+        + b"\r\nMS-700,Certification,Ana,a@x.example,,2026-01-05,111,4412345,\r"
+        + b"MS-102,Certification,Ben,b@x.example,,2026-01-05,112,4412345,\r\n"
+    )
+
+    with pytest.raises(mwrules.InputError) as caught:
+        read(trainings=[path])
+
+    [problem] = caught.value.problems
+    assert (problem.line, problem.code) == (2, codes.UNREADABLE)
+    assert problem.message == (
+        "cannot read the file: line 2 has a carriage return alone in it (classic Mac line ends?)"
+    )
+    assert problem.suggestion == "save it with Windows or Unix line ends"
+
+
 def test_a_quoted_field_without_a_line_break_is_read(tmp_path: Path):
     """Quotes around a field with a comma or a doubled quote are ordinary CSV, and read."""
     path = write(tmp_path / "t.csv", TRAININGS, [training("MS-700", mcpid="7", name='Ana "A, B"')])

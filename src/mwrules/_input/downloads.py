@@ -125,7 +125,10 @@ class Download:
                 "save it with Windows or Unix line ends",
             )
         self.delimiter = "\t" if header.count("\t") > header.count(",") else ","
-        self.columns = [name.strip() for name in next(csv.reader([header], delimiter=self.delimiter), [])]
+        columns = next(csv.reader([header], delimiter=self.delimiter), [])
+        if columns and columns[-1].endswith(("\n", "\r")):  # a quote the header opens and never closes
+            raise NotText(1, "opens a quote it never closes: a stray quote?", "close or remove the quote")
+        self.columns = [name.strip() for name in columns]
 
     def _utf8_lines(self, encoding: str) -> Iterator[str]:
         """The lines decoded one by one, so that a line that is not text is named."""
@@ -430,9 +433,14 @@ class DownloadReader:
                 path, error.line, "$", f"cannot read the file: {error}", "close or remove the quote", codes.UNREADABLE
             )
         except (UnicodeError, csv.Error) as error:
-            self.problem(
-                path, line + 1, "$", f"cannot read the file after line {line}: {error}", None, codes.UNREADABLE
-            )
+            if "new-line character" in str(error):  # csv's words for a carriage return alone inside a line
+                message = (
+                    f"cannot read the file: line {line + 1} has a carriage return alone in it (classic Mac line ends?)"
+                )
+                hint = "save it with Windows or Unix line ends"
+            else:
+                message, hint = f"cannot read the file after line {line}: {error}", None
+            self.problem(path, line + 1, "$", message, hint, codes.UNREADABLE)
 
     def in_date_order(
         self, path: Path, rows: Iterable[tuple[int, dict[str, str], bool]], keys: Sequence[str]
