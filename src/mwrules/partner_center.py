@@ -214,7 +214,7 @@ class _Import(DownloadReader):
         # per tenant, (month, workload, type) of a row repeated under another association type (rare: not kept)
         self.also: dict[str, list[tuple[str, str, str]]] = {}
         self.mixed: list[str] = []  # per tenant, the months its workloads are under different association types
-        self.left_out: list[str] = []  # associations whose rows end before they start (see associations_of)
+        self.uncovered: list[str] = []  # associations that cover no month of the downloads (see associations_of)
         self.untyped: list[str] = []  # rows of a listed certification's title with a blank TrainingType
         self.workloads = workload_names(ruleset)
         data = ruleset.customer_data
@@ -495,7 +495,7 @@ class _Import(DownloadReader):
                 months |= customer.months
                 if customer.mixed is not None:
                     self.mixed.append(customer.mixed)
-                self.left_out += customer.left_out
+                self.uncovered += customer.uncovered
                 if customer.written is not None:
                     customers.append(customer.written)
                     self.tenant_places.append(customer.places)
@@ -504,21 +504,21 @@ class _Import(DownloadReader):
 
     def _report(self, people: list[list[Certification]], months: set[str]) -> ImportReport:
         warnings = list(self.report["warnings"])
-        warnings += self.mixed[:_MIXED_SHOWN]
-        if len(self.mixed) > _MIXED_SHOWN:
+        warnings += self.mixed[:_SHOWN]
+        if len(self.mixed) > _SHOWN:
             warnings.append(
-                f"... and {len(self.mixed) - _MIXED_SHOWN:,} more tenant(s) whose workloads are under different "
+                f"... and {len(self.mixed) - _SHOWN:,} more tenant(s) whose workloads are under different "
                 "association types in one month"
             )
-        warnings += self.left_out[:_MIXED_SHOWN]
-        if len(self.left_out) > _MIXED_SHOWN:
+        warnings += self.uncovered[:_SHOWN]
+        if len(self.uncovered) > _SHOWN:
             warnings.append(
-                f"... and {len(self.left_out) - _MIXED_SHOWN:,} more association(s) whose rows end before their "
-                "DateAssociated, left out"
+                f"... and {len(self.uncovered) - _SHOWN:,} more warning(s) of associations that cover no month "
+                "of the downloads"
             )
         if self.untyped:
-            shown = "; ".join(self.untyped[:_MIXED_SHOWN])
-            more = f"; and {len(self.untyped) - _MIXED_SHOWN:,} more" if len(self.untyped) > _MIXED_SHOWN else ""
+            shown = "; ".join(self.untyped[:_SHOWN])
+            more = f"; and {len(self.untyped) - _SHOWN:,} more" if len(self.untyped) > _SHOWN else ""
             warnings.append(
                 f"{len(self.untyped):,} row(s) with a blank TrainingType hold a title a designation lists; only "
                 f"certifications count, so they are counted with exams and courses: {shown}{more}"
@@ -596,5 +596,6 @@ _NEAR_MISS_SEARCHES = 1_000
 
 #: The index (see ``month_text``) of 0001-01, the first month there is
 _FIRST_MONTH = 12
-#: The tenants named in the report whose workloads are under different association types in one month
-_MIXED_SHOWN = 20
+#: How many of one kind of warning the report shows (tenants with mixed association types, associations that
+#: cover no month, untyped rows of a listed title) before it counts the rest
+_SHOWN = 20

@@ -39,7 +39,7 @@ class Customer(NamedTuple):
     #: The warning when its workloads are under different types in one month
     mixed: str | None
     #: A warning per association that covers no month of the downloads, and for the whole tenant when it is left out
-    left_out: list[str]
+    uncovered: list[str]
 
 
 def customer_of(tenant: Tenant, repeated: Iterable[tuple[str, str, str]], last_month: str) -> Customer:
@@ -47,14 +47,14 @@ def customer_of(tenant: Tenant, repeated: Iterable[tuple[str, str, str]], last_m
 
     A tenant left with no association is left out, with its usage rows.
     """
-    associations, mixed, left_out = associations_of(tenant, repeated, last_month)
+    associations, mixed, uncovered = associations_of(tenant, repeated, last_month)
     months = {month for month, _ in tenant.rows}
     if not associations:  # every type it was under ended before it started
-        left_out.append(
+        uncovered.append(
             f"tenant {tenant.tenant}: no association is left, so it is left out with its {len(tenant.rows):,} "
             "usage row(s)"
         )
-        return Customer(None, (tenant.place, [], []), months, mixed, left_out)
+        return Customer(None, (tenant.place, [], []), months, mixed, uncovered)
     written: dict[str, Any] = {"tenant": tenant.tenant}
     if tenant.name is not None:
         written["name"] = tenant.name
@@ -66,7 +66,7 @@ def customer_of(tenant: Tenant, repeated: Iterable[tuple[str, str, str]], last_m
         {"month": month, "workload": workload, "paid_seats": paid, "active_users": active}
         for (month, _), (_, workload, paid, active, _) in usage
     ]
-    return Customer(written, (tenant.place, places, [place for _, (place, *_) in usage]), months, mixed, left_out)
+    return Customer(written, (tenant.place, places, [place for _, (place, *_) in usage]), months, mixed, uncovered)
 
 
 def _month(row: tuple[str, str]) -> str:
@@ -96,7 +96,7 @@ def associations_of(
             per_month.setdefault(month, {}).setdefault(kind, set()).add(workload)
         for month, workload, kind in repeated:
             per_month.setdefault(month, {}).setdefault(kind, set()).add(workload)
-    written, left_out = [], []
+    written, uncovered = [], []
     for kind, (since, _) in sorted(tenant.associations.items()):
         association = {"type": kind, "since": since.isoformat()}
         seen = (month for month, kinds in per_month.items() if kind in kinds) if per_month else map(_month, tenant.rows)
@@ -104,21 +104,21 @@ def associations_of(
         if last_seen < last_month:
             until = _last_day(last_seen)
             if until < since:
-                left_out.append(
+                uncovered.append(
                     f"tenant {tenant.tenant}: its rows under {kind} end in {last_seen}, before its DateAssociated "
                     f"{since}: no month of the downloads is under that association, so it is left out"
                 )
                 continue
             association["until"] = until.isoformat()
         elif since > _last_day(last_month):  # claimed after the downloads: kept, it may count in later months
-            left_out.append(
+            uncovered.append(
                 f"tenant {tenant.tenant}: its DateAssociated {since} under {kind} is after the last month of the "
                 f"downloads ({last_month}): none of its rows count under that association"
             )
         written.append(association)
     mixed = sorted(month for month, kinds in per_month.items() if len(kinds) > 1)
     if not mixed:
-        return written, None, left_out
+        return written, None, uncovered
     kinds = per_month[mixed[0]]
     shown = "; ".join(f"{', '.join(sorted(kinds[kind]))} under {kind}" for kind in sorted(kinds))
     more = f" (and {len(mixed) - 1} more month(s))" if len(mixed) > 1 else ""
@@ -127,4 +127,4 @@ def associations_of(
         f"workload: the tenant is taken under each of {', '.join(sorted(kinds))} with every workload, so a type's "
         "metrics may count workloads attributed to another"
     )
-    return written, warning, left_out
+    return written, warning, uncovered
