@@ -494,6 +494,21 @@ def test_a_tiny_hostile_file_takes_neither_time_nor_memory(tmp_path: Path, name:
     assert 2 == result.returncode, result.stderr
 
 
+def _evaluate_customers_within(
+    tmp_path: Path, customers: list[dict[str, Any]], *options: str, mib: int
+) -> subprocess.CompletedProcess[bytes]:
+    """``mwrules evaluate`` of a partner with *customers* (and *options*), in a process of at most *mib* MiB."""
+    path = tmp_path / "partner.json"
+    path.write_text(json.dumps({"partner_id": "p", "as_of": "2026-11-28", "customers": customers}))
+    code = (
+        f"import resource, sys; resource.setrlimit(resource.RLIMIT_AS, ({mib} * 2**20, {mib} * 2**20)); "
+        "from mwrules.cli import main; sys.exit(main(['evaluate', *sys.argv[1:]]))"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code, str(path), *options], capture_output=True, check=False, timeout=120
+    )
+
+
 def test_thousands_of_tenants_evaluate_in_bounded_memory(tmp_path: Path):
     """8,000 tenants (1.4 MB): the engine holds a group of tenant facts at a time, not 30,000 facts of ~10 KB each."""
     customers = [
@@ -506,14 +521,7 @@ def test_thousands_of_tenants_evaluate_in_bounded_memory(tmp_path: Path):
         }
         for n in range(8000)
     ]
-    path = tmp_path / "partner.json"
-    path.write_text(json.dumps({"partner_id": "p", "as_of": "2026-11-28", "customers": customers}))
-    code = (
-        "import resource, sys; resource.setrlimit(resource.RLIMIT_AS, (300 * 2**20, 300 * 2**20)); "
-        "from mwrules.cli import main; sys.exit(main(['evaluate', sys.argv[1]]))"
-    )
-
-    result = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, check=False, timeout=120)
+    result = _evaluate_customers_within(tmp_path, customers, mib=300)
 
     assert 0 == result.returncode, result.stderr
 
@@ -528,14 +536,7 @@ def test_the_json_of_a_verdict_of_thousands_of_tenants_is_written_in_bounded_mem
         }
         for n in range(9000)
     ]
-    path = tmp_path / "partner.json"
-    path.write_text(json.dumps({"partner_id": "p", "as_of": "2026-11-28", "customers": customers}))
-    code = (
-        "import resource, sys; resource.setrlimit(resource.RLIMIT_AS, (200 * 2**20, 200 * 2**20)); "
-        "from mwrules.cli import main; sys.exit(main(['evaluate', sys.argv[1], '--format', 'json']))"
-    )
-
-    result = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, check=False, timeout=120)
+    result = _evaluate_customers_within(tmp_path, customers, "--format", "json", mib=200)
 
     assert 0 == result.returncode, result.stderr[-500:]
     assert 9000 == json.loads(result.stdout)["paths"]["enterprise"]["metrics"]["net_customer_adds"]["inputs"]["value"]
