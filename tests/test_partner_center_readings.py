@@ -273,6 +273,25 @@ def test_an_attribution_dated_after_the_downloads_is_kept_with_a_warning_that_no
     ) in report.warnings
 
 
+def test_an_attribution_dated_on_the_last_day_of_its_last_month_is_kept_for_that_day(tmp_path: Path):
+    """DateAssociated 2025-10-31 on rows ending in 2025-10: until is since, one day, not an end before a start."""
+    path = write(
+        tmp_path / "u.csv",
+        USAGE,
+        [
+            [*usage_row("t1", "Teams", 50, 200)[:7], "2025-10-31", "CPOR", "2025-10-01"],
+            [*usage_row("t1", "Teams", 250, 200)[:7], "2026-05-01", "CSP", "2026-10-01"],
+        ],
+    )
+
+    partner, report = read(usage=[path])
+
+    assert partner.customers is not None
+    associations = {item.type: (item.since, item.until) for item in partner.customers[0].associations}
+    assert associations["CPOR"] == (datetime.date(2025, 10, 31), datetime.date(2025, 10, 31))
+    assert not [warning for warning in report.warnings if "DateAssociated" in warning]
+
+
 def test_a_tenant_whose_every_attribution_ends_before_it_starts_is_left_out_and_both_routes_agree(tmp_path: Path):
     """A download may date a claim after the tenant's last row under it: imported without the tenant, not refused."""
     path = write(
