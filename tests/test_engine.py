@@ -234,6 +234,32 @@ def test_a_person_counts_once_per_level_with_one_trace_step_through_every_certif
     assert [(s.rule, s.concluded) for s in reordered.trace] == [(s.rule, s.concluded) for s in verdict.trace]
 
 
+def test_a_level_s_rule_fires_once_however_many_of_its_certifications_are_held(monkeypatch):
+    """People reach the engine as one fact per level listing its certifications held: four eligible
+    intermediate certifications held make one certified:intermediate firing, not four."""
+    fired: list[str] = []
+    run = _engine.CompiledRuleset.run
+
+    def recording_run(self, *args, **kwargs):
+        session = run(self, *args, **kwargs)
+        fired.extend(firing.rule for firing in session.firings)
+        return session
+
+    monkeypatch.setattr(_engine.CompiledRuleset, "run", recording_run)
+    people = [
+        {"id": "a", "certifications": ["MS-700", "MD-102"]},
+        {"id": "b", "certifications": ["SC-300", "MS-721"]},
+        {"id": "c", "certifications": ["MS-102"]},
+    ]
+
+    verdict = mwrules.evaluate({"partner_id": "x", "as_of": "2024-06-30", "people": people})
+
+    assert fired.count("certified:intermediate") == 1
+    assert fired.count("certified:advanced") == 1
+    steps = [step.concluded["person"] for step in verdict.trace if step.rule == "certified:intermediate"]
+    assert steps == ["a", "b"]
+
+
 def test_a_session_in_which_no_rule_fires_is_deleted_safely():
     """The engine leaves a new session's action context unset; deleting one where nothing fired must not crash."""
     code = (

@@ -263,9 +263,9 @@ def _facts(
 ) -> tuple[list[dict[str, Any]], list[str]]:
     """The engine facts for *partner*, and the warnings.
 
-    People reach the engine as one fact per counted certification (valid on
-    *as_of*), listing its holders (see :mod:`.people_facts`):
-    the rules decide once per certification for everyone holding it, and the
+    People reach the engine as one fact per level, listing its certifications
+    counted (valid on *as_of*) and their holders (see :mod:`.people_facts`):
+    the rules decide once per level for everyone counted at it, and the
     trace has a step for each person. *people_held*: as for :func:`evaluate_with`.
     """
     ruleset = compiled.ruleset
@@ -370,12 +370,13 @@ def _people_by_rule(
     """Per rule that matched certification facts: each holder it counted (id, place), and through which."""
     counted_by_rule: dict[str, dict[tuple[str, int], set[str]]] = {}
     for firing in firings:
-        fact = firing.matched.get("certification")
+        fact = firing.matched.get("certified")
         if fact is None or "_holders" not in fact:
             continue
         counted = counted_by_rule.setdefault(firing.rule, {})
-        for index in fact["_holders"]:
-            counted.setdefault((people[index].id, index), set()).add(fact["certification"])
+        for cert_id, holders in fact["_holders"].items():
+            for index in holders:
+                counted.setdefault((people[index].id, index), set()).add(cert_id)
     return counted_by_rule
 
 

@@ -1,4 +1,4 @@
-"""The people of a partner as engine facts: one fact per counted certification, listing its holders.
+"""The people of a partner as engine facts: one fact per level, listing its certifications held and their holders.
 
 A certification as written (name, earned, expires) is worked out once, with
 every place it is held (:func:`held`): the same few dozen names recur across
@@ -103,10 +103,12 @@ def certification_facts(
 ) -> list[dict[str, Any]]:
     """The engine facts of the certifications *people* hold on *as_of*; what does not count, in *warnings*.
 
-    One fact per counted certification id, listing its holders
-    (``_holders``), sorted by id: the engine fires in the order facts arrive,
-    and the trace must not depend on the order of people in the input. The
-    engine sees certification ids only (the ruleset's), never the
+    One fact per level (people set) at which a counted certification is
+    eligible, in the ruleset's order of levels, listing those certifications
+    by id and the holders of each (``_holders``, sorted by id, for Python
+    alone): a level's rule then fires once, however many certifications and
+    people there are, and neither the engine nor the trace depends on the
+    order of people in the input. The engine sees the level only, never the
     partner's text. Each certification that does not count is a warning at
     its place, in the order of the people; a name another designation counts
     is one warning, where it is first held, with how many more hold it.
@@ -130,10 +132,14 @@ def certification_facts(
         placed.append((place, f"{name!r} {reason}{more}"))
     placed.sort(key=lambda entry: entry[0])
     warnings.extend(f"$.people[{person}].certifications[{position}]: {text}" for (person, position), text in placed)
-    return [
-        {"t": "certification", "certification": cert_id, "_holders": _holders(ways)}
-        for cert_id, ways in sorted(counted.items())
-    ]
+    ruleset = compiled.ruleset
+    facts = []
+    for level in ruleset.levels():
+        eligible = ruleset.level_certifications(level)
+        holders = {cert_id: _holders(ways) for cert_id, ways in sorted(counted.items()) if cert_id in eligible}
+        if holders:
+            facts.append({"t": "certified", "level": level, "_holders": holders})
+    return facts
 
 
 def _holders(ways: list[Held]) -> list[int]:

@@ -33,27 +33,22 @@ def _counted(session: _engine.Session, level: str) -> tuple[str, ...]:
 
 def _certified(builder: _Builder, level: str) -> _engine.Rule:
     eligible = sorted(builder.ruleset.level_certifications(level))
-    # A certification fact names one certification, so the branches of
-    # this $or exclude each other and the rule fires once per fact.
-    pattern = {"$and": [{"t": "certification"}, {"$or": [{"certification": cert} for cert in eligible]}]}
 
     def certified(session: _engine.Session, matched: Mapping[str, _engine.Fact]) -> dict[str, Any]:
-        # A certification fact lists everyone holding it, by place in the
-        # partner's people (_evaluate._facts). A person counts once at the
-        # level however many of its certifications they hold, and the
-        # trace has one step per person (at the rule's first firing).
-        fact = matched["certification"]
+        # A level's fact lists each of its certifications held, with everyone
+        # holding it, by place in the partner's people (people_facts). A
+        # person counts once at the level however many of its certifications
+        # they hold, and the trace has one step per person.
+        holders = matched["certified"]["_holders"]
         counted = session.scratch["certified"][level]
-        before = len(counted)
-        counted.update(fact["_holders"])
-        session.scratch[_EXTRA_STEPS] = session.scratch.get(_EXTRA_STEPS, 0) + len(counted) - before - 1
-        return {"level": level, "through": [fact["certification"]]}
+        for places in holders.values():
+            counted.update(places)
+        session.scratch[_EXTRA_STEPS] = session.scratch.get(_EXTRA_STEPS, 0) + len(counted) - 1
+        return {"level": level, "through": list(holders)}
 
-    # Certification facts name only the certifications valid on the
-    # evaluation date, retired ones only through their eligible_through
-    # date: see _evaluate._facts. (A date condition per retired
-    # certification, as an "or" in this rule, would fire once per
-    # matching branch.)
+    # A level's fact names only the certifications valid on the evaluation
+    # date, retired ones only through their eligible_through date, that
+    # this level lists: see people_facts.certification_facts.
     limits = "; ".join(
         f"{cert_id} counts through {builder.ruleset.certification(cert_id).eligible_through}"
         for cert_id in eligible
@@ -63,7 +58,7 @@ def _certified(builder: _Builder, level: str) -> _engine.Rule:
         f"certified:{level}",
         f"a person holding an eligible {level} certification, valid on the evaluation date, counts once at "
         f"{level}" + (f" ({limits})" if limits else ""),
-        [{"certification": pattern}],
+        [{"certified": {"$and": [{"t": "certified"}, {"level": level}]}}],
         STAGE_PEOPLE,
         certified,
     )

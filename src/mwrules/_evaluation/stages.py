@@ -1,9 +1,9 @@
 """The stages of the compiled rules: one priority per stage, lower fires first.
 
-0. ``certified:<level>`` fires once per eligible certification of the
-   level that someone holds, valid on the evaluation date; the fact lists its
-   holders, and each of them counts once at the level (the trace has a step
-   per person).
+0. ``certified:<level>`` fires once per level at which someone holds an
+   eligible certification valid on the evaluation date; the level's fact
+   lists each such certification with its holders, and each of them counts
+   once at the level (the trace has a step per person).
 1. For the metrics measured from customer data: ``eligible:<path>:<group>``
    fires per tenant fact (a tenant, a group of metrics with the same
    workloads, a month compared) with a workload in the path's seat band, and
