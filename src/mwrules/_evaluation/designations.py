@@ -61,6 +61,15 @@ def evaluate_designations(
     if not isinstance(limits, Limits):
         msg = f"limits must be a mwrules.Limits, not {type(limits).__name__}"
         raise TypeError(msg)
+    with _documents.paused_gc():  # as evaluate: see there
+        return _evaluate_designations(partner, designations, limits)
+
+
+def _evaluate_designations(
+    partner: Partner | Mapping[str, Any] | str | os.PathLike[str] | _documents.Document,
+    designations: Iterable[str] | str | None,
+    limits: Limits,
+) -> Designations:
     document = _document(partner, limits)
     if isinstance(designations, str):
         designations = named_designations(designations)
