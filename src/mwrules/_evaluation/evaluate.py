@@ -229,6 +229,7 @@ def _evaluate_with(partner: Partner, choice: RulesetChoice, people_held: HeldPeo
             certified={level: set() for level in ruleset.levels()},
             people=partner.people,
             metrics={path.id: {} for path in ruleset.paths},
+            units={},
             paths={},
             customers=partner.customers or (),
         )
@@ -351,7 +352,7 @@ def _trace(session: _engine.Session, compiled: CompiledRules, metrics_at: str) -
     for firing in session.firings:
         description = descriptions[firing.rule]
         if firing.rule not in per_person:
-            labels = [_label(fact, metrics_at) for fact in firing.matched.values()]
+            labels = [label for fact in firing.matched.values() for label in _labels(fact, metrics_at)]
             steps.append(_step(len(steps), firing.rule, description, labels, firing.concluded))
             continue
         # A rule that fired per certification for its holders: one step per
@@ -384,6 +385,13 @@ def _step(step: int, rule: str, description: str, labels: list[str], concluded: 
     return TraceStep(step=step, rule=rule, description=description, matched=tuple(labels), concluded=concluded)
 
 
+def _labels(fact: Mapping[str, Any], metrics_at: str) -> list[str]:
+    """What a trace step names for a fact it matched: a path's scores name the points of each of its metrics."""
+    if fact["t"] == "scores":
+        return [f"points:{fact['path']}:{metric_id}" for metric_id in fact["_units"]]
+    return [_label(fact, metrics_at)]
+
+
 def _label(fact: Mapping[str, Any], metrics_at: str) -> str:  # noqa: PLR0911 - one label per kind of fact
     kind = fact["t"]
     if kind == "input":
@@ -413,6 +421,4 @@ def _label(fact: Mapping[str, Any], metrics_at: str) -> str:  # noqa: PLR0911 - 
         return f"classified:{fact['path']}"
     if kind == "classifying":
         return f"classification entry {fact['entry'] + 1}"
-    if kind == "points":
-        return f"points:{fact['path']}:{fact['metric']}"
     return f"{kind}:{fact['path']}"

@@ -132,7 +132,8 @@ def _record(
     units, rest = divmod(points.numerator * builder.denominator, points.denominator)
     assert rest == 0  # noqa: S101 - the denominator makes every score whole
     most = metric.max_points if maximum is None else maximum
-    session.scratch["metrics"][path_id][metric.id] = MetricResult(
+    recorded = session.scratch["metrics"][path_id]
+    recorded[metric.id] = MetricResult(
         metric=metric.id,
         points=points,
         max=most,
@@ -145,7 +146,14 @@ def _record(
         step=trace_step(session),
         terms=terms or {},
     )
-    session.assert_fact({"t": "points", "path": path_id, "metric": metric.id, "units": units})
+    # The path's scores, once every metric of it has its points: one fact for
+    # the total rule, rather than a fact per metric for it to join (each
+    # join costs the engine memory in every session, see docs/engine.md)
+    units_of = session.scratch["units"].setdefault(path_id, {})
+    units_of[metric.id] = units
+    scored = builder.ruleset.scored(path_id)
+    if len(units_of) == len(scored):  # in the ruleset's order, as the trace names them
+        session.assert_fact({"t": "scores", "path": path_id}, {"_units": {m: units_of[m] for m in scored}})
     concluded: dict[str, Any] = {"path": path_id, "metric": metric.id, "points": str(points)}
     concluded.update((name, exact_text(value)) for name, value in inputs.items())
     if option is not None:
@@ -165,16 +173,15 @@ def _record(
 
 def _total(builder: _Builder, path_id: str) -> _engine.Rule:
     metric_ids = list(builder.ruleset.scored(path_id))
-    when = [
-        {metric_id: {"$and": [{"t": "points"}, {"path": path_id}, {"metric": metric_id}]}} for metric_id in metric_ids
-    ]
+    when = [{"scores": {"$and": [{"t": "scores"}, {"path": path_id}]}}]
     # The pass rule compares the weakest metric with the least every metric
     # needs; a metric with a minimum of its own counts by its margin over it.
     least = _least_units(builder, path_id)
     usual = int(builder.ruleset.scoring.min_metric_points * builder.denominator)
 
     def total(session: _engine.Session, matched: Mapping[str, _engine.Fact]) -> dict[str, Any]:
-        units = [matched[metric_id]["units"] for metric_id in metric_ids]
+        given = matched["scores"]["_units"]
+        units = [given[metric_id] for metric_id in metric_ids]
         lowest = min(unit - least[metric_id] for unit, metric_id in zip(units, metric_ids, strict=True)) + usual
         session.assert_fact({"t": "total", "path": path_id, "units": sum(units), "lowest": lowest})
         score = Fraction(sum(units), builder.denominator)

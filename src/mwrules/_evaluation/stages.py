@@ -21,11 +21,11 @@
    gate's measure with its need, and asserts a ``term`` fact saying which.
 6. ``points:<path>:<metric>`` turns a metric's measure (the partner's
    number, its best association option, or the people counted at a level)
-   into points, and asserts a ``points`` fact; for a metric scored with
-   rates, gates or sums, it joins its measures and gates and adds up its
-   terms.
-7. ``total:<path>`` joins the ``points`` facts of the metrics of a path into
-   a total.
+   into points; for a metric scored with rates, gates or sums, it joins its
+   measures and gates and adds up its terms. The last metric of a path to
+   get its points asserts the path's ``scores`` fact, listing them all.
+7. ``total:<path>`` turns the path's ``scores`` fact into a total (the
+   trace names the points of each metric it adds).
 8. ``passes:<path>`` or ``falls-short:<path>`` compares the total and the
    weakest metric with the pass rule, and asserts the path's verdict.
 9. ``verdict`` joins the path verdicts into the partner's verdict.
