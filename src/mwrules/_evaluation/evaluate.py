@@ -303,10 +303,9 @@ def _input_facts(partner: Partner, ruleset: Ruleset, warnings: list[str]) -> lis
             if metric.source.people is not None or (metric.id in measured and metric.id not in given):
                 continue
             value = given.get(metric.id)
-            spot = child(where, metric.id)
             if metric.source.number is not None:
                 if value is None and path.id in metrics:
-                    warnings.append(f"{spot}: missing; counted as 0")
+                    warnings.append(f"{child(where, metric.id)}: missing; counted as 0")
                 facts.append(
                     {
                         "t": "input",
@@ -320,7 +319,7 @@ def _input_facts(partner: Partner, ruleset: Ruleset, warnings: list[str]) -> lis
             for option in ruleset.options(path.id, metric.id):
                 amount = options.get(option)
                 if amount is None and path.id in metrics:
-                    warnings.append(f"{child(spot, option)}: missing; counted as 0")
+                    warnings.append(f"{child(child(where, metric.id), option)}: missing; counted as 0")
                 value = _engine_value(amount, ruleset.kind(metric.id, option))
                 facts.append({"t": "input", "path": path.id, "metric": metric.id, "option": option, "value": value})
     return facts

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 from fractions import Fraction
+from types import MappingProxyType
 from typing import Any, Literal
 
 import attrs
@@ -484,9 +485,19 @@ class Ruleset:
         return tuple(dict.fromkeys(part for part in read if part is not None))
 
     def scored(self, path_id: str) -> Mapping[str, PathMetric]:
-        """The metrics *path_id* scores, in the order of the ruleset's metrics, with how it scores each."""
-        metrics = self.path(path_id).metrics
-        return {metric.id: metrics[metric.id] for metric in self.metrics if metric.id in metrics}
+        """The metrics *path_id* scores, in the order of the ruleset's metrics, with how it scores each.
+
+        Worked out at the first call, as :meth:`options` is: every firing of
+        points reads it.
+        """
+        key = ("scored", path_id)
+        found: Mapping[str, PathMetric] | None = self._index.get(key)
+        if found is None:
+            metrics = self.path(path_id).metrics
+            found = self._index[key] = MappingProxyType(
+                {metric.id: metrics[metric.id] for metric in self.metrics if metric.id in metrics}
+            )
+        return found
 
     def proportional(self, path_id: str, metric_id: str) -> bool:
         """Whether a path scores a metric in proportion to targets alone, as rulesets did before terms.
