@@ -95,11 +95,38 @@ class UsageMonths:
 ELIGIBILITY_FIELDS = ("group", "measured", "seats", "before")
 
 
+#: What the rules on an eligible fact do not read of it: which tenant it is (the trace names it through
+#: the tenant fact) and the engine's own keys. A test checks that they read no other field.
+UNREAD_OF_ELIGIBLE = frozenset({"tenant", "id", "sid"})
+
+
 def eligibility_key(fact: dict[str, Any]) -> tuple[Any, ...] | None:
-    """What the eligible rules read of a tenant fact (see :data:`ELIGIBILITY_FIELDS`); None for another fact."""
-    if fact["t"] != "tenant":
-        return None
-    key: tuple[Any, ...] | None = fact.get("_eligibility")  # made once per fact
+    """What the rules on a tenant or eligible fact read of it, as a key facts alike in it share; None for another fact.
+
+    Of a tenant fact, the eligible rules read :data:`ELIGIBILITY_FIELDS`; of
+    an eligible fact, the counted rules read all the engine sees of it but
+    which tenant it is (:data:`UNREAD_OF_ELIGIBLE`): thousands of tenants
+    alike in it are decided on once (see
+    :meth:`mwrules._evaluation.engine.CompiledRuleset.run`'s *alike*).
+    """
+    kind = fact["t"]
+    if kind == "tenant":
+        return _tenant_key(fact)
+    if kind == "eligible":  # made by eligible_fact: its path, and what it repeats of its tenant fact
+        tenant = fact["_tenant_fact"]
+        repeated: tuple[Any, ...] | None = tenant.get("_repeated_key")  # made once per tenant fact
+        if repeated is None:
+            items = tenant["_repeated"].items()
+            repeated = tenant["_repeated_key"] = tuple(
+                (name, _key(value)) for name, value in items if name not in UNREAD_OF_ELIGIBLE
+            )
+        return fact["path"], repeated
+    return None
+
+
+def _tenant_key(fact: dict[str, Any]) -> tuple[Any, ...]:
+    """What the eligible rules read of a tenant fact (see :data:`ELIGIBILITY_FIELDS`), made once per fact."""
+    key: tuple[Any, ...] | None = fact.get("_eligibility")
     if key is None:
         key = fact["_eligibility"] = tuple(_key(fact[field]) for field in ELIGIBILITY_FIELDS)
     return key
@@ -153,10 +180,10 @@ class Eligibility:
         """*facts*, each tenant fact decided before replaced by its eligible facts; the others recorded when decided."""
         applied: list[dict[str, Any]] = []
         for fact in facts:
-            key = eligibility_key(fact)
-            if key is None:  # not a tenant fact
+            if fact["t"] != "tenant":
                 applied.append(fact)
                 continue
+            key = _tenant_key(fact)
             paths = self.decided.get(key)
             if paths is None:
                 if key not in self._deciding:  # the first of its kind records what the rules decide
