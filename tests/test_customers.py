@@ -409,6 +409,22 @@ def problems(document: Mapping[str, Any]) -> list[tuple[str, str]]:
     return [(problem.where, problem.code) for problem in caught.value.problems]
 
 
+def test_an_association_is_checked_in_full_though_its_type_and_start_were_seen_before():
+    """Types and dates already checked are not checked again, but a type that is not text, or unknown, still is."""
+    document = partner(
+        customer("t1", kind="CPOR", since="2024-03-15"),
+        {"tenant": "t2", "associations": [{"type": ["CPOR"], "since": "2024-03-15"}]},
+        {"tenant": "t3", "associations": [{"type": "CPR", "since": "2024-03-15"}]},
+        {"tenant": "t4", "associations": [{"type": "CPOR", "since": "2024-03-15", "util": None}]},
+    )
+
+    assert problems(document) == [
+        ("$.customers[1].associations[0].type", codes.INVALID_VALUE),
+        ("$.customers[2].associations[0].type", codes.UNKNOWN_ASSOCIATION_TYPE),
+        ("$.customers[3].associations[0].util", codes.UNKNOWN_KEY),
+    ]
+
+
 def test_every_problem_of_the_customer_data_is_reported_at_once():
     document = partner(
         customer("t1", kind="CPRO", rows=[row("2025-13", "Teams", 5, 1), row("2026-10", "Teams", -1, 1)]),

@@ -110,9 +110,7 @@ class _CustomerRules:
             recorded = tenant.get("_eligible_paths")
             if recorded is not None:  # a timeline keeps the decision (see tenant_facts.Eligibility)
                 recorded.append(path_id)
-            label = _tenant_label(session, tenant)
-            label["path"] = path_id
-            return label
+            return {**_tenant_label(session, tenant), "path": path_id}
 
         return self.builder.rule(name, description, [{"tenant": {"$and": conditions}}], STAGE_ELIGIBLE, eligible)
 
@@ -300,12 +298,15 @@ def _tally(session: _engine.Session, path_id: str, metric_id: str, option: str |
     return tallies.setdefault((path_id, metric_id, option), [])
 
 
-def _tenant_label(session: _engine.Session, fact: Mapping[str, Any]) -> dict[str, Any]:
-    """How the trace names a tenant and the month of a fact about it."""
-    source = fact.get("_tenant_fact", fact)
-    customer = session.scratch["customers"][source["_customer"]]
-    label: dict[str, Any] = {"tenant": customer.tenant}
-    if customer.name is not None:
-        label["name"] = customer.name
-    label["month"] = source["_month"]
+def _tenant_label(session: _engine.Session, fact: _engine.Fact) -> Mapping[str, Any]:
+    """How the trace names a tenant and the month of a fact about it (made once per tenant fact: copy it to add)."""
+    source: _engine.Fact = fact.get("_tenant_fact", fact)
+    label: dict[str, Any] | None = source.get("_label")
+    if label is None:
+        customer = session.scratch["customers"][source["_customer"]]
+        label = {"tenant": customer.tenant}
+        if customer.name is not None:
+            label["name"] = customer.name
+        label["month"] = source["_month"]
+        source["_label"] = label
     return label

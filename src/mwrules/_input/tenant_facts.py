@@ -32,7 +32,7 @@ from .sections import metrics_for
 
 
 _ROW_MONTH, _ROW_WORKLOAD = operator.itemgetter(0), operator.itemgetter(1)
-_STARTED = operator.itemgetter(0)
+_SINCE = operator.attrgetter("since")
 
 
 class UsageMonths:
@@ -113,14 +113,7 @@ def eligibility_key(fact: dict[str, Any]) -> tuple[Any, ...] | None:
     if kind == "tenant":
         return _tenant_key(fact)
     if kind == "eligible":  # made by eligible_fact: its path, and what it repeats of its tenant fact
-        tenant = fact["_tenant_fact"]
-        repeated: tuple[Any, ...] | None = tenant.get("_repeated_key")  # made once per tenant fact
-        if repeated is None:
-            items = tenant["_repeated"].items()
-            repeated = tenant["_repeated_key"] = tuple(
-                (name, _key(value)) for name, value in items if name not in UNREAD_OF_ELIGIBLE
-            )
-        return fact["path"], repeated
+        return fact["path"], fact["_tenant_fact"]["_repeated_key"]
     return None
 
 
@@ -306,6 +299,9 @@ class _Aggregate:
             for workload in ruleset.workloads
         }
         self.number_of = {name: group_names.index(name) for name, _ in self.groups}
+        # per group measured: its name, what is measured of it (and as a key), and its workload list number
+        self.groups_read = [(name, measured, self.number_of[name], tuple(measured)) for name, measured in self.groups]
+        self.listed: set[str] = set()  # the workloads as written that the ruleset lists (see _name)
         self.names = workload_names(ruleset)
         self.type_ids = association_types(ruleset)
         self.type_of: dict[str, str] = {}  # an association type as written -> its id
@@ -336,14 +332,18 @@ class _Aggregate:
         associations: the rows of other months are not added up at all.
         """
         usage = customer.usage
-        for workload, count in collections.Counter(map(_ROW_WORKLOAD, usage)).items():
-            if self._name(workload) is None:
-                self.unknown[workload] = self.unknown.get(workload, 0) + count
-        needed = set(self.always)
+        if not self.listed.issuperset(map(_ROW_WORKLOAD, usage)):  # a workload not seen listed before
+            for workload, count in collections.Counter(map(_ROW_WORKLOAD, usage)).items():
+                if self._name(workload) is None:
+                    self.unknown[workload] = self.unknown.get(workload, 0) + count
+                else:
+                    self.listed.add(workload)
+        needed = self.always
         for association in customer.associations:
-            started = day_month(association.since)
+            since = association.since
+            started = since.year * 12 + since.month - 1  # day_month, inline: once per tenant
             if reference - self.window < started <= reference:
-                needed.add(month_text(started))
+                needed = needed | {month_text(started)}
         tallies: dict[tuple[int, int], list[Any]] = {}
         cache = self.keys
         for month, workload, paid, active in itertools.compress(
@@ -372,41 +372,44 @@ class _Aggregate:
         return name
 
     def facts(self, index: int, customer: Customer, reference: int) -> list[dict[str, Any]]:
-        """The tenant facts of one customer: per group of measured metrics, for M and M - months_back."""
+        """The tenant facts of one customer: per group of measured metrics, for M and M - months_back.
+
+        Each keeps, as ``_repeated_key``, what its eligible facts repeat of
+        it but the tenant (see :func:`eligibility_key`), made with it.
+        """
         tallies = self.months(customer, reference)
-        # (start date, type id, first month, last month or None), those that started first first
-        associations = sorted(
+        # (type id, first month, last month or None), those that started first first
+        associations = [
             (
-                (
-                    item.since,
-                    self._type_id(item.type),
-                    day_month(item.since),
-                    None if item.until is None else day_month(item.until),
-                )
-                for item in customer.associations
-            ),
-            key=_STARTED,
-        )
+                self._type_id(item.type),
+                item.since.year * 12 + item.since.month - 1,
+                None if item.until is None else item.until.year * 12 + item.until.month - 1,
+            )
+            for item in (
+                customer.associations if len(customer.associations) == 1 else sorted(customer.associations, key=_SINCE)
+            )
+        ]
+        back = self.back
         facts = []
-        for group, measured in self.groups:
-            listed = self.number_of[group]
-            for k in (0, self.back):
+        for group, measured, listed, measured_key in self.groups_read:
+            for k in (0, back):
                 month = reference - k
                 tally = tallies.get((month, listed))
                 if tally is None or not tally[0]:
                     continue  # no paid seats on the group's workloads: eligible for no path
-                before = tallies.get((month - self.back, listed))
+                before = tallies.get((month - back, listed))
                 active_types: dict[str, int] = {}  # type id -> the month its association started
-                for _, type_id, since, until in associations:
+                for type_id, since, until in associations:
                     if since <= month and (until is None or until >= month):
                         active_types.setdefault(type_id, since)  # the one that started first
+                types = sorted(active_types)
                 # What an eligible fact repeats of its tenant fact (see eligible_fact), made once
                 repeated: dict[str, Any] = {
                     "tenant": index,
                     "group": group,
                     "measured": measured,
                     "month": k,
-                    "types": sorted(active_types),
+                    "types": types,
                     "paid": tally[1],
                     "active": tally[2],
                 }
@@ -418,14 +421,19 @@ class _Aggregate:
                     "_month": self.text_of(month),
                     "_repeated": repeated,
                 }
+                starts: tuple[Any, ...] = ()
                 if k == 0:
                     for type_id, started in active_types.items():
                         then = tallies.get((started, listed))
+                        paid, active = (then[1], then[2]) if then else (0, 0)
                         repeated[f"start_{type_id}"] = reference - started
-                        repeated[f"start_paid_{type_id}"] = then[1] if then else 0
-                        repeated[f"start_active_{type_id}"] = then[2] if then else 0
+                        repeated[f"start_paid_{type_id}"] = paid
+                        repeated[f"start_active_{type_id}"] = active
                         fact[f"_start_{type_id}"] = self.text_of(started)
+                        starts += (type_id, reference - started, paid, active)
                 fact.update(repeated)
+                # repeated but its tenant, as eligibility_key reads it (the start fields named by their type)
+                fact["_repeated_key"] = (group, measured_key, k, tuple(types), tally[1], tally[2], starts)
                 facts.append(fact)
         return facts
 
