@@ -21,8 +21,6 @@ import operator
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-import attrs
-
 from ..errors import did_you_mean
 from ..model import Customer, Partner, Usage
 from ..ruleset import Ruleset, normalise_name
@@ -81,7 +79,9 @@ class UsageMonths:
                 if reference - window < started <= reference:
                     months[started] = None
             usage = tuple(row for month in months for row in rows.get(month, ()))
-            measured.append(attrs.evolve(customer, usage=usage))
+            measured.append(
+                Customer(tenant=customer.tenant, name=customer.name, associations=customer.associations, usage=usage)
+            )
         return tuple(measured)
 
 
@@ -258,8 +258,9 @@ def customer_facts(
             f"$.customers: {sum(unknown.values()):,} usage rows of {len(listed)} workload(s) that do not count under "
             f"{ruleset}: {shown_names}{more}; not counted"
         )
+    months_seen = aggregate.months_seen
     for k in compared:
-        if reference - k not in aggregate.months_seen:
+        if reference - k not in months_seen:
             label = "M" if k == 0 else f"M-{k}"
             warnings.append(
                 f"$.customers: no usage row for {month_text(reference - k)} (month {label} for as_of {as_of}); "
@@ -413,13 +414,16 @@ class _Aggregate:
                     "paid": tally[1],
                     "active": tally[2],
                 }
+                seats, seats_before = sorted(tally[0]), sorted(before[0]) if before else []
                 fact: dict[str, Any] = {
                     "t": "tenant",
-                    "seats": sorted(tally[0]),
-                    "before": sorted(before[0]) if before else [],
+                    "seats": seats,
+                    "before": seats_before,
                     "_customer": index,
                     "_month": self.text_of(month),
                     "_repeated": repeated,
+                    # its ELIGIBILITY_FIELDS as _tenant_key reads them, made from the values at hand
+                    "_eligibility": (group, measured_key, tuple(seats), tuple(seats_before)),
                 }
                 starts: tuple[Any, ...] = ()
                 if k == 0:
