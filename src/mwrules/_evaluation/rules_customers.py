@@ -298,15 +298,12 @@ def _tally(session: _engine.Session, path_id: str, metric_id: str, option: str |
     return tallies.setdefault((path_id, metric_id, option), [])
 
 
-def _tenant_label(session: _engine.Session, fact: _engine.Fact) -> Mapping[str, Any]:
-    """How the trace names a tenant and the month of a fact about it (made once per tenant fact: copy it to add)."""
-    source: _engine.Fact = fact.get("_tenant_fact", fact)
-    label: dict[str, Any] | None = source.get("_label")
-    if label is None:
-        customer = session.scratch["customers"][source["_customer"]]
-        label = {"tenant": customer.tenant}
-        if customer.name is not None:
-            label["name"] = customer.name
-        label["month"] = source["_month"]
-        source["_label"] = label
+def _tenant_label(session: _engine.Session, fact: _engine.Fact) -> dict[str, Any]:
+    """How the trace names a tenant and the month of a fact about it."""
+    source = fact.get("_tenant_fact", fact)
+    customer = session.scratch["customers"][source["_customer"]]
+    label: dict[str, Any] = {"tenant": customer.tenant}
+    if customer.name is not None:
+        label["name"] = customer.name
+    label["month"] = source["_month"]
     return label

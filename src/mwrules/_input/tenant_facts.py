@@ -303,6 +303,7 @@ class _Aggregate:
         # per group measured: its name, what is measured of it (and as a key), and its workload list number
         self.groups_read = [(name, measured, self.number_of[name], tuple(measured)) for name, measured in self.groups]
         self.listed: set[str] = set()  # the workloads as written that the ruleset lists (see _name)
+        self.keys_made: dict[tuple[Any, ...], tuple[Any, ...]] = {}  # see shared
         self.names = workload_names(ruleset)
         self.type_ids = association_types(ruleset)
         self.type_of: dict[str, str] = {}  # an association type as written -> its id
@@ -423,7 +424,7 @@ class _Aggregate:
                     "_month": self.text_of(month),
                     "_repeated": repeated,
                     # its ELIGIBILITY_FIELDS as _tenant_key reads them, made from the values at hand
-                    "_eligibility": (group, measured_key, tuple(seats), tuple(seats_before)),
+                    "_eligibility": self.shared(group, measured_key, tuple(seats), tuple(seats_before)),
                 }
                 starts: tuple[Any, ...] = ()
                 if k == 0:
@@ -437,9 +438,13 @@ class _Aggregate:
                         starts += (type_id, reference - started, paid, active)
                 fact.update(repeated)
                 # repeated but its tenant, as eligibility_key reads it (the start fields named by their type)
-                fact["_repeated_key"] = (group, measured_key, k, tuple(types), tally[1], tally[2], starts)
+                fact["_repeated_key"] = self.shared(group, measured_key, k, tuple(types), tally[1], tally[2], starts)
                 facts.append(fact)
         return facts
+
+    def shared(self, *key: Any) -> tuple[Any, ...]:
+        """*key*, one tuple for the tenant facts alike in it: thousands of tenants hold a few distinct keys."""
+        return self.keys_made.setdefault(key, key)
 
     def _type_id(self, written: str) -> str:
         """The id of the association type *written* names (checked when the document was read)."""
