@@ -18,7 +18,7 @@ from mwrules import codes
 from mwrules import strategies as mst
 from mwrules._evaluation import engine as _engine
 from mwrules._evaluation import evaluate as _evaluate
-from mwrules._input.tenant_facts import ELIGIBILITY_FIELDS
+from mwrules._input.tenant_facts import ELIGIBILITY_FIELDS, UNREAD_OF_ELIGIBLE, eligibility_key
 from mwrules._output.json import verdict_from_json, verdict_to_json
 from mwrules._output.plan_report import plan_to_text
 from mwrules._rulesets.versions import select_ruleset
@@ -264,6 +264,56 @@ def test_tenant_facts_alike_in_what_the_eligible_rules_read_reach_the_engine_onc
     assert sum(sent) <= _evaluate.TENANT_FACTS_AT_ONCE
 
 
+def same_tenants(count: int) -> dict[str, Any]:
+    """*count* tenants in three kinds, alike within a kind in every row (the same seats and active users)."""
+    kinds = [("CPOR", 350, "2023-01-01"), ("CSP", 40, "2026-03-15"), ("DPOR", 800, "2023-01-01")]
+    customers = []
+    for number in range(count):
+        kind, seats, since = kinds[number % 3]
+        rows = [row("2026-10", "Teams", seats, seats // 2), row("2025-10", "Teams", seats // 2, 1)]
+        customers.append(customer(f"t{number}", kind=kind, since=since, rows=rows))
+    return partner(*customers)
+
+
+def test_eligible_facts_alike_in_what_the_counted_rules_read_reach_the_engine_once_past_the_first_group(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    """3,000 tenants of three kinds: the eligible facts of the groups after the first are counted without the engine."""
+    sent: list[int] = []
+    encode = _engine._encode
+
+    def counting(value: Any) -> str:
+        message = encode(value)
+        sent.append(message.count('"t":"eligible"'))
+        return message
+
+    monkeypatch.setattr(_engine, "_encode", counting)
+
+    document = same_tenants(3000)
+    verdict = mwrules.evaluate(document)
+
+    eligible = sum(step.rule.startswith("eligible") for step in verdict.trace)
+    assert eligible > 2 * _evaluate.TENANT_FACTS_AT_ONCE
+    assert measures(verdict) == plain_measures(mwrules.load_partner(document).customers or (), AS_OF)
+    assert sum(sent) <= eligible / 3 + 10  # the first group's, and the first of each kind in the second
+
+
+def test_tenants_alike_in_what_the_counted_rules_read_give_the_trace_of_each_counted_alone():
+    """Eligible facts counted without the engine, as one alike was, give the same verdict and trace."""
+    document = same_tenants(12)
+    kept = _evaluate.TENANT_FACTS_AT_ONCE
+    try:
+        _evaluate.TENANT_FACTS_AT_ONCE = 10**9
+        together = verdict_to_json(mwrules.evaluate(document))
+        _evaluate.TENANT_FACTS_AT_ONCE = 2
+        apart = verdict_to_json(mwrules.evaluate(document))
+    finally:
+        _evaluate.TENANT_FACTS_AT_ONCE = kept
+
+    assert any(step["rule"].startswith("counted") for step in together["trace"])
+    assert together == apart
+
+
 def fields_read(pattern: object) -> set[str]:
     """The fields of its fact that a durable_rules pattern reads: its keys not named $..., and what $m names."""
     if isinstance(pattern, list):
@@ -297,6 +347,47 @@ def test_the_rules_on_a_tenant_fact_read_only_what_a_timeline_keeps_their_decisi
     assert all(read <= {"t", *ELIGIBILITY_FIELDS} for _, read in on_tenants), on_tenants
 
 
+@pytest.mark.parametrize("version", ["2023-06", "2026-01"])
+def test_the_rules_on_an_eligible_fact_do_not_read_what_tenants_alike_differ_in(version: str):
+    """Eligible facts alike but in UNREAD_OF_ELIGIBLE are counted alike: no rule on them reads those fields."""
+    rules = _evaluate.compiled_rules(select_ruleset(f"modern-work@{version}").ruleset).engine_for(True).rules
+    on_eligible = [
+        (rule.name, fields_read(pattern))
+        for rule in rules
+        for alias_pattern in rule.when["all"]
+        for pattern in alias_pattern.values()
+        if {"t": "eligible"} in pattern.get("$and", [pattern])
+    ]
+
+    assert on_eligible
+    assert all(not read & UNREAD_OF_ELIGIBLE for _, read in on_eligible), on_eligible
+
+
+def test_the_alike_key_of_an_eligible_fact_holds_all_the_engine_reads_of_it():
+    """Two eligible facts with the same key are the same to the engine but for the fields no rule reads."""
+    asserted: list[dict[str, Any]] = []
+    real = _engine.Session.assert_fact
+
+    def spy(session: _engine.Session, fact: dict[str, Any], kept: Any = None) -> None:
+        real(session, fact, kept)
+        asserted.append(fact)
+
+    kept = _evaluate.TENANT_FACTS_AT_ONCE
+    try:
+        _evaluate.TENANT_FACTS_AT_ONCE = 10**9  # every eligible fact derived by the engine, none counted alike
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(_engine.Session, "assert_fact", spy)
+            mwrules.evaluate(alike_tenants(60))
+    finally:
+        _evaluate.TENANT_FACTS_AT_ONCE = kept
+
+    seen: dict[Any, dict[str, Any]] = {}
+    for fact in (fact for fact in asserted if fact["t"] == "eligible"):
+        engine_sees = {k: v for k, v in fact.items() if k[0] != "_" and k not in UNREAD_OF_ELIGIBLE}
+        assert seen.setdefault(eligibility_key(fact), engine_sees) == engine_sees
+    assert 1 < len(seen) < len([fact for fact in asserted if fact["t"] == "eligible"])
+
+
 # Examples ----------------------------------------------------------------------------
 
 
@@ -316,6 +407,22 @@ def problems(document: Mapping[str, Any]) -> list[tuple[str, str]]:
     with pytest.raises(mwrules.InputError) as caught:
         mwrules.load_partner(document)
     return [(problem.where, problem.code) for problem in caught.value.problems]
+
+
+def test_an_association_is_checked_in_full_though_its_type_and_start_were_seen_before():
+    """Types and dates already checked are not checked again, but a type that is not text, or unknown, still is."""
+    document = partner(
+        customer("t1", kind="CPOR", since="2024-03-15"),
+        {"tenant": "t2", "associations": [{"type": ["CPOR"], "since": "2024-03-15"}]},
+        {"tenant": "t3", "associations": [{"type": "CPR", "since": "2024-03-15"}]},
+        {"tenant": "t4", "associations": [{"type": "CPOR", "since": "2024-03-15", "util": None}]},
+    )
+
+    assert problems(document) == [
+        ("$.customers[1].associations[0].type", codes.INVALID_VALUE),
+        ("$.customers[2].associations[0].type", codes.UNKNOWN_ASSOCIATION_TYPE),
+        ("$.customers[3].associations[0].util", codes.UNKNOWN_KEY),
+    ]
 
 
 def test_every_problem_of_the_customer_data_is_reported_at_once():

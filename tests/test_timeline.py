@@ -19,9 +19,11 @@ import mwrules
 from mwrules import InputError, Partner, Timeline, codes
 from mwrules import strategies as mst
 from mwrules._evaluation import evaluate as evaluate_module
+from mwrules._input.tenant_facts import UsageMonths
 from mwrules._tools import timeline as timeline_module
 from mwrules._tools.timeline import window_start
 from mwrules.cli import main
+from mwrules.model import Association, Customer, Usage
 
 from .budget import share_of_profile
 
@@ -712,6 +714,19 @@ def test_a_timeline_measures_each_month_as_evaluate_does_alone_when_its_month_m_
     for day, found in measured.items():
         alone = mwrules.evaluate({**document, "as_of": str(day)})
         assert found == measures(alone, mwrules.select_ruleset(as_of=day).ruleset, {}), day
+
+
+def test_the_customers_a_timeline_measures_in_a_month_keep_all_of_a_tenant_but_the_rows_of_other_months():
+    """UsageMonths gives a tenant measured in a month with its id, name and associations, and the rows read."""
+    rows = [Usage(f"2026-{month:02d}", "Teams", 100, 60) for month in range(1, 13)]
+    tenant = Customer(
+        tenant="t1", name="Contoso", associations=(Association("CPOR", datetime.date(2023, 6, 1)),), usage=tuple(rows)
+    )
+    ruleset = mwrules.select_ruleset("modern-work@2026-01").ruleset
+
+    (measured,) = UsageMonths((tenant,)).measured_on(ruleset, datetime.date(2026, 11, 28))
+
+    assert measured == attrs.evolve(tenant, usage=(rows[9],))
 
 
 def test_a_timeline_decides_a_tenant_months_eligibility_once_not_again_as_the_month_compared(monkeypatch):

@@ -372,7 +372,8 @@ class _Import(DownloadReader):
                 return
 
     def _not_duplicate(self, values: dict[str, str]) -> bool:
-        if values.get("duplicate", "").casefold() in ("true", "1", "yes"):
+        flag = values.get("duplicate")
+        if flag and flag.casefold() in ("true", "1", "yes"):
             self.counts["duplicates"] += 1
             return False
         return True

@@ -40,6 +40,7 @@ answers one of them (see docs/engine.md):
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import os
@@ -338,12 +339,14 @@ class CompiledRuleset:
                 for fact in batch:
                     place[id(fact)] = len(place)
                 known: list[tuple[str, Fact]] = []
+                split = None
                 if alike is not None:
                     batch, known = _known_firings(batch, alike, fired_on)
+                    split = functools.partial(_known_firings, alike=alike, fired_on=fired_on)
                 first = len(session.firings)
-                self._run_batch(session, handle, batch, made_by, known)
+                derived = self._run_batch(session, handle, batch, made_by, known, split)
                 if alike is not None:
-                    _learn(batch, session.firings[first:], alike, fired_on, self._alone)
+                    _learn([*batch, *derived], session.firings[first:], alike, fired_on, self._alone)
                 session.facts.clear()  # its engine session is gone; the firings keep what they matched
             apart_firings = session.firings[:]
             if apart_firings:
@@ -361,13 +364,15 @@ class CompiledRuleset:
         batch: list[Fact],
         made_by: list[list[Fact]] | None,
         known: Sequence[tuple[str, Fact]] = (),
-    ) -> None:
+        split: Callable[[list[Fact]], tuple[list[Fact], list[tuple[str, Fact]]]] | None = None,
+    ) -> list[Fact]:
         """Assert *batch* in a new engine session, drain its agenda, and delete the engine session.
 
         With *made_by*, the facts each firing derived are appended to it.
         *known* are firings (rule, the one fact it matches, not in *batch*)
         that are run first, as if the engine had fired them: the facts they
-        derive go to the engine with *batch*.
+        derive go to the engine with *batch*, but for those *split* knows the
+        firings of (run in turn, the same way). Returns the derived facts sent.
         """
         sid = session.sid
         ids = _FACT_IDS.first(len(batch) + 1)
@@ -377,10 +382,15 @@ class CompiledRuleset:
             session.facts[fact_id] = fact
         derived: list[Fact] = []
         if known:  # their actions run first; the facts they derive go with the batch, as if asserted by them
-            session.collecting = derived
+            collected: list[Fact] = []
+            session.collecting = collected
             try:
-                for rule_name, fact in known:
-                    self._fire(session, self._names[rule_name], {sys.intern(self._alone[rule_name]): fact}, made_by)
+                while known:
+                    for rule_name, fact in known:
+                        self._fire(session, self._names[rule_name], {sys.intern(self._alone[rule_name]): fact}, made_by)
+                    sent, known = split(collected) if split is not None else (collected, [])
+                    derived += sent
+                    collected.clear()
             finally:
                 session.collecting = None
         start = {"t": _START, "id": ids[-1], "sid": sid}
@@ -401,6 +411,7 @@ class CompiledRuleset:
                 raise EvaluationError(msg)
         finally:
             _dre.delete_state(handle, sid)
+        return derived
 
     def _fire(
         self, session: Session, rule_name: str, matched: dict[str, Fact], made_by: list[list[Fact]] | None

@@ -110,9 +110,7 @@ class _CustomerRules:
             recorded = tenant.get("_eligible_paths")
             if recorded is not None:  # a timeline keeps the decision (see tenant_facts.Eligibility)
                 recorded.append(path_id)
-            label = _tenant_label(session, tenant)
-            label["path"] = path_id
-            return label
+            return {**_tenant_label(session, tenant), "path": path_id}
 
         return self.builder.rule(name, description, [{"tenant": {"$and": conditions}}], STAGE_ELIGIBLE, eligible)
 
@@ -300,7 +298,7 @@ def _tally(session: _engine.Session, path_id: str, metric_id: str, option: str |
     return tallies.setdefault((path_id, metric_id, option), [])
 
 
-def _tenant_label(session: _engine.Session, fact: Mapping[str, Any]) -> dict[str, Any]:
+def _tenant_label(session: _engine.Session, fact: _engine.Fact) -> dict[str, Any]:
     """How the trace names a tenant and the month of a fact about it."""
     source = fact.get("_tenant_fact", fact)
     customer = session.scratch["customers"][source["_customer"]]

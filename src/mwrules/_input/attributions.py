@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import functools
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
@@ -73,6 +74,7 @@ def _month(row: tuple[str, str]) -> str:
     return row[0]
 
 
+@functools.lru_cache(maxsize=4096)  # the last month of the downloads, for every tenant
 def _last_day(month: str) -> datetime.date:
     """The last day of *month* (``YYYY-MM``)."""
     year, number = int(month[:4]), int(month[5:7])

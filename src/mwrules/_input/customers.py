@@ -93,6 +93,11 @@ class _Reader:
         self.workload_keys: dict[object, str | None] = {}
         # (month, workload) as written and valid -> (the key rows are compared by, month, workload)
         self.pairs: dict[tuple[object, object], tuple[tuple[str, str], str, str]] = {}
+        # Association types and dates repeat across tenants: each text is checked once
+        self.known_types: set[str] = set()
+        self.dates: dict[str, datetime.date] = {}
+        #: the identity of the tenant customer() read last, when its id is plain text
+        self.tenant_key: str | None = None
 
     def problem(self, where: str, message: str, suggestion: str | None = None, *, code: str) -> None:
         self.problems.append(Problem(where, message, suggestion, code=code))
@@ -142,11 +147,14 @@ class _Reader:
         customers = []
         first_use: dict[str, int] = {}
         for index, item in enumerate(data):
+            self.tenant_key = None
             customer = self.customer(item, f"{where}[{index}]")
             tenant = item.get("tenant") if isinstance(item, dict) else None
-            if not isinstance(tenant, str) or self.text_problem(tenant, self.limits) is not None:
-                continue  # reported by self.customer
-            key = self.identity(tenant)
+            key = self.tenant_key  # of a tenant id that is plain text
+            if key is None:  # else compared as written, if it is text
+                if not isinstance(tenant, str) or self.text_problem(tenant, self.limits) is not None:
+                    continue  # reported by self.customer
+                key = self.identity(tenant)
             if not key:
                 continue
             if key in first_use:
@@ -171,9 +179,11 @@ class _Reader:
             return None
         self.keys(item, _CUSTOMER_KEYS, where, ("tenant", "associations"))
         tenant = self.text(item.get("tenant"), f"{where}.tenant", "a tenant id") if "tenant" in item else None
-        if tenant is not None and not self.identity(tenant):
-            self.problem(f"{where}.tenant", "a tenant id cannot be empty", code=codes.INVALID_VALUE)
-            tenant = None
+        if tenant is not None:
+            self.tenant_key = self.identity(tenant)
+            if not self.tenant_key:
+                self.problem(f"{where}.tenant", "a tenant id cannot be empty", code=codes.INVALID_VALUE)
+                tenant = None
         name = item.get("name")
         if name is not None:
             name = self.text(name, f"{where}.name", "a name")
@@ -196,7 +206,14 @@ class _Reader:
             return None
         built = []
         start = len(self.problems)
+        types, dates = self.known_types, self.dates
         for index, item in enumerate(data):
+            # The common case first, and fast: a type and a start seen before (checked then), no end
+            if type(item) is dict and len(item) == 2:
+                kind, since = item.get("type"), item.get("since")
+                if type(kind) is str and kind in types and type(since) is str and since in dates:
+                    built.append(Association(kind, dates[since]))
+                    continue
             spot = f"{where}[{index}]"
             if not isinstance(item, dict):
                 self.problem(
@@ -222,16 +239,21 @@ class _Reader:
                 )
             if kind is not None and since is not None:
                 built.append(Association(kind, since, until))
+                if len(self.problems) == start and type(item["type"]) is str:  # a plain type (exactly str): known
+                    types.add(kind)
         return tuple(built) if len(self.problems) == start else None
 
     def date(self, value: object, where: str, *, required: bool = False) -> datetime.date | None:
         if value is None and not required:  # an until that is null: the association is still running
             return None
         try:
-            return parse_date(value)
+            day = parse_date(value)
         except ValueError:
             self.problem(where, f"expected a date written YYYY-MM-DD, got {shown(value)}", code=codes.INVALID_VALUE)
             return None
+        if type(value) is str:
+            self.dates[value] = day
+        return day
 
     def usage(self, data: object, where: str) -> tuple[Usage, ...] | None:
         if not isinstance(data, list):

@@ -20,6 +20,7 @@ import csv
 import datetime
 import functools
 import io
+import operator
 import os
 import re
 import stat
@@ -219,7 +220,6 @@ _YM = re.compile(r"\s*([0-9]{4})-([0-9]{1,2})\s*", re.ASCII)
 _MONTH_NAMES = {name: number for number, name in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}  # fmt: skip
 _MON_YY = re.compile(r"\s*([A-Za-z]{3})[- ]([0-9]{2}|[0-9]{4})\s*", re.ASCII)
-_COUNT = re.compile(r"[0-9]+", re.ASCII)
 _COUNT_DIGITS = 4_000  # below the digits int() converts; beyond any count, which the document checks bound
 
 
@@ -234,6 +234,8 @@ class DateOrderSeen:
         undecided = False
         for text in texts:
             shown = _shows(text)
+            if shown is None:  # most: a date written year first, a month, or no date
+                continue
             self.day_first |= shown == "day-first"
             self.month_first |= shown == "month-first"
             undecided |= shown == "either"
@@ -313,7 +315,8 @@ def parse_count(text: str) -> int:
     """A count of seats or users written in ASCII digits (blank: 0). Raises ValueError."""
     if not text:
         return 0
-    if len(text) > _COUNT_DIGITS or _COUNT.fullmatch(text) is None:  # int() would take "١٢" and "1_000"
+    # int() would take "١٢" and "1_000"; in ASCII, only 0 to 9 are digits
+    if len(text) > _COUNT_DIGITS or not (text.isascii() and text.isdigit()):
         raise ValueError(text)
     return int(text)
 
@@ -408,6 +411,9 @@ class DownloadReader:
         """(line, value per wanted column, stripped) of each row; a file that stops being readable is a problem."""
         line = 1
         wanted = list(columns.items())
+        keys = [key for key, _ in wanted]
+        values_of = operator.itemgetter(*(index for _, index in wanted))  # of a row with every column
+        highest = max(index for _, index in wanted)
         width = len(download.columns)
         separator = "tab" if download.delimiter == "\t" else "comma"
         try:
@@ -423,7 +429,10 @@ class DownloadReader:
                     )
                     self.problem(path, line, "$", message, "quote the value", codes.UNREADABLE)
                     continue
-                yield line, {key: row[index].strip() if index < size else "" for key, index in wanted}
+                if size > highest and len(keys) > 1:
+                    yield line, dict(zip(keys, map(str.strip, values_of(row)), strict=True))
+                else:  # a short row: the values it lacks are blank
+                    yield line, {key: row[index].strip() if index < size else "" for key, index in wanted}
         except LineTooLong as error:
             self.problem(path, error.line, "$", f"cannot read the file: {error}", None, codes.LIMIT)
         except NotText as error:

@@ -21,8 +21,6 @@ import operator
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-import attrs
-
 from ..errors import did_you_mean
 from ..model import Customer, Partner, Usage
 from ..ruleset import Ruleset, normalise_name
@@ -32,7 +30,7 @@ from .sections import metrics_for
 
 
 _ROW_MONTH, _ROW_WORKLOAD = operator.itemgetter(0), operator.itemgetter(1)
-_STARTED = operator.itemgetter(0)
+_SINCE = operator.attrgetter("since")
 
 
 class UsageMonths:
@@ -81,7 +79,9 @@ class UsageMonths:
                 if reference - window < started <= reference:
                     months[started] = None
             usage = tuple(row for month in months for row in rows.get(month, ()))
-            measured.append(attrs.evolve(customer, usage=usage))
+            measured.append(
+                Customer(tenant=customer.tenant, name=customer.name, associations=customer.associations, usage=usage)
+            )
         return tuple(measured)
 
 
@@ -95,11 +95,31 @@ class UsageMonths:
 ELIGIBILITY_FIELDS = ("group", "measured", "seats", "before")
 
 
+#: What the rules on an eligible fact do not read of it: which tenant it is (the trace names it through
+#: the tenant fact) and the engine's own keys. A test checks that they read no other field.
+UNREAD_OF_ELIGIBLE = frozenset({"tenant", "id", "sid"})
+
+
 def eligibility_key(fact: dict[str, Any]) -> tuple[Any, ...] | None:
-    """What the eligible rules read of a tenant fact (see :data:`ELIGIBILITY_FIELDS`); None for another fact."""
-    if fact["t"] != "tenant":
-        return None
-    key: tuple[Any, ...] | None = fact.get("_eligibility")  # made once per fact
+    """What the rules on a tenant or eligible fact read of it, as a key facts alike in it share; None for another fact.
+
+    Of a tenant fact, the eligible rules read :data:`ELIGIBILITY_FIELDS`; of
+    an eligible fact, the counted rules read all the engine sees of it but
+    which tenant it is (:data:`UNREAD_OF_ELIGIBLE`): thousands of tenants
+    alike in it are decided on once (see
+    :meth:`mwrules._evaluation.engine.CompiledRuleset.run`'s *alike*).
+    """
+    kind = fact["t"]
+    if kind == "tenant":
+        return _tenant_key(fact)
+    if kind == "eligible":  # made by eligible_fact: its path, and what it repeats of its tenant fact
+        return fact["path"], fact["_tenant_fact"]["_repeated_key"]
+    return None
+
+
+def _tenant_key(fact: dict[str, Any]) -> tuple[Any, ...]:
+    """What the eligible rules read of a tenant fact (see :data:`ELIGIBILITY_FIELDS`), made once per fact."""
+    key: tuple[Any, ...] | None = fact.get("_eligibility")
     if key is None:
         key = fact["_eligibility"] = tuple(_key(fact[field]) for field in ELIGIBILITY_FIELDS)
     return key
@@ -153,10 +173,10 @@ class Eligibility:
         """*facts*, each tenant fact decided before replaced by its eligible facts; the others recorded when decided."""
         applied: list[dict[str, Any]] = []
         for fact in facts:
-            key = eligibility_key(fact)
-            if key is None:  # not a tenant fact
+            if fact["t"] != "tenant":
                 applied.append(fact)
                 continue
+            key = _tenant_key(fact)
             paths = self.decided.get(key)
             if paths is None:
                 if key not in self._deciding:  # the first of its kind records what the rules decide
@@ -238,8 +258,9 @@ def customer_facts(
             f"$.customers: {sum(unknown.values()):,} usage rows of {len(listed)} workload(s) that do not count under "
             f"{ruleset}: {shown_names}{more}; not counted"
         )
+    months_seen = aggregate.months_seen
     for k in compared:
-        if reference - k not in aggregate.months_seen:
+        if reference - k not in months_seen:
             label = "M" if k == 0 else f"M-{k}"
             warnings.append(
                 f"$.customers: no usage row for {month_text(reference - k)} (month {label} for as_of {as_of}); "
@@ -279,6 +300,10 @@ class _Aggregate:
             for workload in ruleset.workloads
         }
         self.number_of = {name: group_names.index(name) for name, _ in self.groups}
+        # per group measured: its name, what is measured of it (and as a key), and its workload list number
+        self.groups_read = [(name, measured, self.number_of[name], tuple(measured)) for name, measured in self.groups]
+        self.listed: set[str] = set()  # the workloads as written that the ruleset lists (see _name)
+        self.keys_made: dict[tuple[Any, ...], tuple[Any, ...]] = {}  # see shared
         self.names = workload_names(ruleset)
         self.type_ids = association_types(ruleset)
         self.type_of: dict[str, str] = {}  # an association type as written -> its id
@@ -309,14 +334,18 @@ class _Aggregate:
         associations: the rows of other months are not added up at all.
         """
         usage = customer.usage
-        for workload, count in collections.Counter(map(_ROW_WORKLOAD, usage)).items():
-            if self._name(workload) is None:
-                self.unknown[workload] = self.unknown.get(workload, 0) + count
-        needed = set(self.always)
+        if not self.listed.issuperset(map(_ROW_WORKLOAD, usage)):  # a workload not seen listed before
+            for workload, count in collections.Counter(map(_ROW_WORKLOAD, usage)).items():
+                if self._name(workload) is None:
+                    self.unknown[workload] = self.unknown.get(workload, 0) + count
+                else:
+                    self.listed.add(workload)
+        needed = self.always
         for association in customer.associations:
-            started = day_month(association.since)
+            since = association.since
+            started = since.year * 12 + since.month - 1  # day_month, inline: once per tenant
             if reference - self.window < started <= reference:
-                needed.add(month_text(started))
+                needed = needed | {month_text(started)}
         tallies: dict[tuple[int, int], list[Any]] = {}
         cache = self.keys
         for month, workload, paid, active in itertools.compress(
@@ -345,62 +374,77 @@ class _Aggregate:
         return name
 
     def facts(self, index: int, customer: Customer, reference: int) -> list[dict[str, Any]]:
-        """The tenant facts of one customer: per group of measured metrics, for M and M - months_back."""
+        """The tenant facts of one customer: per group of measured metrics, for M and M - months_back.
+
+        Each keeps, as ``_repeated_key``, what its eligible facts repeat of
+        it but the tenant (see :func:`eligibility_key`), made with it.
+        """
         tallies = self.months(customer, reference)
-        # (start date, type id, first month, last month or None), those that started first first
-        associations = sorted(
+        # (type id, first month, last month or None), those that started first first
+        associations = [
             (
-                (
-                    item.since,
-                    self._type_id(item.type),
-                    day_month(item.since),
-                    None if item.until is None else day_month(item.until),
-                )
-                for item in customer.associations
-            ),
-            key=_STARTED,
-        )
+                self._type_id(item.type),
+                item.since.year * 12 + item.since.month - 1,
+                None if item.until is None else item.until.year * 12 + item.until.month - 1,
+            )
+            for item in (
+                customer.associations if len(customer.associations) == 1 else sorted(customer.associations, key=_SINCE)
+            )
+        ]
+        back = self.back
         facts = []
-        for group, measured in self.groups:
-            listed = self.number_of[group]
-            for k in (0, self.back):
+        for group, measured, listed, measured_key in self.groups_read:
+            for k in (0, back):
                 month = reference - k
                 tally = tallies.get((month, listed))
                 if tally is None or not tally[0]:
                     continue  # no paid seats on the group's workloads: eligible for no path
-                before = tallies.get((month - self.back, listed))
+                before = tallies.get((month - back, listed))
                 active_types: dict[str, int] = {}  # type id -> the month its association started
-                for _, type_id, since, until in associations:
+                for type_id, since, until in associations:
                     if since <= month and (until is None or until >= month):
                         active_types.setdefault(type_id, since)  # the one that started first
+                types = sorted(active_types)
                 # What an eligible fact repeats of its tenant fact (see eligible_fact), made once
                 repeated: dict[str, Any] = {
                     "tenant": index,
                     "group": group,
                     "measured": measured,
                     "month": k,
-                    "types": sorted(active_types),
+                    "types": types,
                     "paid": tally[1],
                     "active": tally[2],
                 }
+                seats, seats_before = sorted(tally[0]), sorted(before[0]) if before else []
                 fact: dict[str, Any] = {
                     "t": "tenant",
-                    "seats": sorted(tally[0]),
-                    "before": sorted(before[0]) if before else [],
+                    "seats": seats,
+                    "before": seats_before,
                     "_customer": index,
                     "_month": self.text_of(month),
                     "_repeated": repeated,
+                    # its ELIGIBILITY_FIELDS as _tenant_key reads them, made from the values at hand
+                    "_eligibility": self.shared(group, measured_key, tuple(seats), tuple(seats_before)),
                 }
+                starts: tuple[Any, ...] = ()
                 if k == 0:
                     for type_id, started in active_types.items():
                         then = tallies.get((started, listed))
+                        paid, active = (then[1], then[2]) if then else (0, 0)
                         repeated[f"start_{type_id}"] = reference - started
-                        repeated[f"start_paid_{type_id}"] = then[1] if then else 0
-                        repeated[f"start_active_{type_id}"] = then[2] if then else 0
+                        repeated[f"start_paid_{type_id}"] = paid
+                        repeated[f"start_active_{type_id}"] = active
                         fact[f"_start_{type_id}"] = self.text_of(started)
+                        starts += (type_id, reference - started, paid, active)
                 fact.update(repeated)
+                # repeated but its tenant, as eligibility_key reads it (the start fields named by their type)
+                fact["_repeated_key"] = self.shared(group, measured_key, k, tuple(types), tally[1], tally[2], starts)
                 facts.append(fact)
         return facts
+
+    def shared(self, *key: Any) -> tuple[Any, ...]:
+        """*key*, one tuple for the tenant facts alike in it: thousands of tenants hold a few distinct keys."""
+        return self.keys_made.setdefault(key, key)
 
     def _type_id(self, written: str) -> str:
         """The id of the association type *written* names (checked when the document was read)."""
