@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import itertools
 import json
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 from .. import codes
 from .shared import (
@@ -15,6 +14,7 @@ from .shared import (
     EXIT_OK,
     EXIT_PROBLEMS,
     EXIT_UNQUALIFIED,
+    _json_text,
     _limits,
     _partner_document,
     _print_json,
@@ -45,7 +45,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     from .._evaluation.evaluate import evaluate_with, prepare
     from .._input.partner import choose_ruleset
     from .._output import explain as _explain
-    from .._output.json import verdict_to_json
+    from .._output.json import verdict_for_writing
 
     imported: tuple[str, ...] = ()
     mistake = _evaluate_mistake(args) if args.command == "evaluate" else None
@@ -71,7 +71,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     if args.command == "explain":
         print(_explain.explain(verdict, choice.ruleset))
     elif args.format == "json":
-        _print_json(verdict_to_json(verdict))
+        _print_json(verdict_for_writing(verdict))
     else:
         print(_explain.summary(verdict, choice.ruleset))
     if args.command == "evaluate" and args.fail_unqualified and not verdict.qualified:
@@ -101,6 +101,7 @@ def _evaluate_designations(args: argparse.Namespace) -> int:
     from .._batch import portfolio as _portfolio
     from .._evaluation.designations import evaluate_designations, named_designations
     from .._output.designations_report import designations_table, designations_to_json
+    from .._output.json import verdict_for_writing
 
     ids = None if args.designations == "all" else named_designations(args.designations)
     mistake = _designations_mistake(args, ids)
@@ -111,7 +112,7 @@ def _evaluate_designations(args: argparse.Namespace) -> int:
     args.partner = args.partner[0]
     result = evaluate_designations(_partner_document(args), designations=ids, limits=_limits(args))
     if args.format == "json":
-        _print_json(designations_to_json(result))
+        _print_json(designations_to_json(result, verdicts=verdict_for_writing))
     else:
         print(designations_table(result))
     if result.problems:
@@ -173,16 +174,14 @@ def _import_command(args: argparse.Namespace) -> int:
         **_import_options(args, ruleset_argument(args.ruleset), _limits(args))
     )
     _write_report(args, report)
-    # Written as it is made, a line at a time: a million usage rows are never one string
-    if args.format == "json":
-        encoder = json.JSONEncoder(indent=2, ensure_ascii=False)
-        lines: Iterable[str] = itertools.chain(encoder.iterencode(document), "\n")
-    else:
-        lines = yaml_lines(document)
+    # Written as it is made: a million usage rows are never one string
+    text = _json_text(document) if args.format == "json" else yaml_lines(document)
     if args.output and args.output != "-":
-        _write_file(args.output, lines)
+        _write_file(args.output, text)
+    elif callable(text):
+        text(sys.stdout.write)
     else:
-        sys.stdout.writelines(lines)
+        sys.stdout.writelines(text)
     return EXIT_OK
 
 

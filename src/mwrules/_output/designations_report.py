@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
-from ..verdict import DesignationResult, Designations, Shortfall, display_points, format_points
+from ..verdict import DesignationResult, Designations, Shortfall, Verdict, display_points, format_points
 from .json import problem_to_json, verdict_to_json
 
 
@@ -55,17 +56,22 @@ def _badges(result: Designations) -> str:
     return "\n".join(["Badges earned:", *earned])
 
 
-def designations_to_json(result: Designations) -> dict[str, Any]:
-    """*result* as plain JSON data: per designation its status and verdict (as ``--format json`` of evaluate)."""
+def designations_to_json(
+    result: Designations, *, verdicts: Callable[[Verdict], dict[str, Any]] = verdict_to_json
+) -> dict[str, Any]:
+    """*result* as plain JSON data: per designation its status and verdict (as ``--format json`` of evaluate).
+
+    *verdicts* makes each verdict's data (the command line's writes the traces from their steps).
+    """
     return {
         "partner_id": result.partner_id,
         "as_of": result.as_of.isoformat(),
-        "designations": [_result_json(designation) for designation in result.results],
+        "designations": [_result_json(designation, verdicts) for designation in result.results],
         "badges": [{"name": badge.name, "designations": list(badge.designations)} for badge in result.badges],
     }
 
 
-def _result_json(result: DesignationResult) -> dict[str, Any]:
+def _result_json(result: DesignationResult, verdicts: Callable[[Verdict], dict[str, Any]]) -> dict[str, Any]:
     record: dict[str, Any] = {"designation": result.designation, "title": result.title, "status": result.status}
     if result.verdict is not None:
         verdict = result.verdict
@@ -85,7 +91,7 @@ def _result_json(result: DesignationResult) -> dict[str, Any]:
     if result.problems:
         record["problems"] = [problem_to_json(problem) for problem in result.problems]
     if result.verdict is not None:
-        record["verdict"] = verdict_to_json(result.verdict)
+        record["verdict"] = verdicts(result.verdict)
     return record
 
 

@@ -9,9 +9,9 @@ equals the one written.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 import attrs
 
@@ -19,7 +19,8 @@ from .. import codes
 from .._input.convert import make_converter, problems_from
 from ..errors import InputError, Problem
 from ..model import Certification, Customer, Measure, Partner
-from ..verdict import MetricResult, PathResult, TermResult, Verdict, display_points, exact_text
+from ..verdict import MetricResult, PathResult, TermResult, TraceStep, Verdict, display_points, exact_text
+from .json_text import MOST_AT_ONCE, PIECES_WRITTEN, PLAIN, JSONWriter
 
 
 if TYPE_CHECKING:
@@ -36,6 +37,8 @@ def _configure(converter: cattrs.Converter) -> cattrs.Converter:
     # A measure: a count is a JSON number; an amount its exact decimal text ("0.96")
     converter.register_unstructure_hook(Fraction, exact_text)
     converter.register_structure_hook(Measure, _structure_measure)
+    # Before the verdict's hooks are made, which call it for each step of a trace
+    converter.register_unstructure_hook(TraceStep, _step_to_json(converter.get_unstructure_hook(Mapping[str, Any])))
     for cl in (TermResult, MetricResult, PathResult, Verdict):
         names = _fraction_fields(cl)
         converter.register_unstructure_hook(cl, _unstructure_with_exact(make_dict_unstructure_fn(cl, converter), names))
@@ -45,6 +48,44 @@ def _configure(converter: cattrs.Converter) -> cattrs.Converter:
 
 #: Fields left out of JSON when empty: verdicts of rulesets that do not use them read as before
 _OMITTED_WHEN_EMPTY = ("terms", "classified_by")
+
+
+def _step_to_json(concluded_to_json: Callable[[Any], dict[str, Any]]) -> Callable[[TraceStep], dict[str, Any]]:
+    """The dict of a trace step, as cattrs makes it from the fields' types, made without a call per concluded value.
+
+    A verdict of thousands of tenants has tens of thousands of steps.
+    """
+
+    def step_to_json(step: TraceStep) -> dict[str, Any]:
+        concluded = step.concluded
+        return {
+            "step": step.step,
+            "rule": step.rule,
+            "description": step.description,
+            "matched": list(step.matched),
+            "concluded": _copy(concluded) if _as_json(concluded) else concluded_to_json(concluded),
+        }
+
+    return step_to_json
+
+
+def _as_json(concluded: Mapping[str, Any]) -> TypeGuard[dict[str, Any]]:
+    """Whether what a step *concluded* is JSON data as it is: a dict of plain values, and of lists of plain values.
+
+    cattrs would make an equal dict (and equal lists), a value at a time.
+    """
+    if type(concluded) is not dict:
+        return False
+    for value in concluded.values():
+        kind = type(value)
+        if kind not in PLAIN and (kind is not list or not PLAIN.issuperset(map(type, value))):
+            return False
+    return True
+
+
+def _copy(concluded: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a dict of plain values and lists of them, that shares no list with the verdict."""
+    return {key: list(value) if type(value) is list else value for key, value in concluded.items()}
 
 
 def _structure_measure(value: object, _: type) -> Measure:
@@ -92,6 +133,89 @@ def _converter() -> cattrs.Converter:
 def verdict_to_json(verdict: Verdict) -> dict[str, Any]:
     """*verdict* as plain JSON data (dicts, lists, strings, numbers, booleans)."""
     return _converter().unstructure(verdict)  # type: ignore[no-any-return]
+
+
+def verdict_for_writing(verdict: Verdict) -> dict[str, Any]:
+    """:func:`verdict_to_json` for :func:`~mwrules._output.json_text.write_json`: the trace is written from its steps.
+
+    The text is the same; no dict is made per step (a verdict of thousands of
+    tenants has tens of thousands), and no step is held as text.
+    """
+    data = verdict_to_json(attrs.evolve(verdict, trace=()))
+    data["trace"] = _TraceText(verdict.trace, _converter().get_unstructure_hook(TraceStep))
+    return data
+
+
+class _TraceText:
+    """A verdict's trace, as :func:`verdict_to_json` has it, written by :class:`~mwrules._output.json_text.JSONWriter`.
+
+    A step is a template: the step number, the rule and description (their
+    text made once per rule), then ``matched`` and ``concluded``. A step
+    whose fields are not of the types the template is for is written from
+    its dict, as verdict_to_json makes it.
+    """
+
+    def __init__(self, steps: Iterable[TraceStep], step_to_json: Callable[[TraceStep], dict[str, Any]]) -> None:
+        self._steps = steps
+        self._step_to_json = step_to_json
+
+    def write_json(self, writer: JSONWriter, level: int) -> None:
+        pieces, string = writer.pieces, writer.string
+        step_line, field, inner = writer.newline(level + 1), writer.newline(level + 2), writer.newline(level + 3)
+        opening, closing = "{" + field + '"step": ', step_line + "}"
+        one_matched, concluded_opening = (
+            (f"[{inner}", f'{field}],{field}"concluded": {{{inner}'),
+            f',{field}"concluded": ',
+        )
+        encode_plain = writer.plain_encoder(level + 3)
+        described: dict[str, tuple[str, str]] = {}  # rule: its description, and their text up to the matched facts
+        separator = "[" + step_line
+        for step in self._steps:
+            number, rule, description, matched, concluded = (
+                step.step,
+                step.rule,
+                step.description,
+                step.matched,
+                step.concluded,
+            )
+            if (
+                type(number) is not int
+                or type(rule) is not str
+                or type(description) is not str
+                or type(matched) is not tuple
+            ):
+                pieces.append(separator)
+                writer.value(self._step_to_json(step), level + 1)
+                separator = "," + step_line
+                continue
+            text = described.get(rule)
+            if text is None or text[0] != description:
+                rule_text = f',{field}"rule": {string(rule)},{field}"description": {string(description)},'
+                text = described[rule] = description, f'{rule_text}{field}"matched": '
+            if (  # the most common step: one fact matched, a few plain values concluded, all by the C encoder
+                len(matched) == 1
+                and type(matched[0]) is str
+                and type(concluded) is dict
+                and 0 < len(concluded) <= MOST_AT_ONCE
+                and PLAIN.issuperset(map(type, concluded.values()))
+                and encode_plain is not None
+            ):
+                (plain,) = encode_plain(concluded, 0)
+                pieces += (separator, opening, int.__repr__(number), text[1], one_matched[0], string(matched[0]))
+                pieces += (one_matched[1], plain[1:-1], field, "}", closing)
+            else:
+                pieces += (separator, opening, int.__repr__(number), text[1])
+                if len(matched) == 1 and type(matched[0]) is str:
+                    pieces += (one_matched[0], string(matched[0]), field, "]")
+                else:
+                    writer.value(matched, level + 2)
+                pieces.append(concluded_opening)
+                writer.value(concluded if _as_json(concluded) else self._step_to_json(step)["concluded"], level + 2)
+                pieces.append(closing)
+            separator = "," + step_line
+            if len(pieces) >= PIECES_WRITTEN:
+                writer.flush()
+        pieces.append("[]" if separator[0] == "[" else writer.newline(level) + "]")
 
 
 def problem_to_json(problem: Problem) -> dict[str, Any]:
