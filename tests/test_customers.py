@@ -243,19 +243,25 @@ def test_tenants_alike_in_what_the_eligible_rules_read_give_the_trace_of_each_de
     assert together == apart
 
 
-def test_tenant_facts_alike_in_what_the_eligible_rules_read_reach_the_engine_once_past_the_first_group(
-    monkeypatch: pytest.MonkeyPatch,
-):
-    """3,000 tenants of three kinds: past the first group of tenant facts, the engine is not asked again."""
+def facts_sent(monkeypatch: pytest.MonkeyPatch, kind: str) -> list[int]:
+    """A list that gets, per message sent to the engine from now on, how many facts of *kind* it holds."""
     sent: list[int] = []
     encode = _engine._encode
 
     def counting(value: Any) -> str:
         message = encode(value)
-        sent.append(message.count('"t":"tenant"'))
+        sent.append(message.count(f'"t":"{kind}"'))
         return message
 
     monkeypatch.setattr(_engine, "_encode", counting)
+    return sent
+
+
+def test_tenant_facts_alike_in_what_the_eligible_rules_read_reach_the_engine_once_past_the_first_group(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    """3,000 tenants of three kinds: past the first group of tenant facts, the engine is not asked again."""
+    sent = facts_sent(monkeypatch, "tenant")
 
     document = alike_tenants(3000)
     verdict = mwrules.evaluate(document)
@@ -279,15 +285,7 @@ def test_eligible_facts_alike_in_what_the_counted_rules_read_reach_the_engine_on
     monkeypatch: pytest.MonkeyPatch,
 ):
     """3,000 tenants of three kinds: the eligible facts of the groups after the first are counted without the engine."""
-    sent: list[int] = []
-    encode = _engine._encode
-
-    def counting(value: Any) -> str:
-        message = encode(value)
-        sent.append(message.count('"t":"eligible"'))
-        return message
-
-    monkeypatch.setattr(_engine, "_encode", counting)
+    sent = facts_sent(monkeypatch, "eligible")
 
     document = same_tenants(3000)
     verdict = mwrules.evaluate(document)
