@@ -227,9 +227,8 @@ def alike_tenants(count: int) -> dict[str, Any]:
     return partner(*customers)
 
 
-def test_tenants_alike_in_what_the_eligible_rules_read_give_the_trace_of_each_decided_alone():
-    """A tenant fact whose eligibility a fact alike decided in an earlier group gives the same verdict and trace."""
-    document = alike_tenants(12)
+def together_and_apart(document: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The verdict of *document* as JSON with its tenant facts in one group, and two to a group."""
     kept = _evaluate.TENANT_FACTS_AT_ONCE
     try:
         _evaluate.TENANT_FACTS_AT_ONCE = 10**9
@@ -238,6 +237,13 @@ def test_tenants_alike_in_what_the_eligible_rules_read_give_the_trace_of_each_de
         apart = verdict_to_json(mwrules.evaluate(document))
     finally:
         _evaluate.TENANT_FACTS_AT_ONCE = kept
+    return together, apart
+
+
+def test_tenants_alike_in_what_the_eligible_rules_read_give_the_trace_of_each_decided_alone():
+    """A tenant fact whose eligibility a fact alike decided in an earlier group gives the same verdict and trace."""
+    document = alike_tenants(12)
+    together, apart = together_and_apart(document)
 
     assert any(step["rule"].startswith("eligible") for step in together["trace"])
     assert together == apart
@@ -299,14 +305,7 @@ def test_eligible_facts_alike_in_what_the_counted_rules_read_reach_the_engine_on
 def test_tenants_alike_in_what_the_counted_rules_read_give_the_trace_of_each_counted_alone():
     """Eligible facts counted without the engine, as one alike was, give the same verdict and trace."""
     document = same_tenants(12)
-    kept = _evaluate.TENANT_FACTS_AT_ONCE
-    try:
-        _evaluate.TENANT_FACTS_AT_ONCE = 10**9
-        together = verdict_to_json(mwrules.evaluate(document))
-        _evaluate.TENANT_FACTS_AT_ONCE = 2
-        apart = verdict_to_json(mwrules.evaluate(document))
-    finally:
-        _evaluate.TENANT_FACTS_AT_ONCE = kept
+    together, apart = together_and_apart(document)
 
     assert any(step["rule"].startswith("counted") for step in together["trace"])
     assert together == apart
@@ -328,17 +327,22 @@ def fields_read(pattern: object) -> set[str]:
     return found
 
 
-@pytest.mark.parametrize("version", ["2023-06", "2026-01"])
-def test_the_rules_on_a_tenant_fact_read_only_what_a_timeline_keeps_their_decision_by(version: str):
-    """A timeline reuses the eligibility of tenant facts alike in ELIGIBILITY_FIELDS: no rule on them reads more."""
+def patterns_on(version: str, kind: str) -> list[tuple[str, set[str]]]:
+    """Each pattern on a fact of *kind* in Modern Work *version*'s rules (with customer data): rule, fields read."""
     rules = _evaluate.compiled_rules(select_ruleset(f"modern-work@{version}").ruleset).engine_for(True).rules
-    on_tenants = [
+    return [
         (rule.name, fields_read(pattern))
         for rule in rules
         for alias_pattern in rule.when["all"]
         for pattern in alias_pattern.values()
-        if {"t": "tenant"} in pattern.get("$and", [pattern])
+        if {"t": kind} in pattern.get("$and", [pattern])
     ]
+
+
+@pytest.mark.parametrize("version", ["2023-06", "2026-01"])
+def test_the_rules_on_a_tenant_fact_read_only_what_a_timeline_keeps_their_decision_by(version: str):
+    """A timeline reuses the eligibility of tenant facts alike in ELIGIBILITY_FIELDS: no rule on them reads more."""
+    on_tenants = patterns_on(version, "tenant")
 
     assert on_tenants
     assert all(name.startswith("eligible") for name, _ in on_tenants)
@@ -348,14 +352,7 @@ def test_the_rules_on_a_tenant_fact_read_only_what_a_timeline_keeps_their_decisi
 @pytest.mark.parametrize("version", ["2023-06", "2026-01"])
 def test_the_rules_on_an_eligible_fact_do_not_read_what_tenants_alike_differ_in(version: str):
     """Eligible facts alike but in UNREAD_OF_ELIGIBLE are counted alike: no rule on them reads those fields."""
-    rules = _evaluate.compiled_rules(select_ruleset(f"modern-work@{version}").ruleset).engine_for(True).rules
-    on_eligible = [
-        (rule.name, fields_read(pattern))
-        for rule in rules
-        for alias_pattern in rule.when["all"]
-        for pattern in alias_pattern.values()
-        if {"t": "eligible"} in pattern.get("$and", [pattern])
-    ]
+    on_eligible = patterns_on(version, "eligible")
 
     assert on_eligible
     assert all(not read & UNREAD_OF_ELIGIBLE for _, read in on_eligible), on_eligible
