@@ -163,9 +163,15 @@ USAGE = ["CustomerTenantId", "CustomerName", "WorkloadName", "MonthlyActiveUsers
 
 
 def usage_row(
-    tenant: str, workload: str, active: int, paid: int, kind: str = "CPOR", date: str = "01/10/2026"
+    tenant: str,
+    workload: str,
+    active: int,
+    paid: int,
+    kind: str = "CPOR",
+    date: str = "01/10/2026",
+    associated: str = "15/03/2024",
 ) -> list[str]:
-    return [tenant, f"Customer {tenant}", workload, str(active), str(paid), "C1", "4412345", "15/03/2024", kind, date]
+    return [tenant, f"Customer {tenant}", workload, str(active), str(paid), "C1", "4412345", associated, kind, date]
 
 
 def test_a_usage_download_becomes_customers_that_the_rules_measure(tmp_path: Path):

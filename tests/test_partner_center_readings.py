@@ -199,8 +199,8 @@ def test_an_association_ends_with_the_last_month_its_attribution_is_seen(tmp_pat
         tmp_path / "u.csv",
         USAGE,
         [
-            [*usage_row("t1", "Teams", 50, 200)[:7], "2020-01-01", "CPOR", "2025-10-01"],
-            [*usage_row("t1", "Teams", 250, 200)[:7], "2026-05-01", "CSP", "2026-10-01"],
+            usage_row("t1", "Teams", 50, 200, kind="CPOR", date="2025-10-01", associated="2020-01-01"),
+            usage_row("t1", "Teams", 250, 200, kind="CSP", date="2026-10-01", associated="2026-05-01"),
         ],
     )
 
@@ -233,8 +233,8 @@ def test_an_attribution_whose_rows_end_before_its_date_associated_is_left_out_wi
         tmp_path / "u.csv",
         USAGE,
         [
-            [*usage_row("t1", "Teams", 50, 200)[:7], "2026-02-01", "CPOR", "2025-10-01"],
-            [*usage_row("t1", "Teams", 250, 200)[:7], "2026-05-01", "CSP", "2026-10-01"],
+            usage_row("t1", "Teams", 50, 200, kind="CPOR", date="2025-10-01", associated="2026-02-01"),
+            usage_row("t1", "Teams", 250, 200, kind="CSP", date="2026-10-01", associated="2026-05-01"),
         ],
     )
 
@@ -255,8 +255,8 @@ def test_an_attribution_dated_after_the_downloads_is_kept_with_a_warning_that_no
         tmp_path / "u.csv",
         USAGE,
         [
-            [*usage_row("t1", "Teams", 310, 400)[:7], "2026-12-15", "CPOR", "2026-10-01"],
-            [*usage_row("t2", "Teams", 310, 400)[:7], "2024-03-15", "CPOR", "2026-10-01"],
+            usage_row("t1", "Teams", 310, 400, kind="CPOR", date="2026-10-01", associated="2026-12-15"),
+            usage_row("t2", "Teams", 310, 400, kind="CPOR", date="2026-10-01", associated="2024-03-15"),
         ],
     )
 
@@ -279,8 +279,8 @@ def test_an_attribution_dated_on_the_last_day_of_its_last_month_is_kept_for_that
         tmp_path / "u.csv",
         USAGE,
         [
-            [*usage_row("t1", "Teams", 50, 200)[:7], "2025-10-31", "CPOR", "2025-10-01"],
-            [*usage_row("t1", "Teams", 250, 200)[:7], "2026-05-01", "CSP", "2026-10-01"],
+            usage_row("t1", "Teams", 50, 200, kind="CPOR", date="2025-10-01", associated="2025-10-31"),
+            usage_row("t1", "Teams", 250, 200, kind="CSP", date="2026-10-01", associated="2026-05-01"),
         ],
     )
 
@@ -298,8 +298,8 @@ def test_a_tenant_whose_every_attribution_ends_before_it_starts_is_left_out_and_
         tmp_path / "u.csv",
         USAGE,
         [
-            [*usage_row("t1", "Teams", 310, 400)[:7], "2026-12-01", "CPOR", "2025-10-01"],
-            [*usage_row("t2", "Teams", 310, 400)[:7], "2024-03-15", "CPOR", "2026-10-01"],
+            usage_row("t1", "Teams", 310, 400, kind="CPOR", date="2025-10-01", associated="2026-12-01"),
+            usage_row("t2", "Teams", 310, 400, kind="CPOR", date="2026-10-01", associated="2024-03-15"),
         ],
     )
 
@@ -332,7 +332,7 @@ def test_different_attribution_types_per_workload_in_one_month_are_warned_about(
 @pytest.mark.parametrize("associated", ["", "15/03/2024"])
 def test_a_usage_month_of_year_0_is_refused_quoting_the_value(tmp_path: Path, associated: str):
     """Month 0000-10 is no month, with or without a DateAssociated, and the message quotes it."""
-    row = [*usage_row("t1", "Teams", 300, 400)[:7], associated, "CPOR", "0000-10"]
+    row = usage_row("t1", "Teams", 300, 400, kind="CPOR", date="0000-10", associated=associated)
     path = write(tmp_path / "u.csv", USAGE, [row, usage_row("t1", "Teams", 50, 200, date="01/10/2025")])
 
     with pytest.raises(mwrules.InputError) as caught:
