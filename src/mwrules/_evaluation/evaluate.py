@@ -229,7 +229,6 @@ def _evaluate_with(partner: Partner, choice: RulesetChoice, people_held: HeldPeo
             certified={level: set() for level in ruleset.levels()},
             people=partner.people,
             metrics={path.id: {} for path in ruleset.paths},
-            units={},
             paths={},
             customers=partner.customers or (),
         )
@@ -354,9 +353,8 @@ def _trace(session: _engine.Session, compiled: CompiledRules, metrics_at: str) -
             labels = [label for fact in firing.matched.values() for label in _labels(fact, metrics_at)]
             steps.append(_step(len(steps), firing.rule, description, labels, firing.concluded))
             continue
-        # A rule that fired per certification for its holders: one step per
-        # person, at the rule's first firing, through every certification
-        # that made them count (the rule's later firings add no step)
+        # A level's rule, fired once for everyone its fact lists: one step per
+        # person, through every certification that made them count
         counted = people.pop(firing.rule, {})
         for (person_id, index), through in sorted(counted.items()):
             concluded = {"person": person_id, **firing.concluded, "through": sorted(through)}
@@ -367,7 +365,7 @@ def _trace(session: _engine.Session, compiled: CompiledRules, metrics_at: str) -
 def _people_by_rule(
     firings: list[_engine.Firing], people: tuple[Person, ...]
 ) -> dict[str, dict[tuple[str, int], set[str]]]:
-    """Per rule that matched certification facts: each holder it counted (id, place), and through which."""
+    """Per rule that matched a level's fact: each holder it counted (id, place), and through which certifications."""
     counted_by_rule: dict[str, dict[tuple[str, int], set[str]]] = {}
     for firing in firings:
         fact = firing.matched.get("certified")

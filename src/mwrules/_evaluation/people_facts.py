@@ -133,10 +133,11 @@ def certification_facts(
     placed.sort(key=lambda entry: entry[0])
     warnings.extend(f"$.people[{person}].certifications[{position}]: {text}" for (person, position), text in placed)
     ruleset = compiled.ruleset
+    by_id = sorted(counted.items())
     facts = []
     for level in ruleset.levels():
         eligible = ruleset.level_certifications(level)
-        holders = {cert_id: _holders(ways) for cert_id, ways in sorted(counted.items()) if cert_id in eligible}
+        holders = {cert_id: _holders(ways) for cert_id, ways in by_id if cert_id in eligible}
         if holders:
             facts.append({"t": "certified", "level": level, "_holders": holders})
     return facts

@@ -129,8 +129,7 @@ def _record(
     maximum: Fraction | None = None,
     terms: Mapping[str, TermResult] | None = None,
 ) -> dict[str, Any]:
-    units, rest = divmod(points.numerator * builder.denominator, points.denominator)
-    assert rest == 0  # noqa: S101 - the denominator makes every score whole
+    assert points.numerator * builder.denominator % points.denominator == 0  # noqa: S101 - every score is whole units
     most = metric.max_points if maximum is None else maximum
     recorded = session.scratch["metrics"][path_id]
     recorded[metric.id] = MetricResult(
@@ -149,11 +148,10 @@ def _record(
     # The path's scores, once every metric of it has its points: one fact for
     # the total rule, rather than a fact per metric for it to join (each
     # join costs the engine memory in every session, see docs/engine.md)
-    units_of = session.scratch["units"].setdefault(path_id, {})
-    units_of[metric.id] = units
     scored = builder.ruleset.scored(path_id)
-    if len(units_of) == len(scored):  # in the ruleset's order, as the trace names them
-        session.assert_fact({"t": "scores", "path": path_id}, {"_units": {m: units_of[m] for m in scored}})
+    if len(recorded) == len(scored):  # in the ruleset's order, as the trace names them
+        given = {m: int(recorded[m].points * builder.denominator) for m in scored}
+        session.assert_fact({"t": "scores", "path": path_id}, {"_units": given})
     concluded: dict[str, Any] = {"path": path_id, "metric": metric.id, "points": str(points)}
     concluded.update((name, exact_text(value)) for name, value in inputs.items())
     if option is not None:
