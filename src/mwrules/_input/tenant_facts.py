@@ -342,8 +342,7 @@ class _Aggregate:
                     self.listed.add(workload)
         needed = self.always
         for association in customer.associations:
-            since = association.since
-            started = since.year * 12 + since.month - 1  # day_month, inline: once per tenant
+            started = day_month(association.since)
             if reference - self.window < started <= reference:
                 needed = needed | {month_text(started)}
         tallies: dict[tuple[int, int], list[Any]] = {}
@@ -384,8 +383,8 @@ class _Aggregate:
         associations = [
             (
                 self._type_id(item.type),
-                item.since.year * 12 + item.since.month - 1,
-                None if item.until is None else item.until.year * 12 + item.until.month - 1,
+                day_month(item.since),
+                None if item.until is None else day_month(item.until),
             )
             for item in (
                 customer.associations if len(customer.associations) == 1 else sorted(customer.associations, key=_SINCE)
@@ -423,8 +422,6 @@ class _Aggregate:
                     "_customer": index,
                     "_month": self.text_of(month),
                     "_repeated": repeated,
-                    # its ELIGIBILITY_FIELDS as _tenant_key reads them, made from the values at hand
-                    "_eligibility": self.shared(group, measured_key, tuple(seats), tuple(seats_before)),
                 }
                 starts: tuple[Any, ...] = ()
                 if k == 0:
@@ -437,6 +434,8 @@ class _Aggregate:
                         fact[f"_start_{type_id}"] = self.text_of(started)
                         starts += (type_id, reference - started, paid, active)
                 fact.update(repeated)
+                # what _tenant_key reads of it, one tuple for the tenant facts alike in it
+                fact["_eligibility"] = self.shared(*(_key(fact[field]) for field in ELIGIBILITY_FIELDS))
                 # repeated but its tenant, as eligibility_key reads it (the start fields named by their type)
                 fact["_repeated_key"] = self.shared(group, measured_key, k, tuple(types), tally[1], tally[2], starts)
                 facts.append(fact)
