@@ -359,7 +359,11 @@ def test_the_rules_on_an_eligible_fact_do_not_read_what_tenants_alike_differ_in(
 
 
 def test_the_alike_key_of_an_eligible_fact_holds_all_the_engine_reads_of_it():
-    """Two eligible facts with the same key are the same to the engine but for the fields no rule reads."""
+    """Two eligible facts with the same key are the same to the engine but for the fields no rule reads,
+    among tenants alike but in when their association started."""
+    rows = [row("2026-10", "Teams", 40, 20), row("2025-10", "Teams", 20, 1)]
+    started = [customer(f"s{n}", kind="CSP", since=f"2026-0{3 + n % 3}-15", rows=rows) for n in range(6)]
+    document = partner(*alike_tenants(60)["customers"], *started)
     asserted: list[dict[str, Any]] = []
     real = _engine.Session.assert_fact
 
@@ -372,7 +376,7 @@ def test_the_alike_key_of_an_eligible_fact_holds_all_the_engine_reads_of_it():
         _evaluate.TENANT_FACTS_AT_ONCE = 10**9  # every eligible fact derived by the engine, none counted alike
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(_engine.Session, "assert_fact", spy)
-            mwrules.evaluate(alike_tenants(60))
+            mwrules.evaluate(document)
     finally:
         _evaluate.TENANT_FACTS_AT_ONCE = kept
 
@@ -903,13 +907,13 @@ def test_an_association_started_in_m_grows_no_usage():
     assert measure(document, "enterprise", "usage_growth") == {"cpor": 0, "dpor": 0}
 
 
-def test_with_two_associations_of_one_type_the_one_that_started_first_is_the_tenants():
-    """CPOR since 2020 and again since 2026-05: the 2020 one, so the 100 users of 2026-05 are not taken away."""
+@pytest.mark.parametrize("listed", [1, -1], ids=["in-order", "latest-first"])
+def test_with_two_associations_of_one_type_the_one_that_started_first_is_the_tenants(listed: int):
+    """CPOR since 2020 and again since 2026-05, in either order: the 2020 one, so the 100 users of 2026-05
+    are not taken away."""
+    both = [{"type": "CPOR", "since": "2020-01-01"}, {"type": "CPOR", "since": "2026-05-01"}]
     tenant = associated(
-        "t1",
-        {"type": "CPOR", "since": "2020-01-01"},
-        {"type": "CPOR", "since": "2026-05-01"},
-        rows=[row("2026-05", "Teams", 400, 100), row("2026-10", "Teams", 400, 300)],
+        "t1", *both[::listed], rows=[row("2026-05", "Teams", 400, 100), row("2026-10", "Teams", 400, 300)]
     )
 
     assert measure(partner(tenant), "enterprise", "usage_growth") == {"cpor": 300, "dpor": 0}

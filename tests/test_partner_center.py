@@ -454,6 +454,19 @@ def test_a_usage_month_in_digits_other_than_ascii_is_refused_at_its_line(tmp_pat
     assert [(problem.line, problem.code) for problem in caught.value.problems] == [(2, codes.INVALID_VALUE)]
 
 
+@pytest.mark.parametrize("count", ["３１０", "٣١٠", "3１0"])
+def test_a_usage_count_in_digits_other_than_ascii_is_refused_at_its_line(tmp_path: Path, count: str):
+    """int() reads full-width and Arabic-Indic digits; a download's counts are ASCII, so these are refused."""
+    row = usage_row("t1", "Teams", 1, 400)
+    row[3] = count  # MonthlyActiveUsers
+    path = write(tmp_path / "u.csv", USAGE, [row])
+
+    with pytest.raises(mwrules.InputError) as caught:
+        read(usage=[path])
+
+    assert [(problem.line, problem.code) for problem in caught.value.problems] == [(2, codes.INVALID_VALUE)]
+
+
 def test_what_import_writes_in_yaml_reads_back_as_text_where_yaml_1_1_would_differ(tmp_path: Path):
     """Ids and names like 1e3 or 0o17 are numbers to a YAML 1.2 reader unless written quoted."""
     path = write(tmp_path / "u.csv", USAGE, [usage_row("0o17", "2e5", 1, 400) for _ in range(1)])

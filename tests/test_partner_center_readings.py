@@ -74,6 +74,19 @@ def test_a_row_with_more_values_than_the_header_has_columns_is_refused_at_its_li
     assert problem.message == "10 values, but the header has 9 columns: a value with an unquoted comma?"
 
 
+def test_a_row_that_stops_before_the_last_column_read_has_it_blank(tmp_path: Path):
+    """A usage row without its Date (the last column read): the blank is refused at its line, as any blank date."""
+    without_date = usage_row("t2", "Teams", 310, 400)[:-1]
+    path = write(tmp_path / "u.csv", USAGE, [usage_row("t1", "Teams", 310, 400), without_date])
+
+    with pytest.raises(mwrules.InputError) as caught:
+        read(usage=[path])
+
+    [problem] = caught.value.problems
+    assert (problem.file, problem.line, problem.code) == (str(path), 3, codes.INVALID_VALUE)
+    assert problem.message == "'' is not a date, a month or a whole number"
+
+
 @pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32-le"])
 def test_utf16_or_utf32_without_a_byte_order_mark_is_refused_in_words_a_user_can_act_on(tmp_path: Path, encoding: str):
     """Read as UTF-8 it is a NUL beside every letter: it was 'no column' with a did-you-mean full of NULs."""
