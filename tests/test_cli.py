@@ -366,6 +366,35 @@ def test_import_refuses_one_file_for_both_the_document_and_the_report(
     assert not (tmp_path / "x.yaml").exists()
 
 
+@pytest.mark.parametrize(
+    ("command", "written"),
+    [
+        (["import"], ["-o", "./trainings.csv"]),
+        (["import"], ["--report", "usage.csv"]),
+        (["evaluate"], ["--report", "link.csv"]),
+    ],
+)
+def test_a_file_mwrules_would_write_over_a_download_it_reads_is_mw301(
+    command: list[str],
+    written: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+):
+    """`import --trainings t.csv -o t.csv` once wrote the document over the download, and exited 0."""
+    for name in ("trainings.csv", "cpor-m365-usage.csv"):
+        (tmp_path / name).write_bytes((EXAMPLES / "partner-center" / name).read_bytes())
+    (tmp_path / "usage.csv").symlink_to(tmp_path / "cpor-m365-usage.csv")
+    (tmp_path / "link.csv").symlink_to(tmp_path / "trainings.csv")
+    monkeypatch.chdir(tmp_path)
+    downloads = ["--trainings", "trainings.csv", "--usage", "cpor-m365-usage.csv", "--partner-id", "contoso"]
+
+    assert 2 == main([*command, *downloads, *written])
+    assert f"mwrules: MW301 {written[0]} {written[1]} names the download" in capsys.readouterr().err
+    assert (EXAMPLES / "partner-center" / "trainings.csv").read_bytes() == (tmp_path / "trainings.csv").read_bytes()
+    assert (EXAMPLES / "partner-center" / "cpor-m365-usage.csv").read_bytes() == (tmp_path / "usage.csv").read_bytes()
+
+
 def test_import_as_of_says_what_its_absence_means(capsys: pytest.CaptureFixture[str]):
     """Without `import --as-of` the document is evaluated as of today; the help once said only "(default: none)"."""
     with pytest.raises(SystemExit):

@@ -84,7 +84,7 @@ def _evaluate_mistake(args: argparse.Namespace) -> str | None:
     if args.trainings or args.usage:
         if args.designations is None and (args.partner or not args.partner_id):
             return "evaluate --trainings/--usage takes --partner-id ID and no FILE"
-        return None
+        return _overwritten_download(args, {"--report": args.report})
     # The options of an import, without a download, would be dropped without a word
     given = {"--partner-id": args.partner_id, "--date-order": args.date_order}
     given |= {"--keep-names": args.keep_names, "--report": args.report}
@@ -167,6 +167,9 @@ def _import_command(args: argparse.Namespace) -> int:
         return _usage_error("import needs --trainings FILE or --usage FILE")
     if args.report and args.output not in (None, "-") and _same_file(args.report, args.output):
         return _usage_error("-o and --report name one file: give each its own")
+    overwritten = _overwritten_download(args, {"-o": args.output, "--report": args.report})
+    if overwritten is not None:
+        return _usage_error(overwritten)
     from .. import partner_center
     from .._output.yaml_text import yaml_lines
 
@@ -183,6 +186,18 @@ def _import_command(args: argparse.Namespace) -> int:
     else:
         sys.stdout.writelines(text)
     return EXIT_OK
+
+
+def _overwritten_download(args: argparse.Namespace, written: dict[str, str | None]) -> str | None:
+    """What is wrong when a file mwrules would write is one of the downloads it reads: it would be lost."""
+    for option, path in written.items():
+        if path in (None, "-"):
+            continue
+        for given in ("--trainings", "--usage"):
+            read = next((name for name in getattr(args, given[2:]) if name != "-" and _same_file(name, path)), None)
+            if read is not None:
+                return f"{option} {path} names the download {given} {read}: writing it would lose the download"
+    return None
 
 
 def _same_file(one: str, other: str) -> bool:
