@@ -79,6 +79,9 @@ def problems(document: object) -> dict[str, str]:
             "did you mean 'expires'",
         ),
         ({"people": []}, "$.partner_id", "required key is missing"),
+        ({"partner_id": ""}, "$.partner_id", "cannot be empty"),
+        ({"partner_id": " \t"}, "$.partner_id", "cannot be empty"),
+        (mwrules.Partner(partner_id="  "), "$.partner_id", "cannot be empty"),
     ],
 )
 def test_each_kind_of_bad_input_is_reported_at_its_path(document: object, where: str, says: str):

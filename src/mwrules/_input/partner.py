@@ -207,6 +207,7 @@ def _load_partner(document: _documents.Document, ruleset: Ruleset, limits: Limit
                     partner = _converter().structure({k: v for k, v in data.items() if k != "customers"}, Partner)
                 except BaseValidationError as error:
                     problems.extend(problems_from(error))
+                problems.extend(_check_partner_id(data.get("partner_id")))
                 problems.extend(_check_people(data.get("people")))
                 metrics, metrics_at = read_metrics(data, ruleset.id)
                 problems.extend(check_metrics(metrics, ruleset, at=metrics_at))
@@ -339,6 +340,13 @@ def _check_people(people: object) -> list[Problem]:
             if isinstance(cert, dict):
                 problems.extend(_check_dates(cert, f"$.people[{index}].certifications[{position}]"))
     return problems
+
+
+def _check_partner_id(partner_id: object) -> list[Problem]:
+    """An empty partner id, or one of spaces alone: it names no partner (``import --partner-id`` refuses it too)."""
+    if isinstance(partner_id, str) and not partner_id.strip():
+        return [Problem("$.partner_id", "a partner id cannot be empty", code=codes.INVALID_VALUE)]
+    return []
 
 
 def person_id_problems(ids: Iterable[tuple[int, object]]) -> list[Problem]:

@@ -206,7 +206,11 @@ def partner_schema(ruleset: model.Ruleset, designations: Sequence[model.Ruleset]
         "description": "A partner organisation: its people and, per path, its measured metrics (docs/input-format.md).",
         "type": "object",
         "properties": {
-            "partner_id": {**text, "description": "the partner's id, e.g. its Partner Center id"},
+            "partner_id": {
+                **text,
+                "pattern": r"\S",
+                "description": "the partner's id, e.g. its Partner Center id (not empty, not spaces alone)",
+            },
             "as_of": {
                 **optional_date,
                 "description": "the evaluation date (default: today); it also chooses the version",

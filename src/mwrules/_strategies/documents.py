@@ -102,6 +102,11 @@ def _partner_id_not_text(draw: st.DrawFn, document: dict[str, Any], ruleset: Rul
     return "$.partner_id", codes.INVALID_VALUE
 
 
+def _empty_partner_id(draw: st.DrawFn, document: dict[str, Any], ruleset: Ruleset) -> tuple[str, str]:
+    document["partner_id"] = draw(st.sampled_from(["", "   ", "\u3000"]))
+    return "$.partner_id", codes.INVALID_VALUE
+
+
 def _bad_date(draw: st.DrawFn, document: dict[str, Any], ruleset: Ruleset) -> tuple[str, str]:
     document["as_of"] = draw(st.sampled_from(["2024-13-01", "30/06/2024", "20240630", "2024-6-30", 20240630]))
     return "$.as_of", codes.INVALID_VALUE
@@ -222,6 +227,7 @@ _MISTAKES: dict[str, tuple[_Mistake, str]] = {
     "missing-partner-id": (_missing_partner_id, ""),
     "unknown-key": (_unknown_key, ""),
     "partner-id-not-text": (_partner_id_not_text, ""),
+    "empty-partner-id": (_empty_partner_id, ""),
     "bad-date": (_bad_date, ""),
     "unknown-path": (_unknown_path, ""),
     "duplicate-person": (_duplicate_person, "people"),
