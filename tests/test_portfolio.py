@@ -197,6 +197,26 @@ def test_a_folder_and_files_give_a_line_each_and_a_summary():
     assert result.stderr.strip().endswith("0 with problems")
 
 
+@pytest.mark.parametrize(
+    "command", [["evaluate"], ["diff", "modern-work@2023-06", "modern-work@2026-01", "--partners"]]
+)
+def test_hidden_files_in_a_folder_are_left_out_and_named(tmp_path: Path, command: list[str]):
+    """A folder's `.git/x.yaml` and `.#a.yaml` were read as partners without a word; they are left out, and said."""
+    near_miss = (ROOT / "examples" / "near-miss.yaml").read_text()
+    (tmp_path / "a.yaml").write_text(near_miss)
+    (tmp_path / ".#a.yaml").write_text(near_miss)
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "b.yaml").write_text(near_miss)
+
+    result = run_cli(*command, str(tmp_path))
+
+    assert 0 == result.returncode, result.stderr
+    assert ".#a.yaml" not in result.stdout
+    assert ".git" not in result.stdout
+    notice = f"mwrules: 2 hidden file(s) left out (a name inside the folder starts with '.'): {tmp_path / '.#a.yaml'}, "
+    assert notice + f"{tmp_path / '.git' / 'b.yaml'}\n" in result.stderr
+
+
 def test_standard_input_as_json_lines(tmp_path: Path):
     lines = "\n".join(json.dumps({"partner_id": f"p{index}", "as_of": "2024-06-30"}) for index in range(3))
 

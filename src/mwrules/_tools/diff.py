@@ -92,16 +92,30 @@ class Impact:
         return {problem.file or "" for problem in self.problems}
 
 
-def partner_files(path: Path, suffixes: tuple[str, ...] = PARTNER_SUFFIXES) -> list[Path]:
-    """The partner documents at *path*: the file, or the regular files in the folder (below it too) with *suffixes*.
+def partner_files(path: Path, suffixes: tuple[str, ...] = PARTNER_SUFFIXES) -> tuple[list[Path], list[Path]]:
+    """The partner documents at *path*, and those left out as hidden.
 
-    A pipe or a device in the folder is never read.
+    At a file, that file. In a folder, its regular files (below it too) with
+    *suffixes*, except hidden ones: a file or folder inside it whose name
+    starts with ``.`` (``.git``, an editor's ``.#partner.yaml``) is left
+    out, and returned second, for the caller to say so. A pipe or a device
+    in the folder is never read.
     """
-    if path.is_dir():
-        return sorted(
-            candidate for candidate in path.rglob("*") if candidate.suffix in suffixes and candidate.is_file()
-        )
-    return [path]
+    if not path.is_dir():
+        return [path], []
+    found: list[Path] = []
+    hidden: list[Path] = []
+    for candidate in sorted(path.rglob("*")):
+        if candidate.suffix in suffixes and candidate.is_file():
+            inside = candidate.relative_to(path).parts
+            (hidden if any(part.startswith(".") for part in inside) else found).append(candidate)
+    return found, hidden
+
+
+def hidden_notice(hidden: Sequence[Path]) -> str:
+    """The line that says which hidden partner files a folder held and were not read."""
+    shown = ", ".join(map(str, hidden[:3])) + (", …" if len(hidden) > 3 else "")
+    return f"mwrules: {len(hidden):,} hidden file(s) left out (a name inside the folder starts with '.'): {shown}"
 
 
 def impact(old: Ruleset, new: Ruleset, documents: Iterable[Document], unreadable: Sequence[Problem] = ()) -> Impact:
@@ -127,16 +141,17 @@ def impact(old: Ruleset, new: Ruleset, documents: Iterable[Document], unreadable
     return Impact(old, new, tuple(ruleset_changes(old, new)), count, tuple(changed), tuple(problems))
 
 
-def read_partners(path: Path) -> tuple[list[Document], list[Problem]]:
-    """The partner documents at *path*, and the problems of those that cannot be read."""
+def read_partners(path: Path) -> tuple[list[Document], list[Problem], list[Path]]:
+    """The partner documents at *path*, the problems of those that cannot be read, and the hidden files left out."""
     documents: list[Document] = []
     problems: list[Problem] = []
-    for file in partner_files(path):
+    files, hidden = partner_files(path)
+    for file in files:
         try:
             documents.append(read_document(file))
         except InputError as error:
             problems += error.problems
-    return documents, problems
+    return documents, problems, hidden
 
 
 def _evaluate(document: Document, ruleset: Ruleset) -> Verdict:
