@@ -480,3 +480,18 @@ def test_releasing_rules_deletes_the_session_they_kept(monkeypatch: pytest.Monke
     rules.release()
 
     assert (["s0"], None) == (deleted, rules._kept)
+
+
+def test_a_session_whose_emptying_was_interrupted_is_deleted(monkeypatch: pytest.MonkeyPatch):
+    """Ctrl-C while a session's facts are retracted: it is deleted, and the next evaluation never joins its facts."""
+    rules = _chained_rules("test-kept-interrupted@1")
+
+    def interrupted(handle: int, sid: str, ids: list[str]) -> bool:
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:
+        patch.setattr(_engine, "_retracted", interrupted)
+        with pytest.raises(KeyboardInterrupt):
+            rules.run([{"t": "z", "n": 1}])
+
+    assert [] == [firing.rule for firing in rules.run([{"t": "w"}]).firings]  # `total` joins a z and a w

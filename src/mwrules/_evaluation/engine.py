@@ -416,6 +416,7 @@ class CompiledRuleset:
             msg = f"the engine refused the facts of this evaluation ({error})"
             raise EvaluationError(msg) from None
         self._kept = None  # until its facts are retracted again
+        emptied = False
         try:
             # Run the agenda even when the batch was refused: deleting a
             # session with pending activations crashes the process.
@@ -423,13 +424,14 @@ class CompiledRuleset:
             if code != _ENGINE_OK:
                 msg = f"the engine refused the facts of this evaluation (code {code})"
                 raise EvaluationError(msg)
-        except BaseException:
-            _dre.delete_state(handle, sid)
-            raise
-        if len(session.facts) <= KEPT_SESSION_FACTS and _retracted(handle, sid, [start["id"], *session.facts]):
-            self._kept = sid
-        else:
-            _dre.delete_state(handle, sid)
+            emptied = len(session.facts) <= KEPT_SESSION_FACTS and _retracted(
+                handle, sid, [start["id"], *session.facts]
+            )
+        finally:  # however this ends (an error, Ctrl-C), a session not emptied goes
+            if emptied:
+                self._kept = sid
+            else:
+                _dre.delete_state(handle, sid)
         return derived
 
     def _fire(
