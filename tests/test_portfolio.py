@@ -182,6 +182,17 @@ def test_a_given_date_replaces_each_documents():
     assert (result.verdict.as_of, result.verdict.ruleset.version) == (datetime.date(2024, 6, 30), "2023-06")
 
 
+@pytest.mark.parametrize("more", [[], ["--designations"]])
+def test_a_given_date_replaces_the_as_of_of_each_file_of_a_portfolio(more: list[str]):
+    """--as-of applies to every file and folder of a portfolio, as it does to one file and to JSON Lines."""
+    files = [str(ROOT / "examples" / "near-miss.yaml"), str(ROOT / "examples" / "all-designations.yaml")]
+
+    result = run_cli("evaluate", *files, "--as-of", "2027-03-01", "--format", "jsonl", "--jobs", "1", *more)
+
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [record.get("verdict", record)["as_of"] for record in records] == ["2027-03-01", "2027-03-01"]
+
+
 def run_cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "mwrules.cli", *args], input=stdin, capture_output=True, text=True, check=False
