@@ -74,8 +74,8 @@ def test_a_row_with_more_values_than_the_header_has_columns_is_refused_at_its_li
     assert problem.message == "10 values, but the header has 9 columns: a value with an unquoted comma?"
 
 
-def test_a_row_that_stops_before_the_last_column_read_has_it_blank(tmp_path: Path):
-    """A usage row without its Date (the last column read): the blank is refused at its line, as any blank date."""
+def test_a_row_that_stops_before_the_last_column_read_is_refused_at_its_line(tmp_path: Path):
+    """A usage row without its Date (the last column read): a row cut short, refused at its line (MW001)."""
     without_date = usage_row("t2", "Teams", 310, 400)[:-1]
     path = write(tmp_path / "u.csv", USAGE, [usage_row("t1", "Teams", 310, 400), without_date])
 
@@ -83,8 +83,23 @@ def test_a_row_that_stops_before_the_last_column_read_has_it_blank(tmp_path: Pat
         read(usage=[path])
 
     [problem] = caught.value.problems
-    assert (problem.file, problem.line, problem.code) == (str(path), 3, codes.INVALID_VALUE)
-    assert problem.message == "'' is not a date, a month or a whole number"
+    assert (problem.file, problem.line, problem.code) == (str(path), 3, codes.UNREADABLE)
+    assert problem.message == "9 values, but the header has 10 columns: a row cut short?"
+
+
+def test_a_certification_row_cut_before_its_expiration_date_is_refused_not_read_as_never_expiring(tmp_path: Path):
+    """A download cut after the comma before ExpirationDate once counted a certification expired in 2025 forever."""
+    header = [*TRAININGS, "ActivationStatus"]
+    whole = [*training("MS-102", mcpid="1"), "Active"]
+    cut = training("MS-700", mcpid="2")  # "...,2,4412345," and the line ends: ExpirationDate blank, a value short
+    path = write(tmp_path / "t.csv", header, [whole, cut])
+
+    with pytest.raises(mwrules.InputError) as caught:
+        read(trainings=[path])
+
+    [problem] = caught.value.problems
+    assert (problem.file, problem.line, problem.code) == (str(path), 3, codes.UNREADABLE)
+    assert problem.message == "9 values, but the header has 10 columns: a row cut short?"
 
 
 @pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32-le"])

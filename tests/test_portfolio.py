@@ -182,6 +182,17 @@ def test_a_given_date_replaces_each_documents():
     assert (result.verdict.as_of, result.verdict.ruleset.version) == (datetime.date(2024, 6, 30), "2023-06")
 
 
+@pytest.mark.parametrize("more", [[], ["--designations"]])
+def test_a_given_date_replaces_the_as_of_of_each_file_of_a_portfolio(more: list[str]):
+    """--as-of applies to every file and folder of a portfolio, as it does to one file and to JSON Lines."""
+    files = [str(ROOT / "examples" / "near-miss.yaml"), str(ROOT / "examples" / "all-designations.yaml")]
+
+    result = run_cli("evaluate", *files, "--as-of", "2027-03-01", "--format", "jsonl", "--jobs", "1", *more)
+
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [record.get("verdict", record)["as_of"] for record in records] == ["2027-03-01", "2027-03-01"]
+
+
 def run_cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "mwrules.cli", *args], input=stdin, capture_output=True, text=True, check=False
@@ -337,13 +348,13 @@ def until(condition: Callable[[], Any], seconds: float = 60) -> Any:
 
 
 @contextlib.contextmanager
-def waiting_batch(**kwargs: Any) -> Iterator[tuple[subprocess.Popen[bytes], set[int]]]:
-    """A running `mwrules evaluate --jobs 2` waiting for more input, and its two workers; killed afterwards."""
+def waiting_batch(lines: str = WAITING_INPUT, **kwargs: Any) -> Iterator[tuple[subprocess.Popen[bytes], set[int]]]:
+    """A running `mwrules evaluate --jobs 2` given *lines*, waiting for more, and its two workers; killed afterwards."""
     process = subprocess.Popen(WAITING_BATCH, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, **kwargs)
     assert process.stdin is not None
     workers: set[int] = set()
     try:
-        process.stdin.write(WAITING_INPUT.encode())
+        process.stdin.write(lines.encode())
         process.stdin.flush()
         workers = until(lambda: found if len(found := children_of(process.pid)) == 2 else set())
         assert 2 == len(workers)
@@ -420,6 +431,31 @@ def test_ctrl_c_stops_a_batch_with_status_130_and_no_traceback():
     with waiting_batch(stderr=subprocess.PIPE, start_new_session=True, preexec_fn=terminal) as (process, workers):
         os.killpg(process.pid, signal.SIGINT)
         _, error = process.communicate(timeout=60)
+
+        assert 130 == process.returncode
+        assert "mwrules: interrupted\n" == error.decode()
+        assert until(lambda: not any(alive(worker) for worker in workers), seconds=30)
+
+
+#: Partners that keep each worker busy for seconds a chunk: shutting the batch down waits for them
+BUSY_PARTNER = {
+    "partner_id": "x",
+    "as_of": "2026-09-30",
+    "people": [{"id": f"p{n}", "certifications": ["MS-700"]} for n in range(300)],
+}
+BUSY_INPUT = (json.dumps(BUSY_PARTNER) + "\n") * (3 * _batch.CHUNK_SIZE)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds the workers in /proc")
+def test_a_second_ctrl_c_while_the_batch_shuts_down_still_ends_it_with_status_130():
+    """Ctrl-C twice in quick succession once stopped the shutdown half way: the batch then waited forever."""
+    terminal = functools.partial(signal.signal, signal.SIGINT, signal.SIG_DFL)
+    with waiting_batch(BUSY_INPUT, stderr=subprocess.PIPE, start_new_session=True, preexec_fn=terminal) as batch:
+        process, workers = batch
+        os.killpg(process.pid, signal.SIGINT)
+        time.sleep(0.2)  # the workers are still at their chunks: the batch is shutting down
+        os.killpg(process.pid, signal.SIGINT)
+        _, error = process.communicate(timeout=30)
 
         assert 130 == process.returncode
         assert "mwrules: interrupted\n" == error.decode()

@@ -29,7 +29,7 @@ import attrs
 from .._evaluation.designations import evaluate_designations
 from .._evaluation.evaluate import checked, evaluate_with, prepare
 from .._input import documents as _documents
-from .._input.partner import choose_ruleset, on_date
+from .._input.partner import choose_ruleset, on_date, read_document
 from .._rulesets.versions import shipped_family, shipped_ids
 from ..errors import InputError, MwrulesError, Problem, RulesetError
 from ..limits import DEFAULT_LIMITS, Limits
@@ -262,8 +262,10 @@ def _run(items: Iterator[_Item], jobs: int, settings: _Settings) -> Iterator[Any
         )
         raise WorkerLost(message) from None
     finally:
-        # Also when the caller stops early: what is queued is dropped
-        pool.shutdown(cancel_futures=True)
+        # Also when the caller stops early: what is queued is dropped. A second Ctrl-C waits until the
+        # shutdown is done: stopping it half way left the workers waiting for work and this process for them.
+        with _interrupts_held():
+            pool.shutdown(cancel_futures=True)
 
 
 _worker_settings: _Settings | None = None
@@ -339,13 +341,21 @@ def _evaluate_chunk(chunk: list[_Item]) -> list[Any]:
     return [_worker_settings.outcome(item) for item in chunk]
 
 
+def _parsed(document: Any, source: str | None, is_line: bool, limits: Limits) -> _documents.Document:
+    """The document of an input given as text (a record, standard input) or, to be dated, as a file's path."""
+    if not is_line and isinstance(document, str | os.PathLike):
+        return read_document(document, limits=limits)
+    data = document if isinstance(document, bytes) else document.encode("utf-8", "surrogatepass")
+    return _documents.parse_bytes(data, source=source, fmt="json" if is_line else None, limits=limits)
+
+
 def _evaluate_item(item: _Item, settings: _Settings) -> Result:
     index, source, document, is_line = item
     try:
-        if is_line or isinstance(document, bytes):  # a record's text, or a whole document's (standard input)
-            data = document if isinstance(document, bytes) else document.encode("utf-8", "surrogatepass")
-            fmt = "json" if is_line else None
-            parsed = _documents.parse_bytes(data, source=source, fmt=fmt, limits=settings.limits)
+        # A file whose as_of a given date replaces is read here, to put the date in, as a record's text is
+        dated_file = not is_line and settings.as_of is not None and isinstance(document, str | os.PathLike)
+        if is_line or isinstance(document, bytes) or dated_file:  # or a whole document's text (standard input)
+            parsed = _parsed(document, source, is_line, settings.limits)
             if settings.designations is not None:
                 dated = on_date(parsed, settings.as_of)
                 found = evaluate_designations(dated, designations=settings.designations, limits=settings.limits)

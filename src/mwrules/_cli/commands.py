@@ -84,6 +84,11 @@ def _evaluate_mistake(args: argparse.Namespace) -> str | None:
     if args.trainings or args.usage:
         if args.designations is None and (args.partner or not args.partner_id):
             return "evaluate --trainings/--usage takes --partner-id ID and no FILE"
+        # The downloads make one partner: what only a portfolio reads would be dropped without a word
+        portfolio = {"--format jsonl": args.format == "jsonl", "--lines": args.lines}
+        dropped = next((option for option, value in portfolio.items() if value), None)
+        if dropped is not None:
+            return f"{dropped} is for a portfolio of partner documents; the downloads make one partner"
         return _overwritten_download(args, {"--report": args.report})
     # The options of an import, without a download, would be dropped without a word
     given = {"--partner-id": args.partner_id, "--date-order": args.date_order}

@@ -413,7 +413,6 @@ class DownloadReader:
         wanted = list(columns.items())
         keys = [key for key, _ in wanted]
         values_of = operator.itemgetter(*(index for _, index in wanted))  # of a row with every column
-        highest = max(index for _, index in wanted)
         width = len(download.columns)
         separator = "tab" if download.delimiter == "\t" else "comma"
         try:
@@ -429,10 +428,16 @@ class DownloadReader:
                     )
                     self.problem(path, line, "$", message, "quote the value", codes.UNREADABLE)
                     continue
-                if size > highest and len(keys) > 1:
+                if size < width:
+                    # A row cut short (a download that stopped mid-line): a value it lacks would read as blank,
+                    # and a blank means something (an ExpirationDate: never expires); no download writes one
+                    message = f"{size} values, but the header has {width} columns: a row cut short?"
+                    self.problem(path, line, "$", message, "download the file again", codes.UNREADABLE)
+                    continue
+                if len(keys) > 1:
                     yield line, dict(zip(keys, map(str.strip, values_of(row)), strict=True))
-                else:  # a short row: the values it lacks are blank
-                    yield line, {key: row[index].strip() if index < size else "" for key, index in wanted}
+                else:  # itemgetter of one index gives the value, not a tuple
+                    yield line, {keys[0]: row[wanted[0][1]].strip()}
         except LineTooLong as error:
             self.problem(path, error.line, "$", f"cannot read the file: {error}", None, codes.LIMIT)
         except NotText as error:
