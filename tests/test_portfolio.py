@@ -228,6 +228,26 @@ def test_hidden_files_in_a_folder_are_left_out_and_named(tmp_path: Path, command
     assert notice + f"{tmp_path / '.git' / 'b.yaml'}\n" in result.stderr
 
 
+@pytest.mark.parametrize("designations", [[], ["--designations"]])
+def test_lines_without_standard_input_or_a_json_lines_file_is_mw301(designations: list[str]):
+    """`evaluate a.yaml --lines` read a.yaml as one document and dropped --lines without a word."""
+    result = run_cli("evaluate", str(ROOT / "examples" / "near-miss.yaml"), "--lines", *designations)
+
+    assert 2 == result.returncode
+    assert "MW301 --lines reads standard input (-) as JSON Lines: add -, or name the file .jsonl" in result.stderr
+    assert "" == result.stdout
+
+
+def test_lines_beside_a_json_lines_file_agrees_with_its_name(tmp_path: Path):
+    """`--lines` with `book.jsonl` says what the name says: nothing is dropped, so it is no mistake."""
+    book = tmp_path / "book.jsonl"
+    book.write_text(json.dumps({"partner_id": "p0", "as_of": "2024-06-30"}) + "\n")
+
+    result = run_cli("evaluate", str(book), "--lines")
+
+    assert (0, f"{book}:1: p0: NOT QUALIFIED on enterprise, 0 points\n") == (result.returncode, result.stdout)
+
+
 def test_standard_input_as_json_lines(tmp_path: Path):
     lines = "\n".join(json.dumps({"partner_id": f"p{index}", "as_of": "2024-06-30"}) for index in range(3))
 

@@ -98,6 +98,15 @@ def _evaluate_mistake(args: argparse.Namespace) -> str | None:
         return f"{dropped} goes with --trainings or --usage (a partner document needs none)"
     if args.designations is None and not args.partner:
         return "evaluate needs a FILE, or --trainings/--usage and --partner-id"
+    return _lines_without_stdin(args)
+
+
+def _lines_without_stdin(args: argparse.Namespace) -> str | None:
+    """``--lines`` when no input is standard input nor named as JSON Lines: it would be dropped without a word."""
+    from .._batch.portfolio import JSON_LINES_SUFFIXES
+
+    if args.lines and "-" not in args.partner and not all(name.endswith(JSON_LINES_SUFFIXES) for name in args.partner):
+        return "--lines reads standard input (-) as JSON Lines: add -, or name the file .jsonl (or .ndjson)"
     return None
 
 
@@ -135,7 +144,7 @@ def _designations_mistake(args: argparse.Namespace, ids: list[str] | None) -> st
         return "evaluate --designations needs a FILE (or several, or a folder)"
     if ids == []:
         return "--designations names no designation: give ids such as security,modern-work, or none"
-    return None
+    return _lines_without_stdin(args)
 
 
 def _import(args: argparse.Namespace, ruleset: Ruleset | str | None, limits: Limits) -> tuple[Any, Any]:

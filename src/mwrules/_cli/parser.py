@@ -227,7 +227,11 @@ def _parser() -> argparse.ArgumentParser:
     evaluate_command.add_argument(
         "--fail-unqualified", action="store_true", help="exit with status 1 when a partner does not qualify"
     )
-    evaluate_command.add_argument("--lines", action="store_true", help="read standard input as JSON Lines")
+    evaluate_command.add_argument(
+        "--lines",
+        action="store_true",
+        help="read standard input (-) as JSON Lines (a .jsonl or .ndjson file is read so by its name)",
+    )
     evaluate_command.add_argument(
         "--designations",
         nargs="?",
