@@ -20,6 +20,7 @@ import mwrules
 from mwrules import Action, InputError, Partner, Plan, codes
 from mwrules import strategies as mst
 from mwrules._input.partner import read_document
+from mwrules._output import plan_report
 from mwrules._tools import plan as plan_module
 from mwrules._tools import plan_candidates
 from mwrules.cli import main
@@ -207,10 +208,10 @@ def test_the_cli_prints_advice_and_json(tmp_path: Path, capsys: pytest.CaptureFi
     assert "1. Raise usage growth under CPOR on smb by 25 monthly active users  (cost 0.25)" in text
     assert "After these actions: QUALIFIED on smb with 70 points" in text
     assert {"path", "cost", "actions", "before", "after"} <= set(data)
-    assert ({"qualified": False, "path": "smb", "score": 68.5}, {"qualified": True, "path": "smb", "score": 70.0}) == (
-        data["before"],
-        data["after"],
-    )
+    assert (
+        {"qualified": False, "path": "smb", "score": 68.5, "score_exact": "137/2"},
+        {"qualified": True, "path": "smb", "score": 70.0, "score_exact": "70"},
+    ) == (data["before"], data["after"])
 
 
 def test_bad_costs_in_a_file_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
@@ -510,3 +511,12 @@ def test_the_search_adds_whole_numbers_not_fractions(monkeypatch, tmp_path):
 
     assert result.after.paths["smb"].qualified
     assert len(additions) < 10_000
+
+
+@pytest.mark.parametrize("score", [Fraction(561, 8), Fraction(1, 8), Fraction(281, 4)])
+def test_a_plan_s_scores_are_rounded_as_a_verdict_s_json_rounds_them(score: Fraction):
+    """A plan's JSON rounded 70.125 to 70.12 (half to even) where the verdict's says 70.13; both say it exactly too."""
+    verdict = attrs.evolve(mwrules.evaluate(EXAMPLES / "near-miss.yaml"), score=score)
+
+    assert mwrules.verdict_to_json(verdict)["score"] == plan_report._summary(verdict)["score"]
+    assert str(score) == plan_report._summary(verdict)["score_exact"]

@@ -8,7 +8,7 @@ from typing import Any
 
 from .._tools.plan import Action, Plan
 from ..ruleset import Cost, Ruleset
-from ..verdict import Verdict, format_points
+from ..verdict import Verdict, display_points, format_points
 
 
 def format_cost(cost: Fraction) -> str:
@@ -51,7 +51,14 @@ def plan_to_json(plan: Plan) -> dict[str, Any]:
 
 
 def _summary(verdict: Verdict) -> dict[str, Any]:
-    return {"qualified": verdict.qualified, "path": verdict.path, "score": float(round(verdict.score, 2))}
+    # rounded as a verdict's JSON rounds it (half up), beside the exact fraction
+    score = verdict.score
+    return {
+        "qualified": verdict.qualified,
+        "path": verdict.path,
+        "score": display_points(score),
+        "score_exact": str(score),
+    }
 
 
 def _cost_json(cost: Cost) -> float | dict[str, float]:
