@@ -229,6 +229,7 @@ def _evaluate_with(partner: Partner, choice: RulesetChoice, people_held: HeldPeo
             certified={level: set() for level in ruleset.levels()},
             people=partner.people,
             metrics={path.id: {} for path in ruleset.paths},
+            units={path.id: {} for path in ruleset.paths},  # each metric's points, in the engine's units
             paths={},
             customers=partner.customers or (),
         )

@@ -1,0 +1,55 @@
+"""What one more partner costs: work a ruleset fixes is done once per ruleset, and each value is made once."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+import pytest
+
+import mwrules
+from mwrules._evaluation import rules_points
+
+
+#: Counts only, short of 70 on both paths, and in several metrics on each
+SMALL_PARTNER: dict[str, Any] = {
+    "partner_id": "small",
+    "as_of": "2026-11-28",
+    "people": [{"id": "a", "certifications": ["MS-102"]}],
+    "metrics": {
+        "smb": {"net_customer_adds": 4, "usage_growth": {"cpor": 105, "csp": 0}, "deployments": {"cpor": 5, "csp": 0}}
+    },
+}
+
+
+def test_a_metrics_points_reach_the_engine_without_fraction_arithmetic(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A metric's points become the engine's units once, in whole numbers, not multiplied as a Fraction again."""
+    mwrules.evaluate(SMALL_PARTNER)  # the ruleset compiled
+    multiplied: list[tuple[object, object]] = []
+    multiply = Fraction.__mul__
+
+    def counted(a: Fraction, b: object) -> Any:
+        multiplied.append((a, b))
+        return multiply(a, b)
+
+    monkeypatch.setattr(Fraction, "__mul__", counted)
+    mwrules.evaluate(SMALL_PARTNER)
+    assert multiplied == []
+
+
+def test_what_a_path_needs_is_put_in_words_once_per_ruleset(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Saying why a partner falls short formats the partner's points, not the 70 and the 1 every partner needs."""
+    mwrules.evaluate(SMALL_PARTNER)  # the ruleset compiled
+    formatted: list[Fraction] = []
+    format_points = rules_points.format_points
+
+    def recorded(points: Fraction) -> str:
+        formatted.append(points)
+        return format_points(points)
+
+    monkeypatch.setattr(rules_points, "format_points", recorded)
+    verdict = mwrules.evaluate(SMALL_PARTNER)
+    assert len(verdict.paths["enterprise"].shortfalls) == 5
+    assert "total on smb: 54.3 points, needs at least 70 (15.7 short)" in verdict.paths["smb"].shortfalls
+    assert Fraction(70) not in formatted
+    assert Fraction(1) not in formatted
