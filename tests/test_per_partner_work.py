@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 import mwrules
-from mwrules._evaluation import rules_points
+from mwrules._evaluation import evaluate, rules_points
 
 
 #: Counts only, short of 70 on both paths, and in several metrics on each
@@ -53,3 +53,20 @@ def test_what_a_path_needs_is_put_in_words_once_per_ruleset(monkeypatch: pytest.
     assert "total on smb: 54.3 points, needs at least 70 (15.7 short)" in verdict.paths["smb"].shortfalls
     assert Fraction(70) not in formatted
     assert Fraction(1) not in formatted
+
+
+def test_the_places_a_trace_names_in_the_document_are_worked_out_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A trace names where the document gives each metric; the second partner's trace reuses the first's names."""
+    mwrules.evaluate(SMALL_PARTNER).trace.steps  # noqa: B018 - the first partner's trace, built
+    verdict = mwrules.evaluate({**SMALL_PARTNER, "partner_id": "another"})
+    named: list[tuple[str, object]] = []
+    child = evaluate.child
+
+    def recorded(where: str, key: object) -> str:
+        named.append((where, key))
+        return child(where, key)
+
+    monkeypatch.setattr(evaluate, "child", recorded)
+    steps = verdict.trace.steps
+    assert "$.metrics.smb.usage_growth.cpor" in steps[9].matched
+    assert named == []

@@ -390,14 +390,20 @@ def _labels(fact: Mapping[str, Any], metrics_at: str) -> list[str]:
     return [_label(fact, metrics_at)]
 
 
+@functools.lru_cache(maxsize=1024)
+def _input_label(metrics_at: str, path_id: str, metric_id: str, option: str | None) -> str:
+    """Where the document gives a metric (or an option of it): the same few places, named once, for every partner."""
+    where = child(child(metrics_at, path_id), metric_id)
+    return where if option is None else child(where, option)
+
+
 def _label(fact: Mapping[str, Any], metrics_at: str) -> str:  # noqa: PLR0911 - one label per kind of fact
     kind = fact["t"]
     if kind == "input":
         if fact.get("derived"):
             where = f"measure:{fact['path']}:{fact['metric']}"
             return f"{where}.{fact['option']}" if "option" in fact else where
-        where = child(child(metrics_at, fact["path"]), fact["metric"])
-        return child(where, fact["option"]) if "option" in fact else where
+        return _input_label(metrics_at, fact["path"], fact["metric"], fact.get("option"))  # an option is a text
     if kind == "tenant":
         return f"$.customers[{fact['_customer']}] in {fact['_month']}"
     if kind == "eligible":
