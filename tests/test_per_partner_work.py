@@ -9,6 +9,8 @@ import pytest
 
 import mwrules
 from mwrules._evaluation import evaluate, rules_points
+from mwrules._input.documents import Document
+from mwrules.ruleset import Ruleset
 
 
 #: Counts only, short of 70 on both paths, and in several metrics on each
@@ -70,3 +72,21 @@ def test_the_places_a_trace_names_in_the_document_are_worked_out_once(monkeypatc
     steps = verdict.trace.steps
     assert "$.metrics.smb.usage_growth.cpor" in steps[9].matched
     assert named == []
+
+
+def test_a_partners_input_facts_are_made_without_looking_the_ruleset_up_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Which metrics a partner gives as numbers or in parts, and in what units, is read from the ruleset once."""
+    mwrules.evaluate(SMALL_PARTNER)  # the ruleset compiled
+    partner, choice = evaluate.prepare(Document(SMALL_PARTNER, None), None)
+    looked_up: list[str] = []
+    for name in ("metric", "options", "kind"):
+        original = getattr(Ruleset, name)
+
+        def recorded(self: Ruleset, *args: str, name: str = name, original: Any = original) -> Any:
+            looked_up.append(name)
+            return original(self, *args)
+
+        monkeypatch.setattr(Ruleset, name, recorded)
+    verdict = evaluate.evaluate_with(partner, choice)
+    assert verdict.paths["smb"].metrics["usage_growth"].inputs == {"cpor": 105, "csp": 0}
+    assert looked_up == []
