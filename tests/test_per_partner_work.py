@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from fractions import Fraction
 from typing import Any
 
@@ -90,3 +91,12 @@ def test_a_partners_input_facts_are_made_without_looking_the_ruleset_up_again(mo
     verdict = evaluate.evaluate_with(partner, choice)
     assert verdict.paths["smb"].metrics["usage_growth"].inputs == {"cpor": 105, "csp": 0}
     assert looked_up == []
+
+
+def test_the_version_in_force_on_a_day_is_chosen_once_for_every_partner_of_that_day() -> None:
+    """Partners of the same as_of share one choice of ruleset and its reason, not one worked out for each."""
+    day = datetime.date(2024, 6, 30)
+    first = mwrules.select_ruleset(as_of=day)
+    assert mwrules.select_ruleset(as_of=day) is first
+    assert first.reason == "in force on 2024-06-30: effective from 2023-06-12 through 2025-12-31"
+    assert mwrules.select_ruleset().reason.startswith(f"in force today, {datetime.date.today()} (the partner gives")
