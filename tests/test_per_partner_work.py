@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime
+import json
+import subprocess
+import sys
 from fractions import Fraction
 from typing import Any
 
@@ -100,3 +103,17 @@ def test_the_version_in_force_on_a_day_is_chosen_once_for_every_partner_of_that_
     assert mwrules.select_ruleset(as_of=day) is first
     assert first.reason == "in force on 2024-06-30: effective from 2023-06-12 through 2025-12-31"
     assert mwrules.select_ruleset().reason.startswith(f"in force today, {datetime.date.today()} (the partner gives")
+
+
+def test_a_portfolio_is_written_as_json_lines_without_importing_cattrs() -> None:
+    """An ordinary verdict becomes JSON without cattrs: no process of a portfolio imports it or builds its hooks."""
+    program = (
+        "import io, sys\n"
+        "from mwrules import cli\n"
+        f"sys.stdin = io.TextIOWrapper(io.BytesIO({json.dumps(SMALL_PARTNER).encode()!r} + b'\\n'))\n"
+        "status = cli.main(['evaluate', '-', '--lines', '--format', 'jsonl', '--jobs', '1'])\n"
+        "print(status, 'cattrs' in sys.modules, file=sys.stderr)\n"
+    )
+    finished = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
+    assert json.loads(finished.stdout)["verdict"]["partner_id"] == "small"
+    assert finished.stderr.splitlines()[-1] == "0 False"

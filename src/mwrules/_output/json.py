@@ -48,7 +48,7 @@ def _configure(converter: cattrs.Converter) -> cattrs.Converter:
     converter.register_unstructure_hook(Fraction, exact_text)
     converter.register_structure_hook(Measure, _structure_measure)
     # Before the verdict's hooks are made, which call it for each step of a trace
-    converter.register_unstructure_hook(TraceStep, _step_to_json(converter.get_unstructure_hook(Mapping[str, Any])))
+    converter.register_unstructure_hook(TraceStep, _step_data)
     for cl in (TermResult, MetricResult, PathResult, Verdict):
         names = _fraction_fields(cl)
         converter.register_unstructure_hook(cl, _unstructure_with_exact(make_dict_unstructure_fn(cl, converter), names))
@@ -60,23 +60,22 @@ def _configure(converter: cattrs.Converter) -> cattrs.Converter:
 _OMITTED_WHEN_EMPTY = ("terms", "classified_by")
 
 
-def _step_to_json(concluded_to_json: Callable[[Any], dict[str, Any]]) -> Callable[[TraceStep], dict[str, Any]]:
+def _step_data(step: TraceStep) -> dict[str, Any]:
     """The dict of a trace step, as cattrs makes it from the fields' types, made without a call per concluded value.
 
-    A verdict of thousands of tenants has tens of thousands of steps.
+    A verdict of thousands of tenants has tens of thousands of steps. The
+    converter is needed only for a step that concluded more than plain values.
     """
-
-    def step_to_json(step: TraceStep) -> dict[str, Any]:
-        concluded = step.concluded
-        return {
-            "step": step.step,
-            "rule": step.rule,
-            "description": step.description,
-            "matched": list(step.matched),
-            "concluded": _copy(concluded) if _as_json(concluded) else concluded_to_json(concluded),
-        }
-
-    return step_to_json
+    concluded = step.concluded
+    return {
+        "step": step.step,
+        "rule": step.rule,
+        "description": step.description,
+        "matched": list(step.matched),
+        "concluded": _copy(concluded)
+        if _as_json(concluded)
+        else _converter().unstructure(concluded, Mapping[str, Any]),
+    }
 
 
 def _as_json(concluded: Mapping[str, Any]) -> TypeGuard[dict[str, Any]]:
@@ -142,8 +141,7 @@ def _converter() -> cattrs.Converter:
 
 def verdict_to_json(verdict: Verdict) -> dict[str, Any]:
     """*verdict* as plain JSON data (dicts, lists, strings, numbers, booleans)."""
-    step_to_json = _converter().get_unstructure_hook(TraceStep)
-    return _verdict_data(verdict, lambda: [step_to_json(step) for step in verdict.trace])
+    return _verdict_data(verdict, lambda: [_step_data(step) for step in verdict.trace])
 
 
 def verdict_for_writing(verdict: Verdict) -> dict[str, Any]:
@@ -152,7 +150,7 @@ def verdict_for_writing(verdict: Verdict) -> dict[str, Any]:
     The text is the same; no dict is made per step (a verdict of thousands of
     tenants has tens of thousands), and no step is held as text.
     """
-    return _verdict_data(verdict, lambda: _TraceText(verdict.trace, _converter().get_unstructure_hook(TraceStep)))
+    return _verdict_data(verdict, lambda: _TraceText(verdict.trace, _step_data))
 
 
 # The dicts of a verdict and of its paths and metrics, as the converter's hooks
@@ -160,7 +158,8 @@ def verdict_for_writing(verdict: Verdict) -> dict[str, Any]:
 # field and per value, turn each point into its exact text only to replace it
 # with the rounded number, and the hooks would read each dict again. A value
 # of another type than the usual one (a subclass, an int for a Fraction) goes
-# to the converter, which says what it makes of it.
+# to the converter, which says what it makes of it; an ordinary verdict is
+# written without cattrs, which is then not even imported.
 
 
 def _verdict_data(verdict: Verdict, trace: Callable[[], Any]) -> dict[str, Any]:
