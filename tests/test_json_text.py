@@ -9,6 +9,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 from cattrs.gen import make_dict_unstructure_fn
 from hypothesis import given
@@ -19,7 +20,7 @@ from mwrules._output import json as verdict_json
 from mwrules._output.json_text import write_json
 from mwrules.cli import main
 from mwrules.strategies import partners
-from mwrules.verdict import TraceStep, Verdict
+from mwrules.verdict import MetricResult, PathResult, TraceStep, Verdict
 
 
 EXAMPLES = Path(__file__).parents[1] / "examples"
@@ -198,6 +199,71 @@ def test_a_generated_partners_verdict_is_written_as_json_dumps_writes_it(partner
     verdict = mwrules.evaluate(partner)
     reference = json.dumps(verdict_json.verdict_to_json(verdict), indent=2, ensure_ascii=False)
     assert reference == written(verdict_json.verdict_for_writing(verdict))[0]
+
+
+def _same_data(ours: object, reference: object) -> bool:
+    """Equal, and alike in every type too (a list is not a tuple, 0.0 is not 0): their reprs are the same."""
+    return repr(ours) == repr(reference)
+
+
+@pytest.mark.parametrize(("name", "verdict"), _verdicts())
+def test_a_shipped_rulesets_verdict_to_json_is_the_dict_the_converters_hooks_make(name: str, verdict: Verdict) -> None:
+    """verdict_to_json's dict of each example's verdict, under each shipped ruleset, is the one cattrs's hooks make."""
+    assert _same_data(verdict_json.verdict_to_json(verdict), verdict_json.verdict_to_json_by_hooks(verdict))
+
+
+@given(partners(customer_data=True, max_people=4))
+def test_a_generated_partners_verdict_to_json_is_the_dict_the_converters_hooks_make(partner: mwrules.Partner) -> None:
+    """verdict_to_json's dict of a generated partner's verdict is the one cattrs's hooks make."""
+    verdict = mwrules.evaluate(partner)
+    assert _same_data(verdict_json.verdict_to_json(verdict), verdict_json.verdict_to_json_by_hooks(verdict))
+
+
+class OddPath(PathResult):
+    """A PathResult subclass: verdict_to_json leaves it to the converter."""
+
+
+def _odd_verdicts() -> list[Verdict]:
+    verdict = mwrules.evaluate(EXAMPLES / "near-miss.yaml")
+    path = verdict.paths[verdict.path]
+    metric_id, metric = next(iter(path.metrics.items()))
+
+    def with_metric(**changes: Any) -> Verdict:
+        metrics = {**path.metrics, metric_id: attrs.evolve(metric, **changes)}
+        return attrs.evolve(verdict, paths={**verdict.paths, verdict.path: attrs.evolve(path, metrics=metrics)})
+
+    odd_path = OddPath(**attrs.asdict(path, recurse=False))
+    return [
+        with_metric(inputs={"cpor": True, "csp": 1.5, "dpor": Fraction(1, 3), "more": Number(2)}),
+        with_metric(points=Fraction(1), max=Number(20)),
+        with_metric(people=["a", "b"], terms={}),
+        attrs.evolve(verdict, score=Fraction(7, 3), paths={**verdict.paths, verdict.path: odd_path}),
+        attrs.evolve(verdict, paths={verdict.path: attrs.evolve(path, classified_by="")}),
+        attrs.evolve(verdict, paths={verdict.path: attrs.evolve(path, classified_by="classify:by-size")}),
+        attrs.evolve(verdict, as_of=datetime.datetime(2026, 1, 2, 3, 4), warnings=["a list"]),
+    ]
+
+
+@pytest.mark.parametrize("verdict", _odd_verdicts())
+def test_a_verdict_of_unusual_values_to_json_is_the_dict_the_converters_hooks_make(verdict: Verdict) -> None:
+    """Subclasses, measures not counts or fractions, empty or set classifications: as cattrs's hooks make them."""
+    assert _same_data(verdict_json.verdict_to_json(verdict), verdict_json.verdict_to_json_by_hooks(verdict))
+
+
+def test_an_ordinary_verdict_is_not_turned_into_json_a_field_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """verdict_to_json makes the dicts of a verdict, its paths and metrics itself, without cattrs's hook per field."""
+    verdict = mwrules.evaluate(EXAMPLES / "near-miss.yaml")
+    expected = verdict_json.verdict_to_json_by_hooks(verdict)
+    converter = verdict_json._converter().copy()
+
+    def refused(value: object) -> None:
+        message = f"cattrs's hook was used for a {type(value).__name__}"
+        raise AssertionError(message)
+
+    for cl in (Verdict, PathResult, MetricResult):
+        converter.register_unstructure_hook(cl, refused)
+    monkeypatch.setattr(verdict_json, "_converter", lambda: converter)
+    assert _same_data(verdict_json.verdict_to_json(verdict), expected)
 
 
 # The command line

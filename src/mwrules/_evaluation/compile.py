@@ -24,6 +24,7 @@ from typing import Any
 import attrs
 
 from .._evaluation import engine as _engine
+from .._rulesets.vocabulary import engine_units
 from ..errors import Closest, NearMisses, RulesetError
 from ..ruleset import Ruleset, check, normalise_name, points_denominator
 from . import rules_classify as classification
@@ -62,6 +63,9 @@ class CompiledRules:
     #: worked out: the same names and dates recur in every partner of a portfolio, and in all six
     #: designations of one partner. Names that need a "did you mean" are not kept (see _status).
     statuses: dict[Any, tuple[str, str | None]] = attrs.field(init=False, factory=dict, eq=False, repr=False)
+    #: Per path, the input facts a partner's metrics make: each metric given as a number or in parts (its
+    #: part, or None), and the engine's units per one of it; the same for every partner
+    inputs: tuple[tuple[str, tuple[tuple[str, str | None, int], ...]], ...] = attrs.field(init=False, repr=False)
 
     def engine_for(self, customers: bool) -> _engine.CompiledRuleset:
         """The rules to run for a partner with or without customer data.
@@ -86,6 +90,22 @@ class CompiledRules:
             return aliases.get(name) or aliases.get(normalise_name(name))
 
         return resolve
+
+    @inputs.default
+    def _inputs(self) -> tuple[tuple[str, tuple[tuple[str, str | None, int], ...]], ...]:
+        ruleset = self.ruleset
+        paths = []
+        for path in ruleset.paths:
+            read: list[tuple[str, str | None, int]] = []
+            for metric_id in ruleset.scored(path.id):
+                source = ruleset.metric(metric_id).source
+                if source.number is not None:
+                    read.append((metric_id, None, engine_units(source.number)))
+                elif source.people is None:
+                    options = ruleset.options(path.id, metric_id)
+                    read += [(metric_id, option, engine_units(ruleset.kind(metric_id, option))) for option in options]
+            paths.append((path.id, tuple(read)))
+        return tuple(paths)
 
     def near_misses(self) -> NearMisses:
         """A "did you mean" search over the certifications' spellings, for one evaluation or download.

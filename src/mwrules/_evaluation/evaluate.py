@@ -229,6 +229,7 @@ def _evaluate_with(partner: Partner, choice: RulesetChoice, people_held: HeldPeo
             certified={level: set() for level in ruleset.levels()},
             people=partner.people,
             metrics={path.id: {} for path in ruleset.paths},
+            units={path.id: {} for path in ruleset.paths},  # each metric's points, in the engine's units
             paths={},
             customers=partner.customers or (),
         )
@@ -272,7 +273,7 @@ def _facts(
     warnings: list[str] = []
     facts = certification_facts(people_held or held(partner.people), compiled, as_of, warnings)
     facts += [{"t": "level", "level": level} for level in ruleset.levels()]
-    facts.extend(_input_facts(partner, ruleset, warnings))
+    facts.extend(_input_facts(partner, compiled, warnings))
     warnings.extend(unread_sections(partner, ruleset))
     facts.append(_partner_facts(partner, ruleset, warnings))
     if ruleset.scoring.choose == "classify":
@@ -281,7 +282,8 @@ def _facts(
     return facts, warnings
 
 
-def _input_facts(partner: Partner, ruleset: Ruleset, warnings: list[str]) -> list[dict[str, Any]]:
+def _input_facts(partner: Partner, compiled: CompiledRules, warnings: list[str]) -> list[dict[str, Any]]:
+    ruleset = compiled.ruleset
     facts = []
     # Metrics the customer data measures when the partner does not give them
     measured = (
@@ -290,37 +292,27 @@ def _input_facts(partner: Partner, ruleset: Ruleset, warnings: list[str]) -> lis
         else set()
     )
     metrics, metrics_at = metrics_for(partner, ruleset.id)
-    for path in ruleset.paths:
-        given = metrics.get(path.id)
-        where = child(metrics_at, path.id)
+    for path_id, read in compiled.inputs:  # what a partner's metrics make, worked out once per ruleset
+        given = metrics.get(path_id)
+        where = child(metrics_at, path_id)
         if given is None:
             if not measured:
-                warnings.append(f"{where}: missing; every metric of {path.id} that comes from metrics counts as 0")
+                warnings.append(f"{where}: missing; every metric of {path_id} that comes from metrics counts as 0")
             given = {}
-        for metric_id in ruleset.scored(path.id):
-            metric = ruleset.metric(metric_id)
-            if metric.source.people is not None or (metric.id in measured and metric.id not in given):
+        for metric_id, option, units in read:
+            if metric_id in measured and metric_id not in given:
                 continue
-            value = given.get(metric.id)
-            if metric.source.number is not None:
-                if value is None and path.id in metrics:
-                    warnings.append(f"{child(where, metric.id)}: missing; counted as 0")
-                facts.append(
-                    {
-                        "t": "input",
-                        "path": path.id,
-                        "metric": metric.id,
-                        "value": _engine_value(value, metric.source.number),
-                    }
-                )
+            value = given.get(metric_id)
+            if option is None:
+                if value is None and path_id in metrics:
+                    warnings.append(f"{child(where, metric_id)}: missing; counted as 0")
+                facts.append({"t": "input", "path": path_id, "metric": metric_id, "value": _in_units(value, units)})
                 continue
-            options = value if isinstance(value, Mapping) else {}
-            for option in ruleset.options(path.id, metric.id):
-                amount = options.get(option)
-                if amount is None and path.id in metrics:
-                    warnings.append(f"{child(child(where, metric.id), option)}: missing; counted as 0")
-                value = _engine_value(amount, ruleset.kind(metric.id, option))
-                facts.append({"t": "input", "path": path.id, "metric": metric.id, "option": option, "value": value})
+            amount = value.get(option) if isinstance(value, Mapping) else None
+            if amount is None and path_id in metrics:
+                warnings.append(f"{child(child(where, metric_id), option)}: missing; counted as 0")
+            value = _in_units(amount, units)
+            facts.append({"t": "input", "path": path_id, "metric": metric_id, "option": option, "value": value})
     return facts
 
 
@@ -337,9 +329,14 @@ def _partner_facts(partner: Partner, ruleset: Ruleset, warnings: list[str]) -> d
 
 def _engine_value(value: object, kind: str) -> int:
     """A given measure as the engine compares it: a count as is, an amount in millionths, exactly (0 if not given)."""
+    return _in_units(value, engine_units(kind))
+
+
+def _in_units(value: object, units: int) -> int:
+    """A given measure in *units* of the engine's per one of it (see _engine_value)."""
     if not isinstance(value, int | Fraction):
         return 0
-    return int(value * engine_units(kind))
+    return int(value * units)
 
 
 def _trace(session: _engine.Session, compiled: CompiledRules, metrics_at: str) -> tuple[TraceStep, ...]:
@@ -389,14 +386,20 @@ def _labels(fact: Mapping[str, Any], metrics_at: str) -> list[str]:
     return [_label(fact, metrics_at)]
 
 
+@functools.lru_cache(maxsize=1024)
+def _input_label(metrics_at: str, path_id: str, metric_id: str, option: str | None) -> str:
+    """Where the document gives a metric (or an option of it): the same few places, named once, for every partner."""
+    where = child(child(metrics_at, path_id), metric_id)
+    return where if option is None else child(where, option)
+
+
 def _label(fact: Mapping[str, Any], metrics_at: str) -> str:  # noqa: PLR0911 - one label per kind of fact
     kind = fact["t"]
     if kind == "input":
         if fact.get("derived"):
             where = f"measure:{fact['path']}:{fact['metric']}"
             return f"{where}.{fact['option']}" if "option" in fact else where
-        where = child(child(metrics_at, fact["path"]), fact["metric"])
-        return child(where, fact["option"]) if "option" in fact else where
+        return _input_label(metrics_at, fact["path"], fact["metric"], fact.get("option"))  # an option is a text
     if kind == "tenant":
         return f"$.customers[{fact['_customer']}] in {fact['_month']}"
     if kind == "eligible":

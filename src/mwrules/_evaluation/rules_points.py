@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
@@ -129,9 +129,12 @@ def _record(
     maximum: Fraction | None = None,
     terms: Mapping[str, TermResult] | None = None,
 ) -> dict[str, Any]:
-    assert points.numerator * builder.denominator % points.denominator == 0  # noqa: S101 - every score is whole units
+    units, rest = divmod(points.numerator * builder.denominator, points.denominator)
+    assert rest == 0  # noqa: S101 - every score is whole units
     most = metric.max_points if maximum is None else maximum
     recorded = session.scratch["metrics"][path_id]
+    recorded_units = session.scratch["units"][path_id]
+    recorded_units[metric.id] = units
     recorded[metric.id] = MetricResult(
         metric=metric.id,
         points=points,
@@ -150,10 +153,11 @@ def _record(
     # join costs the engine memory in every session, see docs/engine.md)
     scored = builder.ruleset.scored(path_id)
     if len(recorded) == len(scored):  # in the ruleset's order, as the trace names them
-        given = {m: int(recorded[m].points * builder.denominator) for m in scored}
+        given = {m: recorded_units[m] for m in scored}
         session.assert_fact({"t": "scores", "path": path_id}, {"_units": given})
     concluded: dict[str, Any] = {"path": path_id, "metric": metric.id, "points": str(points)}
-    concluded.update((name, exact_text(value)) for name, value in inputs.items())
+    for name, value in inputs.items():
+        concluded[name] = value if type(value) is int else exact_text(value)
     if option is not None:
         concluded["option"] = option
     if capped:
@@ -214,10 +218,12 @@ def _pass_rules(builder: _Builder, path_id: str) -> list[_engine.Rule]:
     short_in_a_metric = {"$and": [{"$gte": {"units": at_least_total}}, {"$lt": {"lowest": at_least_each}}]}
     falls_short = {"$and": [*path_fact, {"$or": [short_in_total, short_in_a_metric]}]}
 
+    short = _shortfalls(builder, path_id)
+
     def conclude(qualified: bool) -> _engine.Action:
         def action(session: _engine.Session, matched: Mapping[str, _engine.Fact]) -> dict[str, Any]:
             score = Fraction(matched["total"]["units"], builder.denominator)  # the metrics' points, summed
-            shortfalls = () if qualified else _shortfalls(builder, session, path_id, score)
+            shortfalls = () if qualified else short(session.scratch["metrics"][path_id], score)
             metrics = session.scratch["metrics"][path_id]
             session.scratch["paths"][path_id] = PathResult(
                 path=path_id,
@@ -264,25 +270,35 @@ def each_metric_needs(ruleset: Ruleset, path_id: str) -> str:
     return text
 
 
-def _shortfalls(builder: _Builder, session: _engine.Session, path_id: str, total: Fraction) -> tuple[str, ...]:
-    needed = builder.ruleset.pass_mark(path_id)
-    metrics: dict[str, MetricResult] = session.scratch["metrics"][path_id]
-    reasons = []
-    for metric_id in builder.ruleset.scored(path_id):
-        result = metrics[metric_id]
-        least = builder.ruleset.least_points(path_id, metric_id)
-        if result.points < least:
-            why = _why_low(builder.ruleset.metric(metric_id), result, builder.ruleset.path(path_id).metrics[metric_id])
-            reasons.append(
-                f"{metric_id} on {path_id}: {format_points(result.points)} points, "
-                f"needs at least {format_points(least)}: {why}"
-            )
-    if total < needed:
-        reasons.append(
-            f"total on {path_id}: {format_points(total)} points, needs at least "
-            f"{format_points(needed)} ({format_points(needed - total)} short)"
-        )
-    return tuple(reasons)
+def _shortfalls(builder: _Builder, path_id: str) -> Callable[[Mapping[str, MetricResult], Fraction], tuple[str, ...]]:
+    """What says why a path falls short, from its metrics' results and its total.
+
+    What the path needs (in every metric, in total) and its text are worked
+    out here, once per ruleset, not at every firing.
+    """
+    ruleset = builder.ruleset
+    needed = ruleset.pass_mark(path_id)
+    total_needs = f"needs at least {format_points(needed)}"
+    path_metrics = ruleset.path(path_id).metrics
+    each_needs = [
+        (metric_id, least, f"needs at least {format_points(least)}", ruleset.metric(metric_id), path_metrics[metric_id])
+        for metric_id in ruleset.scored(path_id)
+        for least in [ruleset.least_points(path_id, metric_id)]
+    ]
+
+    def shortfalls(metrics: Mapping[str, MetricResult], total: Fraction) -> tuple[str, ...]:
+        reasons = []
+        for metric_id, least, needs, metric, scored in each_needs:
+            result = metrics[metric_id]
+            if result.points < least:
+                why = _why_low(metric, result, scored)
+                reasons.append(f"{metric_id} on {path_id}: {format_points(result.points)} points, {needs}: {why}")
+        if total < needed:
+            short = format_points(needed - total)
+            reasons.append(f"total on {path_id}: {format_points(total)} points, {total_needs} ({short} short)")
+        return tuple(reasons)
+
+    return shortfalls
 
 
 def _why_low(metric: MetricSpec, result: MetricResult, scored: PathMetric | None = None) -> str:

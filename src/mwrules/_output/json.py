@@ -8,6 +8,7 @@ equals the one written.
 
 from __future__ import annotations
 
+import datetime
 import functools
 from collections.abc import Callable, Iterable, Mapping
 from fractions import Fraction
@@ -19,7 +20,16 @@ from .. import codes
 from .._input.convert import make_converter, problems_from
 from ..errors import InputError, Problem
 from ..model import Certification, Customer, Measure, Partner
-from ..verdict import MetricResult, PathResult, TermResult, TraceStep, Verdict, display_points, exact_text
+from ..verdict import (
+    MetricResult,
+    PathResult,
+    RulesetRef,
+    TermResult,
+    TraceStep,
+    Verdict,
+    display_points,
+    exact_text,
+)
 from .json_text import MOST_AT_ONCE, PIECES_WRITTEN, PLAIN, JSONWriter
 
 
@@ -38,7 +48,7 @@ def _configure(converter: cattrs.Converter) -> cattrs.Converter:
     converter.register_unstructure_hook(Fraction, exact_text)
     converter.register_structure_hook(Measure, _structure_measure)
     # Before the verdict's hooks are made, which call it for each step of a trace
-    converter.register_unstructure_hook(TraceStep, _step_to_json(converter.get_unstructure_hook(Mapping[str, Any])))
+    converter.register_unstructure_hook(TraceStep, _step_data)
     for cl in (TermResult, MetricResult, PathResult, Verdict):
         names = _fraction_fields(cl)
         converter.register_unstructure_hook(cl, _unstructure_with_exact(make_dict_unstructure_fn(cl, converter), names))
@@ -50,23 +60,22 @@ def _configure(converter: cattrs.Converter) -> cattrs.Converter:
 _OMITTED_WHEN_EMPTY = ("terms", "classified_by")
 
 
-def _step_to_json(concluded_to_json: Callable[[Any], dict[str, Any]]) -> Callable[[TraceStep], dict[str, Any]]:
+def _step_data(step: TraceStep) -> dict[str, Any]:
     """The dict of a trace step, as cattrs makes it from the fields' types, made without a call per concluded value.
 
-    A verdict of thousands of tenants has tens of thousands of steps.
+    A verdict of thousands of tenants has tens of thousands of steps. The
+    converter is needed only for a step that concluded more than plain values.
     """
-
-    def step_to_json(step: TraceStep) -> dict[str, Any]:
-        concluded = step.concluded
-        return {
-            "step": step.step,
-            "rule": step.rule,
-            "description": step.description,
-            "matched": list(step.matched),
-            "concluded": _copy(concluded) if _as_json(concluded) else concluded_to_json(concluded),
-        }
-
-    return step_to_json
+    concluded = step.concluded
+    return {
+        "step": step.step,
+        "rule": step.rule,
+        "description": step.description,
+        "matched": list(step.matched),
+        "concluded": _copy(concluded)
+        if _as_json(concluded)
+        else _converter().unstructure(concluded, Mapping[str, Any]),
+    }
 
 
 def _as_json(concluded: Mapping[str, Any]) -> TypeGuard[dict[str, Any]]:
@@ -132,7 +141,7 @@ def _converter() -> cattrs.Converter:
 
 def verdict_to_json(verdict: Verdict) -> dict[str, Any]:
     """*verdict* as plain JSON data (dicts, lists, strings, numbers, booleans)."""
-    return _converter().unstructure(verdict)  # type: ignore[no-any-return]
+    return _verdict_data(verdict, lambda: [_step_data(step) for step in verdict.trace])
 
 
 def verdict_for_writing(verdict: Verdict) -> dict[str, Any]:
@@ -141,9 +150,93 @@ def verdict_for_writing(verdict: Verdict) -> dict[str, Any]:
     The text is the same; no dict is made per step (a verdict of thousands of
     tenants has tens of thousands), and no step is held as text.
     """
-    data = verdict_to_json(attrs.evolve(verdict, trace=()))
-    data["trace"] = _TraceText(verdict.trace, _converter().get_unstructure_hook(TraceStep))
+    return _verdict_data(verdict, lambda: _TraceText(verdict.trace, _step_data))
+
+
+# The dicts of a verdict and of its paths and metrics, as the converter's hooks
+# make them (see _configure), made directly: cattrs would call a hook per
+# field and per value, turn each point into its exact text only to replace it
+# with the rounded number, and the hooks would read each dict again. A value
+# of another type than the usual one (a subclass, an int for a Fraction) goes
+# to the converter, which says what it makes of it; an ordinary verdict is
+# written without cattrs, which is then not even imported.
+
+
+def _verdict_data(verdict: Verdict, trace: Callable[[], Any]) -> dict[str, Any]:
+    """:func:`verdict_to_json`'s dict of *verdict*, with *trace()* for its trace."""
+    score, ruleset = verdict.score, verdict.ruleset
+    if type(verdict) is not Verdict or type(score) is not Fraction or type(ruleset) is not RulesetRef:
+        data = verdict_to_json_by_hooks(attrs.evolve(verdict, trace=()))
+        data["trace"] = trace()
+        return data
+    return {
+        "partner_id": verdict.partner_id,
+        "as_of": datetime.date.isoformat(verdict.as_of),
+        "qualified": verdict.qualified,
+        "path": verdict.path,
+        "score": display_points(score),
+        "paths": {path_id: _path_data(path) for path_id, path in verdict.paths.items()},
+        "trace": trace(),
+        "warnings": list(verdict.warnings),
+        "ruleset": {"id": ruleset.id, "version": ruleset.version, "reason": ruleset.reason},
+        "score_exact": str(score),
+    }
+
+
+def _path_data(path: PathResult) -> dict[str, Any]:
+    score = path.score
+    if type(path) is not PathResult or type(score) is not Fraction:
+        return _converter().get_unstructure_hook(PathResult)(path)  # type: ignore[no-any-return]
+    data = {
+        "path": path.path,
+        "score": display_points(score),
+        "qualified": path.qualified,
+        "metrics": {metric_id: _metric_data(metric) for metric_id, metric in path.metrics.items()},
+        "shortfalls": list(path.shortfalls),
+        "rule": path.rule,
+        "step": path.step,
+    }
+    if path.classified_by:  # left out when empty (see _OMITTED_WHEN_EMPTY)
+        data["classified_by"] = path.classified_by
+    data["score_exact"] = str(score)
     return data
+
+
+def _metric_data(metric: MetricResult) -> dict[str, Any]:
+    points, most, inputs = metric.points, metric.max, metric.inputs
+    if (
+        type(metric) is not MetricResult
+        or type(points) is not Fraction
+        or type(most) is not Fraction
+        or not _MEASURES.issuperset(map(type, inputs.values()))
+    ):
+        return _converter().get_unstructure_hook(MetricResult)(metric)  # type: ignore[no-any-return]
+    data = {
+        "metric": metric.metric,
+        "points": display_points(points),
+        "max": display_points(most),
+        "inputs": {name: value if type(value) is int else exact_text(value) for name, value in inputs.items()},
+        "option": metric.option,
+        "capped": metric.capped,
+        "people": list(metric.people),
+        "derived": metric.derived,
+        "rule": metric.rule,
+        "step": metric.step,
+    }
+    if metric.terms:  # left out when empty (see _OMITTED_WHEN_EMPTY)
+        term_to_json = _converter().get_unstructure_hook(TermResult)
+        data["terms"] = {term_id: term_to_json(term) for term_id, term in metric.terms.items()}
+    data["points_exact"], data["max_exact"] = str(points), str(most)
+    return data
+
+
+#: The types of a metric's measures that _metric_data writes itself
+_MEASURES = frozenset({int, Fraction})
+
+
+def verdict_to_json_by_hooks(verdict: Verdict) -> dict[str, Any]:
+    """:func:`verdict_to_json`'s dict as the converter's hooks make it, a field at a time: what it must equal."""
+    return _converter().unstructure(verdict)  # type: ignore[no-any-return]
 
 
 class _TraceText:

@@ -34,6 +34,10 @@ DEFAULT_ID = "modern-work"
 _ONE_DAY = datetime.timedelta(days=1)
 
 
+#: Days whose version in force a family remembers (a portfolio has a few; a timeline, one per day)
+_CHOICES_KEPT = 4096
+
+
 @attrs.frozen
 class Family:
     """Every version of one ruleset, read from its folder, with every problem found."""
@@ -45,6 +49,10 @@ class Family:
     rulesets: tuple[Ruleset, ...] = attrs.field(init=False)
     # (ruleset, first day, last day or None), earliest first: evaluate() asks on every call
     _periods: tuple[tuple[Ruleset, datetime.date, datetime.date | None], ...] = attrs.field(init=False)
+    # The version in force on a day and why (see choice_on): the partners of a portfolio share a few days
+    _choices: dict[tuple[datetime.date, bool], RulesetChoice] = attrs.field(
+        init=False, factory=dict, eq=False, repr=False
+    )
 
     @rulesets.default
     def _sorted(self) -> tuple[Ruleset, ...]:
@@ -78,6 +86,23 @@ class Family:
             if first <= day and (last is None or day <= last):
                 return ruleset
         return None
+
+    def choice_on(self, day: datetime.date, *, given: bool) -> RulesetChoice | None:
+        """The version in force on *day* and why, as :func:`select_ruleset` says it (None: none is).
+
+        *given*: whether the partner gave *day*, rather than it being today.
+        """
+        key = (day, given)
+        choice = self._choices.get(key)
+        if choice is None:
+            ruleset = self.in_force(day)
+            if ruleset is None:
+                return None
+            when = f"on {day}" if given else f"today, {day} (the partner gives no as_of)"
+            if len(self._choices) >= _CHOICES_KEPT:
+                self._choices.clear()
+            choice = self._choices[key] = RulesetChoice(ruleset, f"in force {when}: {self.period(ruleset)}")
+        return choice
 
     def period(self, ruleset: Ruleset) -> str:
         """When *ruleset* is in force, as text."""
@@ -346,8 +371,8 @@ def select_ruleset(name: str | None = None, *, as_of: datetime.date | None = Non
             )
         return RulesetChoice(ruleset, f"named explicitly: {family_id}@{version}")
     day = as_of if as_of is not None else datetime.date.today()
-    ruleset = family.in_force(day)
-    if ruleset is None:
+    choice = family.choice_on(day, given=as_of is not None)
+    if choice is None:
         earliest = family.rulesets[0]
         raise InputError(
             [
@@ -360,5 +385,4 @@ def select_ruleset(name: str | None = None, *, as_of: datetime.date | None = Non
                 )
             ]
         )
-    when = f"on {day}" if as_of is not None else f"today, {day} (the partner gives no as_of)"
-    return RulesetChoice(ruleset, f"in force {when}: {family.period(ruleset)}")
+    return choice
