@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import json
 import os
 import pickle
@@ -21,21 +20,8 @@ from mwrules._evaluation import engine as _engine
 from mwrules._evaluation.compile import compile_ruleset
 from mwrules.verdict import Trace
 
-from . import designations_reference as reference
-
 
 EXAMPLES = Path(__file__).parents[1] / "examples"
-DESIGNATION_IDS = ["modern-work", *reference.DESIGNATIONS]
-
-
-class _EngineProxy:
-    """The engine's extension as the adapter calls it, with the calls a test overrides seen on the way."""
-
-    def __init__(self) -> None:
-        self._real = _engine._dre
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(self._real, name)
 
 
 def test_an_exception_in_an_action_is_raised_not_swallowed():
@@ -324,12 +310,15 @@ def test_facts_run_apart_fire_in_the_order_of_one_batch():
 
 
 def test_the_engine_holds_one_group_of_facts_run_apart_at_a_time(monkeypatch: pytest.MonkeyPatch):
-    """Each group's facts leave the engine (retracted, or with their session) before the next group's come."""
+    """Each group gets an engine session of its own, deleted before the next: the engine never holds two."""
     live: list[int] = [0]
     most: list[int] = []
     real = _engine._dre
 
-    class Counting(_EngineProxy):
+    class Counting:
+        def __getattr__(self, name: str) -> object:
+            return getattr(real, name)
+
         def assert_facts(self, handle: int, text: str) -> object:
             live[0] += len(json.loads(text))
             most.append(live[0])
@@ -339,10 +328,6 @@ def test_the_engine_holds_one_group_of_facts_run_apart_at_a_time(monkeypatch: py
             live[0] += 1
             most.append(live[0])
             return real.assert_fact(handle, text)
-
-        def retract_facts(self, handle: int, text: str) -> object:
-            live[0] -= len(json.loads(text))
-            return real.retract_facts(handle, text)
 
         def delete_state(self, handle: int, sid: str) -> object:
             live[0] = 0
@@ -384,113 +369,3 @@ def test_a_message_about_a_rule_on_one_fact_is_read_as_decoding_it_would(
 
     assert (rule, {alias: "f12"}) == _engine._read(message, {rule: alias})
     assert (rule, {alias: "f12"}) == _engine._read(message, {})
-
-
-def _engines_in_use() -> list[_engine.CompiledRuleset]:
-    """The engine rulesets of every ruleset compiled so far in this process."""
-    from mwrules._evaluation.evaluate import _compiled  # noqa: PLC0415 - the cache itself, read in this test alone
-
-    return [
-        engine
-        for _, compiled in list(_compiled.values())
-        for engine in (compiled.engine, compiled.customer_engine)
-        if engine is not None
-    ]
-
-
-@pytest.mark.parametrize("example", ["all-designations.yaml", "customer-data.yaml"])
-def test_an_evaluation_leaves_no_fact_in_the_engine_session_it_keeps(example: str):
-    """What an evaluation asserted, and what its rules derived, is retracted from the session kept for the next."""
-    mwrules.evaluate_designations(EXAMPLES / example)
-
-    kept = [engine for engine in _engines_in_use() if engine._kept is not None]
-
-    assert kept  # six designations' sessions, at least
-    assert {engine.name: [] for engine in kept} == {
-        engine.name: json.loads(_engine._dre.get_facts(engine._current_handle(), engine._kept)) for engine in kept
-    }
-
-
-@given(data=st.data(), designation=st.sampled_from(DESIGNATION_IDS))
-def test_a_verdict_after_another_partner_s_equals_the_verdict_of_a_new_engine_session(
-    data: st.DataObject, designation: str
-):
-    """The session an evaluation leaves to the next holds nothing of its partner: the next verdict is a fresh one's."""
-    from mwrules import strategies as mst  # noqa: PLC0415 - Hypothesis strategies, imported where used
-    from mwrules._evaluation.evaluate import compiled_rules  # noqa: PLC0415
-
-    ruleset = mwrules.select_ruleset(designation, as_of=datetime.date(2026, 8, 1)).ruleset
-    customer_data = designation == "modern-work" and data.draw(st.booleans())  # the one read from customer data
-    first, second = (data.draw(mst.partners(ruleset=ruleset, customer_data=customer_data)) for _ in range(2))
-    mwrules.evaluate(first, ruleset=ruleset)
-
-    after_another = mwrules.evaluate(second, ruleset=ruleset)
-    compiled_rules(ruleset).release()  # the next evaluation registers the rules again, in a new session
-    fresh = mwrules.evaluate(second, ruleset=ruleset)
-
-    assert mwrules.verdict_to_json(fresh) == mwrules.verdict_to_json(after_another)
-
-
-def _counting_rules(name: str) -> _engine.CompiledRuleset:
-    return _engine.CompiledRuleset(name, [_engine.Rule("r", {"all": [{"m": {"t": "x"}}]}, 0, lambda s, m: {})])
-
-
-def test_a_session_that_held_many_facts_is_deleted_not_kept():
-    """The engine keeps a session's tables at their largest: past KEPT_SESSION_FACTS facts it is deleted."""
-    rules = _counting_rules("test-kept@1")
-
-    rules.run([{"t": "x", "n": n} for n in range(_engine.KEPT_SESSION_FACTS)])
-    kept_after_few = rules._kept
-    rules.run([{"t": "x", "n": n} for n in range(_engine.KEPT_SESSION_FACTS + 1)])
-
-    assert (kept_after_few, None) == ("s0", rules._kept)
-
-
-def test_a_session_whose_evaluation_failed_is_deleted_not_kept():
-    """An action that raises ends its session: the next evaluation starts in a new one."""
-
-    def broken(session, matched):
-        msg = "boom"
-        raise ValueError(msg)
-
-    rules = _engine.CompiledRuleset(
-        "test-kept-broken@1", [_engine.Rule("broken", {"all": [{"m": {"t": "x"}}]}, 0, broken)]
-    )
-    with pytest.raises(ValueError, match="boom"):
-        rules.run([{"t": "x"}])
-
-    assert rules._kept is None
-
-
-def test_releasing_rules_deletes_the_session_they_kept(monkeypatch: pytest.MonkeyPatch):
-    """The engine frees a ruleset's sessions only when asked: release deletes the kept one first."""
-    deleted: list[str] = []
-    real = _engine._dre
-
-    class Counting(_EngineProxy):
-        def delete_state(self, handle: int, sid: str) -> object:
-            deleted.append(sid)
-            return real.delete_state(handle, sid)
-
-    rules = _counting_rules("test-kept-released@1")
-    rules.run([{"t": "x"}])
-    monkeypatch.setattr(_engine, "_dre", Counting())
-
-    rules.release()
-
-    assert (["s0"], None) == (deleted, rules._kept)
-
-
-def test_a_session_whose_emptying_was_interrupted_is_deleted(monkeypatch: pytest.MonkeyPatch):
-    """Ctrl-C while a session's facts are retracted: it is deleted, and the next evaluation never joins its facts."""
-    rules = _chained_rules("test-kept-interrupted@1")
-
-    def interrupted(handle: int, sid: str, ids: list[str]) -> bool:
-        raise KeyboardInterrupt
-
-    with monkeypatch.context() as patch:
-        patch.setattr(_engine, "_retracted", interrupted)
-        with pytest.raises(KeyboardInterrupt):
-            rules.run([{"t": "z", "n": 1}])
-
-    assert [] == [firing.rule for firing in rules.run([{"t": "w"}]).firings]  # `total` joins a z and a w

@@ -26,10 +26,6 @@ answers one of them (see docs/engine.md):
 * A session is deleted only after its agenda has drained; deleting one with
   pending activations segfaults. When the engine refuses a batch, what it
   kept is unknown: that engine ruleset is abandoned and a fresh one is made.
-* A new session costs the engine a table of about 10 KB per join of every
-  rule, zeroed (six designations: 3 MB). An evaluation that went well and
-  held few facts retracts them and leaves its session, empty, to the next
-  evaluation of the same rules; any other is deleted.
 * The engine keeps about 10 KB per live fact and slows down as facts pile
   up: facts that rules only ever match one at a time can run apart, a group
   at a time, each group in an engine session of its own; their firings are
@@ -131,9 +127,6 @@ class _IdPool:
 
 
 _FACT_IDS = _IdPool("f")
-#: An engine session that held more facts than this is deleted after use, not kept for the next
-#: evaluation: the engine keeps its tables at their largest (about 7 KB per fact)
-KEPT_SESSION_FACTS = 64
 _SESSION_IDS = _IdPool("s")
 
 # Guards the engine and every session: see the module docstring.
@@ -278,8 +271,6 @@ class CompiledRuleset:
         self._definition = definition
         self._handle: int | None = None
         self._generation = -1
-        #: The id of this handle's engine session, left empty by the evaluation before (see _run_batch)
-        self._kept: str | None = None
         if register:  # a definition the engine refuses fails here, not at the first evaluation
             with _lock:
                 self._current_handle()
@@ -293,18 +284,14 @@ class CompiledRuleset:
                 msg = f"the engine refused the rules of {self.name} ({error})"
                 raise EvaluationError(msg) from None
             self._generation = _generation
-            self._kept = None
         return self._handle
 
     def release(self) -> None:
         """Free the engine's copy of these rules; a later :meth:`run` registers them again."""
         with _lock:
             if self._handle is not None and self._generation == _generation:
-                if self._kept is not None:  # the engine frees a ruleset's sessions' tables only when asked
-                    _dre.delete_state(self._handle, self._kept)
                 _dre.delete_ruleset(self._handle)
             self._handle = None
-            self._kept = None
 
     def run(
         self,
@@ -415,8 +402,6 @@ class CompiledRuleset:
             self._handle = None
             msg = f"the engine refused the facts of this evaluation ({error})"
             raise EvaluationError(msg) from None
-        self._kept = None  # until its facts are retracted again
-        emptied = False
         try:
             # Run the agenda even when the batch was refused: deleting a
             # session with pending activations crashes the process.
@@ -424,14 +409,8 @@ class CompiledRuleset:
             if code != _ENGINE_OK:
                 msg = f"the engine refused the facts of this evaluation (code {code})"
                 raise EvaluationError(msg)
-            emptied = len(session.facts) <= KEPT_SESSION_FACTS and _retracted(
-                handle, sid, [start["id"], *session.facts]
-            )
-        finally:  # however this ends (an error, Ctrl-C), a session not emptied goes
-            if emptied:
-                self._kept = sid
-            else:
-                _dre.delete_state(handle, sid)
+        finally:
+            _dre.delete_state(handle, sid)
         return derived
 
     def _fire(
@@ -646,21 +625,6 @@ def _fact_id(message: str) -> str:
 
 def _for_engine(fact: Fact) -> Fact:
     return {key: value for key, value in fact.items() if key[0] != "_"}
-
-
-def _retracted(handle: int, sid: str, ids: list[str]) -> bool:
-    """Whether the facts *ids* of session *sid* are retracted, leaving it as empty as a new session.
-
-    The engine needs a fact's id alone to retract it. Only a rule that says
-    "none" could fire on a retraction (no compiled rule does); should one
-    fire, it is discarded. When this is false, the session must be deleted.
-    """
-    try:
-        code, state_offset = _dre.retract_facts(handle, _encode([{"id": fact_id, "sid": sid} for fact_id in ids]))
-    except _dre.error:
-        return False
-    _discard_pending(handle, state_offset)
-    return bool(code == _ENGINE_OK)
 
 
 def _discard_pending(handle: int, state_offset: int) -> None:
