@@ -28,17 +28,23 @@ SMALL_PARTNER: dict[str, Any] = {
 }
 
 
+def calls_of(monkeypatch: pytest.MonkeyPatch, owner: object, name: str) -> list[tuple[Any, ...]]:
+    """The arguments of every call of *owner*'s *name* from now on; the calls still do their work."""
+    calls: list[tuple[Any, ...]] = []
+    real = getattr(owner, name)
+
+    def recorded(*arguments: Any) -> Any:
+        calls.append(arguments)
+        return real(*arguments)
+
+    monkeypatch.setattr(owner, name, recorded)
+    return calls
+
+
 def test_a_metrics_points_reach_the_engine_without_fraction_arithmetic(monkeypatch: pytest.MonkeyPatch) -> None:
     """A metric's points become the engine's units once, in whole numbers, not multiplied as a Fraction again."""
     mwrules.evaluate(SMALL_PARTNER)  # the ruleset compiled
-    multiplied: list[tuple[object, object]] = []
-    multiply = Fraction.__mul__
-
-    def counted(a: Fraction, b: object) -> Any:
-        multiplied.append((a, b))
-        return multiply(a, b)
-
-    monkeypatch.setattr(Fraction, "__mul__", counted)
+    multiplied = calls_of(monkeypatch, Fraction, "__mul__")
     mwrules.evaluate(SMALL_PARTNER)
     assert multiplied == []
 
@@ -46,33 +52,19 @@ def test_a_metrics_points_reach_the_engine_without_fraction_arithmetic(monkeypat
 def test_what_a_path_needs_is_put_in_words_once_per_ruleset(monkeypatch: pytest.MonkeyPatch) -> None:
     """Saying why a partner falls short formats the partner's points, not the 70 and the 1 every partner needs."""
     mwrules.evaluate(SMALL_PARTNER)  # the ruleset compiled
-    formatted: list[Fraction] = []
-    format_points = rules_points.format_points
-
-    def recorded(points: Fraction) -> str:
-        formatted.append(points)
-        return format_points(points)
-
-    monkeypatch.setattr(rules_points, "format_points", recorded)
+    formatted = calls_of(monkeypatch, rules_points, "format_points")
     verdict = mwrules.evaluate(SMALL_PARTNER)
     assert len(verdict.paths["enterprise"].shortfalls) == 5
     assert "total on smb: 54.3 points, needs at least 70 (15.7 short)" in verdict.paths["smb"].shortfalls
-    assert Fraction(70) not in formatted
-    assert Fraction(1) not in formatted
+    assert (Fraction(70),) not in formatted
+    assert (Fraction(1),) not in formatted
 
 
 def test_the_places_a_trace_names_in_the_document_are_worked_out_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """A trace names where the document gives each metric; the second partner's trace reuses the first's names."""
     mwrules.evaluate(SMALL_PARTNER).trace.steps  # noqa: B018 - the first partner's trace, built
     verdict = mwrules.evaluate({**SMALL_PARTNER, "partner_id": "another"})
-    named: list[tuple[str, object]] = []
-    child = evaluate.child
-
-    def recorded(where: str, key: object) -> str:
-        named.append((where, key))
-        return child(where, key)
-
-    monkeypatch.setattr(evaluate, "child", recorded)
+    named = calls_of(monkeypatch, evaluate, "child")
     steps = verdict.trace.steps
     assert "$.metrics.smb.usage_growth.cpor" in steps[9].matched
     assert named == []
@@ -82,18 +74,10 @@ def test_a_partners_input_facts_are_made_without_looking_the_ruleset_up_again(mo
     """Which metrics a partner gives as numbers or in parts, and in what units, is read from the ruleset once."""
     mwrules.evaluate(SMALL_PARTNER)  # the ruleset compiled
     partner, choice = evaluate.prepare(Document(SMALL_PARTNER, None), None)
-    looked_up: list[str] = []
-    for name in ("metric", "options", "kind"):
-        original = getattr(Ruleset, name)
-
-        def recorded(self: Ruleset, *args: str, name: str = name, original: Any = original) -> Any:
-            looked_up.append(name)
-            return original(self, *args)
-
-        monkeypatch.setattr(Ruleset, name, recorded)
+    looked_up = {name: calls_of(monkeypatch, Ruleset, name) for name in ("metric", "options", "kind")}
     verdict = evaluate.evaluate_with(partner, choice)
     assert verdict.paths["smb"].metrics["usage_growth"].inputs == {"cpor": 105, "csp": 0}
-    assert looked_up == []
+    assert looked_up == {"metric": [], "options": [], "kind": []}
 
 
 def test_the_version_in_force_on_a_day_is_chosen_once_for_every_partner_of_that_day() -> None:
