@@ -228,6 +228,15 @@ def test_hidden_files_in_a_folder_are_left_out_and_named(tmp_path: Path, command
     assert notice + f"{tmp_path / '.git' / 'b.yaml'}\n" in result.stderr
 
 
+def test_the_hidden_files_left_out_are_named_with_their_control_characters_escaped():
+    """A hidden file named with an escape sequence is named, not played on the terminal; past three, an ellipsis."""
+    from mwrules._tools.diff import hidden_notice  # noqa: PLC0415 - the notice alone
+
+    names = [Path(".a\x1b[2J.yaml"), Path(".b.yaml"), Path(".c.yaml"), Path(".d.yaml")]
+
+    assert hidden_notice(names).endswith(": .a\\x1b[2J.yaml, .b.yaml, .c.yaml, …")
+
+
 @pytest.mark.parametrize("designations", [[], ["--designations"]])
 def test_lines_without_standard_input_or_a_json_lines_file_is_mw301(designations: list[str]):
     """`evaluate a.yaml --lines` read a.yaml as one document and dropped --lines without a word."""

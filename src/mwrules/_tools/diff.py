@@ -20,6 +20,7 @@ import attrs
 from .._evaluation.evaluate import evaluate_with
 from .._input.documents import Document
 from .._input.partner import load_partner, read_document
+from .._input.text import printable
 from .._rulesets.versions import RulesetChoice
 from ..errors import InputError, Problem
 from ..ruleset import Ruleset, WorkloadSpec
@@ -113,8 +114,8 @@ def partner_files(path: Path, suffixes: tuple[str, ...] = PARTNER_SUFFIXES) -> t
 
 
 def hidden_notice(hidden: Sequence[Path]) -> str:
-    """The line that says which hidden partner files a folder held and were not read."""
-    shown = ", ".join(map(str, hidden[:3])) + (", …" if len(hidden) > 3 else "")
+    """The line that says which hidden partner files a folder held and were not read (names escaped)."""
+    shown = ", ".join(printable(str(path)) for path in hidden[:3]) + (", …" if len(hidden) > 3 else "")
     return f"mwrules: {len(hidden):,} hidden file(s) left out (a name inside the folder starts with '.'): {shown}"
 
 
