@@ -262,10 +262,8 @@ def _run(items: Iterator[_Item], jobs: int, settings: _Settings) -> Iterator[Any
         )
         raise WorkerLost(message) from None
     finally:
-        # Also when the caller stops early: what is queued is dropped. A second Ctrl-C waits until the
-        # shutdown is done: stopping it half way left the workers waiting for work and this process for them.
-        with _interrupts_held():
-            pool.shutdown(cancel_futures=True)
+        # Also when the caller stops early: what is queued is dropped
+        pool.shutdown(cancel_futures=True)
 
 
 _worker_settings: _Settings | None = None
