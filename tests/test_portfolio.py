@@ -446,7 +446,9 @@ def test_a_killed_worker_stops_the_batch_with_a_plain_error():
     """A worker killed (as the out-of-memory killer does) once gave a BrokenProcessPool traceback and status 1."""
     with waiting_batch(stderr=subprocess.PIPE) as (process, workers):
         os.kill(min(workers), signal.SIGKILL)
-        _, error = process.communicate(timeout=60)
+        assert until(lambda: not alive(min(workers)))
+        # More work after the death: a batch that had already finished its inputs would rightly end with 0
+        _, error = process.communicate(WAITING_INPUT.encode(), timeout=60)
 
         assert 2 == process.returncode
         assert error.decode().startswith("mwrules: a worker process ended before it returned its results"), error
