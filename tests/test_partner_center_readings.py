@@ -19,16 +19,21 @@ def lines(path: Path, header: list[str], rows: list[str]) -> Path:
     return path
 
 
+def only_problem(**downloads: list[Path]) -> mwrules.Problem:
+    """The one problem reading *downloads* raises (it must raise one, and only one)."""
+    with pytest.raises(mwrules.InputError) as caught:
+        read(**downloads)
+    [problem] = caught.value.problems
+    return problem
+
+
 def test_a_stray_quote_in_a_trainings_file_is_refused_at_its_line(tmp_path: Path):
     """A quoted field that never closes would swallow the rows after it: refused (MW001) where it opens."""
     rows = ['"Teams Admin,Certification,Ana,a@x.example,,2026-01-05,111,4412345,']
     rows += [f"MS-700,Certification,P,p{n}@x.example,,2026-01-05,{n},4412345," for n in range(1, 40)]
     path = lines(tmp_path / "t.csv", TRAININGS, rows)
 
-    with pytest.raises(mwrules.InputError) as caught:
-        read(trainings=[path])
-
-    [problem] = caught.value.problems
+    problem = only_problem(trainings=[path])
     assert (problem.file, problem.line, problem.code) == (str(path), 2, codes.UNREADABLE)
     assert "quote" in problem.message
 
@@ -66,10 +71,7 @@ def test_a_row_with_more_values_than_the_header_has_columns_is_refused_at_its_li
     rows += ["MS-700,Certification,Bo,b@x.example,,2026-01-05,222,4412345,"]
     path = lines(tmp_path / "t.csv", TRAININGS, rows)
 
-    with pytest.raises(mwrules.InputError) as caught:
-        read(trainings=[path])
-
-    [problem] = caught.value.problems
+    problem = only_problem(trainings=[path])
     assert (problem.file, problem.line, problem.code) == (str(path), 2, codes.UNREADABLE)
     assert problem.message == "10 values, but the header has 9 columns: a value with an unquoted comma?"
 
@@ -79,10 +81,7 @@ def test_a_row_that_stops_before_the_last_column_read_is_refused_at_its_line(tmp
     without_date = usage_row("t2", "Teams", 310, 400)[:-1]
     path = write(tmp_path / "u.csv", USAGE, [usage_row("t1", "Teams", 310, 400), without_date])
 
-    with pytest.raises(mwrules.InputError) as caught:
-        read(usage=[path])
-
-    [problem] = caught.value.problems
+    problem = only_problem(usage=[path])
     assert (problem.file, problem.line, problem.code) == (str(path), 3, codes.UNREADABLE)
     assert problem.message == "9 values, but the header has 10 columns: a row cut short?"
 
@@ -94,10 +93,7 @@ def test_a_certification_row_cut_before_its_expiration_date_is_refused_not_read_
     cut = training("MS-700", mcpid="2")  # "...,2,4412345," and the line ends: ExpirationDate blank, a value short
     path = write(tmp_path / "t.csv", header, [whole, cut])
 
-    with pytest.raises(mwrules.InputError) as caught:
-        read(trainings=[path])
-
-    [problem] = caught.value.problems
+    problem = only_problem(trainings=[path])
     assert (problem.file, problem.line, problem.code) == (str(path), 3, codes.UNREADABLE)
     assert problem.message == "9 values, but the header has 10 columns: a row cut short?"
 
@@ -109,10 +105,7 @@ def test_utf16_or_utf32_without_a_byte_order_mark_is_refused_in_words_a_user_can
     path = tmp_path / "t.csv"
     path.write_bytes(text.encode(encoding))
 
-    with pytest.raises(mwrules.InputError) as caught:
-        read(trainings=[path])
-
-    [problem] = caught.value.problems
+    problem = only_problem(trainings=[path])
     assert (problem.line, problem.code, problem.suggestion) == (1, codes.UNREADABLE, "save it as UTF-8")
     assert problem.message == (
         "cannot read the file: line 1 has NUL characters: is the file UTF-16 or UTF-32 without a byte order mark?"
@@ -126,10 +119,7 @@ def test_a_download_with_classic_mac_line_ends_is_refused_naming_them(tmp_path: 
         ",".join(TRAININGS).encode() + b"\rMS-700,Certification,Ana,a@x.example,,2026-01-05,111,4412345,\r"
     )
 
-    with pytest.raises(mwrules.InputError) as caught:
-        read(trainings=[path])
-
-    [problem] = caught.value.problems
+    problem = only_problem(trainings=[path])
     assert (problem.line, problem.code) == (1, codes.UNREADABLE)
     assert "carriage return alone" in problem.message
     assert problem.suggestion == "save it with Windows or Unix line ends"
@@ -143,10 +133,7 @@ def test_a_quote_the_header_opens_and_never_closes_is_refused_as_a_stray_quote(t
         ["MS-700,Certification,Ana,a@x.example,,2026-01-05,111,4412345,"],
     )
 
-    with pytest.raises(mwrules.InputError) as caught:
-        read(trainings=[path])
-
-    [problem] = caught.value.problems
+    problem = only_problem(trainings=[path])
     assert (problem.line, problem.code, problem.suggestion) == (1, codes.UNREADABLE, "close or remove the quote")
     assert problem.message == "cannot read the file: line 1 opens a quote it never closes: a stray quote?"
 
@@ -160,10 +147,7 @@ def test_a_carriage_return_alone_after_the_header_is_named_at_its_line(tmp_path:
         + b"MS-102,Certification,Ben,b@x.example,,2026-01-05,112,4412345,\r\n"
     )
 
-    with pytest.raises(mwrules.InputError) as caught:
-        read(trainings=[path])
-
-    [problem] = caught.value.problems
+    problem = only_problem(trainings=[path])
     assert (problem.line, problem.code) == (2, codes.UNREADABLE)
     assert problem.message == (
         "cannot read the file: line 2 has a carriage return alone in it (classic Mac line ends?)"
@@ -185,10 +169,7 @@ def test_a_header_naming_a_column_twice_is_refused_at_line_1(tmp_path: Path):
     header = [*TRAININGS, "mcpid"]
     path = lines(tmp_path / "t.csv", header, ["MS-700,Certification,Ana,a@x.example,,2026-01-05,111,4412345,,222"])
 
-    with pytest.raises(mwrules.InputError) as caught:
-        read(trainings=[path])
-
-    [problem] = caught.value.problems
+    problem = only_problem(trainings=[path])
     assert (problem.line, problem.code) == (1, codes.DUPLICATE_KEY)
     assert problem.message == "the header names one column twice: 'MCPID' (column 7) and 'mcpid' (column 10)"
 
@@ -363,10 +344,7 @@ def test_a_usage_month_of_year_0_is_refused_quoting_the_value(tmp_path: Path, as
     row = usage_row("t1", "Teams", 300, 400, kind="CPOR", date="0000-10", associated=associated)
     path = write(tmp_path / "u.csv", USAGE, [row, usage_row("t1", "Teams", 50, 200, date="01/10/2025")])
 
-    with pytest.raises(mwrules.InputError) as caught:
-        read(usage=[path])
-
-    [problem] = caught.value.problems
+    problem = only_problem(usage=[path])
     assert (problem.line, problem.code) == (2, codes.INVALID_VALUE)
     assert "'0000-10'" in problem.message
     assert "out of range" not in problem.message
@@ -376,10 +354,7 @@ def test_a_date_with_both_fields_above_12_is_not_a_date(tmp_path: Path):
     """13/13/2025 is said to be no date, not a file with both date orders."""
     path = write(tmp_path / "t.csv", TRAININGS, [training("MS-700", mcpid="7", done="13/13/2025")])
 
-    with pytest.raises(mwrules.InputError) as caught:
-        read(trainings=[path])
-
-    [problem] = caught.value.problems
+    problem = only_problem(trainings=[path])
     assert (problem.line, problem.code) == (2, codes.INVALID_VALUE)
     assert "'13/13/2025' is not a date" in problem.message
 
