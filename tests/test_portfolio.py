@@ -377,13 +377,13 @@ def until(condition: Callable[[], Any], seconds: float = 60) -> Any:
 
 
 @contextlib.contextmanager
-def waiting_batch(**kwargs: Any) -> Iterator[tuple[subprocess.Popen[bytes], set[int]]]:
-    """A running `mwrules evaluate --jobs 2` waiting for more input, and its two workers; killed afterwards."""
+def waiting_batch(lines: str = WAITING_INPUT, **kwargs: Any) -> Iterator[tuple[subprocess.Popen[bytes], set[int]]]:
+    """A running `mwrules evaluate --jobs 2` given *lines*, waiting for more, and its two workers; killed afterwards."""
     process = subprocess.Popen(WAITING_BATCH, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, **kwargs)
     assert process.stdin is not None
     workers: set[int] = set()
     try:
-        process.stdin.write(WAITING_INPUT.encode())
+        process.stdin.write(lines.encode())
         process.stdin.flush()
         workers = until(lambda: found if len(found := children_of(process.pid)) == 2 else set())
         assert 2 == len(workers)
@@ -462,6 +462,31 @@ def test_ctrl_c_stops_a_batch_with_status_130_and_no_traceback():
     with waiting_batch(stderr=subprocess.PIPE, start_new_session=True, preexec_fn=terminal) as (process, workers):
         os.killpg(process.pid, signal.SIGINT)
         _, error = process.communicate(timeout=60)
+
+        assert 130 == process.returncode
+        assert "mwrules: interrupted\n" == error.decode()
+        assert until(lambda: not any(alive(worker) for worker in workers), seconds=30)
+
+
+#: Partners that keep each worker busy for seconds a chunk: shutting the batch down waits for them
+BUSY_PARTNER = {
+    "partner_id": "x",
+    "as_of": "2026-09-30",
+    "people": [{"id": f"p{n}", "certifications": ["MS-700"]} for n in range(300)],
+}
+BUSY_INPUT = (json.dumps(BUSY_PARTNER) + "\n") * (3 * _batch.CHUNK_SIZE)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds the workers in /proc")
+def test_a_second_ctrl_c_while_the_batch_shuts_down_still_ends_it_with_status_130():
+    """Ctrl-C twice in quick succession once stopped the shutdown half way: the batch then waited forever."""
+    terminal = functools.partial(signal.signal, signal.SIGINT, signal.SIG_DFL)
+    with waiting_batch(BUSY_INPUT, stderr=subprocess.PIPE, start_new_session=True, preexec_fn=terminal) as batch:
+        process, workers = batch
+        os.killpg(process.pid, signal.SIGINT)
+        time.sleep(0.2)  # the batch is stopping (it once waited for the workers to finish their chunks)
+        os.killpg(process.pid, signal.SIGINT)
+        _, error = process.communicate(timeout=30)
 
         assert 130 == process.returncode
         assert "mwrules: interrupted\n" == error.decode()

@@ -6,10 +6,10 @@ through in the memory of a few chunks. A document with problems is a result
 with those problems: one bad document never stops the batch. The engine holds
 the GIL while it runs, so the work is spread over processes, not threads.
 
-A batch never starts more workers than it has chunks, and its workers never
-outlive the process that started them, however it ends (see
-:func:`_die_with_parent`). Ctrl-C stops the batch in the process that started
-it; the workers ignore it and are shut down with the pool.
+The worker processes are :mod:`.workers`'s: never more than there are chunks,
+and never outliving the process that started them, however it ends. Ctrl-C
+stops the batch in the process that started it; the workers ignore it and
+are stopped with the batch.
 """
 
 from __future__ import annotations
@@ -18,11 +18,8 @@ import contextlib
 import datetime
 import itertools
 import os
-import signal
-import threading
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
@@ -31,15 +28,12 @@ from .._evaluation.evaluate import checked, evaluate_with, prepare
 from .._input import documents as _documents
 from .._input.partner import choose_ruleset, on_date, read_document
 from .._rulesets.versions import shipped_family, shipped_ids
-from ..errors import InputError, MwrulesError, Problem, RulesetError
+from ..errors import InputError, Problem, RulesetError
 from ..limits import DEFAULT_LIMITS, Limits
 from ..model import Partner
 from ..ruleset import Ruleset
 from ..verdict import Designations, Verdict
-
-
-if TYPE_CHECKING:
-    from concurrent.futures import Future
+from .workers import in_workers
 
 
 #: Inputs sent to a worker at a time: enough to make the cost of sending them
@@ -216,127 +210,17 @@ def _source(document: object) -> str | None:
     return os.fspath(document) if isinstance(document, str | os.PathLike) else None
 
 
-class WorkerLost(MwrulesError, RuntimeError):
-    """A worker process ended before it returned its results (killed, or out of memory): the batch cannot go on."""
-
-
 def _run(items: Iterator[_Item], jobs: int, settings: _Settings) -> Iterator[Any]:
     if jobs == 1:
         yield from (settings.outcome(item) for item in items)
         return
-    from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415 - 30 ms of start-up, for batches only
-    from concurrent.futures.process import BrokenProcessPool  # noqa: PLC0415 - as ProcessPoolExecutor
-
     chunks = iter(lambda: list(itertools.islice(items, CHUNK_SIZE)), [])
-    # A worker per chunk at most: two inputs never start 512 processes
-    first = list(itertools.islice(chunks, jobs))
-    if not first:
-        return
-    workers = len(first)
-    pool = ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(settings,))
-
-    def results(future: Future[list[Any]], chunk: list[_Item]) -> list[Any]:
-        try:
-            return future.result()
-        except BrokenProcessPool:
-            raise
-        except Exception:
-            # The chunk could not make the trip to a worker (a mapping holding a
-            # lambda cannot be pickled): evaluated here, each input gets what
-            # --jobs 1 gives it (its problems); an error of mwrules raises again
-            return [settings.outcome(item) for item in chunk]
-
-    try:
-        pending: deque[tuple[Future[list[Any]], list[_Item]]] = deque()
-        for chunk in itertools.chain(first, chunks):
-            with _interrupts_held():  # a worker starts at a submit: see there
-                pending.append((pool.submit(_evaluate_chunk, chunk), chunk))
-            if len(pending) >= workers * CHUNKS_AHEAD:
-                yield from results(*pending.popleft())
-        while pending:
-            yield from results(*pending.popleft())
-    except BrokenProcessPool:
-        message = (
-            "a worker process ended before it returned its results (was it killed, or out of memory?): the inputs "
-            "after the last result were not evaluated"
-        )
-        raise WorkerLost(message) from None
-    finally:
-        # Also when the caller stops early: what is queued is dropped
-        pool.shutdown(cancel_futures=True)
+    for results in in_workers(_evaluate_chunk, settings, chunks, workers=jobs, ahead=CHUNKS_AHEAD):
+        yield from results
 
 
-_worker_settings: _Settings | None = None
-
-#: What a worker is born holding back (see _interrupts_held)
-_HELD = frozenset({signal.SIGINT})
-
-
-@contextlib.contextmanager
-def _interrupts_held() -> Iterator[None]:
-    """Hold Ctrl-C back in this thread for the block: a worker process started in it is born holding it back.
-
-    Ctrl-C on a terminal reaches every process of the group. A worker that
-    got it between its start and :func:`_start_worker` ignoring it died of
-    KeyboardInterrupt (about once in fifty Ctrl-Cs, under load): the batch
-    then said a worker was lost, or hung. Born with SIGINT blocked, a worker
-    keeps it pending until it ignores it, which discards it. This process
-    receives a Ctrl-C of the block once the block ends.
-    """
-    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - Windows has no signal masks
-        yield
-        return
-    before = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, before)
-
-
-def _start_worker(settings: _Settings) -> None:
-    global _worker_settings  # noqa: PLW0603 - one batch's settings per worker process
-    _worker_settings = settings
-    # Ctrl-C on a terminal reaches every process of the group: the parent
-    # stops the batch and shuts the pool down; a worker prints no traceback
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if hasattr(signal, "pthread_sigmask"):  # born holding it back (see _interrupts_held): ignored from now on
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)
-    _die_with_parent()
-
-
-def _die_with_parent() -> None:
-    """End this worker as soon as the process that started it is gone, however it died (SIGKILL too).
-
-    multiprocessing gives each child a "sentinel": the read end of a pipe
-    whose write end the parent holds. When the parent dies, the system closes
-    its end and the pipe reads end-of-file; a daemon thread waits for that and
-    ends the worker (which has nothing to save). Without it, a killed parent
-    leaves its workers blocked forever on a queue that their siblings keep
-    open. This works with every start method and on every system, unlike
-    Linux's ``prctl(PR_SET_PDEATHSIG)`` (which also fires when the *thread*
-    that started the worker ends), and it sees a parent that died before
-    this worker started. With the ``fork`` start method a worker also holds
-    the write ends of the workers started before it, so those end one after
-    the other, the last started first, within moments.
-    """
-    import multiprocessing  # noqa: PLC0415 - in workers only
-    from multiprocessing.connection import wait  # noqa: PLC0415
-
-    parent = multiprocessing.parent_process()
-    if parent is None:  # pragma: no cover - a worker always has a parent
-        return
-    sentinel = parent.sentinel
-
-    def watch() -> None:
-        wait([sentinel])
-        os._exit(1)
-
-    threading.Thread(target=watch, name="mwrules-parent-watch", daemon=True).start()
-
-
-def _evaluate_chunk(chunk: list[_Item]) -> list[Any]:
-    assert _worker_settings is not None  # noqa: S101 - set when the worker started
-    return [_worker_settings.outcome(item) for item in chunk]
+def _evaluate_chunk(settings: _Settings, chunk: list[_Item]) -> list[Any]:
+    return [settings.outcome(item) for item in chunk]
 
 
 def _parsed(document: Any, source: str | None, is_line: bool, limits: Limits) -> _documents.Document:

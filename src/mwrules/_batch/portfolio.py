@@ -27,7 +27,8 @@ from .._tools.diff import PARTNER_SUFFIXES, hidden_notice, partner_files
 from ..limits import Limits
 from ..ruleset import Ruleset
 from ..verdict import Designations, format_points
-from .pool import Input, Result, WorkerLost, evaluate_inputs, json_lines
+from .pool import Input, Result, evaluate_inputs, json_lines
+from .workers import WorkerLost
 
 
 #: Suffixes of JSON Lines files: one partner document per line.

@@ -1,0 +1,123 @@
+"""The worker processes of a batch (`_batch.workers`): order, errors, lost workers, and no process left behind."""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+import os
+import signal
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from mwrules._batch.workers import WorkerLost, in_workers
+
+
+def square(offset: int, chunk: list[Any]) -> list[Any]:
+    """The work of these tests: items are numbers (squared, plus *offset*) or orders to the worker."""
+    results = []
+    for item in chunk:
+        if item == "die":
+            os.kill(os.getpid(), signal.SIGKILL)
+        if item == "fail":
+            raise ValueError(item)
+        if isinstance(item, float):  # a pause, in seconds: counts as 0
+            time.sleep(item)
+        number = 0 if isinstance(item, float) else item
+        results.append(number * number + offset)
+    return results
+
+
+def run(chunks: Iterator[list[Any]] | list[list[Any]], workers: int = 2, ahead: int = 2) -> list[list[Any]]:
+    return list(in_workers(square, 1, iter(chunks), workers=workers, ahead=ahead))
+
+
+def no_worker_left() -> bool:
+    deadline = time.monotonic() + 30
+    while multiprocessing.active_children() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return not multiprocessing.active_children()
+
+
+def test_results_come_back_in_input_order_however_long_each_chunk_takes():
+    # The first chunk is the slowest: the others finish first, and wait for it
+    chunks = [[0.3], [2, 3], [0.1, 4], [5], [6, 0.05], [7]]
+
+    assert [[1], [5, 10], [1, 17], [26], [37, 1], [50]] == run(chunks)
+    assert no_worker_left()
+
+
+def test_never_more_workers_than_chunks():
+    results = in_workers(square, 1, iter([[2]]), workers=8, ahead=2)
+
+    assert [5] == next(results)
+    assert 1 == len(multiprocessing.active_children())
+    assert [] == list(results)
+    assert [] == run([], workers=8)
+    assert no_worker_left()
+
+
+def test_the_input_is_read_no_further_ahead_than_the_window():
+    read = 0
+
+    def chunks() -> Iterator[list[Any]]:
+        nonlocal read
+        for number in itertools.count():
+            read += 1
+            yield [number]
+
+    results = in_workers(square, 0, chunks(), workers=2, ahead=3)
+    assert [0] == next(results)
+    results.close()  # type: ignore[attr-defined]
+
+    assert read <= 2 * 3 + 1
+    assert no_worker_left()
+
+
+def test_a_chunk_that_cannot_be_sent_is_evaluated_here():
+    class Unpicklable(int):
+        def __reduce__(self) -> Any:
+            raise TypeError(self)
+
+    assert [[5], [10]] == run([[2], [Unpicklable(3)]])
+
+
+def test_an_error_in_a_worker_raises_here_with_its_own_type():
+    with pytest.raises(ValueError, match="fail"):
+        run([[2], ["fail"], [3]])
+    assert no_worker_left()
+
+
+def test_a_worker_killed_at_its_chunk_stops_the_batch():
+    with pytest.raises(WorkerLost, match="a worker process ended before it returned its results"):
+        run([[2], ["die"], [3], [4]])
+    assert no_worker_left()
+
+
+def test_a_worker_killed_while_idle_stops_the_batch_once_more_work_comes():
+    def chunks() -> Iterator[list[Any]]:
+        yield [2]
+        yield [3]
+        # Asked for more: a worker is idle, waiting for this chunk. Killed with its sibling.
+        for worker in multiprocessing.active_children():
+            os.kill(worker.pid or 0, signal.SIGKILL)
+            worker.join()
+        yield [4]
+
+    with pytest.raises(WorkerLost):
+        run(chunks())
+    assert no_worker_left()
+
+
+def test_a_batch_stopped_early_kills_its_busy_workers():
+    results = in_workers(square, 0, iter([[1], [30.0], [30.0], [2]]), workers=3, ahead=2)
+    assert [1] == next(results)
+    workers = multiprocessing.active_children()
+    results.close()  # type: ignore[attr-defined]
+
+    assert 3 == len(workers)
+    assert no_worker_left()
+    # Killed, not asked to stop (the two busy ones would have finished their 30-second chunks first)
+    assert [-signal.SIGKILL] * 3 == [worker.exitcode for worker in workers]
