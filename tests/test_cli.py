@@ -353,14 +353,17 @@ def test_an_import_option_without_a_download_is_mw301(
     assert not (tmp_path / "r.json").exists()
 
 
-@pytest.mark.parametrize("option", [["--format", "jsonl"], ["--lines"]])
-def test_a_portfolio_option_with_downloads_is_mw301(option: list[str], capsys: pytest.CaptureFixture[str]):
+@pytest.mark.parametrize(
+    ("named", "option"),
+    [("--format jsonl", ["--format", "jsonl"]), ("--lines", ["--lines"]), ("--jobs", ["--jobs", "2"])],
+)
+def test_a_portfolio_option_with_downloads_is_mw301(named: str, option: list[str], capsys: pytest.CaptureFixture[str]):
     """`evaluate --trainings t.csv --format jsonl` once printed the text summary, exit 0: the option went unsaid."""
     trainings = str(EXAMPLES / "partner-center" / "trainings.csv")
 
     assert 2 == main(["evaluate", "--trainings", trainings, "--partner-id", "contoso", *option])
     captured = capsys.readouterr()
-    assert f"mwrules: MW301 {' '.join(option)} is for a portfolio of partner documents" in captured.err
+    assert f"mwrules: MW301 {named} is for a portfolio of partner documents" in captured.err
     assert captured.out == ""
 
 

@@ -85,7 +85,7 @@ def _evaluate_mistake(args: argparse.Namespace) -> str | None:
         if args.designations is None and (args.partner or not args.partner_id):
             return "evaluate --trainings/--usage takes --partner-id ID and no FILE"
         # The downloads make one partner: what only a portfolio reads would be dropped without a word
-        portfolio = {"--format jsonl": args.format == "jsonl", "--lines": args.lines}
+        portfolio = {"--format jsonl": args.format == "jsonl", "--lines": args.lines, "--jobs": args.jobs is not None}
         dropped = next((option for option, value in portfolio.items() if value), None)
         if dropped is not None:
             return f"{dropped} is for a portfolio of partner documents; the downloads make one partner"
