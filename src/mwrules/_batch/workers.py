@@ -124,7 +124,7 @@ def _answers(busy: dict[_Worker, Any], started: list[_Worker]) -> Iterator[tuple
 
     by_connection = {worker.connection: worker for worker in busy}
     ready = wait([*by_connection, *(worker.process.sentinel for worker in started)])
-    answered = [by_connection[ready] for ready in ready if ready in by_connection]
+    answered = [by_connection[one] for one in ready if one in by_connection]
     for worker in answered:
         yield worker, worker.receive()
     if len(answered) < len(ready):  # a sentinel: a worker ended, and no worker ends on its own
