@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 import subprocess
@@ -236,7 +237,14 @@ def test_a_full_standard_output_is_a_plain_error(arguments: list[str]):
 
 @pytest.mark.skipif(sys.platform == "win32", reason="a POSIX shell")
 @pytest.mark.parametrize(
-    "arguments", [["evaluate", "-"], ["evaluate", "-", "--lines"], ["timeline", "-"]], ids=["one", "lines", "timeline"]
+    "arguments",
+    [
+        ["evaluate", "-"],
+        ["evaluate", "-", "--lines"],
+        ["timeline", "-"],
+        ["import", "--trainings", "-", "--partner-id", "x"],
+    ],
+    ids=["one", "lines", "timeline", "import"],
 )
 def test_a_closed_standard_input_is_a_plain_error(arguments: list[str]):
     """`mwrules evaluate - <&-` once died with AttributeError: 'NoneType' object has no attribute 'buffer'."""
@@ -417,3 +425,27 @@ def test_import_as_of_says_what_its_absence_means(capsys: pytest.CaptureFixture[
     help_text = " ".join(capsys.readouterr().out.split())
     assert "the document is evaluated as of the day it is evaluated" in help_text
     assert "counts people per designation under the version in force today" in help_text
+
+
+@pytest.mark.parametrize("command", [["import"], ["evaluate", "--format", "json"]])
+def test_a_download_named_dash_is_read_from_standard_input(
+    command: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):
+    """`--trainings -` once looked for a file named "-" (MW001): standard input gives what the file gives."""
+    trainings = EXAMPLES / "partner-center" / "trainings.csv"
+    options = ["--partner-id", "contoso", "--as-of", "2026-11-28"]
+    assert 0 == main([*command, "--trainings", str(trainings), *options])
+    from_the_file = capsys.readouterr()
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(trainings.read_bytes())))
+    assert 0 == main([*command, "--trainings", "-", *options])
+    from_standard_input = capsys.readouterr()
+
+    assert from_the_file.out == from_standard_input.out
+    assert from_the_file.err.replace(str(trainings), "-") == from_standard_input.err
+
+
+def test_standard_input_named_for_two_downloads_is_mw301(capsys: pytest.CaptureFixture[str]):
+    """`--trainings - --usage -` would read standard input twice, the second time empty."""
+    assert 2 == main(["import", "--trainings", "-", "--usage", "-", "--partner-id", "contoso"])
+    assert "mwrules: MW301 standard input (-) can be read once" in capsys.readouterr().err

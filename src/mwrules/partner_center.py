@@ -85,7 +85,8 @@ def read(
     """A partner from Partner Center downloads, and the report of the import.
 
     *trainings* are "Trainings, exams and certifications" files; *usage* are
-    customer usage files (each a list of paths, or one path). *as_of* is a
+    customer usage files (each a list of paths, or one path; ``-`` is
+    standard input, which can be read once). *as_of* is a
     date or a ``YYYY-MM-DD`` string, as in a partner document (a datetime is
     refused: which day it means depends on its time zone). A certification is
     kept when *ruleset* or any version of any shipped ruleset lists it, so the

@@ -89,7 +89,7 @@ def _evaluate_mistake(args: argparse.Namespace) -> str | None:
         dropped = next((option for option, value in portfolio.items() if value), None)
         if dropped is not None:
             return f"{dropped} is for a portfolio of partner documents; the downloads make one partner"
-        return _overwritten_download(args, {"--report": args.report})
+        return _downloads_mistake(args, {"--report": args.report})
     # The options of an import, without a download, would be dropped without a word
     given = {"--partner-id": args.partner_id, "--date-order": args.date_order}
     given |= {"--keep-names": args.keep_names, "--report": args.report}
@@ -181,9 +181,9 @@ def _import_command(args: argparse.Namespace) -> int:
         return _usage_error("import needs --trainings FILE or --usage FILE")
     if args.report and args.output not in (None, "-") and _same_file(args.report, args.output):
         return _usage_error("-o and --report name one file: give each its own")
-    overwritten = _overwritten_download(args, {"-o": args.output, "--report": args.report})
-    if overwritten is not None:
-        return _usage_error(overwritten)
+    mistake = _downloads_mistake(args, {"-o": args.output, "--report": args.report})
+    if mistake is not None:
+        return _usage_error(mistake)
     from .. import partner_center
     from .._output.yaml_text import yaml_lines
 
@@ -200,6 +200,13 @@ def _import_command(args: argparse.Namespace) -> int:
     else:
         sys.stdout.writelines(text)
     return EXIT_OK
+
+
+def _downloads_mistake(args: argparse.Namespace, written: dict[str, str | None]) -> str | None:
+    """What is wrong with the downloads named: standard input (-) twice, or a download that would be written over."""
+    if [*args.trainings, *args.usage].count("-") > 1:
+        return "standard input (-) can be read once: give it to one --trainings or --usage, and files to the others"
+    return _overwritten_download(args, written)
 
 
 def _overwritten_download(args: argparse.Namespace, written: dict[str, str | None]) -> str | None:

@@ -184,20 +184,33 @@ def _ended(lines: Iterator[str]) -> Iterator[str]:
         yield line if line.endswith(("\n", "\r")) else line + "\n"
 
 
+#: The download named ``-``: standard input (read once, and left open)
+STANDARD_INPUT = Path("-")
+
+
 @contextlib.contextmanager
 def opened(path: Path) -> Iterator[Download]:
-    """*path* opened once, its header read.
+    """*path* opened once, its header read; ``-`` is standard input.
 
     Raises:
         OSError, NotText, LineTooLong, csv.Error: the file or its header cannot be read.
     """
+    if path == STANDARD_INPUT:
+        if sys.stdin is None:  # closed (``<&-``)
+            closed = "standard input is closed"
+            raise OSError(closed)
+        yield Download(sys.stdin.buffer, path)
+        return
     with path.open("rb", buffering=0) as raw:
         yield Download(raw, path)
 
 
 def _regular_size(raw: BinaryIO) -> int:
-    """The size of a regular file; 0 for a pipe, whose size is not known."""
-    status = os.fstat(raw.fileno())
+    """The size of a regular file; 0 for a pipe, whose size is not known (or a stream that is no file)."""
+    try:
+        status = os.fstat(raw.fileno())
+    except io.UnsupportedOperation:  # a standard input replaced in Python (io.BytesIO)
+        return 0
     return status.st_size if stat.S_ISREG(status.st_mode) else 0
 
 
