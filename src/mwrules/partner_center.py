@@ -47,17 +47,8 @@ from ._input.attributions import customer_of
 from ._input.convert import parse_date as parse_iso_date
 from ._input.convert import shown
 from ._input.customers import association_types, month_text, workload_names
-from ._input.downloads import (
-    Certified,
-    DateOrder,
-    DownloadReader,
-    Tenant,
-    parse_count,
-    parse_date,
-    parse_month,
-    people_of,
-    unique_rows,
-)
+from ._input.download_values import DateOrder, parse_count, parse_date, parse_month
+from ._input.downloads import Certified, DownloadReader, Tenant, people_of, unique_rows
 from ._input.import_report import ImportReport, SkippedRow, ToAdd
 from ._input.partner import choose_ruleset, load_partner
 from ._input.text import identity

@@ -1,4 +1,4 @@
-"""Partner Center downloads as rows: each file read once, one bounded line at a time, and the dates in them.
+"""Partner Center downloads as rows: each file read once, one bounded line at a time.
 
 A download may be a pipe (``<(unzip -p export.zip)``) or a named pipe, so it
 is opened once: its encoding, its header and its rows all come from that one
@@ -7,7 +7,8 @@ near it, and a file that is one endless line (``/dev/zero``) must not fill
 the memory before anything is said.
 
 :class:`DownloadReader` is what an import (:mod:`mwrules.partner_center`)
-builds on: the files in order, each row with the date order of its file,
+builds on: the files in order, each row with the date order of its file
+(the values themselves are read by :mod:`.download_values`),
 and every problem with its file and line; :func:`people_of` says whose the
 certification rows of the trainings are, whatever their order.
 """
@@ -18,23 +19,21 @@ import codecs
 import contextlib
 import csv
 import datetime
-import functools
 import io
 import operator
 import os
-import re
 import stat
 import sys
 from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, BinaryIO, Literal, NamedTuple
+from typing import Any, BinaryIO, NamedTuple
 
 from .. import codes
 from ..errors import Problem, did_you_mean
 from ..model import Certification
+from .download_values import DateOrder, DateOrderSeen
 
 
-DateOrder = Literal["day-first", "month-first"]
 DATE_ORDERS: tuple[str, ...] = ("day-first", "month-first")
 #: The longest line of a download, in bytes (in characters for UTF-16 text): a real row is a few hundred.
 MAX_LINE_BYTES = 2**20
@@ -221,117 +220,6 @@ def _progress(rows: Iterator[list[str]], path: Path, size: int) -> Iterator[list
     from tqdm import tqdm  # noqa: PLC0415 - only a terminal shows it
 
     return iter(tqdm(rows, unit=" rows", desc=path.name, file=sys.stderr, leave=False))
-
-
-# Dates --------------------------------------------------------------------------------
-# Digits are ASCII digits: a year in full-width digits (U+FF10 to U+FF19) is not one a
-# download writes, and a partner document refuses it too.
-
-_DMY = re.compile(r"\s*([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{4})(?:[ T].*)?", re.ASCII | re.DOTALL)
-_YMD = re.compile(r"\s*([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[ T].*)?", re.ASCII | re.DOTALL)
-_YM = re.compile(r"\s*([0-9]{4})-([0-9]{1,2})\s*", re.ASCII)
-_MONTH_NAMES = {name: number for number, name in enumerate(
-    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}  # fmt: skip
-_MON_YY = re.compile(r"\s*([A-Za-z]{3})[- ]([0-9]{2}|[0-9]{4})\s*", re.ASCII)
-_COUNT_DIGITS = 4_000  # below the digits int() converts; beyond any count, which the document checks bound
-
-
-class DateOrderSeen:
-    """What the dates of one file show so far: day first (a first field above 12), month first, or both."""
-
-    def __init__(self) -> None:
-        self.day_first = self.month_first = False
-
-    def see(self, texts: Iterable[str]) -> bool:
-        """Take in the dates *texts*; whether one of them could be read either way (both fields at most 12)."""
-        undecided = False
-        for text in texts:
-            shown = _shows(text)
-            if shown is None:  # most: a date written year first, a month, or no date
-                continue
-            self.day_first |= shown == "day-first"
-            self.month_first |= shown == "month-first"
-            undecided |= shown == "either"
-        return undecided
-
-    @property
-    def both(self) -> bool:
-        return self.day_first and self.month_first
-
-    @property
-    def order(self) -> DateOrder | None:
-        """The order shown (None: none yet, or both)."""
-        if self.day_first == self.month_first:
-            return None
-        return "day-first" if self.day_first else "month-first"
-
-
-# A download repeats the same few dates and months in every row: each is read once (the last few thousand)
-_CACHED = 4096
-
-
-@functools.lru_cache(maxsize=_CACHED)
-def _shows(text: str) -> str | None:
-    """The order a day-month date shows: "day-first" or "month-first" (a field above 12 that can be a day),
-    "either" (both fields 1 to 12), "neither" (13/13/2025: no date in any order); None for another text."""
-    match = _DMY.fullmatch(text)
-    if match is None:
-        return None
-    first, second = int(match[1]), int(match[2])
-    if 1 <= first <= 12 and 1 <= second <= 12:
-        return "either"
-    if 12 < first <= 31 and 1 <= second <= 12:
-        return "day-first"
-    if 1 <= first <= 12 and 12 < second <= 31:
-        return "month-first"
-    return "neither"  # refused as no date when the row is read: it is no sign of an order
-
-
-@functools.lru_cache(maxsize=_CACHED)
-def parse_date(text: str, order: DateOrder | None) -> datetime.date | None:
-    """The day *text* writes, or None; a time of day is ignored. Raises ValueError for text that is not a date."""
-    if not text.strip():
-        return None
-    match = _YMD.fullmatch(text)
-    if match:
-        year, month, day = int(match[1]), int(match[2]), int(match[3])
-    else:
-        match = _DMY.fullmatch(text)
-        if match is None or order is None:
-            raise ValueError(text)
-        a, b, year = int(match[1]), int(match[2]), int(match[3])
-        day, month = (a, b) if order == "day-first" else (b, a)
-    try:
-        return datetime.date(year, month, day)
-    except ValueError:  # 31/02/2025: said with the text, not as "day is out of range for month"
-        raise ValueError(text) from None
-
-
-@functools.lru_cache(maxsize=_CACHED)
-def parse_month(text: str, order: DateOrder | None) -> str:
-    """The month *text* writes (a date, ``YYYY-MM`` or ``Oct-25``), as ``YYYY-MM``. Raises ValueError."""
-    match = _YM.fullmatch(text)
-    if match and 1 <= int(match[2]) <= 12 and int(match[1]) >= 1:  # year 0 is no year, as in a date
-        return f"{int(match[1]):04d}-{int(match[2]):02d}"
-    match = _MON_YY.fullmatch(text)
-    if match and match[1].lower() in _MONTH_NAMES:
-        year = int(match[2]) + (2000 if len(match[2]) == 2 else 0)
-        if year >= 1:
-            return f"{year:04d}-{_MONTH_NAMES[match[1].lower()]:02d}"
-    day = parse_date(text, order)
-    if day is None:
-        raise ValueError(text)
-    return f"{day.year:04d}-{day.month:02d}"
-
-
-def parse_count(text: str) -> int:
-    """A count of seats or users written in ASCII digits (blank: 0). Raises ValueError."""
-    if not text:
-        return 0
-    # int() would take "١٢" and "1_000"; in ASCII, only 0 to 9 are digits
-    if len(text) > _COUNT_DIGITS or not (text.isascii() and text.isdigit()):
-        raise ValueError(text)
-    return int(text)
 
 
 # Reading downloads, for an import -------------------------------------------------------
