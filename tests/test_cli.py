@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -414,3 +416,37 @@ def test_import_as_of_says_what_its_absence_means(capsys: pytest.CaptureFixture[
     help_text = " ".join(capsys.readouterr().out.split())
     assert "the document is evaluated as of the day it is evaluated" in help_text
     assert "counts people per designation under the version in force today" in help_text
+
+
+#: A command that is interrupted (Ctrl-C) and interrupted again while it stops, as an impatient user does
+_CTRL_C_TWICE = """
+import os, signal, sys
+from mwrules import cli
+from mwrules._cli import commands
+
+class Stopping:
+    def __del__(self):  # runs as the first Ctrl-C ends the command: the second one comes now
+        os.kill(os.getpid(), signal.SIGINT)
+        sum(range(1000))
+
+def interrupted(args):
+    stopping = Stopping()
+    os.kill(os.getpid(), signal.SIGINT)
+    sum(range(1000))
+
+commands._COMMANDS["lint"] = interrupted
+sys.exit(cli.main(["lint", "x.yaml"]))
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="signals")
+def test_a_second_ctrl_c_while_a_command_stops_prints_nothing_more():
+    """Ctrl-C twice in a few milliseconds once printed "Exception ignored ... KeyboardInterrupt" or died of SIGINT."""
+    # As at a terminal: a shell that started these tests in the background passes SIGINT on ignored
+    terminal = functools.partial(signal.signal, signal.SIGINT, signal.SIG_DFL)
+
+    command = [sys.executable, "-c", _CTRL_C_TWICE]
+    result = subprocess.run(command, capture_output=True, text=True, check=False, timeout=300, preexec_fn=terminal)
+
+    assert "mwrules: interrupted\n" == result.stderr
+    assert 130 == result.returncode
