@@ -332,6 +332,21 @@ def _read(descriptor: int) -> bytes:
         return b""
 
 
+def _verdicts_from_two_workers(documents: list[dict[str, Any]]) -> list[mwrules.Verdict | None]:
+    return [result.verdict for result in mwrules.evaluate_many(documents, jobs=2)]
+
+
+def test_a_batch_in_a_process_that_may_not_start_processes_is_evaluated_in_it():
+    """evaluate_many in a pool's worker once raised AssertionError: daemonic processes may not have children."""
+    import multiprocessing  # noqa: PLC0415
+
+    documents = [{"partner_id": f"p{index}", "as_of": "2026-11-28"} for index in range(2 * _batch.CHUNK_SIZE)]
+    with multiprocessing.Pool(1) as pool:
+        verdicts = pool.apply(_verdicts_from_two_workers, (documents,))
+
+    assert [mwrules.evaluate(document) for document in documents] == verdicts
+
+
 def test_a_batch_starts_no_more_workers_than_chunks():
     """`--jobs 512` over two inputs once started 512 processes (533 MB in a second): one chunk needs one worker."""
     import multiprocessing  # noqa: PLC0415

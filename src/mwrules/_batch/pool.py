@@ -99,7 +99,8 @@ def evaluate_many(
     """Evaluate each of *documents* (what :func:`mwrules.evaluate` takes), yielding a :class:`Result` each, in order.
 
     *jobs* is the number of worker processes (default: the cores this
-    process may use; 1 evaluates in this process). *documents* is read as the
+    process may use; 1 evaluates in this process, as does a daemonic
+    process, which may not start any). *documents* is read as the
     results are consumed, a few chunks ahead, so a generator of millions of
     partners runs in bounded memory. *ruleset* and *limits* are as for
     :func:`mwrules.evaluate`. With *designations* (True: every shipped one,

@@ -66,15 +66,22 @@ def in_workers(
     to be yielded: the input is read that far ahead of the results, no
     further. A chunk that cannot be sent (it cannot be pickled) or that a
     worker could not evaluate is evaluated here, so an error of *work* raises
-    here, as it would without workers.
+    here, as it would without workers. So is every chunk in a daemonic
+    process (a multiprocessing pool's worker, or a worker of another
+    batch), which may not start processes.
 
     Raises:
         WorkerLost: a worker process ended while the batch still needed it.
     """
+    from multiprocessing import current_process  # noqa: PLC0415 - for batches only
+    from multiprocessing.reduction import ForkingPickler  # noqa: PLC0415
+
+    if current_process().daemon:  # starting a worker would fail: "daemonic processes are not allowed to have children"
+        yield from (work(argument, chunk) for chunk in chunks)
+        return
     first = list(itertools.islice(chunks, workers))
     if not first:
         return
-    from multiprocessing.reduction import ForkingPickler  # noqa: PLC0415 - for batches only
 
     started: list[_Worker] = []
     finished = False
