@@ -269,6 +269,38 @@ def test_standard_input_as_json_lines(tmp_path: Path):
     assert "<stdin>:4: $: MW002 not valid JSON" in result.stdout
 
 
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="an endless file")
+def test_an_endless_line_of_json_lines_is_refused_at_the_size_limit():
+    """`mwrules evaluate - --lines </dev/zero` once filled the memory: in a child capped at 1 GiB and 60 s."""
+    code = (
+        "import resource, sys; resource.setrlimit(resource.RLIMIT_AS, (2**30, 2**30)); "
+        "from mwrules.cli import main; sys.exit(main(['evaluate', '-', '--lines', '--jobs', '1']))"
+    )
+    with Path("/dev/zero").open("rb") as endless:
+        result = subprocess.run(
+            [sys.executable, "-c", code], stdin=endless, capture_output=True, text=True, check=False, timeout=60
+        )
+
+    assert 2 == result.returncode, result.stderr
+    assert result.stdout.startswith(
+        "<stdin>:1: 1 problem(s)\n  <stdin>:1: $: MW007 line 1 is longer than 67,108,864 bytes: it and the lines "
+        "after it were not read"
+    ), result.stdout
+
+
+def test_a_line_over_the_size_limit_ends_the_reading_of_its_file_and_says_so(tmp_path: Path):
+    book = tmp_path / "book.jsonl"
+    book.write_text('{"partner_id": "a"}\n' + "x" * 1001 + '\n{"partner_id": "b"}\n')
+
+    with book.open("rb") as lines:
+        results = list(mwrules.evaluate_lines(lines, limits=mwrules.Limits(max_file_bytes=1000), jobs=1))
+
+    assert [("<stdin>:1", True), ("<stdin>:2", False)] == [(result.source, result.ok) for result in results]
+    [problem] = results[1].problems
+    assert codes.LIMIT == problem.code
+    assert "line 2 is longer than 1,000 bytes: it and the lines after it were not read" == problem.message
+
+
 def test_unqualified_partners_fail_only_when_asked():
     asked = run_cli("evaluate", str(EXAMPLES[0]), str(ROOT / "examples" / "near-miss.yaml"), "--fail-unqualified")
     not_asked = run_cli("evaluate", str(EXAMPLES[0]), str(ROOT / "examples" / "near-miss.yaml"))

@@ -99,7 +99,7 @@ def _read(files: Sequence[tuple[str, bool]], limits: Limits) -> Iterator[Input]:
     for source, is_lines in files:
         if source == "-":
             if is_lines:
-                yield from json_lines(sys.stdin.buffer, "<stdin>")
+                yield from json_lines(sys.stdin.buffer, "<stdin>", limits)
             else:
                 # as much as the limit and a byte: the parser says it is too long
                 yield ("<stdin>", read_at_most(sys.stdin.buffer, limits.max_file_bytes + 1), False)
@@ -108,7 +108,7 @@ def _read(files: Sequence[tuple[str, bool]], limits: Limits) -> Iterator[Input]:
         else:
             try:
                 with Path(source).open("rb") as file:
-                    yield from json_lines(file, source)
+                    yield from json_lines(file, source, limits)
             except OSError:
                 yield (source, Path(source), False)  # reading it as one document says why it cannot be read
 
