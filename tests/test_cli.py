@@ -329,6 +329,14 @@ def test_a_command_line_mwrules_does_not_understand_is_mw301(
     assert message in capsys.readouterr().err
 
 
+def test_a_limit_too_large_is_said_to_be_too_large(capsys: pytest.CaptureFixture[str]):
+    """`--limit timeline-days=99999999999999999999` once said it needs "a whole number of at least 1"."""
+    assert 2 == main(["timeline", "x.yaml", "--limit", "timeline-days=99999999999999999999"])
+
+    error = capsys.readouterr().err
+    assert "MW301 argument --limit: timeline-days can be at most 999,999,999,999,999,999" in error
+
+
 def test_a_file_that_cannot_be_written_says_so(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ):
