@@ -393,6 +393,7 @@ def test_import_refuses_one_file_for_both_the_document_and_the_report(
         (["import"], ["-o", "./trainings.csv"]),
         (["import"], ["--report", "usage.csv"]),
         (["evaluate"], ["--report", "link.csv"]),
+        (["import"], ["-o", "hard.csv"]),
     ],
 )
 def test_a_file_mwrules_would_write_over_a_download_it_reads_is_mw301(
@@ -407,6 +408,7 @@ def test_a_file_mwrules_would_write_over_a_download_it_reads_is_mw301(
         (tmp_path / name).write_bytes((EXAMPLES / "partner-center" / name).read_bytes())
     (tmp_path / "usage.csv").symlink_to(tmp_path / "cpor-m365-usage.csv")
     (tmp_path / "link.csv").symlink_to(tmp_path / "trainings.csv")
+    (tmp_path / "hard.csv").hardlink_to(tmp_path / "trainings.csv")  # a second name of the file, as `ln` makes
     monkeypatch.chdir(tmp_path)
     downloads = ["--trainings", "trainings.csv", "--usage", "cpor-m365-usage.csv", "--partner-id", "contoso"]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
+import os
 import sys
 from collections.abc import Callable
 
@@ -215,10 +216,16 @@ def _overwritten_download(args: argparse.Namespace, written: dict[str, str | Non
 
 
 def _same_file(one: str, other: str) -> bool:
-    """Whether two paths of the command line name one file (``x.yaml`` and ``./x.yaml``; a link and its target)."""
+    """Whether two paths of the command line name one file (``x.yaml`` and ``./x.yaml``; a link and its target).
+
+    A hard link is another name of the file, which only the system can tell.
+    """
     from pathlib import Path
 
-    return Path(one).resolve() == Path(other).resolve()
+    try:
+        return os.path.samefile(one, other)
+    except (OSError, ValueError):  # one is not there (yet), or no file can have its name: compare the names
+        return Path(one).resolve() == Path(other).resolve()
 
 
 def _plan(args: argparse.Namespace) -> int:
