@@ -418,6 +418,22 @@ def test_a_file_mwrules_would_write_over_a_download_it_reads_is_mw301(
     assert (EXAMPLES / "partner-center" / "cpor-m365-usage.csv").read_bytes() == (tmp_path / "usage.csv").read_bytes()
 
 
+@pytest.mark.parametrize("written", [["-o", "rules.yaml"], ["--report", "./rules.yaml"]])
+def test_a_file_import_would_write_over_the_ruleset_it_reads_is_mw301(
+    written: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):
+    """`import --ruleset rules.yaml -o rules.yaml` once wrote the document over the ruleset file, and exited 0."""
+    ruleset = (Path(__file__).parents[1] / "rulesets" / "modern-work" / "2026-01.yaml").read_bytes()
+    (tmp_path / "rules.yaml").write_bytes(ruleset)
+    monkeypatch.chdir(tmp_path)
+    usage = str(EXAMPLES / "partner-center" / "cpor-m365-usage.csv")
+
+    assert 2 == main(["import", "--usage", usage, "--partner-id", "p", "--ruleset", "rules.yaml", *written])
+
+    assert f"mwrules: MW301 {written[0]} {written[1]} names the ruleset --ruleset rules.yaml" in capsys.readouterr().err
+    assert ruleset == (tmp_path / "rules.yaml").read_bytes()
+
+
 def test_import_as_of_says_what_its_absence_means(capsys: pytest.CaptureFixture[str]):
     """Without `import --as-of` the document is evaluated as of today; the help once said only "(default: none)"."""
     with pytest.raises(SystemExit):

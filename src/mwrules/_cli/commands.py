@@ -22,6 +22,7 @@ from .shared import (
     _read_document,
     _usage_error,
     _write_file,
+    names_a_ruleset_file,
     ruleset_argument,
 )
 
@@ -204,7 +205,8 @@ def _import_command(args: argparse.Namespace) -> int:
 
 
 def _overwritten_download(args: argparse.Namespace, written: dict[str, str | None]) -> str | None:
-    """What is wrong when a file mwrules would write is one of the downloads it reads: it would be lost."""
+    """What is wrong when a file mwrules would write is a download, or the ruleset, it reads: it would be lost."""
+    ruleset = args.ruleset if args.ruleset is not None and names_a_ruleset_file(args.ruleset) else None
     for option, path in written.items():
         if path in (None, "-"):
             continue
@@ -212,6 +214,8 @@ def _overwritten_download(args: argparse.Namespace, written: dict[str, str | Non
             read = next((name for name in getattr(args, given[2:]) if name != "-" and _same_file(name, path)), None)
             if read is not None:
                 return f"{option} {path} names the download {given} {read}: writing it would lose the download"
+        if ruleset is not None and _same_file(ruleset, path):
+            return f"{option} {path} names the ruleset --ruleset {ruleset}: writing it would lose the ruleset"
     return None
 
 
