@@ -228,6 +228,23 @@ def test_hidden_files_in_a_folder_are_left_out_and_named(tmp_path: Path, command
     assert notice + f"{tmp_path / '.git' / 'b.yaml'}\n" in result.stderr
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
+@pytest.mark.parametrize(
+    "command", [["evaluate", "--jobs", "1"], ["diff", "modern-work@2023-06", "modern-work@2026-01", "--partners"]]
+)
+def test_what_is_not_a_file_in_a_folder_is_left_out_and_named(tmp_path: Path, command: list[str]):
+    """A pipe and a link to nothing named like partners were left out of a folder's partners without a word."""
+    (tmp_path / "a.yaml").write_text((ROOT / "examples" / "near-miss.yaml").read_text())
+    os.mkfifo(tmp_path / "b.yaml")  # never read: it would wait for a writer forever
+    (tmp_path / "c.yaml").symlink_to(tmp_path / "gone.yaml")
+
+    result = run_cli(*command, str(tmp_path))
+
+    assert 0 == result.returncode, result.stderr
+    notice = "mwrules: 2 file(s) left out (not a file: a pipe, a device, or a link to nothing): "
+    assert f"{notice}{tmp_path / 'b.yaml'}, {tmp_path / 'c.yaml'}\n" in result.stderr
+
+
 def test_the_hidden_files_left_out_are_named_with_their_control_characters_escaped():
     """A hidden file named with an escape sequence is named, not played on the terminal; past three, an ellipsis."""
     from mwrules._tools.diff import hidden_notice  # noqa: PLC0415 - the notice alone

@@ -383,13 +383,13 @@ def _print_result(result: CaseResult) -> None:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from .._tools.diff import hidden_notice, impact, impact_to_json, impact_to_text, read_partners
+    from .._tools.diff import impact, impact_to_json, impact_to_text, read_partners
     from ..errors import InputError, Problem
 
     old, new = _versioned(args.old), _versioned(args.new)
-    documents, unreadable, hidden = read_partners(args.partners)
-    if hidden:
-        print(hidden_notice(hidden), file=sys.stderr)
+    documents, unreadable, notices = read_partners(args.partners)
+    for notice in notices:
+        print(notice, file=sys.stderr)
     if not documents and not unreadable:
         message = "no partner documents (*.json, *.yaml, *.yml) here"
         raise InputError([Problem("$", message, file=str(args.partners), code=codes.UNREADABLE)])
