@@ -65,11 +65,11 @@ def in_workers(
     system allows (without any, the chunks are evaluated here). A chunk is
     handed out only while fewer than ``workers * ahead`` chunks separate it
     from the next one to be yielded: the input is read that far ahead of the
-    results, no further. A chunk that cannot be sent (it cannot be pickled) or that a
-    worker could not evaluate is evaluated here, so an error of *work* raises
-    here, as it would without workers. So is every chunk in a daemonic
-    process (a multiprocessing pool's worker, or a worker of another
-    batch), which may not start processes.
+    results, no further. A chunk that cannot be sent (it cannot be pickled)
+    or that a worker could not evaluate is evaluated here, so an error of
+    *work* raises here, as it would without workers. So is every chunk in a
+    daemonic process (a multiprocessing pool's worker, or a worker of
+    another batch), which may not start processes.
 
     Raises:
         WorkerLost: a worker process ended while the batch still needed it.
