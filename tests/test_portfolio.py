@@ -318,6 +318,16 @@ def test_a_line_over_the_size_limit_ends_the_reading_of_its_file_and_says_so(tmp
     assert "line 2 is longer than 1,000 bytes: it and the lines after it were not read" == problem.message
 
 
+@pytest.mark.parametrize("lines", [["--lines"], []])
+def test_standard_input_named_twice_is_mw301(lines: list[str]):
+    """`evaluate - - --lines` read the records once and the second `-` as nothing, without a word."""
+    result = run_cli("evaluate", "-", "-", *lines, stdin='{"partner_id": "a"}\n')
+
+    assert 2 == result.returncode
+    assert "mwrules: MW301 standard input (-) is named twice: it can be read once" in result.stderr
+    assert "" == result.stdout
+
+
 def test_unqualified_partners_fail_only_when_asked():
     asked = run_cli("evaluate", str(EXAMPLES[0]), str(ROOT / "examples" / "near-miss.yaml"), "--fail-unqualified")
     not_asked = run_cli("evaluate", str(EXAMPLES[0]), str(ROOT / "examples" / "near-miss.yaml"))

@@ -51,6 +51,9 @@ def run(args: argparse.Namespace, ruleset: Ruleset | str | None, limits: Limits)
         message = "--format json prints one verdict; for several partners use --format jsonl"
         print(f"mwrules: {codes.USAGE} {message}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    if args.partner.count("-") > 1:  # the second would read nothing, or an empty document
+        print(f"mwrules: {codes.USAGE} standard input (-) is named twice: it can be read once", file=sys.stderr)
+        return EXIT_BAD_INPUT
     designations = _designations(args)
     inputs, total = _inputs(args.partner, lines=args.lines, limits=limits)
     finish = _jsonl if args.format == "jsonl" else _text
