@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -335,6 +337,14 @@ def test_a_command_line_mwrules_does_not_understand_is_mw301(
     assert message in capsys.readouterr().err
 
 
+def test_a_limit_too_large_is_said_to_be_too_large(capsys: pytest.CaptureFixture[str]):
+    """`--limit timeline-days=99999999999999999999` once said it needs "a whole number of at least 1"."""
+    assert 2 == main(["timeline", "x.yaml", "--limit", "timeline-days=99999999999999999999"])
+
+    error = capsys.readouterr().err
+    assert "MW301 argument --limit: timeline-days can be at most 999,999,999,999,999,999" in error
+
+
 def test_a_file_that_cannot_be_written_says_so(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ):
@@ -394,6 +404,7 @@ def test_import_refuses_one_file_for_both_the_document_and_the_report(
         (["import"], ["-o", "./trainings.csv"]),
         (["import"], ["--report", "usage.csv"]),
         (["evaluate"], ["--report", "link.csv"]),
+        (["import"], ["-o", "hard.csv"]),
     ],
 )
 def test_a_file_mwrules_would_write_over_a_download_it_reads_is_mw301(
@@ -408,6 +419,7 @@ def test_a_file_mwrules_would_write_over_a_download_it_reads_is_mw301(
         (tmp_path / name).write_bytes((EXAMPLES / "partner-center" / name).read_bytes())
     (tmp_path / "usage.csv").symlink_to(tmp_path / "cpor-m365-usage.csv")
     (tmp_path / "link.csv").symlink_to(tmp_path / "trainings.csv")
+    (tmp_path / "hard.csv").hardlink_to(tmp_path / "trainings.csv")  # a second name of the file, as `ln` makes
     monkeypatch.chdir(tmp_path)
     downloads = ["--trainings", "trainings.csv", "--usage", "cpor-m365-usage.csv", "--partner-id", "contoso"]
 
@@ -415,6 +427,22 @@ def test_a_file_mwrules_would_write_over_a_download_it_reads_is_mw301(
     assert f"mwrules: MW301 {written[0]} {written[1]} names the download" in capsys.readouterr().err
     assert (EXAMPLES / "partner-center" / "trainings.csv").read_bytes() == (tmp_path / "trainings.csv").read_bytes()
     assert (EXAMPLES / "partner-center" / "cpor-m365-usage.csv").read_bytes() == (tmp_path / "usage.csv").read_bytes()
+
+
+@pytest.mark.parametrize("written", [["-o", "rules.yaml"], ["--report", "./rules.yaml"]])
+def test_a_file_import_would_write_over_the_ruleset_it_reads_is_mw301(
+    written: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):
+    """`import --ruleset rules.yaml -o rules.yaml` once wrote the document over the ruleset file, and exited 0."""
+    ruleset = (Path(__file__).parents[1] / "rulesets" / "modern-work" / "2026-01.yaml").read_bytes()
+    (tmp_path / "rules.yaml").write_bytes(ruleset)
+    monkeypatch.chdir(tmp_path)
+    usage = str(EXAMPLES / "partner-center" / "cpor-m365-usage.csv")
+
+    assert 2 == main(["import", "--usage", usage, "--partner-id", "p", "--ruleset", "rules.yaml", *written])
+
+    assert f"mwrules: MW301 {written[0]} {written[1]} names the ruleset --ruleset rules.yaml" in capsys.readouterr().err
+    assert ruleset == (tmp_path / "rules.yaml").read_bytes()
 
 
 def test_import_as_of_says_what_its_absence_means(capsys: pytest.CaptureFixture[str]):
@@ -449,3 +477,37 @@ def test_standard_input_named_for_two_downloads_is_mw301(capsys: pytest.CaptureF
     """`--trainings - --usage -` would read standard input twice, the second time empty."""
     assert 2 == main(["import", "--trainings", "-", "--usage", "-", "--partner-id", "contoso"])
     assert "mwrules: MW301 standard input (-) can be read once" in capsys.readouterr().err
+
+
+#: A command that is interrupted (Ctrl-C) and interrupted again while it stops, as an impatient user does
+_CTRL_C_TWICE = """
+import os, signal, sys
+from mwrules import cli
+from mwrules._cli import commands
+
+class Stopping:
+    def __del__(self):  # runs as the first Ctrl-C ends the command: the second one comes now
+        os.kill(os.getpid(), signal.SIGINT)
+        sum(range(1000))
+
+def interrupted(args):
+    stopping = Stopping()
+    os.kill(os.getpid(), signal.SIGINT)
+    sum(range(1000))
+
+commands._COMMANDS["lint"] = interrupted
+sys.exit(cli.main(["lint", "x.yaml"]))
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="signals")
+def test_a_second_ctrl_c_while_a_command_stops_prints_nothing_more():
+    """Ctrl-C twice in a few milliseconds once printed "Exception ignored ... KeyboardInterrupt" or died of SIGINT."""
+    # As at a terminal: a shell that started these tests in the background passes SIGINT on ignored
+    terminal = functools.partial(signal.signal, signal.SIGINT, signal.SIG_DFL)
+
+    command = [sys.executable, "-c", _CTRL_C_TWICE]
+    result = subprocess.run(command, capture_output=True, text=True, check=False, timeout=300, preexec_fn=terminal)
+
+    assert "mwrules: interrupted\n" == result.stderr
+    assert 130 == result.returncode

@@ -79,6 +79,21 @@ def test_what_a_ruleset_does_not_read_is_named_in_its_warnings():
     assert "$.metrics: not read by security 2026-07, which reads $.designations.security.metrics" in verdict.warnings
 
 
+def test_the_metrics_of_the_track_a_designation_does_not_classify_the_partner_on_are_said_to_be_not_read():
+    """Data & AI metrics given for enterprise, of a partner classified smb (85 % smb customers), were dropped unsaid."""
+    document = example()
+    section = document["designations"]["data-ai"]["metrics"]
+    section["enterprise"] = section["smb"]
+
+    verdict = mwrules.evaluate(document, ruleset="data-ai")
+
+    assert "smb" == verdict.path
+    assert (
+        "$.designations['data-ai'].metrics.enterprise: not read: data-ai 2026-07 classifies the partner on smb"
+        in verdict.warnings
+    )
+
+
 def test_the_trace_names_a_sections_metrics_where_the_document_gives_them():
     """An input fact read from a section is labelled with its place in the section."""
     verdict = mwrules.evaluate(example(), ruleset="security")

@@ -228,6 +228,23 @@ def test_hidden_files_in_a_folder_are_left_out_and_named(tmp_path: Path, command
     assert notice + f"{tmp_path / '.git' / 'b.yaml'}\n" in result.stderr
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
+@pytest.mark.parametrize(
+    "command", [["evaluate", "--jobs", "1"], ["diff", "modern-work@2023-06", "modern-work@2026-01", "--partners"]]
+)
+def test_what_is_not_a_file_in_a_folder_is_left_out_and_named(tmp_path: Path, command: list[str]):
+    """A pipe and a link to nothing named like partners were left out of a folder's partners without a word."""
+    (tmp_path / "a.yaml").write_text((ROOT / "examples" / "near-miss.yaml").read_text())
+    os.mkfifo(tmp_path / "b.yaml")  # never read: it would wait for a writer forever
+    (tmp_path / "c.yaml").symlink_to(tmp_path / "gone.yaml")
+
+    result = run_cli(*command, str(tmp_path))
+
+    assert 0 == result.returncode, result.stderr
+    notice = "mwrules: 2 file(s) left out (not a file: a pipe, a device, or a link to nothing): "
+    assert f"{notice}{tmp_path / 'b.yaml'}, {tmp_path / 'c.yaml'}\n" in result.stderr
+
+
 def test_the_hidden_files_left_out_are_named_with_their_control_characters_escaped():
     """A hidden file named with an escape sequence is named, not played on the terminal; past three, an ellipsis."""
     from mwrules._tools.diff import hidden_notice  # noqa: PLC0415 - the notice alone
@@ -267,6 +284,48 @@ def test_standard_input_as_json_lines(tmp_path: Path):
         f"<stdin>:{n + 1}: p{n}: NOT QUALIFIED on enterprise, 0 points" for n in range(3)
     ]
     assert "<stdin>:4: $: MW002 not valid JSON" in result.stdout
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="an endless file")
+def test_an_endless_line_of_json_lines_is_refused_at_the_size_limit():
+    """`mwrules evaluate - --lines </dev/zero` once filled the memory: in a child capped at 1 GiB and 60 s."""
+    code = (
+        "import resource, sys; resource.setrlimit(resource.RLIMIT_AS, (2**30, 2**30)); "
+        "from mwrules.cli import main; sys.exit(main(['evaluate', '-', '--lines', '--jobs', '1']))"
+    )
+    with Path("/dev/zero").open("rb") as endless:
+        result = subprocess.run(
+            [sys.executable, "-c", code], stdin=endless, capture_output=True, text=True, check=False, timeout=60
+        )
+
+    assert 2 == result.returncode, result.stderr
+    assert result.stdout.startswith(
+        "<stdin>:1: 1 problem(s)\n  <stdin>:1: $: MW007 line 1 is longer than 67,108,864 bytes: it and the lines "
+        "after it were not read"
+    ), result.stdout
+
+
+def test_a_line_over_the_size_limit_ends_the_reading_of_its_file_and_says_so(tmp_path: Path):
+    book = tmp_path / "book.jsonl"
+    book.write_text('{"partner_id": "a"}\n' + "x" * 1001 + '\n{"partner_id": "b"}\n')
+
+    with book.open("rb") as lines:
+        results = list(mwrules.evaluate_lines(lines, limits=mwrules.Limits(max_file_bytes=1000), jobs=1))
+
+    assert [("<stdin>:1", True), ("<stdin>:2", False)] == [(result.source, result.ok) for result in results]
+    [problem] = results[1].problems
+    assert codes.LIMIT == problem.code
+    assert "line 2 is longer than 1,000 bytes: it and the lines after it were not read" == problem.message
+
+
+@pytest.mark.parametrize("lines", [["--lines"], []])
+def test_standard_input_named_twice_is_mw301(lines: list[str]):
+    """`evaluate - - --lines` read the records once and the second `-` as nothing, without a word."""
+    result = run_cli("evaluate", "-", "-", *lines, stdin='{"partner_id": "a"}\n')
+
+    assert 2 == result.returncode
+    assert "mwrules: MW301 standard input (-) is named twice: it can be read once" in result.stderr
+    assert "" == result.stdout
 
 
 def test_unqualified_partners_fail_only_when_asked():
@@ -330,6 +389,21 @@ def _read(descriptor: int) -> bytes:
         return os.read(descriptor, 4096)
     except OSError:  # the other end closed
         return b""
+
+
+def _verdicts_from_two_workers(documents: list[dict[str, Any]]) -> list[mwrules.Verdict | None]:
+    return [result.verdict for result in mwrules.evaluate_many(documents, jobs=2)]
+
+
+def test_a_batch_in_a_process_that_may_not_start_processes_is_evaluated_in_it():
+    """evaluate_many in a pool's worker once raised AssertionError: daemonic processes may not have children."""
+    import multiprocessing  # noqa: PLC0415
+
+    documents = [{"partner_id": f"p{index}", "as_of": "2026-11-28"} for index in range(2 * _batch.CHUNK_SIZE)]
+    with multiprocessing.Pool(1) as pool:
+        verdicts = pool.apply(_verdicts_from_two_workers, (documents,))
+
+    assert [mwrules.evaluate(document) for document in documents] == verdicts
 
 
 def test_a_batch_starts_no_more_workers_than_chunks():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import itertools
 import multiprocessing
 import os
@@ -56,6 +57,31 @@ def test_never_more_workers_than_chunks():
     assert 1 == len(multiprocessing.active_children())
     assert [] == list(results)
     assert [] == run([], workers=8)
+    assert no_worker_left()
+
+
+def processes_allowed(monkeypatch: pytest.MonkeyPatch, allowed: int) -> list[int]:
+    """Let this process start *allowed* more processes, then refuse them as a limit on processes does (EAGAIN)."""
+    started: list[int] = []
+    start = multiprocessing.Process.start
+
+    def limited(process: multiprocessing.Process) -> None:
+        if len(started) == allowed:
+            raise BlockingIOError(errno.EAGAIN, os.strerror(errno.EAGAIN))
+        start(process)
+        started.append(1)
+
+    monkeypatch.setattr(multiprocessing.Process, "start", limited)
+    return started
+
+
+@pytest.mark.parametrize("allowed", [0, 1])
+def test_a_batch_the_system_allows_fewer_processes_is_evaluated_by_fewer(monkeypatch: pytest.MonkeyPatch, allowed: int):
+    """A limit on processes once failed the whole batch with "cannot read a file: Resource temporarily unavailable"."""
+    started = processes_allowed(monkeypatch, allowed)
+
+    assert [[2], [5], [10], [17]] == run([[1], [2], [3], [4]], workers=3)
+    assert allowed == len(started)
     assert no_worker_left()
 
 

@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import io
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable, Sequence
 
 from . import codes
@@ -133,10 +135,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             reconfigure(errors="backslashreplace")
     stdout = sys.stdout
     sys.stdout = _Output(stdout)
+    interrupt = _once_interrupted()
     try:
         return _run(argv)
     except KeyboardInterrupt:
         # Ctrl-C: stop quietly, with the status of a tool killed by SIGINT
+        interrupt = None  # what follows the first Ctrl-C only ends the process: further ones are ignored
         print("mwrules: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     except OSError:
@@ -146,6 +150,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     finally:
         sys.stdout = stdout
+        if interrupt is not None:
+            signal.signal(signal.SIGINT, interrupt)
+
+
+def _once_interrupted() -> Callable[..., object] | int | None:
+    """Make the first Ctrl-C ignore the next ones; the handler it replaced (None: it replaced none).
+
+    An impatient user presses Ctrl-C twice. The second one, a few milliseconds
+    after the first, interrupted the stopping itself: an object's finalizer
+    or the exit of multiprocessing then printed "Exception ignored ...
+    KeyboardInterrupt", or the process died of SIGINT instead of ending with
+    130. Left alone: a handler of the caller's, or Ctrl-C passed on ignored.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        return None
+
+    def interrupted(signal_number: int, frame: object) -> None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        raise KeyboardInterrupt
+
+    return signal.signal(signal.SIGINT, interrupted)
 
 
 def _run(argv: Sequence[str] | None) -> int:

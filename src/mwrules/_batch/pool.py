@@ -23,6 +23,7 @@ from typing import Any
 
 import attrs
 
+from .. import codes
 from .._evaluation.designations import evaluate_designations
 from .._evaluation.evaluate import checked, evaluate_with, prepare
 from .._input import documents as _documents
@@ -99,7 +100,8 @@ def evaluate_many(
     """Evaluate each of *documents* (what :func:`mwrules.evaluate` takes), yielding a :class:`Result` each, in order.
 
     *jobs* is the number of worker processes (default: the cores this
-    process may use; 1 evaluates in this process). *documents* is read as the
+    process may use; 1 evaluates in this process, as does a daemonic
+    process, which may not start any). *documents* is read as the
     results are consumed, a few chunks ahead, so a generator of millions of
     partners runs in bounded memory. *ruleset* and *limits* are as for
     :func:`mwrules.evaluate`. With *designations* (True: every shipped one,
@@ -134,13 +136,54 @@ def evaluate_lines(
     The other arguments are as for :func:`evaluate_many`.
     """
     return evaluate_inputs(
-        json_lines(lines, source), jobs=jobs, ruleset=ruleset, limits=limits, as_of=as_of, designations=designations
+        json_lines(lines, source, limits),
+        jobs=jobs,
+        ruleset=ruleset,
+        limits=limits,
+        as_of=as_of,
+        designations=designations,
     )
 
 
-def json_lines(lines: Iterable[str | bytes], source: str) -> Iterator[Input]:
-    """The records of a JSON Lines file as inputs, each named ``source:line``; blank lines are skipped."""
-    return ((f"{source}:{number}", line, True) for number, line in enumerate(lines, start=1) if line.strip())
+def json_lines(lines: Iterable[str | bytes], source: str, limits: Limits = DEFAULT_LIMITS) -> Iterator[Input]:
+    """The records of a JSON Lines file as inputs, each named ``source:line``; blank lines are skipped.
+
+    An open file is read a line of at most ``limits.max_file_bytes`` at a
+    time: a longer line is an input with that problem, and the last read (a
+    file that is one endless line, ``/dev/zero``, must not fill the memory).
+    """
+    size = limits.max_file_bytes
+    for number, line in enumerate(_bounded_lines(lines, size), start=1):
+        if line is None:
+            yield (f"{source}:{number}", _LineTooLong(number, size), True)
+            return
+        if line.strip():
+            yield (f"{source}:{number}", line, True)
+
+
+def _bounded_lines(lines: Iterable[str | bytes], size: int) -> Iterator[str | bytes | None]:
+    """The lines of *lines*; of an open file, up to one longer than *size*, which is None."""
+    readline = getattr(lines, "readline", None)
+    if readline is None:  # lines already in memory
+        yield from lines
+        return
+    while line := readline(size + 1):
+        if len(line) > size and line[-1:] not in ("\n", b"\n"):
+            yield None
+            return
+        yield line
+
+
+@attrs.frozen
+class _LineTooLong:
+    """A line of a JSON Lines file longer than a document may be: the reading of the file stopped there."""
+
+    line: int
+    size: int
+
+    def problem(self, source: str | None) -> Problem:
+        message = f"line {self.line} is longer than {self.size:,} bytes: it and the lines after it were not read"
+        return Problem("$", message, "raise the limit with --limit file-bytes=N", file=source, code=codes.LIMIT)
 
 
 def evaluate_inputs(
@@ -233,6 +276,8 @@ def _parsed(document: Any, source: str | None, is_line: bool, limits: Limits) ->
 
 def _evaluate_item(item: _Item, settings: _Settings) -> Result:
     index, source, document, is_line = item
+    if isinstance(document, _LineTooLong):
+        return Result(index, source, problems=(document.problem(source),))
     try:
         # A file whose as_of a given date replaces is read here, to put the date in, as a record's text is
         dated_file = not is_line and settings.as_of is not None and isinstance(document, str | os.PathLike)

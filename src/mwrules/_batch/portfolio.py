@@ -23,7 +23,7 @@ from .._input.documents import read_at_most
 from .._input.text import printable
 from .._output.designations_report import designations_to_json
 from .._output.json import problem_to_json, verdict_to_json
-from .._tools.diff import PARTNER_SUFFIXES, hidden_notice, partner_files
+from .._tools.diff import PARTNER_SUFFIXES, hidden_notice, not_files_notice, partner_files
 from ..limits import Limits
 from ..ruleset import Ruleset
 from ..verdict import Designations, format_points
@@ -50,6 +50,9 @@ def run(args: argparse.Namespace, ruleset: Ruleset | str | None, limits: Limits)
     if args.format == "json":
         message = "--format json prints one verdict; for several partners use --format jsonl"
         print(f"mwrules: {codes.USAGE} {message}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if args.partner.count("-") > 1:  # the second would read nothing, or an empty document
+        print(f"mwrules: {codes.USAGE} standard input (-) is named twice: it can be read once", file=sys.stderr)
         return EXIT_BAD_INPUT
     designations = _designations(args)
     inputs, total = _inputs(args.partner, lines=args.lines, limits=limits)
@@ -85,10 +88,12 @@ def _inputs(sources: Sequence[str], *, lines: bool, limits: Limits) -> tuple[Ite
         if source == "-":
             files.append((source, lines))
         elif path.is_dir():
-            found, hidden = partner_files(path, (*PARTNER_SUFFIXES, *JSON_LINES_SUFFIXES))
+            found, hidden, not_files = partner_files(path, (*PARTNER_SUFFIXES, *JSON_LINES_SUFFIXES))
             files += [(str(candidate), candidate.suffix in JSON_LINES_SUFFIXES) for candidate in found]
             if hidden:
                 print(hidden_notice(hidden), file=sys.stderr)
+            if not_files:
+                print(not_files_notice(not_files), file=sys.stderr)
         else:
             files.append((source, source.endswith(JSON_LINES_SUFFIXES)))
     total = None if any(is_lines for _, is_lines in files) else len(files)
@@ -99,7 +104,7 @@ def _read(files: Sequence[tuple[str, bool]], limits: Limits) -> Iterator[Input]:
     for source, is_lines in files:
         if source == "-":
             if is_lines:
-                yield from json_lines(sys.stdin.buffer, "<stdin>")
+                yield from json_lines(sys.stdin.buffer, "<stdin>", limits)
             else:
                 # as much as the limit and a byte: the parser says it is too long
                 yield ("<stdin>", read_at_most(sys.stdin.buffer, limits.max_file_bytes + 1), False)
@@ -108,7 +113,7 @@ def _read(files: Sequence[tuple[str, bool]], limits: Limits) -> Iterator[Input]:
         else:
             try:
                 with Path(source).open("rb") as file:
-                    yield from json_lines(file, source)
+                    yield from json_lines(file, source, limits)
             except OSError:
                 yield (source, Path(source), False)  # reading it as one document says why it cannot be read
 

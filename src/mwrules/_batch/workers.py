@@ -61,26 +61,38 @@ def in_workers(
     """``work(argument, chunk)`` for each of *chunks*, in at most *workers* processes; the results in order.
 
     *work* is a module-level function; *argument* is sent to each worker once.
-    Never more workers start than there are chunks. A chunk is handed out only
-    while fewer than ``workers * ahead`` chunks separate it from the next one
-    to be yielded: the input is read that far ahead of the results, no
-    further. A chunk that cannot be sent (it cannot be pickled) or that a
-    worker could not evaluate is evaluated here, so an error of *work* raises
-    here, as it would without workers.
+    Never more workers start than there are chunks, nor more than the
+    system allows (without any, the chunks are evaluated here). A chunk is
+    handed out only while fewer than ``workers * ahead`` chunks separate it
+    from the next one to be yielded: the input is read that far ahead of the
+    results, no further. A chunk that cannot be sent (it cannot be pickled)
+    or that a worker could not evaluate is evaluated here, so an error of
+    *work* raises here, as it would without workers. So is every chunk in a
+    daemonic process (a multiprocessing pool's worker, or a worker of
+    another batch), which may not start processes.
 
     Raises:
         WorkerLost: a worker process ended while the batch still needed it.
     """
+    from multiprocessing import current_process  # noqa: PLC0415 - for batches only
+    from multiprocessing.reduction import ForkingPickler  # noqa: PLC0415
+
+    if current_process().daemon:  # starting a worker would fail: "daemonic processes are not allowed to have children"
+        yield from (work(argument, chunk) for chunk in chunks)
+        return
     first = list(itertools.islice(chunks, workers))
     if not first:
         return
-    from multiprocessing.reduction import ForkingPickler  # noqa: PLC0415 - for batches only
 
     started: list[_Worker] = []
     finished = False
     try:
-        for _ in first:
-            started.append(_Worker.start(work, argument))
+        _start(started, len(first), work, argument)
+        if not started:
+            yield from (work(argument, chunk) for chunk in itertools.chain(first, chunks))
+            finished = True
+            return
+        workers = len(started)
         idle = list(reversed(started))
         busy: dict[_Worker, tuple[int, list[Item]]] = {}
         done: dict[int, list[Outcome]] = {}
@@ -116,6 +128,15 @@ def in_workers(
     finally:
         with interrupts_held():  # a second Ctrl-C does not leave the workers half stopped
             _stop(started, finished)
+
+
+def _start(started: list[_Worker], count: int, work: Callable[[Any, list[Any]], list[Any]], argument: Any) -> None:
+    """Start *count* workers into *started*: fewer when the system refuses more processes (a limit, no memory)."""
+    for _ in range(count):
+        try:
+            started.append(_Worker.start(work, argument))
+        except OSError:
+            return
 
 
 def _answers(busy: dict[_Worker, Any], started: list[_Worker]) -> Iterator[tuple[_Worker, bytes]]:
@@ -156,9 +177,14 @@ class _Worker:
         process = multiprocessing.Process(
             target=_serve, args=(theirs, work, argument), name="mwrules-worker", daemon=True
         )
-        with interrupts_held():  # see there
-            process.start()
-        theirs.close()  # the worker's end is the worker's alone: its death closes the pipe
+        try:
+            with interrupts_held():  # see there
+                process.start()
+        except OSError:
+            ours.close()
+            raise
+        finally:
+            theirs.close()  # the worker's end is the worker's alone: its death closes the pipe
         return cls(process, ours)
 
     def send(self, data: bytes | memoryview) -> None:

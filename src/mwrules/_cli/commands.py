@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
+import os
 import sys
 from collections.abc import Callable
 
@@ -21,6 +22,7 @@ from .shared import (
     _read_document,
     _usage_error,
     _write_file,
+    names_a_ruleset_file,
     ruleset_argument,
 )
 
@@ -210,7 +212,8 @@ def _downloads_mistake(args: argparse.Namespace, written: dict[str, str | None])
 
 
 def _overwritten_download(args: argparse.Namespace, written: dict[str, str | None]) -> str | None:
-    """What is wrong when a file mwrules would write is one of the downloads it reads: it would be lost."""
+    """What is wrong when a file mwrules would write is a download, or the ruleset, it reads: it would be lost."""
+    ruleset = args.ruleset if args.ruleset is not None and names_a_ruleset_file(args.ruleset) else None
     for option, path in written.items():
         if path in (None, "-"):
             continue
@@ -218,14 +221,22 @@ def _overwritten_download(args: argparse.Namespace, written: dict[str, str | Non
             read = next((name for name in getattr(args, given[2:]) if name != "-" and _same_file(name, path)), None)
             if read is not None:
                 return f"{option} {path} names the download {given} {read}: writing it would lose the download"
+        if ruleset is not None and _same_file(ruleset, path):
+            return f"{option} {path} names the ruleset --ruleset {ruleset}: writing it would lose the ruleset"
     return None
 
 
 def _same_file(one: str, other: str) -> bool:
-    """Whether two paths of the command line name one file (``x.yaml`` and ``./x.yaml``; a link and its target)."""
+    """Whether two paths of the command line name one file (``x.yaml`` and ``./x.yaml``; a link and its target).
+
+    A hard link is another name of the file, which only the system can tell.
+    """
     from pathlib import Path
 
-    return Path(one).resolve() == Path(other).resolve()
+    try:
+        return os.path.samefile(one, other)
+    except (OSError, ValueError):  # one is not there (yet), or no file can have its name: compare the names
+        return Path(one).resolve() == Path(other).resolve()
 
 
 def _plan(args: argparse.Namespace) -> int:
@@ -379,13 +390,13 @@ def _print_result(result: CaseResult) -> None:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from .._tools.diff import hidden_notice, impact, impact_to_json, impact_to_text, read_partners
+    from .._tools.diff import impact, impact_to_json, impact_to_text, read_partners
     from ..errors import InputError, Problem
 
     old, new = _versioned(args.old), _versioned(args.new)
-    documents, unreadable, hidden = read_partners(args.partners)
-    if hidden:
-        print(hidden_notice(hidden), file=sys.stderr)
+    documents, unreadable, notices = read_partners(args.partners)
+    for notice in notices:
+        print(notice, file=sys.stderr)
     if not documents and not unreadable:
         message = "no partner documents (*.json, *.yaml, *.yml) here"
         raise InputError([Problem("$", message, file=str(args.partners), code=codes.UNREADABLE)])

@@ -76,13 +76,17 @@ def _limit(text: str) -> tuple[str, int]:
     if name not in fields:
         hint = did_you_mean(name, fields)
         raise argparse.ArgumentTypeError(f"no limit is called {shown(name)}" + (f" ({hint})" if hint else ""))
-    if not (value.isascii() and value.isdigit() and len(value) <= 18) or int(value) < 1:
+    digits = value.lstrip("0") if value.isascii() and value.isdigit() else ""
+    if not digits:
         msg = f"{name} needs a whole number of at least 1, e.g. {name}=1000"
         raise argparse.ArgumentTypeError(msg)
-    if fields[name] == "max_depth" and int(value) > MAX_DEPTH:
+    if len(digits) > 18:  # (not read as a number: int() refuses one of thousands of digits)
+        msg = f"{name} can be at most {10**18 - 1:,}"
+        raise argparse.ArgumentTypeError(msg)
+    if fields[name] == "max_depth" and int(digits) > MAX_DEPTH:
         msg = f"{name} can be at most {MAX_DEPTH}: deeper nesting would exhaust Python's stack"
         raise argparse.ArgumentTypeError(msg)
-    return fields[name], int(value)
+    return fields[name], int(digits)
 
 
 class _LimitNames:

@@ -97,11 +97,16 @@ def ruleset_argument(value: str | None) -> Ruleset | str | None:
     """``--ruleset``: a file if it looks like one, else a shipped ruleset's name."""
     if value is None:
         return None
-    if value.endswith((".yaml", ".yml")) or os.sep in value or "/" in value:
+    if names_a_ruleset_file(value):
         from .._rulesets.versions import load_ruleset
 
         return load_ruleset(value)
     return value
+
+
+def names_a_ruleset_file(value: str) -> bool:
+    """Whether ``--ruleset`` *value* names a file (``rules.yaml``, ``./rules``), not a shipped ruleset."""
+    return value.endswith((".yaml", ".yml")) or os.sep in value or "/" in value
 
 
 def _read_document(source: str, limits: Limits) -> Document:

@@ -243,9 +243,15 @@ def _evaluate_with(partner: Partner, choice: RulesetChoice, people_held: HeldPeo
     qualified, chosen = session.scratch["verdict"]
     paths = session.scratch["paths"]
     if len(paths) < len(ruleset.paths):  # classified: what the paths not scored lack does not matter
-        unscored = [child(metrics_at, path.id) for path in ruleset.paths if path.id not in paths]
-        about = tuple(f"{where}{after}" for where in unscored for after in ":.[")
+        unscored = [path.id for path in ruleset.paths if path.id not in paths]
+        about = tuple(f"{child(metrics_at, path_id)}{after}" for path_id in unscored for after in ":.[")
         warnings = [w for w in warnings if not w.startswith(about)]
+        given = metrics_for(partner, ruleset.id)[0]  # and what they give is not read
+        warnings += [
+            f"{child(metrics_at, path_id)}: not read: {ruleset} classifies the partner on {chosen}"
+            for path_id in unscored
+            if path_id in given
+        ]
     return Verdict(
         partner_id=partner.partner_id,
         as_of=as_of,

@@ -93,30 +93,48 @@ class Impact:
         return {problem.file or "" for problem in self.problems}
 
 
-def partner_files(path: Path, suffixes: tuple[str, ...] = PARTNER_SUFFIXES) -> tuple[list[Path], list[Path]]:
-    """The partner documents at *path*, and those left out as hidden.
+def partner_files(
+    path: Path, suffixes: tuple[str, ...] = PARTNER_SUFFIXES
+) -> tuple[list[Path], list[Path], list[Path]]:
+    """The partner documents at *path*; those left out as hidden; and those left out as not files.
 
     At a file, that file. In a folder, its regular files (below it too) with
     *suffixes*, except hidden ones: a file or folder inside it whose name
     starts with ``.`` (``.git``, an editor's ``.#partner.yaml``) is left
-    out, and returned second, for the caller to say so. A pipe or a device
-    in the folder is never read.
+    out, and returned second, for the caller to say so. A pipe, a device or a
+    link to nothing in the folder named like a partner is never read (a pipe
+    would wait for a writer forever): it is returned third, to be said too.
     """
     if not path.is_dir():
-        return [path], []
+        return [path], [], []
     found: list[Path] = []
     hidden: list[Path] = []
+    not_files: list[Path] = []
     for candidate in sorted(path.rglob("*")):
-        if candidate.suffix in suffixes and candidate.is_file():
-            inside = candidate.relative_to(path).parts
-            (hidden if any(part.startswith(".") for part in inside) else found).append(candidate)
-    return found, hidden
+        if candidate.suffix not in suffixes or candidate.is_dir():
+            continue
+        if any(part.startswith(".") for part in candidate.relative_to(path).parts):
+            hidden.append(candidate)
+        else:
+            (found if candidate.is_file() else not_files).append(candidate)
+    return found, hidden, not_files
 
 
 def hidden_notice(hidden: Sequence[Path]) -> str:
     """The line that says which hidden partner files a folder held and were not read (names escaped)."""
-    shown = ", ".join(printable(str(path)) for path in hidden[:3]) + (", …" if len(hidden) > 3 else "")
-    return f"mwrules: {len(hidden):,} hidden file(s) left out (a name inside the folder starts with '.'): {shown}"
+    return (
+        f"mwrules: {len(hidden):,} hidden file(s) left out (a name inside the folder starts with '.'): {_some(hidden)}"
+    )
+
+
+def not_files_notice(not_files: Sequence[Path]) -> str:
+    """The line that says which names like partners' in a folder were not files, and were not read (names escaped)."""
+    why = "not a file: a pipe, a device, or a link to nothing"
+    return f"mwrules: {len(not_files):,} file(s) left out ({why}): {_some(not_files)}"
+
+
+def _some(paths: Sequence[Path]) -> str:
+    return ", ".join(printable(str(path)) for path in paths[:3]) + (", …" if len(paths) > 3 else "")
 
 
 def impact(old: Ruleset, new: Ruleset, documents: Iterable[Document], unreadable: Sequence[Problem] = ()) -> Impact:
@@ -142,17 +160,18 @@ def impact(old: Ruleset, new: Ruleset, documents: Iterable[Document], unreadable
     return Impact(old, new, tuple(ruleset_changes(old, new)), count, tuple(changed), tuple(problems))
 
 
-def read_partners(path: Path) -> tuple[list[Document], list[Problem], list[Path]]:
-    """The partner documents at *path*, the problems of those that cannot be read, and the hidden files left out."""
+def read_partners(path: Path) -> tuple[list[Document], list[Problem], list[str]]:
+    """The partner documents at *path*, the problems of those that cannot be read, and the notices of files left out."""
     documents: list[Document] = []
     problems: list[Problem] = []
-    files, hidden = partner_files(path)
+    files, hidden, not_files = partner_files(path)
     for file in files:
         try:
             documents.append(read_document(file))
         except InputError as error:
             problems += error.problems
-    return documents, problems, hidden
+    notices = ([hidden_notice(hidden)] if hidden else []) + ([not_files_notice(not_files)] if not_files else [])
+    return documents, problems, notices
 
 
 def _evaluate(document: Document, ruleset: Ruleset) -> Verdict:
