@@ -23,7 +23,7 @@ from .._input.documents import read_at_most
 from .._input.text import printable
 from .._output.designations_report import designations_to_json
 from .._output.json import problem_to_json, verdict_to_json
-from .._tools.diff import PARTNER_SUFFIXES, hidden_notice, not_files_notice, partner_files
+from .._tools.diff import PARTNER_SUFFIXES, left_out_notices, partner_files
 from ..limits import Limits
 from ..ruleset import Ruleset
 from ..verdict import Designations, format_points
@@ -90,10 +90,8 @@ def _inputs(sources: Sequence[str], *, lines: bool, limits: Limits) -> tuple[Ite
         elif path.is_dir():
             found, hidden, not_files = partner_files(path, (*PARTNER_SUFFIXES, *JSON_LINES_SUFFIXES))
             files += [(str(candidate), candidate.suffix in JSON_LINES_SUFFIXES) for candidate in found]
-            if hidden:
-                print(hidden_notice(hidden), file=sys.stderr)
-            if not_files:
-                print(not_files_notice(not_files), file=sys.stderr)
+            for notice in left_out_notices(hidden, not_files):
+                print(notice, file=sys.stderr)
         else:
             files.append((source, source.endswith(JSON_LINES_SUFFIXES)))
     total = None if any(is_lines for _, is_lines in files) else len(files)

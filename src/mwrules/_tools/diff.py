@@ -120,6 +120,11 @@ def partner_files(
     return found, hidden, not_files
 
 
+def left_out_notices(hidden: Sequence[Path], not_files: Sequence[Path]) -> list[str]:
+    """The lines that say what a folder held named like a partner's and was not read (see :func:`partner_files`)."""
+    return ([hidden_notice(hidden)] if hidden else []) + ([not_files_notice(not_files)] if not_files else [])
+
+
 def hidden_notice(hidden: Sequence[Path]) -> str:
     """The line that says which hidden partner files a folder held and were not read (names escaped)."""
     return (
@@ -170,8 +175,7 @@ def read_partners(path: Path) -> tuple[list[Document], list[Problem], list[str]]
             documents.append(read_document(file))
         except InputError as error:
             problems += error.problems
-    notices = ([hidden_notice(hidden)] if hidden else []) + ([not_files_notice(not_files)] if not_files else [])
-    return documents, problems, notices
+    return documents, problems, left_out_notices(hidden, not_files)
 
 
 def _evaluate(document: Document, ruleset: Ruleset) -> Verdict:
