@@ -284,6 +284,8 @@ def display_points(points: Fraction) -> float:
 
 def exact_text(value: int | Fraction) -> int | str:
     """A measure as JSON carries it: a count as a number; an amount as its exact decimal text, e.g. ``"0.96"``."""
+    if type(value) is int:  # most measures, in every verdict: at once
+        return value
     if isinstance(value, int) or value.denominator == 1:
         return int(value)
     if 10**6 % value.denominator == 0:  # an amount a partner gave: at most 6 decimal places

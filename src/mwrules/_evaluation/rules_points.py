@@ -156,8 +156,7 @@ def _record(
         given = {m: recorded_units[m] for m in scored}
         session.assert_fact({"t": "scores", "path": path_id}, {"_units": given})
     concluded: dict[str, Any] = {"path": path_id, "metric": metric.id, "points": str(points)}
-    for name, value in inputs.items():
-        concluded[name] = value if type(value) is int else exact_text(value)
+    concluded.update((name, exact_text(value)) for name, value in inputs.items())
     if option is not None:
         concluded["option"] = option
     if capped:

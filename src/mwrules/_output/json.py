@@ -215,7 +215,7 @@ def _metric_data(metric: MetricResult) -> dict[str, Any]:
         "metric": metric.metric,
         "points": display_points(points),
         "max": display_points(most),
-        "inputs": {name: value if type(value) is int else exact_text(value) for name, value in inputs.items()},
+        "inputs": {name: exact_text(value) for name, value in inputs.items()},
         "option": metric.option,
         "capped": metric.capped,
         "people": list(metric.people),
