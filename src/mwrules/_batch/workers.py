@@ -88,9 +88,8 @@ def in_workers(
     finished = False
     try:
         _start(started, len(first), work, argument)
-        if not started:
+        if not started:  # (then there is no worker to stop)
             yield from (work(argument, chunk) for chunk in itertools.chain(first, chunks))
-            finished = True
             return
         workers = len(started)
         idle = list(reversed(started))
