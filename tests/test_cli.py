@@ -445,6 +445,33 @@ def test_a_file_import_would_write_over_the_ruleset_it_reads_is_mw301(
     assert ruleset == (tmp_path / "rules.yaml").read_bytes()
 
 
+@pytest.mark.parametrize(
+    ("extra", "named"),
+    [([], "the partner document p.svg"), (["--ruleset", "rules.yaml"], "the ruleset --ruleset ./rules.yaml")],
+)
+def test_a_plot_timeline_would_draw_over_a_file_it_reads_is_mw301(
+    extra: list[str],
+    named: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+):
+    """`timeline p.svg --plot p.svg` once drew the plot over the partner document it had read."""
+    document = (EXAMPLES / "timeline.yaml").read_bytes()
+    ruleset = (Path(__file__).parents[1] / "rulesets" / "modern-work" / "2026-01.yaml").read_bytes()
+    (tmp_path / "p.svg").write_bytes(document)
+    (tmp_path / "rules.yaml").write_bytes(ruleset)
+    monkeypatch.chdir(tmp_path)
+    plotted = "./rules.yaml" if extra else "p.svg"
+    extra = [extra[0], "./rules.yaml"] if extra else []
+
+    assert 2 == main(["timeline", "p.svg", "--plot", plotted, *extra])
+
+    assert f"mwrules: MW301 --plot {plotted} names {named}" in capsys.readouterr().err
+    assert (tmp_path / "p.svg").read_bytes() == document
+    assert (tmp_path / "rules.yaml").read_bytes() == ruleset
+
+
 def test_import_as_of_says_what_its_absence_means(capsys: pytest.CaptureFixture[str]):
     """Without `import --as-of` the document is evaluated as of today; the help once said only "(default: none)"."""
     with pytest.raises(SystemExit):

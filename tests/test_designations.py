@@ -524,6 +524,21 @@ def test_a_designations_command_line_without_a_file_or_an_id_is_a_usage_error(
     assert f"MW301 {message}" in err
 
 
+@pytest.mark.parametrize("named", ["security,,data-ai", "security,", ",security", "security, ,data-ai"])
+def test_an_empty_name_among_designations_is_a_usage_error(capsys: pytest.CaptureFixture[str], named: str):
+    """`--designations security,,data-ai` once evaluated the two and dropped the empty name without a word."""
+    status, out, err = run(capsys, "evaluate", str(EXAMPLE), "--designations", named)
+
+    assert (status, out) == (2, "")
+    assert f"MW301 --designations {named!r} has an empty name between commas" in err
+
+
+def test_an_empty_name_among_designations_is_refused_by_python_too():
+    """evaluate_designations(designations="security,,data-ai") says what is wrong rather than dropping the name."""
+    with pytest.raises(ValueError, match="has an empty name between commas"):
+        mwrules.evaluate_designations(EXAMPLE, designations="security,,data-ai")
+
+
 def test_every_unknown_section_is_told_the_names_a_section_may_have():
     """The names once stood in the message and again in the suggestion; past the first hundred, in neither."""
     sections = {f"s{number}": {"metrics": {}} for number in range(101)}

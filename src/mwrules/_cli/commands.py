@@ -119,7 +119,10 @@ def _evaluate_designations(args: argparse.Namespace) -> int:
     from .._output.designations_report import designations_table, designations_to_json
     from .._output.json import verdict_for_writing
 
-    ids = None if args.designations == "all" else named_designations(args.designations)
+    try:
+        ids = None if args.designations == "all" else named_designations(args.designations)
+    except ValueError as error:
+        return _usage_error(f"--{error}")
     mistake = _designations_mistake(args, ids)
     if mistake is not None:
         return _usage_error(mistake)
@@ -213,16 +216,32 @@ def _downloads_mistake(args: argparse.Namespace, written: dict[str, str | None])
 
 def _overwritten_download(args: argparse.Namespace, written: dict[str, str | None]) -> str | None:
     """What is wrong when a file mwrules would write is a download, or the ruleset, it reads: it would be lost."""
-    ruleset = args.ruleset if args.ruleset is not None and names_a_ruleset_file(args.ruleset) else None
+    read = [
+        (f"the download {given}", "the download", name)
+        for given in ("--trainings", "--usage")
+        for name in getattr(args, given[2:])
+        if name != "-"
+    ]
+    return _written_over(args, written, read)
+
+
+def _written_over(
+    args: argparse.Namespace, written: dict[str, str | None], read: list[tuple[str, str, str]]
+) -> str | None:
+    """What is wrong when a file mwrules would write is one it reads: writing it would lose what it holds.
+
+    *written* maps an option to the path it writes; *read* lists each file
+    read (how to name it, what it holds, its path); a ``--ruleset`` file is
+    read too.
+    """
+    if args.ruleset is not None and names_a_ruleset_file(args.ruleset):
+        read = [*read, ("the ruleset --ruleset", "the ruleset", args.ruleset)]
     for option, path in written.items():
         if path in (None, "-"):
             continue
-        for given in ("--trainings", "--usage"):
-            read = next((name for name in getattr(args, given[2:]) if name != "-" and _same_file(name, path)), None)
-            if read is not None:
-                return f"{option} {path} names the download {given} {read}: writing it would lose the download"
-        if ruleset is not None and _same_file(ruleset, path):
-            return f"{option} {path} names the ruleset --ruleset {ruleset}: writing it would lose the ruleset"
+        for named, held, name in read:
+            if _same_file(name, path):
+                return f"{option} {path} names {named} {name}: writing it would lose {held}"
     return None
 
 
@@ -273,6 +292,10 @@ def _timeline(args: argparse.Namespace) -> int:
     from .._output.timeline_report import plot, timeline_to_text
     from .._tools.timeline import a_year_after, timeline_of
 
+    read = [("the partner document", "the document", args.partner)] if args.partner != "-" else []
+    mistake = _written_over(args, {"--plot": args.plot}, read)
+    if mistake is not None:
+        return _usage_error(mistake)
     document = _read_document(args.partner, _limits(args))
     start = args.start or declared_as_of(document.data) or datetime.date.today()
     end = args.end or a_year_after(start)

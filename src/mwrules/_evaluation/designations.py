@@ -106,8 +106,17 @@ def _evaluate_designations(
 
 
 def named_designations(text: str) -> list[str]:
-    """The ids one text names: ``security`` or ``security, modern-work``, as ``--designations`` takes them."""
-    return [name.strip() for name in text.split(",") if name.strip()]
+    """The ids one text names: ``security`` or ``security, modern-work``, as ``--designations`` takes them.
+
+    Raises:
+        ValueError: a name between commas is empty (``security,,data-ai``): a
+            slip that would drop a designation without a word.
+    """
+    names = [name.strip() for name in text.split(",")]
+    if any(names) and not all(names):
+        msg = f"designations {text!r} has an empty name between commas: give ids such as security,modern-work"
+        raise ValueError(msg)
+    return [name for name in names if name]
 
 
 def _document(
