@@ -17,6 +17,7 @@ import mwrules
 from mwrules import codes
 from mwrules import strategies as mst
 from mwrules._evaluation import engine as _engine
+from mwrules._evaluation import engine_messages
 from mwrules._evaluation import evaluate as _evaluate
 from mwrules._input.tenant_facts import ELIGIBILITY_FIELDS, UNREAD_OF_ELIGIBLE, eligibility_key
 from mwrules._output.json import verdict_from_json, verdict_to_json
@@ -252,14 +253,14 @@ def test_tenants_alike_in_what_the_eligible_rules_read_give_the_trace_of_each_de
 def facts_sent(monkeypatch: pytest.MonkeyPatch, kind: str) -> list[int]:
     """A list that gets, per message sent to the engine from now on, how many facts of *kind* it holds."""
     sent: list[int] = []
-    encode = _engine._encode
+    encode = engine_messages.encode
 
     def counting(value: Any) -> str:
         message = encode(value)
         sent.append(message.count(f'"t":"{kind}"'))
         return message
 
-    monkeypatch.setattr(_engine, "_encode", counting)
+    monkeypatch.setattr(_engine, "encode", counting)
     return sent
 
 

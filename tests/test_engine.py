@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 import mwrules
 from mwrules._evaluation import engine as _engine
+from mwrules._evaluation import engine_messages
 from mwrules._evaluation.compile import compile_ruleset
 from mwrules.verdict import Trace
 
@@ -365,7 +366,7 @@ def test_a_message_about_a_rule_on_one_fact_is_read_as_decoding_it_would(
     rule: str, alias: str, fact: dict[str, object]
 ):
     """Without decoding: the rule and the fact's id, whatever text the fact holds (quotes, "id":"..., non-ASCII)."""
-    message = _engine._encode({rule: {alias: {**fact, "id": "f12", "sid": "s0"}}})
+    message = engine_messages.encode({rule: {alias: {**fact, "id": "f12", "sid": "s0"}}})
 
-    assert (rule, {alias: "f12"}) == _engine._read(message, {rule: alias})
-    assert (rule, {alias: "f12"}) == _engine._read(message, {})
+    assert (rule, {alias: "f12"}) == engine_messages.read_message(message, {rule: alias})
+    assert (rule, {alias: "f12"}) == engine_messages.read_message(message, {})

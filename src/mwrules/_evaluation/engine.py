@@ -52,6 +52,8 @@ from typing import Any, NamedTuple
 import attrs
 
 from ..errors import EvaluationError
+from .engine_messages import encode, for_engine, read_message
+from .engine_order import known_firings, learn, placed, single_batch_order
 
 
 def _import_extension() -> Any:
@@ -233,7 +235,7 @@ class Session:
                 fact.update(kept)
             self.collecting.append(fact)
             return
-        code, _ = _dre.assert_fact(self._handle, _encode(fact if kept is not None else _for_engine(fact)))
+        code, _ = _dre.assert_fact(self._handle, encode(fact if kept is not None else for_engine(fact)))
         if kept is not None:
             fact.update(kept)
         if code != _ENGINE_OK:
@@ -309,7 +311,7 @@ class CompiledRuleset:
         (it keeps about 10 KB per live fact, and its lookups slow down as
         facts accumulate). Their firings are put in the order a single
         batch of every fact would have fired them (see
-        :func:`_single_batch_order`); that is the same conclusions in the
+        :func:`.engine_order.single_batch_order`); that is the same conclusions in the
         same order as long as every rule that fires on a group's facts, or
         on facts derived from them, matches one fact, and its derived facts
         are matched only at a later priority. Priorities above theirs run
@@ -341,20 +343,20 @@ class CompiledRuleset:
                 known: list[tuple[str, Fact]] = []
                 split = None
                 if alike is not None:
-                    batch, known = _known_firings(batch, alike, fired_on)
-                    split = functools.partial(_known_firings, alike=alike, fired_on=fired_on)
+                    batch, known = known_firings(batch, alike, fired_on)
+                    split = functools.partial(known_firings, alike=alike, fired_on=fired_on)
                 first = len(session.firings)
                 derived = self._run_batch(session, handle, batch, made_by, known, split)
                 if alike is not None:
-                    _learn([*batch, *derived], session.firings[first:], alike, fired_on, self._alone)
+                    learn([*batch, *derived], session.firings[first:], alike, fired_on, self._alone)
                 session.facts.clear()  # its engine session is gone; the firings keep what they matched
             apart_firings = session.firings[:]
             if apart_firings:
-                session.firings[:] = _single_batch_order(apart_firings, made_by, place, self._order)
+                session.firings[:] = single_batch_order(apart_firings, made_by, place, self._order)
             del held, made_by
             self._run_batch(session, handle, list(facts), None)
             if apart_firings:
-                session.firings[:] = _placed(session.firings, len(apart_firings), self._order)
+                session.firings[:] = placed(session.firings, len(apart_firings), self._order)
             return session
 
     def _run_batch(
@@ -395,7 +397,7 @@ class CompiledRuleset:
                 session.collecting = None
         start = {"t": _START, "id": ids[-1], "sid": sid}
         try:
-            code, state_offset = _dre.assert_facts(handle, _encode([start, *map(_for_engine, batch + derived)]))
+            code, state_offset = _dre.assert_facts(handle, encode([start, *map(for_engine, batch + derived)]))
         except (_dre.error, MemoryError) as error:
             # What the engine kept of a refused batch is unknown: never use
             # this engine ruleset again (deleting its session could crash).
@@ -445,7 +447,7 @@ class CompiledRuleset:
             while message:
                 # The rule's own name and interned aliases, not decoded copies: the firings
                 # outlive the run (the trace is built from them), thousands of them
-                rule_name, ids = _read(message, alone)
+                rule_name, ids = read_message(message, alone)
                 if rule_name == _START:
                     message = complete(handle, state_offset)
                     continue
@@ -466,165 +468,6 @@ class CompiledRuleset:
             _dre.abandon_action(handle, state_offset)
             _discard_pending(handle, state_offset)
             raise
-
-
-def _known_firings(
-    batch: list[Fact], alike: Callable[[Fact], Any], fired_on: Mapping[Any, list[str]]
-) -> tuple[list[Fact], list[tuple[str, Fact]]]:
-    """The facts of *batch* to send to the engine, and the firings known for the others (see CompiledRuleset.run)."""
-    sent: list[Fact] = []
-    known: list[tuple[str, Fact]] = []
-    for fact in batch:
-        key = alike(fact)
-        rules = None if key is None else fired_on.get(key)
-        if rules is None:
-            sent.append(fact)
-        else:
-            known += [(rule, fact) for rule in rules]
-    return sent, known
-
-
-def _learn(
-    sent: Sequence[Fact],
-    firings: Sequence[Firing],
-    alike: Callable[[Fact], Any],
-    fired_on: dict[Any, list[str]],
-    alone: Mapping[str, str],
-) -> None:
-    """Keep, per key of the facts a group sent, the rules that fired on its first fact with that key."""
-    learnt: dict[int, list[str]] = {}  # id() of the first fact sent with a key new to fired_on -> its rules
-    for fact in sent:
-        key = alike(fact)
-        if key is not None and key not in fired_on:
-            fired_on[key] = learnt[id(fact)] = []
-    for firing in firings:
-        for fact in firing.matched.values():
-            rules = learnt.get(id(fact))
-            if rules is not None:
-                if firing.rule not in alone:
-                    msg = f"{firing.rule} matched more than one fact run apart; such a rule must match one"
-                    raise EvaluationError(msg)
-                rules.append(firing.rule)
-
-
-def _placed(firings: list[Firing], apart: int, order: Mapping[str, tuple[int, int]]) -> list[Firing]:
-    """*firings*, the first *apart* of them from facts run apart, placed among the others by priority.
-
-    One batch would have fired the others' lower priorities first, and their
-    higher ones after (the actions ran later, but they see the same firings
-    before them: only the count matters to a step number).
-    """
-    group, others = firings[:apart], firings[apart:]
-    lowest = min(order[firing.rule][0] for firing in group)
-    highest = max(order[firing.rule][0] for firing in group)
-    before = 0
-    while before < len(others) and order[others[before].rule][0] < lowest:
-        before += 1
-    if any(order[firing.rule][0] <= highest for firing in others[before:]):
-        msg = "rules of the priorities of facts run apart fired on the other facts; they cannot be run apart"
-        raise EvaluationError(msg)
-    return [*others[:before], *group, *others[before:]]
-
-
-def _single_batch_order(
-    firings: list[Firing],
-    made_by: list[list[Fact]],
-    place: dict[int, int],
-    order: Mapping[str, tuple[int, int]],
-) -> list[Firing]:
-    """*firings* of facts run apart, in the order one batch of all those facts would have fired them.
-
-    The engine fires by priority, then in the order the rules are defined,
-    and a rule's matches newest fact first. *place* gives each fact of the
-    groups its place in that one batch (by ``id()``); a derived fact comes
-    after all of them, in the order of the firings that asserted it
-    (*made_by*, beside *firings*), which are placed before it is matched:
-    priorities are taken in turn. A firing that matched more than one
-    fact, or a fact derived at its own priority, breaks the premise of
-    :meth:`CompiledRuleset.run`, and is an error.
-    """
-    levels: dict[int, list[tuple[int, int, Firing, list[Fact]]]] = {}
-    for firing, made in zip(firings, made_by, strict=True):
-        if len(firing.matched) != 1:
-            msg = f"{firing.rule} matched {len(firing.matched)} facts run apart; such a rule must match one"
-            raise EvaluationError(msg)
-        priority, rank = order[firing.rule]
-        (fact,) = firing.matched.values()
-        levels.setdefault(priority, []).append((rank, id(fact), firing, made))
-    ordered: list[Firing] = []
-    following = len(place)
-    for priority in sorted(levels):
-        try:
-            level = sorted(levels[priority], key=lambda item: (item[0], -place[item[1]]))
-        except KeyError:
-            msg = f"a fact derived at priority {priority} is matched at the same priority; it cannot be run apart"
-            raise EvaluationError(msg) from None
-        for _, _, firing, made in level:
-            for fact in made:
-                place[id(fact)] = following
-                following += 1
-            ordered.append(firing)
-    return ordered
-
-
-# Facts go to the engine and firings come back as JSON, a few per firing: the
-# C encoder and scanner are called directly, without the Python layers of
-# json.dumps and json.loads around them (their checks are for any object; a
-# fact is a flat dict of text and numbers). Where the C accelerator is
-# missing, json's Python code does the same.
-def _c_codec() -> tuple[Callable[[Any], str], Callable[[str], Any]]:
-    from json import decoder, encoder, scanner  # noqa: PLC0415 - only here: the C halves of json
-
-    # undeclared in typeshed: the C halves, or None without the accelerator
-    make_encoder = getattr(encoder, "c_make_encoder", None)
-    make_scanner = getattr(scanner, "c_make_scanner", None)
-    if make_encoder is None or make_scanner is None:  # pragma: no cover - CPython always has them
-        return json.dumps, json.JSONDecoder().decode
-    # No circular-reference markers, ASCII escapes (see the module docstring), no indent
-    encode_chunks = make_encoder(None, None, encoder.encode_basestring_ascii, None, ":", ",", False, False, True)
-    scan = make_scanner(decoder.JSONDecoder())
-
-    def encode(value: Any) -> str:
-        return "".join(encode_chunks(value, 0))
-
-    def decode(message: str) -> Any:
-        return scan(message, 0)[0]
-
-    return encode, decode
-
-
-_encode, _decode = _c_codec()
-
-
-def _read(message: str, alone: Mapping[str, str]) -> tuple[str, dict[str, str]]:
-    """The rule an action message is about, and the ids of the facts it matched by alias.
-
-    A message is ``{"rule":{"alias":{fact},...}}``. One about a rule that
-    matches one fact (*alone*: rule -> its alias) is read without decoding
-    it: the firings of tenants are most of an evaluation's.
-    """
-    end = message.find('":{"', 2)
-    rule = message[2:end]
-    alias = alone.get(rule)
-    if alias is not None and message.startswith(f'{alias}":{{', end + 4):
-        return rule, {alias: _fact_id(message)}
-    ((rule, matched),) = _decode(message).items()
-    return rule, {alias: fact["id"] for alias, fact in matched.items()}
-
-
-def _fact_id(message: str) -> str:
-    """The id of the one fact in an action message, ``{"rule":{"alias":{...,"id":"f12","sid":"s0"}}}``.
-
-    The message holds the fact as it was sent: a flat object of numbers,
-    text and lists (see :data:`Fact`), encoded with ASCII escapes, so the
-    only ``"id":"`` in it is its id (a quote inside a text is escaped).
-    """
-    start = message.rindex('"id":"') + 6
-    return message[start : message.index('"', start)]
-
-
-def _for_engine(fact: Fact) -> Fact:
-    return {key: value for key, value in fact.items() if key[0] != "_"}
 
 
 def _discard_pending(handle: int, state_offset: int) -> None:
