@@ -91,7 +91,7 @@ def _evaluate_mistake(args: argparse.Namespace) -> str | None:
         dropped = next((option for option, value in portfolio.items() if value), None)
         if dropped is not None:
             return f"{dropped} is for a portfolio of partner documents; the downloads make one partner"
-        return _downloads_mistake(args, {"--report": args.report})
+        return _report_mistake(args, "the verdict") or _downloads_mistake(args, {"--report": args.report})
     # The options of an import, without a download, would be dropped without a word
     given = {"--partner-id": args.partner_id, "--date-order": args.date_order}
     given |= {"--keep-names": args.keep_names, "--report": args.report}
@@ -172,8 +172,11 @@ def _import_options(args: argparse.Namespace, ruleset: Ruleset | str | None, lim
 
 
 def _write_report(args: argparse.Namespace, report: Any) -> None:
-    if args.report:
-        _write_file(args.report, json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n")
+    text = json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
+    if args.report == "-":  # as for -o
+        sys.stdout.write(text)
+    elif args.report:
+        _write_file(args.report, text)
     else:
         print(report, file=sys.stderr)
 
@@ -181,7 +184,10 @@ def _write_report(args: argparse.Namespace, report: Any) -> None:
 def _import_command(args: argparse.Namespace) -> int:
     if not (args.trainings or args.usage):
         return _usage_error("import needs --trainings FILE or --usage FILE")
-    if args.report and args.output not in (None, "-") and _same_file(args.report, args.output):
+    mistake = _report_mistake(args, "the document") if args.output in (None, "-") else None
+    if mistake is not None:
+        return _usage_error(mistake)
+    if args.report and args.output not in (None, "-") and _one_destination(args.report, args.output):
         return _usage_error("-o and --report name one file: give each its own")
     mistake = _downloads_mistake(args, {"-o": args.output, "--report": args.report})
     if mistake is not None:
@@ -218,12 +224,45 @@ def _overwritten_download(args: argparse.Namespace, written: dict[str, str | Non
         if path in (None, "-"):
             continue
         for given in ("--trainings", "--usage"):
-            read = next((name for name in getattr(args, given[2:]) if name != "-" and _same_file(name, path)), None)
+            read = next((name for name in getattr(args, given[2:]) if _reads(name, path)), None)
             if read is not None:
                 return f"{option} {path} names the download {given} {read}: writing it would lose the download"
         if ruleset is not None and _same_file(ruleset, path):
             return f"{option} {path} names the ruleset --ruleset {ruleset}: writing it would lose the ruleset"
     return None
+
+
+def _reads(download: str, path: str) -> bool:
+    """Whether reading *download* reads the file *path*: ``-`` (standard input) reads the file it was given."""
+    return _is_standard_stream(0, path) if download == "-" else _same_file(download, path)
+
+
+def _one_destination(report: str, output: str) -> bool:
+    """Whether ``--report`` and ``-o FILE`` name one file (``--report -``: the file standard output is)."""
+    return _is_standard_stream(1, output) if report == "-" else _same_file(report, output)
+
+
+def _report_mistake(args: argparse.Namespace, printed: str) -> str | None:
+    """``--report`` naming standard output (``-``, ``/dev/stdout``, the file it was sent to), where *printed* goes."""
+    if args.report and (args.report == "-" or _is_standard_stream(1, args.report)):
+        return f"--report {args.report} is standard output, where {printed} goes: give --report a file"
+    return None
+
+
+def _is_standard_stream(descriptor: int, path: str) -> bool:
+    """Whether *path* is the file, pipe or socket that standard input (0) or output (1) is.
+
+    ``import --usage - -o u.csv < u.csv`` would write over the download; a
+    report and a document both sent to one pipe would be one mixed text. A
+    terminal or ``/dev/null`` shared by both loses nothing.
+    """
+    import stat
+
+    try:
+        stream = os.fstat(descriptor)
+        return not stat.S_ISCHR(stream.st_mode) and os.path.samestat(stream, os.stat(path))
+    except (OSError, ValueError):  # closed, or not there (yet), or no file can have its name
+        return False
 
 
 def _same_file(one: str, other: str) -> bool:
