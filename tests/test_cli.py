@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
 import json
@@ -10,6 +11,7 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -538,3 +540,96 @@ def test_a_second_ctrl_c_while_a_command_stops_prints_nothing_more():
 
     assert "mwrules: interrupted\n" == result.stderr
     assert 130 == result.returncode
+
+
+def _command_line(arguments: list[str], cwd: Path, stdin: str | None = None, stdout: str | None = None) -> Any:
+    """`mwrules ARGUMENTS` in a process of its own, standard input or output a file of *cwd* (as `<` and `>` make)."""
+    command = [
+        sys.executable,
+        "-c",
+        "import sys; from mwrules.cli import main; sys.exit(main(sys.argv[1:]))",
+        *arguments,
+    ]
+    with contextlib.ExitStack() as files:
+        given = files.enter_context((cwd / stdin).open("rb")) if stdin else subprocess.DEVNULL
+        written = files.enter_context((cwd / stdout).open("wb")) if stdout else subprocess.PIPE
+        result = subprocess.run(command, stdin=given, stdout=written, stderr=subprocess.PIPE, cwd=cwd, check=False)
+    return result.returncode, (result.stdout or b"").decode(), result.stderr.decode()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="/dev/stdin")
+@pytest.mark.parametrize(
+    ("command", "written"),
+    [
+        (["import"], ["-o", "trainings.csv"]),
+        (["import"], ["-o", "/dev/stdin"]),
+        (["import"], ["--report", "hard.csv", "-o", "out.yaml"]),
+        (["evaluate"], ["--report", "trainings.csv"]),
+    ],
+)
+def test_a_file_mwrules_would_write_over_the_download_standard_input_reads_is_mw301(
+    command: list[str], written: list[str], tmp_path: Path
+):
+    """`import --trainings - -o t.csv < t.csv` once wrote the document over the download it had read, and exited 0."""
+    trainings = (EXAMPLES / "partner-center" / "trainings.csv").read_bytes()
+    (tmp_path / "trainings.csv").write_bytes(trainings)
+    (tmp_path / "hard.csv").hardlink_to(tmp_path / "trainings.csv")
+
+    arguments = [*command, "--trainings", "-", "--partner-id", "contoso", *written]
+    status, _, errors = _command_line(arguments, tmp_path, stdin="trainings.csv")
+
+    assert 2 == status
+    assert f"mwrules: MW301 {written[0]} {written[1]} names the download --trainings -" in errors
+    assert trainings == (tmp_path / "trainings.csv").read_bytes()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a file as standard input")
+def test_a_plot_timeline_would_draw_over_the_document_standard_input_reads_is_mw301(tmp_path: Path):
+    """`timeline - --plot p.svg < p.svg` would draw the plot over the document it had read."""
+    document = (EXAMPLES / "timeline.yaml").read_bytes()
+    (tmp_path / "p.svg").write_bytes(document)
+
+    status, _, errors = _command_line(["timeline", "-", "--plot", "p.svg"], tmp_path, stdin="p.svg")
+
+    assert 2 == status
+    assert "mwrules: MW301 --plot p.svg names the partner document -" in errors
+    assert document == (tmp_path / "p.svg").read_bytes()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="/dev/stdout")
+@pytest.mark.parametrize(
+    ("command", "report", "stdout"),
+    [
+        (["import"], "/dev/stdout", None),
+        (["import", "-o", "-"], "-", None),
+        (["import"], "report.json", "report.json"),
+        (["evaluate"], "-", None),
+        (["evaluate"], "report.json", "report.json"),
+    ],
+)
+def test_a_report_written_where_the_document_or_verdict_goes_is_mw301(
+    command: list[str], report: str, stdout: str | None, tmp_path: Path
+):
+    """`import --usage u.csv --report /dev/stdout` once wrote the JSON report and the YAML document into one stream."""
+    usage = str(EXAMPLES / "partner-center" / "cpor-m365-usage.csv")
+
+    arguments = [*command, "--usage", usage, "--partner-id", "p", "--report", report]
+    status, printed, errors = _command_line(arguments, tmp_path, stdout=stdout)
+
+    assert 2 == status
+    assert f"mwrules: MW301 --report {report} is standard output, where the " in errors
+    assert "" == printed
+    assert [] == [path.read_text() for path in tmp_path.iterdir() if path.read_text()]  # nothing written
+
+
+def test_report_dash_writes_the_report_to_standard_output(tmp_path: Path):
+    """`import --report -` once wrote a file named "-"; it is standard output, as `-o -` is."""
+    usage = str(EXAMPLES / "partner-center" / "cpor-m365-usage.csv")
+
+    status, printed, _ = _command_line(
+        ["import", "--usage", usage, "--partner-id", "p", "-o", "p.yaml", "--report", "-"], tmp_path
+    )
+
+    assert 0 == status
+    assert ["cpor-m365-usage.csv"] == [Path(name).name for name in json.loads(printed)["files"]]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["p.yaml"]

@@ -132,6 +132,28 @@ def test_the_input_is_read_a_few_chunks_ahead():
     assert taken <= (2 * _batch.CHUNKS_AHEAD + 1) * _batch.CHUNK_SIZE
 
 
+@pytest.mark.parametrize(
+    ("evaluate", "given"),
+    [
+        (mwrules.evaluate_many, "examples/qualified-smb.yaml"),
+        (mwrules.evaluate_many, {"partner_id": "a"}),
+        (mwrules.evaluate_lines, '{"partner_id": "a"}\n{"partner_id": "b"}\n'),
+        (mwrules.evaluate_lines, b'{"partner_id": "a"}\n'),
+    ],
+)
+def test_one_text_or_mapping_given_for_many_inputs_is_a_type_error(evaluate: Callable[..., Any], given: object):
+    """`evaluate_many("p.yaml")` once gave an MW001 result per character; `evaluate_lines(b"...")` an AttributeError."""
+    with pytest.raises(TypeError, match="must be an iterable of"):
+        evaluate(given, jobs=1)
+
+
+@pytest.mark.parametrize("designations", ["security", [], ()])
+def test_designations_naming_none_or_given_as_one_text_is_a_value_error(designations: object):
+    """`designations=[]` once gave results for no designation; `designations="security"` said "no ruleset 's'"."""
+    with pytest.raises(ValueError, match="designations"):
+        mwrules.evaluate_many([{"partner_id": "a"}], jobs=1, designations=designations)  # type: ignore[arg-type]
+
+
 def test_an_unknown_ruleset_fails_before_any_input_is_read():
     def documents() -> Iterator[dict[str, Any]]:
         pytest.fail("the input was read")

@@ -110,6 +110,28 @@ def test_a_chunk_that_cannot_be_sent_is_evaluated_here():
     assert [[5], [10]] == run([[2], [Unpicklable(3)]])
 
 
+@pytest.fixture(params=["spawn", "forkserver"])
+def start_method(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The default start method, for the test, is *spawn* or *forkserver* (macOS's, and Linux's from Python 3.14)."""
+    before = multiprocessing.get_start_method(allow_none=True)
+    multiprocessing.set_start_method(request.param, force=True)
+    yield request.param
+    multiprocessing.set_start_method(before, force=True)
+
+
+def test_an_argument_that_cannot_be_sent_to_a_new_process_is_evaluated_here(start_method: str):
+    """With spawn or forkserver, ``evaluate_many(ruleset=<a loaded ruleset>, jobs=2)`` raised "cannot pickle"."""
+
+    class Unpicklable(int):
+        def __reduce__(self) -> Any:
+            raise TypeError(self)
+
+    results = list(in_workers(square, Unpicklable(1), iter([[2], [3]]), workers=2, ahead=2))
+
+    assert [[5], [10]] == results
+    assert not multiprocessing.active_children()
+
+
 def test_an_error_in_a_worker_raises_here_with_its_own_type():
     with pytest.raises(ValueError, match="fail"):
         run([[2], ["fail"], [3]])

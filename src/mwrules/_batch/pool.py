@@ -113,7 +113,10 @@ def evaluate_many(
 
     Raises:
         RulesetError: the named ruleset does not exist (before any input is read).
+        TypeError: *documents* is one text, bytes or mapping, not an iterable of documents.
+        ValueError: *designations* is a text, or names none.
     """
+    _many("documents", documents, "evaluate_many([path]) or evaluate_many([document])")
     inputs = ((_source(document), document, False) for document in documents)
     return evaluate_inputs(inputs, jobs=jobs, ruleset=ruleset, limits=limits, designations=designations)
 
@@ -135,6 +138,7 @@ def evaluate_lines(
     its problems. *as_of*, when given, replaces each document's ``as_of``.
     The other arguments are as for :func:`evaluate_many`.
     """
+    _many("lines", lines, "evaluate_lines(text.splitlines()) or evaluate_lines(open(path, 'rb'))")
     return evaluate_inputs(
         json_lines(lines, source, limits),
         jobs=jobs,
@@ -234,10 +238,23 @@ def _settings(
     if ruleset is not None:
         msg = "designations evaluates each designation under its own ruleset: give no ruleset"
         raise ValueError(msg)
+    if isinstance(designations, str):  # each character would be an id
+        msg = f"designations must be True or a list of ids such as ['security'], not {designations!r}"
+        raise ValueError(msg)
     ids = tuple(shipped_ids()) if designations is True else tuple(dict.fromkeys(designations))
+    if not ids:
+        msg = "designations names no designation: give ids such as ['security'], or leave it False"
+        raise ValueError(msg)
     for designation in ids:
         shipped_family(designation)  # an unknown name fails now, not once per input
     return _Settings(None, limits, as_of, ids)
+
+
+def _many(name: str, given: object, instead: str) -> None:
+    """Refuse one text, bytes or mapping given for an iterable of many: each character (or key) would be an input."""
+    if isinstance(given, str | bytes | bytearray | Mapping):
+        msg = f"{name} must be an iterable of {name}, not one {type(given).__name__}: {instead}"
+        raise TypeError(msg)
 
 
 def _jobs(jobs: int | None) -> int:

@@ -67,7 +67,8 @@ def in_workers(
     from the next one to be yielded: the input is read that far ahead of the
     results, no further. A chunk that cannot be sent (it cannot be pickled)
     or that a worker could not evaluate is evaluated here, so an error of
-    *work* raises here, as it would without workers. So is every chunk in a
+    *work* raises here, as it would without workers. So is every chunk when
+    *argument* cannot be sent to a new process (see :func:`_start`), and in a
     daemonic process (a multiprocessing pool's worker, or a worker of
     another batch), which may not start processes.
 
@@ -130,11 +131,20 @@ def in_workers(
 
 
 def _start(started: list[_Worker], count: int, work: Callable[[Any, list[Any]], list[Any]], argument: Any) -> None:
-    """Start *count* workers into *started*: fewer when the system refuses more processes (a limit, no memory)."""
+    """Start *count* workers into *started*: fewer when the system refuses more processes (a limit, no memory).
+
+    None start when *argument* cannot be sent to a new process: the ``spawn``
+    and ``forkserver`` start methods (macOS's and Windows' default, and
+    Linux's from Python 3.14) pickle it, which a loaded ruleset cannot be.
+    """
+    import pickle  # noqa: PLC0415 - for batches only
+
     for _ in range(count):
         try:
             started.append(_Worker.start(work, argument))
         except OSError:
+            return
+        except (TypeError, AttributeError, pickle.PicklingError):  # as a chunk that cannot be sent: evaluated here
             return
 
 
@@ -179,7 +189,7 @@ class _Worker:
         try:
             with interrupts_held():  # see there
                 process.start()
-        except OSError:
+        except BaseException:  # (not started: a limit on processes, an argument that cannot be sent)
             ours.close()
             raise
         finally:

@@ -91,7 +91,7 @@ def _evaluate_mistake(args: argparse.Namespace) -> str | None:
         dropped = next((option for option, value in portfolio.items() if value), None)
         if dropped is not None:
             return f"{dropped} is for a portfolio of partner documents; the downloads make one partner"
-        return _downloads_mistake(args, {"--report": args.report})
+        return _report_mistake(args, "the verdict") or _downloads_mistake(args, {"--report": args.report})
     # The options of an import, without a download, would be dropped without a word
     given = {"--partner-id": args.partner_id, "--date-order": args.date_order}
     given |= {"--keep-names": args.keep_names, "--report": args.report}
@@ -175,8 +175,11 @@ def _import_options(args: argparse.Namespace, ruleset: Ruleset | str | None, lim
 
 
 def _write_report(args: argparse.Namespace, report: Any) -> None:
-    if args.report:
-        _write_file(args.report, json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n")
+    text = json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
+    if args.report == "-":  # as for -o
+        sys.stdout.write(text)
+    elif args.report:
+        _write_file(args.report, text)
     else:
         print(report, file=sys.stderr)
 
@@ -184,7 +187,10 @@ def _write_report(args: argparse.Namespace, report: Any) -> None:
 def _import_command(args: argparse.Namespace) -> int:
     if not (args.trainings or args.usage):
         return _usage_error("import needs --trainings FILE or --usage FILE")
-    if args.report and args.output not in (None, "-") and _same_file(args.report, args.output):
+    mistake = _report_mistake(args, "the document") if args.output in (None, "-") else None
+    if mistake is not None:
+        return _usage_error(mistake)
+    if args.report and args.output not in (None, "-") and _one_destination(args.report, args.output):
         return _usage_error("-o and --report name one file: give each its own")
     mistake = _downloads_mistake(args, {"-o": args.output, "--report": args.report})
     if mistake is not None:
@@ -220,7 +226,6 @@ def _overwritten_download(args: argparse.Namespace, written: dict[str, str | Non
         (f"the download {given}", "the download", name)
         for given in ("--trainings", "--usage")
         for name in getattr(args, given[2:])
-        if name != "-"
     ]
     return _written_over(args, written, read)
 
@@ -240,9 +245,42 @@ def _written_over(
         if path in (None, "-"):
             continue
         for named, held, name in read:
-            if _same_file(name, path):
+            if _reads(name, path):
                 return f"{option} {path} names {named} {name}: writing it would lose {held}"
     return None
+
+
+def _reads(read: str, path: str) -> bool:
+    """Whether reading the file named *read* reads *path*: ``-`` (standard input) reads the file it was given."""
+    return _is_standard_stream(0, path) if read == "-" else _same_file(read, path)
+
+
+def _one_destination(report: str, output: str) -> bool:
+    """Whether ``--report`` and ``-o FILE`` name one file (``--report -``: the file standard output is)."""
+    return _is_standard_stream(1, output) if report == "-" else _same_file(report, output)
+
+
+def _report_mistake(args: argparse.Namespace, printed: str) -> str | None:
+    """``--report`` naming standard output (``-``, ``/dev/stdout``, the file it was sent to), where *printed* goes."""
+    if args.report and (args.report == "-" or _is_standard_stream(1, args.report)):
+        return f"--report {args.report} is standard output, where {printed} goes: give --report a file"
+    return None
+
+
+def _is_standard_stream(descriptor: int, path: str) -> bool:
+    """Whether *path* is the file, pipe or socket that standard input (0) or output (1) is.
+
+    ``import --usage - -o u.csv < u.csv`` would write over the download; a
+    report and a document both sent to one pipe would be one mixed text. A
+    terminal or ``/dev/null`` shared by both loses nothing.
+    """
+    import stat
+
+    try:
+        stream = os.fstat(descriptor)
+        return not stat.S_ISCHR(stream.st_mode) and os.path.samestat(stream, os.stat(path))
+    except (OSError, ValueError):  # closed, or not there (yet), or no file can have its name
+        return False
 
 
 def _same_file(one: str, other: str) -> bool:
@@ -292,8 +330,7 @@ def _timeline(args: argparse.Namespace) -> int:
     from .._output.timeline_report import plot, timeline_to_text
     from .._tools.timeline import a_year_after, timeline_of
 
-    read = [("the partner document", "the document", args.partner)] if args.partner != "-" else []
-    mistake = _written_over(args, {"--plot": args.plot}, read)
+    mistake = _written_over(args, {"--plot": args.plot}, [("the partner document", "the document", args.partner)])
     if mistake is not None:
         return _usage_error(mistake)
     document = _read_document(args.partner, _limits(args))

@@ -337,7 +337,9 @@ def _import_arguments(command: argparse.ArgumentParser, *, one_step: bool) -> No
         "--date-order", choices=("day-first", "month-first"), help="how the files write dates (default: as they show)"
     )
     command.add_argument("--keep-names", action="store_true", help="people ids from their names (personal data)")
-    command.add_argument("--report", type=_text, metavar="FILE", help="write the import report here, as JSON")
+    command.add_argument(
+        "--report", type=_text, metavar="FILE", help="write the import report here, as JSON (-: standard output)"
+    )
     if not one_step:  # evaluate has its own --limit
         command.add_argument(
             "--limit",
