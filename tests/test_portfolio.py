@@ -340,6 +340,21 @@ def test_a_line_over_the_size_limit_ends_the_reading_of_its_file_and_says_so(tmp
     assert "line 2 is longer than 1,000 bytes: it and the lines after it were not read" == problem.message
 
 
+@pytest.mark.parametrize("line_break", ["\n", "\r\n"])
+def test_a_record_of_exactly_the_size_limit_is_read_whatever_its_line_break(tmp_path: Path, line_break: str):
+    """A record of file-bytes was refused for its line break: its "\n" counted, and "\r\n" stopped the file."""
+    record = '{"partner_id": "a"}'
+    record = record.replace('"a"', '"' + "a" * (100 - len(record) + 1) + '"')
+    book = tmp_path / "book.jsonl"
+    book.write_bytes(f"{record}{line_break}{record}{line_break}".encode())
+
+    with book.open("rb") as lines:
+        results = list(mwrules.evaluate_lines(lines, limits=mwrules.Limits(max_file_bytes=100), jobs=1))
+
+    assert 100 == len(record)
+    assert [True, True] == [result.ok for result in results]
+
+
 @pytest.mark.parametrize("lines", [["--lines"], []])
 def test_standard_input_named_twice_is_mw301(lines: list[str]):
     """`evaluate - - --lines` read the records once and the second `-` as nothing, without a word."""

@@ -166,16 +166,24 @@ def json_lines(lines: Iterable[str | bytes], source: str, limits: Limits = DEFAU
 
 
 def _bounded_lines(lines: Iterable[str | bytes], size: int) -> Iterator[str | bytes | None]:
-    """The lines of *lines*; of an open file, up to one longer than *size*, which is None."""
+    """The records of *lines*, without their line breaks; of an open file, up to one longer than *size*, then None.
+
+    A record of *size* fits, whether its line ends in ``\n`` or ``\r\n``.
+    """
     readline = getattr(lines, "readline", None)
     if readline is None:  # lines already in memory
-        yield from lines
+        yield from map(_without_break, lines)
         return
-    while line := readline(size + 1):
-        if len(line) > size and line[-1:] not in ("\n", b"\n"):
+    while line := readline(size + 2):
+        record = _without_break(line)
+        if len(record) > size:  # read in part, or whole but too long: where it ends is not known
             yield None
             return
-        yield line
+        yield record
+
+
+def _without_break(line: str | bytes) -> str | bytes:
+    return line.rstrip(b"\r\n") if isinstance(line, bytes) else line.rstrip("\r\n")
 
 
 @attrs.frozen
