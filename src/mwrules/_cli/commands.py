@@ -175,13 +175,14 @@ def _import_options(args: argparse.Namespace, ruleset: Ruleset | str | None, lim
 
 
 def _write_report(args: argparse.Namespace, report: Any) -> None:
+    if not args.report:
+        print(report, file=sys.stderr)
+        return
     text = json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
     if args.report == "-":  # as for -o
         sys.stdout.write(text)
-    elif args.report:
-        _write_file(args.report, text)
     else:
-        print(report, file=sys.stderr)
+        _write_file(args.report, text)
 
 
 def _import_command(args: argparse.Namespace) -> int:

@@ -159,7 +159,11 @@ def _tool_commands(partner_command: Callable[..., argparse.ArgumentParser]) -> N
         help="the first day (default: the document's as_of, else today)",
     )
     timeline_command.add_argument(
-        "--to", dest="end", type=_date, metavar="YYYY-MM-DD", help="the last day (default: a year after --from)"
+        "--to",
+        dest="end",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="the last day (default: the day before the same date a year after --from)",
     )
     timeline_command.add_argument(
         "--format",
