@@ -41,20 +41,36 @@ if TYPE_CHECKING:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
+    from .._batch import portfolio as _portfolio
+    from .._input.documents import paused_gc
+
+    mistake = _evaluate_mistake(args) if args.command == "evaluate" else None
+    if mistake is not None:
+        return _usage_error(mistake)
+    if args.command == "evaluate" and args.designations is not None:
+        return _evaluate_designations(args)
+    if (
+        args.command == "evaluate"
+        and not (args.trainings or args.usage)
+        and _portfolio.is_portfolio(args.partner, lines=args.lines, output=args.format)
+    ):
+        return _portfolio.run(args, ruleset_argument(args.ruleset), _limits(args))
+    # One partner, read, evaluated and written: what is made lives until the end, in no cycle, and the
+    # collector would walk it again and again, freeing none of it (see paused_gc)
+    with paused_gc():
+        return _evaluate_one(args)
+
+
+def _evaluate_one(args: argparse.Namespace) -> int:
+    """``evaluate`` or ``explain`` of one partner: a document, or Partner Center downloads."""
     import attrs
 
-    from .._batch import portfolio as _portfolio
     from .._evaluation.evaluate import evaluate_with, prepare
     from .._input.partner import choose_ruleset
     from .._output import explain as _explain
     from .._output.json import verdict_for_writing
 
     imported: tuple[str, ...] = ()
-    mistake = _evaluate_mistake(args) if args.command == "evaluate" else None
-    if mistake is not None:
-        return _usage_error(mistake)
-    if args.command == "evaluate" and args.designations is not None:
-        return _evaluate_designations(args)
     if args.command == "evaluate" and (args.trainings or args.usage):
         # The partner read() gives is the document import writes, checked as evaluate checks a document
         ruleset = ruleset_argument(args.ruleset)
@@ -63,8 +79,6 @@ def _evaluate(args: argparse.Namespace) -> int:
         imported = report.warnings
     else:
         if args.command == "evaluate":
-            if _portfolio.is_portfolio(args.partner, lines=args.lines, output=args.format):
-                return _portfolio.run(args, ruleset_argument(args.ruleset), _limits(args))
             args.partner = args.partner[0]
         partner, choice = prepare(_partner_document(args), ruleset_argument(args.ruleset), _limits(args))
     verdict = evaluate_with(partner, choice)
@@ -116,6 +130,7 @@ def _evaluate_designations(args: argparse.Namespace) -> int:
     """``evaluate FILE --designations``: one partner, every designation (a portfolio: one line per partner)."""
     from .._batch import portfolio as _portfolio
     from .._evaluation.designations import evaluate_designations, named_designations
+    from .._input.documents import paused_gc
     from .._output.designations_report import designations_table, designations_to_json
     from .._output.json import verdict_for_writing
 
@@ -129,11 +144,12 @@ def _evaluate_designations(args: argparse.Namespace) -> int:
     if _portfolio.is_portfolio(args.partner, lines=args.lines, output=args.format):
         return _portfolio.run(args, None, _limits(args))
     args.partner = args.partner[0]
-    result = evaluate_designations(_partner_document(args), designations=ids, limits=_limits(args))
-    if args.format == "json":
-        _print_json(designations_to_json(result, verdicts=verdict_for_writing))
-    else:
-        print(designations_table(result))
+    with paused_gc():  # as for one partner: see _evaluate
+        result = evaluate_designations(_partner_document(args), designations=ids, limits=_limits(args))
+        if args.format == "json":
+            _print_json(designations_to_json(result, verdicts=verdict_for_writing))
+        else:
+            print(designations_table(result))
     if result.problems:
         return EXIT_BAD_INPUT
     return EXIT_UNQUALIFIED if args.fail_unqualified and not result.qualified else EXIT_OK

@@ -346,6 +346,11 @@ def _in_units(value: object, units: int) -> int:
 
 
 def _trace(session: _engine.Session, compiled: CompiledRules, metrics_at: str) -> tuple[TraceStep, ...]:
+    with _documents.paused_gc():  # a step and its lists per firing, and none in a cycle: see there
+        return _steps(session, compiled, metrics_at)
+
+
+def _steps(session: _engine.Session, compiled: CompiledRules, metrics_at: str) -> tuple[TraceStep, ...]:
     descriptions = compiled.descriptions
     people = _people_by_rule(session.firings, session.scratch["people"])
     per_person = set(people)

@@ -493,6 +493,10 @@ class _Yaml:
         self.repeated = 0  # values built again through an alias
 
     def document(self) -> Document:
+        with paused_gc():  # a node and its marks per value, then the data: see there
+            return self._document()
+
+    def _document(self) -> Document:
         node = self._compose(_FastLoader or _PythonLoader)
         if isinstance(node, Problem):
             if node.code == codes.SYNTAX and _FastLoader is not None and len(self.text) <= _REWORD_AT_MOST:

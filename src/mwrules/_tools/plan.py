@@ -180,14 +180,15 @@ def plan(
         InputError: the partner or the costs are not valid, or *path* is not
             a path of the ruleset.
     """
-    if by is not None:
-        if type(by) is not datetime.date:
-            msg = f"by must be a datetime.date, not {type(by).__name__}"
-            raise TypeError(msg)
-        document = partner if isinstance(partner, Partner) else _documents.Document(partner)
-        return plan_by(document, by, ruleset=ruleset, costs=costs, path=path)
-    partner, choice = checked(partner, ruleset)
-    return plan_for(partner, choice, costs=costs, path=path)
+    if by is not None and type(by) is not datetime.date:
+        msg = f"by must be a datetime.date, not {type(by).__name__}"
+        raise TypeError(msg)
+    with _documents.paused_gc():  # as evaluate: see there
+        if by is not None:
+            document = partner if isinstance(partner, Partner) else _documents.Document(partner)
+            return plan_by(document, by, ruleset=ruleset, costs=costs, path=path)
+        partner, choice = checked(partner, ruleset)
+        return plan_for(partner, choice, costs=costs, path=path)
 
 
 def plan_by(
@@ -234,6 +235,13 @@ def plan_for(
     path: str | None = None,
 ) -> Plan:
     """:func:`plan` for a checked partner and a chosen ruleset (the command line's way in)."""
+    with _documents.paused_gc():  # candidates, facts and verdicts, none in a cycle: see there
+        return _plan_for(partner, choice, costs, path)
+
+
+def _plan_for(
+    partner: Partner, choice: RulesetChoice, costs: Mapping[str, Any] | _documents.Document | None, path: str | None
+) -> Plan:
     ruleset = choice.ruleset
     path_ids = [spec.id for spec in ruleset.paths]
     if path is not None and not isinstance(path, str):
