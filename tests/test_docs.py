@@ -202,6 +202,39 @@ def test_relative_links_resolve(page: Path, target: str):
     assert (page.parent / target).exists()
 
 
+def heading_anchors(page: Path) -> set[str]:
+    """The anchors GitHub gives the headings of a Markdown page (those in code blocks are not headings)."""
+    text = re.sub(r"^```.*?^```", "", page.read_text(), flags=re.MULTILINE | re.DOTALL)
+    anchors: set[str] = set()
+    for heading in re.findall(r"^#+ (.*)$", text, re.MULTILINE):
+        slug = re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+        anchor, repeat = slug, 0
+        while anchor in anchors:  # a heading written twice: GitHub numbers the later ones
+            repeat += 1
+            anchor = f"{slug}-{repeat}"
+        anchors.add(anchor)
+    return anchors
+
+
+def anchored_links() -> list[tuple[Path, str, str]]:
+    """Every link to a heading in the README, the CHANGELOG and the docs: (page, target page, anchor)."""
+    pages = [ROOT / "README.md", ROOT / "CHANGELOG.md", *sorted(DOCS.glob("**/*.md"))]
+    return [
+        (page, (page.parent / target).resolve() if target else page, anchor)
+        for page in pages
+        for target, anchor in re.findall(r"\]\(([^)#:]*)#([^)]+)\)", page.read_text())
+        if not target or target.endswith(".md")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("page", "target", "anchor"), anchored_links(), ids=lambda value: getattr(value, "name", value)
+)
+def test_links_to_a_heading_find_it(page: Path, target: Path, anchor: str):
+    """A link to a heading that was renamed or never written opens its page at the top, without a word."""
+    assert anchor in heading_anchors(target)
+
+
 @contextlib.contextmanager
 def settings_profile(name: str) -> Iterator[None]:
     previous = settings.get_current_profile_name()
@@ -241,15 +274,10 @@ def test_the_certification_page_has_a_section_per_shipped_version():
 
 def test_the_certification_pages_contents_lead_to_its_headings():
     """Each link of the contents is the anchor GitHub gives one of the page's headings."""
-    text = (DOCS / "certifications.md").read_text()
-    anchors = {
-        "#" + re.sub(r"[^\w\- ]", "", heading.lower()).replace(" ", "-")
-        for heading in re.findall(r"^#+ (.*)$", text, re.MULTILINE)
-    }
-    links = re.findall(r"\]\((#[^)]*)\)", text)
+    links = re.findall(r"\]\(#([^)]*)\)", (DOCS / "certifications.md").read_text())
 
     assert len(links) > len(shipped_ids())
-    assert set(links) <= anchors
+    assert set(links) <= heading_anchors(DOCS / "certifications.md")
 
 
 def readme_commands() -> list[str]:
