@@ -17,6 +17,7 @@ import pytest
 import mwrules
 from mwrules import InputError
 from mwrules._input import documents as _documents
+from mwrules._input import yaml_reading as _yaml_reading
 from mwrules.cli import main
 
 
@@ -247,11 +248,11 @@ def test_evaluating_runs_no_case_and_imports_no_tool():
 )
 def test_the_c_parser_and_the_python_parser_report_the_same_problem(monkeypatch: pytest.MonkeyPatch, text: str):
     """PyYAML built with libyaml parses faster; its messages are worded as the pure-Python parser's."""
-    if _documents._FastLoader is None:
+    if _yaml_reading._FastLoader is None:
         pytest.skip("PyYAML was built without libyaml")
     with_c = _documents.parse(text, source="p.yaml").problems
 
-    monkeypatch.setattr(_documents, "_FastLoader", None)
+    monkeypatch.setattr(_yaml_reading, "_FastLoader", None)
     without_c = _documents.parse(text, source="p.yaml").problems
 
     assert with_c
@@ -262,7 +263,7 @@ def test_the_c_parser_and_the_python_parser_read_the_same_data(monkeypatch: pyte
     text = (ROOT / "rulesets" / "modern-work" / "2026-01.yaml").read_text()
     with_c = _documents.parse(text)
 
-    monkeypatch.setattr(_documents, "_FastLoader", None)
+    monkeypatch.setattr(_yaml_reading, "_FastLoader", None)
     without_c = _documents.parse(text)
 
     assert (without_c.data, without_c.lines) == (with_c.data, with_c.lines)

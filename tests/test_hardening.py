@@ -34,6 +34,7 @@ from mwrules._evaluation import engine as _engine
 from mwrules._evaluation import evaluate as _evaluate
 from mwrules._evaluation.compile import compile_ruleset
 from mwrules._input import documents as _documents
+from mwrules._input import yaml_reading as _yaml_reading
 from mwrules.ruleset import check, structure
 
 
@@ -977,19 +978,19 @@ def test_a_large_yaml_syntax_error_is_not_read_twice():
     """Once, a syntax error at the end of a big file re-read it with the pure-Python parser (minutes for 40 MB)."""
     text = "partner_id: x\npeople:\n" + "  - {id: p, certifications: [MS-700]}\n" * 40_000 + "metrics: [\n"
     calls = []
-    original = _documents._Yaml._compose
+    original = _yaml_reading._Yaml._compose
 
     def counted(self: Any, loader_class: Any) -> Any:
         calls.append(loader_class)
         return original(self, loader_class)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(_documents._Yaml, "_compose", counted)
+        patch.setattr(_yaml_reading._Yaml, "_compose", counted)
         document = _documents.parse(text)
 
     assert document.problems[0].code == codes.SYNTAX
-    assert len(calls) == (1 if len(text) > _documents._REWORD_AT_MOST else 2)
-    assert len(text) > _documents._REWORD_AT_MOST
+    assert len(calls) == (1 if len(text) > _yaml_reading._REWORD_AT_MOST else 2)
+    assert len(text) > _yaml_reading._REWORD_AT_MOST
 
 
 def test_a_deep_yaml_file_is_refused_before_the_rest_is_composed():

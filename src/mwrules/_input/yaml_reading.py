@@ -1,0 +1,293 @@
+"""Read YAML as people read it: YAML 1.2's core schema, the line of every value, duplicate keys and aliases bounded.
+
+PyYAML composes the text (with libyaml where it is built in); the nodes are
+then built into plain data here, with a ``$.json.path`` and a line for every
+value (see :class:`.documents.Document`). Imported at the first YAML text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import yaml
+
+from .. import codes
+from ..errors import Problem
+from ..limits import MAX_DEPTH, Limits
+from .documents import Document, _raise_hint, _refused, _shorten, child, paused_gc
+
+
+def read_yaml(text: str, source: str | None, limits: Limits) -> Document:
+    """The document of a YAML *text*: its data and lines, or its problems (see :func:`.documents.parse`)."""
+    return _Yaml(text, source, limits).document()
+
+
+# YAML is read by the rules of YAML 1.2's core schema, as people read it:
+# 010 is ten (not eight), 1:30 is text (not ninety), yes/no/on/off are text,
+# and 2024-06-30 is text that the date fields parse (so an impossible date is
+# a problem at its path, not a crash). Merge keys (<<) are not YAML 1.2.
+_STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+_NULL, _BOOL, _INT, _FLOAT = (f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float"))
+_CORE_RESOLVERS: list[tuple[str, re.Pattern[str], str]] = [
+    (_NULL, re.compile(r"^(?:~|null|Null|NULL|)$"), "~nN"),
+    (_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), "tTfF"),
+    (_INT, re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"), "-+0123456789"),
+    (
+        _FLOAT,
+        re.compile(
+            r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+        ),
+        "-+.0123456789",
+    ),
+]
+
+
+def _core_resolvers() -> dict[str | None, list[tuple[str, re.Pattern[str]]]]:
+    table: dict[str | None, list[tuple[str, re.Pattern[str]]]] = {}
+    for tag, pattern, first in _CORE_RESOLVERS:
+        for character in first:
+            table.setdefault(character, []).append((tag, pattern))
+    table.setdefault(None, []).append((_NULL, _CORE_RESOLVERS[0][1]))  # the empty scalar
+    return table
+
+
+class _CoreResolver(yaml.resolver.Resolver):
+    yaml_implicit_resolvers = _core_resolvers()
+
+
+class _NestedTooDeep(Exception):
+    """The pure-Python composer went past the depth limit, on line *line*; it stops there."""
+
+    def __init__(self, line: int) -> None:
+        self.line = line
+
+
+class _PythonLoader(
+    yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, yaml.composer.Composer, _CoreResolver
+):
+    def __init__(self, stream: str, max_depth: int = MAX_DEPTH) -> None:
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        yaml.composer.Composer.__init__(self)
+        _CoreResolver.__init__(self)
+        self.max_depth = max_depth
+        self.depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        # Stop a level past where _build stops (which names the path): the
+        # pure-Python scanner costs more at each level (seconds for a few
+        # thousand), so a deep file is refused before the rest is read.
+        self.depth += 1
+        try:
+            if self.depth > self.max_depth + 2:
+                raise _NestedTooDeep(self.peek_event().start_mark.line + 1)  # type: ignore[no-untyped-call]
+            node = super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+        return node
+
+
+_FastLoader: Any = None
+if yaml.__with_libyaml__:  # PyYAML built with libyaml: composing is several times faster
+    from yaml.cyaml import CParser as _CParser  # type: ignore[attr-defined]
+
+    class _CLoader(_CParser, _CoreResolver):
+        # max_depth: unused, the C composer's recursion ends in a RecursionError
+        def __init__(self, stream: str, max_depth: int = MAX_DEPTH) -> None:
+            _CParser.__init__(self, stream)
+            _CoreResolver.__init__(self)
+
+    _FastLoader = _CLoader
+
+
+class _TooMuch(Exception):
+    """The document goes past a limit: building it stops at once."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+
+
+# Characters of YAML the pure-Python parser re-reads to word a syntax error
+_REWORD_AT_MOST = 1_000_000
+
+
+class _Yaml:
+    """One YAML text, composed with the C parser where there is one, built into plain data."""
+
+    def __init__(self, text: str, source: str | None, limits: Limits) -> None:
+        self.text = text
+        self.source = source
+        self.limits = limits
+        self.lines: dict[str, int] = {}
+        self.problems: list[Problem] = []
+        self.repeated = 0  # values built again through an alias
+
+    def document(self) -> Document:
+        with paused_gc():  # a node and its marks per value, then the data: see there
+            return self._document()
+
+    def _document(self) -> Document:
+        node = self._compose(_FastLoader or _PythonLoader)
+        if isinstance(node, Problem):
+            if node.code == codes.SYNTAX and _FastLoader is not None and len(self.text) <= _REWORD_AT_MOST:
+                # The pure-Python parser words its errors better, and its
+                # wording is what mwrules shows wherever it runs (but it is
+                # slow: a big file keeps the C parser's wording).
+                reworded = self._compose(_PythonLoader)
+                if isinstance(reworded, Problem):
+                    node = reworded
+            return Document(None, self.source, problems=(node,))
+        if node is None:
+            return Document(None, self.source)
+        try:
+            data = self._build(node, "$", 0, set())
+        except _TooMuch as stop:
+            return Document(None, self.source, self.lines, (*self.problems, stop.problem))
+        except RecursionError:  # a caller already deep in its own stack
+            return _refused(self.source, "objects and lists are nested too deep to read here", "depth")
+        return Document(data, self.source, self.lines, tuple(self.problems))
+
+    def _compose(self, loader_class: Any) -> yaml.Node | Problem | None:
+        try:
+            loader = loader_class(self.text, self.limits.max_depth)
+        except yaml.YAMLError as error:  # the pure-Python reader checks the characters at once
+            return self._syntax(error)
+        try:
+            node: yaml.Node | None = loader.get_single_node()
+        except yaml.YAMLError as error:
+            return self._syntax(error)
+        except (RecursionError, _NestedTooDeep) as error:
+            return Problem(
+                "$",
+                f"objects and lists are nested too deep (at most {self.limits.max_depth} levels)",
+                file=self.source,
+                line=error.line if isinstance(error, _NestedTooDeep) else None,
+                code=codes.LIMIT,
+            )
+        finally:
+            loader.dispose()
+        return node
+
+    def _syntax(self, error: yaml.YAMLError) -> Problem:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        if isinstance(error, yaml.reader.ReaderError):
+            line = self.text.count("\n", 0, error.position) + 1
+            code = error.character if isinstance(error.character, int) else ord(error.character)
+            reason = f"character {code:#06x} is not allowed in YAML (a control character)"
+        else:
+            reason = _shorten(getattr(error, "problem", None) or str(error), 200)
+        return Problem("$", f"not valid YAML: {reason}", file=self.source, line=line, code=codes.SYNTAX)
+
+    def _problem(self, where: str, node: yaml.Node, message: str, code: str, suggestion: str | None = None) -> None:
+        line = node.start_mark.line + 1
+        self.problems.append(Problem(where, message, suggestion, file=self.source, line=line, code=code))
+
+    def _build(self, node: yaml.Node, where: str, depth: int, building: set[int]) -> Any:
+        # A key's line, not its value's: a block value starts on the line below.
+        self.lines.setdefault(where, node.start_mark.line + 1)
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node, where)
+        if id(node) in building:
+            raise _TooMuch(self._located(where, node, "an alias refers to the object or list that contains it"))
+        if depth >= self.limits.max_depth:
+            raise _TooMuch(self._located(where, node, f"nested more than {self.limits.max_depth} deep", "depth"))
+        if getattr(node, "_mwrules_built", False):
+            self.repeated += len(node.value)
+            if self.repeated > self.limits.max_alias_values:
+                message = f"aliases repeat more than {self.limits.max_alias_values:,} values"
+                raise _TooMuch(self._located(where, node, message, "alias-values"))
+        node._mwrules_built = True  # type: ignore[attr-defined]  # noqa: SLF001 - a mark on our own node
+        if node.tag not in (_SEQ, _MAP):
+            self._problem(where, node, f"tag {_shorten(node.tag)} is not supported", codes.INVALID_VALUE)
+        building.add(id(node))
+        try:
+            if isinstance(node, yaml.SequenceNode):
+                return [
+                    self._build(item, f"{where}[{index}]", depth + 1, building) for index, item in enumerate(node.value)
+                ]
+            assert isinstance(node, yaml.MappingNode)  # noqa: S101 - the composer makes only three kinds
+            return self._mapping(node, where, depth, building)
+        finally:
+            building.discard(id(node))
+
+    def _located(self, where: str, node: yaml.Node, message: str, limit: str | None = None) -> Problem:
+        suggestion = _raise_hint(limit) if limit else None
+        code = codes.LIMIT if limit else codes.INVALID_VALUE
+        return Problem(where, message, suggestion, file=self.source, line=node.start_mark.line + 1, code=code)
+
+    def _mapping(self, node: yaml.MappingNode, where: str, depth: int, building: set[int]) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = self._scalar(key_node, where) if isinstance(key_node, yaml.ScalarNode) else None
+            if not isinstance(key, str) or key_node.tag != _STR:
+                written = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+                hint = f"quote it: '{_shorten(written)}'" if isinstance(written, str) else None
+                self._problem(where, key_node, "keys must be text", codes.INVALID_VALUE, hint)
+                continue
+            key_where = child(where, key)
+            if key == "<<":
+                self._problem(
+                    key_where,
+                    key_node,
+                    "merge keys (<<) are not read (they are not YAML 1.2)",
+                    codes.INVALID_VALUE,
+                    "write the keys out",
+                )
+                continue
+            if key in result:
+                self._problem(
+                    key_where,
+                    key_node,
+                    f"key {_shorten(repr(key))} appears twice; only the last would count",
+                    codes.DUPLICATE_KEY,
+                )
+            self.lines[key_where] = key_node.start_mark.line + 1
+            result[key] = self._build(value_node, key_where, depth + 1, building)
+        return result
+
+    def _scalar(self, node: yaml.ScalarNode, where: str) -> Any:
+        construct = _SCALARS.get(node.tag)
+        if construct is None:
+            self._problem(where, node, f"tag {_shorten(node.tag)} is not supported", codes.INVALID_VALUE, "remove it")
+            return None
+        try:
+            return construct(node.value)
+        except ValueError:  # "x" tagged !!int, or more digits than Python converts
+            kind = _TAG_WORDS.get(node.tag, node.tag.rpartition(":")[2])
+            self._problem(where, node, f"{_shorten(node.value)!r} is not {kind} mwrules can read", codes.INVALID_VALUE)
+            return None
+
+
+# What an explicitly tagged scalar was meant to be, in words
+_TAG_WORDS = {
+    "tag:yaml.org,2002:int": "a whole number",
+    "tag:yaml.org,2002:float": "a number",
+    "tag:yaml.org,2002:bool": "true or false",
+    "tag:yaml.org,2002:null": "null",
+}
+
+
+def _int(text: str) -> int:
+    if text.startswith(("0o", "0x")):
+        return int(text[2:], 8 if text[1] == "o" else 16)
+    return int(text, 10)  # 010 is ten
+
+
+def _float(text: str) -> float:
+    special = text.lower().lstrip("+")
+    if special in (".inf", "-.inf", ".nan"):
+        return float(special.replace(".", ""))
+    return float(text)
+
+
+_SCALARS: dict[str, Callable[[str], Any]] = {
+    _STR: str,
+    _NULL: lambda _: None,
+    _BOOL: lambda text: text.lower() == "true",
+    _INT: _int,
+    _FLOAT: _float,
+}
