@@ -23,6 +23,7 @@ import attrs
 from .. import codes
 from ..errors import Problem
 from ..limits import DEFAULT_LIMITS, MAX_DEPTH, Limits
+from . import yaml_reading  # it builds this module's Document: each reads the other's names when called
 
 
 @attrs.frozen
@@ -71,7 +72,7 @@ def child(where: str, key: object) -> str:
     """The JSON path of *key* below *where*: ``$.a.b``, ``$.a[0]`` or ``$.a['x y']``."""
     if isinstance(key, int):
         return f"{where}[{key}]"
-    text = _shorten(str(key), 60)
+    text = shorten(str(key), 60)
     if text.isidentifier():
         return f"{where}.{text}"
     return f"{where}[{text!r}]"
@@ -86,7 +87,7 @@ def parse(text: str, *, source: str | None = None, fmt: str | None = None, limit
     if fmt is None:
         fmt = "json" if source is not None and source.lower().endswith(".json") else "yaml"
     if len(text) > limits.max_file_bytes:
-        return _refused(source, f"the text is longer than {limits.max_file_bytes:,} characters", "file-bytes")
+        return refused(source, f"the text is longer than {limits.max_file_bytes:,} characters", "file-bytes")
     text = text.removeprefix("\ufeff")  # a byte order mark, as Windows editors write
     try:
         text.encode("utf-8")
@@ -94,12 +95,7 @@ def parse(text: str, *, source: str | None = None, fmt: str | None = None, limit
         line = text.count("\n", 0, error.start) + 1
         problem = Problem("$", "not valid Unicode text (a lone surrogate)", file=source, line=line, code=codes.SYNTAX)
         return Document(None, source, problems=(problem,))
-    if fmt == "json":
-        document = _parse_json(text, source, limits)
-    else:  # PyYAML is imported when a YAML text is first read
-        from .yaml_reading import read_yaml  # noqa: PLC0415 - it needs this module's Document
-
-        document = read_yaml(text, source, limits)
+    document = _parse_json(text, source, limits) if fmt == "json" else yaml_reading.read_yaml(text, source, limits)
     return attrs.evolve(document, parsed=True)
 
 
@@ -163,10 +159,10 @@ def read_file(
             data = read_at_most(file, limits.max_file_bytes + 1)
     except (OSError, ValueError) as error:  # ValueError: a path with a NUL or a lone surrogate
         reason = error.strerror if isinstance(error, OSError) else "no file can have this name"
-        problem = Problem("$", f"cannot read {what}: {reason}", file=_shorten(source), code=codes.UNREADABLE)
+        problem = Problem("$", f"cannot read {what}: {reason}", file=shorten(source), code=codes.UNREADABLE)
         return Document(None, source, problems=(problem,))
     if len(data) > limits.max_file_bytes:
-        return _refused(source, f"{what} is larger than {limits.max_file_bytes:,} bytes", "file-bytes")
+        return refused(source, f"{what} is larger than {limits.max_file_bytes:,} bytes", "file-bytes")
     # The bytes are dropped once decoded: a big file is not held three times (bytes, text, data)
     held = [data]
     del data
@@ -224,13 +220,13 @@ def _parse_held(held: list[bytes], *, source: str | None, fmt: str | None, what:
     return parse(text, source=source, fmt=fmt, limits=limits)
 
 
-def _raise_hint(limit: str) -> str:
+def raise_hint(limit: str) -> str:
     upto = f", at most {MAX_DEPTH}" if limit == "depth" else ""
     return f"raise the limit with --limit {limit}=N{upto}"
 
 
-def _refused(source: str | None, message: str, limit: str) -> Document:
-    problem = Problem("$", message, _raise_hint(limit), file=source, code=codes.LIMIT)
+def refused(source: str | None, message: str, limit: str) -> Document:
+    problem = Problem("$", message, raise_hint(limit), file=source, code=codes.LIMIT)
     return Document(None, source, problems=(problem,))
 
 
@@ -261,15 +257,15 @@ def _parse_json(text: str, source: str | None, limits: Limits) -> Document:
         )
         return Document(None, source, problems=(problem,))
     except RecursionError:
-        return _refused(source, f"objects and lists are nested more than {limits.max_depth} deep", "depth")
+        return refused(source, f"objects and lists are nested more than {limits.max_depth} deep", "depth")
     except ValueError as error:  # an integer of more digits than Python converts
-        problem = Problem("$", f"not valid JSON: {_shorten(str(error))}", file=source, code=codes.SYNTAX)
+        problem = Problem("$", f"not valid JSON: {shorten(str(error))}", file=source, code=codes.SYNTAX)
         return Document(None, source, problems=(problem,))
     paths = _paths_of_objects(data, {id(owner) for owner, _ in duplicates}, limits.max_depth)
     problems = [
         Problem(
             child(paths.get(id(owner), "$"), key),
-            f"key {_shorten(repr(key))} appears twice in one object; only the last would count",
+            f"key {shorten(repr(key))} appears twice in one object; only the last would count",
             file=source,
             code=codes.DUPLICATE_KEY,
         )
@@ -299,7 +295,7 @@ def shape_problems(data: Any, max_depth: int) -> list[Problem]:
                     stack.append((item, child(where, key), depth + 1))
                 else:
                     problems.append(
-                        Problem(where, f"keys must be text, not {_shorten(repr(key))}", code=codes.INVALID_VALUE)
+                        Problem(where, f"keys must be text, not {shorten(repr(key))}", code=codes.INVALID_VALUE)
                     )
         else:
             stack.extend((item, child(where, index), depth + 1) for index, item in enumerate(value))
@@ -389,6 +385,6 @@ def _depth(data: Any, max_depth: int) -> str | None:
     return None
 
 
-def _shorten(text: str, width: int = 80) -> str:
+def shorten(text: str, width: int = 80) -> str:
     """*text*, cut to *width* characters with an ellipsis: a problem never echoes megabytes."""
     return text if len(text) <= width else text[: width - 1] + "…"

@@ -2,7 +2,7 @@
 
 PyYAML composes the text (with libyaml where it is built in); the nodes are
 then built into plain data here, with a ``$.json.path`` and a line for every
-value (see :class:`.documents.Document`). Imported at the first YAML text.
+value (see :class:`.documents.Document`).
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ import yaml
 from .. import codes
 from ..errors import Problem
 from ..limits import MAX_DEPTH, Limits
-from .documents import Document, _raise_hint, _refused, _shorten, child, paused_gc
+from . import documents as _documents  # whose Document this builds; it reads YAML through this module
 
 
-def read_yaml(text: str, source: str | None, limits: Limits) -> Document:
+def read_yaml(text: str, source: str | None, limits: Limits) -> _documents.Document:
     """The document of a YAML *text*: its data and lines, or its problems (see :func:`.documents.parse`)."""
     return _Yaml(text, source, limits).document()
 
@@ -125,11 +125,11 @@ class _Yaml:
         self.problems: list[Problem] = []
         self.repeated = 0  # values built again through an alias
 
-    def document(self) -> Document:
-        with paused_gc():  # a node and its marks per value, then the data: see there
+    def document(self) -> _documents.Document:
+        with _documents.paused_gc():  # a node and its marks per value, then the data: see there
             return self._document()
 
-    def _document(self) -> Document:
+    def _document(self) -> _documents.Document:
         node = self._compose(_FastLoader or _PythonLoader)
         if isinstance(node, Problem):
             if node.code == codes.SYNTAX and _FastLoader is not None and len(self.text) <= _REWORD_AT_MOST:
@@ -139,16 +139,16 @@ class _Yaml:
                 reworded = self._compose(_PythonLoader)
                 if isinstance(reworded, Problem):
                     node = reworded
-            return Document(None, self.source, problems=(node,))
+            return _documents.Document(None, self.source, problems=(node,))
         if node is None:
-            return Document(None, self.source)
+            return _documents.Document(None, self.source)
         try:
             data = self._build(node, "$", 0, set())
         except _TooMuch as stop:
-            return Document(None, self.source, self.lines, (*self.problems, stop.problem))
+            return _documents.Document(None, self.source, self.lines, (*self.problems, stop.problem))
         except RecursionError:  # a caller already deep in its own stack
-            return _refused(self.source, "objects and lists are nested too deep to read here", "depth")
-        return Document(data, self.source, self.lines, tuple(self.problems))
+            return _documents.refused(self.source, "objects and lists are nested too deep to read here", "depth")
+        return _documents.Document(data, self.source, self.lines, tuple(self.problems))
 
     def _compose(self, loader_class: Any) -> yaml.Node | Problem | None:
         try:
@@ -179,7 +179,7 @@ class _Yaml:
             code = error.character if isinstance(error.character, int) else ord(error.character)
             reason = f"character {code:#06x} is not allowed in YAML (a control character)"
         else:
-            reason = _shorten(getattr(error, "problem", None) or str(error), 200)
+            reason = _documents.shorten(getattr(error, "problem", None) or str(error), 200)
         return Problem("$", f"not valid YAML: {reason}", file=self.source, line=line, code=codes.SYNTAX)
 
     def _problem(self, where: str, node: yaml.Node, message: str, code: str, suggestion: str | None = None) -> None:
@@ -202,7 +202,7 @@ class _Yaml:
                 raise _TooMuch(self._located(where, node, message, "alias-values"))
         node._mwrules_built = True  # type: ignore[attr-defined]  # noqa: SLF001 - a mark on our own node
         if node.tag not in (_SEQ, _MAP):
-            self._problem(where, node, f"tag {_shorten(node.tag)} is not supported", codes.INVALID_VALUE)
+            self._problem(where, node, f"tag {_documents.shorten(node.tag)} is not supported", codes.INVALID_VALUE)
         building.add(id(node))
         try:
             if isinstance(node, yaml.SequenceNode):
@@ -215,7 +215,7 @@ class _Yaml:
             building.discard(id(node))
 
     def _located(self, where: str, node: yaml.Node, message: str, limit: str | None = None) -> Problem:
-        suggestion = _raise_hint(limit) if limit else None
+        suggestion = _documents.raise_hint(limit) if limit else None
         code = codes.LIMIT if limit else codes.INVALID_VALUE
         return Problem(where, message, suggestion, file=self.source, line=node.start_mark.line + 1, code=code)
 
@@ -225,10 +225,10 @@ class _Yaml:
             key = self._scalar(key_node, where) if isinstance(key_node, yaml.ScalarNode) else None
             if not isinstance(key, str) or key_node.tag != _STR:
                 written = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
-                hint = f"quote it: '{_shorten(written)}'" if isinstance(written, str) else None
+                hint = f"quote it: '{_documents.shorten(written)}'" if isinstance(written, str) else None
                 self._problem(where, key_node, "keys must be text", codes.INVALID_VALUE, hint)
                 continue
-            key_where = child(where, key)
+            key_where = _documents.child(where, key)
             if key == "<<":
                 self._problem(
                     key_where,
@@ -242,7 +242,7 @@ class _Yaml:
                 self._problem(
                     key_where,
                     key_node,
-                    f"key {_shorten(repr(key))} appears twice; only the last would count",
+                    f"key {_documents.shorten(repr(key))} appears twice; only the last would count",
                     codes.DUPLICATE_KEY,
                 )
             self.lines[key_where] = key_node.start_mark.line + 1
@@ -252,13 +252,17 @@ class _Yaml:
     def _scalar(self, node: yaml.ScalarNode, where: str) -> Any:
         construct = _SCALARS.get(node.tag)
         if construct is None:
-            self._problem(where, node, f"tag {_shorten(node.tag)} is not supported", codes.INVALID_VALUE, "remove it")
+            self._problem(
+                where, node, f"tag {_documents.shorten(node.tag)} is not supported", codes.INVALID_VALUE, "remove it"
+            )
             return None
         try:
             return construct(node.value)
         except ValueError:  # "x" tagged !!int, or more digits than Python converts
             kind = _TAG_WORDS.get(node.tag, node.tag.rpartition(":")[2])
-            self._problem(where, node, f"{_shorten(node.value)!r} is not {kind} mwrules can read", codes.INVALID_VALUE)
+            self._problem(
+                where, node, f"{_documents.shorten(node.value)!r} is not {kind} mwrules can read", codes.INVALID_VALUE
+            )
             return None
 
 
