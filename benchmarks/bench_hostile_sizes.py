@@ -1,6 +1,6 @@
 """The shapes under 1 MB that took longest in issue 24's hostile runs, each in a fresh process.
 
-Run: python benchmarks/bench_hostile_sizes.py [--repeat N] [--only usage|timeline|plan|portfolio]
+Run: python benchmarks/bench_hostile_sizes.py [--repeat N] [--only SHAPE] (each SHAPE below)
 
 Issue 24's bar: any input under 1 MB in under 2 s and 200 MiB. For each
 shape the script writes the input, runs the ``mwrules`` command on it in a
@@ -15,10 +15,15 @@ read, not to be fast):
   download (773 KB), evaluated in one step (``evaluate --usage``). Baseline:
   ``csv.DictReader`` over the file and the tests' plain reading of the
   customer measures (tests/test_customers.py) on the same tenants.
+- ``verdict-json``: 8,000 tenants with a usage row in each of two months
+  (a 785 KB download), ``evaluate --usage --format json``: the verdict and its
+  76,000 trace steps are 41 MB of JSON. Baseline: as for ``usage``.
 - ``timeline``: 90 tenants with a usage row in each of 120 months (0.9 MB of
   JSON), ``timeline`` over the ten years 2026 to 2035 (under Modern Work
   2026-01). Baseline: the plain reading of the measures on the first day of
   each of the 120 months.
+- ``timeline-yaml``: the same partner written as YAML (0.87 MB), the same
+  timeline: YAML is read several times slower than JSON.
 - ``plan``: the same partner, ``plan --by`` ten years after its ``as_of``
   (the plan's changes come from the same timeline).
 - ``portfolio``: 4,300 one-person partners as 1 MB of JSON Lines
@@ -46,6 +51,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import yaml  # noqa: E402
+
 import mwrules  # noqa: E402
 from mwrules._rulesets.versions import select_ruleset  # noqa: E402
 
@@ -65,11 +72,25 @@ print(took, cpu, max(usage.ru_maxrss, workers.ru_maxrss) / 1024, status, file=sy
 TIMELINE_FROM, TIMELINE_TO = datetime.date(2026, 1, 1), datetime.date(2035, 12, 31)
 
 
+_USAGE_HEADER = (
+    "CustomerTenantId,CustomerName,WorkloadName,MonthlyActiveUsers,PaidAvailableUnits,DateAssociated,"
+    "PartnerAttributionType,Date"
+)
+
+
 def usage_download(tenants: int = 16_000) -> str:
     """A Partner Center usage download of *tenants* tenants, one row each in month M of 2026-11-28."""
-    header = "CustomerTenantId,CustomerName,WorkloadName,MonthlyActiveUsers,PaidAvailableUnits,DateAssociated,"
-    lines = [header + "PartnerAttributionType,Date"]
+    lines = [_USAGE_HEADER]
     lines += [f"t{n},N,Teams,{n % 1000},{300 + n % 1000},2024-03-15,CPOR,2026-10-01" for n in range(tenants)]
+    return "\n".join(lines) + "\n"
+
+
+def two_months_download(tenants: int = 8_000) -> str:
+    """A usage download of *tenants* tenants with a row in M and in M-12 each (as of 2026-11-28)."""
+    lines = [_USAGE_HEADER]
+    for n in range(tenants):
+        lines.append(f"t{n},N,Teams,{n % 1000},{300 + n % 1000},2024-03-15,CPOR,2025-10-01")
+        lines.append(f"t{n},N,Teams,{(n * 7) % 1000},{300 + (n * 3) % 1000},2024-03-15,CPOR,2026-10-01")
     return "\n".join(lines) + "\n"
 
 
@@ -144,13 +165,19 @@ def plain_usage(path: Path) -> None:
 
     with path.open(encoding="utf-8-sig", newline="") as file:
         rows = list(csv.DictReader(file))
+    usage: dict[str, list[Usage]] = {}
+    for row in rows:  # a tenant's rows, each month's as its own usage
+        month = row["Date"][:7]
+        usage.setdefault(row["CustomerTenantId"], []).append(
+            Usage(month, row["WorkloadName"], int(row["PaidAvailableUnits"]), int(row["MonthlyActiveUsers"]))
+        )
     customers = tuple(
         Customer(
-            tenant=row["CustomerTenantId"],
-            associations=(Association(row["PartnerAttributionType"], datetime.date(2024, 3, 15)),),
-            usage=(Usage("2026-10", row["WorkloadName"], int(row["PaidAvailableUnits"]), 0),),
+            tenant=tenant,
+            associations=(Association("CPOR", datetime.date(2024, 3, 15)),),
+            usage=tuple(months),
         )
-        for row in rows
+        for tenant, months in usage.items()
     )
     plain_measures(customers, datetime.date(2026, 11, 28))
 
@@ -175,16 +202,20 @@ def plain_portfolio(partners: list[dict]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--only", choices=["usage", "timeline", "plan", "portfolio"], action="append")
+    names = ["usage", "verdict-json", "timeline", "timeline-yaml", "plan", "portfolio"]
+    parser.add_argument("--only", choices=names, action="append")
     arguments = parser.parse_args()
-    shapes = arguments.only or ["usage", "timeline", "plan", "portfolio"]
+    shapes = arguments.only or names
     print("a fresh `mwrules` process per run; bar: under 2 s (CPU) and 200 MiB for an input under 1 MB")
     print(f"{'shape':>44} {'size':>9} {'wall':>7} {'CPU':>7} {'peak':>9} {'plain Python':>13}")
     with tempfile.TemporaryDirectory() as folder:
         usage, partner, book = Path(folder) / "usage.csv", Path(folder) / "ten-years.json", Path(folder) / "book.jsonl"
         usage.write_text(usage_download())
+        two_months, partner_yaml = Path(folder) / "two-months.csv", Path(folder) / "ten-years.yaml"
+        two_months.write_text(two_months_download())
         document = ten_years()
         partner.write_text(json.dumps(document))
+        partner_yaml.write_text(yaml.safe_dump(document, sort_keys=False))
         partners = small_partners()
         book.write_text("".join(json.dumps(item) + "\n" for item in partners))
         timeline = ("timeline", str(partner), "--format", "json")
@@ -196,10 +227,43 @@ def main() -> None:
                 None,
                 lambda: plain_usage(usage),
             ),
+            "verdict-json": (
+                "8,000 tenants x 2 months, verdict as JSON",
+                two_months,
+                (
+                    "evaluate",
+                    "--usage",
+                    str(two_months),
+                    "--partner-id",
+                    "p",
+                    "--as-of",
+                    "2026-11-28",
+                    "--format",
+                    "json",
+                ),
+                None,
+                lambda: plain_usage(two_months),
+            ),
             "timeline": (
                 "90 tenants x 120 months, 10-year timeline",
                 partner,
                 (*timeline, "--from", str(TIMELINE_FROM), "--to", str(TIMELINE_TO)),
+                None,
+                lambda: plain_months(document),
+            ),
+            "timeline-yaml": (
+                "the same as YAML, 10-year timeline",
+                partner_yaml,
+                (
+                    "timeline",
+                    str(partner_yaml),
+                    "--format",
+                    "json",
+                    "--from",
+                    str(TIMELINE_FROM),
+                    "--to",
+                    str(TIMELINE_TO),
+                ),
                 None,
                 lambda: plain_months(document),
             ),
