@@ -622,6 +622,18 @@ def test_a_report_written_where_the_document_or_verdict_goes_is_mw301(
     assert [] == [path.read_text() for path in tmp_path.iterdir() if path.read_text()]  # nothing written
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="a file as standard output")
+def test_a_plot_timeline_would_draw_into_its_standard_output_is_mw301(tmp_path: Path):
+    """`timeline p.yaml --plot t.svg > t.svg` once wrote the text over the start of the drawing, and exited 0."""
+    document = str(EXAMPLES / "timeline.yaml")
+
+    status, _, errors = _command_line(["timeline", document, "--plot", "t.svg"], tmp_path, stdout="t.svg")
+
+    assert 2 == status
+    assert "mwrules: MW301 --plot t.svg is standard output, where the timeline goes" in errors
+    assert b"" == (tmp_path / "t.svg").read_bytes()
+
+
 def test_report_dash_writes_the_report_to_standard_output(tmp_path: Path):
     """`import --report -` once wrote a file named "-"; it is standard output, as `-o -` is."""
     usage = str(EXAMPLES / "partner-center" / "cpor-m365-usage.csv")

@@ -331,6 +331,8 @@ def _timeline(args: argparse.Namespace) -> int:
     from .._tools.timeline import a_year_after, timeline_of
 
     mistake = _written_over(args, {"--plot": args.plot}, [("the partner document", "the document", args.partner)])
+    if mistake is None and args.plot and _is_standard_stream(1, args.plot):  # `--plot t.svg > t.svg`: one mixed file
+        mistake = f"--plot {args.plot} is standard output, where the timeline goes: give --plot a file of its own"
     if mistake is not None:
         return _usage_error(mistake)
     document = _read_document(args.partner, _limits(args))
