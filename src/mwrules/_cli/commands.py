@@ -105,7 +105,7 @@ def _evaluate_mistake(args: argparse.Namespace) -> str | None:
 
 def _lines_without_stdin(args: argparse.Namespace) -> str | None:
     """``--lines`` when no input is standard input nor named as JSON Lines: it would be dropped without a word."""
-    from .._batch.portfolio import JSON_LINES_SUFFIXES
+    from .._tools.diff import JSON_LINES_SUFFIXES
 
     if args.lines and "-" not in args.partner and not all(name.endswith(JSON_LINES_SUFFIXES) for name in args.partner):
         return "--lines reads standard input (-) as JSON Lines: add -, or name the file .jsonl (or .ndjson)"
@@ -460,7 +460,7 @@ def _diff(args: argparse.Namespace) -> int:
     for notice in notices:
         print(notice, file=sys.stderr)
     if not documents and not unreadable:
-        message = "no partner documents (*.json, *.yaml, *.yml) here"
+        message = "no partner documents (*.json, *.yaml, *.yml, *.jsonl, *.ndjson) here"
         raise InputError([Problem("$", message, file=str(args.partners), code=codes.UNREADABLE)])
     result = impact(old, new, documents, unreadable)
     if args.format == "json":
