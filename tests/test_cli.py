@@ -219,6 +219,17 @@ def test_a_closed_standard_output_does_not_matter_when_nothing_is_written_there(
     assert output.read_text().startswith('partner_id: "contoso"')
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="a POSIX shell")
+def test_a_closed_standard_error_leaves_standard_output_to_the_document():
+    """`mwrules import ... 2>&- > p.yaml` once printed the import's report into the document, and exited 0."""
+    usage = EXAMPLES / "partner-center" / "cpor-m365-usage.csv"
+
+    result = run_shell('"$0" -m mwrules.cli import --usage "$1" --partner-id contoso 2>&-', str(usage))
+
+    assert 0 == result.returncode
+    assert result.stdout.startswith('partner_id: "contoso"')
+
+
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="a full device")
 @pytest.mark.parametrize(
     "arguments",
@@ -299,12 +310,12 @@ def test_import_output_dash_is_standard_output(tmp_path: Path, monkeypatch: pyte
 
 @pytest.mark.skipif(sys.platform == "win32", reason="a POSIX shell")
 def test_a_closed_standard_error_does_not_change_a_portfolios_status():
-    """`mwrules evaluate examples/ 2>&-` once exited with 1 (a hidden AttributeError); stderr lines go to stdout."""
+    """`mwrules evaluate examples/ 2>&-` once exited with 1 (a hidden AttributeError)."""
     result = run_shell('"$0" -m mwrules.cli evaluate "$1" --jobs 1 2>&-', str(EXAMPLES))
 
     assert 0 == result.returncode, result.stdout
     assert "near-miss.yaml: northwind: NOT QUALIFIED on smb" in result.stdout
-    assert result.stdout.endswith(", 0 with problems\n")  # as print() does with file=None
+    assert "input(s)" not in result.stdout  # the summary is lost with standard error, not printed among the verdicts
 
 
 @pytest.mark.parametrize("output", ["text", "jsonl"])
@@ -620,6 +631,18 @@ def test_a_report_written_where_the_document_or_verdict_goes_is_mw301(
     assert f"mwrules: MW301 --report {report} is standard output, where the " in errors
     assert "" == printed
     assert [] == [path.read_text() for path in tmp_path.iterdir() if path.read_text()]  # nothing written
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a file as standard output")
+def test_a_plot_timeline_would_draw_into_its_standard_output_is_mw301(tmp_path: Path):
+    """`timeline p.yaml --plot t.svg > t.svg` once wrote the text over the start of the drawing, and exited 0."""
+    document = str(EXAMPLES / "timeline.yaml")
+
+    status, _, errors = _command_line(["timeline", document, "--plot", "t.svg"], tmp_path, stdout="t.svg")
+
+    assert 2 == status
+    assert "mwrules: MW301 --plot t.svg is standard output, where the timeline goes" in errors
+    assert b"" == (tmp_path / "t.svg").read_bytes()
 
 
 def test_report_dash_writes_the_report_to_standard_output(tmp_path: Path):

@@ -451,7 +451,9 @@ def test_an_unknown_association_type_gets_a_suggestion():
     assert "did you mean 'DPOR'?" in str(caught.value)
 
 
-@pytest.mark.parametrize("month", ["2025-1", "10/2025", "2025-00", 202510, "2025-10-01", "2026-10\n", "２０２６-10"])
+@pytest.mark.parametrize(
+    "month", ["2025-1", "10/2025", "2025-00", 202510, "2025-10-01", "2026-10\n", "２０２６-10", "0000-10"]
+)
 def test_a_month_written_wrongly_is_refused(month: object):
     assert problems(partner(customer(rows=[row("2026-10", "Teams", 5, 1) | {"month": month}]))) == [
         ("$.customers[0].usage[0].month", codes.INVALID_VALUE)

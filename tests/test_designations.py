@@ -497,6 +497,17 @@ def test_a_document_with_no_designations_data_is_still_checked(mistake: dict[str
     assert [problem.where for problem in caught.value.problems] == [where]
 
 
+@pytest.mark.parametrize("copies", [1, 2], ids=["one-document", "a-portfolio"])
+def test_a_designation_named_with_a_version_is_refused_for_one_document_as_for_many(
+    capsys: pytest.CaptureFixture[str], copies: int
+):
+    """`--designations modern-work@2023-06` once scored one document under that version as a second Modern Work."""
+    status, out, err = run(capsys, "evaluate", *[str(EXAMPLE)] * copies, "--designations", "modern-work@2023-06")
+
+    assert (status, out) == (2, "")
+    assert "MW132 'modern-work@2023-06' is not the name of a shipped ruleset" in err
+
+
 def test_designations_named_in_one_text_are_the_ids_it_lists():
     """A text is not a list of one-letter ids: "security" is security, "security, modern-work" both."""
     one = mwrules.evaluate_designations(EXAMPLE, designations="security")

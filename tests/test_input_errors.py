@@ -116,6 +116,18 @@ def test_a_metric_of_parts_with_amounts_names_a_mistake_in_its_parts(usage_growt
     assert says in found[where]
 
 
+def test_an_unknown_option_of_one_metric_does_not_move_the_next_metrics_problems():
+    """A metric after one with an unknown option had its problems placed under it (`usage_growth.cpor.deployments`)."""
+    metrics = {"smb": {"usage_growth": {"cpor": 1}, "deployments": {"csp": 1}}}
+    document = {"partner_id": "x", "as_of": "2026-08-15", "metrics": metrics}
+
+    with pytest.raises(InputError) as caught:
+        mwrules.evaluate(document, ruleset="security")
+
+    found = [problem.where for problem in caught.value.problems]
+    assert ["$.metrics.smb.usage_growth.cpor", "$.metrics.smb.deployments.csp"] == found
+
+
 @pytest.mark.parametrize(
     ("amount", "says"),
     [("12500", "expected a number, got text '12500'"), (float("nan"), "expected a finite number, got a number nan")],

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -265,6 +266,23 @@ def test_what_is_not_a_file_in_a_folder_is_left_out_and_named(tmp_path: Path, co
     assert 0 == result.returncode, result.stderr
     notice = "mwrules: 2 file(s) left out (not a file: a pipe, a device, or a link to nothing): "
     assert f"{notice}{tmp_path / 'b.yaml'}, {tmp_path / 'c.yaml'}\n" in result.stderr
+
+
+@pytest.mark.parametrize("named", ["the folder", "the file"])
+def test_diff_reads_a_json_lines_portfolio_a_partner_per_record(tmp_path: Path, named: str):
+    """`diff --partners DIR` left out a folder's .jsonl without a word; `--partners x.jsonl` read it as YAML."""
+    near_miss = json.dumps(yaml.safe_load((ROOT / "examples" / "near-miss.yaml").read_text()), default=str)
+    (tmp_path / "a.jsonl").write_text(f"{near_miss}\n{{}}\n{near_miss}\n")
+    partners = tmp_path if named == "the folder" else tmp_path / "a.jsonl"
+
+    result = run_cli("diff", "modern-work@2023-06", "modern-work@2026-01", "--partners", str(partners))
+
+    assert 2 == result.returncode, result.stderr
+    assert (
+        "3 partner(s): 0 changed, 2 unchanged; 0 newly qualified, 0 no longer qualified; 1 not evaluated"
+        in result.stdout
+    )
+    assert f"{tmp_path / 'a.jsonl'}:2: $.partner_id: MW005 required key is missing" in result.stdout
 
 
 def test_the_hidden_files_left_out_are_named_with_their_control_characters_escaped():

@@ -80,6 +80,17 @@ class _ClosedInput(io.TextIOBase):
         raise _CannotRead(message)
 
 
+class _ClosedError(io.TextIOBase):
+    """Standard error of a process started without one (``mwrules import ... 2>&-``): what goes there is lost.
+
+    Not ``None``: ``print(file=None)`` prints to standard output, which would
+    mix the report, the problems and the summary into the document or the verdicts.
+    """
+
+    def write(self, text: str, /) -> int:
+        return len(text)
+
+
 class _Output(io.TextIOBase):
     """Standard output whose failures to write (``>/dev/full``) are :class:`_CannotWrite`, not a file unread.
 
@@ -127,6 +138,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout = _ClosedOutput()
     if sys.stdin is None:  # started with standard input closed
         sys.stdin = _ClosedInput()
+    if sys.stderr is None:  # started with standard error closed: the status alone says what went wrong
+        sys.stderr = _ClosedError()
     for stream in (sys.stdout, sys.stderr):
         # Text from a partner file may not be printable as it is (a lone
         # surrogate from a JSON escape): show it escaped rather than fail.

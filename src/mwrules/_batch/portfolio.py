@@ -23,16 +23,13 @@ from .._input.documents import read_at_most
 from .._input.text import printable
 from .._output.designations_report import designations_to_json
 from .._output.json import problem_to_json, verdict_to_json
-from .._tools.diff import PARTNER_SUFFIXES, left_out_notices, partner_files
+from .._tools.diff import JSON_LINES_SUFFIXES, PARTNER_SUFFIXES, left_out_notices, partner_files
 from ..limits import Limits
 from ..ruleset import Ruleset
 from ..verdict import Designations, format_points
 from .pool import Input, Result, evaluate_inputs, json_lines
 from .workers import WorkerLost
 
-
-#: Suffixes of JSON Lines files: one partner document per line.
-JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")
 
 EXIT_OK, EXIT_UNQUALIFIED, EXIT_BAD_INPUT = 0, 1, 2
 

@@ -119,7 +119,7 @@ def _evaluate_mistake(args: argparse.Namespace) -> str | None:
 
 def _lines_without_stdin(args: argparse.Namespace) -> str | None:
     """``--lines`` when no input is standard input nor named as JSON Lines: it would be dropped without a word."""
-    from .._batch.portfolio import JSON_LINES_SUFFIXES
+    from .._tools.diff import JSON_LINES_SUFFIXES
 
     if args.lines and "-" not in args.partner and not all(name.endswith(JSON_LINES_SUFFIXES) for name in args.partner):
         return "--lines reads standard input (-) as JSON Lines: add -, or name the file .jsonl (or .ndjson)"
@@ -348,6 +348,8 @@ def _timeline(args: argparse.Namespace) -> int:
     from .._tools.timeline import a_year_after, timeline_of
 
     mistake = _written_over(args, {"--plot": args.plot}, [("the partner document", "the document", args.partner)])
+    if mistake is None and args.plot and _is_standard_stream(1, args.plot):  # `--plot t.svg > t.svg`: one mixed file
+        mistake = f"--plot {args.plot} is standard output, where the timeline goes: give --plot a file of its own"
     if mistake is not None:
         return _usage_error(mistake)
     document = _read_document(args.partner, _limits(args))
@@ -475,7 +477,7 @@ def _diff(args: argparse.Namespace) -> int:
     for notice in notices:
         print(notice, file=sys.stderr)
     if not documents and not unreadable:
-        message = "no partner documents (*.json, *.yaml, *.yml) here"
+        message = "no partner documents (*.json, *.yaml, *.yml, *.jsonl, *.ndjson) here"
         raise InputError([Problem("$", message, file=str(args.partners), code=codes.UNREADABLE)])
     result = impact(old, new, documents, unreadable)
     if args.format == "json":

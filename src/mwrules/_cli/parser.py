@@ -304,7 +304,11 @@ def _parser() -> argparse.ArgumentParser:
     diff_command.add_argument("old", metavar="OLD", help="the ruleset before: ID@VERSION or a file")
     diff_command.add_argument("new", metavar="NEW", help="the ruleset after: ID@VERSION or a file")
     diff_command.add_argument(
-        "--partners", type=_path, required=True, metavar="DIR|FILE", help="a partner document, or a folder of them"
+        "--partners",
+        type=_path,
+        required=True,
+        metavar="DIR|FILE",
+        help="a partner document, a JSON Lines file of them (.jsonl), or a folder of either",
     )
     diff_command.add_argument("--format", choices=("text", "json"), default="text")
 

@@ -77,6 +77,9 @@ def _evaluate_designations(
     if not all(isinstance(designation, str) and designation for designation in ids):
         msg = f"designations are named by their ruleset ids, e.g. 'security', not {ids!r}"
         raise ValueError(msg)
+    for designation in ids:
+        # An id, as a batch takes it: "modern-work@2023-06" would be a second Modern Work, pinned to a version
+        shipped_family(designation)
     as_of = declared_as_of(document.data) or datetime.date.today()
     shared: dict[Problem, None] = {}  # an ordered set: thousands of problems are compared once each, not in pairs
     results = []

@@ -27,8 +27,9 @@ from .convert import parse_date, shown
 #: The most paid seats or active users one row may give: far beyond any
 #: tenant, and small enough for the engine to compare sums exactly.
 MAX_SEATS = 10**9
-# Matched whole, in ASCII digits: "2026-10\n" or a year in full-width digits is no month (and was never counted)
-_MONTH = re.compile(r"[0-9]{4}-(?:0[1-9]|1[0-2])")
+# Matched whole, in ASCII digits: "2026-10\n" or a year in full-width digits is no month (and was never
+# counted); nor is a month of year 0, no year as in a date (and in a download)
+_MONTH = re.compile(r"(?!0000)[0-9]{4}-(?:0[1-9]|1[0-2])")
 _CUSTOMER_KEYS = ("tenant", "name", "associations", "usage")
 _ASSOCIATION_KEYS = ("type", "since", "until")
 _USAGE_KEYS = ("month", "workload", "paid_seats", "active_users")

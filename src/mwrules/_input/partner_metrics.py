@@ -176,13 +176,13 @@ def check_metrics(metrics: object, ruleset: Ruleset, *, at: str = "$.metrics") -
                 for option in value:
                     if option in options:
                         continue
-                    where = _documents.child(spot, option)
+                    place = _documents.child(spot, option)  # not `where`: the path's, for the metrics after
                     if option in metric.source.parts:  # declared, but this path scores no term of it
                         message = f"{path_id} does not read this {part} of {metric_id}: it reads {', '.join(options)}"
-                        problems.append(Problem(where, message, code=_UNKNOWN))
+                        problems.append(Problem(place, message, code=_UNKNOWN))
                     else:
                         message = f"unknown {part} for {metric_id} on {path_id}"
-                        problems.append(Problem(where, message, hint(option, options), code=_UNKNOWN))
+                        problems.append(Problem(place, message, hint(option, options), code=_UNKNOWN))
     return problems
 
 

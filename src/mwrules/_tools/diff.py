@@ -29,6 +29,8 @@ from . import diff_vocabulary as vocabulary
 
 
 PARTNER_SUFFIXES = (".json", ".yaml", ".yml")
+#: JSON Lines portfolios: one partner document per line
+JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")
 
 
 @attrs.frozen
@@ -166,16 +168,44 @@ def impact(old: Ruleset, new: Ruleset, documents: Iterable[Document], unreadable
 
 
 def read_partners(path: Path) -> tuple[list[Document], list[Problem], list[str]]:
-    """The partner documents at *path*, the problems of those that cannot be read, and the notices of files left out."""
+    """The partner documents at *path*, the problems of those that cannot be read, and the notices of files left out.
+
+    A JSON Lines file (``.jsonl``, ``.ndjson``), named or in the folder, gives
+    a document per record, named ``file:line``, as ``evaluate`` reads it.
+    """
     documents: list[Document] = []
     problems: list[Problem] = []
-    files, hidden, not_files = partner_files(path)
+    files, hidden, not_files = partner_files(path, (*PARTNER_SUFFIXES, *JSON_LINES_SUFFIXES))
     for file in files:
         try:
-            documents.append(read_document(file))
+            if file.suffix in JSON_LINES_SUFFIXES:
+                documents += _records(file, problems)
+            else:
+                documents.append(read_document(file))
         except InputError as error:
             problems += error.problems
     return documents, problems, left_out_notices(hidden, not_files)
+
+
+def _records(file: Path, problems: list[Problem]) -> list[Document]:
+    """The documents of the records of JSON Lines *file*; the problems of the others go to *problems*."""
+    from .._batch.pool import json_lines  # noqa: PLC0415 - the batch modules import this one
+    from .._input.documents import parse_bytes  # noqa: PLC0415
+
+    documents = []
+    try:
+        with file.open("rb") as lines:
+            for source, record, _ in json_lines(lines, str(file)):
+                if not isinstance(record, bytes):  # a line longer than a document may be: the reading stopped
+                    problems.append(record.problem(source))
+                    continue
+                try:
+                    documents.append(parse_bytes(record, source=source, fmt="json"))
+                except InputError as error:  # the record's line is its source's
+                    problems += [attrs.evolve(problem, line=None) for problem in error.problems]
+    except OSError:
+        return [read_document(file)]  # reading it as one document says why it cannot be read
+    return documents
 
 
 def _evaluate(document: Document, ruleset: Ruleset) -> Verdict:
