@@ -177,6 +177,13 @@ def test_diff_needs_definite_versions(capsys):
     assert "name one of modern-work@2023-06, modern-work@2026-01" in capsys.readouterr().err
 
 
+def test_diff_of_partners_from_standard_input_says_it_reads_files(capsys):
+    """`diff ... --partners -` said "no such file '-'" (MW001), as if a file named - were missing."""
+    assert 2 == main(["diff", "modern-work@2023-06", "modern-work@2026-01", "--partners", "-"])
+
+    assert "MW301 diff reads partners from a file or a folder, not standard input" in capsys.readouterr().err
+
+
 def test_schema_prints_the_shipped_schema(capsys):
     assert 0 == main(["schema"])
 

@@ -505,7 +505,7 @@ def test_a_designation_named_with_a_version_is_refused_for_one_document_as_for_m
     status, out, err = run(capsys, "evaluate", *[str(EXAMPLE)] * copies, "--designations", "modern-work@2023-06")
 
     assert (status, out) == (2, "")
-    assert "MW132 'modern-work@2023-06' is not the name of a shipped ruleset" in err
+    assert "MW132 'modern-work@2023-06' is not a designation's id: they are named without a version" in err
 
 
 def test_designations_named_in_one_text_are_the_ids_it_lists():

@@ -179,4 +179,7 @@ def test_an_empty_version_after_the_at_sign_is_an_error_not_the_version_in_force
 
     assert 2 == status
     said = capsys.readouterr().err
-    assert "MW132 'modern-work@' names no version after '@' (name one of modern-work@2023-06, " in said
+    if command[1] == "--designations":  # a designation is named by its id, without a version
+        assert "MW132 'modern-work@' is not a designation's id: they are named without a version" in said
+    else:
+        assert "MW132 'modern-work@' names no version after '@' (name one of modern-work@2023-06, " in said

@@ -24,11 +24,11 @@ from typing import Any
 import attrs
 
 from .. import codes
-from .._evaluation.designations import evaluate_designations
+from .._evaluation.designations import designation_family, evaluate_designations
 from .._evaluation.evaluate import checked, evaluate_with, prepare
 from .._input import documents as _documents
 from .._input.partner import choose_ruleset, on_date, read_document
-from .._rulesets.versions import shipped_family, shipped_ids
+from .._rulesets.versions import shipped_ids
 from ..errors import InputError, Problem, RulesetError
 from ..limits import DEFAULT_LIMITS, Limits
 from ..model import Partner
@@ -254,7 +254,7 @@ def _settings(
         msg = "designations names no designation: give ids such as ['security'], or leave it False"
         raise ValueError(msg)
     for designation in ids:
-        shipped_family(designation)  # an unknown name fails now, not once per input
+        designation_family(designation)  # an unknown name fails now, not once per input
     return _Settings(None, limits, as_of, ids)
 
 

@@ -472,6 +472,8 @@ def _diff(args: argparse.Namespace) -> int:
     from .._tools.diff import impact, impact_to_json, impact_to_text, read_partners
     from ..errors import InputError, Problem
 
+    if str(args.partners) == "-":  # it would be "no such file '-'"
+        return _usage_error("diff reads partners from a file or a folder, not standard input: name one with --partners")
     old, new = _versioned(args.old), _versioned(args.new)
     documents, unreadable, notices = read_partners(args.partners)
     for notice in notices:

@@ -18,13 +18,15 @@ from typing import Any
 
 import attrs
 
+from .. import codes
 from .._input import documents as _documents
+from .._input.convert import shown
 from .._input.documents import child
 from .._input.one_pass import Shapes, one_pass, plain_partner_again
 from .._input.partner import declared_as_of, load_partner, read_document
 from .._input.sections import read_metrics, section_metrics_at
 from .._rulesets.versions import DEFAULT_ID, RulesetChoice, select_ruleset, shipped_family, shipped_ids
-from ..errors import InputError, Problem
+from ..errors import InputError, Problem, RulesetError
 from ..limits import DEFAULT_LIMITS, Limits
 from ..model import Partner, Person
 from ..ruleset import Ruleset
@@ -78,8 +80,7 @@ def _evaluate_designations(
         msg = f"designations are named by their ruleset ids, e.g. 'security', not {ids!r}"
         raise ValueError(msg)
     for designation in ids:
-        # An id, as a batch takes it: "modern-work@2023-06" would be a second Modern Work, pinned to a version
-        shipped_family(designation)
+        designation_family(designation)
     as_of = declared_as_of(document.data) or datetime.date.today()
     shared: dict[Problem, None] = {}  # an ordered set: thousands of problems are compared once each, not in pairs
     results = []
@@ -106,6 +107,22 @@ def _evaluate_designations(
         results=tuple(results),
         badges=tuple(EarnedBadge(name=name, designations=tuple(ids)) for name, ids in earned.items()),
     )
+
+
+def designation_family(designation: str) -> None:
+    """Check that *designation* names a shipped designation by its id, as ``--designations`` takes it.
+
+    Raises:
+        RulesetError: it is not a shipped ruleset's id; or it names a version
+            (``modern-work@2023-06`` would be a second Modern Work, pinned to a
+            version, while each designation is scored under its version in force).
+    """
+    if "@" in designation:
+        family_id = designation.partition("@")[0]
+        message = f"{shown(designation)} is not a designation's id: they are named without a version ({family_id!r})"
+        suggestion = "each designation is evaluated under its version in force; to pin one, use --ruleset ID@VERSION"
+        raise RulesetError([Problem("$", message, suggestion, code=codes.UNKNOWN_RULESET)])
+    shipped_family(designation)
 
 
 def named_designations(text: str) -> list[str]:
