@@ -500,6 +500,18 @@ def test_months_without_any_row_are_named_in_the_warnings():
     assert not any("no usage row for 2026-10" in warning for warning in verdict.warnings)
 
 
+def test_a_month_whose_rows_are_all_of_workloads_that_do_not_count_is_not_said_to_have_none():
+    """Month M's only row was of Power BI: it was warned of, then M was said to have "no usage row" (hostile run 11)."""
+    rows = [row("2026-10", "Power BI", 400, 100), row("2025-10", "Teams", 400, 100)]
+    verdict = mwrules.evaluate(partner(customer(rows=rows)))
+
+    assert not any("no usage row for 2026-10" in warning for warning in verdict.warnings)
+    assert (
+        "$.customers: every usage row for 2026-10 is of a workload that does not count (month M for as_of "
+        "2026-11-28); every tenant counts 0 there"
+    ) in verdict.warnings
+
+
 def test_a_given_metric_wins_and_the_verdict_says_so():
     document = partner(
         customer(rows=[row("2026-10", "Teams", 400, 100)]), metrics={"enterprise": {"usage_growth": {"cpor": 7}}}

@@ -258,12 +258,17 @@ def customer_facts(
             f"$.customers: {sum(unknown.values()):,} usage rows of {len(listed)} workload(s) that do not count under "
             f"{ruleset}: {shown_names}{more}; not counted"
         )
-    months_seen = aggregate.months_seen
+    months_seen, months_not_counted = aggregate.months_seen, aggregate.months_not_counted
     for k in compared:
         if reference - k not in months_seen:
             label = "M" if k == 0 else f"M-{k}"
+            rows = (
+                "every usage row for {} is of a workload that does not count"
+                if reference - k in months_not_counted
+                else "no usage row for {}"
+            )
             warnings.append(
-                f"$.customers: no usage row for {month_text(reference - k)} (month {label} for as_of {as_of}); "
+                f"$.customers: {rows.format(month_text(reference - k))} (month {label} for as_of {as_of}); "
                 "every tenant counts 0 there"
             )
     return facts
@@ -317,6 +322,11 @@ class _Aggregate:
     def months_seen(self) -> set[int]:
         """The months some row of a listed workload gives."""
         return {month_index(month) for (month, _), keys in self.keys.items() if keys is not None}
+
+    @property
+    def months_not_counted(self) -> set[int]:
+        """The months some row of a workload the ruleset does not list gives."""
+        return {month_index(month) for (month, _), keys in self.keys.items() if keys is None}
 
     def _keys(self, month: str, workload: str) -> tuple[tuple[int, int], ...] | None:
         name = self._name(workload)
