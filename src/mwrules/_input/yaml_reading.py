@@ -190,17 +190,16 @@ class _Yaml:
         # A key's line, not its value's: a block value starts on the line below.
         self.lines.setdefault(where, node.start_mark.line + 1)
         if isinstance(node, yaml.ScalarNode):
+            # A text or number again is built and checked again: it counts
+            # too, a long text once per text-length characters (else 10,000
+            # aliases of a 900,000-character text are 9 GB to check)
+            self._built_again(node, where, 1 + len(node.value) // self.limits.max_text_length)
             return self._scalar(node, where)
         if id(node) in building:
             raise _TooMuch(self._located(where, node, "an alias refers to the object or list that contains it"))
         if depth >= self.limits.max_depth:
             raise _TooMuch(self._located(where, node, f"nested more than {self.limits.max_depth} deep", "depth"))
-        if getattr(node, "_mwrules_built", False):
-            self.repeated += len(node.value)
-            if self.repeated > self.limits.max_alias_values:
-                message = f"aliases repeat more than {self.limits.max_alias_values:,} values"
-                raise _TooMuch(self._located(where, node, message, "alias-values"))
-        node._mwrules_built = True  # type: ignore[attr-defined]  # noqa: SLF001 - a mark on our own node
+        self._built_again(node, where, 1)
         if node.tag not in (_SEQ, _MAP):
             self._problem(where, node, f"tag {_documents.shorten(node.tag)} is not supported", codes.INVALID_VALUE)
         building.add(id(node))
@@ -213,6 +212,15 @@ class _Yaml:
             return self._mapping(node, where, depth, building)
         finally:
             building.discard(id(node))
+
+    def _built_again(self, node: yaml.Node, where: str, values: int) -> None:
+        """Count *values* toward the alias limit if *node* was built before (it is reached through an alias)."""
+        if getattr(node, "_mwrules_built", False):
+            self.repeated += values
+            if self.repeated > self.limits.max_alias_values:
+                message = f"aliases repeat more than {self.limits.max_alias_values:,} values"
+                raise _TooMuch(self._located(where, node, message, "alias-values"))
+        node._mwrules_built = True  # type: ignore[attr-defined]  # noqa: SLF001 - a mark on our own node
 
     def _located(self, where: str, node: yaml.Node, message: str, limit: str | None = None) -> Problem:
         suggestion = _documents.raise_hint(limit) if limit else None
