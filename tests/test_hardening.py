@@ -1012,6 +1012,24 @@ def test_a_large_yaml_syntax_error_is_not_read_twice():
     assert len(text) > _yaml_reading._REWORD_AT_MOST
 
 
+def test_a_yaml_syntax_error_in_a_file_under_a_megabyte_is_not_read_twice_when_the_file_is_big():
+    """A 0.99 MB file with a syntax error on its last line took 5 s: the pure-Python parser re-read all of it."""
+    text = "partner_id: x\npeople:\n" + "  - {id: p, certifications: [MS-700]}\n" * 5_000 + "metrics: [\n"
+    calls = []
+    original = _yaml_reading._Yaml._compose
+
+    def counted(self: Any, loader_class: Any) -> Any:
+        calls.append(loader_class)
+        return original(self, loader_class)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_yaml_reading._Yaml, "_compose", counted)
+        document = _documents.parse(text)
+
+    assert document.problems[0].code == codes.SYNTAX
+    assert 1 == len(calls)
+
+
 def test_a_deep_yaml_file_is_refused_before_the_rest_is_composed():
     """A 5,000-deep YAML file (21 KB) once took seconds to refuse: the pure-Python composer read every level."""
     calls = []
