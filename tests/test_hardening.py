@@ -1030,6 +1030,14 @@ def test_a_yaml_syntax_error_in_a_file_under_a_megabyte_is_not_read_twice_when_t
     assert 1 == len(calls)
 
 
+def test_an_anchor_defined_twice_is_named_in_the_syntax_problem():
+    """PyYAML words it in two halves; the problem said only 'not valid YAML: second occurrence'."""
+    document = _documents.parse("partner_id: &x a\nas_of: &x 2026-11-28\n")
+
+    assert [codes.SYNTAX] == [problem.code for problem in document.problems]
+    assert "duplicate anchor 'x' (first on line 1)" in document.problems[0].message
+
+
 def test_a_deep_yaml_file_is_refused_before_the_rest_is_composed():
     """A 5,000-deep YAML file (21 KB) once took seconds to refuse: the pure-Python composer read every level."""
     calls = []

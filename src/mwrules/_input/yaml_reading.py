@@ -180,6 +180,10 @@ class _Yaml:
             line = self.text.count("\n", 0, error.position) + 1
             code = error.character if isinstance(error.character, int) else ord(error.character)
             reason = f"character {code:#06x} is not allowed in YAML (a control character)"
+        elif getattr(error, "problem", None) == "second occurrence":  # PyYAML splits this one in two
+            first = getattr(error, "context_mark", None)
+            reason = str(getattr(error, "context", "")).partition(";")[0] or "found duplicate anchor"
+            reason = f"{_documents.shorten(reason, 200)} (first on line {first.line + 1})" if first else reason
         else:
             reason = _documents.shorten(getattr(error, "problem", None) or str(error), 200)
         return Problem("$", f"not valid YAML: {reason}", file=self.source, line=line, code=codes.SYNTAX)
