@@ -464,6 +464,27 @@ def test_a_failure_before_the_facts_reach_the_engine_is_not_masked():
     assert 1 == len(rules.run([{"t": "x"}]).firings)
 
 
+def test_an_interrupt_just_after_the_engine_takes_a_batch_leaves_the_next_evaluation_intact(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    """Once, Ctrl-C (or a signal handler's exception) there left the batch in the engine: the next run failed."""
+    rules = _engine.CompiledRuleset(
+        "test-interrupted@1", [_engine.Rule("r", {"all": [{"m": {"t": "x"}}]}, 0, lambda s, m: {})]
+    )
+    taken = _engine._dre.assert_facts
+
+    def taken_then_interrupted(*arguments: Any) -> Any:
+        taken(*arguments)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(_engine._dre, "assert_facts", taken_then_interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        rules.run([{"t": "x"}])
+    monkeypatch.undo()
+
+    assert 1 == len(rules.run([{"t": "x"}]).firings)
+
+
 # Hangs, leaks and resource use ----------------------------------------------------
 
 
