@@ -464,6 +464,27 @@ def test_a_failure_before_the_facts_reach_the_engine_is_not_masked():
     assert 1 == len(rules.run([{"t": "x"}]).firings)
 
 
+def test_an_interrupt_just_after_the_engine_takes_a_batch_leaves_the_next_evaluation_intact(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    """Once, Ctrl-C (or a signal handler's exception) there left the batch in the engine: the next run failed."""
+    rules = _engine.CompiledRuleset(
+        "test-interrupted@1", [_engine.Rule("r", {"all": [{"m": {"t": "x"}}]}, 0, lambda s, m: {})]
+    )
+    taken = _engine._dre.assert_facts
+
+    def taken_then_interrupted(*arguments: Any) -> Any:
+        taken(*arguments)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(_engine._dre, "assert_facts", taken_then_interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        rules.run([{"t": "x"}])
+    monkeypatch.undo()
+
+    assert 1 == len(rules.run([{"t": "x"}]).firings)
+
+
 # Hangs, leaks and resource use ----------------------------------------------------
 
 
@@ -472,6 +493,25 @@ def test_billion_laughs_is_refused_at_the_alias_limit():
 
     assert [codes.LIMIT] == [problem.code for problem in document.problems]
     assert "aliases repeat more than 10,000 values" in document.problems[0].message
+
+
+def test_a_number_repeated_through_aliases_counts_toward_the_alias_limit():
+    """10,001 aliases of one number are refused: each is built again (a 4,000-digit one took 20 s and 380 MB)."""
+    text = "x: &n 7\npeople: [" + ", ".join(["*n"] * 10_001) + "]\n"
+
+    document = _documents.parse(text)
+
+    assert [codes.LIMIT] == [problem.code for problem in document.problems]
+    assert "aliases repeat more than 10,000 values" in document.problems[0].message
+
+
+def test_a_long_text_repeated_through_aliases_counts_once_per_text_length_characters():
+    """2,000 aliases of a 5,000-character text count 12,000 values: checking each again is 10 MB of text."""
+    text = "x: &s " + "A" * 5_000 + "\npeople: [" + ", ".join(["*s"] * 2_000) + "]\n"
+
+    document = _documents.parse(text)
+
+    assert [codes.LIMIT] == [problem.code for problem in document.problems]
 
 
 def test_aliases_within_the_limit_are_read():
@@ -991,6 +1031,32 @@ def test_a_large_yaml_syntax_error_is_not_read_twice():
     assert document.problems[0].code == codes.SYNTAX
     assert len(calls) == (1 if len(text) > _yaml_reading._REWORD_AT_MOST else 2)
     assert len(text) > _yaml_reading._REWORD_AT_MOST
+
+
+def test_a_yaml_syntax_error_in_a_file_under_a_megabyte_is_not_read_twice_when_the_file_is_big():
+    """A 0.99 MB file with a syntax error on its last line took 5 s: the pure-Python parser re-read all of it."""
+    text = "partner_id: x\npeople:\n" + "  - {id: p, certifications: [MS-700]}\n" * 5_000 + "metrics: [\n"
+    calls = []
+    original = _yaml_reading._Yaml._compose
+
+    def counted(self: Any, loader_class: Any) -> Any:
+        calls.append(loader_class)
+        return original(self, loader_class)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_yaml_reading._Yaml, "_compose", counted)
+        document = _documents.parse(text)
+
+    assert document.problems[0].code == codes.SYNTAX
+    assert 1 == len(calls)
+
+
+def test_an_anchor_defined_twice_is_named_in_the_syntax_problem():
+    """PyYAML words it in two halves; the problem said only 'not valid YAML: second occurrence'."""
+    document = _documents.parse("partner_id: &x a\nas_of: &x 2026-11-28\n")
+
+    assert [codes.SYNTAX] == [problem.code for problem in document.problems]
+    assert "duplicate anchor 'x' (first on line 1)" in document.problems[0].message
 
 
 def test_a_deep_yaml_file_is_refused_before_the_rest_is_composed():

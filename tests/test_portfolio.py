@@ -234,6 +234,32 @@ def test_a_folder_and_files_give_a_line_each_and_a_summary():
 @pytest.mark.parametrize(
     "command", [["evaluate"], ["diff", "modern-work@2023-06", "modern-work@2026-01", "--partners"]]
 )
+def test_a_folder_reads_partner_files_whatever_the_case_of_their_suffix(tmp_path: Path, command: list[str]):
+    """A.JSON, B.Yaml and c.NDJSON were left out of a folder without a word (one named alone was read)."""
+    near_miss = (ROOT / "examples" / "near-miss.yaml").read_text()
+    (tmp_path / "A.JSON").write_text(json.dumps(yaml.safe_load(near_miss), default=str))
+    (tmp_path / "B.Yaml").write_text(near_miss)
+    (tmp_path / "c.NDJSON").write_text(json.dumps({"partner_id": "c", "as_of": "2026-11-28"}) + "\n")
+
+    result = run_cli(*command, str(tmp_path))
+
+    assert 0 == result.returncode, result.stderr
+    assert "3 partner(s)" in result.stdout if command[0] == "diff" else "3 input(s): 3 evaluated" in result.stderr
+
+
+def test_a_folder_without_partner_documents_is_a_problem(tmp_path: Path):
+    """A folder holding none (only notes.txt) gave '0 input(s)' and exit 0, even with --fail-unqualified."""
+    (tmp_path / "notes.txt").write_text("partners go here\n")
+
+    result = run_cli("evaluate", str(tmp_path), "--fail-unqualified")
+
+    assert 2 == result.returncode
+    assert f"{tmp_path}: $: MW001 no partner documents" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "command", [["evaluate"], ["diff", "modern-work@2023-06", "modern-work@2026-01", "--partners"]]
+)
 def test_hidden_files_in_a_folder_are_left_out_and_named(tmp_path: Path, command: list[str]):
     """A folder's `.git/x.yaml` and `.#a.yaml` were read as partners without a word; they are left out, and said."""
     near_miss = (ROOT / "examples" / "near-miss.yaml").read_text()

@@ -187,6 +187,15 @@ def _without_break(line: str | bytes) -> str | bytes:
 
 
 @attrs.frozen
+class NoDocuments:
+    """A folder named as a portfolio holds no partner document: a problem, not an empty portfolio."""
+
+    def problem(self, source: str | None) -> Problem:
+        message = "no partner documents (*.json, *.yaml, *.yml, *.jsonl, *.ndjson) here"
+        return Problem("$", message, file=source, code=codes.UNREADABLE)
+
+
+@attrs.frozen
 class _LineTooLong:
     """A line of a JSON Lines file longer than a document may be: the reading of the file stopped there."""
 
@@ -301,7 +310,7 @@ def _parsed(document: Any, source: str | None, is_line: bool, limits: Limits) ->
 
 def _evaluate_item(item: _Item, settings: _Settings) -> Result:
     index, source, document, is_line = item
-    if isinstance(document, _LineTooLong):
+    if isinstance(document, _LineTooLong | NoDocuments):
         return Result(index, source, problems=(document.problem(source),))
     try:
         # A file whose as_of a given date replaces is read here, to put the date in, as a record's text is

@@ -23,11 +23,11 @@ from .._input.documents import read_at_most
 from .._input.text import printable
 from .._output.designations_report import designations_to_json
 from .._output.json import problem_to_json, verdict_to_json
-from .._tools.diff import JSON_LINES_SUFFIXES, PARTNER_SUFFIXES, left_out_notices, partner_files
+from .._tools.diff import JSON_LINES_SUFFIXES, PARTNER_SUFFIXES, is_json_lines, left_out_notices, partner_files
 from ..limits import Limits
 from ..ruleset import Ruleset
 from ..verdict import Designations, format_points
-from .pool import Input, Result, evaluate_inputs, json_lines
+from .pool import Input, NoDocuments, Result, evaluate_inputs, json_lines
 from .workers import WorkerLost
 
 
@@ -39,7 +39,7 @@ def is_portfolio(sources: Sequence[str], *, lines: bool, output: str) -> bool:
     if len(sources) > 1 or lines or output == "jsonl":
         return True
     source = sources[0]
-    return source != "-" and (Path(source).is_dir() or source.endswith(JSON_LINES_SUFFIXES))
+    return source != "-" and (Path(source).is_dir() or is_json_lines(source))
 
 
 def run(args: argparse.Namespace, ruleset: Ruleset | str | None, limits: Limits) -> int:
@@ -86,11 +86,11 @@ def _inputs(sources: Sequence[str], *, lines: bool, limits: Limits) -> tuple[Ite
             files.append((source, lines))
         elif path.is_dir():
             found, hidden, not_files = partner_files(path, (*PARTNER_SUFFIXES, *JSON_LINES_SUFFIXES))
-            files += [(str(candidate), candidate.suffix in JSON_LINES_SUFFIXES) for candidate in found]
+            files += [(str(candidate), is_json_lines(candidate)) for candidate in found] or [(source, False)]
             for notice in left_out_notices(hidden, not_files):
                 print(notice, file=sys.stderr)
         else:
-            files.append((source, source.endswith(JSON_LINES_SUFFIXES)))
+            files.append((source, is_json_lines(source)))
     total = None if any(is_lines for _, is_lines in files) else len(files)
     return _read(files, limits), total
 
@@ -103,6 +103,8 @@ def _read(files: Sequence[tuple[str, bool]], limits: Limits) -> Iterator[Input]:
             else:
                 # as much as the limit and a byte: the parser says it is too long
                 yield ("<stdin>", read_at_most(sys.stdin.buffer, limits.max_file_bytes + 1), False)
+        elif Path(source).is_dir():  # a folder named on the command line, with nothing to read in it
+            yield (source, NoDocuments(), False)
         elif not is_lines:
             yield (source, Path(source), False)
         else:

@@ -396,14 +396,22 @@ class CompiledRuleset:
             finally:
                 session.collecting = None
         start = {"t": _START, "id": ids[-1], "sid": sid}
+        message = encode([start, *map(for_engine, batch + derived)])
         try:
-            code, state_offset = _dre.assert_facts(handle, encode([start, *map(for_engine, batch + derived)]))
+            code, state_offset = _dre.assert_facts(handle, message)
         except (_dre.error, MemoryError) as error:
             # What the engine kept of a refused batch is unknown: never use
             # this engine ruleset again (deleting its session could crash).
             self._handle = None
             msg = f"the engine refused the facts of this evaluation ({error})"
             raise EvaluationError(msg) from None
+        except BaseException:
+            # Interrupted as the engine took the batch (Ctrl-C, a signal
+            # handler's exception): it may hold the batch, with activations
+            # that only the state offset lost here could drain. The same:
+            # kept, the next evaluation failed on the session left behind.
+            self._handle = None
+            raise
         try:
             # Run the agenda even when the batch was refused: deleting a
             # session with pending activations crashes the process.

@@ -33,6 +33,11 @@ PARTNER_SUFFIXES = (".json", ".yaml", ".yml")
 JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")
 
 
+def is_json_lines(name: str | Path) -> bool:
+    """Whether *name* is a JSON Lines file's (``.jsonl`` or ``.ndjson``, in any case, as ``.JSON`` is JSON)."""
+    return str(name).lower().endswith(JSON_LINES_SUFFIXES)
+
+
 @attrs.frozen
 class Outcome:
     """A verdict in brief."""
@@ -113,7 +118,7 @@ def partner_files(
     hidden: list[Path] = []
     not_files: list[Path] = []
     for candidate in sorted(path.rglob("*")):
-        if candidate.suffix not in suffixes or candidate.is_dir():
+        if candidate.suffix.lower() not in suffixes or candidate.is_dir():  # A.JSON too: it is read as JSON
             continue
         if any(part.startswith(".") for part in candidate.relative_to(path).parts):
             hidden.append(candidate)
@@ -178,7 +183,7 @@ def read_partners(path: Path) -> tuple[list[Document], list[Problem], list[str]]
     files, hidden, not_files = partner_files(path, (*PARTNER_SUFFIXES, *JSON_LINES_SUFFIXES))
     for file in files:
         try:
-            if file.suffix in JSON_LINES_SUFFIXES:
+            if is_json_lines(file):
                 documents += _records(file, problems)
             else:
                 documents.append(read_document(file))
