@@ -446,3 +446,33 @@ def test_an_as_of_whose_compared_months_fall_before_year_1_is_warned_about_in_wo
     [warning] = [warning for warning in report.warnings if "do not cover" in warning]
     assert "-001" not in warning
     assert "before 0001-01" in warning
+
+
+@pytest.mark.parametrize(
+    "done", ["25/12/2024 hello", "25/12/2024 2026", "2024-12-25 31/12/2026", "25/12/2024T", "25/12/2024 25:00"]
+)
+def test_a_date_followed_by_what_is_no_time_of_day_is_not_a_date(tmp_path: Path, done: str):
+    """Only a time of day may follow a date: a second date or a word after it is refused, not dropped."""
+    path = write(tmp_path / "t.csv", TRAININGS, [training("MS-700", mcpid="7", done=done)])
+
+    problem = only_problem(trainings=[path])
+    assert (problem.line, problem.code) == (2, codes.INVALID_VALUE)
+    assert f"'{done}' is not a date" in problem.message
+
+
+@pytest.mark.parametrize(
+    "done",
+    [
+        "25/12/2024 23:07",
+        "25/12/2024 7:05:09",
+        "2024-12-25T23:07:00Z",
+        "2024-12-25 23:07:00.123+01:00",
+        "12/25/2024 11:07 PM",
+    ],
+)
+def test_a_date_with_a_time_of_day_is_that_day(tmp_path: Path, done: str):
+    """The time of day that follows a date is read as one and ignored."""
+    path = write(tmp_path / "t.csv", TRAININGS, [training("MS-700", mcpid="7", done=done)])
+
+    partner, _ = read(trainings=[path], date_order="month-first" if done.startswith("12/25") else "day-first")
+    assert partner.people[0].certifications[0].earned == datetime.date(2024, 12, 25)
