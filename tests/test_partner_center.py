@@ -350,6 +350,23 @@ def test_blank_rows_of_commas_are_skipped(tmp_path: Path):
     assert (report.tenants, report.usage_rows) == (1, 1)
 
 
+def test_a_blank_count_is_read_as_zero_and_said_with_where(tmp_path: Path):
+    """A download whose user counts were all blank lost usage growth and deployments without a word (hostile run 14)."""
+    rows = [usage_row("t1", "Teams", 310, 400), usage_row("t2", "Teams", 0, 500), usage_row("t3", "Teams", 5, 0)]
+    rows[1][USAGE.index("MonthlyActiveUsers")] = ""
+    rows[2][USAGE.index("PaidAvailableUnits")] = ""
+    path = write(tmp_path / "u.csv", USAGE, rows)
+
+    partner, report = read(usage=[path])
+
+    assert report.usage_rows == 3
+    assert (
+        f"2 usage row(s) with a blank PaidAvailableUnits or MonthlyActiveUsers, read as 0: {path}:3, {path}:4"
+    ) in report.warnings
+    assert partner.customers is not None
+    assert [customer.usage[0].active_users for customer in partner.customers] == [310, 0, 5]
+
+
 def test_without_date_associated_an_association_starts_with_the_first_month_the_tenant_appears(tmp_path: Path):
     """The start is the first month of the tenant's rows, whichever order they come in."""
     header = [name for name in USAGE if name != "DateAssociated"]

@@ -208,6 +208,7 @@ class _Import(DownloadReader):
         self.mixed: list[str] = []  # per tenant, the months its workloads are under different association types
         self.uncovered: list[str] = []  # associations that cover no month of the downloads (see associations_of)
         self.untyped: list[str] = []  # rows of a listed certification's title with a blank TrainingType
+        self.blank_counts: list[str] = []  # usage rows with a blank count (read as 0): "file:line"
         self.workloads = workload_names(ruleset)
         data = ruleset.customer_data
         self.association_names = {kind.id: kind.name for kind in data.association_types} if data else {}
@@ -394,6 +395,8 @@ class _Import(DownloadReader):
             month = parse_month(values["month"], order)
             since = parse_date(values.get("associated", ""), order) or datetime.date.fromisoformat(month + "-01")
             paid, active = parse_count(values["paid"]), parse_count(values["active"])
+            if not (values["paid"] and values["active"]):  # read as 0: said, with where
+                self.blank_counts.append(f"{path}:{line}")
         except ValueError as error:
             self.problem(
                 path,
@@ -515,6 +518,13 @@ class _Import(DownloadReader):
             warnings.append(
                 f"{len(self.untyped):,} row(s) with a blank TrainingType hold a title a designation lists; only "
                 f"certifications count, so they are counted with exams and courses: {shown}{more}"
+            )
+        if self.blank_counts:
+            shown = ", ".join(self.blank_counts[:_SHOWN])
+            more = f", and {len(self.blank_counts) - _SHOWN:,} more" if len(self.blank_counts) > _SHOWN else ""
+            warnings.append(
+                f"{len(self.blank_counts):,} usage row(s) with a blank PaidAvailableUnits or MonthlyActiveUsers, "
+                f"read as 0: {shown}{more}"
             )
         if self.counts["other"]:
             warnings.append(
