@@ -513,18 +513,14 @@ class _Import(DownloadReader):
                 "of the downloads"
             )
         if self.untyped:
-            shown = "; ".join(self.untyped[:_SHOWN])
-            more = f"; and {len(self.untyped) - _SHOWN:,} more" if len(self.untyped) > _SHOWN else ""
             warnings.append(
                 f"{len(self.untyped):,} row(s) with a blank TrainingType hold a title a designation lists; only "
-                f"certifications count, so they are counted with exams and courses: {shown}{more}"
+                f"certifications count, so they are counted with exams and courses: {_first(self.untyped, '; ')}"
             )
         if self.blank_counts:
-            shown = ", ".join(self.blank_counts[:_SHOWN])
-            more = f", and {len(self.blank_counts) - _SHOWN:,} more" if len(self.blank_counts) > _SHOWN else ""
             warnings.append(
                 f"{len(self.blank_counts):,} usage row(s) with a blank PaidAvailableUnits or MonthlyActiveUsers, "
-                f"read as 0: {shown}{more}"
+                f"read as 0: {_first(self.blank_counts, ', ')}"
             )
         if self.counts["other"]:
             warnings.append(
@@ -602,3 +598,9 @@ _FIRST_MONTH = 12
 #: How many of one kind of warning the report shows (tenants with mixed association types, associations that
 #: cover no month, untyped rows of a listed title) before it counts the rest
 _SHOWN = 20
+
+
+def _first(items: list[str], separator: str) -> str:
+    """The first :data:`_SHOWN` of *items*, and how many more there are."""
+    more = f"{separator}and {len(items) - _SHOWN:,} more" if len(items) > _SHOWN else ""
+    return separator.join(items[:_SHOWN]) + more
