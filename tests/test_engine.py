@@ -370,3 +370,50 @@ def test_a_message_about_a_rule_on_one_fact_is_read_as_decoding_it_would(
 
     assert (rule, {alias: "f12"}) == engine_messages.read_message(message, {rule: alias})
     assert (rule, {alias: "f12"}) == engine_messages.read_message(message, {})
+
+
+def test_the_engine_is_sent_only_the_fields_its_rules_read(monkeypatch: pytest.MonkeyPatch):
+    """A field no pattern reads stays in Python: the action still reads it on the fact it matched."""
+    sent: list[str] = []
+    real = _engine.encode
+    monkeypatch.setattr(_engine, "encode", lambda value: sent.append(real(value)) or sent[-1])
+    rule = _engine.Rule("big", {"all": [{"m": {"$and": [{"t": "x"}, {"$gt": {"n": 1}}]}}]}, 0, lambda s, m: {})
+    rules = _engine.CompiledRuleset("test-fields-sent@1", [rule])
+
+    session = rules.run([{"t": "x", "n": 2, "note": "kept in Python"}, {"t": "y", "n": 5}])
+
+    assert ["kept in Python"] == [firing.matched["m"]["note"] for firing in session.firings]
+    assert '"n":2' in sent[-1]
+    assert "kept in Python" not in "".join(sent)
+    assert '"n":5' not in "".join(sent)  # no pattern reads n of a y fact
+
+
+def test_what_a_pattern_of_no_type_or_of_another_fact_reads_is_sent_of_every_fact():
+    whens = [
+        {"all": [{"a": {"$and": [{"t": "x"}, {"n": {"b": "m.k"}}]}}, {"b": {"t": "y"}}]},  # a join on y's m
+        {"all": [{"c": {"$or": [{"t": "z"}, {"$lt": {"size": {"$mul": {"$l": {"$m": "cap"}, "$r": 2}}}}]}}]},
+    ]
+
+    fields = engine_messages.FieldsRead(whens)
+
+    assert fields.known
+    assert {"t": "x", "n": 1, "m": 2, "size": 3, "cap": 4} == fields.select(
+        {"t": "x", "n": 1, "m": 2, "size": 3, "cap": 4, "other": 5}
+    )
+    assert {"t": "y", "m": 2} == fields.select({"t": "y", "n": 1, "m": 2, "_python": 6})
+
+
+@pytest.mark.parametrize(
+    "when",
+    [
+        {"all": [{"a": {"t": "x"}}], "then": "unknown"},
+        {"all": [{"a": {1: "x"}}]},
+        {"all": [{"a": {"$gt": {"$m": 3}}}]},
+        {"all": ["not a pattern"]},
+    ],
+)
+def test_rules_in_a_form_the_reading_does_not_know_are_sent_every_field(when: dict[str, object]):
+    fields = engine_messages.FieldsRead([when])
+
+    assert not fields.known
+    assert {"t": "x", "n": 1} == fields.select({"t": "x", "n": 1, "_python": 2})

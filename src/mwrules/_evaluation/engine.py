@@ -52,7 +52,7 @@ from typing import Any, NamedTuple
 import attrs
 
 from ..errors import EvaluationError
-from .engine_messages import encode, for_engine, read_message
+from .engine_messages import FieldsRead, encode, read_message
 from .engine_order import known_firings, learn, placed, single_batch_order
 
 
@@ -202,9 +202,10 @@ class Session:
     assert derived facts with :meth:`assert_fact`.
     """
 
-    def __init__(self, handle: int, sid: str) -> None:
+    def __init__(self, handle: int, sid: str, select: Callable[[Fact], Fact]) -> None:
         self._handle = handle
         self.sid = sid
+        self._select = select  # what the engine is sent of a fact
         self.facts: dict[str, Fact] = {}
         self.scratch: dict[str, Any] = {}
         self.firings: list[Firing] = []
@@ -235,7 +236,7 @@ class Session:
                 fact.update(kept)
             self.collecting.append(fact)
             return
-        code, _ = _dre.assert_fact(self._handle, encode(fact if kept is not None else for_engine(fact)))
+        code, _ = _dre.assert_fact(self._handle, encode(self._select(fact)))
         if kept is not None:
             fact.update(kept)
         if code != _ENGINE_OK:
@@ -271,6 +272,7 @@ class CompiledRuleset:
             definition[rule.name] = dict(rule.when, pri=rule.priority)
         # Encoded when registered: rules registered only for a partner with customer data are often never
         self._definition = definition
+        self._select = FieldsRead(definition.values()).select
         self._handle: int | None = None
         self._generation = -1
         if register:  # a definition the engine refuses fails here, not at the first evaluation
@@ -328,7 +330,7 @@ class CompiledRuleset:
         with _lock:
             handle = self._current_handle()
             sid = _SESSION_IDS.first(1)[0]
-            session = Session(handle, sid)
+            session = Session(handle, sid, self._select)
             if prepare is not None:
                 prepare(session)
             place: dict[int, int] = {}
@@ -396,7 +398,7 @@ class CompiledRuleset:
             finally:
                 session.collecting = None
         start = {"t": _START, "id": ids[-1], "sid": sid}
-        message = encode([start, *map(for_engine, batch + derived)])
+        message = encode([start, *map(self._select, batch + derived)])
         try:
             code, state_offset = _dre.assert_facts(handle, message)
         except (_dre.error, MemoryError) as error:

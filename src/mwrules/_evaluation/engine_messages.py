@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 
@@ -68,4 +68,101 @@ def fact_id(message: str) -> str:
 
 
 def for_engine(fact: Fact) -> Fact:
+    """What the engine is sent of *fact*: every field but those named ``_...`` (see :class:`FieldsRead`)."""
     return {key: value for key, value in fact.items() if key[0] != "_"}
+
+
+#: What a rule's definition holds beside its antecedent: no pattern
+_RULE_SETTINGS = frozenset({"pri", "count", "cap", "dist"})
+#: What every fact is sent with: its type, and the ids the engine keys it by
+_ALWAYS = ("t", "id", "sid")
+
+
+class FieldsRead:
+    """Per type of fact (its ``t``), the fields some pattern of the rules reads: all the engine is sent of it.
+
+    The engine matches facts and names the facts it matched by id; actions
+    read the facts themselves, in Python. So a field no pattern reads need
+    not cross: a tenant fact keeps what its eligible facts repeat and the
+    trace reads (a dozen fields) but the rules on it read four, and the
+    JSON the engine parses, keeps and sends back with each firing is half
+    as long. A pattern that names no type (``{"t": ...}`` among the tests
+    it must all pass) may match any fact: what it reads is sent of every
+    type. Where the rules hold a form this reading does not know, every
+    field is sent (:func:`for_engine`), as it always may be.
+    """
+
+    def __init__(self, whens: Iterable[Mapping[str, Any]]) -> None:
+        self.known = True
+        self._anywhere: set[str] = set()
+        self._of_type: dict[str, set[str]] = {}
+        for when in whens:
+            self._antecedent(when)
+        every = {*_ALWAYS, *self._anywhere}
+        self.fields = {kind: tuple(sorted(every | read)) for kind, read in self._of_type.items()}
+        self.other = tuple(sorted(every))
+
+    def select(self, fact: Fact) -> Fact:
+        """What the engine is sent of *fact*."""
+        if not self.known:
+            return for_engine(fact)
+        fields = self.fields.get(fact.get("t"), self.other)  # type: ignore[arg-type]
+        return {key: fact[key] for key in fields if key in fact}
+
+    def _antecedent(self, when: Mapping[str, Any]) -> None:
+        """Read an antecedent: ``{"all"|"any": [{alias: pattern}, ...]}``, aliases nesting ``$all``/``$any`` lists."""
+        for key, patterns in when.items():
+            if key in _RULE_SETTINGS:
+                continue
+            if key not in ("all", "any") or not isinstance(patterns, list):
+                self.known = False
+                continue
+            for named in patterns:
+                if not isinstance(named, Mapping):
+                    self.known = False
+                    continue
+                for alias, pattern in named.items():
+                    if str(alias).endswith(("$all", "$any")):
+                        self._antecedent({alias[-3:]: pattern})
+                    else:
+                        self._pattern(pattern)
+
+    def _pattern(self, pattern: Any) -> None:
+        tests = pattern.get("$and") if isinstance(pattern, Mapping) and len(pattern) == 1 else None
+        conjuncts = tests if isinstance(tests, list) else [pattern]
+        kinds = [
+            test["t"]
+            for test in conjuncts
+            if isinstance(test, Mapping) and len(test) == 1 and isinstance(test.get("t"), str)
+        ]
+        read: set[str] = set()
+        self._read(pattern, read)
+        if kinds:
+            self._of_type.setdefault(kinds[0], set()).update(read)
+        else:
+            self._anywhere.update(read)
+
+    def _read(self, node: Any, read: set[str]) -> None:
+        """Add the fields *node* (a pattern, or part of one) reads to *read*."""
+        if isinstance(node, list):
+            for item in node:
+                self._read(item, read)
+            return
+        if not isinstance(node, Mapping):
+            return
+        for key, value in node.items():
+            if not isinstance(key, str):
+                self.known = False
+            elif key == "$m":  # a field's value in an expression
+                if isinstance(value, str):
+                    read.add(value.split(".")[0])
+                else:
+                    self.known = False
+            elif key.startswith("$"):  # an operator: its operands name the fields
+                self._read(value, read)
+            else:  # a field, compared with a value, an expression, or a field of another alias's fact
+                read.add(key.split(".")[0])
+                if isinstance(value, Mapping) and not all(str(name).startswith("$") for name in value):
+                    self._anywhere.update(str(field).split(".")[0] for field in value.values())
+                else:
+                    self._read(value, read)

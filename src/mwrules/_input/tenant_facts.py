@@ -444,8 +444,8 @@ class _Aggregate:
                         fact[f"_start_{type_id}"] = self.text_of(started)
                         starts += (type_id, reference - started, paid, active)
                 fact.update(repeated)
-                # what _tenant_key reads of it, one tuple for the tenant facts alike in it
-                fact["_eligibility"] = self.shared(*(_key(fact[field]) for field in ELIGIBILITY_FIELDS))
+                # what _tenant_key reads of it (ELIGIBILITY_FIELDS), one tuple for the tenant facts alike in it
+                fact["_eligibility"] = self.shared(group, measured_key, tuple(seats), tuple(seats_before))
                 # repeated but its tenant, as eligibility_key reads it (the start fields named by their type)
                 fact["_repeated_key"] = self.shared(group, measured_key, k, tuple(types), tally[1], tally[2], starts)
                 facts.append(fact)
