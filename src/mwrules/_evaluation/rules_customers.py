@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from .._input.tenant_facts import eligible_fact
+from .._input.tenant_facts import eligible_fact, engine_numbers
 from ..ruleset import MetricSpec
 from . import engine as _engine
 from .patterns import _in_band, _not_in_band, _share_reached, _share_short
@@ -37,6 +37,8 @@ class _CustomerRules:
         self.group_of = {
             metric_id: group for group, metric_ids in self.ruleset.workload_groups() for metric_id in metric_ids
         }
+        # the facts name groups and measured path:metric pairs to the engine by number
+        self.group_numbers, self.pair_numbers = engine_numbers(self.ruleset)
 
     def eligible_rules(self, path_id: str, group: str, metric_ids: tuple[str, ...]) -> list[_engine.Rule]:
         """The rules that find the tenants eligible for *path_id*, for a group of metrics with the same workloads."""
@@ -74,10 +76,14 @@ class _CustomerRules:
         spec = self.ruleset.path(path_id).customers
         assert spec is not None  # noqa: S101
         # "measured": the path:metric pairs of the group measured from customer data (not given)
-        pairs = [{"$i": f"{path_id}:{metric_id}"} for metric_id in metric_ids]
+        pairs = [{"$i": self.pair_numbers[f"{path_id}:{metric_id}"]} for metric_id in metric_ids]
         # the same trailing test as certified:<level> (see there): an $iany must not end in an $or
-        measured = pairs[0] if len(pairs) == 1 else {"$and": [{"$or": pairs}, {"$neq": {"$i": ""}}]}
-        conditions: list[dict[str, Any]] = [{"t": "tenant"}, {"group": group}, {"$iany": {"measured": measured}}]
+        measured = pairs[0] if len(pairs) == 1 else {"$and": [{"$or": pairs}, {"$neq": {"$i": -1}}]}
+        conditions: list[dict[str, Any]] = [
+            {"t": "tenant"},
+            {"group_number": self.group_numbers[group]},
+            {"$iany": {"measured_numbers": measured}},
+        ]
         counting = f"counting for {' and '.join(metric_ids)}"
         back = self.data.months_back
         if not carried_over:
@@ -117,8 +123,8 @@ class _CustomerRules:
     # stage 2: counted tenants --------------------------------------------------------
 
     def _eligible_pattern(self, path_id: str, metric: MetricSpec, *more: dict[str, Any]) -> list[dict[str, Any]]:
-        measured = {"$iany": {"measured": {"$i": f"{path_id}:{metric.id}"}}}
-        group = {"group": self.group_of[metric.id]}
+        measured = {"$iany": {"measured_numbers": {"$i": self.pair_numbers[f"{path_id}:{metric.id}"]}}}
+        group = {"group_number": self.group_numbers[self.group_of[metric.id]]}
         return [{"eligible": {"$and": [{"t": "eligible"}, {"path": path_id}, group, measured, *more]}}]
 
     def _counted_tenant(self, path_id: str, metric: MetricSpec) -> _engine.Rule:

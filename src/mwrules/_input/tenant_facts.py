@@ -88,11 +88,26 @@ class UsageMonths:
 # Facts -----------------------------------------------------------------------------
 
 #: What the eligible rules of a tenant fact read (besides its type): the
-#: group, the metrics measured, and the distinct paid-seat counts of the
-#: month and of the month it is compared with (for the carry-over). The
-#: rules are :meth:`mwrules._evaluation.rules_customers._CustomerRules.eligible_rules`;
+#: group, the metrics measured (both by number: see :func:`engine_numbers`),
+#: and the distinct paid-seat counts of the month and of the month it is
+#: compared with (for the carry-over). The rules are
+#: :meth:`mwrules._evaluation.rules_customers._CustomerRules.eligible_rules`;
 #: a test checks that they read no other field.
-ELIGIBILITY_FIELDS = ("group", "measured", "seats", "before")
+ELIGIBILITY_FIELDS = ("group_number", "measured_numbers", "seats", "before")
+
+
+def engine_numbers(ruleset: Ruleset) -> tuple[dict[str, int], dict[str, int]]:
+    """How the rules on tenant and eligible facts name a group of metrics and a measured ``path:metric``: by number.
+
+    A fact names them as ``group`` (``usage_growth+deployments``) and
+    ``measured`` (``enterprise:usage_growth``, ...) for Python and the
+    trace; the engine matches ``group_number`` and ``measured_numbers``,
+    a few bytes instead of some two hundred in every fact it parses, keeps
+    and sends back with each firing.
+    """
+    groups = {name: number for number, (name, _) in enumerate(ruleset.workload_groups())}
+    pairs = [f"{path.id}:{metric.id}" for path in ruleset.paths for metric in ruleset.derived_metrics()]
+    return groups, {pair: number for number, pair in enumerate(pairs)}
 
 
 #: What the rules on an eligible fact do not read of it: which tenant it is (the trace names it through
@@ -306,7 +321,18 @@ class _Aggregate:
         }
         self.number_of = {name: group_names.index(name) for name, _ in self.groups}
         # per group measured: its name, what is measured of it (and as a key), and its workload list number
-        self.groups_read = [(name, measured, self.number_of[name], tuple(measured)) for name, measured in self.groups]
+        group_numbers, pair_numbers = engine_numbers(ruleset)
+        self.groups_read = [
+            (
+                name,
+                measured,
+                self.number_of[name],
+                tuple(measured),
+                group_numbers[name],
+                [pair_numbers[pair] for pair in measured],
+            )
+            for name, measured in self.groups
+        ]
         self.listed: set[str] = set()  # the workloads as written that the ruleset lists (see _name)
         self.keys_made: dict[tuple[Any, ...], tuple[Any, ...]] = {}  # see shared
         self.names = workload_names(ruleset)
@@ -402,7 +428,7 @@ class _Aggregate:
         ]
         back = self.back
         facts = []
-        for group, measured, listed, measured_key in self.groups_read:
+        for group, measured, listed, measured_key, group_number, measured_numbers in self.groups_read:
             for k in (0, back):
                 month = reference - k
                 tally = tallies.get((month, listed))
@@ -419,6 +445,8 @@ class _Aggregate:
                     "tenant": index,
                     "group": group,
                     "measured": measured,
+                    "group_number": group_number,
+                    "measured_numbers": measured_numbers,
                     "month": k,
                     "types": types,
                     "paid": tally[1],
@@ -445,7 +473,7 @@ class _Aggregate:
                         starts += (type_id, reference - started, paid, active)
                 fact.update(repeated)
                 # what _tenant_key reads of it (ELIGIBILITY_FIELDS), one tuple for the tenant facts alike in it
-                fact["_eligibility"] = self.shared(group, measured_key, tuple(seats), tuple(seats_before))
+                fact["_eligibility"] = self.shared(group_number, measured_key, tuple(seats), tuple(seats_before))
                 # repeated but its tenant, as eligibility_key reads it (the start fields named by their type)
                 fact["_repeated_key"] = self.shared(group, measured_key, k, tuple(types), tally[1], tally[2], starts)
                 facts.append(fact)
