@@ -994,3 +994,21 @@ def test_a_workload_near_a_listed_one_gets_a_suggestion_and_one_far_from_all_get
     [warning] = [warning for warning in mwrules.evaluate(document).warnings if "do not count" in warning]
     assert "'Intun' (1), did you mean 'Intune'?" in warning
     assert "'Power BI' (1); not counted" in warning
+
+
+@pytest.mark.parametrize("as_of", ["2026-11-28", "2026-02-01", "2025-12-31", "2027-11-15"])
+def test_an_untraced_evaluation_gives_the_verdict_of_a_traced_one_without_its_trace(as_of: str):
+    """A timeline's evaluations skip the trace (its order, the actions' conclusions): the scores are the same."""
+    partner, choice = _evaluate.checked(EXAMPLES / "customer-data.yaml", None)
+    partner = attrs.evolve(partner, as_of=datetime.date.fromisoformat(as_of))
+    kept = _evaluate.TENANT_FACTS_AT_ONCE
+    try:
+        _evaluate.TENANT_FACTS_AT_ONCE = 7  # groups run apart, and alike tenants decided once
+        traced = _evaluate.evaluate_with(partner, choice)
+        untraced = _evaluate.evaluate_with(partner, choice, traced=False)
+    finally:
+        _evaluate.TENANT_FACTS_AT_ONCE = kept
+
+    assert len(traced.trace) > 0
+    assert () == tuple(untraced.trace)
+    assert {**verdict_to_json(traced), "trace": []} == verdict_to_json(untraced)

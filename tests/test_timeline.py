@@ -364,9 +364,9 @@ def test_an_evaluation_in_a_timeline_takes_no_more_people_than_the_targets_count
     evaluated: list[int] = []
     verdict_on = timeline_module._verdict_on
 
-    def counting(partner: Partner, *args: object) -> mwrules.Verdict:
+    def counting(partner: Partner, *args: object, **keywords: bool) -> mwrules.Verdict:
         evaluated.append(len(partner.people))
-        return verdict_on(partner, *args)
+        return verdict_on(partner, *args, **keywords)
 
     monkeypatch.setattr(timeline_module, "_verdict_on", counting)
     counted = [{"id": f"p{index}", "certifications": ["MS-700"]} for index in range(300)]
@@ -388,9 +388,9 @@ def test_an_evaluation_in_a_timeline_reads_only_the_certifications_that_count_th
     evaluated: list[int] = []
     verdict_on = timeline_module._verdict_on
 
-    def counting(partner: Partner, *args: object) -> mwrules.Verdict:
+    def counting(partner: Partner, *args: object, **keywords: bool) -> mwrules.Verdict:
         evaluated.append(sum(len(person.certifications) for person in partner.people))
-        return verdict_on(partner, *args)
+        return verdict_on(partner, *args, **keywords)
 
     monkeypatch.setattr(timeline_module, "_verdict_on", counting)
     people = flickering_people(3, datetime.date(2026, 1, 1), 730, each=400)

@@ -47,6 +47,7 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from types import MappingProxyType
 from typing import Any, NamedTuple
 
 import attrs
@@ -195,6 +196,10 @@ _START = "__start__"
 _STARTS = {"all": [{"start": {"t": _START}}], "pri": 0}
 
 
+#: What an action of an untraced session may conclude (see :attr:`Session.traced`): nothing, shared
+UNTRACED: Mapping[str, Any] = MappingProxyType({})
+
+
 class Session:
     """The working memory of one evaluation.
 
@@ -202,10 +207,13 @@ class Session:
     assert derived facts with :meth:`assert_fact`.
     """
 
-    def __init__(self, handle: int, sid: str, select: Callable[[Fact], Fact]) -> None:
+    def __init__(self, handle: int, sid: str, select: Callable[[Fact], Fact], *, traced: bool = True) -> None:
         self._handle = handle
         self.sid = sid
         self._select = select  # what the engine is sent of a fact
+        #: Whether a trace will be read of the firings: without one, actions may return no conclusion
+        #: (:data:`UNTRACED`) and the firings keep the order they came in
+        self.traced = traced
         self.facts: dict[str, Fact] = {}
         self.scratch: dict[str, Any] = {}
         self.firings: list[Firing] = []
@@ -304,6 +312,7 @@ class CompiledRuleset:
         *,
         apart: Iterable[Sequence[Fact]] = (),
         alike: Callable[[Fact], Any] | None = None,
+        traced: bool = True,
     ) -> Session:
         """Assert *facts* in one batch, fire rules until none is left, return the session.
 
@@ -326,15 +335,20 @@ class CompiledRuleset:
         rules that fired on the first fact with that key fire on it, their
         actions run as the engine would have run them (the facts they
         derive go to the engine with the group), and the trace is the same.
+
+        Not *traced*: no trace will be read of the session (a timeline's
+        evaluations keep the scores alone), so the firings are left in the
+        order they came in, and actions may skip their conclusions.
         """
         with _lock:
             handle = self._current_handle()
             sid = _SESSION_IDS.first(1)[0]
-            session = Session(handle, sid, self._select)
+            session = Session(handle, sid, self._select, traced=traced)
             if prepare is not None:
                 prepare(session)
             place: dict[int, int] = {}
-            made_by: list[list[Fact]] = []  # beside each firing of the groups: the facts it derived
+            # beside each firing of the groups: the facts it derived (to put them in order)
+            made_by: list[list[Fact]] | None = [] if traced else None
             held = []  # the groups' facts stay alive while place holds their id()
             fired_on: dict[Any, list[str]] = {}  # with alike: a key -> the rules that fired on its first fact
             for group in apart:
@@ -353,11 +367,11 @@ class CompiledRuleset:
                     learn([*batch, *derived], session.firings[first:], alike, fired_on, self._alone)
                 session.facts.clear()  # its engine session is gone; the firings keep what they matched
             apart_firings = session.firings[:]
-            if apart_firings:
+            if apart_firings and made_by is not None:
                 session.firings[:] = single_batch_order(apart_firings, made_by, place, self._order)
             del held, made_by
             self._run_batch(session, handle, list(facts), None)
-            if apart_firings:
+            if apart_firings and traced:
                 session.firings[:] = placed(session.firings, len(apart_firings), self._order)
             return session
 

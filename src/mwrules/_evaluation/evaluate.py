@@ -199,18 +199,22 @@ def prepare(
     return load_partner(document, choice.ruleset, limits=limits), choice
 
 
-def evaluate_with(partner: Partner, choice: RulesetChoice, people_held: HeldPeople | None = None) -> Verdict:
+def evaluate_with(
+    partner: Partner, choice: RulesetChoice, people_held: HeldPeople | None = None, *, traced: bool = True
+) -> Verdict:
     """Evaluate a checked *partner* under the chosen ruleset.
 
     *people_held*: the certifications of ``partner.people`` as
     :func:`.people_facts.held` finds them, when several evaluations (the
-    designations of one partner) read the same people.
+    designations of one partner) read the same people. Not *traced*: the
+    verdict has an empty trace, for a caller that reads its scores alone
+    (a timeline's evaluations), and the rules skip what only the trace reads.
     """
     with _documents.paused_gc():  # see there: a big partner makes many facts
-        return _evaluate_with(partner, choice, people_held)
+        return _evaluate_with(partner, choice, people_held, traced)
 
 
-def _evaluate_with(partner: Partner, choice: RulesetChoice, people_held: HeldPeople | None) -> Verdict:
+def _evaluate_with(partner: Partner, choice: RulesetChoice, people_held: HeldPeople | None, traced: bool) -> Verdict:
     ruleset = choice.ruleset
     compiled = compiled_rules(ruleset)
     as_of = partner.as_of or datetime.date.today()
@@ -236,7 +240,7 @@ def _evaluate_with(partner: Partner, choice: RulesetChoice, people_held: HeldPeo
 
     # Tenant facts alike in what the eligible rules read are decided once (see CompiledRuleset.run)
     rules = compiled.engine_for(partner.customers is not None)
-    session = rules.run(facts, prepare_session, apart=groups, alike=eligibility_key)
+    session = rules.run(facts, prepare_session, apart=groups, alike=eligibility_key, traced=traced)
     if "verdict" not in session.scratch:
         msg = f"the rules of {ruleset} reached no verdict; fired: {[f.rule for f in session.firings]}"
         raise EvaluationError(msg)
@@ -259,7 +263,7 @@ def _evaluate_with(partner: Partner, choice: RulesetChoice, people_held: HeldPeo
         path=chosen,
         score=paths[chosen].score,
         paths={path.id: paths[path.id] for path in ruleset.paths if path.id in paths},
-        trace=Trace(functools.partial(_trace, session, compiled, metrics_at)),
+        trace=Trace(functools.partial(_trace, session, compiled, metrics_at) if traced else ()),
         warnings=tuple(warnings),
         ruleset=RulesetRef(ruleset.id, ruleset.version, choice.reason),
     )

@@ -109,13 +109,15 @@ class _CustomerRules:
                 "(the carry-over; it does not chain)"
             )
 
-        def eligible(session: _engine.Session, matched: Mapping[str, _engine.Fact]) -> dict[str, Any]:
+        def eligible(session: _engine.Session, matched: Mapping[str, _engine.Fact]) -> Mapping[str, Any]:
             tenant = matched["tenant"]
             # what the later rules decide on; the tenant fact keeps the rest (the trace reads it there)
             session.assert_fact(eligible_fact(tenant, path_id), {"_tenant_fact": tenant})
             recorded = tenant.get("_eligible_paths")
             if recorded is not None:  # a timeline keeps the decision (see tenant_facts.Eligibility)
                 recorded.append(path_id)
+            if not session.traced:  # a firing per tenant: what only the trace reads is not made
+                return _engine.UNTRACED
             return {**_tenant_label(session, tenant), "path": path_id}
 
         return self.builder.rule(name, description, [{"tenant": {"$and": conditions}}], STAGE_ELIGIBLE, eligible)
@@ -137,10 +139,12 @@ class _CustomerRules:
             "$iany": {"types": {"$and": [{"$or": [{"$i": type_id} for type_id in types]}, {"$neq": {"$i": ""}}]}}
         }
 
-        def counted(session: _engine.Session, matched: Mapping[str, _engine.Fact]) -> dict[str, Any]:
+        def counted(session: _engine.Session, matched: Mapping[str, _engine.Fact]) -> Mapping[str, Any]:
             fact = matched["eligible"]
             sign = 1 if fact["month"] == 0 else -1
             _tally(session, path_id, metric.id, None).append(sign)
+            if not session.traced:
+                return _engine.UNTRACED
             through = [type_id for type_id in fact["types"] if type_id in types]
             return {**_tenant_label(session, fact), "through": through, "contribution": sign}
 
@@ -156,10 +160,12 @@ class _CustomerRules:
     def _counted_users(self, path_id: str, metric: MetricSpec, option: str) -> _engine.Rule:
         name = self.ruleset.association_type(option).name
 
-        def counted(session: _engine.Session, matched: Mapping[str, _engine.Fact]) -> dict[str, Any]:
+        def counted(session: _engine.Session, matched: Mapping[str, _engine.Fact]) -> Mapping[str, Any]:
             fact = matched["eligible"]
             contribution = fact["active"] if fact["month"] == 0 else -fact["active"]
             _tally(session, path_id, metric.id, option).append(contribution)
+            if not session.traced:
+                return _engine.UNTRACED
             return {
                 **_tenant_label(session, fact),
                 "option": option,
@@ -181,10 +187,12 @@ class _CustomerRules:
         window = self.data.new_association_months
         name = self.ruleset.association_type(option).name
 
-        def before(session: _engine.Session, matched: Mapping[str, _engine.Fact]) -> dict[str, Any]:
+        def before(session: _engine.Session, matched: Mapping[str, _engine.Fact]) -> Mapping[str, Any]:
             fact = matched["eligible"]
             then = fact[f"start_active_{option}"]
             _tally(session, path_id, metric.id, option).append(-then)
+            if not session.traced:
+                return _engine.UNTRACED
             started = fact["_tenant_fact"][f"_start_{option}"]
             return {
                 **_tenant_label(session, fact),
@@ -244,8 +252,12 @@ class _CustomerRules:
                 f"-1 in month M-{self.data.months_back}"
             )
 
-        def deployed(session: _engine.Session, matched: Mapping[str, _engine.Fact]) -> dict[str, Any]:
+        def deployed(session: _engine.Session, matched: Mapping[str, _engine.Fact]) -> Mapping[str, Any]:
             fact = matched["eligible"]
+            if not excluded:
+                _tally(session, path_id, metric.id, option).append(1 if fact["month"] == 0 else -1)
+            if not session.traced:
+                return _engine.UNTRACED
             concluded = {
                 **_tenant_label(session, fact),
                 "option": option,
@@ -260,9 +272,7 @@ class _CustomerRules:
                     "active_users_then": fact[active],
                     "paid_seats_then": fact[paid],
                 }
-            sign = 1 if fact["month"] == 0 else -1
-            _tally(session, path_id, metric.id, option).append(sign)
-            return {**concluded, "contribution": sign}
+            return {**concluded, "contribution": 1 if fact["month"] == 0 else -1}
 
         return self.builder.rule(
             rule, description, self._eligible_pattern(path_id, metric, *conditions), STAGE_COUNTED, deployed

@@ -51,7 +51,7 @@ from ..errors import InputError, Problem
 from ..limits import DEFAULT_LIMITS, Limits
 from ..model import Partner
 from ..ruleset import Ruleset
-from ..verdict import RulesetRef, Trace, Verdict, format_points
+from ..verdict import RulesetRef, Verdict, format_points
 from .term_words import term_label
 from .timeline_dates import _ONE_DAY, _levels, _month_starts, _Period, _periods, window_start
 from .timeline_segments import MonthScores, PathScore, Segment, Timeline
@@ -245,16 +245,16 @@ class _Builder:
             partner = attrs.evolve(with_metrics(partner, period.ruleset.id, self.measured[1]), customers=None)
         elif month is not None:
             partner = attrs.evolve(partner, customers=self.usage(index).measured_on(period.ruleset, day))
+        # Untraced: a trace would keep the engine's firings alive for as long as the piece (a
+        # segment reads its own verdict, in full): without it, memory does not grow with the months
         if partner.customers is not None:
             with self.eligibility.setdefault(index, Eligibility()).reused():
-                verdict = _verdict_on(partner, period.ruleset, period.reason, day)
+                verdict = _verdict_on(partner, period.ruleset, period.reason, day, traced=False)
         else:
-            verdict = _verdict_on(partner, period.ruleset, period.reason, day)
+            verdict = _verdict_on(partner, period.ruleset, period.reason, day, traced=False)
         if month is not None and self.measured[0] != month:
             self.measured = (month, _measures(verdict, period.ruleset, metrics_for(partner, period.ruleset.id)[0]))
-        # Its trace would keep the engine's firings alive for as long as the piece (a segment
-        # reads its own verdict, in full): without it, memory does not grow with the months
-        return attrs.evolve(verdict, trace=Trace(()))
+        return verdict
 
     def usage(self, index: int) -> UsageMonths:
         """The customer data of ``periods[index]``, by month (built when first needed)."""
@@ -552,8 +552,8 @@ def _number(value: int | Fraction) -> str:
     return format_points(Fraction(value))
 
 
-def _verdict_on(partner: Partner, ruleset: Ruleset, reason: str, day: datetime.date) -> Verdict:
-    return evaluate_with(attrs.evolve(partner, as_of=day), RulesetChoice(ruleset, reason))
+def _verdict_on(partner: Partner, ruleset: Ruleset, reason: str, day: datetime.date, *, traced: bool = True) -> Verdict:
+    return evaluate_with(attrs.evolve(partner, as_of=day), RulesetChoice(ruleset, reason), traced=traced)
 
 
 def _measures(verdict: Verdict, ruleset: Ruleset, given: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
