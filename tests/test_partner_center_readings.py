@@ -476,3 +476,24 @@ def test_a_date_with_a_time_of_day_is_that_day(tmp_path: Path, done: str):
 
     partner, _ = read(trainings=[path], date_order="month-first" if done.startswith("12/25") else "day-first")
     assert partner.people[0].certifications[0].earned == datetime.date(2024, 12, 25)
+
+
+@pytest.mark.parametrize("written", ["1.50013E+07", "1,50013E+07", "1.5e7", "15001295E0"])
+def test_an_mcpid_a_spreadsheet_wrote_in_scientific_notation_is_refused_at_its_line(tmp_path: Path, written: str):
+    """Its digits are lost: people (names, e-mails apart) whose MCPIDs read 1.50013E+07 were one (hostile run 15)."""
+    rows = [
+        training("MS-700", mcpid=written, email="ana@x.example", name="Ana"),
+        training("MS-700", mcpid=written, email="bo@x.example", name="Bo"),
+        training("MD-102", mcpid="15001299", email="cy@x.example", name="Cy"),
+    ]
+    path = write(tmp_path / "t.csv", TRAININGS, rows)
+
+    with pytest.raises(mwrules.InputError) as caught:
+        read(trainings=[path])
+
+    assert [(p.file, p.line, p.code) for p in caught.value.problems] == [
+        (str(path), 2, codes.INVALID_VALUE),
+        (str(path), 3, codes.INVALID_VALUE),
+    ]
+    assert f"MCPID {written!r}" in caught.value.problems[0].message
+    assert "scientific notation" in caught.value.problems[0].message
