@@ -497,3 +497,51 @@ def test_an_mcpid_a_spreadsheet_wrote_in_scientific_notation_is_refused_at_its_l
     ]
     assert f"MCPID {written!r}" in caught.value.problems[0].message
     assert "scientific notation" in caught.value.problems[0].message
+
+
+def test_a_usage_row_whose_date_and_month_columns_disagree_is_refused_at_its_line(tmp_path: Path):
+    """With both columns the Date was read and the Month dropped without a word, 2026-09 or not (hostile run 15)."""
+    rows = [[*usage_row("t1", "Teams", 310, 400), "2026-10"], [*usage_row("t2", "Teams", 310, 400), "2026-09"]]
+    rows += [[*usage_row("t3", "Teams", 310, 400), "Oct-26"], [*usage_row("t4", "Teams", 310, 400), "later"]]
+    path = write(tmp_path / "u.csv", [*USAGE, "Month"], rows)
+
+    with pytest.raises(mwrules.InputError) as caught:
+        read(usage=[path])
+    assert [(p.file, p.line, p.code) for p in caught.value.problems] == [
+        (str(path), 3, codes.INVALID_VALUE),
+        (str(path), 5, codes.INVALID_VALUE),
+    ]
+    assert [p.message for p in caught.value.problems] == [
+        "Date '01/10/2026' is in 2026-10, Month '2026-09' says 2026-09: which is right?",
+        "Date '01/10/2026' is in 2026-10, Month 'later' is no month: which is right?",
+    ]
+
+
+@pytest.mark.parametrize("flag", ["maybe", "Y", "T"])
+def test_a_duplicate_flag_neither_true_nor_false_is_refused_at_its_line(tmp_path: Path, flag: str):
+    """IsDuplicateRowForPGA 'Y' was read as not a duplicate without a word: the row counted (hostile run 15)."""
+    header = [*USAGE, "IsDuplicateRowForPGA"]
+    rows = [[*usage_row("t1", "Teams", 310, 400), "False"], [*usage_row("t2", "Teams", 310, 400), flag]]
+    path = write(tmp_path / "u.csv", header, rows)
+
+    problem = only_problem(usage=[path])
+    assert (problem.file, problem.line, problem.code) == (str(path), 3, codes.INVALID_VALUE)
+    assert f"IsDuplicateRowForPGA {flag!r}" in problem.message
+
+
+@pytest.mark.parametrize("flag", ["True", "false", "1", "0", "yes", "no", ""])
+def test_a_duplicate_flag_true_or_false_is_read(tmp_path: Path, flag: str):
+    rows = [[*usage_row("t1", "Teams", 310, 400), "False"], [*usage_row("t2", "Teams", 310, 400), flag]]
+
+    _, report = read(usage=[write(tmp_path / "u.csv", [*USAGE, "IsDuplicateRowForPGA"], rows)])
+    assert report.duplicate_rows == (flag.casefold() in ("true", "1", "yes"))
+
+
+def test_a_usage_download_with_no_rows_is_said_not_to_cover_the_months_measured(tmp_path: Path):
+    """A download with its header alone gave no warning: the customer metrics counted 0 (hostile run 15)."""
+    _, report = read(usage=[write(tmp_path / "u.csv", USAGE, [])])
+
+    assert report.covers_measured_months is False
+    assert "the usage files do not cover 2026-10, 2025-10, which the customer metrics compare" in "".join(
+        report.warnings
+    )

@@ -192,7 +192,7 @@ class _Import(DownloadReader):
         self.keep_names = keep_names
         self.limits = limits
         self.report: dict[str, Any] = {"files": [], "skipped": [], "warnings": []}
-        self.counts = {"exams": 0, "certifications": 0, "other": 0, "duplicates": 0, "usage": 0}
+        self.counts = {"exams": 0, "certifications": 0, "other": 0, "duplicates": 0, "usage": 0, "usage files": 0}
         self.other_titles: set[str] = set()
         self.close_titles: dict[str, str] = {}
         self.near_misses = NearMisses(self.catalogue.closest(), searches=_NEAR_MISS_SEARCHES)
@@ -350,6 +350,7 @@ class _Import(DownloadReader):
             "associated": ("DateAssociated",),
             "type": ("PartnerAttributionType",),
             "month": ("Date", "Month"),
+            "month_column": ("Month",),  # beside a Date too: the two must agree, or one would be dropped unsaid
             "duplicate": ("IsDuplicateRowForPGA",),
         }
         source = self.read(path, wanted, ("tenant", "workload", "active", "paid", "type", "month"))
@@ -357,24 +358,45 @@ class _Import(DownloadReader):
         if columns is None:
             return
         self.report["files"].append(str(path))
+        self.counts["usage files"] += 1
         if "associated" not in columns:
             self.report["warnings"].append(
                 f"{path}: no DateAssociated column: each association is taken to start on the first day of the "
                 "first month the tenant appears with it"
             )
         types = association_types(self.ruleset)
-        rows = ((line, values, self._not_duplicate(values)) for line, values in source)
+        rows = ((line, values, self._not_duplicate(path, line, values)) for line, values in source)
         for line, values, order in self.in_date_order(path, rows, ("month", "associated")):
-            if not self._usage_row(path, line, values, order, types):
+            if self._months_agree(path, line, values, order) and not self._usage_row(path, line, values, order, types):
                 source.close()
                 return
 
-    def _not_duplicate(self, values: dict[str, str]) -> bool:
-        flag = values.get("duplicate")
-        if flag and flag.casefold() in ("true", "1", "yes"):
+    def _not_duplicate(self, path: Path, line: int, values: dict[str, str]) -> bool:
+        flag = values.get("duplicate", "")
+        if flag.casefold() in ("true", "1", "yes"):
             self.counts["duplicates"] += 1
             return False
+        if flag.casefold() not in ("", "false", "0", "no"):  # never read as either by chance
+            why = f"IsDuplicateRowForPGA {flag!r} is neither True nor False"
+            self.problem(path, line, "$", why, None, codes.INVALID_VALUE)
         return True
+
+    def _months_agree(self, path: Path, line: int, values: dict[str, str], order: DateOrder | None) -> bool:
+        """Whether a row's Date and Month (when it has both) name one month; a problem if not."""
+        date, month = values["month"], values.get("month_column", "")
+        try:
+            in_date = parse_month(date, order)
+        except ValueError:  # said by _usage_row, which reads the Date
+            return True
+        try:
+            said = f"says {parse_month(month, order)}" if month else ""
+        except ValueError:
+            said = "is no month"
+        if not month or said == f"says {in_date}":
+            return True
+        self.problem(path, line, "$", f"Date {date!r} is in {in_date}, Month {month!r} {said}: which is right?", None,
+                     codes.INVALID_VALUE)  # fmt: skip
+        return False
 
     def _usage_row(
         self, path: Path, line: int, values: dict[str, str], order: DateOrder | None, types: Mapping[str, str]
@@ -541,7 +563,7 @@ class _Import(DownloadReader):
         for title, hint in sorted(self.close_titles.items()):
             warnings.append(f"certification title {title!r} is one no designation lists ({hint}); not counted")
         covers = None
-        if self.tenant_places and self.ruleset.customer_data is not None:
+        if self.counts["usage files"] and self.ruleset.customer_data is not None:  # no rows: said too
             data = self.ruleset.customer_data
             as_of = self.as_of or datetime.date.today()
             reference = as_of.year * 12 + as_of.month - 1 - data.reference_month_lag
