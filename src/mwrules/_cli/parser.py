@@ -26,17 +26,16 @@ class _StoreOnce(argparse.Action):
     """An option of one value, given at most once: given twice, argparse kept the second and dropped the first
     without a word (`diff --partners a --partners b` diffed b alone). Twice alike drops nothing, and is read."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.given: list[object] = []
+    given: object = None  # the value first given (an option's value is never None); no container per option, so
+    # building the parser does not wake the cyclic collector
 
     def __call__(
         self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any, option: str | None = None
     ) -> None:
-        if option is not None and self.given and self.given[0] != values:
-            both = f"{str(self.given[0])!r}, then {str(values)!r}"
+        if option is not None and self.given is not None and self.given != values:
+            both = f"{str(self.given)!r}, then {str(values)!r}"
             raise argparse.ArgumentError(self, f"given twice ({both}): it takes one")
-        self.given.append(values)
+        self.given = values
         setattr(namespace, self.dest, values)
 
 
