@@ -545,3 +545,18 @@ def test_a_usage_download_with_no_rows_is_said_not_to_cover_the_months_measured(
     assert "the usage files do not cover 2026-10, 2025-10, which the customer metrics compare" in "".join(
         report.warnings
     )
+
+
+def test_a_certification_row_with_a_blank_completion_date_is_said_with_where(tmp_path: Path):
+    """Kept with no earned date, it counts on any day, earned later or not: it was kept without a word (run 15)."""
+    rows = [training("MS-700", mcpid="1", done=""), training("MS-102", mcpid="2")]
+    rows += [training("MD-102", mcpid="3", done="")]
+    path = write(tmp_path / "t.csv", TRAININGS, rows)
+
+    partner, report = read(trainings=[path])
+
+    assert len(partner.people) == 3
+    assert (
+        f"2 certification row(s) with a blank TrainingCompletionDate, kept with no earned date (so counted on any "
+        f"day): {path}:2, {path}:4"
+    ) in report.warnings

@@ -208,6 +208,7 @@ class _Import(DownloadReader):
         self.mixed: list[str] = []  # per tenant, the months its workloads are under different association types
         self.uncovered: list[str] = []  # associations that cover no month of the downloads (see associations_of)
         self.untyped: list[str] = []  # rows of a listed certification's title with a blank TrainingType
+        self.undated: list[str] = []  # certification rows with a blank TrainingCompletionDate: counted any day
         self.blank_counts: list[str] = []  # usage rows with a blank count (read as 0): "file:line"
         self.workloads = workload_names(ruleset)
         data = ruleset.customer_data
@@ -322,6 +323,8 @@ class _Import(DownloadReader):
             self.report["skipped"].append(SkippedRow(str(path), line, reason))
             return
         self.counts["certifications"] += 1
+        if earned is None:
+            self.undated.append(f"{path}:{line}")
         name = " ".join(part for part in (values.get("first", ""), values.get("last", "")) if part)
         certification = Certification(self.catalogue.written(title), earned, expires)
         self.certified.append(Certified(self.place(line), mcpid, emails, name, certification, written))
@@ -543,6 +546,11 @@ class _Import(DownloadReader):
             warnings.append(
                 f"{len(self.untyped):,} row(s) with a blank TrainingType hold a title a designation lists; only "
                 f"certifications count, so they are counted with exams and courses: {_first(self.untyped, '; ')}"
+            )
+        if self.undated:
+            warnings.append(
+                f"{len(self.undated):,} certification row(s) with a blank TrainingCompletionDate, kept with no earned "
+                f"date (so counted on any day): {_first(self.undated, ', ')}"
             )
         if self.blank_counts:
             warnings.append(
