@@ -560,3 +560,13 @@ def test_a_certification_row_with_a_blank_completion_date_is_said_with_where(tmp
         f"2 certification row(s) with a blank TrainingCompletionDate, kept with no earned date (so counted on any "
         f"day): {path}:2, {path}:4"
     ) in report.warnings
+
+
+def test_a_usage_download_whose_rows_are_all_marked_as_duplicates_says_so(tmp_path: Path):
+    """Its two rows went unsaid in the text report: it said only 'read 2 row(s)' (hostile run 15)."""
+    header = [*USAGE, "IsDuplicateRowForPGA"]
+    rows = [[*usage_row("t1", "Teams", 310, 400), "True"], [*usage_row("t2", "Teams", 310, 400), "True"]]
+
+    _, report = read(usage=[write(tmp_path / "u.csv", header, rows)])
+
+    assert "rows marked as duplicates (IsDuplicateRowForPGA), not counted twice: 2" in str(report).splitlines()
