@@ -357,6 +357,35 @@ def test_a_command_line_mwrules_does_not_understand_is_mw301(
     assert message in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (
+            ["diff", "--partners", "a.yaml", "--partners", "b.yaml", "modern-work@2023-06", "modern-work@2026-01"],
+            "mwrules diff: MW301 argument --partners: given twice ('a.yaml', then 'b.yaml'): it takes one",
+        ),
+        (["evaluate", "x.yaml", "--ruleset", "security", "--ruleset", "data-ai"], "argument --ruleset: given twice"),
+        (["plan", "x.yaml", "--costs", "a.yaml", "--costs", "b.yaml"], "argument --costs: given twice"),
+        (["timeline", "x.yaml", "--from", "2026-01-01", "--from", "2026-02-01"], "argument --from: given twice"),
+        (["import", "--usage", "u.csv", "--partner-id", "a", "--partner-id", "b"], "--partner-id: given twice"),
+        (["evaluate", "x.yaml", "--as-of", "2026-01-01", "--as-of", "2027-01-01"], "argument --as-of: given twice"),
+    ],
+)
+def test_an_option_of_one_value_given_twice_is_mw301(
+    arguments: list[str], message: str, capsys: pytest.CaptureFixture[str]
+):
+    """The first was dropped without a word: `diff --partners a --partners b` diffed b alone (hostile run 15)."""
+    assert 2 == main(arguments)
+    assert message in capsys.readouterr().err
+
+
+def test_an_option_given_twice_alike_is_read(capsys: pytest.CaptureFixture[str]):
+    """Nothing is dropped when both say the same."""
+    example = str(Path(__file__).parents[1] / "examples" / "near-miss.yaml")
+    assert 0 == main(["evaluate", example, "--format", "json", "--format", "json"])
+    assert json.loads(capsys.readouterr().out)["partner_id"]
+
+
 def test_a_limit_too_large_is_said_to_be_too_large(capsys: pytest.CaptureFixture[str]):
     """`--limit timeline-days=99999999999999999999` once said it needs "a whole number of at least 1"."""
     assert 2 == main(["timeline", "x.yaml", "--limit", "timeline-days=99999999999999999999"])

@@ -476,3 +476,97 @@ def test_a_date_with_a_time_of_day_is_that_day(tmp_path: Path, done: str):
 
     partner, _ = read(trainings=[path], date_order="month-first" if done.startswith("12/25") else "day-first")
     assert partner.people[0].certifications[0].earned == datetime.date(2024, 12, 25)
+
+
+@pytest.mark.parametrize("written", ["1.50013E+07", "1,50013E+07", "1.5e7", "15001295E0"])
+def test_an_mcpid_a_spreadsheet_wrote_in_scientific_notation_is_refused_at_its_line(tmp_path: Path, written: str):
+    """Its digits are lost: people (names, e-mails apart) whose MCPIDs read 1.50013E+07 were one (hostile run 15)."""
+    rows = [
+        training("MS-700", mcpid=written, email="ana@x.example", name="Ana"),
+        training("MS-700", mcpid=written, email="bo@x.example", name="Bo"),
+        training("MD-102", mcpid="15001299", email="cy@x.example", name="Cy"),
+    ]
+    path = write(tmp_path / "t.csv", TRAININGS, rows)
+
+    with pytest.raises(mwrules.InputError) as caught:
+        read(trainings=[path])
+
+    assert [(p.file, p.line, p.code) for p in caught.value.problems] == [
+        (str(path), 2, codes.INVALID_VALUE),
+        (str(path), 3, codes.INVALID_VALUE),
+    ]
+    assert f"MCPID {written!r}" in caught.value.problems[0].message
+    assert "scientific notation" in caught.value.problems[0].message
+
+
+def test_a_usage_row_whose_date_and_month_columns_disagree_is_refused_at_its_line(tmp_path: Path):
+    """With both columns the Date was read and the Month dropped without a word, 2026-09 or not (hostile run 15)."""
+    rows = [[*usage_row("t1", "Teams", 310, 400), "2026-10"], [*usage_row("t2", "Teams", 310, 400), "2026-09"]]
+    rows += [[*usage_row("t3", "Teams", 310, 400), "Oct-26"], [*usage_row("t4", "Teams", 310, 400), "later"]]
+    path = write(tmp_path / "u.csv", [*USAGE, "Month"], rows)
+
+    with pytest.raises(mwrules.InputError) as caught:
+        read(usage=[path])
+    assert [(p.file, p.line, p.code) for p in caught.value.problems] == [
+        (str(path), 3, codes.INVALID_VALUE),
+        (str(path), 5, codes.INVALID_VALUE),
+    ]
+    assert [p.message for p in caught.value.problems] == [
+        "Date '01/10/2026' is in 2026-10, Month '2026-09' says 2026-09: which is right?",
+        "Date '01/10/2026' is in 2026-10, Month 'later' is no month: which is right?",
+    ]
+
+
+@pytest.mark.parametrize("flag", ["maybe", "Y", "T"])
+def test_a_duplicate_flag_neither_true_nor_false_is_refused_at_its_line(tmp_path: Path, flag: str):
+    """IsDuplicateRowForPGA 'Y' was read as not a duplicate without a word: the row counted (hostile run 15)."""
+    header = [*USAGE, "IsDuplicateRowForPGA"]
+    rows = [[*usage_row("t1", "Teams", 310, 400), "False"], [*usage_row("t2", "Teams", 310, 400), flag]]
+    path = write(tmp_path / "u.csv", header, rows)
+
+    problem = only_problem(usage=[path])
+    assert (problem.file, problem.line, problem.code) == (str(path), 3, codes.INVALID_VALUE)
+    assert f"IsDuplicateRowForPGA {flag!r}" in problem.message
+
+
+@pytest.mark.parametrize("flag", ["True", "false", "1", "0", "yes", "no", ""])
+def test_a_duplicate_flag_true_or_false_is_read(tmp_path: Path, flag: str):
+    rows = [[*usage_row("t1", "Teams", 310, 400), "False"], [*usage_row("t2", "Teams", 310, 400), flag]]
+
+    _, report = read(usage=[write(tmp_path / "u.csv", [*USAGE, "IsDuplicateRowForPGA"], rows)])
+    assert report.duplicate_rows == (flag.casefold() in ("true", "1", "yes"))
+
+
+def test_a_usage_download_with_no_rows_is_said_not_to_cover_the_months_measured(tmp_path: Path):
+    """A download with its header alone gave no warning: the customer metrics counted 0 (hostile run 15)."""
+    _, report = read(usage=[write(tmp_path / "u.csv", USAGE, [])])
+
+    assert report.covers_measured_months is False
+    assert "the usage files do not cover 2026-10, 2025-10, which the customer metrics compare" in "".join(
+        report.warnings
+    )
+
+
+def test_a_certification_row_with_a_blank_completion_date_is_said_with_where(tmp_path: Path):
+    """Kept with no earned date, it counts on any day, earned later or not: it was kept without a word (run 15)."""
+    rows = [training("MS-700", mcpid="1", done=""), training("MS-102", mcpid="2")]
+    rows += [training("MD-102", mcpid="3", done="")]
+    path = write(tmp_path / "t.csv", TRAININGS, rows)
+
+    partner, report = read(trainings=[path])
+
+    assert len(partner.people) == 3
+    assert (
+        f"2 certification row(s) with a blank TrainingCompletionDate, kept with no earned date (so counted on any "
+        f"day): {path}:2, {path}:4"
+    ) in report.warnings
+
+
+def test_a_usage_download_whose_rows_are_all_marked_as_duplicates_says_so(tmp_path: Path):
+    """Its two rows went unsaid in the text report: it said only 'read 2 row(s)' (hostile run 15)."""
+    header = [*USAGE, "IsDuplicateRowForPGA"]
+    rows = [[*usage_row("t1", "Teams", 310, 400), "True"], [*usage_row("t2", "Teams", 310, 400), "True"]]
+
+    _, report = read(usage=[write(tmp_path / "u.csv", header, rows)])
+
+    assert "rows marked as duplicates (IsDuplicateRowForPGA), not counted twice: 2" in str(report).splitlines()

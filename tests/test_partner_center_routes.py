@@ -42,7 +42,7 @@ TRAINING_VALUES = [
     ["", "ana@x.example", "ANA@x.example", "ben@x.example"],
     ["", "ben@x.example", "cy@x.example"],
     ["25/12/2024 23:07", "2025-03-01", "01/02/2025", ""],
-    ["", "101", "102", "1e3"],
+    ["", "101", "102", "0x1F"],  # (not 1e3: an MCPID in scientific notation is refused)
     ["", "25/12/2026", "2024-01-01"],
 ]  # fmt: skip
 TRAINING_HOSTILE = [["x" * 1_001], [], ["Ana\x1b[2J", "Ana\u202e"], [], [], ["someday", "31/02/2025"], [], []]

@@ -294,6 +294,26 @@ def test_what_is_not_a_file_in_a_folder_is_left_out_and_named(tmp_path: Path, co
     assert f"{notice}{tmp_path / 'b.yaml'}, {tmp_path / 'c.yaml'}\n" in result.stderr
 
 
+@pytest.mark.parametrize(
+    "command", [["evaluate", "--jobs", "1"], ["diff", "modern-work@2023-06", "modern-work@2026-01", "--partners"]]
+)
+def test_a_link_to_a_folder_inside_a_folder_is_left_out_and_named(tmp_path: Path, command: list[str]):
+    """A link to a folder of partners was not followed, and its partners left out without a word (hostile run 15)."""
+    near_miss = (ROOT / "examples" / "near-miss.yaml").read_text()
+    (tmp_path / "book").mkdir()
+    (tmp_path / "book" / "a.yaml").write_text(near_miss)
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "b.yaml").write_text(near_miss)
+    (tmp_path / "book" / "more").symlink_to(tmp_path / "other", target_is_directory=True)
+
+    result = run_cli(*command, str(tmp_path / "book"))
+
+    assert 0 == result.returncode, result.stderr
+    assert "b.yaml" not in result.stdout
+    notice = "mwrules: 1 link(s) to a folder left out (links to folders are not followed; name the folder to read it): "
+    assert f"{notice}{tmp_path / 'book' / 'more'}\n" in result.stderr
+
+
 @pytest.mark.parametrize("named", ["the folder", "the file"])
 def test_diff_reads_a_json_lines_portfolio_a_partner_per_record(tmp_path: Path, named: str):
     """`diff --partners DIR` left out a folder's .jsonl without a word; `--partners x.jsonl` read it as YAML."""

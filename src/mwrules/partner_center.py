@@ -47,7 +47,7 @@ from ._input.attributions import customer_of
 from ._input.convert import parse_date as parse_iso_date
 from ._input.convert import shown
 from ._input.customers import association_types, month_text, workload_names
-from ._input.download_values import DateOrder, parse_count, parse_date, parse_month
+from ._input.download_values import DateOrder, in_scientific_notation, parse_count, parse_date, parse_month
 from ._input.downloads import Certified, DownloadReader, Tenant, people_of, unique_rows
 from ._input.import_report import ImportReport, SkippedRow, ToAdd
 from ._input.partner import choose_ruleset, load_partner
@@ -192,7 +192,7 @@ class _Import(DownloadReader):
         self.keep_names = keep_names
         self.limits = limits
         self.report: dict[str, Any] = {"files": [], "skipped": [], "warnings": []}
-        self.counts = {"exams": 0, "certifications": 0, "other": 0, "duplicates": 0, "usage": 0}
+        self.counts = {"exams": 0, "certifications": 0, "other": 0, "duplicates": 0, "usage": 0, "usage files": 0}
         self.other_titles: set[str] = set()
         self.close_titles: dict[str, str] = {}
         self.near_misses = NearMisses(self.catalogue.closest(), searches=_NEAR_MISS_SEARCHES)
@@ -208,6 +208,7 @@ class _Import(DownloadReader):
         self.mixed: list[str] = []  # per tenant, the months its workloads are under different association types
         self.uncovered: list[str] = []  # associations that cover no month of the downloads (see associations_of)
         self.untyped: list[str] = []  # rows of a listed certification's title with a blank TrainingType
+        self.undated: list[str] = []  # certification rows with a blank TrainingCompletionDate: counted any day
         self.blank_counts: list[str] = []  # usage rows with a blank count (read as 0): "file:line"
         self.workloads = workload_names(ruleset)
         data = ruleset.customer_data
@@ -303,6 +304,11 @@ class _Import(DownloadReader):
             return
         # Compared as a partner document compares person ids: what it would call one id is one person
         written = values.get("mcpid", "")
+        if in_scientific_notation(written):  # 1.50013E+07: people whose MCPIDs now read alike would be one
+            why = f"MCPID {written!r} is a number a spreadsheet wrote in scientific notation: its digits are lost"
+            hint = "download the file again, or format the MCPID column as text before saving it"
+            self.problem(path, line, "$", why, hint, codes.INVALID_VALUE)
+            return
         emails = tuple(identity(email) for email in (values.get("email", ""), values.get("corp", "")) if email)
         mcpid = identity(written) if written else ""
         if mcpid and self.mcpids.setdefault(mcpid, written) != written:
@@ -317,6 +323,8 @@ class _Import(DownloadReader):
             self.report["skipped"].append(SkippedRow(str(path), line, reason))
             return
         self.counts["certifications"] += 1
+        if earned is None:
+            self.undated.append(f"{path}:{line}")
         name = " ".join(part for part in (values.get("first", ""), values.get("last", "")) if part)
         certification = Certification(self.catalogue.written(title), earned, expires)
         self.certified.append(Certified(self.place(line), mcpid, emails, name, certification, written))
@@ -345,6 +353,7 @@ class _Import(DownloadReader):
             "associated": ("DateAssociated",),
             "type": ("PartnerAttributionType",),
             "month": ("Date", "Month"),
+            "month_column": ("Month",),  # beside a Date too: the two must agree, or one would be dropped unsaid
             "duplicate": ("IsDuplicateRowForPGA",),
         }
         source = self.read(path, wanted, ("tenant", "workload", "active", "paid", "type", "month"))
@@ -352,24 +361,45 @@ class _Import(DownloadReader):
         if columns is None:
             return
         self.report["files"].append(str(path))
+        self.counts["usage files"] += 1
         if "associated" not in columns:
             self.report["warnings"].append(
                 f"{path}: no DateAssociated column: each association is taken to start on the first day of the "
                 "first month the tenant appears with it"
             )
         types = association_types(self.ruleset)
-        rows = ((line, values, self._not_duplicate(values)) for line, values in source)
+        rows = ((line, values, self._not_duplicate(path, line, values)) for line, values in source)
         for line, values, order in self.in_date_order(path, rows, ("month", "associated")):
-            if not self._usage_row(path, line, values, order, types):
+            if self._months_agree(path, line, values, order) and not self._usage_row(path, line, values, order, types):
                 source.close()
                 return
 
-    def _not_duplicate(self, values: dict[str, str]) -> bool:
-        flag = values.get("duplicate")
-        if flag and flag.casefold() in ("true", "1", "yes"):
+    def _not_duplicate(self, path: Path, line: int, values: dict[str, str]) -> bool:
+        flag = values.get("duplicate", "")
+        if flag.casefold() in ("true", "1", "yes"):
             self.counts["duplicates"] += 1
             return False
+        if flag.casefold() not in ("", "false", "0", "no"):  # never read as either by chance
+            why = f"IsDuplicateRowForPGA {flag!r} is neither True nor False"
+            self.problem(path, line, "$", why, None, codes.INVALID_VALUE)
         return True
+
+    def _months_agree(self, path: Path, line: int, values: dict[str, str], order: DateOrder | None) -> bool:
+        """Whether a row's Date and Month (when it has both) name one month; a problem if not."""
+        date, month = values["month"], values.get("month_column", "")
+        try:
+            in_date = parse_month(date, order)
+        except ValueError:  # said by _usage_row, which reads the Date
+            return True
+        try:
+            said = f"says {parse_month(month, order)}" if month else ""
+        except ValueError:
+            said = "is no month"
+        if not month or said == f"says {in_date}":
+            return True
+        self.problem(path, line, "$", f"Date {date!r} is in {in_date}, Month {month!r} {said}: which is right?", None,
+                     codes.INVALID_VALUE)  # fmt: skip
+        return False
 
     def _usage_row(
         self, path: Path, line: int, values: dict[str, str], order: DateOrder | None, types: Mapping[str, str]
@@ -517,6 +547,11 @@ class _Import(DownloadReader):
                 f"{len(self.untyped):,} row(s) with a blank TrainingType hold a title a designation lists; only "
                 f"certifications count, so they are counted with exams and courses: {_first(self.untyped, '; ')}"
             )
+        if self.undated:
+            warnings.append(
+                f"{len(self.undated):,} certification row(s) with a blank TrainingCompletionDate, kept with no earned "
+                f"date (so counted on any day): {_first(self.undated, ', ')}"
+            )
         if self.blank_counts:
             warnings.append(
                 f"{len(self.blank_counts):,} usage row(s) with a blank PaidAvailableUnits or MonthlyActiveUsers, "
@@ -536,7 +571,7 @@ class _Import(DownloadReader):
         for title, hint in sorted(self.close_titles.items()):
             warnings.append(f"certification title {title!r} is one no designation lists ({hint}); not counted")
         covers = None
-        if self.tenant_places and self.ruleset.customer_data is not None:
+        if self.counts["usage files"] and self.ruleset.customer_data is not None:  # no rows: said too
             data = self.ruleset.customer_data
             as_of = self.as_of or datetime.date.today()
             reference = as_of.year * 12 + as_of.month - 1 - data.reference_month_lag

@@ -22,8 +22,30 @@ class _UsageError(Exception):
     """A command line mwrules does not understand; :func:`mwrules.cli.main` reports it (code MW301) and exits with 2."""
 
 
+class _StoreOnce(argparse.Action):
+    """An option of one value, given at most once: given twice, argparse kept the second and dropped the first
+    without a word (`diff --partners a --partners b` diffed b alone). Twice alike drops nothing, and is read."""
+
+    given: object = None  # the value first given (an option's value is never None); no container per option, so
+    # building the parser does not wake the cyclic collector
+
+    def __call__(
+        self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any, option: str | None = None
+    ) -> None:
+        if option is not None and self.given is not None and self.given != values:
+            both = f"{str(self.given)!r}, then {str(values)!r}"
+            raise argparse.ArgumentError(self, f"given twice ({both}): it takes one")
+        self.given = values
+        setattr(namespace, self.dest, values)
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse's parser, whose errors carry a code and return to :func:`mwrules.cli.main` instead of exiting."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.register("action", None, _StoreOnce)  # every option of one value (its commands' parsers are _Parsers)
+        self.register("action", "store", _StoreOnce)
 
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)

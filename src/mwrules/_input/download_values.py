@@ -29,6 +29,9 @@ _MONTH_NAMES = {name: number for number, name in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}  # fmt: skip
 _MON_YY = re.compile(r"\s*([A-Za-z]{3})[- ]([0-9]{2}|[0-9]{4})\s*", re.ASCII)
 _COUNT_DIGITS = 4_000  # below the digits int() converts; beyond any count, which the document checks bound
+# An id a spreadsheet saved as it showed it, in scientific notation (15001295 as 1.50013E+07, 1,50013E+07 in a
+# comma-decimal locale): its last digits are gone, and several ids may now read alike
+_SCIENTIFIC = re.compile(r"\s*[0-9]+(?:[.,][0-9]+)?[Ee][+-]?[0-9]+\s*", re.ASCII)
 
 
 class DateOrderSeen:
@@ -127,3 +130,8 @@ def parse_count(text: str) -> int:
     if len(text) > _COUNT_DIGITS or not (text.isascii() and text.isdigit()):
         raise ValueError(text)
     return int(text)
+
+
+def in_scientific_notation(text: str) -> bool:
+    """Whether *text* is a number written in scientific notation: an id a spreadsheet rewrote, its digits lost."""
+    return _SCIENTIFIC.fullmatch(text) is not None

@@ -112,7 +112,7 @@ class ImportReport:
                 f"lists ({self.other_titles} distinct titles); exams and courses: {self.exams_and_courses:,} (not "
                 "counted)"
             )
-        if self.tenants or self.usage_rows:
+        if self.tenants or self.usage_rows or self.duplicate_rows:  # every row a duplicate: said too
             months = f"{self.months[0]} to {self.months[-1]}" if self.months else "none"
             lines.append(f"tenants: {self.tenants:,}; usage rows: {self.usage_rows:,}; months: {months}")
             if self.duplicate_rows:

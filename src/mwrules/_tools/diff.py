@@ -111,6 +111,8 @@ def partner_files(
     out, and returned second, for the caller to say so. A pipe, a device or a
     link to nothing in the folder named like a partner is never read (a pipe
     would wait for a writer forever): it is returned third, to be said too.
+    So is a link to a folder, whatever its name: it is not followed (it may
+    lead back into the folder), and its partners would go unsaid.
     """
     if not path.is_dir():
         return [path], [], []
@@ -118,7 +120,8 @@ def partner_files(
     hidden: list[Path] = []
     not_files: list[Path] = []
     for candidate in sorted(path.rglob("*")):
-        if candidate.suffix.lower() not in suffixes or candidate.is_dir():  # A.JSON too: it is read as JSON
+        linked_folder = candidate.is_symlink() and candidate.is_dir()
+        if not linked_folder and (candidate.suffix.lower() not in suffixes or candidate.is_dir()):  # A.JSON too
             continue
         if any(part.startswith(".") for part in candidate.relative_to(path).parts):
             hidden.append(candidate)
@@ -129,7 +132,19 @@ def partner_files(
 
 def left_out_notices(hidden: Sequence[Path], not_files: Sequence[Path]) -> list[str]:
     """The lines that say what a folder held named like a partner's and was not read (see :func:`partner_files`)."""
-    return ([hidden_notice(hidden)] if hidden else []) + ([not_files_notice(not_files)] if not_files else [])
+    folders = [path for path in not_files if path.is_dir()]
+    others = [path for path in not_files if not path.is_dir()]
+    return (
+        ([hidden_notice(hidden)] if hidden else [])
+        + ([not_files_notice(others)] if others else [])
+        + ([linked_folders_notice(folders)] if folders else [])
+    )
+
+
+def linked_folders_notice(folders: Sequence[Path]) -> str:
+    """The line that says which links to folders a folder held, not followed (names escaped)."""
+    why = "links to folders are not followed; name the folder to read it"
+    return f"mwrules: {len(folders):,} link(s) to a folder left out ({why}): {_some(folders)}"
 
 
 def hidden_notice(hidden: Sequence[Path]) -> str:
