@@ -26,6 +26,14 @@ read, not to be fast):
   timeline: YAML is read several times slower than JSON.
 - ``plan``: the same partner, ``plan --by`` ten years after its ``as_of``
   (the plan's changes come from the same timeline).
+- ``dense-timeline``: hostile run 14's slowest shape at its densest: 470
+  tenants with one usage row in each of 26 months from 2025-01, written as
+  YAML with a row a line (0.98 MB: about 12,000 rows, the most a megabyte
+  holds), ``timeline`` over the three years 2026 to 2028, in which each
+  row is measured twice (as month M, and a year later as the month
+  compared). Baseline: the plain reading of the measures on the first day of
+  each month from 2025-08 (the attainment window) to 2028-12.
+- ``dense-plan``: the same, ``plan --by 2029-12-31``.
 - ``portfolio``: 4,300 one-person partners as 1 MB of JSON Lines
   (``evaluate - --lines``). Baseline: tests/plain_scorer.py on each.
 
@@ -113,6 +121,25 @@ def ten_years(tenants: int = 90, months: int = 120, seed: int = 3) -> dict:
     return {"partner_id": "ten-years", "as_of": str(TIMELINE_FROM), "people": people, "customers": customers}
 
 
+def dense_rows(tenants: int = 470, months: int = 26, seed: int = 7) -> str:
+    """*tenants* tenants with a Teams row in each of *months* months from 2025-01, as YAML with a row a line."""
+    rng = random.Random(seed)
+    lines = ["partner_id: dense", "as_of: 2026-01-01", "people:", "  - {id: p1, certifications: [MS-700, MS-102]}"]
+    lines.append("customers:")
+    for number in range(tenants):
+        kind = rng.choice(["CPOR", "DPOR", "CSP"])
+        lines.append(f"  - tenant: t{number}")
+        lines.append(f"    associations: [{{type: {kind}, since: {2023 + number % 4}-{1 + number % 12:02d}-15}}]")
+        lines.append("    usage:")
+        seats = rng.choice([5, 50, 200, 400, 2000])
+        for offset in range(months):
+            year, month = divmod(2025 * 12 + offset, 12)
+            paid = max(0, seats + rng.randint(-20, 20))
+            row = f"month: {year}-{month + 1:02d}, workload: Teams, paid_seats: {paid}"
+            lines.append(f"      - {{{row}, active_users: {rng.randint(0, paid)}}}")
+    return "\n".join(lines) + "\n"
+
+
 def small_partners(count: int = 4_300, seed: int = 4) -> list[dict]:
     """*count* one-person partners with their metrics given (about 240 bytes of JSON each)."""
     rng = random.Random(seed)
@@ -182,12 +209,12 @@ def plain_usage(path: Path) -> None:
     plain_measures(customers, datetime.date(2026, 11, 28))
 
 
-def plain_months(document: dict) -> None:
+def plain_months(document: dict, first: datetime.date = TIMELINE_FROM, months: int = 120) -> None:
     from tests.test_customers import plain_measures  # noqa: PLC0415
 
     customers = mwrules.load_partner(document, select_ruleset("modern-work@2026-01").ruleset).customers or ()
-    for offset in range(120):
-        year, month = divmod(TIMELINE_FROM.year * 12 + offset, 12)
+    for offset in range(months):
+        year, month = divmod(first.year * 12 + first.month - 1 + offset, 12)
         plain_measures(customers, datetime.date(year, month + 1, 1))
 
 
@@ -202,7 +229,7 @@ def plain_portfolio(partners: list[dict]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=3)
-    names = ["usage", "verdict-json", "timeline", "timeline-yaml", "plan", "portfolio"]
+    names = ["usage", "verdict-json", "timeline", "timeline-yaml", "plan", "dense-timeline", "dense-plan", "portfolio"]
     parser.add_argument("--only", choices=names, action="append")
     arguments = parser.parse_args()
     shapes = arguments.only or names
@@ -216,6 +243,9 @@ def main() -> None:
         document = ten_years()
         partner.write_text(json.dumps(document))
         partner_yaml.write_text(yaml.safe_dump(document, sort_keys=False))
+        dense = Path(folder) / "dense.yaml"
+        dense.write_text(dense_rows())
+        dense_document = yaml.safe_load(dense.read_text())
         partners = small_partners()
         book.write_text("".join(json.dumps(item) + "\n" for item in partners))
         timeline = ("timeline", str(partner), "--format", "json")
@@ -273,6 +303,20 @@ def main() -> None:
                 ("plan", str(partner), "--by", str(TIMELINE_TO)),
                 None,
                 lambda: plain_months(document),
+            ),
+            "dense-timeline": (
+                "470 tenants x 26 months, YAML, 3-year timeline",
+                dense,
+                ("timeline", str(dense), "--from", "2026-01-01", "--to", "2028-12-31"),
+                None,
+                lambda: plain_months(dense_document, datetime.date(2025, 8, 1), 41),
+            ),
+            "dense-plan": (
+                "the same, plan --by 2029-12-31",
+                dense,
+                ("plan", str(dense), "--by", "2029-12-31"),
+                None,
+                lambda: plain_months(dense_document, datetime.date(2025, 8, 1), 41),
             ),
             "portfolio": (
                 "4,300 one-person partners, JSON Lines",
