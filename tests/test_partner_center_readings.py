@@ -570,3 +570,19 @@ def test_a_usage_download_whose_rows_are_all_marked_as_duplicates_says_so(tmp_pa
     _, report = read(usage=[write(tmp_path / "u.csv", header, rows)])
 
     assert "rows marked as duplicates (IsDuplicateRowForPGA), not counted twice: 2" in str(report).splitlines()
+
+
+def test_a_certification_row_not_marked_active_is_said_with_where(tmp_path: Path):
+    """ActivationStatus is not read (the dates decide): a row marked otherwise than Active is named, not dropped."""
+    header = [*TRAININGS, "ActivationStatus"]
+    rows = [[*training("MS-700", mcpid="1"), "Active"], [*training("MS-102", mcpid="2"), "Inactive"]]
+    rows += [[*training("MD-102", mcpid="3"), ""], [*training("AZ-900", mcpid="4", kind="Exam"), "Inactive"]]
+    path = write(tmp_path / "t.csv", header, rows)
+
+    partner, report = read(trainings=[path])
+
+    assert len(partner.people) == 3
+    assert (
+        f"1 certification row(s) whose ActivationStatus is not Active, imported as their dates say (ActivationStatus "
+        f"is not read; check them in Partner Center): {path}:3 'Inactive'"
+    ) in report.warnings

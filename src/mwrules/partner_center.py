@@ -209,6 +209,7 @@ class _Import(DownloadReader):
         self.uncovered: list[str] = []  # associations that cover no month of the downloads (see associations_of)
         self.untyped: list[str] = []  # rows of a listed certification's title with a blank TrainingType
         self.undated: list[str] = []  # certification rows with a blank TrainingCompletionDate: counted any day
+        self.inactive: list[str] = []  # certification rows whose ActivationStatus is not Active (not read)
         self.blank_counts: list[str] = []  # usage rows with a blank count (read as 0): "file:line"
         self.workloads = workload_names(ruleset)
         data = ruleset.customer_data
@@ -248,6 +249,7 @@ class _Import(DownloadReader):
             "corp": ("CorpEmail",),
             "first": ("IndividualFirstName",),
             "last": ("IndividualLastName",),
+            "status": ("ActivationStatus",),
         }
         source = self.read(path, wanted, ("title", "type", "completed"))
         columns = next(source, None)
@@ -325,6 +327,9 @@ class _Import(DownloadReader):
         self.counts["certifications"] += 1
         if earned is None:
             self.undated.append(f"{path}:{line}")
+        status = values.get("status", "")
+        if status and status.casefold() != "active":
+            self.inactive.append(f"{path}:{line} {shown(status)}")
         name = " ".join(part for part in (values.get("first", ""), values.get("last", "")) if part)
         certification = Certification(self.catalogue.written(title), earned, expires)
         self.certified.append(Certified(self.place(line), mcpid, emails, name, certification, written))
@@ -551,6 +556,11 @@ class _Import(DownloadReader):
             warnings.append(
                 f"{len(self.undated):,} certification row(s) with a blank TrainingCompletionDate, kept with no earned "
                 f"date (so counted on any day): {_first(self.undated, ', ')}"
+            )
+        if self.inactive:
+            warnings.append(
+                f"{len(self.inactive):,} certification row(s) whose ActivationStatus is not Active, imported as their "
+                f"dates say (ActivationStatus is not read; check them in Partner Center): {_first(self.inactive, ', ')}"
             )
         if self.blank_counts:
             warnings.append(
