@@ -1012,3 +1012,38 @@ def test_an_untraced_evaluation_gives_the_verdict_of_a_traced_one_without_its_tr
     assert len(traced.trace) > 0
     assert () == tuple(untraced.trace)
     assert {**verdict_to_json(traced), "trace": []} == verdict_to_json(untraced)
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "{8F1C2D3E-4A5B-6C7D-8E9F-0A1B2C3D4E5F}",
+        "8f1c2d3e4a5b6c7d8e9f0a1b2c3d4e5f",
+        " 8F1C2D3E-4A5B-6C7D-8E9F-0A1B2C3D4E5F ",
+    ],
+)
+def test_a_tenant_s_guid_written_another_way_is_the_same_tenant(written: str):
+    """Braces, hyphens left out and case are how downloads differ: one tenant twice was counted twice."""
+    document = partner(
+        customer("8f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f", rows=[row("2026-10", "Teams", 40, 20)]),
+        customer(written, rows=[row("2026-10", "Teams", 40, 20)]),
+    )
+
+    with pytest.raises(mwrules.InputError) as raised:
+        mwrules.evaluate(document)
+
+    assert [problem.code for problem in raised.value.problems] == [codes.DUPLICATE_TENANT]
+
+
+@pytest.mark.parametrize(
+    "written", ["8f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5", "{8f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f", "tenant-1"]
+)
+def test_an_id_that_is_no_guid_is_compared_as_written(written: str):
+    document = partner(
+        customer("8f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f", rows=[row("2026-10", "Teams", 40, 20)]),
+        customer(written, rows=[row("2026-10", "Teams", 40, 20)]),
+    )
+
+    verdict = mwrules.evaluate(document)
+
+    assert {"value": 2} == verdict.paths["smb"].metrics["net_customer_adds"].inputs  # two tenants

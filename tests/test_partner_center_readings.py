@@ -586,3 +586,13 @@ def test_a_certification_row_not_marked_active_is_said_with_where(tmp_path: Path
         f"1 certification row(s) whose ActivationStatus is not Active, imported as their dates say (ActivationStatus "
         f"is not read; check them in Partner Center): {path}:3 'Inactive'"
     ) in report.warnings
+
+
+def test_a_tenant_s_guid_written_two_ways_in_two_downloads_is_one_tenant(tmp_path: Path):
+    """One download writes the tenant id in braces and upper case, another plainly: one tenant, counted once."""
+    plain = write(tmp_path / "a.csv", USAGE, [usage_row("8f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f", "Teams", 20, 40)])
+    braced = write(tmp_path / "b.csv", USAGE, [usage_row("{8F1C2D3E-4A5B-6C7D-8E9F-0A1B2C3D4E5F}", "Exchange", 5, 40)])
+
+    partner, _ = read(usage=[plain, braced])
+
+    assert len(partner.customers or ()) == 1

@@ -51,7 +51,7 @@ from ._input.download_values import DateOrder, in_scientific_notation, parse_cou
 from ._input.downloads import Certified, DownloadReader, Tenant, people_of, unique_rows
 from ._input.import_report import ImportReport, SkippedRow, ToAdd
 from ._input.partner import choose_ruleset, load_partner
-from ._input.text import identity
+from ._input.text import identity, same_guid
 from ._output.json import certification_to_json
 from .errors import InputError, NearMisses, Problem, did_you_mean
 from .limits import DEFAULT_LIMITS, Limits
@@ -447,7 +447,7 @@ class _Import(DownloadReader):
             self.report["skipped"].append(SkippedRow(str(path), line, "no CustomerTenantId"))
             return True
         place = self.place(line)
-        key = identity(tenant_id)
+        key = same_guid(identity(tenant_id))
         tenant = self.tenants.get(key)
         if tenant is None:
             if len(self.tenants) == self.limits.max_customers:

@@ -22,6 +22,7 @@ from ..limits import Limits
 from ..model import Association, Customer, Usage
 from ..ruleset import Ruleset, normalise_name
 from .convert import parse_date, shown
+from .text import same_guid
 
 
 #: The most paid seats or active users one row may give: far beyond any
@@ -155,7 +156,7 @@ class _Reader:
             if key is None:  # else compared as written, if it is text
                 if not isinstance(tenant, str) or self.text_problem(tenant, self.limits) is not None:
                     continue  # reported by self.customer
-                key = self.identity(tenant)
+                key = same_guid(self.identity(tenant))
             if not key:
                 continue
             if key in first_use:
@@ -181,7 +182,7 @@ class _Reader:
         self.keys(item, _CUSTOMER_KEYS, where, ("tenant", "associations"))
         tenant = self.text(item.get("tenant"), f"{where}.tenant", "a tenant id") if "tenant" in item else None
         if tenant is not None:
-            self.tenant_key = self.identity(tenant)
+            self.tenant_key = same_guid(self.identity(tenant))
             if not self.tenant_key:
                 self.problem(f"{where}.tenant", "a tenant id cannot be empty", code=codes.INVALID_VALUE)
                 tenant = None

@@ -76,3 +76,21 @@ _IGNORABLE = re.compile("[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u3164\ufe0
 
 def _invisible(character: str) -> bool:
     return unicodedata.category(character) == "Cf" or _IGNORABLE.match(character) is not None
+
+
+# A GUID as Microsoft writes tenant ids, with or without its hyphens and braces (after identity's case folding)
+_GUID = re.compile(r"\{?([0-9a-f]{8})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{12})\}?")
+
+
+def same_guid(key: str) -> str:
+    """An id's :func:`identity` *key*, and a GUID's in one form, however it is written.
+
+    Tenant ids are GUIDs: ``{8F1C...}``, ``8f1c...`` without hyphens and the
+    usual form are one tenant (two downloads writing them apart counted it
+    twice). An id that is no GUID is left as it is.
+    """
+    match = _GUID.fullmatch(key)
+    if match is None or key.startswith("{") != key.endswith("}"):
+        return key
+    return "-".join(match.groups())
+
