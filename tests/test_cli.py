@@ -681,6 +681,14 @@ def test_a_plot_timeline_would_draw_into_its_standard_output_is_mw301(tmp_path: 
     assert b"" == (tmp_path / "t.svg").read_bytes()
 
 
+def test_a_plot_to_standard_output_by_dash_is_mw301(tmp_path: Path):
+    """`--plot -` was "cannot tell the format of '-' (name the file -.png or -.svg)": it is standard output."""
+    status, _, errors = _command_line(["timeline", str(EXAMPLES / "timeline.yaml"), "--plot", "-"], tmp_path)
+
+    assert 2 == status
+    assert "mwrules: MW301 --plot - is standard output, where the timeline goes: give --plot a file of its own" in errors
+
+
 def test_report_dash_writes_the_report_to_standard_output(tmp_path: Path):
     """`import --report -` once wrote a file named "-"; it is standard output, as `-o -` is."""
     usage = str(EXAMPLES / "partner-center" / "cpor-m365-usage.csv")

@@ -105,7 +105,9 @@ def _evaluate_mistake(args: argparse.Namespace) -> str | None:
         dropped = next((option for option, value in portfolio.items() if value), None)
         if dropped is not None:
             return f"{dropped} is for a portfolio of partner documents; the downloads make one partner"
-        return _report_mistake(args, "the verdict") or _downloads_mistake(args, {"--report": args.report})
+        return _on_standard_output("--report", args.report, "the verdict") or _downloads_mistake(
+            args, {"--report": args.report}
+        )
     # The options of an import, without a download, would be dropped without a word
     given = {"--partner-id": args.partner_id, "--date-order": args.date_order}
     given |= {"--keep-names": args.keep_names, "--report": args.report}
@@ -204,7 +206,7 @@ def _write_report(args: argparse.Namespace, report: Any) -> None:
 def _import_command(args: argparse.Namespace) -> int:
     if not (args.trainings or args.usage):
         return _usage_error("import needs --trainings FILE or --usage FILE")
-    mistake = _report_mistake(args, "the document") if args.output in (None, "-") else None
+    mistake = _on_standard_output("--report", args.report, "the document") if args.output in (None, "-") else None
     if mistake is not None:
         return _usage_error(mistake)
     if args.report and args.output not in (None, "-") and _one_destination(args.report, args.output):
@@ -277,10 +279,14 @@ def _one_destination(report: str, output: str) -> bool:
     return _is_standard_stream(1, output) if report == "-" else _same_file(report, output)
 
 
-def _report_mistake(args: argparse.Namespace, printed: str) -> str | None:
-    """``--report`` naming standard output (``-``, ``/dev/stdout``, the file it was sent to), where *printed* goes."""
-    if args.report and (args.report == "-" or _is_standard_stream(1, args.report)):
-        return f"--report {args.report} is standard output, where {printed} goes: give --report a file"
+def _on_standard_output(option: str, path: str | None, printed: str) -> str | None:
+    """*option* naming standard output (``-``, ``/dev/stdout``, the file it was sent to), where *printed* goes.
+
+    Written there too, the two would be one mixed text (``--plot t.svg > t.svg``
+    wrote the timeline over the start of the drawing).
+    """
+    if path and (path == "-" or _is_standard_stream(1, path)):
+        return f"{option} {path} is standard output, where {printed} goes: give {option} a file of its own"
     return None
 
 
@@ -347,9 +353,9 @@ def _timeline(args: argparse.Namespace) -> int:
     from .._output.timeline_report import plot, timeline_to_text
     from .._tools.timeline import a_year_after, timeline_of
 
-    mistake = _written_over(args, {"--plot": args.plot}, [("the partner document", "the document", args.partner)])
-    if mistake is None and args.plot and _is_standard_stream(1, args.plot):  # `--plot t.svg > t.svg`: one mixed file
-        mistake = f"--plot {args.plot} is standard output, where the timeline goes: give --plot a file of its own"
+    mistake = _written_over(
+        args, {"--plot": args.plot}, [("the partner document", "the document", args.partner)]
+    ) or _on_standard_output("--plot", args.plot, "the timeline")
     if mistake is not None:
         return _usage_error(mistake)
     document = _read_document(args.partner, _limits(args))
