@@ -686,7 +686,9 @@ def test_a_plot_to_standard_output_by_dash_is_mw301(tmp_path: Path):
     status, _, errors = _command_line(["timeline", str(EXAMPLES / "timeline.yaml"), "--plot", "-"], tmp_path)
 
     assert 2 == status
-    assert "mwrules: MW301 --plot - is standard output, where the timeline goes: give --plot a file of its own" in errors
+    assert (
+        "mwrules: MW301 --plot - is standard output, where the timeline goes: give --plot a file of its own" in errors
+    )
 
 
 def test_report_dash_writes_the_report_to_standard_output(tmp_path: Path):

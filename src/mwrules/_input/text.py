@@ -93,4 +93,3 @@ def same_guid(key: str) -> str:
     if match is None or key.startswith("{") != key.endswith("}"):
         return key
     return "-".join(match.groups())
-
