@@ -547,19 +547,45 @@ def test_a_usage_download_with_no_rows_is_said_not_to_cover_the_months_measured(
     )
 
 
-def test_a_certification_row_with_a_blank_completion_date_is_said_with_where(tmp_path: Path):
-    """Kept with no earned date, it counts on any day, earned later or not: it was kept without a word (run 15)."""
-    rows = [training("MS-700", mcpid="1", done=""), training("MS-102", mcpid="2")]
-    rows += [training("MD-102", mcpid="3", done="")]
-    path = write(tmp_path / "t.csv", TRAININGS, rows)
+@pytest.mark.parametrize(
+    ("status", "rows", "said"),
+    [
+        (  # kept with no earned date, it counts on any day, earned later or not: it was kept without a word (run 15)
+            None,
+            [
+                training("MS-700", mcpid="1", done=""),
+                training("MS-102", mcpid="2"),
+                training("MD-102", mcpid="3", done=""),
+            ],
+            "2 certification row(s) with a blank TrainingCompletionDate, kept with no earned date (so counted on any "
+            "day): {path}:2, {path}:4",
+        ),
+        (  # ActivationStatus is not read (the dates decide): a row marked otherwise than Active was counted unsaid
+            ["Active", "Inactive", "", "Inactive"],
+            [
+                training("MS-700", mcpid="1"),
+                training("MS-102", mcpid="2"),
+                training("MD-102", mcpid="3"),
+                training("AZ-900", mcpid="4", kind="Exam"),
+            ],
+            "1 certification row(s) whose ActivationStatus is not Active, imported as their dates say "
+            "(ActivationStatus is not read; check them in Partner Center): {path}:3 'Inactive'",
+        ),
+    ],
+)
+def test_a_certification_row_counted_as_its_dates_say_is_said_with_where(
+    status: list[str] | None, rows: list[list[str]], said: str, tmp_path: Path
+):
+    """A row whose dates say more than its other columns is imported, and named in the report by file and line."""
+    header = TRAININGS if status is None else [*TRAININGS, "ActivationStatus"]
+    if status is not None:
+        rows = [[*row, value] for row, value in zip(rows, status, strict=True)]
+    path = write(tmp_path / "t.csv", header, rows)
 
     partner, report = read(trainings=[path])
 
     assert len(partner.people) == 3
-    assert (
-        f"2 certification row(s) with a blank TrainingCompletionDate, kept with no earned date (so counted on any "
-        f"day): {path}:2, {path}:4"
-    ) in report.warnings
+    assert said.format(path=path) in report.warnings
 
 
 def test_a_usage_download_whose_rows_are_all_marked_as_duplicates_says_so(tmp_path: Path):
@@ -570,22 +596,6 @@ def test_a_usage_download_whose_rows_are_all_marked_as_duplicates_says_so(tmp_pa
     _, report = read(usage=[write(tmp_path / "u.csv", header, rows)])
 
     assert "rows marked as duplicates (IsDuplicateRowForPGA), not counted twice: 2" in str(report).splitlines()
-
-
-def test_a_certification_row_not_marked_active_is_said_with_where(tmp_path: Path):
-    """ActivationStatus is not read (the dates decide): a row marked otherwise than Active is named, not dropped."""
-    header = [*TRAININGS, "ActivationStatus"]
-    rows = [[*training("MS-700", mcpid="1"), "Active"], [*training("MS-102", mcpid="2"), "Inactive"]]
-    rows += [[*training("MD-102", mcpid="3"), ""], [*training("AZ-900", mcpid="4", kind="Exam"), "Inactive"]]
-    path = write(tmp_path / "t.csv", header, rows)
-
-    partner, report = read(trainings=[path])
-
-    assert len(partner.people) == 3
-    assert (
-        f"1 certification row(s) whose ActivationStatus is not Active, imported as their dates say (ActivationStatus "
-        f"is not read; check them in Partner Center): {path}:3 'Inactive'"
-    ) in report.warnings
 
 
 def test_a_tenant_s_guid_written_two_ways_in_two_downloads_is_one_tenant(tmp_path: Path):
