@@ -535,6 +535,24 @@ def test_a_designations_command_line_without_a_file_or_an_id_is_a_usage_error(
     assert f"MW301 {message}" in err
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["evaluate", "--designations", str(EXAMPLE)],
+        ["evaluate", "--designations", str(EXAMPLE), str(ROOT / "examples" / "near-miss.yaml")],
+        ["evaluate", "--designations", "-"],
+        ["evaluate", "--designations", "book.jsonl"],
+    ],
+)
+def test_a_file_taken_for_the_designations_is_said_to_be_so(capsys: pytest.CaptureFixture[str], argv: list[str]):
+    """`evaluate --designations FILE` said "needs a FILE", or that FILE is no shipped ruleset (hostile run 16)."""
+    status, out, err = run(capsys, *argv)
+
+    assert (status, out) == (2, "")
+    assert f"MW301 --designations took {argv[2]!r} for the designations to evaluate" in err
+    assert "put FILE before --designations" in err
+
+
 @pytest.mark.parametrize("named", ["security,,data-ai", "security,", ",security", "security, ,data-ai"])
 def test_an_empty_name_among_designations_is_a_usage_error(capsys: pytest.CaptureFixture[str], named: str):
     """`--designations security,,data-ai` once evaluated the two and dropped the empty name without a word."""
