@@ -517,6 +517,13 @@ def test_designations_named_in_one_text_are_the_ids_it_lists():
     assert [r.designation for r in two.results] == ["security", "modern-work"]
 
 
+@pytest.mark.parametrize("named", [[], (), "", " , "])
+def test_designations_naming_none_is_a_value_error(named: object):
+    """`designations=[]` returned no result and no problem without a word; evaluate_many refused it (hostile run 16)."""
+    with pytest.raises(ValueError, match="names no designation"):
+        mwrules.evaluate_designations(EXAMPLE, designations=named)  # type: ignore[arg-type]
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
