@@ -386,6 +386,29 @@ def test_an_option_given_twice_alike_is_read(capsys: pytest.CaptureFixture[str])
     assert json.loads(capsys.readouterr().out)["partner_id"]
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["evaluate", "x.yaml"],
+        ["timeline", "x.yaml"],
+        ["import", "--usage", "u.csv", "--partner-id", "p"],
+    ],
+)
+def test_one_limit_given_twice_with_two_values_is_mw301(command: list[str], capsys: pytest.CaptureFixture[str]):
+    """`--limit people=1 --limit people=10` read 10 and dropped 1 without a word (hostile run 16)."""
+    assert 2 == main([*command, "--limit", "people=1", "--limit", "text-length=5", "--limit", "people=10"])
+
+    error = capsys.readouterr().err
+    assert "MW301 argument --limit: people given twice ('people=1', then 'people=10'): it takes one" in error
+
+
+def test_one_limit_given_twice_alike_is_read(capsys: pytest.CaptureFixture[str]):
+    """Nothing is dropped when both say the same."""
+    example = str(Path(__file__).parents[1] / "examples" / "near-miss.yaml")
+    assert 2 == main(["evaluate", example, "--limit", "people=1", "--limit", "people=1"])
+    assert "4 people, more than the limit of 1" in capsys.readouterr().err
+
+
 def test_a_limit_too_large_is_said_to_be_too_large(capsys: pytest.CaptureFixture[str]):
     """`--limit timeline-days=99999999999999999999` once said it needs "a whole number of at least 1"."""
     assert 2 == main(["timeline", "x.yaml", "--limit", "timeline-days=99999999999999999999"])

@@ -517,6 +517,13 @@ def test_designations_named_in_one_text_are_the_ids_it_lists():
     assert [r.designation for r in two.results] == ["security", "modern-work"]
 
 
+@pytest.mark.parametrize("named", [[], (), "", " , "])
+def test_designations_naming_none_is_a_value_error(named: object):
+    """`designations=[]` returned no result and no problem without a word; evaluate_many refused it (hostile run 16)."""
+    with pytest.raises(ValueError, match="names no designation"):
+        mwrules.evaluate_designations(EXAMPLE, designations=named)  # type: ignore[arg-type]
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
@@ -533,6 +540,24 @@ def test_a_designations_command_line_without_a_file_or_an_id_is_a_usage_error(
 
     assert status == 2
     assert f"MW301 {message}" in err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["evaluate", "--designations", str(EXAMPLE)],
+        ["evaluate", "--designations", str(EXAMPLE), str(ROOT / "examples" / "near-miss.yaml")],
+        ["evaluate", "--designations", "-"],
+        ["evaluate", "--designations", "book.jsonl"],
+    ],
+)
+def test_a_file_taken_for_the_designations_is_said_to_be_so(capsys: pytest.CaptureFixture[str], argv: list[str]):
+    """`evaluate --designations FILE` said "needs a FILE", or that FILE is no shipped ruleset (hostile run 16)."""
+    status, out, err = run(capsys, *argv)
+
+    assert (status, out) == (2, "")
+    assert f"MW301 --designations took {argv[2]!r} for the designations to evaluate" in err
+    assert "put FILE before --designations" in err
 
 
 @pytest.mark.parametrize("named", ["security,,data-ai", "security,", ",security", "security, ,data-ai"])

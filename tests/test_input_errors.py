@@ -6,6 +6,8 @@ import difflib
 import json
 import subprocess
 import sys
+from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 
@@ -137,6 +139,43 @@ def test_a_wrong_value_where_an_amount_goes_is_not_said_to_need_a_whole_number(a
     """Security's Azure usage growth is USD with decimals: text or NaN there is not a number, whole or not."""
     metrics = {"smb": {"usage_growth": {"azure": amount, "m365": 300}}}
     document = {"partner_id": "x", "as_of": "2026-08-15", "metrics": metrics}
+
+    with pytest.raises(InputError) as caught:
+        mwrules.evaluate(document, ruleset="security")
+
+    assert [(problem.where, problem.message) for problem in caught.value.problems] == [
+        ("$.metrics.smb.usage_growth.azure", says)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("amount", "read"),
+    [(Decimal("12500.5"), Fraction(25001, 2)), (Decimal("12500"), 12500), (Decimal("1.2500000"), Fraction(5, 4))],
+)
+def test_a_decimal_from_python_is_read_exactly_where_a_number_goes(amount: Decimal, read: object):
+    """A Decimal was "expected a number, got Decimal('12500.5')": it is the exact decimal a document writes."""
+    metrics = {"smb": {"usage_growth": {"azure": amount, "m365": 300}, "net_customer_adds": {"azure": Decimal(3)}}}
+    document = {"partner_id": "x", "as_of": "2026-08-15", "metrics": metrics}
+
+    verdict = mwrules.evaluate(document, ruleset="security")
+
+    assert verdict.paths["smb"].metrics["usage_growth"].inputs["azure"] == read
+    assert verdict.paths["smb"].metrics["net_customer_adds"].inputs["azure"] == 3
+
+
+@pytest.mark.parametrize(
+    ("amount", "says"),
+    [
+        (Decimal("NaN"), "expected a finite number, got Decimal('NaN')"),
+        (Decimal("-Infinity"), "expected a finite number, got Decimal('-Infinity')"),
+        (Decimal("0.1234567"), "0.1234567 has more than 6 decimal places"),
+        (Decimal("1E-999999999"), "1E-999999999 has more than 6 decimal places"),
+        (Decimal("1E+999999999"), "1E+999999999 is beyond any real measure (at most 1,000,000,000,000,000 either way)"),
+    ],
+)
+def test_a_decimal_from_python_is_checked_as_a_written_number(amount: Decimal, says: str):
+    """NaN, too many places or a huge exponent are refused at once (10**999999999 is never built)."""
+    document = {"partner_id": "x", "as_of": "2026-08-15", "metrics": {"smb": {"usage_growth": {"azure": amount}}}}
 
     with pytest.raises(InputError) as caught:
         mwrules.evaluate(document, ruleset="security")

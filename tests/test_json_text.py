@@ -20,7 +20,7 @@ from mwrules._output import json as verdict_json
 from mwrules._output.json_text import write_json
 from mwrules.cli import main
 from mwrules.strategies import partners
-from mwrules.verdict import MetricResult, PathResult, TraceStep, Verdict
+from mwrules.verdict import MetricResult, PathResult, TraceStep, Verdict, display_points, format_points
 
 
 EXAMPLES = Path(__file__).parents[1] / "examples"
@@ -332,3 +332,39 @@ def test_a_fraction_a_step_concluded_is_written_as_its_exact_text() -> None:
     """A fraction in a step's conclusions is written as verdict_to_json has it: its exact text."""
     step = TraceStep(step=0, rule="r", description="d", matched=("m",), concluded={"points": Fraction(25, 3)})
     assert '"points": "25/3"' in written({"trace": verdict_json._TraceText([step], _cattrs_step)})[0]
+
+
+@pytest.mark.parametrize(
+    ("points", "shown"),
+    [
+        (Fraction(87499999999, 1250000000), "69.999999999"),  # 8/10,000,000,000 below the pass line
+        (Fraction(70 * 3 * 10**5 - 1, 3 * 10**5), "69.999997"),
+        (Fraction(1, 1250000000), "0.000000001"),  # what a score that close is short by
+        (Fraction(176201, 2500), "70.48"),
+        (Fraction(2, 3), "0.67"),
+        (Fraction(70), "70"),
+        (Fraction(140001, 2000), "70.001"),  # above: shown past 70 too, not as 70
+    ],
+)
+def test_points_rounded_to_a_whole_number_they_are_not_are_shown_with_the_digits_that_tell(
+    points: Fraction, shown: str
+):
+    """A security score of 69.9999999992 was '70 of 100 points ... NOT QUALIFIED', '70 points, needs at least 70
+    (0 short)', and 70.0 in JSON: rounding made it the pass line it misses (hostile run 16)."""
+    assert format_points(points) == shown
+    assert display_points(points) == float(shown)
+
+
+def test_a_score_just_below_the_pass_line_is_not_shown_as_the_pass_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    """Security's Azure usage growth is an amount of 6 places: 11,899.999999 USD leaves the score 8e-10 short."""
+    example = Path(__file__).parents[1] / "examples" / "all-designations.yaml"
+    document = tmp_path / "p.yaml"
+    document.write_text(example.read_text(encoding="utf-8").replace("azure: 12500.5,", "azure: 11899.999999,"))
+
+    assert 0 == main(["evaluate", str(document), "--ruleset", "security"])
+
+    out = capsys.readouterr().out
+    assert "NOT QUALIFIED on enterprise (Enterprise): 69.999999999 of 100 points" in out
+    assert "total on enterprise: 69.999999999 points, needs at least 70 (0.000000001 short)" in out

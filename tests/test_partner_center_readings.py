@@ -188,6 +188,35 @@ def test_a_listed_certification_title_with_a_blank_training_type_is_named_in_a_w
     ) in report.warnings
 
 
+@pytest.mark.parametrize("kind", ["Certifications", "Cert", "Certifi\u200bcation"])
+def test_a_listed_certification_title_under_an_unknown_training_type_is_named_in_a_warning(tmp_path: Path, kind: str):
+    """A type none of Certification, Exam and Course was counted as an exam without a word (hostile run 16)."""
+    path = lines(tmp_path / "t.csv", TRAININGS, [f"MS-700,{kind},Ana,a@x.example,,2026-01-05,111,4412345,"])
+
+    partner, report = read(trainings=[path])
+
+    assert partner.people == ()
+    assert report.exams_and_courses == 1
+    assert (
+        f"1 row(s) with a TrainingType that is not Certification, Exam or Course hold a title a designation lists; "
+        f"only certifications count, so they are counted with exams and courses: {path}:2: 'MS-700' ({kind!r})"
+    ) in report.warnings
+
+
+def test_exams_and_courses_of_a_listed_title_are_not_warned_of(tmp_path: Path):
+    """An exam's title is often a certification's: Exam and Course are known types, and say nothing."""
+    rows = [
+        "MS-700,Exam,Ana,a@x.example,,2026-01-05,111,4412345,",
+        "MS-700,course,Ana,a@x.example,,2026-01-05,111,4412345,",
+    ]
+    path = lines(tmp_path / "t.csv", TRAININGS, rows)
+
+    _, report = read(trainings=[path])
+
+    assert report.exams_and_courses == 2
+    assert not [warning for warning in report.warnings if "TrainingType" in warning]
+
+
 def test_a_certification_row_repeated_for_one_person_is_imported_once(tmp_path: Path):
     """The same download given twice, or 900 copies of a row, is one certification, not 900 against the limit of 500."""
     row = "MS-700,Certification,Ana,a@x.example,,2026-01-05,111,4412345,"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -78,6 +79,25 @@ def test_unknown_rulesets_and_versions_are_errors(name: str, says: str):
     assert says in problem.message
     assert codes.UNKNOWN_RULESET == problem.code
     assert problem.suggestion is not None
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda document: mwrules.evaluate(document, ruleset=""),
+        lambda document: mwrules.plan(document, ruleset=""),
+        lambda document: mwrules.timeline(document, datetime.date(2026, 1, 1), datetime.date(2026, 1, 2), ruleset=""),
+        lambda document: mwrules.select_ruleset(""),
+    ],
+)
+def test_an_empty_ruleset_name_is_no_ruleset(call: Callable[[dict[str, str]], object]):
+    """`ruleset=""` (an unset setting, read as text) evaluated under Modern Work without a word (hostile run 16)."""
+    with pytest.raises(RulesetError) as caught:
+        call({"partner_id": "p", "as_of": "2026-01-01"})
+
+    (problem,) = caught.value.problems
+    assert codes.UNKNOWN_RULESET == problem.code
+    assert "'' is not the name of a shipped ruleset" in problem.message
 
 
 def test_the_example_partner_under_both_versions_shows_the_change_in_the_trace():

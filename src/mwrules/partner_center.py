@@ -208,6 +208,7 @@ class _Import(DownloadReader):
         self.mixed: list[str] = []  # per tenant, the months its workloads are under different association types
         self.uncovered: list[str] = []  # associations that cover no month of the downloads (see associations_of)
         self.untyped: list[str] = []  # rows of a listed certification's title with a blank TrainingType
+        self.mistyped: list[str] = []  # ... and with a TrainingType neither Certification, Exam nor Course
         self.undated: list[str] = []  # certification rows with a blank TrainingCompletionDate: counted any day
         self.inactive: list[str] = []  # certification rows whose ActivationStatus is not Active (not read)
         self.blank_counts: list[str] = []  # usage rows with a blank count (read as 0): "file:line"
@@ -270,10 +271,13 @@ class _Import(DownloadReader):
         self, path: Path, rows: Iterator[tuple[int, dict[str, str]]]
     ) -> Iterator[tuple[int, dict[str, str]]]:
         for line, values in rows:
-            if values["type"].casefold() != "certification":
+            kind = values["type"].casefold()
+            if kind != "certification":
                 self.counts["exams"] += 1
-                if not values["type"] and self.catalogue.listed(values["title"]):
-                    self.untyped.append(f"{path}:{line}: {values['title']!r}")
+                if kind not in _OTHER_TYPES and self.catalogue.listed(values["title"]):
+                    # a blank type, or one no download writes: the row may be a certification whose type was lost
+                    where = f"{path}:{line}: {values['title']!r}"
+                    (self.mistyped if kind else self.untyped).append(f"{where} ({values['type']!r})" if kind else where)
                 continue
             yield line, values
 
@@ -552,6 +556,12 @@ class _Import(DownloadReader):
                 f"{len(self.untyped):,} row(s) with a blank TrainingType hold a title a designation lists; only "
                 f"certifications count, so they are counted with exams and courses: {_first(self.untyped, '; ')}"
             )
+        if self.mistyped:
+            warnings.append(
+                f"{len(self.mistyped):,} row(s) with a TrainingType that is not Certification, Exam or Course hold a "
+                "title a designation lists; only certifications count, so they are counted with exams and courses: "
+                f"{_first(self.mistyped, '; ')}"
+            )
         if self.undated:
             warnings.append(
                 f"{len(self.undated):,} certification row(s) with a blank TrainingCompletionDate, kept with no earned "
@@ -649,3 +659,8 @@ def _first(items: list[str], separator: str) -> str:
     """The first :data:`_SHOWN` of *items*, and how many more there are."""
     more = f"{separator}and {len(items) - _SHOWN:,} more" if len(items) > _SHOWN else ""
     return separator.join(items[:_SHOWN]) + more
+
+
+#: The TrainingTypes of the downloads that are not certifications (casefolded); a listed title under any other
+#: type that is not Certification, or none, is named in the report: its row may have lost its type
+_OTHER_TYPES = frozenset({"exam", "course"})

@@ -276,10 +276,30 @@ def tenant_steps(trace: Sequence[TraceStep]) -> dict[tuple[str, str, str | None]
 
 
 def display_points(points: Fraction) -> float:
-    """*points* rounded half up to 2 decimals, for people and for JSON."""
-    # floor(points * 100 + 1/2) in integers; int / int is correctly rounded, as float(Fraction) is
-    hundredths = (200 * points.numerator + points.denominator) // (2 * points.denominator)
-    return hundredths / 100
+    """*points* rounded half up to 2 decimals, for people and for JSON.
+
+    Points that are not whole are never shown as a whole number: rounded to as
+    many decimals as tell them from it (at most 12). A score of 69.9999999992
+    was shown as 70 beside "NOT QUALIFIED", and "0 short" of the pass line.
+    """
+    units, places = _rounded(points)
+    scale: int = 10**places
+    return units / scale
+
+
+def _rounded(points: Fraction) -> tuple[int, int]:
+    """*points* rounded half up, in units of 10**-places: 2 places, or the fewest that tell it from a whole number."""
+    for places in (2, *range(3, _MOST_PLACES + 1)):
+        scale = 10**places
+        # floor(points * scale + 1/2) in integers; int / int is correctly rounded, as float(Fraction) is
+        units = (2 * scale * points.numerator + points.denominator) // (2 * points.denominator)
+        if units % scale or points.denominator == 1:
+            break
+    return units, places
+
+
+#: The most decimals a number of points is shown with (12: a float keeps them exactly, up to 100 points)
+_MOST_PLACES = 12
 
 
 def exact_text(value: int | Fraction) -> int | str:
@@ -295,5 +315,9 @@ def exact_text(value: int | Fraction) -> int | str:
 
 
 def format_points(points: Fraction) -> str:
-    """*points* as text: ``15``, ``8.33``."""
-    return f"{display_points(points):g}"
+    """*points* as text: ``15``, ``8.33``, ``69.999999999`` (not ``70``: see :func:`display_points`)."""
+    units, places = _rounded(points)
+    if places == 2:  # the usual two decimals
+        return f"{units / 100:g}"
+    scale: int = 10**places
+    return f"{units / scale:.{places}f}".rstrip("0")

@@ -136,6 +136,11 @@ def _evaluate_designations(args: argparse.Namespace) -> int:
     from .._output.designations_report import designations_table, designations_to_json
     from .._output.json import verdict_for_writing
 
+    if _names_a_file(args.designations):
+        return _usage_error(
+            f"--designations took {args.designations!r} for the designations to evaluate (ids such as "
+            "security,data-ai): put FILE before --designations (mwrules evaluate FILE --designations)"
+        )
     try:
         ids = None if args.designations == "all" else named_designations(args.designations)
     except ValueError as error:
@@ -155,6 +160,15 @@ def _evaluate_designations(args: argparse.Namespace) -> int:
     if result.problems:
         return EXIT_BAD_INPUT
     return EXIT_UNQUALIFIED if args.fail_unqualified and not result.qualified else EXIT_OK
+
+
+def _names_a_file(text: str) -> bool:
+    """Whether ``--designations``' value is a file the user meant as the input (``evaluate --designations p.yaml``).
+
+    A designation id holds no slash and no dot, and is never ``-``: the value was then taken from FILE, and the
+    command said it "needs a FILE", or that the file was no shipped ruleset.
+    """
+    return text == "-" or any(mark in text for mark in ("/", "\\", os.sep, "."))
 
 
 def _designations_mistake(args: argparse.Namespace, ids: list[str] | None) -> str | None:

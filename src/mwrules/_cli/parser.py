@@ -127,8 +127,18 @@ class _LimitOption(argparse.Action):
         super().__init__(option_strings, dest, **kwargs)
         self.names = _LimitNames()
 
-    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, *values: object) -> None:
-        setattr(namespace, self.dest, [*getattr(namespace, self.dest), values[0]])
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, *values: Any) -> None:
+        given: list[tuple[str, int]] = getattr(namespace, self.dest)
+        field, value = values[0]
+        for earlier_field, earlier in given:
+            if earlier_field == field and earlier != value:
+                # one limit with two values: the last was read and the first dropped without a word
+                from ..limits import Limits
+
+                name = next(name for name, named in Limits.NAMES if named == field)
+                both = f"{f'{name}={earlier}'!r}, then {f'{name}={value}'!r}"
+                raise argparse.ArgumentError(self, f"{name} given twice ({both}): it takes one")
+        setattr(namespace, self.dest, [*given, values[0]])
 
 
 class _Version(argparse.Action):
@@ -374,7 +384,7 @@ def _import_arguments(command: argparse.ArgumentParser, *, one_step: bool) -> No
         command.add_argument(
             "--limit",
             type=_limit,
-            action="append",
+            action=_LimitOption,
             default=[],
             metavar="NAME=N",
             help="raise or lower a limit of the partner document written (see docs/limits.md)",

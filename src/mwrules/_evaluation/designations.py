@@ -59,6 +59,7 @@ def evaluate_designations(
             listed together; a problem in one designation's own data is that
             designation's result instead.
         RulesetError: a named designation does not exist.
+        ValueError: *designations* names none (``[]``, ``""``), or an empty name.
     """
     if not isinstance(limits, Limits):
         msg = f"limits must be a mwrules.Limits, not {type(limits).__name__}"
@@ -76,6 +77,9 @@ def _evaluate_designations(
     if isinstance(designations, str):
         designations = named_designations(designations)
     ids = list(dict.fromkeys(designations)) if designations is not None else shipped_ids()
+    if not ids:  # an empty selection: no result and no problem, without a word
+        msg = "designations names no designation: give ids such as ['security'], or None for every one"
+        raise ValueError(msg)
     if not all(isinstance(designation, str) and designation for designation in ids):
         msg = f"designations are named by their ruleset ids, e.g. 'security', not {ids!r}"
         raise ValueError(msg)

@@ -13,6 +13,7 @@ import functools
 import math
 import os
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
@@ -30,7 +31,7 @@ from .convert import ValueProblem, dict_structure_fn, lazy_hook, make_converter,
 from .convert import expected as _expected
 from .customers import read_customers
 from .one_pass import _plain_partner
-from .partner_metrics import check_facts, check_metrics, written_decimal
+from .partner_metrics import check_facts, check_metrics, exact_decimal, written_decimal
 from .sections import check_sections, read_metrics
 from .text import CONTROL, identity, text_problem
 
@@ -74,8 +75,10 @@ def _structure_metric_value(value: object, _: type) -> MetricValue:
 def _structure_measure(value: object, _: type = int) -> Measure:
     """A count, or an amount read exactly as written (``0.96`` is 24/25, not the nearest binary fraction).
 
-    A Partner built in Python may hold an amount as the Fraction it stands for.
+    A Partner built in Python may hold an amount as the Fraction it stands for, or as a Decimal.
     """
+    if isinstance(value, Decimal):
+        value = exact_decimal(value)
     if isinstance(value, bool) or not isinstance(value, int | float | Fraction):
         # a count or an amount (which, the ruleset says later): not "a whole number" for an amount
         what = "a number"

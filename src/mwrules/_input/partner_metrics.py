@@ -13,6 +13,7 @@ import functools
 import math
 import typing
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
@@ -21,7 +22,7 @@ from .._input import documents as _documents
 from .._rulesets.vocabulary import AMOUNT_PLACES
 from ..errors import Problem, did_you_mean
 from ..verdict import exact_text
-from .convert import shown
+from .convert import ValueProblem, shown
 
 
 if TYPE_CHECKING:
@@ -51,9 +52,38 @@ def _given_number(value: object) -> Fraction | None:
     """A number as the document wrote it (a float read back as its decimal), or as a Partner holds it; else None."""
     if isinstance(value, float) and math.isfinite(value):
         return written_decimal(value)
+    if isinstance(value, Decimal):
+        try:
+            return Fraction(exact_decimal(value))
+        except ValueProblem:
+            return None  # reported where the value is read
     if isinstance(value, int | Fraction) and not isinstance(value, bool):
         return Fraction(value)
     return None
+
+
+def exact_decimal(value: Decimal) -> int | Fraction:
+    """*value* exactly, as a document's decimal is read: it was "expected a number, got Decimal('12500.5')".
+
+    Its exponent is checked first: ``Decimal('1E-999999999')`` as a Fraction builds a number of a billion digits.
+    """
+    if not value.is_finite():
+        message = f"expected a finite number, got {value!r}"
+        raise ValueProblem(message)
+    if value.is_zero():
+        return 0
+    if value.adjusted() > len(str(MAX_MEASURE)) - 1:  # 10**16 or more
+        message = f"{value} is beyond any real measure (at most {MAX_MEASURE:,} either way)"
+        raise ValueProblem(message)
+    negative, digits, exponent = value.as_tuple()
+    written = "".join(map(str, digits))
+    significant = written.rstrip("0")  # 1.2500000 is 1.25 (not normalize(): it rounds to the context's precision)
+    places = -(int(exponent) + len(written) - len(significant))
+    if places > AMOUNT_PLACES:
+        message = f"{value} has more than {AMOUNT_PLACES} decimal places"
+        raise ValueProblem(message)
+    exact = Fraction(int(significant), 10**places) if places > 0 else int(significant) * 10**-places
+    return -exact if negative else exact
 
 
 def check_facts(facts: object, ruleset: Ruleset) -> list[Problem]:

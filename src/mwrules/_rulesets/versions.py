@@ -348,7 +348,7 @@ def select_ruleset(name: str | None = None, *, as_of: datetime.date | None = Non
     if name is not None and not isinstance(name, str):
         msg = f"a ruleset is named by text such as 'modern-work@2026-01', not {type(name).__name__}"
         raise TypeError(msg)
-    family_id, at, version = (name or DEFAULT_ID).partition("@")
+    family_id, at, version = (DEFAULT_ID if name is None else name).partition("@")  # "" names no ruleset
     family = shipped_family(family_id)
     if at and not version:  # not the version in force: a timeline would pin the first day's for the whole range
         named = ", ".join(f"{family_id}@{ruleset.version}" for ruleset in family.rulesets)

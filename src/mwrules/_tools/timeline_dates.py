@@ -66,7 +66,7 @@ def _periods(
     if ruleset is not None and not isinstance(ruleset, str):
         msg = f"ruleset must be a mwrules.Ruleset, a shipped ruleset's name or None, not {type(ruleset).__name__}"
         raise TypeError(msg)
-    family = shipped_family(ruleset or DEFAULT_ID)
+    family = shipped_family(DEFAULT_ID if ruleset is None else ruleset)  # "" names no ruleset
     in_range = [
         (version, first, last)
         for version, first, last in family.periods()
