@@ -507,9 +507,20 @@ def test_a_date_with_a_time_of_day_is_that_day(tmp_path: Path, done: str):
     assert partner.people[0].certifications[0].earned == datetime.date(2024, 12, 25)
 
 
-@pytest.mark.parametrize("written", ["1.50013E+07", "1,50013E+07", "1.5e7", "15001295E0"])
-def test_an_mcpid_a_spreadsheet_wrote_in_scientific_notation_is_refused_at_its_line(tmp_path: Path, written: str):
-    """Its digits are lost: people (names, e-mails apart) whose MCPIDs read 1.50013E+07 were one (hostile run 15)."""
+@pytest.mark.parametrize(
+    ("written", "how"),
+    [
+        ("1.50013E+07", "scientific notation"),
+        ("1,50013E+07", "scientific notation"),
+        ("1.5e7", "scientific notation"),
+        ("15001295E0", "scientific notation"),
+        ("15001295.0", "as a decimal"),  # pandas' rewrite: another person than 15001295 (hostile run 17)
+        ("15001295,00", "as a decimal"),
+    ],
+)
+def test_an_mcpid_a_spreadsheet_rewrote_is_refused_at_its_line(tmp_path: Path, written: str, how: str):
+    """Not the MCPID: people (names, e-mails apart) whose MCPIDs read 1.50013E+07 were one (hostile run 15), and
+    15001295.0 in a re-saved download was another person than 15001295 in the first (run 17)."""
     rows = [
         training("MS-700", mcpid=written, email="ana@x.example", name="Ana"),
         training("MS-700", mcpid=written, email="bo@x.example", name="Bo"),
@@ -525,7 +536,19 @@ def test_an_mcpid_a_spreadsheet_wrote_in_scientific_notation_is_refused_at_its_l
         (str(path), 3, codes.INVALID_VALUE),
     ]
     assert f"MCPID {written!r}" in caught.value.problems[0].message
-    assert "scientific notation" in caught.value.problems[0].message
+    assert how in caught.value.problems[0].message
+
+
+def test_a_trainings_download_without_expiration_dates_says_so(tmp_path: Path):
+    """Without the column every certification counts for ever: 31 people where 11 counted (hostile run 17)."""
+    header = [column for column in TRAININGS if column != "ExpirationDate"]
+    rows = [training("MS-700", mcpid="1")[:-1], training("MS-102", mcpid="2")[:-1]]
+    path = write(tmp_path / "t.csv", header, rows)
+
+    partner, report = read(trainings=[path])
+
+    assert len(partner.people) == 2
+    assert f"{path}: no ExpirationDate column: each certification is read as never expiring" in report.warnings
 
 
 def test_a_usage_row_whose_date_and_month_columns_disagree_is_refused_at_its_line(tmp_path: Path):

@@ -47,7 +47,7 @@ from ._input.attributions import customer_of
 from ._input.convert import parse_date as parse_iso_date
 from ._input.convert import shown
 from ._input.customers import association_types, month_text, workload_names
-from ._input.download_values import DateOrder, in_scientific_notation, parse_count, parse_date, parse_month
+from ._input.download_values import DateOrder, parse_count, parse_date, parse_month, spreadsheet_number
 from ._input.downloads import Certified, DownloadReader, Tenant, people_of, unique_rows
 from ._input.import_report import ImportReport, SkippedRow, ToAdd
 from ._input.partner import choose_ruleset, load_partner
@@ -263,6 +263,10 @@ class _Import(DownloadReader):
             source.close()
             return
         self.report["files"].append(str(path))
+        if "expires" not in columns:  # every certification would count for ever, without a word
+            self.report["warnings"].append(
+                f"{path}: no ExpirationDate column: each certification is read as never expiring"
+            )
         rows = ((line, values, self._counted(values)) for line, values in self._certifications(path, source))
         for line, values, order in self.in_date_order(path, rows, ("completed", "expires")):
             self._certification(path, line, values, order)
@@ -310,8 +314,9 @@ class _Import(DownloadReader):
             return
         # Compared as a partner document compares person ids: what it would call one id is one person
         written = values.get("mcpid", "")
-        if in_scientific_notation(written):  # 1.50013E+07: people whose MCPIDs now read alike would be one
-            why = f"MCPID {written!r} is a number a spreadsheet wrote in scientific notation: its digits are lost"
+        rewritten = spreadsheet_number(written)
+        if rewritten is not None:  # 1.50013E+07, 15001295.0: not the MCPID as Partner Center writes it
+            why = f"MCPID {written!r} is a number a spreadsheet wrote {rewritten}"
             hint = "download the file again, or format the MCPID column as text before saving it"
             self.problem(path, line, "$", why, hint, codes.INVALID_VALUE)
             return
