@@ -258,6 +258,28 @@ def test_a_folder_without_partner_documents_is_a_problem(tmp_path: Path):
 
 
 @pytest.mark.parametrize(
+    ("written", "named", "more"),
+    [
+        ("", "book.jsonl", []),
+        ("\n\n  \n", "book.jsonl", ["--designations", "--format", "jsonl"]),
+        ("", "-", ["--lines"]),
+        ("", ".", []),  # a folder whose only partner file is an empty book.jsonl
+    ],
+)
+def test_json_lines_without_a_record_are_a_problem(tmp_path: Path, written: str, named: str, more: list[str]):
+    """An empty JSON Lines file, or standard input, gave '0 input(s)' and exit 0 with --fail-unqualified (run 17)."""
+    (tmp_path / "book.jsonl").write_text(written)
+    source = {"-": "-", ".": str(tmp_path)}.get(named, str(tmp_path / named))
+
+    result = run_cli("evaluate", source, *more, "--fail-unqualified", stdin=written if named == "-" else None)
+
+    assert 2 == result.returncode, result.stderr
+    assert "no partner records: the JSON Lines are empty, or blank lines only" in result.stdout
+    assert "MW001" in result.stdout
+    assert "1 input(s): 0 evaluated" in result.stderr
+
+
+@pytest.mark.parametrize(
     "command", [["evaluate"], ["diff", "modern-work@2023-06", "modern-work@2026-01", "--partners"]]
 )
 def test_hidden_files_in_a_folder_are_left_out_and_named(tmp_path: Path, command: list[str]):

@@ -188,11 +188,16 @@ def _without_break(line: str | bytes) -> str | bytes:
 
 @attrs.frozen
 class NoDocuments:
-    """A folder named as a portfolio holds no partner document: a problem, not an empty portfolio."""
+    """A folder or a JSON Lines file named as a portfolio holds no partner: a problem, not an empty portfolio."""
+
+    message: str = "no partner documents (*.json, *.yaml, *.yml, *.jsonl, *.ndjson) here"
 
     def problem(self, source: str | None) -> Problem:
-        message = "no partner documents (*.json, *.yaml, *.yml, *.jsonl, *.ndjson) here"
-        return Problem("$", message, file=source, code=codes.UNREADABLE)
+        return Problem("$", self.message, file=source, code=codes.UNREADABLE)
+
+
+#: What a JSON Lines file or stream without a record is (an export that failed, piped in)
+NO_RECORDS = NoDocuments("no partner records: the JSON Lines are empty, or blank lines only")
 
 
 @attrs.frozen

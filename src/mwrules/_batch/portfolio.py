@@ -27,7 +27,7 @@ from .._tools.diff import JSON_LINES_SUFFIXES, PARTNER_SUFFIXES, is_json_lines, 
 from ..limits import Limits
 from ..ruleset import Ruleset
 from ..verdict import Designations, format_points
-from .pool import Input, NoDocuments, Result, evaluate_inputs, json_lines
+from .pool import NO_RECORDS, Input, NoDocuments, Result, evaluate_inputs, json_lines
 from .workers import WorkerLost
 
 
@@ -99,7 +99,7 @@ def _read(files: Sequence[tuple[str, bool]], limits: Limits) -> Iterator[Input]:
     for source, is_lines in files:
         if source == "-":
             if is_lines:
-                yield from json_lines(sys.stdin.buffer, "<stdin>", limits)
+                yield from _records(json_lines(sys.stdin.buffer, "<stdin>", limits), "<stdin>")
             else:
                 # as much as the limit and a byte: the parser says it is too long
                 yield ("<stdin>", read_at_most(sys.stdin.buffer, limits.max_file_bytes + 1), False)
@@ -110,9 +110,19 @@ def _read(files: Sequence[tuple[str, bool]], limits: Limits) -> Iterator[Input]:
         else:
             try:
                 with Path(source).open("rb") as file:
-                    yield from json_lines(file, source, limits)
+                    yield from _records(json_lines(file, source, limits), source)
             except OSError:
                 yield (source, Path(source), False)  # reading it as one document says why it cannot be read
+
+
+def _records(inputs: Iterator[Input], source: str) -> Iterator[Input]:
+    """*inputs*, the records of one JSON Lines source; none is a problem of the source (it exits 0 else)."""
+    empty = True
+    for item in inputs:
+        empty = False
+        yield item
+    if empty:
+        yield (source, NO_RECORDS, False)
 
 
 def _with_progress(outputs: Iterator[Any], total: int | None) -> Iterator[Any]:
