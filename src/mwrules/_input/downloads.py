@@ -396,8 +396,8 @@ class DownloadReader:
                         path,
                         line,
                         "$",
-                        f"the dates of {MAX_WAITING_ROWS:,} rows could be day first or month first (no field is "
-                        "above 12)",
+                        f"the dates of {MAX_WAITING_ROWS:,} rows could be day first or month first (none of the "
+                        "dates read has a field above 12)",
                         "give the order with --date-order day-first|month-first",
                         codes.INVALID_VALUE,
                     )
@@ -413,7 +413,7 @@ class DownloadReader:
                 path,
                 None,
                 "$",
-                "the dates could be day first or month first (no field is above 12)",
+                "the dates could be day first or month first (none of the dates read has a field above 12)",
                 "give the order with --date-order day-first|month-first",
                 codes.INVALID_VALUE,
             )
