@@ -390,23 +390,29 @@ def test_the_engine_is_sent_only_the_fields_its_rules_read(monkeypatch: pytest.M
 
 def test_what_a_pattern_of_no_type_or_of_another_fact_reads_is_sent_of_every_fact():
     whens = [
-        {"all": [{"a": {"$and": [{"t": "x"}, {"n": {"b": "m.k"}}]}}, {"b": {"t": "y"}}]},  # a join on y's m
-        {"all": [{"c": {"$or": [{"t": "z"}, {"$lt": {"size": {"$mul": {"$l": {"$m": "cap"}, "$r": 2}}}}]}}]},
+        {"pri": 3, "all": [{"a": {"$and": [{"t": "x"}, {"n": {"b": "m.k"}}]}}, {"b": {"t": "y"}}]},  # a join on y's m
+        {"all": [{"c": {"$or": [{"t": "z"}, {"$lt": {"size.in": {"$mul": {"$l": {"$m": "cap.of"}, "$r": 2}}}}]}}]},
+        {"any": [{"d$all": [{"e": {"$and": [{"t": "w"}, {"w": 1}]}}]}]},
+        # two keys: not one $and, so it may match any type (what it reads is sent of every fact)
+        {"all": [{"f": {"$and": [{"t": "v"}], "wide": 1}}]},
     ]
 
     fields = engine_messages.FieldsRead(whens)
 
     assert fields.known
-    assert {"t": "x", "n": 1, "m": 2, "size": 3, "cap": 4} == fields.select(
-        {"t": "x", "n": 1, "m": 2, "size": 3, "cap": 4, "other": 5}
+    assert {"t": "x", "n": 1, "m": 2, "size": 3, "cap": 4, "wide": 5} == fields.select(
+        {"t": "x", "n": 1, "m": 2, "size": 3, "cap": 4, "wide": 5, "other": 6}
     )
-    assert {"t": "y", "m": 2} == fields.select({"t": "y", "n": 1, "m": 2, "_python": 6})
+    assert {"t": "y", "m": 2} == fields.select({"t": "y", "n": 1, "m": 2, "w": 3, "_python": 6})
+    assert {"t": "w", "w": 3} == fields.select({"t": "w", "n": 1, "w": 3})
 
 
 @pytest.mark.parametrize(
     "when",
     [
         {"all": [{"a": {"t": "x"}}], "then": "unknown"},
+        {"then": [{"a": {"t": "x"}}]},
+        {"all": {"a": {"t": "x"}}},
         {"all": [{"a": {1: "x"}}]},
         {"all": [{"a": {"$gt": {"$m": 3}}}]},
         {"all": ["not a pattern"]},
@@ -415,5 +421,5 @@ def test_what_a_pattern_of_no_type_or_of_another_fact_reads_is_sent_of_every_fac
 def test_rules_in_a_form_the_reading_does_not_know_are_sent_every_field(when: dict[str, object]):
     fields = engine_messages.FieldsRead([when])
 
-    assert not fields.known
+    assert fields.known is False
     assert {"t": "x", "n": 1} == fields.select({"t": "x", "n": 1, "_python": 2})
