@@ -516,6 +516,12 @@ def test_a_date_with_a_time_of_day_is_that_day(tmp_path: Path, done: str):
         ("15001295E0", "scientific notation"),
         ("15001295.0", "as a decimal"),  # pandas' rewrite: another person than 15001295 (hostile run 17)
         ("15001295,00", "as a decimal"),
+        ("15001295.", "as a decimal"),  # and grouped: another person than 15001295 (hostile run 18)
+        ("15,001,295", "digits grouped"),
+        ("15.001.295", "digits grouped"),
+        ("15 001 295", "digits grouped"),
+        ("15\u00a0001\u00a0295", "digits grouped"),
+        ("15'001'295", "digits grouped"),
     ],
 )
 def test_an_mcpid_a_spreadsheet_rewrote_is_refused_at_its_line(tmp_path: Path, written: str, how: str):

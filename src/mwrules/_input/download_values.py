@@ -32,8 +32,10 @@ _COUNT_DIGITS = 4_000  # below the digits int() converts; beyond any count, whic
 # An id a spreadsheet saved as it showed it, in scientific notation (15001295 as 1.50013E+07, 1,50013E+07 in a
 # comma-decimal locale): its last digits are gone, and several ids may now read alike
 _SCIENTIFIC = re.compile(r"\s*[0-9]+(?:[.,][0-9]+)?[Ee][+-]?[0-9]+\s*", re.ASCII)
-# An id a spreadsheet (or pandas) saved as a decimal number: 15001295 as 15001295.0 is another person's id
-_DECIMAL = re.compile(r"\s*[0-9]+[.,][0-9]+\s*", re.ASCII)
+# An id a spreadsheet (or pandas) saved as a decimal number: 15001295 as 15001295.0 (or 15001295.) is another id
+_DECIMAL = re.compile(r"\s*[0-9]+[.,][0-9]*\s*", re.ASCII)
+# An id a spreadsheet showed with its digits grouped: 15,001,295, 15.001.295, 15 001 295, 15'001'295
+_GROUPED = re.compile(r"\s*[0-9]{1,3}(?:([,.' \u00a0\u202f])[0-9]{3})(?:\1[0-9]{3})*\s*")
 
 
 class DateOrderSeen:
@@ -138,10 +140,13 @@ def spreadsheet_number(text: str) -> str | None:
     """How a spreadsheet rewrote the whole number *text* was, if it did: an id so written is not the id; else None.
 
     In scientific notation (``1.50013E+07``) its last digits are gone; as a
-    decimal (``15001295.0``) it reads as another id than ``15001295``.
+    decimal (``15001295.0``) or with its digits grouped (``15,001,295``) it
+    reads as another id than ``15001295``.
     """
     if _SCIENTIFIC.fullmatch(text) is not None:
         return "in scientific notation: its digits are lost"
     if _DECIMAL.fullmatch(text) is not None:
         return "as a decimal: an id is a whole number, and read as written it would be another id"
+    if _GROUPED.fullmatch(text) is not None:
+        return "with its digits grouped: read as written it would be another id than its digits"
     return None
