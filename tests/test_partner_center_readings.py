@@ -664,3 +664,37 @@ def test_a_tenant_s_guid_written_two_ways_in_two_downloads_is_one_tenant(tmp_pat
     partner, _ = read(usage=[plain, braced])
 
     assert len(partner.customers or ()) == 1
+
+
+def test_a_blank_date_associated_is_said_with_where(tmp_path: Path):
+    """One blank cell moved a tenant's association five months earlier without a word (hostile run 18)."""
+    rows = [usage_row("t1", "Teams", 20, 40, associated="15/03/2026", date=f"01/{month:02d}/2026") for month in (4, 10)]
+    rows.append(usage_row("t1", "Teams", 20, 40, associated="", date="01/10/2025"))
+    path = write(tmp_path / "u.csv", USAGE, rows)
+
+    partner, report = read(usage=[path])
+
+    assert (partner.customers or ())[0].associations[0].since == datetime.date(2025, 10, 1)  # the reading: said
+    assert any(
+        warning.startswith("1 usage row(s) with a blank DateAssociated: each is taken to start its association")
+        and warning.endswith(f": {path}:4")
+        for warning in report.warnings
+    ), report.warnings
+
+
+def test_every_bad_value_of_a_usage_row_is_a_problem_at_once(tmp_path: Path):
+    """A row with a bad type, date and two counts named only the first; fixed one at a time (hostile run 18)."""
+    row = usage_row("t1", "Teams", 20, 40, kind="XPOR", date="2025-13")
+    row[USAGE.index("MonthlyActiveUsers")], row[USAGE.index("PaidAvailableUnits")] = "x1", "y1"
+    path = write(tmp_path / "u.csv", USAGE, [row])
+
+    with pytest.raises(mwrules.InputError) as caught:
+        read(usage=[path])
+
+    assert [(problem.line, problem.code) for problem in caught.value.problems] == [
+        (2, codes.UNKNOWN_ASSOCIATION_TYPE),
+        (2, codes.INVALID_VALUE),
+        (2, codes.INVALID_VALUE),
+        (2, codes.INVALID_VALUE),
+    ]
+    assert all(word in str(caught.value) for word in ("'XPOR'", "2025-13", "'x1'", "'y1'"))

@@ -35,7 +35,7 @@ import functools
 import hashlib
 import os
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -212,6 +212,7 @@ class _Import(DownloadReader):
         self.undated: list[str] = []  # certification rows with a blank TrainingCompletionDate: counted any day
         self.inactive: list[str] = []  # certification rows whose ActivationStatus is not Active (not read)
         self.blank_counts: list[str] = []  # usage rows with a blank count (read as 0): "file:line"
+        self.blank_associated: list[str] = []  # usage rows with a blank DateAssociated: "file:line"
         self.workloads = workload_names(ruleset)
         data = ruleset.customer_data
         self.association_names = {kind.id: kind.name for kind in data.association_types} if data else {}
@@ -398,6 +399,21 @@ class _Import(DownloadReader):
             self.problem(path, line, "$", why, None, codes.INVALID_VALUE)
         return True
 
+    def _value(self, path: Path, line: int, parse: Callable[..., Any], text: str, *order: DateOrder | None) -> Any:
+        """*text* read by *parse*; a problem at its line, and None, if it is no value of that kind."""
+        try:
+            return parse(text, *order)
+        except ValueError as error:
+            self.problem(
+                path,
+                line,
+                "$",
+                f"{shown(str(error))} is not a date, a month or a whole number",
+                "dates look like 01/10/2026 or 2026-10-01, months 2026-10 or Oct-26, counts 400",
+                codes.INVALID_VALUE,
+            )
+            return None
+
     def _months_agree(self, path: Path, line: int, values: dict[str, str], order: DateOrder | None) -> bool:
         """Whether a row's Date and Month (when it has both) name one month; a problem if not."""
         date, month = values["month"], values.get("month_column", "")
@@ -418,7 +434,11 @@ class _Import(DownloadReader):
     def _usage_row(
         self, path: Path, line: int, values: dict[str, str], order: DateOrder | None, types: Mapping[str, str]
     ) -> bool:
-        """Take in one usage row; False when the import has reached a limit and reads no further."""
+        """Take in one usage row; False when the import has reached a limit and reads no further.
+
+        Every value of the row that cannot be read is a problem of its own,
+        all at once: a row holding two bad counts named only the first.
+        """
         kind = types.get(_normal(values["type"]))
         if kind is None:
             names = (
@@ -434,23 +454,19 @@ class _Import(DownloadReader):
                 did_you_mean(values["type"], names),
                 codes.UNKNOWN_ASSOCIATION_TYPE,
             )
+        month, associated = self._value(path, line, parse_month, values["month"], order), None
+        if values.get("associated"):
+            associated = self._value(path, line, parse_date, values["associated"], order)
+        elif "associated" in values:  # the column, with this cell blank: said, as a missing column is
+            self.blank_associated.append(f"{path}:{line}")
+        paid, active = (self._value(path, line, parse_count, values[count]) for count in ("paid", "active"))
+        if kind is None or month is None or paid is None or active is None:
             return True
-        try:
-            month = parse_month(values["month"], order)
-            since = parse_date(values.get("associated", ""), order) or datetime.date.fromisoformat(month + "-01")
-            paid, active = parse_count(values["paid"]), parse_count(values["active"])
-            if not (values["paid"] and values["active"]):  # read as 0: said, with where
-                self.blank_counts.append(f"{path}:{line}")
-        except ValueError as error:
-            self.problem(
-                path,
-                line,
-                "$",
-                f"{shown(str(error))} is not a date, a month or a whole number",
-                "dates look like 01/10/2026 or 2026-10-01, months 2026-10 or Oct-26, counts 400",
-                codes.INVALID_VALUE,
-            )
+        if values.get("associated") and associated is None:
             return True
+        since = associated or datetime.date.fromisoformat(month + "-01")
+        if not (values["paid"] and values["active"]):  # read as 0: said, with where
+            self.blank_counts.append(f"{path}:{line}")
         tenant_id = values["tenant"]
         if not tenant_id:
             self.report["skipped"].append(SkippedRow(str(path), line, "no CustomerTenantId"))
@@ -576,6 +592,12 @@ class _Import(DownloadReader):
             warnings.append(
                 f"{len(self.inactive):,} certification row(s) whose ActivationStatus is not Active, imported as their "
                 f"dates say (ActivationStatus is not read; check them in Partner Center): {_first(self.inactive, ', ')}"
+            )
+        if self.blank_associated:
+            warnings.append(
+                f"{len(self.blank_associated):,} usage row(s) with a blank DateAssociated: each is taken to start its "
+                f"association on the first day of its month (the earliest start of a tenant's type counts): "
+                f"{_first(self.blank_associated, ', ')}"
             )
         if self.blank_counts:
             warnings.append(
