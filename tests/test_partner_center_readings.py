@@ -698,3 +698,16 @@ def test_every_bad_value_of_a_usage_row_is_a_problem_at_once(tmp_path: Path):
         (2, codes.INVALID_VALUE),
     ]
     assert all(word in str(caught.value) for word in ("'XPOR'", "2025-13", "'x1'", "'y1'"))
+
+
+def test_both_bad_dates_of_a_certification_row_are_problems_at_once(tmp_path: Path):
+    """'bad1' and 'bad2' in one row named only 'bad1' (hostile run 18)."""
+    path = write(tmp_path / "t.csv", TRAININGS, [training("MS-700", mcpid="1", done="bad1", expires="bad2")])
+
+    with pytest.raises(mwrules.InputError) as caught:
+        read(trainings=[path])
+
+    assert [(problem.line, problem.message) for problem in caught.value.problems] == [
+        (2, "'bad1' is not a date"),
+        (2, "'bad2' is not a date"),
+    ]

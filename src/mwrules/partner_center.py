@@ -300,19 +300,18 @@ class _Import(DownloadReader):
         listed = self.catalogue.listed(title)
         if not listed:
             self.close_titles.setdefault(title, f"did you mean {self._close(title)!r}?")
-        try:
-            earned = parse_date(values["completed"], order)
-            expires = parse_date(values.get("expires", ""), order)
-        except ValueError as error:
-            self.problem(
-                path,
-                line,
-                "$",
-                f"{str(error)!r} is not a date",
-                "dates look like 25/12/2018 23:07 or 2018-12-25",
-                codes.INVALID_VALUE,
-            )
+        dates = []
+        for text in (values["completed"], values.get("expires", "")):
+            try:
+                dates.append(parse_date(text, order))
+            except ValueError as error:  # each is said: a row with two bad dates named only the first
+                why = f"{str(error)!r} is not a date"
+                self.problem(
+                    path, line, "$", why, "dates look like 25/12/2018 23:07 or 2018-12-25", codes.INVALID_VALUE
+                )
+        if len(dates) < 2:
             return
+        earned, expires = dates
         # Compared as a partner document compares person ids: what it would call one id is one person
         written = values.get("mcpid", "")
         rewritten = spreadsheet_number(written)
