@@ -711,3 +711,18 @@ def test_both_bad_dates_of_a_certification_row_are_problems_at_once(tmp_path: Pa
         (2, "'bad1' is not a date"),
         (2, "'bad2' is not a date"),
     ]
+
+
+@pytest.mark.parametrize("reordered", [False, True])
+def test_a_second_header_in_a_download_is_refused_at_its_line(tmp_path: Path, reordered: bool):
+    """Two exports joined: the second's header, columns reordered, made its rows read under the first's names, and a
+    QUALIFIED partner NOT QUALIFIED without a word (hostile run 18); in the same order it was counted as an exam."""
+    second = list(reversed(TRAININGS)) if reordered else TRAININGS
+    rows = [training("MS-700", mcpid="1"), second, training("MS-102", mcpid="2")]
+    path = write(tmp_path / "t.csv", TRAININGS, rows)
+
+    with pytest.raises(mwrules.InputError) as caught:
+        read(trainings=[path])
+
+    assert [(problem.line, problem.code) for problem in caught.value.problems] == [(3, codes.UNREADABLE)]
+    assert "a header again, as on line 1: two downloads joined into one file?" in str(caught.value)

@@ -316,6 +316,9 @@ class DownloadReader:
         values_of = operator.itemgetter(*(index for _, index in wanted))  # of a row with every column
         width = len(download.columns)
         separator = "tab" if download.delimiter == "\t" else "comma"
+        # A row of the header's names (in any order) is a second download's header: files joined into one
+        header = sorted(name.strip().casefold() for name in download.columns)
+        first_names = set(header)
         try:
             for line, row in download.rows():
                 self.rows_read += 1
@@ -334,6 +337,11 @@ class DownloadReader:
                     # and a blank means something (an ExpirationDate: never expires); no download writes one
                     message = f"{size} values, but the header has {width} columns: a row cut short?"
                     self.problem(path, line, "$", message, "download the file again", codes.UNREADABLE)
+                    continue
+                if row[0].strip().casefold() in first_names and sorted(v.strip().casefold() for v in row) == header:
+                    # its columns may be in another order: the rows after it would be read under the wrong names
+                    message = "a header again, as on line 1: two downloads joined into one file?"
+                    self.problem(path, line, "$", message, "give each download as a file of its own", codes.UNREADABLE)
                     continue
                 if len(keys) > 1:
                     yield line, dict(zip(keys, map(str.strip, values_of(row)), strict=True))
