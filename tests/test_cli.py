@@ -725,3 +725,26 @@ def test_report_dash_writes_the_report_to_standard_output(tmp_path: Path):
     assert 0 == status
     assert ["cpor-m365-usage.csv"] == [Path(name).name for name in json.loads(printed)["files"]]
     assert sorted(path.name for path in tmp_path.iterdir()) == ["p.yaml"]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["evaluate", "{partner}", "--as-of", "2026-11-28"],
+        ["evaluate", "{partner}", "--as-of", "2026-11-28", "--designations"],
+        ["explain", "{partner}", "--as-of", "2026-11-28"],
+        ["plan", "{partner}", "--as-of", "2026-11-28", "--by", "2027-06-30"],
+    ],
+)
+@pytest.mark.parametrize("as_of", ["2026-02-30", "not a date", 20261128])
+def test_as_of_given_does_not_hide_a_document_s_as_of_that_is_no_date(
+    command: list[str], as_of: object, tmp_path: Path
+):
+    """--as-of replaced a document's as_of of 2026-02-30 without a word, exit 0 (hostile run 18)."""
+    partner = tmp_path / "p.json"
+    partner.write_text(json.dumps({"partner_id": "p", "as_of": as_of, "people": []}))
+
+    status, _, errors = _command_line([part.format(partner=partner) for part in command], tmp_path)
+
+    assert 2 == status
+    assert "$.as_of: MW006" in errors

@@ -147,8 +147,14 @@ def read_document(
 
 
 def on_date(document: _documents.Document, as_of: datetime.date | None) -> _documents.Document:
-    """*document* with its ``as_of`` replaced by *as_of* (``--as-of``), when there is a date and an object."""
+    """*document* with its ``as_of`` replaced by *as_of* (``--as-of``), when there is a date and an object.
+
+    A document whose own ``as_of`` is no date keeps it, for its check to say
+    so (MW006): replaced, the mistake in the file went unsaid, exit 0.
+    """
     if as_of is None or not isinstance(document.data, dict):
+        return document
+    if document.data.get("as_of") is not None and declared_as_of(document.data) is None:
         return document
     return attrs.evolve(document, data={**document.data, "as_of": as_of})
 
