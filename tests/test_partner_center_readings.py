@@ -174,32 +174,30 @@ def test_a_header_naming_a_column_twice_is_refused_at_line_1(tmp_path: Path):
     assert problem.message == "the header names one column twice: 'MCPID' (column 7) and 'mcpid' (column 10)"
 
 
-def test_a_listed_certification_title_with_a_blank_training_type_is_named_in_a_warning(tmp_path: Path):
-    """Only certifications count: a blank type is not one, but a listed title under it is said, with its line."""
-    path = lines(tmp_path / "t.csv", TRAININGS, ["MS-700,,Ana,a@x.example,,2026-01-05,111,4412345,"])
-
-    partner, report = read(trainings=[path])
-
-    assert partner.people == ()
-    assert report.exams_and_courses == 1
-    assert (
-        f"1 row(s) with a blank TrainingType hold a title a designation lists; only certifications count, so they "
-        f"are counted with exams and courses: {path}:2: 'MS-700'"
-    ) in report.warnings
-
-
-@pytest.mark.parametrize("kind", ["Certifications", "Cert", "Certifi\u200bcation"])
-def test_a_listed_certification_title_under_an_unknown_training_type_is_named_in_a_warning(tmp_path: Path, kind: str):
-    """A type none of Certification, Exam and Course was counted as an exam without a word (hostile run 16)."""
+@pytest.mark.parametrize(
+    ("kind", "said"),
+    [
+        ("", "1 row(s) with a blank TrainingType hold"),
+        # none of Certification, Exam and Course: counted as an exam without a word (hostile run 16)
+        ("Certifications", "1 row(s) with a TrainingType that is not Certification, Exam or Course hold"),
+        ("Cert", "1 row(s) with a TrainingType that is not Certification, Exam or Course hold"),
+        ("Certifi\u200bcation", "1 row(s) with a TrainingType that is not Certification, Exam or Course hold"),
+    ],
+)
+def test_a_listed_certification_title_under_another_training_type_is_named_in_a_warning(
+    tmp_path: Path, kind: str, said: str
+):
+    """Only certifications count: a blank or unknown type is not one, but a listed title under it is said, by line."""
     path = lines(tmp_path / "t.csv", TRAININGS, [f"MS-700,{kind},Ana,a@x.example,,2026-01-05,111,4412345,"])
 
     partner, report = read(trainings=[path])
 
     assert partner.people == ()
     assert report.exams_and_courses == 1
+    named = f": {path}:2: 'MS-700'" + (f" ({kind!r})" if kind else "")
     assert (
-        f"1 row(s) with a TrainingType that is not Certification, Exam or Course hold a title a designation lists; "
-        f"only certifications count, so they are counted with exams and courses: {path}:2: 'MS-700' ({kind!r})"
+        f"{said} a title a designation lists; only certifications count, so they are counted with exams and "
+        f"courses{named}"
     ) in report.warnings
 
 
