@@ -49,6 +49,7 @@ from ._input.convert import shown
 from ._input.customers import association_types, month_text, workload_names
 from ._input.download_values import DateOrder, parse_count, parse_date, parse_month, spreadsheet_number
 from ._input.downloads import Certified, DownloadReader, Tenant, people_of, unique_rows
+from ._input.import_notes import RowNotes
 from ._input.import_report import ImportReport, SkippedRow, ToAdd
 from ._input.partner import choose_ruleset, load_partner
 from ._input.text import identity, same_guid
@@ -205,14 +206,7 @@ class _Import(DownloadReader):
         self.last_month = ""  # of every usage row: an attribution seen then has not ended
         # per tenant, (month, workload, type) of a row repeated under another association type (rare: not kept)
         self.also: dict[str, list[tuple[str, str, str]]] = {}
-        self.mixed: list[str] = []  # per tenant, the months its workloads are under different association types
-        self.uncovered: list[str] = []  # associations that cover no month of the downloads (see associations_of)
-        self.untyped: list[str] = []  # rows of a listed certification's title with a blank TrainingType
-        self.mistyped: list[str] = []  # ... and with a TrainingType neither Certification, Exam nor Course
-        self.undated: list[str] = []  # certification rows with a blank TrainingCompletionDate: counted any day
-        self.inactive: list[str] = []  # certification rows whose ActivationStatus is not Active (not read)
-        self.blank_counts: list[str] = []  # usage rows with a blank count (read as 0): "file:line"
-        self.blank_associated: list[str] = []  # usage rows with a blank DateAssociated: "file:line"
+        self.notes = RowNotes()  # the rows worth a word in the report, by kind
         self.workloads = workload_names(ruleset)
         data = ruleset.customer_data
         self.association_names = {kind.id: kind.name for kind in data.association_types} if data else {}
@@ -282,7 +276,9 @@ class _Import(DownloadReader):
                 if kind not in _OTHER_TYPES and self.catalogue.listed(values["title"]):
                     # a blank type, or one no download writes: the row may be a certification whose type was lost
                     where = f"{path}:{line}: {values['title']!r}"
-                    (self.mistyped if kind else self.untyped).append(f"{where} ({values['type']!r})" if kind else where)
+                    (self.notes.mistyped if kind else self.notes.untyped).append(
+                        f"{where} ({values['type']!r})" if kind else where
+                    )
                 continue
             yield line, values
 
@@ -335,10 +331,10 @@ class _Import(DownloadReader):
             return
         self.counts["certifications"] += 1
         if earned is None:
-            self.undated.append(f"{path}:{line}")
+            self.notes.undated.append(f"{path}:{line}")
         status = values.get("status", "")
         if status and status.casefold() != "active":
-            self.inactive.append(f"{path}:{line} {shown(status)}")
+            self.notes.inactive.append(f"{path}:{line} {shown(status)}")
         name = " ".join(part for part in (values.get("first", ""), values.get("last", "")) if part)
         certification = Certification(self.catalogue.written(title), earned, expires)
         self.certified.append(Certified(self.place(line), mcpid, emails, name, certification, written))
@@ -457,7 +453,7 @@ class _Import(DownloadReader):
         if values.get("associated"):
             associated = self._value(path, line, parse_date, values["associated"], order)
         elif "associated" in values:  # the column, with this cell blank: said, as a missing column is
-            self.blank_associated.append(f"{path}:{line}")
+            self.notes.blank_associated.append(f"{path}:{line}")
         paid, active = (self._value(path, line, parse_count, values[count]) for count in ("paid", "active"))
         if kind is None or month is None or paid is None or active is None:
             return True
@@ -465,7 +461,7 @@ class _Import(DownloadReader):
             return True
         since = associated or datetime.date.fromisoformat(month + "-01")
         if not (values["paid"] and values["active"]):  # read as 0: said, with where
-            self.blank_counts.append(f"{path}:{line}")
+            self.notes.blank_counts.append(f"{path}:{line}")
         tenant_id = values["tenant"]
         if not tenant_id:
             self.report["skipped"].append(SkippedRow(str(path), line, "no CustomerTenantId"))
@@ -549,8 +545,8 @@ class _Import(DownloadReader):
                 customer = customer_of(self.tenants.pop(key), self.also.pop(key, ()), self.last_month)
                 months |= customer.months
                 if customer.mixed is not None:
-                    self.mixed.append(customer.mixed)
-                self.uncovered += customer.uncovered
+                    self.notes.mixed.append(customer.mixed)
+                self.notes.uncovered += customer.uncovered
                 if customer.written is not None:
                     customers.append(customer.written)
                     self.tenant_places.append(customer.places)
@@ -559,50 +555,7 @@ class _Import(DownloadReader):
 
     def _report(self, people: list[list[Certification]], months: set[str]) -> ImportReport:
         warnings = list(self.report["warnings"])
-        warnings += self.mixed[:_SHOWN]
-        if len(self.mixed) > _SHOWN:
-            warnings.append(
-                f"... and {len(self.mixed) - _SHOWN:,} more tenant(s) whose workloads are under different "
-                "association types in one month"
-            )
-        warnings += self.uncovered[:_SHOWN]
-        if len(self.uncovered) > _SHOWN:
-            warnings.append(
-                f"... and {len(self.uncovered) - _SHOWN:,} more warning(s) of associations that cover no month "
-                "of the downloads"
-            )
-        if self.untyped:
-            warnings.append(
-                f"{len(self.untyped):,} row(s) with a blank TrainingType hold a title a designation lists; only "
-                f"certifications count, so they are counted with exams and courses: {_first(self.untyped, '; ')}"
-            )
-        if self.mistyped:
-            warnings.append(
-                f"{len(self.mistyped):,} row(s) with a TrainingType that is not Certification, Exam or Course hold a "
-                "title a designation lists; only certifications count, so they are counted with exams and courses: "
-                f"{_first(self.mistyped, '; ')}"
-            )
-        if self.undated:
-            warnings.append(
-                f"{len(self.undated):,} certification row(s) with a blank TrainingCompletionDate, kept with no earned "
-                f"date (so counted on any day): {_first(self.undated, ', ')}"
-            )
-        if self.inactive:
-            warnings.append(
-                f"{len(self.inactive):,} certification row(s) whose ActivationStatus is not Active, imported as their "
-                f"dates say (ActivationStatus is not read; check them in Partner Center): {_first(self.inactive, ', ')}"
-            )
-        if self.blank_associated:
-            warnings.append(
-                f"{len(self.blank_associated):,} usage row(s) with a blank DateAssociated: each is taken to start its "
-                f"association on the first day of its month (the earliest start of a tenant's type counts): "
-                f"{_first(self.blank_associated, ', ')}"
-            )
-        if self.blank_counts:
-            warnings.append(
-                f"{len(self.blank_counts):,} usage row(s) with a blank PaidAvailableUnits or MonthlyActiveUsers, "
-                f"read as 0: {_first(self.blank_counts, ', ')}"
-            )
+        warnings += self.notes.warnings()
         if self.counts["other"]:
             warnings.append(
                 f"{self.counts['other']:,} certifications that no designation lists, {len(self.other_titles)} "
@@ -676,17 +629,6 @@ _NEAR_MISS_SEARCHES = 1_000
 
 #: The index (see ``month_text``) of 0001-01, the first month there is
 _FIRST_MONTH = 12
-#: How many of one kind of warning the report shows (tenants with mixed association types, associations that
-#: cover no month, untyped rows of a listed title) before it counts the rest
-_SHOWN = 20
-
-
-def _first(items: list[str], separator: str) -> str:
-    """The first :data:`_SHOWN` of *items*, and how many more there are."""
-    more = f"{separator}and {len(items) - _SHOWN:,} more" if len(items) > _SHOWN else ""
-    return separator.join(items[:_SHOWN]) + more
-
-
 #: The TrainingTypes of the downloads that are not certifications (casefolded); a listed title under any other
 #: type that is not Certification, or none, is named in the report: its row may have lost its type
 _OTHER_TYPES = frozenset({"exam", "course"})
