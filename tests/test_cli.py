@@ -748,3 +748,24 @@ def test_as_of_given_does_not_hide_a_document_s_as_of_that_is_no_date(
 
     assert 2 == status
     assert "$.as_of: MW006" in errors
+
+
+def test_plan_reads_its_costs_from_standard_input_given_as_dash(tmp_path: Path):
+    """`--costs -` looked for a file named '-' (hostile run 18): standard input, as for the partner document."""
+    (tmp_path / "costs.json").write_text(json.dumps({"intermediate_person": 100}))
+    near_miss = str(EXAMPLES / "near-miss.yaml")
+
+    status, printed, _ = _command_line(["plan", near_miss, "--costs", "-", "--format", "json"], tmp_path, "costs.json")
+    from_file = _command_line(["plan", near_miss, "--costs", "costs.json", "--format", "json"], tmp_path)
+
+    assert (0, printed) == (status, from_file[1])
+    assert "intermediate_person" in printed
+
+
+def test_plan_with_the_partner_and_its_costs_both_from_standard_input_is_mw301(tmp_path: Path):
+    (tmp_path / "p.yaml").write_text((EXAMPLES / "near-miss.yaml").read_text())
+
+    status, _, errors = _command_line(["plan", "-", "--costs", "-"], tmp_path, "p.yaml")
+
+    assert 2 == status
+    assert "MW301 standard input (-) can be read once" in errors
