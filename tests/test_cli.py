@@ -769,3 +769,15 @@ def test_plan_with_the_partner_and_its_costs_both_from_standard_input_is_mw301(t
 
     assert 2 == status
     assert "MW301 standard input (-) can be read once" in errors
+
+
+def test_import_to_a_json_file_writes_json_that_evaluate_reads_back(tmp_path: Path):
+    """`-o imported.json` wrote YAML, which `evaluate imported.json` refused as no JSON (hostile run 19)."""
+    trainings = str(EXAMPLES / "partner-center" / "trainings.csv")
+
+    status, _, _ = _command_line(["import", "--trainings", trainings, "--partner-id", "c", "-o", "p.JSON"], tmp_path)
+    read_back = _command_line(["evaluate", "p.JSON", "--as-of", "2026-11-28"], tmp_path)
+
+    assert 0 == status
+    assert json.loads((tmp_path / "p.JSON").read_text())["partner_id"] == "c"
+    assert read_back[0] in (0, 1), read_back[2]

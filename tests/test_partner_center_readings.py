@@ -520,6 +520,10 @@ def test_a_date_with_a_time_of_day_is_that_day(tmp_path: Path, done: str):
         ("15 001 295", "digits grouped"),
         ("15\u00a0001\u00a0295", "digits grouped"),
         ("15'001'295", "digits grouped"),
+        ("15\u2009001\u2009295", "digits grouped"),  # a thin space, an Arabic separator (run 19)
+        ("15\u066c001\u066c295", "digits grouped"),
+        ('="15001295"', "text marks"),  # Excel's formula and text prefix (run 19)
+        ("'15001295", "text marks"),
     ],
 )
 def test_an_mcpid_a_spreadsheet_rewrote_is_refused_at_its_line(tmp_path: Path, written: str, how: str):
@@ -711,11 +715,18 @@ def test_both_bad_dates_of_a_certification_row_are_problems_at_once(tmp_path: Pa
     ]
 
 
-@pytest.mark.parametrize("reordered", [False, True])
-def test_a_second_header_in_a_download_is_refused_at_its_line(tmp_path: Path, reordered: bool):
+@pytest.mark.parametrize(
+    "second",
+    [
+        TRAININGS,
+        list(reversed(TRAININGS)),
+        ["\ufeff" + TRAININGS[-1], *reversed(TRAININGS[:-1])],  # `cat a.csv b.csv`: b's byte order mark (run 19)
+        ["Notes", "MCPId", *reversed(TRAININGS[:-2])],  # a column swapped for another, one respelled (run 19)
+    ],
+)
+def test_a_second_header_in_a_download_is_refused_at_its_line(tmp_path: Path, second: list[str]):
     """Two exports joined: the second's header, columns reordered, made its rows read under the first's names, and a
     QUALIFIED partner NOT QUALIFIED without a word (hostile run 18); in the same order it was counted as an exam."""
-    second = list(reversed(TRAININGS)) if reordered else TRAININGS
     rows = [training("MS-700", mcpid="1"), second, training("MS-102", mcpid="2")]
     path = write(tmp_path / "t.csv", TRAININGS, rows)
 
@@ -724,3 +735,13 @@ def test_a_second_header_in_a_download_is_refused_at_its_line(tmp_path: Path, re
 
     assert [(problem.line, problem.code) for problem in caught.value.problems] == [(3, codes.UNREADABLE)]
     assert "a header again, as on line 1: two downloads joined into one file?" in str(caught.value)
+
+
+def test_a_trainings_download_of_its_header_alone_is_said(tmp_path: Path):
+    """A failed export gave 0 people, 'read 0 row(s)' and no warning (hostile run 19), as a usage one no longer does."""
+    path = write(tmp_path / "t.csv", TRAININGS, [])
+
+    partner, report = read(trainings=[path])
+
+    assert partner.people == ()
+    assert f"{path}: no row: the download holds its header alone" in report.warnings

@@ -262,9 +262,12 @@ class _Import(DownloadReader):
             self.report["warnings"].append(
                 f"{path}: no ExpirationDate column: each certification is read as never expiring"
             )
+        read_before = self.rows_read
         rows = ((line, values, self._counted(values)) for line, values in self._certifications(path, source))
         for line, values, order in self.in_date_order(path, rows, ("completed", "expires")):
             self._certification(path, line, values, order)
+        if self.rows_read == read_before:  # a failed export: no person counts, and that went unsaid
+            self.report["warnings"].append(f"{path}: no row: the download holds its header alone")
 
     def _certifications(
         self, path: Path, rows: Iterator[tuple[int, dict[str, str]]]

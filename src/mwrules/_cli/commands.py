@@ -236,7 +236,9 @@ def _import_command(args: argparse.Namespace) -> int:
     )
     _write_report(args, report)
     # Written as it is made: a million usage rows are never one string
-    text = _json_text(document) if args.format == "json" else yaml_lines(document)
+    # -o FILE.json without --format: JSON, so that the file reads back as what its name says
+    as_json = args.format == "json" or (args.format is None and str(args.output or "").lower().endswith(".json"))
+    text = _json_text(document) if as_json else yaml_lines(document)
     if args.output and args.output != "-":
         _write_file(args.output, text)
     elif callable(text):

@@ -295,7 +295,7 @@ def _parser() -> argparse.ArgumentParser:
     import_help = "turn Partner Center downloads (trainings, customer usage) into a partner document"
     import_command = commands.add_parser("import", help=import_help, description=import_help)
     _import_arguments(import_command, one_step=False)
-    import_command.add_argument("--format", choices=("yaml", "json"), default="yaml")
+    import_command.add_argument("--format", choices=("yaml", "json"), help="default: json for -o FILE.json, else yaml")
     import_command.add_argument("-o", "--output", type=_text, metavar="OUT", help="write here (default, or -: stdout)")
     import_command.add_argument(
         "--ruleset",

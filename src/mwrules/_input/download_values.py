@@ -34,8 +34,10 @@ _COUNT_DIGITS = 4_000  # below the digits int() converts; beyond any count, whic
 _SCIENTIFIC = re.compile(r"\s*[0-9]+(?:[.,][0-9]+)?[Ee][+-]?[0-9]+\s*", re.ASCII)
 # An id a spreadsheet (or pandas) saved as a decimal number: 15001295 as 15001295.0 (or 15001295.) is another id
 _DECIMAL = re.compile(r"\s*[0-9]+[.,][0-9]*\s*", re.ASCII)
-# An id a spreadsheet showed with its digits grouped: 15,001,295, 15.001.295, 15 001 295, 15'001'295
-_GROUPED = re.compile(r"\s*[0-9]{1,3}(?:([,.' \u00a0\u202f])[0-9]{3})(?:\1[0-9]{3})*\s*")
+# An id a spreadsheet showed with its digits grouped: 15,001,295, 15.001.295, 15 001 295 (any space), 15'001'295
+_GROUPED = re.compile(r"\s*[0-9]{1,3}(?:([,.'_\s\u066c])[0-9]{3})(?:\1[0-9]{3})*\s*")
+# An id a spreadsheet kept as text with its own marks: ="15001295" (a formula), '15001295 (a text prefix)
+_MARKED = re.compile(r"\s*(?:=\"[0-9]+\"|'[0-9]+)\s*", re.ASCII)
 
 
 class DateOrderSeen:
@@ -149,4 +151,6 @@ def spreadsheet_number(text: str) -> str | None:
         return "as a decimal: an id is a whole number, and read as written it would be another id"
     if _GROUPED.fullmatch(text) is not None:
         return "with its digits grouped: read as written it would be another id than its digits"
+    if _MARKED.fullmatch(text) is not None:
+        return "with a spreadsheet's text marks (=\"...\" or '...): read as written it would be another id"
     return None

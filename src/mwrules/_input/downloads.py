@@ -316,9 +316,10 @@ class DownloadReader:
         values_of = operator.itemgetter(*(index for _, index in wanted))  # of a row with every column
         width = len(download.columns)
         separator = "tab" if download.delimiter == "\t" else "comma"
-        # A row of the header's names (in any order) is a second download's header: files joined into one
-        header = sorted(name.strip().casefold() for name in download.columns)
-        first_names = set(header)
+        # A row of mostly the header's names (in any order, a byte order mark before them: `cat a.csv b.csv`) is
+        # a second download's header: files joined into one. No data row holds several column names.
+        names = {_as_name(name) for name in download.columns}
+        header_at_least = max(2, (width + 1) // 2)
         try:
             for line, row in download.rows():
                 self.rows_read += 1
@@ -338,7 +339,10 @@ class DownloadReader:
                     message = f"{size} values, but the header has {width} columns: a row cut short?"
                     self.problem(path, line, "$", message, "download the file again", codes.UNREADABLE)
                     continue
-                if row[0].strip().casefold() in first_names and sorted(v.strip().casefold() for v in row) == header:
+                if (
+                    any(_as_name(value) in names for value in row[:3])
+                    and sum(_as_name(value) in names for value in row) >= header_at_least
+                ):
                     # its columns may be in another order: the rows after it would be read under the wrong names
                     message = "a header again, as on line 1: two downloads joined into one file?"
                     self.problem(path, line, "$", message, "give each download as a file of its own", codes.UNREADABLE)
@@ -425,6 +429,11 @@ class DownloadReader:
                 "give the order with --date-order day-first|month-first",
                 codes.INVALID_VALUE,
             )
+
+
+def _as_name(value: str) -> str:
+    """A header cell or a value as column names are compared: case, spaces and a byte order mark ignored."""
+    return value.replace("\ufeff", "").strip().casefold()
 
 
 # Trainings and usage: whose rows are whose ------------------------------------------------
