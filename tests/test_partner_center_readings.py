@@ -745,3 +745,18 @@ def test_a_trainings_download_of_its_header_alone_is_said(tmp_path: Path):
 
     assert partner.people == ()
     assert f"{path}: no row: the download holds its header alone" in report.warnings
+
+
+def test_an_e_mail_given_by_rows_of_two_mcpids_is_said(tmp_path: Path):
+    """A copy of a download with its MCPIDs rewritten in a way no rule lists (`#15001295`) made each person two
+    without a word (hostile run 19): two people still, but the report names the e-mail and both MCPIDs."""
+    original = write(tmp_path / "a.csv", TRAININGS, [training("MS-700", mcpid="15001295", email="ana@x.example")])
+    copy = write(tmp_path / "b.csv", TRAININGS, [training("MS-700", mcpid="#15001295", email="ana@x.example")])
+
+    partner, report = read(trainings=[original, copy])
+
+    assert len(partner.people) == 2
+    assert (
+        "1 e-mail(s) given by rows of several MCPIDs, imported as that many people (is one person's MCPID written "
+        "two ways, in a copy of the download?): ana@x.example: '15001295', '#15001295'"
+    ) in report.warnings

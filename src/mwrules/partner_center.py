@@ -538,6 +538,7 @@ class _Import(DownloadReader):
                 f"{repeated:,} certification row(s) repeat another of the same person exactly (title and dates): "
                 "each is counted once"
             )
+        self.report["warnings"] += _shared_emails(self.certified)
         document["people"] = people
         document["metrics"] = {}
         months: set[str] = set()
@@ -632,6 +633,32 @@ _NEAR_MISS_SEARCHES = 1_000
 
 #: The index (see ``month_text``) of 0001-01, the first month there is
 _FIRST_MONTH = 12
+
+
+def _shared_emails(certified: list[Certified]) -> list[str]:
+    """Warnings of e-mails that rows of several MCPIDs give: several people, or one person's MCPID written two ways.
+
+    A copy of a download that a spreadsheet saved rewrites MCPIDs in ways no
+    rule can list (a formula, a prefix, a separator); each rewritten one is
+    another person, and the counts double without a word. The same e-mail
+    under two MCPIDs is what that leaves behind.
+    """
+    mcpids: dict[str, dict[str, None]] = {}  # e-mail -> the MCPIDs as written of the rows that give it
+    for row in certified:
+        if row.mcpid:
+            for email in row.emails:
+                mcpids.setdefault(email, {})[row.written] = None
+    shared = [(email, list(written)) for email, written in sorted(mcpids.items()) if len(written) > 1]
+    if not shared:
+        return []
+    shown = "; ".join(f"{email}: {', '.join(map(repr, written[:3]))}" for email, written in shared[:5])
+    more = f"; and {len(shared) - 5:,} more" if len(shared) > 5 else ""
+    return [
+        f"{len(shared):,} e-mail(s) given by rows of several MCPIDs, imported as that many people (is one person's "
+        f"MCPID written two ways, in a copy of the download?): {shown}{more}"
+    ]
+
+
 #: The TrainingTypes of the downloads that are not certifications (casefolded); a listed title under any other
 #: type that is not Certification, or none, is named in the report: its row may have lost its type
 _OTHER_TYPES = frozenset({"exam", "course"})
