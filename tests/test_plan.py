@@ -520,3 +520,17 @@ def test_a_plan_s_scores_are_rounded_as_a_verdict_s_json_rounds_them(score: Frac
 
     assert mwrules.verdict_to_json(verdict)["score"] == plan_report._summary(verdict)["score"]
     assert str(score) == plan_report._summary(verdict)["score_exact"]
+
+
+def test_every_problem_of_a_costs_file_is_reported_at_once():
+    """A cost of "x" hid the others (-1, an unknown unit) until it was fixed (hostile run 19)."""
+    partner = yaml.safe_load((EXAMPLES / "near-miss.yaml").read_text())
+
+    with pytest.raises(mwrules.InputError) as raised:
+        mwrules.plan(partner, costs={"intermediate_person": -1, "advanced_person": "x", "foo": 2})
+
+    assert sorted((problem.where, problem.code) for problem in raised.value.problems) == [
+        ("$.advanced_person", codes.INVALID_VALUE),
+        ("$.foo", codes.COST_UNIT),
+        ("$.intermediate_person", codes.COST_UNIT),
+    ]

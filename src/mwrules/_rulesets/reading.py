@@ -202,12 +202,18 @@ def _read(data: object) -> tuple[Ruleset | None, Unread]:
 
 def structure_costs(data: Mapping[str, object]) -> tuple[dict[str, Cost], list[Problem]]:
     """Costs as a ruleset's ``default_costs`` reads them (numbers, or one per option), or the problems."""
-    costs = _fast().structure(dict(data), dict[str, Cost])
-    if costs is not None:
-        return costs, []
+    fast = _fast().structure(dict(data), dict[str, Cost])
+    if fast is not None:
+        return fast, []
     from cattrs.errors import BaseValidationError  # noqa: PLC0415 - cattrs is imported when first needed (see convert)
 
-    try:
-        return _converter().structure(dict(data), dict[str, Cost]), []
-    except BaseValidationError as error:
-        return {}, problems_from(error)
+    # A unit at a time: the units that read are checked too (a cost of -1 beside one of "x" was said only
+    # once "x" was fixed), and every problem is reported at once
+    costs: dict[str, Cost] = {}
+    problems: list[Problem] = []
+    for unit, cost in data.items():
+        try:
+            costs.update(_converter().structure({unit: cost}, dict[str, Cost]))
+        except BaseValidationError as error:
+            problems += problems_from(error)
+    return costs, problems
