@@ -338,8 +338,7 @@ def _same_file(one: str, other: str) -> bool:
 def _plan(args: argparse.Namespace) -> int:
     from .._evaluation.evaluate import prepare
     from .._input.convert import shown
-    from .._input.documents import read_at_most
-    from .._input.partner import on_date, read_document
+    from .._input.partner import on_date
     from .._output.plan_report import plan_to_json, plan_to_text
     from .._tools.plan import plan_by, plan_for
     from ..errors import did_you_mean
@@ -355,12 +354,7 @@ def _plan(args: argparse.Namespace) -> int:
         message = f"--path {shown(args.path)} is not a path of {choice.ruleset} ({hint})"
         print(f"mwrules: {codes.UNKNOWN_PATH} {message}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    costs = None
-    if args.costs == "-":  # standard input, as for the partner document
-        data = read_at_most(sys.stdin.buffer, _limits(args).max_file_bytes + 1)
-        costs = read_document("<stdin>", data, what="the costs file", limits=_limits(args))
-    elif args.costs:
-        costs = read_document(args.costs, what="the costs file")
+    costs = _read_document(args.costs, _limits(args), what="the costs file") if args.costs else None
     if args.by is not None:
         result = plan_by(document, args.by, ruleset=ruleset, costs=costs, path=args.path, limits=_limits(args))
     else:

@@ -109,11 +109,14 @@ def names_a_ruleset_file(value: str) -> bool:
     return value.endswith((".yaml", ".yml")) or os.sep in value or "/" in value
 
 
-def _read_document(source: str, limits: Limits) -> Document:
+def _read_document(source: str, limits: Limits, what: str | None = None) -> Document:
+    """The document *source* names, ``-`` standard input; *what* it is names its problems (a partner's by default)."""
     from .._input import documents as _documents
     from .._input.partner import read_document
 
     if source == "-":
         data = _documents.read_at_most(sys.stdin.buffer, limits.max_file_bytes + 1)
-        return read_document("<stdin>", data, what="the partner document", limits=limits)
-    return read_document(source, limits=limits)
+        return read_document("<stdin>", data, what=what or "the partner document", limits=limits)
+    if what is None:
+        return read_document(source, limits=limits)
+    return read_document(source, what=what, limits=limits)
