@@ -753,8 +753,13 @@ def test_an_e_mail_given_by_rows_of_two_mcpids_is_said(tmp_path: Path):
     original = write(tmp_path / "a.csv", TRAININGS, [training("MS-700", mcpid="15001295", email="ana@x.example")])
     copy = write(tmp_path / "b.csv", TRAININGS, [training("MS-700", mcpid="#15001295", email="ana@x.example")])
 
-    partner, report = read(trainings=[original, copy])
+    upper = write(tmp_path / "c.csv", TRAININGS, [training("MS-102", mcpid="ABC7", email="bo@x.example")])
+    lower = write(tmp_path / "d.csv", TRAININGS, [training("MS-700", mcpid="abc7", email="bo@x.example")])
 
+    partner, report = read(trainings=[original, copy])
+    _, one_person = read(trainings=[upper, lower])
+
+    assert not any("several MCPIDs" in warning for warning in one_person.warnings)  # one MCPID, compared as ids are
     assert len(partner.people) == 2
     assert (
         "1 e-mail(s) given by rows of several MCPIDs, imported as that many people (is one person's MCPID written "

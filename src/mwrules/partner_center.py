@@ -49,7 +49,7 @@ from ._input.convert import shown
 from ._input.customers import association_types, month_text, workload_names
 from ._input.download_values import DateOrder, parse_count, parse_date, parse_month, spreadsheet_number
 from ._input.downloads import Certified, DownloadReader, Tenant, people_of, unique_rows
-from ._input.import_notes import RowNotes
+from ._input.import_notes import RowNotes, first
 from ._input.import_report import ImportReport, SkippedRow, ToAdd
 from ._input.partner import choose_ruleset, load_partner
 from ._input.text import identity, same_guid
@@ -452,15 +452,13 @@ class _Import(DownloadReader):
                 did_you_mean(values["type"], names),
                 codes.UNKNOWN_ASSOCIATION_TYPE,
             )
-        month, associated = self._value(path, line, parse_month, values["month"], order), None
-        if values.get("associated"):
-            associated = self._value(path, line, parse_date, values["associated"], order)
-        elif "associated" in values:  # the column, with this cell blank: said, as a missing column is
+        month = self._value(path, line, parse_month, values["month"], order)
+        claimed = values.get("associated", "")
+        associated = self._value(path, line, parse_date, claimed, order) if claimed else None
+        if not claimed and "associated" in values:  # the column, with this cell blank: said, as a missing column is
             self.notes.blank_associated.append(f"{path}:{line}")
         paid, active = (self._value(path, line, parse_count, values[count]) for count in ("paid", "active"))
-        if kind is None or month is None or paid is None or active is None:
-            return True
-        if values.get("associated") and associated is None:
+        if kind is None or month is None or paid is None or active is None or (claimed and associated is None):
             return True
         since = associated or datetime.date.fromisoformat(month + "-01")
         if not (values["paid"] and values["active"]):  # read as 0: said, with where
@@ -643,19 +641,22 @@ def _shared_emails(certified: list[Certified]) -> list[str]:
     another person, and the counts double without a word. The same e-mail
     under two MCPIDs is what that leaves behind.
     """
-    mcpids: dict[str, dict[str, None]] = {}  # e-mail -> the MCPIDs as written of the rows that give it
+    # e-mail -> the MCPIDs of the rows that give it, as compared (ABC and abc are one), each as first written
+    mcpids: dict[str, dict[str, str]] = {}
     for row in certified:
         if row.mcpid:
             for email in row.emails:
-                mcpids.setdefault(email, {})[row.written] = None
-    shared = [(email, list(written)) for email, written in sorted(mcpids.items()) if len(written) > 1]
+                mcpids.setdefault(email, {}).setdefault(row.mcpid, row.written)
+    shared = [
+        f"{email}: {', '.join(map(repr, list(written.values())[:3]))}"
+        for email, written in sorted(mcpids.items())
+        if len(written) > 1
+    ]
     if not shared:
         return []
-    shown = "; ".join(f"{email}: {', '.join(map(repr, written[:3]))}" for email, written in shared[:5])
-    more = f"; and {len(shared) - 5:,} more" if len(shared) > 5 else ""
     return [
         f"{len(shared):,} e-mail(s) given by rows of several MCPIDs, imported as that many people (is one person's "
-        f"MCPID written two ways, in a copy of the download?): {shown}{more}"
+        f"MCPID written two ways, in a copy of the download?): {first(shared, '; ')}"
     ]
 
 
