@@ -289,7 +289,7 @@ def display_points(points: Fraction) -> float:
 
 def _rounded(points: Fraction) -> tuple[int, int]:
     """*points* rounded half up, in units of 10**-places: 2 places, or the fewest that tell it from a whole number."""
-    for places in (2, *range(3, _MOST_PLACES + 1)):
+    for places in range(2, _MOST_PLACES + 1):
         scale = 10**places
         # floor(points * scale + 1/2) in integers; int / int is correctly rounded, as float(Fraction) is
         units = (2 * scale * points.numerator + points.denominator) // (2 * points.denominator)
