@@ -765,3 +765,19 @@ def test_an_e_mail_given_by_rows_of_two_mcpids_is_said(tmp_path: Path):
         "1 e-mail(s) given by rows of several MCPIDs, imported as that many people (is one person's MCPID written "
         "two ways, in a copy of the download?): ana@x.example: '15001295', '#15001295'"
     ) in report.warnings
+
+
+@pytest.mark.parametrize(("names", "mark", "again"), [(5, "", True), (5, "\ufeff", True), (4, "", False)])
+def test_a_row_is_a_header_again_from_half_the_header_s_names(tmp_path: Path, names: int, mark: str, again: bool):
+    """Half the columns' names (rounded up: 5 of 9) make a row a header again, the first after a byte order mark
+    (`cat a.csv b.csv`) too; fewer, it is a row of values."""
+    row = [mark + TRAININGS[0], *TRAININGS[1:names], *(f"value {index}" for index in range(len(TRAININGS) - names))]
+    path = write(tmp_path / "t.csv", TRAININGS, [training("MS-700", mcpid="1"), row])
+
+    try:
+        _, report = read(trainings=[path])
+        said = str(report)
+    except mwrules.InputError as error:
+        said = str(error)
+
+    assert ("a header again, as on line 1" in said) is again
