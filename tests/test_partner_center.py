@@ -146,6 +146,27 @@ def test_an_ambiguous_date_order_is_refused_naming_the_option(tmp_path: Path):
     assert "--date-order day-first|month-first" in str(caught.value)
 
 
+def test_an_ambiguous_date_order_hides_no_value_that_is_no_date_in_any_order(tmp_path: Path):
+    # Rows waiting for their file's dates to show an order are still read once the file ends undecided: a
+    # value that is a date in neither order is said with the order's problem, not only once it is given
+    rows = [
+        training("MS-700", mcpid="1", done="01/02/2025"),
+        training("MS-102", mcpid="2", done="13/13/2025"),
+        training("MS-700", mcpid="3", done="someday"),
+        training("MS-700", mcpid="4", done="03/04/2025", expires="32/01/2026"),
+    ]
+    path = write(tmp_path / "t.csv", TRAININGS, rows)
+    with pytest.raises(mwrules.InputError) as caught:
+        read(trainings=[path])
+
+    found = sorted((problem.line or 0, problem.message) for problem in caught.value.problems)
+    assert [line for line, _ in found] == [0, 3, 4, 5]
+    assert "could be day first or month first" in found[0][1]
+    assert "'13/13/2025'" in found[1][1]
+    assert "'someday'" in found[2][1]
+    assert "'32/01/2026'" in found[3][1]
+
+
 def test_a_missing_column_and_an_unreadable_date_are_reported(tmp_path: Path):
     missing = write(tmp_path / "a.csv", ["TrainingTitle", "MCPID", "TrainingCompletionDate"], [["MS-700", "1", "x"]])
     bad_date = write(tmp_path / "b.csv", TRAININGS, [training("MS-700", mcpid="1", done="someday")])

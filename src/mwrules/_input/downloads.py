@@ -378,7 +378,9 @@ class DownloadReader:
         come (a first field above 12: day first). Rows are held back only
         while the order is not known yet and they need it (at most
         :data:`MAX_WAITING_ROWS`): a file whose dates show their order early
-        is read straight through.
+        is read straight through. A file that ends with its order unknown is
+        a problem, and the rows held back are still read, for their other
+        problems.
         """
         if self.order is not None:
             for line, values, kept in rows:
@@ -429,6 +431,11 @@ class DownloadReader:
                 "give the order with --date-order day-first|month-first",
                 codes.INVALID_VALUE,
             )
+            # Still read, to say at once each value that is no date in any order: a date whose
+            # fields are both 1 to 12 is one either way, so any order finds the same values wrong
+            # (the file is refused: what the rows would count is never used)
+            for early, early_values in waiting:
+                yield early, early_values, "day-first"
 
 
 def _as_name(value: str) -> str:
