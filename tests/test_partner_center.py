@@ -114,6 +114,24 @@ def test_columns_are_read_by_name_in_any_order_as_tsv_and_utf16(tmp_path: Path):
     assert partner.people[0].certifications[0].name == "MS-102"
 
 
+def test_a_download_a_spreadsheet_saved_with_semicolons_is_read_as_the_comma_one(tmp_path: Path):
+    # Excel in a locale whose decimal mark is a comma saves "CSV" with semicolons between the values
+    rows = [training("MS-700", mcpid="1", done="2025-03-01"), training("MS-102", mcpid="2", done="2025-04-01")]
+    commas = write(tmp_path / "c.csv", TRAININGS, rows)
+    semicolons = write(tmp_path / "s.csv", TRAININGS, rows, delimiter=";")
+
+    assert read(trainings=[semicolons])[0].people == read(trainings=[commas])[0].people
+
+
+def test_a_value_with_an_unquoted_semicolon_names_the_semicolon(tmp_path: Path):
+    path = tmp_path / "s.csv"
+    path.write_text(";".join(TRAININGS) + "\n" + ";".join(training("MS-700; extra", mcpid="1")) + "\n")
+    with pytest.raises(mwrules.InputError) as caught:
+        read(trainings=[path])
+
+    assert "a value with an unquoted semicolon?" in str(caught.value)
+
+
 def test_a_file_with_a_byte_order_mark_is_read(tmp_path: Path):
     path = write(tmp_path / "t.csv", TRAININGS, [training("MS-700", mcpid="1")], encoding="utf-8-sig")
 

@@ -102,6 +102,12 @@ def _read_start(raw: BinaryIO, size: int) -> bytes:
     return start
 
 
+#: What may separate a download's values, the first winning a tie (see Download)
+_DELIMITERS = (",", "\t", ";")
+#: What a problem calls each
+_DELIMITER_NAMES = {",": "comma", "\t": "tab", ";": "semicolon"}
+
+
 class Download:
     """One open download: its delimiter and column names (from the header line), then its rows."""
 
@@ -124,7 +130,9 @@ class Download:
                 "ends with a carriage return alone (classic Mac line ends), which no download has",
                 "save it with Windows or Unix line ends",
             )
-        self.delimiter = "\t" if header.count("\t") > header.count(",") else ","
+        # Whichever the header uses most: a tab, a comma, or the semicolon of a spreadsheet saved in a
+        # locale whose decimal mark is a comma (no column name holds any of them); a comma on a tie
+        self.delimiter = max(_DELIMITERS, key=header.count)
         columns = next(csv.reader([header], delimiter=self.delimiter), [])
         if columns and columns[-1].endswith(("\n", "\r")):  # a quote the header opens and never closes
             raise NotText(1, "opens a quote it never closes: a stray quote?", "close or remove the quote")
@@ -315,7 +323,7 @@ class DownloadReader:
         keys = [key for key, _ in wanted]
         values_of = operator.itemgetter(*(index for _, index in wanted))  # of a row with every column
         width = len(download.columns)
-        separator = "tab" if download.delimiter == "\t" else "comma"
+        separator = _DELIMITER_NAMES[download.delimiter]
         # A row of mostly the header's names (in any order, a byte order mark before them: `cat a.csv b.csv`) is
         # a second download's header: files joined into one. No data row holds several column names.
         names = {_as_name(name) for name in download.columns}
