@@ -132,6 +132,19 @@ def test_a_value_with_an_unquoted_semicolon_names_the_semicolon(tmp_path: Path):
     assert "a value with an unquoted semicolon?" in str(caught.value)
 
 
+def test_a_header_of_one_column_holding_the_names_says_what_may_separate_them(tmp_path: Path):
+    pipes = write(tmp_path / "p.csv", TRAININGS, [training("MS-700", mcpid="1")], delimiter="|")
+    other = write(tmp_path / "o.csv", ["Name", "Value"], [["a", "1"]])
+    with pytest.raises(mwrules.InputError) as caught:
+        read(trainings=[pipes, other])
+
+    hints = {(Path(problem.file or "").name, problem.suggestion) for problem in caught.value.problems}
+    assert ("p.csv", "the header line reads as one column: are its names separated by something else than commas, "
+            "tabs or semicolons?") in hints  # fmt: skip
+    # the file's own columns are no "expected one of"
+    assert ("o.csv", "is this the right download?") in hints
+
+
 def test_a_file_with_a_byte_order_mark_is_read(tmp_path: Path):
     path = write(tmp_path / "t.csv", TRAININGS, [training("MS-700", mcpid="1")], encoding="utf-8-sig")
 

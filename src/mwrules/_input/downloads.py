@@ -304,14 +304,7 @@ class DownloadReader:
                     break
         missing = [wanted[key][0] for key in required if key not in found]
         for name in missing:
-            self.problem(
-                path,
-                1,
-                "$",
-                f"no column {name!r}",
-                did_you_mean(name, present) or "is this the right download?",
-                codes.MISSING_KEY,
-            )
+            self.problem(path, 1, "$", f"no column {name!r}", _missing_hint(name, present), codes.MISSING_KEY)
         return None if missing or twice else found
 
     def _values(
@@ -444,6 +437,17 @@ class DownloadReader:
             # (the file is refused: what the rows would count is never used)
             for early, early_values in waiting:
                 yield early, early_values, "day-first"
+
+
+def _missing_hint(name: str, present: Sequence[str]) -> str:
+    """What to say of a column *name* the header lacks: a close name it has, or why it may lack it."""
+    if len(present) == 1 and name.casefold() in present[0].casefold():  # 'TrainingTitle|TrainingType|...'
+        return (
+            "the header line reads as one column: are its names separated by something else than commas, tabs "
+            "or semicolons?"
+        )
+    hint = did_you_mean(name, present)
+    return hint if hint is not None and hint.startswith("did you mean") else "is this the right download?"
 
 
 def _as_name(value: str) -> str:
