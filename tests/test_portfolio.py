@@ -231,6 +231,26 @@ def test_a_folder_and_files_give_a_line_each_and_a_summary():
     assert result.stderr.strip().endswith("0 with problems")
 
 
+@pytest.mark.parametrize("more", [[], ["--format", "jsonl"], ["--designations"], ["--jobs", "2"]])
+def test_a_partner_given_by_several_inputs_is_named_before_the_summary(tmp_path: Path, more: list[str]):
+    """The same partner_id in two files (an old export and a new) was counted twice in the summary, without a word."""
+    near_miss = (ROOT / "examples" / "near-miss.yaml").read_text()
+    for name in ("a.yaml", "b.yaml", "c.yaml"):
+        (tmp_path / name).write_text(near_miss)
+    (tmp_path / "d.yaml").write_text(near_miss.replace("partner_id: northwind", "partner_id: NorthWind"))
+    (tmp_path / "e.yaml").write_text(near_miss.replace("partner_id: northwind", "partner_id: other"))
+
+    result = run_cli("evaluate", str(tmp_path), *more)
+
+    assert result.returncode == 0, result.stderr
+    *notes, summary = result.stderr.strip().splitlines()
+    assert summary.startswith("mwrules: 5 input(s): 5 evaluated")
+    assert notes == [
+        f"mwrules: partner_id 'northwind' is given by 4 inputs ({tmp_path / 'a.yaml'}, {tmp_path / 'b.yaml'}, "
+        f"{tmp_path / 'c.yaml'} and 1 more): each is counted in the summary"
+    ]
+
+
 @pytest.mark.parametrize(
     "command", [["evaluate"], ["diff", "modern-work@2023-06", "modern-work@2026-01", "--partners"]]
 )
@@ -688,3 +708,18 @@ def test_a_second_ctrl_c_while_the_batch_shuts_down_still_ends_it_with_status_13
         assert 130 == process.returncode
         assert "mwrules: interrupted\n" == error.decode()
         assert until(lambda: not any(alive(worker) for worker in workers), seconds=30)
+
+
+def test_a_portfolio_compares_a_bounded_number_of_partner_ids_and_says_so(monkeypatch: pytest.MonkeyPatch):
+    from mwrules._batch import portfolio  # noqa: PLC0415 - the tally alone
+
+    monkeypatch.setattr(portfolio, "_IDS_COMPARED", 2)
+    tally = portfolio._Tally()
+    for partner_id in ("a", "b", "A", "c", "d", "b"):
+        tally.add((True, ("smb",), partner_id, f"{partner_id}.yaml"))
+
+    assert tally.repeated() == [
+        "partner_id 'a' is given by 2 inputs (a.yaml and A.yaml): each is counted in the summary",
+        "partner_id 'b' is given by 2 inputs (b.yaml and b.yaml): each is counted in the summary",
+        "2 input(s) after the first 2 partner_ids were not compared with each other for a partner_id given twice",
+    ]

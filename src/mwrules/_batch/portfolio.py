@@ -20,7 +20,7 @@ import attrs
 from .. import codes
 from .._evaluation.designations import named_designations
 from .._input.documents import read_at_most
-from .._input.text import printable
+from .._input.text import identity, printable
 from .._output.designations_report import designations_to_json
 from .._output.json import problem_to_json, verdict_to_json
 from .._tools.diff import JSON_LINES_SUFFIXES, PARTNER_SUFFIXES, is_json_lines, left_out_notices, partner_files
@@ -32,6 +32,10 @@ from .workers import WorkerLost
 
 
 EXIT_OK, EXIT_UNQUALIFIED, EXIT_BAD_INPUT = 0, 1, 2
+#: How many of the inputs that give one partner_id its note names
+_SOURCES_NAMED = 3
+#: How many distinct partner_ids a portfolio remembers to find one given twice (some 15 MB)
+_IDS_COMPARED = 100_000
 
 
 def is_portfolio(sources: Sequence[str], *, lines: bool, output: str) -> bool:
@@ -71,6 +75,8 @@ def run(args: argparse.Namespace, ruleset: Ruleset | str | None, limits: Limits)
     except WorkerLost as error:
         print(f"mwrules: {error} ({tally.inputs:,} result(s) printed)", file=sys.stderr)
         return EXIT_BAD_INPUT
+    for note in tally.repeated():
+        print(f"mwrules: {note}", file=sys.stderr)
     print(f"mwrules: {tally.text('for' if designations else 'on')}", file=sys.stderr)
     if tally.failed:
         return EXIT_BAD_INPUT
@@ -142,15 +148,18 @@ def _designations(args: argparse.Namespace) -> list[str] | bool:
 
 
 # What a result came to: None when the input had problems, else whether the
-# partner qualified, and on which path (or for which designations)
-_Outcome = tuple[bool, tuple[str, ...]] | None
+# partner qualified, on which path (or for which designations), its partner_id and the input's name
+_Outcome = tuple[bool, tuple[str, ...], str, str] | None
 
 
 def _outcome(result: Result) -> _Outcome:
+    source = printable(result.source) if result.source else f"input {result.index + 1}"
     if result.designations is not None:
-        qualified = result.designations.qualified
-        return (bool(qualified), qualified) if not result.designations.problems else None
-    return None if result.verdict is None else (result.verdict.qualified, (result.verdict.path,))
+        found = result.designations
+        return (bool(found.qualified), found.qualified, found.partner_id, source) if not found.problems else None
+    if result.verdict is None:
+        return None
+    return result.verdict.qualified, (result.verdict.path,), result.verdict.partner_id, source
 
 
 def _text(result: Result) -> tuple[str, _Outcome]:
@@ -196,15 +205,52 @@ class _Tally:
     failed: int = 0
     unqualified: int = 0
     qualified: Counter[str] = attrs.field(factory=Counter)
+    #: Per partner_id (as ids compare), the inputs that gave it: the first few named, the rest counted;
+    #: at most _IDS_COMPARED of them (the memory of a portfolio stays bounded)
+    _given_by: dict[str, tuple[str, list[str], int]] = attrs.field(factory=dict)
+    _uncompared: int = 0
 
     def add(self, outcome: _Outcome) -> None:
         self.inputs += 1
         if outcome is None:
             self.failed += 1
-        elif outcome[0]:
+            return
+        if outcome[0]:
             self.qualified.update(outcome[1])
         else:
             self.unqualified += 1
+        partner_id, source = outcome[2], outcome[3]
+        key = identity(partner_id)
+        known = self._given_by.get(key)
+        if known is None:
+            if len(self._given_by) < _IDS_COMPARED:
+                self._given_by[key] = (partner_id, [source], 1)
+            else:
+                self._uncompared += 1
+            return
+        first, sources, count = known
+        if len(sources) < _SOURCES_NAMED:
+            sources.append(source)
+        self._given_by[key] = (first, sources, count + 1)
+
+    def repeated(self) -> list[str]:
+        """A note per partner_id several inputs gave: the summary counts each of them (an old export and a new?)."""
+        notes = []
+        for partner_id, sources, count in self._given_by.values():
+            if count == 1:
+                continue
+            named = ", ".join(sources[:-1]) + (f", {sources[-1]}" if count > len(sources) else f" and {sources[-1]}")
+            more = f" and {count - len(sources):,} more" if count > len(sources) else ""
+            notes.append(
+                f"partner_id {printable(partner_id)!r} is given by {count:,} inputs ({named}{more}): "
+                "each is counted in the summary"
+            )
+        if self._uncompared:
+            notes.append(
+                f"{self._uncompared:,} input(s) after the first {_IDS_COMPARED:,} partner_ids were not compared "
+                "with each other for a partner_id given twice"
+            )
+        return notes
 
     def __str__(self) -> str:
         return self.text("on")
