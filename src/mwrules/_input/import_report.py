@@ -117,7 +117,8 @@ class ImportReport:
             lines.append(f"tenants: {self.tenants:,}; usage rows: {self.usage_rows:,}; months: {months}")
             if self.duplicate_rows:
                 lines.append(
-                    f"rows marked as duplicates (IsDuplicateRowForPGA), not counted twice: {self.duplicate_rows:,}"
+                    f"rows marked as duplicates (IsDuplicateRowForPGA), not counted: {self.duplicate_rows:,} (Partner "
+                    "Center counts their usage on another row of the partner global account)"
                 )
         if self.skipped:
             lines.append(f"skipped: {len(self.skipped)} row(s)")
