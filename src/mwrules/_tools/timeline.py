@@ -29,6 +29,7 @@ far, before the range starts.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import functools
 import itertools
@@ -247,10 +248,8 @@ class _Builder:
             partner = attrs.evolve(partner, customers=self.usage(index).measured_on(period.ruleset, day))
         # Untraced: a trace would keep the engine's firings alive for as long as the piece (a
         # segment reads its own verdict, in full): without it, memory does not grow with the months
-        if partner.customers is not None:
-            with self.eligibility.setdefault(index, Eligibility()).reused():
-                verdict = _verdict_on(partner, period.ruleset, period.reason, day, traced=False)
-        else:
+        tenants = partner.customers is not None  # their eligibility, decided once for the range
+        with self.eligibility.setdefault(index, Eligibility()).reused() if tenants else contextlib.nullcontext():
             verdict = _verdict_on(partner, period.ruleset, period.reason, day, traced=False)
         if month is not None and self.measured[0] != month:
             self.measured = (month, _measures(verdict, period.ruleset, metrics_for(partner, period.ruleset.id)[0]))
