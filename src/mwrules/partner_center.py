@@ -16,8 +16,10 @@ mwrules can read (see ``docs/partner-center.md``):
 
 :func:`read` turns them into a :class:`~mwrules.Partner` and an
 :class:`ImportReport`. Files are read by column name (the order varies
-between exports), as CSV or TSV, in UTF-8 (with or without a byte order
-mark) or UTF-16 (Excel's "Unicode text"), one row at a time.
+between exports), as CSV (commas or semicolons) or TSV, in UTF-8 (with or
+without a byte order mark) or UTF-16 (Excel's "Unicode text"), one row at a
+time (:mod:`mwrules._input.downloads`); usage rows become tenants in
+:mod:`mwrules._input.usage_rows`.
 
 >>> import mwrules.partner_center as pc
 >>> partner, report = pc.read(trainings=["examples/partner-center/trainings.csv"], partner_id="contoso",
@@ -31,11 +33,10 @@ True
 from __future__ import annotations
 
 import datetime
-import functools
 import hashlib
 import os
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -43,18 +44,18 @@ import attrs
 
 from . import codes
 from ._input import import_designations as _designations
-from ._input.attributions import customer_of
 from ._input.convert import parse_date as parse_iso_date
 from ._input.convert import shown
-from ._input.customers import association_types, month_text, workload_names
-from ._input.download_values import DateOrder, parse_count, parse_date, parse_month, spreadsheet_number
-from ._input.downloads import Certified, DownloadReader, Tenant, people_of, unique_rows
+from ._input.customers import month_text
+from ._input.download_values import DateOrder, parse_date, spreadsheet_number
+from ._input.downloads import Certified, DownloadReader, people_of, unique_rows
 from ._input.import_notes import RowNotes, first
 from ._input.import_report import ImportReport, SkippedRow, ToAdd
 from ._input.partner import choose_ruleset, load_partner
-from ._input.text import identity, same_guid
+from ._input.text import identity
+from ._input.usage_rows import UsageRows
 from ._output.json import certification_to_json
-from .errors import InputError, NearMisses, Problem, did_you_mean
+from .errors import InputError, NearMisses, Problem
 from .limits import DEFAULT_LIMITS, Limits
 from .model import Certification, Partner
 from .ruleset import Ruleset, normalise_name
@@ -134,7 +135,7 @@ def _imported(
     for path in _paths(trainings):
         reader.trainings(path)
     for path in usage_files:
-        reader.usage(path)
+        reader.usage.read(path)
     if reader.problems:
         raise InputError(reader.problems, what=_WHAT)
     document, report = reader.result()
@@ -193,7 +194,7 @@ class _Import(DownloadReader):
         self.keep_names = keep_names
         self.limits = limits
         self.report: dict[str, Any] = {"files": [], "skipped": [], "warnings": []}
-        self.counts = {"exams": 0, "certifications": 0, "other": 0, "duplicates": 0, "usage": 0, "usage files": 0}
+        self.counts = {"exams": 0, "certifications": 0, "other": 0}
         self.other_titles: set[str] = set()
         self.close_titles: dict[str, str] = {}
         self.near_misses = NearMisses(self.catalogue.closest(), searches=_NEAR_MISS_SEARCHES)
@@ -202,14 +203,8 @@ class _Import(DownloadReader):
         self.merged: dict[
             str, set[str]
         ] = {}  # the MCPIDs written in several ways (a full-width and an ASCII 123), and how
-        self.tenants: dict[str, Tenant] = {}
-        self.last_month = ""  # of every usage row: an attribution seen then has not ended
-        # per tenant, (month, workload, type) of a row repeated under another association type (rare: not kept)
-        self.also: dict[str, list[tuple[str, str, str]]] = {}
         self.notes = RowNotes()  # the rows worth a word in the report, by kind
-        self.workloads = workload_names(ruleset)
-        data = ruleset.customer_data
-        self.association_names = {kind.id: kind.name for kind in data.association_types} if data else {}
+        self.usage = UsageRows(self, ruleset, limits, self.report, self.notes)
         # set by result(): where each person's and tenant's rows are, to locate the document's problems
         self.people_places: list[list[int]] = []
         self.tenant_places: list[tuple[int, list[int], list[int]]] = []
@@ -356,162 +351,6 @@ class _Import(DownloadReader):
 
     # usage ----------------------------------------------------------------------------
 
-    def usage(self, path: Path) -> None:
-        wanted = {
-            "tenant": ("CustomerTenantId",),
-            "name": ("CustomerName",),
-            "workload": ("WorkloadName",),
-            "active": ("MonthlyActiveUsers",),
-            "paid": ("PaidAvailableUnits",),
-            "associated": ("DateAssociated",),
-            "type": ("PartnerAttributionType",),
-            "month": ("Date", "Month"),
-            "month_column": ("Month",),  # beside a Date too: the two must agree, or one would be dropped unsaid
-            "duplicate": ("IsDuplicateRowForPGA",),
-        }
-        source = self.read(path, wanted, ("tenant", "workload", "active", "paid", "type", "month"))
-        columns = next(source, None)
-        if columns is None:
-            return
-        self.report["files"].append(str(path))
-        self.counts["usage files"] += 1
-        if "associated" not in columns:
-            self.report["warnings"].append(
-                f"{path}: no DateAssociated column: each association is taken to start on the first day of the "
-                "first month the tenant appears with it"
-            )
-        types = association_types(self.ruleset)
-        rows = ((line, values, self._not_duplicate(path, line, values)) for line, values in source)
-        for line, values, order in self.in_date_order(path, rows, ("month", "associated")):
-            if self._months_agree(path, line, values, order) and not self._usage_row(path, line, values, order, types):
-                source.close()
-                return
-
-    def _not_duplicate(self, path: Path, line: int, values: dict[str, str]) -> bool:
-        flag = values.get("duplicate", "")
-        if flag.casefold() in ("true", "1", "yes"):
-            self.counts["duplicates"] += 1
-            return False
-        if flag.casefold() not in ("", "false", "0", "no"):  # never read as either by chance
-            why = f"IsDuplicateRowForPGA {flag!r} is neither True nor False"
-            self.problem(path, line, "$", why, None, codes.INVALID_VALUE)
-        return True
-
-    def _value(self, path: Path, line: int, parse: Callable[..., Any], text: str, *order: DateOrder | None) -> Any:
-        """*text* read by *parse*; a problem at its line, and None, if it is no value of that kind."""
-        try:
-            return parse(text, *order)
-        except ValueError as error:
-            self.problem(
-                path,
-                line,
-                "$",
-                f"{shown(str(error))} is not a date, a month or a whole number",
-                "dates look like 01/10/2026 or 2026-10-01, months 2026-10 or Oct-26, counts 400",
-                codes.INVALID_VALUE,
-            )
-            return None
-
-    def _months_agree(self, path: Path, line: int, values: dict[str, str], order: DateOrder | None) -> bool:
-        """Whether a row's Date and Month (when it has both) name one month; a problem if not."""
-        date, month = values["month"], values.get("month_column", "")
-        try:
-            in_date = parse_month(date, order)
-        except ValueError:  # said by _usage_row, which reads the Date
-            return True
-        try:
-            said = f"says {parse_month(month, order)}" if month else ""
-        except ValueError:
-            said = "is no month"
-        if not month or said == f"says {in_date}":
-            return True
-        self.problem(path, line, "$", f"Date {date!r} is in {in_date}, Month {month!r} {said}: which is right?", None,
-                     codes.INVALID_VALUE)  # fmt: skip
-        return False
-
-    def _usage_row(
-        self, path: Path, line: int, values: dict[str, str], order: DateOrder | None, types: Mapping[str, str]
-    ) -> bool:
-        """Take in one usage row; False when the import has reached a limit and reads no further.
-
-        Every value of the row that cannot be read is a problem of its own,
-        all at once: a row holding two bad counts named only the first.
-        """
-        kind = types.get(_normal(values["type"]))
-        if kind is None:
-            names = (
-                sorted({kind.name for kind in self.ruleset.customer_data.association_types})
-                if self.ruleset.customer_data
-                else []
-            )
-            self.problem(
-                path,
-                line,
-                "$",
-                f"attribution type {values['type']!r} is not an association type of {self.ruleset}",
-                did_you_mean(values["type"], names),
-                codes.UNKNOWN_ASSOCIATION_TYPE,
-            )
-        month = self._value(path, line, parse_month, values["month"], order)
-        claimed = values.get("associated", "")
-        associated = self._value(path, line, parse_date, claimed, order) if claimed else None
-        if not claimed and "associated" in values:  # the column, with this cell blank: said, as a missing column is
-            self.notes.blank_associated.append(f"{path}:{line}")
-        paid, active = (self._value(path, line, parse_count, values[count]) for count in ("paid", "active"))
-        if kind is None or month is None or paid is None or active is None or (claimed and associated is None):
-            return True
-        since = associated or datetime.date.fromisoformat(month + "-01")
-        if not (values["paid"] and values["active"]):  # read as 0: said, with where
-            self.notes.blank_counts.append(f"{path}:{line}")
-        tenant_id = values["tenant"]
-        if not tenant_id:
-            self.report["skipped"].append(SkippedRow(str(path), line, "no CustomerTenantId"))
-            return True
-        place = self.place(line)
-        key = same_guid(identity(tenant_id))
-        tenant = self.tenants.get(key)
-        if tenant is None:
-            if len(self.tenants) == self.limits.max_customers:
-                return self._limit(path, line, f"more than {self.limits.max_customers:,} tenants", "customers")
-            tenant = self.tenants[key] = Tenant(tenant_id, place)
-        if tenant.name is None and values.get("name"):
-            tenant.name = values["name"]
-        association = self.association_names[kind]
-        earliest = tenant.associations.get(association)
-        if earliest is None or since < earliest[0]:
-            tenant.associations[association] = (since, place)
-        workload = _shared(values["workload"])  # one string for the rows that write it alike
-        normal = _normal(workload)
-        row = (month, self.workloads.get(normal, normal))
-        previous = tenant.rows.get(row)
-        self.last_month = max(self.last_month, month)
-        if previous is None:
-            if self.counts["usage"] == self.limits.max_usage_rows:
-                return self._limit(path, line, f"more than {self.limits.max_usage_rows:,} usage rows", "usage-rows")
-            self.counts["usage"] += 1
-            tenant.rows[row] = (place, workload, paid, active, association)
-        elif previous[4] != association and previous[2:4] == (paid, active):
-            self.also.setdefault(key, []).append((month, workload, association))
-        elif previous[2:4] != (paid, active):
-            file, first = self.where(previous[0])
-            said = f"line {first}" if file == str(path) else f"{file}:{first}"
-            self.problem(
-                path,
-                line,
-                "$",
-                f"tenant {tenant_id}, {month}, {workload}: {paid} paid and {active} active, but {said} says "
-                f"{previous[2]} paid and {previous[3]} active",
-                "keep one row per tenant, month and workload; a row repeated exactly is counted once",
-                codes.DUPLICATE_USAGE,
-            )
-        return True
-
-    def _limit(self, path: Path, line: int, what: str, name: str) -> bool:
-        self.problem(
-            path, line, "$", f"{what}, more than a partner document may have", f"--limit {name}=N", codes.LIMIT
-        )
-        return False
-
     # the result -----------------------------------------------------------------------
 
     def result(self) -> tuple[dict[str, Any], ImportReport]:
@@ -540,19 +379,8 @@ class _Import(DownloadReader):
         document["people"] = people
         document["metrics"] = {}
         months: set[str] = set()
-        if self.tenants:
-            customers = []
-            # Each tenant's rows are let go as they become the document's: they are never held twice
-            for key in sorted(self.tenants):
-                customer = customer_of(self.tenants.pop(key), self.also.pop(key, ()), self.last_month)
-                months |= customer.months
-                if customer.mixed is not None:
-                    self.notes.mixed.append(customer.mixed)
-                self.notes.uncovered += customer.uncovered
-                if customer.written is not None:
-                    customers.append(customer.written)
-                    self.tenant_places.append(customer.places)
-            document["customers"] = customers
+        if self.usage.tenants:
+            document["customers"], months, self.tenant_places = self.usage.customers()
         return document, self._report(held, months)
 
     def _report(self, people: list[list[Certification]], months: set[str]) -> ImportReport:
@@ -572,7 +400,7 @@ class _Import(DownloadReader):
         for title, hint in sorted(self.close_titles.items()):
             warnings.append(f"certification title {title!r} is one no designation lists ({hint}); not counted")
         covers = None
-        if self.counts["usage files"] and self.ruleset.customer_data is not None:  # no rows: said too
+        if self.usage.files and self.ruleset.customer_data is not None:  # no rows: said too
             data = self.ruleset.customer_data
             as_of = self.as_of or datetime.date.today()
             reference = as_of.year * 12 + as_of.month - 1 - data.reference_month_lag
@@ -603,8 +431,8 @@ class _Import(DownloadReader):
             other_titles=len(self.other_titles),
             skipped=tuple(self.report["skipped"]),
             tenants=len(self.tenant_places),
-            usage_rows=self.counts["usage"],
-            duplicate_rows=self.counts["duplicates"],
+            usage_rows=self.usage.rows,
+            duplicate_rows=self.usage.duplicates,
             months=tuple(sorted(months)),
             covers_measured_months=covers,
             to_add=_designations.to_add(self.ruleset, designations),
@@ -620,10 +448,6 @@ class _Import(DownloadReader):
         used.add(identity(person_id))
         return person_id
 
-
-# The workloads, association types and months of a download repeat in every row: each is handled once
-_normal = functools.lru_cache(maxsize=4096)(normalise_name)
-_shared = functools.lru_cache(maxsize=4096)(str)
 
 #: Distinct unknown titles of one import searched for a near miss (a download holds a few dozen
 #: titles no designation lists at most; past this many, a title is taken as one of them)
