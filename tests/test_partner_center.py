@@ -177,6 +177,27 @@ def test_an_ambiguous_date_order_is_refused_naming_the_option(tmp_path: Path):
     assert "--date-order day-first|month-first" in str(caught.value)
 
 
+def test_a_row_without_mcpid_whose_e_mails_are_two_mcpids_people_is_named(tmp_path: Path):
+    """Its certification went to one of them (the smaller MCPID) without a word: whose it is cannot be told."""
+    path = write(
+        tmp_path / "t.csv",
+        TRAININGS,
+        [
+            training("Teams Administrator Associate", email="ana@x.example", mcpid="101"),
+            training("Teams Administrator Associate", email="ben@x.example", mcpid="7"),
+            training("Enterprise Administrator Expert", email="Ana@x.example", corp="ben@x.example"),
+            training("Endpoint Administrator Associate", email="cy@x.example"),  # no MCPID, one person's: no word
+        ],
+    )
+    partner, report = read(trainings=[path])
+
+    assert sorted(len(person.certifications) for person in partner.people) == [1, 1, 2]  # MCPID 7's
+    assert [warning for warning in report.warnings if "e-mails of several MCPIDs" in warning] == [
+        "1 row(s) without an MCPID give e-mails of several MCPIDs' rows, each counted for the smallest MCPID "
+        "(give the row its MCPID): ana@x.example and ben@x.example: MCPIDs '7', '101'; counted for '7'"
+    ]
+
+
 def test_an_ambiguous_date_order_hides_no_value_that_is_no_date_in_any_order(tmp_path: Path):
     # Rows waiting for their file's dates to show an order are still read once the file ends undecided: a
     # value that is a date in neither order is said with the order's problem, not only once it is given

@@ -361,7 +361,9 @@ class _Import(DownloadReader):
         people, held = [], []
         used: set[str] = set()
         repeated = 0
-        for key, all_rows in sorted(people_of(self.certified).items()):
+        people_rows, several_mcpids = people_of(self.certified)
+        self.report["warnings"] += several_mcpids
+        for key, all_rows in sorted(people_rows.items()):
             rows = unique_rows(all_rows)
             repeated += len(all_rows) - len(rows)
             names = {row.name for row in rows if row.name}
