@@ -423,3 +423,24 @@ def test_an_empty_path_preference_is_refused_not_read_as_the_default(capsys: pyt
 
     assert 1 == status
     assert_reported(output, path, line_of(path, "path_preference: []"), codes.UNKNOWN_PATH)
+
+
+def test_control_characters_in_a_rulesets_text_are_refused_where_written(
+    capsys: pytest.CaptureFixture[str], folder: Path
+):
+    """A title that clears the screen or reverses the text never reaches a terminal: MW006 at each, in one run.
+
+    A manifest title "\\x1b]0;pwned\\x07\\x1b[2J" passed lint and was printed raw by evaluate and explain
+    (hostile run 20); ids and names of partner documents were already refused so.
+    """
+    path = folder / "2026-01.yaml"
+    edit(path, "title: Solutions Partner for Modern Work", 'title: "Modern Work\\x1b]0;pwned\\x07\\x1b[2J"')
+    edit(path, "      - MS-700", '      - "MS\\u202e-700"')
+
+    status, output = lint(capsys, folder)
+
+    assert 1 == status
+    assert_reported(output, path, line_of(path, "Modern Work\\x1b"), codes.INVALID_VALUE)
+    assert_reported(output, path, line_of(path, "MS\\u202e-700"), codes.INVALID_VALUE)
+    assert not any("\x1b" in line or "\u202e" in line for line in output)
+    assert_no_verdict(path, codes.INVALID_VALUE)
