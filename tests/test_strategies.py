@@ -239,3 +239,19 @@ def test_check_verdict_accepts_a_metric_capped_by_a_term_of_its_own(tmp_path: Pa
     ) == (6, True)
 
     check_verdict(partner, verdict, ruleset=ruleset)
+
+
+def test_path_metrics_refuses_a_ruleset_not_scored_by_targets_alone():
+    """path_metrics aims at targets: for a ruleset of rates, gates or classification it says so (InvalidArgument).
+
+    It raised KeyError from inside the strategy for data-ai (hostile run 20).
+    """
+    with pytest.raises(InvalidArgument, match="targets alone"):
+        mst.path_metrics(ruleset="data-ai@2026-07").example()
+
+
+@pytest.mark.parametrize("as_of", ["2026-01-01", datetime.datetime(2026, 1, 1, 9, 30), 20260101])
+def test_an_as_of_that_is_no_date_is_an_invalid_argument(as_of: object):
+    """partners(as_of='2026-01-01') raised a TypeError from deep inside the choice of a version (hostile run 20)."""
+    with pytest.raises(InvalidArgument, match="as_of"):
+        mst.partners(as_of=as_of).example()  # type: ignore[arg-type]
