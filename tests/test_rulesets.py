@@ -423,3 +423,50 @@ def test_an_empty_path_preference_is_refused_not_read_as_the_default(capsys: pyt
 
     assert 1 == status
     assert_reported(output, path, line_of(path, "path_preference: []"), codes.UNKNOWN_PATH)
+
+
+def test_control_characters_in_a_rulesets_text_are_refused_where_written(
+    capsys: pytest.CaptureFixture[str], folder: Path
+):
+    """A title that clears the screen or reverses the text never reaches a terminal: MW006 at each, in one run.
+
+    A manifest title "\\x1b]0;pwned\\x07\\x1b[2J" passed lint and was printed raw by evaluate and explain
+    (hostile run 20); ids and names of partner documents were already refused so.
+    """
+    path = folder / "2026-01.yaml"
+    edit(path, "title: Solutions Partner for Modern Work", 'title: "Modern Work\\x1b]0;pwned\\x07\\x1b[2J"')
+    edit(path, "      - MS-700", '      - "MS\\u202e-700"')
+
+    status, output = lint(capsys, folder)
+
+    assert 1 == status
+    assert_reported(output, path, line_of(path, "Modern Work\\x1b"), codes.INVALID_VALUE)
+    assert_reported(output, path, line_of(path, "MS\\u202e-700"), codes.INVALID_VALUE)
+    assert not any("\x1b" in line or "\u202e" in line for line in output)
+    assert_no_verdict(path, codes.INVALID_VALUE)
+
+
+def test_what_lint_and_test_would_not_read_beside_the_cases_is_named(capsys: pytest.CaptureFixture[str], folder: Path):
+    """A case saved as .yml, a subfolder of cases, and cases of a version that does not exist are not run: said so.
+
+    Each was skipped without a word: lint said "no problems" and exit 0 over a
+    failing case in a.yml (hostile run 20).
+    """
+    cases = folder / "cases"
+    (cases / "2026-01" / "wants-nothing-real.yml").write_text("note: never run\n")
+    (cases / "2026-01" / "more").mkdir()
+    (cases / "2099-01").mkdir()
+    (cases / "2099-01" / "future.yaml").write_text("note: never run\n")
+    (cases / "2026-01" / ".gitkeep").write_text("")  # hidden: an editor's or git's, not a case
+
+    status, output = lint(capsys, folder / "2026-01.yaml")
+
+    assert 1 == status
+    stray = [line for line in output if codes.FILE_NAME_MISMATCH in line]
+    assert [line.split(": $: ")[0] for line in stray] == [
+        str(cases / "2026-01" / "more"),
+        str(cases / "2026-01" / "wants-nothing-real.yml"),
+        str(cases / "2099-01"),
+    ]
+    assert main(["test", str(folder)]) == 1
+    assert "wants-nothing-real.yml" in capsys.readouterr().out

@@ -8,7 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import attrs
 import pytest
+import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
@@ -182,3 +184,74 @@ def test_without_the_testing_extra_the_error_says_how_to_install_it():
     assert result.stderr.splitlines()[-1] == (
         "ModuleNotFoundError: mwrules.strategies needs Hypothesis: pip install 'mwrules[testing]'"
     )
+
+
+ALL_DESIGNATIONS = Path(__file__).parent.parent / "examples" / "all-designations.yaml"
+
+
+@pytest.mark.parametrize(
+    "designation", ["security", "business-applications", "data-ai", "infrastructure", "digital-app-innovation"]
+)
+def test_check_verdict_accepts_the_sound_verdicts_of_every_designation(designation: str):
+    """A classifying ruleset scores one path, and a path may score fewer metrics, with its own maxima and minima.
+
+    check_verdict held every verdict to Modern Work's shape (every path, every
+    metric, the ruleset's one total): it raised AssertionError on every sound
+    verdict of the four classifying designations (hostile run 20).
+    """
+    document = yaml.safe_load(ALL_DESIGNATIONS.read_text())
+    document["as_of"] = str(document["as_of"])
+    verdict = mwrules.evaluate(document, ruleset=designation)
+    partner = mwrules.load_partner(document, f"{designation}@{verdict.ruleset.version}")
+
+    check_verdict(partner, verdict)
+
+
+def test_check_verdict_still_catches_a_classified_verdict_on_the_wrong_path():
+    """The path a classification picks is checked: a verdict scored on the other path fails."""
+    document = yaml.safe_load(ALL_DESIGNATIONS.read_text())
+    document["as_of"] = str(document["as_of"])
+    verdict = mwrules.evaluate(document, ruleset="data-ai")
+    partner = mwrules.load_partner(document, f"data-ai@{verdict.ruleset.version}")
+    elsewhere = attrs.evolve(partner, facts={**partner.facts, "smb_customer_share": 10})
+
+    with pytest.raises(AssertionError, match="classification picks enterprise"):
+        check_verdict(elsewhere, verdict)
+
+
+def test_check_verdict_accepts_a_metric_capped_by_a_term_of_its_own(tmp_path: Path):
+    """A term's own cap below the metric's maximum caps the metric there: capped, but not at its maximum."""
+    shipped = Path(mwrules.select_ruleset("modern-work@2026-01").ruleset.source or "")
+    text = shipped.read_text().replace(
+        "net_customer_adds: {terms: [{target: 10}]}", "net_customer_adds: {terms: [{target: 10, cap: 6}]}"
+    )
+    assert text != shipped.read_text()
+    path = tmp_path / "capped.yaml"
+    path.write_text(text)
+    ruleset = mwrules.load_ruleset(path)
+    partner = mwrules.load_partner(
+        {"partner_id": "x", "as_of": "2026-06-30", "metrics": {"smb": {"net_customer_adds": 9}}}, ruleset
+    )
+    verdict = mwrules.evaluate(partner, ruleset=ruleset)
+    assert (
+        verdict.paths["smb"].metrics["net_customer_adds"].points,
+        verdict.paths["smb"].metrics["net_customer_adds"].capped,
+    ) == (6, True)
+
+    check_verdict(partner, verdict, ruleset=ruleset)
+
+
+def test_path_metrics_refuses_a_ruleset_not_scored_by_targets_alone():
+    """path_metrics aims at targets: for a ruleset of rates, gates or classification it says so (InvalidArgument).
+
+    It raised KeyError from inside the strategy for data-ai (hostile run 20).
+    """
+    with pytest.raises(InvalidArgument, match="targets alone"):
+        mst.path_metrics(ruleset="data-ai@2026-07").example()
+
+
+@pytest.mark.parametrize("as_of", ["2026-01-01", datetime.datetime(2026, 1, 1, 9, 30), 20260101])
+def test_an_as_of_that_is_no_date_is_an_invalid_argument(as_of: object):
+    """partners(as_of='2026-01-01') raised a TypeError from deep inside the choice of a version (hostile run 20)."""
+    with pytest.raises(InvalidArgument, match="as_of"):
+        mst.partners(as_of=as_of).example()  # type: ignore[arg-type]

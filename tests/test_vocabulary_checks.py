@@ -207,6 +207,31 @@ def test_facts_are_declared_once_with_a_range_that_is_one():
     assert ("$.facts[1].max", codes.INVALID_VALUE) in found
 
 
+@pytest.mark.parametrize(
+    ("kind", "bounds"),
+    [
+        ("amount", {"min": 85.0000001}),
+        ("amount", {"max": 84.9999999}),
+        ("count", {"min": 0.5}),
+        ("count", {"max": 10**30}),
+    ],
+)
+def test_a_fact_range_is_one_a_partner_can_give(kind: str, bounds: dict[str, Any]):
+    """A fact's min and max are as exact as the values a partner gives (an amount's 6 places, a count whole).
+
+    A min of 85.0000001 passed lint: a partner giving 85 was then told "at
+    least 850000001/10000000", and from_ruleset drew partners at the min that
+    the partner reader refused (hostile run 20).
+    """
+    data = shape("07")
+    data["facts"][0].update({"type": kind, "min": None, "max": None, **bounds})
+    (bound,) = bounds
+
+    assert problems(data) == [
+        (f"$.facts[0].{bound}", codes.INVALID_VALUE if kind == "amount" or bound == "min" else codes.LIMIT)
+    ]
+
+
 def test_a_path_with_its_own_metrics_sums_its_own_maxima():
     """Shape 03's smb path scores four metrics: their maxima must add up to the path's own total_points."""
     data = shape("03")
@@ -301,3 +326,14 @@ def test_a_term_id_is_snake_case():
     data["paths"][0]["metrics"]["skilling"]["terms"][1]["requires"] = ["step 1:x"]
 
     assert (f"{STEPS}.terms[0].id", codes.ID_FORMAT) in problems(data)
+
+
+def test_a_number_too_fine_is_shown_as_written():
+    """'85.0000001: at most 6 decimal places', not '85: ...' (the rounded number is one a partner may give)."""
+    data = shape("07")
+    data["facts"][0]["min"] = 85.0000001
+    ruleset, read = structure(data)
+    assert ruleset is not None
+    assert read == []
+
+    assert [problem.message for problem in check(ruleset)] == ["85.0000001: at most 6 decimal places"]

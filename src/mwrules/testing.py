@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections import Counter
 from fractions import Fraction
 
+from ._rulesets.model import path_maxima
 from ._rulesets.versions import select_ruleset
 from .model import Partner
 from .ruleset import Ruleset, normalise_name
@@ -36,17 +37,20 @@ def check_verdict(partner: Partner, verdict: Verdict, *, ruleset: Ruleset | None
 
     *ruleset* defaults to the shipped version the verdict names. Checked:
 
-    - **identity**: the partner's id and ``as_of``, and every path and metric
-      of the ruleset, present once;
-    - **bounds and caps**: each metric within 0 and its maximum, at the
-      maximum when capped, measured from a whole number of people or units;
-    - **sums**: a path's score is the sum of its metrics, within 0 and
-      ``total_points``;
-    - **pass rule**: a path qualifies exactly when its total and its weakest
-      metric reach the thresholds, and lists shortfalls exactly when not;
+    - **identity**: the partner's id and ``as_of``; every path of the ruleset
+      (with ``choose: classify``, the one path its classification picks from
+      the partner's facts), each with the metrics it scores, present once;
+    - **bounds and caps**: each metric within 0 and its maximum on the path,
+      at the maximum when capped, measured from a whole number of people or
+      units;
+    - **sums**: a path's score is the sum of its metrics, within 0 and the
+      path's total;
+    - **pass rule**: a path qualifies exactly when its total reaches its pass
+      mark and every metric its minimum, and lists shortfalls exactly when not;
     - **path choice**: the partner qualifies when a path does, and the
       reported path is the best qualifying one, else the highest-scoring one
-      (ties to the earlier in ``path_preference``), with that path's score;
+      (ties to the earlier in ``path_preference``), or the classified one,
+      with that path's score;
     - **trace**: every metric's points and every path's verdict name the
       rule firing that produced them, with the same values; every counted
       person is a person of the partner, counted through a certification
@@ -64,33 +68,46 @@ def check_verdict(partner: Partner, verdict: Verdict, *, ruleset: Ruleset | None
     _require(verdict.partner_id == partner.partner_id, f"partner_id {verdict.partner_id!r} != {partner.partner_id!r}")
     if partner.as_of is not None:
         _require(verdict.as_of == partner.as_of, f"as_of {verdict.as_of} != the partner's {partner.as_of}")
-    _require(
-        list(verdict.paths) == [path.id for path in ruleset.paths],
-        f"paths {list(verdict.paths)} != the ruleset's {[path.id for path in ruleset.paths]}",
-    )
+    scored = _scored_paths(partner, ruleset)
+    if ruleset.scoring.choose == "classify":
+        picked = f"the classification picks {', '.join(scored)} from the partner's facts"
+        _require(list(verdict.paths) == scored, f"paths {list(verdict.paths)}, but {picked}")
+    _require(list(verdict.paths) == scored, f"paths {list(verdict.paths)} != the ruleset's {scored}")
     for path in verdict.paths.values():
         _check_path(path, ruleset, verdict)
     _check_choice(verdict, ruleset)
     _check_trace(verdict, partner, ruleset)
 
 
+def _scored_paths(partner: Partner, ruleset: Ruleset) -> list[str]:
+    """The paths a verdict scores: every path, or the one the classification picks from the partner's facts."""
+    if ruleset.scoring.choose != "classify":
+        return [path.id for path in ruleset.paths]
+    for entry in ruleset.scoring.classify:
+        if all(condition.holds(partner.facts[str(condition.fact)]) for condition in entry.when):
+            return [entry.path]
+    return []  # lint refuses a classification whose last entry has conditions
+
+
 def _check_path(path: PathResult, ruleset: Ruleset, verdict: Verdict) -> None:
     where = f"path {path.path}"
-    scoring = ruleset.scoring
+    maxima = path_maxima(ruleset, path.path)
     _require(
-        list(path.metrics) == [metric.id for metric in ruleset.metrics],
-        f"{where}: metrics {list(path.metrics)} != the ruleset's",
+        list(path.metrics) == list(maxima), f"{where}: metrics {list(path.metrics)} != the ruleset's {list(maxima)}"
     )
-    for metric in ruleset.metrics:
-        _check_metric(path.metrics[metric.id], metric.max_points, f"{where}, {metric.id}")
+    for metric_id, max_points in maxima.items():
+        _check_metric(path.metrics[metric_id], max_points, f"{where}, {metric_id}")
     total = sum((result.points for result in path.metrics.values()), Fraction(0))
     _require(path.score == total, f"{where}: score {path.score} != the sum of its metrics {total}")
-    _require(0 <= path.score <= scoring.total_points, f"{where}: score {path.score} outside 0..{scoring.total_points}")
-    weakest = min(result.points for result in path.metrics.values())
-    passes = path.score >= scoring.min_total_points and weakest >= scoring.min_metric_points
+    most = ruleset.path(path.path).total_points or ruleset.scoring.total_points
+    _require(0 <= path.score <= most, f"{where}: score {path.score} outside 0..{most}")
+    short = [
+        metric_id for metric_id in maxima if path.metrics[metric_id].points < ruleset.least_points(path.path, metric_id)
+    ]
+    passes = path.score >= ruleset.pass_mark(path.path) and not short
     _require(
         path.qualified == passes,
-        f"{where}: qualified={path.qualified}, but the total is {path.score} and the weakest metric {weakest}",
+        f"{where}: qualified={path.qualified}, but the total is {path.score} and metrics under their minimum {short}",
     )
     _require(
         bool(path.shortfalls) != path.qualified,
@@ -106,7 +123,7 @@ def _check_path(path: PathResult, ruleset: Ruleset, verdict: Verdict) -> None:
 def _check_metric(result: MetricResult, max_points: Fraction, where: str) -> None:
     _require(result.max == max_points, f"{where}: max {result.max} != the ruleset's {max_points}")
     _require(0 <= result.points <= result.max, f"{where}: {result.points} points outside 0..{result.max}")
-    if result.capped:
+    if result.capped and not any(term.capped for term in result.terms.values()):  # else a term's own cap
         _require(result.points == result.max, f"{where}: capped, but {result.points} != the max {result.max}")
     if "people" in result.inputs:
         _require(
@@ -116,7 +133,7 @@ def _check_metric(result: MetricResult, max_points: Fraction, where: str) -> Non
 
 
 def _check_choice(verdict: Verdict, ruleset: Ruleset) -> None:
-    order = list(ruleset.path_order)
+    order = [path_id for path_id in ruleset.path_order if path_id in verdict.paths]
     qualifying = [path_id for path_id in order if verdict.paths[path_id].qualified]
     _require(verdict.qualified == bool(qualifying), f"qualified={verdict.qualified}, qualifying paths {qualifying}")
     candidates = qualifying or order

@@ -417,11 +417,12 @@ def _test(args: argparse.Namespace) -> int:
     from .._rulesets.versions import yaml_files
     from .._tools.cases import cases_dir, run_case
     from .._tools.coverage import coverage_to_text, of_results
-    from .._tools.lint import ruleset_files
+    from .._tools.lint import ruleset_files, stray_cases
     from ..ruleset import read_ruleset_file, rulesets_dir
 
     text = args.format == "text"
     files, problems = ruleset_files(args.paths or [rulesets_dir()])
+    problems += [problem for folder in dict.fromkeys(path.parent for path in files) for problem in stray_cases(folder)]
     results: list[CaseResult] = []
     reports: list[Coverage] = []
     for path in files:

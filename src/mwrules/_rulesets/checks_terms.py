@@ -17,7 +17,7 @@ from ..errors import Problem
 from .lenient import Unread
 from .one_of import condition_problem, source_problem, term_problem
 from .vocabulary import engine_units
-from .wording import _SNAKE, _num, _suggest
+from .wording import _SNAKE, _exact, _num, _suggest
 
 
 if TYPE_CHECKING:
@@ -190,7 +190,7 @@ def _threshold_problems(spot: str, threshold: Fraction, kind: str) -> list[Probl
     """A threshold the engine compares exactly: whole in its units (millionths of an amount), and within bounds."""
     if (threshold * engine_units(kind)).denominator != 1:
         finest = "a whole number (it compares a count)" if kind == "count" else "at most 6 decimal places"
-        return [Problem(spot, f"{_num(threshold)}: {finest}", code=codes.INVALID_VALUE)]
+        return [Problem(spot, f"{_exact(threshold)}: {finest}", code=codes.INVALID_VALUE)]  # not rounded: 85.0000001
     # The engine compares whole numbers below 2^53 exactly: no partner's value goes past these (see partner_metrics)
     most = MAX_AMOUNT if kind == "amount" else MAX_MEASURE
     if abs(threshold) > most:
@@ -311,6 +311,10 @@ def _check_facts(ruleset: Ruleset) -> list[Problem]:
         if fact.id in seen:
             problems.append(Problem(f"{where}.id", f"fact {shown(fact.id)} is declared twice", code=codes.DUPLICATE_ID))
         seen.add(fact.id)
+        for bound in ("min", "max"):  # as exact as what a partner gives: a partner's value is compared with it
+            value = getattr(fact, bound)
+            if value is not None:
+                problems += _threshold_problems(f"{where}.{bound}", value, fact.type)
         if fact.min is not None and fact.max is not None and fact.min > fact.max:
             problems.append(Problem(f"{where}.max", f"is below min ({_num(fact.min)})", code=codes.INVALID_VALUE))
     if len(ruleset.facts) > MAX_FACTS:

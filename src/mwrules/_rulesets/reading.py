@@ -27,6 +27,7 @@ from .._input.convert import (
     problems_from,
     shown,
 )
+from .._input.text import CONTROL
 from ..errors import Problem
 from .checks import check
 from .fast_structure import FastStructurer
@@ -160,8 +161,31 @@ def _structure(document: _documents.Document) -> tuple[Ruleset | None, list[Prob
     if ruleset is None:
         return None, list(unread.problems)
     # Problems of shape and of meaning together: check() skips what could not be read
-    problems = check(ruleset, unread=unread)
+    problems = control_text(document.data) + check(ruleset, unread=unread)
     return (None if problems else ruleset), problems
+
+
+def control_text(data: object, where: str = "$") -> list[Problem]:
+    """A problem (MW006) at each key or text of a ruleset that holds control characters.
+
+    Titles, names and aliases are printed to terminals: an escape there moved
+    the cursor, set the window's title or cleared the screen, and a
+    text-direction override reversed what followed (partner ids and names
+    were already refused so).
+    """
+    if isinstance(data, str):
+        if CONTROL.search(data) is None:
+            return []
+        message = (
+            f"{shown(data)}: control characters (an escape, a line break, a text-direction override) are not allowed"
+        )
+        return [Problem(where, message, code=codes.INVALID_VALUE)]
+    if isinstance(data, dict):
+        items = [(key, value, _documents.child(where, key)) for key, value in data.items()]
+        return [problem for key, value, at in items for problem in (*control_text(key, at), *control_text(value, at))]
+    if isinstance(data, list):
+        return [problem for index, value in enumerate(data) for problem in control_text(value, f"{where}[{index}]")]
+    return []
 
 
 def structure(data: object) -> tuple[Ruleset | None, list[Problem]]:

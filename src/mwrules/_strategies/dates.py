@@ -83,6 +83,8 @@ def _rulesets_and_dates(
     ruleset: Ruleset | str | None, as_of: datetime.date | None, *, qualifying: bool | None
 ) -> st.SearchStrategy[tuple[Ruleset, datetime.date]]:
     """(ruleset, as_of) pairs: the caller's, or every shipped version with a day it is in force."""
+    if as_of is not None and (type(as_of) is datetime.datetime or not isinstance(as_of, datetime.date)):
+        raise InvalidArgument(f"as_of={as_of!r} must be a datetime.date (without a time)")
     chosen = _one_ruleset(ruleset, as_of) if ruleset is not None or as_of is not None else None
     if chosen is not None:
         if as_of is not None:

@@ -8,9 +8,11 @@ from fractions import Fraction
 from typing import Any
 
 from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
 
 from ..ruleset import MetricSpec, Ruleset, Target
 from .dates import _one_ruleset
+from .terms import aimable
 
 
 # Metrics ----------------------------------------------------------------------------
@@ -80,6 +82,12 @@ def path_metrics(
     cap) and, with *allow_negative*, down to minus the target (customers
     lost, usage fallen).
 
-    Shrinks towards 0 everywhere.
+    Shrinks towards 0 everywhere. The measures aim at targets: a ruleset
+    scored otherwise (rates, gates, conditions, classification) raises
+    InvalidArgument, as partners(qualifying=...) does.
     """
-    return _path_metrics(_one_ruleset(ruleset, None), allow_negative=allow_negative)
+    chosen = _one_ruleset(ruleset, None)
+    if not aimable(chosen):
+        message = f"path_metrics aims at targets alone, and {chosen} scores with rates, gates, conditions, facts or a "
+        raise InvalidArgument(message + "metric set of a path's own; draw partners(ruleset=...) and read its metrics")
+    return _path_metrics(chosen, allow_negative=allow_negative)

@@ -76,6 +76,8 @@ def lint(paths: Sequence[Path]) -> LintReport:
         versions = family_files(folder, read)
         if versions is not None:
             problems += check_versions(folder.name, versions)
+    for folder in dict.fromkeys(path.parent for path in read):
+        problems += stray_cases(folder)
     cases = 0
     for loaded in read.values():
         if loaded.ruleset is None or loaded.problems:
@@ -89,6 +91,37 @@ def lint(paths: Sequence[Path]) -> LintReport:
         if loaded.ruleset.manifest.coverage == "required":
             problems += uncovered_problems(loaded, of_results(loaded.ruleset, results))
     return LintReport(tuple(sort_problems(problems)), tuple(read.values()), cases)
+
+
+def stray_cases(folder: Path) -> list[Problem]:
+    """A problem (MW122) for each entry of *folder*'s ``cases/`` that no version's cases are read from.
+
+    Cases are ``cases/<version>/*.yaml``: a case saved as ``.yml``, a
+    subfolder, or the cases of a version the folder does not hold were
+    never run, and lint said "no problems". Hidden entries (``.gitkeep``)
+    are an editor's or git's, not cases.
+    """
+    cases = folder / "cases"
+    if not cases.is_dir():
+        return []
+    versions = {path.stem for path in yaml_files(folder)}
+    problems = []
+    for entry in sorted(cases.iterdir()):
+        if entry.name.startswith("."):
+            continue
+        if entry.name not in versions or not entry.is_dir():
+            message = f"not read: no version {entry.name!r} beside it ({folder.name} has {', '.join(sorted(versions))})"
+            problems.append(_stray(entry, message))
+            continue
+        for inside in sorted(entry.iterdir()):
+            if not inside.name.startswith(".") and not (inside.suffix == ".yaml" and inside.is_file()):
+                problems.append(_stray(inside, "not read: a case is a file named <case>.yaml"))
+    return problems
+
+
+def _stray(path: Path, message: str) -> Problem:
+    hint = "cases are run from cases/<version>/*.yaml: rename or move it"
+    return Problem("$", message, hint, file=str(path), code=codes.FILE_NAME_MISMATCH)
 
 
 def uncovered_problems(loaded: RulesetFile, coverage: Coverage) -> list[Problem]:
