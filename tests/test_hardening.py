@@ -1188,3 +1188,22 @@ def test_a_pipe_in_a_portfolio_folder_is_not_read(tmp_path: Path):
 
     assert (evaluated.returncode, diffed.returncode) == (0, 0)
     assert b"1 input(s): 1 evaluated" in evaluated.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "said"),
+    [
+        ("p.yaml", "", "MW006 the document is empty: a partner document must be an object"),
+        ("p.yaml", "\n# a comment alone\n", "MW006 the document is empty: a partner document must be an object"),
+        ("p.json", "  \n", "MW002 not valid JSON: the document is empty"),
+        ("p.yaml", "[1, 2]", "MW006 a partner document must be an object"),
+    ],
+)
+def test_an_empty_partner_file_is_said_to_be_empty(tmp_path: Path, name: str, text: str, said: str):
+    """An empty file was told 'must be an object' (YAML) or 'Expecting value' (JSON), as if it held a wrong value."""
+    path = tmp_path / name
+    path.write_text(text)
+    with pytest.raises(InputError) as caught:
+        mwrules.evaluate(path)
+
+    assert said in str(caught.value)

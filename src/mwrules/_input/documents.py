@@ -248,9 +248,12 @@ def _parse_json(text: str, source: str | None, limits: Limits) -> Document:
         with paused_gc():
             data = json.loads(text, object_pairs_hook=pairs)
     except json.JSONDecodeError as error:
+        said = (
+            "the document is empty" if not text.strip() else f"{error.msg} (line {error.lineno}, column {error.colno})"
+        )
         problem = Problem(
             "$",
-            f"not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})",
+            f"not valid JSON: {said}",
             file=source,
             line=error.lineno,
             code=codes.SYNTAX,

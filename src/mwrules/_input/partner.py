@@ -200,10 +200,13 @@ def _load_partner(document: _documents.Document, ruleset: Ruleset, limits: Limit
         data = _documents.plain_values(data)
     if not problems:
         if not isinstance(data, dict):
+            # an empty file, or one of comments alone, is no partner: said so, not as a value of the wrong type
+            empty = "the document is empty: " if data is None else ""
             problems.append(
                 Problem(
                     "$",
-                    "a partner document must be an object with a partner_id (and, to score, people and metrics)",
+                    f"{empty}a partner document must be an object with a partner_id (and, to score, people and "
+                    "metrics)",
                     code=codes.INVALID_VALUE,
                 )
             )
