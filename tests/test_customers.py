@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import copy
 import datetime
 from collections.abc import Mapping
+from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import attrs
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
@@ -24,6 +28,9 @@ from mwrules._output.json import verdict_from_json, verdict_to_json
 from mwrules._output.plan_report import plan_to_text
 from mwrules._rulesets.versions import select_ruleset
 from mwrules.model import Association, Customer, Partner, Usage
+
+
+ROOT = Path(__file__).parents[1]
 
 
 EXAMPLES = Path(__file__).parents[1] / "examples"
@@ -1047,3 +1054,26 @@ def test_an_id_that_is_no_guid_is_compared_as_written(written: str):
     verdict = mwrules.evaluate(document)
 
     assert {"value": 2} == verdict.paths["smb"].metrics["net_customer_adds"].inputs  # two tenants
+
+
+@pytest.mark.parametrize("as_written", [Decimal("1"), Decimal("1.000"), Fraction(1), 1.0])
+def test_a_whole_usage_count_given_from_python_in_any_number_type_is_read(as_written: object):
+    """Decimal('10') was refused ('expected a whole number') where 10.0 was read, and a metric takes a Decimal."""
+    document = yaml.safe_load((ROOT / "examples" / "customer-data.yaml").read_text())
+    written = copy.deepcopy(document)
+    for customer in written["customers"]:
+        for row in customer.get("usage", []):
+            row["paid_seats"] *= as_written  # type: ignore[operator]
+            row["active_users"] = row["active_users"] * as_written  # type: ignore[operator]
+
+    assert mwrules.evaluate(written) == mwrules.evaluate(document)
+
+
+@pytest.mark.parametrize("as_written", [Decimal("1.5"), Decimal("NaN"), Decimal("1E+999999999"), Fraction(3, 2)])
+def test_a_usage_count_that_is_no_whole_number_is_refused_at_its_place(as_written: object):
+    document = yaml.safe_load((ROOT / "examples" / "customer-data.yaml").read_text())
+    document["customers"][0]["usage"][0]["active_users"] = as_written
+    with pytest.raises(mwrules.InputError) as caught:
+        mwrules.evaluate(document)
+
+    assert [problem.where for problem in caught.value.problems] == ["$.customers[0].usage[0].active_users"]

@@ -14,6 +14,8 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from .. import codes
@@ -28,6 +30,7 @@ from .text import same_guid
 #: The most paid seats or active users one row may give: far beyond any
 #: tenant, and small enough for the engine to compare sums exactly.
 MAX_SEATS = 10**9
+_SEAT_DIGITS = len(str(MAX_SEATS))
 # Matched whole, in ASCII digits: "2026-10\n" or a year in full-width digits is no month (and was never
 # counted); nor is a month of year 0, no year as in a date (and in a download)
 _MONTH = re.compile(r"(?!0000)[0-9]{4}-(?:0[1-9]|1[0-2])")
@@ -341,9 +344,7 @@ class _Reader:
             pass  # reported
         counts: dict[str, int] = {}
         for key in ("paid_seats", "active_users"):
-            value = row.get(key)
-            if type(value) is float and value.is_integer():  # 400.0, as a count anywhere in a document
-                value = int(value)
+            value = _whole(row.get(key))
             if type(value) is int:
                 counts[key] = value
             if key in row and (type(value) is not int or not 0 <= value <= MAX_SEATS):
@@ -422,3 +423,18 @@ def customers_to_document(customers: Iterable[object]) -> list[object]:
         return document
 
     return [customer(value) for value in customers]
+
+
+def _whole(value: object) -> object:
+    """A count as a document or Python writes it whole (400.0, Decimal('400'), Fraction(400)) as an int; else as is.
+
+    A metric's count is read the same way (see :mod:`.partner_metrics`).
+    """
+    if type(value) is float and value.is_integer():
+        return int(value)
+    if type(value) is Fraction and value.denominator == 1:
+        return int(value)
+    # a Decimal's exponent checked first: Decimal('1E+999999999') as an int is a billion digits
+    if type(value) is Decimal and value.is_finite() and value.adjusted() < _SEAT_DIGITS and value == int(value):
+        return int(value)
+    return value
