@@ -534,3 +534,20 @@ def test_every_problem_of_a_costs_file_is_reported_at_once():
         ("$.foo", codes.COST_UNIT),
         ("$.intermediate_person", codes.COST_UNIT),
     ]
+
+
+@pytest.mark.parametrize(
+    ("defaults", "hint"),
+    [
+        ({}, "has no default_costs: give each unit's cost with plan --costs FILE (costs= in Python)"),
+        ({"intermediate_person": 1}, "has no default cost for advanced_person: give one with plan --costs FILE"),
+    ],
+)
+def test_a_unit_without_a_cost_given_or_by_default_says_where_one_goes(defaults: dict[str, object], hint: str):
+    """Under a ruleset without default_costs, plan said "4 problem(s) in the costs" of costs the user never gave."""
+    ruleset = attrs.evolve(mwrules.select_ruleset("modern-work@2026-01").ruleset, default_costs=defaults)
+    with pytest.raises(mwrules.InputError) as raised:
+        mwrules.plan(yaml.safe_load((EXAMPLES / "near-miss.yaml").read_text()), ruleset=ruleset)
+
+    hints = {problem.where: problem.suggestion for problem in raised.value.problems}
+    assert hint in (hints["$.advanced_person"] or "")

@@ -87,7 +87,11 @@ def load_costs(
             per_option.update(dict(mine) if isinstance(mine, Mapping) else {})
             missing = [option for option in options if option not in per_option]
             if missing:
-                problems.append(Problem(f"$.{unit}", f"no cost for {', '.join(missing)}", code=codes.COST_UNIT))
+                problems.append(
+                    Problem(
+                        f"$.{unit}", f"no cost for {', '.join(missing)}", _no_cost(ruleset, unit), code=codes.COST_UNIT
+                    )
+                )
             if not isinstance(mine, Mapping) or set(mine) != set(options):
                 defaulted.append(unit)
             merged[unit] = per_option
@@ -96,10 +100,19 @@ def load_costs(
             if mine is None:
                 defaulted.append(unit)
         else:
-            problems.append(Problem(f"$.{unit}", "no cost for this unit", code=codes.COST_UNIT))
+            problems.append(
+                Problem(f"$.{unit}", "no cost for this unit", _no_cost(ruleset, unit), code=codes.COST_UNIT)
+            )
     if problems:
         raise InputError([document.locate(problem) for problem in problems], what="the costs")
     return merged, tuple(defaulted)
+
+
+def _no_cost(ruleset: Ruleset, unit: str) -> str:
+    """What to do about a unit without a cost: neither given nor one of the ruleset's defaults."""
+    if ruleset.default_costs:
+        return f"{ruleset} has no default cost for {unit}: give one with plan --costs FILE (costs= in Python)"
+    return f"{ruleset} has no default_costs: give each unit's cost with plan --costs FILE (costs= in Python)"
 
 
 # Applying a plan ----------------------------------------------------------------------
