@@ -96,3 +96,25 @@ def test_a_case_wanting_problems_and_a_verdict_is_itself_refused(tmp_path: Path)
         ("$.want.qualified", "MW006"),
         ("$.want.problems[0]", "MW006"),
     ]
+
+
+@pytest.mark.parametrize("want", ["{}", "{paths: {}}", "{paths: {smb: {}}}", "{paths: {smb: {metrics: {}}}}"])
+def test_a_case_that_pins_nothing_is_itself_refused(tmp_path: Path, want: str):
+    """`want: {}` passed whatever was scored, and lint said "no problems" (hostile run 20)."""
+    case = tmp_path / "empty.yaml"
+    case.write_text(DATA_AI_CASE.replace("want:\n", f"want: {want}\n"))
+
+    result = run_case(case, data_ai())
+
+    assert [(problem.where, problem.code) for problem in result.problems] == [("$.want", "MW006")]
+    assert "pins nothing" in result.problems[0].message
+
+
+@pytest.mark.parametrize(
+    "want", ["{qualified: false}", "{paths: {smb: {score: 0}}}", "{paths: {smb: {qualified: false}}}"]
+)
+def test_a_case_that_pins_one_value_is_a_case(tmp_path: Path, want: str):
+    case = tmp_path / "one.yaml"
+    case.write_text(DATA_AI_CASE.replace("want:\n", f"want: {want}\n"))
+
+    assert run_case(case, data_ai()).problems == ()

@@ -127,6 +127,17 @@ _WANT_KEYS = ("qualified", "path", "score", "paths")
 _PATH_KEYS = ("qualified", "score", "metrics", "measures")
 
 
+def _pins(want: dict[str, Any]) -> bool:
+    """Whether a case's ``want`` (a verdict's) pins some value: a case that pins none passes whatever is scored."""
+    if any(key in want for key in ("qualified", "path", "score")):
+        return True
+    paths = want.get("paths")
+    return isinstance(paths, dict) and any(
+        not isinstance(path_want, dict) or any(path_want.get(key) not in (None, {}) for key in _PATH_KEYS)
+        for path_want in paths.values()
+    )
+
+
 def _want_problems(want: object) -> list[Problem]:
     """Problems with the shape of a case's ``want``: what it pins, each of the right type."""
     if not isinstance(want, dict):
@@ -134,6 +145,9 @@ def _want_problems(want: object) -> list[Problem]:
     if "problems" in want:
         return _wanted_problems_problems(want)
     problems = _keys_and_types(want, "$.want", {"qualified": bool, "path": str, "score": (int, float), "paths": dict})
+    if not _pins(want):  # `want: {}` passed every time, and lint said "no problems"
+        message = f"pins nothing: a case wants some of {', '.join(_WANT_KEYS)}, or a path's {', '.join(_PATH_KEYS)}"
+        problems.append(Problem("$.want", message, code=codes.INVALID_VALUE))
     paths = want.get("paths")
     for path_id, path_want in (paths if isinstance(paths, dict) else {}).items():
         where = f"$.want.paths.{path_id}"
