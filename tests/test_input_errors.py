@@ -351,3 +351,20 @@ def test_a_partner_file_that_is_not_utf8_exits_2_without_a_traceback(tmp_path):
 
     assert 2 == result.returncode
     assert f"{path}:1: $: MW001 cannot read the partner file: it is not UTF-8 text (byte 16, line 1)" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("ruleset", "metric", "says"),
+    [
+        ("security", "net_customer_adds", "expected one number per part: {azure, m365}, got [5, 4]"),
+        ("modern-work", "usage_growth", "expected one number per association option: {cpor, dpor}, got [5, 4]"),
+    ],
+)
+def test_a_list_where_a_metrics_parts_go_is_one_problem_naming_the_parts(ruleset: str, metric: str, says: str):
+    """It was two problems at one place: "expected a number, got a list", then azure and m365 as association options."""
+    document = {"partner_id": "x", "as_of": "2026-08-15", "metrics": {"enterprise": {metric: [5, 4]}}}
+
+    with pytest.raises(InputError) as caught:
+        mwrules.evaluate(document, ruleset=ruleset)
+
+    assert [problem.message for problem in caught.value.problems] == [says]

@@ -215,15 +215,20 @@ def _load_partner(document: _documents.Document, ruleset: Ruleset, limits: Limit
             if not any(problem.code == codes.LIMIT and problem.where == "$.people" for problem in problems):
                 from cattrs.errors import BaseValidationError  # noqa: PLC0415 - cattrs is imported when first needed (see convert)
 
+                structural: list[Problem] = []
                 try:
                     partner = _converter().structure({k: v for k, v in data.items() if k != "customers"}, Partner)
                 except BaseValidationError as error:
-                    problems.extend(problems_from(error))
+                    structural = problems_from(error)
+                metrics, metrics_at = read_metrics(data, ruleset.id)
+                of_metrics = check_metrics(metrics, ruleset, at=metrics_at) + check_sections(data, ruleset)
+                # A metric's own problem says what its place takes (one number per part: {azure, m365});
+                # the structural "expected a number, got a list" at the same place only repeats it, worse
+                said = {problem.where for problem in of_metrics}
+                problems.extend(problem for problem in structural if problem.where not in said)
                 problems.extend(_check_partner_id(data.get("partner_id")))
                 problems.extend(_check_people(data.get("people")))
-                metrics, metrics_at = read_metrics(data, ruleset.id)
-                problems.extend(check_metrics(metrics, ruleset, at=metrics_at))
-                problems.extend(check_sections(data, ruleset))
+                problems.extend(of_metrics)
                 problems.extend(check_facts(data.get("facts"), ruleset))
             if "customers" in data:
                 customers, more = read_customers(data["customers"], ruleset, limits, identity, text_problem)

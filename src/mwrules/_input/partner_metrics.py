@@ -192,13 +192,16 @@ def check_metrics(metrics: object, ruleset: Ruleset, *, at: str = "$.metrics") -
                     Problem(spot, "expected one number for this metric, not options", code=codes.INVALID_VALUE)
                 )
             elif metric.source.parts is not None:
-                # Modern Work's parts are association options; other rulesets' are sources (azure, m365)
-                part = "association option" if metric.measure == "best_of_options" else "part"
+                # Modern Work's parts are association options (cpor, dpor, csp); Security's are sources (azure, m365)
+                association_types = (
+                    {kind.id for kind in ruleset.customer_data.association_types} if ruleset.customer_data else set()
+                )
+                part = "association option" if set(metric.source.parts) <= association_types else "part"
                 if not isinstance(value, Mapping):
                     problems.append(
                         Problem(
                             spot,
-                            f"expected one number per {part}: {{{', '.join(options)}}}",
+                            f"expected one number per {part}: {{{', '.join(options)}}}, got {shown(value)}",
                             code=codes.INVALID_VALUE,
                         )
                     )
