@@ -219,6 +219,31 @@ def test_an_ambiguous_date_order_hides_no_value_that_is_no_date_in_any_order(tmp
     assert "'32/01/2026'" in found[3][1]
 
 
+def test_dates_written_both_day_first_and_month_first_hide_no_other_problem_of_the_file(tmp_path: Path):
+    # The file was read no further than the row showing the second order (hostile run 21): an MCPID a
+    # spreadsheet rewrote and a value that is no date, on later rows, were said only once the order was fixed.
+    # The rest is read in the order shown first, so each date written the other way is named at its line too.
+    rows = [
+        training("MS-700", mcpid="1", done="01/02/2025"),
+        training("MS-700", mcpid="2", done="25/12/2025"),
+        training("MS-102", mcpid="3", done="12/25/2025"),
+        training("MS-700", mcpid="1.5E+07", done="03/04/2025"),
+        training("MS-700", mcpid="5", done="garbage"),
+        training("MS-700", mcpid="6", done="11/30/2025"),
+    ]
+    path = write(tmp_path / "t.csv", TRAININGS, rows)
+    with pytest.raises(mwrules.InputError) as caught:
+        read(trainings=[path])
+
+    found = sorted((problem.line or 0, problem.message) for problem in caught.value.problems)
+    assert [line for line, _ in found] == [4, 4, 5, 6, 7]
+    assert any("both day first and month first" in message for _, message in found)
+    assert "'12/25/2025' is not a date" in " ".join(message for line, message in found if line == 4)
+    assert "scientific notation" in found[2][1]
+    assert "'garbage'" in found[3][1]
+    assert "'11/30/2025'" in found[4][1]
+
+
 def test_a_missing_column_and_an_unreadable_date_are_reported(tmp_path: Path):
     missing = write(tmp_path / "a.csv", ["TrainingTitle", "MCPID", "TrainingCompletionDate"], [["MS-700", "1", "x"]])
     bad_date = write(tmp_path / "b.csv", TRAININGS, [training("MS-700", mcpid="1", done="someday")])

@@ -20,6 +20,7 @@ import contextlib
 import csv
 import datetime
 import io
+import itertools
 import operator
 import os
 import stat
@@ -382,7 +383,9 @@ class DownloadReader:
         :data:`MAX_WAITING_ROWS`): a file whose dates show their order early
         is read straight through. A file that ends with its order unknown is
         a problem, and the rows held back are still read, for their other
-        problems.
+        problems. So is a file whose dates show both orders: the rest of it
+        is read in the order shown first (each date written the other way is
+        then named at its line), for its other problems.
         """
         if self.order is not None:
             for line, values, kept in rows:
@@ -391,6 +394,7 @@ class DownloadReader:
             return
         seen = DateOrderSeen()
         waiting: list[tuple[int, dict[str, str]]] = []
+        shown_first: DateOrder | None = None
         for line, values, kept in rows:
             undecided = seen.see(values[key] for key in keys if values.get(key))
             if seen.both:
@@ -402,7 +406,13 @@ class DownloadReader:
                     "give the order with --date-order day-first|month-first",
                     codes.INVALID_VALUE,
                 )
+                # The file is refused, what its rows count is never used: they are read on for their other problems
+                order = shown_first or "day-first"  # both shown by one row: either order, as for rows undecided
+                rest = itertools.chain([(line, values, kept)], rows)
+                yield from ((early, early_values, order) for early, early_values in waiting)
+                yield from ((later, later_values, order) for later, later_values, keep in rest if keep)
                 return
+            shown_first = shown_first or seen.order
             if not kept:
                 continue
             order = seen.order
