@@ -132,6 +132,37 @@ def test_a_value_with_an_unquoted_semicolon_names_the_semicolon(tmp_path: Path):
     assert "a value with an unquoted semicolon?" in str(caught.value)
 
 
+def test_rows_separated_otherwise_than_their_header_say_so_not_cut_short(tmp_path: Path):
+    # A header of commas over rows of semicolons (or a comma download joined to a semicolon one) was
+    # "1 values ...: a row cut short? (download the file again)" at every row (hostile run 21)
+    rows = [training("MS-700", mcpid="1", done="2025-03-01"), training("MS-102", mcpid="2", done="2025-04-01")]
+    mixed = tmp_path / "m.csv"
+    mixed.write_text(",".join(TRAININGS) + "\n" + "".join(";".join(row) + "\n" for row in rows))
+    joined = tmp_path / "j.csv"
+    joined.write_text(
+        ";".join(TRAININGS) + "\n" + ";".join(rows[0]) + "\n" + ",".join(TRAININGS) + "\n" + ",".join(rows[1]) + "\n"
+    )
+    with pytest.raises(mwrules.InputError) as caught:
+        read(trainings=[mixed, joined])
+
+    found = [(Path(problem.file or "").name, problem.line, problem.message) for problem in caught.value.problems]
+    separated = "values separated by semicolons, but the header's by commas"
+    assert found == [
+        ("m.csv", 2, f"1 values, but the header has {len(TRAININGS)} columns: its {separated}"),
+        ("m.csv", 3, f"1 values, but the header has {len(TRAININGS)} columns: its {separated}"),
+        (
+            "j.csv",
+            3,
+            "a header again, as on line 1, with its names separated by commas: two downloads joined into one file?",
+        ),
+        (
+            "j.csv",
+            4,
+            f"1 values, but the header has {len(TRAININGS)} columns: its values separated by commas, but the header's by semicolons",
+        ),
+    ]
+
+
 def test_a_header_of_one_column_holding_the_names_says_what_may_separate_them(tmp_path: Path):
     pipes = write(tmp_path / "p.csv", TRAININGS, [training("MS-700", mcpid="1")], delimiter="|")
     other = write(tmp_path / "o.csv", ["Name", "Value"], [["a", "1"]])
