@@ -158,7 +158,8 @@ def test_rows_separated_otherwise_than_their_header_say_so_not_cut_short(tmp_pat
         (
             "j.csv",
             4,
-            f"1 values, but the header has {len(TRAININGS)} columns: its values separated by commas, but the header's by semicolons",
+            f"1 values, but the header has {len(TRAININGS)} columns: its values separated by commas, "
+            "but the header's by semicolons",
         ),
     ]
 
