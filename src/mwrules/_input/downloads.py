@@ -394,10 +394,10 @@ class DownloadReader:
                     codes.INVALID_VALUE,
                 )
                 # The file is refused, what its rows count is never used: they are read on for their other problems
-                order = shown_first or "day-first"  # both shown by one row: either order, as for rows undecided
+                read_as: DateOrder = shown_first or "day-first"  # both shown by one row: either, as rows undecided
                 rest = itertools.chain([(line, values, kept)], rows)
-                yield from ((early, early_values, order) for early, early_values in waiting)
-                yield from ((later, later_values, order) for later, later_values, keep in rest if keep)
+                yield from ((early, early_values, read_as) for early, early_values in waiting)
+                yield from ((later, later_values, read_as) for later, later_values, keep in rest if keep)
                 return
             shown_first = shown_first or seen.order
             if not kept:
