@@ -106,6 +106,8 @@ def _read_start(raw: BinaryIO, size: int) -> bytes:
 
 #: What may separate a download's values, the first winning a tie (see Download)
 _DELIMITERS = (",", "\t", ";")
+#: The line a spreadsheet may write before the header to name the separator
+_SEPARATOR_LINES = {f"sep={delimiter}" for delimiter in _DELIMITERS}
 #: What a problem calls each
 _DELIMITER_NAMES = {",": "comma", "\t": "tab", ";": "semicolon"}
 
@@ -131,6 +133,12 @@ class Download:
                 1,
                 "ends with a carriage return alone (classic Mac line ends), which no download has",
                 "save it with Windows or Unix line ends",
+            )
+        if header.strip().casefold() in _SEPARATOR_LINES:  # Excel's, on a line of its own before the header
+            raise NotText(
+                1,
+                f"is a spreadsheet's {header.strip()!r} line, not the header",
+                "delete that line: the header tells the separator",
             )
         # Whichever the header uses most: a tab, a comma, or the semicolon of a spreadsheet saved in a
         # locale whose decimal mark is a comma (no column name holds any of them); a comma on a tie
