@@ -132,6 +132,51 @@ def test_a_value_with_an_unquoted_semicolon_names_the_semicolon(tmp_path: Path):
     assert "a value with an unquoted semicolon?" in str(caught.value)
 
 
+def test_rows_separated_otherwise_than_their_header_say_so_not_cut_short(tmp_path: Path):
+    # A header of commas over rows of semicolons (or a comma download joined to a semicolon one) was
+    # "1 values ...: a row cut short? (download the file again)" at every row (hostile run 21)
+    rows = [training("MS-700", mcpid="1", done="2025-03-01"), training("MS-102", mcpid="2", done="2025-04-01")]
+    mixed = tmp_path / "m.csv"
+    mixed.write_text(",".join(TRAININGS) + "\n" + "".join(";".join(row) + "\n" for row in rows))
+    joined = tmp_path / "j.csv"
+    joined.write_text(
+        ";".join(TRAININGS) + "\n" + ";".join(rows[0]) + "\n" + ",".join(TRAININGS) + "\n" + ",".join(rows[1]) + "\n"
+    )
+    with pytest.raises(mwrules.InputError) as caught:
+        read(trainings=[mixed, joined])
+
+    found = [(Path(problem.file or "").name, problem.line, problem.message) for problem in caught.value.problems]
+    separated = "values separated by semicolons, but the header's by commas"
+    assert found == [
+        ("m.csv", 2, f"1 values, but the header has {len(TRAININGS)} columns: its {separated}"),
+        ("m.csv", 3, f"1 values, but the header has {len(TRAININGS)} columns: its {separated}"),
+        (
+            "j.csv",
+            3,
+            "a header again, as on line 1, with its names separated by commas: two downloads joined into one file?",
+        ),
+        (
+            "j.csv",
+            4,
+            f"1 values, but the header has {len(TRAININGS)} columns: its values separated by commas, "
+            "but the header's by semicolons",
+        ),
+    ]
+
+
+def test_a_spreadsheets_sep_line_before_the_header_is_named(tmp_path: Path):
+    # Excel's "sep=;" first line made six "no column ... (is this the right download?)" (hostile run 21)
+    path = tmp_path / "s.csv"
+    path.write_text("sep=;\n" + ";".join(TRAININGS) + "\n" + ";".join(training("MS-700", mcpid="1")) + "\n")
+    with pytest.raises(mwrules.InputError) as caught:
+        read(trainings=[path])
+
+    [problem] = caught.value.problems
+    assert (problem.line, problem.code) == (1, codes.UNREADABLE)
+    assert "a spreadsheet's 'sep=;' line" in problem.message
+    assert problem.suggestion == "delete that line: the header tells the separator"
+
+
 def test_a_header_of_one_column_holding_the_names_says_what_may_separate_them(tmp_path: Path):
     pipes = write(tmp_path / "p.csv", TRAININGS, [training("MS-700", mcpid="1")], delimiter="|")
     other = write(tmp_path / "o.csv", ["Name", "Value"], [["a", "1"]])
@@ -217,6 +262,31 @@ def test_an_ambiguous_date_order_hides_no_value_that_is_no_date_in_any_order(tmp
     assert "'13/13/2025'" in found[1][1]
     assert "'someday'" in found[2][1]
     assert "'32/01/2026'" in found[3][1]
+
+
+def test_dates_written_both_day_first_and_month_first_hide_no_other_problem_of_the_file(tmp_path: Path):
+    # The file was read no further than the row showing the second order (hostile run 21): an MCPID a
+    # spreadsheet rewrote and a value that is no date, on later rows, were said only once the order was fixed.
+    # The rest is read in the order shown first, so each date written the other way is named at its line too.
+    rows = [
+        training("MS-700", mcpid="1", done="01/02/2025"),
+        training("MS-700", mcpid="2", done="25/12/2025"),
+        training("MS-102", mcpid="3", done="12/25/2025"),
+        training("MS-700", mcpid="1.5E+07", done="03/04/2025"),
+        training("MS-700", mcpid="5", done="garbage"),
+        training("MS-700", mcpid="6", done="11/30/2025"),
+    ]
+    path = write(tmp_path / "t.csv", TRAININGS, rows)
+    with pytest.raises(mwrules.InputError) as caught:
+        read(trainings=[path])
+
+    found = sorted((problem.line or 0, problem.message) for problem in caught.value.problems)
+    assert [line for line, _ in found] == [4, 4, 5, 6, 7]
+    assert any("both day first and month first" in message for _, message in found)
+    assert "'12/25/2025' is not a date" in " ".join(message for line, message in found if line == 4)
+    assert "scientific notation" in found[2][1]
+    assert "'garbage'" in found[3][1]
+    assert "'11/30/2025'" in found[4][1]
 
 
 def test_a_missing_column_and_an_unreadable_date_are_reported(tmp_path: Path):

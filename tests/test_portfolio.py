@@ -251,6 +251,25 @@ def test_a_partner_given_by_several_inputs_is_named_before_the_summary(tmp_path:
     ]
 
 
+@pytest.mark.parametrize("more", [[], ["--format", "json"]])
+def test_diff_names_a_partner_given_by_several_inputs(tmp_path: Path, more: list[str]):
+    """diff --partners counted one partner_id given by three inputs as three partners without a word (hostile run
+    21), where evaluate names it."""
+    near_miss = (ROOT / "examples" / "near-miss.yaml").read_text()
+    for name in ("a.yaml", "b.yaml"):
+        (tmp_path / name).write_text(near_miss)
+    (tmp_path / "c.yaml").write_text(near_miss.replace("partner_id: northwind", "partner_id: NorthWind"))
+    (tmp_path / "d.yaml").write_text(near_miss.replace("partner_id: northwind", "partner_id: other"))
+
+    result = run_cli("diff", "--partners", str(tmp_path), "modern-work@2023-06", "modern-work@2026-01", *more)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"mwrules: partner_id 'northwind' is given by 3 inputs ({tmp_path / 'a.yaml'}, {tmp_path / 'b.yaml'} and "
+        f"{tmp_path / 'c.yaml'}): each is counted as a partner"
+    ]
+
+
 @pytest.mark.parametrize(
     "command", [["evaluate"], ["diff", "modern-work@2023-06", "modern-work@2026-01", "--partners"]]
 )
@@ -711,9 +730,9 @@ def test_a_second_ctrl_c_while_the_batch_shuts_down_still_ends_it_with_status_13
 
 
 def test_a_portfolio_compares_a_bounded_number_of_partner_ids_and_says_so(monkeypatch: pytest.MonkeyPatch):
-    from mwrules._batch import portfolio  # noqa: PLC0415 - the tally alone
+    from mwrules._batch import given_by, portfolio  # noqa: PLC0415 - the tally alone
 
-    monkeypatch.setattr(portfolio, "_IDS_COMPARED", 2)
+    monkeypatch.setattr(given_by, "IDS_COMPARED", 2)
     tally = portfolio._Tally()
     for partner_id in ("a", "b", "A", "c", "d", "b"):
         tally.add((True, ("smb",), partner_id, f"{partner_id}.yaml"))

@@ -20,22 +20,19 @@ import attrs
 from .. import codes
 from .._evaluation.designations import named_designations
 from .._input.documents import read_at_most
-from .._input.text import identity, printable
+from .._input.text import printable
 from .._output.designations_report import designations_to_json
 from .._output.json import problem_to_json, verdict_to_json
 from .._tools.diff import JSON_LINES_SUFFIXES, PARTNER_SUFFIXES, is_json_lines, left_out_notices, partner_files
 from ..limits import Limits
 from ..ruleset import Ruleset
 from ..verdict import Designations, format_points
+from .given_by import GivenBy
 from .pool import NO_RECORDS, Input, NoDocuments, Result, evaluate_inputs, json_lines
 from .workers import WorkerLost
 
 
 EXIT_OK, EXIT_UNQUALIFIED, EXIT_BAD_INPUT = 0, 1, 2
-#: How many of the inputs that give one partner_id its note names
-_SOURCES_NAMED = 3
-#: How many distinct partner_ids a portfolio remembers to find one given twice (some 15 MB)
-_IDS_COMPARED = 100_000
 
 
 def is_portfolio(sources: Sequence[str], *, lines: bool, output: str) -> bool:
@@ -205,10 +202,7 @@ class _Tally:
     failed: int = 0
     unqualified: int = 0
     qualified: Counter[str] = attrs.field(factory=Counter)
-    #: Per partner_id (as ids compare), the inputs that gave it: the first few named, the rest counted;
-    #: at most _IDS_COMPARED of them (the memory of a portfolio stays bounded)
-    _given_by: dict[str, tuple[str, list[str], int]] = attrs.field(factory=dict)
-    _uncompared: int = 0
+    given_by: GivenBy = attrs.field(factory=GivenBy)
 
     def add(self, outcome: _Outcome) -> None:
         self.inputs += 1
@@ -219,38 +213,11 @@ class _Tally:
             self.qualified.update(outcome[1])
         else:
             self.unqualified += 1
-        partner_id, source = outcome[2], outcome[3]
-        key = identity(partner_id)
-        known = self._given_by.get(key)
-        if known is None:
-            if len(self._given_by) < _IDS_COMPARED:
-                self._given_by[key] = (partner_id, [source], 1)
-            else:
-                self._uncompared += 1
-            return
-        first, sources, count = known
-        if len(sources) < _SOURCES_NAMED:
-            sources.append(source)
-        self._given_by[key] = (first, sources, count + 1)
+        self.given_by.add(outcome[2], outcome[3])
 
     def repeated(self) -> list[str]:
         """A note per partner_id several inputs gave: the summary counts each of them (an old export and a new?)."""
-        notes = []
-        for partner_id, sources, count in self._given_by.values():
-            if count == 1:
-                continue
-            named = ", ".join(sources[:-1]) + (f", {sources[-1]}" if count > len(sources) else f" and {sources[-1]}")
-            more = f" and {count - len(sources):,} more" if count > len(sources) else ""
-            notes.append(
-                f"partner_id {printable(partner_id)!r} is given by {count:,} inputs ({named}{more}): "
-                "each is counted in the summary"
-            )
-        if self._uncompared:
-            notes.append(
-                f"{self._uncompared:,} input(s) after the first {_IDS_COMPARED:,} partner_ids were not compared "
-                "with each other for a partner_id given twice"
-            )
-        return notes
+        return self.given_by.notes("in the summary")
 
     def __str__(self) -> str:
         return self.text("on")

@@ -511,6 +511,8 @@ def _diff(args: argparse.Namespace) -> int:
         print(json.dumps(impact_to_json(result), indent=2, ensure_ascii=False))
     else:
         print(impact_to_text(result))
+    for note in result.repeated:  # each such input is counted as a partner
+        print(f"mwrules: {note}", file=sys.stderr)
     return EXIT_BAD_INPUT if result.problems else EXIT_OK
 
 

@@ -20,6 +20,7 @@ import contextlib
 import csv
 import datetime
 import io
+import itertools
 import operator
 import os
 import stat
@@ -105,6 +106,8 @@ def _read_start(raw: BinaryIO, size: int) -> bytes:
 
 #: What may separate a download's values, the first winning a tie (see Download)
 _DELIMITERS = (",", "\t", ";")
+#: The line a spreadsheet may write before the header to name the separator
+_SEPARATOR_LINES = {f"sep={delimiter}" for delimiter in _DELIMITERS}
 #: What a problem calls each
 _DELIMITER_NAMES = {",": "comma", "\t": "tab", ";": "semicolon"}
 
@@ -130,6 +133,12 @@ class Download:
                 1,
                 "ends with a carriage return alone (classic Mac line ends), which no download has",
                 "save it with Windows or Unix line ends",
+            )
+        if header.strip().casefold() in _SEPARATOR_LINES:  # Excel's, on a line of its own before the header
+            raise NotText(
+                1,
+                f"is a spreadsheet's {header.strip()!r} line, not the header",
+                "delete that line: the header tells the separator",
             )
         # Whichever the header uses most: a tab, a comma, or the semicolon of a spreadsheet saved in a
         # locale whose decimal mark is a comma (no column name holds any of them); a comma on a tie
@@ -317,7 +326,6 @@ class DownloadReader:
         keys = [key for key, _ in wanted]
         values_of = operator.itemgetter(*(index for _, index in wanted))  # of a row with every column
         width = len(download.columns)
-        separator = _DELIMITER_NAMES[download.delimiter]
         # A row of mostly the header's names (in any order, a byte order mark before them: `cat a.csv b.csv`) is
         # a second download's header: files joined into one. No data row holds several column names.
         names = {_as_name(name) for name in download.columns}
@@ -325,21 +333,9 @@ class DownloadReader:
         try:
             for line, row in download.rows():
                 self.rows_read += 1
-                size = len(row)
-                if size > width:
-                    # A value written with an unquoted comma shifts the ones after it into the wrong
-                    # columns (a certification read as a course, the last value pushed out, blank or
-                    # not): no download writes one, so the row is not guessed at.
-                    message = (
-                        f"{size} values, but the header has {width} columns: a value with an unquoted {separator}?"
-                    )
-                    self.problem(path, line, "$", message, "quote the value", codes.UNREADABLE)
-                    continue
-                if size < width:
-                    # A row cut short (a download that stopped mid-line): a value it lacks would read as blank,
-                    # and a blank means something (an ExpirationDate: never expires); no download writes one
-                    message = f"{size} values, but the header has {width} columns: a row cut short?"
-                    self.problem(path, line, "$", message, "download the file again", codes.UNREADABLE)
+                if len(row) != width:
+                    message, hint = _width_problem(row, download.delimiter, width, names, header_at_least)
+                    self.problem(path, line, "$", message, hint, codes.UNREADABLE)
                     continue
                 if (
                     any(_as_name(value) in names for value in row[:3])
@@ -382,7 +378,9 @@ class DownloadReader:
         :data:`MAX_WAITING_ROWS`): a file whose dates show their order early
         is read straight through. A file that ends with its order unknown is
         a problem, and the rows held back are still read, for their other
-        problems.
+        problems. So is a file whose dates show both orders: the rest of it
+        is read in the order shown first (each date written the other way is
+        then named at its line), for its other problems.
         """
         if self.order is not None:
             for line, values, kept in rows:
@@ -391,6 +389,7 @@ class DownloadReader:
             return
         seen = DateOrderSeen()
         waiting: list[tuple[int, dict[str, str]]] = []
+        shown_first: DateOrder | None = None
         for line, values, kept in rows:
             undecided = seen.see(values[key] for key in keys if values.get(key))
             if seen.both:
@@ -402,7 +401,13 @@ class DownloadReader:
                     "give the order with --date-order day-first|month-first",
                     codes.INVALID_VALUE,
                 )
+                # The file is refused, what its rows count is never used: they are read on for their other problems
+                read_as: DateOrder = shown_first or "day-first"  # both shown by one row: either, as rows undecided
+                rest = itertools.chain([(line, values, kept)], rows)
+                yield from ((early, early_values, read_as) for early, early_values in waiting)
+                yield from ((later, later_values, read_as) for later, later_values, keep in rest if keep)
                 return
+            shown_first = shown_first or seen.order
             if not kept:
                 continue
             order = seen.order
@@ -438,6 +443,37 @@ class DownloadReader:
             # (the file is refused: what the rows would count is never used)
             for early, early_values in waiting:
                 yield early, early_values, "day-first"
+
+
+def _width_problem(
+    row: Sequence[str], delimiter: str, width: int, names: set[str], header_at_least: int
+) -> tuple[str, str]:
+    """What to say of a row of another number of values than the header has columns, and the hint.
+
+    A value written with an unquoted comma shifts the ones after it into the
+    wrong columns (a certification read as a course, the last value pushed
+    out); a row cut short (a download that stopped mid-line) would read its
+    missing values as blank, and a blank means something (an ExpirationDate:
+    never expires). No download writes either, so the row is not guessed at.
+    A row whose values another separator splits into the header's columns
+    (semicolons under a header of commas: two downloads joined, one saved in
+    another locale) is neither, and is said to be what it is.
+    """
+    size, separator = len(row), _DELIMITER_NAMES[delimiter]
+    start = f"{size} values, but the header has {width} columns"
+    for other in _DELIMITERS:
+        if other == delimiter or not any(other in value for value in row):
+            continue
+        values = next(csv.reader([delimiter.join(row)], delimiter=other), [])
+        if sum(_as_name(value) in names for value in values) >= header_at_least:
+            message = f"a header again, as on line 1, with its names separated by {_DELIMITER_NAMES[other]}s"
+            return f"{message}: two downloads joined into one file?", "give each download as a file of its own"
+        if len(values) == width:
+            message = f"{start}: its values separated by {_DELIMITER_NAMES[other]}s, but the header's by {separator}s"
+            return message, "save the file with one separator, or give each download as a file of its own"
+    if size > width:
+        return f"{start}: a value with an unquoted {separator}?", "quote the value"
+    return f"{start}: a row cut short?", "download the file again"
 
 
 def _missing_hint(name: str, present: Sequence[str]) -> str:

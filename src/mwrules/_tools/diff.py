@@ -82,6 +82,8 @@ class Impact:
     partners: int
     changed: tuple[PartnerImpact, ...]
     problems: tuple[Problem, ...]
+    #: A note per partner_id that several of the partners evaluated give (each is counted)
+    repeated: tuple[str, ...] = ()
 
     def summary(self) -> dict[str, int]:
         return {
@@ -170,9 +172,12 @@ def impact(old: Ruleset, new: Ruleset, documents: Iterable[Document], unreadable
     *unreadable* are the problems of partner files that could not be read;
     they count as partners not evaluated.
     """
+    from .._batch.given_by import GivenBy  # noqa: PLC0415 - the batch modules import this one
+
     changed = []
     problems: list[Problem] = list(unreadable)
     count = len({problem.file for problem in unreadable})
+    given_by = GivenBy()
     for document in documents:
         count += 1
         try:
@@ -181,10 +186,12 @@ def impact(old: Ruleset, new: Ruleset, documents: Iterable[Document], unreadable
         except InputError as error:
             problems += error.problems
             continue
+        given_by.add(before.partner_id, document.source or f"input {count}")
         found = _partner_impact(document.source or "", old, new, before, after)
         if found is not None:
             changed.append(found)
-    return Impact(old, new, tuple(ruleset_changes(old, new)), count, tuple(changed), tuple(problems))
+    repeated = tuple(given_by.notes("as a partner"))
+    return Impact(old, new, tuple(ruleset_changes(old, new)), count, tuple(changed), tuple(problems), repeated)
 
 
 def read_partners(path: Path) -> tuple[list[Document], list[Problem], list[str]]:
