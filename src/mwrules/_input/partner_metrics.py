@@ -99,7 +99,7 @@ def check_facts(facts: object, ruleset: Ruleset) -> list[Problem]:
             # One document may serve several rulesets: evaluate warns that a fact another reads is not read
             known = known if known is not None else shipped_facts() | declared.keys()
             if fact_id not in known:
-                message = f"neither {ruleset} nor any shipped ruleset reads a fact named {shown(fact_id)}"
+                message = f"no shipped ruleset reads a fact named {shown(fact_id)}"  # the same words under each
                 suggestion = did_you_mean(str(fact_id), sorted(known)) if len(problems) < _SUGGESTIONS else None
                 problems.append(Problem(spot, message, suggestion, code=_UNKNOWN))
             continue
