@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from mwrules.cli import main
 
@@ -781,3 +782,21 @@ def test_import_to_a_json_file_writes_json_that_evaluate_reads_back(tmp_path: Pa
     assert 0 == status
     assert json.loads((tmp_path / "p.JSON").read_text())["partner_id"] == "c"
     assert read_back[0] in (0, 1), read_back[2]
+
+
+@pytest.mark.parametrize("command", [["timeline"], ["plan"], ["explain"]])
+def test_a_command_of_one_partner_given_json_lines_of_several_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str]
+):
+    """It said "not valid YAML: expected '<document start>'" at line 2 (hostile run 21); one line is one partner."""
+    lines = [
+        json.dumps(yaml.safe_load((EXAMPLES / name).read_text()), default=str)
+        for name in ("near-miss.yaml", "qualified-smb.yaml")
+    ]
+    several, one = tmp_path / "book.jsonl", tmp_path / "one.ndjson"
+    several.write_text("\n".join(lines) + "\n")
+    one.write_text(lines[0] + "\n")
+
+    assert main([*command, str(several)]) == 2
+    assert f"MW301 {command[0]} takes one partner, and {several} is JSON Lines" in capsys.readouterr().err
+    assert main([*command, str(one)]) in (0, 1)

@@ -15,6 +15,7 @@ from .shared import (
     EXIT_OK,
     EXIT_PROBLEMS,
     EXIT_UNQUALIFIED,
+    _json_lines_mistake,
     _json_text,
     _limits,
     _partner_document,
@@ -80,7 +81,10 @@ def _evaluate_one(args: argparse.Namespace) -> int:
     else:
         if args.command == "evaluate":
             args.partner = args.partner[0]
-        partner, choice = prepare(_partner_document(args), ruleset_argument(args.ruleset), _limits(args))
+        document = _partner_document(args)
+        if (mistake := _json_lines_mistake(args, document)) is not None:
+            return _usage_error(mistake)
+        partner, choice = prepare(document, ruleset_argument(args.ruleset), _limits(args))
     verdict = evaluate_with(partner, choice)
     if imported:  # what the import left out, summarised, with what the evaluation did not use
         verdict = attrs.evolve(verdict, warnings=(*imported, *verdict.warnings))
@@ -346,6 +350,8 @@ def _plan(args: argparse.Namespace) -> int:
     if args.costs == "-" and args.partner == "-":
         return _usage_error("standard input (-) can be read once: give the partner or --costs as a file")
     document = _partner_document(args)
+    if (mistake := _json_lines_mistake(args, document)) is not None:
+        return _usage_error(mistake)
     ruleset = ruleset_argument(args.ruleset)
     partner, choice = prepare(on_date(document, args.by), ruleset, _limits(args))
     path_ids = [path.id for path in choice.ruleset.paths]
@@ -377,6 +383,8 @@ def _timeline(args: argparse.Namespace) -> int:
     if mistake is not None:
         return _usage_error(mistake)
     document = _read_document(args.partner, _limits(args))
+    if (mistake := _json_lines_mistake(args, document)) is not None:
+        return _usage_error(mistake)
     start = args.start or declared_as_of(document.data) or datetime.date.today()
     end = args.end or a_year_after(start)
     result = timeline_of(document, start, end, ruleset=ruleset_argument(args.ruleset), limits=_limits(args))

@@ -86,6 +86,24 @@ def _limits(args: argparse.Namespace) -> Limits:
     return Limits(**dict(args.limit))
 
 
+def _json_lines_mistake(args: argparse.Namespace, document: Document) -> str | None:
+    """What is wrong with naming a JSON Lines file of several partners (a partner a line) to a command taking one.
+
+    A file of one line is that partner's document (JSON is YAML); of several, it is not valid YAML, which
+    would be said at its second line.
+    """
+    from .. import codes
+    from .._tools.diff import is_json_lines
+
+    source = args.partner
+    if source == "-" or not is_json_lines(source) or all(p.code != codes.SYNTAX for p in document.problems):
+        return None
+    return (
+        f"{args.command} takes one partner, and {source} is JSON Lines (a partner a line): give one partner's "
+        f"document, or evaluate them all with: mwrules evaluate {source}"
+    )
+
+
 def _partner_document(args: argparse.Namespace) -> Document:
     """The partner document named on the command line, with ``--as-of`` applied."""
     from .._input.partner import on_date
