@@ -1092,8 +1092,11 @@ def test_the_depth_limit_stays_within_the_stack():
         (lambda: mwrules.explain(None), "explain() takes a Verdict"),
         (lambda: mwrules.summary(None), "summary() takes a Verdict"),
         (lambda: mwrules.plan(ROOT / "examples" / "near-miss.yaml", path=5), "path is a path's id"),
+        # these two were AttributeErrors: 'NoneType' object has no attribute 'max_file_bytes' / 'rstrip'
+        (lambda: mwrules.evaluate(ROOT / "examples" / "near-miss.yaml", limits=None), "must be a mwrules.Limits"),
+        (lambda: list(mwrules.evaluate_lines(['{"partner_id": "a"}', None], jobs=1)), "a line must be str or bytes"),
     ],
-    ids=["select_ruleset", "explain", "summary", "plan"],
+    ids=["select_ruleset", "explain", "summary", "plan", "evaluate a file without limits", "a line of None"],
 )
 def test_arguments_of_the_wrong_type_are_type_errors(call: Any, says: str):
     with pytest.raises(TypeError, match=re.escape(says)):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime
 import difflib
@@ -783,3 +784,24 @@ def test_an_ordinary_misspelling_still_gets_its_near_miss(tmp_path: Path):
     _, report = read(trainings=[path])
 
     assert any("did you mean 'Endpoint Administrator Associate'?" in warning for warning in report.warnings)
+
+
+_DOWNLOAD = EXAMPLES / "trainings.csv"
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        lambda files: files.enter_context(_DOWNLOAD.open(encoding="utf-8-sig")),
+        lambda _: io.StringIO(_DOWNLOAD.read_text(encoding="utf-8-sig")),
+        lambda _: bytes(_DOWNLOAD),
+        lambda _: [_DOWNLOAD, 7],
+    ],
+    ids=["open file", "StringIO", "bytes", "a list holding a number"],
+)
+def test_downloads_given_as_what_is_not_a_path_are_refused_by_their_argument(
+    given: Callable[[contextlib.ExitStack], object],
+):
+    """An open file was read as a list of file names: 239 'cannot read the file' problems, one per row."""
+    with contextlib.ExitStack() as files, pytest.raises(TypeError, match=r"^trainings must be"):
+        pc.read(trainings=given(files), partner_id="p")  # type: ignore[arg-type]

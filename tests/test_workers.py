@@ -169,3 +169,38 @@ def test_a_batch_stopped_early_kills_its_busy_workers():
     assert no_worker_left()
     # Killed, not asked to stop (the two busy ones would have finished their 30-second chunks first)
     assert [-signal.SIGKILL] * 3 == [worker.exitcode for worker in workers]
+
+
+def threads_refused(monkeypatch: pytest.MonkeyPatch, tmp_path: Any, refused: int) -> None:
+    """The first *refused* workers cannot start a thread, as under ``ulimit -u`` or a container's pids limit.
+
+    A limit on processes counts threads too: the system may let a worker be
+    forked and then refuse it the thread that watches for its parent's end.
+    """
+    from mwrules._batch import workers  # noqa: PLC0415
+
+    watch = workers._die_with_parent
+
+    def limited() -> None:
+        for number in range(refused):
+            try:
+                os.close(os.open(tmp_path / f"refused-{number}", os.O_CREAT | os.O_EXCL))
+            except FileExistsError:
+                continue
+            message = "can't start new thread"
+            raise RuntimeError(message)
+        watch()
+
+    monkeypatch.setattr(workers, "_die_with_parent", limited)
+
+
+@pytest.mark.parametrize("refused", [1, 2])
+def test_a_worker_refused_its_parent_watch_thread_leaves_its_work_to_the_others(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any, capfd: pytest.CaptureFixture[str], refused: int
+):
+    """Under ``ulimit -u 2`` (not root) a portfolio printed a worker's traceback and evaluated nothing (exit 2)."""
+    threads_refused(monkeypatch, tmp_path, refused)
+
+    assert [[2], [5], [10], [17], [26]] == run([[1], [2], [3], [4], [5]], workers=2)
+    assert "Traceback" not in capfd.readouterr().err
+    assert no_worker_left()

@@ -126,13 +126,13 @@ def _imported(
 ) -> tuple[dict[str, Any], Partner, ImportReport]:
     day = _as_date(as_of)
     choice = choose_ruleset(ruleset, day)
-    usage_files = _paths(usage)
+    usage_files = _paths(usage, "usage")
     if usage_files and choice.ruleset.customer_data is None:  # else each row is refused on its own
         message = f"{choice.ruleset} measures nothing from customer data: a usage download is not read by it"
         suggestion = "import usage under a ruleset that measures customer data (modern-work), or leave it out"
         raise InputError([Problem("usage", message, suggestion, code=codes.INVALID_VALUE)], what="the arguments")
     reader = _Import(choice.ruleset, partner_id, day, date_order, keep_names, limits)
-    for path in _paths(trainings):
+    for path in _paths(trainings, "trainings"):
         reader.trainings(path)
     for path in usage_files:
         reader.usage.read(path)
@@ -162,11 +162,26 @@ def _as_date(value: object) -> datetime.date | None:
 _Paths = Sequence[str | os.PathLike[str]] | str | os.PathLike[str]
 
 
-def _paths(paths: _Paths) -> list[Path]:
-    """The files of one argument: a str or a path is one file (never its characters), else each item is one."""
+def _paths(paths: _Paths, argument: str) -> list[Path]:
+    """The files of one argument: a str or a path is one file (never its characters), else each item is one.
+
+    An open file is not a list of paths, though it iterates as one: each of
+    its rows was read as a file name, one "cannot read the file" a row.
+    """
     if isinstance(paths, str | os.PathLike):
         return [Path(paths)]
-    return [Path(path) for path in paths]
+    if hasattr(paths, "read"):
+        wrong = "an open file: give its path, or '-' for standard input"
+    elif isinstance(paths, bytes | bytearray):
+        wrong = type(paths).__name__
+    else:
+        items = list(paths)
+        others = sorted({type(path).__name__ for path in items if not isinstance(path, str | os.PathLike)})
+        if not others:
+            return [Path(path) for path in items]
+        wrong = "a list holding " + ", ".join(others)
+    message = f"{argument} must be a path or a list of paths (str or os.PathLike), not {wrong}"
+    raise TypeError(message)
 
 
 # Where an imported document's problem comes from: a person, a tenant, or one of their rows

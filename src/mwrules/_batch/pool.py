@@ -183,7 +183,12 @@ def _bounded_lines(lines: Iterable[str | bytes], size: int) -> Iterator[str | by
 
 
 def _without_break(line: str | bytes) -> str | bytes:
-    return line.rstrip(b"\r\n") if isinstance(line, bytes) else line.rstrip("\r\n")
+    if isinstance(line, bytes):
+        return line.rstrip(b"\r\n")
+    if not isinstance(line, str):
+        msg = f"a line must be str or bytes, not {type(line).__name__}"
+        raise TypeError(msg)
+    return line.rstrip("\r\n")
 
 
 @attrs.frozen

@@ -42,6 +42,8 @@ _FAILED = b""
 #: is not enough: with the ``fork`` start method, every worker holds copies of
 #: the parent's ends of its own pipe and of the pipes of the workers before it.)
 _STOP = b""
+#: What a worker sends first, once it watches for its parent's end: only then is it given work
+_READY = b"ready"
 #: How long a worker that was asked to stop has to end before it is killed, in seconds
 _GRACE = 10.0
 
@@ -143,9 +145,12 @@ def _start(started: list[_Worker], count: int, work: Callable[[Any, list[Any]], 
         try:
             started.append(_Worker.start(work, argument))
         except OSError:
-            return
+            break
         except (TypeError, AttributeError, pickle.PicklingError):  # as a chunk that cannot be sent: evaluated here
-            return
+            break
+    for worker in list(started):
+        if not worker.ready():
+            started.remove(worker)
 
 
 def _answers(busy: dict[_Worker, Any], started: list[_Worker]) -> Iterator[tuple[_Worker, bytes]]:
@@ -196,6 +201,26 @@ class _Worker:
             theirs.close()  # the worker's end is the worker's alone: its death closes the pipe
         return cls(process, ours)
 
+    def ready(self) -> bool:
+        """Whether the worker started: it says so, or it ended (it could not watch for this process's end).
+
+        A limit on processes counts threads (``ulimit -u``, a container's
+        pids limit): the system may fork a worker and then refuse it the
+        thread that ends it with its parent. Such a worker ends at once
+        instead of taking work, and the batch goes on with the others.
+        """
+        from multiprocessing.connection import wait  # noqa: PLC0415 - as multiprocessing
+
+        wait([self.connection, self.process.sentinel])
+        try:
+            if self.connection.recv_bytes() == _READY:
+                return True
+        except (EOFError, OSError):  # it ended without a word
+            pass
+        self.connection.close()
+        self.process.join()
+        return False
+
     def send(self, data: bytes | memoryview) -> None:
         try:
             self.connection.send_bytes(data)
@@ -229,7 +254,11 @@ def _serve(connection: Connection, work: Callable[[Any, list[Any]], list[Any]], 
     """A worker's life: evaluate each chunk received and send back its results, until the pipe closes."""
     from multiprocessing.reduction import ForkingPickler  # noqa: PLC0415 - as multiprocessing
 
-    _start_worker()
+    try:
+        _start_worker()
+    except RuntimeError:  # "can't start new thread": no work for a worker that could outlive its parent
+        return
+    connection.send_bytes(_READY)
     while True:
         try:
             data = connection.recv_bytes()

@@ -150,6 +150,9 @@ def read_file(
 
     *what* names the file in the message: "the ruleset", "the case", ...
     """
+    if not isinstance(limits, Limits):  # a file is read before the partner in it is checked, limits and all
+        msg = f"limits must be a mwrules.Limits, not {type(limits).__name__}"
+        raise TypeError(msg)
     source = str(path)
     if not source:
         problem = Problem("$", f"cannot read {what}: an empty path names no file", code=codes.UNREADABLE)
