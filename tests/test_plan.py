@@ -7,6 +7,7 @@ import itertools
 import json
 import math
 from collections.abc import Iterator, Mapping
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
@@ -551,3 +552,15 @@ def test_a_unit_without_a_cost_given_or_by_default_says_where_one_goes(defaults:
 
     hints = {problem.where: problem.suggestion for problem in raised.value.problems}
     assert hint in (hints["$.advanced_person"] or "")
+
+
+def test_a_cost_given_from_python_as_a_decimal_is_read_exactly():
+    """MW006 "expected a number, got Decimal('1.5')" (hostile run 22), where a partner's Decimal is read exactly."""
+    partner = yaml.safe_load((EXAMPLES / "near-miss.yaml").read_text())
+
+    assert mwrules.plan(partner, costs={"intermediate_person": Decimal("1.5")}) == mwrules.plan(
+        partner, costs={"intermediate_person": 1.5}
+    )
+    with pytest.raises(mwrules.InputError) as raised:
+        mwrules.plan(partner, costs={"intermediate_person": Decimal("1E+999999999"), "advanced_person": Decimal("NaN")})
+    assert sorted(problem.where for problem in raised.value.problems) == ["$.advanced_person", "$.intermediate_person"]

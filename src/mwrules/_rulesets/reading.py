@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Callable, Mapping
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -74,6 +75,10 @@ def _objects(cl: type) -> Callable[[Any, Any], Any]:
     return hook
 
 
+#: The most digits a Decimal of a ruleset or costs may have before or after its point (see _structure_number)
+_DECIMAL_DIGITS = 40
+
+
 @functools.cache
 def _fast() -> FastStructurer:
     """What reads a valid ruleset without cattrs: the converter's forms and hooks (see fast_structure)."""
@@ -82,7 +87,14 @@ def _fast() -> FastStructurer:
 
 
 def _structure_number(value: object, _: type) -> Fraction:
-    # Rulesets write points as numbers (20, 2.5); exact fractions as text are for verdict JSON.
+    # Rulesets write points as numbers (20, 2.5); exact fractions as text are for verdict JSON. From
+    # Python, a Decimal is taken exactly too, as a partner's is (its exponent bounded first: as a
+    # Fraction, Decimal('1E+999999999') is a number of a billion digits)
+    if isinstance(value, Decimal):
+        if not value.is_finite() or abs(value.adjusted()) > _DECIMAL_DIGITS:
+            message = f"expected a finite number of at most {_DECIMAL_DIGITS} digits either side, got {value!r}"
+            raise ValueProblem(message)
+        return Fraction(value)
     if isinstance(value, bool) or not isinstance(value, int | float):
         message = f"expected a number, got {shown(value)}"
         raise ValueProblem(message)
