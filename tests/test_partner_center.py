@@ -805,3 +805,17 @@ def test_downloads_given_as_what_is_not_a_path_are_refused_by_their_argument(
     """An open file was read as a list of file names: 239 'cannot read the file' problems, one per row."""
     with contextlib.ExitStack() as files, pytest.raises(TypeError, match=r"^trainings must be"):
         pc.read(trainings=given(files), partner_id="p")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("keep_names", ["no", 0, None, "False"])
+def test_keep_names_that_is_not_a_bool_is_a_type_error(keep_names: object):
+    """keep_names="no" kept names: any non-empty text is true (hostile run 22)."""
+    with pytest.raises(TypeError, match=r"^keep_names must be True or False"):
+        pc.read(trainings=[EXAMPLES / "trainings.csv"], partner_id="p", keep_names=keep_names)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("nothing", [{}, {"trainings": [], "usage": []}, {"trainings": ()}])
+def test_an_import_of_no_download_is_a_value_error(nothing: dict[str, object]):
+    """It returned an empty partner, as if the downloads held no one; the command line refuses it (MW301)."""
+    with pytest.raises(ValueError, match=r"^give the downloads to read"):
+        pc.read(partner_id="p", **nothing)  # type: ignore[arg-type]

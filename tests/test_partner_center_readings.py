@@ -11,7 +11,7 @@ import mwrules
 from mwrules import codes
 from mwrules import partner_center as pc
 
-from .test_partner_center import TRAININGS, USAGE, read, training, usage_row, write
+from .test_partner_center import EXAMPLES, TRAININGS, USAGE, read, training, usage_row, write
 
 
 def lines(path: Path, header: list[str], rows: list[str]) -> Path:
@@ -411,8 +411,10 @@ def test_as_of_is_a_date_or_an_iso_date_and_nothing_else(as_of: object):
 
 def test_as_of_as_an_iso_date_or_a_date_is_taken():
     """The two accepted forms give the same day."""
-    assert pc.read(partner_id="p", as_of="2026-11-28")[0].as_of == datetime.date(2026, 11, 28)
-    assert pc.read(partner_id="p", as_of=datetime.date(2026, 11, 28))[0].as_of == datetime.date(2026, 11, 28)
+    trainings = [EXAMPLES / "trainings.csv"]
+    assert pc.read(trainings=trainings, partner_id="p", as_of="2026-11-28")[0].as_of == datetime.date(2026, 11, 28)
+    day = datetime.date(2026, 11, 28)
+    assert pc.read(trainings=trainings, partner_id="p", as_of=day)[0].as_of == datetime.date(2026, 11, 28)
 
 
 def test_the_smaller_mcpid_is_compared_as_a_number(tmp_path: Path):

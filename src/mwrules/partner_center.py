@@ -100,6 +100,9 @@ def read(
             is not a date, an ambiguous date order, or an association type
             the ruleset does not know, or the partner it gives fails a check
             of a partner document; every problem, with its file and line.
+        TypeError: a download is not named by a path, or *keep_names* is
+            not True or False.
+        ValueError: no download is given.
     """
     _, partner, report = _imported(trainings, usage, partner_id, as_of, ruleset, date_order, keep_names, limits)
     return partner, report
@@ -124,15 +127,21 @@ def _imported(
     keep_names: bool = False,
     limits: Limits = DEFAULT_LIMITS,
 ) -> tuple[dict[str, Any], Partner, ImportReport]:
+    if type(keep_names) is not bool:  # "no" is true: names would be kept against the caller's word
+        msg = f"keep_names must be True or False, not {keep_names!r}"
+        raise TypeError(msg)
     day = _as_date(as_of)
     choice = choose_ruleset(ruleset, day)
-    usage_files = _paths(usage, "usage")
+    training_files, usage_files = _paths(trainings, "trainings"), _paths(usage, "usage")
+    if not training_files and not usage_files:  # an empty partner, as if the downloads held no one
+        msg = "give the downloads to read: trainings=[...] (Trainings, exams and certifications), usage=[...], or both"
+        raise ValueError(msg)
     if usage_files and choice.ruleset.customer_data is None:  # else each row is refused on its own
         message = f"{choice.ruleset} measures nothing from customer data: a usage download is not read by it"
         suggestion = "import usage under a ruleset that measures customer data (modern-work), or leave it out"
         raise InputError([Problem("usage", message, suggestion, code=codes.INVALID_VALUE)], what="the arguments")
     reader = _Import(choice.ruleset, partner_id, day, date_order, keep_names, limits)
-    for path in _paths(trainings, "trainings"):
+    for path in training_files:
         reader.trainings(path)
     for path in usage_files:
         reader.usage.read(path)
