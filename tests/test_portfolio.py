@@ -742,3 +742,24 @@ def test_a_portfolio_compares_a_bounded_number_of_partner_ids_and_says_so(monkey
         "partner_id 'b' is given by 2 inputs (b.yaml and b.yaml): each is counted in the summary",
         "2 input(s) after the first 2 partner_ids were not compared with each other for a partner_id given twice",
     ]
+
+
+def test_a_json_lines_file_given_as_one_partner_says_what_it_is(tmp_path: Path):
+    """evaluate(path) and evaluate_many([path]) said "not valid YAML" at its second line (hostile run 22)."""
+    lines = [
+        json.dumps(yaml.safe_load((ROOT / "examples" / name).read_text()), default=str)
+        for name in ("near-miss.yaml", "qualified-smb.yaml")
+    ]
+    several, one = tmp_path / "book.jsonl", tmp_path / "one.NDJSON"
+    several.write_text("\n".join(lines) + "\n")
+    one.write_text(lines[0] + "\n")
+
+    with pytest.raises(mwrules.InputError) as caught:
+        mwrules.evaluate(several)
+    [result, alone] = list(mwrules.evaluate_many([several, one], jobs=1))
+
+    for problems in (caught.value.problems, result.problems):
+        assert [(problem.code, problem.message) for problem in problems] == [
+            (codes.SYNTAX, "a JSON Lines file of several partners (a partner a line) is not one partner's document")
+        ]
+    assert alone.verdict == mwrules.evaluate(json.loads(lines[0]))

@@ -19,11 +19,11 @@ import attrs
 
 from .. import codes
 from .._evaluation.designations import named_designations
-from .._input.documents import read_at_most
+from .._input.documents import JSON_LINES_SUFFIXES, is_json_lines, read_at_most
 from .._input.text import printable
 from .._output.designations_report import designations_to_json
 from .._output.json import problem_to_json, verdict_to_json
-from .._tools.diff import JSON_LINES_SUFFIXES, PARTNER_SUFFIXES, is_json_lines, left_out_notices, partner_files
+from .._tools.diff import PARTNER_SUFFIXES, left_out_notices, partner_files
 from ..limits import Limits
 from ..ruleset import Ruleset
 from ..verdict import Designations, format_points

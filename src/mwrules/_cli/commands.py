@@ -125,7 +125,7 @@ def _evaluate_mistake(args: argparse.Namespace) -> str | None:
 
 def _lines_without_stdin(args: argparse.Namespace) -> str | None:
     """``--lines`` when no input is standard input nor named as JSON Lines: it would be dropped without a word."""
-    from .._tools.diff import is_json_lines
+    from .._input.documents import is_json_lines
 
     if args.lines and "-" not in args.partner and not all(is_json_lines(name) for name in args.partner):
         return "--lines reads standard input (-) as JSON Lines: add -, or name the file .jsonl (or .ndjson)"

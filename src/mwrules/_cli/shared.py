@@ -93,7 +93,7 @@ def _json_lines_mistake(args: argparse.Namespace, document: Document) -> str | N
     would be said at its second line.
     """
     from .. import codes
-    from .._tools.diff import is_json_lines
+    from .._input.documents import is_json_lines
 
     source = args.partner
     if source == "-" or not is_json_lines(source) or all(p.code != codes.SYNTAX for p in document.problems):

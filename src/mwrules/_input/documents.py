@@ -78,6 +78,15 @@ def child(where: str, key: object) -> str:
     return f"{where}[{text!r}]"
 
 
+#: JSON Lines portfolios: one partner document per line
+JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")
+
+
+def is_json_lines(name: str | os.PathLike[str]) -> bool:
+    """Whether *name* is a JSON Lines file's (``.jsonl`` or ``.ndjson``, in any case, as ``.JSON`` is JSON)."""
+    return os.fspath(name).lower().endswith(JSON_LINES_SUFFIXES)
+
+
 def parse(text: str, *, source: str | None = None, fmt: str | None = None, limits: Limits = DEFAULT_LIMITS) -> Document:
     """Parse *text* as JSON or YAML (by *fmt*, else by *source*'s suffix, else YAML).
 

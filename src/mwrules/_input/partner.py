@@ -143,6 +143,13 @@ def read_document(
         document = _documents.read_file(source, what, limits=limits)
     if any(problem.code == codes.UNREADABLE for problem in document.problems):
         raise InputError(document.problems, what=None if what == "the partner file" else what)
+    if _documents.is_json_lines(source) and any(problem.code == codes.SYNTAX for problem in document.problems):
+        # Several partners, a line each (a file of one line is that partner's: JSON is YAML): said as what
+        # they are, not as "not valid YAML" at the second line
+        message = "a JSON Lines file of several partners (a partner a line) is not one partner's document"
+        hint = "evaluate its lines with mwrules evaluate FILE, or mwrules.evaluate_lines(open(FILE))"
+        problem = Problem("$", message, hint, file=str(source), code=codes.SYNTAX)
+        return attrs.evolve(document, problems=(problem,))
     return document
 
 

@@ -18,7 +18,7 @@ from typing import Any
 import attrs
 
 from .._evaluation.evaluate import evaluate_with
-from .._input.documents import Document
+from .._input.documents import JSON_LINES_SUFFIXES, Document, is_json_lines
 from .._input.partner import load_partner, read_document
 from .._input.text import printable
 from .._rulesets.versions import RulesetChoice
@@ -29,13 +29,6 @@ from . import diff_vocabulary as vocabulary
 
 
 PARTNER_SUFFIXES = (".json", ".yaml", ".yml")
-#: JSON Lines portfolios: one partner document per line
-JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")
-
-
-def is_json_lines(name: str | Path) -> bool:
-    """Whether *name* is a JSON Lines file's (``.jsonl`` or ``.ndjson``, in any case, as ``.JSON`` is JSON)."""
-    return str(name).lower().endswith(JSON_LINES_SUFFIXES)
 
 
 @attrs.frozen
