@@ -1095,8 +1095,13 @@ def test_the_depth_limit_stays_within_the_stack():
         # these two were AttributeErrors: 'NoneType' object has no attribute 'max_file_bytes' / 'rstrip'
         (lambda: mwrules.evaluate(ROOT / "examples" / "near-miss.yaml", limits=None), "must be a mwrules.Limits"),
         (lambda: list(mwrules.evaluate_lines(['{"partner_id": "a"}', None], jobs=1)), "a line must be str or bytes"),
+        # each record's problem, or put into every verdict as it was (a subclass of date)
+        (
+            lambda: mwrules.evaluate_lines(['{"partner_id": "a"}'], as_of=datetime.datetime(2026, 8, 1), jobs=1),
+            "as_of must be a datetime.date, not datetime",
+        ),
     ],
-    ids=["select_ruleset", "explain", "summary", "plan", "evaluate a file without limits", "a line of None"],
+    ids=["select_ruleset", "explain", "summary", "plan", "evaluate a file without limits", "a line of None", "as_of"],
 )
 def test_arguments_of_the_wrong_type_are_type_errors(call: Any, says: str):
     with pytest.raises(TypeError, match=re.escape(says)):

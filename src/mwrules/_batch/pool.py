@@ -258,6 +258,11 @@ def _settings(
     if not isinstance(limits, Limits):
         msg = f"limits must be a mwrules.Limits, not {type(limits).__name__}"
         raise TypeError(msg)
+    if isinstance(as_of, datetime.date) and type(as_of) is not datetime.date:
+        # a datetime (whose day depends on its time zone) or a subclass, as timeline and plan refuse it,
+        # not put into every verdict as it is
+        msg = f"as_of must be a datetime.date, not {type(as_of).__name__}: give datetime.date(y, m, d)"
+        raise TypeError(msg)
     if designations is False:
         with contextlib.suppress(InputError):  # no version in force today: each input's as_of chooses
             choose_ruleset(ruleset, None)  # an unknown name fails now, not once per input
