@@ -50,6 +50,20 @@ def test_a_name_of_another_version_of_the_evaluated_ruleset_names_that_version()
     ] == warnings_for("AB-900", ruleset="modern-work@2023-06")
 
 
+def test_another_rulesets_spelling_of_a_certification_this_one_counts_names_the_spelling_to_write():
+    """Security's "Microsoft Identity and Access Administrator" is SC-300, which Modern Work counts (hostile run 23).
+
+    It was said to be "counted by security, not by modern-work 2026-01",
+    which is false: Modern Work counts the certification, under other names.
+    """
+    assert [
+        "$.people[0].certifications[0]: 'Microsoft Identity and Access Administrator' is a spelling of "
+        "'Microsoft Certified: Identity and Access Administrator Associate' (security's), which modern-work 2026-01 "
+        "counts under its own names only (write 'Microsoft Certified: Identity and Access Administrator Associate' "
+        "or 'SC-300'); not counted"
+    ] == warnings_for("Microsoft Identity and Access Administrator", ruleset="modern-work@2026-01")
+
+
 def test_a_name_another_ruleset_lists_without_counting_it_says_so():
     """SC-400 is listed by security, where it counts in no step: it is not said to be counted there."""
     assert [

@@ -27,6 +27,7 @@ import attrs
 
 from ..errors import RulesetError
 from ..ruleset import Ruleset, normalise_name, rulesets_dir
+from .model import CertificationSpec
 from .versions import shipped_family, shipped_ids
 
 
@@ -44,6 +45,8 @@ class Listing:
     counts: bool
     #: Whether *version* is the family's newest
     newest: bool
+    #: The certification's full name there (another ruleset may list the same one under other spellings)
+    name: str
 
 
 # Per rulesets folder: each spelling (normalised) -> the versions listing it, as INDEX writes them
@@ -114,7 +117,8 @@ def gathered() -> dict[str, Any]:
             continue
         for ruleset in versions:
             for cert in ruleset.certifications:
-                listing = [family_id, ruleset.version, bool(ruleset.counted_at(cert.id)), ruleset is versions[-1]]
+                counts = bool(ruleset.counted_at(cert.id))
+                listing = [family_id, ruleset.version, counts, ruleset is versions[-1], cert.name]
                 for spelling in sorted({normalise_name(spelling) for spelling in (cert.name, *cert.aliases)}):
                     spellings[spelling].append(listing)
     return {"files": _fingerprints(rulesets_dir()), "spellings": dict(sorted(spellings.items()))}
@@ -161,12 +165,32 @@ def _elsewhere(name: str, ruleset: Ruleset) -> str | None:
     others = [
         listing for listing in listings(name) if (listing.family, listing.version) != (ruleset.id, ruleset.version)
     ]
+    own = _listed_here(others, ruleset)
+    if own is not None:
+        spellings = " or ".join(repr(spelling) for spelling in (own.name, *own.aliases[:1]))
+        same = [listing for listing in others if normalise_name(listing.name) == normalise_name(own.name)]
+        how = "counts" if ruleset.counted_at(own.id) else "lists, without counting it,"
+        return (
+            f"is a spelling of {own.name!r} ({_named(same, ruleset)}'s), which {ruleset} {how} under its own names "
+            f"only (write {spellings})"
+        )
     counting = [listing for listing in others if listing.counts]
     if counting:
         return f"is a certification counted by {_named(counting, ruleset)}, not by {ruleset}"
     if others:
         return f"is a certification of {_named(others, ruleset)}, which does not count it either, not of {ruleset}"
     return None
+
+
+def _listed_here(others: Sequence[Listing], ruleset: Ruleset) -> CertificationSpec | None:
+    """The certification of *ruleset* that *others* list under another spelling, if it lists one of theirs.
+
+    Security's "Microsoft Identity and Access Administrator" is SC-300,
+    which Modern Work counts under its own names: "counted by security, not
+    by modern-work" would be false.
+    """
+    names = {normalise_name(listing.name) for listing in others}
+    return next((cert for cert in ruleset.certifications if normalise_name(cert.name) in names), None)
 
 
 def _named(found: Sequence[Listing], ruleset: Ruleset) -> str:
