@@ -47,8 +47,9 @@ from ._input import import_designations as _designations
 from ._input.convert import parse_date as parse_iso_date
 from ._input.convert import shown
 from ._input.customers import month_text
+from ._input.download_rows import Certified, people_of, unique_rows
 from ._input.download_values import DateOrder, parse_date, spreadsheet_number
-from ._input.downloads import Certified, DownloadReader, people_of, unique_rows
+from ._input.downloads import DownloadReader
 from ._input.import_notes import RowNotes, first
 from ._input.import_report import ImportReport, SkippedRow, ToAdd
 from ._input.partner import choose_ruleset, load_partner

@@ -22,7 +22,7 @@ import functools
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
-from .downloads import Tenant
+from .download_rows import Tenant
 
 
 __all__ = ["Customer", "associations_of", "customer_of"]

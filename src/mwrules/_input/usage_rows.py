@@ -21,8 +21,9 @@ from ..ruleset import Ruleset, normalise_name
 from .attributions import customer_of
 from .convert import shown
 from .customers import association_types, workload_names
+from .download_rows import Tenant
 from .download_values import DateOrder, parse_count, parse_date, parse_month
-from .downloads import DownloadReader, Tenant
+from .downloads import DownloadReader
 from .import_notes import RowNotes
 from .import_report import SkippedRow
 from .text import identity, same_guid
