@@ -229,9 +229,9 @@ def _load_partner(document: _documents.Document, ruleset: Ruleset, limits: Limit
                     structural = problems_from(error)
                 metrics, metrics_at = read_metrics(data, ruleset.id)
                 of_metrics = check_metrics(metrics, ruleset, at=metrics_at) + check_sections(data, ruleset)
-                # A metric's own problem says what its place takes (one number per part: {azure, m365});
-                # the structural "expected a number, got a list" at the same place only repeats it, worse
-                said = {problem.where for problem in of_metrics}
+                # A metric's own problem of shape says what its place takes (one number per part: {azure,
+                # m365}); the structural "expected a number, got a list" at the same place only repeats it, worse
+                said = {problem.where for problem in of_metrics if problem.code == codes.INVALID_VALUE}
                 problems.extend(problem for problem in structural if problem.where not in said)
                 problems.extend(_check_partner_id(data.get("partner_id")))
                 problems.extend(_check_people(data.get("people")))
