@@ -87,15 +87,19 @@ class EvaluationError(MwrulesError, RuntimeError):
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
-    """A "did you mean" hint for a misspelt *word*, or ``None``."""
+    """A "did you mean" hint for a misspelt *word*, else the choices ("expected one of: ..."), or ``None``."""
     choices = sorted(choices)
+    return close_to(word, choices) or ("expected one of: " + ", ".join(map(repr, choices)) if choices else None)
+
+
+def close_to(word: str, choices: Iterable[str]) -> str | None:
+    """``did you mean 'x'?`` for the choice closest to a misspelt *word*, if one is close; never the list of choices.
+
+    For choices that are not what was expected (a file's own columns), or too many to list.
+    """
     # difflib's cost grows with the word: a megabyte key gets no suggestion
-    close = [] if len(word) > 200 else difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    if close:
-        return f"did you mean {close[0]!r}?"
-    if choices:
-        return "expected one of: " + ", ".join(repr(choice) for choice in choices)
-    return None
+    close = [] if len(word) > 200 else difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    return f"did you mean {close[0]!r}?" if close else None
 
 
 #: How many distinct unknown names of one document, download or evaluation get

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from .. import codes
-from ..errors import Problem, did_you_mean
+from ..errors import Problem, close_to
 from .download_values import DateOrder, DateOrderSeen
 
 
@@ -480,8 +480,7 @@ def _missing_hint(name: str, present: Sequence[str]) -> str:
             "the header line reads as one column: are its names separated by something else than commas, tabs "
             "or semicolons?"
         )
-    hint = did_you_mean(name, present)
-    return hint if hint is not None and hint.startswith("did you mean") else "is this the right download?"
+    return close_to(name, present) or "is this the right download?"
 
 
 def _as_name(value: str) -> str:

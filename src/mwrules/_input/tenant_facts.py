@@ -21,7 +21,7 @@ import operator
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ..errors import did_you_mean
+from ..errors import close_to
 from ..model import Customer, Partner, Usage
 from ..ruleset import Ruleset, normalise_name
 from .customers import association_types, day_month, month_index, month_text, workload_names
@@ -290,8 +290,7 @@ def customer_facts(
 
 
 def _close(name: str, ruleset: Ruleset) -> str | None:
-    hint = did_you_mean(name, [workload.name for workload in ruleset.workloads])
-    return hint if hint and hint.startswith("did you mean") else None
+    return close_to(name, [workload.name for workload in ruleset.workloads])
 
 
 class _Aggregate:
