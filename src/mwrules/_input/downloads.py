@@ -246,6 +246,10 @@ MAX_WAITING_ROWS = 100_000
 LINE_BITS = 40
 
 
+#: Why a file's dates show no order
+_NONE_ABOVE_12 = "(none of the dates read has a field above 12)"
+
+
 class DownloadReader:
     """Reads the downloads of one import, in order, collecting every problem with its file and line."""
 
@@ -384,20 +388,18 @@ class DownloadReader:
                 if kept:
                     yield line, values, self.order
             return
+
+        def unordered(line: int | None, message: str) -> None:
+            hint = "give the order with --date-order day-first|month-first"
+            self.problem(path, line, "$", message, hint, codes.INVALID_VALUE)
+
         seen = DateOrderSeen()
         waiting: list[tuple[int, dict[str, str]]] = []
         shown_first: DateOrder | None = None
         for line, values, kept in rows:
             undecided = seen.see(values[key] for key in keys if values.get(key))
             if seen.both:
-                self.problem(
-                    path,
-                    line,
-                    "$",
-                    "the dates are written both day first and month first",
-                    "give the order with --date-order day-first|month-first",
-                    codes.INVALID_VALUE,
-                )
+                unordered(line, "the dates are written both day first and month first")
                 # The file is refused, what its rows count is never used: they are read on for their other problems
                 read_as: DateOrder = shown_first or "day-first"  # both shown by one row: either, as rows undecided
                 rest = itertools.chain([(line, values, kept)], rows)
@@ -410,14 +412,9 @@ class DownloadReader:
             order = seen.order
             if order is None and (undecided or waiting):
                 if len(waiting) == MAX_WAITING_ROWS:
-                    self.problem(
-                        path,
+                    unordered(
                         line,
-                        "$",
-                        f"the dates of {MAX_WAITING_ROWS:,} rows could be day first or month first (none of the "
-                        "dates read has a field above 12)",
-                        "give the order with --date-order day-first|month-first",
-                        codes.INVALID_VALUE,
+                        f"the dates of {MAX_WAITING_ROWS:,} rows could be day first or month first {_NONE_ABOVE_12}",
                     )
                     return
                 waiting.append((line, values))
@@ -427,14 +424,7 @@ class DownloadReader:
             waiting.clear()
             yield line, values, order
         if waiting:
-            self.problem(
-                path,
-                None,
-                "$",
-                "the dates could be day first or month first (none of the dates read has a field above 12)",
-                "give the order with --date-order day-first|month-first",
-                codes.INVALID_VALUE,
-            )
+            unordered(None, f"the dates could be day first or month first {_NONE_ABOVE_12}")
             # Still read, to say at once each value that is no date in any order: a date whose
             # fields are both 1 to 12 is one either way, so any order finds the same values wrong
             # (the file is refused: what the rows would count is never used)
