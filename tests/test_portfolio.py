@@ -730,7 +730,8 @@ def test_a_second_ctrl_c_while_the_batch_shuts_down_still_ends_it_with_status_13
 
 
 def test_a_portfolio_compares_a_bounded_number_of_partner_ids_and_says_so(monkeypatch: pytest.MonkeyPatch):
-    from mwrules._batch import given_by, portfolio  # noqa: PLC0415 - the tally alone
+    from mwrules._batch import portfolio  # noqa: PLC0415 - the tally alone
+    from mwrules._tools import given_by  # noqa: PLC0415
 
     monkeypatch.setattr(given_by, "IDS_COMPARED", 2)
     tally = portfolio._Tally()

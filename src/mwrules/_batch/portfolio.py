@@ -24,10 +24,10 @@ from .._input.text import printable
 from .._output.designations_report import designations_to_json
 from .._output.json import problem_to_json, verdict_to_json
 from .._tools.diff import PARTNER_SUFFIXES, left_out_notices, partner_files
+from .._tools.given_by import GivenBy
 from ..limits import Limits
 from ..ruleset import Ruleset
 from ..verdict import Designations, format_points
-from .given_by import GivenBy
 from .pool import NO_RECORDS, Input, NoDocuments, Result, evaluate_inputs, json_lines
 from .workers import WorkerLost
 

@@ -26,6 +26,7 @@ from ..errors import InputError, Problem
 from ..ruleset import Ruleset, WorkloadSpec
 from ..verdict import Verdict, certified_people, display_points, format_points
 from . import diff_vocabulary as vocabulary
+from .given_by import GivenBy
 
 
 PARTNER_SUFFIXES = (".json", ".yaml", ".yml")
@@ -165,8 +166,6 @@ def impact(old: Ruleset, new: Ruleset, documents: Iterable[Document], unreadable
     *unreadable* are the problems of partner files that could not be read;
     they count as partners not evaluated.
     """
-    from .._batch.given_by import GivenBy  # noqa: PLC0415 - the batch modules import this one
-
     changed = []
     problems: list[Problem] = list(unreadable)
     count = len({problem.file for problem in unreadable})
