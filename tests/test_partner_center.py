@@ -819,3 +819,34 @@ def test_an_import_of_no_download_is_a_value_error(nothing: dict[str, object]):
     """It returned an empty partner, as if the downloads held no one; the command line refuses it (MW301)."""
     with pytest.raises(ValueError, match=r"^give the downloads to read"):
         pc.read(partner_id="p", **nothing)  # type: ignore[arg-type]
+
+
+def test_dates_shown_month_first_before_day_first_are_read_on_month_first(tmp_path: Path):
+    """The rest of a file showing both orders is read in the order it showed first, whichever that is: a date that
+    is one only month first is no problem after it, and the day-first one is named (a planted 'always day first'
+    went unnoticed beside the test above, whose file shows day first first)."""
+    rows = [
+        training("MS-700", mcpid="1", done="12/25/2025"),
+        training("MS-700", mcpid="2", done="25/12/2025"),
+        training("MS-102", mcpid="3", done="12/13/2025"),
+    ]
+    path = write(tmp_path / "t.csv", TRAININGS, rows)
+    with pytest.raises(mwrules.InputError) as caught:
+        read(trainings=[path])
+
+    found = sorted((problem.line or 0, problem.message) for problem in caught.value.problems)
+    assert [line for line, _ in found] == [3, 3]
+    assert "'25/12/2025' is not a date" in " ".join(message for _, message in found)
+
+
+def test_a_row_of_exactly_half_the_header_names_split_by_another_separator_is_a_header_again(tmp_path: Path):
+    """At its bound: 5 of the 9 names (half, rounded up) make a header again, as the header check of rows does."""
+    names = [*TRAININGS[:5], "a", "b", "c", "d"]
+    path = tmp_path / "t.csv"
+    path.write_text(",".join(TRAININGS) + "\n" + ";".join(names) + "\n")
+    with pytest.raises(mwrules.InputError) as caught:
+        read(trainings=[path])
+
+    assert [problem.message for problem in caught.value.problems] == [
+        "a header again, as on line 1, with its names separated by semicolons: two downloads joined into one file?"
+    ]
