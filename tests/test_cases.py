@@ -111,7 +111,15 @@ def test_a_case_that_pins_nothing_is_itself_refused(tmp_path: Path, want: str):
 
 
 @pytest.mark.parametrize(
-    "want", ["{qualified: false}", "{paths: {smb: {score: 0}}}", "{paths: {smb: {qualified: false}}}"]
+    "want",
+    [
+        "{qualified: false}",
+        "{path: smb}",
+        "{score: 0}",
+        "{paths: {smb: {score: 0}}}",
+        "{paths: {smb: {qualified: false}}}",
+        "{paths: {smb: {metrics: {net_customer_adds: 0}}}}",
+    ],
 )
 def test_a_case_that_pins_one_value_is_a_case(tmp_path: Path, want: str):
     case = tmp_path / "one.yaml"
