@@ -507,6 +507,19 @@ def test_months_without_any_row_are_named_in_the_warnings():
     assert not any("no usage row for 2026-10" in warning for warning in verdict.warnings)
 
 
+def test_months_before_year_1_are_named_so_not_written_as_no_month():
+    """``--as-of 0001-01-15`` (hostile run 16): "no usage row for 0000-12" and "-001-12" named months none can write."""
+    document = {**partner(customer(rows=[row("2026-10", "Teams", 400, 100)])), "as_of": "0001-01-15"}
+    verdict = mwrules.evaluate(document, ruleset="modern-work@2023-06")
+
+    missing = [warning for warning in verdict.warnings if "no usage row" in warning]
+    assert missing == [
+        f"$.customers: no usage row for a month before 0001-01 (month {m} for as_of 0001-01-15); every tenant counts 0 "
+        "there"
+        for m in ("M", "M-12")
+    ]
+
+
 def test_a_month_whose_rows_are_all_of_workloads_that_do_not_count_is_not_said_to_have_none():
     """Month M's only row was of Power BI: it was warned of, then M was said to have "no usage row" (hostile run 11)."""
     rows = [row("2026-10", "Power BI", 400, 100), row("2025-10", "Teams", 400, 100)]

@@ -431,9 +431,7 @@ class _Import(DownloadReader):
             data = self.ruleset.customer_data
             as_of = self.as_of or datetime.date.today()
             reference = as_of.year * 12 + as_of.month - 1 - data.reference_month_lag
-            # A month before year 1 (as_of 0001-01-01) is named so, not as "-001-12": no download covers it
-            needed = [month_text(index) if index >= _FIRST_MONTH else "a month before 0001-01"
-                      for index in (reference, reference - data.months_back)]  # fmt: skip
+            needed = [month_text(index) for index in (reference, reference - data.months_back)]
             covers = all(month in months for month in needed)
             if not covers:
                 missing = ", ".join(dict.fromkeys(month for month in needed if month not in months))
@@ -479,9 +477,6 @@ class _Import(DownloadReader):
 #: Distinct unknown titles of one import searched for a near miss (a download holds a few dozen
 #: titles no designation lists at most; past this many, a title is taken as one of them)
 _NEAR_MISS_SEARCHES = 1_000
-
-#: The index (see ``month_text``) of 0001-01, the first month there is
-_FIRST_MONTH = 12
 
 
 def _shared_emails(certified: list[Certified]) -> list[str]:

@@ -48,9 +48,20 @@ def month_index(month: str) -> int:
 
 
 def month_text(index: int) -> str:
-    """The month *index* stands for, written ``YYYY-MM``."""
+    """The month *index* stands for, written ``YYYY-MM``; a month before 0001-01 is named so.
+
+    A window of months reaches before year 1 only on days in year 1 or 2
+    (``--as-of 0001-01-15``): no usage row can be written for such a month
+    (see ``_MONTH``), and "0000-12" or "-001-12" would read as one.
+    """
+    if index < FIRST_MONTH:
+        return "a month before 0001-01"
     year, month = divmod(index, 12)
     return f"{year:04d}-{month + 1:02d}"
+
+
+#: The index (see :func:`month_index`) of 0001-01, the first month there is
+FIRST_MONTH = 12
 
 
 def day_month(day: datetime.date) -> int:
