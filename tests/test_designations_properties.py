@@ -25,6 +25,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import mwrules
+from mwrules._rulesets.versions import shipped_family, shipped_ids
 from mwrules.cli import main
 
 from . import designations_reference as reference
@@ -595,3 +596,29 @@ def test_a_certification_is_spelled_the_same_in_every_designation_that_lists_it(
     differing = {name: listed for name, listed in seen.items() if len(set(listed.values())) > 1}
 
     assert {} == differing
+
+
+def test_a_spelling_names_one_certification_spelled_alike_in_every_shipped_ruleset():
+    """Every version of every family, Modern Work's too: a spelling two rulesets share spells the same certification.
+
+    Run 23: Modern Work lacked Security's "Microsoft Identity and Access
+    Administrator" for SC-300, so a person written by hand that way counted
+    under Security alone, while the import (which writes the full name) counted
+    them under both. The test above compares the designations of one day, by
+    full name, and Modern Work was not among them.
+    """
+    listed = [
+        (f"{family}@{ruleset.manifest.version}", certification.name, frozenset(
+            reference.compared(name) for name in (certification.name, *certification.aliases)
+        ))
+        for family in shipped_ids()
+        for ruleset in shipped_family(family).rulesets
+        for certification in ruleset.certifications
+    ]  # fmt: skip
+    by_spelling: dict[str, set[tuple[str, frozenset[str]]]] = {}
+    for _, name, spellings in listed:
+        for spelling in spellings:
+            by_spelling.setdefault(spelling, set()).add((name, spellings))
+
+    assert len(listed) > 70  # every family's certifications, each version's
+    assert {} == {spelling: named for spelling, named in by_spelling.items() if len(named) > 1}
