@@ -3,6 +3,7 @@ add."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,6 +12,7 @@ import attrs
 import pytest
 
 import mwrules
+from mwrules import partner_center as pc
 from mwrules._input import import_designations
 from mwrules._rulesets import versions
 from mwrules.cli import main
@@ -139,6 +141,49 @@ def test_the_evaluated_rulesets_own_metrics_go_at_the_top_level(tmp_path: Path):
     assert "metrics.<enterprise|smb>.deployments" in wheres
     assert not [where for where in wheres if where.startswith("designations.security.")]
     assert next(iter(report.people_per_designation)) == "security"
+
+
+@pytest.mark.parametrize(
+    ("ruleset", "fact"), [("data-ai", "smb_customer_share"), ("business-applications", "enterprise_workloads")]
+)
+def test_an_import_for_a_ruleset_that_requires_a_fact_writes_the_document_and_says_to_add_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], ruleset: str, fact: str
+):
+    """No download carries a fact: the import was refused for it alone, with no document to add it to (run 24)."""
+    trainings = write(tmp_path / "t.csv", TRAININGS, [training("Azure Administrator Associate", mcpid="1")])
+    out = tmp_path / "p.yaml"
+    arguments = ["import", "--trainings", str(trainings), "--partner-id", "p", "--as-of", "2026-11-28"]
+
+    assert main([*arguments, "--ruleset", ruleset, "-o", str(out)]) == 0
+
+    report = capsys.readouterr().err
+    assert f"  facts.{fact}: " in report  # the 'to add' list
+    assert f"warning: the document lacks facts.{fact}, which {ruleset} 2026-07 requires" in report
+    # evaluated as written, it is refused for that fact alone; with it, it is evaluated
+    assert main(["evaluate", str(out), "--ruleset", ruleset]) == 2
+    [problem] = [line for line in capsys.readouterr().err.splitlines() if " MW" in line]
+    assert f"$.facts.{fact}: MW005 missing" in problem
+    out.write_text(out.read_text() + f"facts: {{{fact}: 90}}\n")
+    assert main(["evaluate", str(out), "--ruleset", ruleset, "--format", "json"]) == 0
+    verdict = json.loads(capsys.readouterr().out)
+    assert (verdict["ruleset"]["id"], verdict["qualified"]) == (ruleset, False)  # no metrics yet
+
+
+def test_the_partner_of_an_import_lacking_a_required_fact_is_refused_with_where_the_fact_goes(tmp_path: Path):
+    """read() gives a checked partner, which a required fact is part of: the one-step route says how to add it."""
+    path = write(tmp_path / "t.csv", TRAININGS, [training("Azure Administrator Associate", mcpid="1")])
+
+    with pytest.raises(mwrules.InputError) as caught:
+        read(trainings=[path], ruleset="data-ai")
+
+    [problem] = caught.value.problems
+    assert (problem.where, problem.code) == ("$.facts.smb_customer_share", "MW005")
+    assert problem.suggestion == (
+        "no download carries it: write the document with 'mwrules import', then add 'facts: {smb_customer_share: "
+        "<number>}'"
+    )
+    with pytest.raises(mwrules.InputError):  # the Python document route gives the document instead
+        mwrules.load_partner(pc.read_document(trainings=[path], ruleset="data-ai", as_of="2026-11-28")[0], "data-ai")
 
 
 def test_a_near_miss_misspells_a_word_it_does_not_name_another_certification(tmp_path: Path):

@@ -106,6 +106,7 @@ def read(
         ValueError: no download is given.
     """
     _, partner, report = _imported(trainings, usage, partner_id, as_of, ruleset, date_order, keep_names, limits)
+    assert partner is not None  # noqa: S101 - a partner lacking facts is refused (facts_later is off)
     return partner, report
 
 
@@ -113,8 +114,11 @@ def read_document(**arguments: Any) -> tuple[dict[str, Any], ImportReport]:
     """:func:`read`, with the partner as a document in the input format (for ``mwrules import``).
 
     The document is the one :func:`read` checked: what it writes, mwrules reads back as this partner.
+    Under a ruleset that requires a fact of the partner (data-ai's ``smb_customer_share``), which no
+    download carries, the document is given without it, and the report says to add it: evaluated as
+    it is, the document is refused for that alone.
     """
-    document, _, report = _imported(**arguments)
+    document, _, report = _imported(**arguments, facts_later=True)
     return document, report
 
 
@@ -127,7 +131,9 @@ def _imported(
     date_order: DateOrder | None = None,
     keep_names: bool = False,
     limits: Limits = DEFAULT_LIMITS,
-) -> tuple[dict[str, Any], Partner, ImportReport]:
+    *,
+    facts_later: bool = False,
+) -> tuple[dict[str, Any], Partner | None, ImportReport]:
     if type(keep_names) is not bool:  # "no" is true: names would be kept against the caller's word
         msg = f"keep_names must be True or False, not {keep_names!r}"
         raise TypeError(msg)
@@ -152,8 +158,40 @@ def _imported(
     try:
         partner = load_partner(document, choice.ruleset, limits=limits)
     except InputError as error:
-        raise InputError([reader.locate(problem) for problem in error.problems], what=_WHAT) from None
+        later = [problem for problem in error.problems if _fact_to_add(problem, choice.ruleset)]
+        if facts_later and len(later) == len(error.problems):
+            return document, None, _facts_lacking(report, later, choice.ruleset)
+        problems = [
+            _written_later(problem) if problem in later else reader.locate(problem) for problem in error.problems
+        ]
+        raise InputError(problems, what=_WHAT) from None
     return document, partner, report
+
+
+def _fact_to_add(problem: Problem, ruleset: Ruleset) -> bool:
+    """Whether *problem* is a fact *ruleset* requires missing, as it is from every import: no download carries facts."""
+    return problem.code == codes.MISSING_KEY and any(
+        problem.where == f"$.facts.{fact.id}" for fact in ruleset.facts if fact.id in ruleset.needed_facts()
+    )
+
+
+def _written_later(problem: Problem) -> Problem:
+    """*problem* of a fact missing, with where to write the fact: no download carries one."""
+    then = problem.suggestion or "add the fact there"
+    return attrs.evolve(
+        problem, suggestion=f"no download carries it: write the document with 'mwrules import', then {then}"
+    )
+
+
+def _facts_lacking(report: ImportReport, missing: list[Problem], ruleset: Ruleset) -> ImportReport:
+    """*report*, warning that the document lacks the facts of *missing*, which *ruleset* requires."""
+    named = ", ".join(problem.where.removeprefix("$.") for problem in missing)
+    them = "them" if len(missing) > 1 else "it"
+    warning = (
+        f"the document lacks {named}, which {ruleset} requires and no download carries: add {them} (see 'to add') "
+        "before evaluating it, or evaluation refuses it"
+    )
+    return attrs.evolve(report, warnings=(*report.warnings, warning))
 
 
 _WHAT = "the Partner Center downloads"
