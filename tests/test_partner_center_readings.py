@@ -377,6 +377,35 @@ def test_different_attribution_types_per_workload_in_one_month_are_warned_about(
     assert "every workload" in warning
 
 
+def test_a_month_of_hundreds_of_workloads_under_two_types_is_warned_about_in_a_short_line(tmp_path: Path):
+    """20,000 workloads under CPOR and one under DPOR gave a warning of 460 KB naming them all (hostile run 24)."""
+    rows = [usage_row("t1", f"Workload {number:03d}", 1, 400, "CPOR") for number in range(300)]
+    path = write(tmp_path / "u.csv", USAGE, [*rows, usage_row("t1", "Teams", 1, 400, "DPOR")])
+
+    _, report = read(usage=[path])
+
+    [warning] = [warning for warning in report.warnings if "t1" in warning]
+    assert "Workload 000, Workload 001" in warning
+    assert "and 280 more under CPOR; Teams under DPOR" in warning
+    assert len(warning) < 1_000
+
+
+def test_an_mcpid_in_thousands_of_spellings_is_warned_about_in_a_short_line(tmp_path: Path):
+    """One MCPID in 16,384 spellings of its case gave a warning of 295 KB naming them all (hostile run 24)."""
+    spellings = ["".join(c.upper() if bits >> k & 1 else c for k, c in enumerate("abcdefg")) for bits in range(128)]
+    days = [f"{1 + number % 28:02d}/01/2026" for number in range(len(spellings))]  # rows repeated exactly are one
+    rows = [training("MS-700", mcpid=mcpid, done=day) for mcpid, day in zip(spellings, days, strict=True)]
+    path = write(tmp_path / "t.csv", TRAININGS, rows)
+
+    partner, report = read(trainings=[path])
+
+    assert len(partner.people) == 1
+    [warning] = [warning for warning in report.warnings if "are one person" in warning]
+    assert warning.startswith("MCPIDs 'ABCDEFG', 'ABCDEFg', ")
+    assert "and 108 more are one person" in warning
+    assert len(warning) < 1_000
+
+
 @pytest.mark.parametrize("associated", ["", "15/03/2024"])
 def test_a_usage_month_of_year_0_is_refused_quoting_the_value(tmp_path: Path, associated: str):
     """Month 0000-10 is no month, with or without a DateAssociated, and the message quotes it."""
