@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 import yaml
 
+from mwrules._output import yaml_text
 from mwrules.cli import main
 
 
@@ -416,6 +417,46 @@ def test_a_limit_too_large_is_said_to_be_too_large(capsys: pytest.CaptureFixture
 
     error = capsys.readouterr().err
     assert "MW301 argument --limit: timeline-days can be at most 999,999,999,999,999,999" in error
+
+
+def test_an_import_stopped_while_it_writes_leaves_the_file_it_would_have_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Ctrl-C while a big document was written left the first rows of it, a valid document of fewer tenants that
+    evaluated without a word, in place of the file -o named (hostile run 24)."""
+    lines = yaml_text.yaml_lines
+
+    def stopped(document: Any) -> Any:
+        for number, line in enumerate(lines(document)):
+            if number == 40:
+                raise KeyboardInterrupt
+            yield line
+
+    monkeypatch.setattr(yaml_text, "yaml_lines", stopped)
+    usage = str(EXAMPLES / "partner-center" / "cpor-m365-usage.csv")
+    out = tmp_path / "contoso.yaml"
+    out.write_text("partner_id: the document before\n", encoding="utf-8")
+
+    assert 130 == main(["import", "--usage", usage, "--partner-id", "contoso", "-o", str(out)])
+    assert "partner_id: the document before\n" == out.read_text(encoding="utf-8")
+    assert ["contoso.yaml"] == [path.name for path in tmp_path.iterdir()]
+
+
+def test_a_write_that_fails_midway_leaves_no_partial_document(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A disk that fills while the document is written: the message, and no file of the first rows."""
+    lines = yaml_text.yaml_lines
+
+    def full(document: Any) -> Any:
+        for number, line in enumerate(lines(document)):
+            if number == 40:
+                raise OSError(28, "No space left on device")
+            yield line
+
+    monkeypatch.setattr(yaml_text, "yaml_lines", full)
+    usage = str(EXAMPLES / "partner-center" / "cpor-m365-usage.csv")
+
+    assert 2 == main(["import", "--usage", usage, "--partner-id", "contoso", "-o", str(tmp_path / "contoso.yaml")])
+    assert [] == list(tmp_path.iterdir())
 
 
 def test_a_file_that_cannot_be_written_says_so(

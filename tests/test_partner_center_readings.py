@@ -174,6 +174,18 @@ def test_a_header_naming_a_column_twice_is_refused_at_line_1(tmp_path: Path):
     assert problem.message == "the header names one column twice: 'MCPID' (column 7) and 'mcpid' (column 10)"
 
 
+def test_a_header_naming_a_column_thousands_of_times_is_said_in_a_short_message(tmp_path: Path):
+    """A header of 'Date' 60,000 times (300 KB) gave a message of 1.5 MB naming every column (hostile run 24)."""
+    header = [*USAGE, *["Date"] * 5_000]
+    path = lines(tmp_path / "u.csv", header, [])
+
+    problem = only_problem(usage=[path])
+    assert (problem.line, problem.code) == (1, codes.DUPLICATE_KEY)
+    assert problem.message.startswith("the header names one column 5,001 times: 'Date' (column ")
+    assert problem.message.endswith(" and 4,998 more")
+    assert len(problem.message) < 200
+
+
 @pytest.mark.parametrize(
     ("kind", "said"),
     [
@@ -363,6 +375,35 @@ def test_different_attribution_types_per_workload_in_one_month_are_warned_about(
     assert "Teams under CPOR" in warning
     assert "Exchange under CSP" in warning
     assert "every workload" in warning
+
+
+def test_a_month_of_hundreds_of_workloads_under_two_types_is_warned_about_in_a_short_line(tmp_path: Path):
+    """20,000 workloads under CPOR and one under DPOR gave a warning of 460 KB naming them all (hostile run 24)."""
+    rows = [usage_row("t1", f"Workload {number:03d}", 1, 400, "CPOR") for number in range(300)]
+    path = write(tmp_path / "u.csv", USAGE, [*rows, usage_row("t1", "Teams", 1, 400, "DPOR")])
+
+    _, report = read(usage=[path])
+
+    [warning] = [warning for warning in report.warnings if "t1" in warning]
+    assert "Workload 000, Workload 001" in warning
+    assert "and 280 more under CPOR; Teams under DPOR" in warning
+    assert len(warning) < 1_000
+
+
+def test_an_mcpid_in_thousands_of_spellings_is_warned_about_in_a_short_line(tmp_path: Path):
+    """One MCPID in 16,384 spellings of its case gave a warning of 295 KB naming them all (hostile run 24)."""
+    spellings = ["".join(c.upper() if bits >> k & 1 else c for k, c in enumerate("abcdefg")) for bits in range(128)]
+    days = [f"{1 + number % 28:02d}/01/2026" for number in range(len(spellings))]  # rows repeated exactly are one
+    rows = [training("MS-700", mcpid=mcpid, done=day) for mcpid, day in zip(spellings, days, strict=True)]
+    path = write(tmp_path / "t.csv", TRAININGS, rows)
+
+    partner, report = read(trainings=[path])
+
+    assert len(partner.people) == 1
+    [warning] = [warning for warning in report.warnings if "are one person" in warning]
+    assert warning.startswith("MCPIDs 'ABCDEFG', 'ABCDEFg', ")
+    assert "and 108 more are one person" in warning
+    assert len(warning) < 1_000
 
 
 @pytest.mark.parametrize("associated", ["", "15/03/2024"])

@@ -457,7 +457,7 @@ class _Import(DownloadReader):
                 "distinct titles: left out of the document"
             )
         for spellings in self.merged.values():
-            written = ", ".join(repr(spelling) for spelling in sorted(spellings))
+            written = first([repr(spelling) for spelling in sorted(spellings)], ", ")  # may be thousands
             warnings.append(
                 f"MCPIDs {written} are one person: person ids are compared ignoring case and width, as a partner "
                 "document compares them"

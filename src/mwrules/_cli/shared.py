@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Callable, Iterable
@@ -14,6 +15,8 @@ from .. import codes
 # faster without it (type checkers read this name as typing's)
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from .._input.documents import Document
     from ..limits import Limits
     from ..ruleset import Ruleset
@@ -64,20 +67,67 @@ def _write_file(path: str, text: str | Iterable[str] | Callable[[Callable[[str],
     """Write *text* (or its lines, as they come) to the file *path* (UTF-8), or raise :class:`_CannotWrite`.
 
     *text* may also be a function that writes the text through the function it is given.
+
+    A file (or a name not yet taken) is written beside itself and then put
+    in its place: a write stopped halfway (Ctrl-C, a full disk) leaves the
+    file as it was. Written in place, it held the first rows of a document,
+    which read as a valid partner of fewer tenants. A link, a device or a
+    pipe (``/dev/stdout``) is written in place, as it is.
     """
+    import stat
     from pathlib import Path
 
     try:
-        with Path(path).open("w", encoding="utf-8") as out:
-            if callable(text):
-                text(out.write)
-            else:
-                out.writelines((text,) if isinstance(text, str) else text)
+        mode = os.lstat(path).st_mode
+    except OSError:  # a name not yet taken (or a folder that does not exist: said when written)
+        mode = None
+    try:
+        if mode is None or stat.S_ISREG(mode):
+            _replace(Path(path), text, None if mode is None else stat.S_IMODE(mode))
+        else:
+            with Path(path).open("w", encoding="utf-8") as out:
+                _write_to(out.write, text)
     except OSError as error:
         from .._input.convert import shown
 
         message = f"cannot write {shown(path)}: {error.strerror or error}"
         raise _CannotWrite(message) from None
+
+
+def _replace(
+    path: Path, text: str | Iterable[str] | Callable[[Callable[[str], object]], None], mode: int | None
+) -> None:
+    """Write *text* to a file beside *path*, then rename it to *path*; gone again if the writing stops."""
+    import tempfile
+
+    descriptor, written = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+            _write_to(out.write, text)
+        if mode is None:  # as open() would have made it: what the umask allows
+            mode = 0o666 & ~_umask()
+        os.chmod(written, mode)
+        os.replace(written, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(written)
+        raise
+
+
+def _write_to(
+    write: Callable[[str], object], text: str | Iterable[str] | Callable[[Callable[[str], object]], None]
+) -> None:
+    if callable(text):
+        text(write)
+    else:
+        for piece in (text,) if isinstance(text, str) else text:
+            write(piece)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _limits(args: argparse.Namespace) -> Limits:

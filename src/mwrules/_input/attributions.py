@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 from .download_rows import Tenant
+from .import_notes import first
 
 
 __all__ = ["Customer", "associations_of", "customer_of"]
@@ -122,7 +123,8 @@ def associations_of(
     if not mixed:
         return written, None, uncovered
     kinds = per_month[mixed[0]]
-    shown = "; ".join(f"{', '.join(sorted(kinds[kind]))} under {kind}" for kind in sorted(kinds))
+    # A month may have thousands of workloads: the first few of each type are named
+    shown = "; ".join(f"{first(sorted(kinds[kind]), ', ')} under {kind}" for kind in sorted(kinds))
     more = f" (and {len(mixed) - 1} more month(s))" if len(mixed) > 1 else ""
     warning = (
         f"tenant {tenant.tenant}, {mixed[0]}{more}: {shown}. A partner document associates a tenant, not a "

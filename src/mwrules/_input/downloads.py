@@ -308,10 +308,8 @@ class DownloadReader:
                     found[key] = first
                     if more:  # which of them holds the values cannot be told: never the first by chance
                         twice = True
-                        shown = " and ".join(f"{present[index]!r} (column {index + 1})" for index in (first, *more))
-                        self.problem(
-                            path, 1, "$", f"the header names one column twice: {shown}", "keep one", codes.DUPLICATE_KEY
-                        )
+                        said = f"the header names one column {_columns_named(present, [first, *more])}"
+                        self.problem(path, 1, "$", said, "keep one", codes.DUPLICATE_KEY)
                     break
         missing = [wanted[key][0] for key in required if key not in found]
         for name in missing:
@@ -461,6 +459,24 @@ def _width_problem(
     if size > width:
         return f"{start}: a value with an unquoted {separator}?", "quote the value"
     return f"{start}: a row cut short?", "download the file again"
+
+
+#: The columns of one name a message shows (a header may name one thousands of times)
+_COLUMNS_SHOWN = 3
+
+
+def _columns_named(present: Sequence[str], indexes: list[int]) -> str:
+    """How often the header names one column, and where: "twice: 'MCPID' (column 7) and 'mcpid' (column 10)".
+
+    At most :data:`_COLUMNS_SHOWN` are named: a header of 60,000 'Date'
+    made a message of 1.5 MB.
+    """
+    shown = [f"{present[index]!r} (column {index + 1})" for index in indexes[:_COLUMNS_SHOWN]]
+    times = "twice" if len(indexes) == 2 else f"{len(indexes):,} times"
+    rest = len(indexes) - len(shown)
+    if rest:
+        return f"{times}: {', '.join(shown)} and {rest:,} more"
+    return f"{times}: {', '.join(shown[:-1])} and {shown[-1]}"
 
 
 def _missing_hint(name: str, present: Sequence[str]) -> str:

@@ -234,7 +234,7 @@ def plan_by(
         message = f"{by} is more than {limits.max_timeline_days:,} days after the partner's as_of, {start}"
         suggestion = "plan for an earlier day, or raise the limit: --limit timeline-days=N"
         raise InputError([Problem("by", message, suggestion, code=codes.LIMIT)], what="the plan's date")
-    ahead = timeline_of(source, start, by, ruleset=ruleset, limits=limits)
+    ahead = timeline_of(source, start, by, ruleset=ruleset, limits=limits, warned=False)  # its changes alone
     changes = tuple(f"{segment.start}: {segment.cause}" for segment in ahead.segments[1:])
     result = plan_for(partner, choice, costs=costs, path=path)
     return attrs.evolve(result, by=by, changes=changes)

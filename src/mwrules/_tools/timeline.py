@@ -130,13 +130,18 @@ def timeline_of(
     *,
     ruleset: Ruleset | str | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    warned: bool = True,
 ) -> Timeline:
-    """:func:`timeline` of a partner or a parsed document (the command line's way in)."""
+    """:func:`timeline` of a partner or a parsed document (the command line's way in).
+
+    Not *warned*: the timeline has no warnings, for a caller that reads its
+    segments alone (a plan by a day): they cost two full evaluations more.
+    """
     problems = _range_problems(start, end, limits)
     if problems:
         raise InputError(problems, what="the timeline's range")
     with _documents.paused_gc():
-        return _Builder(_periods(source, ruleset, start, end, limits), start, end).timeline()
+        return _Builder(_periods(source, ruleset, start, end, limits), start, end).timeline(warned=warned)
 
 
 def a_year_after(day: datetime.date) -> datetime.date:
@@ -236,8 +241,8 @@ class _Builder:
         self.evaluations += 1
         period = self.periods[index]
         partner = period.partner
-        if people is None:
-            return _verdict_on(partner, period.ruleset, period.reason, day)
+        if people is None:  # for its warnings alone (see warnings): the trace would cost time and memory
+            return _verdict_on(partner, period.ruleset, period.reason, day, traced=False)
         levels = self.levels[index]
         chosen = tuple(levels.holding_on(partner.people[person], person, day) for person in sorted(people))
         partner = attrs.evolve(partner, people=chosen)
@@ -320,7 +325,7 @@ class _Builder:
                 pieces.append(_Piece(day, last, index, verdict))
         return pieces
 
-    def timeline(self) -> Timeline:
+    def timeline(self, *, warned: bool = True) -> Timeline:
         pieces = self.pieces()
         self.attainment(pieces)
         segments: list[Segment] = []
@@ -359,7 +364,7 @@ class _Builder:
             end=self.end,
             segments=tuple(segments),
             months_without_data=self.months_without_data(),
-            warnings=self.warnings(pieces),
+            warnings=self.warnings(pieces) if warned else (),
             evaluations=self.evaluations,
         )
 
