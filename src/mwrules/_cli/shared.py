@@ -97,16 +97,21 @@ def _write_file(path: str, text: str | Iterable[str] | Callable[[Callable[[str],
 def _replace(
     path: Path, text: str | Iterable[str] | Callable[[Callable[[str], object]], None], mode: int | None
 ) -> None:
-    """Write *text* to a file beside *path*, then rename it to *path*; gone again if the writing stops."""
-    import tempfile
+    """Write *text* to a file beside *path*, then rename it to *path*; gone again if the writing stops.
 
-    descriptor, written = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
+    A new file gets what the umask allows of 0o666, as ``open`` gives it
+    (the umask is never read: setting it back and forth races with threads);
+    a file replaced keeps its *mode*.
+    """
+    import secrets
+
+    written = path.parent / f".{path.name}.{secrets.token_hex(4)}.partial"
+    descriptor = os.open(written, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8") as out:
             _write_to(out.write, text)
-        if mode is None:  # as open() would have made it: what the umask allows
-            mode = 0o666 & ~_umask()
-        os.chmod(written, mode)
+        if mode is not None:
+            os.chmod(written, mode)
         os.replace(written, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -122,12 +127,6 @@ def _write_to(
     else:
         for piece in (text,) if isinstance(text, str) else text:
             write(piece)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def _limits(args: argparse.Namespace) -> Limits:
