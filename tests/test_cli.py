@@ -499,6 +499,31 @@ def test_a_portfolio_option_with_downloads_is_mw301(named: str, option: list[str
     assert captured.out == ""
 
 
+@pytest.mark.parametrize(
+    ("output", "option", "said"),
+    [
+        ("x.jsonl", [], "-o x.jsonl: a JSON Lines file holds a partner a line"),
+        ("x.NDJSON", ["--format", "json"], "-o x.NDJSON: a JSON Lines file holds a partner a line"),
+        ("x.Json", ["--format", "yaml"], "-o x.Json with --format yaml: a .json file is read as JSON"),
+    ],
+)
+def test_import_refuses_a_file_whose_name_says_a_format_it_would_not_be_read_back_as(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    output: str,
+    option: list[str],
+    said: str,
+):
+    """Run 24: YAML (or indented JSON) written to x.json or x.jsonl, which evaluate then refused (MW002)."""
+    usage = str(EXAMPLES / "partner-center" / "cpor-m365-usage.csv")
+    monkeypatch.chdir(tmp_path)
+
+    assert 2 == main(["import", "--usage", usage, "--partner-id", "contoso", "-o", output, *option])
+    assert f"mwrules: MW301 {said}" in capsys.readouterr().err
+    assert not (tmp_path / output).exists()
+
+
 def test_import_refuses_one_file_for_both_the_document_and_the_report(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ):

@@ -229,7 +229,7 @@ def _import_command(args: argparse.Namespace) -> int:
         return _usage_error(mistake)
     if args.report and args.output not in (None, "-") and _one_destination(args.report, args.output):
         return _usage_error("-o and --report name one file: give each its own")
-    mistake = _downloads_mistake(args, {"-o": args.output, "--report": args.report})
+    mistake = _downloads_mistake(args, {"-o": args.output, "--report": args.report}) or _unreadable_output(args)
     if mistake is not None:
         return _usage_error(mistake)
     from .. import partner_center
@@ -250,6 +250,23 @@ def _import_command(args: argparse.Namespace) -> int:
     else:
         sys.stdout.writelines(text)
     return EXIT_OK
+
+
+def _unreadable_output(args: argparse.Namespace) -> str | None:
+    """What is wrong with an -o FILE that mwrules would not read back as the document: its name says another format."""
+    from .._input.documents import is_json_lines
+
+    output = str(args.output or "")
+    if output in ("", "-"):
+        return None
+    if is_json_lines(output):
+        return (
+            f"-o {output}: a JSON Lines file holds a partner a line, and import writes one partner's document: "
+            "name it .json or .yaml"
+        )
+    if args.format == "yaml" and output.lower().endswith(".json"):
+        return f"-o {output} with --format yaml: a .json file is read as JSON: name it .yaml, or leave --format out"
+    return None
 
 
 def _downloads_mistake(args: argparse.Namespace, written: dict[str, str | None]) -> str | None:
