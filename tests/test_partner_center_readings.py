@@ -297,6 +297,29 @@ def test_an_attribution_whose_rows_end_before_its_date_associated_is_left_out_wi
     )
 
 
+@pytest.mark.parametrize("later_first", [False, True])
+def test_a_tenant_whose_rows_of_one_type_give_several_date_associated_is_said_to_start_at_the_earliest(
+    tmp_path: Path, later_first: bool
+):
+    """Run 24: a tenant associated again after a gap became one association from its first date, without a word."""
+    rows = [
+        usage_row("t1", "Teams", 250, 300, date="2025-10-01", associated="2024-01-01"),
+        usage_row("t1", "Exchange", 250, 300, date="2025-10-01", associated="2024-01-01"),
+        usage_row("t1", "Teams", 300, 300, date="2026-10-01", associated="2026-03-01"),
+        usage_row("t2", "Teams", 300, 300, date="2026-10-01", associated="2026-03-01"),
+    ]
+    path = write(tmp_path / "u.csv", USAGE, rows[::-1] if later_first else rows)
+
+    partner, report = read(usage=[path])
+
+    assert partner.customers is not None
+    assert [str(customer.associations[0].since) for customer in partner.customers] == ["2024-01-01", "2026-03-01"]
+    assert [warning for warning in report.warnings if "DateAssociated" in warning] == [
+        "tenant t1: its rows under CPOR give 2 DateAssociated (2024-01-01, 2026-03-01): one association of a type is "
+        "written, since 2024-01-01, the earliest; a later date (the tenant associated again after a gap?) is not read"
+    ]
+
+
 def test_an_attribution_dated_after_the_downloads_is_kept_with_a_warning_that_none_of_its_rows_count(tmp_path: Path):
     """Claimed on 2026-12-15, after the last month (2026-10): kept for later months, and said to count nothing here."""
     path = write(

@@ -40,7 +40,8 @@ class Customer(NamedTuple):
     months: set[str]
     #: The warning when its workloads are under different types in one month
     mixed: str | None
-    #: A warning per association that covers no month of the downloads, and for the whole tenant when it is left out
+    #: A warning per association that covers no month of the downloads or whose rows give several
+    #: DateAssociated, and for the whole tenant when it is left out
     uncovered: list[str]
 
 
@@ -62,7 +63,7 @@ def customer_of(tenant: Tenant, repeated: Iterable[tuple[str, str, str]], last_m
         written["name"] = tenant.name
     written["associations"] = associations
     kept = {association["type"] for association in associations}
-    places = [place for kind, (_, place) in sorted(tenant.associations.items()) if kind in kept]
+    places = [place for kind, (_, place, _) in sorted(tenant.associations.items()) if kind in kept]
     usage = sorted(tenant.rows.items())
     written["usage"] = [
         {"month": month, "workload": workload, "paid_seats": paid, "active_users": active}
@@ -80,6 +81,23 @@ def _last_day(month: str) -> datetime.date:
     """The last day of *month* (``YYYY-MM``)."""
     year, number = int(month[:4]), int(month[5:7])
     return datetime.date(year, number, calendar.monthrange(year, number)[1])
+
+
+def _claimed_again(tenant: str, kind: str, since: datetime.date, claimed: dict[datetime.date, None]) -> str:
+    """The note of a tenant whose rows of one type give several DateAssociated: the earliest is its start."""
+    dates = sorted(claimed)
+    shown = ", ".join(map(str, dates[:_DATES_SHOWN])) + (
+        f" and {len(dates) - _DATES_SHOWN:,} more" if len(dates) > _DATES_SHOWN else ""
+    )
+    return (
+        f"tenant {tenant}: its rows under {kind} give {len(dates):,} DateAssociated ({shown}): one association of a "
+        f"type is written, since {since}, the earliest; a later date (the tenant associated again after a gap?) is "
+        "not read"
+    )
+
+
+#: How many of a tenant's DateAssociated of one type its note names
+_DATES_SHOWN = 5
 
 
 def associations_of(
@@ -100,7 +118,9 @@ def associations_of(
         for month, workload, kind in repeated:
             per_month.setdefault(month, {}).setdefault(kind, set()).add(workload)
     written, uncovered = [], []
-    for kind, (since, _) in sorted(tenant.associations.items()):
+    for kind, (since, _, claimed) in sorted(tenant.associations.items()):
+        if isinstance(claimed, dict):
+            uncovered.append(_claimed_again(tenant.tenant, kind, since, claimed))
         association = {"type": kind, "since": since.isoformat()}
         seen = (month for month, kinds in per_month.items() if kind in kinds) if per_month else map(_month, tenant.rows)
         last_seen = max(seen, default=last_month)

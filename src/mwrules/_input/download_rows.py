@@ -28,6 +28,10 @@ class Certified(NamedTuple):
     written: str  # the MCPID as the row writes it, for a person id with a name
 
 
+#: The DateAssociated of a tenant's rows of one type (see Tenant.associations)
+Claimed = datetime.date | dict[datetime.date, None] | None
+
+
 class Tenant:
     """What the usage rows of one tenant (its id compared as ids are) said."""
 
@@ -37,8 +41,9 @@ class Tenant:
         self.tenant = tenant
         self.place = place
         self.name: str | None = None
-        #: association type -> the earliest start, and the place of its row
-        self.associations: dict[str, tuple[datetime.date, int]] = {}
+        #: association type -> the earliest start, the place of its row, and the DateAssociated its rows give
+        #: (None: none yet; a date: one, for most tenants; else each, in the order first given)
+        self.associations: dict[str, tuple[datetime.date, int, Claimed]] = {}
         #: (month, workload as the ruleset names it) -> (place, workload as written, paid, active, association type)
         self.rows: dict[tuple[str, str], tuple[int, str, int, int, str]] = {}
 

@@ -21,7 +21,7 @@ from ..ruleset import Ruleset, normalise_name
 from .attributions import customer_of
 from .convert import shown
 from .customers import association_types, workload_names
-from .download_rows import Tenant
+from .download_rows import Claimed, Tenant
 from .download_values import DateOrder, parse_count, parse_date, parse_month
 from .downloads import DownloadReader
 from .import_notes import RowNotes
@@ -173,9 +173,12 @@ class UsageRows:
         if tenant.name is None and values.get("name"):
             tenant.name = values["name"]
         association = self.association_names[kind]
-        earliest = tenant.associations.get(association)
-        if earliest is None or since < earliest[0]:
-            tenant.associations[association] = (since, place)
+        kept = tenant.associations.get(association)
+        if kept is None:
+            tenant.associations[association] = (since, place, associated)
+        elif since < kept[0] or (associated is not None and kept[2] != associated):
+            start, start_place = (since, place) if since < kept[0] else kept[:2]
+            tenant.associations[association] = (start, start_place, _also_claimed(kept[2], associated))
         workload = _shared(values["workload"])  # one string for the rows that write it alike
         normal = _normal(workload)
         row = (month, self.workloads.get(normal, normal))
@@ -224,6 +227,16 @@ class UsageRows:
                 customers.append(customer.written)
                 places.append(customer.places)
         return customers, months, places
+
+
+def _also_claimed(claimed: Claimed, associated: datetime.date | None) -> Claimed:
+    """The DateAssociated given by a tenant's rows of one type, with *associated* (a row's, or None if blank)."""
+    if associated is None or claimed is None or claimed == associated:
+        return associated if claimed is None else claimed
+    if isinstance(claimed, dict):
+        claimed[associated] = None
+        return claimed
+    return {claimed: None, associated: None}
 
 
 # The workloads, association types and months of a download repeat in every row: each is handled once
