@@ -442,6 +442,40 @@ def test_an_import_stopped_while_it_writes_leaves_the_file_it_would_have_replace
     assert ["contoso.yaml"] == [path.name for path in tmp_path.iterdir()]
 
 
+TERMINATED_WHILE_WRITING = """
+import os, signal, sys
+from mwrules import cli
+from mwrules._output import yaml_text
+
+lines = yaml_text.yaml_lines
+
+def terminated(document):
+    for number, line in enumerate(lines(document)):
+        if number == 40:
+            os.kill(os.getpid(), signal.SIGTERM)
+        yield line
+
+yaml_text.yaml_lines = terminated
+sys.exit(cli.main(sys.argv[1:]))
+"""
+
+
+def test_an_import_terminated_while_it_writes_leaves_the_file_as_it_was_and_nothing_beside_it(tmp_path: Path):
+    """SIGTERM ended the process at once: the file -o named was intact, but half the new one stayed beside it, hidden
+    (hostile run 24). It now unwinds as Ctrl-C does, with the status of a tool killed by SIGTERM."""
+    usage = str(EXAMPLES / "partner-center" / "cpor-m365-usage.csv")
+    out = tmp_path / "contoso.yaml"
+    out.write_text("partner_id: the document before\n", encoding="utf-8")
+    command = [sys.executable, "-c", TERMINATED_WHILE_WRITING, "import", "--usage", usage, "--partner-id", "c", "-o"]
+
+    result = subprocess.run([*command, str(out)], capture_output=True, text=True, check=False, timeout=300)
+
+    assert (result.returncode, result.stderr.splitlines()[-1:]) == (143, ["mwrules: terminated"])
+    assert "Traceback" not in result.stderr
+    assert "partner_id: the document before\n" == out.read_text(encoding="utf-8")
+    assert ["contoso.yaml"] == [path.name for path in tmp_path.iterdir()]
+
+
 def test_a_write_that_fails_midway_leaves_no_partial_document(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """A disk that fills while the document is written: the message, and no file of the first rows."""
     lines = yaml_text.yaml_lines

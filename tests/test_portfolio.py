@@ -704,6 +704,19 @@ def test_ctrl_c_stops_a_batch_with_status_130_and_no_traceback():
         assert until(lambda: not any(alive(worker) for worker in workers), seconds=30)
 
 
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds the workers in /proc")
+def test_sigterm_to_the_group_stops_a_batch_with_status_143_and_no_traceback():
+    """SIGTERM to every process of the batch (as a service manager stops one): the parent tidies up, the workers end
+    as they always did, and no worker prints a traceback of the parent's handler it was born with."""
+    with waiting_batch(stderr=subprocess.PIPE, start_new_session=True) as (process, workers):
+        os.killpg(process.pid, signal.SIGTERM)
+        _, error = process.communicate(timeout=60)
+
+        assert 143 == process.returncode
+        assert "mwrules: terminated\n" == error.decode()
+        assert until(lambda: not any(alive(worker) for worker in workers), seconds=30)
+
+
 #: Partners that keep each worker busy for seconds a chunk: shutting the batch down waits for them
 BUSY_PARTNER = {
     "partner_id": "x",

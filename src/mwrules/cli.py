@@ -13,7 +13,9 @@ Exit status:
   a file that cannot be read or written, bad input or a bad ruleset.
   Problems go to standard error, never a traceback. 141 (as for a tool
   killed by SIGPIPE) when the reader of the output closed the pipe; 130 (as
-  for a tool killed by SIGINT) when interrupted with Ctrl-C.
+  for a tool killed by SIGINT) when interrupted with Ctrl-C; 143 (as for a
+  tool killed by SIGTERM) when terminated, once it has tidied up (a file
+  half written is removed, the workers of a portfolio stopped).
 
 Each command imports what it needs when it runs: ``mwrules --help`` and
 ``mwrules --version`` import neither the engine nor YAML nor cattrs.
@@ -36,6 +38,7 @@ from ._cli.shared import (
     EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_PROBLEMS,
+    EXIT_TERMINATED,
     EXIT_UNQUALIFIED,
     _CannotRead,
     _CannotWrite,
@@ -149,8 +152,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     stdout = sys.stdout
     sys.stdout = _Output(stdout)
     interrupt = _once_interrupted()
+    terminate = _terminated_tidily()
     try:
         return _run(argv)
+    except _Terminated:
+        print("mwrules: terminated", file=sys.stderr)
+        return EXIT_TERMINATED
     except KeyboardInterrupt:
         # Ctrl-C: stop quietly, with the status of a tool killed by SIGINT
         interrupt = None  # what follows the first Ctrl-C only ends the process: further ones are ignored
@@ -165,6 +172,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout = stdout
         if interrupt is not None:
             signal.signal(signal.SIGINT, interrupt)
+        if terminate is not None:
+            signal.signal(signal.SIGTERM, terminate)
 
 
 def _once_interrupted() -> Callable[..., object] | int | None:
@@ -186,6 +195,30 @@ def _once_interrupted() -> Callable[..., object] | int | None:
         raise KeyboardInterrupt
 
     return signal.signal(signal.SIGINT, interrupted)
+
+
+class _Terminated(BaseException):
+    """SIGTERM arrived: raised in the main thread, so that what the command does tidies up as it unwinds."""
+
+
+def _terminated_tidily() -> Callable[..., object] | int | None:
+    """Make SIGTERM unwind the command (raising :class:`_Terminated`); the handler it replaced (None: it replaced none).
+
+    By default SIGTERM ends the process at once: a document written beside
+    its file (see ``_write_file``) stayed there, hidden, half written. A
+    second SIGTERM while unwinding ends the process as the first once did.
+    Left alone: a handler of the caller's, or SIGTERM ignored.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    if signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+        return None
+
+    def terminated(signal_number: int, frame: object) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        raise _Terminated
+
+    return signal.signal(signal.SIGTERM, terminated)
 
 
 def _run(argv: Sequence[str] | None) -> int:

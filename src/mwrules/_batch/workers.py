@@ -274,8 +274,9 @@ def _serve(connection: Connection, work: Callable[[Any, list[Any]], list[Any]], 
         connection.send_bytes(answer)
 
 
-#: What a worker is born holding back (see interrupts_held)
-_HELD = frozenset({signal.SIGINT})
+#: What a worker is born holding back (see interrupts_held): Ctrl-C, and SIGTERM, which the command line makes
+#: unwind the parent (a worker gets the default back before it takes either)
+_HELD = frozenset({signal.SIGINT, signal.SIGTERM})
 
 
 @contextlib.contextmanager
@@ -303,6 +304,7 @@ def _start_worker() -> None:
     # Ctrl-C on a terminal reaches every process of the group: the parent
     # stops the batch and its workers; a worker prints no traceback
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a worker has nothing to tidy: it ends at once, as it always did
     if hasattr(signal, "pthread_sigmask"):  # born holding it back (see interrupts_held): ignored from now on
         signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)
     _die_with_parent()
