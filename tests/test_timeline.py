@@ -799,3 +799,16 @@ def test_a_timeline_decides_a_tenant_months_eligibility_once_not_again_as_the_mo
     # range; the two full evaluations of the first and the last day decide their own (2 each)
     groups = len(mwrules.select_ruleset("modern-work@2026-01").ruleset.workload_groups())
     assert sum(decided) <= (36 + 12 + 2 * 2) * 3 * groups
+
+
+@pytest.mark.parametrize("by", ["2000-01-01", "1999-12-31"])
+def test_plan_by_a_day_before_as_of_and_before_every_version_names_by(by, capsys):
+    """The date is checked before the document is prepared on it: the mistake is --by, not the document's as_of."""
+    assert main(["plan", str(NORTHWIND), "--by", by]) == 2
+
+    err = capsys.readouterr().err
+    assert f"by: {codes.DATE_RANGE} {by} is before the partner's as_of" in err
+    assert "$.as_of" not in err
+    with pytest.raises(InputError) as caught:
+        mwrules.plan(yaml.safe_load(NORTHWIND.read_text()), by=datetime.date.fromisoformat(by))
+    assert [(problem.where, problem.code) for problem in caught.value.problems] == [("by", codes.DATE_RANGE)]

@@ -214,14 +214,35 @@ def plan_by(
     limits: Limits = DEFAULT_LIMITS,
 ) -> Plan:
     """:func:`plan` with *by*, for a partner or a parsed document (the command line's way in)."""
-    from .timeline import outside_days, timeline_of  # noqa: PLC0415 - a tool above another: imported when planning ahead
+    from .timeline import timeline_of  # noqa: PLC0415 - a tool above another: imported when planning ahead
+
+    start = check_by(
+        source, by, limits
+    )  # before the document is read on that day, whose problems would blame its as_of
+    if isinstance(source, Partner):
+        partner, choice = checked(attrs.evolve(source, as_of=by), ruleset, limits)
+    else:
+        partner, choice = prepare(on_date(source, by), ruleset, limits)
+    ahead = timeline_of(source, start, by, ruleset=ruleset, limits=limits, warned=False)  # its changes alone
+    changes = tuple(f"{segment.start}: {segment.cause}" for segment in ahead.segments[1:])
+    result = plan_for(partner, choice, costs=costs, path=path)
+    return attrs.evolve(result, by=by, changes=changes)
+
+
+def check_by(
+    source: Partner | _documents.Document, by: datetime.date, limits: Limits = DEFAULT_LIMITS
+) -> datetime.date:
+    """The day a plan by *by* starts from, its partner's as_of, once *by* is a day a plan can look to.
+
+    Checked before the document is read on *by*: a day before every version
+    would otherwise be refused as the document's as_of (MW131), not as *by*.
+    """
+    from .timeline import outside_days  # noqa: PLC0415 - a tool above another: imported when planning ahead
 
     if isinstance(source, Partner):
         start = source.as_of if type(source.as_of) is datetime.date else datetime.date.today()
-        partner, choice = checked(attrs.evolve(source, as_of=by), ruleset, limits)
     else:
         start = declared_as_of(source.data) or datetime.date.today()
-        partner, choice = prepare(on_date(source, by), ruleset, limits)
     outside = outside_days((("$.as_of", start), ("by", by)), "a plan looks over")
     if outside:
         raise InputError(outside, what="the plan's date")
@@ -234,10 +255,7 @@ def plan_by(
         message = f"{by} is more than {limits.max_timeline_days:,} days after the partner's as_of, {start}"
         suggestion = "plan for an earlier day, or raise the limit: --limit timeline-days=N"
         raise InputError([Problem("by", message, suggestion, code=codes.LIMIT)], what="the plan's date")
-    ahead = timeline_of(source, start, by, ruleset=ruleset, limits=limits, warned=False)  # its changes alone
-    changes = tuple(f"{segment.start}: {segment.cause}" for segment in ahead.segments[1:])
-    result = plan_for(partner, choice, costs=costs, path=path)
-    return attrs.evolve(result, by=by, changes=changes)
+    return start
 
 
 def plan_for(
