@@ -812,3 +812,34 @@ def test_plan_by_a_day_before_as_of_and_before_every_version_names_by(by, capsys
     with pytest.raises(InputError) as caught:
         mwrules.plan(yaml.safe_load(NORTHWIND.read_text()), by=datetime.date.fromisoformat(by))
     assert [(problem.where, problem.code) for problem in caught.value.problems] == [("by", codes.DATE_RANGE)]
+
+
+@pytest.mark.parametrize("designation", ["security", "data-ai", "infrastructure"])
+def test_plan_by_under_a_designation_that_starts_after_as_of_plans_from_its_first_day(designation, tmp_path, capsys):
+    """Changes are looked for from a version's first day: the plan was refused as a range (hostile run 25)."""
+    document = yaml.safe_load((NORTHWIND.parent / "all-designations.yaml").read_text())
+    document["as_of"] = "2026-06-30"
+    partner = tmp_path / "p.json"
+    partner.write_text(json.dumps(document, default=str))
+
+    command = ["plan", str(partner), "--by", "2026-07-01", "--format", "json", "--ruleset"]
+    assert main([*command, designation]) in (0, 1)
+    pinned = main([*command, f"{designation}@2026-07"])
+    plans = [json.loads(part) for part in capsys.readouterr().out.replace("}\n{", "}\n\n{").split("\n\n")]
+    assert pinned in (0, 1)
+    assert plans[0]["before"] == plans[1]["before"]
+    planned = mwrules.plan(document, by=datetime.date(2026, 7, 1), ruleset=designation)
+    assert planned.before.as_of == datetime.date(2026, 7, 1)
+
+
+def test_plan_by_a_day_before_a_designation_s_first_version_names_by(tmp_path, capsys):
+    document = yaml.safe_load((NORTHWIND.parent / "all-designations.yaml").read_text())
+    document["as_of"] = "2026-06-01"
+    partner = tmp_path / "p.json"
+    partner.write_text(json.dumps(document, default=str))
+
+    assert main(["plan", str(partner), "--by", "2026-06-15", "--ruleset", "security"]) == 2
+
+    err = capsys.readouterr().err
+    assert f"by: {codes.NO_VERSION_IN_FORCE} no version of security is in force on 2026-06-15" in err
+    assert "$.as_of" not in err

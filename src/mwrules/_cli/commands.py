@@ -371,7 +371,7 @@ def _plan(args: argparse.Namespace) -> int:
         return _usage_error(mistake)
     ruleset = ruleset_argument(args.ruleset)
     if args.by is not None:
-        check_by(document, args.by, _limits(args))  # before the document is read on that day
+        check_by(document, args.by, _limits(args), ruleset)  # before the document is read on that day
     partner, choice = prepare(on_date(document, args.by), ruleset, _limits(args))
     path_ids = [path.id for path in choice.ruleset.paths]
     if args.path is not None and args.path not in path_ids:

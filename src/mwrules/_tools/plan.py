@@ -26,7 +26,7 @@ from .._input import documents as _documents
 from .._input.partner import declared_as_of, on_date
 from .._input.sections import metrics_for, with_metrics
 from .._input.tenant_facts import customer_facts
-from .._rulesets.versions import RulesetChoice
+from .._rulesets.versions import DEFAULT_ID, RulesetChoice, shipped_family
 from ..errors import EvaluationError, InputError, Problem, did_you_mean
 from ..limits import DEFAULT_LIMITS, Limits
 from ..model import Certification, Partner, Person
@@ -216,21 +216,32 @@ def plan_by(
     """:func:`plan` with *by*, for a partner or a parsed document (the command line's way in)."""
     from .timeline import timeline_of  # noqa: PLC0415 - a tool above another: imported when planning ahead
 
-    start = check_by(
-        source, by, limits
-    )  # before the document is read on that day, whose problems would blame its as_of
+    # by is checked before the document is read on that day, whose problems would blame its as_of
+    start = check_by(source, by, limits, ruleset)
     if isinstance(source, Partner):
         partner, choice = checked(attrs.evolve(source, as_of=by), ruleset, limits)
     else:
         partner, choice = prepare(on_date(source, by), ruleset, limits)
-    ahead = timeline_of(source, start, by, ruleset=ruleset, limits=limits, warned=False)  # its changes alone
+    # its changes alone, from the first day a version is in force: a designation may start after as_of
+    since = max(start, _first_in_force(ruleset) or start)
+    ahead = timeline_of(source, since, by, ruleset=ruleset, limits=limits, warned=False)
     changes = tuple(f"{segment.start}: {segment.cause}" for segment in ahead.segments[1:])
     result = plan_for(partner, choice, costs=costs, path=path)
     return attrs.evolve(result, by=by, changes=changes)
 
 
+def _first_in_force(ruleset: Ruleset | str | None) -> datetime.date | None:
+    """The first day a version of shipped *ruleset* is in force; None for a ruleset file or a named version."""
+    if isinstance(ruleset, Ruleset) or (isinstance(ruleset, str) and "@" in ruleset):
+        return None
+    return shipped_family(DEFAULT_ID if ruleset is None else ruleset).rulesets[0].manifest.effective_from
+
+
 def check_by(
-    source: Partner | _documents.Document, by: datetime.date, limits: Limits = DEFAULT_LIMITS
+    source: Partner | _documents.Document,
+    by: datetime.date,
+    limits: Limits = DEFAULT_LIMITS,
+    ruleset: Ruleset | str | None = None,
 ) -> datetime.date:
     """The day a plan by *by* starts from, its partner's as_of, once *by* is a day a plan can look to.
 
@@ -255,6 +266,12 @@ def check_by(
         message = f"{by} is more than {limits.max_timeline_days:,} days after the partner's as_of, {start}"
         suggestion = "plan for an earlier day, or raise the limit: --limit timeline-days=N"
         raise InputError([Problem("by", message, suggestion, code=codes.LIMIT)], what="the plan's date")
+    first = _first_in_force(ruleset)
+    if first is not None and by < first:
+        family = shipped_family(DEFAULT_ID if ruleset is None else str(ruleset))
+        message = f"no version of {family.id} is in force on {by}"
+        suggestion = f"the earliest, {family.rulesets[0].version}, takes effect on {first}: plan for that day or later"
+        raise InputError([Problem("by", message, suggestion, code=codes.NO_VERSION_IN_FORCE)], what="the plan's date")
     return start
 
 
