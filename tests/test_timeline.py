@@ -843,3 +843,28 @@ def test_plan_by_a_day_before_a_designation_s_first_version_names_by(tmp_path, c
     err = capsys.readouterr().err
     assert f"by: {codes.NO_VERSION_IN_FORCE} no version of security is in force on 2026-06-15" in err
     assert "$.as_of" not in err
+
+
+@pytest.mark.parametrize("as_of", ["2026-02-30", "not a date", datetime.datetime(2026, 7, 1, 12)])
+def test_plan_by_a_partner_whose_as_of_is_no_date_says_so_not_that_by_is_before_today(as_of, tmp_path, capsys):
+    """With --by checked first, an as_of that is no date was taken as today: 'by: MW209 ... before 2026-12-07'."""
+    document = {"partner_id": "p", "as_of": as_of, "people": []}
+    if not isinstance(as_of, datetime.datetime):
+        partner = tmp_path / "p.json"
+        partner.write_text(json.dumps(document))
+        assert main(["plan", str(partner), "--by", "2000-01-01"]) == 2
+        err = capsys.readouterr().err
+        assert f"$.as_of: {codes.INVALID_VALUE}" in err
+        assert "by:" not in err
+    with pytest.raises(InputError) as caught:
+        mwrules.plan(document, by=datetime.date(2000, 1, 1))
+    assert [(problem.where, problem.code) for problem in caught.value.problems] == [("$.as_of", codes.INVALID_VALUE)]
+
+
+def test_plan_by_a_partner_built_in_python_with_as_of_no_date_says_so():
+    partner = mwrules.Partner(partner_id="p", as_of=datetime.datetime(2026, 7, 1, 12), people=())  # type: ignore[arg-type]
+
+    with pytest.raises(InputError) as caught:
+        mwrules.plan(partner, by=datetime.date(2026, 8, 1))  # before today, which stood for the as_of
+
+    assert [(problem.where, problem.code) for problem in caught.value.problems] == [("$.as_of", codes.INVALID_VALUE)]

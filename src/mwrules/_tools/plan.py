@@ -218,16 +218,21 @@ def plan_by(
 
     # by is checked before the document is read on that day, whose problems would blame its as_of
     start = check_by(source, by, limits, ruleset)
-    if isinstance(source, Partner):
-        partner, choice = checked(attrs.evolve(source, as_of=by), ruleset, limits)
+    if isinstance(source, Partner):  # an as_of that is no date (start None) is kept, for its check to say so
+        partner, choice = checked(source if start is None else attrs.evolve(source, as_of=by), ruleset, limits)
     else:
         partner, choice = prepare(on_date(source, by), ruleset, limits)
     # its changes alone, from the first day a version is in force: a designation may start after as_of
-    since = max(start, _first_in_force(ruleset) or start)
+    since = max(start or by, _first_in_force(ruleset) or datetime.date.min)
     ahead = timeline_of(source, since, by, ruleset=ruleset, limits=limits, warned=False)
     changes = tuple(f"{segment.start}: {segment.cause}" for segment in ahead.segments[1:])
     result = plan_for(partner, choice, costs=costs, path=path)
     return attrs.evolve(result, by=by, changes=changes)
+
+
+def _documents_as_of(document: _documents.Document) -> object:
+    """The ``as_of`` a parsed document gives, whatever it is."""
+    return document.data.get("as_of") if isinstance(document.data, Mapping) else None
 
 
 def _first_in_force(ruleset: Ruleset | str | None) -> datetime.date | None:
@@ -242,18 +247,21 @@ def check_by(
     by: datetime.date,
     limits: Limits = DEFAULT_LIMITS,
     ruleset: Ruleset | str | None = None,
-) -> datetime.date:
+) -> datetime.date | None:
     """The day a plan by *by* starts from, its partner's as_of, once *by* is a day a plan can look to.
+
+    None when the partner's as_of is no date, which reading the partner reports.
 
     Checked before the document is read on *by*: a day before every version
     would otherwise be refused as the document's as_of (MW131), not as *by*.
     """
     from .timeline import outside_days  # noqa: PLC0415 - a tool above another: imported when planning ahead
 
-    if isinstance(source, Partner):
-        start = source.as_of if type(source.as_of) is datetime.date else datetime.date.today()
-    else:
-        start = declared_as_of(source.data) or datetime.date.today()
+    given = source.as_of if isinstance(source, Partner) else _documents_as_of(source)
+    declared = declared_as_of({"as_of": given})
+    if given is not None and declared is None:
+        return None  # no date: reading the partner says so (MW006), not by against today
+    start = declared or datetime.date.today()
     outside = outside_days((("$.as_of", start), ("by", by)), "a plan looks over")
     if outside:
         raise InputError(outside, what="the plan's date")
