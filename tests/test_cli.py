@@ -900,3 +900,27 @@ def test_a_command_of_one_partner_given_json_lines_of_several_says_so(
     assert main([*command, str(several)]) == 2
     assert f"MW301 {command[0]} takes one partner, and {several} is JSON Lines" in capsys.readouterr().err
     assert main([*command, str(one)]) in (0, 1)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["evaluate", "{partner}", "--as-of", "2000-01-01"],
+        ["explain", "{partner}", "--as-of", "2000-01-01"],
+        ["plan", "{partner}", "--as-of", "2000-01-01"],
+        ["evaluate", "{partner}", "{partner}", "--as-of", "2000-01-01", "--jobs", "1"],
+    ],
+)
+def test_an_as_of_given_before_every_version_is_not_put_on_the_document_s_as_of_line(
+    command: list[str], tmp_path: Path
+):
+    """--as-of 2000-01-01 was said at the line of the file's own as_of (2024-06-30), which is right (hostile run 25)."""
+    partner = tmp_path / "p.yaml"
+    partner.write_text("partner_id: p\npeople: []\nas_of: 2024-06-30\n")
+
+    status, printed, errors = _command_line([part.format(partner=partner) for part in command], tmp_path)
+
+    said = printed + errors  # a portfolio lists each input's problems on standard output
+    assert 2 == status
+    assert "MW131 no version of modern-work is in force on 2000-01-01" in said
+    assert "p.yaml:3:" not in said

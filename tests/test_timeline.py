@@ -799,3 +799,72 @@ def test_a_timeline_decides_a_tenant_months_eligibility_once_not_again_as_the_mo
     # range; the two full evaluations of the first and the last day decide their own (2 each)
     groups = len(mwrules.select_ruleset("modern-work@2026-01").ruleset.workload_groups())
     assert sum(decided) <= (36 + 12 + 2 * 2) * 3 * groups
+
+
+@pytest.mark.parametrize("by", ["2000-01-01", "1999-12-31"])
+def test_plan_by_a_day_before_as_of_and_before_every_version_names_by(by, capsys):
+    """The date is checked before the document is prepared on it: the mistake is --by, not the document's as_of."""
+    assert main(["plan", str(NORTHWIND), "--by", by]) == 2
+
+    err = capsys.readouterr().err
+    assert f"by: {codes.DATE_RANGE} {by} is before the partner's as_of" in err
+    assert "$.as_of" not in err
+    with pytest.raises(InputError) as caught:
+        mwrules.plan(yaml.safe_load(NORTHWIND.read_text()), by=datetime.date.fromisoformat(by))
+    assert [(problem.where, problem.code) for problem in caught.value.problems] == [("by", codes.DATE_RANGE)]
+
+
+@pytest.mark.parametrize("designation", ["security", "data-ai", "infrastructure"])
+def test_plan_by_under_a_designation_that_starts_after_as_of_plans_from_its_first_day(designation, tmp_path, capsys):
+    """Changes are looked for from a version's first day: the plan was refused as a range (hostile run 25)."""
+    document = yaml.safe_load((NORTHWIND.parent / "all-designations.yaml").read_text())
+    document["as_of"] = "2026-06-30"
+    partner = tmp_path / "p.json"
+    partner.write_text(json.dumps(document, default=str))
+
+    command = ["plan", str(partner), "--by", "2026-07-01", "--format", "json", "--ruleset"]
+    assert main([*command, designation]) in (0, 1)
+    pinned = main([*command, f"{designation}@2026-07"])
+    plans = [json.loads(part) for part in capsys.readouterr().out.replace("}\n{", "}\n\n{").split("\n\n")]
+    assert pinned in (0, 1)
+    assert plans[0]["before"] == plans[1]["before"]
+    planned = mwrules.plan(document, by=datetime.date(2026, 7, 1), ruleset=designation)
+    assert planned.before.as_of == datetime.date(2026, 7, 1)
+
+
+def test_plan_by_a_day_before_a_designation_s_first_version_names_by(tmp_path, capsys):
+    document = yaml.safe_load((NORTHWIND.parent / "all-designations.yaml").read_text())
+    document["as_of"] = "2026-06-01"
+    partner = tmp_path / "p.json"
+    partner.write_text(json.dumps(document, default=str))
+
+    assert main(["plan", str(partner), "--by", "2026-06-15", "--ruleset", "security"]) == 2
+
+    err = capsys.readouterr().err
+    assert f"by: {codes.NO_VERSION_IN_FORCE} no version of security is in force on 2026-06-15" in err
+    assert "$.as_of" not in err
+
+
+@pytest.mark.parametrize("as_of", ["2026-02-30", "not a date", datetime.datetime(2026, 7, 1, 12)])
+def test_plan_by_a_partner_whose_as_of_is_no_date_says_so_not_that_by_is_before_today(as_of, tmp_path, capsys):
+    """With --by checked first, an as_of that is no date was taken as today: 'by: MW209 ... before 2026-12-07'."""
+    document = {"partner_id": "p", "as_of": as_of, "people": []}
+    if not isinstance(as_of, datetime.datetime):
+        partner = tmp_path / "p.json"
+        partner.write_text(json.dumps(document))
+        assert main(["plan", str(partner), "--by", "2000-01-01"]) == 2
+        err = capsys.readouterr().err
+        assert f"$.as_of: {codes.INVALID_VALUE}" in err
+        assert "by:" not in err
+    with pytest.raises(InputError) as caught:
+        mwrules.plan(document, by=datetime.date(2000, 1, 1))
+    assert [(problem.where, problem.code) for problem in caught.value.problems] == [("$.as_of", codes.INVALID_VALUE)]
+
+
+def test_plan_by_a_partner_built_in_python_with_as_of_no_date_says_so():
+    partner = mwrules.Partner(partner_id="p", as_of=datetime.datetime(2026, 7, 1, 12), people=())  # type: ignore[arg-type]
+
+    with pytest.raises(InputError) as caught:
+        mwrules.plan(partner, by=datetime.date(2026, 8, 1))  # before today, which stood for the as_of
+
+    assert [(problem.where, problem.code) for problem in caught.value.problems] == [("$.as_of", codes.INVALID_VALUE)]

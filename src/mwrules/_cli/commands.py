@@ -361,7 +361,7 @@ def _plan(args: argparse.Namespace) -> int:
     from .._input.convert import shown
     from .._input.partner import on_date
     from .._output.plan_report import plan_to_json, plan_to_text
-    from .._tools.plan import plan_by, plan_for
+    from .._tools.plan import check_by, plan_by, plan_for
     from ..errors import did_you_mean
 
     if args.costs == "-" and args.partner == "-":
@@ -370,6 +370,8 @@ def _plan(args: argparse.Namespace) -> int:
     if (mistake := _json_lines_mistake(args, document)) is not None:
         return _usage_error(mistake)
     ruleset = ruleset_argument(args.ruleset)
+    if args.by is not None:
+        check_by(document, args.by, _limits(args), ruleset)  # before the document is read on that day
     partner, choice = prepare(on_date(document, args.by), ruleset, _limits(args))
     path_ids = [path.id for path in choice.ruleset.paths]
     if args.path is not None and args.path not in path_ids:

@@ -163,7 +163,9 @@ def on_date(document: _documents.Document, as_of: datetime.date | None) -> _docu
         return document
     if document.data.get("as_of") is not None and declared_as_of(document.data) is None:
         return document
-    return attrs.evolve(document, data={**document.data, "as_of": as_of})
+    # The date is no longer the file's: a problem with it (MW131) must not point at the line of the one it replaced
+    lines = {where: line for where, line in document.lines.items() if where != "$.as_of"}
+    return attrs.evolve(document, data={**document.data, "as_of": as_of}, lines=lines)
 
 
 def load_partner(

@@ -26,7 +26,7 @@ from .._input import documents as _documents
 from .._input.partner import declared_as_of, on_date
 from .._input.sections import metrics_for, with_metrics
 from .._input.tenant_facts import customer_facts
-from .._rulesets.versions import RulesetChoice
+from .._rulesets.versions import DEFAULT_ID, RulesetChoice, shipped_family
 from ..errors import EvaluationError, InputError, Problem, did_you_mean
 from ..limits import DEFAULT_LIMITS, Limits
 from ..model import Certification, Partner, Person
@@ -214,14 +214,54 @@ def plan_by(
     limits: Limits = DEFAULT_LIMITS,
 ) -> Plan:
     """:func:`plan` with *by*, for a partner or a parsed document (the command line's way in)."""
-    from .timeline import outside_days, timeline_of  # noqa: PLC0415 - a tool above another: imported when planning ahead
+    from .timeline import timeline_of  # noqa: PLC0415 - a tool above another: imported when planning ahead
 
-    if isinstance(source, Partner):
-        start = source.as_of if type(source.as_of) is datetime.date else datetime.date.today()
-        partner, choice = checked(attrs.evolve(source, as_of=by), ruleset, limits)
+    # by is checked before the document is read on that day, whose problems would blame its as_of
+    start = check_by(source, by, limits, ruleset)
+    if isinstance(source, Partner):  # an as_of that is no date (start None) is kept, for its check to say so
+        partner, choice = checked(source if start is None else attrs.evolve(source, as_of=by), ruleset, limits)
     else:
-        start = declared_as_of(source.data) or datetime.date.today()
         partner, choice = prepare(on_date(source, by), ruleset, limits)
+    # its changes alone, from the first day a version is in force: a designation may start after as_of
+    since = max(start or by, _first_in_force(ruleset) or datetime.date.min)
+    ahead = timeline_of(source, since, by, ruleset=ruleset, limits=limits, warned=False)
+    changes = tuple(f"{segment.start}: {segment.cause}" for segment in ahead.segments[1:])
+    result = plan_for(partner, choice, costs=costs, path=path)
+    return attrs.evolve(result, by=by, changes=changes)
+
+
+def _documents_as_of(document: _documents.Document) -> object:
+    """The ``as_of`` a parsed document gives, whatever it is."""
+    return document.data.get("as_of") if isinstance(document.data, Mapping) else None
+
+
+def _first_in_force(ruleset: Ruleset | str | None) -> datetime.date | None:
+    """The first day a version of shipped *ruleset* is in force; None for a ruleset file or a named version."""
+    if isinstance(ruleset, Ruleset) or (isinstance(ruleset, str) and "@" in ruleset):
+        return None
+    return shipped_family(DEFAULT_ID if ruleset is None else ruleset).rulesets[0].manifest.effective_from
+
+
+def check_by(
+    source: Partner | _documents.Document,
+    by: datetime.date,
+    limits: Limits = DEFAULT_LIMITS,
+    ruleset: Ruleset | str | None = None,
+) -> datetime.date | None:
+    """The day a plan by *by* starts from, its partner's as_of, once *by* is a day a plan can look to.
+
+    None when the partner's as_of is no date, which reading the partner reports.
+
+    Checked before the document is read on *by*: a day before every version
+    would otherwise be refused as the document's as_of (MW131), not as *by*.
+    """
+    from .timeline import outside_days  # noqa: PLC0415 - a tool above another: imported when planning ahead
+
+    given = source.as_of if isinstance(source, Partner) else _documents_as_of(source)
+    declared = declared_as_of({"as_of": given})
+    if given is not None and declared is None:
+        return None  # no date: reading the partner says so (MW006), not by against today
+    start = declared or datetime.date.today()
     outside = outside_days((("$.as_of", start), ("by", by)), "a plan looks over")
     if outside:
         raise InputError(outside, what="the plan's date")
@@ -234,10 +274,13 @@ def plan_by(
         message = f"{by} is more than {limits.max_timeline_days:,} days after the partner's as_of, {start}"
         suggestion = "plan for an earlier day, or raise the limit: --limit timeline-days=N"
         raise InputError([Problem("by", message, suggestion, code=codes.LIMIT)], what="the plan's date")
-    ahead = timeline_of(source, start, by, ruleset=ruleset, limits=limits, warned=False)  # its changes alone
-    changes = tuple(f"{segment.start}: {segment.cause}" for segment in ahead.segments[1:])
-    result = plan_for(partner, choice, costs=costs, path=path)
-    return attrs.evolve(result, by=by, changes=changes)
+    first = _first_in_force(ruleset)
+    if first is not None and by < first:
+        family = shipped_family(DEFAULT_ID if ruleset is None else str(ruleset))
+        message = f"no version of {family.id} is in force on {by}"
+        suggestion = f"the earliest, {family.rulesets[0].version}, takes effect on {first}: plan for that day or later"
+        raise InputError([Problem("by", message, suggestion, code=codes.NO_VERSION_IN_FORCE)], what="the plan's date")
+    return start
 
 
 def plan_for(
