@@ -868,3 +868,16 @@ def test_plan_by_a_partner_built_in_python_with_as_of_no_date_says_so():
         mwrules.plan(partner, by=datetime.date(2026, 8, 1))  # before today, which stood for the as_of
 
     assert [(problem.where, problem.code) for problem in caught.value.problems] == [("$.as_of", codes.INVALID_VALUE)]
+
+
+@pytest.mark.parametrize("as_path", [str, Path])
+def test_plan_by_reads_a_partner_named_by_its_file_as_plan_without_by_does(as_path: type):
+    """`mwrules.plan("near-miss.yaml", by=...)` took the file's name for the document itself ("must be an object")."""
+    named = as_path(Path(__file__).parents[1] / "examples" / "near-miss.yaml")
+    document = yaml.safe_load(Path(named).read_text(encoding="utf-8"))
+    by = datetime.date(2024, 12, 31)
+
+    planned = mwrules.plan(named, by=by)
+
+    assert planned == mwrules.plan(document, by=by)
+    assert (planned.by, planned.partner_id) == (by, "northwind")

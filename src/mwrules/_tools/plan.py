@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import os
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import Any
@@ -23,7 +24,7 @@ import attrs
 from .. import codes
 from .._evaluation.evaluate import checked, evaluate_with, prepare
 from .._input import documents as _documents
-from .._input.partner import declared_as_of, on_date
+from .._input.partner import declared_as_of, on_date, read_document
 from .._input.sections import metrics_for, with_metrics
 from .._input.tenant_facts import customer_facts
 from .._rulesets.versions import DEFAULT_ID, RulesetChoice, shipped_family
@@ -159,7 +160,7 @@ def _free_id(wanted: str, taken: set[str]) -> str:
 
 
 def plan(
-    partner: Partner | Mapping[str, Any],
+    partner: Partner | Mapping[str, Any] | str | os.PathLike[str],
     *,
     ruleset: Ruleset | str | None = None,
     costs: Mapping[str, Any] | None = None,
@@ -168,7 +169,8 @@ def plan(
 ) -> Plan:
     """The cheapest actions after which *partner* qualifies, with the verdicts before and after.
 
-    *ruleset* is chosen as for :func:`mwrules.evaluate`. *costs* maps each
+    *partner* is as for :func:`mwrules.evaluate` (a partner, a document, or
+    a file's path). *ruleset* is chosen as for :func:`mwrules.evaluate`. *costs* maps each
     unit to the cost of one unit (a number, or one per association option),
     over the ruleset's placeholder ``default_costs``. *path* fixes the path;
     by default the plan is for the cheaper path (ties to the earlier in
@@ -197,8 +199,14 @@ def plan(
         msg = f"by must be a datetime.date, not {type(by).__name__}"
         raise TypeError(msg)
     with _documents.paused_gc():  # as evaluate: see there
-        if by is not None:
-            document = partner if isinstance(partner, Partner) else _documents.Document(partner)
+        if by is not None:  # a file named is read as checked() reads it, not taken for the document itself
+            document = (
+                partner
+                if isinstance(partner, Partner)
+                else read_document(partner)
+                if isinstance(partner, str | os.PathLike)
+                else _documents.Document(partner)
+            )
             return plan_by(document, by, ruleset=ruleset, costs=costs, path=path)
         partner, choice = checked(partner, ruleset)
         return plan_for(partner, choice, costs=costs, path=path)
