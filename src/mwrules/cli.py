@@ -185,16 +185,7 @@ def _once_interrupted() -> Callable[..., object] | int | None:
     KeyboardInterrupt", or the process died of SIGINT instead of ending with
     130. Left alone: a handler of the caller's, or Ctrl-C passed on ignored.
     """
-    if threading.current_thread() is not threading.main_thread():
-        return None
-    if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
-        return None
-
-    def interrupted(signal_number: int, frame: object) -> None:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        raise KeyboardInterrupt
-
-    return signal.signal(signal.SIGINT, interrupted)
+    return _raising_on(signal.SIGINT, signal.default_int_handler, KeyboardInterrupt, then=signal.SIG_IGN)
 
 
 class _Terminated(BaseException):
@@ -209,16 +200,31 @@ def _terminated_tidily() -> Callable[..., object] | int | None:
     second SIGTERM while unwinding ends the process as the first once did.
     Left alone: a handler of the caller's, or SIGTERM ignored.
     """
+    return _raising_on(signal.SIGTERM, signal.SIG_DFL, _Terminated, then=signal.SIG_DFL)
+
+
+def _raising_on(
+    signal_number: signal.Signals,
+    default: object,
+    raised: type[BaseException],
+    *,
+    then: signal.Handlers,
+) -> Callable[..., object] | int | None:
+    """Raise *raised* in the main thread at *signal_number*, which then gets *then*; the handler it replaced.
+
+    Only in the main thread (where Python runs handlers), and only over the
+    *default* handler: one a caller installed is theirs.
+    """
     if threading.current_thread() is not threading.main_thread():
         return None
-    if signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+    if signal.getsignal(signal_number) is not default:
         return None
 
-    def terminated(signal_number: int, frame: object) -> None:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        raise _Terminated
+    def handler(number: int, frame: object) -> None:
+        signal.signal(signal_number, then)
+        raise raised
 
-    return signal.signal(signal.SIGTERM, terminated)
+    return signal.signal(signal_number, handler)
 
 
 def _run(argv: Sequence[str] | None) -> int:
