@@ -278,8 +278,12 @@ def check_by(
         raise InputError(
             [Problem("by", message, "plan for a later day", code=codes.DATE_RANGE)], what="the plan's date"
         )
-    if (by - start).days + 1 > limits.max_timeline_days:
-        message = f"{by} is more than {limits.max_timeline_days:,} days after the partner's as_of, {start}"
+    days = (by - start).days + 1  # counted as a timeline's range is: both ends in
+    if days > limits.max_timeline_days:
+        limit = limits.max_timeline_days
+        message = (
+            f"the range from the partner's as_of, {start}, to {by} is {days:,} days, more than the limit of {limit:,}"
+        )
         suggestion = "plan for an earlier day, or raise the limit: --limit timeline-days=N"
         raise InputError([Problem("by", message, suggestion, code=codes.LIMIT)], what="the plan's date")
     first = _first_in_force(ruleset)
