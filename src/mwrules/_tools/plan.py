@@ -432,12 +432,12 @@ def nearest_tenants(partner: Partner, ruleset: Ruleset, before: Verdict, action:
             share = data.deployment_share
             paid, active = fact["paid"], fact["active"]
             needed = -(-paid * share.numerator // share.denominator) - active
-            # a new association's tenant already deployed when it started is excluded, however active now
+            # a new association's tenant already deployed when it started is excluded, however active now;
+            # one that started in M (start 0) would be: the users that deploy it in M deploy it as it starts
             start, then = fact[f"start_{action.option}"], fact[f"start_paid_{action.option}"]
-            excluded = (
-                start < data.new_association_months
-                and then > 0
-                and fact[f"start_active_{action.option}"] * share.denominator >= then * share.numerator
+            excluded = start < data.new_association_months and (
+                start == 0
+                or (then > 0 and fact[f"start_active_{action.option}"] * share.denominator >= then * share.numerator)
             )
             if needed > 0 and not excluded:
                 hints.append(
