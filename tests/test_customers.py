@@ -681,6 +681,26 @@ def test_a_plan_names_the_tenants_nearest_to_a_net_customer_add():
     assert "     nearest to counting:\n       tenant Northwind (t2): 290 paid seats" in text
 
 
+def test_a_tenant_whose_association_started_in_month_m_is_not_named_nearest_to_a_deployment():
+    """Started in M, M is its start month: deployed in M it is already deployed when it started (hostile run 26)."""
+    document = partner(
+        customer("t1", since="2026-10-18", rows=[row("2026-10", "Teams", 2000, 0)]),
+        customer("t2", rows=[row("2026-10", "Teams", 401, 140)]),
+    )
+
+    plan = mwrules.plan(document, path="enterprise", costs=CHEAP_DEPLOYMENTS)
+
+    [deployments] = [action for action in plan.actions if action.metric == "deployments"]
+    assert deployments.tenants == (
+        "tenant t2: 34 % active (140 of 401 paid seats), needs 21 more active user(s) to count as a deployment",
+    )
+    raised = partner(
+        customer("t1", since="2026-10-18", rows=[row("2026-10", "Teams", 2000, 800)]),
+        customer("t2", rows=[row("2026-10", "Teams", 401, 140)]),
+    )
+    assert mwrules.evaluate(raised).paths["enterprise"].metrics["deployments"].inputs["cpor"] == 0
+
+
 def test_the_active_users_a_tenant_lacks_for_a_deployment_are_rounded_up():
     """140 active of 401 paid seats: 40 % is 160.4, so 161 are needed, 21 more (160 would be 39.9 %)."""
     document = partner(customer("t1", rows=[row("2026-10", "Teams", 401, 140)]))

@@ -84,6 +84,10 @@ def problems(document: object) -> dict[str, str]:
         ({"partner_id": ""}, "$.partner_id", "cannot be empty"),
         ({"partner_id": " \t"}, "$.partner_id", "cannot be empty"),
         (mwrules.Partner(partner_id="  "), "$.partner_id", "cannot be empty"),
+        # invisible characters alone, as person and tenant ids of them are (hostile run 26)
+        ({"partner_id": "\u200b"}, "$.partner_id", "cannot be empty"),
+        ({"partner_id": " \ufeff\u2060 "}, "$.partner_id", "cannot be empty"),
+        (mwrules.Partner(partner_id="\u200b"), "$.partner_id", "cannot be empty"),
     ],
 )
 def test_each_kind_of_bad_input_is_reported_at_its_path(document: object, where: str, says: str):

@@ -812,3 +812,14 @@ def test_the_designations_table_sets_its_heading_apart_with_a_blank_line(capsys)
     heading, blank, columns = capsys.readouterr().out.splitlines()[:3]
     assert ("northwind on 2026-09-30: 6 designations", "") == (heading, blank)
     assert columns.startswith("designation ")
+
+
+def test_a_partner_id_of_invisible_characters_alone_is_refused_by_both_import_routes(tmp_path, capsys):
+    """`--partner-id` of a zero-width space names no partner, as a person or tenant id of it names none (hostile 26)."""
+    usage = EXAMPLES / "partner-center" / "cpor-m365-usage.csv"
+    route = ["--usage", str(usage), "--partner-id", "\u200b", "--as-of", "2026-11-28"]
+
+    assert 2 == main(["import", *route, "-o", str(tmp_path / "p.yaml")])
+    assert 2 == main(["evaluate", *route])
+    assert 2 == capsys.readouterr().err.count("$.partner_id: MW006 a partner id cannot be empty")
+    assert not (tmp_path / "p.yaml").exists()

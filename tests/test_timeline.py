@@ -678,6 +678,17 @@ def test_plan_by_a_day_beyond_the_timeline_limit_names_by():
     assert [(problem.where, problem.code) for problem in caught.value.problems] == [("by", codes.LIMIT)]
 
 
+def test_plan_by_exactly_the_limit_s_days_after_as_of_says_the_range_it_checked(capsys):
+    """A by 365 days after as_of spans 366 days: refused under 365, not as "more than 365 days after" (hostile 26)."""
+    args = ["plan", str(NORTHWIND), "--by", "2027-11-28", "--limit", "timeline-days=365"]
+    assert main(args) == 2
+
+    err = capsys.readouterr().err
+    assert "more than 365 days after" not in err
+    assert f"by: {codes.LIMIT} the range from the partner's as_of, 2026-11-28, to 2027-11-28 is 366 days" in err
+    assert main([*args[:-1], "timeline-days=366"]) == 0
+
+
 @pytest.mark.parametrize("start", ["9999-06-01", "9999-12-31"])
 def test_a_start_past_the_last_day_without_an_end_is_a_coded_problem(start, capsys):
     """With --from alone, the default end stays within the covered days: the start is what is refused."""

@@ -42,7 +42,7 @@ def _plain_partner(  # noqa: PLR0911
     if type(data) is not dict or not data.keys() <= _PARTNER_KEYS:
         return None
     partner_id = data.get("partner_id")
-    if not plain_text(partner_id, limits) or not partner_id.strip():
+    if not plain_text(partner_id, limits) or not identity(partner_id):  # empty, or spaces or invisibles alone
         return None
     plain, as_of = _plain_date(data.get("as_of"))
     if not plain:
@@ -127,7 +127,7 @@ def plain_partner_again(
 
 def plain_partner_object(partner: Partner, ruleset: Ruleset, limits: Limits) -> Partner | None:  # noqa: PLR0911
     """*partner* as the checks build it, when every field holds what its annotation says (as :func:`_plain_partner`)."""
-    if not plain_text(partner.partner_id, limits) or not partner.partner_id.strip():
+    if not plain_text(partner.partner_id, limits) or not identity(partner.partner_id):
         return None
     if partner.as_of is not None and type(partner.as_of) is not datetime.date:
         return None

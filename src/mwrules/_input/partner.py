@@ -369,8 +369,12 @@ def _check_people(people: object) -> list[Problem]:
 
 
 def _check_partner_id(partner_id: object) -> list[Problem]:
-    """An empty partner id, or one of spaces alone: it names no partner (``import --partner-id`` refuses it too)."""
-    if isinstance(partner_id, str) and not partner_id.strip():
+    """An empty partner id, or one of spaces or invisible characters alone: it names no partner.
+
+    Compared as person and tenant ids are (:func:`identity`): a zero-width
+    space alone is as empty as a space (``import --partner-id`` refuses it too).
+    """
+    if isinstance(partner_id, str) and not identity(partner_id):
         return [Problem("$.partner_id", "a partner id cannot be empty", code=codes.INVALID_VALUE)]
     return []
 

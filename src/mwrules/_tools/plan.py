@@ -278,8 +278,12 @@ def check_by(
         raise InputError(
             [Problem("by", message, "plan for a later day", code=codes.DATE_RANGE)], what="the plan's date"
         )
-    if (by - start).days + 1 > limits.max_timeline_days:
-        message = f"{by} is more than {limits.max_timeline_days:,} days after the partner's as_of, {start}"
+    days = (by - start).days + 1  # counted as a timeline's range is: both ends in
+    if days > limits.max_timeline_days:
+        limit = limits.max_timeline_days
+        message = (
+            f"the range from the partner's as_of, {start}, to {by} is {days:,} days, more than the limit of {limit:,}"
+        )
         suggestion = "plan for an earlier day, or raise the limit: --limit timeline-days=N"
         raise InputError([Problem("by", message, suggestion, code=codes.LIMIT)], what="the plan's date")
     first = _first_in_force(ruleset)
@@ -428,12 +432,12 @@ def nearest_tenants(partner: Partner, ruleset: Ruleset, before: Verdict, action:
             share = data.deployment_share
             paid, active = fact["paid"], fact["active"]
             needed = -(-paid * share.numerator // share.denominator) - active
-            # a new association's tenant already deployed when it started is excluded, however active now
+            # a new association's tenant already deployed when it started is excluded, however active now;
+            # one that started in M (start 0) would be: the users that deploy it in M deploy it as it starts
             start, then = fact[f"start_{action.option}"], fact[f"start_paid_{action.option}"]
-            excluded = (
-                start < data.new_association_months
-                and then > 0
-                and fact[f"start_active_{action.option}"] * share.denominator >= then * share.numerator
+            excluded = start < data.new_association_months and (
+                start == 0
+                or (then > 0 and fact[f"start_active_{action.option}"] * share.denominator >= then * share.numerator)
             )
             if needed > 0 and not excluded:
                 hints.append(
