@@ -199,17 +199,19 @@ def plan(
         msg = f"by must be a datetime.date, not {type(by).__name__}"
         raise TypeError(msg)
     with _documents.paused_gc():  # as evaluate: see there
-        if by is not None:  # a file named is read as checked() reads it, not taken for the document itself
-            document = (
-                partner
-                if isinstance(partner, Partner)
-                else read_document(partner)
-                if isinstance(partner, str | os.PathLike)
-                else _documents.Document(partner)
-            )
-            return plan_by(document, by, ruleset=ruleset, costs=costs, path=path)
+        if by is not None:
+            return plan_by(_source(partner), by, ruleset=ruleset, costs=costs, path=path)
         partner, choice = checked(partner, ruleset)
         return plan_for(partner, choice, costs=costs, path=path)
+
+
+def _source(partner: Partner | Mapping[str, Any] | str | os.PathLike[str]) -> Partner | _documents.Document:
+    """*partner* as :func:`plan_by` takes it: a file named is read, as :func:`checked` reads it, not taken for data."""
+    if isinstance(partner, Partner):
+        return partner
+    if isinstance(partner, str | os.PathLike):
+        return read_document(partner)
+    return _documents.Document(partner)
 
 
 def plan_by(
