@@ -576,6 +576,19 @@ def test_plot_refuses_a_format_it_cannot_write(tmp_path, capsys):
     assert "name the file chart.png or chart.svg" in capsys.readouterr().err
 
 
+def test_plot_naming_a_folder_says_so(tmp_path, monkeypatch, capsys):
+    """`--plot .` said "cannot tell the format of ''" (hostile run 26): it names a folder, not a file."""
+    monkeypatch.chdir(tmp_path)
+
+    assert main(["timeline", str(NORTHWIND), "--plot", "."]) == 2
+
+    err = capsys.readouterr().err
+    assert (
+        "--plot: MW006 '.' is a folder, and --plot names the file to draw (name a file in it, e.g. timeline.png)" in err
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_range_that_ends_before_it_starts_exits_2(capsys):
     assert main(["timeline", str(NORTHWIND), "--from", "2027-01-02", "--to", "2027-01-01"]) == 2
 

@@ -124,6 +124,14 @@ def plot(timeline: Timeline, target: str | Path) -> Path:
         InputError: *target* is not a .png or .svg file name, or matplotlib is missing.
     """
     path = Path(target)
+    if path.is_dir():  # '.' has no name to read a format from ("cannot tell the format of ''")
+        problem = Problem(
+            "--plot",
+            f"{str(target)!r} is a folder, and --plot names the file to draw",
+            f"name a file in it, e.g. {path / 'timeline.png'}",
+            code=codes.INVALID_VALUE,
+        )
+        raise InputError([problem], what="--plot")
     if path.suffix.lower() not in PLOT_FORMATS:
         raise InputError(
             [
