@@ -244,6 +244,14 @@ def test_a_row_without_mcpid_whose_e_mails_are_two_mcpids_people_is_named(tmp_pa
     ]
 
 
+def trainings_problems(tmp_path: Path, rows: list[list[str]]) -> list[tuple[int, str]]:
+    """The problems of a trainings download of *rows*, as (line, message), in the order of the lines."""
+    path = write(tmp_path / "t.csv", TRAININGS, rows)
+    with pytest.raises(mwrules.InputError) as caught:
+        read(trainings=[path])
+    return sorted((problem.line or 0, problem.message) for problem in caught.value.problems)
+
+
 def test_an_ambiguous_date_order_hides_no_value_that_is_no_date_in_any_order(tmp_path: Path):
     # Rows waiting for their file's dates to show an order are still read once the file ends undecided: a
     # value that is a date in neither order is said with the order's problem, not only once it is given
@@ -253,11 +261,7 @@ def test_an_ambiguous_date_order_hides_no_value_that_is_no_date_in_any_order(tmp
         training("MS-700", mcpid="3", done="someday"),
         training("MS-700", mcpid="4", done="03/04/2025", expires="32/01/2026"),
     ]
-    path = write(tmp_path / "t.csv", TRAININGS, rows)
-    with pytest.raises(mwrules.InputError) as caught:
-        read(trainings=[path])
-
-    found = sorted((problem.line or 0, problem.message) for problem in caught.value.problems)
+    found = trainings_problems(tmp_path, rows)
     assert [line for line, _ in found] == [0, 3, 4, 5]
     assert "could be day first or month first" in found[0][1]
     assert "'13/13/2025'" in found[1][1]
@@ -277,11 +281,7 @@ def test_dates_written_both_day_first_and_month_first_hide_no_other_problem_of_t
         training("MS-700", mcpid="5", done="garbage"),
         training("MS-700", mcpid="6", done="11/30/2025"),
     ]
-    path = write(tmp_path / "t.csv", TRAININGS, rows)
-    with pytest.raises(mwrules.InputError) as caught:
-        read(trainings=[path])
-
-    found = sorted((problem.line or 0, problem.message) for problem in caught.value.problems)
+    found = trainings_problems(tmp_path, rows)
     assert [line for line, _ in found] == [4, 4, 5, 6, 7]
     assert any("both day first and month first" in message for _, message in found)
     assert "'12/25/2025' is not a date" in " ".join(message for line, message in found if line == 4)
@@ -830,11 +830,7 @@ def test_dates_shown_month_first_before_day_first_are_read_on_month_first(tmp_pa
         training("MS-700", mcpid="2", done="25/12/2025"),
         training("MS-102", mcpid="3", done="12/13/2025"),
     ]
-    path = write(tmp_path / "t.csv", TRAININGS, rows)
-    with pytest.raises(mwrules.InputError) as caught:
-        read(trainings=[path])
-
-    found = sorted((problem.line or 0, problem.message) for problem in caught.value.problems)
+    found = trainings_problems(tmp_path, rows)
     assert [line for line, _ in found] == [3, 3]
     assert "'25/12/2025' is not a date" in " ".join(message for _, message in found)
 
