@@ -359,9 +359,8 @@ def _same_file(one: str, other: str) -> bool:
 def _plan(args: argparse.Namespace) -> int:
     from .._evaluation.evaluate import prepare
     from .._input.convert import shown
-    from .._input.partner import on_date
     from .._output.plan_report import plan_to_json, plan_to_text
-    from .._tools.plan import check_by, plan_by, plan_for
+    from .._tools.plan import on_by, plan_ahead, plan_for
     from ..errors import did_you_mean
 
     if args.costs == "-" and args.partner == "-":
@@ -370,18 +369,22 @@ def _plan(args: argparse.Namespace) -> int:
     if (mistake := _json_lines_mistake(args, document)) is not None:
         return _usage_error(mistake)
     ruleset = ruleset_argument(args.ruleset)
-    if args.by is not None:
-        check_by(document, args.by, _limits(args), ruleset)  # before the document is read on that day
-    partner, choice = prepare(on_date(document, args.by), ruleset, _limits(args))
+    limits = _limits(args)
+    if args.by is not None:  # checked once: its plan is made of what this checks
+        partner, choice, start = on_by(document, args.by, ruleset, limits)
+    else:
+        partner, choice = prepare(document, ruleset, limits)
     path_ids = [path.id for path in choice.ruleset.paths]
     if args.path is not None and args.path not in path_ids:
         hint = did_you_mean(args.path, path_ids)
         message = f"--path {shown(args.path)} is not a path of {choice.ruleset} ({hint})"
         print(f"mwrules: {codes.UNKNOWN_PATH} {message}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    costs = _read_document(args.costs, _limits(args), what="the costs file") if args.costs else None
+    costs = _read_document(args.costs, limits, what="the costs file") if args.costs else None
     if args.by is not None:
-        result = plan_by(document, args.by, ruleset=ruleset, costs=costs, path=args.path, limits=_limits(args))
+        result = plan_ahead(
+            document, partner, choice, start, args.by, ruleset=ruleset, costs=costs, path=args.path, limits=limits
+        )
     else:
         result = plan_for(partner, choice, costs=costs, path=args.path)
     if args.format == "json":

@@ -223,15 +223,43 @@ def plan_by(
     path: str | None = None,
     limits: Limits = DEFAULT_LIMITS,
 ) -> Plan:
-    """:func:`plan` with *by*, for a partner or a parsed document (the command line's way in)."""
-    from .timeline import timeline_of  # noqa: PLC0415 - a tool above another: imported when planning ahead
+    """:func:`plan` with *by*, for a partner or a parsed document."""
+    partner, choice, start = on_by(source, by, ruleset, limits)
+    return plan_ahead(source, partner, choice, start, by, ruleset=ruleset, costs=costs, path=path, limits=limits)
 
+
+def on_by(
+    source: Partner | _documents.Document, by: datetime.date, ruleset: Ruleset | str | None, limits: Limits
+) -> tuple[Partner, RulesetChoice, datetime.date | None]:
+    """*source* checked as on *by*, its ruleset then, and the day a plan by *by* starts from (see :func:`check_by`).
+
+    The command line reads the ruleset chosen (its paths) before it plans:
+    it calls this, then :func:`plan_ahead`, and the document is checked once.
+    """
     # by is checked before the document is read on that day, whose problems would blame its as_of
     start = check_by(source, by, limits, ruleset)
     if isinstance(source, Partner):  # an as_of that is no date (start None) is kept, for its check to say so
         partner, choice = checked(source if start is None else attrs.evolve(source, as_of=by), ruleset, limits)
     else:
         partner, choice = prepare(on_date(source, by), ruleset, limits)
+    return partner, choice, start
+
+
+def plan_ahead(
+    source: Partner | _documents.Document,
+    partner: Partner,
+    choice: RulesetChoice,
+    start: datetime.date | None,
+    by: datetime.date,
+    *,
+    ruleset: Ruleset | str | None,
+    costs: Mapping[str, Any] | _documents.Document | None,
+    path: str | None,
+    limits: Limits,
+) -> Plan:
+    """The plan by *by* of *partner* (:func:`on_by`'s), with what changes its score from *start* until then."""
+    from .timeline import timeline_of  # noqa: PLC0415 - a tool above another: imported when planning ahead
+
     # its changes alone, from the first day a version is in force: a designation may start after as_of
     since = max(start or by, _first_in_force(ruleset) or datetime.date.min)
     ahead = timeline_of(source, since, by, ruleset=ruleset, limits=limits, warned=False)
