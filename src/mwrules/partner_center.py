@@ -46,7 +46,7 @@ from . import codes
 from ._input import import_designations as _designations
 from ._input.convert import parse_date as parse_iso_date
 from ._input.convert import shown
-from ._input.customers import month_text
+from ._input.customers import day_month, month_text
 from ._input.download_rows import Certified, people_of, unique_rows
 from ._input.download_values import DateOrder, parse_date, spreadsheet_number
 from ._input.downloads import DownloadReader
@@ -170,9 +170,7 @@ def _imported(
 
 def _fact_to_add(problem: Problem, ruleset: Ruleset) -> bool:
     """Whether *problem* is a fact *ruleset* requires missing, as it is from every import: no download carries facts."""
-    return problem.code == codes.MISSING_KEY and any(
-        problem.where == f"$.facts.{fact.id}" for fact in ruleset.facts if fact.id in ruleset.needed_facts()
-    )
+    return problem.code == codes.MISSING_KEY and problem.where in {f"$.facts.{fact}" for fact in ruleset.needed_facts()}
 
 
 def _written_later(problem: Problem) -> Problem:
@@ -468,7 +466,7 @@ class _Import(DownloadReader):
         if self.usage.files and self.ruleset.customer_data is not None:  # no rows: said too
             data = self.ruleset.customer_data
             as_of = self.as_of or datetime.date.today()
-            reference = as_of.year * 12 + as_of.month - 1 - data.reference_month_lag
+            reference = day_month(as_of) - data.reference_month_lag
             needed = [month_text(index) for index in (reference, reference - data.months_back)]
             covers = all(month in months for month in needed)
             if not covers:
