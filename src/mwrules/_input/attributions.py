@@ -85,19 +85,12 @@ def _last_day(month: str) -> datetime.date:
 
 def _claimed_again(tenant: str, kind: str, since: datetime.date, claimed: dict[datetime.date, None]) -> str:
     """The note of a tenant whose rows of one type give several DateAssociated: the earliest is its start."""
-    dates = sorted(claimed)
-    shown = ", ".join(map(str, dates[:_DATES_SHOWN])) + (
-        f" and {len(dates) - _DATES_SHOWN:,} more" if len(dates) > _DATES_SHOWN else ""
-    )
+    dates = [str(day) for day in sorted(claimed)]
     return (
-        f"tenant {tenant}: its rows under {kind} give {len(dates):,} DateAssociated ({shown}): one association of a "
-        f"type is written, since {since}, the earliest; a later date (the tenant associated again after a gap?) is "
-        "not read"
+        f"tenant {tenant}: its rows under {kind} give {len(dates):,} DateAssociated ({first(dates, ', ')}): "
+        f"one association of a type is written, since {since}, the earliest; a later date (the tenant associated "
+        "again after a gap?) is not read"
     )
-
-
-#: How many of a tenant's DateAssociated of one type its note names
-_DATES_SHOWN = 5
 
 
 def associations_of(
