@@ -507,16 +507,22 @@ def test_months_without_any_row_are_named_in_the_warnings():
     assert not any("no usage row for 2026-10" in warning for warning in verdict.warnings)
 
 
-def test_months_before_year_1_are_named_so_not_written_as_no_month():
+@pytest.mark.parametrize(
+    ("as_of", "months"),
+    [
+        ("0001-01-15", ["a month before 0001-01", "a month before 0001-01"]),
+        ("0001-02-15", ["0001-01", "a month before 0001-01"]),  # 0001-01, the first month there is, is one
+    ],
+)
+def test_months_before_year_1_are_named_so_not_written_as_no_month(as_of: str, months: list[str]):
     """``--as-of 0001-01-15`` (hostile run 16): "no usage row for 0000-12" and "-001-12" named months none can write."""
-    document = {**partner(customer(rows=[row("2026-10", "Teams", 400, 100)])), "as_of": "0001-01-15"}
+    document = {**partner(customer(rows=[row("2026-10", "Teams", 400, 100)])), "as_of": as_of}
     verdict = mwrules.evaluate(document, ruleset="modern-work@2023-06")
 
     missing = [warning for warning in verdict.warnings if "no usage row" in warning]
     assert missing == [
-        f"$.customers: no usage row for a month before 0001-01 (month {m} for as_of 0001-01-15); every tenant counts 0 "
-        "there"
-        for m in ("M", "M-12")
+        f"$.customers: no usage row for {month} (month {m} for as_of {as_of}); every tenant counts 0 there"
+        for month, m in zip(months, ("M", "M-12"), strict=True)
     ]
 
 
