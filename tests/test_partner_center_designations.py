@@ -169,6 +169,26 @@ def test_an_import_for_a_ruleset_that_requires_a_fact_writes_the_document_and_sa
     assert (verdict["ruleset"]["id"], verdict["qualified"]) == (ruleset, False)  # no metrics yet
 
 
+def test_an_import_lacking_a_required_fact_and_with_another_problem_writes_no_document(tmp_path: Path):
+    """Only a fact no download carries is left to add: with any other problem, every problem is said, none written."""
+    rows = [training(name, mcpid="1") for name in ("Azure Administrator Associate", "MS-700", "MS-102")]
+    path = write(tmp_path / "t.csv", TRAININGS, rows)
+
+    with pytest.raises(mwrules.InputError) as caught:
+        pc.read_document(
+            trainings=[path],
+            partner_id="p",
+            ruleset="data-ai",
+            as_of="2026-11-28",
+            limits=mwrules.Limits(max_certifications_per_person=2),
+        )
+
+    assert sorted((problem.where, problem.code) for problem in caught.value.problems) == [
+        ("$.facts.smb_customer_share", "MW005"),
+        ("$.people[0].certifications", "MW007"),
+    ]
+
+
 def test_the_partner_of_an_import_lacking_a_required_fact_is_refused_with_where_the_fact_goes(tmp_path: Path):
     """read() gives a checked partner, which a required fact is part of: the one-step route says how to add it."""
     path = write(tmp_path / "t.csv", TRAININGS, [training("Azure Administrator Associate", mcpid="1")])
