@@ -476,6 +476,18 @@ def test_an_import_terminated_while_it_writes_leaves_the_file_as_it_was_and_noth
     assert ["contoso.yaml"] == [path.name for path in tmp_path.iterdir()]
 
 
+def test_a_file_replaced_by_import_keeps_its_mode(tmp_path: Path):
+    """Written beside and renamed into place, the document still has the mode of the file it replaced."""
+    usage = str(EXAMPLES / "partner-center" / "cpor-m365-usage.csv")
+    out = tmp_path / "contoso.yaml"
+    out.write_text("partner_id: the document before\n", encoding="utf-8")
+    out.chmod(0o604)  # no umask gives a new file this mode
+
+    assert 0 == main(["import", "--usage", usage, "--partner-id", "contoso", "-o", str(out)])
+    assert (out.stat().st_mode & 0o777, out.read_text(encoding="utf-8").startswith("partner_id: ")) == (0o604, True)
+    assert "before" not in out.read_text(encoding="utf-8")
+
+
 def test_a_write_that_fails_midway_leaves_no_partial_document(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """A disk that fills while the document is written: the message, and no file of the first rows."""
     lines = yaml_text.yaml_lines

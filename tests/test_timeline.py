@@ -869,6 +869,18 @@ def test_plan_by_a_day_before_a_designation_s_first_version_names_by(tmp_path, c
     assert "$.as_of" not in err
 
 
+def test_plan_by_a_partner_without_as_of_is_made_from_today():
+    """No as_of is today's (as evaluate takes it): a by before today is refused, as before any as_of."""
+    yesterday = datetime.date.today() - datetime.timedelta(days=1)
+
+    with pytest.raises(InputError) as caught:
+        mwrules.plan({"partner_id": "p", "people": []}, by=yesterday)
+
+    [problem] = caught.value.problems
+    assert (problem.where, problem.code) == ("by", codes.DATE_RANGE)
+    assert f"before the partner's as_of, {datetime.date.today()}" in problem.message
+
+
 @pytest.mark.parametrize("as_of", ["2026-02-30", "not a date", datetime.datetime(2026, 7, 1, 12)])
 def test_plan_by_a_partner_whose_as_of_is_no_date_says_so_not_that_by_is_before_today(as_of, tmp_path, capsys):
     """With --by checked first, an as_of that is no date was taken as today: 'by: MW209 ... before 2026-12-07'."""
