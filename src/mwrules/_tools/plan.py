@@ -456,9 +456,9 @@ def nearest_tenants(partner: Partner, ruleset: Ruleset, before: Verdict, action:
             continue
         label = f"tenant {customer.name} ({customer.tenant})" if customer.name else f"tenant {customer.tenant}"
         largest = max(fact["seats"])
-        in_band = _eligible(ruleset, spec, fact)
+        eligible = _eligible(ruleset, spec, fact)
         types = [kind for kind in fact["types"] if kind in spec.association_types]
-        if metric.from_customers == "deployed_tenants" and in_band and action.option in fact["types"]:
+        if metric.from_customers == "deployed_tenants" and eligible and action.option in fact["types"]:
             share = data.deployment_share
             paid, active = fact["paid"], fact["active"]
             needed = -(-paid * share.numerator // share.denominator) - active
@@ -479,7 +479,7 @@ def nearest_tenants(partner: Partner, ruleset: Ruleset, before: Verdict, action:
                 )
         elif metric.from_customers == "tenants":
             names = " or ".join(ruleset.association_type(kind).name for kind in spec.association_types)
-            if in_band and not types:
+            if eligible and not types:
                 hints.append((2**62, f"{label}: {largest} paid seats, but no active {names} association"))
             elif types and largest < spec.min_seats:
                 needed = spec.min_seats - largest
