@@ -449,6 +449,11 @@ class _Import(DownloadReader):
     def _report(self, people: list[list[Certification]], months: set[str]) -> ImportReport:
         warnings = list(self.report["warnings"])
         warnings += self.notes.warnings()
+        if self.usage.repeated:  # as the trainings' repeated rows are said
+            warnings.append(
+                f"{self.usage.repeated:,} usage row(s) repeat another (same tenant, month, workload and counts): "
+                "each is counted once"
+            )
         if self.counts["other"]:
             warnings.append(
                 f"{self.counts['other']:,} certifications that no designation lists, {len(self.other_titles)} "
@@ -492,7 +497,7 @@ class _Import(DownloadReader):
             other_titles=len(self.other_titles),
             skipped=tuple(self.report["skipped"]),
             tenants=len(self.tenant_places),
-            usage_rows=self.usage.rows,
+            usage_rows=self.usage.written,
             duplicate_rows=self.usage.duplicates,
             months=tuple(sorted(months)),
             covers_measured_months=covers,
