@@ -879,3 +879,16 @@ def test_the_usage_rows_counted_are_those_of_the_tenants_written(tmp_path: Path)
     assert partner.customers is not None
     assert (report.tenants, report.usage_rows) == (1, sum(len(customer.usage) for customer in partner.customers))
     assert "tenant t1: no association is left, so it is left out with its 2 usage row(s)" in report.warnings
+
+
+def test_a_misspelt_title_says_how_many_rows_it_left_out_and_where(tmp_path: Path):
+    """Three rows of a near-miss title were counted nowhere (not as certifications, not as titles no designation
+    lists) and the warning named the title alone: the rows read did not add up (hostile run 27)."""
+    rows = [training("Teams Administrater Associate", mcpid=str(n)) for n in (1, 2, 3)]
+    path = write(tmp_path / "t.csv", TRAININGS, [training("MS-700", mcpid="4"), *rows])
+
+    _, report = read(trainings=[path])
+
+    [warning] = [warning for warning in report.warnings if "Teams Administrater Associate" in warning]
+    assert warning.endswith(f"not counted: 3 row(s): {path}:3, {path}:4, {path}:5")
+    assert "did you mean 'Teams Administrator Associate'?" in warning
