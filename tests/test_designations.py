@@ -524,6 +524,31 @@ def test_designations_naming_none_is_a_value_error(named: object):
         mwrules.evaluate_designations(EXAMPLE, designations=named)  # type: ignore[arg-type]
 
 
+def test_every_designation_is_spelled_alike_in_evaluate_designations_and_evaluate_many():
+    """True (evaluate_many's "every one") raised a bare "'bool' object is not iterable" here (hostile run 25)."""
+    every = mwrules.evaluate_designations(EXAMPLE, designations=True)
+
+    assert every == mwrules.evaluate_designations(EXAMPLE)
+    (result,) = mwrules.evaluate_many([EXAMPLE], jobs=1, designations=True)
+    assert result.designations == every
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: mwrules.evaluate_designations(EXAMPLE, designations=False), "False names no designation"),
+        (lambda: mwrules.evaluate_designations(EXAMPLE, designations=3), "designations must be"),
+        (lambda: list(mwrules.evaluate_many([EXAMPLE], jobs=1, designations=None)), "designations=None"),
+        (lambda: list(mwrules.evaluate_many([EXAMPLE], jobs=1, designations=3)), "designations must be"),
+    ],
+)
+def test_a_designations_argument_of_another_kind_says_what_to_give(call: Any, message: str):
+    """None (evaluate_designations' "every one") raised "'NoneType' object is not iterable" in evaluate_many."""
+    with pytest.raises(TypeError, match=message) as raised:
+        call()
+    assert "True" in str(raised.value)
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [

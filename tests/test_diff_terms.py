@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from mwrules import load_ruleset
+from mwrules import load_ruleset, select_ruleset
 from mwrules._tools.cases import load_case
 from mwrules._tools.diff import ruleset_changes
 from mwrules.cli import main
@@ -244,3 +244,24 @@ def test_a_partner_whose_people_set_is_renamed_and_cut_is_told_who_stopped_count
         "is no longer eligible\n"
     ) in text
     assert "now counts at bc_holders" not in text  # they counted before, in the set of another name
+
+
+def test_a_workload_kept_as_an_alias_is_read_under_its_new_name_not_removed():
+    """2026-01 renamed Exchange, SharePoint and Yammer and kept the old names as aliases: their usage still counts.
+
+    Saying "removed" told a ruleset editor that a partner's Exchange rows stop counting.
+    """
+    changes = ruleset_changes(
+        select_ruleset("modern-work@2023-06").ruleset, select_ruleset("modern-work@2026-01").ruleset
+    )
+    (renamed,) = [line for line in changes if line.startswith("workloads read under a new name")]
+    assert renamed == (
+        "workloads read under a new name (the old one is an alias): Exchange → Exchange Online, "
+        "Microsoft 365 Apps (ProPlus) → Microsoft 365 Apps, SharePoint → SharePoint Online, Yammer → Viva Engage"
+    )
+    (removed,) = [line for line in changes if line.startswith("workloads removed")]
+    assert removed == "workloads removed: Teams Platform"
+    (added,) = [line for line in changes if line.startswith("workloads added")]
+    assert "Exchange Online" not in added
+    assert "Viva Engage" not in added
+    assert "Teams Apps" in added

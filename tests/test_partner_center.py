@@ -786,6 +786,24 @@ def test_an_ordinary_misspelling_still_gets_its_near_miss(tmp_path: Path):
     assert any("did you mean 'Endpoint Administrator Associate'?" in warning for warning in report.warnings)
 
 
+@pytest.mark.parametrize(
+    ("title", "meant"),
+    [
+        ("Administrator Expert", "Microsoft 365 Certified: Administrator Expert"),
+        ("Fundamentals", "Microsoft 365 Certified: Fundamentals"),
+    ],
+)
+def test_a_listed_title_without_its_prefix_gets_its_near_miss(tmp_path: Path, title: str, meant: str):
+    """Each was left out with a count alone ("certifications no designation lists"): the person lost the level
+    without a word at the row (hostile run 29). Too general to count as it is, it is named with what it means."""
+    path = write(tmp_path / "t.csv", TRAININGS, [training(title, mcpid="1")])
+
+    _, report = read(trainings=[path])
+
+    assert any(f"{title!r}" in warning and f"did you mean {meant!r}?" in warning for warning in report.warnings)
+    assert report.other_titles == 0
+
+
 _DOWNLOAD = EXAMPLES / "trainings.csv"
 
 

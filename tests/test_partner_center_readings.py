@@ -737,6 +737,25 @@ def test_a_tenant_s_guid_written_two_ways_in_two_downloads_is_one_tenant(tmp_pat
     assert len(partner.customers or ()) == 1
 
 
+@pytest.mark.parametrize(
+    "written",
+    [
+        "urn:uuid:8f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f",  # RFC 4122's URN
+        "(8F1C2D3E-4A5B-6C7D-8E9F-0A1B2C3D4E5F)",  # .NET's "P" format
+        "{8f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f",  # a brace lost
+        "8f1c2d3e4a5b6c7d8e9f0a1b2c3d4e5f}",
+    ],
+)
+def test_a_tenant_s_guid_in_another_of_its_forms_is_one_tenant(tmp_path: Path, written: str):
+    """Each was a second tenant beside the plain form, counted twice (hostile run 24)."""
+    plain = write(tmp_path / "a.csv", USAGE, [usage_row("8f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f", "Teams", 20, 40)])
+    other = write(tmp_path / "b.csv", USAGE, [usage_row(written, "Exchange", 5, 40)])
+
+    partner, _ = read(usage=[plain, other])
+
+    assert len(partner.customers or ()) == 1
+
+
 def test_a_blank_date_associated_is_said_with_where(tmp_path: Path):
     """One blank cell moved a tenant's association five months earlier without a word (hostile run 18)."""
     rows = [usage_row("t1", "Teams", 20, 40, associated="15/03/2026", date=f"01/{month:02d}/2026") for month in (4, 10)]

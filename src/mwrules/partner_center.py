@@ -410,6 +410,9 @@ class _Import(DownloadReader):
         and they are not mistakes.
         """
         title = normalise_name(title)
+        prefixed = self.catalogue.with_prefix(title)  # "Administrator Expert": too general to count as it is
+        if prefixed is not None:
+            return prefixed
         close = self.near_misses(title)  # the first _NEAR_MISS_SEARCHES distinct titles
         return None if close is None or not _designations.a_typo(title, close) else self.catalogue.spellings[close]
 

@@ -24,25 +24,22 @@ from ._rulesets.checks import (
 )
 from ._rulesets.checks_terms import MAX_JOINED, MAX_PEOPLE_TARGET, MAX_TARGET
 from ._rulesets.costs import check_costs, cost_units
+from ._rulesets.customer_specs import AssociationType, CustomerData, PathCustomers, WorkloadSpec
 from ._rulesets.model import (
     FROM_CUSTOMERS_MEASURE,
     MEASURES,
     SHORTHANDS,
-    AssociationType,
     Badge,
     CertificationSpec,
     Cost,
-    CustomerData,
     FromCustomers,
     Manifest,
     Measure,
     MetricSpec,
-    PathCustomers,
     PathSpec,
     Ruleset,
     Scoring,
     Target,
-    WorkloadSpec,
     normalise_name,
 )
 from ._rulesets.points import MAX_EXACT_UNITS, points_denominator

@@ -263,6 +263,12 @@ def _settings(
         # not put into every verdict as it is
         msg = f"as_of must be a datetime.date, not {type(as_of).__name__}: give datetime.date(y, m, d)"
         raise TypeError(msg)
+    if designations is None or not isinstance(designations, bool | Iterable):  # None: evaluate_designations' every one
+        msg = (
+            f"designations must be True (every shipped designation), ids such as ['security'], or False (the "
+            f"default: one verdict), not designations={designations!r}"
+        )
+        raise TypeError(msg)
     if designations is False:
         with contextlib.suppress(InputError):  # no version in force today: each input's as_of chooses
             choose_ruleset(ruleset, None)  # an unknown name fails now, not once per input

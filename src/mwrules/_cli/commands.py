@@ -10,20 +10,19 @@ import sys
 from collections.abc import Callable
 
 from .. import codes
+from .destinations import _on_standard_output, _written_over
+from .import_command import _downloads_mistake, _import, _import_command
 from .shared import (
     EXIT_BAD_INPUT,
     EXIT_OK,
     EXIT_PROBLEMS,
     EXIT_UNQUALIFIED,
     _json_lines_mistake,
-    _json_text,
     _limits,
     _partner_document,
     _print_json,
     _read_document,
     _usage_error,
-    _write_file,
-    names_a_ruleset_file,
     ruleset_argument,
 )
 
@@ -37,7 +36,6 @@ if TYPE_CHECKING:
     from .._tools.cases import CaseResult
     from .._tools.coverage import Coverage
     from ..errors import Problem
-    from ..limits import Limits
     from ..ruleset import Ruleset
 
 
@@ -186,174 +184,6 @@ def _designations_mistake(args: argparse.Namespace, ids: list[str] | None) -> st
     if ids == []:
         return "--designations names no designation: give ids such as security,modern-work, or none"
     return _lines_without_stdin(args)
-
-
-def _import(args: argparse.Namespace, ruleset: Ruleset | str | None, limits: Limits) -> tuple[Any, Any]:
-    """The partner and the report of ``--trainings``/``--usage``; the report goes to stderr (or ``--report``)."""
-    from .. import partner_center
-
-    partner, report = partner_center.read(**_import_options(args, ruleset, limits))
-    _write_report(args, report)
-    return partner, report
-
-
-def _import_options(args: argparse.Namespace, ruleset: Ruleset | str | None, limits: Limits) -> dict[str, Any]:
-    return {
-        "trainings": args.trainings,
-        "usage": args.usage,
-        "partner_id": args.partner_id,
-        "as_of": args.as_of,
-        "ruleset": ruleset,
-        "date_order": args.date_order,
-        "keep_names": args.keep_names,
-        "limits": limits,
-    }
-
-
-def _write_report(args: argparse.Namespace, report: Any) -> None:
-    if not args.report:
-        print(report, file=sys.stderr)
-        return
-    text = json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
-    if args.report == "-":  # as for -o
-        sys.stdout.write(text)
-    else:
-        _write_file(args.report, text)
-
-
-def _import_command(args: argparse.Namespace) -> int:
-    if not (args.trainings or args.usage):
-        return _usage_error("import needs --trainings FILE or --usage FILE")
-    mistake = _on_standard_output("--report", args.report, "the document") if args.output in (None, "-") else None
-    if mistake is not None:
-        return _usage_error(mistake)
-    if args.report and args.output not in (None, "-") and _one_destination(args.report, args.output):
-        return _usage_error("-o and --report name one file: give each its own")
-    mistake = _downloads_mistake(args, {"-o": args.output, "--report": args.report}) or _unreadable_output(args)
-    if mistake is not None:
-        return _usage_error(mistake)
-    from .. import partner_center
-    from .._output.yaml_text import yaml_lines
-
-    document, report = partner_center.read_document(
-        **_import_options(args, ruleset_argument(args.ruleset), _limits(args))
-    )
-    _write_report(args, report)
-    # Written as it is made: a million usage rows are never one string
-    # -o FILE.json without --format: JSON, so that the file reads back as what its name says
-    as_json = args.format == "json" or (args.format is None and str(args.output or "").lower().endswith(".json"))
-    text = _json_text(document) if as_json else yaml_lines(document)
-    if args.output and args.output != "-":
-        _write_file(args.output, text)
-    elif callable(text):
-        text(sys.stdout.write)
-    else:
-        sys.stdout.writelines(text)
-    return EXIT_OK
-
-
-def _unreadable_output(args: argparse.Namespace) -> str | None:
-    """What is wrong with an -o FILE that mwrules would not read back as the document: its name says another format."""
-    from .._input.documents import is_json_lines
-
-    output = str(args.output or "")
-    if output in ("", "-"):
-        return None
-    if is_json_lines(output):
-        return (
-            f"-o {output}: a JSON Lines file holds a partner a line, and import writes one partner's document: "
-            "name it .json or .yaml"
-        )
-    if args.format == "yaml" and output.lower().endswith(".json"):
-        return f"-o {output} with --format yaml: a .json file is read as JSON: name it .yaml, or leave --format out"
-    return None
-
-
-def _downloads_mistake(args: argparse.Namespace, written: dict[str, str | None]) -> str | None:
-    """What is wrong with the downloads named: standard input (-) twice, or a download that would be written over."""
-    if [*args.trainings, *args.usage].count("-") > 1:
-        return "standard input (-) can be read once: give it to one --trainings or --usage, and files to the others"
-    return _overwritten_download(args, written)
-
-
-def _overwritten_download(args: argparse.Namespace, written: dict[str, str | None]) -> str | None:
-    """What is wrong when a file mwrules would write is a download, or the ruleset, it reads: it would be lost."""
-    read = [
-        (f"the download {given}", "the download", name)
-        for given in ("--trainings", "--usage")
-        for name in getattr(args, given[2:])
-    ]
-    return _written_over(args, written, read)
-
-
-def _written_over(
-    args: argparse.Namespace, written: dict[str, str | None], read: list[tuple[str, str, str]]
-) -> str | None:
-    """What is wrong when a file mwrules would write is one it reads: writing it would lose what it holds.
-
-    *written* maps an option to the path it writes; *read* lists each file
-    read (how to name it, what it holds, its path); a ``--ruleset`` file is
-    read too.
-    """
-    if args.ruleset is not None and names_a_ruleset_file(args.ruleset):
-        read = [*read, ("the ruleset --ruleset", "the ruleset", args.ruleset)]
-    for option, path in written.items():
-        if path in (None, "-"):
-            continue
-        for named, held, name in read:
-            if _reads(name, path):
-                return f"{option} {path} names {named} {name}: writing it would lose {held}"
-    return None
-
-
-def _reads(read: str, path: str) -> bool:
-    """Whether reading the file named *read* reads *path*: ``-`` (standard input) reads the file it was given."""
-    return _is_standard_stream(0, path) if read == "-" else _same_file(read, path)
-
-
-def _one_destination(report: str, output: str) -> bool:
-    """Whether ``--report`` and ``-o FILE`` name one file (``--report -``: the file standard output is)."""
-    return _is_standard_stream(1, output) if report == "-" else _same_file(report, output)
-
-
-def _on_standard_output(option: str, path: str | None, printed: str) -> str | None:
-    """*option* naming standard output (``-``, ``/dev/stdout``, the file it was sent to), where *printed* goes.
-
-    Written there too, the two would be one mixed text (``--plot t.svg > t.svg``
-    wrote the timeline over the start of the drawing).
-    """
-    if path and (path == "-" or _is_standard_stream(1, path)):
-        return f"{option} {path} is standard output, where {printed} goes: give {option} a file of its own"
-    return None
-
-
-def _is_standard_stream(descriptor: int, path: str) -> bool:
-    """Whether *path* is the file, pipe or socket that standard input (0) or output (1) is.
-
-    ``import --usage - -o u.csv < u.csv`` would write over the download; a
-    report and a document both sent to one pipe would be one mixed text. A
-    terminal or ``/dev/null`` shared by both loses nothing.
-    """
-    import stat
-
-    try:
-        stream = os.fstat(descriptor)
-        return not stat.S_ISCHR(stream.st_mode) and os.path.samestat(stream, os.stat(path))
-    except (OSError, ValueError):  # closed, or not there (yet), or no file can have its name
-        return False
-
-
-def _same_file(one: str, other: str) -> bool:
-    """Whether two paths of the command line name one file (``x.yaml`` and ``./x.yaml``; a link and its target).
-
-    A hard link is another name of the file, which only the system can tell.
-    """
-    from pathlib import Path
-
-    try:
-        return os.path.samefile(one, other)
-    except (OSError, ValueError):  # one is not there (yet), or no file can have its name: compare the names
-        return Path(one).resolve() == Path(other).resolve()
 
 
 def _plan(args: argparse.Namespace) -> int:

@@ -38,13 +38,14 @@ from .people_facts import HeldPeople, held
 def evaluate_designations(
     partner: Partner | Mapping[str, Any] | str | os.PathLike[str] | _documents.Document,
     *,
-    designations: Iterable[str] | str | None = None,
+    designations: Iterable[str] | str | bool | None = None,
     limits: Limits = DEFAULT_LIMITS,
 ) -> Designations:
     """Evaluate *partner* for every shipped designation (or those named), each under its version in force.
 
     *partner* is as for :func:`mwrules.evaluate`; *designations* names the
-    designations (ruleset ids; one text may list several, comma-separated).
+    designations (ruleset ids; one text may list several, comma-separated),
+    or None or True for every shipped one.
     A designation reads its
     metrics from ``designations.<id>.metrics`` in the document; the default
     ruleset (Modern Work) reads the top-level ``metrics`` when it has no
@@ -60,9 +61,16 @@ def evaluate_designations(
             designation's result instead.
         RulesetError: a named designation does not exist.
         ValueError: *designations* names none (``[]``, ``""``), or an empty name.
+        TypeError: *designations* is False or not ids.
     """
     if not isinstance(limits, Limits):
         msg = f"limits must be a mwrules.Limits, not {type(limits).__name__}"
+        raise TypeError(msg)
+    if designations is True:  # evaluate_many's spelling of every one
+        designations = None
+    elif designations is False or not isinstance(designations, str | Iterable | None):
+        given = "False names no designation" if designations is False else f"not {type(designations).__name__}"
+        msg = f"designations must be None or True (every shipped one), or ids such as ['security']: {given}"
         raise TypeError(msg)
     with _documents.paused_gc():  # as evaluate: see there
         return _evaluate_designations(partner, designations, limits)

@@ -69,6 +69,8 @@ class Catalogue:
             self.spellings.setdefault(normalise_name(spelling), spelling)
         #: per spelling, normalised: the name to write instead of the title (None: the title will do)
         self._written = {key: self._better_name(key) for key in self._ids}
+        #: per listed spelling's words after its prefix ("Microsoft 365 Certified: "), normalised: that spelling
+        self._unprefixed = self._prefixed_spellings()
         self._closest: list[Closest] = []  # made at the first near-miss search
         self._lock = threading.Lock()
 
@@ -88,6 +90,24 @@ class Catalogue:
     def ids(self, title: str) -> dict[int, str]:
         """Per ruleset (its index) that lists the certification *title* names, its id there."""
         return self._ids.get(_key(title), {})
+
+    def with_prefix(self, title: str) -> str | None:
+        """The listed spelling *title* is, but for its prefix ("Administrator Expert": "Microsoft 365 Certified:
+        Administrator Expert"), if it is one certification's; None for a listed title, or one no spelling ends in."""
+        return self._unprefixed.get(_key(title))
+
+    def _prefixed_spellings(self) -> dict[str, str]:
+        found: dict[str, list[str]] = {}
+        for key in self.spellings:
+            _, colon, rest = key.partition(": ")
+            if colon and rest not in self._ids:
+                found.setdefault(rest, []).append(key)
+        # a rest that several certifications' spellings end in ("Fundamentals" of two areas) names none of them
+        return {
+            rest: self.spellings[keys[0]]
+            for rest, keys in found.items()
+            if all(self._ids[key] == self._ids[keys[0]] for key in keys)
+        }
 
     def closest(self) -> Closest:
         """The near-miss search over the listed spellings (normalised), prepared once per catalogue."""

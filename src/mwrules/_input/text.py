@@ -78,18 +78,23 @@ def _invisible(character: str) -> bool:
     return unicodedata.category(character) == "Cf" or _IGNORABLE.match(character) is not None
 
 
-# A GUID as Microsoft writes tenant ids, with or without its hyphens and braces (after identity's case folding)
-_GUID = re.compile(r"\{?([0-9a-f]{8})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{12})\}?")
+# A GUID as tenant ids are written, after identity's case folding: with or without its hyphens, in braces or
+# parentheses (either one alone, a slip, too), or as RFC 4122's URN
+_GUID = re.compile(
+    r"(?:urn:uuid:)?[{(]?([0-9a-f]{8})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{12})[})]?"
+)
 
 
 def same_guid(key: str) -> str:
     """An id's :func:`identity` *key*, and a GUID's in one form, however it is written.
 
-    Tenant ids are GUIDs: ``{8F1C...}``, ``8f1c...`` without hyphens and the
-    usual form are one tenant (two downloads writing them apart counted it
-    twice). An id that is no GUID is left as it is.
+    Tenant ids are GUIDs: ``{8F1C...}``, ``(8f1c...)``, ``urn:uuid:8f1c...``,
+    ``8f1c...`` without hyphens and the usual form are one tenant (two
+    downloads writing them apart counted it twice), and so is one with a
+    single brace: no two tenants differ by a brace. An id that is no GUID is
+    left as it is.
     """
     match = _GUID.fullmatch(key)
-    if match is None or key.startswith("{") != key.endswith("}"):
+    if match is None:
         return key
     return "-".join(match.groups())

@@ -31,9 +31,10 @@ from .._input.convert import (
 from .._input.text import CONTROL
 from ..errors import Problem
 from .checks import check
+from .customer_specs import WorkloadSpec
 from .fast_structure import FastStructurer
 from .lenient import READ_WHOLE, Unread, structure_leniently
-from .model import SHORTHANDS, Cost, Manifest, Ruleset, WorkloadSpec
+from .model import SHORTHANDS, Cost, Manifest, Ruleset
 from .one_of import one_of_problems
 from .shorthand import expand
 

@@ -18,12 +18,13 @@ from typing import Any
 import attrs
 
 from .._evaluation.evaluate import evaluate_with
+from .._input.customers import workload_names
 from .._input.documents import JSON_LINES_SUFFIXES, Document, is_json_lines
 from .._input.partner import load_partner, read_document
 from .._input.text import printable
 from .._rulesets.versions import RulesetChoice
 from ..errors import InputError, Problem
-from ..ruleset import MetricSpec, Ruleset, WorkloadSpec
+from ..ruleset import MetricSpec, Ruleset, WorkloadSpec, normalise_name
 from ..verdict import Verdict, certified_people, display_points, format_points
 from . import diff_vocabulary as vocabulary
 from .given_by import GivenBy
@@ -442,12 +443,32 @@ def ruleset_changes(old: Ruleset, new: Ruleset) -> list[str]:
         if was != now:
             lines.append(f"scoring.{key} {_plain(was)} → {_plain(now)} (the attainment window of timelines)")
     lines += vocabulary.classify_changes(old, new)
-    old_workloads = {_workload(workload) for workload in old.workloads}
-    new_workloads = {_workload(workload) for workload in new.workloads}
-    if new_workloads - old_workloads:
-        lines.append(f"workloads added: {', '.join(sorted(new_workloads - old_workloads))}")
-    if old_workloads - new_workloads:
-        lines.append(f"workloads removed: {', '.join(sorted(old_workloads - new_workloads))}")
+    lines += _workload_changes(old, new)
+    return lines
+
+
+def _workload_changes(old: Ruleset, new: Ruleset) -> list[str]:
+    """Workloads added, removed, and read under a new name: an old name the new ruleset still reads as an alias
+    is not removed (a partner's rows under it still count)."""
+    old_workloads = {_workload(workload): workload for workload in old.workloads}
+    new_workloads = {_workload(workload): workload for workload in new.workloads}
+    read_as = workload_names(new)  # each spelling the new ruleset reads -> its workload's name
+    by_name = {workload.name: key for key, workload in new_workloads.items()}
+    renamed = {}
+    for key, workload in old_workloads.items():
+        name = read_as.get(normalise_name(workload.name))
+        if key not in new_workloads and name is not None and name != workload.name:
+            renamed[key] = by_name[name]
+    added = sorted(set(new_workloads) - set(old_workloads) - set(renamed.values()))
+    removed = sorted(set(old_workloads) - set(new_workloads) - set(renamed))
+    lines = []
+    if added:
+        lines.append(f"workloads added: {', '.join(added)}")
+    if renamed:
+        pairs = ", ".join(f"{was} → {now}" for was, now in sorted(renamed.items()))
+        lines.append(f"workloads read under a new name (the old one is an alias): {pairs}")
+    if removed:
+        lines.append(f"workloads removed: {', '.join(removed)}")
     return lines
 
 

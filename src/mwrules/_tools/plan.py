@@ -31,7 +31,7 @@ from .._rulesets.versions import DEFAULT_ID, RulesetChoice, shipped_family
 from ..errors import EvaluationError, InputError, Problem, did_you_mean
 from ..limits import DEFAULT_LIMITS, Limits
 from ..model import Certification, Partner, Person
-from ..ruleset import Cost, Ruleset, check_costs, cost_units, structure_costs
+from ..ruleset import Cost, PathCustomers, Ruleset, check_costs, cost_units, structure_costs
 from ..verdict import Verdict, format_points, tenant_steps
 from .plan_candidates import _Candidate, _eligible_sets
 from .plan_model import Action, PathPlan, Plan
@@ -456,9 +456,9 @@ def nearest_tenants(partner: Partner, ruleset: Ruleset, before: Verdict, action:
             continue
         label = f"tenant {customer.name} ({customer.tenant})" if customer.name else f"tenant {customer.tenant}"
         largest = max(fact["seats"])
-        in_band = any(spec.in_band(seats) for seats in fact["seats"])
+        eligible = _eligible(ruleset, spec, fact)
         types = [kind for kind in fact["types"] if kind in spec.association_types]
-        if metric.from_customers == "deployed_tenants" and in_band and action.option in fact["types"]:
+        if metric.from_customers == "deployed_tenants" and eligible and action.option in fact["types"]:
             share = data.deployment_share
             paid, active = fact["paid"], fact["active"]
             needed = -(-paid * share.numerator // share.denominator) - active
@@ -479,7 +479,7 @@ def nearest_tenants(partner: Partner, ruleset: Ruleset, before: Verdict, action:
                 )
         elif metric.from_customers == "tenants":
             names = " or ".join(ruleset.association_type(kind).name for kind in spec.association_types)
-            if in_band and not types:
+            if eligible and not types:
                 hints.append((2**62, f"{label}: {largest} paid seats, but no active {names} association"))
             elif types and largest < spec.min_seats:
                 needed = spec.min_seats - largest
@@ -487,3 +487,15 @@ def nearest_tenants(partner: Partner, ruleset: Ruleset, before: Verdict, action:
                     (needed, f"{label}: {largest} paid seats on its largest workload, needs {needed} more to count")
                 )
     return tuple(text for _, text in sorted(hints)[:NEAREST_TENANTS])
+
+
+def _eligible(ruleset: Ruleset, spec: PathCustomers, fact: Mapping[str, Any]) -> bool:
+    """Whether a tenant's seats in month M make it eligible for the path: in its band, or by the carry-over."""
+    if any(spec.in_band(seats) for seats in fact["seats"]):
+        return True
+    source = ruleset.path(spec.carry_over_from).customers if spec.carry_over_from is not None else None
+    return (
+        source is not None
+        and any(source.in_band(seats) for seats in fact["seats"])
+        and any(spec.in_band(seats) for seats in fact["before"])
+    )
