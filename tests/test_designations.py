@@ -665,3 +665,27 @@ def test_the_problems_of_every_designation_are_gathered_in_time_linear_in_their_
 
     assert 3000 == len(caught.value.problems)
     assert comparisons < 10 * 3000
+
+
+def test_the_designations_table_says_how_many_warnings_each_verdict_has_and_where_they_are(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    """The table dropped every warning: a misspelt certification, not counted, went unsaid there while the JSON
+    named it with "did you mean" (hostile run 27)."""
+    document = tmp_path / "p.yaml"
+    document.write_text(
+        "partner_id: w\nas_of: 2026-09-30\n"
+        "people: [{id: a, certifications: [Teams Administrater Associate]}]\n"
+        "metrics: {smb: {net_customer_adds: 10, usage_growth: {cpor: 500, csp: 0}, deployments: {cpor: 5, csp: 0}}}\n",
+        encoding="utf-8",
+    )
+    main(["evaluate", str(document), "--designations", "--format", "json"])
+    [verdict] = [
+        result["verdict"] for result in json.loads(capsys.readouterr().out)["designations"] if "verdict" in result
+    ]
+
+    assert 0 == main(["evaluate", str(document), "--designations"])
+
+    out = capsys.readouterr().out
+    assert f"Warnings: modern-work {len(verdict['warnings'])}" in out
+    assert "--ruleset ID" in out

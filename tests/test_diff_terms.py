@@ -223,6 +223,29 @@ def test_a_partner_classified_on_another_path_is_told_by_which_rule(tmp_path, ca
     ) in text
 
 
+def test_a_partner_whose_people_set_is_renamed_and_cut_is_told_who_stopped_counting(tmp_path, capsys):
+    """A set renamed (b_or_c_holders to bc_holders) without Endpoint Administrator: the people who stopped counting
+    were not named (only the new set's people were compared), and the partner whose points fell read only that the
+    people still counted 'now count at bc_holders' (hostile run 27)."""
+    renamed = STEP_2.replace("of: b_or_c_holders", "of: bc_holders")
+    new = _edited(
+        6,
+        tmp_path,
+        (
+            "b_or_c_holders: [identity-and-access-administrator-associate, endpoint-administrator-associate]",
+            "bc_holders: [identity-and-access-administrator-associate]",
+        ),
+        (SMB_STEP_2, SMB_STEP_2.replace(STEP_2, renamed)),
+        (STEP_2, renamed),
+    )
+    text = _diff(_shape(6), new, 6, tmp_path, capsys)
+    assert (
+        "    p2's only b_or_c_holders certification, Microsoft 365 Certified: Endpoint Administrator Associate, "
+        "is no longer eligible\n"
+    ) in text
+    assert "now counts at bc_holders" not in text  # they counted before, in the set of another name
+
+
 def test_a_workload_kept_as_an_alias_is_read_under_its_new_name_not_removed():
     """2026-01 renamed Exchange, SharePoint and Yammer and kept the old names as aliases: their usage still counts.
 

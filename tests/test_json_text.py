@@ -368,3 +368,38 @@ def test_a_score_just_below_the_pass_line_is_not_shown_as_the_pass_line(
     out = capsys.readouterr().out
     assert "NOT QUALIFIED on enterprise (Enterprise): 69.999999999 of 100 points" in out
     assert "total on enterprise: 69.999999999 points, needs at least 70 (0.000000001 short)" in out
+
+
+_NEAR = """\
+partner_id: near
+as_of: 2026-09-30
+people: [{id: a, certifications: [AZ-500]}, {id: b, certifications: [SC-200]}, {id: c, certifications: [SC-100]}]
+designations:
+  security:
+    metrics:
+      smb:
+        net_customer_adds: {azure: 2, m365: 0}
+        usage_growth: {azure: 11249.999999, m365: 0}
+        deployments: {azure: 0, m365: 3}
+"""
+
+
+def test_summary_table_cells_of_many_digits_stay_apart(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    """A cell of 12 characters or more (14.999999999) ran into the one before it: '014.999999999' read as one
+    number, where the JSON had 0 and 14.999999999 (hostile run 27)."""
+    document = tmp_path / "p.yaml"
+    document.write_text(_NEAR, encoding="utf-8")
+
+    assert 0 == main(["evaluate", str(document), "--ruleset", "security"])
+
+    out = capsys.readouterr().out
+    table = out[out.index("\nmetric ") : out.index("\nqualifies ")].split("\n")[1:]
+    rows = {line.split()[0]: line.split()[-2:] for line in table}
+    assert rows == {
+        "metric": ["enterprise", "smb"],
+        "net_customer_adds": ["0", "8"],
+        "intermediate_certifications": ["0", "16"],
+        "usage_growth": ["0", "14.999999999"],
+        "deployments": ["0", "10"],
+        "total": ["0", "48.999999999"],
+    }

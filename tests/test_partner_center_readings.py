@@ -869,3 +869,45 @@ def test_a_row_is_a_header_again_from_half_the_header_s_names(tmp_path: Path, na
         said = str(error)
 
     assert ("a header again, as on line 1" in said) is again
+
+
+def test_usage_rows_repeated_exactly_are_said_as_repeated_trainings_rows_are(tmp_path: Path):
+    """Four rows read, two kept: the two repeats were counted once without a word, where the trainings' repeats
+    are warned of; the report's numbers did not add up to the rows read (hostile run 27)."""
+    row = usage_row("t1", "Teams", 310, 400)
+    path = write(tmp_path / "u.csv", USAGE, [row, row, usage_row("t2", "Teams", 20, 50), row])
+
+    _, report = read(usage=[path])
+
+    assert (report.rows, report.usage_rows) == (4, 2)
+    assert "2 usage row(s) repeat another (same tenant, month, workload and counts): each is counted once" in (
+        report.warnings
+    )
+
+
+def test_the_usage_rows_counted_are_those_of_the_tenants_written(tmp_path: Path):
+    """A tenant left out goes with its rows: 'tenants: 1; usage rows: 3' for a document of one tenant and one row
+    (hostile run 27)."""
+    rows = [usage_row("t1", "Teams", 310, 400, kind="CPOR", date=f"2025-{month}-01", associated="2026-12-01")
+            for month in (10, 11)]  # fmt: skip
+    rows.append(usage_row("t2", "Teams", 310, 400, kind="CPOR", date="2026-10-01", associated="2024-03-15"))
+    path = write(tmp_path / "u.csv", USAGE, rows)
+
+    partner, report = read(usage=[path])
+
+    assert partner.customers is not None
+    assert (report.tenants, report.usage_rows) == (1, sum(len(customer.usage) for customer in partner.customers))
+    assert "tenant t1: no association is left, so it is left out with its 2 usage row(s)" in report.warnings
+
+
+def test_a_misspelt_title_says_how_many_rows_it_left_out_and_where(tmp_path: Path):
+    """Three rows of a near-miss title were counted nowhere (not as certifications, not as titles no designation
+    lists) and the warning named the title alone: the rows read did not add up (hostile run 27)."""
+    rows = [training("Teams Administrater Associate", mcpid=str(n)) for n in (1, 2, 3)]
+    path = write(tmp_path / "t.csv", TRAININGS, [training("MS-700", mcpid="4"), *rows])
+
+    _, report = read(trainings=[path])
+
+    [warning] = [warning for warning in report.warnings if "Teams Administrater Associate" in warning]
+    assert warning.endswith(f"not counted: 3 row(s): {path}:3, {path}:4, {path}:5")
+    assert "did you mean 'Teams Administrator Associate'?" in warning

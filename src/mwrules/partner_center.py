@@ -257,7 +257,7 @@ class _Import(DownloadReader):
         self.report: dict[str, Any] = {"files": [], "skipped": [], "warnings": []}
         self.counts = {"exams": 0, "certifications": 0, "other": 0}
         self.other_titles: set[str] = set()
-        self.close_titles: dict[str, str] = {}
+        self.close_titles: dict[str, tuple[str, list[str]]] = {}  # per near-miss title: the hint, its rows' places
         self.near_misses = NearMisses(self.catalogue.closest(), searches=_NEAR_MISS_SEARCHES)
         self.certified: list[Certified] = []
         self.mcpids: dict[str, str] = {}  # per MCPID as ids are compared, its first spelling
@@ -354,7 +354,10 @@ class _Import(DownloadReader):
         title = values["title"]
         listed = self.catalogue.listed(title)
         if not listed:
-            self.close_titles.setdefault(title, f"did you mean {self._close(title)!r}?")
+            close = self.close_titles.get(title)
+            if close is None:
+                close = self.close_titles[title] = f"did you mean {self._close(title)!r}?", []
+            close[1].append(f"{path}:{line}")  # each row left out is said, as the other rows left out are
         dates = []
         for text in (values["completed"], values.get("expires", "")):
             try:
@@ -452,6 +455,11 @@ class _Import(DownloadReader):
     def _report(self, people: list[list[Certification]], months: set[str]) -> ImportReport:
         warnings = list(self.report["warnings"])
         warnings += self.notes.warnings()
+        if self.usage.repeated:  # as the trainings' repeated rows are said
+            warnings.append(
+                f"{self.usage.repeated:,} usage row(s) repeat another (same tenant, month, workload and counts): "
+                "each is counted once"
+            )
         if self.counts["other"]:
             warnings.append(
                 f"{self.counts['other']:,} certifications that no designation lists, {len(self.other_titles)} "
@@ -463,8 +471,11 @@ class _Import(DownloadReader):
                 f"MCPIDs {written} are one person: person ids are compared ignoring case and width, as a partner "
                 "document compares them"
             )
-        for title, hint in sorted(self.close_titles.items()):
-            warnings.append(f"certification title {title!r} is one no designation lists ({hint}); not counted")
+        for title, (hint, places) in sorted(self.close_titles.items()):
+            warnings.append(
+                f"certification title {title!r} is one no designation lists ({hint}); not counted: "
+                f"{len(places):,} row(s): {first(places, ', ')}"
+            )
         covers = None
         if self.usage.files and self.ruleset.customer_data is not None:  # no rows: said too
             data = self.ruleset.customer_data
@@ -495,7 +506,7 @@ class _Import(DownloadReader):
             other_titles=len(self.other_titles),
             skipped=tuple(self.report["skipped"]),
             tenants=len(self.tenant_places),
-            usage_rows=self.usage.rows,
+            usage_rows=self.usage.written,
             duplicate_rows=self.usage.duplicates,
             months=tuple(sorted(months)),
             covers_measured_months=covers,

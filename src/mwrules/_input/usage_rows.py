@@ -42,7 +42,9 @@ class UsageRows:
         self.notes = notes  # the import's: the rows worth a word in the report
         self.files = 0
         self.rows = 0  # kept, one per tenant, month and workload
+        self.written = 0  # of those, the rows of the tenants written (a tenant left out goes with its rows)
         self.duplicates = 0  # marked IsDuplicateRowForPGA
+        self.repeated = 0  # that repeat a kept row (the same download given twice): counted once, and said
         self.tenants: dict[str, Tenant] = {}
         self.last_month = ""  # of every usage row: an attribution seen then has not ended
         # per tenant, (month, workload, type) of a row repeated under another association type (rare: not kept)
@@ -191,6 +193,8 @@ class UsageRows:
             tenant.rows[row] = (place, workload, paid, active, association)
         elif previous[4] != association and previous[2:4] == (paid, active):
             self.also.setdefault(key, []).append((month, workload, association))
+        elif previous[2:4] == (paid, active):
+            self.repeated += 1
         elif previous[2:4] != (paid, active):
             file, first = self.reader.where(previous[0])
             said = f"line {first}" if file == str(path) else f"{file}:{first}"
@@ -226,6 +230,7 @@ class UsageRows:
             if customer.written is not None:
                 customers.append(customer.written)
                 places.append(customer.places)
+                self.written += len(customer.written["usage"])
         return customers, months, places
 
 

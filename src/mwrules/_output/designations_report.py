@@ -26,7 +26,7 @@ def designations_table(result: Designations) -> str:
             for column, (cell, width) in enumerate(zip(row, widths, strict=False))
         ]
         lines.append("  ".join([*cells, row[-1]]).rstrip())
-    lines += ["", _badges(result)]
+    lines += ["", _badges(result), *_warnings(result)]
     for designation in result.results:
         if designation.problems:
             lines += ["", f"Problems in the data for {designation.designation}:"]
@@ -47,6 +47,22 @@ def shortfall_text(shortfall: Shortfall) -> str:
     """``usage_growth: 0 of 1`` or ``total: 44.5 of 70``."""
     what = shortfall.metric or "total"
     return f"{what}: {format_points(shortfall.points)} of {format_points(shortfall.needs)}"
+
+
+def _warnings(result: Designations) -> list[str]:
+    """How many warnings each verdict has: a table has no room for them, and they are not dropped unsaid.
+
+    Most are a document for several designations read by one of them (another's certifications and sections);
+    some are mistakes (a misspelt certification name, counted by none), which ``--ruleset ID`` shows.
+    """
+    counts = [
+        f"{designation.designation} {len(designation.verdict.warnings):,}"
+        for designation in result.results
+        if designation.verdict is not None and designation.verdict.warnings
+    ]
+    if not counts:
+        return []
+    return ["", f"Warnings: {', '.join(counts)} (evaluate FILE --ruleset ID lists a designation's, --format json all)"]
 
 
 def _badges(result: Designations) -> str:

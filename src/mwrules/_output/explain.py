@@ -28,15 +28,15 @@ def summary(verdict: Verdict, ruleset: Ruleset | None = None) -> str:
     path_ids = list(verdict.paths)
     metrics = [metric for metric in ruleset.metrics if any(metric.id in verdict.paths[p].metrics for p in path_ids)]
     width = max(len(metric.id) + len(format_points(metric.max_points)) + 7 for metric in metrics)
-    lines.append("metric".ljust(width) + "".join(path_id.rjust(12) for path_id in path_ids))
+    rows = [("metric", path_ids)]
     for metric in metrics:
         label = f"{metric.id} (max {format_points(metric.max_points)})"
-        cells = "".join(_cell(verdict.paths[p].metrics.get(metric.id), metric.max_points).rjust(12) for p in path_ids)
-        lines.append(label.ljust(width) + cells)
-    lines.append("total".ljust(width) + "".join(format_points(verdict.paths[p].score).rjust(12) for p in path_ids))
-    lines.append(
-        "qualifies".ljust(width) + "".join(("yes" if verdict.paths[p].qualified else "no").rjust(12) for p in path_ids)
-    )
+        rows.append((label, [_cell(verdict.paths[p].metrics.get(metric.id), metric.max_points) for p in path_ids]))
+    rows.append(("total", [format_points(verdict.paths[p].score) for p in path_ids]))
+    rows.append(("qualifies", ["yes" if verdict.paths[p].qualified else "no" for p in path_ids]))
+    # 12 wide, or wider: a cell of 12 characters (14.999999999) would run into the one before it
+    column = max(12, *(len(cell) + 2 for _, cells in rows for cell in cells))
+    lines += [label.ljust(width) + "".join(cell.rjust(column) for cell in cells) for label, cells in rows]
     missing = [reason for path in verdict.paths.values() if not path.qualified for reason in path.shortfalls]
     if missing and not verdict.qualified:
         lines += ["", "What is missing:"] + [f"  {reason}" for reason in missing]

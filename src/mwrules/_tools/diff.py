@@ -24,7 +24,7 @@ from .._input.partner import load_partner, read_document
 from .._input.text import printable
 from .._rulesets.versions import RulesetChoice
 from ..errors import InputError, Problem
-from ..ruleset import Ruleset, WorkloadSpec, normalise_name
+from ..ruleset import MetricSpec, Ruleset, WorkloadSpec, normalise_name
 from ..verdict import Verdict, certified_people, display_points, format_points
 from . import diff_vocabulary as vocabulary
 from .given_by import GivenBy
@@ -266,18 +266,9 @@ def _reasons(
     before: Verdict,
     after: Verdict,
 ) -> list[str]:
-    reasons = []
     metric = new.metric(metric_id)
-    for people_set in metric.source.people or ():
-        counted_before = certified_people(before.trace).get(people_set, {})
-        counted_after = certified_people(after.trace).get(people_set, {})
-        for person, certs in counted_before.items():
-            if person not in counted_after:
-                reasons.append(_stopped(person, certs, people_set, old, new, after))
-        for person, certs in counted_after.items():
-            if person not in counted_before:
-                reasons.append(_started(person, certs, people_set, old, new))
     previous = next((m for m in old.metrics if m.id == metric_id), None)
+    reasons = _people_reasons(previous, metric, old, new, before, after)
     if previous is not None and previous.max_points != metric.max_points:
         reasons.append(f"max_points {format_points(previous.max_points)} → {format_points(metric.max_points)}")
     for path_id in points:
@@ -297,6 +288,34 @@ def _reasons(
             if not (term in gates and " gate need " in line)
         ]
     return reasons or ["the points are computed differently"]
+
+
+def _people_reasons(
+    previous: MetricSpec | None, metric: MetricSpec, old: Ruleset, new: Ruleset, before: Verdict, after: Verdict
+) -> list[str]:
+    """Who stopped or started counting in the people sets of the metric, the old ruleset's and the new one's.
+
+    A set only the old ruleset has (renamed, or another designation's) still
+    had its people: those the new sets do not count stopped counting. A
+    person counted in a set only the new ruleset has started only if no old
+    set counted them (a renamed set's people did not newly count).
+    """
+    old_sets = tuple(previous.source.people or ()) if previous is not None else ()
+    new_sets = tuple(metric.source.people or ())
+    counted_before, counted_after = certified_people(before.trace), certified_people(after.trace)
+    anywhere_before = {person for name in old_sets for person in counted_before.get(name, {})}
+    anywhere_after = {person for name in new_sets for person in counted_after.get(name, {})}
+    reasons = []
+    for people_set in dict.fromkeys((*new_sets, *old_sets)):
+        was = counted_before.get(people_set, {}) if people_set in old_sets else {}
+        now = counted_after.get(people_set, {}) if people_set in new_sets else {}
+        for person, certs in was.items():
+            if person not in now and (people_set in new_sets or person not in anywhere_after):
+                reasons.append(_stopped(person, certs, people_set, old, new, after))
+        for person, certs in now.items():
+            if person not in was and (people_set in old_sets or person not in anywhere_before):
+                reasons.append(_started(person, certs, people_set, old, new))
+    return reasons
 
 
 def _name(ruleset: Ruleset, cert_id: str) -> str:
