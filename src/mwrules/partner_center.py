@@ -502,7 +502,9 @@ class _Import(DownloadReader):
 
     def _person_id(self, key: str, names: set[str], written: str, used: set[str]) -> str:
         """A person's id: a pseudonym, or the name and MCPID (or e-mail), unless another person's id reads alike."""
-        digest = hashlib.sha256(f"{self.partner_id}\0{key}".encode()).hexdigest()[:12]
+        # surrogatepass: a partner id with a lone surrogate (--partner-id of bytes that are not UTF-8) is the
+        # document check's to refuse, with the other problems, not a UnicodeEncodeError here
+        digest = hashlib.sha256(f"{self.partner_id}\0{key}".encode("utf-8", "surrogatepass")).hexdigest()[:12]
         person_id = f"{min(names)} ({written})" if self.keep_names and names else f"person-{digest}"
         if identity(person_id) in used:  # an MCPID spelt as another person's e-mail, with the same name
             person_id = f"{person_id} [person-{digest}]"
