@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -22,6 +23,30 @@ def the_problems(**downloads: list[Path]) -> list[mwrules.Problem]:
     with pytest.raises(mwrules.InputError) as caught:
         read(**downloads)
     return caught.value.problems
+
+
+@pytest.fixture
+def latin1_name(tmp_path: Path) -> Path:
+    """A download whose name is Latin-1 bytes (a zip made on Windows, unpacked on Linux): not UTF-8."""
+    name = os.fsdecode(b"Schulungen_\xfcbersicht.csv")
+    return write(tmp_path / name, TRAININGS, certifications(2))
+
+
+@pytest.mark.parametrize("command", ["import", "evaluate"])
+def test_a_download_whose_name_is_not_utf8_is_named_in_the_report_file(
+    tmp_path: Path, latin1_name: Path, command: str, capsys: pytest.CaptureFixture[str]
+):
+    """--report FILE raised UnicodeEncodeError (a traceback, exit 1): the name's undecodable byte cannot be UTF-8.
+
+    Standard output and error show such a byte escaped (\\udcfc); the report file does the same.
+    """
+    report = tmp_path / "report.json"
+    output = ["-o", str(tmp_path / "p.yaml")] if command == "import" else []
+    status = main([command, "--trainings", str(latin1_name), "--partner-id", "p", "--as-of", "2026-11-28",
+                   "--report", str(report), *output])  # fmt: skip
+
+    assert status == 0, capsys.readouterr().err
+    assert json.loads(report.read_text(encoding="utf-8"))["files"] == [str(latin1_name)]
 
 
 @pytest.mark.parametrize("command", ["import", "evaluate"])

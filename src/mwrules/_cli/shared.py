@@ -64,6 +64,12 @@ def _usage_error(message: str) -> int:
     return EXIT_BAD_INPUT
 
 
+#: What a file written shows of text UTF-8 cannot hold: a download's name whose bytes are not UTF-8 (a zip
+#: made on Windows, unpacked here) is a lone surrogate in Python, and the report names its file. Shown
+#: escaped (``\\udcfc``, in JSON the escape of that character), as standard output and error show it.
+_UNENCODABLE = "backslashreplace"
+
+
 def _write_file(path: str, text: str | Iterable[str] | Callable[[Callable[[str], object]], None]) -> None:
     """Write *text* (or its lines, as they come) to the file *path* (UTF-8), or raise :class:`_CannotWrite`.
 
@@ -86,7 +92,7 @@ def _write_file(path: str, text: str | Iterable[str] | Callable[[Callable[[str],
         if mode is None or stat.S_ISREG(mode):
             _replace(Path(path), text, None if mode is None else stat.S_IMODE(mode))
         else:
-            with Path(path).open("w", encoding="utf-8") as out:
+            with Path(path).open("w", encoding="utf-8", errors=_UNENCODABLE) as out:
                 _write_to(out.write, text)
     except OSError as error:
         from .._input.convert import shown
@@ -109,7 +115,7 @@ def _replace(
     written = path.parent / f".{path.name}.{secrets.token_hex(4)}.partial"
     descriptor = os.open(written, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+        with os.fdopen(descriptor, "w", encoding="utf-8", errors=_UNENCODABLE) as out:
             _write_to(out.write, text)
         if mode is not None:
             os.chmod(written, mode)
