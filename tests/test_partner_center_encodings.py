@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 from pathlib import Path
@@ -23,6 +24,54 @@ def the_problems(**downloads: list[Path]) -> list[mwrules.Problem]:
     with pytest.raises(mwrules.InputError) as caught:
         read(**downloads)
     return caught.value.problems
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85"], ids=["U+2028", "U+2029", "NEL"])
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+def test_unicode_line_separators_are_refused_at_line_1_not_read_as_a_header_alone(
+    tmp_path: Path, separator: str, encoding: str
+):
+    """Lines ended by U+2028 (or U+2029, NEL) were one line: a header of every row, so no row, and no person counted.
+
+    The verdict came with a warning that the download holds its header alone,
+    exit status 0: every certification of the file silently left out.
+    """
+    rows = [",".join(TRAININGS), *(",".join(row) for row in certifications(3))]
+    path = tmp_path / "t.csv"
+    path.write_bytes((separator.join(rows) + separator).encode(encoding))  # UTF-16 with its byte order mark
+
+    [problem] = the_problems(trainings=[path])
+    assert (problem.line, problem.code) == (1, codes.UNREADABLE)
+    assert f"U+{ord(separator):04X}" in problem.message
+    assert problem.suggestion == "save it with Windows or Unix line ends"
+
+
+@pytest.mark.parametrize("bad", [chr(0xD83D), chr(0xDC00)], ids=["high surrogate", "low surrogate"])
+@pytest.mark.parametrize("row", [2, 40, 300])
+def test_utf16_that_is_no_text_is_named_at_its_own_line(tmp_path: Path, bad: str, row: int):
+    """UTF-16 is decoded a block ahead: a bad pair on line 300 was said 'after line 288', or with no line at all.
+
+    And 'position 1650-1651' was a place in that block, not in the file.
+    """
+    lines = [",".join(TRAININGS), *(",".join(row) for row in certifications(320))]
+    lines[row - 1] += bad
+    path = tmp_path / "t.csv"
+    path.write_bytes(codecs.BOM_UTF16_LE + "\n".join(lines).encode("utf-16-le", "surrogatepass"))
+
+    [problem] = the_problems(trainings=[path])
+    assert (problem.line, problem.code) == (row, codes.UNREADABLE)
+    assert problem.message == f"cannot read the file: line {row} is not UTF-16 text (a lone surrogate)"
+    assert "position" not in problem.message
+
+
+def test_utf16_cut_short_by_a_byte_is_named_at_its_last_line(tmp_path: Path):
+    lines = [",".join(TRAININGS), *(",".join(row) for row in certifications(5))]
+    path = tmp_path / "t.csv"
+    path.write_bytes(codecs.BOM_UTF16_LE + ("\n".join(lines) + "\n").encode("utf-16-le")[:-1])
+
+    [problem] = the_problems(trainings=[path])
+    assert (problem.line, problem.code) == (6, codes.UNREADABLE)
+    assert problem.message == "cannot read the file: line 6 is not UTF-16 text (an odd number of bytes)"
 
 
 @pytest.fixture

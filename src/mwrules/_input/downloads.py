@@ -22,6 +22,7 @@ import io
 import itertools
 import operator
 import os
+import re
 import stat
 import sys
 from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
@@ -101,6 +102,12 @@ def _read_start(raw: BinaryIO, size: int) -> bytes:
     return start
 
 
+#: Line ends other than a line feed and a carriage return (which csv reads as none: the file is one line)
+_LINE_SEPARATOR_NAMES = {"\u2028": "a Unicode line separator", "\u2029": "a Unicode paragraph separator",
+                         "\x85": "a next-line character"}  # fmt: skip
+_LINE_SEPARATORS = re.compile("[\u2028\u2029\x85]")
+#: Half of a UTF-16 pair without the other half: no character
+_SURROGATE = re.compile("[\ud800-\udfff]")
 #: What may separate a download's values, the first winning a tie (see Download)
 _DELIMITERS = (",", "\t", ";")
 #: The line a spreadsheet may write before the header to name the separator
@@ -129,6 +136,13 @@ class Download:
             raise NotText(
                 1,
                 "ends with a carriage return alone (classic Mac line ends), which no download has",
+                "save it with Windows or Unix line ends",
+            )
+        separator = _LINE_SEPARATORS.search(header)
+        if separator:  # the whole file read as one line: its rows would be columns, and no row read
+            raise NotText(
+                1,
+                f"ends with U+{ord(separator[0]):04X} ({_LINE_SEPARATOR_NAMES[separator[0]]}), which no download has",
                 "save it with Windows or Unix line ends",
             )
         if header.strip().casefold() in _SEPARATOR_LINES:  # Excel's, on a line of its own before the header
@@ -161,15 +175,25 @@ class Download:
                 raise NotText(self._number, error) from None
 
     def _utf16_lines(self) -> Iterator[str]:
-        """The lines of UTF-16 text, decoded as they are read (they cannot be split before)."""
-        text = io.TextIOWrapper(self._stream, encoding="utf-16", newline="")
+        """The lines of UTF-16 text, decoded as they are read (they cannot be split before).
+
+        The text is decoded a block ahead of the lines: a lone surrogate is
+        let through the decoding and named at its own line (decoding stopped
+        at it named the block, lines before it, and a place in the block).
+        """
+        text = io.TextIOWrapper(self._stream, encoding="utf-16", errors="surrogatepass", newline="")
         while True:
-            line = text.readline(MAX_LINE_BYTES + 1)
+            try:
+                line = text.readline(MAX_LINE_BYTES + 1)
+            except UnicodeDecodeError:  # with surrogates passed, only a last byte without its pair
+                raise NotText(self._number + 1, "is not UTF-16 text (an odd number of bytes)") from None
             if not line:
                 return
             self._number += 1
             if len(line) > MAX_LINE_BYTES:
                 raise LineTooLong(self._number)
+            if _SURROGATE.search(line):
+                raise NotText(self._number, "is not UTF-16 text (a lone surrogate)")
             yield line
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
