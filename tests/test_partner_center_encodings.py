@@ -20,7 +20,7 @@ def certifications(count: int) -> list[list[str]]:
     return [training("MS-700", mcpid=str(100 + n), email=f"p{n}@x.example") for n in range(count)]
 
 
-def the_problems(**downloads: list[Path]) -> list[mwrules.Problem]:
+def the_problems(**downloads: object) -> list[mwrules.Problem]:
     with pytest.raises(mwrules.InputError) as caught:
         read(**downloads)
     return caught.value.problems
@@ -124,3 +124,26 @@ def test_a_partner_id_that_is_not_utf8_is_an_input_error_from_python(tmp_path: P
     [problem] = caught.value.problems
     assert (problem.where, problem.code) == ("$.partner_id", codes.INVALID_VALUE)
     assert "lone surrogate" in problem.message
+
+
+@pytest.mark.parametrize("keep_names", [False, True])
+@pytest.mark.parametrize(
+    ("column", "written"),
+    [("MCPID", "101\x00"), ("MCPID", "10\t1"), ("Email", "b@x.example\x00"), ("CorpEmail", "\u202eb@x.example")],
+)
+def test_an_mcpid_or_email_with_control_characters_is_refused_at_its_line(
+    tmp_path: Path, column: str, written: str, keep_names: bool
+):
+    """A NUL after the MCPID made a second person of 101 (2 people, not 1) unless --keep-names, which refused it.
+
+    Whether an import is taken must not depend on --keep-names; and a
+    control character is no part of an id a document would take (MW006).
+    """
+    second = {"MCPID": training("MS-102", mcpid=written, email="b@x.example"),
+              "Email": training("MS-102", mcpid="101", email=written),
+              "CorpEmail": training("MS-102", mcpid="101", corp=written)}[column]  # fmt: skip
+    path = write(tmp_path / "t.csv", TRAININGS, [training("MS-700", mcpid="101", email="a@x.example"), second])
+
+    [problem] = the_problems(trainings=[path], keep_names=keep_names)
+    assert (problem.file, problem.line, problem.where, problem.code) == (str(path), 3, "$", codes.INVALID_VALUE)
+    assert problem.message.startswith(f"{column} {written!r}: control characters")

@@ -53,7 +53,7 @@ from ._input.downloads import DownloadReader
 from ._input.import_notes import RowNotes, first
 from ._input.import_report import ImportReport, SkippedRow, ToAdd
 from ._input.partner import choose_ruleset, load_partner
-from ._input.text import identity
+from ._input.text import CONTROL, identity
 from ._input.usage_rows import UsageRows
 from ._output.json import certification_to_json
 from .errors import InputError, NearMisses, Problem
@@ -375,6 +375,8 @@ class _Import(DownloadReader):
             hint = "download the file again, or format the MCPID column as text before saving it"
             self.problem(path, line, "$", why, hint, codes.INVALID_VALUE)
             return
+        if self._controlled(path, line, values):
+            return
         emails = tuple(identity(email) for email in (values.get("email", ""), values.get("corp", "")) if email)
         mcpid = identity(written) if written else ""
         if mcpid and self.mcpids.setdefault(mcpid, written) != written:
@@ -397,6 +399,22 @@ class _Import(DownloadReader):
         name = " ".join(part for part in (values.get("first", ""), values.get("last", "")) if part)
         certification = Certification(self.catalogue.written(title), earned, expires)
         self.certified.append(Certified(self.place(line), mcpid, emails, name, certification, written))
+
+    def _controlled(self, path: Path, line: int, values: dict[str, str]) -> bool:
+        """Whether the MCPID or an e-mail of a row holds control characters (each is a problem at its line).
+
+        They tell people apart: ``101`` and ``101`` with a NUL after it were
+        two people, and only ``--keep-names``, which writes the MCPID into the
+        person id, refused the row.
+        """
+        found = False
+        for key, column in (("mcpid", "MCPID"), ("email", "Email"), ("corp", "CorpEmail")):
+            text = values.get(key, "")
+            if CONTROL.search(text):
+                why = f"{column} {shown(text)}: control characters (a NUL, a tab, a text-direction override) in an id"
+                self.problem(path, line, "$", why, "download the file again", codes.INVALID_VALUE)
+                found = True
+        return found
 
     def _close(self, title: str) -> str | None:
         """The listed spelling *title* is a near miss of (a typo), if any; titles no ruleset lists are not.
