@@ -178,3 +178,32 @@ def test_ids_of_many_combining_marks_are_compared_at_the_cost_of_their_distinct_
     for person_id, key in zip(ids, keys, strict=False):  # as each character was looked up before
         kept = "".join(character for character in person_id if not original(character))
         assert key == unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", kept).strip().casefold())
+
+
+FULL_WIDTH = "".join(chr(ord(letter) + 0xFEE0) if letter != " " else " " for letter in "Teams Administrator Associate")
+
+
+@pytest.mark.parametrize(
+    ("title", "meant"),
+    [
+        (FULL_WIDTH, "Teams Administrator Associate"),
+        ("Microsoft 365 Certified\uff1a Teams Administrator Associate",
+         "Microsoft 365 Certified: Teams Administrator Associate"),
+    ],
+    ids=["full-width letters", "full-width colon"],
+)  # fmt: skip
+def test_a_listed_title_in_full_width_forms_gets_a_did_you_mean(tmp_path: Path, title: str, meant: str):
+    """'Teams Administrator Associate' in full-width letters was counted with titles no designation lists, unsaid.
+
+    MCPIDs, e-mails and tenants are compared ignoring width; a title is
+    not (names match as written, docs/input-format.md), but its near miss
+    is said, as for a typo: the certification is not lost in a count.
+    """
+    path = write(tmp_path / "t.csv", TRAININGS, [training(title, mcpid="101")])
+
+    _, report = read(trainings=[path])
+
+    assert report.certifications == 0
+    assert f"certification title {title!r} is one no designation lists (did you mean {meant!r}?); not counted" in (
+        report.warnings
+    )

@@ -36,6 +36,7 @@ import datetime
 import hashlib
 import os
 import re
+import unicodedata
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -425,6 +426,10 @@ class _Import(DownloadReader):
         and they are not mistakes.
         """
         title = normalise_name(title)
+        # A title in full-width letters has no near miss (every letter differs): read in its compatible form
+        compatible = normalise_name(unicodedata.normalize("NFKC", title))
+        if compatible != title and compatible in self.catalogue.spellings:
+            return self.catalogue.spellings[compatible]
         close = self.near_misses(title)  # the first _NEAR_MISS_SEARCHES distinct titles
         return None if close is None or not _designations.a_typo(title, close) else self.catalogue.spellings[close]
 
