@@ -207,3 +207,15 @@ def test_a_listed_title_in_full_width_forms_gets_a_did_you_mean(tmp_path: Path, 
     assert f"certification title {title!r} is one no designation lists (did you mean {meant!r}?); not counted" in (
         report.warnings
     )
+
+
+@pytest.mark.parametrize("encoding", ["utf-32-le", "utf-32-be"])
+def test_utf32_with_a_byte_order_mark_is_named_as_such(tmp_path: Path, encoding: str):
+    """With its mark, UTF-32 was said to lack one ('UTF-16 or UTF-32 without a byte order mark?'), or not UTF-8."""
+    text = "\ufeff" + "\n".join([",".join(TRAININGS), *(",".join(row) for row in certifications(2))]) + "\n"
+    path = tmp_path / "t.csv"
+    path.write_bytes(text.encode(encoding))
+
+    [problem] = the_problems(trainings=[path])
+    assert (problem.line, problem.code, problem.suggestion) == (1, codes.UNREADABLE, "save it as UTF-8 or UTF-16")
+    assert problem.message == "cannot read the file: line 1 is UTF-32 text, which mwrules does not read"

@@ -125,6 +125,8 @@ class Download:
         self._stream = io.BufferedReader(_Replayed(start, raw), buffer_size=2**16)
         self._size = _regular_size(raw)
         self._number = 0
+        if start.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):  # before UTF-16's, which begins UTF-32 LE's
+            raise NotText(1, "is UTF-32 text, which mwrules does not read", "save it as UTF-8 or UTF-16")
         if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             self._lines: Iterator[str] = self._utf16_lines()
         else:
