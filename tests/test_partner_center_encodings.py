@@ -15,7 +15,7 @@ from mwrules import codes
 from mwrules._input import text
 from mwrules.cli import main
 
-from .test_partner_center import TRAININGS, read, training, write
+from .test_partner_center import TRAININGS, USAGE, read, training, usage_row, write
 
 
 def certifications(count: int) -> list[list[str]]:
@@ -219,3 +219,19 @@ def test_utf32_with_a_byte_order_mark_is_named_as_such(tmp_path: Path, encoding:
     [problem] = the_problems(trainings=[path])
     assert (problem.line, problem.code, problem.suggestion) == (1, codes.UNREADABLE, "save it as UTF-8 or UTF-16")
     assert problem.message == "cannot read the file: line 1 is UTF-32 text, which mwrules does not read"
+
+
+@pytest.mark.parametrize("row", [0, 1], ids=["its first row", "a later row"])
+def test_a_tenant_id_with_control_characters_is_refused_at_its_line_on_any_row(tmp_path: Path, row: int):
+    """On a tenant's later rows, a tenant id with a text-direction override (or a NUL) passed: ids drop U+202E
+    when compared, so the row was the tenant's; on its first row, the document's check refused it."""
+    rows = [
+        usage_row("t1", "Teams", 300, 400, date="01/10/2026"),
+        usage_row("t1", "Teams", 200, 400, date="01/09/2026"),
+    ]
+    rows[row][0] = "\u202et1"
+    path = write(tmp_path / "u.csv", USAGE, rows)
+
+    [problem] = the_problems(usage=[path])
+    assert (problem.line, problem.code) == (row + 2, codes.INVALID_VALUE)
+    assert "control characters" in problem.message

@@ -26,7 +26,7 @@ from .download_values import DateOrder, parse_count, parse_date, parse_month
 from .downloads import DownloadReader
 from .import_notes import RowNotes
 from .import_report import SkippedRow
-from .text import identity, same_guid
+from .text import CONTROL, identity, same_guid
 
 
 class UsageRows:
@@ -108,6 +108,22 @@ class UsageRows:
             )
             return None
 
+    def _unread_tenant(self, path: Path, line: int, tenant_id: str) -> bool:
+        """Whether a row's tenant id is blank (the row skipped, and said) or holds control characters (a problem).
+
+        Checked on every row: compared as ids are, a later row's U+202E was
+        dropped and the row taken as the tenant's, unsaid; only the first
+        row's spelling, written into the document, was checked.
+        """
+        if not tenant_id:
+            self.report["skipped"].append(SkippedRow(str(path), line, "no CustomerTenantId"))
+            return True
+        if CONTROL.search(tenant_id):
+            why = f"CustomerTenantId {shown(tenant_id)}: control characters (a NUL, a tab, a text-direction override)"
+            self.reader.problem(path, line, "$", f"{why} in an id", "download the file again", codes.INVALID_VALUE)
+            return True
+        return False
+
     def _months_agree(self, path: Path, line: int, values: dict[str, str], order: DateOrder | None) -> bool:
         """Whether a row's Date and Month (when it has both) name one month; a problem if not."""
         date, month = values["month"], values.get("month_column", "")
@@ -160,8 +176,7 @@ class UsageRows:
         if not (values["paid"] and values["active"]):  # read as 0: said, with where
             self.notes.blank_counts.append(f"{path}:{line}")
         tenant_id = values["tenant"]
-        if not tenant_id:
-            self.report["skipped"].append(SkippedRow(str(path), line, "no CustomerTenantId"))
+        if self._unread_tenant(path, line, tenant_id):
             return True
         place = self.reader.place(line)
         key = same_guid(identity(tenant_id))
