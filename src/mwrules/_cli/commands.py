@@ -10,12 +10,15 @@ import sys
 from collections.abc import Callable
 
 from .. import codes
+from .._output.ascii_text import ascii_out as _ascii_out
+from .._output.ascii_text import yaml_ascii
 from .shared import (
     EXIT_BAD_INPUT,
     EXIT_OK,
     EXIT_PROBLEMS,
     EXIT_UNQUALIFIED,
     _json_lines_mistake,
+    _json_out,
     _json_text,
     _limits,
     _partner_document,
@@ -216,7 +219,7 @@ def _write_report(args: argparse.Namespace, report: Any) -> None:
         return
     text = json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
     if args.report == "-":  # as for -o
-        sys.stdout.write(text)
+        _json_out()(text)
     else:
         _write_file(args.report, text)
 
@@ -246,9 +249,9 @@ def _import_command(args: argparse.Namespace) -> int:
     if args.output and args.output != "-":
         _write_file(args.output, text)
     elif callable(text):
-        text(sys.stdout.write)
+        text(_json_out())
     else:
-        sys.stdout.writelines(text)
+        sys.stdout.writelines(map(yaml_ascii, text) if _ascii_out() else text)
     return EXIT_OK
 
 
@@ -538,7 +541,7 @@ def _diff(args: argparse.Namespace) -> int:
         raise InputError([Problem("$", message, file=str(args.partners), code=codes.UNREADABLE)])
     result = impact(old, new, documents, unreadable)
     if args.format == "json":
-        print(json.dumps(impact_to_json(result), indent=2, ensure_ascii=False))
+        print(json.dumps(impact_to_json(result), indent=2, ensure_ascii=_ascii_out()))
     else:
         print(impact_to_text(result))
     for note in result.repeated:  # each such input is counted as a partner
@@ -578,9 +581,9 @@ def _schema(args: argparse.Namespace) -> int:
             chosen = select_ruleset(ruleset).ruleset
         # The latest version of every shipped designation: one document may carry them all
         designations = [shipped_family(family).rulesets[-1] for family in shipped_ids()]
-        print(json.dumps(partner_schema(chosen, designations), indent=2, ensure_ascii=False))
+        print(json.dumps(partner_schema(chosen, designations), indent=2, ensure_ascii=_ascii_out()))
     else:
-        print(json.dumps(ruleset_schema(), indent=2, ensure_ascii=False))
+        print(json.dumps(ruleset_schema(), indent=2, ensure_ascii=_ascii_out()))
     return EXIT_OK
 
 

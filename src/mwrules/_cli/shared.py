@@ -9,6 +9,8 @@ import sys
 from collections.abc import Callable, Iterable
 
 from .. import codes
+from .._output.ascii_text import ascii_out as _ascii_out
+from .._output.ascii_text import json_ascii
 
 
 # typing.TYPE_CHECKING without importing typing: the command line starts
@@ -39,7 +41,14 @@ class _CannotRead(Exception):
 
 def _print_json(data: object) -> None:
     """*data* as indented JSON on standard output, written as it is made."""
-    _json_text(data)(sys.stdout.write)
+    _json_text(data)(_json_out())
+
+
+def _json_out() -> Callable[[str], object]:
+    """Standard output's write, for JSON text: escaped to ASCII by :func:`json_ascii` when it is not a UTF."""
+    if not _ascii_out():
+        return sys.stdout.write
+    return lambda text: sys.stdout.write(json_ascii(text))
 
 
 def _json_text(data: object) -> Callable[[Callable[[str], object]], None]:
