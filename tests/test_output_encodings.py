@@ -115,3 +115,16 @@ def test_the_import_report_on_a_standard_output_that_is_not_utf8_is_ascii_json(t
     assert result.returncode == 0, result.stderr
     assert result.stdout.isascii()
     assert json.loads(result.stdout)["files"] == [str(trainings)]
+
+
+@pytest.mark.parametrize("command", ["evaluate", "explain", "plan", "timeline"])
+def test_json_on_standard_input_with_a_character_beyond_u_ffff_escaped_is_read(tmp_path: Path, command: str):
+    """Standard input is read as YAML, whose \\u escapes have no surrogate pairs: json.dumps's own output for
+    'x🚀' ("x\\ud83d\\ude80") was MW002 'found invalid Unicode character escape code' (a file named .json read)."""
+    text = json.dumps({"partner_id": "x\U0001f680", "as_of": "2026-11-28", "people": [{"id": "\u00e9\U0001f3e2"}]})
+    environment = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    result = subprocess.run([sys.executable, "-m", "mwrules.cli", command, "-"], input=text.encode("ascii"),
+                            capture_output=True, check=False, env=environment, cwd=tmp_path)  # fmt: skip
+
+    assert result.returncode in (0, 1), result.stderr.decode()
+    assert "x\U0001f680" in result.stdout.decode("utf-8")
