@@ -235,3 +235,19 @@ def test_a_tenant_id_with_control_characters_is_refused_at_its_line_on_any_row(t
     [problem] = the_problems(usage=[path])
     assert (problem.line, problem.code) == (row + 2, codes.INVALID_VALUE)
     assert "control characters" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("written", "order"),
+    [("10/25/2025 1:07:00\u202fPM", "month-first"), ("25/10/2025\u00a013:07", "day-first"),
+     ("2025-10-25\u202f11:07:00\u00a0pm", None)],
+    ids=["ICU's narrow space before PM", "a no-break space before the time", "both"],
+)  # fmt: skip
+def test_a_time_after_a_no_break_space_is_a_time_of_day(tmp_path: Path, written: str, order: str | None):
+    """ICU 72 and later (and .NET on it) write en-US times as '1:07:00\\u202fPM': each was 'not a date' (MW006)."""
+    path = write(tmp_path / "t.csv", TRAININGS, [training("MS-700", mcpid="101", done=written)])
+
+    partner, _ = read(trainings=[path], date_order=order)
+
+    [certification] = partner.people[0].certifications
+    assert str(certification.earned) == "2025-10-25"

@@ -21,7 +21,9 @@ DateOrder = Literal["day-first", "month-first"]
 # A time of day may follow a date (23:07, 7:05:09 PM, T23:07:00.123Z, +01:00) and is ignored; nothing else
 # may (a second date, a word): that would be a value dropped without a word
 _CLOCK = r"(?:[01]?[0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\.[0-9]+)?)?"
-_TIME = rf"(?:[ T]{_CLOCK}(?: ?[AaPp][Mm])?(?:Z|[+-][0-9]{{2}}:?[0-9]{{2}})?)?\s*"
+# (before the time and its AM/PM, a space may be a no-break one: ICU 72 and later write "1:07:00\u202fPM")
+_SPACE = "[ \u00a0\u202f]"
+_TIME = rf"(?:(?:T|{_SPACE}){_CLOCK}(?:{_SPACE}?[AaPp][Mm])?(?:Z|[+-][0-9]{{2}}:?[0-9]{{2}})?)?\s*"
 _DMY = re.compile(r"\s*([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{4})" + _TIME, re.ASCII)
 _YMD = re.compile(r"\s*([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})" + _TIME, re.ASCII)
 _YM = re.compile(r"\s*([0-9]{4})-([0-9]{1,2})\s*", re.ASCII)
