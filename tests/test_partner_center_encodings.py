@@ -251,3 +251,23 @@ def test_a_time_after_a_no_break_space_is_a_time_of_day(tmp_path: Path, written:
 
     [certification] = partner.people[0].certifications
     assert str(certification.earned) == "2025-10-25"
+
+
+def test_a_value_that_looks_ascii_but_is_not_names_the_character(tmp_path: Path):
+    """A date with U+2010 hyphens was said to be no date, printed as a date; a column whose C is Cyrillic was
+    offered as the 'did you mean' of CustomerTenantId: each printed like what it is not."""
+    trainings = write(tmp_path / "t.csv", TRAININGS, [training("MS-700", mcpid="101", done="2027\u201010\u201025")])
+    header = ["\u0421ustomerTenantId", *USAGE[1:], "IsDuplicateRowForPGA"]
+    usage = write(tmp_path / "u.csv", header, [[*usage_row("t1", "Teams", 1, 400), "y\u0435s"]])
+    flags = write(
+        tmp_path / "f.csv", [*USAGE, "IsDuplicateRowForPGA"], [[*usage_row("t1", "Teams", 1, 400), "y\u0435s"]]
+    )
+    dates = write(tmp_path / "d.csv", USAGE, [usage_row("t1", "Teams", 1, 400, date="01\u221510\u22152026")])
+
+    said = [f"{problem.message} ({problem.suggestion})" for problem in
+            the_problems(trainings=[trainings], usage=[usage, flags, dates])]  # fmt: skip
+
+    assert any("U+2010 HYPHEN" in text for text in said), said
+    assert any("U+0421 CYRILLIC CAPITAL LETTER ES" in text for text in said), said
+    assert any("U+0435 CYRILLIC SMALL LETTER IE" in text for text in said), said
+    assert any("U+2215 DIVISION SLASH" in text for text in said), said

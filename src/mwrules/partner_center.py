@@ -49,7 +49,7 @@ from ._input.convert import parse_date as parse_iso_date
 from ._input.convert import shown
 from ._input.customers import day_month, month_text
 from ._input.download_rows import Certified, people_of, unique_rows
-from ._input.download_values import DateOrder, parse_date, spreadsheet_number
+from ._input.download_values import DateOrder, not_ascii, parse_date, spreadsheet_number
 from ._input.downloads import DownloadReader
 from ._input.import_notes import RowNotes, first
 from ._input.import_report import ImportReport, SkippedRow, ToAdd
@@ -361,7 +361,7 @@ class _Import(DownloadReader):
             try:
                 dates.append(parse_date(text, order))
             except ValueError as error:  # each is said: a row with two bad dates named only the first
-                why = f"{str(error)!r} is not a date"
+                why = f"{str(error)!r}{not_ascii(str(error))} is not a date"
                 self.problem(
                     path, line, "$", why, "dates look like 25/12/2018 23:07 or 2018-12-25", codes.INVALID_VALUE
                 )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import functools
 import re
+import unicodedata
 from collections.abc import Iterable
 from typing import Literal
 
@@ -94,6 +95,20 @@ def _shows(text: str) -> str | None:
 
 
 @functools.lru_cache(maxsize=_CACHED)
+def not_ascii(text: str) -> str:
+    """The first character of *text* that is not ASCII, named (`` (U+2010 HYPHEN at character 5)``); else "".
+
+    Dates, counts, flags and column names are ASCII, and a look-alike (a
+    U+2010 hyphen, a Cyrillic Es) prints as the character it stands for: a
+    message quoting the value would show nothing wrong with it.
+    """
+    if text.isascii():
+        return ""
+    index, character = next((index, character) for index, character in enumerate(text) if not character.isascii())
+    name = unicodedata.name(character, "")
+    return f" (U+{ord(character):04X}{' ' + name if name else ''} at character {index + 1})"
+
+
 def parse_date(text: str, order: DateOrder | None) -> datetime.date | None:
     """The day *text* writes, or None; a time of day is ignored. Raises ValueError for text that is not a date."""
     if not text.strip():

@@ -18,6 +18,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import csv
+import difflib
 import io
 import itertools
 import operator
@@ -31,7 +32,7 @@ from typing import Any, BinaryIO
 
 from .. import codes
 from ..errors import Problem, close_to
-from .download_values import DateOrder, DateOrderSeen
+from .download_values import DateOrder, DateOrderSeen, not_ascii
 
 
 DATE_ORDERS: tuple[str, ...] = ("day-first", "month-first")
@@ -512,7 +513,11 @@ def _missing_hint(name: str, present: Sequence[str]) -> str:
             "the header line reads as one column: are its names separated by something else than commas, tabs "
             "or semicolons?"
         )
-    return close_to(name, present) or "is this the right download?"
+    said = close_to(name, present)  # the closest column, as 'did you mean ...?'
+    if said is None:
+        return "is this the right download?"
+    closest = difflib.get_close_matches(name, sorted(present), n=1, cutoff=0.6)[0]
+    return f"did you mean {closest!r}{not_ascii(closest)}?"  # a Cyrillic Es prints as the C it stands for
 
 
 def _as_name(value: str) -> str:

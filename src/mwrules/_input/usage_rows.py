@@ -22,7 +22,7 @@ from .attributions import customer_of
 from .convert import shown
 from .customers import association_types, workload_names
 from .download_rows import Claimed, Tenant
-from .download_values import DateOrder, parse_count, parse_date, parse_month
+from .download_values import DateOrder, not_ascii, parse_count, parse_date, parse_month
 from .downloads import DownloadReader
 from .import_notes import RowNotes
 from .import_report import SkippedRow
@@ -89,7 +89,7 @@ class UsageRows:
             self.duplicates += 1
             return False
         if flag.casefold() not in ("", "false", "0", "no"):  # never read as either by chance
-            why = f"IsDuplicateRowForPGA {flag!r} is neither True nor False"
+            why = f"IsDuplicateRowForPGA {flag!r}{not_ascii(flag)} is neither True nor False"
             self.reader.problem(path, line, "$", why, None, codes.INVALID_VALUE)
         return True
 
@@ -102,7 +102,7 @@ class UsageRows:
                 path,
                 line,
                 "$",
-                f"{shown(str(error))} is not a date, a month or a whole number",
+                f"{shown(str(error))}{not_ascii(str(error))} is not a date, a month or a whole number",
                 "dates look like 01/10/2026 or 2026-10-01, months 2026-10 or Oct-26, counts 400",
                 codes.INVALID_VALUE,
             )
