@@ -81,15 +81,20 @@ class _Dropped(dict[int, int | None]):
 
     Each character's category was looked up in Python for every character
     of every id: 954,000 calls for a megabyte of ids. Now once a distinct
-    character, and a lookup in C after that; at most all of Unicode.
+    character, and a lookup in C after that. Kept for the process (a service
+    reads many partners), so bounded: emptied past :data:`_DROPPED_MOST`.
     """
 
     def __missing__(self, code: int) -> int | None:
+        if len(self) >= _DROPPED_MOST:  # ids of every character Unicode has would hold ~100 MB
+            self.clear()
         kept = None if _invisible(chr(code)) else code
         self[code] = kept
         return kept
 
 
+#: The most characters :class:`_Dropped` keeps (about 5 MB): far more than the ids of any partner use
+_DROPPED_MOST = 65_536
 _DROPPED = _Dropped()
 
 
