@@ -589,6 +589,40 @@ def test_plot_naming_a_folder_says_so(tmp_path, monkeypatch, capsys):
     assert list(tmp_path.iterdir()) == []
 
 
+def northwind_named(tmp_path: Path, partner_id: str) -> Path:
+    document = yaml.safe_load(NORTHWIND.read_text(encoding="utf-8"))
+    document["partner_id"] = partner_id
+    path = tmp_path / "named.yaml"
+    path.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("partner_id", ["x $\\foo$ y", "$^$", "Cash$ $olutions"])
+def test_plot_draws_a_partner_id_with_dollar_signs_as_it_is(tmp_path, capsys, partner_id):
+    """Text between two $ was matplotlib's math: '$\\foo$' was a ParseException traceback (hostile run 28)."""
+    target = tmp_path / "chart.png"
+
+    assert main(["timeline", str(northwind_named(tmp_path, partner_id)), "--plot", str(target)]) == 0
+
+    assert target.read_bytes().startswith(b"\x89PNG")
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_plot_says_in_plain_words_which_characters_its_font_lacks(tmp_path, capsys):
+    """An emoji or CJK partner id printed matplotlib's UserWarning, with a line of mwrules' source, per character."""
+    target = tmp_path / "chart.svg"
+
+    assert (
+        main(["timeline", str(northwind_named(tmp_path, "Contoso \U0001f680 \u4e2d\u6587")), "--plot", str(target)])
+        == 0
+    )
+
+    err = capsys.readouterr().err
+    assert "UserWarning" not in err
+    assert "savefig" not in err
+    assert "warning: --plot: the font has no glyph for '\U0001f680', '\u4e2d', '\u6587': drawn as boxes" in err
+
+
 def test_a_range_that_ends_before_it_starts_exits_2(capsys):
     assert main(["timeline", str(NORTHWIND), "--from", "2027-01-02", "--to", "2027-01-01"]) == 2
 

@@ -36,6 +36,7 @@ import datetime
 import hashlib
 import os
 import re
+import unicodedata
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -48,12 +49,12 @@ from ._input.convert import parse_date as parse_iso_date
 from ._input.convert import shown
 from ._input.customers import day_month, month_text
 from ._input.download_rows import Certified, people_of, unique_rows
-from ._input.download_values import DateOrder, parse_date, spreadsheet_number
+from ._input.download_values import DateOrder, not_ascii, parse_date, spreadsheet_number
 from ._input.downloads import DownloadReader
 from ._input.import_notes import RowNotes, first
 from ._input.import_report import ImportReport, SkippedRow, ToAdd
 from ._input.partner import choose_ruleset, load_partner
-from ._input.text import identity
+from ._input.text import CONTROL, identity
 from ._input.usage_rows import UsageRows
 from ._output.json import certification_to_json
 from .errors import InputError, NearMisses, Problem
@@ -363,7 +364,7 @@ class _Import(DownloadReader):
             try:
                 dates.append(parse_date(text, order))
             except ValueError as error:  # each is said: a row with two bad dates named only the first
-                why = f"{str(error)!r} is not a date"
+                why = f"{str(error)!r}{not_ascii(str(error))} is not a date"
                 self.problem(
                     path, line, "$", why, "dates look like 25/12/2018 23:07 or 2018-12-25", codes.INVALID_VALUE
                 )
@@ -377,6 +378,8 @@ class _Import(DownloadReader):
             why = f"MCPID {written!r} is a number a spreadsheet wrote {rewritten}"
             hint = "download the file again, or format the MCPID column as text before saving it"
             self.problem(path, line, "$", why, hint, codes.INVALID_VALUE)
+            return
+        if self._controlled(path, line, values):
             return
         emails = tuple(identity(email) for email in (values.get("email", ""), values.get("corp", "")) if email)
         mcpid = identity(written) if written else ""
@@ -401,6 +404,22 @@ class _Import(DownloadReader):
         certification = Certification(self.catalogue.written(title), earned, expires)
         self.certified.append(Certified(self.place(line), mcpid, emails, name, certification, written))
 
+    def _controlled(self, path: Path, line: int, values: dict[str, str]) -> bool:
+        """Whether the MCPID or an e-mail of a row holds control characters (each is a problem at its line).
+
+        They tell people apart: ``101`` and ``101`` with a NUL after it were
+        two people, and only ``--keep-names``, which writes the MCPID into the
+        person id, refused the row.
+        """
+        found = False
+        for key, column in (("mcpid", "MCPID"), ("email", "Email"), ("corp", "CorpEmail")):
+            text = values.get(key, "")
+            if CONTROL.search(text):
+                why = f"{column} {shown(text)}: control characters (a NUL, a tab, a text-direction override) in an id"
+                self.problem(path, line, "$", why, "download the file again", codes.INVALID_VALUE)
+                found = True
+        return found
+
     def _close(self, title: str) -> str | None:
         """The listed spelling *title* is a near miss of (a typo), if any; titles no ruleset lists are not.
 
@@ -413,6 +432,10 @@ class _Import(DownloadReader):
         prefixed = self.catalogue.with_prefix(title)  # "Administrator Expert": too general to count as it is
         if prefixed is not None:
             return prefixed
+        # A title in full-width letters has no near miss (every letter differs): read in its compatible form
+        compatible = normalise_name(unicodedata.normalize("NFKC", title))
+        if compatible != title and compatible in self.catalogue.spellings:
+            return self.catalogue.spellings[compatible]
         close = self.near_misses(title)  # the first _NEAR_MISS_SEARCHES distinct titles
         return None if close is None or not _designations.a_typo(title, close) else self.catalogue.spellings[close]
 
@@ -516,7 +539,9 @@ class _Import(DownloadReader):
 
     def _person_id(self, key: str, names: set[str], written: str, used: set[str]) -> str:
         """A person's id: a pseudonym, or the name and MCPID (or e-mail), unless another person's id reads alike."""
-        digest = hashlib.sha256(f"{self.partner_id}\0{key}".encode()).hexdigest()[:12]
+        # surrogatepass: a partner id with a lone surrogate (--partner-id of bytes that are not UTF-8) is the
+        # document check's to refuse, with the other problems, not a UnicodeEncodeError here
+        digest = hashlib.sha256(f"{self.partner_id}\0{key}".encode("utf-8", "surrogatepass")).hexdigest()[:12]
         person_id = f"{min(names)} ({written})" if self.keep_names and names else f"person-{digest}"
         if identity(person_id) in used:  # an MCPID spelt as another person's e-mail, with the same name
             person_id = f"{person_id} [person-{digest}]"

@@ -21,6 +21,7 @@ from .. import codes
 from .._evaluation.designations import named_designations
 from .._input.documents import JSON_LINES_SUFFIXES, is_json_lines, read_at_most
 from .._input.text import printable
+from .._output.ascii_text import ascii_out, json_ascii
 from .._output.designations_report import designations_to_json
 from .._output.json import problem_to_json, verdict_to_json
 from .._tools.diff import PARTNER_SUFFIXES, left_out_notices, partner_files
@@ -65,10 +66,11 @@ def run(args: argparse.Namespace, ruleset: Ruleset | str | None, limits: Limits)
         designations=designations,
     )
     tally = _Tally()
+    escaped = json_ascii if args.format == "jsonl" and ascii_out() else str  # JSON Lines on a cp1252 console
     try:
         for line, outcome in _with_progress(outputs, total):
             tally.add(outcome)
-            print(line)
+            print(escaped(line))
     except WorkerLost as error:
         print(f"mwrules: {error} ({tally.inputs:,} result(s) printed)", file=sys.stderr)
         return EXIT_BAD_INPUT

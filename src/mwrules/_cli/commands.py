@@ -10,6 +10,7 @@ import sys
 from collections.abc import Callable
 
 from .. import codes
+from .._output.ascii_text import ascii_out as _ascii_out
 from .destinations import _on_standard_output, _written_over
 from .import_command import _downloads_mistake, _import, _import_command
 from .shared import (
@@ -368,7 +369,7 @@ def _diff(args: argparse.Namespace) -> int:
         raise InputError([Problem("$", message, file=str(args.partners), code=codes.UNREADABLE)])
     result = impact(old, new, documents, unreadable)
     if args.format == "json":
-        print(json.dumps(impact_to_json(result), indent=2, ensure_ascii=False))
+        print(json.dumps(impact_to_json(result), indent=2, ensure_ascii=_ascii_out()))
     else:
         print(impact_to_text(result))
     for note in result.repeated:  # each such input is counted as a partner
@@ -408,9 +409,9 @@ def _schema(args: argparse.Namespace) -> int:
             chosen = select_ruleset(ruleset).ruleset
         # The latest version of every shipped designation: one document may carry them all
         designations = [shipped_family(family).rulesets[-1] for family in shipped_ids()]
-        print(json.dumps(partner_schema(chosen, designations), indent=2, ensure_ascii=False))
+        print(json.dumps(partner_schema(chosen, designations), indent=2, ensure_ascii=_ascii_out()))
     else:
-        print(json.dumps(ruleset_schema(), indent=2, ensure_ascii=False))
+        print(json.dumps(ruleset_schema(), indent=2, ensure_ascii=_ascii_out()))
     return EXIT_OK
 
 

@@ -7,8 +7,10 @@ import argparse
 import json
 import sys
 
+from .._output.ascii_text import ascii_out as _ascii_out
+from .._output.ascii_text import yaml_ascii
 from .destinations import _on_standard_output, _one_destination, _written_over
-from .shared import EXIT_OK, _json_text, _limits, _usage_error, _write_file, ruleset_argument
+from .shared import EXIT_OK, _json_out, _json_text, _limits, _usage_error, _write_file, ruleset_argument
 
 
 # typing.TYPE_CHECKING without importing typing (see commands.py)
@@ -48,7 +50,7 @@ def _write_report(args: argparse.Namespace, report: Any) -> None:
         return
     text = json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
     if args.report == "-":  # as for -o
-        sys.stdout.write(text)
+        _json_out()(text)
     else:
         _write_file(args.report, text)
 
@@ -78,9 +80,9 @@ def _import_command(args: argparse.Namespace) -> int:
     if args.output and args.output != "-":
         _write_file(args.output, text)
     elif callable(text):
-        text(sys.stdout.write)
+        text(_json_out())
     else:
-        sys.stdout.writelines(text)
+        sys.stdout.writelines(map(yaml_ascii, text) if _ascii_out() else text)
     return EXIT_OK
 
 

@@ -9,6 +9,8 @@ import sys
 from collections.abc import Callable, Iterable
 
 from .. import codes
+from .._output.ascii_text import ascii_out as _ascii_out
+from .._output.ascii_text import json_ascii
 
 
 # typing.TYPE_CHECKING without importing typing: the command line starts
@@ -39,7 +41,14 @@ class _CannotRead(Exception):
 
 def _print_json(data: object) -> None:
     """*data* as indented JSON on standard output, written as it is made."""
-    _json_text(data)(sys.stdout.write)
+    _json_text(data)(_json_out())
+
+
+def _json_out() -> Callable[[str], object]:
+    """Standard output's write, for JSON text: escaped to ASCII by :func:`json_ascii` when it is not a UTF."""
+    if not _ascii_out():
+        return sys.stdout.write
+    return lambda text: sys.stdout.write(json_ascii(text))
 
 
 def _json_text(data: object) -> Callable[[Callable[[str], object]], None]:
@@ -64,6 +73,12 @@ def _usage_error(message: str) -> int:
     return EXIT_BAD_INPUT
 
 
+#: What a file written shows of text UTF-8 cannot hold: a download's name whose bytes are not UTF-8 (a zip
+#: made on Windows, unpacked here) is a lone surrogate in Python, and the report names its file. Shown
+#: escaped (``\\udcfc``, in JSON the escape of that character), as standard output and error show it.
+_UNENCODABLE = "backslashreplace"
+
+
 def _write_file(path: str, text: str | Iterable[str] | Callable[[Callable[[str], object]], None]) -> None:
     """Write *text* (or its lines, as they come) to the file *path* (UTF-8), or raise :class:`_CannotWrite`.
 
@@ -86,7 +101,7 @@ def _write_file(path: str, text: str | Iterable[str] | Callable[[Callable[[str],
         if mode is None or stat.S_ISREG(mode):
             _replace(Path(path), text, None if mode is None else stat.S_IMODE(mode))
         else:
-            with Path(path).open("w", encoding="utf-8") as out:
+            with Path(path).open("w", encoding="utf-8", errors=_UNENCODABLE) as out:
                 _write_to(out.write, text)
     except OSError as error:
         from .._input.convert import shown
@@ -109,7 +124,7 @@ def _replace(
     written = path.parent / f".{path.name}.{secrets.token_hex(4)}.partial"
     descriptor = os.open(written, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+        with os.fdopen(descriptor, "w", encoding="utf-8", errors=_UNENCODABLE) as out:
             _write_to(out.write, text)
         if mode is not None:
             os.chmod(written, mode)

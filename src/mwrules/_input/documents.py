@@ -93,6 +93,7 @@ def parse(text: str, *, source: str | None = None, fmt: str | None = None, limit
     Syntax errors, and documents past *limits*, come back as the document's
     problems, never as exceptions.
     """
+    guessed = fmt is None
     if fmt is None:
         fmt = "json" if source is not None and source.lower().endswith(".json") else "yaml"
     if len(text) > limits.max_file_bytes:
@@ -105,6 +106,12 @@ def parse(text: str, *, source: str | None = None, fmt: str | None = None, limit
         problem = Problem("$", "not valid Unicode text (a lone surrogate)", file=source, line=line, code=codes.SYNTAX)
         return Document(None, source, problems=(problem,))
     document = _parse_json(text, source, limits) if fmt == "json" else yaml_reading.read_yaml(text, source, limits)
+    if guessed and fmt == "yaml" and document.data is None and text.lstrip().startswith("{"):
+        # JSON on standard input, read as YAML: YAML's \u escapes have no surrogate pairs, and json.dumps writes
+        # a character past U+FFFF as one ("\ud83d\ude80"). What YAML refuses and JSON reads is JSON.
+        as_json = _parse_json(text, source, limits)
+        if as_json.data is not None:
+            document = as_json
     return attrs.evolve(document, parsed=True)
 
 

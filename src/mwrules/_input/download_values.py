@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import functools
 import re
+import unicodedata
 from collections.abc import Iterable
 from typing import Literal
 
@@ -21,7 +22,9 @@ DateOrder = Literal["day-first", "month-first"]
 # A time of day may follow a date (23:07, 7:05:09 PM, T23:07:00.123Z, +01:00) and is ignored; nothing else
 # may (a second date, a word): that would be a value dropped without a word
 _CLOCK = r"(?:[01]?[0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\.[0-9]+)?)?"
-_TIME = rf"(?:[ T]{_CLOCK}(?: ?[AaPp][Mm])?(?:Z|[+-][0-9]{{2}}:?[0-9]{{2}})?)?\s*"
+# (before the time and its AM/PM, a space may be a no-break one: ICU 72 and later write "1:07:00\u202fPM")
+_SPACE = "[ \u00a0\u202f]"
+_TIME = rf"(?:(?:T|{_SPACE}){_CLOCK}(?:{_SPACE}?[AaPp][Mm])?(?:Z|[+-][0-9]{{2}}:?[0-9]{{2}})?)?\s*"
 _DMY = re.compile(r"\s*([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{4})" + _TIME, re.ASCII)
 _YMD = re.compile(r"\s*([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})" + _TIME, re.ASCII)
 _YM = re.compile(r"\s*([0-9]{4})-([0-9]{1,2})\s*", re.ASCII)
@@ -92,6 +95,20 @@ def _shows(text: str) -> str | None:
 
 
 @functools.lru_cache(maxsize=_CACHED)
+def not_ascii(text: str) -> str:
+    """The first character of *text* that is not ASCII, named (`` (U+2010 HYPHEN at character 5)``); else "".
+
+    Dates, counts, flags and column names are ASCII, and a look-alike (a
+    U+2010 hyphen, a Cyrillic Es) prints as the character it stands for: a
+    message quoting the value would show nothing wrong with it.
+    """
+    if text.isascii():
+        return ""
+    index, character = next((index, character) for index, character in enumerate(text) if not character.isascii())
+    name = unicodedata.name(character, "")
+    return f" (U+{ord(character):04X}{' ' + name if name else ''} at character {index + 1})"
+
+
 def parse_date(text: str, order: DateOrder | None) -> datetime.date | None:
     """The day *text* writes, or None; a time of day is ignored. Raises ValueError for text that is not a date."""
     if not text.strip():

@@ -18,10 +18,12 @@ from __future__ import annotations
 import codecs
 import contextlib
 import csv
+import difflib
 import io
 import itertools
 import operator
 import os
+import re
 import stat
 import sys
 from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
@@ -30,7 +32,7 @@ from typing import Any, BinaryIO
 
 from .. import codes
 from ..errors import Problem, close_to
-from .download_values import DateOrder, DateOrderSeen
+from .download_values import DateOrder, DateOrderSeen, not_ascii
 
 
 DATE_ORDERS: tuple[str, ...] = ("day-first", "month-first")
@@ -101,6 +103,12 @@ def _read_start(raw: BinaryIO, size: int) -> bytes:
     return start
 
 
+#: Line ends other than a line feed and a carriage return (which csv reads as none: the file is one line)
+_LINE_SEPARATOR_NAMES = {"\u2028": "a Unicode line separator", "\u2029": "a Unicode paragraph separator",
+                         "\x85": "a next-line character"}  # fmt: skip
+_LINE_SEPARATORS = re.compile("[\u2028\u2029\x85]")
+#: Half of a UTF-16 pair without the other half: no character
+_SURROGATE = re.compile("[\ud800-\udfff]")
 #: What may separate a download's values, the first winning a tie (see Download)
 _DELIMITERS = (",", "\t", ";")
 #: The line a spreadsheet may write before the header to name the separator
@@ -118,6 +126,8 @@ class Download:
         self._stream = io.BufferedReader(_Replayed(start, raw), buffer_size=2**16)
         self._size = _regular_size(raw)
         self._number = 0
+        if start.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):  # before UTF-16's, which begins UTF-32 LE's
+            raise NotText(1, "is UTF-32 text, which mwrules does not read", "save it as UTF-8 or UTF-16")
         if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             self._lines: Iterator[str] = self._utf16_lines()
         else:
@@ -129,6 +139,13 @@ class Download:
             raise NotText(
                 1,
                 "ends with a carriage return alone (classic Mac line ends), which no download has",
+                "save it with Windows or Unix line ends",
+            )
+        separator = _LINE_SEPARATORS.search(header)
+        if separator:  # the whole file read as one line: its rows would be columns, and no row read
+            raise NotText(
+                1,
+                f"ends with U+{ord(separator[0]):04X} ({_LINE_SEPARATOR_NAMES[separator[0]]}), which no download has",
                 "save it with Windows or Unix line ends",
             )
         if header.strip().casefold() in _SEPARATOR_LINES:  # Excel's, on a line of its own before the header
@@ -161,15 +178,25 @@ class Download:
                 raise NotText(self._number, error) from None
 
     def _utf16_lines(self) -> Iterator[str]:
-        """The lines of UTF-16 text, decoded as they are read (they cannot be split before)."""
-        text = io.TextIOWrapper(self._stream, encoding="utf-16", newline="")
+        """The lines of UTF-16 text, decoded as they are read (they cannot be split before).
+
+        The text is decoded a block ahead of the lines: a lone surrogate is
+        let through the decoding and named at its own line (decoding stopped
+        at it named the block, lines before it, and a place in the block).
+        """
+        text = io.TextIOWrapper(self._stream, encoding="utf-16", errors="surrogatepass", newline="")
         while True:
-            line = text.readline(MAX_LINE_BYTES + 1)
+            try:
+                line = text.readline(MAX_LINE_BYTES + 1)
+            except UnicodeDecodeError:  # with surrogates passed, only a last byte without its pair
+                raise NotText(self._number + 1, "is not UTF-16 text (an odd number of bytes)") from None
             if not line:
                 return
             self._number += 1
             if len(line) > MAX_LINE_BYTES:
                 raise LineTooLong(self._number)
+            if _SURROGATE.search(line):
+                raise NotText(self._number, "is not UTF-16 text (a lone surrogate)")
             yield line
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
@@ -486,7 +513,11 @@ def _missing_hint(name: str, present: Sequence[str]) -> str:
             "the header line reads as one column: are its names separated by something else than commas, tabs "
             "or semicolons?"
         )
-    return close_to(name, present) or "is this the right download?"
+    said = close_to(name, present)  # the closest column, as 'did you mean ...?'
+    if said is None:
+        return "is this the right download?"
+    closest = difflib.get_close_matches(name, sorted(present), n=1, cutoff=0.6)[0]
+    return f"did you mean {closest!r}{not_ascii(closest)}?"  # a Cyrillic Es prints as the C it stands for
 
 
 def _as_name(value: str) -> str:

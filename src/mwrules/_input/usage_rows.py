@@ -22,11 +22,11 @@ from .attributions import customer_of
 from .convert import shown
 from .customers import association_types, workload_names
 from .download_rows import Claimed, Tenant
-from .download_values import DateOrder, parse_count, parse_date, parse_month
+from .download_values import DateOrder, not_ascii, parse_count, parse_date, parse_month
 from .downloads import DownloadReader
 from .import_notes import RowNotes
 from .import_report import SkippedRow
-from .text import identity, same_guid
+from .text import CONTROL, identity, same_guid
 
 
 class UsageRows:
@@ -91,7 +91,7 @@ class UsageRows:
             self.duplicates += 1
             return False
         if flag.casefold() not in ("", "false", "0", "no"):  # never read as either by chance
-            why = f"IsDuplicateRowForPGA {flag!r} is neither True nor False"
+            why = f"IsDuplicateRowForPGA {flag!r}{not_ascii(flag)} is neither True nor False"
             self.reader.problem(path, line, "$", why, None, codes.INVALID_VALUE)
         return True
 
@@ -104,11 +104,27 @@ class UsageRows:
                 path,
                 line,
                 "$",
-                f"{shown(str(error))} is not a date, a month or a whole number",
+                f"{shown(str(error))}{not_ascii(str(error))} is not a date, a month or a whole number",
                 "dates look like 01/10/2026 or 2026-10-01, months 2026-10 or Oct-26, counts 400",
                 codes.INVALID_VALUE,
             )
             return None
+
+    def _unread_tenant(self, path: Path, line: int, tenant_id: str) -> bool:
+        """Whether a row's tenant id is blank (the row skipped, and said) or holds control characters (a problem).
+
+        Checked on every row: compared as ids are, a later row's U+202E was
+        dropped and the row taken as the tenant's, unsaid; only the first
+        row's spelling, written into the document, was checked.
+        """
+        if not tenant_id:
+            self.report["skipped"].append(SkippedRow(str(path), line, "no CustomerTenantId"))
+            return True
+        if CONTROL.search(tenant_id):
+            why = f"CustomerTenantId {shown(tenant_id)}: control characters (a NUL, a tab, a text-direction override)"
+            self.reader.problem(path, line, "$", f"{why} in an id", "download the file again", codes.INVALID_VALUE)
+            return True
+        return False
 
     def _months_agree(self, path: Path, line: int, values: dict[str, str], order: DateOrder | None) -> bool:
         """Whether a row's Date and Month (when it has both) name one month; a problem if not."""
@@ -162,8 +178,7 @@ class UsageRows:
         if not (values["paid"] and values["active"]):  # read as 0: said, with where
             self.notes.blank_counts.append(f"{path}:{line}")
         tenant_id = values["tenant"]
-        if not tenant_id:
-            self.report["skipped"].append(SkippedRow(str(path), line, "no CustomerTenantId"))
+        if self._unread_tenant(path, line, tenant_id):
             return True
         place = self.reader.place(line)
         key = same_guid(identity(tenant_id))

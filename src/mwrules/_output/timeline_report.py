@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime
+import re
+import sys
+import warnings
 from pathlib import Path
 
 from .. import codes
@@ -174,12 +177,38 @@ def plot(timeline: Timeline, target: str | Path) -> Path:
     axes.xaxis.set_major_locator(locator)
     axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
     axes.set_ylabel("points")
-    axes.set_title(f"{timeline.partner_id}: {timeline.start} to {timeline.end}")
+    # As written: between two $ matplotlib reads math ('Cash$ $olutions' was a ParseException)
+    axes.set_title(f"{timeline.partner_id}: {timeline.start} to {timeline.end}", parse_math=False)
     axes.legend(loc="lower left")
     axes.grid(axis="y", alpha=0.3)
     try:
-        figure.savefig(path)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            figure.savefig(path)
     except OSError as error:
         problem = Problem("--plot", f"cannot write {str(path)!r}: {error.strerror or error}", code=codes.UNREADABLE)
         raise InputError([problem], what="--plot") from None
+    _say_missing_glyphs(caught)
     return path
+
+
+#: matplotlib's words for a character its font cannot draw (a box is drawn instead)
+_MISSING_GLYPH = re.compile(r"Glyph (\d+) .*missing from")
+
+
+def _say_missing_glyphs(caught: list[warnings.WarningMessage]) -> None:
+    """Say in one line which characters of the plot's text (an emoji, CJK in a partner id) are drawn as boxes.
+
+    matplotlib warns once a character, as a Python warning that shows a line
+    of mwrules' source; other warnings go on as they came.
+    """
+    missing: dict[str, None] = {}
+    for warning in caught:
+        found = _MISSING_GLYPH.search(str(warning.message))
+        if found:
+            missing[chr(int(found[1]))] = None
+        else:
+            warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
+    if missing:
+        shown = ", ".join(repr(character) for character in missing)
+        sys.stderr.write(f"warning: --plot: the font has no glyph for {shown}: drawn as boxes\n")
