@@ -48,6 +48,18 @@ def test_unicode_line_separators_are_refused_at_line_1_not_read_as_a_header_alon
     assert problem.suggestion == "save it with Windows or Unix line ends"
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+def test_carriage_returns_alone_are_refused_at_line_1_in_every_encoding(tmp_path: Path, encoding: str):
+    """UTF-16 with classic Mac line ends was read, UTF-8 refused, as the docs say of every download (run 28)."""
+    rows = [",".join(TRAININGS), *(",".join(row) for row in certifications(3))]
+    path = tmp_path / "t.csv"
+    path.write_bytes(("\r".join(rows) + "\r").encode(encoding))  # UTF-16 with its byte order mark
+
+    [problem] = the_problems(trainings=[path])
+    assert (problem.line, problem.code) == (1, codes.UNREADABLE)
+    assert "carriage return alone" in problem.message
+
+
 @pytest.mark.parametrize("bad", [chr(0xD83D), chr(0xDC00)], ids=["high surrogate", "low surrogate"])
 @pytest.mark.parametrize("row", [2, 40, 300])
 def test_utf16_that_is_no_text_is_named_at_its_own_line(tmp_path: Path, bad: str, row: int):
@@ -204,9 +216,8 @@ def test_a_listed_title_in_full_width_forms_gets_a_did_you_mean(tmp_path: Path, 
     _, report = read(trainings=[path])
 
     assert report.certifications == 0
-    assert f"certification title {title!r} is one no designation lists (did you mean {meant!r}?); not counted" in (
-        report.warnings
-    )
+    said = f"certification title {title!r} is one no designation lists (did you mean {meant!r}?); not counted: "
+    assert [warning for warning in report.warnings if warning.startswith(said)] == [f"{said}1 row(s): {path}:2"]
 
 
 @pytest.mark.parametrize("encoding", ["utf-32-le", "utf-32-be"])
@@ -282,3 +293,26 @@ def test_the_characters_compared_are_kept_within_a_bound():
         text.identity("".join(chr(code) for code in range(start, start + 1_000)))
 
     assert len(text._DROPPED) <= text._DROPPED_MOST
+
+
+@pytest.mark.parametrize("dash", ["\u2010", "\u2013", "\u2212"], ids=["hyphen", "en dash", "minus"])
+def test_a_listed_title_with_another_dash_gets_a_did_you_mean(tmp_path: Path, dash: str):
+    """'MS\u2013700' (a word processor's en dash) was counted with titles no designation lists, unsaid (run 28)."""
+    title = f"MS{dash}700"
+    path = write(tmp_path / "t.csv", TRAININGS, [training(title, mcpid="101")])
+
+    _, report = read(trainings=[path])
+
+    said = f"certification title {title!r} is one no designation lists (did you mean 'MS-700'?); not counted: "
+    assert [warning for warning in report.warnings if warning.startswith(said)] == [f"{said}1 row(s): {path}:2"]
+
+
+def test_a_tenant_guid_with_another_dash_is_the_tenant_of_its_plain_form(tmp_path: Path):
+    """A GUID with U+2010 hyphens was a second tenant, counted twice (run 28)."""
+    guid = "8f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f"
+    plain = write(tmp_path / "a.csv", USAGE, [usage_row(guid, "Teams", 20, 40)])
+    other = write(tmp_path / "b.csv", USAGE, [usage_row(guid.replace("-", "\u2010"), "Exchange", 5, 40)])
+
+    partner, _ = read(usage=[plain, other])
+
+    assert len(partner.customers or ()) == 1

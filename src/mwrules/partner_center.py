@@ -54,7 +54,7 @@ from ._input.downloads import DownloadReader
 from ._input.import_notes import RowNotes, first
 from ._input.import_report import ImportReport, SkippedRow, ToAdd
 from ._input.partner import choose_ruleset, load_partner
-from ._input.text import CONTROL, identity
+from ._input.text import CONTROL, DASHES, identity
 from ._input.usage_rows import UsageRows
 from ._output.json import certification_to_json
 from .errors import InputError, NearMisses, Problem
@@ -432,8 +432,9 @@ class _Import(DownloadReader):
         prefixed = self.catalogue.with_prefix(title)  # "Administrator Expert": too general to count as it is
         if prefixed is not None:
             return prefixed
-        # A title in full-width letters has no near miss (every letter differs): read in its compatible form
-        compatible = normalise_name(unicodedata.normalize("NFKC", title))
+        # A title in full-width letters has no near miss (every letter differs), nor 'MS\u2013700' (a code too short
+        # for one): read in its compatible form, with a hyphen for any dash
+        compatible = normalise_name(unicodedata.normalize("NFKC", title).translate(DASHES))
         if compatible != title and compatible in self.catalogue.spellings:
             return self.catalogue.spellings[compatible]
         close = self.near_misses(title)  # the first _NEAR_MISS_SEARCHES distinct titles

@@ -135,7 +135,8 @@ class Download:
         header = next(self._lines, "")
         if "\x00" in header:  # UTF-16 or UTF-32 without a byte order mark: a NUL beside every letter
             raise NotText(1, "has NUL characters: is the file UTF-16 or UTF-32 without a byte order mark?")
-        if "\r" in header.rstrip("\r\n"):  # the whole file read as one line
+        # the whole file read as one line (UTF-8), or lines that end in it alone (UTF-16, split on it)
+        if "\r" in (header[:-2] if header.endswith("\r\n") else header.removesuffix("\n")):
             raise NotText(
                 1,
                 "ends with a carriage return alone (classic Mac line ends), which no download has",

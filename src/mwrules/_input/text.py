@@ -115,16 +115,20 @@ _GUID = re.compile(
 )
 
 
+#: Dashes a word processor or a keyboard layout writes for a hyphen-minus (NFKC leaves them as they are)
+DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d", "-"))
+
+
 def same_guid(key: str) -> str:
     """An id's :func:`identity` *key*, and a GUID's in one form, however it is written.
 
     Tenant ids are GUIDs: ``{8F1C...}``, ``(8f1c...)``, ``urn:uuid:8f1c...``,
     ``8f1c...`` without hyphens and the usual form are one tenant (two
     downloads writing them apart counted it twice), and so is one with a
-    single brace: no two tenants differ by a brace. An id that is no GUID is
-    left as it is.
+    single brace: no two tenants differ by a brace, or by how a dash is
+    written. An id that is no GUID is left as it is.
     """
-    match = _GUID.fullmatch(key)
+    match = _GUID.fullmatch(key if key.isascii() else key.translate(DASHES))
     if match is None:
         return key
     return "-".join(match.groups())
