@@ -49,7 +49,8 @@ def _points(builder: _Builder, path_id: str, metric: MetricSpec) -> _engine.Rule
         when = [{"level": {"$and": [{"t": "level"}, {"level": level}]}}]
         description = (
             f"{metric.id} on {path_id}: {format_points(metric.max_points / target)} points per person "
-            f"certified at {level}, up to {format_points(metric.max_points)} ({target} people)"
+            f"certified at {level}, up to {format_points(metric.max_points)} "
+            f"({target} {'person' if target == 1 else 'people'})"
         )
 
         def measure(session: _engine.Session, matched: Mapping[str, _engine.Fact]) -> dict[str, Any]:
