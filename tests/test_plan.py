@@ -209,6 +209,9 @@ def test_the_cli_prints_advice_and_json(tmp_path: Path, capsys: pytest.CaptureFi
     assert "1. Raise usage growth under CPOR on smb by 25 monthly active users  (cost 0.25)" in text
     assert "After these actions: QUALIFIED on smb with 70 points" in text
     assert {"path", "cost", "actions", "before", "after"} <= set(data)
+    # every path's cost beside its exact fraction, as the plan's own (hostile run 27)
+    assert data["paths"]["smb"]["cost_exact"] == data["cost_exact"] == "1/8"
+    assert data["paths"]["smb"]["cost"] == data["cost"] == 0.125
     assert (
         {"qualified": False, "path": "smb", "score": 68.5, "score_exact": "137/2"},
         {"qualified": True, "path": "smb", "score": 70.0, "score_exact": "70"},

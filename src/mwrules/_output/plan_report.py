@@ -38,6 +38,7 @@ def plan_to_json(plan: Plan) -> dict[str, Any]:
             path_id: {
                 "possible": path.possible,
                 "cost": None if path.cost is None else float(round(path.cost, 4)),
+                "cost_exact": None if path.cost is None else str(path.cost),
                 "actions": [action.to_json() for action in path.actions],
                 **({"blocked": path.blocked} if path.blocked else {}),
             }
