@@ -725,6 +725,20 @@ def test_a_tenant_eligible_for_smb_by_the_carry_over_is_named_nearest_to_a_deplo
     assert mwrules.evaluate(applied).paths["smb"].metrics["deployments"].inputs["csp"] == before + 1
 
 
+def test_a_tenant_that_shrank_below_smb_is_not_eligible_by_the_carry_over():
+    """The carry-over takes a tenant eligible for enterprise now: one of 5 seats now, 200 a year before, is not."""
+    shrunk = customer("t1", kind="CSP", rows=[row("2025-10", "Teams", 200, 100), row("2026-10", "Teams", 5, 0)])
+    grown = customer("t2", kind="CSP", rows=[row("2026-10", "Teams", 100, 10)])
+    costs = {"deployment": {"cpor": 100, "dpor": 100, "csp": 0.1}, "net_customer_add": 100}
+
+    plan = mwrules.plan(partner(shrunk, grown), path="smb", costs=costs)
+
+    [deployments] = [action for action in plan.actions if action.metric == "deployments"]
+    assert deployments.tenants == (
+        "tenant t2: 10 % active (10 of 100 paid seats), needs 30 more active user(s) to count as a deployment",
+    )
+
+
 def test_the_active_users_a_tenant_lacks_for_a_deployment_are_rounded_up():
     """140 active of 401 paid seats: 40 % is 160.4, so 161 are needed, 21 more (160 would be 39.9 %)."""
     document = partner(customer("t1", rows=[row("2026-10", "Teams", 401, 140)]))

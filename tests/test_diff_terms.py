@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import attrs
 import pytest
 
 from mwrules import load_ruleset, select_ruleset
@@ -265,3 +266,16 @@ def test_a_workload_kept_as_an_alias_is_read_under_its_new_name_not_removed():
     assert "Exchange Online" not in added
     assert "Viva Engage" not in added
     assert "Teams Apps" in added
+
+
+def test_a_workload_that_keeps_its_name_but_counts_for_fewer_metrics_is_not_read_under_a_new_name():
+    """Only another name makes a rename: Intune limited to usage growth is the old Intune removed, the new added."""
+    old = select_ruleset("modern-work@2026-01").ruleset
+    limited = tuple(
+        attrs.evolve(workload, metrics=("usage_growth",)) if workload.name == "Intune" else workload
+        for workload in old.workloads
+    )
+
+    changes = ruleset_changes(old, attrs.evolve(old, workloads=limited))
+
+    assert changes == ["workloads added: Intune (usage_growth only)", "workloads removed: Intune"]

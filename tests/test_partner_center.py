@@ -15,6 +15,8 @@ import sys
 import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 import yaml
@@ -25,6 +27,7 @@ from mwrules import partner_center as pc
 from mwrules._evaluation import engine as _engine
 from mwrules._input import documents as _documents
 from mwrules._input import downloads
+from mwrules._input.import_designations import Catalogue, shipped_catalogue
 from mwrules.cli import main
 
 
@@ -802,6 +805,23 @@ def test_a_listed_title_without_its_prefix_gets_its_near_miss(tmp_path: Path, ti
 
     assert any(f"{title!r}" in warning and f"did you mean {meant!r}?" in warning for warning in report.warnings)
     assert report.other_titles == 0
+
+
+def test_only_a_listed_spelling_s_words_after_its_prefix_are_taken_for_it():
+    """A title listed as it is is not a short form ("Enterprise Administrator Expert" is an alias in its own right);
+    words after a prefix that two certifications end in name neither."""
+    catalogue = shipped_catalogue()
+
+    assert catalogue.with_prefix("Administrator Expert") == "Microsoft 365 Certified: Administrator Expert"
+    assert catalogue.with_prefix("Enterprise Administrator Expert") is None
+    assert catalogue.with_prefix("Teams Administrator Associate") is None
+
+    def ruleset(cert_id: str, name: str) -> Any:
+        certification = SimpleNamespace(id=cert_id, name=name, aliases=())
+        return SimpleNamespace(certifications=(certification,), certification=lambda _: certification)
+
+    two = Catalogue([ruleset("a", "Microsoft 365 Certified: Fundamentals"), ruleset("b", "Azure: Fundamentals")])
+    assert two.with_prefix("Fundamentals") is None
 
 
 _DOWNLOAD = EXAMPLES / "trainings.csv"

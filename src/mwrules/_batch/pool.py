@@ -263,7 +263,7 @@ def _settings(
         # not put into every verdict as it is
         msg = f"as_of must be a datetime.date, not {type(as_of).__name__}: give datetime.date(y, m, d)"
         raise TypeError(msg)
-    if designations is None or not isinstance(designations, bool | Iterable):  # None: evaluate_designations' every one
+    if not isinstance(designations, bool | Iterable):  # None too: evaluate_designations' every one, not False here
         msg = (
             f"designations must be True (every shipped designation), ids such as ['security'], or False (the "
             f"default: one verdict), not designations={designations!r}"
