@@ -255,7 +255,7 @@ class _Import(DownloadReader):
         self.as_of = as_of
         self.keep_names = keep_names
         self.limits = limits
-        self.report: dict[str, Any] = {"files": [], "skipped": [], "warnings": []}
+        self.report: dict[str, Any] = {"files": [], "skipped": [], "warnings": self.warnings}
         self.counts = {"exams": 0, "certifications": 0, "other": 0}
         self.other_titles: set[str] = set()
         self.close_titles: dict[str, tuple[str, list[str]]] = {}  # per near-miss title: the hint, its rows' places

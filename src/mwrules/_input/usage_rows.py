@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,10 @@ from .downloads import DownloadReader
 from .import_notes import RowNotes
 from .import_report import SkippedRow
 from .text import CONTROL, identity, same_guid
+
+
+#: A value a spreadsheet kept as text with its own marks: ="..." (a formula), '... (a text prefix)
+_TEXT_MARKED = re.compile(r"\s*(?:=\"[^\"]*\"|'.*)", re.DOTALL)
 
 
 class UsageRows:
@@ -123,6 +128,14 @@ class UsageRows:
         if CONTROL.search(tenant_id):
             why = f"CustomerTenantId {shown(tenant_id)}: control characters (a NUL, a tab, a text-direction override)"
             self.reader.problem(path, line, "$", f"{why} in an id", "download the file again", codes.INVALID_VALUE)
+            return True
+        if _TEXT_MARKED.fullmatch(tenant_id):  # another tenant than the GUID, read as written
+            why = (
+                f"CustomerTenantId {shown(tenant_id)} is written with a spreadsheet's text marks (=\"...\" or '...): "
+                "read as written it would be another tenant"
+            )
+            hint = "download the file again, or remove the marks"
+            self.reader.problem(path, line, "$", why, hint, codes.INVALID_VALUE)
             return True
         return False
 
