@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import mwrules
+from mwrules import codes
 from mwrules._evaluation import designations as _designations
 from mwrules._input import one_pass as _one_pass
 from mwrules._input import partner as _partner_input
@@ -689,3 +690,22 @@ def test_the_designations_table_says_how_many_warnings_each_verdict_has_and_wher
     out = capsys.readouterr().out
     assert f"Warnings: modern-work {len(verdict['warnings'])}" in out
     assert "--ruleset ID" in out
+
+
+def test_a_fact_out_of_range_is_refused_though_no_designation_that_reads_it_has_data():
+    """smb_customer_share 185 exited 0 under --designations when data-ai and the Azure ones had no metrics;
+    `--ruleset data-ai` refused it (hostile run 30). A fact is given once for every designation that reads it."""
+    document = {
+        "partner_id": "p",
+        "as_of": "2026-11-28",
+        "facts": {"smb_customer_share": 185, "enterprise_workloads": 2.5},
+        "people": [{"id": "a", "certifications": ["MS-700"]}],
+    }
+
+    with pytest.raises(mwrules.InputError) as raised:
+        mwrules.evaluate_designations(document)
+
+    assert sorted((problem.where, problem.code) for problem in raised.value.problems) == [
+        ("$.facts.enterprise_workloads", codes.INVALID_VALUE),
+        ("$.facts.smb_customer_share", codes.INVALID_VALUE),
+    ]

@@ -24,6 +24,7 @@ from .._input.convert import shown
 from .._input.documents import child
 from .._input.one_pass import Shapes, one_pass, plain_partner_again
 from .._input.partner import declared_as_of, load_partner, read_document
+from .._input.partner_metrics import check_facts
 from .._input.sections import read_metrics, section_metrics_at
 from .._rulesets.versions import DEFAULT_ID, RulesetChoice, select_ruleset, shipped_family, shipped_ids
 from ..errors import InputError, Problem, RulesetError
@@ -105,6 +106,7 @@ def _evaluate_designations(
         checked = checked or read
     if not checked and ids:  # no designation had data: what they all read is still checked
         shared.update(dict.fromkeys(_shared_problems(document, ids, as_of, limits)))
+    shared.update(dict.fromkeys(_facts_unchecked(document, results, as_of)))
     if shared:  # the document's: with every designation's own, so that one run shows them all
         own = dict.fromkeys(problem for result in results for problem in result.problems if problem not in shared)
         raise InputError(sorted([*shared, *own], key=lambda problem: problem.line or 0))
@@ -212,6 +214,27 @@ def _shared_problems(
         spots = _own_spots(document.data, ruleset)
         return [problem for problem in error.problems if not _owned(problem.where, spots)]
     return []
+
+
+def _facts_unchecked(
+    document: _documents.Document, results: list[DesignationResult], as_of: datetime.date
+) -> list[Problem]:
+    """The problems of the facts given that only designations without data read (each is given once for every
+    designation that reads it): left unchecked, ``smb_customer_share: 185`` passed where ``--ruleset data-ai``
+    refuses it."""
+    given = document.data.get("facts") if isinstance(document.data, Mapping) else None
+    if not isinstance(given, Mapping) or not given:
+        return []
+    scored = [result for result in results if result.status not in ("no data", "not in force")]
+    read = {fact.id for result in scored for fact in select_ruleset(result.designation, as_of=as_of).ruleset.facts}
+    problems: dict[Problem, None] = {}
+    for result in results:
+        if result.status != "no data":
+            continue
+        ruleset = select_ruleset(result.designation, as_of=as_of).ruleset
+        spots = {child("$.facts", fact.id) for fact in ruleset.facts if fact.id in given and fact.id not in read}
+        problems.update((problem, None) for problem in check_facts(given, ruleset) if problem.where in spots)
+    return [document.locate(problem) for problem in problems]
 
 
 @attrs.define
