@@ -500,6 +500,25 @@ def test_rows_of_unknown_workloads_are_counted_in_one_warning():
     assert verdict.paths["enterprise"].metrics["net_customer_adds"].inputs == {"value": 0}
 
 
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [
+        ("Microsoft Teams", "Teams"),
+        ("Microsoft Intune", "Intune"),
+        ("Microsoft Exchange", "Exchange Online"),
+        ("Microsoft SharePoint", "SharePoint Online"),
+        ("Teamz", "Teams"),
+    ],
+)
+def test_a_workload_written_with_its_maker_s_name_is_offered_the_workload_it_names(written: str, meant: str):
+    """'Microsoft Teams' was offered 'Microsoft 365 Apps', 'Microsoft Intune' 'Microsoft Entra ID P1': the closest
+    by letters, most of them the maker's name (hostile run 30)."""
+    verdict = mwrules.evaluate(partner(customer(rows=[row("2026-10", written, 400, 100)])))
+
+    [warning] = [warning for warning in verdict.warnings if "do not count" in warning]
+    assert f"{written!r} (1), did you mean {meant!r}?" in warning
+
+
 def test_months_without_any_row_are_named_in_the_warnings():
     verdict = mwrules.evaluate(partner(customer(rows=[row("2026-10", "Teams", 400, 100)])))
 

@@ -290,7 +290,22 @@ def customer_facts(
 
 
 def _close(name: str, ruleset: Ruleset) -> str | None:
+    """The workload *name* may mean: one of the same name but for its maker's words ("Microsoft Teams": Teams,
+    "Microsoft Exchange": Exchange Online), else the closest by letters (which the maker's words would decide)."""
+    core = _without_maker(name)
+    if core:
+        for workload in ruleset.workloads:
+            if any(_without_maker(spelling) == core for spelling in (workload.name, *workload.aliases)):
+                return f"did you mean {workload.name!r}?"
     return close_to(name, [workload.name for workload in ruleset.workloads])
+
+
+#: Words of a workload's name that say whose it is or where it runs, not which it is
+_MAKER_WORDS = frozenset({"microsoft", "office", "365", "m365", "online"})
+
+
+def _without_maker(name: str) -> str:
+    return " ".join(word for word in normalise_name(name).split() if word not in _MAKER_WORDS)
 
 
 class _Aggregate:
