@@ -798,8 +798,24 @@ def test_both_bad_dates_of_a_certification_row_are_problems_at_once(tmp_path: Pa
         read(trainings=[path])
 
     assert [(problem.line, problem.message) for problem in caught.value.problems] == [
-        (2, "'bad1' is not a date"),
-        (2, "'bad2' is not a date"),
+        (2, "TrainingCompletionDate 'bad1' is not a date"),
+        (2, "ExpirationDate 'bad2' is not a date"),
+    ]
+
+
+def test_a_usage_value_that_is_not_read_is_named_with_its_column(tmp_path: Path):
+    """A Total row's blank date said "'' is not a date, a month or a whole number": of which column? (run 30)"""
+    row = usage_row("t1", "Teams", 20, 40, date="", associated="x")
+    row[USAGE.index("PaidAvailableUnits")] = "1,061"
+    path = write(tmp_path / "u.csv", USAGE, [row])
+
+    with pytest.raises(mwrules.InputError) as caught:
+        read(usage=[path])
+
+    assert sorted(problem.message for problem in caught.value.problems) == [
+        "DateAssociated 'x' is not a date",
+        "PaidAvailableUnits '1,061' is not a whole number",
+        "the month (Date or Month) '' is not a date or a month",
     ]
 
 

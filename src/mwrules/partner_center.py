@@ -360,11 +360,14 @@ class _Import(DownloadReader):
                 close = self.close_titles[title] = f"did you mean {self._close(title)!r}?", []
             close[1].append(f"{path}:{line}")  # each row left out is said, as the other rows left out are
         dates = []
-        for text in (values["completed"], values.get("expires", "")):
+        for column, text in (
+            ("TrainingCompletionDate", values["completed"]),
+            ("ExpirationDate", values.get("expires", "")),
+        ):
             try:
                 dates.append(parse_date(text, order))
             except ValueError as error:  # each is said: a row with two bad dates named only the first
-                why = f"{str(error)!r}{not_ascii(str(error))} is not a date"
+                why = f"{column} {str(error)!r}{not_ascii(str(error))} is not a date"
                 self.problem(
                     path, line, "$", why, "dates look like 25/12/2018 23:07 or 2018-12-25", codes.INVALID_VALUE
                 )

@@ -30,6 +30,12 @@ from .import_report import SkippedRow
 from .text import CONTROL, identity, same_guid
 
 
+#: What each value of a row is, as a problem says it is not
+_KINDS: dict[Callable[..., Any], str] = {
+    parse_month: "a date or a month",
+    parse_date: "a date",
+    parse_count: "a whole number",
+}
 #: A value a spreadsheet kept as text with its own marks: ="..." (a formula), '... (a text prefix)
 _TEXT_MARKED = re.compile(r"\s*(?:=\"[^\"]*\"|'.*)", re.DOTALL)
 
@@ -100,8 +106,11 @@ class UsageRows:
             self.reader.problem(path, line, "$", why, None, codes.INVALID_VALUE)
         return True
 
-    def _value(self, path: Path, line: int, parse: Callable[..., Any], text: str, *order: DateOrder | None) -> Any:
-        """*text* read by *parse*; a problem at its line, and None, if it is no value of that kind."""
+    def _value(
+        self, path: Path, line: int, column: str, parse: Callable[..., Any], text: str, *order: DateOrder | None
+    ) -> Any:
+        """*text* of *column* read by *parse*; a problem at its line, naming the column, and None, if it is no value
+        of that kind."""
         try:
             return parse(text, *order)
         except ValueError as error:
@@ -109,7 +118,7 @@ class UsageRows:
                 path,
                 line,
                 "$",
-                f"{shown(str(error))}{not_ascii(str(error))} is not a date, a month or a whole number",
+                f"{column} {shown(str(error))}{not_ascii(str(error))} is not {_KINDS[parse]}",
                 "dates look like 01/10/2026 or 2026-10-01, months 2026-10 or Oct-26, counts 400",
                 codes.INVALID_VALUE,
             )
@@ -179,12 +188,15 @@ class UsageRows:
                 did_you_mean(values["type"], names),
                 codes.UNKNOWN_ASSOCIATION_TYPE,
             )
-        month = self._value(path, line, parse_month, values["month"], order)
+        month = self._value(path, line, "the month (Date or Month)", parse_month, values["month"], order)
         claimed = values.get("associated", "")
-        associated = self._value(path, line, parse_date, claimed, order) if claimed else None
+        associated = self._value(path, line, "DateAssociated", parse_date, claimed, order) if claimed else None
         if not claimed and "associated" in values:  # the column, with this cell blank: said, as a missing column is
             self.notes.blank_associated.append(f"{path}:{line}")
-        paid, active = (self._value(path, line, parse_count, values[count]) for count in ("paid", "active"))
+        paid, active = (
+            self._value(path, line, column, parse_count, values[count])
+            for count, column in (("paid", "PaidAvailableUnits"), ("active", "MonthlyActiveUsers"))
+        )
         if kind is None or month is None or paid is None or active is None or (claimed and associated is None):
             return True
         since = associated or datetime.date.fromisoformat(month + "-01")
