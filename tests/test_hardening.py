@@ -1215,3 +1215,34 @@ def test_an_empty_partner_file_is_said_to_be_empty(tmp_path: Path, name: str, te
         mwrules.evaluate(path)
 
     assert said in str(caught.value)
+
+
+def test_a_number_with_a_thousands_separator_in_braces_is_said_to_be_one(tmp_path: Path):
+    """{paid_seats: 1,200} is paid_seats 1 and a key 200: the hint "quote it: '200'" led to another refusal (run 30)."""
+    path = tmp_path / "p.yaml"
+    path.write_text(
+        "partner_id: p\nas_of: 2026-11-28\ncustomers:\n  - tenant: t1\n"
+        "    associations: [{type: CPOR, since: 2024-01-01}]\n"
+        "    usage: [{month: 2026-10, workload: Teams, paid_seats: 1,200, active_users: 40}]\n"
+    )
+
+    with pytest.raises(mwrules.InputError) as raised:
+        mwrules.evaluate(path)
+
+    [problem] = [problem for problem in raised.value.problems if problem.message == "keys must be text"]
+    assert problem.line == 6
+    assert problem.suggestion is not None
+    assert "1200, not 1,200" in problem.suggestion
+
+
+@pytest.mark.parametrize("people", ["[{id: a, 5: 1}]", "\n  - id: a\n    5:\n"], ids=["in braces", "a block"])
+def test_a_number_key_with_a_value_in_braces_is_told_to_be_quoted(tmp_path: Path, people: str):
+    """{id: a, 5: 1} has a key 5 of its own, no thousands separator, as has a block's 5: quoting it is the hint."""
+    path = tmp_path / "p.yaml"
+    path.write_text(f"partner_id: p\nas_of: 2026-11-28\npeople: {people}\n")
+
+    with pytest.raises(mwrules.InputError) as raised:
+        mwrules.evaluate(path)
+
+    [problem] = [problem for problem in raised.value.problems if problem.message == "keys must be text"]
+    assert problem.suggestion == "quote it: '5'"

@@ -240,6 +240,8 @@ class _Yaml:
             if not isinstance(key, str) or key_node.tag != _STR:
                 written = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
                 hint = f"quote it: '{_documents.shorten(written)}'" if isinstance(written, str) else None
+                if node.flow_style and key_node.tag == _INT and value_node.tag == _NULL:  # {paid_seats: 1,200}
+                    hint = "in { } a comma ends an entry: write numbers without a thousands separator (1200, not 1,200)"
                 self._problem(where, key_node, "keys must be text", codes.INVALID_VALUE, hint)
                 continue
             key_where = _documents.child(where, key)
