@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import datetime
 import functools
@@ -13,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import types
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -777,3 +779,51 @@ def test_a_json_lines_file_given_as_one_partner_says_what_it_is(tmp_path: Path):
             (codes.SYNTAX, "a JSON Lines file of several partners (a partner a line) is not one partner's document")
         ]
     assert alone.verdict == mwrules.evaluate(json.loads(lines[0]))
+
+
+def test_a_document_changed_after_it_is_given_is_evaluated_as_it_was_given():
+    """A generator refilling one dict: with jobs=2 every result was the last partner read so far (a chunk read
+    ahead kept the dict, not what it held), 59 of 60 wrong and no word (hostile run 31)."""
+
+    def partners() -> Iterator[dict[str, Any]]:
+        document: dict[str, Any] = {}
+        for index in range(8):
+            document.clear()
+            document.update(
+                {
+                    "partner_id": f"p{index}",
+                    "as_of": "2026-06-30",
+                    "people": [{"id": f"x{k}", "certifications": ["MS-102"]} for k in range(index)],
+                }
+            )
+            yield document
+
+    alone = [(r.verdict.partner_id, r.verdict.score) for r in mwrules.evaluate_many(partners(), jobs=1)]
+    two = [(r.verdict.partner_id, r.verdict.score) for r in mwrules.evaluate_many(partners(), jobs=2)]
+
+    assert two == alone
+    assert [partner_id for partner_id, _ in two] == [f"p{index}" for index in range(8)]
+
+
+@pytest.mark.parametrize("kind", [types.MappingProxyType, collections.ChainMap, collections.UserDict])
+def test_a_mapping_that_is_not_a_dict_is_a_document(kind: Any):
+    """The docs say evaluate takes a mapping: a MappingProxyType or ChainMap was 'MW006 a partner document must be
+    an object' where a dict of the same data scored (hostile run 31)."""
+    data = {"partner_id": "p", "as_of": "2026-06-30", "people": [{"id": "a", "certifications": ["MS-102"]}]}
+    nested = {**data, "metrics": kind({"smb": kind({"net_customer_adds": 3})})}
+
+    assert mwrules.evaluate(kind(nested)) == mwrules.evaluate({**data, "metrics": {"smb": {"net_customer_adds": 3}}})
+    [result] = mwrules.evaluate_many([kind(nested)], jobs=2)
+    assert result.verdict == mwrules.evaluate(kind(nested))
+
+
+def test_evaluate_many_refuses_bytes_as_evaluate_does():
+    """evaluate(bytes) is MW006; evaluate_many([bytes]) read them as a document's text and scored (hostile run 31)."""
+    text = b'{"partner_id": "p", "as_of": "2026-06-30", "people": []}'
+    with pytest.raises(mwrules.InputError) as raised:
+        mwrules.evaluate(text)  # type: ignore[arg-type]
+
+    [result] = mwrules.evaluate_many([text], jobs=1)  # type: ignore[list-item]
+
+    assert result.verdict is None
+    assert [problem.code for problem in result.problems] == [problem.code for problem in raised.value.problems]

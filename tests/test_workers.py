@@ -7,6 +7,8 @@ import itertools
 import multiprocessing
 import os
 import signal
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -204,3 +206,34 @@ def test_a_worker_refused_its_parent_watch_thread_leaves_its_work_to_the_others(
     assert [[2], [5], [10], [17], [26]] == run([[1], [2], [3], [4], [5]], workers=2)
     assert "Traceback" not in capfd.readouterr().err
     assert no_worker_left()
+
+
+_FORKED_MID_BATCH = """
+import gc, os, sys
+import mwrules
+people = [{"id": f"x{k}", "certifications": ["MS-102", "MS-700"]} for k in range(20)]
+docs = [{"partner_id": f"p{i}", "as_of": "2026-06-30", "people": people} for i in range(2000)]
+batch = mwrules.evaluate_many(docs, jobs=2)
+first = [next(batch) for _ in range(2)]
+pid = os.fork()
+if pid == 0:
+    if sys.argv[1] == "del":
+        del batch
+        gc.collect()
+        os._exit(0)
+    sys.exit(0)
+os.waitpid(pid, 0)
+print(len(first) + len(list(batch)))
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork")
+@pytest.mark.parametrize("child", ["del", "exit"])
+def test_a_process_forked_mid_batch_leaves_its_parent_s_workers_alone(child: str):
+    """The child dropping the batch it inherited killed the parent's workers ("can only join a child process"),
+    and the parent's batch failed with WorkerLost (hostile run 31)."""
+    done = subprocess.run(
+        [sys.executable, "-c", _FORKED_MID_BATCH, child], capture_output=True, text=True, timeout=120, check=False
+    )
+
+    assert (done.returncode, done.stdout, done.stderr) == (0, "2000\n", "")

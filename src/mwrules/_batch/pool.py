@@ -18,6 +18,7 @@ import contextlib
 import datetime
 import itertools
 import os
+import pickle
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
@@ -117,7 +118,15 @@ def evaluate_many(
         ValueError: *designations* is a text, or names none.
     """
     _many("documents", documents, "evaluate_many([path]) or evaluate_many([document])")
-    inputs = ((_source(document), document, False) for document in documents)
+    # bytes are no document here, as for evaluate (the command line's standard input is, a text to parse)
+    inputs = (
+        (
+            _source(document),
+            _documents.Document(document) if isinstance(document, bytes | bytearray) else document,
+            False,
+        )
+        for document in documents
+    )
     return evaluate_inputs(inputs, jobs=jobs, ruleset=ruleset, limits=limits, designations=designations)
 
 
@@ -312,9 +321,34 @@ def _run(items: Iterator[_Item], jobs: int, settings: _Settings) -> Iterator[Any
     if jobs == 1:
         yield from (settings.outcome(item) for item in items)
         return
+    # Each document as it is when taken, not when a worker is sent its chunk (a generator may fill one dict again)
+    items = map(_taken, items)
     chunks = iter(lambda: list(itertools.islice(items, CHUNK_SIZE)), [])
     for results in in_workers(_evaluate_chunk, settings, chunks, workers=jobs, ahead=CHUNKS_AHEAD):
         yield from results
+
+
+@attrs.frozen
+class _Taken:
+    """A document given as Python data, pickled as it was when the batch took it."""
+
+    pickled: bytes
+
+
+def _not_text(document: object) -> object:
+    """*document*; bytes as data to check (refused, as evaluate refuses them), not a text to parse."""
+    return _documents.Document(document) if isinstance(document, bytes | bytearray) else document
+
+
+def _taken(item: _Item) -> _Item:
+    """*item*, its document pickled now if it is data that could change before a worker gets it."""
+    index, source, document, is_line = item
+    if isinstance(document, str | os.PathLike | bytes | _LineTooLong | NoDocuments):
+        return item
+    try:
+        return index, source, _Taken(pickle.dumps(document, pickle.HIGHEST_PROTOCOL)), is_line
+    except Exception:  # what cannot be pickled is evaluated here, as the workers do with it
+        return item
 
 
 def _evaluate_chunk(settings: _Settings, chunk: list[_Item]) -> list[Any]:
@@ -331,6 +365,8 @@ def _parsed(document: Any, source: str | None, is_line: bool, limits: Limits) ->
 
 def _evaluate_item(item: _Item, settings: _Settings) -> Result:
     index, source, document, is_line = item
+    if isinstance(document, _Taken):
+        document = pickle.loads(document.pickled)  # noqa: S301 - pickled by this batch, in this process's parent
     if isinstance(document, _LineTooLong | NoDocuments):
         return Result(index, source, problems=(document.problem(source),))
     try:

@@ -21,6 +21,7 @@ import itertools
 import os
 import signal
 import threading
+import weakref
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -46,6 +47,27 @@ _STOP = b""
 _READY = b"ready"
 #: How long a worker that was asked to stop has to end before it is killed, in seconds
 _GRACE = 10.0
+#: The workers this process started: a process forked from it must not take them for its own
+_STARTED: weakref.WeakSet[BaseProcess] = weakref.WeakSet()
+
+
+def _forget_workers() -> None:
+    """In a process just forked (by the caller: ``os.fork()`` mid-batch), forget the parent's workers.
+
+    multiprocessing lists the children a process started, and the fork
+    copies that list: at the child's exit, multiprocessing ended the
+    *parent's* workers as the child's own daemonic children, and the
+    parent's batch failed (hostile run 31).
+    """
+    from multiprocessing import process  # noqa: PLC0415 - imported by then: a worker was started
+
+    for worker in list(_STARTED):
+        process._children.discard(worker)  # type: ignore[attr-defined]  # noqa: SLF001 - its list, no API
+    _STARTED.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_workers)
 
 
 class WorkerLost(MwrulesError, RuntimeError):
@@ -89,6 +111,7 @@ def in_workers(
 
     started: list[_Worker] = []
     finished = False
+    owner = os.getpid()  # a process forked mid-batch inherits this generator, not the workers
     try:
         _start(started, len(first), work, argument)
         if not started:  # (then there is no worker to stop)
@@ -128,8 +151,9 @@ def in_workers(
                 done[index] = work(argument, chunk) if answer == _FAILED else ForkingPickler.loads(answer)
                 idle.append(worker)
     finally:
-        with interrupts_held():  # a second Ctrl-C does not leave the workers half stopped
-            _stop(started, finished)
+        if os.getpid() == owner:  # a forked child dropping its copy killed its parent's workers (hostile run 31)
+            with interrupts_held():  # a second Ctrl-C does not leave the workers half stopped
+                _stop(started, finished)
 
 
 def _start(started: list[_Worker], count: int, work: Callable[[Any, list[Any]], list[Any]], argument: Any) -> None:
@@ -199,6 +223,7 @@ class _Worker:
             raise
         finally:
             theirs.close()  # the worker's end is the worker's alone: its death closes the pipe
+        _STARTED.add(process)
         return cls(process, ours)
 
     def ready(self) -> bool:

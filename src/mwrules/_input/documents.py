@@ -26,11 +26,28 @@ from ..limits import DEFAULT_LIMITS, MAX_DEPTH, Limits
 from . import yaml_reading  # it builds this module's Document: each reads the other's names when called
 
 
+def _plain_mappings(data: Any) -> Any:
+    """*data*, or a copy with each mapping a dict when it is a mapping of another type (see :func:`_as_dicts`)."""
+    return _as_dicts(data) if isinstance(data, Mapping) and type(data) is not dict else data
+
+
+def _as_dicts(data: object, depth: int = 0) -> object:
+    """*data* with each mapping a dict (a MappingProxyType, a ChainMap: what the checks read as an object); deeper
+    than any document may be, left as it is (the checks refuse it)."""
+    if depth > MAX_DEPTH:
+        return data
+    if isinstance(data, Mapping):
+        return {key: _as_dicts(value, depth + 1) for key, value in data.items()}
+    if type(data) is list:
+        return [_as_dicts(value, depth + 1) for value in data]
+    return data
+
+
 @attrs.frozen
 class Document:
     """Parsed data, its source name and the line of each JSON path."""
 
-    data: Any
+    data: Any = attrs.field(converter=_plain_mappings)
     source: str | None = None
     lines: Mapping[str, int] = attrs.field(factory=dict)
     problems: tuple[Problem, ...] = ()
