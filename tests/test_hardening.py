@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime
 import itertools
@@ -34,6 +35,7 @@ from mwrules._evaluation import engine as _engine
 from mwrules._evaluation import evaluate as _evaluate
 from mwrules._evaluation.compile import compile_ruleset
 from mwrules._input import documents as _documents
+from mwrules._input import download_values, import_designations, text, usage_rows
 from mwrules._input import yaml_reading as _yaml_reading
 from mwrules.ruleset import check, structure
 
@@ -1246,3 +1248,26 @@ def test_a_number_key_with_a_value_in_braces_is_told_to_be_quoted(tmp_path: Path
 
     [problem] = [problem for problem in raised.value.problems if problem.message == "keys must be text"]
     assert problem.suggestion == "quote it: '5'"
+
+
+def test_the_caches_of_reading_keep_no_long_text():
+    """A service importing a download with one distinct 130,000-character cell per request kept each: +660 MiB
+    after 2,500 requests in the attribution type's cache alone, 140 MiB of ids (hostile run 31)."""
+    caches = {
+        "identity": (text._identity_of_text, ()),
+        "shows": (download_values._shows, ()),
+        "not_ascii": (download_values.not_ascii, ()),
+        "parse_month": (download_values.parse_month, (None,)),
+        "normal": (usage_rows._normal, ()),
+        "shared": (usage_rows._shared, ()),
+        "key": (import_designations._key, ()),
+    }
+    for name, (cached, rest) in caches.items():
+        before = cached.cache_info().currsize
+        for index in range(20):
+            long = f"{index}é" + "x" * (text.SHORT_TEXT + 1)
+            with contextlib.suppress(ValueError):
+                cached(long, *rest)
+        assert cached.cache_info().currsize == before, name
+        cached("1987-03" if name == "parse_month" else f"short{before}é", *rest)  # a short text is kept
+        assert cached.cache_info().currsize == min(before + 1, 4096), name

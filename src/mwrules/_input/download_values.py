@@ -9,11 +9,12 @@ field above 12 is a day.
 from __future__ import annotations
 
 import datetime
-import functools
 import re
 import unicodedata
 from collections.abc import Iterable
 from typing import Literal
+
+from .text import short_cached
 
 
 DateOrder = Literal["day-first", "month-first"]
@@ -77,7 +78,7 @@ class DateOrderSeen:
 _CACHED = 4096
 
 
-@functools.lru_cache(maxsize=_CACHED)
+@short_cached(maxsize=_CACHED)
 def _shows(text: str) -> str | None:
     """The order a day-month date shows: "day-first" or "month-first" (a field above 12 that can be a day),
     "either" (both fields 1 to 12), "neither" (13/13/2025: no date in any order); None for another text."""
@@ -94,7 +95,7 @@ def _shows(text: str) -> str | None:
     return "neither"  # refused as no date when the row is read: it is no sign of an order
 
 
-@functools.lru_cache(maxsize=_CACHED)
+@short_cached(maxsize=_CACHED)
 def not_ascii(text: str) -> str:
     """The first character of *text* that is not ASCII, named (`` (U+2010 HYPHEN at character 5)``); else "".
 
@@ -128,7 +129,7 @@ def parse_date(text: str, order: DateOrder | None) -> datetime.date | None:
         raise ValueError(text) from None
 
 
-@functools.lru_cache(maxsize=_CACHED)
+@short_cached(maxsize=_CACHED)
 def parse_month(text: str, order: DateOrder | None) -> str:
     """The month *text* writes (a date, ``YYYY-MM`` or ``Oct-25``), as ``YYYY-MM``. Raises ValueError."""
     match = _YM.fullmatch(text)

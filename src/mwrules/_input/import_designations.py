@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime
 import difflib
-import functools
 import threading
 from collections.abc import Iterable, Sequence
 
@@ -27,6 +26,7 @@ from ..errors import Closest
 from ..model import Certification
 from ..ruleset import Ruleset, normalise_name
 from .import_report import ToAdd
+from .text import short_cached
 
 
 __all__ = [
@@ -142,7 +142,7 @@ def a_typo(title: str, spelling: str) -> bool:
 
 
 # A download repeats the same few titles in every row: each is normalised once (the last few thousand)
-_key = functools.lru_cache(maxsize=4096)(normalise_name)
+_key = short_cached(maxsize=4096)(normalise_name)
 
 
 # The shipped rulesets' catalogue, and the families it was built from: built again only when they change

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import functools
 import re
+import typing
 import unicodedata
-from typing import TypeGuard
+from collections.abc import Callable
+from typing import Any, TypeGuard, TypeVar
 
 from .. import codes
 from ..limits import Limits
@@ -15,6 +17,31 @@ from ..limits import Limits
 # text-direction overrides and isolates: an id or a name printed to a terminal
 # must neither move its cursor nor show itself reversed
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+#: The longest text the caches of reading keep (a cell, a title, an id): downloads repeat short ones, and a
+#: distinct long one per request (130,000 characters) would fill a cache of 4,096 with a gigabyte
+SHORT_TEXT = 256
+
+_Text = TypeVar("_Text", bound=Callable[..., Any])
+
+
+def short_cached(maxsize: int) -> Callable[[_Text], _Text]:
+    """:func:`functools.lru_cache` of *maxsize* results, for calls whose first argument is a text of at most
+    :data:`SHORT_TEXT` characters; a longer one is worked out each time: the cache is bounded in bytes too."""
+
+    def cache(function: _Text) -> _Text:
+        cached = functools.lru_cache(maxsize=maxsize)(function)
+
+        @functools.wraps(function)
+        def call(text: str, *rest: Any) -> Any:
+            return cached(text, *rest) if len(text) <= SHORT_TEXT else function(text, *rest)
+
+        call.cache_info = cached.cache_info  # type: ignore[attr-defined]
+        call.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
+        return typing.cast("_Text", call)
+
+    return cache
 
 
 def printable(text: str) -> str:
@@ -67,7 +94,7 @@ def identity(person_id: str) -> str:
     return _identity_of_text(person_id)
 
 
-@functools.lru_cache(maxsize=4096)
+@short_cached(maxsize=4096)
 def _identity_of_text(person_id: str) -> str:
     """:func:`identity` of an id that is not ASCII: kept, since a partner is read more than once (--designations,
     plan --by) and an id of 1,000 combining marks takes a millisecond to normalise."""

@@ -9,7 +9,6 @@ order), and gives the tenants as the document's customers.
 from __future__ import annotations
 
 import datetime
-import functools
 import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -27,7 +26,7 @@ from .download_values import DateOrder, not_ascii, parse_count, parse_date, pars
 from .downloads import DownloadReader
 from .import_notes import RowNotes
 from .import_report import SkippedRow
-from .text import CONTROL, identity, same_guid
+from .text import CONTROL, identity, same_guid, short_cached
 
 
 #: What each value of a row is, as a problem says it is not
@@ -285,5 +284,5 @@ def _also_claimed(claimed: Claimed, associated: datetime.date | None) -> Claimed
 
 
 # The workloads, association types and months of a download repeat in every row: each is handled once
-_normal = functools.lru_cache(maxsize=4096)(normalise_name)
-_shared = functools.lru_cache(maxsize=4096)(str)
+_normal = short_cached(maxsize=4096)(normalise_name)
+_shared = short_cached(maxsize=4096)(str)
