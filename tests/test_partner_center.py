@@ -884,3 +884,20 @@ def test_a_row_of_exactly_half_the_header_names_split_by_another_separator_is_a_
     assert [problem.message for problem in caught.value.problems] == [
         "a header again, as on line 1, with its names separated by semicolons: two downloads joined into one file?"
     ]
+
+
+@pytest.mark.parametrize(("given", "named"), [(3, "int"), (None, "NoneType"), (2.5, "float")])
+def test_a_download_argument_that_is_no_path_nor_list_says_what_to_give(given: object, named: str):
+    """trainings=3 was a bare "'int' object is not iterable" (hostile run 31)."""
+    with pytest.raises(TypeError) as raised:
+        read(trainings=given)
+
+    assert str(raised.value) == f"trainings must be a path or a list of paths (str or os.PathLike), not {named}"
+
+
+def test_an_empty_download_path_names_no_file():
+    """usage='' said "Is a directory: '.'" (Path('') is the current folder), where evaluate('') names no file."""
+    with pytest.raises(mwrules.InputError) as raised:
+        read(usage="")
+
+    assert "an empty path names no file" in str(raised.value)

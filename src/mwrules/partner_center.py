@@ -37,7 +37,7 @@ import hashlib
 import os
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -216,19 +216,27 @@ def _paths(paths: _Paths, argument: str) -> list[Path]:
     its rows was read as a file name, one "cannot read the file" a row.
     """
     if isinstance(paths, str | os.PathLike):
-        return [Path(paths)]
+        return _named([paths])
     if hasattr(paths, "read"):
         wrong = "an open file: give its path, or '-' for standard input"
-    elif isinstance(paths, bytes | bytearray):
+    elif isinstance(paths, bytes | bytearray) or not isinstance(paths, Iterable):
         wrong = type(paths).__name__
     else:
         items = list(paths)
         others = sorted({type(path).__name__ for path in items if not isinstance(path, str | os.PathLike)})
         if not others:
-            return [Path(path) for path in items]
+            return _named(items)
         wrong = "a list holding " + ", ".join(others)
     message = f"{argument} must be a path or a list of paths (str or os.PathLike), not {wrong}"
     raise TypeError(message)
+
+
+def _named(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
+    """*paths* as paths; an empty one is refused (``Path("")`` is the current folder: "Is a directory: '.'")."""
+    if any(os.fspath(path) == "" for path in paths):
+        problem = Problem("$", "cannot read the file: an empty path names no file", code=codes.UNREADABLE)
+        raise InputError([problem], what="the arguments")
+    return [Path(path) for path in paths]
 
 
 # Where an imported document's problem comes from: a person, a tenant, or one of their rows
