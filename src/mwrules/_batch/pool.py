@@ -119,14 +119,7 @@ def evaluate_many(
     """
     _many("documents", documents, "evaluate_many([path]) or evaluate_many([document])")
     # bytes are no document here, as for evaluate (the command line's standard input is, a text to parse)
-    inputs = (
-        (
-            _source(document),
-            _documents.Document(document) if isinstance(document, bytes | bytearray) else document,
-            False,
-        )
-        for document in documents
-    )
+    inputs = ((_source(document), _not_text(document), False) for document in documents)
     return evaluate_inputs(inputs, jobs=jobs, ruleset=ruleset, limits=limits, designations=designations)
 
 
