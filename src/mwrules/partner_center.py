@@ -54,7 +54,7 @@ from ._input.downloads import DownloadReader
 from ._input.import_notes import RowNotes, first
 from ._input.import_report import ImportReport, SkippedRow, ToAdd
 from ._input.partner import choose_ruleset, load_partner
-from ._input.text import CONTROL, DASHES, identity
+from ._input.text import DASHES, identity
 from ._input.usage_rows import UsageRows
 from ._output.json import certification_to_json
 from .errors import InputError, NearMisses, Problem
@@ -422,14 +422,11 @@ class _Import(DownloadReader):
         two people, and only ``--keep-names``, which writes the MCPID into the
         person id, refused the row.
         """
-        found = False
-        for key, column in (("mcpid", "MCPID"), ("email", "Email"), ("corp", "CorpEmail")):
-            text = values.get(key, "")
-            if CONTROL.search(text):
-                why = f"{column} {shown(text)}: control characters (a NUL, a tab, a text-direction override) in an id"
-                self.problem(path, line, "$", why, "download the file again", codes.INVALID_VALUE)
-                found = True
-        return found
+        found = [
+            self.controlled(path, line, column, values.get(key, ""))
+            for key, column in (("mcpid", "MCPID"), ("email", "Email"), ("corp", "CorpEmail"))
+        ]
+        return any(found)  # each said, not the first alone
 
     def _close(self, title: str) -> str | None:
         """The listed spelling *title* is a near miss of (a typo), if any; titles no ruleset lists are not.

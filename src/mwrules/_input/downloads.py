@@ -32,8 +32,10 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from .. import codes
-from ..errors import Problem, close_to
+from ..errors import Problem
+from .convert import shown
 from .download_values import DateOrder, DateOrderSeen, not_ascii
+from .text import CONTROL
 
 
 DATE_ORDERS: tuple[str, ...] = ("day-first", "month-first")
@@ -296,6 +298,15 @@ class DownloadReader:
     def problem(self, file: Path, line: int | None, where: str, message: str, hint: str | None, code: str) -> None:
         self.problems.append(Problem(where, message, hint, file=str(file), line=line, code=code))
 
+    def controlled(self, path: Path, line: int, column: str, text: str) -> bool:
+        """Whether *text*, an id of *column* (an MCPID, an e-mail, a tenant), holds control characters: a problem
+        at its line. Compared as ids are, they would be dropped, or make another person or tenant, unsaid."""
+        if CONTROL.search(text) is None:
+            return False
+        why = f"{column} {shown(text)}: control characters (a NUL, a tab, a text-direction override) in an id"
+        self.problem(path, line, "$", why, "download the file again", codes.INVALID_VALUE)
+        return True
+
     def place(self, line: int) -> int:
         """Where *line* of the file being read is in the import, as one number that sorts in reading order."""
         return ((len(self.files) - 1) << LINE_BITS) | line
@@ -521,11 +532,10 @@ def _missing_hint(name: str, present: Sequence[str]) -> str:
             "the header line reads as one column: are its names separated by something else than commas, tabs "
             "or semicolons?"
         )
-    said = close_to(name, present)  # the closest column, as 'did you mean ...?'
-    if said is None:
+    close = difflib.get_close_matches(name, sorted(present), n=1, cutoff=0.6)  # as close_to finds it
+    if not close:
         return "is this the right download?"
-    closest = difflib.get_close_matches(name, sorted(present), n=1, cutoff=0.6)[0]
-    return f"did you mean {closest!r}{not_ascii(closest)}?"  # a Cyrillic Es prints as the C it stands for
+    return f"did you mean {close[0]!r}{not_ascii(close[0])}?"  # a Cyrillic Es prints as the C it stands for
 
 
 def _column_key(name: str) -> str:
@@ -548,11 +558,10 @@ def _unread_near_misses(
         key = _column_key(name)
         if index in used or not key or key in _OTHER_COLUMNS:
             continue
-        close = [spelling for known, spelling in lacking.items() if known in key or key in known]
+        close = [known for known in lacking if known in key or key in known]
         close = close or difflib.get_close_matches(key, lacking, n=1, cutoff=0.75)
         if close:
-            meant = lacking.get(close[0], close[0])
-            said.append(f"{path}: column {name!r} is not read: is it {meant!r}? (rename it so if it is)")
+            said.append(f"{path}: column {name!r} is not read: is it {lacking[close[0]]!r}? (rename it so if it is)")
     return said
 
 

@@ -26,7 +26,7 @@ from .download_values import DateOrder, not_ascii, parse_count, parse_date, pars
 from .downloads import DownloadReader
 from .import_notes import RowNotes
 from .import_report import SkippedRow
-from .text import CONTROL, identity, same_guid, short_cached
+from .text import identity, same_guid, short_cached
 
 
 #: What each value of a row is, as a problem says it is not
@@ -133,9 +133,7 @@ class UsageRows:
         if not tenant_id:
             self.report["skipped"].append(SkippedRow(str(path), line, "no CustomerTenantId"))
             return True
-        if CONTROL.search(tenant_id):
-            why = f"CustomerTenantId {shown(tenant_id)}: control characters (a NUL, a tab, a text-direction override)"
-            self.reader.problem(path, line, "$", f"{why} in an id", "download the file again", codes.INVALID_VALUE)
+        if self.reader.controlled(path, line, "CustomerTenantId", tenant_id):
             return True
         if _TEXT_MARKED.fullmatch(tenant_id):  # another tenant than the GUID, read as written
             why = (
@@ -230,11 +228,12 @@ class UsageRows:
                 return self._limit(path, line, f"more than {self.limits.max_usage_rows:,} usage rows", "usage-rows")
             self.rows += 1
             tenant.rows[row] = (place, workload, paid, active, association)
-        elif previous[4] != association and previous[2:4] == (paid, active):
-            self.also.setdefault(key, []).append((month, workload, association))
-        elif previous[2:4] == (paid, active):
-            self.repeated += 1
-        elif previous[2:4] != (paid, active):
+        elif previous[2:4] == (paid, active):  # the same counts: under another type (kept apart), or repeated
+            if previous[4] != association:
+                self.also.setdefault(key, []).append((month, workload, association))
+            else:
+                self.repeated += 1
+        else:
             file, first = self.reader.where(previous[0])
             said = f"line {first}" if file == str(path) else f"{file}:{first}"
             self.reader.problem(
