@@ -10,6 +10,7 @@ import pytest
 import mwrules
 from mwrules import codes
 from mwrules import partner_center as pc
+from mwrules._input import downloads
 
 from .test_partner_center import EXAMPLES, TRAININGS, USAGE, read, training, usage_row, write
 
@@ -995,3 +996,31 @@ def test_a_tenant_id_with_a_spreadsheet_s_text_marks_is_refused_at_its_line(tmp_
     [problem] = caught.value.problems
     assert (problem.file, problem.line, problem.code) == (str(other), 2, codes.INVALID_VALUE)
     assert "spreadsheet's text marks" in problem.message
+
+
+def test_partner_center_s_own_columns_are_not_taken_for_one_a_download_lacks(tmp_path: Path):
+    """A download without MCPID has MPNId, Partner Center's partner id: asking 'is it MCPID?' would mislead."""
+    header = [name for name in TRAININGS if name != "MCPID"]
+    rows = [[value for name, value in zip(TRAININGS, training("MS-700", email="a@x"), strict=True) if name != "MCPID"]]
+
+    _, report = read(trainings=[write(tmp_path / "t.csv", header, rows)])
+
+    assert not [warning for warning in report.warnings if "is not read" in warning]
+
+
+def test_the_columns_compared_with_those_a_download_lacks_are_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A header of 5,000 columns is compared 200 columns deep: each comparison is a difflib search."""
+    calls = []
+    close = downloads.difflib.get_close_matches
+
+    def counted(*arguments: object, **keywords: object) -> object:
+        calls.append(1)
+        return close(*arguments, **keywords)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(downloads.difflib, "get_close_matches", counted)
+    header = [*(name for name in TRAININGS if name != "Email"), *(f"Extra{n}" for n in range(5_000))]
+    row = [value for name, value in zip(TRAININGS, training("MS-700", mcpid="1"), strict=True) if name != "Email"]
+
+    read(trainings=[write(tmp_path / "t.csv", header, [[*row, *([""] * 5_000)]])])
+
+    assert len(calls) <= 200
