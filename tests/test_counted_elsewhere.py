@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import shutil
 import subprocess
 import sys
@@ -75,6 +76,49 @@ def test_another_rulesets_spelling_of_a_certification_this_one_counts_names_the_
         "Administrator Associate' "
         "or 'SC-300'); not counted"
     ] == [w for w in mwrules.evaluate(document, ruleset=without).warnings if w.startswith("$.people")]
+    [warning] = [w for w in mwrules.evaluate(document, ruleset=without).warnings if w.startswith("$.people")]
+    assert not isinstance(warning, mwrules.ForAnother)  # a name to write otherwise, not another designation's data
+
+
+def test_what_another_designation_reads_is_warned_of_as_for_another_and_the_rest_as_plain_text():
+    """The designations table shows the warnings that are not another designation's data, and counts the others."""
+    document = {
+        "partner_id": "x",
+        "as_of": "2026-11-28",
+        "facts": {"smb_customer_share": 50},
+        "people": [{"id": "a", "certifications": ["MS-102", "SC-20O", "AZ-104"]}],
+        "metrics": {"smb": {"net_customer_adds": 1}},  # Modern Work's
+        "designations": {
+            "security": {"metrics": {"enterprise": {"net_customer_adds": {"azure": 1, "m365": 0}}}},
+            "data-ai": {"metrics": {"smb": {"deployments": 1}}},
+        },
+    }
+
+    warnings = mwrules.evaluate(document, ruleset="security").warnings
+    theirs = [warning for warning in warnings if isinstance(warning, mwrules.ForAnother)]
+    own = [warning for warning in warnings if not isinstance(warning, mwrules.ForAnother)]
+
+    assert [
+        "$.people[0].certifications[0]: 'MS-102' is a certification counted by modern-work, not by security 2026-07; "
+        "not counted",
+        "$.people[0].certifications[2]: 'AZ-104' is a certification counted by data-ai, digital-app-innovation and "
+        "infrastructure, not by security 2026-07; not counted",
+        "$.designations['data-ai']: not read by security 2026-07",
+        "$.metrics: not read by security 2026-07, which reads $.designations.security.metrics",
+        "$.facts.smb_customer_share: not read by security 2026-07",
+    ] == theirs
+    assert [
+        "$.people[0].certifications[1]: 'SC-20O' is not a certification of security 2026-07; not counted (did you "
+        "mean 'SC-200'?)",
+        *(
+            f"$.designations.security.metrics.enterprise.{metric}.{part}: missing; counted as 0"
+            for metric in ("usage_growth", "deployments")
+            for part in ("azure", "m365")
+        ),
+        "$.designations.security.metrics.smb: missing; every metric of smb that comes from metrics counts as 0",
+    ] == own
+    # As a worker sends them to its parent
+    assert [type(w) for w in warnings] == [type(w) for w in pickle.loads(pickle.dumps(warnings))]  # noqa: S301
 
 
 SPELLING = "Microsoft Identity and Access Administrator"

@@ -668,7 +668,7 @@ def test_the_problems_of_every_designation_are_gathered_in_time_linear_in_their_
     assert comparisons < 10 * 3000
 
 
-def test_the_designations_table_says_how_many_warnings_each_verdict_has_and_where_they_are(
+def test_the_designations_table_shows_a_misspelt_certification_with_its_did_you_mean(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ):
     """The table dropped every warning: a misspelt certification, not counted, went unsaid there while the JSON
@@ -688,8 +688,38 @@ def test_the_designations_table_says_how_many_warnings_each_verdict_has_and_wher
     assert 0 == main(["evaluate", str(document), "--designations"])
 
     out = capsys.readouterr().out
-    assert f"Warnings: modern-work {len(verdict['warnings'])}" in out
-    assert "--ruleset ID" in out
+    misspelt = [warning for warning in verdict["warnings"] if "Administrater" in warning]
+    assert [f"  modern-work: {warning}" for warning in misspelt] == [
+        line for line in out.splitlines() if line.startswith("  modern-work: ") and "Administrater" in line
+    ]
+    assert ["did you mean" in warning for warning in misspelt] == [True]
+
+
+def test_the_designations_table_shows_the_warnings_that_matter_and_counts_those_of_a_document_for_several(
+    capsys: pytest.CaptureFixture[str],
+):
+    """The README's example said "business-applications 24, data-ai 24, ..., security 24": all but one were the
+    other designations' certifications, sections and facts, which a document for several has by design, and the one
+    that mattered (security's smb metrics missing) could not be told from them."""
+    example = str(EXAMPLE)
+    main(["evaluate", example, "--designations", "--format", "json"])
+    every = [
+        warning
+        for result in json.loads(capsys.readouterr().out)["designations"]
+        for warning in result["verdict"]["warnings"]
+    ]
+
+    assert 0 == main(["evaluate", example, "--designations"])
+
+    warnings = capsys.readouterr().out.split("\n\nWarnings", 1)[1].splitlines()
+    assert warnings == [
+        " (1):",
+        "  security: $.designations.security.metrics.smb: missing; every metric of smb that comes from metrics counts "
+        "as 0",
+        "",
+        f"Not shown: {len(every) - 1} warnings about the other designations' certifications, sections and facts, which "
+        "a document for several designations has (--format json lists them)",
+    ]
 
 
 def test_a_fact_out_of_range_is_refused_though_no_designation_that_reads_it_has_data():

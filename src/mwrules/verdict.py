@@ -160,13 +160,24 @@ class RulesetRef:
     reason: str = ""
 
 
+class ForAnother(str):
+    """A warning (a ``str``) about data that another designation reads: its certifications, its section, its facts.
+
+    A document for several designations has them by design; the designations
+    table counts them apart from the rest, which are mistakes or assumptions.
+    """
+
+    __slots__ = ()
+
+
 @attrs.frozen(kw_only=True)
 class Verdict:
     """Whether a partner qualifies, on which path, with how many points, and why.
 
     *path* is the best qualifying path, else the highest-scoring one; *score*
     is that path's score. *warnings* lists what mwrules did not use or had to
-    assume (an unknown certification name, a missing metric counted as 0).
+    assume (an unknown certification name, a missing metric counted as 0);
+    those about another designation's data are :class:`ForAnother`.
     """
 
     partner_id: str

@@ -32,7 +32,7 @@ from ..errors import EvaluationError, InputError
 from ..limits import DEFAULT_LIMITS, Limits
 from ..model import Certification, DesignationData, Partner, Person
 from ..ruleset import Ruleset
-from ..verdict import RulesetRef, Trace, TraceStep, Verdict
+from ..verdict import ForAnother, RulesetRef, Trace, TraceStep, Verdict
 from . import rules_classify as classification
 from .compile import CompiledRules, compile_ruleset
 from .people_facts import HeldPeople, certification_facts, held
@@ -284,7 +284,7 @@ def _facts(
     facts = certification_facts(people_held or held(partner.people), compiled, as_of, warnings)
     facts += [{"t": "level", "level": level} for level in ruleset.levels()]
     facts.extend(_input_facts(partner, compiled, warnings))
-    warnings.extend(unread_sections(partner, ruleset))
+    warnings.extend(map(ForAnother, unread_sections(partner, ruleset)))
     facts.append(_partner_facts(partner, ruleset, warnings))
     if ruleset.scoring.choose == "classify":
         facts.append(classification.start_fact())
@@ -331,7 +331,9 @@ def _partner_facts(partner: Partner, ruleset: Ruleset, warnings: list[str]) -> d
     declared = {fact.id: fact.type for fact in ruleset.facts}
     # Another designation's fact (one no shipped ruleset reads is refused when the partner is read)
     warnings.extend(
-        f"{child('$.facts', fact_id)}: not read by {ruleset}" for fact_id in partner.facts if fact_id not in declared
+        ForAnother(f"{child('$.facts', fact_id)}: not read by {ruleset}")
+        for fact_id in partner.facts
+        if fact_id not in declared
     )
     values = {fact_id: _engine_value(partner.facts.get(fact_id), kind) for fact_id, kind in declared.items()}
     return {"t": "facts", **values}

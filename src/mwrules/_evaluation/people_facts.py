@@ -21,6 +21,7 @@ from .._rulesets.shipped_names import elsewhere
 from ..errors import NearMisses
 from ..model import Certification, Person
 from ..ruleset import Ruleset
+from ..verdict import ForAnother
 from .compile import CompiledRules
 
 
@@ -115,23 +116,23 @@ def certification_facts(
     """
     near: list[NearMisses] = []  # made at the first unknown name
     counted: dict[str, list[Held]] = {}
-    placed: list[tuple[Place, str]] = []
-    others: dict[str, str] = {}  # a name another designation counts -> why it does not count here
+    placed: list[tuple[Place, str, bool]] = []  # and whether it is another designation's certification
+    others: dict[str, tuple[str, bool]] = {}  # a name another ruleset lists -> why it does not count here, and that
     for written in people.certifications:
         cert = written.certification
         cert_id, reason = known_status(cert, compiled, as_of, near)
         if reason is None:
             counted.setdefault(cert_id, []).append(written)
-        elif cert_id is ELSEWHERE:
-            others[cert.name] = reason
+        elif cert_id in (ELSEWHERE, THEIRS):
+            others[cert.name] = (reason, cert_id == THEIRS)
         else:
             text = f"{cert.name!r} {reason}"
-            placed.extend((place, text) for place in written.places)
-    for name, reason in others.items():
+            placed.extend((place, text, False) for place in written.places)
+    for name, (reason, theirs) in others.items():
         place, more = people.first_and_more(name)
-        placed.append((place, f"{name!r} {reason}{more}"))
+        placed.append((place, f"{name!r} {reason}{more}", theirs))
     placed.sort(key=lambda entry: entry[0])
-    warnings.extend(f"$.people[{person}].certifications[{position}]: {text}" for (person, position), text in placed)
+    warnings.extend((ForAnother if theirs else str)(f"{_at(place)}: {text}") for place, text, theirs in placed)
     ruleset = compiled.ruleset
     by_id = sorted(counted.items())
     facts = []
@@ -154,8 +155,10 @@ def _at(place: Place) -> str:
 
 #: How many more holders of a name another designation counts its warning names
 PLACES_SHOWN = 3
-#: The id _status gives a certification that another shipped ruleset lists and this one does not
+#: The id _status gives a spelling another shipped ruleset writes of a certification this one lists by other names
 ELSEWHERE = "\x00elsewhere"
+#: The id _status gives a certification of another designation (another shipped ruleset lists it; this one does not)
+THEIRS = "\x00theirs"
 #: How many statuses a compiled ruleset keeps (each a few hundred bytes)
 STATUSES_KEPT = 20_000
 
@@ -184,7 +187,8 @@ def _status(
     """The id *cert* counts as on *as_of*, and None; or why it does not count.
 
     An unknown name that another shipped ruleset lists is said to be its
-    (and its id is :data:`ELSEWHERE`: its warnings are gathered into one);
+    (and its id is :data:`THEIRS`, or :data:`ELSEWHERE` for a spelling of
+    one of this ruleset's: its warnings are gathered into one);
     any other gets a "did you mean" from *near*, the evaluation's search
     (made here at the first such name): the first
     :data:`~mwrules.errors.SUGGESTIONS` distinct names are searched.
@@ -194,7 +198,7 @@ def _status(
     if cert_id is None:
         others = elsewhere(cert.name, ruleset)
         if others is not None:
-            return ELSEWHERE, f"{others}; not counted"
+            return THEIRS if others.theirs else ELSEWHERE, f"{others.reason}; not counted"
         if not near:
             near.append(compiled.near_misses())
         close = near[0](cert.name)

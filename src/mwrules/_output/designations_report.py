@@ -6,12 +6,22 @@ from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
-from ..verdict import DesignationResult, Designations, Shortfall, Verdict, display_points, format_points
+from ..verdict import (
+    DesignationResult,
+    Designations,
+    ForAnother,
+    Shortfall,
+    Verdict,
+    display_points,
+    format_points,
+)
 from .json import problem_to_json, verdict_to_json
 
 
 _HEADER = ("designation", "result", "track", "score", "furthest from qualifying")
 _SCORE = _HEADER.index("score")
+#: How many warnings the table shows (of those not about another designation's data)
+WARNINGS_SHOWN = 10
 
 
 def designations_table(result: Designations) -> str:
@@ -50,19 +60,40 @@ def shortfall_text(shortfall: Shortfall) -> str:
 
 
 def _warnings(result: Designations) -> list[str]:
-    """How many warnings each verdict has: a table has no room for them, and they are not dropped unsaid.
+    """The verdicts' warnings, but for those about what another designation reads, which are only counted.
 
-    Most are a document for several designations read by one of them (another's certifications and sections);
-    some are mistakes (a misspelt certification name, counted by none), which ``--ruleset ID`` shows.
+    A document for several designations gives each the others'
+    certifications, sections and facts (:class:`~mwrules.verdict.ForAnother`):
+    shown, they buried the few that matter (a metric missing, a misspelt
+    certification counted by none) under a hundred and more.
     """
-    counts = [
-        f"{designation.designation} {len(designation.verdict.warnings):,}"
+    own = [
+        f"  {designation.designation}: {warning}"
         for designation in result.results
-        if designation.verdict is not None and designation.verdict.warnings
+        if designation.verdict is not None
+        for warning in designation.verdict.warnings
+        if not isinstance(warning, ForAnother)
     ]
-    if not counts:
-        return []
-    return ["", f"Warnings: {', '.join(counts)} (evaluate FILE --ruleset ID lists a designation's, --format json all)"]
+    theirs = sum(
+        isinstance(warning, ForAnother)
+        for designation in result.results
+        if designation.verdict is not None
+        for warning in designation.verdict.warnings
+    )
+    lines = []
+    if own:
+        lines += ["", f"Warnings ({len(own):,}):", *own[:WARNINGS_SHOWN]]
+        if len(own) > WARNINGS_SHOWN:
+            lines.append(
+                f"  ... and {len(own) - WARNINGS_SHOWN:,} more (evaluate FILE --ruleset ID lists a designation's)"
+            )
+    if theirs:
+        lines += [
+            "",
+            f"Not shown: {theirs:,} warning{'' if theirs == 1 else 's'} about the other designations' certifications, "
+            "sections and facts, which a document for several designations has (--format json lists them)",
+        ]
+    return lines
 
 
 def _badges(result: Designations) -> str:

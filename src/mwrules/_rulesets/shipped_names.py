@@ -136,12 +136,21 @@ def index_text() -> str:
 
 
 #: Answers of elsewhere(), per (rulesets folder, spelling, ruleset): the same names recur in every partner
-_answers: dict[tuple[Path, str, str, str, str], str | None] = {}
+_answers: dict[tuple[Path, str, str, str, str], Elsewhere | None] = {}
 _ANSWERS_KEPT = 10_000
 _UNANSWERED: Any = object()
 
 
-def elsewhere(name: str, ruleset: Ruleset) -> str | None:
+@attrs.frozen
+class Elsewhere:
+    """Why a name that *ruleset* does not list and another shipped ruleset lists does not count under it."""
+
+    reason: str
+    #: Another designation's certification; else a spelling of one of this ruleset's, as another ruleset writes it
+    theirs: bool
+
+
+def elsewhere(name: str, ruleset: Ruleset) -> Elsewhere | None:
     """Why *name*, which *ruleset* does not list, does not count, when another shipped ruleset lists it; else None.
 
     Answered once per spelling and ruleset (see :func:`_elsewhere`).
@@ -155,11 +164,11 @@ def elsewhere(name: str, ruleset: Ruleset) -> str | None:
     return answer  # type: ignore[no-any-return]
 
 
-def _elsewhere(name: str, ruleset: Ruleset) -> str | None:
+def _elsewhere(name: str, ruleset: Ruleset) -> Elsewhere | None:
     """Why *name*, which *ruleset* does not list, does not count, when another shipped ruleset lists it; else None.
 
     >>> from mwrules import select_ruleset
-    >>> elsewhere("AZ-104", select_ruleset("modern-work@2026-01").ruleset)
+    >>> elsewhere("AZ-104", select_ruleset("modern-work@2026-01").ruleset).reason
     'is a certification counted by data-ai, digital-app-innovation and infrastructure, not by modern-work 2026-01'
     """
     others = [
@@ -170,15 +179,17 @@ def _elsewhere(name: str, ruleset: Ruleset) -> str | None:
         spellings = " or ".join(repr(spelling) for spelling in (own.name, *own.aliases[:1]))
         same = [listing for listing in others if normalise_name(listing.name) == normalise_name(own.name)]
         how = "counts" if ruleset.counted_at(own.id) else "lists, without counting it,"
-        return (
+        return Elsewhere(
             f"is a spelling of {own.name!r} ({_named(same, ruleset)}'s), which {ruleset} {how} under its own names "
-            f"only (write {spellings})"
+            f"only (write {spellings})",
+            theirs=False,
         )
     counting = [listing for listing in others if listing.counts]
     if counting:
-        return f"is a certification counted by {_named(counting, ruleset)}, not by {ruleset}"
+        return Elsewhere(f"is a certification counted by {_named(counting, ruleset)}, not by {ruleset}", theirs=True)
     if others:
-        return f"is a certification of {_named(others, ruleset)}, which does not count it either, not of {ruleset}"
+        why = f"is a certification of {_named(others, ruleset)}, which does not count it either, not of {ruleset}"
+        return Elsewhere(why, theirs=True)
     return None
 
 
