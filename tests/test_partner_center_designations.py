@@ -3,6 +3,7 @@ add."""
 
 from __future__ import annotations
 
+import inspect
 import json
 import shutil
 from collections.abc import Iterator
@@ -202,8 +203,20 @@ def test_the_partner_of_an_import_lacking_a_required_fact_is_refused_with_where_
         "no download carries it: write the document with 'mwrules import', then add 'facts: {smb_customer_share: "
         "<number>}'"
     )
-    with pytest.raises(mwrules.InputError):  # the Python document route gives the document instead
-        mwrules.load_partner(pc.read_document(trainings=[path], ruleset="data-ai", as_of="2026-11-28")[0], "data-ai")
+    document, _ = pc.read_document(trainings=[path], partner_id="p", ruleset="data-ai", as_of="2026-11-28")
+    with pytest.raises(mwrules.InputError) as caught:  # the Python document route gives the document instead
+        mwrules.load_partner(document, "data-ai")
+    assert ["$.facts.smb_customer_share"] == [problem.where for problem in caught.value.problems]
+
+
+def test_read_document_takes_what_read_takes_and_names_itself_in_a_mistake():
+    """``read_document(bogus=1)`` said "_imported() got an unexpected keyword argument", naming a private function,
+    and without ``partner_id`` it gave a document with an empty one, which evaluate then refused (hostile run 31)."""
+    with pytest.raises(TypeError, match=r"^read_document\(\) got an unexpected keyword argument 'bogus'"):
+        pc.read_document(trainings=["x.csv"], partner_id="p", bogus=1)
+    with pytest.raises(TypeError, match=r"^read_document\(\) missing 1 required keyword-only argument: 'partner_id'"):
+        pc.read_document(trainings=["x.csv"])
+    assert inspect.signature(pc.read).parameters == inspect.signature(pc.read_document).parameters
 
 
 def test_a_near_miss_misspells_a_word_it_does_not_name_another_certification(tmp_path: Path):

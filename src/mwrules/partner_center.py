@@ -111,7 +111,17 @@ def read(
     return partner, report
 
 
-def read_document(**arguments: Any) -> tuple[dict[str, Any], ImportReport]:
+def read_document(
+    *,
+    trainings: _Paths = (),
+    usage: _Paths = (),
+    partner_id: str,
+    as_of: datetime.date | str | None = None,
+    ruleset: Ruleset | str | None = None,
+    date_order: DateOrder | None = None,
+    keep_names: bool = False,
+    limits: Limits = DEFAULT_LIMITS,
+) -> tuple[dict[str, Any], ImportReport]:
     """:func:`read`, with the partner as a document in the input format (for ``mwrules import``).
 
     The document is the one :func:`read` checked: what it writes, mwrules reads back as this partner.
@@ -119,7 +129,8 @@ def read_document(**arguments: Any) -> tuple[dict[str, Any], ImportReport]:
     download carries, the document is given without it, and the report says to add it: evaluated as
     it is, the document is refused for that alone.
     """
-    document, _, report = _imported(**arguments, facts_later=True)
+    arguments = (trainings, usage, partner_id, as_of, ruleset, date_order, keep_names, limits)
+    document, _, report = _imported(*arguments, facts_later=True)
     return document, report
 
 
@@ -141,7 +152,7 @@ def _imported(
     day = _as_date(as_of)
     choice = choose_ruleset(ruleset, day)
     training_files, usage_files = _paths(trainings, "trainings"), _paths(usage, "usage")
-    if not training_files and not usage_files:  # an empty partner, as if the downloads held no one
+    if not training_files and not usage_files:  # (not an empty partner: a call that forgot them)
         msg = "give the downloads to read: trainings=[...] (Trainings, exams and certifications), usage=[...], or both"
         raise ValueError(msg)
     if usage_files and choice.ruleset.customer_data is None:  # else each row is refused on its own
