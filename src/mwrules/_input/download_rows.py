@@ -3,7 +3,7 @@
 :func:`people_of` says whose the certification rows of the trainings are,
 whatever their order (an MCPID, else an e-mail an MCPID's rows give, else
 the e-mail); :class:`Tenant` holds what the usage rows of one tenant said.
-Both are filled by :mod:`mwrules.partner_center` from rows that
+Both are filled by :mod:`.download_import` from rows that
 :class:`.downloads.DownloadReader` read.
 """
 
@@ -142,3 +142,15 @@ def _mcpid_order(key: str) -> tuple[int, int, str]:
     if value.isascii() and value.isdigit():
         return 0, int(value), value
     return 1, 0, value
+
+
+def certification_to_json(cert: Certification) -> str | dict[str, str]:
+    """*cert* as a partner document writes it: its name alone, unless it has dates."""
+    if cert.earned is None and cert.expires is None:
+        return cert.name
+    written = {"name": cert.name}
+    if cert.earned is not None:
+        written["earned"] = cert.earned.isoformat()
+    if cert.expires is not None:
+        written["expires"] = cert.expires.isoformat()
+    return written

@@ -6,7 +6,7 @@ reading. A line longer than :data:`MAX_LINE_BYTES` is refused: no real row is
 near it, and a file that is one endless line (``/dev/zero``) must not fill
 the memory before anything is said.
 
-:class:`DownloadReader` is what an import (:mod:`mwrules.partner_center`)
+:class:`DownloadReader` is what an import (:class:`.download_import.Import`)
 builds on: the files in order, each row with the date order of its file
 (the values themselves are read by :mod:`.download_values`),
 and every problem with its file and line; :mod:`.download_rows` says whose

@@ -1,7 +1,7 @@
 """The customer usage downloads of an import: each tenant's associations and monthly rows, read row by row.
 
-Part of :mod:`mwrules.partner_center` (which reads the trainings and makes
-the document): a :class:`UsageRows` reads usage downloads through the
+Part of an import (:class:`.download_import.Import`, which reads the trainings and
+makes the document): a :class:`UsageRows` reads usage downloads through the
 import's :class:`~.downloads.DownloadReader` (its problems, places and date
 order), and gives the tenants as the document's customers.
 """

@@ -18,8 +18,9 @@ import attrs
 
 from .. import codes
 from .._input.convert import make_converter, problems_from
+from .._input.download_rows import certification_to_json
 from ..errors import InputError, Problem
-from ..model import Certification, Customer, Measure, Partner
+from ..model import Customer, Measure, Partner
 from ..verdict import (
     MetricResult,
     PathResult,
@@ -374,17 +375,6 @@ def _customer_to_json(customer: Customer) -> dict[str, Any]:
     ]
     document["usage"] = [row._asdict() for row in customer.usage]
     return document
-
-
-def certification_to_json(cert: Certification) -> str | dict[str, str]:
-    if cert.earned is None and cert.expires is None:
-        return cert.name
-    written = {"name": cert.name}
-    if cert.earned is not None:
-        written["earned"] = cert.earned.isoformat()
-    if cert.expires is not None:
-        written["expires"] = cert.expires.isoformat()
-    return written
 
 
 def verdict_from_json(data: Any) -> Verdict:
