@@ -324,7 +324,7 @@ def partner_to_json(partner: Partner) -> dict[str, Any]:
     usually has it. :func:`mwrules.load_partner` reads the document back into
     an equal partner.
 
-    >>> from mwrules import Person
+    >>> from mwrules import Certification, Person
     >>> partner_to_json(Partner(partner_id="contoso", people=(Person("p1", (Certification("MS-700"),)),)))
     {'partner_id': 'contoso', 'people': [{'id': 'p1', 'certifications': ['MS-700']}], 'metrics': {}}
     """
