@@ -722,6 +722,30 @@ def test_the_designations_table_shows_the_warnings_that_matter_and_counts_those_
     ]
 
 
+def test_the_designations_table_caps_the_warnings_shown(monkeypatch: pytest.MonkeyPatch):
+    from mwrules._output import designations_report  # noqa: PLC0415 - the cap alone
+
+    monkeypatch.setattr(designations_report, "WARNINGS_SHOWN", 2)
+    document = {
+        "partner_id": "w",
+        "as_of": "2026-09-30",
+        "people": [{"id": "a", "certifications": ["Nonesuch 1", "Nonesuch 2", "Nonesuch 3"]}],
+        "designations": {"security": {"metrics": {"enterprise": {}, "smb": {}}}},
+    }
+
+    result = mwrules.evaluate_designations(document, designations=["security"])
+    [warnings] = [designation.verdict.warnings for designation in result.results if designation.verdict is not None]
+
+    assert not any(isinstance(warning, mwrules.ForAnother) for warning in warnings)
+    assert len(warnings) > 3
+    assert [
+        f"Warnings ({len(warnings)}):",
+        f"  security: {warnings[0]}",
+        f"  security: {warnings[1]}",
+        f"  ... and {len(warnings) - 2} more (evaluate FILE --ruleset ID lists a designation's)",
+    ] == designations_report.designations_table(result).split("\n\n")[-1].splitlines()
+
+
 def test_a_fact_out_of_range_is_refused_though_no_designation_that_reads_it_has_data():
     """smb_customer_share 185 exited 0 under --designations when data-ai and the Azure ones had no metrics;
     `--ruleset data-ai` refused it (hostile run 30). A fact is given once for every designation that reads it."""
