@@ -591,6 +591,8 @@ def test_a_date_with_a_time_of_day_is_that_day(tmp_path: Path, done: str):
         ("15\u066c001\u066c295", "digits grouped"),
         ('="15001295"', "text marks"),  # Excel's formula and text prefix (run 19)
         ("'15001295", "text marks"),
+        ("'AB12", "text marks"),  # not digits: as a tenant id's marks are (its pattern and this one were twins)
+        ('="AB12"', "text marks"),
     ],
 )
 def test_an_mcpid_a_spreadsheet_rewrote_is_refused_at_its_line(tmp_path: Path, written: str, how: str):

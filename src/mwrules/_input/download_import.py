@@ -182,7 +182,7 @@ class Import(DownloadReader):
         written = values.get("mcpid", "")
         rewritten = spreadsheet_number(written)
         if rewritten is not None:  # 1.50013E+07, 15001295.0: not the MCPID as Partner Center writes it
-            why = f"MCPID {written!r} is a number a spreadsheet wrote {rewritten}"
+            why = f"MCPID {written!r} is an id a spreadsheet wrote {rewritten}"
             hint = "download the file again, or format the MCPID column as text before saving it"
             self.problem(path, line, "$", why, hint, codes.INVALID_VALUE)
             return

@@ -41,7 +41,7 @@ _DECIMAL = re.compile(r"\s*[0-9]+[.,][0-9]*\s*", re.ASCII)
 # An id a spreadsheet showed with its digits grouped: 15,001,295, 15.001.295, 15 001 295 (any space), 15'001'295
 _GROUPED = re.compile(r"\s*[0-9]{1,3}(?:([,.'_\s\u066c])[0-9]{3})(?:\1[0-9]{3})*\s*")
 # An id a spreadsheet kept as text with its own marks: ="15001295" (a formula), '15001295 (a text prefix)
-_MARKED = re.compile(r"\s*(?:=\"[0-9]+\"|'[0-9]+)\s*", re.ASCII)
+_MARKED = re.compile(r"\s*(?:=\"[^\"]*\"\s*|'.*)", re.DOTALL)
 
 
 class DateOrderSeen:
@@ -169,6 +169,12 @@ def spreadsheet_number(text: str) -> str | None:
         return "as a decimal: an id is a whole number, and read as written it would be another id"
     if _GROUPED.fullmatch(text) is not None:
         return "with its digits grouped: read as written it would be another id than its digits"
-    if _MARKED.fullmatch(text) is not None:
-        return "with a spreadsheet's text marks (=\"...\" or '...): read as written it would be another id"
+    if text_marked(text):
+        return 'with its text marks (="..." or \'...): read as written it would be another id'
     return None
+
+
+def text_marked(text: str) -> bool:
+    """Whether a spreadsheet kept the id *text* as text with its own marks (``="..."``, ``'...``): as written, it is
+    another id (an MCPID, a tenant) than the one it shows."""
+    return _MARKED.fullmatch(text) is not None

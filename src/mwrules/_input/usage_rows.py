@@ -9,7 +9,6 @@ order), and gives the tenants as the document's customers.
 from __future__ import annotations
 
 import datetime
-import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,7 @@ from .attributions import customer_of
 from .convert import shown
 from .customers import association_types, workload_names
 from .download_rows import Claimed, Tenant
-from .download_values import DateOrder, not_ascii, parse_count, parse_date, parse_month
+from .download_values import DateOrder, not_ascii, parse_count, parse_date, parse_month, text_marked
 from .downloads import DownloadReader
 from .import_notes import RowNotes
 from .import_report import SkippedRow
@@ -35,8 +34,6 @@ _KINDS: dict[Callable[..., Any], str] = {
     parse_date: "a date",
     parse_count: "a whole number",
 }
-#: A value a spreadsheet kept as text with its own marks: ="..." (a formula), '... (a text prefix)
-_TEXT_MARKED = re.compile(r"\s*(?:=\"[^\"]*\"|'.*)", re.DOTALL)
 
 
 class UsageRows:
@@ -135,7 +132,7 @@ class UsageRows:
             return True
         if self.reader.controlled(path, line, "CustomerTenantId", tenant_id):
             return True
-        if _TEXT_MARKED.fullmatch(tenant_id):  # another tenant than the GUID, read as written
+        if text_marked(tenant_id):  # another tenant than the GUID, read as written
             why = (
                 f"CustomerTenantId {shown(tenant_id)} is written with a spreadsheet's text marks (=\"...\" or '...): "
                 "read as written it would be another tenant"
