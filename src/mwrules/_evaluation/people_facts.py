@@ -117,7 +117,7 @@ def certification_facts(
     near: list[NearMisses] = []  # made at the first unknown name
     counted: dict[str, list[Held]] = {}
     placed: list[tuple[Place, str, bool]] = []  # and whether it is another designation's certification
-    others: dict[str, tuple[str, bool]] = {}  # a name another ruleset lists -> why it does not count here, and that
+    others: dict[str, tuple[str, bool]] = {}  # a name another ruleset lists -> why not here, and if it is theirs
     for written in people.certifications:
         cert = written.certification
         cert_id, reason = known_status(cert, compiled, as_of, near)
