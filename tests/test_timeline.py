@@ -175,6 +175,42 @@ def test_a_new_ruleset_version_starts_a_segment_and_says_so():
     assert_agrees_day_by_day(partner, crossing)
 
 
+@pytest.mark.parametrize(
+    ("blair", "named"),
+    [
+        (
+            {"name": "MS-700", "earned": "2022-01-01", "expires": "2025-12-31"},
+            "Teams Administrator Associate stops counting after it expires on 2025-12-31, for 1 person: "
+            "1 loses intermediate",
+        ),
+        (
+            {"name": "MS-700", "earned": "2026-01-01"},
+            "Teams Administrator Associate earned by 1 person: 1 gains intermediate",
+        ),
+    ],
+    ids=["expires the day before", "earned that day"],
+)
+def test_a_certification_change_on_the_day_a_version_starts_is_named_beside_it(blair: object, named: str):
+    """On 2026-01-01 the cause said only "ruleset modern-work 2026-01 comes into force": the five points MS-700 took
+    with it, expiring the day before, or brought, earned that day, went unnamed (hostile run 34)."""
+    partner = {
+        "partner_id": "nw",
+        "people": [
+            {"id": "alex", "certifications": [{"name": "MS-102", "earned": "2022-05-12"}]},
+            {"id": "blair", "certifications": [blair]},
+            {"id": "casey", "certifications": [{"name": "MD-102", "earned": "2022-09-30"}]},
+        ],
+        "metrics": {
+            "smb": {"net_customer_adds": 4, "usage_growth": {"cpor": 420, "csp": 0}, "deployments": {"cpor": 3, "csp": 1}}
+        },
+    }
+
+    crossing = mwrules.timeline(partner, datetime.date(2025, 12, 1), datetime.date(2026, 1, 31))
+
+    assert [segment.start for segment in crossing.segments] == [datetime.date(2025, 12, 1), datetime.date(2026, 1, 1)]
+    assert crossing.segments[1].cause == f"ruleset modern-work 2026-01 comes into force; {named}"
+
+
 def one_day_partner(day: datetime.date) -> dict[str, object]:
     """A partner that meets the pass rule on *day* only: its advanced certification is valid that day alone."""
     return {

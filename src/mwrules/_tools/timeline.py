@@ -35,7 +35,6 @@ import functools
 import itertools
 import os
 from collections.abc import Iterable, Mapping
-from fractions import Fraction
 from typing import Any
 
 import attrs
@@ -52,8 +51,8 @@ from ..errors import InputError, Problem
 from ..limits import DEFAULT_LIMITS, Limits
 from ..model import Partner
 from ..ruleset import Ruleset
-from ..verdict import RulesetRef, Verdict, format_points
-from .term_words import term_label
+from ..verdict import RulesetRef, Verdict
+from .timeline_causes import CAUSES_SHOWN, Event, certification_causes, certification_events, gate_causes
 from .timeline_dates import _ONE_DAY, _levels, _month_starts, _Period, _periods, window_start
 from .timeline_segments import MonthScores, PathScore, Segment, Timeline
 
@@ -73,8 +72,6 @@ __all__ = [
     "window_start",
 ]
 
-#: Certification events named in one cause, the most people first
-CAUSES_SHOWN = 3
 #: The days a timeline may cover (its window looks back months before the start; a day after it is a change date)
 EARLIEST, LATEST = datetime.date(1900, 1, 1), datetime.date(9998, 12, 31)
 
@@ -403,11 +400,12 @@ class _Builder:
             causes.append(
                 f"month {month_text(month)} of customer data (against {month_text(month - data.months_back)})"
             )
-        if moved and before.period == piece.period:
+        if moved:  # what a version counts changes too on its first day: what the certifications did is named beside
             events = self.certification_events(piece.period, day)
-            gates, named = _gate_causes(ruleset, before.verdict, piece.verdict, events)
+            same = before.period == piece.period
+            gates, named = gate_causes(ruleset, before.verdict, piece.verdict, events) if same else ([], set())
             causes += gates
-            causes += _certification_causes([event for event in events if event not in named])
+            causes += certification_causes([event for event in events if event not in named])
         if not piece.can_attain and before.can_attain and not (before.verdict and before.verdict.qualified):
             last_met = next(
                 earlier.last for earlier in reversed(pieces[:position]) if earlier.verdict and earlier.verdict.qualified
@@ -418,39 +416,9 @@ class _Builder:
             )
         return "; ".join(causes) or "the verdict changes"
 
-    def certification_events(self, index: int, day: datetime.date) -> list[_Event]:
-        """The certification events of *day* that change whom a people set counts, the most people first."""
-        levels = self.levels[index]
-        ruleset = self.periods[index].ruleset
-        grouped: dict[tuple[str, str], list[int]] = {}
-        found: list[_Event] = []
-        for kind, cert_id, person in levels.events.get(day, ()):
-            grouped.setdefault((kind, cert_id), []).append(person)
-        for (kind, cert_id), people in grouped.items():
-            spec = ruleset.certification(cert_id)
-            effects, changed_sets = [], []
-            for level in ruleset.counted_at(cert_id):
-                changed = sum(
-                    levels.counted(level, person, day) != levels.counted(level, person, day - _ONE_DAY)
-                    for person in set(people)
-                )
-                if changed:
-                    verb = "gain" if kind == "earned" else "lose"
-                    effects.append(f"{changed} {verb}{'s' if changed == 1 else ''} {level}")
-                    changed_sets.append(level)
-            if not effects:
-                continue
-            name = spec.name.rpartition(": ")[2]
-            who = _people(len(set(people)))
-            if kind == "earned":
-                what = f"{name} earned by {who}"
-            elif kind == "expires":  # it counts through its expiry day: the change is the day after
-                what = f"{name} stops counting after it expires on {day - _ONE_DAY}, for {who}"
-            else:
-                what = f"{name} stops counting under {ruleset} after {spec.eligible_through}, for {who}"
-            found.append(_Event(len(set(people)), what, tuple(effects), tuple(changed_sets)))
-        found.sort(key=lambda event: -event.people)
-        return found
+    def certification_events(self, index: int, day: datetime.date) -> list[Event]:
+        """The certification events of *day* under version *index* (:func:`.timeline_causes.certification_events`)."""
+        return certification_events(self.levels[index], self.periods[index].ruleset, day)
 
     def months_without_data(self) -> tuple[str, ...]:
         needed: set[int] = set()
@@ -494,68 +462,6 @@ class _Builder:
         return tuple(found)
 
 
-@attrs.frozen
-class _Event:
-    """Certifications earned or no longer counting on a day, for *people* people, and the sets whose counts move."""
-
-    people: int
-    what: str
-    effects: tuple[str, ...]
-    sets: tuple[str, ...]
-
-
-def _certification_causes(events: list[_Event]) -> list[str]:
-    """The certification events in words, at most :data:`CAUSES_SHOWN` of them."""
-    shown = [f"{event.what}: {', '.join(event.effects)}" for event in events[:CAUSES_SHOWN]]
-    if len(events) > CAUSES_SHOWN:
-        shown.append(f"{len(events) - CAUSES_SHOWN} more certification changes")
-    return shown
-
-
-def _gate_causes(
-    ruleset: Ruleset, before: Verdict | None, after: Verdict | None, events: list[_Event]
-) -> tuple[list[str], set[_Event]]:
-    """The gates met on one side of a change date and not on the other, each with the events behind it; those events.
-
-    "step 1 of skilling on enterprise and smb opens (1 of 1 a_holders): Teams Administrator Associate earned by
-    1 person (1 gains a_holders)"; the paths where the same gate changes alike are named together. An event
-    named behind a gate is not named again among the day's other certification events.
-    """
-    named: set[_Event] = set()
-    if before is None or after is None:
-        return [], named
-    changes: dict[tuple[str, str, str], list[str]] = {}
-    for path_id, result in after.paths.items():
-        earlier = before.paths.get(path_id)
-        for metric_id, metric in result.metrics.items():
-            was = earlier.metrics.get(metric_id) if earlier is not None else None
-            for term_id, term in metric.terms.items():
-                old = was.terms.get(term_id) if was is not None else None
-                if term.met is None or old is None or old.met == term.met:
-                    continue
-                scored = ruleset.path(path_id).metrics[metric_id]
-                gate = next(spec.gate for key, spec in scored.named(metric_id) if key == term_id)
-                assert gate is not None  # noqa: S101 - only a gate is met or not
-                verb = "opens" if term.met else "closes"
-                count = f"{_number(term.measure)} of {_number(gate.need)}{f' {term.of}' if term.of else ''}"
-                behind = [event for event in events if term.of is not None and term.of in event.sets]
-                named.update(behind)
-                key = (
-                    f"{term_label(scored, metric_id, term_id)} of {metric_id}",
-                    f"{verb} ({count})",
-                    ": " + ", ".join(f"{event.what} ({', '.join(event.effects)})" for event in behind)
-                    if behind
-                    else "",
-                )
-                changes.setdefault(key, []).append(path_id)
-    texts = [f"{what} on {' and '.join(paths)} {change}{behind}" for (what, change, behind), paths in changes.items()]
-    return texts, named
-
-
-def _number(value: int | Fraction) -> str:
-    return format_points(Fraction(value))
-
-
 def _verdict_on(partner: Partner, ruleset: Ruleset, reason: str, day: datetime.date, *, traced: bool = True) -> Verdict:
     return evaluate_with(attrs.evolve(partner, as_of=day), RulesetChoice(ruleset, reason), traced=traced)
 
@@ -578,10 +484,6 @@ def _scores(verdict: Verdict | None) -> tuple[Any, ...]:
         return ()
     paths = tuple((path_id, result.score, result.qualified) for path_id, result in verdict.paths.items())
     return (verdict.qualified, verdict.path, paths)
-
-
-def _people(count: int) -> str:
-    return "1 person" if count == 1 else f"{count} people"
 
 
 def _month_runs(months: tuple[str, ...]) -> str:

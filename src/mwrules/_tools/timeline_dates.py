@@ -163,6 +163,9 @@ class _Levels:
     people: dict[datetime.date, list[tuple[str, int, int]]]
     #: person index -> the certifications that make them count at some level, with the days they do
     holding: dict[int, list[tuple[datetime.date, datetime.date, Certification]]]
+    #: the version's first day, and per level the people it would count the day before (to name what changes then)
+    first: datetime.date
+    before: dict[str, set[int]]
 
     def holding_on(self, person: Person, index: int, day: datetime.date) -> Person:
         """*person* with only the certifications that make them count on *day* (the others make no engine fact)."""
@@ -170,6 +173,8 @@ class _Levels:
         return Person(person.id, held)
 
     def counted(self, level: str, person: int, day: datetime.date) -> bool:
+        if day < self.first:
+            return person in self.before[level]
         spans = self.spans[level].get(person, ())
         index = bisect.bisect_right(spans, (day, datetime.date.max)) - 1
         return index >= 0 and spans[index][0] <= day <= spans[index][1]
@@ -211,6 +216,7 @@ def _levels(period: _Period) -> _Levels:
     known: dict[str, tuple[str | None, tuple[str, ...], datetime.date | None]] = {}
     first, last = period.first, period.last
     holding: dict[int, list[tuple[datetime.date, datetime.date, Certification]]] = {}
+    before: dict[str, set[int]] = {level: set() for level in levels}
     for index, person in enumerate(period.partner.people):
         held: dict[str, list[tuple[datetime.date, datetime.date]]] = {}
         for cert in person.certifications:
@@ -227,11 +233,16 @@ def _levels(period: _Period) -> _Levels:
                 (day, kind) for day, kind in ((cert.expires, "expires"), (through, "ineligible")) if day is not None
             ]
             end, kind = min(ends) if ends else (None, "")
+            if (cert.earned is None or cert.earned < first) and (end is None or end >= first - _ONE_DAY):
+                for level in counted_at:  # counted the day before this version: what changes on its first day
+                    before[level].add(index)
+                if end == first - _ONE_DAY:
+                    events.setdefault(first, []).append((kind, cert_id, index))
             begin = max(cert.earned or first, first)
             stop = min(end or last, last)
             if begin > stop:
                 continue
-            if cert.earned is not None and cert.earned == begin and begin > first:
+            if cert.earned is not None and cert.earned == begin:
                 events.setdefault(begin, []).append(("earned", cert_id, index))
             if end is not None and end == stop and stop < last:
                 events.setdefault(stop + _ONE_DAY, []).append((kind, cert_id, index))
@@ -252,7 +263,7 @@ def _levels(period: _Period) -> _Levels:
                     change = deltas.setdefault(stop + _ONE_DAY, {})
                     change[level] = change.get(level, 0) - 1
                     people.setdefault(stop + _ONE_DAY, []).append((level, index, -1))
-    return _Levels(spans, deltas, events, caps, people, holding)
+    return _Levels(spans, deltas, events, caps, people, holding, first, before)
 
 
 def _merged(spans: list[tuple[datetime.date, datetime.date]]) -> list[tuple[datetime.date, datetime.date]]:
