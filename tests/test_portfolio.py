@@ -253,6 +253,36 @@ def test_a_partner_given_by_several_inputs_is_named_before_the_summary(tmp_path:
     ]
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_partner_with_one_designations_problem_is_counted_for_the_designations_it_was_scored_on(
+    tmp_path: Path, jobs: str
+):
+    """Without its facts (a problem of the designations that classify by them), a partner's line said it qualified
+    for modern-work and security, and the summary counted it for neither, nor named its partner_id given twice: one
+    folder of 110 said 83 for modern-work where 87 lines said so (hostile run 34)."""
+    example = yaml.safe_load((ROOT / "examples" / "all-designations.yaml").read_text())
+    (tmp_path / "a.json").write_text(json.dumps(example, default=str))
+    (tmp_path / "b.json").write_text(json.dumps({k: v for k, v in example.items() if k != "facts"}, default=str))
+
+    result = run_cli("evaluate", str(tmp_path), "--designations", "--jobs", jobs)
+
+    assert 2 == result.returncode, result.stderr  # a designation's problem is a problem
+    lines = result.stdout.splitlines()
+    assert [line.split(": ")[2] for line in lines if line.startswith(str(tmp_path))] == [
+        "qualified for infrastructure, modern-work, security; badges",
+        "qualified for modern-work, security; badges",
+    ]
+    *notes, summary = result.stderr.strip().splitlines()
+    assert notes == [
+        f"mwrules: partner_id 'northwind' is given by 2 inputs ({tmp_path / 'a.json'} and {tmp_path / 'b.json'}): "
+        "each is counted in the summary"
+    ]
+    assert summary == (
+        "mwrules: 2 input(s): 2 evaluated (qualified 1 for infrastructure, 2 for modern-work, 2 for security; "
+        "0 not qualified), 1 with problems (evaluated for the designations without them)"
+    )
+
+
 @pytest.mark.parametrize("more", [[], ["--format", "json"]])
 def test_diff_names_a_partner_given_by_several_inputs(tmp_path: Path, more: list[str]):
     """diff --partners counted one partner_id given by three inputs as three partners without a word (hostile run
@@ -775,7 +805,7 @@ def test_a_portfolio_compares_a_bounded_number_of_partner_ids_and_says_so(monkey
     monkeypatch.setattr(given_by, "IDS_COMPARED", 2)
     tally = portfolio._Tally()
     for partner_id in ("a", "b", "A", "c", "d", "b"):
-        tally.add((True, ("smb",), partner_id, f"{partner_id}.yaml"))
+        tally.add(portfolio._Scored(("smb",), partner_id, f"{partner_id}.yaml"))
 
     assert tally.repeated() == [
         "partner_id 'a' is given by 2 inputs (a.yaml and A.yaml): each is counted in the summary",

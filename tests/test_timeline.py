@@ -201,7 +201,11 @@ def test_a_certification_change_on_the_day_a_version_starts_is_named_beside_it(b
             {"id": "casey", "certifications": [{"name": "MD-102", "earned": "2022-09-30"}]},
         ],
         "metrics": {
-            "smb": {"net_customer_adds": 4, "usage_growth": {"cpor": 420, "csp": 0}, "deployments": {"cpor": 3, "csp": 1}}
+            "smb": {
+                "net_customer_adds": 4,
+                "usage_growth": {"cpor": 420, "csp": 0},
+                "deployments": {"cpor": 3, "csp": 1},
+            }
         },
     }
 

@@ -13,7 +13,7 @@ import sys
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 
@@ -148,17 +148,29 @@ def _designations(args: argparse.Namespace) -> list[str] | bool:
 
 # What a result came to: None when the input had problems, else whether the
 # partner qualified, on which path (or for which designations), its partner_id and the input's name
-_Outcome = tuple[bool, tuple[str, ...], str, str] | None
+class _Scored(NamedTuple):
+    """What the summary counts of an input evaluated: on which paths (or for which designations) it qualifies."""
+
+    qualified: tuple[str, ...]
+    partner_id: str
+    source: str
+    #: Some designations had problems (a fact they classify by, missing): the others were evaluated
+    problems: bool = False
+
+
+#: None: the input could not be evaluated (its problems are printed)
+_Outcome = _Scored | None
 
 
 def _outcome(result: Result) -> _Outcome:
     source = printable(result.source) if result.source else f"input {result.index + 1}"
     if result.designations is not None:
         found = result.designations
-        return (bool(found.qualified), found.qualified, found.partner_id, source) if not found.problems else None
+        return _Scored(found.qualified, found.partner_id, source, problems=bool(found.problems))
     if result.verdict is None:
         return None
-    return result.verdict.qualified, (result.verdict.path,), result.verdict.partner_id, source
+    verdict = result.verdict
+    return _Scored((verdict.path,) if verdict.qualified else (), verdict.partner_id, source)
 
 
 def _text(result: Result) -> tuple[str, _Outcome]:
@@ -202,6 +214,8 @@ class _Tally:
 
     inputs: int = 0
     failed: int = 0
+    #: of the failed, those evaluated for the designations without problems (and counted for them)
+    partly: int = 0
     unqualified: int = 0
     qualified: Counter[str] = attrs.field(factory=Counter)
     given_by: GivenBy = attrs.field(factory=GivenBy)
@@ -211,11 +225,14 @@ class _Tally:
         if outcome is None:
             self.failed += 1
             return
-        if outcome[0]:
-            self.qualified.update(outcome[1])
+        if outcome.problems:
+            self.failed += 1
+            self.partly += 1
+        if outcome.qualified:
+            self.qualified.update(outcome.qualified)
         else:
             self.unqualified += 1
-        self.given_by.add(outcome[2], outcome[3])
+        self.given_by.add(outcome.partner_id, outcome.source)
 
     def repeated(self) -> list[str]:
         """A note per partner_id several inputs gave: the summary counts each of them (an old export and a new?)."""
@@ -226,10 +243,17 @@ class _Tally:
 
     def text(self, word: str) -> str:
         """The tally, counting qualified partners per path (*word* "on") or per designation ("for")."""
-        evaluated = self.inputs - self.failed
+        evaluated = self.inputs - self.failed + self.partly
         per_path = ", ".join(f"{count:,} {word} {path}" for path, count in sorted(self.qualified.items()))
         qualified = f"qualified {per_path}; " if per_path else ""
+        partly = ""
+        if self.partly:
+            partly = (
+                " (evaluated for the designations without them)"
+                if self.partly == self.failed
+                else (f" ({self.partly:,} evaluated for the designations without them)")
+            )
         return (
             f"{self.inputs:,} input(s): {evaluated:,} evaluated ({qualified}{self.unqualified:,} not qualified), "
-            f"{self.failed:,} with problems"
+            f"{self.failed:,} with problems{partly}"
         )
