@@ -283,6 +283,24 @@ def test_a_partner_with_one_designations_problem_is_counted_for_the_designations
     )
 
 
+def test_the_summary_says_how_many_inputs_with_problems_were_evaluated_for_their_other_designations():
+    from mwrules._batch import portfolio  # noqa: PLC0415 - the tally alone
+
+    tally = portfolio._Tally()
+    for outcome in (
+        None,  # its document could not be read
+        portfolio._Scored(("security",), "a", "a.yaml", problems=True),
+        portfolio._Scored((), "b", "b.yaml", problems=True),
+        portfolio._Scored(("security",), "c", "c.yaml"),
+    ):
+        tally.add(outcome)
+
+    assert tally.text("for") == (
+        "4 input(s): 3 evaluated (qualified 2 for security; 1 not qualified), 3 with problems (2 evaluated for the "
+        "designations without them)"
+    )
+
+
 @pytest.mark.parametrize("more", [[], ["--format", "json"]])
 def test_diff_names_a_partner_given_by_several_inputs(tmp_path: Path, more: list[str]):
     """diff --partners counted one partner_id given by three inputs as three partners without a word (hostile run
