@@ -283,6 +283,19 @@ def test_a_partner_with_one_designations_problem_is_counted_for_the_designations
     )
 
 
+def test_json_lines_ending_with_a_carriage_return_alone_are_told_how_to_save_them(tmp_path: Path):
+    """Classic Mac line ends made a book one record: "Extra data (line 1, column 41)", and no word of why (run 34)."""
+    book = tmp_path / "book.jsonl"
+    book.write_bytes(b'{"partner_id": "a", "as_of": "2026-01-01"}\r{"partner_id": "b", "as_of": "2026-01-01"}\r')
+
+    result = run_cli("evaluate", str(book))
+
+    assert 2 == result.returncode
+    assert "MW002 not valid JSON: Extra data (line 1, column 44) (its lines end with a carriage return alone" in (
+        result.stdout
+    )
+
+
 def test_the_summary_says_how_many_inputs_with_problems_were_evaluated_for_their_other_designations():
     from mwrules._batch import portfolio  # noqa: PLC0415 - the tally alone
 

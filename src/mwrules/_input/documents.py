@@ -287,9 +287,13 @@ def _parse_json(text: str, source: str | None, limits: Limits) -> Document:
         said = (
             "the document is empty" if not text.strip() else f"{error.msg} (line {error.lineno}, column {error.colno})"
         )
+        # Two documents after a carriage return alone: JSON Lines whose lines end as classic Mac files' do
+        crs = error.msg == "Extra data" and text[: error.pos].rstrip(" \t").endswith("\r")
+        hint = "its lines end with a carriage return alone (classic Mac line ends): save it with LF or CRLF line ends"
         problem = Problem(
             "$",
             f"not valid JSON: {said}",
+            hint if crs else None,
             file=source,
             line=error.lineno,
             code=codes.SYNTAX,
