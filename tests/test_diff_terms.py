@@ -279,3 +279,14 @@ def test_a_workload_that_keeps_its_name_but_counts_for_fewer_metrics_is_not_read
     changes = ruleset_changes(old, attrs.evolve(old, workloads=limited))
 
     assert changes == ["workloads added: Intune (usage_growth only)", "workloads removed: Intune"]
+
+
+def test_combine_best_on_a_number_metric_is_said_as_such_not_as_a_target_of_part_none(tmp_path):
+    """`combine: best` added to a one-term number metric is one line naming it, never '5 → {None: 5}'.
+
+    A metric of one number has no parts: a target shown per part named its
+    part `None`, and said the target changed when it had not.
+    """
+    line = "net_customer_adds: {terms: [{target: 5}]}"
+    changes = _changes(1, tmp_path, (line, line.replace("{terms", "{combine: best, terms")))
+    assert changes == ["enterprise: net_customer_adds combine sum → best"]

@@ -105,7 +105,8 @@ def path_changes(old: Ruleset, new: Ruleset) -> list[str]:
             )
         known = {metric.id for metric in old.metrics}
         # a metric new to the ruleset and scored in proportion keeps its legacy line (target for m none → T)
-        added = [m for m in path.metrics if m not in was.metrics and (m in known or m not in path.targets)]
+        targets = {m for m in path.targets if new.proportional(path.id, m)}
+        added = [m for m in path.metrics if m not in was.metrics and (m in known or m not in targets)]
         lines += [f"{path.id}: metrics + {metric_id}" for metric_id in added]
         still = {metric.id for metric in new.metrics}
         lines += [f"{path.id}: metrics - {m}" for m in was.metrics if m not in path.metrics and m in still]
