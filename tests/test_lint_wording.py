@@ -96,6 +96,16 @@ def test_a_key_the_format_has_elsewhere_says_where_it_belongs(tmp_path: Path):
     )
 
 
+def test_a_gloss_with_an_example_is_not_cut_at_its_abbreviation(tmp_path: Path):
+    """A top-level `version` points to manifest.version, its gloss whole: "e.g. '2026-01'", never "e.g;"."""
+    problems = problems_after(tmp_path, "manifest:\n", "version: 2\nmanifest:\n")
+
+    assert the_problem(problems, "$.version").endswith(
+        "MW004 unknown key (the format has no `version`; there is `manifest.version`: "
+        "the version, e.g. '2026-01'; the file is named <version>.yaml; see docs/ruleset-format.md#manifest)"
+    )
+
+
 def test_a_key_of_several_other_classes_names_their_places(tmp_path: Path):
     """`points` on a term belongs to its rate or its gate: both places are named."""
     problems = problems_after(tmp_path, "{id: step_2, title: Step 2,", "{id: step_2, title: Step 2, points: 4,")
