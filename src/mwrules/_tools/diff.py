@@ -27,6 +27,7 @@ from ..errors import InputError, Problem
 from ..ruleset import MetricSpec, Ruleset, WorkloadSpec, normalise_name
 from ..verdict import Verdict, certified_people, display_points, format_points
 from . import diff_vocabulary as vocabulary
+from .diff_documents import read_by
 from .given_by import GivenBy
 
 
@@ -174,8 +175,8 @@ def impact(old: Ruleset, new: Ruleset, documents: Iterable[Document], unreadable
     for document in documents:
         count += 1
         try:
-            before = _evaluate(document, old)
-            after = _evaluate(document, new)
+            before = _evaluate(read_by(document, old, new), old)
+            after = _evaluate(read_by(document, new, old), new)
         except InputError as error:
             problems += error.problems
             continue
