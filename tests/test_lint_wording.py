@@ -106,6 +106,22 @@ def test_a_gloss_with_an_example_is_not_cut_at_its_abbreviation(tmp_path: Path):
     )
 
 
+@pytest.mark.parametrize(
+    ("written", "words"),
+    [
+        pytest.param('"70"', "MW006 expected a number, got text '70' (write 70 without quotes)", id="quoted"),
+        pytest.param("'72.5'", "MW006 expected a number, got text '72.5' (write 72.5 without quotes)", id="single"),
+        pytest.param("", "MW006 expected a number, got null", id="empty"),
+        pytest.param("70%", "MW006 expected a number, got text '70%'", id="percent"),
+    ],
+)
+def test_a_number_written_as_text_or_left_empty_is_worded_for_its_editor(tmp_path: Path, written: str, words: str):
+    """A quoted number says to drop the quotes; an empty value is null, never Python's "None"."""
+    problems = problems_after(tmp_path, "  min_total_points: 70\n", f"  min_total_points: {written}\n")
+
+    assert the_problem(problems, "$.scoring.min_total_points").endswith(words)
+
+
 def test_a_key_of_several_other_classes_names_their_places(tmp_path: Path):
     """`points` on a term belongs to its rate or its gate: both places are named."""
     problems = problems_after(tmp_path, "{id: step_2, title: Step 2,", "{id: step_2, title: Step 2, points: 4,")

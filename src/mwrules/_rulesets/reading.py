@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from fractions import Fraction
@@ -97,12 +98,22 @@ def _structure_number(value: object, _: type) -> Fraction:
             raise ValueProblem(message)
         return Fraction(value)
     if isinstance(value, bool) or not isinstance(value, int | float):
-        message = f"expected a number, got {shown(value)}"
-        raise ValueProblem(message)
+        raise _not_a_number(value)
     if isinstance(value, float) and not math.isfinite(value):
         message = f"expected a finite number, got {value}"
         raise ValueProblem(message)
     return Fraction(str(value))
+
+
+def _not_a_number(value: object) -> ValueProblem:
+    """A number written as text ("70", pasted or quoted by habit) is told to lose its quotes; null is null, not None."""
+    problem = expected("a number", value)
+    if isinstance(value, str) and _NUMBER.fullmatch(value.strip()):
+        return ValueProblem(f"{problem} (write {value.strip()} without quotes)")
+    return problem
+
+
+_NUMBER = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)")
 
 
 def _structure_workload(value: object, _: type) -> WorkloadSpec:
