@@ -122,6 +122,42 @@ def test_a_number_written_as_text_or_left_empty_is_worded_for_its_editor(tmp_pat
     assert the_problem(problems, "$.scoring.min_total_points").endswith(words)
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "hint"),
+    [
+        pytest.param(
+            "\n    title: Net customer adds\n",
+            "\n\t  title: Net customer adds\n",
+            "line 29 indents with a tab: YAML indents with spaces only",
+            id="tab",
+        ),
+        pytest.param(
+            "\n    title: Net customer adds\n",
+            "\n\u00a0   title: Net customer adds\n",
+            "line 29 has a non-breaking space (U+00A0, as a word processor pastes it): write a plain space",
+            id="non-breaking-space",
+        ),
+        pytest.param(
+            'name: "Microsoft Certified: Identity and Access Administrator Associate"',
+            "name: \u201cMicrosoft Certified: Identity and Access Administrator Associate\u201d",
+            "line 21 has curly quotes, which YAML reads as letters: write straight quotes (\" or ')",
+            id="curly-quotes",
+        ),
+    ],
+)
+def test_a_yaml_error_pasted_from_a_word_processor_names_the_character(tmp_path: Path, old: str, new: str, hint: str):
+    """A tab, a non-breaking space or curly quotes near a YAML error are named, with the line that has them.
+
+    PyYAML's words alone ("mapping values are not allowed here") do not tell
+    an editor that what looks like a space or a quote is not one.
+    """
+    problems = problems_after(tmp_path, old, new)
+
+    assert len(problems) == 1, problems
+    assert " MW002 not valid YAML: " in problems[0]
+    assert problems[0].endswith(f"({hint})"), problems[0]
+
+
 def test_a_key_of_several_other_classes_names_their_places(tmp_path: Path):
     """`points` on a term belongs to its rate or its gate: both places are named."""
     problems = problems_after(tmp_path, "{id: step_2, title: Step 2,", "{id: step_2, title: Step 2, points: 4,")
