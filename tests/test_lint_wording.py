@@ -158,6 +158,24 @@ def test_a_yaml_error_pasted_from_a_word_processor_names_the_character(tmp_path:
     assert problems[0].endswith(f"({hint})"), problems[0]
 
 
+def test_a_text_wholly_in_curly_quotes_is_refused(tmp_path: Path):
+    """An alias pasted in curly quotes was accepted, and partner data's SC-300 then matched nothing.
+
+    YAML reads curly quotes as letters: the alias was eight characters, and a
+    version in them was told to rename its file to the version in curly quotes.
+    """
+    problems = problems_after(
+        tmp_path,
+        "aliases: [SC-300, Identity and Access Administrator Associate]",
+        "aliases: [\u2018SC-300\u2019, Identity and Access Administrator Associate]",
+    )
+
+    assert the_problem(problems, "$.certifications[1].aliases[0]").endswith(
+        "MW006 '\u2018SC-300\u2019' is written in curly quotes, which YAML reads as part of the text "
+        "(write straight quotes (\" or '), or none)"
+    )
+
+
 def test_a_key_of_several_other_classes_names_their_places(tmp_path: Path):
     """`points` on a term belongs to its rate or its gate: both places are named."""
     problems = problems_after(tmp_path, "{id: step_2, title: Step 2,", "{id: step_2, title: Step 2, points: 4,")

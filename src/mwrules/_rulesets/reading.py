@@ -189,6 +189,10 @@ def _structure(document: _documents.Document) -> tuple[Ruleset | None, list[Prob
     return (None if problems else ruleset), problems
 
 
+#: A text that begins and ends with a curly quote: "…" or '…' as a word processor writes them
+_CURLY_QUOTED = re.compile("[\u2018\u201c].*[\u2019\u201d]", re.DOTALL)
+
+
 def control_text(data: object, where: str = "$") -> list[Problem]:
     """A problem (MW006) at each key or text of a ruleset that holds control characters.
 
@@ -196,8 +200,15 @@ def control_text(data: object, where: str = "$") -> list[Problem]:
     the cursor, set the window's title or cleared the screen, and a
     text-direction override reversed what followed (partner ids and names
     were already refused so).
+
+    A text wholly in curly quotes, as a word processor pastes "2026-01" or
+    'SC-300', is a problem too: YAML reads them as letters, so an alias
+    pasted so matched no partner's spelling, and a version named no file.
     """
     if isinstance(data, str):
+        if _CURLY_QUOTED.fullmatch(data):
+            message = f"{shown(data)} is written in curly quotes, which YAML reads as part of the text"
+            return [Problem(where, message, "write straight quotes (\" or '), or none", code=codes.INVALID_VALUE)]
         if CONTROL.search(data) is None:
             return []
         message = (
