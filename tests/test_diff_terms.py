@@ -361,3 +361,17 @@ def test_a_metric_the_new_version_adds_is_not_refused_by_the_old_one(tmp_path, c
     out = _diff_of(new, partner, tmp_path, capsys)
     assert "metric + copilot_seats" in out
     assert "1 partner(s): 1 changed, 0 unchanged" in out
+
+
+def test_an_alias_added_or_dropped_is_named(tmp_path):
+    """An alias changes which spellings of partner data count: the ruleset changes said nothing of it."""
+    new = _security_edited(
+        tmp_path,
+        ("aliases: [SC-200, Security", "aliases: [SC-200, SOC Analyst, Security"),
+        ("aliases: [SC-100, Cybersecurity Architect Expert, ", "aliases: [SC-100, "),
+    )
+    changes = ruleset_changes(load_ruleset(SECURITY), load_ruleset(new))
+    assert changes == [
+        "Microsoft Certified: Security Operations Analyst Associate: aliases + SOC Analyst",
+        "Microsoft Certified: Cybersecurity Architect Expert: aliases - Cybersecurity Architect Expert",
+    ]

@@ -424,6 +424,7 @@ def ruleset_changes(old: Ruleset, new: Ruleset) -> list[str]:
         if cert.eligible_through is not None and old_through.get(cert.id) != cert.eligible_through:
             retired = f"retired {cert.retired}, " if cert.retired else ""
             lines.append(f"{cert.name}: {retired}counts through {cert.eligible_through}")
+    lines += _alias_changes(old, new)
     lines += vocabulary.fact_changes(old, new)
     old_metrics = {metric.id: metric for metric in old.metrics}
     for metric in new.metrics:
@@ -457,6 +458,18 @@ def ruleset_changes(old: Ruleset, new: Ruleset) -> list[str]:
             lines.append(f"scoring.{key} {_plain(was)} → {_plain(now)} (the attainment window of timelines)")
     lines += vocabulary.classify_changes(old, new)
     lines += _workload_changes(old, new)
+    return lines
+
+
+def _alias_changes(old: Ruleset, new: Ruleset) -> list[str]:
+    """Aliases added to or dropped from a certification both versions list: which spellings of partner data count."""
+    before = {cert.id: cert.aliases for cert in old.certifications}
+    lines = []
+    for cert in new.certifications:
+        was = before.get(cert.id)
+        if was is not None and was != cert.aliases:
+            lines += [f"{cert.name}: aliases + {alias}" for alias in cert.aliases if alias not in was]
+            lines += [f"{cert.name}: aliases - {alias}" for alias in was if alias not in cert.aliases]
     return lines
 
 
