@@ -375,3 +375,16 @@ def test_an_alias_added_or_dropped_is_named(tmp_path):
         "Microsoft Certified: Security Operations Analyst Associate: aliases + SOC Analyst",
         "Microsoft Certified: Cybersecurity Architect Expert: aliases - Cybersecurity Architect Expert",
     ]
+
+
+SMB_ENTRY = "    - {path: smb, title: 80 % or more SMB customers, when: [{fact: smb_customer_share, at_least: 80}]}\n"
+
+
+@pytest.mark.parametrize("added_before", [False, True], ids=["after", "before"])
+def test_a_classification_entry_added_for_a_path_with_one_is_the_one_line(tmp_path, added_before):
+    """A second entry for smb reads 'classify + smb#2 when ...', not as smb's entry dropped and two added."""
+    second = SMB_ENTRY.replace("80 % or more", "a few").replace("at_least: 80", "at_most: 5")
+    edit = (SMB_ENTRY, second + SMB_ENTRY) if added_before else (SMB_ENTRY, SMB_ENTRY + second)
+    changes = _changes(7, tmp_path, edit)
+    key = "smb#1" if added_before else "smb#2"
+    assert changes == [f"classify + {key} when smb_customer_share at most 5"]
