@@ -176,6 +176,15 @@ def test_a_text_wholly_in_curly_quotes_is_refused(tmp_path: Path):
     )
 
 
+def test_a_path_id_written_twice_is_offered_once(tmp_path: Path):
+    """smb renamed enterprise by mistake: the unknown smb of path_preference offers 'enterprise' once, not twice."""
+    problems = problems_after(tmp_path, "  - id: smb\n", "  - id: enterprise\n")
+
+    assert the_problem(problems, "$.scoring.path_preference[1]").endswith(
+        "MW103 unknown path (expected one of: 'enterprise')"
+    )
+
+
 def test_a_key_of_several_other_classes_names_their_places(tmp_path: Path):
     """`points` on a term belongs to its rate or its gate: both places are named."""
     problems = problems_after(tmp_path, "{id: step_2, title: Step 2,", "{id: step_2, title: Step 2, points: 4,")
