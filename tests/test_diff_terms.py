@@ -279,3 +279,112 @@ def test_a_workload_that_keeps_its_name_but_counts_for_fewer_metrics_is_not_read
     changes = ruleset_changes(old, attrs.evolve(old, workloads=limited))
 
     assert changes == ["workloads added: Intune (usage_growth only)", "workloads removed: Intune"]
+
+
+def test_combine_best_on_a_number_metric_is_said_as_such_not_as_a_target_of_part_none(tmp_path):
+    """`combine: best` added to a one-term number metric is one line naming it, never '5 → {None: 5}'.
+
+    A metric of one number has no parts: a target shown per part named its
+    part `None`, and said the target changed when it had not.
+    """
+    line = "net_customer_adds: {terms: [{target: 5}]}"
+    changes = _changes(1, tmp_path, (line, line.replace("{terms", "{combine: best, terms")))
+    assert changes == ["enterprise: net_customer_adds combine sum → best"]
+
+
+SECURITY = Path(__file__).parents[1] / "rulesets" / "security" / "2026-07.yaml"
+EMPLOYEES = "{id: employees, title: Employees, type: count, min: 0}"
+SMB_AZURE_GROWTH = "          - {of: azure, rate: {points: 1, per: 750}}"
+
+
+def _security_edited(tmp_path: Path, *edits: tuple[str, str]) -> Path:
+    text = SECURITY.read_text().replace("  coverage: required\n", "")
+    for old, new in edits:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    folder = tmp_path / "edited" / "security"
+    folder.mkdir(parents=True)
+    (folder / "2026-07.yaml").write_text(text)
+    return folder / "2026-07.yaml"
+
+
+def _diff_of(new: Path, partner: str, tmp_path: Path, capsys) -> str:
+    (tmp_path / "partners").mkdir()
+    (tmp_path / "partners" / "p.yaml").write_text(partner)
+    capsys.readouterr()
+    status = main(["diff", "security@2026-07", str(new), "--partners", str(tmp_path / "partners")])
+    output = capsys.readouterr()
+    assert status == 0, output.err + output.out
+    return output.out
+
+
+def test_a_fact_the_new_version_adds_is_not_refused_by_the_old_one(tmp_path, capsys):
+    """Partners giving a fact only the new version declares are evaluated under both, not 'not evaluated'.
+
+    The old version does not read it (the ruleset changes say 'facts + employees');
+    it refused every such partner as giving a fact "no shipped ruleset reads".
+    """
+    new = _security_edited(
+        tmp_path,
+        ("\ncertifications:\n", f"\nfacts:\n  - {EMPLOYEES}\n\ncertifications:\n"),
+        (SMB_AZURE_GROWTH, SMB_AZURE_GROWTH.replace("}}", "}, when: [{fact: employees, at_least: 250}]}")),
+    )
+    partner = "partner_id: small\nas_of: 2026-08-01\nfacts: {employees: 40}\n"
+    partner += "metrics:\n  smb: {usage_growth: {azure: 7500}}\n"
+    out = _diff_of(new, partner, tmp_path, capsys)
+    assert "facts + employees" in out
+    assert "1 partner(s): 1 changed, 0 unchanged" in out
+    assert "usage_growth: smb 10 → 0" in out
+
+
+def test_a_metric_the_new_version_adds_is_not_refused_by_the_old_one(tmp_path, capsys):
+    """A partner giving a metric only the new version scores is evaluated under both: the old earns nothing from it."""
+    new = _security_edited(
+        tmp_path,
+        ("    max_points: 20\n    # Net new customer", "    max_points: 10\n    # Net new customer"),
+        (
+            "    unit_text: net new customer tenants\n",
+            "    unit_text: net new customer tenants\n"
+            "  - {id: copilot_seats, title: Copilot seats, category: customer_success, max_points: 10,"
+            " source: {number: count}}\n",
+        ),
+        (
+            '      net_customer_adds:              # "2 points',
+            '      copilot_seats: {terms: [{target: 5}]}\n      net_customer_adds:              # "2 points',
+        ),
+        (
+            '      net_customer_adds:              # "4 points',
+            '      copilot_seats: {terms: [{target: 5}]}\n      net_customer_adds:              # "4 points',
+        ),
+    )
+    partner = "partner_id: p\nas_of: 2026-08-01\nmetrics:\n  smb: {copilot_seats: 5}\n"
+    out = _diff_of(new, partner, tmp_path, capsys)
+    assert "metric + copilot_seats" in out
+    assert "1 partner(s): 1 changed, 0 unchanged" in out
+
+
+def test_an_alias_added_or_dropped_is_named(tmp_path):
+    """An alias changes which spellings of partner data count: the ruleset changes said nothing of it."""
+    new = _security_edited(
+        tmp_path,
+        ("aliases: [SC-200, Security", "aliases: [SC-200, SOC Analyst, Security"),
+        ("aliases: [SC-100, Cybersecurity Architect Expert, ", "aliases: [SC-100, "),
+    )
+    changes = ruleset_changes(load_ruleset(SECURITY), load_ruleset(new))
+    assert changes == [
+        "Microsoft Certified: Security Operations Analyst Associate: aliases + SOC Analyst",
+        "Microsoft Certified: Cybersecurity Architect Expert: aliases - Cybersecurity Architect Expert",
+    ]
+
+
+SMB_ENTRY = "    - {path: smb, title: 80 % or more SMB customers, when: [{fact: smb_customer_share, at_least: 80}]}\n"
+
+
+@pytest.mark.parametrize("added_before", [False, True], ids=["after", "before"])
+def test_a_classification_entry_added_for_a_path_with_one_is_the_one_line(tmp_path, added_before):
+    """A second entry for smb reads 'classify + smb#2 when ...', not as smb's entry dropped and two added."""
+    second = SMB_ENTRY.replace("80 % or more", "a few").replace("at_least: 80", "at_most: 5")
+    edit = (SMB_ENTRY, second + SMB_ENTRY) if added_before else (SMB_ENTRY, SMB_ENTRY + second)
+    changes = _changes(7, tmp_path, edit)
+    key = "smb#1" if added_before else "smb#2"
+    assert changes == [f"classify + {key} when smb_customer_share at most 5"]

@@ -96,6 +96,95 @@ def test_a_key_the_format_has_elsewhere_says_where_it_belongs(tmp_path: Path):
     )
 
 
+def test_a_gloss_with_an_example_is_not_cut_at_its_abbreviation(tmp_path: Path):
+    """A top-level `version` points to manifest.version, its gloss whole: "e.g. '2026-01'", never "e.g;"."""
+    problems = problems_after(tmp_path, "manifest:\n", "version: 2\nmanifest:\n")
+
+    assert the_problem(problems, "$.version").endswith(
+        "MW004 unknown key (the format has no `version`; there is `manifest.version`: "
+        "the version, e.g. '2026-01'; the file is named <version>.yaml; see docs/ruleset-format.md#manifest)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("written", "words"),
+    [
+        pytest.param('"70"', "MW006 expected a number, got text '70' (write 70 without quotes)", id="quoted"),
+        pytest.param("'72.5'", "MW006 expected a number, got text '72.5' (write 72.5 without quotes)", id="single"),
+        pytest.param("", "MW006 expected a number, got null", id="empty"),
+        pytest.param("70%", "MW006 expected a number, got text '70%'", id="percent"),
+    ],
+)
+def test_a_number_written_as_text_or_left_empty_is_worded_for_its_editor(tmp_path: Path, written: str, words: str):
+    """A quoted number says to drop the quotes; an empty value is null, never Python's "None"."""
+    problems = problems_after(tmp_path, "  min_total_points: 70\n", f"  min_total_points: {written}\n")
+
+    assert the_problem(problems, "$.scoring.min_total_points").endswith(words)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "hint"),
+    [
+        pytest.param(
+            "\n    title: Net customer adds\n",
+            "\n\t  title: Net customer adds\n",
+            "line 29 indents with a tab: YAML indents with spaces only",
+            id="tab",
+        ),
+        pytest.param(
+            "\n    title: Net customer adds\n",
+            "\n\u00a0   title: Net customer adds\n",
+            "line 29 has a non-breaking space (U+00A0, as a word processor pastes it): write a plain space",
+            id="non-breaking-space",
+        ),
+        pytest.param(
+            'name: "Microsoft Certified: Identity and Access Administrator Associate"',
+            "name: \u201cMicrosoft Certified: Identity and Access Administrator Associate\u201d",
+            "line 21 has curly quotes, which YAML reads as letters: write straight quotes (\" or ')",
+            id="curly-quotes",
+        ),
+    ],
+)
+def test_a_yaml_error_pasted_from_a_word_processor_names_the_character(tmp_path: Path, old: str, new: str, hint: str):
+    """A tab, a non-breaking space or curly quotes near a YAML error are named, with the line that has them.
+
+    PyYAML's words alone ("mapping values are not allowed here") do not tell
+    an editor that what looks like a space or a quote is not one.
+    """
+    problems = problems_after(tmp_path, old, new)
+
+    assert len(problems) == 1, problems
+    assert " MW002 not valid YAML: " in problems[0]
+    assert problems[0].endswith(f"({hint})"), problems[0]
+
+
+def test_a_text_wholly_in_curly_quotes_is_refused(tmp_path: Path):
+    """An alias pasted in curly quotes was accepted, and partner data's SC-300 then matched nothing.
+
+    YAML reads curly quotes as letters: the alias was eight characters, and a
+    version in them was told to rename its file to the version in curly quotes.
+    """
+    problems = problems_after(
+        tmp_path,
+        "aliases: [SC-300, Identity and Access Administrator Associate]",
+        "aliases: [\u2018SC-300\u2019, Identity and Access Administrator Associate]",
+    )
+
+    assert the_problem(problems, "$.certifications[1].aliases[0]").endswith(
+        "MW006 '\u2018SC-300\u2019' is written in curly quotes, which YAML reads as part of the text "
+        "(write straight quotes (\" or '), or none)"
+    )
+
+
+def test_a_path_id_written_twice_is_offered_once(tmp_path: Path):
+    """smb renamed enterprise by mistake: the unknown smb of path_preference offers 'enterprise' once, not twice."""
+    problems = problems_after(tmp_path, "  - id: smb\n", "  - id: enterprise\n")
+
+    assert the_problem(problems, "$.scoring.path_preference[1]").endswith(
+        "MW103 unknown path (expected one of: 'enterprise')"
+    )
+
+
 def test_a_key_of_several_other_classes_names_their_places(tmp_path: Path):
     """`points` on a term belongs to its rate or its gate: both places are named."""
     problems = problems_after(tmp_path, "{id: step_2, title: Step 2,", "{id: step_2, title: Step 2, points: 4,")

@@ -337,3 +337,19 @@ def test_a_number_too_fine_is_shown_as_written():
     assert read == []
 
     assert [problem.message for problem in check(ruleset)] == ["85.0000001: at most 6 decimal places"]
+
+
+def test_a_condition_on_a_gate_of_no_points_is_refused():
+    """A `when` on a gate earning 0 changed nothing: a gate is met by its measure alone, whatever its conditions.
+
+    The editor meant to close the steps after it (data-ai's and security's
+    enterprise gates earn 0); the terms requiring it opened anyway.
+    """
+    data = shape("06")
+    gate = data["paths"][0]["metrics"]["skilling"]["terms"][0]
+    assert gate["gate"]["points"] == 0
+    gate["when"] = [{"fact": "employees", "at_most": 10}]
+    data["facts"] = [{"id": "employees", "title": "Employees", "type": "count"}]
+    assert problems(data) == [(f"{STEPS}.terms[0].when", codes.METRIC_DEFINITION)]
+    gate["gate"]["points"] = 2  # a gate that earns: its conditions decide its points
+    assert problems(data) == []

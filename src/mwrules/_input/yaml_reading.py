@@ -186,7 +186,8 @@ class _Yaml:
             reason = f"{_documents.shorten(reason, 200)} (first on line {first.line + 1})" if first else reason
         else:
             reason = _documents.shorten(getattr(error, "problem", None) or str(error), 200)
-        return Problem("$", f"not valid YAML: {reason}", file=self.source, line=line, code=codes.SYNTAX)
+        hint = _pasted(self.text, line) if line is not None else None
+        return Problem("$", f"not valid YAML: {reason}", hint, file=self.source, line=line, code=codes.SYNTAX)
 
     def _problem(self, where: str, node: yaml.Node, message: str, code: str, suggestion: str | None = None) -> None:
         line = node.start_mark.line + 1
@@ -311,3 +312,35 @@ _SCALARS: dict[str, Callable[[str], Any]] = {
     _INT: _int,
     _FLOAT: _float,
 }
+
+
+#: What a word processor pastes that looks like YAML and is not: each with what to say of the line holding it
+_PASTED = (
+    (re.compile(r"^ *\t"), "indents with a tab: YAML indents with spaces only"),
+    (
+        re.compile("\u00a0|\u202f"),
+        "has a non-breaking space (U+00A0, as a word processor pastes it): write a plain space",
+    ),
+    (
+        re.compile("[\u2018\u2019\u201c\u201d]"),
+        "has curly quotes, which YAML reads as letters: write straight quotes (\" or ')",
+    ),
+)
+
+
+_COMMENT = re.compile(r"(^|\s)#.*")
+
+
+def _pasted(text: str, line: int) -> str | None:
+    """What on the line of a YAML error, or the two before it, looks like a space or a quote and is not one.
+
+    YAML's own words ("mapping values are not allowed here") do not say that
+    what an editor sees as a space or a quote is another character; the error
+    is often found a line after the one that holds it.
+    """
+    lines = text.split("\n", line)[max(0, line - 3) : line]
+    for number in range(len(lines) - 1, -1, -1):
+        for pattern, words in _PASTED:
+            if pattern.search(_COMMENT.sub("", lines[number])):
+                return f"line {line - len(lines) + number + 1} {words}"
+    return None

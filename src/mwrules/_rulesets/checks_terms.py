@@ -73,6 +73,17 @@ def _check_source(where: str, metric: MetricSpec, cert_ids: list[str], unread: U
     return problems
 
 
+def _idle_condition(spot: str, key: str) -> Problem:
+    """A `when` on a gate of 0 points: it decides nothing, as a gate is met by its measure alone."""
+    message = (
+        f"a condition on a gate of 0 points changes nothing: {key} is met by its measure alone, "
+        "and the terms that require it open whatever its conditions"
+    )
+    return Problem(
+        f"{spot}.when", message, f"put the condition on the terms that require {key}", code=codes.METRIC_DEFINITION
+    )
+
+
 def _check_terms(where: str, ruleset: Ruleset, metric: MetricSpec, scored: PathMetric, unread: Unread) -> list[Problem]:
     """The terms of one metric on one path: what each measures, its numbers, and the gates it requires."""
     problems = []
@@ -119,6 +130,8 @@ def _check_terms(where: str, ruleset: Ruleset, metric: MetricSpec, scored: PathM
         problems += _term_numbers(spot, metric, term)
         for index, condition in enumerate(term.when):
             problems += _check_condition(f"{spot}.when[{index}]", ruleset, condition, metric, unread)
+        if term.when and term.gate is not None and term.gate.points == 0:
+            problems.append(_idle_condition(spot, term.key(metric.id)))
         for index, required in enumerate(term.requires):
             gate = seen.get(required)
             if gate is None or gate.gate is None:

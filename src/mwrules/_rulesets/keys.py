@@ -92,8 +92,11 @@ def _join(place: str, name: str) -> str:
 
 
 def _gloss(doc: str) -> str:
-    """The first sentence of a key's documentation, without its parenthesis, as part of a sentence."""
-    first = re.split(r"(?<=[a-z)])\. ", doc, maxsplit=1)[0].removesuffix(".")
+    """The first sentence of a key's documentation, without its parenthesis, as part of a sentence.
+
+    An abbreviation's full stop ("e.g. '2026-01'") ends no sentence: cut there, the gloss read "e.g".
+    """
+    first = re.split(r"(?<=[a-z)])(?<![a-z]\.[a-z])\. ", doc, maxsplit=1)[0].removesuffix(".")
     first = re.sub(r"\s*\([^)]*\)", "", first).strip()
     return first[:1].lower() + first[1:]
 

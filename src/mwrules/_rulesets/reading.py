@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from fractions import Fraction
@@ -97,12 +98,22 @@ def _structure_number(value: object, _: type) -> Fraction:
             raise ValueProblem(message)
         return Fraction(value)
     if isinstance(value, bool) or not isinstance(value, int | float):
-        message = f"expected a number, got {shown(value)}"
-        raise ValueProblem(message)
+        raise _not_a_number(value)
     if isinstance(value, float) and not math.isfinite(value):
         message = f"expected a finite number, got {value}"
         raise ValueProblem(message)
     return Fraction(str(value))
+
+
+def _not_a_number(value: object) -> ValueProblem:
+    """A number written as text ("70", pasted or quoted by habit) is told to lose its quotes; null is null, not None."""
+    problem = expected("a number", value)
+    if isinstance(value, str) and _NUMBER.fullmatch(value.strip()):
+        return ValueProblem(f"{problem} (write {value.strip()} without quotes)")
+    return problem
+
+
+_NUMBER = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)")
 
 
 def _structure_workload(value: object, _: type) -> WorkloadSpec:
@@ -178,6 +189,10 @@ def _structure(document: _documents.Document) -> tuple[Ruleset | None, list[Prob
     return (None if problems else ruleset), problems
 
 
+#: A text that begins and ends with a curly quote: "…" or '…' as a word processor writes them
+_CURLY_QUOTED = re.compile("[\u2018\u201c].*[\u2019\u201d]", re.DOTALL)
+
+
 def control_text(data: object, where: str = "$") -> list[Problem]:
     """A problem (MW006) at each key or text of a ruleset that holds control characters.
 
@@ -185,8 +200,15 @@ def control_text(data: object, where: str = "$") -> list[Problem]:
     the cursor, set the window's title or cleared the screen, and a
     text-direction override reversed what followed (partner ids and names
     were already refused so).
+
+    A text wholly in curly quotes, as a word processor pastes "2026-01" or
+    'SC-300', is a problem too: YAML reads them as letters, so an alias
+    pasted so matched no partner's spelling, and a version named no file.
     """
     if isinstance(data, str):
+        if _CURLY_QUOTED.fullmatch(data):
+            message = f"{shown(data)} is written in curly quotes, which YAML reads as part of the text"
+            return [Problem(where, message, "write straight quotes (\" or '), or none", code=codes.INVALID_VALUE)]
         if CONTROL.search(data) is None:
             return []
         message = (

@@ -15,7 +15,8 @@ _SNAKE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 
 
 def _suggest(word: str, choices: Iterable[str]) -> str | None:
-    return did_you_mean(word, choices)
+    # an id written twice (itself a problem, MW109) is one choice, not two
+    return did_you_mean(word, list(dict.fromkeys(choices)))
 
 
 def _num(value: Fraction) -> str:

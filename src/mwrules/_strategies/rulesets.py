@@ -162,6 +162,9 @@ def _terms(
     if len(gate_keys) == len(terms) and sum(Fraction(str(term["gate"]["points"])) for term in terms) < MOST_MINIMUM:
         # gates alone that earn less than a minimum may be: no partner could pass (lint refuses it, MW107)
         terms[0]["gate"]["points"] = MOST_MINIMUM
+    for term in terms:  # a condition on a gate of 0 points decides nothing (lint refuses it, MW111)
+        if "gate" in term and Fraction(str(term["gate"]["points"])) == 0:
+            term.pop("when", None)
     scored: dict[str, Any] = {"terms": terms}
     if len(terms) > 1 and not gate_keys and not any("requires" in term for term in terms):
         scored["combine"] = draw(st.sampled_from(["sum", "best"]))

@@ -27,6 +27,7 @@ from ..errors import InputError, Problem
 from ..ruleset import MetricSpec, Ruleset, WorkloadSpec, normalise_name
 from ..verdict import Verdict, certified_people, display_points, format_points
 from . import diff_vocabulary as vocabulary
+from .diff_documents import read_by
 from .given_by import GivenBy
 
 
@@ -174,8 +175,8 @@ def impact(old: Ruleset, new: Ruleset, documents: Iterable[Document], unreadable
     for document in documents:
         count += 1
         try:
-            before = _evaluate(document, old)
-            after = _evaluate(document, new)
+            before = _evaluate(read_by(document, old, new), old)
+            after = _evaluate(read_by(document, new, old), new)
         except InputError as error:
             problems += error.problems
             continue
@@ -272,8 +273,8 @@ def _reasons(
     if previous is not None and previous.max_points != metric.max_points:
         reasons.append(f"max_points {format_points(previous.max_points)} → {format_points(metric.max_points)}")
     for path_id in points:
-        old_targets = old.path(path_id).targets if path_id in {p.id for p in old.paths} else {}
-        new_targets = new.path(path_id).targets
+        old_targets = proportional_targets(old, path_id) if path_id in {p.id for p in old.paths} else {}
+        new_targets = proportional_targets(new, path_id)
         if metric_id in old_targets and metric_id in new_targets:
             if old_targets[metric_id] != new_targets[metric_id]:
                 reasons.append(
@@ -353,6 +354,17 @@ def _started(person: str, certs: Sequence[str], level: str, old: Ruleset, new: R
     return f"{person}'s {names}: {why}; {person} now counts at {level}"
 
 
+def proportional_targets(ruleset: Ruleset, path_id: str) -> dict[str, Any]:
+    """A path's targets, of the metrics it scores in proportion to them alone, as the engine reads them.
+
+    `PathSpec.targets` also holds a number or people metric with `combine:
+    best`, as if its one term scored a part: shown as a target, it read
+    `5 → {None: 5}` for an edit that changes no point.
+    """
+    targets = ruleset.path(path_id).targets
+    return {metric_id: target for metric_id, target in targets.items() if ruleset.proportional(path_id, metric_id)}
+
+
 def _target(target: Any) -> str:
     if target is None:
         return "none"
@@ -412,6 +424,7 @@ def ruleset_changes(old: Ruleset, new: Ruleset) -> list[str]:
         if cert.eligible_through is not None and old_through.get(cert.id) != cert.eligible_through:
             retired = f"retired {cert.retired}, " if cert.retired else ""
             lines.append(f"{cert.name}: {retired}counts through {cert.eligible_through}")
+    lines += _alias_changes(old, new)
     lines += vocabulary.fact_changes(old, new)
     old_metrics = {metric.id: metric for metric in old.metrics}
     for metric in new.metrics:
@@ -429,10 +442,11 @@ def ruleset_changes(old: Ruleset, new: Ruleset) -> list[str]:
     for path in new.paths:
         if path.id not in old_paths:
             continue
+        old_targets, new_targets = proportional_targets(old, path.id), proportional_targets(new, path.id)
         for metric_id in path.metrics:
-            if metric_id in path.targets and (metric_id in old_paths[path.id].targets or metric_id not in old_metrics):
-                before = old_paths[path.id].targets.get(metric_id)
-                target = path.targets[metric_id]
+            if metric_id in new_targets and (metric_id in old_targets or metric_id not in old_metrics):
+                before = old_targets.get(metric_id)
+                target = new_targets[metric_id]
                 if before != target:
                     lines.append(f"{path.id}: target for {metric_id} {_target(before)} → {_target(target)}")
             elif metric_id in old_paths[path.id].metrics:
@@ -444,6 +458,18 @@ def ruleset_changes(old: Ruleset, new: Ruleset) -> list[str]:
             lines.append(f"scoring.{key} {_plain(was)} → {_plain(now)} (the attainment window of timelines)")
     lines += vocabulary.classify_changes(old, new)
     lines += _workload_changes(old, new)
+    return lines
+
+
+def _alias_changes(old: Ruleset, new: Ruleset) -> list[str]:
+    """Aliases added to or dropped from a certification both versions list: which spellings of partner data count."""
+    before = {cert.id: cert.aliases for cert in old.certifications}
+    lines = []
+    for cert in new.certifications:
+        was = before.get(cert.id)
+        if was is not None and was != cert.aliases:
+            lines += [f"{cert.name}: aliases + {alias}" for alias in cert.aliases if alias not in was]
+            lines += [f"{cert.name}: aliases - {alias}" for alias in was if alias not in cert.aliases]
     return lines
 
 

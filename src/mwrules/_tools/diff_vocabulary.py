@@ -105,7 +105,8 @@ def path_changes(old: Ruleset, new: Ruleset) -> list[str]:
             )
         known = {metric.id for metric in old.metrics}
         # a metric new to the ruleset and scored in proportion keeps its legacy line (target for m none → T)
-        added = [m for m in path.metrics if m not in was.metrics and (m in known or m not in path.targets)]
+        targets = {m for m in path.targets if new.proportional(path.id, m)}
+        added = [m for m in path.metrics if m not in was.metrics and (m in known or m not in targets)]
         lines += [f"{path.id}: metrics + {metric_id}" for metric_id in added]
         still = {metric.id for metric in new.metrics}
         lines += [f"{path.id}: metrics - {m}" for m in was.metrics if m not in path.metrics and m in still]
@@ -252,25 +253,51 @@ def _rule_of(previous: Condition, current: Condition) -> str:
 
 
 def classify_changes(old: Ruleset, new: Ruleset) -> list[str]:
-    """Entries of the classification added, dropped, reordered, or whose conditions changed; keyed by path."""
-    before, after = _entries(old.scoring.classify), _entries(new.scoring.classify)
-    lines = [f"classify + {_entry(key, entry)}" for key, entry in after.items() if key not in before]
-    lines += [f"classify - {key}" for key in before if key not in after]
-    common = [key for key in after if key in before]
-    if common != [key for key in before if key in after]:
-        lines.append(f"classify: order {', '.join(k for k in before if k in after)} → {', '.join(common)}")
-    for key in common:
-        lines += _condition_changes(f"classify: {key} when", before[key].when, after[key].when)
+    """Entries of the classification added, dropped, reordered, or whose conditions changed.
+
+    Entries are matched by what they say before where they sit: first an
+    entry with the same path and conditions, then one with the same path.
+    Keyed by place alone, a second entry for smb renamed the first one
+    (smb -> smb#1), which then read as dropped and added again.
+    """
+    before, after = old.scoring.classify, new.scoring.classify
+    was, now = _labels(before), _labels(after)
+    matched: dict[int, int] = {}  # an entry of *after* -> the entry of *before* it is
+    for same in (_same_entry, _same_path):
+        for index, entry in enumerate(after):
+            if index not in matched:
+                found = next(
+                    (i for i, e in enumerate(before) if i not in matched.values() and same(e, entry)),
+                    None,
+                )
+                if found is not None:
+                    matched[index] = found
+    lines = [f"classify + {_entry(now[i], entry)}" for i, entry in enumerate(after) if i not in matched]
+    lines += [f"classify - {was[i]}" for i in range(len(before)) if i not in matched.values()]
+    kept = [matched[i] for i in sorted(matched)]
+    if kept != sorted(kept):
+        lines.append(f"classify: order {', '.join(was[i] for i in sorted(kept))} → {', '.join(was[i] for i in kept)}")
+    for index in sorted(matched):
+        lines += _condition_changes(
+            f"classify: {was[matched[index]]} when", before[matched[index]].when, after[index].when
+        )
     return lines
 
 
-def _entries(entries: Sequence[ClassifyEntry]) -> dict[str, ClassifyEntry]:
-    """The entries by path (with their place when a path has several)."""
-    keyed = {}
-    for index, entry in enumerate(entries):
-        repeated = sum(other.path == entry.path for other in entries) > 1
-        keyed[f"{entry.path}#{index + 1}" if repeated else entry.path] = entry
-    return keyed
+def _same_entry(one: ClassifyEntry, other: ClassifyEntry) -> bool:
+    return one.path == other.path and one.when == other.when
+
+
+def _same_path(one: ClassifyEntry, other: ClassifyEntry) -> bool:
+    return one.path == other.path
+
+
+def _labels(entries: Sequence[ClassifyEntry]) -> list[str]:
+    """Each entry's name: its path, with its place when the path has several entries."""
+    return [
+        f"{entry.path}#{index + 1}" if sum(other.path == entry.path for other in entries) > 1 else entry.path
+        for index, entry in enumerate(entries)
+    ]
 
 
 def _entry(key: str, entry: ClassifyEntry) -> str:
