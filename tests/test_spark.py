@@ -157,3 +157,16 @@ def test_an_unknown_ruleset_fails_on_the_driver(spark: SparkSession):
 
     with pytest.raises(mwrules.RulesetError):
         evaluate_frame(frame, ruleset="modern-wrok")
+
+
+@pytest.mark.parametrize("name", ["infrastructure", "data-ai", "digital-app-innovation", "business-applications"])
+def test_a_ruleset_whose_designation_needs_a_fact_is_taken_by_name(spark: SparkSession, name: str):
+    """The driver checks the name alone: it evaluated a stand-in document, which lacks these rulesets' facts."""
+    example = read_document(ROOT / "examples" / "all-designations.yaml").data
+    frame = spark.createDataFrame([(json.dumps(example, default=str),)], "document string")
+
+    (row,) = evaluate_frame(frame, ruleset=name).collect()
+
+    verdict = mwrules.evaluate(example, ruleset=name)
+    assert row["problems"] == []
+    assert mwrules.verdict_from_json(json.loads(row["verdict"])) == verdict

@@ -21,8 +21,7 @@ import json
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from ._batch.pool import evaluate_input
-from ._evaluation.evaluate import checked
+from ._batch.pool import check_settings, evaluate_input
 from ._output.designations_report import designations_to_json
 from ._output.json import verdict_to_json
 from .limits import DEFAULT_LIMITS, Limits
@@ -89,8 +88,8 @@ def evaluate_frame(
         msg = f"the frame already has column(s) {', '.join(clashes)}: rename them, mwrules adds {added}"
         raise ValueError(msg)
     settings: tuple[Ruleset | str | None, Limits, Iterable[str] | bool] = (ruleset, limits, designations)
+    check_settings(ruleset, limits, designations)  # an unknown name fails here, not on every executor
     if designations is not False:
-        evaluate_input((None, {"partner_id": "-"}, False), ruleset=ruleset, limits=limits, designations=designations)
         columns = [
             types.StructField("partner_id", types.StringType()),
             types.StructField("qualified_for", types.ArrayType(types.StringType())),
@@ -98,8 +97,6 @@ def evaluate_frame(
             types.StructField("designations", types.StringType()),
         ]
     else:
-        if isinstance(ruleset, str):
-            checked({"partner_id": "-"}, ruleset, limits)  # an unknown name fails here, not on every executor
         columns = [
             types.StructField("partner_id", types.StringType()),
             types.StructField("qualified", types.BooleanType()),
