@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import sys
 from collections.abc import Iterator
@@ -170,3 +171,59 @@ def test_a_ruleset_whose_designation_needs_a_fact_is_taken_by_name(spark: SparkS
     verdict = mwrules.evaluate(example, ruleset=name)
     assert row["problems"] == []
     assert mwrules.verdict_from_json(json.loads(row["verdict"])) == verdict
+
+
+def test_the_other_columns_keep_every_type_spark_gives(spark: SparkSession):
+    """A timestamp column beside the documents (a table's ingested_at) failed every task.
+
+    The other columns went through Python and back; now Arrow's arrays go back as they came.
+    """
+    import datetime  # noqa: PLC0415
+    import decimal  # noqa: PLC0415
+
+    kept = (
+        datetime.datetime(2024, 1, 1, 12, 30),
+        datetime.datetime(2024, 1, 1, 12, 30),
+        datetime.date(2024, 1, 1),
+        decimal.Decimal("1.50"),
+        {"k": 1},
+        [1, None],
+        bytearray(b"z"),
+        float("nan"),
+        2**62 + 1,
+        None,
+        {"a": None, "b": [None]},
+    )
+    frame = spark.createDataFrame(
+        [(*kept, '{"partner_id": "contoso", "as_of": "2024-06-30"}')],
+        "ts timestamp, ntz timestamp_ntz, dt date, dec decimal(10,2), mp map<string,int>, arr array<int>, "
+        "bin binary, nan double, big long, nul string, st struct<a:string,b:array<string>>, document string",
+    )
+
+    (row,) = evaluate_frame(frame).collect()
+
+    (given,) = frame.drop("document").collect()
+    assert tuple(given)[:7] == tuple(row)[:7]
+    assert math.isnan(row["nan"])
+    assert tuple(given)[8:] == tuple(row)[8 : len(kept)]
+    assert row["partner_id"] == "contoso"
+
+
+def test_an_empty_map_is_an_empty_object(spark: SparkSession):
+    """Arrow gives a map as a list of pairs: an empty one was an empty list, refused where an object goes (MW006)."""
+    metrics = types.MapType(types.StringType(), types.MapType(types.StringType(), types.LongType()))
+    schema = "partner_id string, as_of string, metrics map<string, map<string, bigint>>"
+    document = types.StructType([*types._parse_datatype_string(schema).fields])
+    assert document["metrics"].dataType == metrics
+    cases = [{"smb": {}}, {}, {"smb": {"net_customer_adds": 6}}]
+    frame = spark.createDataFrame(
+        [(index, {"partner_id": "a", "as_of": "2024-06-30", "metrics": given}) for index, given in enumerate(cases)],
+        types.StructType([types.StructField("index", types.LongType()), types.StructField("document", document)]),
+    )
+
+    result = {row["index"]: row for row in evaluate_frame(frame).collect()}
+
+    for index, given in enumerate(cases):
+        verdict = mwrules.evaluate({"partner_id": "a", "as_of": "2024-06-30", "metrics": given})
+        assert result[index]["problems"] == []
+        assert mwrules.verdict_from_json(json.loads(result[index]["verdict"])) == verdict

@@ -104,25 +104,27 @@ def evaluate_frame(
             types.StructField("score", types.DoubleType()),
             types.StructField("verdict", types.StringType()),
         ]
-    schema = types.StructType(
-        [*kept, *columns, types.StructField("problems", types.ArrayType(types.StringType()), nullable=False)]
-    )
-    names = [field.name for field in kept]
+    columns.append(types.StructField("problems", types.ArrayType(types.StringType()), nullable=False))
+    schema = types.StructType([*kept, *columns])
+    verdict_schema = types.StructType(columns)
+    position = frame.columns.index(column)
+    kept_positions = [index for index, field in enumerate(frame.schema.fields) if field.name != column]
 
     def evaluate_batches(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         import pyarrow as pa  # noqa: PLC0415 - on the executor
+        from pyspark.sql.pandas.types import to_arrow_schema  # noqa: PLC0415
 
-        arrow_schema = None
+        arrow_schema = to_arrow_schema(verdict_schema)
         for batch in batches:
-            rows = [
-                {**{name: row[name] for name in names}, **evaluate_row(row[column], *settings)}
-                for row in batch.to_pylist()
-            ]
-            if arrow_schema is None:
-                from pyspark.sql.pandas.types import to_arrow_schema  # noqa: PLC0415
-
-                arrow_schema = to_arrow_schema(schema)
-            yield pa.RecordBatch.from_pylist(rows, schema=arrow_schema)
+            documents = batch.column(position)
+            rows = [evaluate_row(document, *settings, kind=documents.type) for document in documents.to_pylist()]
+            verdicts = pa.RecordBatch.from_pylist(rows, schema=arrow_schema)
+            # the other columns go back as Arrow gave them: through Python, a timestamp column failed every
+            # task (to_arrow_schema wants the session's time zone), and NaN, decimals and maps took a detour
+            yield pa.RecordBatch.from_arrays(
+                [*(batch.column(index) for index in kept_positions), *verdicts.columns],
+                names=[*(batch.schema.field(index).name for index in kept_positions), *arrow_schema.names],
+            )
 
     return frame.mapInArrow(evaluate_batches, schema)
 
@@ -132,10 +134,16 @@ def evaluate_row(
     ruleset: Ruleset | str | None,
     limits: Limits = DEFAULT_LIMITS,
     designations: Iterable[str] | bool = False,
+    *,
+    kind: pa.DataType | None = None,
 ) -> dict[str, Any]:
-    """The verdict columns of one row's *document* (JSON text, or the document as Arrow gives a struct or map)."""
+    """The verdict columns of one row's *document* (JSON text, or the document as Arrow gives a struct or map).
+
+    *kind*, the column's Arrow type, tells a map from a list (an empty map is
+    an empty list); without it a list of pairs is taken for a map.
+    """
     is_text = isinstance(document, str | bytes)
-    item = (None, document if is_text else _plain(document), is_text)
+    item = (None, document if is_text else _plain(document, kind), is_text)
     result = evaluate_input(item, ruleset=ruleset, limits=limits, designations=designations)
     if designations is not False:
         found = result.designations
@@ -163,15 +171,36 @@ def evaluate_row(
     }
 
 
-def _plain(value: Any) -> Any:
+def _plain(value: Any, kind: pa.DataType | None = None) -> Any:
     """A struct or map cell as the document it stands for.
 
-    Arrow gives a map as (key, value) pairs, and a struct's absent fields as nulls.
+    Arrow gives a map as (key, value) pairs, and a struct's absent fields as
+    nulls. With the cell's Arrow *kind*, a map is known by its type (an empty
+    map was an empty list, which mwrules refused as no object); without it, by
+    its pairs.
     """
+    if kind is None:
+        return _untyped(value)
+    import pyarrow as pa  # noqa: PLC0415 - the extra is optional
+
+    if value is None:
+        return None
+    if isinstance(kind, pa.MapType):
+        return {key: _plain(item, kind.item_type) for key, item in value}
+    if isinstance(kind, pa.StructType) and isinstance(value, Mapping):
+        fields = {field.name: field.type for field in kind}
+        return {key: _plain(item, fields.get(key)) for key, item in value.items() if item is not None}
+    if isinstance(kind, pa.ListType | pa.LargeListType | pa.FixedSizeListType) and isinstance(value, list):
+        return [_plain(item, kind.value_type) for item in value]
+    return value
+
+
+def _untyped(value: Any) -> Any:
+    """:func:`_plain` without the Arrow type: a non-empty list of pairs is a map."""
     if isinstance(value, Mapping):
-        return {key: _plain(item) for key, item in value.items() if item is not None}
+        return {key: _untyped(item) for key, item in value.items() if item is not None}
     if isinstance(value, list):
         if value and all(isinstance(item, tuple) and len(item) == 2 for item in value):
-            return {key: _plain(item) for key, item in value}
-        return [_plain(item) for item in value]
+            return {key: _untyped(item) for key, item in value}
+        return [_untyped(item) for item in value]
     return value
