@@ -227,3 +227,13 @@ def test_an_empty_map_is_an_empty_object(spark: SparkSession):
         verdict = mwrules.evaluate({"partner_id": "a", "as_of": "2024-06-30", "metrics": given})
         assert result[index]["problems"] == []
         assert mwrules.verdict_from_json(json.loads(result[index]["verdict"])) == verdict
+
+
+def test_names_are_compared_as_spark_compares_them(spark: SparkSession):
+    """Spark's names are case-insensitive by default: a kept `Qualified` made every later `qualified` ambiguous."""
+    frame = spark.createDataFrame([('{"partner_id": "c"}', "x")], "Document string, Qualified string")
+
+    with pytest.raises(ValueError, match="already has column"):
+        evaluate_frame(frame)
+    (row,) = evaluate_frame(frame.withColumnRenamed("Qualified", "flag")).collect()
+    assert (row["flag"], row["partner_id"]) == ("x", "c")

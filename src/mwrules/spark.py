@@ -18,7 +18,7 @@ PyArrow; both are already on Fabric and Databricks clusters). See
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ._batch.pool import check_settings, evaluate_input
@@ -78,12 +78,15 @@ def evaluate_frame(
     """
     from pyspark.sql import types  # noqa: PLC0415 - the extra is optional
 
-    if column not in frame.columns:
+    name = _spark_name(frame)
+    found = [given for given in frame.columns if name(given) == name(column)]
+    if len(found) != 1:
         msg = f"the frame has no column {column!r} (its columns: {', '.join(frame.columns)})"
         raise ValueError(msg)
+    column = found[0]
     kept = [field for field in frame.schema.fields if field.name != column]
     added = VERDICT_COLUMNS if designations is False else DESIGNATIONS_COLUMNS
-    clashes = [field.name for field in kept if field.name in added]
+    clashes = [field.name for field in kept if name(field.name) in {name(new) for new in added}]
     if clashes:
         msg = f"the frame already has column(s) {', '.join(clashes)}: rename them, mwrules adds {added}"
         raise ValueError(msg)
@@ -127,6 +130,16 @@ def evaluate_frame(
             )
 
     return frame.mapInArrow(evaluate_batches, schema)
+
+
+def _spark_name(frame: DataFrame) -> Callable[[str], str]:
+    """How the frame's session compares column names: regardless of case, unless spark.sql.caseSensitive is set.
+
+    A kept ``Qualified`` beside the added ``qualified`` made every later use of either ambiguous.
+    """
+    if frame.sparkSession.conf.get("spark.sql.caseSensitive", "false").lower() == "true":
+        return str
+    return str.casefold
 
 
 def evaluate_row(
