@@ -21,6 +21,7 @@ if os.environ.get("MWRULES_REQUIRE_SPARK") != "1":
     pytest.importorskip("pyarrow", reason="the spark extra: pip install -e '.[test,spark]'")
 
 from pyspark.sql import SparkSession, types
+from pyspark.sql import functions as F
 
 from mwrules._input.partner import read_document
 from mwrules.spark import DESIGNATIONS_COLUMNS, VERDICT_COLUMNS, evaluate_frame
@@ -237,3 +238,25 @@ def test_names_are_compared_as_spark_compares_them(spark: SparkSession):
         evaluate_frame(frame)
     (row,) = evaluate_frame(frame.withColumnRenamed("Qualified", "flag")).collect()
     assert (row["flag"], row["partner_id"]) == ("x", "c")
+
+
+def test_certifications_spark_read_as_json_text_are_counted(spark: SparkSession):
+    """spark.read.json infers one type per field: names beside objects make array<string>, the objects JSON text.
+
+    Those certifications were read as unknown names, not counted: a qualifying partner was NOT QUALIFIED.
+    """
+    document = read_document(ROOT / "examples" / "qualified-smb.yaml").data
+    first, *others = document["people"]
+    assert first["certifications"] == ["MS-700", "MS-102"]
+    mixed = [{**first, "certifications": ["MS-700", {"name": "MS-102"}]}, *others]
+    document = json.loads(json.dumps({**document, "people": mixed}, default=str))
+    text = json.dumps(document)
+    schema = spark.read.json(spark.createDataFrame([(text,)], "value string").rdd.map(lambda row: row[0])).schema
+    assert "certifications:array<string>" in schema.simpleString()
+    frame = spark.createDataFrame([(text,)], "value string").select(F.from_json("value", schema).alias("document"))
+
+    (row,) = evaluate_frame(frame).collect()
+
+    verdict = mwrules.evaluate(document)
+    assert verdict.qualified
+    assert mwrules.verdict_from_json(json.loads(row["verdict"])) == verdict

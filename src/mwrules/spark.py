@@ -17,6 +17,7 @@ PyArrow; both are already on Fabric and Databricks clusters). See
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
@@ -156,7 +157,7 @@ def evaluate_row(
     an empty list); without it a list of pairs is taken for a map.
     """
     is_text = isinstance(document, str | bytes)
-    item = (None, document if is_text else _plain(document, kind), is_text)
+    item = (None, document if is_text else _objects_spark_made_text(_plain(document, kind)), is_text)
     result = evaluate_input(item, ruleset=ruleset, limits=limits, designations=designations)
     if designations is not False:
         found = result.designations
@@ -206,6 +207,32 @@ def _plain(value: Any, kind: pa.DataType | None = None) -> Any:
     if isinstance(kind, pa.ListType | pa.LargeListType | pa.FixedSizeListType) and isinstance(value, list):
         return [_plain(item, kind.value_type) for item in value]
     return value
+
+
+def _objects_spark_made_text(document: Any) -> Any:
+    """*document* with each certification that Spark turned into JSON text an object again.
+
+    ``spark.read.json`` infers one type per field: certifications given as
+    names beside objects (``["MS-102", {"name": "MS-700", "earned": ...}]``)
+    become ``array<string>``, each object its JSON text. Read as a name, such
+    a certification was not counted, and a qualifying partner was not
+    qualified. No certification's name is the text of a JSON object.
+    """
+    if not isinstance(document, dict) or not isinstance(document.get("people"), list):
+        return document
+    for person in document["people"]:
+        if isinstance(person, dict) and isinstance(person.get("certifications"), list):
+            person["certifications"] = [_object_text(given) for given in person["certifications"]]
+    return document
+
+
+def _object_text(given: Any) -> Any:
+    if isinstance(given, str) and given.startswith("{") and given.endswith("}"):
+        with contextlib.suppress(ValueError):
+            parsed = json.loads(given)
+            if isinstance(parsed, dict):
+                return parsed
+    return given
 
 
 def _untyped(value: Any) -> Any:
