@@ -260,3 +260,21 @@ def test_certifications_spark_read_as_json_text_are_counted(spark: SparkSession)
     verdict = mwrules.evaluate(document)
     assert verdict.qualified
     assert mwrules.verdict_from_json(json.loads(row["verdict"])) == verdict
+
+
+def test_designations_given_as_a_generator_are_read_once(spark: SparkSession):
+    """The driver's check consumed a generator, and the executors got none: every task failed."""
+    example = read_document(ROOT / "examples" / "all-designations.yaml").data
+    frame = spark.createDataFrame([(json.dumps(example, default=str),)], "document string")
+
+    (row,) = evaluate_frame(frame, designations=(name for name in ["security", "modern-work"])).collect()
+
+    given = mwrules.evaluate_designations(example, designations=["security", "modern-work"])
+    assert row["qualified_for"] == list(given.qualified) == ["security", "modern-work"]
+
+
+def test_a_column_that_is_no_name_is_refused(spark: SparkSession):
+    frame = spark.createDataFrame([("{}",)], "document string")
+
+    with pytest.raises(TypeError, match="column must be the name of a column, not int"):
+        evaluate_frame(frame, column=5)  # type: ignore[arg-type]

@@ -76,9 +76,15 @@ def evaluate_frame(
     Raises:
         ValueError: *column* is missing, or *frame* already has a column of
             one of the names above.
+        TypeError: *column* is not a name.
     """
     from pyspark.sql import types  # noqa: PLC0415 - the extra is optional
 
+    if not isinstance(column, str):
+        msg = f"column must be the name of a column, not {type(column).__name__}"
+        raise TypeError(msg)
+    if isinstance(designations, Iterable) and not isinstance(designations, str | bytes):
+        designations = tuple(designations)  # a generator, used up by the check below, reached no executor
     name = _spark_name(frame)
     found = [given for given in frame.columns if name(given) == name(column)]
     if len(found) != 1:
