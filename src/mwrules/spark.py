@@ -56,7 +56,8 @@ def evaluate_frame(
     columns are kept, *column* is dropped, and these are added:
 
     - ``partner_id`` (string), ``qualified`` (boolean), ``path`` (string) and
-      ``score`` (double, 2 decimals): null when the document has problems;
+      ``score`` (double, 2 decimals, more for a score just short of a whole
+      number): null when the document has problems;
     - ``verdict``: the whole verdict as JSON (:func:`mwrules.verdict_to_json`),
       trace included, or null;
     - ``problems``: the document's problems as text (empty when it was
