@@ -278,3 +278,13 @@ def test_a_column_that_is_no_name_is_refused(spark: SparkSession):
 
     with pytest.raises(TypeError, match="column must be the name of a column, not int"):
         evaluate_frame(frame, column=5)  # type: ignore[arg-type]
+
+
+def test_a_frame_with_two_columns_of_one_name_is_refused_with_their_name(spark: SparkSession):
+    """A join's two `id` columns reached mapInArrow, whose AnalysisException named no remedy."""
+    left = spark.createDataFrame([(1, '{"partner_id": "c"}')], "id long, document string").alias("left")
+    right = spark.createDataFrame([(1, "x")], "ID long, region string").alias("right")
+    joined = left.join(right, F.col("left.id") == F.col("right.ID"))
+
+    with pytest.raises(ValueError, match=r"the frame has 2 columns named 'id' \(id, ID\): rename"):
+        evaluate_frame(joined)

@@ -75,8 +75,8 @@ def evaluate_frame(
     json`` prints it) and ``problems``.
 
     Raises:
-        ValueError: *column* is missing, or *frame* already has a column of
-            one of the names above.
+        ValueError: *column* is missing, *frame* already has a column of
+            one of the names above, or two columns of one name.
         TypeError: *column* is not a name.
     """
     from pyspark.sql import types  # noqa: PLC0415 - the extra is optional
@@ -92,6 +92,7 @@ def evaluate_frame(
         msg = f"the frame has no column {column!r} (its columns: {', '.join(frame.columns)})"
         raise ValueError(msg)
     column = found[0]
+    _refuse_twice_named(frame.columns, name)
     kept = [field for field in frame.schema.fields if field.name != column]
     added = VERDICT_COLUMNS if designations is False else DESIGNATIONS_COLUMNS
     clashes = [field.name for field in kept if name(field.name) in {name(new) for new in added}]
@@ -148,6 +149,17 @@ def _spark_name(frame: DataFrame) -> Callable[[str], str]:
     if frame.sparkSession.conf.get("spark.sql.caseSensitive", "false").lower() == "true":
         return str
     return str.casefold
+
+
+def _refuse_twice_named(columns: list[str], name: Callable[[str], str]) -> None:
+    """Refuse two columns of one name (a join's two ``id``): mapInArrow cannot tell them apart."""
+    named: dict[str, list[str]] = {}
+    for given in columns:
+        named.setdefault(name(given), []).append(given)
+    for same in named.values():
+        if len(same) > 1:
+            msg = f"the frame has {len(same)} columns named {same[0]!r} ({', '.join(same)}): rename all but one"
+            raise ValueError(msg)
 
 
 def evaluate_row(
