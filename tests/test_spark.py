@@ -288,3 +288,15 @@ def test_a_frame_with_two_columns_of_one_name_is_refused_with_their_name(spark: 
 
     with pytest.raises(ValueError, match=r"the frame has 2 columns named 'id' \(id, ID\): rename"):
         evaluate_frame(joined)
+
+
+def test_a_certification_text_nested_too_deep_is_a_problem_of_its_row():
+    """Reading a certification's JSON text back must not raise (RecursionError failed the task)."""
+    from mwrules.spark import evaluate_row  # noqa: PLC0415
+
+    deep = '{"a":' * 100_000 + "1" + "}" * 100_000
+    shallow = '{"a":' * 100 + "1" + "}" * 100
+    for text in (deep, shallow):
+        row = evaluate_row({"partner_id": "a", "people": [{"id": "p", "certifications": [text]}]}, None)
+        assert row["verdict"] is None
+        assert row["problems"]

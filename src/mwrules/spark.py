@@ -247,7 +247,7 @@ def _objects_spark_made_text(document: Any) -> Any:
 
 def _object_text(given: Any) -> Any:
     if isinstance(given, str) and given.startswith("{") and given.endswith("}"):
-        with contextlib.suppress(ValueError):
+        with contextlib.suppress(ValueError, RecursionError):  # nested too deep stays text, a problem as text
             parsed = json.loads(given)
             if isinstance(parsed, dict):
                 return parsed
