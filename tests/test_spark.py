@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import sys
 from collections.abc import Iterator
@@ -20,6 +21,7 @@ if os.environ.get("MWRULES_REQUIRE_SPARK") != "1":
     pytest.importorskip("pyarrow", reason="the spark extra: pip install -e '.[test,spark]'")
 
 from pyspark.sql import SparkSession, types
+from pyspark.sql import functions as F
 
 from mwrules._input.partner import read_document
 from mwrules.spark import DESIGNATIONS_COLUMNS, VERDICT_COLUMNS, evaluate_frame
@@ -157,3 +159,144 @@ def test_an_unknown_ruleset_fails_on_the_driver(spark: SparkSession):
 
     with pytest.raises(mwrules.RulesetError):
         evaluate_frame(frame, ruleset="modern-wrok")
+
+
+@pytest.mark.parametrize("name", ["infrastructure", "data-ai", "digital-app-innovation", "business-applications"])
+def test_a_ruleset_whose_designation_needs_a_fact_is_taken_by_name(spark: SparkSession, name: str):
+    """The driver checks the name alone: it evaluated a stand-in document, which lacks these rulesets' facts."""
+    example = read_document(ROOT / "examples" / "all-designations.yaml").data
+    frame = spark.createDataFrame([(json.dumps(example, default=str),)], "document string")
+
+    (row,) = evaluate_frame(frame, ruleset=name).collect()
+
+    verdict = mwrules.evaluate(example, ruleset=name)
+    assert row["problems"] == []
+    assert mwrules.verdict_from_json(json.loads(row["verdict"])) == verdict
+
+
+def test_the_other_columns_keep_every_type_spark_gives(spark: SparkSession):
+    """A timestamp column beside the documents (a table's ingested_at) failed every task.
+
+    The other columns went through Python and back; now Arrow's arrays go back as they came.
+    """
+    import datetime  # noqa: PLC0415
+    import decimal  # noqa: PLC0415
+
+    kept = (
+        datetime.datetime(2024, 1, 1, 12, 30),
+        datetime.datetime(2024, 1, 1, 12, 30),
+        datetime.date(2024, 1, 1),
+        decimal.Decimal("1.50"),
+        {"k": 1},
+        [1, None],
+        bytearray(b"z"),
+        float("nan"),
+        2**62 + 1,
+        None,
+        {"a": None, "b": [None]},
+    )
+    frame = spark.createDataFrame(
+        [(*kept, '{"partner_id": "contoso", "as_of": "2024-06-30"}')],
+        "ts timestamp, ntz timestamp_ntz, dt date, dec decimal(10,2), mp map<string,int>, arr array<int>, "
+        "bin binary, nan double, big long, nul string, st struct<a:string,b:array<string>>, document string",
+    )
+
+    (row,) = evaluate_frame(frame).collect()
+
+    (given,) = frame.drop("document").collect()
+    assert tuple(given)[:7] == tuple(row)[:7]
+    assert math.isnan(row["nan"])
+    assert tuple(given)[8:] == tuple(row)[8 : len(kept)]
+    assert row["partner_id"] == "contoso"
+
+
+def test_an_empty_map_is_an_empty_object(spark: SparkSession):
+    """Arrow gives a map as a list of pairs: an empty one was an empty list, refused where an object goes (MW006)."""
+    metrics = types.MapType(types.StringType(), types.MapType(types.StringType(), types.LongType()))
+    schema = "partner_id string, as_of string, metrics map<string, map<string, bigint>>"
+    document = types.StructType([*types._parse_datatype_string(schema).fields])
+    assert document["metrics"].dataType == metrics
+    cases = [{"smb": {}}, {}, {"smb": {"net_customer_adds": 6}}]
+    frame = spark.createDataFrame(
+        [(index, {"partner_id": "a", "as_of": "2024-06-30", "metrics": given}) for index, given in enumerate(cases)],
+        types.StructType([types.StructField("index", types.LongType()), types.StructField("document", document)]),
+    )
+
+    result = {row["index"]: row for row in evaluate_frame(frame).collect()}
+
+    for index, given in enumerate(cases):
+        verdict = mwrules.evaluate({"partner_id": "a", "as_of": "2024-06-30", "metrics": given})
+        assert result[index]["problems"] == []
+        assert mwrules.verdict_from_json(json.loads(result[index]["verdict"])) == verdict
+
+
+def test_names_are_compared_as_spark_compares_them(spark: SparkSession):
+    """Spark's names are case-insensitive by default: a kept `Qualified` made every later `qualified` ambiguous."""
+    frame = spark.createDataFrame([('{"partner_id": "c"}', "x")], "Document string, Qualified string")
+
+    with pytest.raises(ValueError, match="already has column"):
+        evaluate_frame(frame)
+    (row,) = evaluate_frame(frame.withColumnRenamed("Qualified", "flag")).collect()
+    assert (row["flag"], row["partner_id"]) == ("x", "c")
+
+
+def test_certifications_spark_read_as_json_text_are_counted(spark: SparkSession):
+    """spark.read.json infers one type per field: names beside objects make array<string>, the objects JSON text.
+
+    Those certifications were read as unknown names, not counted: a qualifying partner was NOT QUALIFIED.
+    """
+    document = read_document(ROOT / "examples" / "qualified-smb.yaml").data
+    first, *others = document["people"]
+    assert first["certifications"] == ["MS-700", "MS-102"]
+    mixed = [{**first, "certifications": ["MS-700", {"name": "MS-102"}]}, *others]
+    document = json.loads(json.dumps({**document, "people": mixed}, default=str))
+    text = json.dumps(document)
+    schema = spark.read.json(spark.createDataFrame([(text,)], "value string").rdd.map(lambda row: row[0])).schema
+    assert "certifications:array<string>" in schema.simpleString()
+    frame = spark.createDataFrame([(text,)], "value string").select(F.from_json("value", schema).alias("document"))
+
+    (row,) = evaluate_frame(frame).collect()
+
+    verdict = mwrules.evaluate(document)
+    assert verdict.qualified
+    assert mwrules.verdict_from_json(json.loads(row["verdict"])) == verdict
+
+
+def test_designations_given_as_a_generator_are_read_once(spark: SparkSession):
+    """The driver's check consumed a generator, and the executors got none: every task failed."""
+    example = read_document(ROOT / "examples" / "all-designations.yaml").data
+    frame = spark.createDataFrame([(json.dumps(example, default=str),)], "document string")
+
+    (row,) = evaluate_frame(frame, designations=(name for name in ["security", "modern-work"])).collect()
+
+    given = mwrules.evaluate_designations(example, designations=["security", "modern-work"])
+    assert row["qualified_for"] == list(given.qualified) == ["security", "modern-work"]
+
+
+def test_a_column_that_is_no_name_is_refused(spark: SparkSession):
+    frame = spark.createDataFrame([("{}",)], "document string")
+
+    with pytest.raises(TypeError, match="column must be the name of a column, not int"):
+        evaluate_frame(frame, column=5)  # type: ignore[arg-type]
+
+
+def test_a_frame_with_two_columns_of_one_name_is_refused_with_their_name(spark: SparkSession):
+    """A join's two `id` columns reached mapInArrow, whose AnalysisException named no remedy."""
+    left = spark.createDataFrame([(1, '{"partner_id": "c"}')], "id long, document string").alias("left")
+    right = spark.createDataFrame([(1, "x")], "ID long, region string").alias("right")
+    joined = left.join(right, F.col("left.id") == F.col("right.ID"))
+
+    with pytest.raises(ValueError, match=r"the frame has 2 columns named 'id' \(id, ID\): rename"):
+        evaluate_frame(joined)
+
+
+def test_a_certification_text_nested_too_deep_is_a_problem_of_its_row():
+    """Reading a certification's JSON text back must not raise (RecursionError failed the task)."""
+    from mwrules.spark import evaluate_row  # noqa: PLC0415
+
+    deep = '{"a":' * 100_000 + "1" + "}" * 100_000
+    shallow = '{"a":' * 100 + "1" + "}" * 100
+    for text in (deep, shallow):
+        row = evaluate_row({"partner_id": "a", "people": [{"id": "p", "certifications": [text]}]}, None)
+        assert row["verdict"] is None
+        assert row["problems"]

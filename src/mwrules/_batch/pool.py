@@ -251,6 +251,17 @@ def evaluate_input(
     return _evaluate_item((0, *item), _settings(ruleset, limits, None, designations))
 
 
+def check_settings(
+    ruleset: Ruleset | str | None, limits: Limits = DEFAULT_LIMITS, designations: Iterable[str] | bool = False
+) -> None:
+    """Refuse an unknown ruleset name or designation, or a mistyped setting, before any input is evaluated.
+
+    Spark checks them on the driver this way: evaluating a stand-in document
+    there failed for the rulesets whose designation needs a fact it lacks.
+    """
+    _settings(ruleset, limits, None, designations)
+
+
 def _settings(
     ruleset: Ruleset | str | None,
     limits: Limits,
