@@ -570,6 +570,29 @@ def test_import_refuses_a_file_whose_name_says_a_format_it_would_not_be_read_bac
     assert not (tmp_path / output).exists()
 
 
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["-o", "loop1.yaml"],
+        ["--report", "loop2.yaml"],
+        ["-o", "x.yaml", "--report", "loop1.yaml"],
+    ],
+)
+def test_an_output_that_is_a_loop_of_links_is_mw001_not_a_traceback(
+    arguments: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):
+    """Comparing an output with the inputs resolved a loop of links: RuntimeError, three tracebacks (run 35)."""
+    trainings = str(EXAMPLES / "partner-center" / "trainings.csv")
+    monkeypatch.chdir(tmp_path)
+    Path("loop1.yaml").symlink_to("loop2.yaml")
+    Path("loop2.yaml").symlink_to("loop1.yaml")
+
+    assert 2 == main(["import", "--trainings", trainings, "--partner-id", "c", *arguments])
+    errors = capsys.readouterr().err
+    assert "MW001" in errors
+    assert "Traceback" not in errors
+
+
 def test_import_refuses_one_file_for_both_the_document_and_the_report(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ):

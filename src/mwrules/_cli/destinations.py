@@ -75,4 +75,8 @@ def _same_file(one: str, other: str) -> bool:
     try:
         return os.path.samefile(one, other)
     except (OSError, ValueError):  # one is not there (yet), or no file can have its name: compare the names
+        pass
+    try:
         return Path(one).resolve() == Path(other).resolve()
+    except (OSError, RuntimeError):  # a loop of links (RuntimeError before Python 3.13): writing to it says so
+        return os.path.abspath(one) == os.path.abspath(other)
