@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 import mwrules
 from mwrules import codes
 from mwrules._batch import pool as _batch
+from mwrules.cli import main
 from mwrules.strategies import partner_documents
 
 
@@ -296,6 +297,45 @@ def test_json_lines_ending_with_a_carriage_return_alone_are_told_how_to_save_the
     )
 
 
+def test_a_folder_inside_that_cannot_be_listed_is_an_input_with_a_problem(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):
+    """A subfolder without read permission was passed over by rglob without a word: "1 input(s): 1 evaluated",
+    exit 0 (run 35). Named alone it said "no partner documents here", not why."""
+    near_miss = (ROOT / "examples" / "near-miss.yaml").read_text()
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "locked" / "x.yaml").write_text(near_miss)
+    (tmp_path / "a.yaml").write_text(near_miss)
+    listing = os.scandir
+
+    def refusing(path: Any = ".") -> Any:  # as chmod 000 does to a process without root's powers
+        if Path(path).name == "locked":
+            raise PermissionError(13, "Permission denied", str(path))
+        return listing(path)
+
+    monkeypatch.setattr(os, "scandir", refusing)
+
+    assert 2 == main(["evaluate", str(tmp_path), "--jobs", "1"])
+    out, errors = capsys.readouterr()
+    assert f"{tmp_path / 'locked'}: 1 problem(s)" in out
+    assert "MW001 cannot read the folder: Permission denied" in out
+    assert "2 input(s): 1 evaluated (1 not qualified), 1 with problems" in errors
+
+    assert 2 == main(["evaluate", str(tmp_path / "locked"), "--jobs", "1"])
+    assert "MW001 cannot read the folder: Permission denied" in capsys.readouterr().out
+
+
+def test_a_file_name_too_long_is_that_inputs_problem_and_the_batch_goes_on(capsys: pytest.CaptureFixture[str]):
+    """Path.is_dir() raised ENAMETOOLONG: the whole portfolio stopped with one MW001 and no verdict (run 35)."""
+    near_miss = str(ROOT / "examples" / "near-miss.yaml")
+
+    assert 2 == main(["evaluate", near_miss, "n" * 300 + ".yaml", near_miss, "--jobs", "1"])
+    out, errors = capsys.readouterr()
+    assert 2 == out.count("northwind: NOT QUALIFIED on smb, 68.5 points")
+    assert "MW001" in out
+    assert "3 input(s): 2 evaluated" in errors
+
+
 def test_the_summary_says_how_many_inputs_with_problems_were_evaluated_for_their_other_designations():
     from mwrules._batch import portfolio  # noqa: PLC0415 - the tally alone
 
@@ -457,7 +497,7 @@ def test_diff_reads_a_json_lines_portfolio_a_partner_per_record(tmp_path: Path, 
 
 def test_the_hidden_files_left_out_are_named_with_their_control_characters_escaped():
     """A hidden file named with an escape sequence is named, not played on the terminal; past three, an ellipsis."""
-    from mwrules._tools.diff import hidden_notice  # noqa: PLC0415 - the notice alone
+    from mwrules._input.folders import hidden_notice  # noqa: PLC0415 - the notice alone
 
     names = [Path(".a\x1b[2J.yaml"), Path(".b.yaml"), Path(".c.yaml"), Path(".d.yaml")]
 

@@ -20,11 +20,11 @@ import attrs
 from .. import codes
 from .._evaluation.designations import named_designations
 from .._input.documents import JSON_LINES_SUFFIXES, is_json_lines, read_at_most
+from .._input.folders import PARTNER_SUFFIXES, folder_problem, is_folder, left_out_notices, partner_files
 from .._input.text import printable
 from .._output.ascii_text import ascii_out, json_ascii
 from .._output.designations_report import designations_to_json
 from .._output.json import problem_to_json, verdict_to_json
-from .._tools.diff import PARTNER_SUFFIXES, left_out_notices, partner_files
 from .._tools.given_by import GivenBy
 from ..limits import Limits
 from ..ruleset import Ruleset
@@ -89,7 +89,7 @@ def _inputs(sources: Sequence[str], *, lines: bool, limits: Limits) -> tuple[Ite
         path = Path(source)
         if source == "-":
             files.append((source, lines))
-        elif path.is_dir():
+        elif is_folder(path):
             found, hidden, not_files = partner_files(path, (*PARTNER_SUFFIXES, *JSON_LINES_SUFFIXES))
             files += [(str(candidate), is_json_lines(candidate)) for candidate in found] or [(source, False)]
             for notice in left_out_notices(hidden, not_files):
@@ -108,8 +108,8 @@ def _read(files: Sequence[tuple[str, bool]], limits: Limits) -> Iterator[Input]:
             else:
                 # as much as the limit and a byte: the parser says it is too long
                 yield ("<stdin>", read_at_most(sys.stdin.buffer, limits.max_file_bytes + 1), False)
-        elif Path(source).is_dir():  # a folder named on the command line, with nothing to read in it
-            yield (source, NoDocuments(), False)
+        elif is_folder(Path(source)):  # a folder with nothing to read in it, or one that cannot be listed
+            yield (source, NoDocuments(folder_problem(Path(source))), False)
         elif not is_lines:
             yield (source, Path(source), False)
         else:

@@ -17,11 +17,12 @@ from typing import Any
 
 import attrs
 
+from .. import codes
 from .._evaluation.evaluate import evaluate_with
 from .._input.customers import workload_names
 from .._input.documents import JSON_LINES_SUFFIXES, Document, is_json_lines
+from .._input.folders import PARTNER_SUFFIXES, folder_problem, is_folder, left_out_notices, partner_files
 from .._input.partner import load_partner, read_document
-from .._input.text import printable
 from .._rulesets.versions import RulesetChoice
 from ..errors import InputError, Problem
 from ..ruleset import MetricSpec, Ruleset, WorkloadSpec, normalise_name
@@ -29,9 +30,6 @@ from ..verdict import Verdict, certified_people, display_points, format_points
 from . import diff_vocabulary as vocabulary
 from .diff_documents import read_by
 from .given_by import GivenBy
-
-
-PARTNER_SUFFIXES = (".json", ".yaml", ".yml")
 
 
 @attrs.frozen
@@ -98,70 +96,6 @@ class Impact:
         return {problem.file or "" for problem in self.problems}
 
 
-def partner_files(
-    path: Path, suffixes: tuple[str, ...] = PARTNER_SUFFIXES
-) -> tuple[list[Path], list[Path], list[Path]]:
-    """The partner documents at *path*; those left out as hidden; and those left out as not files.
-
-    At a file, that file. In a folder, its regular files (below it too) with
-    *suffixes*, except hidden ones: a file or folder inside it whose name
-    starts with ``.`` (``.git``, an editor's ``.#partner.yaml``) is left
-    out, and returned second, for the caller to say so. A pipe, a device or a
-    link to nothing in the folder named like a partner is never read (a pipe
-    would wait for a writer forever): it is returned third, to be said too.
-    So is a link to a folder, whatever its name: it is not followed (it may
-    lead back into the folder), and its partners would go unsaid.
-    """
-    if not path.is_dir():
-        return [path], [], []
-    found: list[Path] = []
-    hidden: list[Path] = []
-    not_files: list[Path] = []
-    for candidate in sorted(path.rglob("*")):
-        linked_folder = candidate.is_symlink() and candidate.is_dir()
-        if not linked_folder and (candidate.suffix.lower() not in suffixes or candidate.is_dir()):  # A.JSON too
-            continue
-        if any(part.startswith(".") for part in candidate.relative_to(path).parts):
-            hidden.append(candidate)
-        else:
-            (found if candidate.is_file() else not_files).append(candidate)
-    return found, hidden, not_files
-
-
-def left_out_notices(hidden: Sequence[Path], not_files: Sequence[Path]) -> list[str]:
-    """The lines that say what a folder held named like a partner's and was not read (see :func:`partner_files`)."""
-    folders = [path for path in not_files if path.is_dir()]
-    others = [path for path in not_files if not path.is_dir()]
-    return (
-        ([hidden_notice(hidden)] if hidden else [])
-        + ([not_files_notice(others)] if others else [])
-        + ([linked_folders_notice(folders)] if folders else [])
-    )
-
-
-def linked_folders_notice(folders: Sequence[Path]) -> str:
-    """The line that says which links to folders a folder held, not followed (names escaped)."""
-    why = "links to folders are not followed; name the folder to read it"
-    return f"mwrules: {len(folders):,} link(s) to a folder left out ({why}): {_some(folders)}"
-
-
-def hidden_notice(hidden: Sequence[Path]) -> str:
-    """The line that says which hidden partner files a folder held and were not read (names escaped)."""
-    return (
-        f"mwrules: {len(hidden):,} hidden file(s) left out (a name inside the folder starts with '.'): {_some(hidden)}"
-    )
-
-
-def not_files_notice(not_files: Sequence[Path]) -> str:
-    """The line that says which names like partners' in a folder were not files, and were not read (names escaped)."""
-    why = "not a file: a pipe, a device, or a link to nothing"
-    return f"mwrules: {len(not_files):,} file(s) left out ({why}): {_some(not_files)}"
-
-
-def _some(paths: Sequence[Path]) -> str:
-    return ", ".join(printable(str(path)) for path in paths[:3]) + (", …" if len(paths) > 3 else "")
-
-
 def impact(old: Ruleset, new: Ruleset, documents: Iterable[Document], unreadable: Sequence[Problem] = ()) -> Impact:
     """Evaluate every partner document under *old* and *new* and explain what changes.
 
@@ -198,6 +132,9 @@ def read_partners(path: Path) -> tuple[list[Document], list[Problem], list[str]]
     problems: list[Problem] = []
     files, hidden, not_files = partner_files(path, (*PARTNER_SUFFIXES, *JSON_LINES_SUFFIXES))
     for file in files:
+        if is_folder(file):  # one that cannot be listed
+            problems.append(Problem("$", folder_problem(file), file=str(file), code=codes.UNREADABLE))
+            continue
         try:
             if is_json_lines(file):
                 documents += _records(file, problems)

@@ -1,0 +1,112 @@
+"""Which files a folder named as partners gives, and what it holds that is not read (said, never dropped).
+
+``mwrules evaluate FOLDER`` and ``mwrules diff --partners FOLDER`` read the
+partner documents under a folder; hidden files, pipes, links to folders and
+folders that cannot be listed are not read, and each is said.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from .text import printable
+
+
+PARTNER_SUFFIXES = (".json", ".yaml", ".yml")
+
+
+def partner_files(
+    path: Path, suffixes: tuple[str, ...] = PARTNER_SUFFIXES
+) -> tuple[list[Path], list[Path], list[Path]]:
+    """The partner documents at *path*; those left out as hidden; and those left out as not files.
+
+    At a file, that file. In a folder, its regular files (below it too) with
+    *suffixes*, except hidden ones: a file or folder inside it whose name
+    starts with ``.`` (``.git``, an editor's ``.#partner.yaml``) is left
+    out, and returned second, for the caller to say so. A pipe, a device or a
+    link to nothing in the folder named like a partner is never read (a pipe
+    would wait for a writer forever): it is returned third, to be said too.
+    So is a link to a folder, whatever its name: it is not followed (it may
+    lead back into the folder), and its partners would go unsaid. A folder
+    inside that cannot be listed (no permission) is returned first, as an
+    input whose reading says so (:func:`folder_problem`): it was passed over
+    without a word.
+    """
+    if not is_folder(path):
+        return [path], [], []
+    found: list[Path] = []
+    hidden: list[Path] = []
+    not_files: list[Path] = []
+    unlisted = _unlisted_folders(path)  # each one more input, whose problem says so (rglob passed over it)
+    for candidate in sorted(path.rglob("*")):
+        linked_folder = candidate.is_symlink() and candidate.is_dir()
+        named = candidate.suffix.lower() in suffixes and not candidate.is_dir()  # A.JSON too
+        if not (named or linked_folder or candidate in unlisted):
+            continue
+        if any(part.startswith(".") for part in candidate.relative_to(path).parts):
+            hidden.append(candidate)
+        else:
+            (found if candidate.is_file() or candidate in unlisted else not_files).append(candidate)
+    return found, hidden, not_files
+
+
+def is_folder(path: Path) -> bool:
+    """Whether *path* is a folder; not when its name is one no file can have (too long: ``is_dir`` raised)."""
+    try:
+        return path.is_dir()
+    except OSError:  # the reading of the input says why
+        return False
+
+
+def _unlisted_folders(path: Path) -> set[Path]:
+    """The folders under *path* that cannot be listed (no permission): :func:`folder_problem` says so."""
+    refused: list[Path] = []
+    for _ in os.walk(path, onerror=lambda error: refused.append(Path(error.filename))):
+        pass
+    return {folder for folder in refused if folder != path}
+
+
+def folder_problem(path: Path) -> str:
+    """Why the folder *path*, named as an input, gave no partner: it cannot be listed, or holds none."""
+    try:
+        with os.scandir(path):
+            pass
+    except OSError as error:
+        return f"cannot read the folder: {error.strerror or error}"
+    return "no partner documents (*.json, *.yaml, *.yml, *.jsonl, *.ndjson) here"
+
+
+def left_out_notices(hidden: Sequence[Path], not_files: Sequence[Path]) -> list[str]:
+    """The lines that say what a folder held named like a partner's and was not read (see :func:`partner_files`)."""
+    folders = [path for path in not_files if path.is_dir()]
+    others = [path for path in not_files if not path.is_dir()]
+    return (
+        ([hidden_notice(hidden)] if hidden else [])
+        + ([not_files_notice(others)] if others else [])
+        + ([linked_folders_notice(folders)] if folders else [])
+    )
+
+
+def linked_folders_notice(folders: Sequence[Path]) -> str:
+    """The line that says which links to folders a folder held, not followed (names escaped)."""
+    why = "links to folders are not followed; name the folder to read it"
+    return f"mwrules: {len(folders):,} link(s) to a folder left out ({why}): {_some(folders)}"
+
+
+def hidden_notice(hidden: Sequence[Path]) -> str:
+    """The line that says which hidden partner files a folder held and were not read (names escaped)."""
+    return (
+        f"mwrules: {len(hidden):,} hidden file(s) left out (a name inside the folder starts with '.'): {_some(hidden)}"
+    )
+
+
+def not_files_notice(not_files: Sequence[Path]) -> str:
+    """The line that says which names like partners' in a folder were not files, and were not read (names escaped)."""
+    why = "not a file: a pipe, a device, or a link to nothing"
+    return f"mwrules: {len(not_files):,} file(s) left out ({why}): {_some(not_files)}"
+
+
+def _some(paths: Sequence[Path]) -> str:
+    return ", ".join(printable(str(path)) for path in paths[:3]) + (", …" if len(paths) > 3 else "")
