@@ -1026,3 +1026,22 @@ def test_the_columns_compared_with_those_a_download_lacks_are_bounded(tmp_path: 
     read(trainings=[write(tmp_path / "t.csv", header, [[*row, *([""] * 5_000)]])])
 
     assert len(calls) <= 200
+
+
+@pytest.mark.parametrize("command", ["import", "evaluate"])
+def test_a_downloads_name_with_control_characters_moves_no_cursor_in_the_report(
+    tmp_path: Path, command: str, capsys: pytest.CaptureFixture[str]
+):
+    """The import report and one-step evaluate's warnings printed a file's name raw: a name holding ``ESC [2J``
+    cleared the screen at its "no MCPID" row, and a newline split the line (hostile run 35)."""
+    from mwrules.cli import main  # noqa: PLC0415
+
+    rows = [training("MS-700", mcpid="7"), training("MS-102", mcpid="", email="")]
+    path = write(tmp_path / "D\x1b[2J\nx.csv", TRAININGS, rows)
+
+    main([command, "--trainings", str(path), "--partner-id", "c", "--as-of", "2026-11-28"])
+
+    out, errors = capsys.readouterr()
+    assert "no MCPID, Email or CorpEmail" in out + errors
+    assert "\x1b" not in out + errors
+    assert "D\\x1b[2J\\nx.csv:3: no MCPID" in out + errors

@@ -8,6 +8,8 @@ from typing import Any
 
 import attrs
 
+from .text import printable
+
 
 __all__ = ["ImportReport", "SkippedRow", "ToAdd"]
 
@@ -21,7 +23,7 @@ class SkippedRow:
     reason: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.reason}"
+        return printable(f"{self.file}:{self.line}: {self.reason}")
 
 
 @attrs.frozen(kw_only=True)
@@ -127,7 +129,7 @@ class ImportReport:
                 lines.append(f"  ... and {len(self.skipped) - 20} more (--report FILE lists them all)")
         lines += self._to_add()
         lines += [f"warning: {warning}" for warning in self.warnings]
-        return "\n".join(lines)
+        return "\n".join(map(printable, lines))  # a file's name moves no cursor (they name the files)
 
     def _per_designation(self) -> str:
         counts = ", ".join(f"{designation} {count:,}" for designation, count in self.people_per_designation.items())

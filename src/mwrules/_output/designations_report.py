@@ -6,6 +6,7 @@ from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
+from .._input.text import printable
 from ..verdict import (
     DesignationResult,
     Designations,
@@ -68,7 +69,7 @@ def _warnings(result: Designations) -> list[str]:
     certification counted by none) under a hundred and more.
     """
     own = [
-        f"  {designation.designation}: {warning}"
+        f"  {designation.designation}: {printable(warning)}"
         for designation in result.results
         if designation.verdict is not None
         for warning in designation.verdict.warnings

@@ -8,6 +8,7 @@ from fractions import Fraction
 
 from .._evaluation.compile import points_for
 from .._evaluation.rules_points import each_metric_needs
+from .._input.text import printable
 from .._rulesets.versions import select_ruleset
 from ..ruleset import Ruleset
 from ..verdict import MetricResult, PathResult, TraceStep, Verdict, certified_people, format_points, tenant_steps
@@ -236,7 +237,7 @@ def _warnings(verdict: Verdict) -> list[str]:
     if not verdict.warnings:
         return []
     lines = ["", f"Warnings ({len(verdict.warnings)}):"]
-    lines += [f"  {warning}" for warning in verdict.warnings[:_MAX_WARNINGS]]
+    lines += [f"  {printable(warning)}" for warning in verdict.warnings[:_MAX_WARNINGS]]  # (an import's file names)
     if len(verdict.warnings) > _MAX_WARNINGS:
         lines.append(f"  ... and {len(verdict.warnings) - _MAX_WARNINGS} more (--format json lists them all)")
     return lines
