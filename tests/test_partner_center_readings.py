@@ -1045,3 +1045,23 @@ def test_a_downloads_name_with_control_characters_moves_no_cursor_in_the_report(
     assert "no MCPID, Email or CorpEmail" in out + errors
     assert "\x1b" not in out + errors
     assert "D\\x1b[2J\\nx.csv:3: no MCPID" in out + errors
+
+
+def test_a_row_naming_no_one_is_skipped_and_reported_whatever_its_title_or_type(tmp_path: Path):
+    """A totals row ("Total rows: 237", no type) was counted among the exams and courses, and one typed Certification
+    among the titles no designation lists, each without its line; only a listed title's row was reported (run 35)."""
+    rows = [
+        training("MS-700", mcpid="7"),
+        training("AZ-900", kind="Exam", mcpid="7"),
+        ["Total rows: 3", "", "", "", "", "", "", "", ""],
+        training("Total", done=""),
+    ]
+    path = write(tmp_path / "t.csv", TRAININGS, rows)
+
+    _, report = read(trainings=[path])
+
+    assert [(row.line, row.reason) for row in report.skipped] == [
+        (4, "no MCPID, Email or CorpEmail: whose is it?"),
+        (5, "no MCPID, Email or CorpEmail: whose is it?"),
+    ]
+    assert (report.exams_and_courses, report.other_areas) == (1, 0)

@@ -134,6 +134,10 @@ class Import(DownloadReader):
         self, path: Path, rows: Iterator[tuple[int, dict[str, str]]]
     ) -> Iterator[tuple[int, dict[str, str]]]:
         for line, values in rows:
+            if not any(values.get(key, "").strip() for key in ("mcpid", "email", "corp")):
+                # whatever its title or type (a totals or notes row): it was counted among the exams, or titles
+                self.report["skipped"].append(SkippedRow(str(path), line, "no MCPID, Email or CorpEmail: whose is it?"))
+                continue
             kind = values["type"].casefold()
             if kind != "certification":
                 self.counts["exams"] += 1
