@@ -6,6 +6,7 @@ import contextlib
 import functools
 import io
 import json
+import os
 import shutil
 import signal
 import subprocess
@@ -591,6 +592,29 @@ def test_an_output_that_is_a_loop_of_links_is_mw001_not_a_traceback(
     errors = capsys.readouterr().err
     assert "MW001" in errors
     assert "Traceback" not in errors
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="a named pipe")
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["evaluate", "ff", "ff"],
+        ["evaluate", "ff", "./ff"],
+        ["import", "--trainings", "ff", "--trainings", "ff", "--partner-id", "c"],
+        ["evaluate", "/dev/stdin", "-"],
+        ["import", "--trainings", "-", "--trainings", "/dev/stdin", "--partner-id", "c"],
+    ],
+)
+def test_one_stream_named_twice_is_mw301_not_a_wait_or_a_wrong_cause(arguments: list[str], tmp_path: Path):
+    """A pipe named twice waited forever for a second writer; standard input as - and /dev/stdin said "no column
+    'TrainingTitle'" or "the document is empty" (hostile run 35). A stream can be read once."""
+    os.mkfifo(tmp_path / "ff")
+    command = [sys.executable, "-m", "mwrules.cli", *arguments]
+    result = subprocess.run(command, cwd=tmp_path, input="", capture_output=True, text=True, timeout=60, check=False)
+
+    assert 2 == result.returncode
+    assert "MW301" in result.stderr
+    assert "are one stream, which can be read once" in result.stderr
 
 
 def test_import_refuses_one_file_for_both_the_document_and_the_report(

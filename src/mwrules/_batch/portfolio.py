@@ -20,7 +20,7 @@ import attrs
 from .. import codes
 from .._evaluation.designations import named_designations
 from .._input.documents import JSON_LINES_SUFFIXES, is_json_lines, read_at_most
-from .._input.folders import PARTNER_SUFFIXES, folder_problem, is_folder, left_out_notices, partner_files
+from .._input.folders import PARTNER_SUFFIXES, folder_problem, is_folder, left_out_notices, partner_files, read_twice
 from .._input.text import printable
 from .._output.ascii_text import ascii_out, json_ascii
 from .._output.designations_report import designations_to_json
@@ -52,6 +52,10 @@ def run(args: argparse.Namespace, ruleset: Ruleset | str | None, limits: Limits)
         return EXIT_BAD_INPUT
     if args.partner.count("-") > 1:  # the second would read nothing, or an empty document
         print(f"mwrules: {codes.USAGE} standard input (-) is named twice: it can be read once", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    twice = read_twice(args.partner)  # (a pipe named twice waited forever)
+    if twice is not None:
+        print(f"mwrules: {codes.USAGE} {twice}", file=sys.stderr)
         return EXIT_BAD_INPUT
     designations = _designations(args)
     inputs, total = _inputs(args.partner, lines=args.lines, limits=limits)

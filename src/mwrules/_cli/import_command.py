@@ -7,6 +7,7 @@ import argparse
 import json
 import sys
 
+from .._input.folders import read_twice
 from .._output.ascii_text import ascii_out as _ascii_out
 from .._output.ascii_text import yaml_ascii
 from .destinations import _on_standard_output, _one_destination, _written_over
@@ -107,7 +108,7 @@ def _downloads_mistake(args: argparse.Namespace, written: dict[str, str | None])
     """What is wrong with the downloads named: standard input (-) twice, or a download that would be written over."""
     if [*args.trainings, *args.usage].count("-") > 1:
         return "standard input (-) can be read once: give it to one --trainings or --usage, and files to the others"
-    return _overwritten_download(args, written)
+    return read_twice([*args.trainings, *args.usage]) or _overwritten_download(args, written)
 
 
 def _overwritten_download(args: argparse.Namespace, written: dict[str, str | None]) -> str | None:

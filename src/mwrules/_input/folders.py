@@ -2,12 +2,15 @@
 
 ``mwrules evaluate FOLDER`` and ``mwrules diff --partners FOLDER`` read the
 partner documents under a folder; hidden files, pipes, links to folders and
-folders that cannot be listed are not read, and each is said.
+folders that cannot be listed are not read, and each is said. A stream (a
+pipe, standard input) can be read once: :func:`read_twice` finds one named
+twice, under any names.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -110,3 +113,28 @@ def not_files_notice(not_files: Sequence[Path]) -> str:
 
 def _some(paths: Sequence[Path]) -> str:
     return ", ".join(printable(str(path)) for path in paths[:3]) + (", …" if len(paths) > 3 else "")
+
+
+def read_twice(names: Sequence[str]) -> str | None:
+    """Which stream *names* name twice (``-`` and ``/dev/stdin``; one pipe under two names), as a message; else None.
+
+    The second reading of a pipe waited for a writer forever, or found it
+    empty ("no column 'TrainingTitle'", "the document is empty"): a stream
+    can be read once. A file, a folder or a device (a terminal, ``/dev/null``)
+    may be named twice.
+    """
+    seen: dict[tuple[int, int], str] = {}
+    for name in names:
+        try:
+            status = os.fstat(0) if name == "-" else os.stat(name)
+        except (OSError, ValueError):  # read, it says why
+            continue
+        if not (stat.S_ISFIFO(status.st_mode) or stat.S_ISSOCK(status.st_mode)):
+            continue
+        key = (status.st_dev, status.st_ino)
+        if key in seen:
+            first = "standard input (-)" if seen[key] == "-" else printable(seen[key])
+            again = "standard input (-)" if name == "-" else printable(name)
+            return f"{first} and {again} are one stream, which can be read once: name it once"
+        seen[key] = name
+    return None
