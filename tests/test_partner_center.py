@@ -901,3 +901,15 @@ def test_an_empty_download_path_names_no_file():
         read(usage="")
 
     assert "an empty path names no file" in str(raised.value)
+
+
+def test_a_download_path_with_a_null_character_names_no_file():
+    """usage=['x\\0y'] raised a bare "ValueError: embedded null byte", where evaluate says MW001 (hostile run 35)."""
+    with pytest.raises(mwrules.InputError) as raised:
+        read(usage=["x\0y"], trainings="t\0.csv")
+
+    assert [(problem.file, problem.code) for problem in raised.value.problems] == [
+        ("t\0.csv", "MW001"),
+        ("x\0y", "MW001"),
+    ]
+    assert "no file can have this name" in str(raised.value)

@@ -141,6 +141,13 @@ def _imported(
     day = _as_date(as_of)
     choice = choose_ruleset(ruleset, day)
     training_files, usage_files = _paths(trainings, "trainings"), _paths(usage, "usage")
+    unnamable = [
+        Problem("$", "cannot read the file: no file can have this name", file=str(path), code=codes.UNREADABLE)
+        for path in (*training_files, *usage_files)
+        if "\0" in str(path)  # (open() raised a bare ValueError: "embedded null byte")
+    ]
+    if unnamable:
+        raise InputError(unnamable, what="the arguments")
     if not training_files and not usage_files:  # (not an empty partner: a call that forgot them)
         msg = "give the downloads to read: trainings=[...] (Trainings, exams and certifications), usage=[...], or both"
         raise ValueError(msg)
@@ -236,4 +243,5 @@ def _named(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
     if any(os.fspath(path) == "" for path in paths):
         problem = Problem("$", "cannot read the file: an empty path names no file", code=codes.UNREADABLE)
         raise InputError([problem], what="the arguments")
+
     return [Path(path) for path in paths]
