@@ -168,16 +168,17 @@ def test_rows_separated_otherwise_than_their_header_say_so_not_cut_short(tmp_pat
     ]
 
 
-def test_a_spreadsheets_sep_line_before_the_header_is_named(tmp_path: Path):
+@pytest.mark.parametrize("line", ["sep=;", '"sep=;"', "sep=\t", "SEP=;;;;"])  # quoted, a tab: run 35
+def test_a_spreadsheets_sep_line_before_the_header_is_named(tmp_path: Path, line: str):
     # Excel's "sep=;" first line made six "no column ... (is this the right download?)" (hostile run 21)
     path = tmp_path / "s.csv"
-    path.write_text("sep=;\n" + ";".join(TRAININGS) + "\n" + ";".join(training("MS-700", mcpid="1")) + "\n")
+    path.write_text(f"{line}\n" + ";".join(TRAININGS) + "\n" + ";".join(training("MS-700", mcpid="1")) + "\n")
     with pytest.raises(mwrules.InputError) as caught:
         read(trainings=[path])
 
     [problem] = caught.value.problems
     assert (problem.line, problem.code) == (1, codes.UNREADABLE)
-    assert "a spreadsheet's 'sep=;' line" in problem.message
+    assert f"a spreadsheet's {line!r} line" in problem.message
     assert problem.suggestion == "delete that line: the header tells the separator"
 
 

@@ -114,8 +114,9 @@ _LINE_SEPARATORS = re.compile("[\u2028\u2029\x85]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 #: What may separate a download's values, the first winning a tie (see Download)
 _DELIMITERS = (",", "\t", ";")
-#: The line a spreadsheet may write before the header to name the separator
-_SEPARATOR_LINES = {f"sep={delimiter}" for delimiter in _DELIMITERS}
+#: The line a spreadsheet may write before the header to name the separator (sep=, or "sep=;" or sep=<tab>),
+#: with the empty cells a spreadsheet may add after it
+_SEPARATOR_LINE = re.compile(r' *"?sep=[,\t;]"?[,;\t ]*[\r\n]*', re.IGNORECASE)
 #: What a problem calls each
 _DELIMITER_NAMES = {",": "comma", "\t": "tab", ";": "semicolon"}
 
@@ -152,10 +153,11 @@ class Download:
                 f"ends with U+{ord(separator[0]):04X} ({_LINE_SEPARATOR_NAMES[separator[0]]}), which no download has",
                 "save it with Windows or Unix line ends",
             )
-        if header.strip().casefold() in _SEPARATOR_LINES:  # Excel's, on a line of its own before the header
+        if _SEPARATOR_LINE.fullmatch(header):  # Excel's, on a line of its own before the header
+            line = header.rstrip("\r\n").strip(" ")
             raise NotText(
                 1,
-                f"is a spreadsheet's {header.strip()!r} line, not the header",
+                f"is a spreadsheet's {line!r} line, not the header",
                 "delete that line: the header tells the separator",
             )
         # Whichever the header uses most: a tab, a comma, or the semicolon of a spreadsheet saved in a
