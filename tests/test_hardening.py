@@ -886,6 +886,28 @@ def test_nesting_built_in_python_is_bounded():
     assert [codes.LIMIT] == [problem.code for problem in problems]
 
 
+@pytest.mark.parametrize("example", ["all-designations.yaml", "customer-data.yaml", "near-miss.yaml"])
+def test_a_tighter_nesting_limit_holds_a_dict_as_it_holds_its_file(tmp_path: Path, example: str):
+    """A dict was let through by the fast path of valid documents, whatever max_depth said: a certification as an
+    object under max_depth=2 scored, where the same document as a file was MW007 (hostile run 36)."""
+    data = yaml.safe_load((ROOT / "examples" / example).read_text(encoding="utf-8"))
+    data = json.loads(json.dumps(data, default=str))
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+    for depth in range(1, 10):
+        limits = mwrules.Limits(max_depth=depth)
+        outcomes = []
+        for given in (data, path):
+            try:
+                mwrules.evaluate(given, ruleset="modern-work", limits=limits)
+            except mwrules.InputError as error:
+                outcomes.append(sorted({problem.code for problem in error.problems}))
+            else:
+                outcomes.append([])
+        assert outcomes[0] == outcomes[1], (depth, outcomes)
+
+
 @pytest.mark.parametrize("value", [".nan", ".inf", "-.inf"])
 def test_points_that_are_not_finite_are_a_problem(tmp_path: Path, value: str):
     path = tmp_path / "2023-06.yaml"

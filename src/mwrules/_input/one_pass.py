@@ -28,6 +28,10 @@ from .text import identity, plain_text, text_problem
 Shapes = dict[str, dict[str, dict[str, MetricValue]] | None]
 
 
+#: More than any document this path takes nests: $.designations.<id>.metrics.<path>.<metric>.<part> is 6 deep
+_DEEPEST = 8
+
+
 def _plain_partner(  # noqa: PLR0911
     data: object, ruleset: Ruleset, limits: Limits, shapes: Shapes | None = None
 ) -> Partner | None:
@@ -39,8 +43,8 @@ def _plain_partner(  # noqa: PLR0911
     date read from YAML 1.1) returns None, and the checks that word every
     problem run instead. What this returns is what they would build.
     """
-    if type(data) is not dict or not data.keys() <= _PARTNER_KEYS:
-        return None
+    if type(data) is not dict or not data.keys() <= _PARTNER_KEYS or limits.max_depth < _DEEPEST:
+        return None  # (under a tighter nesting limit, the checks that count it run: a dict was let through)
     partner_id = data.get("partner_id")
     if not plain_text(partner_id, limits) or not identity(partner_id):  # empty, or spaces or invisibles alone
         return None
