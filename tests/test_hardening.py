@@ -908,6 +908,21 @@ def test_a_tighter_nesting_limit_holds_a_dict_as_it_holds_its_file(tmp_path: Pat
         assert outcomes[0] == outcomes[1], (depth, outcomes)
 
 
+def test_plan_takes_limits_as_evaluate_and_timeline_do():
+    """plan(by=...) eleven years ahead said to raise --limit timeline-days, which Python could not: plan took no
+    limits (hostile run 36)."""
+    partner = {"partner_id": "a", "as_of": "2024-06-30"}
+    far = datetime.date(2035, 6, 30)
+    with pytest.raises(mwrules.InputError, match="Limits"):
+        mwrules.plan(partner, by=far)
+
+    raised = mwrules.plan(partner, by=far, limits=mwrules.Limits(max_timeline_days=5000))
+
+    assert raised.before.as_of == far
+    with pytest.raises(mwrules.InputError):  # and the document's limits
+        mwrules.plan({**partner, "people": [{"id": "x"}, {"id": "y"}]}, limits=mwrules.Limits(max_people=1))
+
+
 @pytest.mark.parametrize("value", [".nan", ".inf", "-.inf"])
 def test_points_that_are_not_finite_are_a_problem(tmp_path: Path, value: str):
     path = tmp_path / "2023-06.yaml"

@@ -166,6 +166,7 @@ def plan(
     costs: Mapping[str, Any] | None = None,
     path: str | None = None,
     by: datetime.date | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Plan:
     """The cheapest actions after which *partner* qualifies, with the verdicts before and after.
 
@@ -181,7 +182,8 @@ def plan(
     its ``as_of``: certifications that will have expired or stopped counting
     by then are not counted, the ruleset is the version in force then, and
     :attr:`Plan.changes` lists what changes the score until then (see
-    :func:`mwrules.timeline`).
+    :func:`mwrules.timeline`). *limits* bound the document, as for
+    :func:`mwrules.evaluate`, and the days until *by* (``max_timeline_days``).
 
     >>> import mwrules
     >>> p = mwrules.plan({"partner_id": "contoso", "as_of": "2024-06-30",
@@ -198,19 +200,24 @@ def plan(
     if by is not None and type(by) is not datetime.date:
         msg = f"by must be a datetime.date, not {type(by).__name__}"
         raise TypeError(msg)
+    if not isinstance(limits, Limits):
+        msg = f"limits must be a mwrules.Limits, not {type(limits).__name__}"
+        raise TypeError(msg)
     with _documents.paused_gc():  # as evaluate: see there
         if by is not None:
-            return plan_by(_source(partner), by, ruleset=ruleset, costs=costs, path=path)
-        partner, choice = checked(partner, ruleset)
+            return plan_by(_source(partner, limits), by, ruleset=ruleset, costs=costs, path=path, limits=limits)
+        partner, choice = checked(partner, ruleset, limits)
         return plan_for(partner, choice, costs=costs, path=path)
 
 
-def _source(partner: Partner | Mapping[str, Any] | str | os.PathLike[str]) -> Partner | _documents.Document:
+def _source(
+    partner: Partner | Mapping[str, Any] | str | os.PathLike[str], limits: Limits
+) -> Partner | _documents.Document:
     """*partner* as :func:`plan_by` takes it: a file named is read, as :func:`checked` reads it, not taken for data."""
     if isinstance(partner, Partner):
         return partner
     if isinstance(partner, str | os.PathLike):
-        return read_document(partner)
+        return read_document(partner, limits=limits)
     return _documents.Document(partner)
 
 
@@ -314,7 +321,9 @@ def check_by(
         message = (
             f"the range from the partner's as_of, {start}, to {by} is {days:,} days, more than the limit of {limit:,}"
         )
-        suggestion = "plan for an earlier day, or raise the limit: --limit timeline-days=N"
+        suggestion = (
+            "plan for an earlier day, or raise the limit: --limit timeline-days=N (Limits(max_timeline_days=N))"
+        )
         raise InputError([Problem("by", message, suggestion, code=codes.LIMIT)], what="the plan's date")
     first = _first_in_force(ruleset)
     if first is not None and by < first:

@@ -176,7 +176,12 @@ def _range_problems(start: datetime.date, end: datetime.date, limits: Limits) ->
     if days > limits.max_timeline_days:
         message = f"the range is {days:,} days, more than the limit of {limits.max_timeline_days:,} days"
         return [
-            Problem("end", message, "shorten the range, or raise the limit: --limit timeline-days=N", code=codes.LIMIT)
+            Problem(
+                "end",
+                message,
+                "shorten the range, or raise the limit: --limit timeline-days=N (Limits(max_timeline_days=N))",
+                code=codes.LIMIT,
+            )
         ]
     return []
 
