@@ -42,8 +42,8 @@ def partner_files(
     found: list[Path] = []
     hidden: list[Path] = []
     not_files: list[Path] = []
-    unlisted = _unlisted_folders(path)  # each one more input, whose problem says so (rglob passed over it)
-    for candidate in sorted(path.rglob("*")):
+    entries, unlisted = _entries(path)
+    for candidate in sorted(entries):
         linked_folder = candidate.is_symlink() and candidate.is_dir()
         named = candidate.suffix.lower() in suffixes and not candidate.is_dir()  # A.JSON too
         if not (named or linked_folder or candidate in unlisted):
@@ -63,12 +63,18 @@ def is_folder(path: Path) -> bool:
         return False
 
 
-def _unlisted_folders(path: Path) -> set[Path]:
-    """The folders under *path* that cannot be listed (no permission): :func:`folder_problem` says so."""
-    refused: list[Path] = []
-    for _ in os.walk(path, onerror=lambda error: refused.append(Path(error.filename))):
-        pass
-    return {folder for folder in refused if folder != path}
+def _entries(path: Path) -> tuple[list[Path], set[Path]]:
+    """Everything below the folder *path* (links to folders not followed), and the folders that cannot be listed.
+
+    A folder that cannot be listed (no permission) is one more input, whose
+    problem says so (:func:`folder_problem`): ``Path.rglob`` passed over it
+    without a word.
+    """
+    entries: list[Path] = []
+    refused: set[Path] = set()
+    for folder, folders, files in os.walk(path, onerror=lambda error: refused.add(Path(error.filename))):
+        entries += [Path(folder, name) for name in (*folders, *files)]
+    return entries, refused - {path}
 
 
 def folder_problem(path: Path) -> str:
