@@ -617,6 +617,17 @@ def test_one_stream_named_twice_is_mw301_not_a_wait_or_a_wrong_cause(arguments: 
     assert "are one stream, which can be read once" in result.stderr
 
 
+@pytest.mark.parametrize("command", ["import", "evaluate"])
+def test_keep_names_without_a_trainings_download_is_mw301(command: str, capsys: pytest.CaptureFixture[str]):
+    """--keep-names with --usage alone did nothing, and nothing said so (hostile run 36)."""
+    usage = str(EXAMPLES / "partner-center" / "cpor-m365-usage.csv")
+
+    assert 2 == main([command, "--usage", usage, "--partner-id", "c", "--as-of", "2026-11-28", "--keep-names"])
+    assert "MW301 --keep-names names people as the trainings download does: it goes with --trainings" in (
+        capsys.readouterr().err
+    )
+
+
 def test_import_refuses_one_file_for_both_the_document_and_the_report(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ):

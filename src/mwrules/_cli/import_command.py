@@ -108,6 +108,8 @@ def _downloads_mistake(args: argparse.Namespace, written: dict[str, str | None])
     """What is wrong with the downloads named: standard input (-) twice, or a download that would be written over."""
     if [*args.trainings, *args.usage].count("-") > 1:
         return "standard input (-) can be read once: give it to one --trainings or --usage, and files to the others"
+    if args.keep_names and not args.trainings:  # it would do nothing, unsaid: only the trainings name people
+        return "--keep-names names people as the trainings download does: it goes with --trainings"
     return read_twice([*args.trainings, *args.usage]) or _overwritten_download(args, written)
 
 
