@@ -628,6 +628,19 @@ def test_keep_names_without_a_trainings_download_is_mw301(command: str, capsys: 
     )
 
 
+@pytest.mark.parametrize("command", ["timeline", "plan", "explain"])
+def test_a_folder_given_for_one_partner_says_so_and_where_folders_go(
+    command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    """A folder said "cannot read the partner file: Is a directory", where a JSON Lines file says which command
+    reads many partners (hostile run 36)."""
+    assert 2 == main([command, str(tmp_path)])
+    assert (
+        "MW001 cannot read the partner file: it is a folder (name one partner's file; mwrules evaluate FOLDER "
+        "evaluates each)"
+    ) in capsys.readouterr().err
+
+
 def test_import_refuses_one_file_for_both_the_document_and_the_report(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ):

@@ -195,7 +195,11 @@ def read_file(
             data = read_at_most(file, limits.max_file_bytes + 1)
     except (OSError, ValueError) as error:  # ValueError: a path with a NUL or a lone surrogate
         reason = error.strerror if isinstance(error, OSError) else "no file can have this name"
-        problem = Problem("$", f"cannot read {what}: {reason}", file=shorten(source), code=codes.UNREADABLE)
+        hint = None
+        if isinstance(error, IsADirectoryError):  # a folder given for one partner (timeline, plan, explain)
+            reason = "it is a folder"
+            hint = "name one partner's file; mwrules evaluate FOLDER evaluates each" if "partner" in what else None
+        problem = Problem("$", f"cannot read {what}: {reason}", hint, file=shorten(source), code=codes.UNREADABLE)
         return Document(None, source, problems=(problem,))
     if len(data) > limits.max_file_bytes:
         return refused(source, f"{what} is larger than {limits.max_file_bytes:,} bytes", "file-bytes")
