@@ -310,17 +310,17 @@ def check_by(
     outside = outside_days((("$.as_of", start), ("by", by)), "a plan looks over")
     if outside:
         raise InputError(outside, what="the plan's date")
+    # (no as_of is today, as evaluate takes it: the message says which)
+    on = f"the partner's as_of, {start}" if declared else f"today, {start} (the partner gives no as_of)"
     if by < start:
-        message = f"{by} is before the partner's as_of, {start}"
+        message = f"{by} is before {on}"
         raise InputError(
             [Problem("by", message, "plan for a later day", code=codes.DATE_RANGE)], what="the plan's date"
         )
     days = (by - start).days + 1  # counted as a timeline's range is: both ends in
     if days > limits.max_timeline_days:
         limit = limits.max_timeline_days
-        message = (
-            f"the range from the partner's as_of, {start}, to {by} is {days:,} days, more than the limit of {limit:,}"
-        )
+        message = f"the range from {on} to {by} is {days:,} days, more than the limit of {limit:,}"
         suggestion = (
             "plan for an earlier day, or raise the limit: --limit timeline-days=N (Limits(max_timeline_days=N))"
         )
