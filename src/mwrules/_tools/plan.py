@@ -320,7 +320,7 @@ def check_by(
     days = (by - start).days + 1  # counted as a timeline's range is: both ends in
     if days > limits.max_timeline_days:
         limit = limits.max_timeline_days
-        message = f"the range from {on} to {by} is {days:,} days, more than the limit of {limit:,}"
+        message = f"the range from {on}, to {by} is {days:,} days, more than the limit of {limit:,}"
         suggestion = (
             "plan for an earlier day, or raise the limit: --limit timeline-days=N (Limits(max_timeline_days=N))"
         )
