@@ -641,6 +641,26 @@ def test_a_folder_given_for_one_partner_says_so_and_where_folders_go(
     ) in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["evaluate", "examples/timeline.yaml"],
+        ["explain", "examples/timeline.yaml"],
+        ["plan", "examples/timeline.yaml"],
+        ["import", "--trainings", "examples/partner-center/trainings.csv", "--partner-id", "c"],
+    ],
+)
+def test_a_timeline_days_limit_where_no_days_are_read_is_mw301(
+    command: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):
+    """`evaluate --limit timeline-days=1` was accepted and did nothing (hostile run 36)."""
+    monkeypatch.chdir(EXAMPLES.parent)
+
+    assert 2 == main([*command, "--limit", "timeline-days=1"])
+    assert "MW301 --limit timeline-days bounds the days of timeline and plan --by" in capsys.readouterr().err
+    assert 0 == main(["plan", "examples/timeline.yaml", "--by", "2027-06-30", "--limit", "timeline-days=4000"])
+
+
 def test_import_refuses_one_file_for_both_the_document_and_the_report(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ):

@@ -233,7 +233,19 @@ def _run(argv: Sequence[str] | None) -> int:
     except _UsageError as error:
         print(error, file=sys.stderr)
         return EXIT_BAD_INPUT
+    unused = _unused_limit(args)
+    if unused is not None:
+        print(f"mwrules: {codes.USAGE} {unused}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     return _command(args)
+
+
+def _unused_limit(args: argparse.Namespace) -> str | None:
+    """``--limit timeline-days=N`` where no range of days is read: it would be dropped without a word."""
+    spans_days = args.command == "timeline" or (args.command == "plan" and getattr(args, "by", None) is not None)
+    if not spans_days and any(field == "max_timeline_days" for field, _ in getattr(args, "limit", None) or ()):
+        return "--limit timeline-days bounds the days of timeline and plan --by: this command reads none"
+    return None
 
 
 def _command(args: argparse.Namespace) -> int:
