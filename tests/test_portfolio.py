@@ -336,6 +336,16 @@ def test_a_file_name_too_long_is_that_inputs_problem_and_the_batch_goes_on(capsy
     assert "3 input(s): 2 evaluated" in errors
 
 
+def test_partner_files_may_follow_an_option(capsys: pytest.CaptureFixture[str]):
+    """`evaluate a.yaml --jobs 1 b.yaml` was "MW301 unrecognized arguments: b.yaml" (hostile run 35)."""
+    near_miss, qualified = str(ROOT / "examples" / "near-miss.yaml"), str(ROOT / "examples" / "qualified-smb.yaml")
+
+    assert 0 == main(["evaluate", near_miss, "--jobs", "1", qualified, "--format", "jsonl"])
+    assert [json.loads(line)["input"] for line in capsys.readouterr().out.splitlines()] == [near_miss, qualified]
+    assert 2 == main(["evaluate", near_miss, "--jobs", "1", "--bogus"])
+    assert "MW301 unrecognized arguments: --bogus" in capsys.readouterr().err
+
+
 def test_the_summary_says_how_many_inputs_with_problems_were_evaluated_for_their_other_designations():
     from mwrules._batch import portfolio  # noqa: PLC0415 - the tally alone
 

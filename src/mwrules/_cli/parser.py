@@ -47,6 +47,21 @@ class _Parser(argparse.ArgumentParser):
         self.register("action", None, _StoreOnce)  # every option of one value (its commands' parsers are _Parsers)
         self.register("action", "store", _StoreOnce)
 
+    def parse_args(self, args: Any = None, namespace: Any = None) -> Any:
+        """As argparse's, but partner files may follow an option: ``evaluate a.yaml --jobs 1 b.yaml``.
+
+        argparse takes one run of positional arguments: the files after an
+        option were "unrecognized arguments" (hostile run 35).
+        """
+        parsed, extras = self.parse_known_args(args, namespace)
+        files = not any(extra.startswith("-") and extra != "-" for extra in extras)
+        if extras and files and getattr(parsed, "command", None) == "evaluate":
+            parsed.partner = [*parsed.partner, *extras]
+            extras = []
+        if extras:
+            self.error(f"unrecognized arguments: {' '.join(extras)}")
+        return parsed
+
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         line = f"{self.prog}: {codes.USAGE} {message}"
