@@ -150,8 +150,6 @@ def _designations(args: argparse.Namespace) -> list[str] | bool:
     return True if named == "all" else named_designations(named)
 
 
-# What a result came to: None when the input had problems, else whether the
-# partner qualified, on which path (or for which designations), its partner_id and the input's name
 class _Scored(NamedTuple):
     """What the summary counts of an input evaluated: on which paths (or for which designations) it qualifies."""
 
@@ -251,12 +249,9 @@ class _Tally:
         per_path = ", ".join(f"{count:,} {word} {path}" for path, count in sorted(self.qualified.items()))
         qualified = f"qualified {per_path}; " if per_path else ""
         partly = ""
-        if self.partly:
-            partly = (
-                " (evaluated for the designations without them)"
-                if self.partly == self.failed
-                else (f" ({self.partly:,} evaluated for the designations without them)")
-            )
+        if self.partly:  # "1 with problems (evaluated for ...)", "3 with problems (2 evaluated for ...)"
+            some = "" if self.partly == self.failed else f"{self.partly:,} "
+            partly = f" ({some}evaluated for the designations without them)"
         return (
             f"{self.inputs:,} input(s): {evaluated:,} evaluated ({qualified}{self.unqualified:,} not qualified), "
             f"{self.failed:,} with problems{partly}"
