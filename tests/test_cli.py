@@ -661,6 +661,18 @@ def test_a_timeline_days_limit_where_no_days_are_read_is_mw301(
     assert 0 == main(["plan", "examples/timeline.yaml", "--by", "2027-06-30", "--limit", "timeline-days=4000"])
 
 
+def test_a_plan_says_what_the_evaluation_it_starts_from_warns_of(capsys: pytest.CaptureFixture[str]):
+    """plan --by past the last month of customer data counted those months as 0 and said nothing, text or JSON,
+    where evaluate --as-of and timeline warn of them (hostile run 37)."""
+    example = str(EXAMPLES / "customer-data.yaml")
+    warning = "$.customers: no usage row for 2027-01 (month M for as_of 2027-02-28); every tenant counts 0 there"
+
+    assert 0 == main(["plan", example, "--by", "2027-02-28"])
+    assert f"\nWarnings (1):\n  {warning}" in capsys.readouterr().out
+    assert 0 == main(["plan", example, "--by", "2027-02-28", "--format", "json"])
+    assert [warning] == json.loads(capsys.readouterr().out)["warnings"]
+
+
 def test_import_refuses_one_file_for_both_the_document_and_the_report(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ):

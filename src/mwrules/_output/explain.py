@@ -41,7 +41,7 @@ def summary(verdict: Verdict, ruleset: Ruleset | None = None) -> str:
     missing = [reason for path in verdict.paths.values() if not path.qualified for reason in path.shortfalls]
     if missing and not verdict.qualified:
         lines += ["", "What is missing:"] + [f"  {reason}" for reason in missing]
-    lines += _warnings(verdict)
+    lines += warning_lines(verdict)
     return "\n".join(lines)
 
 
@@ -93,7 +93,7 @@ def explain(verdict: Verdict, ruleset: Ruleset | None = None) -> str:
     final = verdict.trace[-1] if verdict.trace else None
     if final is not None:
         lines += ["", f"verdict: {final.description}  [{final.rule}, step {final.step}]"]
-    lines += _warnings(verdict)
+    lines += warning_lines(verdict)
     return "\n".join(lines)
 
 
@@ -233,7 +233,8 @@ def _workloads(ruleset: Ruleset) -> list[str]:
 _MAX_WARNINGS = 20  # shown in text; JSON output has them all
 
 
-def _warnings(verdict: Verdict) -> list[str]:
+def warning_lines(verdict: Verdict) -> list[str]:
+    """A verdict's warnings under a blank line and a heading, the first 20 (JSON has them all); none: no line."""
     if not verdict.warnings:
         return []
     lines = ["", f"Warnings ({len(verdict.warnings)}):"]

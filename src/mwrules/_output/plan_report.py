@@ -9,6 +9,7 @@ from typing import Any
 from .._tools.plan import Action, Plan
 from ..ruleset import Cost, Ruleset
 from ..verdict import Verdict, display_points, format_points
+from .explain import warning_lines
 
 
 def format_cost(cost: Fraction) -> str:
@@ -33,6 +34,7 @@ def plan_to_json(plan: Plan) -> dict[str, Any]:
             for action in plan.actions
         ],
         "before": _summary(plan.before),
+        "warnings": list(plan.before.warnings),
         "after": _summary(plan.after),
         "paths": {
             path_id: {
@@ -69,7 +71,12 @@ def _cost_json(cost: Cost) -> float | dict[str, float]:
 
 
 def plan_to_text(plan: Plan, ruleset: Ruleset) -> str:
-    """*plan* as advice: what to do, what it costs, why, and what the verdict will be."""
+    """*plan* as advice: what to do, what it costs, why, and what the verdict will be; the warnings of the day."""
+    # What the evaluation planned from did not use or assumed (months of customer data missing, counted as 0)
+    return "\n".join([*_advice(plan, ruleset), *warning_lines(plan.before)])
+
+
+def _advice(plan: Plan, ruleset: Ruleset) -> list[str]:
     before = plan.before
     threshold = format_points(ruleset.scoring.min_total_points)
     lines = []
@@ -88,10 +95,10 @@ def plan_to_text(plan: Plan, ruleset: Ruleset) -> str:
         heading = f"{only} cannot qualify" if only else "No path can qualify"
         lines += ["", f"{heading} under this ruleset:"]
         lines += [f"  {path_id}: {path.blocked}" for path_id, path in plan.paths.items()]
-        return "\n".join(lines)
+        return lines
     if not plan.actions:
         lines += ["", f"Nothing to do: it qualifies on {plan.path}."]
-        return "\n".join(lines)
+        return lines
     if set(plan.default_costs) == set(plan.costs):
         placeholder = " (with placeholder costs: give your own with --costs FILE)"
     elif plan.default_costs:
@@ -118,7 +125,7 @@ def plan_to_text(plan: Plan, ruleset: Ruleset) -> str:
         else:
             count = len(path.actions)
             lines.append(f"On {path_id} instead: cost {format_cost(path.cost or Fraction(0))}, {count} action(s).")
-    return "\n".join(lines)
+    return lines
 
 
 def describe(action: Action, ruleset: Ruleset) -> str:
