@@ -53,7 +53,8 @@ def assert_agrees_day_by_day(
 
     *can attain* is read plainly from the daily evaluations: met on some day
     from the window's first day through the day (before the ruleset's
-    window_from, on the day itself).
+    window_from, on the day itself); a day before the range is not met when a
+    month of customer data it reads has no usage row.
     """
     start, end = timeline.start, timeline.end
     met: dict[datetime.date, bool] = {}
@@ -64,6 +65,7 @@ def assert_agrees_day_by_day(
         verdict = mwrules.evaluate(attrs.evolve(partner, as_of=day), ruleset=ruleset)
         met[day] = verdict.qualified
         if day < start:
+            met[day] = verdict.qualified and not any("$.customers: no usage row for" in w for w in verdict.warnings)
             continue
         segment = timeline.on(day)
         assert (segment.qualified, segment.path, segment.score) == (verdict.qualified, verdict.path, verdict.score), day
@@ -352,6 +354,36 @@ def test_a_missing_month_a_year_before_a_reference_month_is_reported():
     timeline = mwrules.timeline(partner, datetime.date(2027, 1, 1), datetime.date(2027, 1, 31))
 
     assert timeline.months_without_data == ("2025-12",)
+
+
+def test_a_day_before_the_range_whose_compared_month_is_missing_is_not_taken_to_meet_the_pass_rule():
+    """Run 37: without 2025-10, November 2026 compares 2026-10 with nothing and 'meets' the rule (96 points): the
+    timeline from 2026-12-05 said it can attain from that invented pass day, and named no month of the window."""
+    document = yaml.safe_load((EXAMPLES / "customer-data.yaml").read_text(encoding="utf-8"))
+    whole = mwrules.timeline(document, datetime.date(2026, 12, 5), datetime.date(2026, 12, 31))
+    for customer in document["customers"]:
+        customer["usage"] = [row for row in customer["usage"] if row["month"] != "2025-10"]
+    assert mwrules.evaluate(document).score == 96  # on 2026-11-28, as if every tenant were new
+
+    timeline = mwrules.timeline(document, datetime.date(2026, 12, 5), datetime.date(2026, 12, 31))
+
+    assert [segment.can_attain for segment in whole.segments] == [True]  # 2026-11 against 2025-10 met it, in truth
+    assert [segment.can_attain for segment in timeline.segments] == [False]
+    assert timeline.warnings[-1] == (
+        "$.customers: no usage rows for 2025-06 to 2025-10 (5 months), 2026-11, which the days of the attainment "
+        "window before 2026-12-05 need; such a day is not taken to meet the pass rule, so 'can attain' counts only "
+        "the days before the range whose customer data is given"
+    )
+
+
+def test_the_months_before_the_range_are_not_warned_of_once_the_range_meets_the_rule_itself():
+    """From its first day the range decides every day's 'can attain': the window before it no longer matters."""
+    timeline = mwrules.timeline(
+        EXAMPLES / "customer-data.yaml", datetime.date(2026, 11, 28), datetime.date(2026, 11, 30)
+    )
+
+    assert [segment.qualified for segment in timeline.segments] == [True]
+    assert not [warning for warning in timeline.warnings if "attainment window" in warning]
 
 
 def test_many_people_over_two_years_need_few_evaluations():

@@ -219,6 +219,8 @@ class _Builder:
         self.usage_months: dict[int, UsageMonths] = {}
         #: per period, the eligibility of the tenant facts measured so far (see :meth:`evaluate`)
         self.eligibility: dict[int, Eligibility] = {}
+        #: the months of customer data the days before the range need and no usage row holds (see :meth:`attainment`)
+        self.lookback_without_data: set[int] = set()
 
     def uses_months(self, period: _Period) -> bool:
         """Whether the customer data measures a metric of *period* (the month then matters)."""
@@ -371,10 +373,20 @@ class _Builder:
         )
 
     def attainment(self, pieces: list[_Piece]) -> None:
-        """Set each piece's can_attain: the pass rule met on some day of the window before it."""
+        """Set each piece's can_attain: the pass rule met on some day of the window before it.
+
+        A day before the range whose customer data is missing (its month M, or
+        the month M is compared with) is not taken to meet the pass rule: counted
+        as 0, a missing earlier month would make a net gain of the whole of M.
+        Its months are kept for the warnings.
+        """
         last_met: datetime.date | None = None
         for piece in pieces:
             met = piece.verdict is not None and piece.verdict.qualified
+            if piece.last < self.start and piece.period >= 0 and self.uses_months(self.periods[piece.period]):
+                missing = self.months_needed(piece.period, piece.first) - self.present
+                self.lookback_without_data |= missing
+                met = met and not missing
             if met:
                 piece.can_attain = True
                 last_met = piece.last
@@ -425,24 +437,29 @@ class _Builder:
         """The certification events of *day* under version *index* (:func:`.timeline_causes.certification_events`)."""
         return certification_events(self.levels[index], self.periods[index].ruleset, day)
 
+    def months_needed(self, index: int, day: datetime.date) -> set[int]:
+        """The months of customer data that ``periods[index]`` reads on *day*: its month M and the one compared."""
+        data = self.periods[index].ruleset.customer_data
+        assert data is not None  # noqa: S101 - only asked of a period whose customer data counts (uses_months)
+        month = day_month(day) - data.reference_month_lag
+        return {month, month - data.months_back}
+
+    @functools.cached_property
+    def present(self) -> frozenset[int]:
+        """The months the partner's usage rows are in (every period has the partner's customers)."""
+        customers = self.periods[-1].partner.customers if self.periods else None
+        return frozenset(month_index(row.month) for customer in customers or () for row in customer.usage)
+
     def months_without_data(self) -> tuple[str, ...]:
+        """The months the range needs (each day's month M and the one compared) that no usage row holds."""
         needed: set[int] = set()
-        partner = None
-        for period in self.periods:
-            data = period.ruleset.customer_data
-            if data is None or not self.uses_months(period):
-                continue
-            partner = period.partner
+        for index, period in enumerate(self.periods):
             first = max(period.first, self.start)
-            if first > period.last:
+            if not self.uses_months(period) or first > period.last:
                 continue
             for day in (first, *_month_starts(first, period.last)):
-                month = day_month(day) - data.reference_month_lag
-                needed |= {month, month - data.months_back}
-        if partner is None or partner.customers is None:
-            return ()
-        present = {month_index(row.month) for customer in partner.customers for row in customer.usage}
-        return tuple(month_text(month) for month in sorted(needed - present))
+                needed |= self.months_needed(index, day)
+        return tuple(month_text(month) for month in sorted(needed - self.present))
 
     def warnings(self, pieces: list[_Piece]) -> tuple[str, ...]:
         """What the evaluations on the first and the last day both warn of, naming no day; the months without data.
@@ -463,6 +480,14 @@ class _Builder:
         if missing:
             found.append(
                 f"$.customers: no usage rows for {_month_runs(missing)}; the customer metrics count those months as 0"
+            )
+        # Only while the range has not met the rule itself do the days before it decide 'can attain'
+        before = tuple(month_text(month) for month in sorted(self.lookback_without_data))
+        if before and not (ends[0].verdict and ends[0].verdict.qualified):
+            found.append(
+                f"$.customers: no usage rows for {_month_runs(before)}, which the days of the attainment window "
+                f"before {self.start} need; such a day is not taken to meet the pass rule, so 'can attain' counts "
+                "only the days before the range whose customer data is given"
             )
         return tuple(found)
 
