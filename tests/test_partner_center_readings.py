@@ -298,24 +298,6 @@ def test_an_attribution_whose_rows_end_before_its_date_associated_is_left_out_wi
     )
 
 
-def test_rows_of_a_type_in_months_before_its_date_associated_are_said_not_to_count(tmp_path: Path):
-    """Run 37: CPOR rows from 2025-11, DateAssociated 2026-03-15: the months before March counted nowhere, unsaid."""
-    months = ["2025-11-01", "2025-12-01", "2026-01-01", "2026-02-01", "2026-03-01", "2026-10-01"]
-    rows = [usage_row("t1", "Teams", 300, 400, kind="CPOR", date=month, associated="2026-03-15") for month in months]
-    rows.append(usage_row("t2", "Teams", 300, 400, kind="CPOR", date="2025-11-01", associated="2024-03-15"))
-    path = write(tmp_path / "u.csv", USAGE, rows)
-
-    partner, report = read(usage=[path])
-
-    assert partner.customers is not None
-    assert [str(item.since) for item in partner.customers[0].associations] == ["2026-03-15"]
-    assert [warning for warning in report.warnings if "DateAssociated" in warning] == [
-        "tenant t1: 4 month(s) of its rows under CPOR, 2025-11 to 2026-02, are before its DateAssociated 2026-03-15: "
-        "the association is written from that day, so in those months the tenant is under no association and they "
-        "do not count under it"
-    ]
-
-
 @pytest.mark.parametrize("later_first", [False, True])
 def test_a_tenant_whose_rows_of_one_type_give_several_date_associated_is_said_to_start_at_the_earliest(
     tmp_path: Path, later_first: bool

@@ -11,9 +11,7 @@ cannot say. A type whose rows all end before its ``DateAssociated`` (a claim
 dated after the tenant left the type) covers no month of the downloads: it
 is left out, with a note, not written as an association that ends before
 it starts. One that starts after the last month of the downloads is kept
-(it may count in later months), with a note: none of its rows count. One
-with only some rows before it is written from it, with a note naming the
-months those rows are in (they count under no association).
+(it may count in later months), with a note: none of its rows count.
 """
 
 from __future__ import annotations
@@ -117,11 +115,8 @@ def associations_of(
         if isinstance(claimed, dict):
             uncovered.append(_claimed_again(tenant.tenant, kind, since, claimed))
         association = {"type": kind, "since": since.isoformat()}
-        months = (
-            {month for month, kinds in per_month.items() if kind in kinds} if per_month else map(_month, tenant.rows)
-        )
-        seen = sorted(set(months))
-        last_seen = seen[-1] if seen else last_month
+        seen = (month for month, kinds in per_month.items() if kind in kinds) if per_month else map(_month, tenant.rows)
+        last_seen = max(seen, default=last_month)
         if last_seen < last_month:
             until = _last_day(last_seen)
             if until < since:
@@ -131,14 +126,6 @@ def associations_of(
                 )
                 continue
             association["until"] = until.isoformat()
-        early = [month for month in seen if month < since.isoformat()[:7]]
-        if early and len(early) < len(seen):  # all before it: left out above (or kept, claimed after the downloads)
-            uncovered.append(
-                f"tenant {tenant.tenant}: {len(early):,} month(s) of its rows under {kind}, "
-                f"{early[0] if len(early) == 1 else f'{early[0]} to {early[-1]}'}, are before its DateAssociated "
-                f"{since}: the association is written from that day, so in those months the tenant is under no "
-                "association and they do not count under it"
-            )
         elif since > _last_day(last_month):  # claimed after the downloads: kept, it may count in later months
             uncovered.append(
                 f"tenant {tenant.tenant}: its DateAssociated {since} under {kind} is after the last month of the "

@@ -37,8 +37,8 @@ class RowNotes:
 
     #: per tenant, the months its workloads are under different association types (a sentence each)
     mixed: list[str] = attrs.field(factory=list)
-    #: associations that cover no month of the downloads, that start after some of their rows, or whose rows give
-    #: several DateAssociated (a sentence each; see ``attributions``)
+    #: associations that cover no month of the downloads, or whose rows give several DateAssociated (a sentence
+    #: each; see ``attributions``)
     uncovered: list[str] = attrs.field(factory=list)
     #: rows of a listed certification's title with a blank TrainingType: "file:line: 'title'"
     untyped: list[str] = attrs.field(factory=list)
@@ -65,7 +65,7 @@ class RowNotes:
         if len(self.uncovered) > SHOWN:
             said.append(
                 f"... and {len(self.uncovered) - SHOWN:,} more warning(s) of associations that cover no month "
-                "of the downloads, that start after some of their rows, or whose rows give several DateAssociated"
+                "of the downloads, or whose rows give several DateAssociated"
             )
         for kind, what, separator in _PLACES:
             places: list[str] = getattr(self, kind)
