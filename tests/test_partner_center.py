@@ -182,6 +182,36 @@ def test_a_spreadsheets_sep_line_before_the_header_is_named(tmp_path: Path, line
     assert problem.suggestion == "delete that line: the header tells the separator"
 
 
+@pytest.mark.parametrize(
+    ("before", "header"),
+    [("Trainings report for Contoso\n\n", 3), ("\n", 2), ('"Exported 2026-11-28",,\r\n', 2), ("\ufeff\n\n\n", 4)],
+)
+def test_a_title_or_blank_lines_before_the_header_are_named_with_the_header_line(
+    tmp_path: Path, before: str, header: int
+):
+    """Run 35: a title line made a 'no column' per column at line 1, as if the header were not in the file."""
+    path = tmp_path / "t.csv"
+    path.write_text(before + ",".join(TRAININGS) + "\n" + ",".join(training("MS-700", mcpid="1")) + "\n")
+    with pytest.raises(mwrules.InputError) as caught:
+        read(trainings=[path])
+
+    [problem] = caught.value.problems
+    assert (problem.line, problem.code) == (1, codes.MISSING_KEY)
+    assert problem.message == (
+        f"line 1 is not the header: the header is line {header} (a title or blank lines before it?)"
+    )
+    assert problem.suggestion == f"delete the {header - 1} line(s) before the header"
+
+
+def test_a_file_without_the_header_anywhere_near_the_top_still_names_the_columns_it_lacks(tmp_path: Path):
+    path = tmp_path / "t.csv"
+    path.write_text("Title\n" * 11 + ",".join(TRAININGS) + "\n")
+    with pytest.raises(mwrules.InputError) as caught:
+        read(trainings=[path])
+
+    assert "no column 'TrainingTitle'" in str(caught.value)
+
+
 def test_a_header_of_one_column_holding_the_names_says_what_may_separate_them(tmp_path: Path):
     pipes = write(tmp_path / "p.csv", TRAININGS, [training("MS-700", mcpid="1")], delimiter="|")
     other = write(tmp_path / "o.csv", ["Name", "Value"], [["a", "1"]])

@@ -298,6 +298,33 @@ def test_an_attribution_whose_rows_end_before_its_date_associated_is_left_out_wi
     )
 
 
+def test_rows_of_a_type_in_months_before_its_date_associated_are_kept_as_the_usage_before_the_partner(
+    tmp_path: Path,
+):
+    """CPOR rows from 2025-10, DateAssociated 2026-03-15: a new customer since March, whose March users were there."""
+    months = ["2025-10-01", "2026-02-01", "2026-03-01", "2026-10-01"]
+    users = [100, 150, 180, 240]
+    rows = [
+        usage_row("t1", "Teams", active, 250, kind="CPOR", date=month, associated="2026-03-15")
+        for month, active in zip(months, users, strict=True)
+    ]
+    path = write(tmp_path / "u.csv", USAGE, rows)
+
+    partner, report = read(usage=[path])
+    verdict = mwrules.evaluate(partner)
+
+    assert partner.customers is not None
+    [customer] = partner.customers
+    assert [(item.type, str(item.since), item.until) for item in customer.associations] == [
+        ("CPOR", "2026-03-15", None)
+    ]
+    assert [row.month for row in customer.usage] == ["2025-10", "2026-02", "2026-03", "2026-10"]
+    assert not [warning for warning in report.warnings if "DateAssociated" in warning]
+    smb = verdict.paths["smb"].metrics
+    assert smb["net_customer_adds"].inputs["value"] == 1  # not associated in M-12 (2025-10)
+    assert smb["usage_growth"].inputs["cpor"] == 240 - 180  # its users when the association started taken away
+
+
 @pytest.mark.parametrize("later_first", [False, True])
 def test_a_tenant_whose_rows_of_one_type_give_several_date_associated_is_said_to_start_at_the_earliest(
     tmp_path: Path, later_first: bool

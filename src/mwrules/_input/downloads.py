@@ -168,6 +168,20 @@ class Download:
             raise NotText(1, "opens a quote it never closes: a stray quote?", "close or remove the quote")
         self.columns = [name.strip() for name in columns]
 
+    def header_later(self, keys: Iterable[frozenset[str]], lines: int = 10) -> int | None:
+        """The number of a line among the next *lines* that holds a column of each of *keys* (its names' spellings,
+        as :func:`_column_key` gives them): the header, after a title or blank lines. None if there is none."""
+        wanted = list(keys)
+        try:
+            for line in itertools.islice(self._lines, lines):
+                names = next(csv.reader([line], delimiter=max(_DELIMITERS, key=line.count)), [])
+                present = {_column_key(name) for name in names}
+                if all(present & spellings for spellings in wanted):
+                    return self._number
+        except (NotText, LineTooLong, UnicodeError, csv.Error):
+            return None
+        return None
+
     def _utf8_lines(self, encoding: str) -> Iterator[str]:
         """The lines decoded one by one, so that a line that is not text is named."""
         readline = self._stream.readline
@@ -323,7 +337,7 @@ class DownloadReader:
         """The rows of *path* as (line, value per wanted column), in the order of the file; problems reported."""
         try:
             with opened(path) as download:
-                columns = self._find_columns(path, download.columns, wanted, required)
+                columns = self._find_columns(path, download, wanted, required)
                 if columns is None:
                     return
                 self.files.append(str(path))
@@ -337,11 +351,13 @@ class DownloadReader:
             self.problem(path, None, "$", f"cannot read the file: {error}", None, codes.UNREADABLE)
 
     def _find_columns(
-        self, path: Path, present: Sequence[str], wanted: Mapping[str, Sequence[str]], required: Sequence[str]
+        self, path: Path, download: Download, wanted: Mapping[str, Sequence[str]], required: Sequence[str]
     ) -> dict[str, int] | None:
         """The file's column for each wanted name (any of its spellings; case, spaces and punctuation ignored: "MCP
         ID", "E-mail"); None if a required one lacks. A column left unread that is close to a wanted one the file
-        lacks ("Email Address") is said in :attr:`warnings`: the rows would otherwise be read without it, unsaid."""
+        lacks ("Email Address") is said in :attr:`warnings`: the rows would otherwise be read without it, unsaid.
+        When the header is a few lines down (a title, blank lines before it), one problem says so."""
+        present = download.columns
         folded: dict[str, list[int]] = {}
         for index, name in enumerate(present):
             folded.setdefault(_column_key(name), []).append(index)
@@ -358,6 +374,12 @@ class DownloadReader:
                         self.problem(path, 1, "$", said, "keep one", codes.DUPLICATE_KEY)
                     break
         missing = [wanted[key][0] for key in required if key not in found]
+        later = download.header_later(frozenset(map(_column_key, wanted[key])) for key in required) if missing else None
+        if later is not None:
+            said = f"line 1 is not the header: the header is line {later} (a title or blank lines before it?)"
+            hint = f"delete the {later - 1} line(s) before the header"
+            self.problem(path, 1, "$", said, hint, codes.MISSING_KEY)
+            return None
         for name in missing:
             self.problem(path, 1, "$", f"no column {name!r}", _missing_hint(name, present), codes.MISSING_KEY)
         if not missing and not twice:
