@@ -489,6 +489,28 @@ def test_a_file_replaced_by_import_keeps_its_mode(tmp_path: Path):
     assert "before" not in out.read_text(encoding="utf-8")
 
 
+def test_a_read_only_file_is_not_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):
+    """Run 35: renamed into place, -o replaced a file its user may not write (the folder allowed it); `>` refuses."""
+    usage = str(EXAMPLES / "partner-center" / "cpor-m365-usage.csv")
+    out = tmp_path / "contoso.yaml"
+    out.write_text("partner_id: the document before\n", encoding="utf-8")
+    out.chmod(0o444)
+    real_access = os.access
+    # the tests may run as root, whom access() lets write anything: the file is taken as a user would see it
+    monkeypatch.setattr(
+        os, "access", lambda path, mode: False if Path(path).absolute() == out else real_access(path, mode)
+    )
+
+    monkeypatch.chdir(tmp_path)
+
+    assert 2 == main(["import", "--usage", usage, "--partner-id", "contoso", "-o", "contoso.yaml"])
+    assert capsys.readouterr().err.splitlines()[-1] == "mwrules: MW001 cannot write 'contoso.yaml': Permission denied"
+    assert out.read_text(encoding="utf-8") == "partner_id: the document before\n"
+    assert [path.name for path in tmp_path.iterdir()] == ["contoso.yaml"]
+
+
 def test_a_write_that_fails_midway_leaves_no_partial_document(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """A disk that fills while the document is written: the message, and no file of the first rows."""
     lines = yaml_text.yaml_lines

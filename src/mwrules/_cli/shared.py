@@ -88,8 +88,11 @@ def _write_file(path: str, text: str | Iterable[str] | Callable[[Callable[[str],
     in its place: a write stopped halfway (Ctrl-C, a full disk) leaves the
     file as it was. Written in place, it held the first rows of a document,
     which read as a valid partner of fewer tenants. A link, a device or a
-    pipe (``/dev/stdout``) is written in place, as it is.
+    pipe (``/dev/stdout``) is written in place, as it is. A file its user
+    may not write is refused, as writing in place would be: renamed over,
+    it would be replaced wherever the folder allows it.
     """
+    import errno
     import stat
     from pathlib import Path
 
@@ -98,6 +101,9 @@ def _write_file(path: str, text: str | Iterable[str] | Callable[[Callable[[str],
     except OSError:  # a name not yet taken (or a folder that does not exist: said when written)
         mode = None
     try:
+        if mode is not None and stat.S_ISREG(mode) and not os.access(path, os.W_OK):
+            # put in its place, it would be replaced where writing to it is refused (the folder allows renaming)
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), path)
         if mode is None or stat.S_ISREG(mode):
             _replace(Path(path), text, None if mode is None else stat.S_IMODE(mode))
         else:
