@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import datetime
 import json
+from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -599,6 +600,28 @@ def test_an_empty_name_among_designations_is_refused_by_python_too():
     """evaluate_designations(designations="security,,data-ai") says what is wrong rather than dropping the name."""
     with pytest.raises(ValueError, match="has an empty name between commas"):
         mwrules.evaluate_designations(EXAMPLE, designations="security,,data-ai")
+
+
+@pytest.mark.parametrize("named", ["security,security", "security, data-ai,security"])
+def test_a_designation_named_twice_is_a_usage_error(capsys: pytest.CaptureFixture[str], named: str):
+    """Run 36: `--designations security,security` was merged into one without a word (another id meant?)."""
+    status, out, err = run(capsys, "evaluate", str(EXAMPLE), "--designations", named)
+
+    assert (status, out) == (2, "")
+    assert "MW301 --designations names 'security' twice: name each once" in err
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: mwrules.evaluate_designations(EXAMPLE, designations=["security", "data-ai", "security"]),
+        lambda: list(mwrules.evaluate_many([EXAMPLE], designations=["security", "security"])),
+    ],
+    ids=["evaluate_designations", "evaluate_many"],
+)
+def test_a_designation_named_twice_is_refused_by_python_too(call: Callable[[], object]):
+    with pytest.raises(ValueError, match="designations names 'security' twice: name each once"):
+        call()
 
 
 def test_every_unknown_section_is_told_the_names_a_section_may_have():

@@ -25,7 +25,7 @@ from typing import Any
 import attrs
 
 from .. import codes
-from .._evaluation.designations import designation_family, evaluate_designations
+from .._evaluation.designations import designation_family, evaluate_designations, once_each
 from .._evaluation.evaluate import checked, evaluate_with, prepare
 from .._input import documents as _documents
 from .._input.partner import choose_ruleset, on_date, read_document
@@ -292,7 +292,7 @@ def _settings(
     if isinstance(designations, str):  # each character would be an id
         msg = f"designations must be True or a list of ids such as ['security'], not {designations!r}"
         raise ValueError(msg)
-    ids = tuple(shipped_ids()) if designations is True else tuple(dict.fromkeys(designations))
+    ids = tuple(shipped_ids()) if designations is True else tuple(once_each(designations))
     if not ids:
         msg = "designations names no designation: give ids such as ['security'], or leave it False"
         raise ValueError(msg)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -61,7 +61,7 @@ def evaluate_designations(
             listed together; a problem in one designation's own data is that
             designation's result instead.
         RulesetError: a named designation does not exist.
-        ValueError: *designations* names none (``[]``, ``""``), or an empty name.
+        ValueError: *designations* names none (``[]``, ``""``), an empty name, or one twice.
         TypeError: *designations* is False or not ids.
     """
     if not isinstance(limits, Limits):
@@ -85,7 +85,7 @@ def _evaluate_designations(
     document = _document(partner, limits)
     if isinstance(designations, str):
         designations = named_designations(designations)
-    ids = list(dict.fromkeys(designations)) if designations is not None else shipped_ids()
+    ids = once_each(designations) if designations is not None else shipped_ids()
     if not ids:  # an empty selection: no result and no problem, without a word
         msg = "designations names no designation: give ids such as ['security'], or None for every one"
         raise ValueError(msg)
@@ -144,13 +144,32 @@ def named_designations(text: str) -> list[str]:
 
     Raises:
         ValueError: a name between commas is empty (``security,,data-ai``): a
-            slip that would drop a designation without a word.
+            slip that would drop a designation without a word; or a name is
+            given twice.
     """
     names = [name.strip() for name in text.split(",")]
     if any(names) and not all(names):
         msg = f"designations {text!r} has an empty name between commas: give ids such as security,modern-work"
         raise ValueError(msg)
-    return [name for name in names if name]
+    return once_each(name for name in names if name)
+
+
+def once_each(designations: Iterable[str]) -> list[str]:
+    """*designations* as a list, each named once.
+
+    Raises:
+        ValueError: one is named twice (``security,security``): merged, a
+            slip (another id meant?) would go without a word.
+    """
+    ids = list(designations)
+    seen: set[object] = set()
+    for designation in ids:
+        if designation in seen:
+            msg = f"designations names {designation!r} twice: name each once"
+            raise ValueError(msg)
+        if isinstance(designation, Hashable):
+            seen.add(designation)
+    return ids
 
 
 def _document(
