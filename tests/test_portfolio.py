@@ -451,6 +451,27 @@ def test_hidden_files_in_a_folder_are_left_out_and_named(tmp_path: Path, command
     assert notice + f"{tmp_path / '.git' / 'b.yaml'}\n" in result.stderr
 
 
+@pytest.mark.parametrize(
+    "command", [["evaluate"], ["diff", "modern-work@2023-06", "modern-work@2026-01", "--partners"]]
+)
+def test_other_files_in_a_folder_are_named_as_not_read(tmp_path: Path, command: list[str]):
+    """Run 35: an editor's `a.yaml~` and `b.yml.swp` beside the partners were passed over without a word."""
+    near_miss = (ROOT / "examples" / "near-miss.yaml").read_text()
+    (tmp_path / "a.yaml").write_text(near_miss)
+    (tmp_path / "a.yaml~").write_text(near_miss)
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.yml.swp").write_text(near_miss)
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "config").write_text("")  # hidden: neither read nor named
+
+    result = run_cli(*command, str(tmp_path))
+
+    assert 0 == result.returncode, result.stderr
+    notice = "mwrules: 2 other file(s) not read (not named *.json, *.yaml, *.yml, *.jsonl or *.ndjson): "
+    assert f"{notice}{tmp_path / 'a.yaml~'}, {tmp_path / 'sub' / 'b.yml.swp'}\n" in result.stderr
+    assert "config" not in result.stderr
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
 @pytest.mark.parametrize(
     "command", [["evaluate", "--jobs", "1"], ["diff", "modern-work@2023-06", "modern-work@2026-01", "--partners"]]

@@ -94,9 +94,9 @@ def _inputs(sources: Sequence[str], *, lines: bool, limits: Limits) -> tuple[Ite
         if source == "-":
             files.append((source, lines))
         elif is_folder(path):
-            found, hidden, not_files = partner_files(path, (*PARTNER_SUFFIXES, *JSON_LINES_SUFFIXES))
-            files += [(str(candidate), is_json_lines(candidate)) for candidate in found] or [(source, False)]
-            for notice in left_out_notices(hidden, not_files):
+            found = partner_files(path, (*PARTNER_SUFFIXES, *JSON_LINES_SUFFIXES))
+            files += [(str(candidate), is_json_lines(candidate)) for candidate in found.files] or [(source, False)]
+            for notice in left_out_notices(found):
                 print(notice, file=sys.stderr)
         else:
             files.append((source, is_json_lines(source)))

@@ -13,6 +13,7 @@ import os
 import stat
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 from .text import printable
 
@@ -20,10 +21,21 @@ from .text import printable
 PARTNER_SUFFIXES = (".json", ".yaml", ".yml")
 
 
-def partner_files(
-    path: Path, suffixes: tuple[str, ...] = PARTNER_SUFFIXES
-) -> tuple[list[Path], list[Path], list[Path]]:
-    """The partner documents at *path*; those left out as hidden; and those left out as not files.
+class Found(NamedTuple):
+    """What a path named as partners holds (see :func:`partner_files`)."""
+
+    #: The partner documents to read (and folders that cannot be listed, whose reading says so)
+    files: list[Path]
+    #: Named like partners, left out as hidden
+    hidden: list[Path]
+    #: Named like partners, left out as not files (pipes, devices, links to nothing or to folders)
+    not_files: list[Path]
+    #: Files not named like partners (an editor's ``partner.yaml~``, notes), not hidden: not read
+    others: list[Path]
+
+
+def partner_files(path: Path, suffixes: tuple[str, ...] = PARTNER_SUFFIXES) -> Found:
+    """The partner documents at *path*; those left out as hidden; those left out as not files; other files.
 
     At a file, that file. In a folder, its regular files (below it too) with
     *suffixes*, except hidden ones: a file or folder inside it whose name
@@ -35,24 +47,27 @@ def partner_files(
     lead back into the folder), and its partners would go unsaid. A folder
     inside that cannot be listed (no permission) is returned first, as an
     input whose reading says so (:func:`folder_problem`): it was passed over
-    without a word.
+    without a word. Any other file that is not hidden (an editor's
+    ``partner.yaml~``, a ``.csv`` download beside the documents) is returned
+    fourth, to be said as not read.
     """
     if not is_folder(path):
-        return [path], [], []
-    found: list[Path] = []
-    hidden: list[Path] = []
-    not_files: list[Path] = []
+        return Found([path], [], [], [])
+    found = Found([], [], [], [])
     entries, unlisted = _entries(path)
     for candidate in sorted(entries):
         linked_folder = candidate.is_symlink() and candidate.is_dir()
         named = candidate.suffix.lower() in suffixes and not candidate.is_dir()  # A.JSON too
+        hidden = any(part.startswith(".") for part in candidate.relative_to(path).parts)
         if not (named or linked_folder or candidate in unlisted):
+            if not hidden and not candidate.is_dir():
+                found.others.append(candidate)
             continue
-        if any(part.startswith(".") for part in candidate.relative_to(path).parts):
-            hidden.append(candidate)
+        if hidden:
+            found.hidden.append(candidate)
         else:
-            (found if candidate.is_file() or candidate in unlisted else not_files).append(candidate)
-    return found, hidden, not_files
+            (found.files if candidate.is_file() or candidate in unlisted else found.not_files).append(candidate)
+    return found
 
 
 def is_folder(path: Path) -> bool:
@@ -87,15 +102,22 @@ def folder_problem(path: Path) -> str:
     return "no partner documents (*.json, *.yaml, *.yml, *.jsonl, *.ndjson) here"
 
 
-def left_out_notices(hidden: Sequence[Path], not_files: Sequence[Path]) -> list[str]:
-    """The lines that say what a folder held named like a partner's and was not read (see :func:`partner_files`)."""
-    folders = [path for path in not_files if path.is_dir()]
-    others = [path for path in not_files if not path.is_dir()]
+def left_out_notices(found: Found) -> list[str]:
+    """The lines that say what a folder held and was not read (see :func:`partner_files`)."""
+    folders = [path for path in found.not_files if path.is_dir()]
+    not_files = [path for path in found.not_files if not path.is_dir()]
     return (
-        ([hidden_notice(hidden)] if hidden else [])
-        + ([not_files_notice(others)] if others else [])
+        ([hidden_notice(found.hidden)] if found.hidden else [])
+        + ([not_files_notice(not_files)] if not_files else [])
         + ([linked_folders_notice(folders)] if folders else [])
+        + ([others_notice(found.others)] if found.others else [])
     )
+
+
+def others_notice(others: Sequence[Path]) -> str:
+    """The line that says which files of a folder were not read, their names not a partner document's."""
+    why = "not named *.json, *.yaml, *.yml, *.jsonl or *.ndjson"
+    return f"mwrules: {len(others):,} other file(s) not read ({why}): {_some(others)}"
 
 
 def linked_folders_notice(folders: Sequence[Path]) -> str:

@@ -130,8 +130,8 @@ def read_partners(path: Path) -> tuple[list[Document], list[Problem], list[str]]
     """
     documents: list[Document] = []
     problems: list[Problem] = []
-    files, hidden, not_files = partner_files(path, (*PARTNER_SUFFIXES, *JSON_LINES_SUFFIXES))
-    for file in files:
+    found = partner_files(path, (*PARTNER_SUFFIXES, *JSON_LINES_SUFFIXES))
+    for file in found.files:
         if is_folder(file):  # one that cannot be listed
             problems.append(Problem("$", folder_problem(file), file=str(file), code=codes.UNREADABLE))
             continue
@@ -142,7 +142,7 @@ def read_partners(path: Path) -> tuple[list[Document], list[Problem], list[str]]
                 documents.append(read_document(file))
         except InputError as error:
             problems += error.problems
-    return documents, problems, left_out_notices(hidden, not_files)
+    return documents, problems, left_out_notices(found)
 
 
 def _records(file: Path, problems: list[Problem]) -> list[Document]:
