@@ -212,6 +212,18 @@ def test_a_file_without_the_header_anywhere_near_the_top_still_names_the_columns
     assert "no column 'TrainingTitle'" in str(caught.value)
 
 
+def test_empty_rows_are_counted_in_the_report(tmp_path: Path):
+    """Run 35: Excel's lines of bare commas, and blank lines, were skipped without a word; now counted."""
+    path = tmp_path / "t.csv"
+    row = ",".join(training("MS-700", mcpid="1"))
+    path.write_text(",".join(TRAININGS) + "\n" + row + "\n" + "," * (len(TRAININGS) - 1) + "\n\n" + " , ,,,,,,,\n")
+
+    _, report = read(trainings=[path])
+
+    assert (report.rows, report.empty_rows, report.to_json()["empty_rows"]) == (1, 3, 3)
+    assert str(report).splitlines()[0] == "read 1 row(s) of 1 file(s); 3 empty row(s) skipped (no value in them)"
+
+
 def test_a_header_of_one_column_holding_the_names_says_what_may_separate_them(tmp_path: Path):
     pipes = write(tmp_path / "p.csv", TRAININGS, [training("MS-700", mcpid="1")], delimiter="|")
     other = write(tmp_path / "o.csv", ["Name", "Value"], [["a", "1"]])

@@ -326,6 +326,7 @@ class Import(DownloadReader):
         return ImportReport(
             files=tuple(self.report["files"]),
             rows=self.rows_read,
+            empty_rows=self.empty_rows,
             ruleset=self.ruleset.id,
             people=len(people),
             people_per_level=_designations.people_per_level(self.catalogue, self.ruleset, people, day),

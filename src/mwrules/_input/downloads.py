@@ -130,6 +130,8 @@ class Download:
         self._stream = io.BufferedReader(_Replayed(start, raw), buffer_size=2**16)
         self._size = _regular_size(raw)
         self._number = 0
+        #: rows without a value, skipped (see rows)
+        self.empty = 0
         if start.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):  # before UTF-16's, which begins UTF-32 LE's
             raise NotText(1, "is UTF-32 text, which mwrules does not read", "save it as UTF-8 or UTF-16")
         if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -237,6 +239,8 @@ class Download:
             last = reader.line_num
             if "".join(values).strip():  # some value is not blank
                 yield last + 1, values
+            else:
+                self.empty += 1
 
 
 def _ended(lines: Iterator[str]) -> Iterator[str]:
@@ -310,6 +314,8 @@ class DownloadReader:
         #: What is worth a word and no problem: a column left unread that may be one read under another name
         self.warnings: list[str] = []
         self.rows_read = 0
+        #: rows without a value (blank lines, a spreadsheet's lines of bare separators), skipped
+        self.empty_rows = 0
 
     def problem(self, file: Path, line: int | None, where: str, message: str, hint: str | None, code: str) -> None:
         self.problems.append(Problem(where, message, hint, file=str(file), line=line, code=code))
@@ -418,6 +424,7 @@ class DownloadReader:
                     yield line, dict(zip(keys, map(str.strip, values_of(row)), strict=True))
                 else:  # itemgetter of one index gives the value, not a tuple
                     yield line, {keys[0]: row[wanted[0][1]].strip()}
+            self.empty_rows += download.empty
         except LineTooLong as error:
             self.problem(path, error.line, "$", f"cannot read the file: {error}", None, codes.LIMIT)
         except NotText as error:

@@ -55,6 +55,8 @@ class ImportReport:
 
     files: tuple[str, ...] = ()
     rows: int = 0
+    #: rows without a value (blank lines, a spreadsheet's lines of bare separators), skipped
+    empty_rows: int = 0
     #: the id of the ruleset the import matched association types and workloads with (and counts levels of)
     ruleset: str = ""
     #: the people holding a certification that some shipped ruleset lists (every such person is in the document)
@@ -105,6 +107,8 @@ class ImportReport:
 
     def __str__(self) -> str:
         lines = [f"read {self.rows:,} row(s) of {len(self.files)} file(s)"]
+        if self.empty_rows:
+            lines[0] += f"; {self.empty_rows:,} empty row(s) skipped (no value in them)"
         if self.people or self.certifications or self.exams_and_courses:
             levels = ", ".join(f"{count} at {level}" for level, count in self.people_per_level.items())
             lines.append(f"people: {self.people:,} ({self.ruleset}: {levels or 'none certified'})")
