@@ -330,14 +330,17 @@ def test_a_closed_standard_error_does_not_change_a_portfolios_status():
 
 @pytest.mark.parametrize("output", ["text", "jsonl"])
 def test_a_portfolio_whose_reader_reads_nothing_stops_quietly(output: str):
-    """`mwrules evaluate examples/ --jobs 2 | head -0`: the status of a tool killed by SIGPIPE, nothing on stderr."""
+    """`mwrules evaluate examples/ --jobs 2 | head -0`: the status of a tool killed by SIGPIPE, nothing on stderr
+    but the folder's notice, said before any partner is read."""
     command = [sys.executable, "-m", "mwrules.cli", "evaluate", str(EXAMPLES), "--jobs", "2", "--format", output]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert process.stdout is not None
     process.stdout.close()  # `head -0` exits before reading a byte
     _, error = process.communicate(timeout=300)
 
-    assert b"" == error
+    downloads = [EXAMPLES / "partner-center" / name for name in ("cpor-m365-usage.csv", "trainings.csv")]
+    notice = "mwrules: 2 other file(s) not read (not named *.json, *.yaml, *.yml, *.jsonl or *.ndjson): "
+    assert f"{notice}{downloads[0]}, {downloads[1]}\n".encode() == error
     assert 141 == process.returncode
 
 

@@ -55,8 +55,11 @@ VERSIONS = ("2023-06", "2026-01")
 REGENERATE = os.environ.get("MWRULES_REGENERATE_GOLDENS") == "1"
 
 
-#: examples/ holds three documents of partner northwind, which diff --partners names (each is counted as a partner)
+#: examples/ holds the sample downloads, which a folder's partners are not, and three documents of partner
+#: northwind, which diff --partners names (each is counted as a partner)
 _NORTHWIND_THRICE = (
+    "mwrules: 2 other file(s) not read (not named *.json, *.yaml, *.yml, *.jsonl or *.ndjson): "
+    "examples/partner-center/cpor-m365-usage.csv, examples/partner-center/trainings.csv\n"
     "mwrules: partner_id 'northwind' is given by 3 inputs (examples/all-designations.yaml, examples/near-miss.yaml "
     "and examples/timeline.yaml): each is counted as a partner\n"
 )
