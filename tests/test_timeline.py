@@ -303,6 +303,18 @@ def test_a_window_longer_than_lint_allows_is_a_ruleset_problem(tmp_path):
     assert codes.THRESHOLD_OUT_OF_RANGE in str(caught.value)
 
 
+def test_a_month_of_customer_data_is_named_plainly_when_both_of_its_months_have_rows():
+    """Run 37: "month 2026-11 of customer data" read as if data for 2026-11 existed; only a missing one is said."""
+    timeline = mwrules.timeline(
+        EXAMPLES / "customer-data.yaml", datetime.date(2026, 10, 15), datetime.date(2026, 11, 30)
+    )
+
+    assert [segment.cause for segment in timeline.segments] == [
+        "start of the range",
+        "month 2026-10 of customer data (against 2025-10)",
+    ]
+
+
 def test_customer_data_moves_on_each_month_and_months_without_data_are_reported():
     """The reference month moves on the 1st; months the data lacks are named once."""
     timeline = mwrules.timeline(
@@ -310,7 +322,9 @@ def test_customer_data_moves_on_each_month_and_months_without_data_are_reported(
     )
 
     assert timeline.segments[1].start == datetime.date(2026, 12, 1)
-    assert timeline.segments[1].cause == "month 2026-11 of customer data (against 2025-11)"
+    assert timeline.segments[1].cause == (
+        "month 2026-11 of customer data (against 2025-11; no usage rows for 2026-11, counted as 0)"
+    )
     assert timeline.months_without_data == ("2026-11", "2026-12", "2027-01")
     assert any("no usage rows for 2026-11 to 2027-01 (3 months)" in warning for warning in timeline.warnings)
 

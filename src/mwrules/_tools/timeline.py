@@ -414,8 +414,10 @@ class _Builder:
             data = ruleset.customer_data
             assert data is not None  # noqa: S101 - uses_months says so
             month = day_month(day) - data.reference_month_lag
+            missing = [month_text(each) for each in (month, month - data.months_back) if each not in self.present]
+            unsaid = f"; no usage rows for {' and '.join(missing)}, counted as 0" if missing else ""
             causes.append(
-                f"month {month_text(month)} of customer data (against {month_text(month - data.months_back)})"
+                f"month {month_text(month)} of customer data (against {month_text(month - data.months_back)}{unsaid})"
             )
         if moved:  # what a version counts changes too on its first day: what the certifications did is named beside
             events = self.certification_events(piece.period, day)
