@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import datetime
+import enum
 import itertools
 import json
 import os
@@ -319,6 +320,31 @@ def test_a_text_subclass_in_customer_data_reads_as_the_text_it_holds():
     verdict = mwrules.evaluate({"partner_id": "x", "as_of": "2026-11-28", "customers": customers})
 
     assert verdict.paths["enterprise"].metrics["usage_growth"].inputs == {"cpor": 310, "dpor": 0}
+
+
+class Workload(str, enum.Enum):  # noqa: UP042 - what services hold: its str() is "Workload.INTUNE", StrEnum's its value
+    """A workload name as a service may keep it."""
+
+    INTUNE = "Intune"
+
+
+@pytest.mark.parametrize("month", ["2026-10", Agreeable("2026-10")])
+def test_a_text_subclass_after_the_plain_text_it_holds_reads_as_that_text(month: str):
+    """Run 38: the one pass matched the enum to the plain name's row, then str() gave 'Workload.INTUNE': KeyError,
+    and evaluate_many stopped at that document."""
+
+    def document(workload: str, month: str) -> dict[str, Any]:
+        rows = [{"month": "2025-10", "workload": "Intune", "paid_seats": 400, "active_users": 100},
+                {"month": month, "workload": workload, "paid_seats": 400, "active_users": 300}]  # fmt: skip
+        customer = {"tenant": "t1", "associations": [{"type": "CPOR", "since": "2020-01-01"}], "usage": rows}
+        return {"partner_id": "p", "as_of": "2026-11-28", "customers": [customer]}
+
+    plain = mwrules.evaluate(document("Intune", "2026-10"))
+    results = list(mwrules.evaluate_many([document("Intune", "2026-10"), document(Workload.INTUNE, month)], jobs=1))
+
+    assert mwrules.evaluate(document(Workload.INTUNE, month)).paths == plain.paths
+    assert [result.ok for result in results] == [True, True]
+    assert plain.paths["enterprise"].metrics["usage_growth"].inputs == {"cpor": 200, "dpor": 0}
 
 
 def test_a_person_given_as_a_mapping_reads_as_in_a_document():

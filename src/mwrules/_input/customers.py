@@ -294,10 +294,10 @@ class _Reader:
             # workload name seen before (checked then), and two counts
             if type(row) is dict and len(row) == 4:
                 paid, active = row.get("paid_seats"), row.get("active_users")
-                try:
-                    pair = pairs.get((row.get("month"), row.get("workload")))
-                except TypeError:  # a list or an object where text belongs
-                    pair = None
+                month, workload = row.get("month"), row.get("workload")
+                # exactly str: a subclass that hashes as a plain name would take that name's row (and is read
+                # as the plain text it holds by the checks, which the one pass gives way to)
+                pair = pairs.get((month, workload)) if type(month) is str and type(workload) is str else None
                 if (
                     pair is not None
                     and type(paid) is int
@@ -369,21 +369,17 @@ class _Reader:
         return Usage(str(month), str(workload), counts["paid_seats"], counts["active_users"])
 
     def month(self, value: object) -> bool:
-        try:
-            known = self.months.get(value)
-        except TypeError:  # a list or an object
+        if type(value) is not str:  # a list, an object, a subclass (see text)
             return False
+        known = self.months.get(value)
         if known is None:
-            known = self.months[value] = type(value) is str and _MONTH.fullmatch(value) is not None
+            known = self.months[value] = _MONTH.fullmatch(value) is not None
         return known
 
     def workload(self, value: object, where: str) -> str | None:
         """The key rows of *value*'s workload are compared by: the ruleset's name for it, else its spelling."""
-        try:
-            if value in self.workload_keys:
-                return self.workload_keys[value]
-        except TypeError:
-            pass
+        if type(value) is str and value in self.workload_keys:  # exactly str (see text)
+            return self.workload_keys[value]
         text = self.text(value, where, "a workload name")
         if text is None:
             return None
