@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import copy
 import datetime
@@ -15,10 +16,12 @@ import sys
 import threading
 import time
 import tracemalloc
+import types
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 import yaml
 
@@ -345,6 +348,60 @@ def test_a_text_subclass_after_the_plain_text_it_holds_reads_as_that_text(month:
     assert mwrules.evaluate(document(Workload.INTUNE, month)).paths == plain.paths
     assert [result.ok for result in results] == [True, True]
     assert plain.paths["enterprise"].metrics["usage_growth"].inputs == {"cpor": 200, "dpor": 0}
+
+
+def _nested(document: dict[str, Any], place: str) -> dict[str, Any]:
+    """*document* with the mapping at *place* made another kind of mapping, as a service may hold it."""
+    changed = copy.deepcopy(document)
+    if place == "person":
+        changed["people"][0] = types.MappingProxyType(changed["people"][0])
+    elif place == "metrics":
+        changed["metrics"] = collections.ChainMap(changed["metrics"])
+    elif place == "option map":
+        changed["metrics"]["smb"]["usage_growth"] = collections.UserDict(changed["metrics"]["smb"]["usage_growth"])
+    elif place == "customer":
+        changed["customers"][0] = types.MappingProxyType(changed["customers"][0])
+    elif place == "usage row":
+        changed["customers"][0]["usage"][0] = types.MappingProxyType(changed["customers"][0]["usage"][0])
+    elif place == "people a tuple":
+        changed["people"] = tuple(types.MappingProxyType(person) for person in changed["people"])
+    return changed
+
+
+@pytest.mark.parametrize(
+    ("example", "place"),
+    [
+        ("near-miss", "person"),
+        ("near-miss", "metrics"),
+        ("near-miss", "option map"),
+        ("near-miss", "people a tuple"),
+        ("customer-data", "customer"),
+        ("customer-data", "usage row"),
+    ],
+)
+def test_a_mapping_that_is_not_a_dict_reads_as_a_dict_at_any_depth(example: str, place: str):
+    """Run 38: below the top level a MappingProxyType, a ChainMap or a UserDict was MW006 'expected an object'."""
+    document = yaml.safe_load((ROOT / "examples" / f"{example}.yaml").read_text(encoding="utf-8"))
+
+    assert mwrules.evaluate(_nested(document, place)).paths == mwrules.evaluate(document).paths
+
+
+def test_a_partner_object_holding_other_mappings_reads_as_with_dicts():
+    partner = mwrules.load_partner(yaml.safe_load((ROOT / "examples" / "near-miss.yaml").read_text(encoding="utf-8")))
+    proxies = {path: types.MappingProxyType(dict(metrics)) for path, metrics in partner.metrics.items()}
+
+    assert mwrules.evaluate(attrs.evolve(partner, metrics=proxies)).paths == mwrules.evaluate(partner).paths
+
+
+def test_mappings_nested_past_the_limit_are_refused_not_a_recursion_error():
+    deep: Any = {"id": "a"}
+    for _ in range(5_000):
+        deep = types.MappingProxyType({"x": deep})
+
+    with pytest.raises(mwrules.InputError) as caught:
+        mwrules.evaluate({"partner_id": "p", "people": [deep]})
+
+    assert codes.LIMIT in str(caught.value)
 
 
 def test_a_person_given_as_a_mapping_reads_as_in_a_document():

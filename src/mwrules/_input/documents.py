@@ -331,13 +331,13 @@ def shape_problems(data: Any, max_depth: int) -> list[Problem]:
     stack: list[tuple[Any, str, int]] = [(data, "$", 0)]
     while stack:
         value, where, depth = stack.pop()
-        if not isinstance(value, dict | list | tuple):
+        if not isinstance(value, Mapping | list | tuple):
             continue
         if depth >= max_depth:
             problems.append(Problem(where, f"nested more than {max_depth} deep", code=codes.LIMIT))
             continue
-        if isinstance(value, dict):
-            for key, item in value.items():
+        if isinstance(value, Mapping):
+            for key, item in (dict.items(value) if isinstance(value, dict) else value.items()):
                 if isinstance(key, str):
                     stack.append((item, child(where, key), depth + 1))
                 else:
@@ -353,7 +353,8 @@ _PLAIN = frozenset({int, float, str, bool, type(None)})
 
 
 def plain_values(value: Any) -> Any:  # noqa: PLR0911 - one return per kind of value
-    """*value* with plain ``int``, ``float``, ``str``, ``dict`` and ``list`` for their subclasses.
+    """*value* with plain ``int``, ``float``, ``str``, ``dict`` and ``list`` for their subclasses (and ``dict`` for
+    any mapping, ``list`` for a tuple).
 
     Data built in Python may hold subclasses that keep their own comparisons
     (an ``int`` subclass whose ``1`` compares above every target): mwrules
@@ -371,7 +372,9 @@ def plain_values(value: Any) -> Any:  # noqa: PLR0911 - one return per kind of v
         return str.__str__(value)
     if isinstance(value, dict):
         return {plain_values(key): plain_values(item) for key, item in dict.items(value)}
-    if isinstance(value, list) or kind is tuple:
+    if isinstance(value, Mapping):  # a MappingProxyType, a ChainMap, a UserDict: read through its items
+        return {plain_values(key): plain_values(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
         return [plain_values(item) for item in value]
     return value
 
