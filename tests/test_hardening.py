@@ -34,6 +34,7 @@ from mwrules import (
     Person,
     RulesetError,
     codes,
+    partner_center,
 )
 from mwrules._evaluation import engine as _engine
 from mwrules._evaluation import evaluate as _evaluate
@@ -676,6 +677,32 @@ def test_limits_are_settable_by_the_caller():
     assert [("$.people", codes.LIMIT)] == [(problem.where, problem.code) for problem in problems]
     assert "11 people, more than the limit of 10" in problems[0].message
     assert mwrules.evaluate(document, limits=Limits(max_people=11)).partner_id == "x"
+
+
+_USAGE_CSV = ROOT / "examples" / "partner-center" / "cpor-m365-usage.csv"
+_CUSTOMERS = ROOT / "examples" / "customer-data.yaml"
+_ENTRY_POINTS = {
+    "evaluate": lambda limits: mwrules.evaluate(str(_CUSTOMERS), limits=limits),
+    "plan": lambda limits: mwrules.plan(str(_CUSTOMERS), limits=limits),
+    "timeline of a mapping": lambda limits: mwrules.timeline(
+        yaml.safe_load(_CUSTOMERS.read_text(encoding="utf-8")),
+        datetime.date(2026, 11, 1),
+        datetime.date(2026, 11, 30),
+        limits=limits,
+    ),
+    "read": lambda limits: partner_center.read(usage=[_USAGE_CSV], partner_id="c", limits=limits),
+    "read_document": lambda limits: partner_center.read_document(usage=[_USAGE_CSV], partner_id="c", limits=limits),
+    "evaluate_designations": lambda limits: mwrules.evaluate_designations(str(_CUSTOMERS), limits=limits),
+    "evaluate_many": lambda limits: list(mwrules.evaluate_many([str(_CUSTOMERS)], limits=limits)),
+}
+
+
+@pytest.mark.parametrize("limits", [None, {"max_people": 10}], ids=["None", "dict"])
+@pytest.mark.parametrize("call", _ENTRY_POINTS.values(), ids=_ENTRY_POINTS.keys())
+def test_limits_of_another_type_are_a_type_error_naming_the_argument(call: Any, limits: object):
+    """Run 38: timeline of a mapping and the usage import said "'NoneType' object has no attribute ..."."""
+    with pytest.raises(TypeError, match=f"^limits must be a mwrules.Limits, not {type(limits).__name__}$"):
+        call(limits)
 
 
 def test_limits_on_the_command_line(tmp_path: Path):

@@ -75,3 +75,16 @@ class Limits:
 
 #: The limits used when the caller gives none.
 DEFAULT_LIMITS = Limits()
+
+
+def checked_limits(limits: object) -> Limits:
+    """*limits*, which a caller gave as ``limits=``; a TypeError when it is not a :class:`Limits`.
+
+    Raises:
+        TypeError: *limits* is None, a dict of limits or anything but a
+            :class:`Limits` (deep inside, it gave an AttributeError).
+    """
+    if not isinstance(limits, Limits):
+        msg = f"limits must be a mwrules.Limits, not {type(limits).__name__}"
+        raise TypeError(msg)
+    return limits

@@ -47,7 +47,7 @@ from ._input.download_values import DateOrder
 from ._input.import_report import ImportReport, SkippedRow, ToAdd
 from ._input.partner import choose_ruleset, load_partner
 from .errors import InputError, Problem
-from .limits import DEFAULT_LIMITS, Limits
+from .limits import DEFAULT_LIMITS, Limits, checked_limits
 from .model import Partner
 from .ruleset import Ruleset
 
@@ -91,8 +91,8 @@ def read(
             is not a date, an ambiguous date order, or an association type
             the ruleset does not know, or the partner it gives fails a check
             of a partner document; every problem, with its file and line.
-        TypeError: a download is not named by a path, or *keep_names* is
-            not True or False.
+        TypeError: a download is not named by a path, *keep_names* is
+            not True or False, or *limits* is not a :class:`mwrules.Limits`.
         ValueError: no download is given.
     """
     _, partner, report = _imported(trainings, usage, partner_id, as_of, ruleset, date_order, keep_names, limits)
@@ -138,6 +138,7 @@ def _imported(
     if type(keep_names) is not bool:  # "no" is true: names would be kept against the caller's word
         msg = f"keep_names must be True or False, not {keep_names!r}"
         raise TypeError(msg)
+    checked_limits(limits)
     day = _as_date(as_of)
     choice = choose_ruleset(ruleset, day)
     training_files, usage_files = _paths(trainings, "trainings"), _paths(usage, "usage")

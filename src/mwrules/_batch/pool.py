@@ -31,7 +31,7 @@ from .._input import documents as _documents
 from .._input.partner import choose_ruleset, on_date, read_document
 from .._rulesets.versions import shipped_ids
 from ..errors import InputError, Problem, RulesetError
-from ..limits import DEFAULT_LIMITS, Limits
+from ..limits import DEFAULT_LIMITS, Limits, checked_limits
 from ..model import Partner
 from ..ruleset import Ruleset
 from ..verdict import Designations, Verdict
@@ -268,9 +268,7 @@ def _settings(
     as_of: datetime.date | None,
     designations: Iterable[str] | bool = False,
 ) -> _Settings:
-    if not isinstance(limits, Limits):
-        msg = f"limits must be a mwrules.Limits, not {type(limits).__name__}"
-        raise TypeError(msg)
+    checked_limits(limits)
     if isinstance(as_of, datetime.date) and type(as_of) is not datetime.date:
         # a datetime (whose day depends on its time zone) or a subclass, as timeline and plan refuse it,
         # not put into every verdict as it is

@@ -28,7 +28,7 @@ from .._input.partner_metrics import check_facts
 from .._input.sections import read_metrics, section_metrics_at
 from .._rulesets.versions import DEFAULT_ID, RulesetChoice, select_ruleset, shipped_family, shipped_ids
 from ..errors import InputError, Problem, RulesetError
-from ..limits import DEFAULT_LIMITS, Limits
+from ..limits import DEFAULT_LIMITS, Limits, checked_limits
 from ..model import Partner, Person
 from ..ruleset import Ruleset
 from ..verdict import DesignationResult, Designations, EarnedBadge, Shortfall, Verdict
@@ -64,9 +64,7 @@ def evaluate_designations(
         ValueError: *designations* names none (``[]``, ``""``), an empty name, or one twice.
         TypeError: *designations* is False or not ids.
     """
-    if not isinstance(limits, Limits):
-        msg = f"limits must be a mwrules.Limits, not {type(limits).__name__}"
-        raise TypeError(msg)
+    checked_limits(limits)
     if designations is True:  # evaluate_many's spelling of every one
         designations = None
     elif designations is False or not isinstance(designations, str | Iterable | None):

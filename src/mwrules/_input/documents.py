@@ -22,7 +22,7 @@ import attrs
 
 from .. import codes
 from ..errors import Problem
-from ..limits import DEFAULT_LIMITS, MAX_DEPTH, Limits
+from ..limits import DEFAULT_LIMITS, MAX_DEPTH, Limits, checked_limits
 from . import yaml_reading  # it builds this module's Document: each reads the other's names when called
 
 
@@ -183,9 +183,7 @@ def read_file(
 
     *what* names the file in the message: "the ruleset", "the case", ...
     """
-    if not isinstance(limits, Limits):  # a file is read before the partner in it is checked, limits and all
-        msg = f"limits must be a mwrules.Limits, not {type(limits).__name__}"
-        raise TypeError(msg)
+    checked_limits(limits)  # a file is read before the partner in it is checked, limits and all
     source = str(path)
     if not source:
         problem = Problem("$", f"cannot read {what}: an empty path names no file", code=codes.UNREADABLE)

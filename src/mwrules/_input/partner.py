@@ -24,7 +24,7 @@ from .._input import documents as _documents
 from .._rulesets.versions import DEFAULT_ID, RulesetChoice, select_ruleset, shipped_family
 from .._rulesets.vocabulary import AMOUNT_PLACES
 from ..errors import InputError, Problem
-from ..limits import DEFAULT_LIMITS, Limits
+from ..limits import DEFAULT_LIMITS, Limits, checked_limits
 from ..model import Certification, DesignationData, Measure, MetricValue, Partner, Person
 from ..ruleset import Ruleset
 from .convert import ValueProblem, dict_structure_fn, lazy_hook, make_converter, parse_date, problems_from, shown
@@ -184,9 +184,7 @@ def load_partner(
     Raises:
         InputError: with every problem found.
     """
-    if not isinstance(limits, Limits):
-        msg = f"limits must be a mwrules.Limits, not {type(limits).__name__}"
-        raise TypeError(msg)
+    checked_limits(limits)
     if not isinstance(document, _documents.Document):
         document = _documents.Document(document)
     if not isinstance(ruleset, Ruleset):

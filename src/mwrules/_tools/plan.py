@@ -29,7 +29,7 @@ from .._input.sections import metrics_for, with_metrics
 from .._input.tenant_facts import customer_facts
 from .._rulesets.versions import DEFAULT_ID, RulesetChoice, shipped_family
 from ..errors import EvaluationError, InputError, Problem, did_you_mean
-from ..limits import DEFAULT_LIMITS, Limits
+from ..limits import DEFAULT_LIMITS, Limits, checked_limits
 from ..model import Certification, Partner, Person
 from ..ruleset import Cost, PathCustomers, Ruleset, check_costs, cost_units, structure_costs
 from ..verdict import Verdict, format_points, tenant_steps
@@ -200,9 +200,7 @@ def plan(
     if by is not None and type(by) is not datetime.date:
         msg = f"by must be a datetime.date, not {type(by).__name__}"
         raise TypeError(msg)
-    if not isinstance(limits, Limits):
-        msg = f"limits must be a mwrules.Limits, not {type(limits).__name__}"
-        raise TypeError(msg)
+    checked_limits(limits)
     with _documents.paused_gc():  # as evaluate: see there
         if by is not None:
             return plan_by(_source(partner, limits), by, ruleset=ruleset, costs=costs, path=path, limits=limits)

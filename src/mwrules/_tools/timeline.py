@@ -48,7 +48,7 @@ from .._input.sections import metrics_for, with_metrics
 from .._input.tenant_facts import Eligibility, UsageMonths
 from .._rulesets.versions import RulesetChoice
 from ..errors import InputError, Problem
-from ..limits import DEFAULT_LIMITS, Limits
+from ..limits import DEFAULT_LIMITS, Limits, checked_limits
 from ..model import Partner
 from ..ruleset import Ruleset
 from ..verdict import RulesetRef, Verdict
@@ -117,6 +117,7 @@ def timeline(
         if type(value) is not datetime.date:
             msg = f"{name} must be a datetime.date, not {type(value).__name__}"
             raise TypeError(msg)
+    checked_limits(limits)
     return timeline_of(_source(partner, limits), start, end, ruleset=ruleset, limits=limits)
 
 
