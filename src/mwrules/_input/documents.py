@@ -335,7 +335,7 @@ def shape_problems(data: Any, max_depth: int) -> list[Problem]:
             problems.append(Problem(where, f"nested more than {max_depth} deep", code=codes.LIMIT))
             continue
         if isinstance(value, Mapping):
-            for key, item in (dict.items(value) if isinstance(value, dict) else value.items()):
+            for key, item in dict.items(value) if isinstance(value, dict) else value.items():
                 if isinstance(key, str):
                     stack.append((item, child(where, key), depth + 1))
                 else:
